@@ -1,0 +1,40 @@
+import type { AdministratorStepInput, AdministratorStepOutput } from '../shared/contracts.ts';
+import { PENDING_OUTCOMES } from '../shared/domain/outcomes.ts';
+import { locateTarget, observe, StepResults, settleObserved } from '../shared/engine.ts';
+import type { AdministratorService } from '../shared/services/administrator.ts';
+
+export interface CheckMembersDeps {
+  adapter: AdministratorService;
+}
+
+/**
+ * Reads each account's membership status. Accounts still on their way (invited, verifying) come
+ * back under `retry` with their status as the reason, so the workflow waits and polls again.
+ */
+export async function checkMembers(
+  input: AdministratorStepInput,
+  deps: CheckMembersDeps,
+): Promise<AdministratorStepOutput> {
+  const { adapter } = deps;
+  const results = new StepResults(input, input.accounts);
+  const target = await locateTarget(adapter, input.region, results);
+  if (target === undefined) return results.output();
+
+  const observed = await observe(
+    adapter,
+    target,
+    results.unsettled.map(({ accountId }) => accountId),
+    results,
+  );
+  for (const { accountId } of results.unsettled) {
+    const status = observed.get(accountId) ?? { outcome: 'NOT_A_MEMBER' };
+    if (
+      PENDING_OUTCOMES.has(status.outcome) ||
+      status.outcome === 'REMOVED' ||
+      status.outcome === 'RESIGNED'
+    ) {
+      results.retry(accountId, `still ${status.outcome}`);
+    } else settleObserved(results, accountId, status);
+  }
+  return results.output(target.graphArn === undefined ? {} : { graphArn: target.graphArn });
+}

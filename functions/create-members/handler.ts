@@ -1,0 +1,31 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import { readAdministratorConfig } from '../shared/config.ts';
+import { administratorStepInputSchema, parseInput } from '../shared/contracts.ts';
+import { CORRELATION_ID_PATH, logger, metrics, telemetry, tracer } from '../shared/observability.ts';
+import { administratorAdapters, logStepOutput } from '../shared/wiring.ts';
+import { createMembers } from './create-members.ts';
+
+const config = readAdministratorConfig(process.env);
+const adapters = administratorAdapters(config.clients);
+
+async function run(event: unknown) {
+  const input = parseInput(administratorStepInputSchema, event, 'input');
+  const output = await createMembers(input, {
+    adapter: adapters(input.service, input.region),
+    options: {
+      disableEmailNotification: config.detectiveDisableEmailNotification,
+      ...(config.invitationMessage === undefined ? {} : { message: config.invitationMessage }),
+    },
+    telemetry,
+  });
+  logStepOutput('create members', output);
+  return output;
+}
+
+export const handler = middy(run)
+  .use(injectLambdaContext(logger, { correlationIdPath: CORRELATION_ID_PATH }))
+  .use(captureLambdaHandler(tracer))
+  .use(logMetrics(metrics));

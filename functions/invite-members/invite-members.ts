@@ -1,0 +1,60 @@
+import type { AdministratorStepInput, AdministratorStepOutput } from '../shared/contracts.ts';
+import { nextAction } from '../shared/domain/reconcile.ts';
+import {
+  forEachChunk,
+  locateTarget,
+  observe,
+  StepResults,
+  settleObserved,
+  settleUnprocessed,
+  type Telemetry,
+} from '../shared/engine.ts';
+import type { AdministratorService } from '../shared/services/administrator.ts';
+
+export interface InviteMembersDeps {
+  adapter: AdministratorService;
+  telemetry: Telemetry;
+}
+
+/**
+ * Invites the accounts that need an invitation: created but not invited, or Removed/Resigned
+ * (re-invite). Organization accounts that came out Enabled, and services that invite on create
+ * (Detective), get no invitation: they are only observed.
+ */
+export async function inviteMembers(
+  input: AdministratorStepInput,
+  deps: InviteMembersDeps,
+): Promise<AdministratorStepOutput> {
+  const { adapter, telemetry } = deps;
+  const results = new StepResults(input, input.accounts);
+  const target = await locateTarget(adapter, input.region, results);
+  if (target === undefined) return results.output();
+
+  const ids = results.unsettled.map(({ accountId }) => accountId);
+  const observed = await observe(adapter, target, ids, results);
+  const toInvite: string[] = [];
+  for (const { accountId } of results.unsettled) {
+    const status = observed.get(accountId) ?? { outcome: 'NOT_A_MEMBER' };
+    const action = nextAction(status.outcome);
+    if (action === 'invite' && adapter.inviteMembers !== undefined) toInvite.push(accountId);
+    else if (action === 'create') {
+      results.fail(
+        accountId,
+        'NOT_A_MEMBER',
+        'not a member of the administrator: creating the membership did not succeed',
+      );
+    } else settleObserved(results, accountId, status);
+  }
+
+  const invite = adapter.inviteMembers?.bind(adapter);
+  if (invite !== undefined) {
+    await forEachChunk(toInvite, results, input.region, async (part) => {
+      const { unprocessed } = await invite(target, part);
+      for (const entry of unprocessed) settleUnprocessed(results, entry, telemetry);
+      const invited = part.filter((accountId) => results.isPending(accountId));
+      telemetry.count('MembersInvited', invited.length);
+      for (const accountId of invited) results.succeed(accountId, 'PENDING_ACCEPTANCE');
+    });
+  }
+  return results.output(target.graphArn === undefined ? {} : { graphArn: target.graphArn });
+}

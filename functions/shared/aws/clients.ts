@@ -1,0 +1,48 @@
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { limitRate, RateLimiter } from './rate-limit.ts';
+
+export interface ClientSettings {
+  /** SDK attempts per call; the SDK backs off between them on 429 and 5xx (FACTS.md). */
+  maxAttempts: number;
+  /** Calls per second this process makes per client (one account, one Region, one service). */
+  callsPerSecond: number;
+}
+
+interface ClientConfig {
+  region: string;
+  maxAttempts: number;
+  retryMode: 'standard';
+  credentials?: AwsCredentialIdentityProvider;
+}
+
+/**
+ * Builds an SDK client for one Region with muster's retry and rate settings. `credentials`
+ * defaults to the Lambda's own role; member-side clients pass the assumed-role provider.
+ */
+export function regionalClient<C extends Parameters<typeof limitRate>[0]>(
+  Client: new (config: ClientConfig) => C,
+  region: string,
+  settings: ClientSettings,
+  credentials?: AwsCredentialIdentityProvider,
+): C {
+  const client = new Client({
+    region,
+    maxAttempts: settings.maxAttempts,
+    retryMode: 'standard',
+    ...(credentials === undefined ? {} : { credentials }),
+  });
+  return limitRate(client, new RateLimiter(settings.callsPerSecond));
+}
+
+/** One client per Region, made on first use and kept for the life of the Lambda container. */
+export function perRegion<C>(make: (region: string) => C): (region: string) => C {
+  const clients = new Map<string, C>();
+  return (region) => {
+    let client = clients.get(region);
+    if (client === undefined) {
+      client = make(region);
+      clients.set(region, client);
+    }
+    return client;
+  };
+}

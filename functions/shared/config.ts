@@ -1,0 +1,76 @@
+import type { ClientSettings } from './aws/clients.ts';
+import { accountIdProblem } from './domain/account-id.ts';
+import { ConfigurationError } from './errors.ts';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+function required(env: Env, name: string): string {
+  const value = env[name]?.trim();
+  if (!value) throw new ConfigurationError(`environment variable ${name} is not set`);
+  return value;
+}
+
+function optionalText(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const value = env[name]?.trim().toLowerCase();
+  if (!value) return fallback;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new ConfigurationError(
+    `environment variable ${name} must be "true" or "false", got ${JSON.stringify(env[name])}`,
+  );
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const text = env[name]?.trim();
+  if (!text) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigurationError(
+      `environment variable ${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`,
+    );
+  }
+  return value;
+}
+
+export function readClientSettings(env: Env): ClientSettings {
+  return {
+    maxAttempts: integer(env, 'SDK_MAX_ATTEMPTS', 5, 1, 20),
+    callsPerSecond: integer(env, 'CALLS_PER_SECOND', 10, 1, 100),
+  };
+}
+
+export function readAdministratorId(env: Env): string {
+  const id = required(env, 'ADMINISTRATOR_ACCOUNT_ID');
+  const problem = accountIdProblem(id);
+  if (problem !== undefined)
+    throw new ConfigurationError(`environment variable ADMINISTRATOR_ACCOUNT_ID: ${problem}`);
+  return id;
+}
+
+/** Settings of the administrator-side steps (create, invite, check members). */
+export interface AdministratorConfig {
+  clients: ClientSettings;
+  detectiveDisableEmailNotification: boolean;
+  invitationMessage?: string;
+}
+
+export function readAdministratorConfig(env: Env): AdministratorConfig {
+  const invitationMessage = optionalText(env, 'INVITATION_MESSAGE');
+  if (invitationMessage !== undefined && invitationMessage.length > 1000) {
+    throw new ConfigurationError(
+      'environment variable INVITATION_MESSAGE is longer than Detective allows (1000 characters)',
+    );
+  }
+  return {
+    clients: readClientSettings(env),
+    detectiveDisableEmailNotification: flag(env, 'DETECTIVE_DISABLE_EMAIL_NOTIFICATION', false),
+    ...(invitationMessage === undefined ? {} : { invitationMessage }),
+  };
+}
+
+export const configReaders = { required, optionalText, flag, integer };

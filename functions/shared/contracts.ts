@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { accountIdProblem } from './domain/account-id.ts';
+import type { Account } from './domain/accounts.ts';
+import type { Outcome } from './domain/outcomes.ts';
+import { KNOWN_REGIONS } from './domain/regions.ts';
+import { SERVICE_NAMES, type ServiceName } from './domain/services.ts';
+import { InvalidInputError } from './errors.ts';
+
+/** Task inputs are parsed, never cast: a bad value is named with its path before any AWS call. */
+export const accountIdSchema = z.unknown().transform((value, context) => {
+  const problem = accountIdProblem(value);
+  if (problem === undefined) return value as string;
+  context.addIssue({ code: 'custom', message: problem });
+  return z.NEVER;
+});
+
+export const regionSchema = z.string().refine((value) => KNOWN_REGIONS.has(value), {
+  error: (issue) => `${JSON.stringify(issue.input)} is not a known AWS Region`,
+});
+
+export const serviceSchema = z.enum(SERVICE_NAMES, {
+  error: (issue) =>
+    `${JSON.stringify(issue.input)} is not a service muster manages (${SERVICE_NAMES.join(', ')})`,
+});
+
+export const accountSchema = z.object({
+  accountId: accountIdSchema,
+  email: z.string().min(3).max(64).optional(),
+});
+
+/** Input of every administrator-side step (create, invite, check): one Region, one service. */
+export const administratorStepInputSchema = z.object({
+  region: regionSchema,
+  service: serviceSchema,
+  accounts: z.array(accountSchema),
+  /** Step Functions execution id, used as the log correlation id. */
+  executionId: z.string().optional(),
+});
+export type AdministratorStepInput = z.infer<typeof administratorStepInputSchema>;
+
+export interface RetryEntry extends Account {
+  reason: string;
+}
+
+export interface FailedEntry {
+  accountId: string;
+  outcome: Outcome;
+  reason: string;
+}
+
+/**
+ * Output of every administrator-side step. Each input account appears in exactly one of `done`
+ * (grouped by outcome, ids only to keep state payloads small at 1,000 accounts), `retry` (send
+ * these accounts again after a wait) or `failed`.
+ */
+export interface AdministratorStepOutput {
+  region: string;
+  service: ServiceName;
+  graphArn?: string;
+  done: Partial<Record<Outcome, string[]>>;
+  retry: RetryEntry[];
+  failed: FailedEntry[];
+}
+
+/** Parses `value` with `schema`, or throws InvalidInputError naming every bad path and value. */
+export function parseInput<Schema extends z.ZodType>(
+  schema: Schema,
+  value: unknown,
+  what: string,
+): z.output<Schema> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const path = issue.path.reduce<string>(
+      (text, key) => (typeof key === 'number' ? `${text}[${key}]` : `${text}.${String(key)}`),
+      what,
+    );
+    return `${path}: ${issue.message}`;
+  });
+  throw new InvalidInputError(problems.join('; '), problems);
+}

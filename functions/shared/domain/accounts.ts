@@ -1,0 +1,86 @@
+import { InvalidInputError } from '../errors.ts';
+import { accountIdProblem } from './account-id.ts';
+
+export interface Account {
+  accountId: string;
+  /** The account's root email; Detective needs it for accounts outside the organization. */
+  email?: string;
+}
+
+export interface SkippedAccount {
+  accountId: string;
+  outcome: 'SKIPPED_ADMINISTRATOR' | 'SKIPPED_ACCOUNT_INACTIVE';
+  reason: string;
+}
+
+export interface AccountSelection {
+  accounts: Account[];
+  skipped: SkippedAccount[];
+}
+
+/**
+ * Validates every entry first (all problems reported together, with their positions), then
+ * de-duplicates and sets the administrator aside: it can never be its own member.
+ * A duplicate keeps the first email given; two different emails for one account is an error.
+ */
+export function selectAccounts(
+  entries: readonly unknown[],
+  administratorId: string,
+  where: string,
+): AccountSelection {
+  const problems: string[] = [];
+  const byId = new Map<string, Account>();
+  entries.forEach((entry, index) => {
+    const at = `${where}[${index}]`;
+    const record =
+      typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>) : { accountId: entry };
+    const problem = accountIdProblem(record.accountId);
+    if (problem !== undefined) {
+      problems.push(`${at}.accountId: ${problem}`);
+      return;
+    }
+    const accountId = record.accountId as string;
+    const email = record.email;
+    if (
+      email !== undefined &&
+      (typeof email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(email) || email.length > 64)
+    ) {
+      problems.push(`${at}.email: ${JSON.stringify(email)} is not an email address of at most 64 characters`);
+      return;
+    }
+    const seen = byId.get(accountId);
+    if (seen === undefined) byId.set(accountId, email === undefined ? { accountId } : { accountId, email });
+    else if (
+      email !== undefined &&
+      seen.email !== undefined &&
+      seen.email.toLowerCase() !== email.toLowerCase()
+    ) {
+      problems.push(`${at}: account ${accountId} appears again with a different email`);
+    } else if (seen.email === undefined && email !== undefined) seen.email = email;
+  });
+  if (problems.length > 0) {
+    throw new InvalidInputError(
+      `${problems.length} bad account entr${problems.length === 1 ? 'y' : 'ies'}: ${problems.join('; ')}`,
+      problems,
+    );
+  }
+  const skipped: SkippedAccount[] = [];
+  const accounts: Account[] = [];
+  for (const account of byId.values()) {
+    if (account.accountId === administratorId) {
+      skipped.push({
+        accountId: account.accountId,
+        outcome: 'SKIPPED_ADMINISTRATOR',
+        reason: 'this is the administrator account itself; it cannot be its own member',
+      });
+    } else accounts.push(account);
+  }
+  return { accounts, skipped };
+}
+
+/** Masks an email for logs: the domain stays, the local part does not (emails are personal data). */
+export function maskEmail(email: string | undefined): string | undefined {
+  if (email === undefined) return undefined;
+  const at = email.lastIndexOf('@');
+  return at <= 0 ? '***' : `${email[0]}***${email.slice(at)}`;
+}

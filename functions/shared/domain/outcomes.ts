@@ -1,0 +1,112 @@
+import type { ServiceName } from './services.ts';
+
+/**
+ * The one vocabulary for the state of a membership (one account, one Region, one service).
+ * It is what reports show; the README explains each word.
+ */
+export const OUTCOMES = [
+  'ENABLED',
+  'NOT_A_MEMBER',
+  'PENDING_INVITATION',
+  'PENDING_ACCEPTANCE',
+  'PENDING_VERIFICATION',
+  'VERIFICATION_FAILED',
+  'ACCEPTED_BUT_DISABLED',
+  'REMOVED',
+  'RESIGNED',
+  'ACCOUNT_SUSPENDED',
+  'CONFLICT',
+  'MEMBER_ROLE_MISSING',
+  'SERVICE_NOT_ENABLED',
+  'FAILED',
+  'SKIPPED_ADMINISTRATOR',
+  'SKIPPED_REGION_DISABLED',
+  'SKIPPED_ACCOUNT_INACTIVE',
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** What one step did for one account: finished its part, wants another go later, or gave up. */
+export type Disposition = 'done' | 'retry' | 'failed';
+
+export interface MembershipResult {
+  accountId: string;
+  outcome: Outcome;
+  disposition: Disposition;
+  /** Why, in words; AWS's own text where it gave one. */
+  reason?: string;
+}
+
+export interface ObservedStatus {
+  outcome: Outcome;
+  reason?: string;
+}
+
+/** Outcomes that will change without our doing anything but waiting or asking the member. */
+export const PENDING_OUTCOMES: ReadonlySet<Outcome> = new Set([
+  'NOT_A_MEMBER',
+  'PENDING_INVITATION',
+  'PENDING_ACCEPTANCE',
+  'PENDING_VERIFICATION',
+  'MEMBER_ROLE_MISSING',
+]);
+
+/** Outcomes that make an execution fail, so an alarm fires. */
+export const ALARMING_OUTCOMES: ReadonlySet<Outcome> = new Set(['FAILED', 'CONFLICT']);
+
+const SECURITY_HUB_STATUS: Record<string, Outcome> = {
+  created: 'PENDING_INVITATION',
+  invited: 'PENDING_ACCEPTANCE',
+  enabled: 'ENABLED',
+  // AWS's CLI examples and older code say Associated; it means Enabled (FACTS.md, org-formation #125).
+  associated: 'ENABLED',
+  removed: 'REMOVED',
+  resigned: 'RESIGNED',
+  deleted: 'NOT_A_MEMBER',
+  accountsuspended: 'ACCOUNT_SUSPENDED',
+};
+
+const DETECTIVE_STATUS: Record<string, Outcome> = {
+  invited: 'PENDING_ACCEPTANCE',
+  verificationinprogress: 'PENDING_VERIFICATION',
+  verificationfailed: 'VERIFICATION_FAILED',
+  enabled: 'ENABLED',
+  acceptedbutdisabled: 'ACCEPTED_BUT_DISABLED',
+};
+
+const VERIFICATION_FAILED_REASON =
+  'Detective could not verify the account: the email address is not the account root email, so no invitation was sent';
+
+/**
+ * Maps a service's member status word to an outcome. Comparison ignores case and separators
+ * because Security Hub's MemberStatus is a free string (FACTS.md). `undefined` means the
+ * administrator has no membership for the account.
+ */
+export function outcomeOfStatus(
+  service: ServiceName,
+  status: string | undefined,
+  disabledReason?: string,
+): ObservedStatus {
+  if (status === undefined || status === '') return { outcome: 'NOT_A_MEMBER' };
+  const key = status.toLowerCase().replace(/[\s_-]/g, '');
+  const outcome = (service === 'securityhub' ? SECURITY_HUB_STATUS : DETECTIVE_STATUS)[key];
+  if (outcome === undefined)
+    return { outcome: 'FAILED', reason: `unrecognised ${service} member status "${status}"` };
+  if (outcome === 'VERIFICATION_FAILED') return { outcome, reason: VERIFICATION_FAILED_REASON };
+  if (outcome === 'ACCEPTED_BUT_DISABLED') {
+    return {
+      outcome,
+      reason:
+        disabledReason === 'VOLUME_UNKNOWN'
+          ? 'VOLUME_UNKNOWN: Detective cannot see the account data volume (usually GuardDuty is not enabled in the member)'
+          : `${disabledReason ?? 'disabled'}: the account accepted but its data would exceed the behavior graph quota`,
+    };
+  }
+  return { outcome };
+}
+
+/** Counts per outcome, with every outcome present (zeros included) so reports line up. */
+export function countOutcomes(results: readonly { outcome: Outcome }[]): Record<Outcome, number> {
+  const counts = Object.fromEntries(OUTCOMES.map((outcome) => [outcome, 0])) as Record<Outcome, number>;
+  for (const result of results) counts[result.outcome] += 1;
+  return counts;
+}

@@ -1,0 +1,211 @@
+import type { AdministratorStepOutput, FailedEntry, RetryEntry } from './contracts.ts';
+import type { Account } from './domain/accounts.ts';
+import { chunk } from './domain/chunk.ts';
+import { classifyError, classifyUnprocessed, describeError, type ErrorLike } from './domain/classify.ts';
+import { type ObservedStatus, type Outcome, outcomeOfStatus } from './domain/outcomes.ts';
+import { nextAction } from './domain/reconcile.ts';
+import type { AdministratorService, MembershipTarget, UnprocessedAccount } from './services/administrator.ts';
+
+/** Metrics the steps emit; the handler binds it to Powertools Metrics. */
+export interface Telemetry {
+  count(
+    metric: 'MembersCreated' | 'MembersInvited' | 'UnprocessedAccounts',
+    value: number,
+    reason?: string,
+  ): void;
+}
+
+export const silentTelemetry: Telemetry = { count: () => undefined };
+
+/**
+ * Collects exactly one result per requested account. Settling an account twice or leaving one
+ * unsettled is a bug in the step, so it throws rather than report something that is not true.
+ */
+export class StepResults {
+  private readonly pending = new Map<string, Account>();
+  private readonly done: Partial<Record<Outcome, string[]>> = {};
+  private readonly retries: RetryEntry[] = [];
+  private readonly failures: FailedEntry[] = [];
+
+  constructor(
+    private readonly base: Pick<AdministratorStepOutput, 'region' | 'service'>,
+    accounts: readonly Account[],
+  ) {
+    for (const account of accounts) this.pending.set(account.accountId, account);
+  }
+
+  /** Accounts not settled yet, in input order. */
+  get unsettled(): Account[] {
+    return [...this.pending.values()];
+  }
+
+  isPending(accountId: string): boolean {
+    return this.pending.has(accountId);
+  }
+
+  private take(accountId: string): Account {
+    const account = this.pending.get(accountId);
+    if (account === undefined) throw new Error(`account ${accountId} settled twice or never requested`);
+    this.pending.delete(accountId);
+    return account;
+  }
+
+  succeed(accountId: string, outcome: Outcome): void {
+    this.take(accountId);
+    const ids = this.done[outcome] ?? [];
+    ids.push(accountId);
+    this.done[outcome] = ids;
+  }
+
+  retry(accountId: string, reason: string): void {
+    const { email } = this.take(accountId);
+    this.retries.push(email === undefined ? { accountId, reason } : { accountId, email, reason });
+  }
+
+  fail(accountId: string, outcome: Outcome, reason: string): void {
+    this.take(accountId);
+    this.failures.push({ accountId, outcome, reason });
+  }
+
+  /** Settles an account from an error that broke the call it was in. */
+  failFromError(accountId: string, error: ErrorLike, region: string): void {
+    const reason = describeError(error);
+    const kind = classifyError(error);
+    if (kind === 'retry') this.retry(accountId, reason);
+    else if (kind === 'service-not-enabled') {
+      this.fail(
+        accountId,
+        'SERVICE_NOT_ENABLED',
+        `not enabled for the administrator in ${region}: ${reason}`,
+      );
+    } else if (kind === 'region-disabled') {
+      this.fail(
+        accountId,
+        'SERVICE_NOT_ENABLED',
+        `Region ${region} is not enabled for the administrator: ${reason}`,
+      );
+    } else this.fail(accountId, 'FAILED', reason);
+  }
+
+  output(extra: Pick<AdministratorStepOutput, 'graphArn'> = {}): AdministratorStepOutput {
+    if (this.pending.size > 0)
+      throw new Error(`accounts left without a result: ${[...this.pending.keys()].join(', ')}`);
+    return { ...this.base, ...extra, done: this.done, retry: this.retries, failed: this.failures };
+  }
+}
+
+/**
+ * Calls `call` once per chunk of at most 50, one chunk after another (the client's rate limiter
+ * spaces them). A chunk whose call throws settles its accounts from the error; the others go on.
+ */
+export async function forEachChunk<T extends { accountId: string } | string>(
+  items: readonly T[],
+  results: StepResults,
+  region: string,
+  call: (chunk: T[]) => Promise<void>,
+): Promise<void> {
+  for (const part of chunk(items)) {
+    try {
+      await call(part);
+    } catch (error) {
+      for (const item of part) {
+        const accountId = typeof item === 'string' ? item : item.accountId;
+        if (results.isPending(accountId)) results.failFromError(accountId, error as ErrorLike, region);
+      }
+    }
+  }
+}
+
+export type Observation = Map<string, ObservedStatus>;
+
+/**
+ * Reads the current status of `accountIds` (GetMembers, 50 at a time). Accounts the service does
+ * not return are NOT_A_MEMBER, unless it said why and the reason is transient: those are settled
+ * as retry, like accounts whose GetMembers call failed.
+ */
+export async function observe(
+  adapter: AdministratorService,
+  target: MembershipTarget,
+  accountIds: readonly string[],
+  results: StepResults,
+): Promise<Observation> {
+  const observation: Observation = new Map();
+  await forEachChunk(accountIds, results, target.region, async (ids) => {
+    const { members, unprocessed } = await adapter.getMembers(target, ids);
+    for (const member of members) {
+      observation.set(
+        member.accountId,
+        outcomeOfStatus(adapter.service, member.status, member.disabledReason),
+      );
+    }
+    for (const { accountId, reason } of unprocessed) {
+      if (observation.has(accountId) || !results.isPending(accountId)) continue;
+      if (classifyUnprocessed(reason).kind === 'retry') results.retry(accountId, reason ?? 'unprocessed');
+    }
+    for (const id of ids) {
+      if (!observation.has(id) && results.isPending(id)) observation.set(id, { outcome: 'NOT_A_MEMBER' });
+    }
+  });
+  return observation;
+}
+
+/**
+ * Settles an account whose observed outcome needs no action from this step: finished or pending
+ * ones are done; outcomes that only a person can resolve (conflict, verification failure) fail.
+ */
+export function settleObserved(results: StepResults, accountId: string, observed: ObservedStatus): void {
+  if (nextAction(observed.outcome) === 'report') {
+    results.fail(accountId, observed.outcome, observed.reason ?? `the membership is ${observed.outcome}`);
+  } else results.succeed(accountId, observed.outcome);
+}
+
+/**
+ * Finds the service's home in the Region. When the administrator has not enabled the service
+ * there, or the lookup fails, every account is settled and undefined is returned.
+ */
+export async function locateTarget(
+  adapter: AdministratorService,
+  region: string,
+  results: StepResults,
+): Promise<MembershipTarget | undefined> {
+  try {
+    const target = await adapter.locate(region);
+    if (target !== undefined) return target;
+    const reason =
+      adapter.service === 'detective'
+        ? `the administrator has no Detective behavior graph in ${region}: enable Detective there first`
+        : `Security Hub is not enabled for the administrator in ${region}: enable it there first`;
+    for (const { accountId } of results.unsettled) results.fail(accountId, 'SERVICE_NOT_ENABLED', reason);
+  } catch (error) {
+    for (const { accountId } of results.unsettled)
+      results.failFromError(accountId, error as ErrorLike, region);
+  }
+  return undefined;
+}
+
+/** Settles one UnprocessedAccounts entry of a create or invite call. */
+export function settleUnprocessed(
+  results: StepResults,
+  entry: UnprocessedAccount,
+  telemetry: Telemetry,
+): 'already-member' | undefined {
+  if (!results.isPending(entry.accountId)) return undefined;
+  const { kind, reason } = classifyUnprocessed(entry.reason);
+  telemetry.count('UnprocessedAccounts', 1, kind);
+  switch (kind) {
+    case 'already-member':
+      return 'already-member';
+    case 'already-invited':
+      results.succeed(entry.accountId, 'PENDING_ACCEPTANCE');
+      return undefined;
+    case 'retry':
+      results.retry(entry.accountId, reason);
+      return undefined;
+    case 'conflict':
+      results.fail(entry.accountId, 'CONFLICT', reason);
+      return undefined;
+    default:
+      results.fail(entry.accountId, 'FAILED', reason);
+      return undefined;
+  }
+}

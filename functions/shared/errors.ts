@@ -1,0 +1,47 @@
+/**
+ * Errors the state machine matches by `name` (ErrorEquals). Names are literal strings so that
+ * minification cannot rename them (esbuild also runs with keepNames).
+ */
+
+/** The input names a bad value: an account id, a Region, a service. Nothing was changed. */
+export class InvalidInputError extends Error {
+  constructor(
+    message: string,
+    readonly problems: readonly string[] = [message],
+  ) {
+    super(message);
+    this.name = 'InvalidInputError';
+  }
+}
+
+/** The deployment is misconfigured: a missing environment variable, a bad parameter value. */
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/** The administrator account may not do what muster needs (no delegated admin, missing permission). */
+export class AdministratorAccessError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AdministratorAccessError';
+  }
+}
+
+/** The request would exceed a service's membership limit; refused before any change. */
+export class MemberLimitExceededError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MemberLimitExceededError';
+  }
+}
+
+/** Every error name a state machine may match; a test checks the ASL against this list. */
+export const ERROR_NAMES = [
+  'InvalidInputError',
+  'ConfigurationError',
+  'AdministratorAccessError',
+  'MemberLimitExceededError',
+] as const;

@@ -1,0 +1,26 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Telemetry } from './engine.ts';
+
+/** The one logger, tracer and metrics of every function; settings come from POWERTOOLS_* variables. */
+export const logger = new Logger({ serviceName: 'muster' });
+export const tracer = new Tracer({ serviceName: 'muster' });
+export const metrics = new Metrics({ namespace: 'Muster', serviceName: 'muster' });
+
+/** Sends the engine's counts to CloudWatch; the reason becomes a dimension of its own metric. */
+export const telemetry: Telemetry = {
+  count(metric, value, reason) {
+    if (value === 0) return;
+    if (reason === undefined) {
+      metrics.addMetric(metric, MetricUnit.Count, value);
+      return;
+    }
+    const single = metrics.singleMetric();
+    single.addDimension('Reason', reason);
+    single.addMetric(metric, MetricUnit.Count, value);
+  },
+};
+
+/** Where the Step Functions execution id sits in every Task input: the log correlation id. */
+export const CORRELATION_ID_PATH = 'executionId';

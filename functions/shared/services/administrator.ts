@@ -1,0 +1,55 @@
+import type { Account } from '../domain/accounts.ts';
+import type { ServiceName } from '../domain/services.ts';
+
+/** A member as the administrator sees it, in the service's own words. */
+export interface ObservedMember {
+  accountId: string;
+  status: string;
+  disabledReason?: string;
+}
+
+export interface UnprocessedAccount {
+  accountId: string;
+  reason?: string;
+}
+
+/** Where a service's memberships live in one Region (Detective: the behavior graph). */
+export interface MembershipTarget {
+  region: string;
+  graphArn?: string;
+}
+
+export interface CreateOptions {
+  /** Detective: do not email the invited accounts. */
+  disableEmailNotification: boolean;
+  /** Detective: text added to the invitation email. */
+  message?: string;
+}
+
+/**
+ * The administrator half of one service, one Region. The engine's steps speak only this
+ * interface, so a new service is a new adapter, not a new workflow. Every call takes at most
+ * 50 accounts; the engine chunks.
+ */
+export interface AdministratorService {
+  readonly service: ServiceName;
+  /** Detective needs the member's root email on CreateMembers; Security Hub does not. */
+  readonly requiresEmail: boolean;
+  /** The service's home for memberships in this Region, or undefined when the administrator has not enabled it. */
+  locate(region: string): Promise<MembershipTarget | undefined>;
+  getMembers(
+    target: MembershipTarget,
+    accountIds: string[],
+  ): Promise<{ members: ObservedMember[]; unprocessed: UnprocessedAccount[] }>;
+  /** `members` is present when the service reports the new statuses itself (Detective does). */
+  createMembers(
+    target: MembershipTarget,
+    accounts: Account[],
+    options: CreateOptions,
+  ): Promise<{ members?: ObservedMember[]; unprocessed: UnprocessedAccount[] }>;
+  /** Absent for services whose CreateMembers already invites (Detective). */
+  inviteMembers?(
+    target: MembershipTarget,
+    accountIds: string[],
+  ): Promise<{ unprocessed: UnprocessedAccount[] }>;
+}

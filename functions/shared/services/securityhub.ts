@@ -1,0 +1,56 @@
+import {
+  CreateMembersCommand,
+  DescribeHubCommand,
+  GetMembersCommand,
+  InviteMembersCommand,
+  type SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
+import type { AdministratorService, UnprocessedAccount } from './administrator.ts';
+
+function unprocessed(
+  entries: { AccountId?: string; ProcessingResult?: string }[] | undefined,
+): UnprocessedAccount[] {
+  return (entries ?? []).flatMap(({ AccountId, ProcessingResult }) =>
+    AccountId === undefined ? [] : [{ accountId: AccountId, reason: ProcessingResult }],
+  );
+}
+
+export function securityHubAdministrator(client: SecurityHubClient): AdministratorService {
+  return {
+    service: 'securityhub',
+    requiresEmail: false,
+    async locate(region) {
+      try {
+        await client.send(new DescribeHubCommand({}));
+        return { region };
+      } catch (error) {
+        // DescribeHub answers InvalidAccessException when Security Hub is not enabled (FACTS.md).
+        if ((error as Error).name === 'InvalidAccessException') return undefined;
+        throw error;
+      }
+    },
+    async getMembers(_target, accountIds) {
+      const response = await client.send(new GetMembersCommand({ AccountIds: accountIds }));
+      return {
+        members: (response.Members ?? []).flatMap(({ AccountId, MemberStatus }) =>
+          AccountId === undefined ? [] : [{ accountId: AccountId, status: MemberStatus ?? '' }],
+        ),
+        unprocessed: unprocessed(response.UnprocessedAccounts),
+      };
+    },
+    async createMembers(_target, accounts) {
+      const response = await client.send(
+        new CreateMembersCommand({
+          AccountDetails: accounts.map(({ accountId, email }) =>
+            email === undefined ? { AccountId: accountId } : { AccountId: accountId, Email: email },
+          ),
+        }),
+      );
+      return { unprocessed: unprocessed(response.UnprocessedAccounts) };
+    },
+    async inviteMembers(_target, accountIds) {
+      const response = await client.send(new InviteMembersCommand({ AccountIds: accountIds }));
+      return { unprocessed: unprocessed(response.UnprocessedAccounts) };
+    },
+  };
+}
