@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { accountIdProblem } from './domain/account-id.ts';
 import type { Account } from './domain/accounts.ts';
 import type { Outcome } from './domain/outcomes.ts';

@@ -1,0 +1,41 @@
+// Bundles every Lambda (functions/<name>/handler.ts) into dist/<name>/index.mjs with the same
+// esbuild settings as template.yaml's Metadata, so `npm run build` and `sam build` agree.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+export const BUILD_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  // Prefer the packages' ES modules: the SDK's CommonJS builds cannot be tree-shaken.
+  mainFields: ['module', 'main'],
+  format: 'esm',
+  target: 'node22',
+  minify: true,
+  // Error names are the contract with the state machine: keep them through minification.
+  keepNames: true,
+  sourcemap: true,
+  outExtension: { '.js': '.mjs' },
+  // Some bundled CommonJS (X-Ray SDK) calls require(); ESM output needs it defined.
+  banner: { js: "import { createRequire } from 'module';const require = createRequire(import.meta.url);" },
+  logLevel: 'warning',
+};
+
+export function functionNames(root = 'functions') {
+  return readdirSync(root)
+    .filter((name) => name !== 'shared' && statSync(join(root, name, 'handler.ts'), { throwIfNoEntry: false }))
+    .sort();
+}
+
+async function main() {
+  const names = functionNames();
+  const rows = [];
+  for (const name of names) {
+    await build({ ...BUILD_OPTIONS, entryPoints: { index: join('functions', name, 'handler.ts') }, outdir: join('dist', name) });
+    rows.push([name, statSync(join('dist', name, 'index.mjs')).size]);
+  }
+  const width = Math.max(...rows.map(([name]) => name.length));
+  for (const [name, bytes] of rows) console.log(`${name.padEnd(width)}  ${(bytes / 1024).toFixed(1).padStart(7)} KB  dist/${name}/index.mjs`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await main();
