@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { maskEmail, selectAccounts } from '../../../functions/shared/domain/accounts.ts';
+import { InvalidInputError } from '../../../functions/shared/errors.ts';
+
+const ADMIN = '999999999999';
+
+describe('selectAccounts', () => {
+  it('returns unique accounts and sets the administrator aside', () => {
+    const selection = selectAccounts(
+      [
+        { accountId: '111111111111', email: 'a@example.com' },
+        { accountId: ADMIN },
+        { accountId: '111111111111' },
+        '222222222222',
+      ],
+      ADMIN,
+      'accounts',
+    );
+    expect(selection.accounts).toEqual([{ accountId: '111111111111', email: 'a@example.com' }, { accountId: '222222222222' }]);
+    expect(selection.skipped).toEqual([expect.objectContaining({ accountId: ADMIN, outcome: 'SKIPPED_ADMINISTRATOR' })]);
+  });
+
+  it('keeps an email given only by a later duplicate', () => {
+    const { accounts } = selectAccounts(
+      [{ accountId: '111111111111' }, { accountId: '111111111111', email: 'a@example.com' }],
+      ADMIN,
+      'accounts',
+    );
+    expect(accounts).toEqual([{ accountId: '111111111111', email: 'a@example.com' }]);
+  });
+
+  it('rejects every bad entry at once, naming values and positions', () => {
+    let error: unknown;
+    try {
+      selectAccounts(
+        [{ accountId: '444455556666.0' }, { accountId: '111111111111' }, { accountId: 44445555666 }, { accountId: '1', email: 'x' }],
+        ADMIN,
+        'accounts',
+      );
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).problems).toEqual([
+      'accounts[0].accountId: "444455556666.0" is not an account id (exactly 12 digits, as text)',
+      'accounts[2].accountId: the number 44445555666 (account ids must be strings) is not an account id',
+      'accounts[3].accountId: "1" has 1 digits; an account id has exactly 12 (a lost leading zero?)',
+    ]);
+  });
+
+  it('rejects one account given with two different emails', () => {
+    expect(() =>
+      selectAccounts(
+        [
+          { accountId: '111111111111', email: 'a@example.com' },
+          { accountId: '111111111111', email: 'b@example.com' },
+        ],
+        ADMIN,
+        'accounts',
+      ),
+    ).toThrow('accounts[1]: account 111111111111 appears again with a different email');
+  });
+
+  it('rejects an email that is not one', () => {
+    expect(() => selectAccounts([{ accountId: '111111111111', email: 'nobody' }], ADMIN, 'accounts')).toThrow(
+      'accounts[0].email: "nobody" is not an email address',
+    );
+  });
+});
+
+describe('maskEmail', () => {
+  it.each([
+    ['alice@example.com', 'a***@example.com'],
+    ['@example.com', '***'],
+    [undefined, undefined],
+  ])('masks %s as %s', (email, masked) => {
+    expect(maskEmail(email)).toBe(masked);
+  });
+});

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { countOutcomes, OUTCOMES, outcomeOfStatus } from '../../../functions/shared/domain/outcomes.ts';
+import { nextAction } from '../../../functions/shared/domain/reconcile.ts';
+
+describe('outcomeOfStatus', () => {
+  it.each([
+    ['securityhub', 'Created', 'PENDING_INVITATION'],
+    ['securityhub', 'CREATED', 'PENDING_INVITATION'],
+    ['securityhub', 'Invited', 'PENDING_ACCEPTANCE'],
+    ['securityhub', 'Enabled', 'ENABLED'],
+    ['securityhub', 'enabled', 'ENABLED'],
+    ['securityhub', 'Associated', 'ENABLED'],
+    ['securityhub', 'ASSOCIATED', 'ENABLED'],
+    ['securityhub', 'Removed', 'REMOVED'],
+    ['securityhub', 'Resigned', 'RESIGNED'],
+    ['securityhub', 'Deleted', 'NOT_A_MEMBER'],
+    ['securityhub', 'AccountSuspended', 'ACCOUNT_SUSPENDED'],
+    ['securityhub', undefined, 'NOT_A_MEMBER'],
+    ['detective', 'INVITED', 'PENDING_ACCEPTANCE'],
+    ['detective', 'VERIFICATION_IN_PROGRESS', 'PENDING_VERIFICATION'],
+    ['detective', 'VERIFICATION_FAILED', 'VERIFICATION_FAILED'],
+    ['detective', 'ENABLED', 'ENABLED'],
+    ['detective', 'ACCEPTED_BUT_DISABLED', 'ACCEPTED_BUT_DISABLED'],
+  ] as const)('maps %s status %s to %s', (service, status, outcome) => {
+    expect(outcomeOfStatus(service, status).outcome).toBe(outcome);
+  });
+
+  it('returns FAILED with the unknown word when a status is not documented', () => {
+    expect(outcomeOfStatus('securityhub', 'Quarantined')).toEqual({
+      outcome: 'FAILED',
+      reason: 'unrecognised securityhub member status "Quarantined"',
+    });
+  });
+
+  it.each([
+    ['VOLUME_UNKNOWN', 'GuardDuty'],
+    ['VOLUME_TOO_HIGH', 'quota'],
+  ])('explains ACCEPTED_BUT_DISABLED with DisabledReason %s', (reason, words) => {
+    expect(outcomeOfStatus('detective', 'ACCEPTED_BUT_DISABLED', reason).reason).toContain(words);
+  });
+
+  it('explains a verification failure as a wrong root email', () => {
+    expect(outcomeOfStatus('detective', 'VERIFICATION_FAILED').reason).toContain('root email');
+  });
+
+  it('counts every outcome, zeros included', () => {
+    const counts = countOutcomes([{ outcome: 'ENABLED' }, { outcome: 'ENABLED' }, { outcome: 'CONFLICT' }]);
+    expect(Object.keys(counts)).toEqual([...OUTCOMES]);
+    expect(counts.ENABLED).toBe(2);
+    expect(counts.CONFLICT).toBe(1);
+    expect(counts.FAILED).toBe(0);
+  });
+});
+
+describe('nextAction', () => {
+  it.each([
+    ['NOT_A_MEMBER', 'create'],
+    ['PENDING_INVITATION', 'invite'],
+    ['REMOVED', 'invite'],
+    ['RESIGNED', 'invite'],
+    ['PENDING_ACCEPTANCE', 'await-member'],
+    ['MEMBER_ROLE_MISSING', 'await-member'],
+    ['PENDING_VERIFICATION', 'wait'],
+    ['ENABLED', 'done'],
+    ['SKIPPED_ADMINISTRATOR', 'done'],
+    ['VERIFICATION_FAILED', 'report'],
+    ['CONFLICT', 'report'],
+    ['FAILED', 'report'],
+  ] as const)('returns %s → %s', (outcome, action) => {
+    expect(nextAction(outcome)).toBe(action);
+  });
+
+  it('does nothing for a finished membership, so a re-run changes nothing', () => {
+    expect(nextAction(outcomeOfStatus('securityhub', 'Enabled').outcome)).toBe('done');
+    expect(nextAction(outcomeOfStatus('detective', 'ENABLED').outcome)).toBe('done');
+  });
+});
