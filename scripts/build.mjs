@@ -23,7 +23,9 @@ export const BUILD_OPTIONS = {
 
 export function functionNames(root = 'functions') {
   return readdirSync(root)
-    .filter((name) => name !== 'shared' && statSync(join(root, name, 'handler.ts'), { throwIfNoEntry: false }))
+    .filter(
+      (name) => name !== 'shared' && statSync(join(root, name, 'handler.ts'), { throwIfNoEntry: false }),
+    )
     .sort();
 }
 
@@ -31,11 +33,16 @@ async function main() {
   const names = functionNames();
   const rows = [];
   for (const name of names) {
-    await build({ ...BUILD_OPTIONS, entryPoints: { index: join('functions', name, 'handler.ts') }, outdir: join('dist', name) });
+    await build({
+      ...BUILD_OPTIONS,
+      entryPoints: { index: join('functions', name, 'handler.ts') },
+      outdir: join('dist', name),
+    });
     rows.push([name, statSync(join('dist', name, 'index.mjs')).size]);
   }
   const width = Math.max(...rows.map(([name]) => name.length));
-  for (const [name, bytes] of rows) console.log(`${name.padEnd(width)}  ${(bytes / 1024).toFixed(1).padStart(7)} KB  dist/${name}/index.mjs`);
+  for (const [name, bytes] of rows)
+    console.log(`${name.padEnd(width)}  ${(bytes / 1024).toFixed(1).padStart(7)} KB  dist/${name}/index.mjs`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -90,7 +90,8 @@ export class StepResults {
   output(extra: Pick<AdministratorStepOutput, 'graphArn'> = {}): AdministratorStepOutput {
     if (this.pending.size > 0)
       throw new Error(`accounts left without a result: ${[...this.pending.keys()].join(', ')}`);
-    return { ...this.base, ...extra, done: this.done, retry: this.retries, failed: this.failures };
+    const { region, service } = this.base;
+    return { region, service, ...extra, done: this.done, retry: this.retries, failed: this.failures };
   }
 }
 

@@ -3,9 +3,12 @@ import { accountIdProblem, parseAccountId } from '../../../functions/shared/doma
 import { InvalidInputError } from '../../../functions/shared/errors.ts';
 
 describe('parseAccountId', () => {
-  it.each(['444455556666', '012345678901', '000000000000'])('returns %s unchanged when it is 12 digits', (id) => {
-    expect(parseAccountId(id, 'accounts[0]')).toBe(id);
-  });
+  it.each(['444455556666', '012345678901', '000000000000'])(
+    'returns %s unchanged when it is 12 digits',
+    (id) => {
+      expect(parseAccountId(id, 'accounts[0]')).toBe(id);
+    },
+  );
 
   it.each([
     [444455556666, 'the number 444455556666 (account ids must be strings)'],

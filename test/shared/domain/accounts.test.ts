@@ -16,8 +16,13 @@ describe('selectAccounts', () => {
       ADMIN,
       'accounts',
     );
-    expect(selection.accounts).toEqual([{ accountId: '111111111111', email: 'a@example.com' }, { accountId: '222222222222' }]);
-    expect(selection.skipped).toEqual([expect.objectContaining({ accountId: ADMIN, outcome: 'SKIPPED_ADMINISTRATOR' })]);
+    expect(selection.accounts).toEqual([
+      { accountId: '111111111111', email: 'a@example.com' },
+      { accountId: '222222222222' },
+    ]);
+    expect(selection.skipped).toEqual([
+      expect.objectContaining({ accountId: ADMIN, outcome: 'SKIPPED_ADMINISTRATOR' }),
+    ]);
   });
 
   it('keeps an email given only by a later duplicate', () => {
@@ -33,7 +38,12 @@ describe('selectAccounts', () => {
     let error: unknown;
     try {
       selectAccounts(
-        [{ accountId: '444455556666.0' }, { accountId: '111111111111' }, { accountId: 44445555666 }, { accountId: '1', email: 'x' }],
+        [
+          { accountId: '444455556666.0' },
+          { accountId: '111111111111' },
+          { accountId: 44445555666 },
+          { accountId: '1', email: 'x' },
+        ],
         ADMIN,
         'accounts',
       );

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { classifyError, classifyUnprocessed, describeError } from '../../../functions/shared/domain/classify.ts';
+import {
+  classifyError,
+  classifyUnprocessed,
+  describeError,
+} from '../../../functions/shared/domain/classify.ts';
 
 describe('classifyUnprocessed', () => {
   it.each([

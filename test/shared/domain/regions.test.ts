@@ -5,7 +5,10 @@ import { InvalidInputError } from '../../../functions/shared/errors.ts';
 
 describe('parseRegions', () => {
   it('returns the Regions in order without duplicates', () => {
-    expect(parseRegions(['eu-west-1', 'us-east-1', 'eu-west-1'], 'regions')).toEqual(['eu-west-1', 'us-east-1']);
+    expect(parseRegions(['eu-west-1', 'us-east-1', 'eu-west-1'], 'regions')).toEqual([
+      'eu-west-1',
+      'us-east-1',
+    ]);
   });
 
   it.each([
@@ -34,10 +37,15 @@ describe('parseRegions', () => {
 
 describe('parseServices', () => {
   it('returns known services without duplicates', () => {
-    expect(parseServices(['detective', 'securityhub', 'detective'], 'services')).toEqual(['detective', 'securityhub']);
+    expect(parseServices(['detective', 'securityhub', 'detective'], 'services')).toEqual([
+      'detective',
+      'securityhub',
+    ]);
   });
 
   it.each([['guardduty'], ['SecurityHub'], [3]])('rejects %j naming it and its position', (bad) => {
-    expect(() => parseServices(['securityhub', bad], 'services')).toThrow(/services\[1\]: .* is not a service muster manages/);
+    expect(() => parseServices(['securityhub', bad], 'services')).toThrow(
+      /services\[1\]: .* is not a service muster manages/,
+    );
   });
 });

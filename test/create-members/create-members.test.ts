@@ -1,0 +1,329 @@
+import {
+  CreateMembersCommand as CreateGraphMembersCommand,
+  DetectiveClient,
+  GetMembersCommand as GetGraphMembersCommand,
+  ListGraphsCommand,
+} from '@aws-sdk/client-detective';
+import {
+  CreateMembersCommand,
+  DescribeHubCommand,
+  GetMembersCommand,
+  SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
+import { mockClient } from 'aws-sdk-client-mock';
+import fc from 'fast-check';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createMembers } from '../../functions/create-members/create-members.ts';
+import { silentTelemetry } from '../../functions/shared/engine.ts';
+import { detectiveAdministrator } from '../../functions/shared/services/detective.ts';
+import { securityHubAdministrator } from '../../functions/shared/services/securityhub.ts';
+import { accounts, awsError, settledIds } from '../helpers.ts';
+
+const securityHub = mockClient(SecurityHubClient);
+const detective = mockClient(DetectiveClient);
+const GRAPH = 'arn:aws:detective:eu-west-1:999999999999:graph:0123456789abcdef0123456789abcdef';
+const ALREADY =
+  'The request is rejected because the given account ID is already a member or associated member of the current account.';
+
+const options = { disableEmailNotification: false };
+const shDeps = () => ({
+  adapter: securityHubAdministrator(new SecurityHubClient({ region: 'eu-west-1' })),
+  options,
+  telemetry: silentTelemetry,
+});
+const dtDeps = (opts = options) => ({
+  adapter: detectiveAdministrator(new DetectiveClient({ region: 'eu-west-1' })),
+  options: opts,
+  telemetry: silentTelemetry,
+});
+
+/** A Security Hub whose members are whatever CreateMembers made of them (organization accounts: Enabled). */
+function securityHubWithState(initial: Record<string, string> = {}, createdStatus = 'Created') {
+  const members = new Map(Object.entries(initial));
+  securityHub
+    .on(DescribeHubCommand)
+    .resolves({ HubArn: 'arn:aws:securityhub:eu-west-1:999999999999:hub/default' });
+  securityHub.on(GetMembersCommand).callsFake(({ AccountIds }: { AccountIds: string[] }) => ({
+    Members: AccountIds.filter((id) => members.has(id)).map((id) => ({
+      AccountId: id,
+      MemberStatus: members.get(id),
+    })),
+    UnprocessedAccounts: AccountIds.filter((id) => !members.has(id)).map((id) => ({
+      AccountId: id,
+      ProcessingResult: 'Not a member',
+    })),
+  }));
+  securityHub
+    .on(CreateMembersCommand)
+    .callsFake(({ AccountDetails }: { AccountDetails: { AccountId: string }[] }) => {
+      for (const { AccountId } of AccountDetails) members.set(AccountId, createdStatus);
+      return { UnprocessedAccounts: [] };
+    });
+  return members;
+}
+
+describe('createMembers', () => {
+  beforeEach(() => {
+    securityHub.reset();
+    detective.reset();
+  });
+
+  it('creates 120 Security Hub members in chunks of at most 50 and reports them waiting for invitation', async () => {
+    securityHubWithState();
+    const input = { region: 'eu-west-1', service: 'securityhub' as const, accounts: accounts(120) };
+
+    const output = await createMembers(input, shDeps());
+
+    expect(securityHub).toHaveReceivedCommandTimes(CreateMembersCommand, 3);
+    const sizes = securityHub
+      .commandCalls(CreateMembersCommand)
+      .map((call) => call.args[0].input.AccountDetails?.length);
+    expect(sizes).toEqual([50, 50, 20]);
+    expect(output.done.PENDING_INVITATION).toHaveLength(120);
+    expect(output.retry).toEqual([]);
+    expect(output.failed).toEqual([]);
+  });
+
+  it('passes emails through to Security Hub', async () => {
+    securityHubWithState();
+    await createMembers({ region: 'eu-west-1', service: 'securityhub', accounts: accounts(1) }, shDeps());
+    expect(securityHub).toHaveReceivedCommandWith(CreateMembersCommand, {
+      AccountDetails: [{ AccountId: '100000000000', Email: 'root+100000000000@example.com' }],
+    });
+  });
+
+  it('reports organization accounts that Security Hub enabled directly as ENABLED', async () => {
+    securityHubWithState({}, 'Enabled');
+    const output = await createMembers(
+      { region: 'eu-west-1', service: 'securityhub', accounts: accounts(3) },
+      shDeps(),
+    );
+    expect(output.done).toEqual({ ENABLED: ['100000000000', '100000000001', '100000000002'] });
+  });
+
+  it('makes no create call when every account is already a member (a re-run changes nothing)', async () => {
+    securityHubWithState({
+      '100000000000': 'Enabled',
+      '100000000001': 'ASSOCIATED',
+      '100000000002': 'Invited',
+    });
+    const output = await createMembers(
+      { region: 'eu-west-1', service: 'securityhub', accounts: accounts(3) },
+      shDeps(),
+    );
+    expect(securityHub).not.toHaveReceivedCommand(CreateMembersCommand);
+    expect(output.done).toEqual({
+      ENABLED: ['100000000000', '100000000001'],
+      PENDING_ACCEPTANCE: ['100000000002'],
+    });
+  });
+
+  it('sorts mixed UnprocessedAccounts into retry, failed and already-a-member', async () => {
+    const members = securityHubWithState();
+    securityHub
+      .on(CreateMembersCommand)
+      .callsFake(({ AccountDetails }: { AccountDetails: { AccountId: string }[] }) => {
+        const [first, second, third, fourth, ...rest] = AccountDetails.map(({ AccountId }) => AccountId);
+        members.set(String(third), 'Invited');
+        for (const id of rest) members.set(id, 'Created');
+        return {
+          UnprocessedAccounts: [
+            { AccountId: first, ProcessingResult: 'Maximum number of results exceeded' },
+            { AccountId: second, ProcessingResult: 'The account is in an unexpected state' },
+            { AccountId: third, ProcessingResult: ALREADY },
+            {
+              AccountId: fourth,
+              ProcessingResult: 'The account is already a member of another administrator',
+            },
+          ],
+        };
+      });
+
+    const output = await createMembers(
+      { region: 'eu-west-1', service: 'securityhub', accounts: accounts(5) },
+      shDeps(),
+    );
+
+    expect(output.retry).toEqual([
+      {
+        accountId: '100000000000',
+        email: 'root+100000000000@example.com',
+        reason: 'Maximum number of results exceeded',
+      },
+    ]);
+    expect(output.failed).toEqual([
+      { accountId: '100000000001', outcome: 'FAILED', reason: 'The account is in an unexpected state' },
+      {
+        accountId: '100000000003',
+        outcome: 'CONFLICT',
+        reason: 'The account is already a member of another administrator',
+      },
+    ]);
+    expect(output.done).toEqual({
+      PENDING_ACCEPTANCE: ['100000000002'],
+      PENDING_INVITATION: ['100000000004'],
+    });
+  });
+
+  it('retries the accounts of a chunk that stayed throttled after the SDK retries, and goes on with the others', async () => {
+    const members = securityHubWithState();
+    let calls = 0;
+    securityHub
+      .on(CreateMembersCommand)
+      .callsFake(({ AccountDetails }: { AccountDetails: { AccountId: string }[] }) => {
+        calls += 1;
+        if (calls === 1) throw awsError('ThrottlingException', 429, 'Rate exceeded');
+        for (const { AccountId } of AccountDetails) members.set(AccountId, 'Created');
+        return { UnprocessedAccounts: [] };
+      });
+    const output = await createMembers(
+      { region: 'eu-west-1', service: 'securityhub', accounts: accounts(60) },
+      shDeps(),
+    );
+    expect(output.retry).toHaveLength(50);
+    expect(output.retry[0]?.reason).toBe('ThrottlingException: Rate exceeded');
+    expect(output.done.PENDING_INVITATION).toHaveLength(10);
+  });
+
+  it('reports SERVICE_NOT_ENABLED for every account when Security Hub is off for the administrator', async () => {
+    securityHub.on(DescribeHubCommand).rejects(awsError('InvalidAccessException', 401, 'not subscribed'));
+    const output = await createMembers(
+      { region: 'eu-west-1', service: 'securityhub', accounts: accounts(2) },
+      shDeps(),
+    );
+    expect(output.failed.map(({ outcome }) => outcome)).toEqual([
+      'SERVICE_NOT_ENABLED',
+      'SERVICE_NOT_ENABLED',
+    ]);
+    expect(output.failed[0]?.reason).toContain(
+      'Security Hub is not enabled for the administrator in eu-west-1',
+    );
+    expect(securityHub).not.toHaveReceivedCommand(CreateMembersCommand);
+  });
+
+  it('creates Detective members on the Region graph with the email options and takes their status from the reply', async () => {
+    detective.on(ListGraphsCommand).resolves({ GraphList: [{ Arn: GRAPH }] });
+    detective.on(GetGraphMembersCommand).resolves({ MemberDetails: [], UnprocessedAccounts: [] });
+    detective
+      .on(CreateGraphMembersCommand)
+      .callsFake(({ Accounts }: { Accounts: { AccountId: string }[] }) => ({
+        Members: Accounts.map(({ AccountId }) => ({ AccountId, Status: 'VERIFICATION_IN_PROGRESS' })),
+        UnprocessedAccounts: [],
+      }));
+
+    const output = await createMembers(
+      { region: 'eu-west-1', service: 'detective', accounts: accounts(51) },
+      dtDeps({ disableEmailNotification: true, message: 'Welcome to the security team' } as typeof options),
+    );
+
+    expect(detective).toHaveReceivedCommandTimes(CreateGraphMembersCommand, 2);
+    expect(detective).toHaveReceivedCommandWith(CreateGraphMembersCommand, {
+      GraphArn: GRAPH,
+      DisableEmailNotification: true,
+      Message: 'Welcome to the security team',
+    });
+    const sizes = detective
+      .commandCalls(CreateGraphMembersCommand)
+      .map((call) => call.args[0].input.Accounts?.length);
+    expect(sizes).toEqual([50, 1]);
+    expect(output.done.PENDING_VERIFICATION).toHaveLength(51);
+    expect(output.graphArn).toBe(GRAPH);
+  });
+
+  it('reports SERVICE_NOT_ENABLED naming the Region when the administrator has no Detective graph there', async () => {
+    detective.on(ListGraphsCommand).resolves({ GraphList: [] });
+    const output = await createMembers(
+      { region: 'eu-west-1', service: 'detective', accounts: accounts(1) },
+      dtDeps(),
+    );
+    expect(output.failed).toEqual([
+      {
+        accountId: '100000000000',
+        outcome: 'SERVICE_NOT_ENABLED',
+        reason:
+          'the administrator has no Detective behavior graph in eu-west-1: enable Detective there first',
+      },
+    ]);
+  });
+
+  it('fails a Detective account without an email instead of sending it', async () => {
+    detective.on(ListGraphsCommand).resolves({ GraphList: [{ Arn: GRAPH }] });
+    detective.on(GetGraphMembersCommand).resolves({ MemberDetails: [], UnprocessedAccounts: [] });
+    const output = await createMembers(
+      { region: 'eu-west-1', service: 'detective', accounts: [{ accountId: '100000000000' }] },
+      dtDeps(),
+    );
+    expect(output.failed[0]?.reason).toContain("needs the account's root email");
+    expect(detective).not.toHaveReceivedCommand(CreateGraphMembersCommand);
+  });
+
+  it('reports a Detective verification failure for that account only', async () => {
+    detective.on(ListGraphsCommand).resolves({ GraphList: [{ Arn: GRAPH }] });
+    detective.on(GetGraphMembersCommand).resolves({
+      MemberDetails: [{ AccountId: '100000000000', Status: 'VERIFICATION_FAILED' }],
+      UnprocessedAccounts: [],
+    });
+    detective.on(CreateGraphMembersCommand).resolves({
+      Members: [{ AccountId: '100000000001', Status: 'INVITED' }],
+      UnprocessedAccounts: [],
+    });
+    const output = await createMembers(
+      { region: 'eu-west-1', service: 'detective', accounts: accounts(2) },
+      dtDeps(),
+    );
+    expect(output.failed).toEqual([
+      expect.objectContaining({ accountId: '100000000000', outcome: 'VERIFICATION_FAILED' }),
+    ]);
+    expect(output.done).toEqual({ PENDING_ACCEPTANCE: ['100000000001'] });
+  });
+
+  it('settles every account exactly once and sends no call over 50 accounts, whatever comes back unprocessed', async () => {
+    const texts = [
+      'Maximum number of results exceeded',
+      ALREADY,
+      'already invited',
+      'Something unexpected',
+      'Rate exceeded',
+      'The account is already a member of another administrator',
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 180 }),
+        fc.array(fc.option(fc.constantFrom(...texts), { nil: undefined }), {
+          minLength: 180,
+          maxLength: 180,
+        }),
+        async (count, pattern) => {
+          securityHub.reset();
+          const members = securityHubWithState();
+          securityHub
+            .on(CreateMembersCommand)
+            .callsFake(({ AccountDetails }: { AccountDetails: { AccountId: string }[] }) => {
+              const unprocessed = [];
+              for (const { AccountId } of AccountDetails) {
+                const text = pattern[Number(AccountId) - 100000000000];
+                if (text === undefined || text === ALREADY) members.set(AccountId, 'Created');
+                if (text !== undefined) unprocessed.push({ AccountId, ProcessingResult: text });
+              }
+              return { UnprocessedAccounts: unprocessed };
+            });
+          const input = accounts(count);
+          const output = await createMembers(
+            { region: 'eu-west-1', service: 'securityhub', accounts: input },
+            shDeps(),
+          );
+
+          expect(settledIds(output).sort()).toEqual(input.map(({ accountId }) => accountId).sort());
+          for (const call of [
+            ...securityHub.commandCalls(CreateMembersCommand),
+            ...securityHub.commandCalls(GetMembersCommand),
+          ]) {
+            const input = call.args[0].input as { AccountDetails?: unknown[]; AccountIds?: unknown[] };
+            expect((input.AccountDetails ?? input.AccountIds ?? []).length).toBeLessThanOrEqual(50);
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});

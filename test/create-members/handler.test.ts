@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import {
+  CreateMembersCommand,
+  DescribeHubCommand,
+  GetMembersCommand,
+  SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { handler } from '../../functions/create-members/handler.ts';
+import { InvalidInputError } from '../../functions/shared/errors.ts';
+import { lambdaContext } from '../lambda-context.ts';
+
+const securityHub = mockClient(SecurityHubClient);
+const event = (name: string): unknown =>
+  JSON.parse(readFileSync(`events/create-members/${name}.json`, 'utf8'));
+
+describe('create-members handler', () => {
+  beforeEach(() => {
+    securityHub.reset();
+  });
+
+  it('returns one result per account for the sample event', async () => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    securityHub
+      .on(GetMembersCommand)
+      .resolvesOnce({ Members: [] })
+      .resolves({
+        Members: [
+          { AccountId: '111111111111', MemberStatus: 'Created' },
+          { AccountId: '222222222222', MemberStatus: 'Created' },
+        ],
+      });
+    securityHub.on(CreateMembersCommand).resolves({ UnprocessedAccounts: [] });
+
+    const output = await handler(event('securityhub'), lambdaContext('create-members'));
+
+    expect(output).toEqual({
+      region: 'us-east-1',
+      service: 'securityhub',
+      done: { PENDING_INVITATION: ['111111111111', '222222222222'] },
+      retry: [],
+      failed: [],
+    });
+  });
+
+  it('rejects a spreadsheet-mangled account id with its value and position before any AWS call', async () => {
+    const run = handler(event('mangled-account-id'), lambdaContext('create-members'));
+    await expect(run).rejects.toThrow(InvalidInputError);
+    await expect(handler(event('mangled-account-id'), lambdaContext('create-members'))).rejects.toThrow(
+      'input.accounts[1].accountId: "444455556666.0" is not an account id',
+    );
+    expect(securityHub).not.toHaveReceivedAnyCommand();
+  });
+
+  it.each([
+    [
+      { region: 'us-east-9', service: 'securityhub', accounts: [] },
+      'input.region: "us-east-9" is not a known AWS Region',
+    ],
+    [
+      { region: 'us-east-1', service: 'guardduty', accounts: [] },
+      'input.service: "guardduty" is not a service muster manages',
+    ],
+    [
+      { region: 'us-east-1', service: 'securityhub', accounts: [{ accountId: 111111111111 }] },
+      'input.accounts[0].accountId: the number 111111111111',
+    ],
+  ])('rejects %j with a clear message', async (input, message) => {
+    await expect(handler(input, lambdaContext('create-members'))).rejects.toThrow(message);
+    expect(securityHub).not.toHaveReceivedAnyCommand();
+  });
+});

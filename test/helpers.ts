@@ -1,0 +1,28 @@
+import type { AdministratorStepOutput } from '../functions/shared/contracts.ts';
+
+/** `count` account ids from `first` upwards, 12 digits each. */
+export function accountIds(count: number, first = 100000000000): string[] {
+  return Array.from({ length: count }, (_, index) => String(first + index));
+}
+
+export function accounts(count: number, first = 100000000000): { accountId: string; email: string }[] {
+  return accountIds(count, first).map((accountId) => ({ accountId, email: `root+${accountId}@example.com` }));
+}
+
+/** Every account id a step output mentions, one entry per mention. */
+export function settledIds(output: AdministratorStepOutput): string[] {
+  return [
+    ...Object.values(output.done).flatMap((ids) => ids ?? []),
+    ...output.retry.map(({ accountId }) => accountId),
+    ...output.failed.map(({ accountId }) => accountId),
+  ];
+}
+
+/** An SDK-shaped service error, as the SDK raises it after its own retries. */
+export function awsError(name: string, httpStatusCode: number, message = name): Error {
+  return Object.assign(new Error(message), {
+    name,
+    $metadata: { httpStatusCode },
+    $fault: httpStatusCode >= 500 ? 'server' : 'client',
+  });
+}

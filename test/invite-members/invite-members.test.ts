@@ -1,0 +1,152 @@
+import {
+  DetectiveClient,
+  GetMembersCommand as GetGraphMembersCommand,
+  ListGraphsCommand,
+} from '@aws-sdk/client-detective';
+import {
+  DescribeHubCommand,
+  GetMembersCommand,
+  InviteMembersCommand,
+  SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { inviteMembers } from '../../functions/invite-members/invite-members.ts';
+import { silentTelemetry } from '../../functions/shared/engine.ts';
+import { detectiveAdministrator } from '../../functions/shared/services/detective.ts';
+import { securityHubAdministrator } from '../../functions/shared/services/securityhub.ts';
+import { accounts, awsError } from '../helpers.ts';
+
+const securityHub = mockClient(SecurityHubClient);
+const detective = mockClient(DetectiveClient);
+
+const deps = () => ({
+  adapter: securityHubAdministrator(new SecurityHubClient({ region: 'us-east-1' })),
+  telemetry: silentTelemetry,
+});
+
+function membersWithStatuses(statuses: string[]) {
+  securityHub.on(DescribeHubCommand).resolves({});
+  securityHub.on(GetMembersCommand).callsFake(({ AccountIds }: { AccountIds: string[] }) => ({
+    Members: AccountIds.flatMap((id) => {
+      const status = statuses[Number(id) - 100000000000];
+      return status === undefined ? [] : [{ AccountId: id, MemberStatus: status }];
+    }),
+  }));
+}
+
+describe('inviteMembers', () => {
+  beforeEach(() => {
+    securityHub.reset();
+    detective.reset();
+  });
+
+  it('invites created accounts in chunks of 50 and reports them pending acceptance', async () => {
+    membersWithStatuses(Array.from({ length: 101 }, () => 'Created'));
+    securityHub.on(InviteMembersCommand).resolves({ UnprocessedAccounts: [] });
+
+    const output = await inviteMembers(
+      { region: 'us-east-1', service: 'securityhub', accounts: accounts(101) },
+      deps(),
+    );
+
+    const sizes = securityHub
+      .commandCalls(InviteMembersCommand)
+      .map((call) => call.args[0].input.AccountIds?.length);
+    expect(sizes).toEqual([50, 50, 1]);
+    expect(output.done.PENDING_ACCEPTANCE).toHaveLength(101);
+  });
+
+  it('re-invites Removed and Resigned members and leaves Enabled and Invited ones alone', async () => {
+    membersWithStatuses(['Removed', 'Resigned', 'Enabled', 'Invited', 'Associated']);
+    securityHub.on(InviteMembersCommand).resolves({ UnprocessedAccounts: [] });
+
+    const output = await inviteMembers(
+      { region: 'us-east-1', service: 'securityhub', accounts: accounts(5) },
+      deps(),
+    );
+
+    expect(securityHub).toHaveReceivedCommandExactlyOnceWith(InviteMembersCommand, {
+      AccountIds: ['100000000000', '100000000001'],
+    });
+    expect(output.done).toEqual({
+      PENDING_ACCEPTANCE: ['100000000003', '100000000000', '100000000001'],
+      ENABLED: ['100000000002', '100000000004'],
+    });
+  });
+
+  it('sends no invitation to organization accounts that came out Enabled', async () => {
+    membersWithStatuses(['Enabled', 'Enabled']);
+    const output = await inviteMembers(
+      { region: 'us-east-1', service: 'securityhub', accounts: accounts(2) },
+      deps(),
+    );
+    expect(securityHub).not.toHaveReceivedCommand(InviteMembersCommand);
+    expect(output.done).toEqual({ ENABLED: ['100000000000', '100000000001'] });
+  });
+
+  it('keeps AWS text for unprocessed invitations and retries transient ones', async () => {
+    membersWithStatuses(['Created', 'Created', 'Created']);
+    securityHub.on(InviteMembersCommand).resolves({
+      UnprocessedAccounts: [
+        { AccountId: '100000000000', ProcessingResult: 'Internal error' },
+        { AccountId: '100000000001', ProcessingResult: 'The account is suspended' },
+      ],
+    });
+    const output = await inviteMembers(
+      { region: 'us-east-1', service: 'securityhub', accounts: accounts(3) },
+      deps(),
+    );
+    expect(output.retry).toEqual([
+      expect.objectContaining({ accountId: '100000000000', reason: 'Internal error' }),
+    ]);
+    expect(output.failed).toEqual([
+      { accountId: '100000000001', outcome: 'FAILED', reason: 'The account is suspended' },
+    ]);
+    expect(output.done).toEqual({ PENDING_ACCEPTANCE: ['100000000002'] });
+  });
+
+  it('fails accounts that are not members instead of inviting them', async () => {
+    membersWithStatuses([]);
+    const output = await inviteMembers(
+      { region: 'us-east-1', service: 'securityhub', accounts: accounts(1) },
+      deps(),
+    );
+    expect(output.failed).toEqual([
+      expect.objectContaining({ accountId: '100000000000', outcome: 'NOT_A_MEMBER' }),
+    ]);
+    expect(securityHub).not.toHaveReceivedCommand(InviteMembersCommand);
+  });
+
+  it('retries every account of a chunk whose GetMembers call failed for good', async () => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    securityHub
+      .on(GetMembersCommand)
+      .rejects(awsError('InternalException', 500, 'We encountered an internal error'));
+    const output = await inviteMembers(
+      { region: 'us-east-1', service: 'securityhub', accounts: accounts(2) },
+      deps(),
+    );
+    expect(output.retry.map(({ reason }) => reason)).toEqual([
+      'InternalException: We encountered an internal error',
+      'InternalException: We encountered an internal error',
+    ]);
+  });
+
+  it('only observes Detective members, because Detective invites on create', async () => {
+    detective.on(ListGraphsCommand).resolves({
+      GraphList: [{ Arn: 'arn:aws:detective:us-east-1:999999999999:graph:0123456789abcdef0123456789abcdef' }],
+    });
+    detective
+      .on(GetGraphMembersCommand)
+      .resolves({ MemberDetails: [{ AccountId: '100000000000', Status: 'INVITED' }] });
+    const output = await inviteMembers(
+      { region: 'us-east-1', service: 'detective', accounts: accounts(1) },
+      {
+        adapter: detectiveAdministrator(new DetectiveClient({ region: 'us-east-1' })),
+        telemetry: silentTelemetry,
+      },
+    );
+    expect(output.done).toEqual({ PENDING_ACCEPTANCE: ['100000000000'] });
+  });
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { readAdministratorConfig, readAdministratorId } from '../../functions/shared/config.ts';
+import { ConfigurationError } from '../../functions/shared/errors.ts';
+
+describe('readAdministratorConfig', () => {
+  it('returns the defaults when nothing is set', () => {
+    expect(readAdministratorConfig({})).toEqual({
+      clients: { maxAttempts: 5, callsPerSecond: 10 },
+      detectiveDisableEmailNotification: false,
+    });
+  });
+
+  it('reads every setting', () => {
+    expect(
+      readAdministratorConfig({
+        SDK_MAX_ATTEMPTS: '8',
+        CALLS_PER_SECOND: '5',
+        DETECTIVE_DISABLE_EMAIL_NOTIFICATION: 'TRUE',
+        INVITATION_MESSAGE: 'Hello',
+      }),
+    ).toEqual({
+      clients: { maxAttempts: 8, callsPerSecond: 5 },
+      detectiveDisableEmailNotification: true,
+      invitationMessage: 'Hello',
+    });
+  });
+
+  it.each([
+    [{ SDK_MAX_ATTEMPTS: 'many' }, 'SDK_MAX_ATTEMPTS must be an integer from 1 to 20, got "many"'],
+    [{ CALLS_PER_SECOND: '0' }, 'CALLS_PER_SECOND must be an integer from 1 to 100, got "0"'],
+    [{ DETECTIVE_DISABLE_EMAIL_NOTIFICATION: 'yes' }, 'must be "true" or "false", got "yes"'],
+    [{ INVITATION_MESSAGE: 'x'.repeat(1001) }, 'longer than Detective allows'],
+  ])('throws a ConfigurationError naming the variable for %j', (env, message) => {
+    expect(() => readAdministratorConfig(env)).toThrow(ConfigurationError);
+    expect(() => readAdministratorConfig(env)).toThrow(message);
+  });
+});
+
+describe('readAdministratorId', () => {
+  it('returns a valid id', () => {
+    expect(readAdministratorId({ ADMINISTRATOR_ACCOUNT_ID: '012345678901' })).toBe('012345678901');
+  });
+
+  it.each([
+    [{}, 'ADMINISTRATOR_ACCOUNT_ID is not set'],
+    [{ ADMINISTRATOR_ACCOUNT_ID: '12345678901' }, 'has 11 digits'],
+  ])('throws for %j', (env, message) => {
+    expect(() => readAdministratorId(env)).toThrow(message);
+  });
+});
