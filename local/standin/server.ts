@@ -1,0 +1,242 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Detective, type DetectiveRegionView, detectiveInvalid } from './detective.ts';
+import { type ServiceName, Throttle } from './faults.ts';
+import { Organizations } from './organizations.ts';
+import { SecurityHub, type SecurityHubRegionView, securityHubInvalid } from './security-hub.ts';
+import type { CounterSnapshot } from './stats.ts';
+import { Sts } from './sts.ts';
+import {
+  AwsError,
+  FAULT_ERRORS,
+  Input,
+  PROTOCOLS,
+  type Reply,
+  regionDisabledError,
+  renderError,
+  renderSuccess,
+} from './wire.ts';
+import type { ServiceHandler, World } from './world.ts';
+
+/** Everything the stand-in knows, as GET /_standin/inspect and StandIn.inspect() return it. */
+export interface Inspection extends CounterSnapshot {
+  scenario?: string;
+  startedAt: string;
+  timeScale: number;
+  /** AssumeRole credentials handed out so far. */
+  credentialsIssued: number;
+  membership: {
+    securityhub: Record<string, SecurityHubRegionView>;
+    detective: Record<string, DetectiveRegionView>;
+  };
+}
+
+const CREDENTIAL_SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
+
+/** How each service rejects a malformed field. */
+const INVALID: Record<ServiceName, (message: string) => AwsError> = {
+  securityhub: securityHubInvalid,
+  detective: detectiveInvalid,
+  organizations: (message) =>
+    new AwsError('InvalidInputException', 400, message, { Reason: 'INVALID_INPUT' }),
+  sts: (message) => new AwsError('ValidationError', 400, message),
+};
+
+/** The request pipeline: identify the caller, count, delay, fail on purpose, then hand over to the service. */
+export class StandInServer {
+  readonly world: World;
+  readonly #server: Server;
+  readonly #sts: Sts;
+  readonly #securityHub: SecurityHub;
+  readonly #detective: Detective;
+  readonly #services: Map<string, ServiceHandler>;
+  readonly #throttle: Throttle;
+  readonly #timers = new Set<NodeJS.Timeout>();
+
+  constructor(world: World) {
+    this.world = world;
+    this.#sts = new Sts(world);
+    this.#securityHub = new SecurityHub(world);
+    this.#detective = new Detective(world);
+    this.#services = new Map<string, ServiceHandler>([
+      ['securityhub', this.#securityHub],
+      ['detective', this.#detective],
+      ['organizations', new Organizations(world)],
+      ['sts', this.#sts],
+    ]);
+    this.#throttle = new Throttle(world.scenario.faults.throttle);
+    this.#server = createServer((req, res) => {
+      this.#onRequest(req, res).catch((error: unknown) => {
+        console.error('stand-in: request failed', error);
+        if (!res.headersSent) send(res, { status: 500, headers: {}, body: '' });
+      });
+    });
+  }
+
+  listen(port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(port, '127.0.0.1', () => {
+        const address = this.#server.address();
+        resolve(typeof address === 'object' && address !== null ? address.port : port);
+      });
+    });
+  }
+
+  /** Closes the listener and every keep-alive socket, and cancels pending latency timers. */
+  stop(): Promise<void> {
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    return new Promise((resolve) => {
+      this.#server.close(() => resolve());
+      this.#server.closeAllConnections();
+    });
+  }
+
+  inspect(): Inspection {
+    const world = this.world;
+    return {
+      ...(world.scenario.name === undefined ? {} : { scenario: world.scenario.name }),
+      startedAt: world.iso(world.startedAt),
+      timeScale: world.timeScale,
+      ...world.stats.snapshot(),
+      credentialsIssued: this.#sts.issuedCount,
+      membership: { securityhub: this.#securityHub.inspect(), detective: this.#detective.inspect() },
+    };
+  }
+
+  async #onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://stand-in');
+    const body = await readBody(req);
+    if (url.pathname.startsWith('/_standin/')) {
+      this.#introspection(req.method ?? 'GET', url.pathname, res);
+      return;
+    }
+    const scope = CREDENTIAL_SCOPE.exec(req.headers.authorization ?? '');
+    const [, accessKeyId, region, serviceName] = scope ?? [];
+    const handler = serviceName === undefined ? undefined : this.#services.get(serviceName);
+    if (accessKeyId === undefined || region === undefined || handler === undefined) {
+      const error = new AwsError('MissingAuthenticationTokenException', 403, 'Missing Authentication Token');
+      send(res, renderError('restJson', error));
+      return;
+    }
+    const service = handler.name;
+    const protocol = PROTOCOLS[service];
+    let fields: Record<string, unknown>;
+    try {
+      fields = parseInput(protocol === 'query', body, url.searchParams);
+    } catch {
+      send(
+        res,
+        renderError(protocol, new AwsError('SerializationException', 400, 'The request body is not valid.')),
+      );
+      return;
+    }
+    const target = req.headers['x-amz-target'];
+    const method = req.method ?? 'GET';
+    const operation = handler.operation({
+      method,
+      path: url.pathname,
+      target: typeof target === 'string' ? target : undefined,
+      input: fields,
+    });
+    if (operation === undefined) {
+      const error = new AwsError(
+        'UnknownOperationException',
+        404,
+        `The stand-in does not emulate ${method} ${url.pathname}`,
+      );
+      send(res, renderError(protocol, error));
+      return;
+    }
+    // Keys AssumeRole issued identify that member; any other key is the administrator's own role.
+    const caller = this.#sts.accountOf(accessKeyId) ?? this.world.administratorId;
+    this.world.stats.call(service, operation, region, caller);
+    await this.#latency();
+    try {
+      this.#faults(service, operation, region, caller);
+      const output = handler.handle(operation, {
+        caller,
+        accessKeyId,
+        region,
+        input: new Input(fields, INVALID[service]),
+      });
+      send(res, renderSuccess(protocol, operation, output));
+    } catch (error) {
+      // A stand-in bug still answers in the service's own shape, and says so on stderr.
+      if (!(error instanceof AwsError)) console.error('stand-in: handler failed', error);
+      send(res, renderError(protocol, error instanceof AwsError ? error : FAULT_ERRORS[service].internal));
+    }
+  }
+
+  #faults(service: ServiceName, operation: string, region: string, caller: string): void {
+    const world = this.world;
+    // Organizations is global; STS's global endpoint signs as us-east-1, which is never an opt-in Region.
+    const regional = service !== 'organizations' && !(service === 'sts' && region === 'us-east-1');
+    if (regional && !world.regionEnabled(caller, region)) throw regionDisabledError(service);
+    if (!this.#throttle.take(service, caller, region, world.now())) {
+      world.stats.throttled(service, operation);
+      throw FAULT_ERRORS[service].throttle;
+    }
+    const errorRate = world.scenario.faults.errorRate;
+    if (errorRate > 0 && world.random() < errorRate) {
+      world.stats.injectedError(service, operation);
+      throw FAULT_ERRORS[service].internal;
+    }
+  }
+
+  #latency(): Promise<void> {
+    const setting = this.world.scenario.faults.latencyMs;
+    const base =
+      typeof setting === 'number' ? setting : setting.min + this.world.random() * (setting.max - setting.min);
+    const ms = base * this.world.timeScale;
+    if (ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#timers.delete(timer);
+        resolve();
+      }, ms);
+      this.#timers.add(timer);
+    });
+  }
+
+  #introspection(method: string, path: string, res: ServerResponse): void {
+    if (method === 'GET' && path === '/_standin/inspect') {
+      send(res, {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(this.inspect()),
+      });
+    } else if (method === 'POST' && path === '/_standin/reset-counters') {
+      this.world.stats.reset();
+      send(res, { status: 204, headers: {}, body: '' });
+    } else {
+      send(res, {
+        status: 404,
+        headers: { 'content-type': 'application/json' },
+        body: '{"message":"not found"}',
+      });
+    }
+  }
+}
+
+function parseInput(form: boolean, body: string, query: URLSearchParams): Record<string, unknown> {
+  if (form) return Object.fromEntries(new URLSearchParams(body));
+  const parsed: unknown = body === '' ? {} : JSON.parse(body);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error('not a JSON object');
+  return { ...Object.fromEntries(query), ...parsed };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  res.writeHead(reply.status, { ...reply.headers, 'content-length': Buffer.byteLength(reply.body) });
+  res.end(reply.body);
+}

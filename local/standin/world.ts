@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { ForcedUnprocessed, type ServiceName, seededRandom } from './faults.ts';
+import type { Scenario, ScenarioAccount } from './scenario.ts';
+import { Stats } from './stats.ts';
+import type { Input } from './wire.ts';
+
+/** What every service handler sees of one call. */
+export interface Call {
+  /** The account whose credentials signed the request. */
+  caller: string;
+  accessKeyId: string;
+  region: string;
+  input: Input;
+}
+
+export interface RouteRequest {
+  method: string;
+  /** The URL path without the query string. */
+  path: string;
+  /** The X-Amz-Target header (awsJson). */
+  target: string | undefined;
+  /** Body fields merged with query-string fields. */
+  input: Record<string, unknown>;
+}
+
+export interface ServiceHandler {
+  readonly name: ServiceName;
+  /** The operation a request addresses, or undefined when the service has none there. */
+  operation(request: RouteRequest): string | undefined;
+  handle(operation: string, call: Call): object | undefined;
+}
+
+/** The scenario's accounts and Regions, the scaled clock, the seeded randomness and the counters. */
+export class World {
+  readonly scenario: Scenario;
+  readonly administratorId: string;
+  readonly regions: readonly string[];
+  readonly accounts = new Map<string, ScenarioAccount>();
+  readonly timeScale: number;
+  readonly startedAt = Date.now();
+  readonly random: () => number;
+  readonly forced: ForcedUnprocessed;
+  readonly stats = new Stats();
+  readonly #regions: Set<string>;
+  readonly #disabled = new Map<string, Set<string>>();
+  #sequence = 0;
+
+  constructor(scenario: Scenario, timeScale: number) {
+    this.scenario = scenario;
+    this.administratorId = scenario.administratorAccountId;
+    this.regions = scenario.regions;
+    this.#regions = new Set(scenario.regions);
+    this.timeScale = timeScale;
+    this.random = seededRandom(scenario.faults.seed);
+    this.forced = new ForcedUnprocessed(scenario.faults.forceUnprocessed, this.random);
+    for (const account of scenario.accounts) {
+      this.accounts.set(account.accountId, account);
+      if (account.disabledRegions.length > 0)
+        this.#disabled.set(account.accountId, new Set(account.disabledRegions));
+    }
+  }
+
+  now(): number {
+    return Date.now();
+  }
+
+  /** The moment a scenario delay of `seconds` ends, counted from now and scaled by timeScale. */
+  after(seconds: number): number {
+    return Date.now() + seconds * 1000 * this.timeScale;
+  }
+
+  /** A scenario delay counted from the stand-in's start. */
+  sinceStart(seconds: number): number {
+    return this.startedAt + seconds * 1000 * this.timeScale;
+  }
+
+  /** Enabled for the administrator means listed in `regions`; a member may also have it disabled. */
+  regionEnabled(accountId: string, region: string): boolean {
+    return this.#regions.has(region) && !(this.#disabled.get(accountId)?.has(region) ?? false);
+  }
+
+  inOrganization(accountId: string): boolean {
+    if (accountId === this.administratorId) return this.scenario.delegatedAdministrator;
+    const joined = this.accounts.get(accountId)?.joinedMethod;
+    return joined !== undefined && joined !== 'OUTSIDE';
+  }
+
+  /** Organization accounts are added directly, without invitation, when the caller is the delegated administrator. */
+  managedByOrganization(administratorId: string, accountId: string): boolean {
+    return (
+      administratorId === this.administratorId &&
+      this.scenario.delegatedAdministrator &&
+      accountId !== administratorId &&
+      this.inOrganization(accountId)
+    );
+  }
+
+  /** Suspended, closing and not-yet-active accounts cannot be reached or enrolled. */
+  active(accountId: string): boolean {
+    const account = this.accounts.get(accountId);
+    return account === undefined ? accountId === this.administratorId : account.state === 'ACTIVE';
+  }
+
+  /** Expands a region list of the scenario ('all' or names) into the names. */
+  expand(list: string[] | 'all'): string[] {
+    return list === 'all' ? [...this.regions] : list;
+  }
+
+  /** Deterministic hex ids (invitation ids, graph ids): reproducible across runs. */
+  hexId(...parts: string[]): string {
+    this.#sequence += 1;
+    return createHash('md5')
+      .update(`${parts.join(':')}:${this.#sequence}`)
+      .digest('hex');
+  }
+
+  iso(ms: number): string {
+    return new Date(ms).toISOString();
+  }
+}
