@@ -79,3 +79,32 @@ export function parseInput<Schema extends z.ZodType>(
   });
   throw new InvalidInputError(problems.join('; '), problems);
 }
+
+/** One (Region, service) the administrator side works on: an item of the workflow's first Map. */
+export interface Pair {
+  region: string;
+  service: ServiceName;
+}
+
+/** What a trigger or manual input asked for, resolved and validated: the first step's output. */
+export interface Plan {
+  administratorId: string;
+  trigger: 'CreateAccountResult' | 'CreateManagedAccount' | 'UpdateManagedAccount' | 'AcceptHandshake' | 'manual';
+  dryRun: boolean;
+  regions: string[];
+  services: ServiceName[];
+  /** Accounts to onboard, with root emails where known. */
+  accounts: Account[];
+  /** The same ids alone, for States.ArrayPartition into member-side batches. */
+  accountIds: string[];
+  /** Accounts set aside by rule (the administrator, suspended or closed accounts), with why. */
+  skipped: { accountId: string; outcome: Outcome; reason: string }[];
+  /** Every Region × service, for the administrator-side Map. */
+  pairs: Pair[];
+  /** The administrator's Detective behavior graph per Region, where it has one. */
+  graphArns: Record<string, string>;
+  /** True when there are accounts to onboard and this is not a dry run. */
+  hasWork: boolean;
+  /** Why there is nothing to do (a failed account creation, no accounts), when so. */
+  note?: string;
+}
