@@ -1,0 +1,105 @@
+import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+
+/** The role muster assumes in every member account, and how. */
+export interface MemberRoleSettings {
+  roleName: string;
+  externalId?: string;
+  /** 900..3600: role chaining from a Lambda caps sessions at one hour (FACTS.md, STS). */
+  durationSeconds: number;
+  /** The partition of the member accounts: the Lambda's own. */
+  partition: string;
+  sessionName: string;
+}
+
+/** Credentials are renewed when they have less than this left, so a long invocation never signs with an expired key. */
+const RENEW_BEFORE_MS = 60_000;
+
+export function memberRoleArn(partition: string, accountId: string, roleName: string): string {
+  return `arn:${partition}:iam::${accountId}:role/${roleName}`;
+}
+
+/**
+ * `muster-<execution name>`, so CloudTrail in the member names the execution. STS allows 2..64
+ * characters of `[\w+=,.@-]` (FACTS.md, STS); anything else becomes `-`.
+ */
+export function roleSessionName(executionId?: string): string {
+  const suffix = (executionId?.split(':').pop() ?? '').replace(/[^\w+=,.@-]/g, '-');
+  return (suffix === '' ? 'muster' : `muster-${suffix}`).slice(0, 64);
+}
+
+/** The member role's credentials in each account, one provider per account. */
+export type MemberCredentials = (accountId: string) => AwsCredentialIdentityProvider;
+
+/**
+ * Create one per invocation and hand an account's provider to all of that account's regional
+ * clients: the SDK does not share credentials between clients, so a raw provider per client would
+ * cost one AssumeRole per client (FACTS.md, STS). `sts` should be a Regional STS client because
+ * global-endpoint tokens do not work in opt-in Regions; the SDK honours AWS_ENDPOINT_URL_STS.
+ */
+export function memberCredentials(
+  sts: STSClient,
+  settings: MemberRoleSettings,
+  now: () => number = Date.now,
+): MemberCredentials {
+  const providers = new Map<string, AwsCredentialIdentityProvider>();
+  return (accountId) => {
+    let provider = providers.get(accountId);
+    if (provider === undefined) {
+      provider = sharedSession(() => assumeMemberRole(sts, settings, accountId), now);
+      providers.set(accountId, provider);
+    }
+    return provider;
+  };
+}
+
+async function assumeMemberRole(
+  sts: STSClient,
+  settings: MemberRoleSettings,
+  accountId: string,
+): Promise<AwsCredentialIdentity> {
+  const roleArn = memberRoleArn(settings.partition, accountId, settings.roleName);
+  const { Credentials } = await sts.send(
+    new AssumeRoleCommand({
+      RoleArn: roleArn,
+      RoleSessionName: settings.sessionName,
+      DurationSeconds: settings.durationSeconds,
+      ...(settings.externalId === undefined ? {} : { ExternalId: settings.externalId }),
+    }),
+  );
+  if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey) {
+    throw new Error(`AssumeRole of ${roleArn} returned no credentials`);
+  }
+  return {
+    accessKeyId: Credentials.AccessKeyId,
+    secretAccessKey: Credentials.SecretAccessKey,
+    ...(Credentials.SessionToken === undefined ? {} : { sessionToken: Credentials.SessionToken }),
+    ...(Credentials.Expiration === undefined ? {} : { expiration: Credentials.Expiration }),
+  };
+}
+
+/**
+ * One session shared by every caller: concurrent first calls wait for the same AssumeRole, a
+ * failure is not kept (the next call tries again), and a session about to expire is renewed once.
+ */
+function sharedSession(
+  assume: () => Promise<AwsCredentialIdentity>,
+  now: () => number,
+): AwsCredentialIdentityProvider {
+  let session: Promise<AwsCredentialIdentity> | undefined;
+  const start = (): Promise<AwsCredentialIdentity> => {
+    const attempt = assume();
+    session = attempt;
+    attempt.catch(() => {
+      if (session === attempt) session = undefined;
+    });
+    return attempt;
+  };
+  return async () => {
+    const current = session ?? start();
+    const credentials = await current;
+    const expiresAt = credentials.expiration?.getTime();
+    if (expiresAt === undefined || expiresAt - now() > RENEW_BEFORE_MS) return credentials;
+    return session === current || session === undefined ? start() : session;
+  };
+}
