@@ -1,0 +1,174 @@
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import type { MemberCredentials } from '../shared/aws/credentials.ts';
+import { mapWithConcurrency } from '../shared/concurrency.ts';
+import { classifyError, describeError, type ErrorLike } from '../shared/domain/classify.ts';
+import type { Disposition, ObservedStatus } from '../shared/domain/outcomes.ts';
+import { nextAction } from '../shared/domain/reconcile.ts';
+import type { ServiceName } from '../shared/domain/services.ts';
+import { InvalidInputError } from '../shared/errors.ts';
+import type { InvitingAdministrator, MemberAccount } from '../shared/services/member.ts';
+import type { AcceptInvitationsInput, AcceptInvitationsOutput, AcceptResult } from './contract.ts';
+
+export interface AcceptInvitationsDeps {
+  /** The administrator this deployment serves; an input naming another one is refused. */
+  administratorId: string;
+  /** Made for this invocation: one session per member account, shared by its clients. */
+  credentials: MemberCredentials;
+  openAccount(credentials: AwsCredentialIdentityProvider): MemberAccount;
+  concurrency: { accounts: number; regions: number };
+}
+
+/**
+ * Reasons are capped so 20 accounts × 17 Regions × 2 services stay far below Step Functions'
+ * 256 KiB payload (FACTS.md); the head names the error, the tail usually names the resource.
+ */
+export const MAX_REASON_LENGTH = 200;
+
+export function brief(reason: string): string {
+  if (reason.length <= MAX_REASON_LENGTH) return reason;
+  const head = Math.ceil((MAX_REASON_LENGTH - 1) * 0.6);
+  return `${reason.slice(0, head)}…${reason.slice(reason.length - (MAX_REASON_LENGTH - 1 - head))}`;
+}
+
+export function dispositionOf(status: ObservedStatus): Disposition {
+  const action = nextAction(status.outcome);
+  if (action === 'done') return 'done';
+  return action === 'report' ? 'failed' : 'retry';
+}
+
+/**
+ * What an error means for one membership. On AssumeRole, AccessDenied means the member role is
+ * not deployed yet (FACTS.md, STS); on a service call, an authentication error means the Region is
+ * disabled for the member (FACTS.md, Regions). Throttling and 5xx survived the SDK's retries.
+ */
+export function statusOfError(error: unknown, during: 'assume-role' | 'service-call'): ObservedStatus {
+  const failure = error as ErrorLike;
+  const reason = describeError(failure);
+  const kind = classifyError(failure);
+  if (kind === 'retry') return { outcome: 'PENDING_ACCEPTANCE', reason: `will try again: ${reason}` };
+  if (during === 'assume-role') {
+    return kind === 'access-denied'
+      ? { outcome: 'MEMBER_ROLE_MISSING', reason }
+      : { outcome: 'FAILED', reason: `AssumeRole: ${reason}` };
+  }
+  if (kind === 'region-disabled') return { outcome: 'SKIPPED_REGION_DISABLED', reason };
+  return { outcome: 'FAILED', reason };
+}
+
+interface Membership {
+  region: string;
+  service: ServiceName;
+}
+
+const keyOf = (accountId: string, { region, service }: Membership) => `${accountId} ${region} ${service}`;
+
+/**
+ * Accepts the administrator's invitations in every member account of the batch, every Region and
+ * service. Accounts run in parallel (bounded), and so do each account's Regions; an account's
+ * failure settles that account's memberships and never stops the others.
+ */
+export async function acceptInvitations(
+  input: AcceptInvitationsInput,
+  deps: AcceptInvitationsDeps,
+): Promise<AcceptInvitationsOutput> {
+  if (input.administratorId !== deps.administratorId) {
+    throw new InvalidInputError(
+      `input.administratorId: ${input.administratorId} is not the administrator this deployment serves (${deps.administratorId})`,
+    );
+  }
+  const memberships = input.regions.flatMap((region) =>
+    input.services.map((service) => ({ region, service })),
+  );
+  const settled = new Map<string, AcceptResult>();
+  const settle = (accountId: string, membership: Membership, status: ObservedStatus) => {
+    const key = keyOf(accountId, membership);
+    if (settled.has(key)) throw new Error(`${key} settled twice`);
+    settled.set(key, {
+      accountId,
+      ...membership,
+      outcome: status.outcome,
+      disposition: dispositionOf(status),
+      ...(status.reason === undefined ? {} : { reason: brief(status.reason) }),
+    });
+  };
+
+  await mapWithConcurrency(input.accountIds, deps.concurrency.accounts, (accountId) =>
+    acceptInAccount(accountId, memberships, input, deps, settle),
+  );
+
+  const results = input.accountIds.flatMap((accountId) =>
+    memberships.map((membership) => {
+      const result = settled.get(keyOf(accountId, membership));
+      if (result === undefined) throw new Error(`${keyOf(accountId, membership)} left without a result`);
+      return result;
+    }),
+  );
+  const retryAccountIds = [
+    ...new Set(
+      results.filter(({ disposition }) => disposition === 'retry').map(({ accountId }) => accountId),
+    ),
+  ];
+  return { results, retryAccountIds };
+}
+
+async function acceptInAccount(
+  accountId: string,
+  memberships: Membership[],
+  input: AcceptInvitationsInput,
+  deps: AcceptInvitationsDeps,
+  settle: (accountId: string, membership: Membership, status: ObservedStatus) => void,
+): Promise<void> {
+  if (accountId === input.administratorId) {
+    for (const membership of memberships) {
+      settle(accountId, membership, {
+        outcome: 'SKIPPED_ADMINISTRATOR',
+        reason: 'the administrator account cannot be its own member',
+      });
+    }
+    return;
+  }
+  const open: Membership[] = [];
+  for (const membership of memberships) {
+    if (membership.service === 'detective' && input.graphArns?.[membership.region] === undefined) {
+      settle(accountId, membership, {
+        outcome: 'SERVICE_NOT_ENABLED',
+        reason: `the administrator has no Detective behavior graph in ${membership.region}`,
+      });
+    } else open.push(membership);
+  }
+  if (open.length === 0) return;
+
+  const credentials = deps.credentials(accountId);
+  try {
+    // Assume the role once up front: a missing role settles the whole account without 34 failed calls.
+    await credentials();
+  } catch (error) {
+    const status = statusOfError(error, 'assume-role');
+    for (const membership of open) settle(accountId, membership, status);
+    return;
+  }
+
+  const account = deps.openAccount(credentials);
+  try {
+    const regions = [...new Set(open.map(({ region }) => region))];
+    await mapWithConcurrency(regions, deps.concurrency.regions, async (region) => {
+      for (const membership of open.filter((candidate) => candidate.region === region)) {
+        const graphArn = input.graphArns?.[region];
+        const administrator: InvitingAdministrator = {
+          administratorId: input.administratorId,
+          region,
+          ...(membership.service === 'detective' && graphArn !== undefined ? { graphArn } : {}),
+        };
+        let status: ObservedStatus;
+        try {
+          status = await account.service(membership.service, region).acceptMembership(administrator);
+        } catch (error) {
+          status = statusOfError(error, 'service-call');
+        }
+        settle(accountId, membership, status);
+      }
+    });
+  } finally {
+    account.close();
+  }
+}

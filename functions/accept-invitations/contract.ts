@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { accountIdSchema, regionSchema, serviceSchema } from '../shared/contracts.ts';
+import type { Disposition, Outcome } from '../shared/domain/outcomes.ts';
+import type { ServiceName } from '../shared/domain/services.ts';
+
+/** Security Hub and Detective take at most 50 accounts per call; a batch is never larger. */
+export const MAX_ACCOUNTS_PER_BATCH = 50;
+
+// FACTS.md, Detective: arn:aws[-\w]{0,10}?:detective:<region>:<12 digits>:graph:<32 hex>.
+const GRAPH_ARN = /^arn:aws[-\w]{0,10}:detective:([a-z0-9-]+):(\d{12}):graph:[0-9a-f]{32}$/;
+
+const graphArnSchema = z.string().regex(GRAPH_ARN, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not a Detective behavior graph ARN`,
+});
+
+function distinct<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
+
+/** Input of the accept-invitations step: one batch of member accounts, every Region and service. */
+export const acceptInvitationsInputSchema = z
+  .object({
+    administratorId: accountIdSchema,
+    accountIds: z.array(accountIdSchema).min(1).max(MAX_ACCOUNTS_PER_BATCH).transform(distinct),
+    regions: z.array(regionSchema).min(1).transform(distinct),
+    services: z.array(serviceSchema).min(1).transform(distinct),
+    /** The administrator's Detective behavior graph per Region; a Region without one has no Detective. */
+    graphArns: z.record(regionSchema, graphArnSchema).optional(),
+    /** Step Functions execution id: the log correlation id and the member role's session name. */
+    executionId: z.string().optional(),
+  })
+  .superRefine(({ administratorId, graphArns }, context) => {
+    for (const [region, arn] of Object.entries(graphArns ?? {})) {
+      const [, arnRegion, owner] = GRAPH_ARN.exec(arn) ?? [];
+      if (arnRegion !== region || owner !== administratorId) {
+        context.addIssue({
+          code: 'custom',
+          path: ['graphArns', region],
+          message: `${JSON.stringify(arn)} is not ${administratorId}'s behavior graph in ${region}`,
+        });
+      }
+    }
+  });
+export type AcceptInvitationsInput = z.output<typeof acceptInvitationsInputSchema>;
+
+/** What the step did for one (account, Region, service). */
+export interface AcceptResult {
+  accountId: string;
+  region: string;
+  service: ServiceName;
+  outcome: Outcome;
+  disposition: Disposition;
+  /** Omitted when the outcome says it all, to keep the state payload small. */
+  reason?: string;
+}
+
+/**
+ * Exactly one result per (account, Region, service) of the input. `retryAccountIds` lists the
+ * accounts with any `retry` result, once each, for the workflow to send again after a wait.
+ */
+export interface AcceptInvitationsOutput {
+  results: AcceptResult[];
+  retryAccountIds: string[];
+}
