@@ -343,7 +343,7 @@ export class Detective implements ServiceHandler {
     const account = world.accounts.get(id);
     const rootEmail = account?.detectiveEmail ?? account?.email;
     const verified = rootEmail !== undefined && email?.toLowerCase() === rootEmail.toLowerCase();
-    const verifiedAt = world.after(world.scenario.faults.verificationDelaySeconds);
+    const verifiedAt = world.after(world.scenario.faults.verificationDelaySeconds, now);
     if (verified) {
       world.stats.invitation({
         service: 'detective',
@@ -362,7 +362,7 @@ export class Detective implements ServiceHandler {
       invitationType: 'INVITATION',
       verifiedAt,
       outcome: verified ? 'INVITED' : 'VERIFICATION_FAILED',
-      visibleAt: verifiedAt + world.scenario.faults.invitationVisibleAfterSeconds * 1000 * world.timeScale,
+      visibleAt: world.after(world.scenario.faults.invitationVisibleAfterSeconds, verifiedAt),
       ...(verified ? { invitedTime: verifiedAt } : {}),
       updatedTime: now,
     };

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 
 // A string, never a number: a JSON number would silently drop leading zeros (FACTS.md, "What earlier tools got wrong" 8).
-const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id written as a string');
+const ACCOUNT_ID_MESSAGE = 'must be a 12-digit account id written as a string';
+const accountId = z.string({ error: ACCOUNT_ID_MESSAGE }).regex(/^\d{12}$/, ACCOUNT_ID_MESSAGE);
 const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be a Region name such as eu-west-1');
 const regionList = z.union([z.literal('all'), z.array(region)]);
 const email = z

@@ -369,7 +369,7 @@ export class SecurityHub implements ServiceHandler {
         administratorId: call.caller,
         invitationId: world.hexId(call.caller, id, call.region),
         invitedAt: now,
-        visibleAt: world.after(world.scenario.faults.invitationVisibleAfterSeconds),
+        visibleAt: world.after(world.scenario.faults.invitationVisibleAfterSeconds, now),
       });
       world.stats.invitation({
         service: 'securityhub',

@@ -102,7 +102,7 @@ export class Sts implements ServiceHandler {
     const expected = world.scenario.memberRoleName;
     if (expected !== undefined && roleName !== expected) return false;
     const appearsAfter = account.memberRoleAppearsAfterSeconds;
-    return appearsAfter === undefined || world.now() >= world.sinceStart(appearsAfter);
+    return appearsAfter === undefined || world.now() >= world.after(appearsAfter, world.startedAt);
   }
 
   #arnOf(call: Call): string {

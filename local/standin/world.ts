@@ -64,14 +64,9 @@ export class World {
     return Date.now();
   }
 
-  /** The moment a scenario delay of `seconds` ends, counted from now and scaled by timeScale. */
-  after(seconds: number): number {
-    return Date.now() + seconds * 1000 * this.timeScale;
-  }
-
-  /** A scenario delay counted from the stand-in's start. */
-  sinceStart(seconds: number): number {
-    return this.startedAt + seconds * 1000 * this.timeScale;
+  /** The moment a scenario delay of `seconds` ends, counted from `from` (default now) and scaled by timeScale. */
+  after(seconds: number, from = Date.now()): number {
+    return from + seconds * 1000 * this.timeScale;
   }
 
   /** Enabled for the administrator means listed in `regions`; a member may also have it disabled. */
@@ -95,10 +90,10 @@ export class World {
     );
   }
 
-  /** Suspended, closing and not-yet-active accounts cannot be reached or enrolled. */
+  /** Suspended, closing and not-yet-active accounts cannot be reached or enrolled; unknown ones are not known to be. */
   active(accountId: string): boolean {
-    const account = this.accounts.get(accountId);
-    return account === undefined ? accountId === this.administratorId : account.state === 'ACTIVE';
+    const state = this.accounts.get(accountId)?.state;
+    return state === undefined || state === 'ACTIVE';
   }
 
   /** Expands a region list of the scenario ('all' or names) into the names. */
