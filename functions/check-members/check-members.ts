@@ -1,6 +1,6 @@
 import type { AdministratorStepInput, AdministratorStepOutput } from '../shared/contracts.ts';
-import { PENDING_OUTCOMES } from '../shared/domain/outcomes.ts';
-import { locateTarget, observe, StepResults, settleObserved } from '../shared/engine.ts';
+import { PENDING_OUTCOMES, SETTLED_OUTCOMES } from '../shared/domain/outcomes.ts';
+import { locateTarget, observe, StepResults } from '../shared/engine.ts';
 import type { AdministratorService } from '../shared/services/administrator.ts';
 
 export interface CheckMembersDeps {
@@ -16,7 +16,7 @@ export async function checkMembers(
   deps: CheckMembersDeps,
 ): Promise<AdministratorStepOutput> {
   const { adapter } = deps;
-  const results = new StepResults(input, input.accounts);
+  const results = new StepResults(input);
   const target = await locateTarget(adapter, input.region, results);
   if (target === undefined) return results.output();
 
@@ -28,13 +28,10 @@ export async function checkMembers(
   );
   for (const { accountId } of results.unsettled) {
     const status = observed.get(accountId) ?? { outcome: 'NOT_A_MEMBER' };
-    if (
-      PENDING_OUTCOMES.has(status.outcome) ||
-      status.outcome === 'REMOVED' ||
-      status.outcome === 'RESIGNED'
-    ) {
-      results.retry(accountId, `still ${status.outcome}`);
-    } else settleObserved(results, accountId, status);
+    if (PENDING_OUTCOMES.has(status.outcome))
+      results.retry(accountId, `still ${status.outcome}`, status.outcome);
+    else if (SETTLED_OUTCOMES.has(status.outcome)) results.succeed(accountId, status.outcome);
+    else results.fail(accountId, status.outcome, status.reason ?? `the membership is ${status.outcome}`);
   }
   return results.output(target.graphArn === undefined ? {} : { graphArn: target.graphArn });
 }

@@ -3,18 +3,22 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { readClientSettings } from '../shared/config.ts';
-import { administratorStepInputSchema, parseInput } from '../shared/contracts.ts';
+import { checkOnboardingInputSchema, parseInput } from '../shared/contracts.ts';
 import { CORRELATION_ID_PATH, logger, metrics, tracer } from '../shared/observability.ts';
-import { administratorAdapters, logStepOutput } from '../shared/wiring.ts';
-import { checkMembers } from './check-members.ts';
+import { administratorAdapters } from '../shared/wiring.ts';
+import { checkOnboarding } from './check-onboarding.ts';
 
 const adapters = administratorAdapters(readClientSettings(process.env));
 
 async function run(event: unknown) {
-  const input = parseInput(administratorStepInputSchema, event, 'input');
-  const output = await checkMembers(input, { adapter: adapters(input.service, input.region) });
-  logStepOutput('check members', output);
-  return output;
+  const report = await checkOnboarding(parseInput(checkOnboardingInputSchema, event, 'input'), { adapters });
+  logger.info('check members finished', {
+    status: report.status,
+    round: report.round,
+    counts: report.counts,
+    pendingAccounts: report.pendingAccountIds.length,
+  });
+  return report;
 }
 
 export const handler = middy(run)

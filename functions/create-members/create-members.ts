@@ -28,7 +28,7 @@ export async function createMembers(
   deps: CreateMembersDeps,
 ): Promise<AdministratorStepOutput> {
   const { adapter, options, telemetry } = deps;
-  const results = new StepResults(input, input.accounts);
+  const results = new StepResults(input);
   const target = await locateTarget(adapter, input.region, results);
   if (target === undefined) return results.output();
 

@@ -26,7 +26,7 @@ export async function inviteMembers(
   deps: InviteMembersDeps,
 ): Promise<AdministratorStepOutput> {
   const { adapter, telemetry } = deps;
-  const results = new StepResults(input, input.accounts);
+  const results = new StepResults(input);
   const target = await locateTarget(adapter, input.region, results);
   if (target === undefined) return results.output();
 

@@ -1,8 +1,9 @@
 import * as z from 'zod';
 import { accountIdProblem } from './domain/account-id.ts';
 import type { Account } from './domain/accounts.ts';
-import type { Outcome } from './domain/outcomes.ts';
+import { OUTCOMES, type Outcome } from './domain/outcomes.ts';
 import { KNOWN_REGIONS } from './domain/regions.ts';
+import type { ReportDecision } from './domain/report.ts';
 import { SERVICE_NAMES, type ServiceName } from './domain/services.ts';
 import { InvalidInputError } from './errors.ts';
 
@@ -28,18 +29,33 @@ export const accountSchema = z.object({
   email: z.string().min(3).max(64).optional(),
 });
 
+/** Tries per account per step when the workflow does not say otherwise. */
+export const DEFAULT_MAX_ATTEMPTS = 5;
+
 /** Input of every administrator-side step (create, invite, check): one Region, one service. */
 export const administratorStepInputSchema = z.object({
   region: regionSchema,
   service: serviceSchema,
   accounts: z.array(accountSchema),
+  /** Which try this is for these accounts (1 = first); at `maxAttempts` retryable ones fail instead. */
+  attempt: z.number().int().min(1).default(1),
+  maxAttempts: z.number().int().min(1).max(20).default(DEFAULT_MAX_ATTEMPTS),
+  /** Failures of earlier steps for this pair: passed through untouched, their accounts not worked on. */
+  failed: z
+    .array(z.object({ accountId: accountIdSchema, outcome: z.enum(OUTCOMES), reason: z.string() }))
+    .default([]),
   /** Step Functions execution id, used as the log correlation id. */
   executionId: z.string().optional(),
 });
-export type AdministratorStepInput = z.infer<typeof administratorStepInputSchema>;
+type ParsedStepInput = z.output<typeof administratorStepInputSchema>;
+/** A parsed step input; the retry bookkeeping fields may be left out by direct callers. */
+export type AdministratorStepInput = Omit<ParsedStepInput, 'attempt' | 'maxAttempts' | 'failed'> &
+  Partial<Pick<ParsedStepInput, 'attempt' | 'maxAttempts' | 'failed'>>;
 
 export interface RetryEntry extends Account {
   reason: string;
+  /** The status that keeps the account waiting, when it is one (not a transient error). */
+  outcome?: Outcome;
 }
 
 export interface FailedEntry {
@@ -49,7 +65,7 @@ export interface FailedEntry {
 }
 
 /**
- * Output of every administrator-side step. Each input account appears in exactly one of `done`
+ * Output of every administrator-side step. Each input account (and each carried failure) appears in exactly one of `done`
  * (grouped by outcome, ids only to keep state payloads small at 1,000 accounts), `retry` (send
  * these accounts again after a wait) or `failed`.
  */
@@ -60,6 +76,9 @@ export interface AdministratorStepOutput {
   done: Partial<Record<Outcome, string[]>>;
   retry: RetryEntry[];
   failed: FailedEntry[];
+  attempt: number;
+  /** How long the workflow waits before it sends `retry` again (0 when there is nothing to retry). */
+  retryAfterSeconds: number;
 }
 
 /** Parses `value` with `schema`, or throws InvalidInputError naming every bad path and value. */
@@ -89,7 +108,12 @@ export interface Pair {
 /** What a trigger or manual input asked for, resolved and validated: the first step's output. */
 export interface Plan {
   administratorId: string;
-  trigger: 'CreateAccountResult' | 'CreateManagedAccount' | 'UpdateManagedAccount' | 'AcceptHandshake' | 'manual';
+  trigger:
+    | 'CreateAccountResult'
+    | 'CreateManagedAccount'
+    | 'UpdateManagedAccount'
+    | 'AcceptHandshake'
+    | 'manual';
   dryRun: boolean;
   regions: string[];
   services: ServiceName[];
@@ -107,4 +131,53 @@ export interface Plan {
   hasWork: boolean;
   /** Why there is nothing to do (a failed account creation, no accounts), when so. */
   note?: string;
+}
+
+export const outcomeSchema = z.enum(OUTCOMES);
+
+export const outcomeGroupSchema = z.object({
+  region: regionSchema,
+  service: serviceSchema,
+  outcome: outcomeSchema,
+  reason: z.string().optional(),
+  accountIds: z.array(accountIdSchema),
+});
+
+/**
+ * Input of the check step: every Region × service of the plan, plus what earlier steps recorded
+ * that GetMembers cannot show (failed creates, member-side conflicts), oldest first.
+ */
+export const checkOnboardingInputSchema = z.object({
+  regions: z.array(regionSchema).min(1),
+  services: z.array(serviceSchema).min(1),
+  accounts: z.array(accountSchema),
+  skipped: z
+    .array(z.object({ accountId: accountIdSchema, outcome: outcomeSchema, reason: z.string() }))
+    .default([]),
+  /** The administrator-side Map's output: each pair's failures. */
+  administrator: z
+    .array(
+      z.object({
+        region: regionSchema,
+        service: serviceSchema,
+        failed: z.array(z.object({ accountId: accountIdSchema, outcome: outcomeSchema, reason: z.string() })),
+      }),
+    )
+    .default([]),
+  /** The previous round's `notEnabled`. */
+  recorded: z.array(outcomeGroupSchema).default([]),
+  /** The latest member-side results that were not done. */
+  member: z.array(outcomeGroupSchema).default([]),
+  round: z.number().int().min(0).default(0),
+  maxRounds: z.number().int().min(0).default(0),
+  executionId: z.string().optional(),
+});
+export type CheckOnboardingInput = z.infer<typeof checkOnboardingInputSchema>;
+
+export interface OnboardingReport extends ReportDecision {
+  round: number;
+  /** Memberships requested: accounts × Regions × services, skipped accounts included. */
+  total: number;
+  /** A few lines for the Fail state's Cause. */
+  cause: string;
 }

@@ -1,5 +1,12 @@
-import type { AdministratorStepOutput, FailedEntry, RetryEntry } from './contracts.ts';
+import {
+  type AdministratorStepInput,
+  type AdministratorStepOutput,
+  DEFAULT_MAX_ATTEMPTS,
+  type FailedEntry,
+  type RetryEntry,
+} from './contracts.ts';
 import type { Account } from './domain/accounts.ts';
+import { backoffSeconds } from './domain/backoff.ts';
 import { chunk } from './domain/chunk.ts';
 import { classifyError, classifyUnprocessed, describeError, type ErrorLike } from './domain/classify.ts';
 import { type ObservedStatus, type Outcome, outcomeOfStatus } from './domain/outcomes.ts';
@@ -27,11 +34,19 @@ export class StepResults {
   private readonly retries: RetryEntry[] = [];
   private readonly failures: FailedEntry[] = [];
 
-  constructor(
-    private readonly base: Pick<AdministratorStepOutput, 'region' | 'service'>,
-    accounts: readonly Account[],
-  ) {
-    for (const account of accounts) this.pending.set(account.accountId, account);
+  private readonly carried: FailedEntry[];
+  private readonly attempt: number;
+  private readonly maxAttempts: number;
+
+  /** Accounts with a carried failure are passed through, not worked on again. */
+  constructor(private readonly input: AdministratorStepInput) {
+    this.carried = input.failed ?? [];
+    this.attempt = input.attempt ?? 1;
+    this.maxAttempts = input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    const carriedIds = new Set(this.carried.map(({ accountId }) => accountId));
+    for (const account of input.accounts) {
+      if (!carriedIds.has(account.accountId)) this.pending.set(account.accountId, account);
+    }
   }
 
   /** Accounts not settled yet, in input order. */
@@ -57,9 +72,14 @@ export class StepResults {
     this.done[outcome] = ids;
   }
 
-  retry(accountId: string, reason: string): void {
+  retry(accountId: string, reason: string, outcome?: Outcome): void {
     const { email } = this.take(accountId);
-    this.retries.push(email === undefined ? { accountId, reason } : { accountId, email, reason });
+    this.retries.push({
+      accountId,
+      ...(email === undefined ? {} : { email }),
+      reason,
+      ...(outcome === undefined ? {} : { outcome }),
+    });
   }
 
   fail(accountId: string, outcome: Outcome, reason: string): void {
@@ -87,11 +107,32 @@ export class StepResults {
     } else this.fail(accountId, 'FAILED', reason);
   }
 
+  /**
+   * The step's output. On the last attempt, accounts that would be retried fail instead, keeping
+   * the last reason: retries are bounded.
+   */
   output(extra: Pick<AdministratorStepOutput, 'graphArn'> = {}): AdministratorStepOutput {
     if (this.pending.size > 0)
       throw new Error(`accounts left without a result: ${[...this.pending.keys()].join(', ')}`);
-    const { region, service } = this.base;
-    return { region, service, ...extra, done: this.done, retry: this.retries, failed: this.failures };
+    const lastAttempt = this.attempt >= this.maxAttempts;
+    const retry = lastAttempt ? [] : this.retries;
+    const gaveUp = lastAttempt
+      ? this.retries.map(({ accountId, reason, outcome }) => ({
+          accountId,
+          outcome: outcome ?? ('FAILED' as const),
+          reason: `still failing after ${this.attempt} attempt${this.attempt === 1 ? '' : 's'}: ${reason}`,
+        }))
+      : [];
+    return {
+      region: this.input.region,
+      service: this.input.service,
+      ...extra,
+      done: this.done,
+      retry,
+      failed: [...this.carried, ...this.failures, ...gaveUp],
+      attempt: this.attempt,
+      retryAfterSeconds: retry.length > 0 ? backoffSeconds(this.attempt) : 0,
+    };
   }
 }
 

@@ -277,6 +277,79 @@ describe('createMembers', () => {
     expect(output.done).toEqual({ PENDING_ACCEPTANCE: ['100000000001'] });
   });
 
+  it('asks for a wait that doubles with each attempt while accounts remain to retry', async () => {
+    const members = securityHubWithState();
+    securityHub
+      .on(CreateMembersCommand)
+      .callsFake(({ AccountDetails }: { AccountDetails: { AccountId: string }[] }) => {
+        const [first, ...rest] = AccountDetails.map(({ AccountId }) => AccountId);
+        for (const id of rest) members.set(id, 'Created');
+        return {
+          UnprocessedAccounts: [{ AccountId: first, ProcessingResult: 'Maximum number of results exceeded' }],
+        };
+      });
+    const input = {
+      region: 'eu-west-1',
+      service: 'securityhub' as const,
+      accounts: accounts(2),
+      maxAttempts: 4,
+    };
+
+    const first = await createMembers({ ...input, attempt: 1 }, shDeps());
+    const third = await createMembers({ ...input, attempt: 3 }, shDeps());
+
+    expect([first.retryAfterSeconds, third.retryAfterSeconds]).toEqual([5, 20]);
+    expect(third.attempt).toBe(3);
+  });
+
+  it('fails what is still retryable on the last attempt, keeping the reason: retries are bounded', async () => {
+    const members = securityHubWithState();
+    securityHub
+      .on(CreateMembersCommand)
+      .callsFake(({ AccountDetails }: { AccountDetails: { AccountId: string }[] }) => {
+        for (const { AccountId } of AccountDetails.slice(1)) members.set(AccountId, 'Created');
+        return {
+          UnprocessedAccounts: [
+            {
+              AccountId: AccountDetails[0]?.AccountId,
+              ProcessingResult: 'Maximum number of results exceeded',
+            },
+          ],
+        };
+      });
+    const output = await createMembers(
+      { region: 'eu-west-1', service: 'securityhub', accounts: accounts(2), attempt: 3, maxAttempts: 3 },
+      shDeps(),
+    );
+    expect(output.retry).toEqual([]);
+    expect(output.retryAfterSeconds).toBe(0);
+    expect(output.failed).toEqual([
+      {
+        accountId: '100000000000',
+        outcome: 'FAILED',
+        reason: 'still failing after 3 attempts: Maximum number of results exceeded',
+      },
+    ]);
+  });
+
+  it('passes earlier failures through and does not work on their accounts again', async () => {
+    securityHubWithState();
+    const carried = {
+      accountId: '100000000000',
+      outcome: 'CONFLICT' as const,
+      reason: 'another administrator',
+    };
+    const output = await createMembers(
+      { region: 'eu-west-1', service: 'securityhub', accounts: accounts(2), failed: [carried] },
+      shDeps(),
+    );
+    expect(securityHub).toHaveReceivedCommandExactlyOnceWith(CreateMembersCommand, {
+      AccountDetails: [{ AccountId: '100000000001', Email: 'root+100000000001@example.com' }],
+    });
+    expect(output.failed).toEqual([carried]);
+    expect(output.done).toEqual({ PENDING_INVITATION: ['100000000001'] });
+  });
+
   it('settles every account exactly once and sends no call over 50 accounts, whatever comes back unprocessed', async () => {
     const texts = [
       'Maximum number of results exceeded',

@@ -41,6 +41,8 @@ describe('create-members handler', () => {
       done: { PENDING_INVITATION: ['111111111111', '222222222222'] },
       retry: [],
       failed: [],
+      attempt: 1,
+      retryAfterSeconds: 0,
     });
   });
 

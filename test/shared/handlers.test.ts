@@ -39,18 +39,39 @@ describe('invite-members and check-members handlers', () => {
     expect(output.done).toEqual({ PENDING_ACCEPTANCE: ['111111111111'], ENABLED: ['222222222222'] });
   });
 
-  it('checks the sample Detective accounts', async () => {
+  it('reports the sample: enabled, a member-side conflict, the administrator skipped', async () => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    securityHub.on(GetMembersCommand).resolves({
+      Members: [
+        { AccountId: '111111111111', MemberStatus: 'Enabled' },
+        { AccountId: '222222222222', MemberStatus: 'Invited' },
+      ],
+    });
     detective.on(ListGraphsCommand).resolves({
       GraphList: [{ Arn: 'arn:aws:detective:us-east-1:999999999999:graph:0123456789abcdef0123456789abcdef' }],
     });
     detective.on(GetGraphMembersCommand).resolves({
       MemberDetails: [
         { AccountId: '111111111111', Status: 'ENABLED' },
-        { AccountId: '222222222222', Status: 'INVITED' },
+        { AccountId: '222222222222', Status: 'ENABLED' },
       ],
     });
-    const output = await checkMembers(event('check-members/detective'), lambdaContext('check-members'));
-    expect(output.done).toEqual({ ENABLED: ['111111111111'] });
-    expect(output.retry).toEqual([{ accountId: '222222222222', reason: 'still PENDING_ACCEPTANCE' }]);
+
+    const report = await checkMembers(
+      event('check-members/after-member-side'),
+      lambdaContext('check-members'),
+    );
+
+    expect(report.status).toBe('NEEDS_ATTENTION');
+    expect(report.counts).toEqual({ ENABLED: 3, CONFLICT: 1, SKIPPED_ADMINISTRATOR: 2 });
+    expect(report.total).toBe(6);
+    expect(report.notEnabled).toContainEqual({
+      region: 'us-east-1',
+      service: 'securityhub',
+      outcome: 'CONFLICT',
+      reason: 'the account already has another Security Hub administrator, 123456789012',
+      accountIds: ['222222222222'],
+    });
+    expect(report.keepPolling).toBe(false);
   });
 });

@@ -41,17 +41,21 @@ export interface ObservedStatus {
   reason?: string;
 }
 
-/** Outcomes that will change without our doing anything but waiting or asking the member. */
+/** Outcomes that will change without our doing anything but waiting or asking the member again. */
 export const PENDING_OUTCOMES: ReadonlySet<Outcome> = new Set([
-  'NOT_A_MEMBER',
   'PENDING_INVITATION',
   'PENDING_ACCEPTANCE',
   'PENDING_VERIFICATION',
   'MEMBER_ROLE_MISSING',
 ]);
 
-/** Outcomes that make an execution fail, so an alarm fires. */
-export const ALARMING_OUTCOMES: ReadonlySet<Outcome> = new Set(['FAILED', 'CONFLICT']);
+/** Outcomes that need nobody's attention: the membership works, or the rules say to leave it. */
+export const SETTLED_OUTCOMES: ReadonlySet<Outcome> = new Set([
+  'ENABLED',
+  'SKIPPED_ADMINISTRATOR',
+  'SKIPPED_REGION_DISABLED',
+  'SKIPPED_ACCOUNT_INACTIVE',
+]);
 
 const SECURITY_HUB_STATUS: Record<string, Outcome> = {
   created: 'PENDING_INVITATION',

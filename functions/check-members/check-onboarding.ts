@@ -1,0 +1,79 @@
+import type { AdministratorStepOutput, CheckOnboardingInput, OnboardingReport } from '../shared/contracts.ts';
+import { decideReport, describeReport, expandGroups, type Membership } from '../shared/domain/report.ts';
+import type { ServiceName } from '../shared/domain/services.ts';
+import type { AdministratorService } from '../shared/services/administrator.ts';
+import { checkMembers } from './check-members.ts';
+
+export interface CheckOnboardingDeps {
+  adapters: (service: ServiceName, region: string) => AdministratorService;
+}
+
+/** Every membership a step output speaks of, with the status it observed. */
+function memberships(output: AdministratorStepOutput): Membership[] {
+  const { region, service } = output;
+  return [
+    ...Object.entries(output.done).flatMap(([outcome, ids]) =>
+      (ids ?? []).map((accountId) => ({
+        accountId,
+        region,
+        service,
+        outcome: outcome as Membership['outcome'],
+      })),
+    ),
+    ...output.retry.map(({ accountId, outcome, reason }) =>
+      outcome === undefined
+        ? {
+            accountId,
+            region,
+            service,
+            outcome: 'FAILED' as const,
+            reason: `could not read the membership status: ${reason}`,
+          }
+        : { accountId, region, service, outcome, reason },
+    ),
+    ...output.failed.map(({ accountId, outcome, reason }) => ({
+      accountId,
+      region,
+      service,
+      outcome,
+      reason,
+    })),
+  ];
+}
+
+/**
+ * Reads every requested membership from the services (GetMembers), not from what earlier steps
+ * believed, and decides the report: counts per outcome, every membership that is not ENABLED
+ * with its reason, and whether waiting longer can still change something.
+ */
+export async function checkOnboarding(
+  input: CheckOnboardingInput,
+  deps: CheckOnboardingDeps,
+): Promise<OnboardingReport> {
+  const pairs = input.regions.flatMap((region) => input.services.map((service) => ({ region, service })));
+  const observed = (
+    await Promise.all(
+      pairs.map(async ({ region, service }) =>
+        memberships(
+          await checkMembers(
+            { region, service, accounts: input.accounts },
+            { adapter: deps.adapters(service, region) },
+          ),
+        ),
+      ),
+    )
+  ).flat();
+  const skipped = pairs.flatMap(({ region, service }) =>
+    input.skipped.map(({ accountId, outcome, reason }) => ({ accountId, region, service, outcome, reason })),
+  );
+  const recorded = [
+    ...input.administrator.flatMap(({ region, service, failed }) =>
+      failed.map(({ accountId, outcome, reason }) => ({ accountId, region, service, outcome, reason })),
+    ),
+    ...expandGroups(input.recorded),
+    ...expandGroups(input.member),
+  ];
+  const all = [...observed, ...skipped];
+  const decision = decideReport(all, recorded, input);
+  return { ...decision, round: input.round, total: all.length, cause: describeReport(decision, all.length) };
+}

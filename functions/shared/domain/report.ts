@@ -1,0 +1,126 @@
+import { type Outcome, PENDING_OUTCOMES, SETTLED_OUTCOMES } from './outcomes.ts';
+import type { ServiceName } from './services.ts';
+
+/** Memberships that share an outcome and a reason, in one Region for one service. */
+export interface OutcomeGroup {
+  region: string;
+  service: ServiceName;
+  outcome: Outcome;
+  reason?: string;
+  accountIds: string[];
+}
+
+export interface Membership {
+  accountId: string;
+  region: string;
+  service: ServiceName;
+  outcome: Outcome;
+  reason?: string;
+}
+
+const key = (accountId: string, region: string, service: string) => `${accountId}|${region}|${service}`;
+
+/** Groups memberships by (Region, service, outcome, reason), keeping first-seen order. */
+export function groupMemberships(memberships: Iterable<Membership>): OutcomeGroup[] {
+  const groups = new Map<string, OutcomeGroup>();
+  for (const { accountId, region, service, outcome, reason } of memberships) {
+    const id = JSON.stringify([region, service, outcome, reason ?? null]);
+    let group = groups.get(id);
+    if (group === undefined) {
+      group = { region, service, outcome, ...(reason === undefined ? {} : { reason }), accountIds: [] };
+      groups.set(id, group);
+    }
+    group.accountIds.push(accountId);
+  }
+  return [...groups.values()];
+}
+
+export function* expandGroups(groups: readonly OutcomeGroup[]): Generator<Membership> {
+  for (const { accountIds, ...rest } of groups)
+    for (const accountId of accountIds) yield { accountId, ...rest };
+}
+
+/**
+ * Observed statuses that say more than anything recorded earlier: a working membership, or a
+ * verdict the administrator's own view gives (verification failed, suspended, volume too high).
+ */
+const OBSERVATION_WINS: ReadonlySet<Outcome> = new Set([
+  'ENABLED',
+  'VERIFICATION_FAILED',
+  'ACCEPTED_BUT_DISABLED',
+  'ACCOUNT_SUSPENDED',
+]);
+
+/**
+ * The final word on one membership. GetMembers is the truth for what it can see; what earlier
+ * steps recorded (a member-side CONFLICT, a missing role, a disabled Region, AWS's text for a
+ * failed create) explains a membership that GetMembers only shows as not yet enabled.
+ */
+export function decideOutcome(observed: Membership, recorded: Membership | undefined): Membership {
+  if (recorded === undefined || OBSERVATION_WINS.has(observed.outcome)) return observed;
+  return recorded;
+}
+
+export type ReportStatus = 'SUCCEEDED' | 'NEEDS_ATTENTION' | 'PENDING';
+
+export interface ReportDecision {
+  status: ReportStatus;
+  keepPolling: boolean;
+  counts: Partial<Record<Outcome, number>>;
+  notEnabled: OutcomeGroup[];
+  pendingAccountIds: string[];
+}
+
+/**
+ * Merges observed and recorded outcomes (records in order, the latest wins) into the report.
+ * Polling goes on while something can still change by itself and rounds remain.
+ */
+export function decideReport(
+  observed: readonly Membership[],
+  recorded: Iterable<Membership>,
+  rounds: { round: number; maxRounds: number },
+): ReportDecision {
+  const records = new Map<string, Membership>();
+  for (const record of recorded) records.set(key(record.accountId, record.region, record.service), record);
+
+  const counts: Partial<Record<Outcome, number>> = {};
+  const notEnabled: Membership[] = [];
+  const pending = new Set<string>();
+  for (const membership of observed) {
+    const final = decideOutcome(
+      membership,
+      records.get(key(membership.accountId, membership.region, membership.service)),
+    );
+    counts[final.outcome] = (counts[final.outcome] ?? 0) + 1;
+    if (final.outcome !== 'ENABLED') notEnabled.push(final);
+    if (PENDING_OUTCOMES.has(final.outcome)) pending.add(final.accountId);
+  }
+  const keepPolling = pending.size > 0 && rounds.round < rounds.maxRounds;
+  const settled = notEnabled.every(({ outcome }) => SETTLED_OUTCOMES.has(outcome));
+  return {
+    status: keepPolling ? 'PENDING' : settled ? 'SUCCEEDED' : 'NEEDS_ATTENTION',
+    keepPolling,
+    counts,
+    notEnabled: groupMemberships(notEnabled),
+    pendingAccountIds: [...pending],
+  };
+}
+
+/** A few lines for a Fail state's Cause (at most 32,768 characters there). */
+export function describeReport(decision: ReportDecision, total: number, limit = 20): string {
+  const counts = Object.entries(decision.counts)
+    .map(([outcome, count]) => `${outcome} ${count}`)
+    .join(', ');
+  const attention = decision.notEnabled.filter(({ outcome }) => !SETTLED_OUTCOMES.has(outcome));
+  const lines = attention
+    .slice(0, limit)
+    .map(
+      ({ region, service, outcome, reason, accountIds }) =>
+        `${outcome} ${service} ${region} (${accountIds.length}): ${accountIds.slice(0, 5).join(', ')}${accountIds.length > 5 ? ', …' : ''}${reason ? ` — ${reason}` : ''}`,
+    );
+  const more = attention.length > limit ? [`… and ${attention.length - limit} more groups`] : [];
+  const needing = attention.reduce((sum, { accountIds }) => sum + accountIds.length, 0);
+  return [`${needing} of ${total} memberships need attention (${counts})`, ...lines, ...more]
+    .join('\n')
+    .slice(0, 30_000);
+}

@@ -1,0 +1,132 @@
+import {
+  DetectiveClient,
+  GetMembersCommand as GetGraphMembersCommand,
+  ListGraphsCommand,
+} from '@aws-sdk/client-detective';
+import { DescribeHubCommand, GetMembersCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { checkOnboarding } from '../../functions/check-members/check-onboarding.ts';
+import { checkOnboardingInputSchema } from '../../functions/shared/contracts.ts';
+import { expandGroups } from '../../functions/shared/domain/report.ts';
+import { detectiveAdministrator } from '../../functions/shared/services/detective.ts';
+import { securityHubAdministrator } from '../../functions/shared/services/securityhub.ts';
+import { accounts, awsError } from '../helpers.ts';
+
+const securityHub = mockClient(SecurityHubClient);
+const detective = mockClient(DetectiveClient);
+const adapters = (service: 'securityhub' | 'detective', region: string) =>
+  service === 'securityhub'
+    ? securityHubAdministrator(new SecurityHubClient({ region }))
+    : detectiveAdministrator(new DetectiveClient({ region }));
+
+describe('checkOnboarding', () => {
+  beforeEach(() => {
+    securityHub.reset();
+    detective.reset();
+  });
+
+  it('reports exactly one outcome per account, Region and service, skipped accounts included', async () => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    securityHub.on(GetMembersCommand).callsFake(({ AccountIds }: { AccountIds: string[] }) => ({
+      Members: AccountIds.map((id) => ({
+        AccountId: id,
+        MemberStatus: id.endsWith('7') ? 'Invited' : 'Enabled',
+      })),
+    }));
+    detective.on(ListGraphsCommand).resolves({ GraphList: [] });
+    const input = checkOnboardingInputSchema.parse({
+      regions: ['us-east-1', 'eu-west-1'],
+      services: ['securityhub', 'detective'],
+      accounts: accounts(60),
+      skipped: [{ accountId: '999999999999', outcome: 'SKIPPED_ADMINISTRATOR', reason: 'administrator' }],
+      round: 3,
+      maxRounds: 3,
+    });
+
+    const report = await checkOnboarding(input, { adapters });
+
+    expect(report.total).toBe(61 * 4);
+    expect(Object.values(report.counts).reduce((sum, count) => sum + (count ?? 0), 0)).toBe(244);
+    const notEnabled = [...expandGroups(report.notEnabled)];
+    const keys = notEnabled.map(({ accountId, region, service }) => `${accountId} ${region} ${service}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(report.counts).toEqual({
+      ENABLED: 108,
+      PENDING_ACCEPTANCE: 12,
+      SERVICE_NOT_ENABLED: 120,
+      SKIPPED_ADMINISTRATOR: 4,
+    });
+    expect(report.status).toBe('NEEDS_ATTENTION');
+    expect(report.pendingAccountIds).toHaveLength(6);
+    expect(report.cause).toContain('SERVICE_NOT_ENABLED detective');
+  });
+
+  it('keeps AWS text of a failed create that GetMembers can only show as not a member', async () => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    securityHub.on(GetMembersCommand).resolves({ Members: [] });
+    const input = checkOnboardingInputSchema.parse({
+      regions: ['us-east-1'],
+      services: ['securityhub'],
+      accounts: accounts(1),
+      administrator: [
+        {
+          region: 'us-east-1',
+          service: 'securityhub',
+          failed: [
+            { accountId: '100000000000', outcome: 'FAILED', reason: 'The account is in an unexpected state' },
+          ],
+        },
+      ],
+    });
+    const report = await checkOnboarding(input, { adapters });
+    expect(report.notEnabled).toEqual([
+      {
+        region: 'us-east-1',
+        service: 'securityhub',
+        outcome: 'FAILED',
+        reason: 'The account is in an unexpected state',
+        accountIds: ['100000000000'],
+      },
+    ]);
+  });
+
+  it('reports a status it could not read as FAILED with the error', async () => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    securityHub.on(GetMembersCommand).rejects(awsError('ThrottlingException', 429, 'Rate exceeded'));
+    const input = checkOnboardingInputSchema.parse({
+      regions: ['us-east-1'],
+      services: ['securityhub'],
+      accounts: accounts(1),
+    });
+    const report = await checkOnboarding(input, { adapters });
+    expect(report.notEnabled[0]).toMatchObject({
+      outcome: 'FAILED',
+      reason: 'could not read the membership status: ThrottlingException: Rate exceeded',
+    });
+  });
+
+  it('polls Detective verification until the rounds run out', async () => {
+    detective.on(ListGraphsCommand).resolves({
+      GraphList: [{ Arn: 'arn:aws:detective:us-east-1:999999999999:graph:0123456789abcdef0123456789abcdef' }],
+    });
+    detective.on(GetGraphMembersCommand).resolves({
+      MemberDetails: [{ AccountId: '100000000000', Status: 'VERIFICATION_IN_PROGRESS' }],
+    });
+    const input = checkOnboardingInputSchema.parse({
+      regions: ['us-east-1'],
+      services: ['detective'],
+      accounts: accounts(1),
+      round: 0,
+      maxRounds: 1,
+    });
+    expect(await checkOnboarding(input, { adapters })).toMatchObject({
+      status: 'PENDING',
+      keepPolling: true,
+    });
+    expect(await checkOnboarding({ ...input, round: 1 }, { adapters })).toMatchObject({
+      status: 'NEEDS_ATTENTION',
+      keepPolling: false,
+    });
+  });
+});

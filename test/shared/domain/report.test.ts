@@ -1,0 +1,130 @@
+import { describe, expect, it } from 'vitest';
+import {
+  decideOutcome,
+  decideReport,
+  describeReport,
+  expandGroups,
+  groupMemberships,
+  type Membership,
+} from '../../../functions/shared/domain/report.ts';
+
+const at = (accountId: string, outcome: Membership['outcome'], reason?: string): Membership => ({
+  accountId,
+  region: 'us-east-1',
+  service: 'securityhub',
+  outcome,
+  ...(reason === undefined ? {} : { reason }),
+});
+
+describe('decideOutcome', () => {
+  it.each([
+    ['ENABLED', 'CONFLICT', 'ENABLED'],
+    ['PENDING_ACCEPTANCE', 'CONFLICT', 'CONFLICT'],
+    ['PENDING_ACCEPTANCE', 'MEMBER_ROLE_MISSING', 'MEMBER_ROLE_MISSING'],
+    ['PENDING_ACCEPTANCE', 'SKIPPED_REGION_DISABLED', 'SKIPPED_REGION_DISABLED'],
+    ['NOT_A_MEMBER', 'FAILED', 'FAILED'],
+    ['VERIFICATION_FAILED', 'PENDING_VERIFICATION', 'VERIFICATION_FAILED'],
+    ['ACCOUNT_SUSPENDED', 'PENDING_INVITATION', 'ACCOUNT_SUSPENDED'],
+    ['PENDING_ACCEPTANCE', undefined, 'PENDING_ACCEPTANCE'],
+  ] as const)('observed %s with %s recorded gives %s', (observed, recorded, outcome) => {
+    const record = recorded === undefined ? undefined : at('111111111111', recorded);
+    expect(decideOutcome(at('111111111111', observed), record).outcome).toBe(outcome);
+  });
+});
+
+describe('decideReport', () => {
+  it('succeeds when every membership is enabled or skipped by rule', () => {
+    const decision = decideReport(
+      [at('111111111111', 'ENABLED'), at('999999999999', 'SKIPPED_ADMINISTRATOR', 'administrator')],
+      [],
+      { round: 0, maxRounds: 3 },
+    );
+    expect(decision).toEqual({
+      status: 'SUCCEEDED',
+      keepPolling: false,
+      counts: { ENABLED: 1, SKIPPED_ADMINISTRATOR: 1 },
+      notEnabled: [
+        {
+          region: 'us-east-1',
+          service: 'securityhub',
+          outcome: 'SKIPPED_ADMINISTRATOR',
+          reason: 'administrator',
+          accountIds: ['999999999999'],
+        },
+      ],
+      pendingAccountIds: [],
+    });
+  });
+
+  it('keeps polling while something is pending and rounds remain, then needs attention', () => {
+    const observed = [at('111111111111', 'PENDING_ACCEPTANCE'), at('222222222222', 'ENABLED')];
+    expect(decideReport(observed, [], { round: 1, maxRounds: 2 })).toMatchObject({
+      status: 'PENDING',
+      keepPolling: true,
+      pendingAccountIds: ['111111111111'],
+    });
+    expect(decideReport(observed, [], { round: 2, maxRounds: 2 })).toMatchObject({
+      status: 'NEEDS_ATTENTION',
+      keepPolling: false,
+    });
+  });
+
+  it('does not poll for a conflict: only a person can resolve it', () => {
+    const decision = decideReport(
+      [at('111111111111', 'PENDING_ACCEPTANCE')],
+      [at('111111111111', 'CONFLICT', 'other')],
+      {
+        round: 0,
+        maxRounds: 5,
+      },
+    );
+    expect(decision.status).toBe('NEEDS_ATTENTION');
+    expect(decision.pendingAccountIds).toEqual([]);
+  });
+
+  it('lets the latest record win', () => {
+    const decision = decideReport(
+      [at('111111111111', 'PENDING_ACCEPTANCE')],
+      [
+        at('111111111111', 'MEMBER_ROLE_MISSING'),
+        at('111111111111', 'PENDING_INVITATION', 'no invitation yet'),
+      ],
+      { round: 0, maxRounds: 0 },
+    );
+    expect(decision.notEnabled).toEqual([
+      expect.objectContaining({ outcome: 'PENDING_INVITATION', reason: 'no invitation yet' }),
+    ]);
+  });
+});
+
+describe('groupMemberships', () => {
+  it('groups by Region, service, outcome and reason, and expands back to the same memberships', () => {
+    const memberships = [
+      at('111111111111', 'CONFLICT', 'a'),
+      at('222222222222', 'CONFLICT', 'a'),
+      at('333333333333', 'CONFLICT', 'b'),
+      { ...at('444444444444', 'CONFLICT', 'a'), region: 'eu-west-1' },
+    ];
+    const groups = groupMemberships(memberships);
+    expect(groups.map(({ accountIds }) => accountIds)).toEqual([
+      ['111111111111', '222222222222'],
+      ['333333333333'],
+      ['444444444444'],
+    ]);
+    expect([...expandGroups(groups)]).toEqual(memberships);
+  });
+});
+
+describe('describeReport', () => {
+  it('names counts and the memberships that need attention, within the Cause limit', () => {
+    const decision = decideReport(
+      [at('111111111111', 'ENABLED'), at('222222222222', 'PENDING_ACCEPTANCE')],
+      [at('222222222222', 'CONFLICT', 'another administrator 123456789012')],
+      { round: 0, maxRounds: 0 },
+    );
+    expect(describeReport(decision, 2)).toBe(
+      '1 of 2 memberships need attention (ENABLED 1, CONFLICT 1)\n' +
+        'CONFLICT securityhub us-east-1 (1): 222222222222 — another administrator 123456789012',
+    );
+  });
+});
