@@ -1,0 +1,83 @@
+import {
+  type Account as AwsAccount,
+  DescribeAccountCommand,
+  ListAccountsCommand,
+  type OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import { partitionOf } from '../domain/regions.ts';
+
+/** An account as AWS Organizations knows it. */
+export interface OrganizationAccount {
+  accountId: string;
+  /** The root email address. */
+  email?: string;
+  /** PENDING_ACTIVATION | ACTIVE | SUSPENDED | PENDING_CLOSURE | CLOSED. */
+  state?: string;
+}
+
+/** Reads the organization; only its management account or a delegated administrator may (FACTS.md). */
+export interface OrganizationsDirectory {
+  /** undefined when the account is not in the organization (an account invited outside it). */
+  describeAccount(accountId: string): Promise<OrganizationAccount | undefined>;
+  /** Every account of the organization, whatever its state. */
+  listAccounts(): Promise<OrganizationAccount[]>;
+}
+
+/** ListAccounts takes at most 20 per page (FACTS.md). */
+export const LIST_ACCOUNTS_PAGE_SIZE = 20;
+
+function fromAws({ Id, Email, State, Status }: AwsAccount): OrganizationAccount | undefined {
+  if (Id === undefined) return undefined;
+  // State replaces Status, which is being retired in September 2026 (FACTS.md, AWS Organizations).
+  const state = State ?? Status;
+  return {
+    accountId: Id,
+    ...(Email === undefined ? {} : { email: Email }),
+    ...(state === undefined ? {} : { state }),
+  };
+}
+
+export function organizationsDirectory(client: OrganizationsClient): OrganizationsDirectory {
+  return {
+    async describeAccount(accountId) {
+      try {
+        const { Account } = await client.send(new DescribeAccountCommand({ AccountId: accountId }));
+        return Account === undefined ? undefined : fromAws(Account);
+      } catch (error) {
+        if ((error as Error).name === 'AccountNotFoundException') return undefined;
+        throw error;
+      }
+    },
+    async listAccounts() {
+      const accounts: OrganizationAccount[] = [];
+      let token: string | undefined;
+      // Follow NextToken until it is absent: a page can be empty while more remain (FACTS.md).
+      do {
+        const page = await client.send(
+          new ListAccountsCommand({ MaxResults: LIST_ACCOUNTS_PAGE_SIZE, NextToken: token }),
+        );
+        for (const account of page.Accounts ?? []) {
+          const known = fromAws(account);
+          if (known !== undefined) accounts.push(known);
+        }
+        token = page.NextToken;
+      } while (token);
+      return accounts;
+    },
+  };
+}
+
+/** Organizations errors that mean the caller cannot read the organization at all. */
+export function isOrganizationsUnavailable(error: unknown): boolean {
+  const name = (error as Error | undefined)?.name;
+  return name === 'AccessDeniedException' || name === 'AWSOrganizationsNotInUseException';
+}
+
+/**
+ * The Region to give the Organizations client: the SDK sends every Region of a partition to that
+ * partition's one endpoint (us-east-1 in the commercial partition, FACTS.md), so only the
+ * partition of the Lambda's Region matters.
+ */
+export function organizationsRegion(lambdaRegion: string): string {
+  return partitionOf(lambdaRegion) === 'aws' ? 'us-east-1' : lambdaRegion;
+}

@@ -1,0 +1,96 @@
+import {
+  DescribeAccountCommand,
+  ListAccountsCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  isOrganizationsUnavailable,
+  organizationsDirectory,
+  organizationsRegion,
+} from '../../../functions/shared/services/organizations.ts';
+import { awsError } from '../../helpers.ts';
+
+const organizations = mockClient(OrganizationsClient);
+const directory = () => organizationsDirectory(new OrganizationsClient({ region: 'us-east-1' }));
+
+describe('organizationsDirectory', () => {
+  beforeEach(() => {
+    organizations.reset();
+  });
+
+  it('returns every account across pages of at most 20, an empty middle page included', async () => {
+    organizations
+      .on(ListAccountsCommand)
+      .resolvesOnce({
+        Accounts: [{ Id: '111111111111', Email: 'a@example.com', State: 'ACTIVE' }],
+        NextToken: 't1',
+      })
+      .resolvesOnce({ Accounts: [], NextToken: 't2' })
+      .resolvesOnce({ Accounts: [{ Id: '222222222222', Email: 'b@example.com', State: 'SUSPENDED' }] });
+
+    const accounts = await directory().listAccounts();
+
+    expect(accounts).toEqual([
+      { accountId: '111111111111', email: 'a@example.com', state: 'ACTIVE' },
+      { accountId: '222222222222', email: 'b@example.com', state: 'SUSPENDED' },
+    ]);
+    expect(organizations).toHaveReceivedCommandTimes(ListAccountsCommand, 3);
+    expect(organizations).toHaveReceivedNthCommandWith(ListAccountsCommand, 1, { MaxResults: 20 });
+    expect(organizations).toHaveReceivedNthCommandWith(ListAccountsCommand, 3, {
+      MaxResults: 20,
+      NextToken: 't2',
+    });
+  });
+
+  it('returns State rather than the retiring Status, and Status when State is absent', async () => {
+    organizations
+      .on(DescribeAccountCommand, { AccountId: '111111111111' })
+      .resolves({ Account: { Id: '111111111111', State: 'CLOSED', Status: 'SUSPENDED' } })
+      .on(DescribeAccountCommand, { AccountId: '222222222222' })
+      .resolves({ Account: { Id: '222222222222', Status: 'PENDING_CLOSURE' } });
+    await expect(directory().describeAccount('111111111111')).resolves.toEqual({
+      accountId: '111111111111',
+      state: 'CLOSED',
+    });
+    await expect(directory().describeAccount('222222222222')).resolves.toEqual({
+      accountId: '222222222222',
+      state: 'PENDING_CLOSURE',
+    });
+  });
+
+  it('returns undefined for an account outside the organization', async () => {
+    organizations
+      .on(DescribeAccountCommand)
+      .rejects(awsError('AccountNotFoundException', 400, "You specified an account that doesn't exist."));
+    await expect(directory().describeAccount('333333333333')).resolves.toBeUndefined();
+  });
+
+  it('passes other errors on', async () => {
+    organizations.on(DescribeAccountCommand).rejects(awsError('AccessDeniedException', 400));
+    await expect(directory().describeAccount('333333333333')).rejects.toThrow('AccessDeniedException');
+  });
+});
+
+describe('isOrganizationsUnavailable', () => {
+  it.each([
+    ['AccessDeniedException', true],
+    ['AWSOrganizationsNotInUseException', true],
+    ['TooManyRequestsException', false],
+    ['AccountNotFoundException', false],
+  ])('returns %s → %s', (name, expected) => {
+    expect(isOrganizationsUnavailable(awsError(name, 400))).toBe(expected);
+  });
+});
+
+describe('organizationsRegion', () => {
+  it.each([
+    ['eu-west-1', 'us-east-1'],
+    ['us-east-1', 'us-east-1'],
+    ['cn-north-1', 'cn-north-1'],
+    ['us-gov-east-1', 'us-gov-east-1'],
+  ])('returns a Region of the partition of %s', (lambdaRegion, expected) => {
+    expect(organizationsRegion(lambdaRegion)).toBe(expected);
+  });
+});
