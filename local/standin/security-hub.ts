@@ -332,11 +332,14 @@ export class SecurityHub implements ServiceHandler {
         if (!state.hubs.has(id)) state.hubs.set(id, now);
         state.administrators.set(id, { administratorId: call.caller });
       }
+      const enabled = organization && !suspended;
       members.set(id, {
         accountId: id,
         ...(email === undefined ? {} : { email }),
-        status: suspended ? 'AccountSuspended' : organization ? 'Enabled' : 'Created',
+        status: suspended ? 'AccountSuspended' : enabled ? 'Enabled' : 'Created',
         organization,
+        // Organization accounts are added, not invited, but AWS (and moto) still report when that happened.
+        ...(enabled ? { invitedAt: now } : {}),
         updatedAt: now,
       });
     }

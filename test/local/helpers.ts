@@ -42,13 +42,13 @@ export interface Clients {
   sts: STSClient;
 }
 
-/** SDK v3 clients pointed at the stand-in; one attempt, so error shapes reach the test unretried. */
+/** SDK v3 clients pointed at the stand-in (or moto); one attempt, so error shapes reach the test unretried. */
 export function clientsFor(
-  standIn: StandIn,
+  target: Pick<StandIn, 'endpoint'>,
   region = 'us-east-1',
   credentials: AwsCredentialIdentity = ADMIN_CREDENTIALS,
 ): Clients {
-  const config = { endpoint: standIn.endpoint, region, credentials, maxAttempts: 1 };
+  const config = { endpoint: target.endpoint, region, credentials, maxAttempts: 1 };
   return {
     securityHub: new SecurityHubClient(config),
     detective: new DetectiveClient(config),

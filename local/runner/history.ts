@@ -1,0 +1,59 @@
+import type { EventLog } from 'aws-local-stepfunctions';
+
+/**
+ * Step Functions history events a state adds in AWS, from the event types AWS documents for a
+ * Standard workflow (TaskStateEntered, LambdaFunctionScheduled, -Started, -Succeeded,
+ * TaskStateExited; MapStateEntered, MapStateStarted, MapStateSucceeded, MapStateExited; ...).
+ */
+const EVENTS_PER_STATE: Record<string, number> = { Task: 5, Map: 4, Pass: 2, Choice: 2, Wait: 3, Succeed: 2, Fail: 1 };
+
+/** Counts what an execution would cost in AWS, from the local runner's event log. */
+export class HistoryMeter {
+  stateTransitions = 0;
+  historyEvents = 2; // ExecutionStarted and ExecutionSucceeded/Failed
+  maxPayloadBytes = 0;
+  maxPayloadState = '';
+  readonly invocations = new Map<string, number>();
+
+  record(event: EventLog): void {
+    switch (event.type) {
+      case 'StateEntered':
+        this.stateTransitions += 1;
+        this.historyEvents += EVENTS_PER_STATE[event.state.type] ?? 2;
+        if (event.state.type === 'Task') this.invocations.set(event.state.name, (this.invocations.get(event.state.name) ?? 0) + 1);
+        this.measure(event.state.name, event.state.input);
+        break;
+      case 'StateExited':
+        this.measure(event.state.name, event.state.output);
+        break;
+      case 'StateRetried':
+        // LambdaFunctionFailed, then Scheduled and Started again.
+        this.historyEvents += 3;
+        if (event.state.type === 'Task') this.invocations.set(event.state.name, (this.invocations.get(event.state.name) ?? 0) + 1);
+        break;
+      case 'StateCaught':
+        this.historyEvents += 1;
+        break;
+      case 'MapIterationStarted':
+      case 'MapIterationSucceeded':
+      case 'MapIterationFailed':
+        this.historyEvents += 1;
+        break;
+      default:
+        break;
+    }
+  }
+
+  get lambdaInvocations(): number {
+    return [...this.invocations.values()].reduce((sum, count) => sum + count, 0);
+  }
+
+  private measure(state: string, payload: unknown): void {
+    if (payload === undefined) return;
+    const bytes = Buffer.byteLength(JSON.stringify(payload));
+    if (bytes > this.maxPayloadBytes) {
+      this.maxPayloadBytes = bytes;
+      this.maxPayloadState = state;
+    }
+  }
+}
