@@ -1,11 +1,23 @@
-import type { EventLog } from 'aws-local-stepfunctions';
+import type { StateMachine } from 'aws-local-stepfunctions';
+
+/** One event of the local runner's log (the library does not export the type). */
+export type EventLog =
+  ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
 
 /**
  * Step Functions history events a state adds in AWS, from the event types AWS documents for a
  * Standard workflow (TaskStateEntered, LambdaFunctionScheduled, -Started, -Succeeded,
  * TaskStateExited; MapStateEntered, MapStateStarted, MapStateSucceeded, MapStateExited; ...).
  */
-const EVENTS_PER_STATE: Record<string, number> = { Task: 5, Map: 4, Pass: 2, Choice: 2, Wait: 3, Succeed: 2, Fail: 1 };
+const EVENTS_PER_STATE: Record<string, number> = {
+  Task: 5,
+  Map: 4,
+  Pass: 2,
+  Choice: 2,
+  Wait: 3,
+  Succeed: 2,
+  Fail: 1,
+};
 
 /** Counts what an execution would cost in AWS, from the local runner's event log. */
 export class HistoryMeter {
@@ -20,7 +32,8 @@ export class HistoryMeter {
       case 'StateEntered':
         this.stateTransitions += 1;
         this.historyEvents += EVENTS_PER_STATE[event.state.type] ?? 2;
-        if (event.state.type === 'Task') this.invocations.set(event.state.name, (this.invocations.get(event.state.name) ?? 0) + 1);
+        if (event.state.type === 'Task')
+          this.invocations.set(event.state.name, (this.invocations.get(event.state.name) ?? 0) + 1);
         this.measure(event.state.name, event.state.input);
         break;
       case 'StateExited':
@@ -29,7 +42,8 @@ export class HistoryMeter {
       case 'StateRetried':
         // LambdaFunctionFailed, then Scheduled and Started again.
         this.historyEvents += 3;
-        if (event.state.type === 'Task') this.invocations.set(event.state.name, (this.invocations.get(event.state.name) ?? 0) + 1);
+        if (event.state.type === 'Task')
+          this.invocations.set(event.state.name, (this.invocations.get(event.state.name) ?? 0) + 1);
         break;
       case 'StateCaught':
         this.historyEvents += 1;

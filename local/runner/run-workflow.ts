@@ -1,0 +1,226 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Context } from 'aws-lambda';
+import { StateMachine } from 'aws-local-stepfunctions';
+import type { OnboardingReport, Plan } from '../../functions/shared/contracts.ts';
+import { type Inspection, type ScenarioInput, startStandIn } from '../standin/index.ts';
+import { type EventLog, HistoryMeter } from './history.ts';
+
+// aws-local-stepfunctions uses Promise.withResolvers, which Node 20 lacks (FACTS.md, "Tools").
+if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function') {
+  Object.defineProperty(Promise, 'withResolvers', {
+    configurable: true,
+    writable: true,
+    value<T>() {
+      let resolve!: (value: T | PromiseLike<T>) => void;
+      let reject!: (reason?: unknown) => void;
+      const promise = new Promise<T>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      return { promise, resolve, reject };
+    },
+  });
+}
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const DEFINITION_PATH = `${ROOT}statemachines/onboarding.asl.json`;
+export const HEALTHY_SCENARIO = `${ROOT}local/scenarios/healthy.json`;
+
+/** Workflow settings, as the stack parameters set them (PollTimeoutMinutes, MaxConcurrency, ...). */
+export interface WorkflowSettings {
+  pollIntervalSeconds: number;
+  pollTimeoutMinutes: number;
+  maxAttempts: number;
+  maxConcurrency: number;
+  memberBatchSize: number;
+}
+
+export const DEFAULT_SETTINGS: WorkflowSettings = {
+  pollIntervalSeconds: 60,
+  pollTimeoutMinutes: 30,
+  maxAttempts: 5,
+  maxConcurrency: 10,
+  memberBatchSize: 20,
+};
+
+export interface LocalRunOptions {
+  /** A scenario file or object for the stand-in; defaults to the healthy organization. */
+  scenario?: string | ScenarioInput;
+  /** The execution input: an EventBridge event or a manual input. Defaults to every account. */
+  input?: unknown;
+  /** Compresses every wait, in the workflow and in the stand-in: 0.01 turns a minute into 0.6 s. */
+  timeScale?: number;
+  settings?: Partial<WorkflowSettings>;
+  /** More function environment, e.g. { ALLOW_TAKE_OVER: 'true' }. */
+  env?: Record<string, string>;
+  onEvent?: (event: EventLog) => void;
+}
+
+export interface LocalRunResult {
+  status: 'SUCCEEDED' | 'FAILED';
+  output?: unknown;
+  error?: string;
+  cause?: string;
+  plan?: Plan;
+  /** The last Check Members output: the report. */
+  report?: OnboardingReport;
+  history: HistoryMeter;
+  standIn: Inspection;
+  wallSeconds: number;
+}
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+function lambdaContext(functionName: string, accountId: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:${accountId}:function:${functionName}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: crypto.randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 900_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** `${CreateMembersFunctionArn}` → `create-members`, the folder under functions/. */
+function functionFolder(placeholder: string): string {
+  return placeholder.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+}
+
+interface TaskBinding {
+  state: string;
+  folder: string;
+}
+
+function taskBindings(
+  states: Record<string, { Type: string; Resource?: string; ItemProcessor?: { States: never } }>,
+) {
+  const bindings: TaskBinding[] = [];
+  for (const [state, definition] of Object.entries(states)) {
+    const match =
+      definition.Type === 'Task' ? /^\$\{(\w+)FunctionArn\}$/.exec(definition.Resource ?? '') : null;
+    if (match?.[1] !== undefined) bindings.push({ state, folder: functionFolder(match[1]) });
+    if (definition.ItemProcessor !== undefined)
+      bindings.push(...taskBindings(definition.ItemProcessor.States));
+  }
+  return bindings;
+}
+
+// Handlers keep SDK clients per Region for the life of the "container", as Lambda does. Their
+// endpoint is read when a client is made, so every run in this process reuses the first port.
+let standInPort = 0;
+
+/**
+ * Runs the real state machine file with aws-local-stepfunctions, its Lambda tasks bound to the
+ * real handlers, against the local AWS stand-in. Nothing leaves 127.0.0.1.
+ */
+export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<LocalRunResult> {
+  const timeScale = options.timeScale ?? 0.01;
+  const settings = { ...DEFAULT_SETTINGS, ...options.settings };
+  const standIn = await startStandIn({
+    scenario: options.scenario ?? HEALTHY_SCENARIO,
+    port: standInPort,
+    timeScale,
+  });
+  standInPort = standIn.port;
+  const started = performance.now();
+  try {
+    const administratorId = standIn.scenario.administratorAccountId;
+    Object.assign(process.env, standIn.env, {
+      ADMINISTRATOR_ACCOUNT_ID: administratorId,
+      DEFAULT_REGIONS: standIn.scenario.regions.join(','),
+      DEFAULT_SERVICES: 'securityhub,detective',
+      MEMBER_ROLE_NAME: standIn.scenario.memberRoleName ?? 'MusterMemberRole',
+      MAX_CONCURRENCY: String(settings.maxConcurrency),
+      MEMBER_BATCH_SIZE: String(settings.memberBatchSize),
+      MAX_ATTEMPTS: String(settings.maxAttempts),
+      POLL_INTERVAL_SECONDS: String(settings.pollIntervalSeconds),
+      POLL_TIMEOUT_MINUTES: String(settings.pollTimeoutMinutes),
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      ...options.env,
+    });
+
+    const text = readFileSync(DEFINITION_PATH, 'utf8').replace(
+      /\$\{(\w+)FunctionArn\}/g,
+      (_, name: string) =>
+        `arn:aws:lambda:us-east-1:${administratorId}:function:muster-${functionFolder(name)}`,
+    );
+    const definition = JSON.parse(text);
+    const bindings = taskBindings(JSON.parse(readFileSync(DEFINITION_PATH, 'utf8')).States);
+    const handlers: Record<string, (input: unknown) => Promise<never>> = {};
+    for (const { state, folder } of bindings) {
+      const module = (await import(pathToFileURL(`${ROOT}functions/${folder}/handler.ts`).href)) as {
+        handler: Handler;
+      };
+      handlers[state] = async (input) =>
+        (await module.handler(input, lambdaContext(`muster-${folder}`, administratorId))) as never;
+    }
+    const waitMs = Math.max(1, Math.round(1000 * timeScale));
+    const machine = new StateMachine(definition);
+    const execution = machine.run((options.input ?? { allAccounts: true }) as never, {
+      overrides: {
+        taskResourceLocalHandlers: handlers,
+        // Backoff waits are at most minutes in AWS; here they only need to let the stand-in move on.
+        waitTimeOverrides: {
+          'Wait Before Create': waitMs * 5,
+          'Wait Before Invite': waitMs * 5,
+          'Wait For Members': Math.round(settings.pollIntervalSeconds * 1000 * timeScale),
+        },
+        retryIntervalOverrides: Object.fromEntries(bindings.map(({ state }) => [state, waitMs])),
+      },
+      context: {
+        Execution: {
+          Id: `arn:aws:states:us-east-1:${administratorId}:execution:muster-onboarding:local-${Date.now()}`,
+          Name: `local-${Date.now()}`,
+          StartTime: new Date().toISOString(),
+          Input: (options.input ?? { allAccounts: true }) as never,
+        },
+      },
+    });
+
+    const history = new HistoryMeter();
+    let plan: Plan | undefined;
+    let report: OnboardingReport | undefined;
+    const watching = (async () => {
+      for await (const event of execution.eventLogs) {
+        history.record(event);
+        if (event.type === 'StateExited' && event.state.name === 'Resolve Accounts') {
+          plan = (event.state.output as { plan?: Plan }).plan;
+        }
+        if (event.type === 'StateExited' && event.state.name === 'Check Members') {
+          report = (event.state.output as { report?: OnboardingReport }).report;
+        }
+        options.onEvent?.(event);
+      }
+    })();
+
+    let result: Omit<LocalRunResult, 'history' | 'standIn' | 'wallSeconds' | 'plan' | 'report'>;
+    try {
+      result = { status: 'SUCCEEDED', output: await execution.result };
+    } catch (error) {
+      // ExecutionError wraps the failing state's error: its name is Error, its message the Cause.
+      const failure = ((error as { cause?: unknown }).cause ?? error) as Error;
+      result = { status: 'FAILED', error: failure.name, cause: failure.message };
+    }
+    await watching;
+    return {
+      ...result,
+      ...(plan === undefined ? {} : { plan }),
+      ...(report === undefined ? {} : { report }),
+      history,
+      standIn: standIn.inspect(),
+      wallSeconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    await standIn.stop();
+  }
+}
