@@ -98,6 +98,8 @@ export const scenarioSchema = z
     delegatedAdministrator: z.boolean(),
     /** When set, AssumeRole into any other role name is denied. */
     memberRoleName: z.string().min(1).optional(),
+    /** When set, the member role's trust policy requires this sts:ExternalId. */
+    memberRoleExternalId: z.string().min(2).max(1224).optional(),
     services: z.strictObject({
       securityhub: z.strictObject({ enabledRegions: regionList }),
       detective: z.strictObject({ enabledRegions: regionList }),

@@ -5,6 +5,7 @@ import type { Call, RouteRequest, ServiceHandler, World } from './world.ts';
 const OPERATIONS = new Set(['AssumeRole', 'GetCallerIdentity']);
 const ROLE_ARN = /^arn:aws[\w-]*:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]{1,64})$/;
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 
 interface IssuedCredentials {
   accountId: string;
@@ -60,6 +61,13 @@ export class Sts implements ServiceHandler {
           'Member must satisfy regular expression pattern: [\\w+=,.@-]* and have length between 2 and 64',
       );
     }
+    const externalId = call.input.optionalString('ExternalId');
+    if (externalId !== undefined && !EXTERNAL_ID.test(externalId)) {
+      throw validation(
+        `1 validation error detected: Value '${externalId}' at 'externalId' failed to satisfy constraint: ` +
+          'Member must satisfy regular expression pattern: [\\w+=,.@:\\/-]* and have length between 2 and 1224',
+      );
+    }
     const duration = call.input.optionalInt('DurationSeconds', 900, 43_200) ?? 3600;
     // The Lambda's own credentials come from a role, so this is role chaining: one hour at most (FACTS.md).
     if (duration > 3600) {
@@ -67,7 +75,7 @@ export class Sts implements ServiceHandler {
         'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
       );
     }
-    if (!this.#roleExists(accountId, roleName)) {
+    if (!this.#roleExists(accountId, roleName) || !this.#trusts(accountId, externalId)) {
       throw new AwsError(
         'AccessDenied',
         403,
@@ -103,6 +111,12 @@ export class Sts implements ServiceHandler {
     if (expected !== undefined && roleName !== expected) return false;
     const appearsAfter = account.memberRoleAppearsAfterSeconds;
     return appearsAfter === undefined || world.now() >= world.after(appearsAfter, world.startedAt);
+  }
+
+  /** The member role's trust policy demands the scenario's external id, when it has one. */
+  #trusts(accountId: string, externalId: string | undefined): boolean {
+    const expected = this.#world.scenario.memberRoleExternalId;
+    return accountId === this.#world.administratorId || expected === undefined || externalId === expected;
   }
 
   #arnOf(call: Call): string {

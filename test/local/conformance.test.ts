@@ -212,14 +212,12 @@ describe.skipIf(skip)(
 
     it('issues AssumeRole credentials of the same shape that then act as the member account', async () => {
       const [moto, ours] = await onBoth(async (side) => {
-        const assumed = await side
-          .clients('us-east-1')
-          .sts.send(
-            new AssumeRoleCommand({
-              RoleArn: `arn:aws:iam::${side.memberId}:role/MusterMemberRole`,
-              RoleSessionName: 'muster',
-            }),
-          );
+        const assumed = await side.clients('us-east-1').sts.send(
+          new AssumeRoleCommand({
+            RoleArn: `arn:aws:iam::${side.memberId}:role/MusterMemberRole`,
+            RoleSessionName: 'muster',
+          }),
+        );
         const c = assumed.Credentials;
         const member = side.clients('us-east-1', {
           accessKeyId: c?.AccessKeyId ?? '',

@@ -1,5 +1,7 @@
 import {
+  AcceptInvitationCommand as DetectiveAcceptInvitationCommand,
   CreateMembersCommand as DetectiveCreateMembersCommand,
+  ListInvitationsCommand as DetectiveListInvitationsCommand,
   ListGraphsCommand,
   TooManyRequestsException,
 } from '@aws-sdk/client-detective';
@@ -214,5 +216,27 @@ describe('stand-in faults', () => {
     expect(early.Invitations).toEqual([]);
     expect(earlyAccept).toBeInstanceOf(ResourceNotFoundException);
     expect(later.Invitations?.map((i) => i.InvitationId)).toEqual([invitationId]);
+  });
+
+  it('hides a Detective invitation from the member until invitationVisibleAfterSeconds have passed', async () => {
+    const s = await start({ invitationVisibleAfterSeconds: 50 }, 0.01);
+    const admin = clientsFor(s).detective;
+    const GraphArn = (await admin.send(new ListGraphsCommand({}))).GraphList?.[0]?.Arn;
+    await admin.send(
+      new DetectiveCreateMembersCommand({
+        GraphArn,
+        Accounts: [{ AccountId: '444444444444', EmailAddress: 'outside@example.net' }],
+      }),
+    );
+    const member = (await memberClients(s, '444444444444')).detective;
+
+    const early = await member.send(new DetectiveListInvitationsCommand({}));
+    const earlyAccept = await failure(member.send(new DetectiveAcceptInvitationCommand({ GraphArn })));
+    await sleep(550);
+    const later = await member.send(new DetectiveListInvitationsCommand({}));
+
+    expect(early.Invitations).toEqual([]);
+    expect(earlyAccept.name).toBe('ResourceNotFoundException');
+    expect(later.Invitations?.map((i) => [i.GraphArn, i.Status])).toEqual([[GraphArn, 'INVITED']]);
   });
 });

@@ -193,6 +193,24 @@ describe('stand-in STS', () => {
     expect(errors[0]?.message).toContain('is not authorized to perform: sts:AssumeRole on resource');
   });
 
+  it('returns AccessDenied without the external id the member role requires, and ValidationError for a malformed one', async () => {
+    const s = await start({ memberRoleExternalId: 'muster-external-id' });
+    const sts = clientsFor(s).sts;
+    const roleArn = 'arn:aws:iam::000000000002:role/MusterMemberRole';
+
+    const missing = await failure(assumeRole(s, '000000000002'));
+    const malformed = await failure(
+      sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'x1', ExternalId: 'a b' })),
+    );
+    const granted = await sts.send(
+      new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'x1', ExternalId: 'muster-external-id' }),
+    );
+
+    expect(missing.name).toBe('AccessDenied');
+    expect(malformed.name).toBe('ValidationError');
+    expect(granted.AssumedRoleUser?.Arn).toBe('arn:aws:sts::000000000002:assumed-role/MusterMemberRole/x1');
+  });
+
   it('returns AccessDenied until the member role appears after the scaled delay', async () => {
     const s = await start(
       {
