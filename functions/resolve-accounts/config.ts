@@ -1,0 +1,49 @@
+import type { ClientSettings } from '../shared/aws/clients.ts';
+import { configReaders, type Env, readAdministratorId, readClientSettings } from '../shared/config.ts';
+import { parseRegions } from '../shared/domain/regions.ts';
+import { parseServices, type ServiceName } from '../shared/domain/services.ts';
+import { ConfigurationError, InvalidInputError } from '../shared/errors.ts';
+import { organizationsRegion } from '../shared/services/organizations.ts';
+
+/** Settings of the first step, which resolves a trigger into a plan. */
+export interface ResolveConfig {
+  administratorId: string;
+  /** Regions a trigger or a manual input without "regions" works in (the stack's Regions parameter). */
+  defaultRegions: string[];
+  defaultServices: ServiceName[];
+  /** Where the Organizations client is made: the partition's Organizations Region. */
+  organizationsRegion: string;
+  clients: ClientSettings;
+}
+
+/** A comma-separated variable, each item checked by `parse`; a bad item is a ConfigurationError. */
+function list<T>(
+  env: Env,
+  name: string,
+  fallback: string | undefined,
+  parse: (values: string[], where: string) => T[],
+): T[] {
+  const text = fallback === undefined ? configReaders.required(env, name) : env[name]?.trim() || fallback;
+  try {
+    return parse(
+      text
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== ''),
+      `environment variable ${name}`,
+    );
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw new ConfigurationError(error.message);
+    throw error;
+  }
+}
+
+export function readResolveConfig(env: Env): ResolveConfig {
+  return {
+    administratorId: readAdministratorId(env),
+    defaultRegions: list(env, 'DEFAULT_REGIONS', undefined, parseRegions),
+    defaultServices: list(env, 'DEFAULT_SERVICES', 'securityhub,detective', parseServices),
+    organizationsRegion: organizationsRegion(configReaders.required(env, 'AWS_REGION')),
+    clients: readClientSettings(env),
+  };
+}

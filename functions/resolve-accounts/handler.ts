@@ -1,0 +1,45 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import middy from '@middy/core';
+import { regionalClient } from '../shared/aws/clients.ts';
+import { CORRELATION_ID_PATH, logger, metrics, tracer } from '../shared/observability.ts';
+import { organizationsDirectory } from '../shared/services/organizations.ts';
+import { administratorAdapters } from '../shared/wiring.ts';
+import { readResolveConfig } from './config.ts';
+import { resolveAccounts } from './resolve-accounts.ts';
+
+const config = readResolveConfig(process.env);
+const organizations = organizationsDirectory(
+  tracer.captureAWSv3Client(regionalClient(OrganizationsClient, config.organizationsRegion, config.clients)),
+);
+const adapters = administratorAdapters(config.clients);
+
+async function run(event: unknown) {
+  const plan = await resolveAccounts(event, {
+    administratorId: config.administratorId,
+    defaultRegions: config.defaultRegions,
+    defaultServices: config.defaultServices,
+    organizations,
+    detective: (region) => adapters('detective', region),
+  });
+  // Counts and ids only: emails are personal data.
+  logger.info('accounts resolved', {
+    trigger: plan.trigger,
+    dryRun: plan.dryRun,
+    hasWork: plan.hasWork,
+    accounts: plan.accountIds.length,
+    skipped: plan.skipped,
+    regions: plan.regions,
+    services: plan.services,
+    graphRegions: Object.keys(plan.graphArns),
+    note: plan.note,
+  });
+  return plan;
+}
+
+export const handler = middy(run)
+  .use(injectLambdaContext(logger, { correlationIdPath: CORRELATION_ID_PATH }))
+  .use(captureLambdaHandler(tracer))
+  .use(logMetrics(metrics));

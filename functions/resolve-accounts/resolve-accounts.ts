@@ -1,0 +1,228 @@
+import type { Pair, Plan } from '../shared/contracts.ts';
+import { type Account, type SkippedAccount, selectAccounts } from '../shared/domain/accounts.ts';
+import { classifyError, describeError, type ErrorLike } from '../shared/domain/classify.ts';
+import type { ServiceName } from '../shared/domain/services.ts';
+import { parseTrigger } from '../shared/domain/triggers.ts';
+import { AdministratorAccessError, MemberLimitExceededError } from '../shared/errors.ts';
+import type { AdministratorService } from '../shared/services/administrator.ts';
+import {
+  isOrganizationsUnavailable,
+  type OrganizationAccount,
+  type OrganizationsDirectory,
+} from '../shared/services/organizations.ts';
+
+export interface ResolveAccountsDeps {
+  administratorId: string;
+  defaultRegions: readonly string[];
+  defaultServices: readonly ServiceName[];
+  organizations: OrganizationsDirectory;
+  /** The administrator's Detective adapter in a Region; its `locate` finds the behavior graph. */
+  detective: (region: string) => Pick<AdministratorService, 'locate'>;
+}
+
+/** Membership limits per administrator per Region (FACTS.md). */
+export const SECURITY_HUB_INVITATION_LIMIT = 1_000;
+export const DETECTIVE_MEMBER_LIMIT = 1_200;
+
+/** Up to this many accounts are looked up one by one; more cost one ListAccounts sweep instead. */
+export const DESCRIBE_ACCOUNT_MAX = 20;
+
+// PENDING_ACTIVATION is kept: a just-created account can still be in it and becomes ACTIVE in minutes.
+const INACTIVE_STATES: ReadonlySet<string> = new Set(['SUSPENDED', 'PENDING_CLOSURE', 'CLOSED']);
+
+const MAX_IDS_IN_NOTE = 20;
+
+interface Resolution {
+  accounts: Account[];
+  skipped: SkippedAccount[];
+  /** How many of `accounts` Security Hub can only invite: outside the organization, as far as we can tell. */
+  invitationBased: number;
+  notes: string[];
+}
+
+function idList(ids: readonly string[]): string {
+  const shown = ids.slice(0, MAX_IDS_IN_NOTE).join(', ');
+  return ids.length > MAX_IDS_IN_NOTE ? `${shown} and ${ids.length - MAX_IDS_IN_NOTE} more` : shown;
+}
+
+/**
+ * Keeps the accounts Organizations does not call inactive and fills in missing emails from it.
+ * `known` is undefined when Organizations could not be read: every account then counts as outside it.
+ */
+function settle(
+  selection: { accounts: Account[]; skipped: SkippedAccount[] },
+  known: ReadonlyMap<string, OrganizationAccount> | undefined,
+): Resolution {
+  const accounts: Account[] = [];
+  const skipped = [...selection.skipped];
+  let invitationBased = 0;
+  for (const { accountId, email: given } of selection.accounts) {
+    const inOrganization = known?.get(accountId);
+    const state = inOrganization?.state;
+    if (state !== undefined && INACTIVE_STATES.has(state)) {
+      skipped.push({
+        accountId,
+        outcome: 'SKIPPED_ACCOUNT_INACTIVE',
+        reason: `the account is ${state} in AWS Organizations`,
+      });
+      continue;
+    }
+    const email = given ?? inOrganization?.email;
+    accounts.push(email === undefined ? { accountId } : { accountId, email });
+    if (inOrganization === undefined) invitationBased += 1;
+  }
+  return { accounts, skipped, invitationBased, notes: [] };
+}
+
+async function wholeOrganization(deps: ResolveAccountsDeps): Promise<Resolution> {
+  let listed: OrganizationAccount[];
+  try {
+    listed = await deps.organizations.listAccounts();
+  } catch (error) {
+    if (!isOrganizationsUnavailable(error)) throw error;
+    throw new AdministratorAccessError(
+      `"allAccounts" needs to list AWS Organizations, and administrator ${deps.administratorId} may not (${describeError(error as ErrorLike)}). ` +
+        'Run muster in the organization management account or in an account registered as a delegated administrator ' +
+        '(for Security Hub or Detective), or name the accounts with their emails in "accounts".',
+    );
+  }
+  const selection = selectAccounts(listed, deps.administratorId, 'organization');
+  return settle(selection, new Map(listed.map((account) => [account.accountId, account])));
+}
+
+async function namedAccounts(requested: Account[], deps: ResolveAccountsDeps): Promise<Resolution> {
+  const selection = selectAccounts(requested, deps.administratorId, 'input.accounts');
+  const ids = selection.accounts.map(({ accountId }) => accountId);
+  let known: Map<string, OrganizationAccount>;
+  try {
+    if (ids.length > DESCRIBE_ACCOUNT_MAX) {
+      known = new Map(
+        (await deps.organizations.listAccounts()).map((account) => [account.accountId, account]),
+      );
+    } else {
+      known = new Map();
+      for (const id of ids) {
+        const account = await deps.organizations.describeAccount(id);
+        if (account !== undefined) known.set(id, account);
+      }
+    }
+  } catch (error) {
+    if (!isOrganizationsUnavailable(error)) throw error;
+    const resolution = settle(selection, undefined);
+    resolution.notes.push(
+      `AWS Organizations could not be read (${describeError(error as ErrorLike)}): account states were not checked, ` +
+        'emails are only those given, and every account counts as outside the organization (Security Hub invites it).',
+    );
+    return resolution;
+  }
+  return settle(selection, known);
+}
+
+/**
+ * Refuses a plan that would pass a membership limit, before any change. Accounts Organizations
+ * does not list (or every account, when Organizations cannot be read) count as invitation-based
+ * Security Hub members; accounts it lists are assumed to join through Organizations, because an
+ * administrator that can read Organizations is its management account or a delegated administrator.
+ */
+function checkLimits(resolution: Resolution, services: readonly ServiceName[]): void {
+  const problems: string[] = [];
+  if (services.includes('securityhub') && resolution.invitationBased > SECURITY_HUB_INVITATION_LIMIT) {
+    problems.push(
+      `${resolution.invitationBased} accounts would be invitation-based Security Hub members, and Security Hub allows ` +
+        `${SECURITY_HUB_INVITATION_LIMIT} per administrator per Region (10,000 for organization accounts when the ` +
+        'administrator is Security Hub delegated administrator)',
+    );
+  }
+  if (services.includes('detective') && resolution.accounts.length > DETECTIVE_MEMBER_LIMIT) {
+    problems.push(
+      `${resolution.accounts.length} accounts would be Detective members, and a behavior graph holds at most ${DETECTIVE_MEMBER_LIMIT}`,
+    );
+  }
+  if (problems.length > 0) throw new MemberLimitExceededError(`${problems.join('; ')}. Nothing was changed.`);
+}
+
+/** The administrator's behavior graph per Region; a Region without one is left out. */
+async function locateGraphs(
+  regions: readonly string[],
+  detective: ResolveAccountsDeps['detective'],
+): Promise<Record<string, string>> {
+  const targets = await Promise.all(
+    regions.map(async (region) => {
+      try {
+        return await detective(region).locate(region);
+      } catch (error) {
+        const kind = classifyError(error as ErrorLike);
+        // A Region disabled for the administrator answers with an authentication error (FACTS.md, Regions).
+        if (kind === 'region-disabled') return undefined;
+        if (kind === 'access-denied') {
+          throw new AdministratorAccessError(
+            `the administrator may not list its Detective behavior graphs in ${region} (${describeError(error as ErrorLike)}): allow detective:ListGraphs`,
+          );
+        }
+        throw error;
+      }
+    }),
+  );
+  return Object.fromEntries(
+    targets.flatMap((target) =>
+      target?.graphArn === undefined ? [] : [[target.region, target.graphArn] as const],
+    ),
+  );
+}
+
+/**
+ * Turns a trigger event or a manual input into the plan of the onboarding: which accounts, in
+ * which Regions, for which services. Changes nothing; a dry run stops here.
+ */
+export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps): Promise<Plan> {
+  const request = parseTrigger(input);
+  const regions = request.regions ?? [...deps.defaultRegions];
+  const services = request.services ?? [...deps.defaultServices];
+  const pairs: Pair[] = regions.flatMap((region) => services.map((service) => ({ region, service })));
+  const base = {
+    administratorId: deps.administratorId,
+    trigger: request.trigger,
+    dryRun: request.dryRun,
+    regions,
+    services,
+    pairs,
+  };
+  if (request.nothingToDo !== undefined) {
+    return {
+      ...base,
+      accounts: [],
+      accountIds: [],
+      skipped: [],
+      graphArns: {},
+      hasWork: false,
+      note: request.nothingToDo,
+    };
+  }
+
+  const resolution =
+    request.accounts === 'all' ? await wholeOrganization(deps) : await namedAccounts(request.accounts, deps);
+  checkLimits(resolution, services);
+  const { accounts, skipped, notes } = resolution;
+
+  const withoutEmail = accounts.filter(({ email }) => email === undefined).map(({ accountId }) => accountId);
+  if (services.includes('detective') && withoutEmail.length > 0) {
+    notes.push(
+      `${withoutEmail.length} account(s) have no email (none given, none in Organizations); Detective needs the root ` +
+        `email, so create-members reports them FAILED for Detective: ${idList(withoutEmail)}.`,
+    );
+  }
+  if (accounts.length === 0) notes.push(`No account to onboard (${skipped.length} skipped).`);
+  else if (request.dryRun) notes.push('Dry run: this is the plan; nothing was changed.');
+
+  const graphArns =
+    services.includes('detective') && accounts.length > 0 ? await locateGraphs(regions, deps.detective) : {};
+  return {
+    ...base,
+    accounts,
+    accountIds: accounts.map(({ accountId }) => accountId),
+    skipped,
+    graphArns,
+    hasWork: accounts.length > 0 && !request.dryRun,
+    ...(notes.length === 0 ? {} : { note: notes.join(' ') }),
+  };
+}

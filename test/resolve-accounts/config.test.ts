@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { readResolveConfig } from '../../functions/resolve-accounts/config.ts';
+import { ConfigurationError } from '../../functions/shared/errors.ts';
+
+const env = {
+  ADMINISTRATOR_ACCOUNT_ID: '999999999999',
+  DEFAULT_REGIONS: 'us-east-1, eu-west-1,,eu-west-1',
+  AWS_REGION: 'eu-west-1',
+};
+
+describe('readResolveConfig', () => {
+  it('returns the settings with services defaulting to Security Hub and Detective', () => {
+    expect(readResolveConfig(env)).toEqual({
+      administratorId: '999999999999',
+      defaultRegions: ['us-east-1', 'eu-west-1'],
+      defaultServices: ['securityhub', 'detective'],
+      organizationsRegion: 'us-east-1',
+      clients: { maxAttempts: 5, callsPerSecond: 10 },
+    });
+  });
+
+  it('returns the services asked for and the Organizations Region of another partition', () => {
+    const config = readResolveConfig({ ...env, DEFAULT_SERVICES: 'detective', AWS_REGION: 'cn-north-1' });
+    expect(config.defaultServices).toEqual(['detective']);
+    expect(config.organizationsRegion).toBe('cn-north-1');
+  });
+
+  it.each([
+    [{ DEFAULT_REGIONS: undefined }, 'environment variable DEFAULT_REGIONS is not set'],
+    [{ DEFAULT_REGIONS: ' , ' }, 'environment variable DEFAULT_REGIONS: at least one Region is required'],
+    [
+      { DEFAULT_REGIONS: 'us-east-1,eu-west-9' },
+      'environment variable DEFAULT_REGIONS[1]: "eu-west-9" is not a known AWS Region',
+    ],
+    [
+      { DEFAULT_SERVICES: 'securityhub,guardduty' },
+      'environment variable DEFAULT_SERVICES[1]: "guardduty" is not a service muster manages',
+    ],
+    [{ ADMINISTRATOR_ACCOUNT_ID: '99999999999' }, 'ADMINISTRATOR_ACCOUNT_ID: "99999999999" has 11 digits'],
+  ])('throws a ConfigurationError naming the variable for %j', (change, message) => {
+    expect(() => readResolveConfig({ ...env, ...change })).toThrow(ConfigurationError);
+    expect(() => readResolveConfig({ ...env, ...change })).toThrow(message);
+  });
+});

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { DetectiveClient, ListGraphsCommand } from '@aws-sdk/client-detective';
+import {
+  DescribeAccountCommand,
+  ListAccountsCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { InvalidInputError } from '../../functions/shared/errors.ts';
+import { lambdaContext } from '../lambda-context.ts';
+
+vi.hoisted(() => {
+  process.env.ADMINISTRATOR_ACCOUNT_ID = '999999999999';
+  process.env.DEFAULT_REGIONS = 'us-east-1';
+});
+const { handler } = await import('../../functions/resolve-accounts/handler.ts');
+
+const organizations = mockClient(OrganizationsClient);
+const detective = mockClient(DetectiveClient);
+const GRAPH = 'arn:aws:detective:us-east-1:999999999999:graph:0123456789abcdef0123456789abcdef';
+const event = (path: string): unknown => JSON.parse(readFileSync(`events/${path}.json`, 'utf8'));
+const context = lambdaContext('resolve-accounts');
+
+describe('resolve-accounts handler', () => {
+  beforeEach(() => {
+    organizations.reset();
+    detective.reset();
+    organizations.on(DescribeAccountCommand).callsFake(({ AccountId }: { AccountId: string }) => ({
+      Account: { Id: AccountId, Email: `root+${AccountId}@example.com`, State: 'ACTIVE' },
+    }));
+    organizations.on(ListAccountsCommand).resolves({
+      Accounts: [
+        { Id: '999999999999', Email: 'security@example.com', State: 'ACTIVE' },
+        { Id: '111111111111', Email: 'dev@example.com', State: 'ACTIVE' },
+      ],
+    });
+    detective.on(ListGraphsCommand).resolves({ GraphList: [{ Arn: GRAPH }] });
+  });
+
+  it.each([
+    ['triggers/create-account-result-succeeded', 'CreateAccountResult', ['444455556666'], true],
+    ['triggers/control-tower-create-managed-account', 'CreateManagedAccount', ['012345678901'], true],
+    ['triggers/control-tower-update-managed-account', 'UpdateManagedAccount', ['210987654321'], true],
+    ['triggers/accept-handshake', 'AcceptHandshake', ['777788889999'], true],
+    ['triggers/create-account-result-failed', 'CreateAccountResult', [], false],
+    ['manual/accounts', 'manual', ['012345678901', '210987654321'], true],
+    ['manual/all-accounts', 'manual', ['111111111111'], true],
+    ['manual/dry-run', 'manual', ['111111111111'], false],
+  ])('returns the plan of the sample %s', async (path, trigger, accountIds, hasWork) => {
+    const plan = await handler(event(path), context);
+    expect(plan).toMatchObject({ administratorId: '999999999999', trigger, accountIds, hasWork });
+    expect(Object.keys(plan.graphArns)).toEqual(accountIds.length > 0 ? plan.regions : []);
+  });
+
+  it('reads the Organizations client from us-east-1 and the default Regions from the environment', async () => {
+    const plan = await handler(event('triggers/create-account-result-succeeded'), context);
+    expect(plan.regions).toEqual(['us-east-1']);
+    expect(plan.pairs).toEqual([
+      { region: 'us-east-1', service: 'securityhub' },
+      { region: 'us-east-1', service: 'detective' },
+    ]);
+    const client = organizations.commandCalls(DescribeAccountCommand)[0]?.thisValue as OrganizationsClient;
+    await expect(client.config.region()).resolves.toBe('us-east-1');
+  });
+
+  it('rejects a spreadsheet-mangled account id with its value and position before any AWS call', async () => {
+    const run = handler(event('resolve-accounts/mangled-account-id'), context);
+    await expect(run).rejects.toThrow(InvalidInputError);
+    await expect(handler(event('resolve-accounts/mangled-account-id'), context)).rejects.toThrow(
+      'input.accounts[1].accountId: "444455556666.0" is not an account id',
+    );
+    expect(organizations).not.toHaveReceivedAnyCommand();
+    expect(detective).not.toHaveReceivedAnyCommand();
+  });
+});

@@ -1,0 +1,371 @@
+import { readFileSync } from 'node:fs';
+import { DetectiveClient, ListGraphsCommand } from '@aws-sdk/client-detective';
+import {
+  type AccountState,
+  type Account as AwsAccount,
+  DescribeAccountCommand,
+  ListAccountsCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  type ResolveAccountsDeps,
+  resolveAccounts,
+} from '../../functions/resolve-accounts/resolve-accounts.ts';
+import type { ServiceName } from '../../functions/shared/domain/services.ts';
+import {
+  AdministratorAccessError,
+  InvalidInputError,
+  MemberLimitExceededError,
+} from '../../functions/shared/errors.ts';
+import { detectiveAdministrator } from '../../functions/shared/services/detective.ts';
+import { organizationsDirectory } from '../../functions/shared/services/organizations.ts';
+import { awsError, accounts as sampleAccounts } from '../helpers.ts';
+
+const organizations = mockClient(OrganizationsClient);
+const detective = mockClient(DetectiveClient);
+const securityHub = mockClient(SecurityHubClient);
+
+const ADMIN = '999999999999';
+const GRAPH = 'arn:aws:detective:us-east-1:999999999999:graph:0123456789abcdef0123456789abcdef';
+const event = (path: string): unknown => JSON.parse(readFileSync(`events/${path}.json`, 'utf8'));
+
+function deps(defaultServices: ServiceName[] = ['securityhub', 'detective']): ResolveAccountsDeps {
+  return {
+    administratorId: ADMIN,
+    defaultRegions: ['us-east-1', 'eu-west-1'],
+    defaultServices,
+    organizations: organizationsDirectory(new OrganizationsClient({ region: 'us-east-1' })),
+    detective: (region) => detectiveAdministrator(new DetectiveClient({ region })),
+  };
+}
+
+function member(id: string, state: AccountState = 'ACTIVE'): AwsAccount {
+  return { Id: id, Email: `root+${id}@example.com`, State: state, Status: 'ACTIVE', JoinedMethod: 'CREATED' };
+}
+
+/**
+ * An organization of `members`, readable by the administrator: DescribeAccount, and ListAccounts in
+ * pages of 20 with, at `emptyPageAt`, an empty page while more remain (FACTS.md).
+ */
+function organizationOf(members: AwsAccount[], emptyPageAt?: number): void {
+  organizations.on(DescribeAccountCommand).callsFake(({ AccountId }: { AccountId: string }) => {
+    const account = members.find(({ Id }) => Id === AccountId);
+    if (account === undefined)
+      throw awsError('AccountNotFoundException', 400, "You specified an account that doesn't exist.");
+    return { Account: account };
+  });
+  organizations.on(ListAccountsCommand).callsFake(({ NextToken }: { NextToken?: string }) => {
+    const start = Number.parseInt(NextToken ?? '0', 10);
+    if (start === emptyPageAt && NextToken?.endsWith('+') !== true) {
+      return { Accounts: [], NextToken: `${start}+` };
+    }
+    return {
+      Accounts: members.slice(start, start + 20),
+      ...(start + 20 < members.length ? { NextToken: String(start + 20) } : {}),
+    };
+  });
+}
+
+/** Detective is enabled for the administrator in us-east-1 only. */
+function graphInUsEast1(): void {
+  detective.on(ListGraphsCommand).callsFake(async (_input, getClient: () => DetectiveClient) => ({
+    GraphList: (await getClient().config.region()) === 'us-east-1' ? [{ Arn: GRAPH }] : [],
+  }));
+}
+
+describe('resolveAccounts', () => {
+  beforeEach(() => {
+    organizations.reset();
+    detective.reset();
+    securityHub.reset();
+  });
+
+  it('returns a plan for the new account of a succeeded CreateAccountResult, with its email from Organizations', async () => {
+    organizationOf([member('444455556666')]);
+    graphInUsEast1();
+
+    const plan = await resolveAccounts(event('triggers/create-account-result-succeeded'), deps());
+
+    expect(plan).toEqual({
+      administratorId: ADMIN,
+      trigger: 'CreateAccountResult',
+      dryRun: false,
+      regions: ['us-east-1', 'eu-west-1'],
+      services: ['securityhub', 'detective'],
+      accounts: [{ accountId: '444455556666', email: 'root+444455556666@example.com' }],
+      accountIds: ['444455556666'],
+      skipped: [],
+      pairs: [
+        { region: 'us-east-1', service: 'securityhub' },
+        { region: 'us-east-1', service: 'detective' },
+        { region: 'eu-west-1', service: 'securityhub' },
+        { region: 'eu-west-1', service: 'detective' },
+      ],
+      graphArns: { 'us-east-1': GRAPH },
+      hasWork: true,
+    });
+    expect(organizations).toHaveReceivedCommandWith(DescribeAccountCommand, { AccountId: '444455556666' });
+  });
+
+  it('returns nothing to do, saying why, when the account creation FAILED, and calls nothing', async () => {
+    const plan = await resolveAccounts(event('triggers/create-account-result-failed'), deps());
+    expect(plan).toMatchObject({ trigger: 'CreateAccountResult', accounts: [], hasWork: false });
+    expect(plan.note).toContain('FAILED (EMAIL_ALREADY_EXISTS)');
+    expect(organizations).not.toHaveReceivedAnyCommand();
+    expect(detective).not.toHaveReceivedAnyCommand();
+  });
+
+  it.each([
+    ['triggers/control-tower-create-managed-account', 'CreateManagedAccount', '012345678901'],
+    ['triggers/control-tower-update-managed-account', 'UpdateManagedAccount', '210987654321'],
+    ['triggers/accept-handshake', 'AcceptHandshake', '777788889999'],
+  ])('returns a plan for the account of %s', async (path, trigger, accountId) => {
+    organizationOf([member(accountId)]);
+    graphInUsEast1();
+    const plan = await resolveAccounts(event(path), deps());
+    expect(plan).toMatchObject({
+      trigger,
+      accounts: [{ accountId, email: `root+${accountId}@example.com` }],
+      accountIds: [accountId],
+      hasWork: true,
+    });
+  });
+
+  it('returns the manual list, keeping a given email and filling a missing one from Organizations', async () => {
+    organizationOf([member('012345678901'), member('210987654321')]);
+    graphInUsEast1();
+    const plan = await resolveAccounts(event('manual/accounts'), deps());
+    expect(plan.accounts).toEqual([
+      { accountId: '012345678901', email: 'aws+payments-prod@example.com' },
+      { accountId: '210987654321', email: 'root+210987654321@example.com' },
+    ]);
+    expect(plan.note).toBeUndefined();
+  });
+
+  it('returns every active account of the organization, reading every page, when allAccounts is true', async () => {
+    const members = [
+      member(ADMIN),
+      ...sampleAccounts(45).map(({ accountId }) => member(accountId)),
+      member('500000000001', 'SUSPENDED'),
+      member('500000000002', 'CLOSED'),
+      member('500000000003', 'PENDING_CLOSURE'),
+    ];
+    organizationOf(members, 20);
+    graphInUsEast1();
+
+    const plan = await resolveAccounts(event('manual/all-accounts'), deps());
+
+    expect(plan.accountIds).toHaveLength(45);
+    expect(plan.accountIds).not.toContain(ADMIN);
+    expect(plan.skipped).toEqual([
+      {
+        accountId: ADMIN,
+        outcome: 'SKIPPED_ADMINISTRATOR',
+        reason: 'this is the administrator account itself; it cannot be its own member',
+      },
+      {
+        accountId: '500000000001',
+        outcome: 'SKIPPED_ACCOUNT_INACTIVE',
+        reason: 'the account is SUSPENDED in AWS Organizations',
+      },
+      {
+        accountId: '500000000002',
+        outcome: 'SKIPPED_ACCOUNT_INACTIVE',
+        reason: 'the account is CLOSED in AWS Organizations',
+      },
+      {
+        accountId: '500000000003',
+        outcome: 'SKIPPED_ACCOUNT_INACTIVE',
+        reason: 'the account is PENDING_CLOSURE in AWS Organizations',
+      },
+    ]);
+    expect(organizations).toHaveReceivedCommandTimes(ListAccountsCommand, 4);
+    expect(organizations).not.toHaveReceivedCommand(DescribeAccountCommand);
+  });
+
+  it('returns a listed suspended account and the administrator as skipped', async () => {
+    organizationOf([member('111111111111', 'SUSPENDED'), member('222222222222')]);
+    graphInUsEast1();
+    const plan = await resolveAccounts(
+      { accounts: [{ accountId: '111111111111' }, { accountId: ADMIN }, { accountId: '222222222222' }] },
+      deps(),
+    );
+    expect(plan.accountIds).toEqual(['222222222222']);
+    expect(plan.skipped.map(({ accountId, outcome }) => [accountId, outcome])).toEqual([
+      [ADMIN, 'SKIPPED_ADMINISTRATOR'],
+      ['111111111111', 'SKIPPED_ACCOUNT_INACTIVE'],
+    ]);
+  });
+
+  it('returns no work, saying so, when every listed account is skipped', async () => {
+    const plan = await resolveAccounts({ accounts: [{ accountId: ADMIN }] }, deps());
+    expect(plan).toMatchObject({ accounts: [], hasWork: false, note: 'No account to onboard (1 skipped).' });
+    expect(detective).not.toHaveReceivedAnyCommand();
+  });
+
+  it('sweeps ListAccounts once instead of calling DescribeAccount for more than 20 accounts', async () => {
+    organizationOf(sampleAccounts(30).map(({ accountId }) => member(accountId)));
+    graphInUsEast1();
+    const listed = sampleAccounts(21).map(({ accountId }) => ({ accountId }));
+    const plan = await resolveAccounts({ accounts: listed }, deps());
+    expect(plan.accounts).toHaveLength(21);
+    expect(plan.accounts[20]).toEqual({ accountId: '100000000020', email: 'root+100000000020@example.com' });
+    expect(organizations).toHaveReceivedCommandTimes(ListAccountsCommand, 2);
+    expect(organizations).not.toHaveReceivedCommand(DescribeAccountCommand);
+  });
+
+  it('keeps an account outside the organization and notes that Detective needs its email', async () => {
+    organizationOf([]);
+    graphInUsEast1();
+    const plan = await resolveAccounts({ accounts: [{ accountId: '333333333333' }] }, deps());
+    expect(plan.accounts).toEqual([{ accountId: '333333333333' }]);
+    expect(plan.hasWork).toBe(true);
+    expect(plan.note).toContain('1 account(s) have no email');
+    expect(plan.note).toContain('333333333333');
+  });
+
+  it('does not mention emails when Detective is not among the services', async () => {
+    organizationOf([]);
+    const plan = await resolveAccounts(
+      { accounts: [{ accountId: '333333333333' }], services: ['securityhub'] },
+      deps(),
+    );
+    expect(plan.note).toBeUndefined();
+    expect(plan.graphArns).toEqual({});
+    expect(detective).not.toHaveReceivedAnyCommand();
+  });
+
+  it('proceeds with a listed account and says so when Organizations cannot be read', async () => {
+    organizations.on(DescribeAccountCommand).rejects(awsError('AccessDeniedException', 400, 'not allowed'));
+    graphInUsEast1();
+    const plan = await resolveAccounts(
+      { accounts: [{ accountId: '333333333333', email: 'root@example.com' }] },
+      deps(),
+    );
+    expect(plan.accounts).toEqual([{ accountId: '333333333333', email: 'root@example.com' }]);
+    expect(plan.hasWork).toBe(true);
+    expect(plan.note).toContain(
+      'AWS Organizations could not be read (AccessDeniedException: not allowed): account states were not checked',
+    );
+  });
+
+  it.each([
+    ['AccessDeniedException', 400],
+    ['AWSOrganizationsNotInUseException', 400],
+  ])('throws AdministratorAccessError saying what to fix when allAccounts meets %s', async (name, status) => {
+    organizations.on(ListAccountsCommand).rejects(awsError(name, status));
+    const run = resolveAccounts({ allAccounts: true }, deps());
+    await expect(run).rejects.toThrow(AdministratorAccessError);
+    await expect(resolveAccounts({ allAccounts: true }, deps())).rejects.toThrow(
+      /"allAccounts" needs to list AWS Organizations, and administrator 999999999999 may not .*management account .*delegated administrator/,
+    );
+  });
+
+  it('passes on an Organizations error that is not about access', async () => {
+    organizations.on(DescribeAccountCommand).rejects(awsError('TooManyRequestsException', 400));
+    await expect(resolveAccounts(event('triggers/accept-handshake'), deps())).rejects.toThrow(
+      'TooManyRequestsException',
+    );
+  });
+
+  describe('membership limits', () => {
+    it('throws MemberLimitExceededError with the numbers before any Security Hub or Detective call for 1,001 accounts outside the organization', async () => {
+      organizationOf([]);
+      const run = resolveAccounts({ accounts: sampleAccounts(1001) }, deps(['securityhub']));
+      await expect(run).rejects.toThrow(MemberLimitExceededError);
+      await expect(
+        resolveAccounts({ accounts: sampleAccounts(1001) }, deps(['securityhub'])),
+      ).rejects.toThrow(
+        '1001 accounts would be invitation-based Security Hub members, and Security Hub allows 1000',
+      );
+      expect(securityHub).not.toHaveReceivedAnyCommand();
+      expect(detective).not.toHaveReceivedAnyCommand();
+    });
+
+    it('counts every account as invitation-based when Organizations cannot be read', async () => {
+      organizations.on(ListAccountsCommand).rejects(awsError('AccessDeniedException', 400));
+      await expect(
+        resolveAccounts({ accounts: sampleAccounts(1001) }, deps(['securityhub'])),
+      ).rejects.toThrow('1001 accounts would be invitation-based');
+    });
+
+    it('returns a plan for 1,001 organization accounts in Security Hub alone (they join through Organizations)', async () => {
+      organizationOf(sampleAccounts(1001).map(({ accountId }) => member(accountId)));
+      const plan = await resolveAccounts({ allAccounts: true }, deps(['securityhub']));
+      expect(plan.accountIds).toHaveLength(1001);
+    });
+
+    it('throws MemberLimitExceededError for 1,201 Detective members before any Detective call', async () => {
+      organizationOf(sampleAccounts(1201).map(({ accountId }) => member(accountId)));
+      await expect(resolveAccounts({ allAccounts: true }, deps(['detective']))).rejects.toThrow(
+        '1201 accounts would be Detective members, and a behavior graph holds at most 1200',
+      );
+      expect(detective).not.toHaveReceivedAnyCommand();
+    });
+
+    it('names both limits at once when both are passed', async () => {
+      organizationOf([]);
+      await expect(resolveAccounts({ accounts: sampleAccounts(1201) }, deps())).rejects.toThrow(
+        /1201 accounts would be invitation-based .*; 1201 accounts would be Detective members/,
+      );
+    });
+  });
+
+  it.each([
+    ['444455556666.0', 'input.accounts[1].accountId: "444455556666.0" is not an account id'],
+    ['44445555666', 'input.accounts[1].accountId: "44445555666" has 11 digits'],
+    ['4444555566667', 'input.accounts[1].accountId: "4444555566667" has 13 digits'],
+    [444455556666, 'input.accounts[1].accountId: the number 444455556666 (account ids must be strings)'],
+  ])(
+    'rejects the mangled account id %j with its value and position before any AWS call',
+    async (bad, message) => {
+      const input = { accounts: [{ accountId: '012345678901' }, { accountId: bad }] };
+      await expect(resolveAccounts(input, deps())).rejects.toThrow(InvalidInputError);
+      await expect(resolveAccounts(input, deps())).rejects.toThrow(message);
+      expect(organizations).not.toHaveReceivedAnyCommand();
+      expect(detective).not.toHaveReceivedAnyCommand();
+    },
+  );
+
+  it('returns the plan without work for a dry run, graphs included', async () => {
+    organizationOf([member(ADMIN), member('111111111111'), member('222222222222')]);
+    graphInUsEast1();
+    const plan = await resolveAccounts(event('manual/dry-run'), deps());
+    expect(plan).toMatchObject({
+      dryRun: true,
+      hasWork: false,
+      accountIds: ['111111111111', '222222222222'],
+      regions: ['us-east-1', 'eu-west-1'],
+      graphArns: { 'us-east-1': GRAPH },
+      note: 'Dry run: this is the plan; nothing was changed.',
+    });
+    expect(securityHub).not.toHaveReceivedAnyCommand();
+  });
+
+  it('leaves out of graphArns a Region that is disabled for the administrator', async () => {
+    organizationOf([member('111111111111')]);
+    detective.on(ListGraphsCommand).callsFake(async (_input, getClient: () => DetectiveClient) => {
+      if ((await getClient().config.region()) === 'eu-west-1') {
+        throw awsError(
+          'UnrecognizedClientException',
+          403,
+          'The security token included in the request is invalid',
+        );
+      }
+      return { GraphList: [{ Arn: GRAPH }] };
+    });
+    const plan = await resolveAccounts({ accounts: [{ accountId: '111111111111' }] }, deps());
+    expect(plan.graphArns).toEqual({ 'us-east-1': GRAPH });
+  });
+
+  it('throws AdministratorAccessError when the administrator may not list its Detective graphs', async () => {
+    organizationOf([member('111111111111')]);
+    detective.on(ListGraphsCommand).rejects(awsError('AccessDeniedException', 403, 'denied'));
+    await expect(resolveAccounts({ accounts: [{ accountId: '111111111111' }] }, deps())).rejects.toThrow(
+      'the administrator may not list its Detective behavior graphs in us-east-1 (AccessDeniedException: denied): allow detective:ListGraphs',
+    );
+  });
+});
