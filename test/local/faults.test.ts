@@ -21,6 +21,7 @@ import {
   ResourceNotFoundException,
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Throttle } from '../../local/standin/faults.ts';
 import { type StandIn, startStandIn } from '../../local/standin/index.ts';
@@ -152,6 +153,31 @@ describe('stand-in faults', () => {
     expect(error).toBeInstanceOf(InternalException);
     expect(error.$metadata?.httpStatusCode).toBe(500);
     expect(s.inspect().calls.byOperation['securityhub:DescribeHub']).toBe(3);
+  });
+
+  it("answers every service's injected 500 and throttle with that service's own exception", async () => {
+    const failing = await start({ errorRate: 1 });
+    const throttled = await start({
+      throttle: { organizations: { ratePerSecond: 1, burst: 1 }, sts: { ratePerSecond: 1, burst: 1 } },
+    });
+    const calls = (c: ReturnType<typeof clientsFor>) => [
+      c.securityHub.send(new DescribeHubCommand({})),
+      c.detective.send(new ListGraphsCommand({})),
+      c.organizations.send(new ListAccountsCommand({})),
+      c.sts.send(new GetCallerIdentityCommand({})),
+    ];
+
+    const internal = await Promise.all(calls(clientsFor(failing)).map(failure));
+    await Promise.allSettled(calls(clientsFor(throttled)));
+    const limited = await Promise.all(calls(clientsFor(throttled)).slice(2).map(failure));
+
+    expect(internal.map((e) => [e.name, e.$metadata?.httpStatusCode])).toEqual([
+      ['InternalException', 500],
+      ['InternalServerException', 500],
+      ['ServiceException', 500],
+      ['InternalFailure', 500],
+    ]);
+    expect(limited.map((e) => e.name)).toEqual(['TooManyRequestsException', 'Throttling']);
   });
 
   it('forces the first `count` accounts unprocessed with the given reason, then processes them', async () => {
