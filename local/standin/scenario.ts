@@ -81,7 +81,7 @@ const faultsSchema = z.strictObject({
   emptyListPages: z.boolean().default(false),
 });
 
-export const scenarioSchema = z
+const scenarioSchema = z
   .strictObject({
     name: z.string().optional(),
     description: z.string().optional(),

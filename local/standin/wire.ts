@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ServiceName } from './faults.ts';
 
 /** The three wire protocols muster's clients speak (FACTS.md, "Wire protocols"). */
-export type Protocol = 'restJson' | 'awsJson' | 'query';
+type Protocol = 'restJson' | 'awsJson' | 'query';
 
 /** An AWS error; the server renders it in the protocol of the service that raised it. */
 export class AwsError extends Error {
@@ -211,7 +211,7 @@ export class Input {
   }
 }
 
-export function lowerFirst(s: string): string {
+function lowerFirst(s: string): string {
   return s.charAt(0).toLowerCase() + s.slice(1);
 }
 

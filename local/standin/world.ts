@@ -74,19 +74,14 @@ export class World {
     return this.#regions.has(region) && !(this.#disabled.get(accountId)?.has(region) ?? false);
   }
 
-  inOrganization(accountId: string): boolean {
-    if (accountId === this.administratorId) return this.scenario.delegatedAdministrator;
-    const joined = this.accounts.get(accountId)?.joinedMethod;
-    return joined !== undefined && joined !== 'OUTSIDE';
-  }
-
   /** Organization accounts are added directly, without invitation, when the caller is the delegated administrator. */
   managedByOrganization(administratorId: string, accountId: string): boolean {
+    const joined = this.accounts.get(accountId)?.joinedMethod;
     return (
       administratorId === this.administratorId &&
       this.scenario.delegatedAdministrator &&
-      accountId !== administratorId &&
-      this.inOrganization(accountId)
+      joined !== undefined &&
+      joined !== 'OUTSIDE'
     );
   }
 

@@ -2,7 +2,7 @@ import { DetectiveClient } from '@aws-sdk/client-detective';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import type { ScenarioInput, StandIn } from '../../local/standin/index.ts';
+import { ADMINISTRATOR_ACCESS_KEY_ID, type ScenarioInput, type StandIn } from '../../local/standin/index.ts';
 
 export const ADMIN = '111111111111';
 
@@ -13,7 +13,7 @@ export interface AwsCredentialIdentity {
 }
 
 export const ADMIN_CREDENTIALS: AwsCredentialIdentity = {
-  accessKeyId: 'AKIASTANDINADMIN0000',
+  accessKeyId: ADMINISTRATOR_ACCESS_KEY_ID,
   secretAccessKey: 'standin-secret-access-key',
 };
 
