@@ -1,5 +1,12 @@
 import type { ClientSettings } from '../shared/aws/clients.ts';
-import { configReaders, type Env, readAdministratorId, readClientSettings } from '../shared/config.ts';
+import {
+  configReaders,
+  type Env,
+  readAdministratorId,
+  readClientSettings,
+  readWorkflowSettings,
+} from '../shared/config.ts';
+import type { WorkflowSettings } from '../shared/contracts.ts';
 import { parseRegions } from '../shared/domain/regions.ts';
 import { parseServices, type ServiceName } from '../shared/domain/services.ts';
 import { ConfigurationError, InvalidInputError } from '../shared/errors.ts';
@@ -14,6 +21,7 @@ export interface ResolveConfig {
   /** Where the Organizations client is made: the partition's Organizations Region. */
   organizationsRegion: string;
   clients: ClientSettings;
+  settings: WorkflowSettings;
 }
 
 /** A comma-separated variable, each item checked by `parse`; a bad item is a ConfigurationError. */
@@ -45,5 +53,6 @@ export function readResolveConfig(env: Env): ResolveConfig {
     defaultServices: list(env, 'DEFAULT_SERVICES', 'securityhub,detective', parseServices),
     organizationsRegion: organizationsRegion(configReaders.required(env, 'AWS_REGION')),
     clients: readClientSettings(env),
+    settings: readWorkflowSettings(env),
   };
 }

@@ -3,25 +3,28 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import middy from '@middy/core';
-import { regionalClient } from '../shared/aws/clients.ts';
+import { perRegion, regionalClient } from '../shared/aws/clients.ts';
+import { readClientSettings } from '../shared/config.ts';
 import { CORRELATION_ID_PATH, logger, metrics, tracer } from '../shared/observability.ts';
 import { organizationsDirectory } from '../shared/services/organizations.ts';
 import { administratorAdapters } from '../shared/wiring.ts';
 import { readResolveConfig } from './config.ts';
 import { resolveAccounts } from './resolve-accounts.ts';
 
-const config = readResolveConfig(process.env);
-const organizations = organizationsDirectory(
-  tracer.captureAWSv3Client(regionalClient(OrganizationsClient, config.organizationsRegion, config.clients)),
+const clients = readClientSettings(process.env);
+const organizations = perRegion((region) =>
+  organizationsDirectory(tracer.captureAWSv3Client(regionalClient(OrganizationsClient, region, clients))),
 );
-const adapters = administratorAdapters(config.clients);
+const adapters = administratorAdapters(clients);
 
 async function run(event: unknown) {
+  const config = readResolveConfig(process.env);
   const plan = await resolveAccounts(event, {
     administratorId: config.administratorId,
     defaultRegions: config.defaultRegions,
     defaultServices: config.defaultServices,
-    organizations,
+    organizations: organizations(config.organizationsRegion),
+    settings: config.settings,
     detective: (region) => adapters('detective', region),
   });
   // Counts and ids only: emails are personal data.

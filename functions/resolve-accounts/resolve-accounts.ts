@@ -1,4 +1,4 @@
-import type { Pair, Plan } from '../shared/contracts.ts';
+import type { Pair, Plan, WorkflowSettings } from '../shared/contracts.ts';
 import { type Account, type SkippedAccount, selectAccounts } from '../shared/domain/accounts.ts';
 import { classifyError, describeError, type ErrorLike } from '../shared/domain/classify.ts';
 import type { ServiceName } from '../shared/domain/services.ts';
@@ -16,6 +16,7 @@ export interface ResolveAccountsDeps {
   defaultRegions: readonly string[];
   defaultServices: readonly ServiceName[];
   organizations: OrganizationsDirectory;
+  settings: WorkflowSettings;
   /** The administrator's Detective adapter in a Region; its `locate` finds the behavior graph. */
   detective: (region: string) => Pick<AdministratorService, 'locate'>;
 }
@@ -186,6 +187,7 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
     regions,
     services,
     pairs,
+    settings: deps.settings,
   };
   if (request.nothingToDo !== undefined) {
     return {

@@ -1,4 +1,5 @@
 import type { ClientSettings } from './aws/clients.ts';
+import type { WorkflowSettings } from './contracts.ts';
 import { accountIdProblem } from './domain/account-id.ts';
 import { ConfigurationError } from './errors.ts';
 
@@ -70,6 +71,19 @@ export function readAdministratorConfig(env: Env): AdministratorConfig {
     clients: readClientSettings(env),
     detectiveDisableEmailNotification: flag(env, 'DETECTIVE_DISABLE_EMAIL_NOTIFICATION', false),
     ...(invitationMessage === undefined ? {} : { invitationMessage }),
+  };
+}
+
+/** The workflow's knobs, set from the stack parameters on the first step. */
+export function readWorkflowSettings(env: Env): WorkflowSettings {
+  const pollIntervalSeconds = integer(env, 'POLL_INTERVAL_SECONDS', 60, 1, 3600);
+  const pollTimeoutMinutes = integer(env, 'POLL_TIMEOUT_MINUTES', 30, 0, 1440);
+  return {
+    maxConcurrency: integer(env, 'MAX_CONCURRENCY', 10, 1, 40),
+    memberBatchSize: integer(env, 'MEMBER_BATCH_SIZE', 20, 1, 50),
+    maxAttempts: integer(env, 'MAX_ATTEMPTS', 5, 1, 20),
+    pollIntervalSeconds,
+    maxPollRounds: Math.ceil((pollTimeoutMinutes * 60) / pollIntervalSeconds),
   };
 }
 

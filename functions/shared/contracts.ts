@@ -105,6 +105,19 @@ export interface Pair {
   service: ServiceName;
 }
 
+/** The workflow's knobs, from the stack parameters; the state machine reads them from the plan. */
+export interface WorkflowSettings {
+  /** Parallel iterations of each Map (Region and service pairs, member batches). */
+  maxConcurrency: number;
+  /** Member accounts per accept-invitations invocation. */
+  memberBatchSize: number;
+  /** Tries per account in each administrator-side retry loop. */
+  maxAttempts: number;
+  pollIntervalSeconds: number;
+  /** Check rounds after the first: PollTimeoutMinutes divided by the interval. */
+  maxPollRounds: number;
+}
+
 /** What a trigger or manual input asked for, resolved and validated: the first step's output. */
 export interface Plan {
   administratorId: string;
@@ -129,6 +142,7 @@ export interface Plan {
   graphArns: Record<string, string>;
   /** True when there are accounts to onboard and this is not a dry run. */
   hasWork: boolean;
+  settings: WorkflowSettings;
   /** Why there is nothing to do (a failed account creation, no accounts), when so. */
   note?: string;
 }

@@ -16,7 +16,24 @@ describe('readResolveConfig', () => {
       defaultServices: ['securityhub', 'detective'],
       organizationsRegion: 'us-east-1',
       clients: { maxAttempts: 5, callsPerSecond: 10 },
+      settings: {
+        maxConcurrency: 10,
+        memberBatchSize: 20,
+        maxAttempts: 5,
+        pollIntervalSeconds: 60,
+        maxPollRounds: 30,
+      },
     });
+  });
+
+  it('turns the poll timeout into a number of check rounds', () => {
+    const config = readResolveConfig({
+      ...env,
+      POLL_INTERVAL_SECONDS: '45',
+      POLL_TIMEOUT_MINUTES: '10',
+      MAX_CONCURRENCY: '40',
+    });
+    expect(config.settings).toMatchObject({ pollIntervalSeconds: 45, maxPollRounds: 14, maxConcurrency: 40 });
   });
 
   it('returns the services asked for and the Organizations Region of another partition', () => {

@@ -14,6 +14,7 @@ import {
   type ResolveAccountsDeps,
   resolveAccounts,
 } from '../../functions/resolve-accounts/resolve-accounts.ts';
+import { readWorkflowSettings } from '../../functions/shared/config.ts';
 import type { ServiceName } from '../../functions/shared/domain/services.ts';
 import {
   AdministratorAccessError,
@@ -38,6 +39,7 @@ function deps(defaultServices: ServiceName[] = ['securityhub', 'detective']): Re
     defaultRegions: ['us-east-1', 'eu-west-1'],
     defaultServices,
     organizations: organizationsDirectory(new OrganizationsClient({ region: 'us-east-1' })),
+    settings: readWorkflowSettings({}),
     detective: (region) => detectiveAdministrator(new DetectiveClient({ region })),
   };
 }
@@ -106,6 +108,13 @@ describe('resolveAccounts', () => {
       ],
       graphArns: { 'us-east-1': GRAPH },
       hasWork: true,
+      settings: {
+        maxConcurrency: 10,
+        memberBatchSize: 20,
+        maxAttempts: 5,
+        pollIntervalSeconds: 60,
+        maxPollRounds: 30,
+      },
     });
     expect(organizations).toHaveReceivedCommandWith(DescribeAccountCommand, { AccountId: '444455556666' });
   });
