@@ -4,10 +4,16 @@ import { mapWithConcurrency } from '../shared/concurrency.ts';
 import { classifyError, describeError, type ErrorLike } from '../shared/domain/classify.ts';
 import type { Disposition, ObservedStatus } from '../shared/domain/outcomes.ts';
 import { nextAction } from '../shared/domain/reconcile.ts';
+import { groupMemberships } from '../shared/domain/report.ts';
 import type { ServiceName } from '../shared/domain/services.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import type { InvitingAdministrator, MemberAccount } from '../shared/services/member.ts';
-import type { AcceptInvitationsInput, AcceptInvitationsOutput, AcceptResult } from './contract.ts';
+import type {
+  AcceptInvitationsInput,
+  AcceptInvitationsOutput,
+  AcceptInvitationsStepOutput,
+  AcceptResult,
+} from './contract.ts';
 
 export interface AcceptInvitationsDeps {
   /** The administrator this deployment serves; an input naming another one is refused. */
@@ -171,4 +177,16 @@ async function acceptInAccount(
   } finally {
     account.close();
   }
+}
+
+/** The workflow's view of the output: counts and the memberships that are not ENABLED, grouped. */
+export function compactOutput(output: AcceptInvitationsOutput): AcceptInvitationsStepOutput {
+  const counts: AcceptInvitationsStepOutput['counts'] = {};
+  for (const { outcome } of output.results) counts[outcome] = (counts[outcome] ?? 0) + 1;
+  return {
+    counts,
+    // Skipped Regions are done here but the administrator still sees them Invited: keep them.
+    unfinished: groupMemberships(output.results.filter(({ outcome }) => outcome !== 'ENABLED')),
+    retryAccountIds: output.retryAccountIds,
+  };
 }

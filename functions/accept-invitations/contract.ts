@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { accountIdSchema, regionSchema, serviceSchema } from '../shared/contracts.ts';
 import type { Disposition, Outcome } from '../shared/domain/outcomes.ts';
+import type { OutcomeGroup } from '../shared/domain/report.ts';
 import type { ServiceName } from '../shared/domain/services.ts';
 
 /** Security Hub and Detective take at most 50 accounts per call; a batch is never larger. */
@@ -60,5 +61,16 @@ export interface AcceptResult {
  */
 export interface AcceptInvitationsOutput {
   results: AcceptResult[];
+  retryAccountIds: string[];
+}
+
+/**
+ * What the step returns to the workflow: counts, and only the memberships that are not ENABLED,
+ * grouped. Step Functions caps a task result at 256 KiB; a full result list for 50 accounts in
+ * 17 Regions could pass it.
+ */
+export interface AcceptInvitationsStepOutput {
+  counts: Partial<Record<Outcome, number>>;
+  unfinished: OutcomeGroup[];
   retryAccountIds: string[];
 }

@@ -62,11 +62,7 @@ describe('accept-invitations handler', () => {
 
     const output = await handler(event('two-accounts'), context);
 
-    expect(output.results).toHaveLength(8);
-    expect(new Set(output.results.map(({ outcome, disposition }) => `${outcome} ${disposition}`))).toEqual(
-      new Set(['ENABLED done']),
-    );
-    expect(output.retryAccountIds).toEqual([]);
+    expect(output).toEqual({ counts: { ENABLED: 8 }, unfinished: [], retryAccountIds: [] });
     expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 2);
     expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, {
       RoleArn: 'arn:aws:iam::222222222222:role/MusterMemberRole',
@@ -81,11 +77,14 @@ describe('accept-invitations handler', () => {
 
     const output = await handler(event('securityhub-only'), context);
 
-    expect(output.results.map(({ region, outcome, disposition }) => [region, outcome, disposition])).toEqual([
-      ['us-east-1', 'MEMBER_ROLE_MISSING', 'retry'],
-      ['eu-west-1', 'MEMBER_ROLE_MISSING', 'retry'],
-      ['ap-southeast-3', 'MEMBER_ROLE_MISSING', 'retry'],
-    ]);
+    expect(output.counts).toEqual({ MEMBER_ROLE_MISSING: 3 });
+    expect(output.unfinished.map(({ region, outcome, accountIds }) => [region, outcome, accountIds])).toEqual(
+      [
+        ['us-east-1', 'MEMBER_ROLE_MISSING', ['111111111111']],
+        ['eu-west-1', 'MEMBER_ROLE_MISSING', ['111111111111']],
+        ['ap-southeast-3', 'MEMBER_ROLE_MISSING', ['111111111111']],
+      ],
+    );
     expect(output.retryAccountIds).toEqual(['111111111111']);
     expect(securityHub).not.toHaveReceivedAnyCommand();
   });

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { compactOutput } from '../../functions/accept-invitations/accept-invitations.ts';
+
+describe('compactOutput', () => {
+  it('counts every result and keeps, grouped, each membership that is not ENABLED (skipped Regions included)', () => {
+    const step = compactOutput({
+      results: [
+        {
+          accountId: '111111111111',
+          region: 'us-east-1',
+          service: 'securityhub',
+          outcome: 'ENABLED',
+          disposition: 'done',
+        },
+        {
+          accountId: '111111111111',
+          region: 'af-south-1',
+          service: 'securityhub',
+          outcome: 'SKIPPED_REGION_DISABLED',
+          disposition: 'done',
+          reason: 'UnrecognizedClientException: The security token included in the request is invalid',
+        },
+        {
+          accountId: '222222222222',
+          region: 'af-south-1',
+          service: 'securityhub',
+          outcome: 'SKIPPED_REGION_DISABLED',
+          disposition: 'done',
+          reason: 'UnrecognizedClientException: The security token included in the request is invalid',
+        },
+        {
+          accountId: '222222222222',
+          region: 'us-east-1',
+          service: 'detective',
+          outcome: 'PENDING_INVITATION',
+          disposition: 'retry',
+        },
+      ],
+      retryAccountIds: ['222222222222'],
+    });
+    expect(step).toEqual({
+      counts: { ENABLED: 1, SKIPPED_REGION_DISABLED: 2, PENDING_INVITATION: 1 },
+      unfinished: [
+        {
+          region: 'af-south-1',
+          service: 'securityhub',
+          outcome: 'SKIPPED_REGION_DISABLED',
+          reason: 'UnrecognizedClientException: The security token included in the request is invalid',
+          accountIds: ['111111111111', '222222222222'],
+        },
+        {
+          region: 'us-east-1',
+          service: 'detective',
+          outcome: 'PENDING_INVITATION',
+          accountIds: ['222222222222'],
+        },
+      ],
+      retryAccountIds: ['222222222222'],
+    });
+  });
+});
