@@ -71,7 +71,7 @@ export async function checkOnboarding(
       failed.map(({ accountId, outcome, reason }) => ({ accountId, region, service, outcome, reason })),
     ),
     ...expandGroups(input.recorded),
-    ...expandGroups(input.member),
+    ...expandGroups(input.member.flatMap(({ unfinished }) => unfinished)),
   ];
   const all = [...observed, ...skipped];
   const decision = decideReport(all, recorded, input);

@@ -180,8 +180,8 @@ export const checkOnboardingInputSchema = z.object({
     .default([]),
   /** The previous round's `notEnabled`. */
   recorded: z.array(outcomeGroupSchema).default([]),
-  /** The latest member-side results that were not done. */
-  member: z.array(outcomeGroupSchema).default([]),
+  /** The latest member-side Map output: each batch's memberships that are not ENABLED. */
+  member: z.array(z.object({ unfinished: z.array(outcomeGroupSchema) })).default([]),
   round: z.number().int().min(0).default(0),
   maxRounds: z.number().int().min(0).default(0),
   executionId: z.string().optional(),

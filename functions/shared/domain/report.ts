@@ -42,10 +42,12 @@ export function* expandGroups(groups: readonly OutcomeGroup[]): Generator<Member
 
 /**
  * Observed statuses that say more than anything recorded earlier: a working membership, or a
- * verdict the administrator's own view gives (verification failed, suspended, volume too high).
+ * verdict the administrator's own view gives (service off there, verification failed, suspended,
+ * volume too high).
  */
 const OBSERVATION_WINS: ReadonlySet<Outcome> = new Set([
   'ENABLED',
+  'SERVICE_NOT_ENABLED',
   'VERIFICATION_FAILED',
   'ACCEPTED_BUT_DISABLED',
   'ACCOUNT_SUSPENDED',

@@ -26,6 +26,7 @@ describe('decideOutcome', () => {
     ['VERIFICATION_FAILED', 'PENDING_VERIFICATION', 'VERIFICATION_FAILED'],
     ['ACCOUNT_SUSPENDED', 'PENDING_INVITATION', 'ACCOUNT_SUSPENDED'],
     ['PENDING_ACCEPTANCE', undefined, 'PENDING_ACCEPTANCE'],
+    ['SERVICE_NOT_ENABLED', 'PENDING_INVITATION', 'SERVICE_NOT_ENABLED'],
   ] as const)('observed %s with %s recorded gives %s', (observed, recorded, outcome) => {
     const record = recorded === undefined ? undefined : at('111111111111', recorded);
     expect(decideOutcome(at('111111111111', observed), record).outcome).toBe(outcome);
