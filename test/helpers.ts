@@ -1,4 +1,12 @@
+import type { DetectiveClient } from '@aws-sdk/client-detective';
+import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { AdministratorStepOutput } from '../functions/shared/contracts.ts';
+import { detectiveCreator, detectiveReader } from '../functions/shared/services/detective.ts';
+import {
+  securityHubCreator,
+  securityHubInviter,
+  securityHubReader,
+} from '../functions/shared/services/securityhub.ts';
 
 /** `count` account ids from `first` upwards, 12 digits each. */
 export function accountIds(count: number, first = 100000000000): string[] {
@@ -25,4 +33,14 @@ export function awsError(name: string, httpStatusCode: number, message = name): 
     $metadata: { httpStatusCode },
     $fault: httpStatusCode >= 500 ? 'server' : 'client',
   });
+}
+
+/** Every capability of the Security Hub adapter, for use-case tests. */
+export function securityHubAdministrator(client: SecurityHubClient) {
+  return { ...securityHubReader(client), ...securityHubCreator(client), ...securityHubInviter(client) };
+}
+
+/** Every capability of the Detective adapter (it has no inviter), for use-case tests. */
+export function detectiveAdministrator(client: DetectiveClient) {
+  return { ...detectiveReader(client), ...detectiveCreator(client) };
 }

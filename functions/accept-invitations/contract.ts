@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { accountIdSchema, regionSchema, serviceSchema } from '../shared/contracts.ts';
 import type { Disposition, Outcome } from '../shared/domain/outcomes.ts';
 import type { OutcomeGroup } from '../shared/domain/report.ts';

@@ -1,10 +1,10 @@
 import type { AdministratorStepInput, AdministratorStepOutput } from '../shared/contracts.ts';
 import { PENDING_OUTCOMES, SETTLED_OUTCOMES } from '../shared/domain/outcomes.ts';
 import { locateTarget, observe, StepResults } from '../shared/engine.ts';
-import type { AdministratorService } from '../shared/services/administrator.ts';
+import type { MembershipReader } from '../shared/services/administrator.ts';
 
 export interface CheckMembersDeps {
-  adapter: AdministratorService;
+  adapter: MembershipReader;
 }
 
 /**

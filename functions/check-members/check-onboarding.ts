@@ -1,11 +1,11 @@
 import type { AdministratorStepOutput, CheckOnboardingInput, OnboardingReport } from '../shared/contracts.ts';
 import { decideReport, describeReport, expandGroups, type Membership } from '../shared/domain/report.ts';
 import type { ServiceName } from '../shared/domain/services.ts';
-import type { AdministratorService } from '../shared/services/administrator.ts';
+import type { MembershipReader } from '../shared/services/administrator.ts';
 import { checkMembers } from './check-members.ts';
 
 export interface CheckOnboardingDeps {
-  adapters: (service: ServiceName, region: string) => AdministratorService;
+  adapters: (service: ServiceName, region: string) => MembershipReader;
 }
 
 /** Every membership a step output speaks of, with the status it observed. */

@@ -5,10 +5,15 @@ import middy from '@middy/core';
 import { readClientSettings } from '../shared/config.ts';
 import { checkOnboardingInputSchema, parseInput } from '../shared/contracts.ts';
 import { CORRELATION_ID_PATH, logger, metrics, tracer } from '../shared/observability.ts';
+import { detectiveReader } from '../shared/services/detective.ts';
+import { securityHubReader } from '../shared/services/securityhub.ts';
 import { administratorAdapters } from '../shared/wiring.ts';
 import { checkOnboarding } from './check-onboarding.ts';
 
-const adapters = administratorAdapters(readClientSettings(process.env));
+const adapters = administratorAdapters(readClientSettings(process.env), {
+  securityhub: securityHubReader,
+  detective: detectiveReader,
+});
 
 async function run(event: unknown) {
   const report = await checkOnboarding(parseInput(checkOnboardingInputSchema, event, 'input'), { adapters });

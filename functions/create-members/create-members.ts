@@ -11,10 +11,10 @@ import {
   settleUnprocessed,
   type Telemetry,
 } from '../shared/engine.ts';
-import type { AdministratorService, CreateOptions } from '../shared/services/administrator.ts';
+import type { CreateOptions, MembershipCreator, MembershipReader } from '../shared/services/administrator.ts';
 
 export interface CreateMembersDeps {
-  adapter: AdministratorService;
+  adapter: MembershipReader & MembershipCreator;
   options: CreateOptions;
   telemetry: Telemetry;
 }

@@ -9,10 +9,11 @@ import {
   settleUnprocessed,
   type Telemetry,
 } from '../shared/engine.ts';
-import type { AdministratorService } from '../shared/services/administrator.ts';
+import type { MembershipInviter, MembershipReader } from '../shared/services/administrator.ts';
 
 export interface InviteMembersDeps {
-  adapter: AdministratorService;
+  /** Without an inviter (Detective invites on create) the step only observes. */
+  adapter: MembershipReader & Partial<MembershipInviter>;
   telemetry: Telemetry;
 }
 

@@ -1,13 +1,14 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { DetectiveClient } from '@aws-sdk/client-detective';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import middy from '@middy/core';
 import { perRegion, regionalClient } from '../shared/aws/clients.ts';
 import { readClientSettings } from '../shared/config.ts';
 import { CORRELATION_ID_PATH, logger, metrics, tracer } from '../shared/observability.ts';
+import { detectiveGraphLocator } from '../shared/services/detective.ts';
 import { organizationsDirectory } from '../shared/services/organizations.ts';
-import { administratorAdapters } from '../shared/wiring.ts';
 import { readResolveConfig } from './config.ts';
 import { resolveAccounts } from './resolve-accounts.ts';
 
@@ -15,7 +16,9 @@ const clients = readClientSettings(process.env);
 const organizations = perRegion((region) =>
   organizationsDirectory(tracer.captureAWSv3Client(regionalClient(OrganizationsClient, region, clients))),
 );
-const adapters = administratorAdapters(clients);
+const detective = perRegion((region) =>
+  detectiveGraphLocator(tracer.captureAWSv3Client(regionalClient(DetectiveClient, region, clients))),
+);
 
 async function run(event: unknown) {
   const config = readResolveConfig(process.env);
@@ -25,7 +28,7 @@ async function run(event: unknown) {
     defaultServices: config.defaultServices,
     organizations: organizations(config.organizationsRegion),
     settings: config.settings,
-    detective: (region) => adapters('detective', region),
+    detective,
   });
   // Counts and ids only: emails are personal data.
   logger.info('accounts resolved', {

@@ -4,7 +4,7 @@ import { classifyError, describeError, type ErrorLike } from '../shared/domain/c
 import type { ServiceName } from '../shared/domain/services.ts';
 import { parseTrigger } from '../shared/domain/triggers.ts';
 import { AdministratorAccessError, MemberLimitExceededError } from '../shared/errors.ts';
-import type { AdministratorService } from '../shared/services/administrator.ts';
+import type { MembershipReader } from '../shared/services/administrator.ts';
 import {
   isOrganizationsUnavailable,
   type OrganizationAccount,
@@ -18,7 +18,7 @@ export interface ResolveAccountsDeps {
   organizations: OrganizationsDirectory;
   settings: WorkflowSettings;
   /** The administrator's Detective adapter in a Region; its `locate` finds the behavior graph. */
-  detective: (region: string) => Pick<AdministratorService, 'locate'>;
+  detective: (region: string) => Pick<MembershipReader, 'locate'>;
 }
 
 /** Membership limits per administrator per Region (FACTS.md). */

@@ -11,7 +11,7 @@ import { chunk } from './domain/chunk.ts';
 import { classifyError, classifyUnprocessed, describeError, type ErrorLike } from './domain/classify.ts';
 import { type ObservedStatus, type Outcome, outcomeOfStatus } from './domain/outcomes.ts';
 import { nextAction } from './domain/reconcile.ts';
-import type { AdministratorService, MembershipTarget, UnprocessedAccount } from './services/administrator.ts';
+import type { MembershipReader, MembershipTarget, UnprocessedAccount } from './services/administrator.ts';
 
 /** Metrics the steps emit; the handler binds it to Powertools Metrics. */
 export interface Telemetry {
@@ -166,7 +166,7 @@ export type Observation = Map<string, ObservedStatus>;
  * as retry, like accounts whose GetMembers call failed.
  */
 export async function observe(
-  adapter: AdministratorService,
+  adapter: MembershipReader,
   target: MembershipTarget,
   accountIds: readonly string[],
   results: StepResults,
@@ -206,7 +206,7 @@ export function settleObserved(results: StepResults, accountId: string, observed
  * there, or the lookup fails, every account is settled and undefined is returned.
  */
 export async function locateTarget(
-  adapter: AdministratorService,
+  adapter: MembershipReader,
   region: string,
   results: StepResults,
 ): Promise<MembershipTarget | undefined> {

@@ -5,19 +5,23 @@ import { perRegion, regionalClient } from './aws/clients.ts';
 import type { AdministratorStepOutput } from './contracts.ts';
 import type { ServiceName } from './domain/services.ts';
 import { logger, tracer } from './observability.ts';
-import type { AdministratorService } from './services/administrator.ts';
-import { detectiveAdministrator } from './services/detective.ts';
-import { securityHubAdministrator } from './services/securityhub.ts';
+
+/** How one step builds its adapter from each service's client: just the capabilities it uses. */
+export interface AdapterParts<T> {
+  securityhub: (client: SecurityHubClient) => T;
+  detective: (client: DetectiveClient) => T;
+}
 
 /** The administrator adapters of a Lambda container: one traced, rate-limited client per service and Region. */
-export function administratorAdapters(
+export function administratorAdapters<T>(
   settings: ClientSettings,
-): (service: ServiceName, region: string) => AdministratorService {
+  parts: AdapterParts<T>,
+): (service: ServiceName, region: string) => T {
   const securityHub = perRegion((region) =>
-    securityHubAdministrator(tracer.captureAWSv3Client(regionalClient(SecurityHubClient, region, settings))),
+    parts.securityhub(tracer.captureAWSv3Client(regionalClient(SecurityHubClient, region, settings))),
   );
   const detective = perRegion((region) =>
-    detectiveAdministrator(tracer.captureAWSv3Client(regionalClient(DetectiveClient, region, settings))),
+    parts.detective(tracer.captureAWSv3Client(regionalClient(DetectiveClient, region, settings))),
   );
   return (service, region) => (service === 'securityhub' ? securityHub(region) : detective(region));
 }

@@ -7,9 +7,8 @@ import type { AcceptInvitationsInput } from '../../functions/accept-invitations/
 import { memberAccountOpener } from '../../functions/accept-invitations/member-account.ts';
 import { regionalClient } from '../../functions/shared/aws/clients.ts';
 import { memberCredentials } from '../../functions/shared/aws/credentials.ts';
-import { detectiveAdministrator } from '../../functions/shared/services/detective.ts';
-import { securityHubAdministrator } from '../../functions/shared/services/securityhub.ts';
 import { type StandIn, startStandIn } from '../../local/standin/index.ts';
+import { detectiveAdministrator, securityHubAdministrator } from '../helpers.ts';
 
 const ADMINISTRATOR = '111111111111';
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];

@@ -7,9 +7,7 @@ import { DescribeHubCommand, GetMembersCommand, SecurityHubClient } from '@aws-s
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { checkMembers } from '../../functions/check-members/check-members.ts';
-import { detectiveAdministrator } from '../../functions/shared/services/detective.ts';
-import { securityHubAdministrator } from '../../functions/shared/services/securityhub.ts';
-import { accounts } from '../helpers.ts';
+import { accounts, detectiveAdministrator, securityHubAdministrator } from '../helpers.ts';
 
 const securityHub = mockClient(SecurityHubClient);
 const detective = mockClient(DetectiveClient);

@@ -9,9 +9,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { checkOnboarding } from '../../functions/check-members/check-onboarding.ts';
 import { checkOnboardingInputSchema } from '../../functions/shared/contracts.ts';
 import { expandGroups } from '../../functions/shared/domain/report.ts';
-import { detectiveAdministrator } from '../../functions/shared/services/detective.ts';
-import { securityHubAdministrator } from '../../functions/shared/services/securityhub.ts';
-import { accounts, awsError } from '../helpers.ts';
+import { accounts, awsError, detectiveAdministrator, securityHubAdministrator } from '../helpers.ts';
 
 const securityHub = mockClient(SecurityHubClient);
 const detective = mockClient(DetectiveClient);

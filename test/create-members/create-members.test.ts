@@ -15,9 +15,13 @@ import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createMembers } from '../../functions/create-members/create-members.ts';
 import { silentTelemetry } from '../../functions/shared/engine.ts';
-import { detectiveAdministrator } from '../../functions/shared/services/detective.ts';
-import { securityHubAdministrator } from '../../functions/shared/services/securityhub.ts';
-import { accounts, awsError, settledIds } from '../helpers.ts';
+import {
+  accounts,
+  awsError,
+  detectiveAdministrator,
+  securityHubAdministrator,
+  settledIds,
+} from '../helpers.ts';
 
 const securityHub = mockClient(SecurityHubClient);
 const detective = mockClient(DetectiveClient);

@@ -13,9 +13,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { inviteMembers } from '../../functions/invite-members/invite-members.ts';
 import { silentTelemetry } from '../../functions/shared/engine.ts';
-import { detectiveAdministrator } from '../../functions/shared/services/detective.ts';
-import { securityHubAdministrator } from '../../functions/shared/services/securityhub.ts';
-import { accounts, awsError } from '../helpers.ts';
+import { accounts, awsError, detectiveAdministrator, securityHubAdministrator } from '../helpers.ts';
 
 const securityHub = mockClient(SecurityHubClient);
 const detective = mockClient(DetectiveClient);

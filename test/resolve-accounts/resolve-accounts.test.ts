@@ -21,9 +21,8 @@ import {
   InvalidInputError,
   MemberLimitExceededError,
 } from '../../functions/shared/errors.ts';
-import { detectiveAdministrator } from '../../functions/shared/services/detective.ts';
 import { organizationsDirectory } from '../../functions/shared/services/organizations.ts';
-import { awsError, accounts as sampleAccounts } from '../helpers.ts';
+import { awsError, detectiveAdministrator, accounts as sampleAccounts } from '../helpers.ts';
 
 const organizations = mockClient(OrganizationsClient);
 const detective = mockClient(DetectiveClient);

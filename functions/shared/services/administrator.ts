@@ -27,11 +27,12 @@ export interface CreateOptions {
 }
 
 /**
- * The administrator half of one service, one Region. The engine's steps speak only this
- * interface, so a new service is a new adapter, not a new workflow. Every call takes at most
- * 50 accounts; the engine chunks.
+ * The administrator half of one service, one Region, in three capabilities. The engine's steps
+ * speak only these interfaces, so a new service is a new adapter, not a new workflow; each step
+ * is wired with just the capabilities it uses, so its bundle and IAM policy hold nothing more.
+ * Every call takes at most 50 accounts; the engine chunks.
  */
-export interface AdministratorService {
+export interface MembershipReader {
   readonly service: ServiceName;
   /** Detective needs the member's root email on CreateMembers; Security Hub does not. */
   readonly requiresEmail: boolean;
@@ -41,14 +42,20 @@ export interface AdministratorService {
     target: MembershipTarget,
     accountIds: string[],
   ): Promise<{ members: ObservedMember[]; unprocessed: UnprocessedAccount[] }>;
+}
+
+export interface MembershipCreator {
   /** `members` is present when the service reports the new statuses itself (Detective does). */
   createMembers(
     target: MembershipTarget,
     accounts: Account[],
     options: CreateOptions,
   ): Promise<{ members?: ObservedMember[]; unprocessed: UnprocessedAccount[] }>;
-  /** Absent for services whose CreateMembers already invites (Detective). */
-  inviteMembers?(
+}
+
+/** Services whose CreateMembers already invites (Detective) have no inviter. */
+export interface MembershipInviter {
+  inviteMembers(
     target: MembershipTarget,
     accountIds: string[],
   ): Promise<{ unprocessed: UnprocessedAccount[] }>;

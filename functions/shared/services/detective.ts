@@ -5,12 +5,24 @@ import {
   ListGraphsCommand,
   type MemberDetail,
 } from '@aws-sdk/client-detective';
-import type { AdministratorService, MembershipTarget, ObservedMember } from './administrator.ts';
+import type {
+  MembershipCreator,
+  MembershipReader,
+  MembershipTarget,
+  ObservedMember,
+  UnprocessedAccount,
+} from './administrator.ts';
 
 function graphOf(target: MembershipTarget): string {
   if (target.graphArn === undefined)
     throw new Error(`no Detective behavior graph located in ${target.region}`);
   return target.graphArn;
+}
+
+function unprocessed(entries: { AccountId?: string; Reason?: string }[] | undefined): UnprocessedAccount[] {
+  return (entries ?? []).flatMap(({ AccountId, Reason }) =>
+    AccountId === undefined ? [] : [{ accountId: AccountId, reason: Reason }],
+  );
 }
 
 function observed(members: MemberDetail[] | undefined): ObservedMember[] {
@@ -27,27 +39,38 @@ function observed(members: MemberDetail[] | undefined): ObservedMember[] {
   );
 }
 
-export function detectiveAdministrator(client: DetectiveClient): AdministratorService {
+/** Finds the administrator's behavior graph in the client's Region (the first step needs only this). */
+export function detectiveGraphLocator(client: DetectiveClient): Pick<MembershipReader, 'locate'> {
   return {
-    service: 'detective',
-    requiresEmail: true,
     async locate(region) {
       // The administrator has at most one behavior graph per Region; none means Detective is off there.
       const { GraphList } = await client.send(new ListGraphsCommand({}));
       const graphArn = GraphList?.[0]?.Arn;
       return graphArn === undefined ? undefined : { region, graphArn };
     },
+  };
+}
+
+export function detectiveReader(client: DetectiveClient): MembershipReader {
+  return {
+    service: 'detective',
+    requiresEmail: true,
+    ...detectiveGraphLocator(client),
     async getMembers(target, accountIds) {
       const response = await client.send(
         new GetMembersCommand({ GraphArn: graphOf(target), AccountIds: accountIds }),
       );
       return {
         members: observed(response.MemberDetails),
-        unprocessed: (response.UnprocessedAccounts ?? []).flatMap(({ AccountId, Reason }) =>
-          AccountId === undefined ? [] : [{ accountId: AccountId, reason: Reason }],
-        ),
+        unprocessed: unprocessed(response.UnprocessedAccounts),
       };
     },
+  };
+}
+
+/** Detective's CreateMembers also sends the invitation: there is no inviter. */
+export function detectiveCreator(client: DetectiveClient): MembershipCreator {
+  return {
     async createMembers(target, accounts, options) {
       const response = await client.send(
         new CreateMembersCommand({
@@ -57,12 +80,7 @@ export function detectiveAdministrator(client: DetectiveClient): AdministratorSe
           ...(options.message ? { Message: options.message } : {}),
         }),
       );
-      return {
-        members: observed(response.Members),
-        unprocessed: (response.UnprocessedAccounts ?? []).flatMap(({ AccountId, Reason }) =>
-          AccountId === undefined ? [] : [{ accountId: AccountId, reason: Reason }],
-        ),
-      };
+      return { members: observed(response.Members), unprocessed: unprocessed(response.UnprocessedAccounts) };
     },
   };
 }

@@ -5,7 +5,12 @@ import {
   InviteMembersCommand,
   type SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
-import type { AdministratorService, UnprocessedAccount } from './administrator.ts';
+import type {
+  MembershipCreator,
+  MembershipInviter,
+  MembershipReader,
+  UnprocessedAccount,
+} from './administrator.ts';
 
 function unprocessed(
   entries: { AccountId?: string; ProcessingResult?: string }[] | undefined,
@@ -15,7 +20,7 @@ function unprocessed(
   );
 }
 
-export function securityHubAdministrator(client: SecurityHubClient): AdministratorService {
+export function securityHubReader(client: SecurityHubClient): MembershipReader {
   return {
     service: 'securityhub',
     requiresEmail: false,
@@ -38,6 +43,11 @@ export function securityHubAdministrator(client: SecurityHubClient): Administrat
         unprocessed: unprocessed(response.UnprocessedAccounts),
       };
     },
+  };
+}
+
+export function securityHubCreator(client: SecurityHubClient): MembershipCreator {
+  return {
     async createMembers(_target, accounts) {
       const response = await client.send(
         new CreateMembersCommand({
@@ -48,6 +58,11 @@ export function securityHubAdministrator(client: SecurityHubClient): Administrat
       );
       return { unprocessed: unprocessed(response.UnprocessedAccounts) };
     },
+  };
+}
+
+export function securityHubInviter(client: SecurityHubClient): MembershipInviter {
+  return {
     async inviteMembers(_target, accountIds) {
       const response = await client.send(new InviteMembersCommand({ AccountIds: accountIds }));
       return { unprocessed: unprocessed(response.UnprocessedAccounts) };

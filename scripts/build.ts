@@ -2,7 +2,7 @@
 // esbuild settings as template.yaml's Metadata, so `npm run build` and `sam build` agree.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 
 export const BUILD_OPTIONS = {
   bundle: true,
@@ -19,9 +19,9 @@ export const BUILD_OPTIONS = {
   // Some bundled CommonJS (X-Ray SDK) calls require(); ESM output needs it defined.
   banner: { js: "import { createRequire } from 'module';const require = createRequire(import.meta.url);" },
   logLevel: 'warning',
-};
+} satisfies BuildOptions;
 
-export function functionNames(root = 'functions') {
+export function functionNames(root = 'functions'): string[] {
   return readdirSync(root)
     .filter(
       (name) => name !== 'shared' && statSync(join(root, name, 'handler.ts'), { throwIfNoEntry: false }),
@@ -31,7 +31,7 @@ export function functionNames(root = 'functions') {
 
 async function main() {
   const names = functionNames();
-  const rows = [];
+  const rows: [string, number][] = [];
   for (const name of names) {
     await build({
       ...BUILD_OPTIONS,
