@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { BUILD_OPTIONS } from '../../scripts/build.ts';
+import { readTemplate } from './template.ts';
+
+const template = readTemplate('template.yaml');
+const memberRole = readTemplate('member-role.yaml');
+
+/** IAM prefix of each SDK client package the functions use. */
+const IAM_PREFIX: Record<string, string> = {
+  securityhub: 'securityhub',
+  detective: 'detective',
+  organizations: 'organizations',
+  sts: 'sts',
+};
+
+/** The bundle of a handler and the project's own source files in it. */
+async function bundle(entry: string): Promise<{ text: string; sources: string[] }> {
+  const result = await build({
+    ...BUILD_OPTIONS,
+    entryPoints: [entry],
+    write: false,
+    metafile: true,
+    outdir: 'dist-check',
+  });
+  const output = result.outputFiles.find(({ path }) => path.endsWith('.mjs'));
+  const sources = Object.keys(result.metafile?.inputs ?? {}).filter((path) => path.startsWith('functions/'));
+  return { text: output?.text ?? '', sources };
+}
+
+/**
+ * Every AWS API action a top-level function of `file` calls: each `new XCommand(` traced to the
+ * client package it was imported from. A function counts only if the bundle kept it (keepNames
+ * leaves its name in the bundle), so capabilities a step is not wired with are not counted.
+ */
+function actionsIn(file: string, bundleText: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const commands = new Map<string, string>();
+  for (const [, names, client] of text.matchAll(
+    /import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-([\w-]+)'/g,
+  )) {
+    const prefix = IAM_PREFIX[String(client)];
+    if (prefix === undefined) throw new Error(`${file}: no IAM prefix known for @aws-sdk/client-${client}`);
+    for (const entry of String(names).split(',')) {
+      const [imported, local = imported] = entry
+        .replace(/\btype\b/, '')
+        .split(/\bas\b/)
+        .map((part) => part.trim());
+      if (imported?.endsWith('Command') && local !== undefined) {
+        commands.set(local, `${prefix}:${imported.replace(/Command$/, '')}`);
+      }
+    }
+  }
+  const starts = [...text.matchAll(/^(?:export )?(?:async )?function (\w+)/gm)];
+  return starts.flatMap((start, index) => {
+    const body = text.slice(start.index, starts[index + 1]?.index ?? text.length);
+    if (!bundleText.includes(`"${start[1]}"`)) return [];
+    return [...commands].filter(([local]) => body.includes(`new ${local}(`)).map(([, action]) => action);
+  });
+}
+
+async function actionsOf(functionName: string): Promise<string[]> {
+  const { text, sources } = await bundle(`functions/${functionName}/handler.ts`);
+  return [...new Set(sources.flatMap((file) => actionsIn(file, text)))].sort();
+}
+
+function policyActions(statements: unknown): string[] {
+  const actions = JSON.stringify(statements).match(/"(securityhub|detective|organizations|sts):\w+"/g) ?? [];
+  return [...new Set(actions.map((action) => action.slice(1, -1)))].sort();
+}
+
+const FUNCTIONS = {
+  'resolve-accounts': 'ResolveAccountsFunction',
+  'create-members': 'CreateMembersFunction',
+  'invite-members': 'InviteMembersFunction',
+  'check-members': 'CheckMembersFunction',
+} as const;
+
+describe('least privilege', () => {
+  it.each(Object.entries(FUNCTIONS))(
+    'grants %s exactly the API actions its code calls',
+    async (name, logicalId) => {
+      const granted = policyActions(template.Resources[logicalId]?.Properties?.Policies);
+      expect(granted).toEqual(await actionsOf(name));
+    },
+  );
+
+  it('lets accept-invitations only assume the member role, and the member role do exactly what the member side calls', async () => {
+    const called = await actionsOf('accept-invitations');
+    expect(policyActions(template.Resources.AcceptInvitationsRole?.Properties?.Policies)).toEqual(
+      called.filter((action) => action.startsWith('sts:')),
+    );
+    // AWS still checks the deprecated AcceptInvitation name for Security Hub (FACTS.md).
+    const memberSide = called.filter((action) => !action.startsWith('sts:'));
+    expect(policyActions(memberRole.Resources.MemberRole?.Properties?.Policies)).toEqual(
+      [...memberSide, 'securityhub:AcceptInvitation'].sort(),
+    );
+  });
+});

@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { parse, type Tags } from 'yaml';
+
+/** CloudFormation short-form tags (!Ref, !GetAtt, ...) read as their long form. */
+const CLOUDFORMATION_TAGS: Tags = [
+  'Ref',
+  'GetAtt',
+  'Sub',
+  'Join',
+  'If',
+  'Not',
+  'Equals',
+  'Or',
+  'And',
+  'Condition',
+  'Select',
+  'Split',
+].flatMap((name) => {
+  const key = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
+  return (['scalar', 'seq', 'map'] as const).map((collection) => ({
+    tag: `!${name}`,
+    collection: collection === 'scalar' ? undefined : collection,
+    resolve: (value: unknown) => ({
+      [key]:
+        typeof value === 'object' && value !== null && 'toJSON' in value
+          ? (value as { toJSON(): unknown }).toJSON()
+          : value,
+    }),
+  })) as Tags;
+});
+
+export interface Resource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  Metadata?: Record<string, unknown>;
+  Condition?: string;
+}
+
+export interface Template {
+  Parameters: Record<string, { Type: string; Default?: unknown; NoEcho?: boolean }>;
+  Globals: { Function: Record<string, unknown> };
+  Resources: Record<string, Resource>;
+  Outputs: Record<string, unknown>;
+}
+
+export function readTemplate(path: string): Template {
+  return parse(readFileSync(path, 'utf8'), { customTags: CLOUDFORMATION_TAGS }) as Template;
+}

@@ -1,0 +1,192 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import * as errors from '../../functions/shared/errors.ts';
+import { ERROR_NAMES } from '../../functions/shared/errors.ts';
+import { BUILD_OPTIONS, functionNames } from '../../scripts/build.ts';
+import { readTemplate } from './template.ts';
+
+const template = readTemplate('template.yaml');
+const machine = template.Resources.OnboardingStateMachine?.Properties as {
+  DefinitionUri: string;
+  DefinitionSubstitutions: Record<string, unknown>;
+  Logging: { IncludeExecutionData: boolean };
+  Tracing: { Enabled: boolean };
+  Events: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+};
+const aslText = readFileSync(machine.DefinitionUri, 'utf8');
+const asl = JSON.parse(aslText);
+const functions = Object.entries(template.Resources).filter(
+  ([, resource]) => resource.Type === 'AWS::Serverless::Function',
+);
+const kebab = (logicalId: string) =>
+  logicalId
+    .replace(/Function$/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase();
+
+/** Every value of `key` anywhere in the definition. */
+function collect(node: unknown, key: string, found: unknown[] = []): unknown[] {
+  if (Array.isArray(node)) for (const item of node) collect(item, key, found);
+  else if (typeof node === 'object' && node !== null) {
+    for (const [name, value] of Object.entries(node)) {
+      if (name === key) found.push(value);
+      collect(value, key, found);
+    }
+  }
+  return found;
+}
+
+describe('the state machine definition', () => {
+  it('is valid ASL (asl-validator)', () => {
+    const validate = createRequire(import.meta.url)('asl-validator') as (definition: unknown) => {
+      isValid: boolean;
+      errors: unknown[];
+    };
+    const result = validate(JSON.parse(aslText));
+    expect(result.errors).toEqual([]);
+    expect(result.isValid).toBe(true);
+  });
+
+  it('uses every DefinitionSubstitutions key and has a key for every placeholder', () => {
+    const placeholders = new Set([...aslText.matchAll(/\$\{(\w+)\}/g)].map((match) => match[1]));
+    expect([...placeholders].sort()).toEqual(Object.keys(machine.DefinitionSubstitutions).sort());
+  });
+
+  it('matches only error names that errors.ts exports, besides the States, Lambda and runtime ones', () => {
+    const names = new Set((collect(asl, 'ErrorEquals') as string[][]).flat());
+    const custom = [...names].filter((name) => !/^(States|Lambda|Sandbox|Runtime)\./.test(name));
+    expect(custom.sort()).toEqual([...ERROR_NAMES].sort());
+    for (const name of ERROR_NAMES) {
+      const ErrorClass = (errors as unknown as Record<string, new (message: string) => Error>)[name];
+      expect(ErrorClass && new ErrorClass('x').name).toBe(name);
+    }
+  });
+
+  it('uses JSONPath only: no JSONata, Assign, ItemReader or ItemBatcher (aws-local-stepfunctions cannot run them)', () => {
+    for (const key of ['QueryLanguage', 'Assign', 'ItemReader', 'ItemBatcher', 'Arguments', 'Output']) {
+      expect(collect(asl, key), key).toEqual([]);
+    }
+  });
+
+  it('retries the Lambda service errors with full jitter on every task', () => {
+    const tasks = collect(asl, 'States').flatMap((states) =>
+      Object.values(
+        states as Record<
+          string,
+          { Type: string; Retry?: { ErrorEquals: string[]; JitterStrategy?: string }[] }
+        >,
+      ),
+    );
+    const lambdaTasks = tasks.filter(({ Type }) => Type === 'Task');
+    expect(lambdaTasks.length).toBeGreaterThan(0);
+    for (const task of lambdaTasks) {
+      expect(task.Retry?.[0]).toMatchObject({
+        ErrorEquals: [
+          'Lambda.ServiceException',
+          'Lambda.AWSLambdaException',
+          'Lambda.SdkClientException',
+          'Lambda.TooManyRequestsException',
+        ],
+        JitterStrategy: 'FULL',
+      });
+    }
+  });
+});
+
+describe('template.yaml', () => {
+  it('has one function per functions/<name>/handler.ts, each built with the npm run build settings', () => {
+    expect(functions.map(([logicalId]) => kebab(logicalId)).sort()).toEqual(functionNames());
+    for (const [logicalId, resource] of functions) {
+      expect(resource.Metadata, logicalId).toEqual({
+        BuildMethod: 'esbuild',
+        BuildProperties: {
+          EntryPoints: [`functions/${kebab(logicalId)}/handler.ts`],
+          Format: BUILD_OPTIONS.format,
+          Target: BUILD_OPTIONS.target,
+          Minify: BUILD_OPTIONS.minify,
+          Sourcemap: BUILD_OPTIONS.sourcemap,
+          MainFields: BUILD_OPTIONS.mainFields.join(','),
+          OutExtension: Object.entries(BUILD_OPTIONS.outExtension).map(([from, to]) => `${from}=${to}`),
+          Banner: [`js=${BUILD_OPTIONS.banner.js}`],
+        },
+      });
+    }
+  });
+
+  it('points every entry point and the definition at files that exist with that exact case', () => {
+    for (const [, resource] of functions) {
+      const { EntryPoints } = (resource.Metadata?.BuildProperties ?? {}) as { EntryPoints: string[] };
+      const [entry] = EntryPoints;
+      const [folder, name, file] = String(entry).split('/');
+      expect(readdirSync(String(folder))).toContain(name);
+      expect(readdirSync(`${folder}/${name}`)).toContain(file);
+    }
+    expect(readdirSync('statemachines')).toContain(machine.DefinitionUri.split('/')[1]);
+  });
+
+  it('has sample events for every function', () => {
+    for (const [logicalId] of functions) {
+      const folder = `events/${kebab(logicalId)}`;
+      expect(existsSync(folder), folder).toBe(true);
+      expect(readdirSync(folder).filter((file) => file.endsWith('.json')).length, folder).toBeGreaterThan(0);
+    }
+  });
+
+  it('runs on nodejs22.x, arm64, with tracing and the Powertools settings', () => {
+    expect(template.Globals.Function).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Tracing: 'Active',
+      Environment: {
+        Variables: { POWERTOOLS_SERVICE_NAME: 'muster', POWERTOOLS_METRICS_NAMESPACE: 'Muster' },
+      },
+    });
+  });
+
+  it('logs executions without their data (emails are personal data) and traces them', () => {
+    expect(machine.Logging.IncludeExecutionData).toBe(false);
+    expect(machine.Tracing.Enabled).toBe(true);
+  });
+
+  it('starts executions from the three new-account events, each with a retry policy and a dead-letter queue', () => {
+    const rules = Object.values(machine.Events);
+    expect(rules).toHaveLength(3);
+    for (const rule of rules) {
+      expect(rule.Type).toBe('EventBridgeRule');
+      expect(rule.Properties).toHaveProperty('RetryPolicy');
+      expect(rule.Properties).toHaveProperty('DeadLetterConfig');
+    }
+    const patterns = JSON.stringify(rules.map(({ Properties }) => Properties.Pattern));
+    for (const eventName of [
+      'CreateAccountResult',
+      'CreateManagedAccount',
+      'UpdateManagedAccount',
+      'AcceptHandshake',
+    ]) {
+      expect(patterns).toContain(eventName);
+    }
+    // Only successful creations start an onboarding (FACTS.md, "got wrong" 10).
+    expect(patterns).toContain('"createAccountStatus":{"state":["SUCCEEDED"]}');
+  });
+
+  it('has the parameters the README documents, with safe defaults', () => {
+    expect(Object.keys(template.Parameters)).toEqual(
+      expect.arrayContaining([
+        'Regions',
+        'Services',
+        'MemberRoleName',
+        'MemberRoleExternalId',
+        'EnableDefaultStandards',
+        'DetectiveDisableEmailNotification',
+        'InvitationMessage',
+        'PollTimeoutMinutes',
+        'MaxConcurrency',
+        'AllowTakeOver',
+        'NotificationEmail',
+      ]),
+    );
+    expect(template.Parameters.AllowTakeOver?.Default).toBe('false');
+    expect(template.Parameters.MemberRoleExternalId?.NoEcho).toBe(true);
+  });
+});
