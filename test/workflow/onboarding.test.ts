@@ -1,0 +1,210 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { expandGroups } from '../../functions/shared/domain/report.ts';
+import { runLocalWorkflow } from '../../local/runner/run-workflow.ts';
+import { ADMINISTRATOR, FAST, listing, organization, outsider } from './scenarios.ts';
+
+const healthy = JSON.parse(readFileSync('local/scenarios/healthy.json', 'utf8'));
+
+/** Every membership of the report that is not ENABLED, as `account region service OUTCOME`. */
+function notEnabled(report: { notEnabled: Parameters<typeof expandGroups>[0] } | undefined): string[] {
+  return [...expandGroups(report?.notEnabled ?? [])].map(
+    ({ accountId, region, service, outcome }) => `${accountId} ${region} ${service} ${outcome}`,
+  );
+}
+
+describe('the onboarding workflow on the local stand-in', () => {
+  it('ends with every membership ENABLED for the healthy 120-account organization, 50 accounts per call at most', async () => {
+    const run = await runLocalWorkflow({ scenario: healthy });
+
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.report?.status).toBe('SUCCEEDED');
+    const regions = healthy.regions.length;
+    expect(run.report?.counts).toEqual({ ENABLED: 120 * regions * 2, SKIPPED_ADMINISTRATOR: regions * 2 });
+    expect(Math.max(...Object.values(run.standIn.largestAccountList))).toBe(50);
+    // ceil(120 / 50) = 3 CreateMembers calls per Region and service.
+    expect(run.standIn.calls.byOperation['securityhub:CreateMembers']).toBe(3 * regions);
+    expect(run.standIn.calls.byOperation['detective:CreateMembers']).toBe(3 * regions);
+  });
+
+  it('invites accounts outside the organization, waits through Detective verification and a late member role, and enables them', async () => {
+    const accounts = [
+      outsider('200000000001'),
+      outsider('200000000002', { memberRoleAppearsAfterSeconds: 120 }),
+      outsider('200000000003'),
+    ];
+    const run = await runLocalWorkflow({
+      scenario: organization({
+        accounts,
+        faults: { verificationDelaySeconds: 60, invitationVisibleAfterSeconds: 30 },
+      }),
+      input: listing(accounts),
+      settings: FAST,
+    });
+
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.report?.counts).toEqual({ ENABLED: 12 });
+    expect(run.report?.round).toBeGreaterThan(1);
+    expect(run.standIn.invitations.filter(({ operation }) => operation === 'InviteMembers')).toHaveLength(6);
+  });
+
+  it('reports VERIFICATION_FAILED for the account whose Detective email is wrong, and enables the others', async () => {
+    const accounts = [
+      outsider('200000000001'),
+      outsider('200000000002', { detectiveEmail: 'real-root@example.net' }),
+    ];
+    const run = await runLocalWorkflow({
+      scenario: organization({ accounts, faults: { verificationDelaySeconds: 60 } }),
+      input: listing(accounts),
+      settings: FAST,
+    });
+
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe('OnboardingNeedsAttention');
+    expect(notEnabled(run.report).sort()).toEqual([
+      '200000000002 eu-west-1 detective VERIFICATION_FAILED',
+      '200000000002 us-east-1 detective VERIFICATION_FAILED',
+    ]);
+    expect(run.report?.counts.ENABLED).toBe(6);
+  });
+
+  it('retries what AWS leaves unprocessed for a transient reason until every account is a member', async () => {
+    const run = await runLocalWorkflow({
+      scenario: organization({
+        generate: { count: 40, firstAccountId: '300000000001' },
+        faults: {
+          seed: 3,
+          forceUnprocessed: { probability: 0.3, reason: 'Maximum number of results exceeded' },
+        },
+      }),
+      settings: FAST,
+    });
+
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.report?.counts.ENABLED).toBe(40 * 2 * 2);
+    expect(run.history.invocations.get('Create Members Again')).toBeGreaterThan(0);
+  });
+
+  it('fails the execution on a conflict, names the other administrator, and still reports every membership', async () => {
+    const accounts = [
+      outsider('200000000001'),
+      outsider('200000000002', { otherAdministrator: { securityhub: '999999999998' } }),
+    ];
+    const run = await runLocalWorkflow({
+      scenario: organization({ accounts }),
+      input: listing(accounts),
+      settings: FAST,
+    });
+
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe('OnboardingNeedsAttention');
+    expect(run.cause).toContain('CONFLICT');
+    const conflicts = [...expandGroups(run.report?.notEnabled ?? [])].filter(
+      ({ outcome }) => outcome === 'CONFLICT',
+    );
+    expect(conflicts.map(({ accountId, region }) => `${accountId} ${region}`).sort()).toEqual([
+      '200000000002 eu-west-1',
+      '200000000002 us-east-1',
+    ]);
+    expect(conflicts[0]?.reason).toContain('999999999998');
+    expect(run.report?.total).toBe(8);
+    expect(run.report?.counts.ENABLED).toBe(6);
+  });
+
+  it('reports SERVICE_NOT_ENABLED for a Region where the administrator has no Detective graph', async () => {
+    const accounts = [outsider('200000000001')];
+    const run = await runLocalWorkflow({
+      scenario: organization({
+        accounts,
+        services: { securityhub: { enabledRegions: 'all' }, detective: { enabledRegions: ['us-east-1'] } },
+      }),
+      input: listing(accounts),
+      settings: FAST,
+    });
+
+    expect(run.status).toBe('FAILED');
+    expect(notEnabled(run.report)).toEqual(['200000000001 eu-west-1 detective SERVICE_NOT_ENABLED']);
+  });
+
+  it('skips a Region disabled for the member without failing the run', async () => {
+    const accounts = [outsider('200000000001', { disabledRegions: ['eu-west-1'] })];
+    const run = await runLocalWorkflow({
+      scenario: organization({ accounts }),
+      input: listing(accounts),
+      settings: FAST,
+    });
+
+    expect(run.status).toBe('SUCCEEDED');
+    expect(notEnabled(run.report).sort()).toEqual([
+      '200000000001 eu-west-1 detective SKIPPED_REGION_DISABLED',
+      '200000000001 eu-west-1 securityhub SKIPPED_REGION_DISABLED',
+    ]);
+  });
+});
+
+describe('the onboarding workflow started by each trigger', () => {
+  const trigger = (name: string): unknown => JSON.parse(readFileSync(`events/triggers/${name}.json`, 'utf8'));
+  const member = (accountId: string) => ({
+    accountId,
+    email: `root+${accountId}@example.com`,
+    joinedMethod: 'CREATED',
+  });
+
+  it.each([
+    ['create-account-result-succeeded', 'CreateAccountResult', '444455556666'],
+    ['control-tower-create-managed-account', 'CreateManagedAccount', '012345678901'],
+    ['control-tower-update-managed-account', 'UpdateManagedAccount', '210987654321'],
+    ['accept-handshake', 'AcceptHandshake', '777788889999'],
+  ])('onboards the new account of %s', async (name, kind, accountId) => {
+    const run = await runLocalWorkflow({
+      scenario: organization({ accounts: [member(accountId)] }),
+      input: trigger(name),
+      settings: FAST,
+    });
+
+    expect(run.plan).toMatchObject({
+      administratorId: ADMINISTRATOR,
+      trigger: kind,
+      accountIds: [accountId],
+      hasWork: true,
+    });
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.report?.counts).toEqual({ ENABLED: 4 });
+  });
+
+  it('ends successfully with nothing to do, saying why, for a FAILED account creation', async () => {
+    const run = await runLocalWorkflow({
+      scenario: organization(),
+      input: trigger('create-account-result-failed'),
+    });
+
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.plan).toMatchObject({ hasWork: false, accounts: [] });
+    expect(run.plan?.note).toContain('EMAIL_ALREADY_EXISTS');
+    expect(run.standIn.calls.byOperation['securityhub:CreateMembers']).toBeUndefined();
+  });
+
+  it('returns the plan of a dry run and changes nothing', async () => {
+    const run = await runLocalWorkflow({ scenario: healthy, input: { allAccounts: true, dryRun: true } });
+
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.plan).toMatchObject({ dryRun: true, hasWork: false });
+    expect(run.plan?.accountIds).toHaveLength(120);
+    const changing = Object.keys(run.standIn.calls.byOperation).filter((operation) =>
+      /CreateMembers|InviteMembers|Accept|EnableSecurityHub/.test(operation),
+    );
+    expect(changing).toEqual([]);
+  });
+
+  it('rejects a mangled account id in a manual input before any AWS call', async () => {
+    const run = await runLocalWorkflow({
+      scenario: organization(),
+      input: { accounts: [{ accountId: '444455556666.0', email: 'a@example.com' }] },
+    });
+
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe('InvalidInputError');
+    expect(run.cause).toContain('444455556666.0');
+    expect(run.standIn.calls.total).toBe(0);
+  });
+});
