@@ -1,6 +1,6 @@
 import type { AdministratorStepInput, AdministratorStepOutput } from '../shared/contracts.ts';
 import { PENDING_OUTCOMES, SETTLED_OUTCOMES } from '../shared/domain/outcomes.ts';
-import { locateTarget, observe, StepResults } from '../shared/engine.ts';
+import { beginStep, statusOf } from '../shared/engine.ts';
 import type { MembershipReader } from '../shared/services/administrator.ts';
 
 export interface CheckMembersDeps {
@@ -16,18 +16,10 @@ export async function checkMembers(
   deps: CheckMembersDeps,
 ): Promise<AdministratorStepOutput> {
   const { adapter } = deps;
-  const results = new StepResults(input);
-  const target = await locateTarget(adapter, input.region, results);
+  const { results, target, observed } = await beginStep(input, adapter);
   if (target === undefined) return results.output();
-
-  const observed = await observe(
-    adapter,
-    target,
-    results.unsettled.map(({ accountId }) => accountId),
-    results,
-  );
   for (const { accountId } of results.unsettled) {
-    const status = observed.get(accountId) ?? { outcome: 'NOT_A_MEMBER' };
+    const status = statusOf(observed, accountId);
     if (PENDING_OUTCOMES.has(status.outcome))
       results.retry(accountId, `still ${status.outcome}`, status.outcome);
     else if (SETTLED_OUTCOMES.has(status.outcome)) results.succeed(accountId, status.outcome);

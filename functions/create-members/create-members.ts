@@ -3,12 +3,12 @@ import type { Account } from '../shared/domain/accounts.ts';
 import { outcomeOfStatus } from '../shared/domain/outcomes.ts';
 import { nextAction } from '../shared/domain/reconcile.ts';
 import {
+  beginStep,
   forEachChunk,
-  locateTarget,
   observe,
-  StepResults,
   settleObserved,
   settleUnprocessed,
+  statusOf,
   type Telemetry,
 } from '../shared/engine.ts';
 import type { CreateOptions, MembershipCreator, MembershipReader } from '../shared/services/administrator.ts';
@@ -28,19 +28,12 @@ export async function createMembers(
   deps: CreateMembersDeps,
 ): Promise<AdministratorStepOutput> {
   const { adapter, options, telemetry } = deps;
-  const results = new StepResults(input);
-  const target = await locateTarget(adapter, input.region, results);
+  const { results, target, observed } = await beginStep(input, adapter);
   if (target === undefined) return results.output();
 
-  const observed = await observe(
-    adapter,
-    target,
-    results.unsettled.map(({ accountId }) => accountId),
-    results,
-  );
   const toCreate: Account[] = [];
   for (const account of results.unsettled) {
-    const status = observed.get(account.accountId) ?? { outcome: 'NOT_A_MEMBER' };
+    const status = statusOf(observed, account.accountId);
     if (nextAction(status.outcome) !== 'create') settleObserved(results, account.accountId, status);
     else if (adapter.requiresEmail && account.email === undefined) {
       results.fail(
@@ -79,7 +72,7 @@ export async function createMembers(
     const after = await observe(adapter, target, readBack, results);
     for (const accountId of readBack) {
       if (!results.isPending(accountId)) continue;
-      const status = after.get(accountId) ?? { outcome: 'NOT_A_MEMBER' };
+      const status = statusOf(after, accountId);
       // Reads can lag a write; a member we just created that is not visible yet is asked about again later.
       if (status.outcome === 'NOT_A_MEMBER')
         results.retry(accountId, 'created, but not yet visible in GetMembers');

@@ -1,12 +1,11 @@
 import type { AdministratorStepInput, AdministratorStepOutput } from '../shared/contracts.ts';
 import { nextAction } from '../shared/domain/reconcile.ts';
 import {
+  beginStep,
   forEachChunk,
-  locateTarget,
-  observe,
-  StepResults,
   settleObserved,
   settleUnprocessed,
+  statusOf,
   type Telemetry,
 } from '../shared/engine.ts';
 import type { MembershipInviter, MembershipReader } from '../shared/services/administrator.ts';
@@ -27,15 +26,12 @@ export async function inviteMembers(
   deps: InviteMembersDeps,
 ): Promise<AdministratorStepOutput> {
   const { adapter, telemetry } = deps;
-  const results = new StepResults(input);
-  const target = await locateTarget(adapter, input.region, results);
+  const { results, target, observed } = await beginStep(input, adapter);
   if (target === undefined) return results.output();
 
-  const ids = results.unsettled.map(({ accountId }) => accountId);
-  const observed = await observe(adapter, target, ids, results);
   const toInvite: string[] = [];
   for (const { accountId } of results.unsettled) {
-    const status = observed.get(accountId) ?? { outcome: 'NOT_A_MEMBER' };
+    const status = statusOf(observed, accountId);
     const action = nextAction(status.outcome);
     if (action === 'invite' && adapter.inviteMembers !== undefined) toInvite.push(accountId);
     else if (action === 'create') {

@@ -251,3 +251,23 @@ export function settleUnprocessed(
       return undefined;
   }
 }
+
+/**
+ * How every step begins: locate the service's home in the Region, then observe every account.
+ * Undefined when the service is not there (every account is then settled already).
+ */
+export async function beginStep(
+  input: AdministratorStepInput,
+  adapter: MembershipReader,
+): Promise<{ results: StepResults; target?: MembershipTarget; observed: Map<string, ObservedStatus> }> {
+  const results = new StepResults(input);
+  const target = await locateTarget(adapter, input.region, results);
+  if (target === undefined) return { results, observed: new Map() };
+  const ids = results.unsettled.map(({ accountId }) => accountId);
+  return { results, target, observed: await observe(adapter, target, ids, results) };
+}
+
+/** The observed status of an account; one the service did not return is not a member. */
+export function statusOf(observed: Map<string, ObservedStatus>, accountId: string): ObservedStatus {
+  return observed.get(accountId) ?? { outcome: 'NOT_A_MEMBER' };
+}
