@@ -205,7 +205,7 @@ export function settleObserved(results: StepResults, accountId: string, observed
  * Finds the service's home in the Region. When the administrator has not enabled the service
  * there, or the lookup fails, every account is settled and undefined is returned.
  */
-export async function locateTarget(
+async function locateTarget(
   adapter: MembershipReader,
   region: string,
   results: StepResults,
