@@ -6,15 +6,16 @@ export type EventLog =
 
 /**
  * Step Functions history events a state adds in AWS, from the event types AWS documents for a
- * Standard workflow (TaskStateEntered, LambdaFunctionScheduled, -Started, -Succeeded,
- * TaskStateExited; MapStateEntered, MapStateStarted, MapStateSucceeded, MapStateExited; ...).
+ * Standard workflow (HistoryEvent in the API reference): TaskStateEntered, LambdaFunctionScheduled,
+ * -Started, -Succeeded (or -Failed, -TimedOut), TaskStateExited; MapStateEntered, MapStateStarted,
+ * MapStateSucceeded, MapStateExited; WaitStateEntered, WaitStateExited; FailStateEntered; ...
  */
 const EVENTS_PER_STATE: Record<string, number> = {
   Task: 5,
   Map: 4,
   Pass: 2,
   Choice: 2,
-  Wait: 3,
+  Wait: 2,
   Succeed: 2,
   Fail: 1,
 };
@@ -44,9 +45,6 @@ export class HistoryMeter {
         this.historyEvents += 3;
         if (event.state.type === 'Task')
           this.invocations.set(event.state.name, (this.invocations.get(event.state.name) ?? 0) + 1);
-        break;
-      case 'StateCaught':
-        this.historyEvents += 1;
         break;
       case 'MapIterationStarted':
       case 'MapIterationSucceeded':

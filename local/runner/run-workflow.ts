@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { OnboardingReport, Plan } from '../../functions/shared/contracts.ts';
-import { type Inspection, type ScenarioInput, startStandIn } from '../standin/index.ts';
+import { type Inspection, type ScenarioInput, type StandIn, startStandIn } from '../standin/index.ts';
+import { Containers } from './containers.ts';
 import { type EventLog, HistoryMeter } from './history.ts';
+import type { TaskInvoke, TaskWrapper } from './sandbox.ts';
 
 // aws-local-stepfunctions uses Promise.withResolvers, which Node 20 lacks (FACTS.md, "Tools").
 if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function') {
@@ -51,10 +53,22 @@ export interface LocalRunOptions {
   input?: unknown;
   /** Compresses every wait, in the workflow and in the stand-in: 0.01 turns a minute into 0.6 s. */
   timeScale?: number;
+  /** Compresses the workflow's Wait states and retry intervals alone (default: timeScale). */
+  waitScale?: number;
   settings?: Partial<WorkflowSettings>;
   /** More function environment, e.g. { ALLOW_TAKE_OVER: 'true' }. */
   env?: Record<string, string>;
   onEvent?: (event: EventLog) => void;
+  /**
+   * A stand-in the caller started: the run uses it instead of starting one from `scenario`, and leaves
+   * it running, so runs can follow one another (re-run after clearing faults) or overlap (a duplicated
+   * event). Pass the timeScale it was started with.
+   */
+  standIn?: StandIn;
+  /** Wraps each Task state's Lambda invocation, e.g. `crashAfterCall(...).wrap` (sandbox.ts). */
+  wrapTask?: TaskWrapper;
+  /** The execution's name (default local-<n>); it ends up in the member role's session name. */
+  executionName?: string;
 }
 
 export interface LocalRunResult {
@@ -69,8 +83,6 @@ export interface LocalRunResult {
   standIn: Inspection;
   wallSeconds: number;
 }
-
-type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
 function lambdaContext(functionName: string, accountId: string): Context {
   return {
@@ -117,23 +129,27 @@ function taskBindings(
 // endpoint is read when a client is made, so every run in this process reuses the first port.
 let standInPort = 0;
 
+// One set of containers per deployment: a changed endpoint or environment starts cold, as in Lambda.
+const deployments = new Map<string, Containers>();
+let executions = 0;
+
 /**
  * Runs the real state machine file with aws-local-stepfunctions, its Lambda tasks bound to the
  * real handlers, against the local AWS stand-in. Nothing leaves 127.0.0.1.
  */
 export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<LocalRunResult> {
   const timeScale = options.timeScale ?? 0.01;
+  const waitScale = options.waitScale ?? timeScale;
   const settings = { ...DEFAULT_SETTINGS, ...options.settings };
-  const standIn = await startStandIn({
-    scenario: options.scenario ?? HEALTHY_SCENARIO,
-    port: standInPort,
-    timeScale,
-  });
-  standInPort = standIn.port;
+  const standIn =
+    options.standIn ??
+    (await startStandIn({ scenario: options.scenario ?? HEALTHY_SCENARIO, port: standInPort, timeScale }));
+  if (standInPort === 0) standInPort = standIn.port;
   const started = performance.now();
   try {
     const administratorId = standIn.scenario.administratorAccountId;
-    Object.assign(process.env, standIn.env, {
+    const env: Record<string, string> = {
+      ...standIn.env,
       ADMINISTRATOR_ACCOUNT_ID: administratorId,
       DEFAULT_REGIONS: standIn.scenario.regions.join(','),
       DEFAULT_SERVICES: 'securityhub,detective',
@@ -147,7 +163,14 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
       POWERTOOLS_TRACE_ENABLED: 'false',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       ...options.env,
-    });
+    };
+    Object.assign(process.env, env);
+    const deployment = JSON.stringify(env);
+    let containers = deployments.get(deployment);
+    if (containers === undefined) {
+      containers = new Containers(ROOT);
+      deployments.set(deployment, containers);
+    }
 
     const text = readFileSync(DEFINITION_PATH, 'utf8').replace(
       /\$\{(\w+)FunctionArn\}/g,
@@ -158,14 +181,16 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
     const bindings = taskBindings(JSON.parse(readFileSync(DEFINITION_PATH, 'utf8')).States);
     const handlers: Record<string, (input: unknown) => Promise<never>> = {};
     for (const { state, folder } of bindings) {
-      const module = (await import(pathToFileURL(`${ROOT}functions/${folder}/handler.ts`).href)) as {
-        handler: Handler;
-      };
-      handlers[state] = async (input) =>
-        (await module.handler(input, lambdaContext(`muster-${folder}`, administratorId))) as never;
+      const pool = containers;
+      const invoke: TaskInvoke = (input) =>
+        pool.invoke(folder, input, lambdaContext(`muster-${folder}`, administratorId));
+      const call = options.wrapTask?.(state, invoke) ?? invoke;
+      handlers[state] = async (input) => (await call(input)) as never;
     }
-    const waitMs = Math.max(1, Math.round(1000 * timeScale));
+    const waitMs = Math.max(1, Math.round(1000 * waitScale));
     const machine = new StateMachine(definition);
+    executions += 1;
+    const name = options.executionName ?? `local-${Date.now()}-${executions}`;
     const execution = machine.run((options.input ?? { allAccounts: true }) as never, {
       overrides: {
         taskResourceLocalHandlers: handlers,
@@ -173,14 +198,14 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
         waitTimeOverrides: {
           'Wait Before Create': waitMs * 5,
           'Wait Before Invite': waitMs * 5,
-          'Wait For Members': Math.round(settings.pollIntervalSeconds * 1000 * timeScale),
+          'Wait For Members': Math.round(settings.pollIntervalSeconds * 1000 * waitScale),
         },
         retryIntervalOverrides: Object.fromEntries(bindings.map(({ state }) => [state, waitMs])),
       },
       context: {
         Execution: {
-          Id: `arn:aws:states:us-east-1:${administratorId}:execution:muster-onboarding:local-${Date.now()}`,
-          Name: `local-${Date.now()}`,
+          Id: `arn:aws:states:us-east-1:${administratorId}:execution:muster-onboarding:${name}`,
+          Name: name,
           StartTime: new Date().toISOString(),
           Input: (options.input ?? { allAccounts: true }) as never,
         },
@@ -221,6 +246,6 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
       wallSeconds: (performance.now() - started) / 1000,
     };
   } finally {
-    await standIn.stop();
+    if (options.standIn === undefined) await standIn.stop();
   }
 }
