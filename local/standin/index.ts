@@ -29,6 +29,12 @@ export interface StandIn {
   readonly env: Record<string, string>;
   inspect(): Inspection;
   resetCounters(): void;
+  /**
+   * Switches every fault off from now on: latency, throttling, 500s, forced unprocessed accounts,
+   * verification and invitation delays, empty pages; late member roles exist at once. The
+   * organization stays: conflicts, emails, disabled Regions, suspended accounts, missing roles.
+   */
+  clearFaults(): void;
   /** Closes the listener and every open socket. */
   stop(): Promise<void>;
 }
@@ -61,6 +67,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     },
     inspect: () => server.inspect(),
     resetCounters: () => server.world.stats.reset(),
+    clearFaults: () => server.clearFaults(),
     stop: () => server.stop(),
   };
 }

@@ -49,7 +49,7 @@ export class StandInServer {
   readonly #securityHub: SecurityHub;
   readonly #detective: Detective;
   readonly #services: Map<string, ServiceHandler>;
-  readonly #throttle: Throttle;
+  #throttle: Throttle;
   readonly #timers = new Set<NodeJS.Timeout>();
 
   constructor(world: World) {
@@ -90,6 +90,12 @@ export class StandInServer {
       this.#server.close(() => resolve());
       this.#server.closeAllConnections();
     });
+  }
+
+  /** Switches every fault off from now on (World.clearFaults), throttling included. */
+  clearFaults(): void {
+    this.world.clearFaults();
+    this.#throttle = new Throttle(false);
   }
 
   inspect(): Inspection {

@@ -39,7 +39,7 @@ export class World {
   readonly timeScale: number;
   readonly startedAt = Date.now();
   readonly random: () => number;
-  readonly forced: ForcedUnprocessed;
+  forced: ForcedUnprocessed;
   readonly stats = new Stats();
   readonly #regions: Set<string>;
   readonly #disabled = new Map<string, Set<string>>();
@@ -62,6 +62,26 @@ export class World {
 
   now(): number {
     return Date.now();
+  }
+
+  /**
+   * Switches every scenario fault off from now on and lets late member roles exist; what the
+   * organization is (conflicts, emails, disabled Regions, suspended accounts, missing roles) stays.
+   */
+  clearFaults(): void {
+    const { seed } = this.scenario.faults;
+    Object.assign(this.scenario.faults, {
+      latencyMs: 0,
+      throttle: false,
+      errorRate: 0,
+      forceUnprocessed: undefined,
+      verificationDelaySeconds: 0,
+      invitationVisibleAfterSeconds: 0,
+      emptyListPages: false,
+      seed,
+    });
+    this.forced = new ForcedUnprocessed(undefined, this.random);
+    for (const account of this.scenario.accounts) delete account.memberRoleAppearsAfterSeconds;
   }
 
   /** The moment a scenario delay of `seconds` ends, counted from `from` (default now) and scaled by timeScale. */
