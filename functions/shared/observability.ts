@@ -2,12 +2,15 @@ import { search } from '@aws-lambda-powertools/jmespath';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import { maskEmails } from './domain/accounts.ts';
 import type { Telemetry } from './engine.ts';
 
 /** The one logger, tracer and metrics of every function; settings come from POWERTOOLS_* variables. */
 // The search function lets injectLambdaContext read the correlation id at CORRELATION_ID_PATH.
 export const logger = new Logger({
   serviceName: 'muster',
+  // Root email addresses are personal data: no log line carries one in full, whatever logs it.
+  jsonReplacerFn: (_key, value) => (typeof value === 'string' ? maskEmails(value) : value),
   correlationIdSearchFn: (expression, data) => search(expression, data as Parameters<typeof search>[1]),
 });
 export const tracer = new Tracer({ serviceName: 'muster' });

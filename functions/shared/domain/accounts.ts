@@ -84,3 +84,10 @@ export function maskEmail(email: string | undefined): string | undefined {
   const at = email.lastIndexOf('@');
   return at <= 0 ? '***' : `${email[0]}***${email.slice(at)}`;
 }
+
+const EMAIL = /[^@\s"'<>,;:]+@[^@\s"'<>,;:]+\.[^@\s"'<>,;:]+/g;
+
+/** Masks every email address inside a text (log values may quote AWS messages that contain one). */
+export function maskEmails(text: string): string {
+  return text.replace(EMAIL, (email) => maskEmail(email) ?? '***');
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskEmail, selectAccounts } from '../../../functions/shared/domain/accounts.ts';
+import { maskEmail, maskEmails, selectAccounts } from '../../../functions/shared/domain/accounts.ts';
 import { InvalidInputError } from '../../../functions/shared/errors.ts';
 
 const ADMIN = '999999999999';
@@ -85,5 +85,15 @@ describe('maskEmail', () => {
     [undefined, undefined],
   ])('masks %s as %s', (email, masked) => {
     expect(maskEmail(email)).toBe(masked);
+  });
+});
+
+describe('maskEmails', () => {
+  it.each([
+    ['invited root+111111111111@example.com and a@b.io', 'invited r***@example.com and a***@b.io'],
+    ['no address here', 'no address here'],
+    ['"x@example.org"', '"x***@example.org"'],
+  ])('masks every address in %j', (text, masked) => {
+    expect(maskEmails(text)).toBe(masked);
   });
 });
