@@ -147,7 +147,7 @@ describe('the onboarding workflow started by each trigger', () => {
   const member = (accountId: string) => ({
     accountId,
     email: `root+${accountId}@example.com`,
-    joinedMethod: 'CREATED',
+    joinedMethod: 'CREATED' as const,
   });
 
   it.each([
