@@ -1,0 +1,90 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Account } from '../functions/shared/domain/accounts.ts';
+import { InvalidInputError } from '../functions/shared/errors.ts';
+import { readAccountsCsv } from './csv.ts';
+
+/** The input options plan, start and run share. */
+export interface InputOptions {
+  accounts?: string[];
+  csv?: string;
+  allAccounts?: boolean;
+  regions?: string[];
+  services?: string[];
+  dryRun?: boolean;
+  input?: string;
+}
+
+/** The manual input the state machine receives (what parseTrigger reads). */
+export interface ManualInput {
+  accounts?: Account[];
+  allAccounts?: true;
+  regions?: string[];
+  services?: string[];
+  dryRun?: true;
+}
+
+export const NO_ACCOUNTS_MESSAGE =
+  'say which accounts to onboard: --accounts 111111111111,222222222222, --csv FILE, --all-accounts, or --input FILE';
+
+/** Commander argument parser for comma-separated lists; a repeated option adds to the list. */
+export function commaList(value: string, previous: string[] | undefined): string[] {
+  const items = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+  return [...(previous ?? []), ...items];
+}
+
+/**
+ * Turns the options into the manual input document. Values are passed on as given: the
+ * workflow's own parser validates them, so the CLI and the state machine never disagree.
+ */
+export function manualInput(accounts: Account[] | 'all', options: InputOptions): ManualInput {
+  return {
+    ...(accounts === 'all' ? { allAccounts: true } : { accounts }),
+    ...(options.regions === undefined ? {} : { regions: options.regions }),
+    ...(options.services === undefined ? {} : { services: options.services }),
+    ...(options.dryRun === true ? { dryRun: true } : {}),
+  };
+}
+
+export async function readText(file: string, cwd: string): Promise<string> {
+  try {
+    return await readFile(resolve(cwd, file), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new InvalidInputError(`${file}: no such file`);
+    if (code === 'EISDIR') throw new InvalidInputError(`${file}: is a directory, not a file`);
+    if (code === 'EACCES') throw new InvalidInputError(`${file}: not allowed to read it`);
+    throw error;
+  }
+}
+
+/**
+ * The execution input the options describe: an --input document as it is, or a manual input built
+ * from --accounts, --csv or --all-accounts. undefined when the options name no accounts.
+ */
+export async function loadInput(options: InputOptions, cwd: string): Promise<unknown> {
+  if (options.input !== undefined) {
+    const text = await readText(options.input, cwd);
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      throw new InvalidInputError(
+        `${options.input}: not a JSON document (${(error as Error).message}); --input takes a manual input or an EventBridge event`,
+      );
+    }
+  }
+  if (options.csv !== undefined) {
+    return manualInput(readAccountsCsv(await readText(options.csv, cwd), options.csv), options);
+  }
+  if (options.accounts !== undefined) {
+    return manualInput(
+      options.accounts.map((accountId) => ({ accountId })),
+      options,
+    );
+  }
+  if (options.allAccounts === true) return manualInput('all', options);
+  return undefined;
+}

@@ -1,0 +1,37 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import pc from 'picocolors';
+
+/** A stream the CLI writes to; a TTY gets colour and live progress bars. */
+export type Output = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+
+/** Everything the CLI touches outside itself, so tests can run it in-process. */
+export interface Io {
+  stdout: Output;
+  stderr: Output;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Files named on the command line are relative to this. */
+  cwd: string;
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+}
+
+export function processIo(): Io {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    now: () => new Date(),
+    sleep: (ms) => delay(ms),
+  };
+}
+
+export type Colours = ReturnType<typeof pc.createColors>;
+
+/** Colour only on a terminal, never when NO_COLOR is set (no-color.org); FORCE_COLOR overrides both. */
+export function coloursFor(stream: Output, env: Io['env']): Colours {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== '') return pc.createColors(force !== '0');
+  const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
+  return pc.createColors(stream.isTTY === true && !noColor);
+}

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readAccountsCsv } from '../../cli/csv.ts';
+import { InvalidInputError } from '../../functions/shared/errors.ts';
+
+const fixture = (name: string) => readFileSync(new URL(`fixtures/${name}`, import.meta.url), 'utf8');
+
+function problemsOf(text: string, file = 'accounts.csv'): readonly string[] {
+  try {
+    readAccountsCsv(text, file);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidInputError);
+    return (error as InvalidInputError).problems;
+  }
+  throw new Error('expected the CSV to be rejected');
+}
+
+describe('readAccountsCsv', () => {
+  it('returns every account when the console export has a BOM, CRLF, quotes, spaces and a blank line', () => {
+    expect(readAccountsCsv(fixture('console-export.csv'), 'console-export.csv')).toEqual([
+      { accountId: '200000000001', email: 'aws+200000000001@example.com' },
+      { accountId: '200000000002', email: 'aws+200000000002@example.com' },
+      { accountId: '200000000003' },
+    ]);
+  });
+
+  it('returns accounts when lines end in LF or a lone CR', () => {
+    const text = 'Account ID,Email\n012345678901,a@example.com\r111122223333,b@example.com';
+    expect(readAccountsCsv(text, 'x.csv').map(({ accountId }) => accountId)).toEqual([
+      '012345678901',
+      '111122223333',
+    ]);
+  });
+
+  it('returns an account without email when the file has only the Account ID column', () => {
+    expect(readAccountsCsv('Account ID\n012345678901\n', 'ids.csv')).toEqual([{ accountId: '012345678901' }]);
+  });
+
+  it('throws with the line number of every id a spreadsheet mangled, and a hint', () => {
+    const text = fixture('spreadsheet-mangled.csv');
+    expect(problemsOf(text, 'spreadsheet-mangled.csv')).toEqual([
+      'spreadsheet-mangled.csv line 3: Account ID "444455556666.0" is not an account id (exactly 12 digits, as text)',
+      'spreadsheet-mangled.csv line 4: Account ID "4.44456E+11" is not an account id (exactly 12 digits, as text)',
+      'spreadsheet-mangled.csv line 5: Account ID "20000000004" has 11 digits; an account id has exactly 12 (a lost leading zero?)',
+    ]);
+    expect(() => readAccountsCsv(text, 'spreadsheet-mangled.csv')).toThrow(
+      /3 bad account ids; nothing was started[\s\S]*format the Account ID column as text/,
+    );
+  });
+
+  it('throws without the spreadsheet hint when an id is simply wrong', () => {
+    expect(() => readAccountsCsv('Account ID,Email\nabc,a@example.com\n', 'x.csv')).toThrow(
+      /x\.csv: 1 bad account id; nothing was started.\n {2}line 2: Account ID "abc" is not an account id/,
+    );
+    expect(() => readAccountsCsv('Account ID,Email\nabc,a@example.com\n', 'x.csv')).not.toThrow(
+      /spreadsheet/,
+    );
+  });
+
+  it('throws naming the expected header when the header is something else', () => {
+    expect(() => readAccountsCsv(fixture('wrong-header.csv'), 'wrong-header.csv')).toThrow(
+      'wrong-header.csv line 1: expected the header "Account ID,Email" (the Security Hub console\'s CSV format), found "Id,Mail"',
+    );
+  });
+
+  it('throws when the file is empty or has only the header', () => {
+    expect(() => readAccountsCsv('', 'empty.csv')).toThrow(/found an empty file/);
+    expect(() => readAccountsCsv('Account ID,Email\r\n', 'header.csv')).toThrow(
+      'header.csv: no accounts below the header',
+    );
+  });
+
+  it('throws InvalidInputError when a quote is never closed', () => {
+    expect(() => readAccountsCsv(fixture('unclosed-quote.csv'), 'unclosed-quote.csv')).toThrow(
+      /unclosed-quote\.csv: not a readable CSV file \(Quote Not Closed/,
+    );
+  });
+});

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { commaList, loadInput, manualInput } from '../../cli/input.ts';
+import { parseTrigger } from '../../functions/shared/domain/triggers.ts';
+
+const fixtures = new URL('fixtures/', import.meta.url).pathname;
+const root = new URL('../../', import.meta.url).pathname;
+
+describe('commaList', () => {
+  it('returns trimmed items without empties, added to earlier ones when the option repeats', () => {
+    expect(commaList(' 111111111111, ,222222222222 ', undefined)).toEqual(['111111111111', '222222222222']);
+    expect(commaList('333333333333', ['111111111111'])).toEqual(['111111111111', '333333333333']);
+  });
+});
+
+describe('manualInput', () => {
+  it('returns a document parseTrigger reads as a manual input when accounts and options are given', () => {
+    const input = manualInput([{ accountId: '012345678901' }], {
+      regions: ['eu-west-1'],
+      services: ['detective'],
+      dryRun: true,
+    });
+    expect(input).toEqual({
+      accounts: [{ accountId: '012345678901' }],
+      regions: ['eu-west-1'],
+      services: ['detective'],
+      dryRun: true,
+    });
+    expect(parseTrigger(input)).toMatchObject({ trigger: 'manual', dryRun: true, regions: ['eu-west-1'] });
+  });
+
+  it('returns allAccounts without the options that were not given', () => {
+    expect(manualInput('all', { dryRun: false })).toEqual({ allAccounts: true });
+  });
+});
+
+describe('loadInput', () => {
+  it('returns undefined when no option names accounts', async () => {
+    expect(await loadInput({ regions: ['eu-west-1'] }, fixtures)).toBeUndefined();
+  });
+
+  it('returns the accounts of a CSV file with the other options', async () => {
+    expect(await loadInput({ csv: 'console-export.csv', services: ['securityhub'] }, fixtures)).toEqual({
+      accounts: [
+        { accountId: '200000000001', email: 'aws+200000000001@example.com' },
+        { accountId: '200000000002', email: 'aws+200000000002@example.com' },
+        { accountId: '200000000003' },
+      ],
+      services: ['securityhub'],
+    });
+  });
+
+  it('returns an --input event exactly as written', async () => {
+    const event = await loadInput({ input: 'events/triggers/create-account-result-succeeded.json' }, root);
+    expect(event).toMatchObject({
+      source: 'aws.organizations',
+      'detail-type': 'AWS Service Event via CloudTrail',
+    });
+  });
+
+  it('throws InvalidInputError naming the file when it is missing or not JSON', async () => {
+    await expect(loadInput({ input: 'missing.json' }, fixtures)).rejects.toThrow(
+      'missing.json: no such file',
+    );
+    await expect(loadInput({ input: 'console-export.csv' }, fixtures)).rejects.toThrow(
+      /console-export\.csv: not a JSON document/,
+    );
+  });
+});
