@@ -1,0 +1,68 @@
+import { CommanderError } from 'commander';
+import { describeError, type ErrorLike } from '../functions/shared/domain/classify.ts';
+import { type Outcome, SETTLED_OUTCOMES } from '../functions/shared/domain/outcomes.ts';
+import type { ReportDecision } from '../functions/shared/domain/report.ts';
+import { ERROR_NAMES } from '../functions/shared/errors.ts';
+import type { Progress } from './history.ts';
+
+export const EXIT = {
+  /** Every membership is ENABLED or skipped by rule (or there was nothing to do). */
+  ok: 0,
+  /** Something needs attention: FAILED, CONFLICT, still pending at the timeout, an execution that failed. */
+  needsAttention: 1,
+  /** Bad input or configuration: nothing was started or changed; the message says what to fix. */
+  badInput: 2,
+  /** `status` without --follow on an execution that is still running. */
+  running: 3,
+} as const;
+
+/** Errors by which the workflow (and `muster plan`) refuse a request before changing anything. */
+const REJECTIONS: ReadonlySet<string> = new Set(ERROR_NAMES);
+
+/** SDK errors that mean the caller's credentials, permissions or arguments need fixing, with how. */
+const SETUP_HINTS: Readonly<Record<string, string>> = {
+  CredentialsProviderError:
+    'no AWS credentials found: set AWS_PROFILE (or pass --profile) or environment credentials; `muster run --local` needs none',
+  ExpiredToken: 'the AWS credentials have expired: refresh them',
+  ExpiredTokenException: 'the AWS credentials have expired: refresh them',
+  InvalidClientTokenId: 'AWS does not know these credentials: check the profile',
+  UnrecognizedClientException: 'AWS does not know these credentials: check the profile',
+  AccessDenied: 'the caller may not do this: allow it in its IAM policy',
+  AccessDeniedException: 'the caller may not do this: allow it in its IAM policy',
+  ExecutionDoesNotExist: 'no such execution: check the ARN (muster reads its Region from the ARN)',
+  StateMachineDoesNotExist: 'no such state machine: check --state-machine-arn, or --stack-name and --region',
+  InvalidArn: 'not a valid ARN: copy it from the output of `muster start` or the console',
+  // CloudFormation answers an unknown stack with a ValidationError.
+  ValidationError: 'check --stack-name and --region',
+};
+
+export function reportSettled(report: Pick<ReportDecision, 'counts'>): boolean {
+  return Object.entries(report.counts).every(
+    ([outcome, count]) => count === 0 || SETTLED_OUTCOMES.has(outcome as Outcome),
+  );
+}
+
+/** The exit code an execution's progress calls for. */
+export function exitCodeOf(progress: Progress): number {
+  switch (progress.status) {
+    case 'RUNNING':
+      return EXIT.running;
+    case 'SUCCEEDED':
+      return progress.report === undefined || reportSettled(progress.report) ? EXIT.ok : EXIT.needsAttention;
+    default:
+      return progress.error !== undefined && REJECTIONS.has(progress.error)
+        ? EXIT.badInput
+        : EXIT.needsAttention;
+  }
+}
+
+/** The exit code and message for an error the CLI itself ran into. */
+export function failureOf(error: unknown): { code: number; message: string } {
+  if (error instanceof CommanderError) return { code: EXIT.badInput, message: error.message };
+  const name = (error as ErrorLike | undefined)?.name ?? '';
+  if (REJECTIONS.has(name)) return { code: EXIT.badInput, message: (error as Error).message };
+  const hint = SETUP_HINTS[name];
+  if (hint !== undefined)
+    return { code: EXIT.badInput, message: `${hint} (${describeError(error as ErrorLike)})` };
+  return { code: EXIT.needsAttention, message: describeError((error ?? {}) as ErrorLike) };
+}

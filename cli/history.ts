@@ -1,0 +1,220 @@
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import type { OnboardingReport, Plan } from '../functions/shared/contracts.ts';
+import type { EventLog } from '../local/runner/history.ts';
+
+/** The states of statemachines/onboarding.asl.json the CLI reads; a test checks they exist. */
+export const STATES = {
+  resolve: 'Resolve Accounts',
+  onboard: 'Onboard Each Region',
+  regionDone: 'Region Done',
+  check: 'Check Members',
+  nextRound: 'Next Round',
+  accept: 'Accept Invitations',
+  acceptBatch: 'Accept Batch',
+  batchFailed: 'Batch Failed',
+  wait: 'Wait For Members',
+  onboarded: 'Onboarded',
+  needsAttention: 'Needs Attention',
+  rejected: 'Request Rejected',
+  nothingToDo: 'Nothing To Do',
+} as const;
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+/** One step of an execution, the same whether it came from AWS's history or the local runner. */
+export type FlowEvent =
+  | { type: 'entered'; state: string }
+  | { type: 'exited'; state: string; output: unknown }
+  | {
+      type: 'ended';
+      status: Exclude<ExecutionStatus, 'RUNNING'>;
+      output?: unknown;
+      error?: string;
+      cause?: string;
+    };
+
+export type PhaseName = 'resolve' | 'administrator' | 'check' | 'member' | 'wait' | 'finished';
+
+const PHASE_OF_STATE: Record<string, PhaseName> = {
+  [STATES.resolve]: 'resolve',
+  [STATES.onboard]: 'administrator',
+  [STATES.check]: 'check',
+  [STATES.accept]: 'member',
+  [STATES.wait]: 'wait',
+};
+
+/** What an execution has done so far. */
+export interface Progress {
+  status: ExecutionStatus;
+  phase?: PhaseName;
+  plan?: Plan;
+  /** Region × service pairs the administrator side finished, and the accounts they failed. */
+  pairsDone: number;
+  pairFailures: number;
+  /** Member-side batches of the current round. */
+  batches: { round: number; total: number; done: number; failed: number };
+  /** The last Check Members output. */
+  report?: OnboardingReport;
+  /** The terminal state reached (Onboarded, Needs Attention, Request Rejected, Nothing To Do). */
+  finalState?: string;
+  output?: unknown;
+  error?: string;
+  cause?: string;
+}
+
+export function startProgress(): Progress {
+  return {
+    status: 'RUNNING',
+    pairsDone: 0,
+    pairFailures: 0,
+    batches: { round: 0, total: 0, done: 0, failed: 0 },
+  };
+}
+
+function field<T>(value: unknown, key: string): T | undefined {
+  return typeof value === 'object' && value !== null
+    ? ((value as Record<string, unknown>)[key] as T)
+    : undefined;
+}
+
+const TERMINAL_STATES: ReadonlySet<string> = new Set([
+  STATES.onboarded,
+  STATES.needsAttention,
+  STATES.rejected,
+  STATES.nothingToDo,
+]);
+
+/** Applies one event; pure. */
+export function advance(progress: Progress, event: FlowEvent): Progress {
+  if (event.type === 'ended') {
+    const { type: _, ...end } = event;
+    return { ...progress, ...end, phase: 'finished' };
+  }
+  if (event.type === 'entered') {
+    const phase = PHASE_OF_STATE[event.state];
+    if (phase !== undefined) return { ...progress, phase };
+    if (TERMINAL_STATES.has(event.state)) return { ...progress, finalState: event.state };
+    return progress;
+  }
+  switch (event.state) {
+    case STATES.resolve: {
+      const plan = field<Plan>(event.output, 'plan');
+      return plan === undefined ? progress : { ...progress, plan };
+    }
+    case STATES.regionDone:
+      return {
+        ...progress,
+        pairsDone: progress.pairsDone + 1,
+        pairFailures: progress.pairFailures + (field<unknown[]>(event.output, 'failed')?.length ?? 0),
+      };
+    case STATES.check: {
+      const report = field<OnboardingReport>(event.output, 'report');
+      return report === undefined ? progress : { ...progress, report };
+    }
+    case STATES.nextRound: {
+      const poll = field<unknown>(event.output, 'poll');
+      return {
+        ...progress,
+        batches: {
+          round: field<number>(poll, 'round') ?? progress.batches.round + 1,
+          total: field<unknown[]>(poll, 'batches')?.length ?? 0,
+          done: 0,
+          failed: 0,
+        },
+      };
+    }
+    case STATES.acceptBatch:
+      // A caught failure leaves with the error in its output; Batch Failed counts that one.
+      if (field<unknown>(event.output, 'error') !== undefined) return progress;
+      return { ...progress, batches: { ...progress.batches, done: progress.batches.done + 1 } };
+    case STATES.batchFailed:
+      return {
+        ...progress,
+        batches: {
+          ...progress.batches,
+          done: progress.batches.done + 1,
+          failed: progress.batches.failed + 1,
+        },
+      };
+    default:
+      return progress;
+  }
+}
+
+function json(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One Step Functions history event as a flow event; undefined for the ones progress ignores. */
+export function fromHistoryEvent(event: HistoryEvent): FlowEvent | undefined {
+  const type = event.type ?? '';
+  if (type.endsWith('StateEntered') && event.stateEnteredEventDetails?.name !== undefined) {
+    return { type: 'entered', state: event.stateEnteredEventDetails.name };
+  }
+  if (type.endsWith('StateExited') && event.stateExitedEventDetails?.name !== undefined) {
+    return {
+      type: 'exited',
+      state: event.stateExitedEventDetails.name,
+      output: json(event.stateExitedEventDetails.output),
+    };
+  }
+  switch (type) {
+    case 'ExecutionSucceeded':
+      return {
+        type: 'ended',
+        status: 'SUCCEEDED',
+        output: json(event.executionSucceededEventDetails?.output),
+      };
+    case 'ExecutionFailed':
+      return { type: 'ended', status: 'FAILED', ...errorOf(event.executionFailedEventDetails) };
+    case 'ExecutionTimedOut':
+      return { type: 'ended', status: 'TIMED_OUT', ...errorOf(event.executionTimedOutEventDetails) };
+    case 'ExecutionAborted':
+      return { type: 'ended', status: 'ABORTED', ...errorOf(event.executionAbortedEventDetails) };
+    default:
+      return undefined;
+  }
+}
+
+function errorOf(details: { error?: string; cause?: string } | undefined): {
+  error?: string;
+  cause?: string;
+} {
+  return {
+    ...(details?.error === undefined ? {} : { error: details.error }),
+    ...(details?.cause === undefined ? {} : { cause: details.cause }),
+  };
+}
+
+/** One event of the local runner's log as a flow event. */
+export function fromLocalEvent(event: EventLog): FlowEvent | undefined {
+  switch (event.type) {
+    case 'StateEntered':
+      return { type: 'entered', state: event.state.name };
+    case 'StateExited':
+      return { type: 'exited', state: event.state.name, output: event.state.output };
+    case 'ExecutionSucceeded':
+      return { type: 'ended', status: 'SUCCEEDED', output: event.output };
+    case 'ExecutionFailed':
+      return { type: 'ended', status: 'FAILED', error: event.Error, cause: String(event.Cause ?? '') };
+    case 'ExecutionAborted':
+      return { type: 'ended', status: 'ABORTED' };
+    case 'ExecutionTimeout':
+      return { type: 'ended', status: 'TIMED_OUT' };
+    default:
+      return undefined;
+  }
+}
+
+/** Progress from a whole execution history, oldest event first. */
+export function readHistory(events: readonly HistoryEvent[]): Progress {
+  return events.reduce((progress, event) => {
+    const flow = fromHistoryEvent(event);
+    return flow === undefined ? progress : advance(progress, flow);
+  }, startProgress());
+}

@@ -1,0 +1,120 @@
+import cliProgress from 'cli-progress';
+import type { OnboardingReport } from '../functions/shared/contracts.ts';
+import { type FlowEvent, type Progress, STATES } from './history.ts';
+import { coloursFor, type Io } from './io.ts';
+import { planSummary } from './render.ts';
+
+function countsText(report: OnboardingReport): string {
+  return Object.entries(report.counts)
+    .map(([outcome, count]) => `${outcome} ${count}`)
+    .join(', ');
+}
+
+const label = (phase: string) => phase.padEnd(9);
+
+/** The line worth printing for an event, if any; pure. `progress` already includes the event. */
+export function progressLine(progress: Progress, event: FlowEvent): string | undefined {
+  const { plan, report, batches } = progress;
+  if (event.type === 'ended') {
+    const how = progress.finalState ?? event.status;
+    return `${label('finished')}${how}${event.error === undefined ? '' : ` (${event.error})`}`;
+  }
+  if (event.type === 'entered') {
+    if (event.state === STATES.onboard && plan !== undefined) {
+      return `${label('create')}creating and inviting members in ${plan.pairs.length} Region × service pairs`;
+    }
+    if (event.state === STATES.wait && plan !== undefined) {
+      return `${label('wait')}for members to accept and verify (poll interval ${plan.settings.pollIntervalSeconds} s)`;
+    }
+    return undefined;
+  }
+  switch (event.state) {
+    case STATES.resolve:
+      return plan === undefined ? undefined : `${label('resolve')}${planSummary(plan)}`;
+    case STATES.regionDone: {
+      const region = (event.output as { region?: string; service?: string; failed?: unknown[] }) ?? {};
+      const failed = region.failed?.length ?? 0;
+      return `${label('create')}${region.region} ${region.service} done${failed > 0 ? `, ${failed} failed` : ''} (${progress.pairsDone}/${plan?.pairs.length ?? '?'})`;
+    }
+    case STATES.check:
+      return report === undefined
+        ? undefined
+        : `${label('check')}round ${report.round}: ${countsText(report)} → ${report.status}`;
+    case STATES.nextRound:
+      return `${label('accept')}round ${batches.round}: ${report?.pendingAccountIds.length ?? 0} pending accounts in ${batches.total} batch${batches.total === 1 ? '' : 'es'}`;
+    case STATES.accept:
+      return `${label('accept')}round ${batches.round}: ${batches.done}/${batches.total} batches done${batches.failed > 0 ? `, ${batches.failed} failed (tried again next round)` : ''}`;
+    default:
+      return undefined;
+  }
+}
+
+/** Shows an execution as it goes: bars on a terminal, plain lines otherwise, nothing for --json. */
+export interface LiveView {
+  update(progress: Progress, event: FlowEvent): void;
+  stop(): void;
+}
+
+export function quietView(): LiveView {
+  return { update: () => undefined, stop: () => undefined };
+}
+
+export function linesView(io: Io): LiveView {
+  return {
+    update(progress, event) {
+      const line = progressLine(progress, event);
+      if (line !== undefined) io.stderr.write(`${line}\n`);
+    },
+    stop: () => undefined,
+  };
+}
+
+/** Lines above live bars: Region × service pairs, check rounds against the poll timeout, member batches. */
+export function barsView(io: Io): LiveView {
+  const c = coloursFor(io.stderr, io.env);
+  const bars = new cliProgress.MultiBar(
+    {
+      stream: io.stderr,
+      format: `{title} ${c.cyan('{bar}')} {value}/{total} {detail}`,
+      barsize: 30,
+      hideCursor: false,
+      autopadding: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let pairs: cliProgress.SingleBar | undefined;
+  let rounds: cliProgress.SingleBar | undefined;
+  let batches: cliProgress.SingleBar | undefined;
+  return {
+    update(progress, event) {
+      const line = progressLine(progress, event);
+      if (line !== undefined) bars.log(`${line}\n`);
+      const { plan, report } = progress;
+      if (plan === undefined) return;
+      pairs ??= bars.create(plan.pairs.length, 0, { title: 'Region × service', detail: '' });
+      pairs.update(progress.pairsDone, {
+        detail: progress.pairFailures > 0 ? `${progress.pairFailures} failed` : '',
+      });
+      if (report !== undefined) {
+        rounds ??= bars.create(plan.settings.maxPollRounds + 1, 0, { title: 'Check rounds    ', detail: '' });
+        rounds.update(report.round + 1, { detail: report.status });
+      }
+      if (progress.batches.total > 0) {
+        batches ??= bars.create(progress.batches.total, 0, { title: 'Member batches  ', detail: '' });
+        batches.setTotal(progress.batches.total);
+        batches.update(progress.batches.done, { detail: `round ${progress.batches.round}` });
+      }
+    },
+    stop() {
+      // MultiBar.stop() drops log lines that no redraw has flushed yet.
+      bars.update();
+      bars.stop();
+    },
+  };
+}
+
+/** Bars on a terminal, plain lines elsewhere, nothing for --json. */
+export function viewFor(io: Io, json: boolean): LiveView {
+  if (json) return quietView();
+  return io.stderr.isTTY === true ? barsView(io) : linesView(io);
+}

@@ -1,0 +1,326 @@
+import type { Plan } from '../functions/shared/contracts.ts';
+import {
+  OUTCOMES,
+  type Outcome,
+  PENDING_OUTCOMES,
+  SETTLED_OUTCOMES,
+} from '../functions/shared/domain/outcomes.ts';
+import { expandGroups, type Membership, type OutcomeGroup } from '../functions/shared/domain/report.ts';
+import { ERROR_NAMES } from '../functions/shared/errors.ts';
+import { exitCodeOf } from './exit-codes.ts';
+import { type Progress, STATES } from './history.ts';
+import type { Colours } from './io.ts';
+
+/** Lists longer than these are cut short in text output; --json always has everything. */
+const MAX_LISTED_ACCOUNTS = 50;
+const MAX_LISTED_IDS = 60;
+const IDS_PER_LINE = 6;
+
+const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+
+function membershipCount(plan: Plan): number {
+  return plan.accountIds.length * plan.regions.length * plan.services.length;
+}
+
+/** The plan as `muster plan --json` prints it. */
+export function planJson(plan: Plan) {
+  return {
+    administratorId: plan.administratorId,
+    trigger: plan.trigger,
+    dryRun: plan.dryRun,
+    accounts: plan.accounts.map(({ accountId, email }) => ({ accountId, email: email ?? null })),
+    regions: plan.regions,
+    services: plan.services,
+    skipped: plan.skipped.map(({ accountId, outcome, reason }) => ({ accountId, outcome, reason })),
+    memberships: membershipCount(plan),
+    detectiveGraphs: plan.graphArns,
+    note: plan.note ?? null,
+  };
+}
+
+export function planSummary(plan: Plan): string {
+  return (
+    `${plural(plan.accountIds.length, 'account')} × ${plural(plan.regions.length, 'Region')} × ` +
+    `${plural(plan.services.length, 'service')} = ${plural(membershipCount(plan), 'membership')}` +
+    (plan.skipped.length > 0 ? `, ${plan.skipped.length} skipped` : '')
+  );
+}
+
+export function planText(plan: Plan, c: Colours): string {
+  const lines = [
+    c.bold(
+      `Plan (${plan.trigger === 'manual' ? 'manual input' : `${plan.trigger} event`}${plan.dryRun ? ', dry run' : ''})`,
+    ),
+    `  Administrator  ${plan.administratorId}`,
+    `  Regions        ${plan.regions.join(', ')}`,
+    `  Services       ${plan.services.join(', ')}`,
+    `  Memberships    ${planSummary(plan)}`,
+  ];
+  if (plan.services.includes('detective') && plan.accountIds.length > 0) {
+    const without = plan.regions.filter((region) => plan.graphArns[region] === undefined);
+    lines.push(
+      without.length === 0
+        ? '  Detective      a behavior graph in every Region'
+        : c.yellow(
+            `  Detective      no behavior graph in ${without.join(', ')}: Detective memberships there will be SERVICE_NOT_ENABLED`,
+          ),
+    );
+  }
+  lines.push('', c.bold(`Accounts to onboard (${plan.accounts.length})`));
+  const shown = plan.accounts.length > MAX_LISTED_ACCOUNTS ? plan.accounts.slice(0, 20) : plan.accounts;
+  for (const { accountId, email } of shown) lines.push(`  ${accountId}  ${email ?? c.dim('(no email)')}`);
+  if (shown.length < plan.accounts.length) {
+    lines.push(c.dim(`  … and ${plan.accounts.length - shown.length} more (--json lists them all)`));
+  }
+  if (plan.skipped.length > 0) {
+    lines.push('', c.bold(`Skipped (${plan.skipped.length})`));
+    for (const { accountId, outcome, reason } of plan.skipped)
+      lines.push(`  ${accountId}  ${outcome}  ${reason}`);
+  }
+  if (plan.note !== undefined) lines.push('', `Note: ${plan.note}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Every membership of the report: the plan's accounts (skipped ones included) in every Region for
+ * every service, ENABLED unless the report lists it. Without the plan, only those the report lists.
+ */
+export function memberships(plan: Plan | undefined, notEnabled: readonly OutcomeGroup[]): Membership[] {
+  const listed = [...expandGroups(notEnabled)];
+  if (plan === undefined) return listed;
+  const byKey = new Map(listed.map((row) => [`${row.accountId}|${row.region}|${row.service}`, row]));
+  const ids = [...plan.accountIds, ...plan.skipped.map(({ accountId }) => accountId)];
+  return ids.flatMap((accountId) =>
+    plan.regions.flatMap((region) =>
+      plan.services.map(
+        (service) =>
+          byKey.get(`${accountId}|${region}|${service}`) ??
+          ({ accountId, region, service, outcome: 'ENABLED' } satisfies Membership),
+      ),
+    ),
+  );
+}
+
+const REJECTIONS: ReadonlySet<string> = new Set(ERROR_NAMES);
+
+/** One word for where an execution stands: the report's status when it decides, else how it ended. */
+export function statusWord(progress: Progress): string {
+  if (progress.finalState === STATES.nothingToDo) return 'NOTHING_TO_DO';
+  if (progress.error !== undefined && REJECTIONS.has(progress.error)) return 'REJECTED';
+  if (progress.status === 'RUNNING') return progress.report?.status ?? 'RUNNING';
+  if (progress.status === 'SUCCEEDED' || progress.finalState === STATES.needsAttention) {
+    return progress.report?.status ?? progress.status;
+  }
+  return progress.status;
+}
+
+export interface ExecutionSummary {
+  executionArn: string;
+  name?: string;
+  status?: string;
+  startDate?: string;
+  stopDate?: string;
+}
+
+/** The report as `--json` prints it (status, run --local, start --follow). */
+export function reportJson(progress: Progress, execution?: ExecutionSummary) {
+  const { report, plan } = progress;
+  return {
+    ...(execution === undefined ? {} : { execution }),
+    status: statusWord(progress),
+    exitCode: exitCodeOf(progress),
+    counts: report?.counts ?? {},
+    total: report?.total ?? 0,
+    round: report?.round ?? null,
+    memberships: (report === undefined ? [] : memberships(plan, report.notEnabled)).map(
+      ({ accountId, region, service, outcome, reason }) => ({
+        accountId,
+        region,
+        service,
+        outcome,
+        reason: reason ?? null,
+      }),
+    ),
+    ...(progress.error === undefined ? {} : { error: progress.error, cause: progress.cause ?? null }),
+    ...(progress.finalState === STATES.nothingToDo && plan !== undefined ? { plan: planJson(plan) } : {}),
+  };
+}
+
+/** Groups with the same outcome, reason and accounts, merged across Regions and services. */
+interface MergedGroup {
+  outcome: Outcome;
+  reason?: string;
+  accountIds: string[];
+  where: { region: string; service: string }[];
+}
+
+function mergeGroups(groups: readonly OutcomeGroup[]): MergedGroup[] {
+  const merged = new Map<string, MergedGroup>();
+  for (const { region, service, outcome, reason, accountIds } of groups) {
+    const ids = [...accountIds].sort();
+    const key = JSON.stringify([outcome, reason ?? null, ids]);
+    let group = merged.get(key);
+    if (group === undefined) {
+      group = { outcome, ...(reason === undefined ? {} : { reason }), accountIds: ids, where: [] };
+      merged.set(key, group);
+    }
+    group.where.push({ region, service });
+  }
+  return [...merged.values()].sort((a, b) => OUTCOMES.indexOf(a.outcome) - OUTCOMES.indexOf(b.outcome));
+}
+
+/** "securityhub, detective in us-east-1, eu-west-1", or per service when their Regions differ. */
+function describeWhere(where: MergedGroup['where']): string {
+  const byService = new Map<string, string[]>();
+  for (const { region, service } of where)
+    byService.set(service, [...(byService.get(service) ?? []), region]);
+  const lists = [...byService.entries()].map(([service, regions]) => ({
+    service,
+    regions: regions.join(', '),
+  }));
+  if (lists.every(({ regions }) => regions === lists[0]?.regions)) {
+    return `${lists.map(({ service }) => service).join(', ')} in ${lists[0]?.regions ?? ''}`;
+  }
+  return lists.map(({ service, regions }) => `${service} in ${regions}`).join('; ');
+}
+
+function describeAccounts(ids: readonly string[], plan: Plan | undefined): string[] {
+  const all = plan?.accountIds;
+  if (
+    all !== undefined &&
+    ids.length > 1 &&
+    ids.length === all.length &&
+    all.every((id) => ids.includes(id))
+  ) {
+    return [`all ${ids.length} accounts of the plan`];
+  }
+  const shown = ids.slice(0, MAX_LISTED_IDS);
+  const lines: string[] = [];
+  for (let index = 0; index < shown.length; index += IDS_PER_LINE) {
+    lines.push(shown.slice(index, index + IDS_PER_LINE).join('  '));
+  }
+  if (shown.length < ids.length)
+    lines.push(`… and ${ids.length - shown.length} more (--json lists every membership)`);
+  return lines;
+}
+
+function outcomeColour(outcome: Outcome, c: Colours): (text: string) => string {
+  if (outcome === 'ENABLED') return c.green;
+  if (SETTLED_OUTCOMES.has(outcome)) return c.dim;
+  if (PENDING_OUTCOMES.has(outcome)) return c.yellow;
+  return c.red;
+}
+
+function headline(progress: Progress, c: Colours): string {
+  const { report } = progress;
+  const word = statusWord(progress);
+  if (report === undefined) return c.bold(word.replaceAll('_', ' '));
+  const enabled = report.counts.ENABLED ?? 0;
+  const settledOther = Object.entries(report.counts)
+    .filter(([outcome]) => outcome !== 'ENABLED' && SETTLED_OUTCOMES.has(outcome as Outcome))
+    .reduce((sum, [, count]) => sum + (count ?? 0), 0);
+  const open = report.total - enabled - settledOther;
+  const summary =
+    open === 0
+      ? `${plural(report.total, 'membership')}: ${enabled} enabled, ${settledOther} skipped by rule`
+      : `${open} of ${plural(report.total, 'membership')} not settled (${enabled} enabled, ${settledOther} skipped by rule)`;
+  const colour = open === 0 ? c.green : word === 'PENDING' ? c.yellow : c.red;
+  return `${colour(c.bold(word.replaceAll('_', ' ')))}  ${summary}, check round ${report.round}`;
+}
+
+/** The final report: counts per outcome, then every membership that is not ENABLED, grouped. */
+export function reportText(progress: Progress, c: Colours): string {
+  const { report, plan } = progress;
+  const lines = [headline(progress, c)];
+  if (report === undefined) {
+    if (progress.finalState === STATES.nothingToDo && plan !== undefined) {
+      lines.push(plan.note ?? 'Nothing to do.');
+    }
+    if (progress.error !== undefined) lines.push(`${c.red(progress.error)}: ${progress.cause ?? ''}`);
+    return `${lines.join('\n')}\n`;
+  }
+  const counted = OUTCOMES.filter((outcome) => (report.counts[outcome] ?? 0) > 0);
+  const width = Math.max(...counted.map((outcome) => outcome.length));
+  for (const outcome of counted) {
+    lines.push(
+      `  ${outcomeColour(outcome, c)(outcome.padEnd(width))}  ${String(report.counts[outcome]).padStart(6)}`,
+    );
+  }
+  const groups = mergeGroups(report.notEnabled);
+  const sections: [string, MergedGroup[]][] = [
+    [
+      'Needs attention',
+      groups.filter(({ outcome }) => !SETTLED_OUTCOMES.has(outcome) && !PENDING_OUTCOMES.has(outcome)),
+    ],
+    ['Still pending', groups.filter(({ outcome }) => PENDING_OUTCOMES.has(outcome))],
+    ['Skipped by rule', groups.filter(({ outcome }) => SETTLED_OUTCOMES.has(outcome))],
+  ];
+  for (const [title, members] of sections) {
+    if (members.length === 0) continue;
+    const count = members.reduce((sum, group) => sum + group.accountIds.length * group.where.length, 0);
+    lines.push('', c.bold(`${title} (${plural(count, 'membership')})`));
+    for (const group of members) {
+      lines.push(
+        `  ${outcomeColour(group.outcome, c)(group.outcome)}  ${describeWhere(group.where)}  ${c.dim(plural(group.accountIds.length, 'account'))}`,
+        ...describeAccounts(group.accountIds, plan).map((line) => `    ${line}`),
+      );
+      if (group.reason !== undefined) lines.push(`    ${c.dim(group.reason)}`);
+    }
+  }
+  if (progress.error !== undefined && progress.finalState !== STATES.needsAttention) {
+    lines.push('', `${c.red(progress.error)}: ${progress.cause ?? ''}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The execution's phases, one line each, for `muster status`. */
+export function phasesText(progress: Progress, c: Colours): string {
+  const { plan, report, batches } = progress;
+  const ended = progress.status !== 'RUNNING';
+  const done = c.green('✔');
+  const running = c.cyan('▸');
+  const pending = c.dim('·');
+  const failed = c.red('✘');
+  const row = (mark: string, name: string, detail: string) => `  ${mark} ${name.padEnd(19)} ${detail}`;
+
+  const resolveMark =
+    plan !== undefined ? done : progress.phase === 'resolve' && !ended ? running : ended ? failed : pending;
+  const pairs = plan?.pairs.length ?? 0;
+  const nothing = plan !== undefined && !plan.hasWork;
+  const createMark =
+    nothing || (pairs > 0 && progress.pairsDone === pairs)
+      ? done
+      : progress.phase === 'administrator' && !ended
+        ? running
+        : ended && plan !== undefined
+          ? failed
+          : pending;
+  const loopMark = (started: boolean) => (!started ? pending : ended ? done : running);
+  return [
+    c.bold('Phases'),
+    row(resolveMark, 'Resolve accounts', plan === undefined ? (progress.error ?? '') : planSummary(plan)),
+    row(
+      createMark,
+      'Create and invite',
+      nothing
+        ? `nothing to do: ${plan?.note ?? ''}`
+        : `${progress.pairsDone}/${pairs} Region × service pairs${progress.pairFailures > 0 ? `, ${progress.pairFailures} account failures` : ''}`,
+    ),
+    row(
+      loopMark(report !== undefined),
+      'Check members',
+      report === undefined
+        ? ''
+        : `round ${report.round} of ${plan?.settings.maxPollRounds ?? '?'}: ${report.status}`,
+    ),
+    row(
+      loopMark(batches.round > 0),
+      'Accept invitations',
+      batches.round > 0
+        ? `round ${batches.round}: ${batches.done}/${batches.total} batches${batches.failed > 0 ? `, ${batches.failed} failed` : ''}`
+        : ended
+          ? 'not needed'
+          : '',
+    ),
+  ].join('\n');
+}

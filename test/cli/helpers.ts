@@ -1,0 +1,190 @@
+import { Writable } from 'node:stream';
+import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import type { Io } from '../../cli/io.ts';
+import type { OnboardingReport, Plan } from '../../functions/shared/contracts.ts';
+
+/** A stream that keeps what is written; `isTTY` makes it look like a terminal. */
+export class MemoryStream extends Writable {
+  text = '';
+  isTTY: boolean;
+  columns = 100;
+
+  constructor(isTTY = false) {
+    super();
+    this.isTTY = isTTY;
+  }
+
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: () => void): void {
+    this.text += chunk.toString();
+    callback();
+  }
+}
+
+export interface MemoryIo extends Io {
+  stdout: MemoryStream;
+  stderr: MemoryStream;
+}
+
+/** An Io that records output, never sleeps, and starts at a fixed time. */
+export function memoryIo(
+  options: { tty?: boolean; env?: Record<string, string>; cwd?: string } = {},
+): MemoryIo {
+  return {
+    stdout: new MemoryStream(options.tty),
+    stderr: new MemoryStream(options.tty),
+    env: options.env ?? {},
+    cwd: options.cwd ?? process.cwd(),
+    now: () => new Date('2025-03-04T05:06:07.890Z'),
+    sleep: async () => undefined,
+  };
+}
+
+export const ADMINISTRATOR = '111111111111';
+export const STATE_MACHINE_ARN = `arn:aws:states:eu-west-1:${ADMINISTRATOR}:stateMachine:muster-onboarding`;
+export const EXECUTION_ARN = `arn:aws:states:eu-west-1:${ADMINISTRATOR}:execution:muster-onboarding:muster-0a1b2c3d-20250304T050607`;
+
+export function samplePlan(overrides: Partial<Plan> = {}): Plan {
+  const accounts = [
+    { accountId: '200000000001', email: 'one@example.com' },
+    { accountId: '200000000002', email: 'two@example.com' },
+    { accountId: '200000000003', email: 'three@example.com' },
+  ];
+  const regions = ['us-east-1', 'eu-west-1'];
+  const services = ['securityhub', 'detective'] as const;
+  return {
+    administratorId: ADMINISTRATOR,
+    trigger: 'manual',
+    dryRun: false,
+    regions,
+    services: [...services],
+    accounts,
+    accountIds: accounts.map(({ accountId }) => accountId),
+    skipped: [
+      {
+        accountId: ADMINISTRATOR,
+        outcome: 'SKIPPED_ADMINISTRATOR',
+        reason: 'this is the administrator account itself; it cannot be its own member',
+      },
+    ],
+    pairs: regions.flatMap((region) => services.map((service) => ({ region, service }))),
+    graphArns: { 'us-east-1': `arn:aws:detective:us-east-1:${ADMINISTRATOR}:graph:${'a'.repeat(32)}` },
+    hasWork: true,
+    settings: {
+      maxConcurrency: 10,
+      memberBatchSize: 20,
+      maxAttempts: 5,
+      pollIntervalSeconds: 60,
+      maxPollRounds: 30,
+    },
+    ...overrides,
+  };
+}
+
+/** The report for samplePlan: one CONFLICT, the rest enabled, the administrator skipped everywhere. */
+export function sampleReport(overrides: Partial<OnboardingReport> = {}): OnboardingReport {
+  const skipped = samplePlan().pairs.map(({ region, service }) => ({
+    region,
+    service,
+    outcome: 'SKIPPED_ADMINISTRATOR' as const,
+    reason: 'this is the administrator account itself; it cannot be its own member',
+    accountIds: [ADMINISTRATOR],
+  }));
+  return {
+    status: 'NEEDS_ATTENTION',
+    keepPolling: false,
+    counts: { ENABLED: 11, CONFLICT: 1, SKIPPED_ADMINISTRATOR: 4 },
+    notEnabled: [
+      {
+        region: 'us-east-1',
+        service: 'securityhub',
+        outcome: 'CONFLICT',
+        reason: 'already a member of Security Hub administrator 999999999999',
+        accountIds: ['200000000002'],
+      },
+      ...skipped,
+    ],
+    pendingAccountIds: [],
+    round: 1,
+    total: 16,
+    cause: '1 of 16 memberships need attention',
+    ...overrides,
+  };
+}
+
+export const settledReport = (): OnboardingReport =>
+  sampleReport({
+    status: 'SUCCEEDED',
+    counts: { ENABLED: 12, SKIPPED_ADMINISTRATOR: 4 },
+    notEnabled: sampleReport().notEnabled.filter(({ outcome }) => outcome !== 'CONFLICT'),
+    cause: '0 of 16 memberships need attention',
+  });
+
+/** Builds a Step Functions execution history the way GetExecutionHistory returns it. */
+export class HistoryBuilder {
+  readonly events: HistoryEvent[] = [];
+
+  private add(event: Omit<HistoryEvent, 'id' | 'timestamp'>): this {
+    this.events.push({
+      id: this.events.length + 1,
+      timestamp: new Date(Date.UTC(2025, 2, 4, 5, 6, 7 + this.events.length)),
+      ...event,
+    } as HistoryEvent);
+    return this;
+  }
+
+  started(input: unknown): this {
+    return this.add({
+      type: 'ExecutionStarted',
+      executionStartedEventDetails: { input: JSON.stringify(input) },
+    });
+  }
+
+  task(name: string, output: unknown): this {
+    this.add({ type: 'TaskStateEntered', stateEnteredEventDetails: { name, input: '{}' } });
+    this.add({ type: 'LambdaFunctionScheduled' });
+    this.add({ type: 'LambdaFunctionStarted' });
+    this.add({ type: 'LambdaFunctionSucceeded', lambdaFunctionSucceededEventDetails: { output: '{}' } });
+    return this.add({
+      type: 'TaskStateExited',
+      stateExitedEventDetails: { name, output: JSON.stringify(output) },
+    });
+  }
+
+  state(kind: 'Pass' | 'Map' | 'Choice' | 'Wait', name: string, output: unknown = {}): this {
+    this.add({ type: `${kind}StateEntered`, stateEnteredEventDetails: { name, input: '{}' } });
+    return this.add({
+      type: `${kind}StateExited`,
+      stateExitedEventDetails: { name, output: JSON.stringify(output) },
+    });
+  }
+
+  entered(kind: 'Map' | 'Fail' | 'Succeed' | 'Task', name: string): this {
+    return this.add({ type: `${kind}StateEntered`, stateEnteredEventDetails: { name, input: '{}' } });
+  }
+
+  succeeded(output: unknown): this {
+    return this.add({
+      type: 'ExecutionSucceeded',
+      executionSucceededEventDetails: { output: JSON.stringify(output) },
+    });
+  }
+
+  failed(error: string, cause: string): this {
+    return this.add({ type: 'ExecutionFailed', executionFailedEventDetails: { error, cause } });
+  }
+
+  /** Resolve, the administrator side for every pair of the plan, and the first check. */
+  static throughFirstCheck(plan: Plan, report: OnboardingReport): HistoryBuilder {
+    const history = new HistoryBuilder().started({ allAccounts: true }).task('Resolve Accounts', { plan });
+    history.state('Choice', 'Has Work?').entered('Map', 'Onboard Each Region');
+    for (const { region, service } of plan.pairs) {
+      history.task('Create Members', {}).task('Invite Members', {});
+      history.state('Pass', 'Region Done', { region, service, failed: [] });
+    }
+    history.add({
+      type: 'MapStateExited',
+      stateExitedEventDetails: { name: 'Onboard Each Region', output: '{}' },
+    });
+    return history.state('Pass', 'Start Checking').task('Check Members', { plan, report });
+  }
+}

@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { advance, fromLocalEvent, readHistory, STATES, startProgress } from '../../cli/history.ts';
+import type { EventLog } from '../../local/runner/history.ts';
+import { HistoryBuilder, samplePlan, sampleReport, settledReport } from './helpers.ts';
+
+function stateNames(
+  states: Record<string, { ItemProcessor?: { States: Record<string, unknown> } }>,
+): string[] {
+  return Object.entries(states).flatMap(([name, state]) => [
+    name,
+    ...(state.ItemProcessor === undefined ? [] : stateNames(state.ItemProcessor.States as never)),
+  ]);
+}
+
+describe('STATES', () => {
+  it('returns only names the onboarding state machine has', () => {
+    const definition = JSON.parse(
+      readFileSync(new URL('../../statemachines/onboarding.asl.json', import.meta.url), 'utf8'),
+    );
+    expect(stateNames(definition.States)).toEqual(expect.arrayContaining(Object.values(STATES)));
+  });
+});
+
+describe('readHistory', () => {
+  it('returns the plan, every finished pair and the last report when the execution succeeded', () => {
+    const plan = samplePlan();
+    const report = settledReport();
+    const history = HistoryBuilder.throughFirstCheck(
+      plan,
+      sampleReport({ status: 'PENDING', keepPolling: true }),
+    );
+    history.state('Choice', 'Keep Polling?').task('Check Members', { report });
+    history.entered('Succeed', 'Onboarded').succeeded(report);
+
+    const progress = readHistory(history.events);
+    expect(progress).toMatchObject({
+      status: 'SUCCEEDED',
+      phase: 'finished',
+      finalState: 'Onboarded',
+      plan,
+      pairsDone: 4,
+      pairFailures: 0,
+      report,
+    });
+  });
+
+  it('returns the member-side batches of the current round, a failed batch counted once', () => {
+    const history = HistoryBuilder.throughFirstCheck(samplePlan(), sampleReport({ status: 'PENDING' }));
+    history.state('Pass', 'Next Round', {
+      poll: { round: 1, batches: [['200000000001'], ['200000000002']] },
+    });
+    history.entered('Map', 'Accept Invitations').task('Accept Batch', { unfinished: [] });
+    history.task('Accept Batch', { error: { Error: 'States.TaskFailed' } }).state('Pass', 'Batch Failed');
+
+    expect(readHistory(history.events)).toMatchObject({
+      status: 'RUNNING',
+      phase: 'member',
+      batches: { round: 1, total: 2, done: 2, failed: 1 },
+    });
+  });
+
+  it('returns the error and cause when the request was rejected', () => {
+    const history = new HistoryBuilder().started({ accounts: [] });
+    history.entered('Task', 'Resolve Accounts').entered('Fail', 'Request Rejected');
+    history.failed('InvalidInputError', 'input.accounts: Too small');
+
+    expect(readHistory(history.events)).toMatchObject({
+      status: 'FAILED',
+      finalState: 'Request Rejected',
+      error: 'InvalidInputError',
+      cause: 'input.accounts: Too small',
+    });
+    expect(readHistory(history.events).plan).toBeUndefined();
+  });
+
+  it('returns the pair failures the administrator side recorded', () => {
+    const progress = advance(startProgress(), {
+      type: 'exited',
+      state: 'Region Done',
+      output: { region: 'eu-west-1', service: 'detective', failed: [{ accountId: '200000000001' }] },
+    });
+    expect(progress).toMatchObject({ pairsDone: 1, pairFailures: 1 });
+  });
+});
+
+describe('fromLocalEvent', () => {
+  it('returns flow events for the local runner events progress reads, and undefined for the rest', () => {
+    const state = { name: 'Check Members', type: 'Task' as const, input: {}, output: { report: {} } };
+    expect(fromLocalEvent({ type: 'StateExited', timestamp: 0, state } as EventLog)).toEqual({
+      type: 'exited',
+      state: 'Check Members',
+      output: { report: {} },
+    });
+    expect(
+      fromLocalEvent({
+        type: 'ExecutionFailed',
+        timestamp: 0,
+        Error: 'OnboardingNeedsAttention',
+        Cause: 'x',
+      } as EventLog),
+    ).toEqual({ type: 'ended', status: 'FAILED', error: 'OnboardingNeedsAttention', cause: 'x' });
+    expect(fromLocalEvent({ type: 'ExecutionTimeout', timestamp: 0 } as EventLog)).toEqual({
+      type: 'ended',
+      status: 'TIMED_OUT',
+    });
+    expect(fromLocalEvent({ type: 'MapIterationStarted', timestamp: 0 } as EventLog)).toBeUndefined();
+  });
+});
