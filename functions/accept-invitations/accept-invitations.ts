@@ -140,6 +140,15 @@ async function acceptInAccount(
         outcome: 'SERVICE_NOT_ENABLED',
         reason: `the administrator has no Detective behavior graph in ${membership.region}`,
       });
+    } else if (
+      membership.service === 'securityhub' &&
+      !(input.securityHubRegions?.includes(membership.region) ?? true)
+    ) {
+      // Never enable Security Hub in a member where the administrator has none: it costs and helps nothing.
+      settle(accountId, membership, {
+        outcome: 'SERVICE_NOT_ENABLED',
+        reason: `Security Hub is not enabled for the administrator in ${membership.region}`,
+      });
     } else open.push(membership);
   }
   if (open.length === 0) return;

@@ -27,6 +27,8 @@ export const acceptInvitationsInputSchema = z
     services: z.array(serviceSchema).min(1).transform(distinct),
     /** The administrator's Detective behavior graph per Region; a Region without one has no Detective. */
     graphArns: z.record(regionSchema, graphArnSchema).optional(),
+    /** The Regions where the administrator has Security Hub; when given, no other Region's member hub is touched. */
+    securityHubRegions: z.array(regionSchema).optional(),
     /** Step Functions execution id: the log correlation id and the member role's session name. */
     executionId: z.string().optional(),
   })

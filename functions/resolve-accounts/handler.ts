@@ -3,12 +3,14 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { DetectiveClient } from '@aws-sdk/client-detective';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import middy from '@middy/core';
 import { perRegion, regionalClient } from '../shared/aws/clients.ts';
 import { readClientSettings } from '../shared/config.ts';
 import { CORRELATION_ID_PATH, logger, metrics, tracer } from '../shared/observability.ts';
 import { detectiveGraphLocator } from '../shared/services/detective.ts';
 import { organizationsDirectory } from '../shared/services/organizations.ts';
+import { securityHubLocator } from '../shared/services/securityhub.ts';
 import { readResolveConfig } from './config.ts';
 import { resolveAccounts } from './resolve-accounts.ts';
 
@@ -18,6 +20,9 @@ const organizations = perRegion((region) =>
 );
 const detective = perRegion((region) =>
   detectiveGraphLocator(tracer.captureAWSv3Client(regionalClient(DetectiveClient, region, clients))),
+);
+const securityHub = perRegion((region) =>
+  securityHubLocator(tracer.captureAWSv3Client(regionalClient(SecurityHubClient, region, clients))),
 );
 
 async function run(event: unknown) {
@@ -29,6 +34,7 @@ async function run(event: unknown) {
     organizations: organizations(config.organizationsRegion),
     settings: config.settings,
     detective,
+    securityHub,
   });
   // Counts and ids only: emails are personal data.
   logger.info('accounts resolved', {

@@ -4,7 +4,7 @@ import { classifyError, describeError, type ErrorLike } from '../shared/domain/c
 import type { ServiceName } from '../shared/domain/services.ts';
 import { parseTrigger } from '../shared/domain/triggers.ts';
 import { AdministratorAccessError, MemberLimitExceededError } from '../shared/errors.ts';
-import type { MembershipReader } from '../shared/services/administrator.ts';
+import type { MembershipReader, MembershipTarget } from '../shared/services/administrator.ts';
 import {
   isOrganizationsUnavailable,
   type OrganizationAccount,
@@ -19,6 +19,8 @@ export interface ResolveAccountsDeps {
   settings: WorkflowSettings;
   /** The administrator's Detective adapter in a Region; its `locate` finds the behavior graph. */
   detective: (region: string) => Pick<MembershipReader, 'locate'>;
+  /** The administrator's Security Hub in a Region; its `locate` says whether the hub is enabled. */
+  securityHub: (region: string) => Pick<MembershipReader, 'locate'>;
 }
 
 /** Membership limits per administrator per Region (FACTS.md). */
@@ -142,33 +144,30 @@ function checkLimits(resolution: Resolution, services: readonly ServiceName[]): 
   if (problems.length > 0) throw new MemberLimitExceededError(`${problems.join('; ')}. Nothing was changed.`);
 }
 
-/** The administrator's behavior graph per Region; a Region without one is left out. */
-async function locateGraphs(
+/** Where the administrator has the service: its home in each Region that has it; the others are left out. */
+async function locateIn(
   regions: readonly string[],
-  detective: ResolveAccountsDeps['detective'],
-): Promise<Record<string, string>> {
+  locator: (region: string) => Pick<MembershipReader, 'locate'>,
+  action: string,
+): Promise<MembershipTarget[]> {
   const targets = await Promise.all(
     regions.map(async (region) => {
       try {
-        return await detective(region).locate(region);
+        return await locator(region).locate(region);
       } catch (error) {
         const kind = classifyError(error as ErrorLike);
         // A Region disabled for the administrator answers with an authentication error (FACTS.md, Regions).
         if (kind === 'region-disabled') return undefined;
         if (kind === 'access-denied') {
           throw new AdministratorAccessError(
-            `the administrator may not list its Detective behavior graphs in ${region} (${describeError(error as ErrorLike)}): allow detective:ListGraphs`,
+            `the administrator may not call ${action} in ${region} (${describeError(error as ErrorLike)}): allow ${action}`,
           );
         }
         throw error;
       }
     }),
   );
-  return Object.fromEntries(
-    targets.flatMap((target) =>
-      target?.graphArn === undefined ? [] : [[target.region, target.graphArn] as const],
-    ),
-  );
+  return targets.filter((target) => target !== undefined);
 }
 
 /**
@@ -196,6 +195,7 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
       accountIds: [],
       skipped: [],
       graphArns: {},
+      securityHubRegions: [],
       hasWork: false,
       note: request.nothingToDo,
     };
@@ -216,14 +216,25 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
   if (accounts.length === 0) notes.push(`No account to onboard (${skipped.length} skipped).`);
   else if (request.dryRun) notes.push('Dry run: this is the plan; nothing was changed.');
 
-  const graphArns =
-    services.includes('detective') && accounts.length > 0 ? await locateGraphs(regions, deps.detective) : {};
+  const working = accounts.length > 0;
+  const graphs =
+    working && services.includes('detective')
+      ? await locateIn(regions, deps.detective, 'detective:ListGraphs')
+      : [];
+  const hubs =
+    working && services.includes('securityhub')
+      ? await locateIn(regions, deps.securityHub, 'securityhub:DescribeHub')
+      : [];
+  const graphArns = Object.fromEntries(
+    graphs.flatMap(({ region, graphArn }) => (graphArn === undefined ? [] : [[region, graphArn] as const])),
+  );
   return {
     ...base,
     accounts,
     accountIds: accounts.map(({ accountId }) => accountId),
     skipped,
     graphArns,
+    securityHubRegions: hubs.map(({ region }) => region),
     hasWork: accounts.length > 0 && !request.dryRun,
     ...(notes.length === 0 ? {} : { note: notes.join(' ') }),
   };

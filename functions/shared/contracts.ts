@@ -140,6 +140,8 @@ export interface Plan {
   pairs: Pair[];
   /** The administrator's Detective behavior graph per Region, where it has one. */
   graphArns: Record<string, string>;
+  /** The Regions where the administrator has Security Hub enabled. */
+  securityHubRegions: string[];
   /** True when there are accounts to onboard and this is not a dry run. */
   hasWork: boolean;
   settings: WorkflowSettings;

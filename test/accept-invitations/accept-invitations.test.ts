@@ -112,6 +112,22 @@ describe('acceptInvitations', () => {
     expect(members.detective).not.toHaveReceivedAnyCommand();
   });
 
+  it('returns SERVICE_NOT_ENABLED for Security Hub outside the administrator\'s hub Regions, never enabling it there', async () => {
+    const input = {
+      ...batch(['100000000000'], ['us-east-1', 'eu-west-1'], ['securityhub']),
+      securityHubRegions: [],
+    };
+
+    const output = await acceptInvitations(input, memberDeps());
+
+    expect(output.results.map(({ region, outcome }) => [region, outcome])).toEqual([
+      ['us-east-1', 'SERVICE_NOT_ENABLED'],
+      ['eu-west-1', 'SERVICE_NOT_ENABLED'],
+    ]);
+    expect(members.sts).not.toHaveReceivedAnyCommand();
+    expect(members.securityHub).not.toHaveReceivedAnyCommand();
+  });
+
   it('returns SKIPPED_ADMINISTRATOR for the administrator itself without assuming a role there', async () => {
     const output = await acceptInvitations(batch([ADMINISTRATOR], ['us-east-1']), memberDeps());
 

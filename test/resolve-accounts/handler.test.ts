@@ -5,6 +5,7 @@ import {
   ListAccountsCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
+import { DescribeHubCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
@@ -18,6 +19,7 @@ const { handler } = await import('../../functions/resolve-accounts/handler.ts');
 
 const organizations = mockClient(OrganizationsClient);
 const detective = mockClient(DetectiveClient);
+const securityHub = mockClient(SecurityHubClient);
 const GRAPH = 'arn:aws:detective:us-east-1:999999999999:graph:0123456789abcdef0123456789abcdef';
 const event = (path: string): unknown => JSON.parse(readFileSync(`events/${path}.json`, 'utf8'));
 const context = lambdaContext('resolve-accounts');
@@ -26,6 +28,8 @@ describe('resolve-accounts handler', () => {
   beforeEach(() => {
     organizations.reset();
     detective.reset();
+    securityHub.reset();
+    securityHub.on(DescribeHubCommand).resolves({});
     organizations.on(DescribeAccountCommand).callsFake(({ AccountId }: { AccountId: string }) => ({
       Account: { Id: AccountId, Email: `root+${AccountId}@example.com`, State: 'ACTIVE' },
     }));
@@ -51,6 +55,7 @@ describe('resolve-accounts handler', () => {
     const plan = await handler(event(path), context);
     expect(plan).toMatchObject({ administratorId: '999999999999', trigger, accountIds, hasWork });
     expect(Object.keys(plan.graphArns)).toEqual(accountIds.length > 0 ? plan.regions : []);
+    expect(plan.securityHubRegions).toEqual(accountIds.length > 0 ? plan.regions : []);
   });
 
   it('reads the Organizations client from us-east-1 and the default Regions from the environment', async () => {

@@ -22,6 +22,7 @@ import {
   MemberLimitExceededError,
 } from '../../functions/shared/errors.ts';
 import { organizationsDirectory } from '../../functions/shared/services/organizations.ts';
+import { securityHubLocator } from '../../functions/shared/services/securityhub.ts';
 import { awsError, detectiveAdministrator, accounts as sampleAccounts } from '../helpers.ts';
 
 const organizations = mockClient(OrganizationsClient);
@@ -40,6 +41,7 @@ function deps(defaultServices: ServiceName[] = ['securityhub', 'detective']): Re
     organizations: organizationsDirectory(new OrganizationsClient({ region: 'us-east-1' })),
     settings: readWorkflowSettings({}),
     detective: (region) => detectiveAdministrator(new DetectiveClient({ region })),
+    securityHub: (region) => securityHubLocator(new SecurityHubClient({ region })),
   };
 }
 
@@ -106,6 +108,7 @@ describe('resolveAccounts', () => {
         { region: 'eu-west-1', service: 'detective' },
       ],
       graphArns: { 'us-east-1': GRAPH },
+      securityHubRegions: ['us-east-1', 'eu-west-1'],
       hasWork: true,
       settings: {
         maxConcurrency: 10,
@@ -348,9 +351,14 @@ describe('resolveAccounts', () => {
       accountIds: ['111111111111', '222222222222'],
       regions: ['us-east-1', 'eu-west-1'],
       graphArns: { 'us-east-1': GRAPH },
+      securityHubRegions: ['us-east-1', 'eu-west-1'],
       note: 'Dry run: this is the plan; nothing was changed.',
     });
-    expect(securityHub).not.toHaveReceivedAnyCommand();
+    // Only the read that finds where the administrator has Security Hub.
+    expect(securityHub.calls().map((call) => call.args[0].constructor.name)).toEqual([
+      'DescribeHubCommand',
+      'DescribeHubCommand',
+    ]);
   });
 
   it('leaves out of graphArns a Region that is disabled for the administrator', async () => {
@@ -373,7 +381,7 @@ describe('resolveAccounts', () => {
     organizationOf([member('111111111111')]);
     detective.on(ListGraphsCommand).rejects(awsError('AccessDeniedException', 403, 'denied'));
     await expect(resolveAccounts({ accounts: [{ accountId: '111111111111' }] }, deps())).rejects.toThrow(
-      'the administrator may not list its Detective behavior graphs in us-east-1 (AccessDeniedException: denied): allow detective:ListGraphs',
+      'the administrator may not call detective:ListGraphs in us-east-1 (AccessDeniedException: denied): allow detective:ListGraphs',
     );
   });
 });

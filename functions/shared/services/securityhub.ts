@@ -20,10 +20,9 @@ function unprocessed(
   );
 }
 
-export function securityHubReader(client: SecurityHubClient): MembershipReader {
+/** Whether the administrator has Security Hub in the client's Region (the first step needs only this). */
+export function securityHubLocator(client: SecurityHubClient): Pick<MembershipReader, 'locate'> {
   return {
-    service: 'securityhub',
-    requiresEmail: false,
     async locate(region) {
       try {
         await client.send(new DescribeHubCommand({}));
@@ -34,6 +33,14 @@ export function securityHubReader(client: SecurityHubClient): MembershipReader {
         throw error;
       }
     },
+  };
+}
+
+export function securityHubReader(client: SecurityHubClient): MembershipReader {
+  return {
+    service: 'securityhub',
+    requiresEmail: false,
+    ...securityHubLocator(client),
     async getMembers(_target, accountIds) {
       const response = await client.send(new GetMembersCommand({ AccountIds: accountIds }));
       return {
