@@ -6,6 +6,7 @@ import {
   SETTLED_OUTCOMES,
 } from '../functions/shared/domain/outcomes.ts';
 import { expandGroups, type Membership, type OutcomeGroup } from '../functions/shared/domain/report.ts';
+import type { ServiceName } from '../functions/shared/domain/services.ts';
 import { ERROR_NAMES } from '../functions/shared/errors.ts';
 import { exitCodeOf } from './exit-codes.ts';
 import { type Progress, STATES } from './history.ts';
@@ -33,6 +34,7 @@ export function planJson(plan: Plan) {
     services: plan.services,
     skipped: plan.skipped.map(({ accountId, outcome, reason }) => ({ accountId, outcome, reason })),
     memberships: membershipCount(plan),
+    securityHubRegions: plan.securityHubRegions,
     detectiveGraphs: plan.graphArns,
     note: plan.note ?? null,
   };
@@ -56,13 +58,18 @@ export function planText(plan: Plan, c: Colours): string {
     `  Services       ${plan.services.join(', ')}`,
     `  Memberships    ${planSummary(plan)}`,
   ];
-  if (plan.services.includes('detective') && plan.accountIds.length > 0) {
-    const without = plan.regions.filter((region) => plan.graphArns[region] === undefined);
+  const enabledIn: [ServiceName, string, (region: string) => boolean][] = [
+    ['securityhub', 'Security Hub   ', (region) => plan.securityHubRegions.includes(region)],
+    ['detective', 'Detective      ', (region) => plan.graphArns[region] !== undefined],
+  ];
+  for (const [service, name, enabled] of enabledIn) {
+    if (!plan.services.includes(service) || plan.accountIds.length === 0) continue;
+    const without = plan.regions.filter((region) => !enabled(region));
     lines.push(
       without.length === 0
-        ? '  Detective      a behavior graph in every Region'
+        ? `  ${name}enabled for the administrator in every Region`
         : c.yellow(
-            `  Detective      no behavior graph in ${without.join(', ')}: Detective memberships there will be SERVICE_NOT_ENABLED`,
+            `  ${name}not enabled for the administrator in ${without.join(', ')}: memberships there will be SERVICE_NOT_ENABLED`,
           ),
     );
   }

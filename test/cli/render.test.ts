@@ -24,11 +24,12 @@ describe('planJson', () => {
 });
 
 describe('planText', () => {
-  it('returns the dimensions, the Regions without a behavior graph and what is skipped', () => {
+  it('returns the dimensions, the Regions where a service is not enabled and what is skipped', () => {
     const text = planText(samplePlan({ note: 'Dry run: this is the plan; nothing was changed.' }), plain);
     expect(text).toContain('3 accounts × 2 Regions × 2 services = 12 memberships, 1 skipped');
+    expect(text).toContain('Security Hub   enabled for the administrator in every Region');
     expect(text).toContain(
-      'no behavior graph in eu-west-1: Detective memberships there will be SERVICE_NOT_ENABLED',
+      'Detective      not enabled for the administrator in eu-west-1: memberships there will be SERVICE_NOT_ENABLED',
     );
     expect(text).toContain('200000000002  two@example.com');
     expect(text).toMatch(/111111111111 {2}SKIPPED_ADMINISTRATOR {2}this is the administrator account/);

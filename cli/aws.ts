@@ -1,0 +1,112 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { parseAccountId } from '../functions/shared/domain/account-id.ts';
+import { ConfigurationError, InvalidInputError } from '../functions/shared/errors.ts';
+
+/** Where SDK clients go: AWS through the default credential chain, or the local stand-in. */
+export interface ClientTarget {
+  profile?: string;
+  endpoint?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+}
+
+export interface AwsOptions {
+  region?: string;
+  profile?: string;
+}
+
+/** The SDK's own retries (429, 5xx) with the same attempts the Lambdas use by default. */
+export function clientConfig(target: ClientTarget, region: string) {
+  return { region, maxAttempts: 5, retryMode: 'standard' as const, ...target };
+}
+
+export function awsTarget(options: AwsOptions): ClientTarget {
+  return options.profile === undefined ? {} : { profile: options.profile };
+}
+
+/** --region, else the SDK's own lookup (AWS_REGION, then the profile's region). */
+export async function resolveRegion(options: AwsOptions): Promise<string> {
+  if (options.region !== undefined) return options.region;
+  const client = new STSClient(awsTarget(options));
+  try {
+    return await client.config.region();
+  } catch {
+    throw new ConfigurationError('no AWS Region: pass --region, set AWS_REGION, or set one in the profile');
+  } finally {
+    client.destroy();
+  }
+}
+
+/** --administrator-id, else the account of the caller's credentials. */
+export async function administratorAccount(
+  given: string | undefined,
+  target: ClientTarget,
+  region: string,
+): Promise<string> {
+  if (given !== undefined) return parseAccountId(given, '--administrator-id');
+  const client = new STSClient(clientConfig(target, region));
+  try {
+    const { Account } = await client.send(new GetCallerIdentityCommand({}));
+    return parseAccountId(Account, 'STS GetCallerIdentity Account');
+  } finally {
+    client.destroy();
+  }
+}
+
+const STATES_ARN = /^arn:aws[\w-]*:states:([a-z0-9-]+):\d{12}:(execution|stateMachine):[\w.-]+(:[\w.-]+)?$/;
+
+/** The Region of a Step Functions ARN, which is where its client must go. */
+export function regionOfArn(arn: string, kind: 'execution' | 'stateMachine', option: string): string {
+  const match = STATES_ARN.exec(arn);
+  if (match?.[1] === undefined || match[2] !== kind) {
+    throw new InvalidInputError(
+      `${option}: ${JSON.stringify(arn)} is not a Step Functions ${kind} ARN (arn:aws:states:<region>:<account>:${kind}:<name>${kind === 'execution' ? ':<execution>' : ''})`,
+    );
+  }
+  return match[1];
+}
+
+/** The muster stack's outputs and parameters, by key. */
+export interface StackView {
+  outputs: Record<string, string>;
+  parameters: Record<string, string>;
+}
+
+export async function describeStack(
+  stackName: string,
+  target: ClientTarget,
+  region: string,
+): Promise<StackView> {
+  const client = new CloudFormationClient(clientConfig(target, region));
+  try {
+    const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: stackName }));
+    const stack = Stacks?.[0];
+    if (stack === undefined)
+      throw new ConfigurationError(`no stack ${stackName} in ${region}: check --stack-name and --region`);
+    return {
+      outputs: Object.fromEntries(
+        (stack.Outputs ?? []).flatMap(({ OutputKey, OutputValue }) =>
+          OutputKey === undefined || OutputValue === undefined ? [] : [[OutputKey, OutputValue]],
+        ),
+      ),
+      parameters: Object.fromEntries(
+        (stack.Parameters ?? []).flatMap(({ ParameterKey, ParameterValue }) =>
+          ParameterKey === undefined || ParameterValue === undefined ? [] : [[ParameterKey, ParameterValue]],
+        ),
+      ),
+    };
+  } finally {
+    client.destroy();
+  }
+}
+
+/** The StateMachineArn output of template.yaml. */
+export function stateMachineOf(stack: StackView, stackName: string): string {
+  const arn = stack.outputs.StateMachineArn;
+  if (arn === undefined) {
+    throw new ConfigurationError(
+      `stack ${stackName} has no StateMachineArn output: is it the muster stack (template.yaml)? Or pass --state-machine-arn`,
+    );
+  }
+  return arn;
+}

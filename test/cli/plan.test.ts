@@ -1,0 +1,171 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DetectiveClient, ListGraphsCommand } from '@aws-sdk/client-detective';
+import {
+  type AccountState,
+  DescribeAccountCommand,
+  ListAccountsCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import { DescribeHubCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../cli/main.ts';
+import { awsError } from '../helpers.ts';
+import { ADMINISTRATOR, memoryIo } from './helpers.ts';
+
+const sts = mockClient(STSClient);
+const organizations = mockClient(OrganizationsClient);
+const detective = mockClient(DetectiveClient);
+const securityHub = mockClient(SecurityHubClient);
+const cloudFormation = mockClient(CloudFormationClient);
+const fixtures = new URL('fixtures/', import.meta.url).pathname;
+
+const account = (id: string, State: AccountState = 'ACTIVE') => ({
+  Id: id,
+  Email: `root+${id}@example.com`,
+  State,
+});
+
+beforeEach(() => {
+  for (const mock of [sts, organizations, detective, securityHub, cloudFormation]) mock.reset();
+  sts.on(GetCallerIdentityCommand).resolves({ Account: ADMINISTRATOR });
+  organizations
+    .on(DescribeAccountCommand)
+    .callsFake(({ AccountId }: { AccountId: string }) => ({ Account: account(AccountId) }));
+  detective.on(ListGraphsCommand).resolves({
+    GraphList: [{ Arn: `arn:aws:detective:eu-west-1:${ADMINISTRATOR}:graph:${'b'.repeat(32)}` }],
+  });
+  securityHub
+    .on(DescribeHubCommand)
+    .resolves({ HubArn: 'arn:aws:securityhub:eu-west-1:111111111111:hub/default' });
+});
+
+describe('muster plan', () => {
+  it('returns the plan as JSON with emails from Organizations when accounts are named', async () => {
+    const io = memoryIo();
+    const code = await main(
+      ['plan', '--accounts', `200000000001,${ADMINISTRATOR}`, '--regions', 'eu-west-1', '--json'],
+      io,
+    );
+
+    expect(code).toBe(0);
+    expect(JSON.parse(io.stdout.text)).toEqual({
+      administratorId: ADMINISTRATOR,
+      trigger: 'manual',
+      dryRun: false,
+      accounts: [{ accountId: '200000000001', email: 'root+200000000001@example.com' }],
+      regions: ['eu-west-1'],
+      services: ['securityhub', 'detective'],
+      skipped: [
+        {
+          accountId: ADMINISTRATOR,
+          outcome: 'SKIPPED_ADMINISTRATOR',
+          reason: 'this is the administrator account itself; it cannot be its own member',
+        },
+      ],
+      memberships: 2,
+      securityHubRegions: ['eu-west-1'],
+      detectiveGraphs: {
+        'eu-west-1': `arn:aws:detective:eu-west-1:${ADMINISTRATOR}:graph:${'b'.repeat(32)}`,
+      },
+      note: null,
+    });
+    expect(organizations).toHaveReceivedCommandWith(DescribeAccountCommand, { AccountId: '200000000001' });
+  });
+
+  it('returns a plan with only read calls made when the whole organization is asked for', async () => {
+    organizations
+      .on(ListAccountsCommand)
+      .resolvesOnce({
+        Accounts: [account('200000000001'), account('200000000002', 'SUSPENDED')],
+        NextToken: 't',
+      })
+      .resolvesOnce({ Accounts: [account('200000000003')] });
+    const io = memoryIo();
+
+    expect(await main(['plan', '--all-accounts', '--region', 'eu-west-1'], io)).toBe(0);
+    expect(io.stdout.text).toContain('2 accounts × 1 Region × 2 services = 4 memberships, 1 skipped');
+    expect(io.stdout.text).toMatch(/200000000002 {2}SKIPPED_ACCOUNT_INACTIVE {2}the account is SUSPENDED/);
+    expect(io.stdout.text).toContain('Nothing was changed');
+    expect(organizations).toHaveReceivedCommandTimes(ListAccountsCommand, 2);
+    expect(detective.calls().map((call) => call.args[0].constructor.name)).toEqual(['ListGraphsCommand']);
+    expect(securityHub.calls().map((call) => call.args[0].constructor.name)).toEqual(['DescribeHubCommand']);
+  });
+
+  it("returns a plan over the stack's Regions and services when --stack-name is given", async () => {
+    cloudFormation.on(DescribeStacksCommand).resolves({
+      Stacks: [
+        {
+          StackName: 'muster',
+          CreationTime: new Date(),
+          StackStatus: 'CREATE_COMPLETE',
+          Parameters: [
+            { ParameterKey: 'Regions', ParameterValue: 'us-east-1,eu-west-1' },
+            { ParameterKey: 'Services', ParameterValue: 'securityhub' },
+          ],
+        },
+      ],
+    });
+    const io = memoryIo();
+
+    expect(await main(['plan', '--accounts', '200000000001', '--stack-name', 'muster', '--json'], io)).toBe(
+      0,
+    );
+    expect(JSON.parse(io.stdout.text)).toMatchObject({
+      regions: ['us-east-1', 'eu-west-1'],
+      services: ['securityhub'],
+    });
+    expect(cloudFormation).toHaveReceivedCommandWith(DescribeStacksCommand, { StackName: 'muster' });
+  });
+
+  it('returns nothing to do when the input is a failed account creation event', async () => {
+    const io = memoryIo({ cwd: new URL('../../', import.meta.url).pathname });
+
+    expect(await main(['plan', '--input', 'events/triggers/create-account-result-failed.json'], io)).toBe(0);
+    expect(io.stdout.text).toContain('Plan (CreateAccountResult event)');
+    expect(io.stdout.text).toMatch(/Note: the account creation ended FAILED/);
+  });
+
+  it('returns 2 with the workflow message and calls nothing when an account id is bad', async () => {
+    const io = memoryIo();
+
+    expect(await main(['plan', '--accounts', '12345678901'], io)).toBe(2);
+    expect(io.stderr.text).toContain(
+      'input.accounts[0].accountId: "12345678901" has 11 digits; an account id has exactly 12 (a lost leading zero?)',
+    );
+    expect(sts.calls()).toHaveLength(0);
+  });
+
+  it('returns 2 with every bad line of a spreadsheet-mangled CSV and calls nothing', async () => {
+    const io = memoryIo({ cwd: fixtures });
+
+    expect(await main(['plan', '--csv', 'spreadsheet-mangled.csv'], io)).toBe(2);
+    expect(io.stderr.text).toMatch(
+      /line 3: .*444455556666\.0[\s\S]*line 4: .*4\.44456E\+11[\s\S]*line 5: .*11 digits/,
+    );
+    expect(sts.calls()).toHaveLength(0);
+  });
+
+  it('returns 2 saying how to name accounts when none are named', async () => {
+    const io = memoryIo();
+
+    expect(await main(['plan', '--regions', 'eu-west-1'], io)).toBe(2);
+    expect(io.stderr.text).toContain('say which accounts to onboard: --accounts');
+  });
+
+  it('returns 2 when --administrator-id is not an account id', async () => {
+    const io = memoryIo();
+
+    expect(await main(['plan', '--all-accounts', '--administrator-id', '12'], io)).toBe(2);
+    expect(io.stderr.text).toContain('--administrator-id: "12" has 2 digits');
+  });
+
+  it('returns 2 with what to allow when the administrator may not list its behavior graphs', async () => {
+    detective.on(ListGraphsCommand).rejects(awsError('AccessDeniedException', 403, 'not authorized'));
+    const io = memoryIo();
+
+    expect(await main(['plan', '--accounts', '200000000001', '--region', 'eu-west-1'], io)).toBe(2);
+    expect(io.stderr.text).toMatch(/allow detective:ListGraphs/);
+  });
+});
