@@ -1,0 +1,204 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { executionName } from '../../cli/execution-name.ts';
+import { main } from '../../cli/main.ts';
+import {
+  EXECUTION_ARN,
+  HistoryBuilder,
+  memoryIo,
+  STATE_MACHINE_ARN,
+  samplePlan,
+  settledReport,
+} from './helpers.ts';
+
+const sfn = mockClient(SFNClient);
+const cloudFormation = mockClient(CloudFormationClient);
+const fixtures = new URL('fixtures/', import.meta.url).pathname;
+
+function stack(outputs: { OutputKey: string; OutputValue: string }[]) {
+  return {
+    Stacks: [
+      {
+        StackName: 'muster',
+        CreationTime: new Date(),
+        StackStatus: 'CREATE_COMPLETE' as const,
+        Outputs: outputs,
+      },
+    ],
+  };
+}
+
+beforeEach(() => {
+  sfn.reset();
+  cloudFormation.reset();
+  sfn
+    .on(StartExecutionCommand)
+    .resolves({ executionArn: EXECUTION_ARN, startDate: new Date('2025-03-04T05:06:08Z') });
+});
+
+describe('muster start', () => {
+  it('returns 0 after starting the input under a name made from its hash and the time', async () => {
+    const io = memoryIo();
+    const input = {
+      accounts: [{ accountId: '200000000001' }, { accountId: '200000000002' }],
+      regions: ['eu-west-1'],
+    };
+
+    const code = await main(
+      [
+        'start',
+        '--accounts',
+        '200000000001,200000000002',
+        '--regions',
+        'eu-west-1',
+        '--state-machine-arn',
+        STATE_MACHINE_ARN,
+      ],
+      io,
+    );
+
+    expect(code).toBe(0);
+    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, {
+      stateMachineArn: STATE_MACHINE_ARN,
+      name: executionName(input, io.now()),
+      input: JSON.stringify(input),
+    });
+    expect(io.stdout.text).toMatch(/^Started muster-[0-9a-f]{8}-20250304T050607\n/);
+    expect(io.stdout.text).toContain(`muster status ${EXECUTION_ARN} --follow`);
+  });
+
+  it('returns the execution as JSON with the state machine found in the stack outputs', async () => {
+    cloudFormation
+      .on(DescribeStacksCommand)
+      .resolves(stack([{ OutputKey: 'StateMachineArn', OutputValue: STATE_MACHINE_ARN }]));
+    const io = memoryIo({ cwd: fixtures });
+
+    const code = await main(
+      [
+        'start',
+        '--csv',
+        'console-export.csv',
+        '--dry-run',
+        '--stack-name',
+        'muster',
+        '--region',
+        'eu-west-1',
+        '--json',
+      ],
+      io,
+    );
+
+    expect(code).toBe(0);
+    expect(cloudFormation).toHaveReceivedCommandWith(DescribeStacksCommand, { StackName: 'muster' });
+    expect(JSON.parse(io.stdout.text)).toEqual({
+      executionArn: EXECUTION_ARN,
+      name: expect.stringMatching(/^muster-[0-9a-f]{8}-20250304T050607$/),
+      stateMachineArn: STATE_MACHINE_ARN,
+      startDate: '2025-03-04T05:06:08.000Z',
+      input: {
+        accounts: [
+          { accountId: '200000000001', email: 'aws+200000000001@example.com' },
+          { accountId: '200000000002', email: 'aws+200000000002@example.com' },
+          { accountId: '200000000003' },
+        ],
+        dryRun: true,
+      },
+    });
+  });
+
+  it('returns the same name prefix when the same input is started again later', async () => {
+    const first = memoryIo();
+    const later = { ...memoryIo(), now: () => new Date('2025-03-04T09:00:00Z') };
+    const argv = ['start', '--all-accounts', '--state-machine-arn', STATE_MACHINE_ARN];
+
+    await main(argv, first);
+    await main(argv, later);
+
+    const names = sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input.name ?? '');
+    expect(names).toHaveLength(2);
+    expect(names[0]?.slice(0, 16)).toBe(names[1]?.slice(0, 16));
+    expect(names[0]).not.toBe(names[1]);
+  });
+
+  it('returns 2 and starts nothing when the input is bad', async () => {
+    const io = memoryIo();
+
+    expect(
+      await main(
+        ['start', '--all-accounts', '--regions', 'mars-1', '--state-machine-arn', STATE_MACHINE_ARN],
+        io,
+      ),
+    ).toBe(2);
+    expect(io.stderr.text).toContain('input.regions[0]: "mars-1" is not a known AWS Region');
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('returns 2 saying which option is missing when no state machine is named', async () => {
+    const io = memoryIo();
+
+    expect(await main(['start', '--all-accounts'], io)).toBe(2);
+    expect(io.stderr.text).toContain(
+      'say which state machine: --state-machine-arn ARN, or --stack-name NAME',
+    );
+  });
+
+  it('returns 2 when the stack has no StateMachineArn output', async () => {
+    cloudFormation.on(DescribeStacksCommand).resolves(stack([]));
+    const io = memoryIo();
+
+    expect(
+      await main(['start', '--all-accounts', '--stack-name', 'other', '--region', 'eu-west-1'], io),
+    ).toBe(2);
+    expect(io.stderr.text).toContain('stack other has no StateMachineArn output');
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('returns 2 when the state machine ARN is not one', async () => {
+    const io = memoryIo();
+
+    expect(await main(['start', '--all-accounts', '--state-machine-arn', 'muster'], io)).toBe(2);
+    expect(io.stderr.text).toContain(
+      '--state-machine-arn: "muster" is not a Step Functions stateMachine ARN',
+    );
+  });
+
+  it('returns the exit code of the report when --follow stays until the execution ends', async () => {
+    const plan = samplePlan();
+    const history = HistoryBuilder.throughFirstCheck(plan, settledReport());
+    history.entered('Succeed', 'Onboarded').succeeded(settledReport());
+    sfn
+      .on(DescribeExecutionCommand)
+      .resolvesOnce({
+        executionArn: EXECUTION_ARN,
+        status: 'RUNNING',
+        stateMachineArn: STATE_MACHINE_ARN,
+        startDate: new Date(),
+      })
+      .resolves({
+        executionArn: EXECUTION_ARN,
+        status: 'SUCCEEDED',
+        stateMachineArn: STATE_MACHINE_ARN,
+        startDate: new Date(),
+      });
+    sfn
+      .on(GetExecutionHistoryCommand)
+      .resolvesOnce({ events: history.events.slice(0, 3) })
+      .resolves({ events: history.events });
+    const io = memoryIo();
+
+    expect(
+      await main(['start', '--all-accounts', '--state-machine-arn', STATE_MACHINE_ARN, '--follow'], io),
+    ).toBe(0);
+    expect(io.stderr.text).toContain('Started muster-');
+    expect(io.stderr.text).toContain('finished Onboarded');
+    expect(io.stdout.text).toMatch(/SUCCEEDED {2}16 memberships: 12 enabled, 4 skipped by rule/);
+    expect(sfn).toHaveReceivedCommandTimes(DescribeExecutionCommand, 2);
+  });
+});

@@ -1,0 +1,172 @@
+import {
+  DescribeExecutionCommand,
+  type DescribeExecutionCommandOutput,
+  GetExecutionHistoryCommand,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../../cli/main.ts';
+import { awsError } from '../helpers.ts';
+import {
+  EXECUTION_ARN,
+  HistoryBuilder,
+  memoryIo,
+  STATE_MACHINE_ARN,
+  samplePlan,
+  sampleReport,
+  settledReport,
+} from './helpers.ts';
+
+const sfn = mockClient(SFNClient);
+
+function described(status: DescribeExecutionCommandOutput['status'], more: Record<string, unknown> = {}) {
+  return {
+    executionArn: EXECUTION_ARN,
+    name: 'muster-0a1b2c3d-20250304T050607',
+    stateMachineArn: STATE_MACHINE_ARN,
+    status,
+    startDate: new Date('2025-03-04T05:06:07Z'),
+    ...(status === 'RUNNING' ? {} : { stopDate: new Date('2025-03-04T05:36:07Z') }),
+    ...more,
+  };
+}
+
+/** Serves the events in pages of `size`, as GetExecutionHistory does with nextToken. */
+function servePages(events: HistoryBuilder['events'], size: number) {
+  sfn.on(GetExecutionHistoryCommand).callsFake(({ nextToken }: { nextToken?: string }) => {
+    const start = Number(nextToken ?? 0);
+    const next = start + size;
+    return {
+      events: events.slice(start, next),
+      ...(next < events.length ? { nextToken: String(next) } : {}),
+    };
+  });
+}
+
+function needsAttention(): HistoryBuilder {
+  const report = sampleReport();
+  const history = HistoryBuilder.throughFirstCheck(samplePlan(), report);
+  return history.entered('Fail', 'Needs Attention').failed('OnboardingNeedsAttention', report.cause);
+}
+
+beforeEach(() => {
+  sfn.reset();
+});
+
+describe('muster status', () => {
+  it('returns 0 with the phases and the report read over every history page when the execution succeeded', async () => {
+    const history = HistoryBuilder.throughFirstCheck(samplePlan(), settledReport());
+    history.entered('Succeed', 'Onboarded').succeeded(settledReport());
+    sfn.on(DescribeExecutionCommand).resolves(described('SUCCEEDED'));
+    servePages(history.events, 10);
+    const io = memoryIo();
+
+    expect(await main(['status', EXECUTION_ARN], io)).toBe(0);
+    expect(sfn).toHaveReceivedCommandTimes(GetExecutionHistoryCommand, Math.ceil(history.events.length / 10));
+    expect(sfn).toHaveReceivedCommandWith(GetExecutionHistoryCommand, {
+      executionArn: EXECUTION_ARN,
+      nextToken: '10',
+    });
+    expect(io.stdout.text).toContain(
+      'muster-0a1b2c3d-20250304T050607  SUCCEEDED  started 2025-03-04T05:06:07.000Z',
+    );
+    expect(io.stdout.text).toContain('✔ Create and invite   4/4 Region × service pairs');
+    expect(io.stdout.text).toContain('· Accept invitations  not needed');
+    expect(io.stdout.text).toMatch(
+      /SUCCEEDED {2}16 memberships: 12 enabled, 4 skipped by rule, check round 1/,
+    );
+  });
+
+  it('returns 1 and the report as JSON when a membership needs attention', async () => {
+    sfn.on(DescribeExecutionCommand).resolves(described('FAILED', { error: 'OnboardingNeedsAttention' }));
+    servePages(needsAttention().events, 1000);
+    const io = memoryIo();
+
+    expect(await main(['status', EXECUTION_ARN, '--json'], io)).toBe(1);
+    const json = JSON.parse(io.stdout.text);
+    expect(json).toMatchObject({
+      execution: { executionArn: EXECUTION_ARN, status: 'FAILED', name: 'muster-0a1b2c3d-20250304T050607' },
+      status: 'NEEDS_ATTENTION',
+      exitCode: 1,
+      counts: { ENABLED: 11, CONFLICT: 1, SKIPPED_ADMINISTRATOR: 4 },
+      error: 'OnboardingNeedsAttention',
+    });
+    expect(json.memberships).toHaveLength(16);
+    expect(json.memberships).toContainEqual({
+      accountId: '200000000002',
+      region: 'us-east-1',
+      service: 'securityhub',
+      outcome: 'CONFLICT',
+      reason: 'already a member of Security Hub administrator 999999999999',
+    });
+  });
+
+  it('returns 3 with how to follow when the execution is still running', async () => {
+    const history = HistoryBuilder.throughFirstCheck(
+      samplePlan(),
+      sampleReport({ status: 'PENDING', keepPolling: true }),
+    );
+    sfn.on(DescribeExecutionCommand).resolves(described('RUNNING'));
+    servePages(history.events, 1000);
+    const io = memoryIo();
+
+    expect(await main(['status', EXECUTION_ARN], io)).toBe(3);
+    expect(io.stdout.text).toContain('▸ Check members       round 1 of 30: PENDING');
+    expect(io.stdout.text).toContain(`Still running: muster status ${EXECUTION_ARN} --follow`);
+  });
+
+  it('returns the final exit code after polling at the interval when --follow is given', async () => {
+    const history = needsAttention();
+    sfn
+      .on(DescribeExecutionCommand)
+      .resolvesOnce(described('RUNNING'))
+      .resolvesOnce(described('RUNNING'))
+      .resolves(described('FAILED'));
+    sfn
+      .on(GetExecutionHistoryCommand)
+      .resolvesOnce({ events: history.events.slice(0, 6) })
+      .resolvesOnce({ events: history.events.slice(0, 20) })
+      .resolves({ events: history.events });
+    const io = memoryIo();
+    const sleep = vi.spyOn(io, 'sleep');
+
+    expect(await main(['status', EXECUTION_ARN, '--follow', '--interval', '5'], io)).toBe(1);
+    expect(sleep.mock.calls).toEqual([[5000], [5000]]);
+    expect(io.stderr.text.match(/^create {3}us-east-1 securityhub done \(1\/4\)$/gm)).toHaveLength(1);
+    expect(io.stderr.text).toContain('finished Needs Attention (OnboardingNeedsAttention)');
+    expect(io.stdout.text).toMatch(/NEEDS ATTENTION {2}1 of 16 memberships not settled/);
+  });
+
+  it('returns 2 with the reason when the workflow rejected the request', async () => {
+    const history = new HistoryBuilder().started({ allAccounts: true, regions: ['mars-1'] });
+    history.entered('Task', 'Resolve Accounts').entered('Fail', 'Request Rejected');
+    history.failed('InvalidInputError', 'input.regions[0]: "mars-1" is not a known AWS Region');
+    sfn.on(DescribeExecutionCommand).resolves(described('FAILED'));
+    servePages(history.events, 1000);
+    const io = memoryIo();
+
+    expect(await main(['status', EXECUTION_ARN], io)).toBe(2);
+    expect(io.stdout.text).toContain(
+      'InvalidInputError: input.regions[0]: "mars-1" is not a known AWS Region',
+    );
+  });
+
+  it('returns 2 and calls nothing when the argument is not an execution ARN', async () => {
+    const io = memoryIo();
+
+    expect(await main(['status', STATE_MACHINE_ARN], io)).toBe(2);
+    expect(io.stderr.text).toContain('is not a Step Functions execution ARN');
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('returns 2 saying to check the ARN when the execution does not exist', async () => {
+    sfn
+      .on(DescribeExecutionCommand)
+      .rejects(awsError('ExecutionDoesNotExist', 400, 'Execution Does Not Exist'));
+    const io = memoryIo();
+
+    expect(await main(['status', EXECUTION_ARN], io)).toBe(2);
+    expect(io.stderr.text).toContain('no such execution: check the ARN');
+  });
+});
