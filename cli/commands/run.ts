@@ -1,0 +1,77 @@
+import { basename, resolve } from 'node:path';
+import { InvalidInputError } from '../../functions/shared/errors.ts';
+import { HEALTHY_SCENARIO, runLocalWorkflow } from '../../local/runner/run-workflow.ts';
+import { exitCodeOf } from '../exit-codes.ts';
+import { advance, fromLocalEvent, type Progress, startProgress } from '../history.ts';
+import { type InputOptions, loadInput, manualInput } from '../input.ts';
+import { coloursFor, type Io } from '../io.ts';
+import { viewFor } from '../progress.ts';
+import { reportJson, reportText } from '../render.ts';
+import { loadLocalScenario, withoutMetricsNotice } from './local.ts';
+
+export interface RunOptions extends InputOptions {
+  local?: boolean;
+  scenario?: string;
+  /** Compresses every wait of the workflow and the stand-in (the runner's timeScale). */
+  timeScale: number;
+  json?: boolean;
+}
+
+/**
+ * `muster run --local`: the real state machine and handlers against the local stand-in, with
+ * progress as it goes and the report at the end. Without input options it onboards every account.
+ */
+export async function runCommand(options: RunOptions, io: Io): Promise<number> {
+  if (options.local !== true) {
+    throw new InvalidInputError(
+      'muster run only runs locally: add --local (to run in AWS, use muster start --follow)',
+    );
+  }
+  const input = (await loadInput(options, io.cwd)) ?? manualInput('all', options);
+  const scenarioPath = resolve(io.cwd, options.scenario ?? HEALTHY_SCENARIO);
+  const scenario = await loadLocalScenario(scenarioPath);
+  const json = options.json === true;
+  if (!json) {
+    const c = coloursFor(io.stderr, io.env);
+    io.stderr.write(
+      `${c.bold(`Local run, scenario "${scenario.name ?? basename(scenarioPath)}"`)}${scenario.description === undefined ? '' : `: ${scenario.description}`}\n` +
+        c.dim(
+          'The real state machine and handlers against a local stand-in for AWS; nothing leaves 127.0.0.1.\n',
+        ),
+    );
+  }
+  const view = viewFor(io, json);
+  let progress: Progress = startProgress();
+  let result: Awaited<ReturnType<typeof runLocalWorkflow>>;
+  try {
+    result = await withoutMetricsNotice(() =>
+      runLocalWorkflow({
+        scenario,
+        input,
+        timeScale: options.timeScale,
+        onEvent(event) {
+          const flow = fromLocalEvent(event);
+          if (flow === undefined) return;
+          progress = advance(progress, flow);
+          view.update(progress, flow);
+        },
+      }),
+    );
+  } finally {
+    view.stop();
+  }
+  if (json) {
+    io.stdout.write(`${JSON.stringify(reportJson(progress), null, 2)}\n`);
+  } else {
+    const c = coloursFor(io.stdout, io.env);
+    const { history } = result;
+    io.stdout.write(
+      `\n${reportText(progress, c)}\n` +
+        c.dim(
+          `Ran in ${result.wallSeconds.toFixed(1)} s; in AWS this execution would take ${history.stateTransitions} state transitions, ` +
+            `${history.historyEvents} history events and ${history.lambdaInvocations} Lambda invocations.\n`,
+        ),
+    );
+  }
+  return exitCodeOf(progress);
+}

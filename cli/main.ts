@@ -1,0 +1,178 @@
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { planCommand } from './commands/plan.ts';
+import { runCommand } from './commands/run.ts';
+import { startCommand } from './commands/start.ts';
+import { statusCommand } from './commands/status.ts';
+import { EXIT, failureOf } from './exit-codes.ts';
+import { commaList } from './input.ts';
+import { coloursFor, type Io, processIo } from './io.ts';
+
+const INPUT_SOURCES = ['accounts', 'csv', 'allAccounts', 'input'];
+
+function positiveNumber(value: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError('expected a number above 0');
+  return number;
+}
+
+/** The input options plan, start and run share: together they make the manual input document. */
+function withInputOptions(command: Command): Command {
+  const others = (name: string) => INPUT_SOURCES.filter((source) => source !== name);
+  return command
+    .addOption(
+      new Option('--accounts <ids>', 'account ids, comma-separated (repeatable)')
+        .argParser(commaList)
+        .conflicts(others('accounts')),
+    )
+    .addOption(
+      new Option(
+        '--csv <file>',
+        'accounts from a CSV in the Security Hub console format: "Account ID,Email"',
+      ).conflicts(others('csv')),
+    )
+    .addOption(
+      new Option('--all-accounts', 'every account of the organization').conflicts(others('allAccounts')),
+    )
+    .addOption(
+      new Option('--regions <regions>', "Regions, comma-separated (default: the stack's Regions)")
+        .argParser(commaList)
+        .conflicts('input'),
+    )
+    .addOption(
+      new Option('--services <services>', 'securityhub, detective or both, comma-separated')
+        .argParser(commaList)
+        .conflicts('input'),
+    )
+    .addOption(new Option('--dry-run', 'resolve the plan and stop; change nothing').conflicts('input'))
+    .addOption(
+      new Option(
+        '--input <file>',
+        'a manual input document or an EventBridge event (JSON), exactly as the state machine receives it',
+      ).conflicts(others('input')),
+    );
+}
+
+function withAwsOptions(command: Command): Command {
+  return command
+    .option('--region <region>', "AWS Region (default: AWS_REGION or the profile's)")
+    .option('--profile <name>', 'AWS profile (default: AWS_PROFILE or the default chain)');
+}
+
+function withFollowOptions(command: Command): Command {
+  return command
+    .option('--follow', 'stay attached until the execution ends, showing progress')
+    .addOption(
+      new Option('--interval <seconds>', 'seconds between polls with --follow')
+        .argParser(positiveNumber)
+        .default(10),
+    );
+}
+
+function program(io: Io, done: (code: number) => void): Command {
+  const c = coloursFor(io.stderr, io.env);
+  const root = new Command('muster')
+    .description(
+      'Makes AWS accounts members of your Security Hub and Detective administrator, in every Region, and reports each membership.',
+    )
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(c.red(text)),
+    })
+    .showHelpAfterError('(muster <command> --help lists the options)');
+
+  withAwsOptions(
+    withInputOptions(
+      root
+        .command('plan')
+        .description(
+          "Resolve and validate the input exactly as the workflow's first step does, and print the plan. Changes nothing.",
+        ),
+    ),
+  )
+    .option('--administrator-id <id>', "the administrator account (default: the caller's account)")
+    .option('--stack-name <name>', "read the default Regions and services from the muster stack's parameters")
+    .addOption(
+      new Option('--local', 'plan against the local stand-in instead of AWS').conflicts([
+        'region',
+        'profile',
+        'administratorId',
+        'stackName',
+      ]),
+    )
+    .option('--scenario <file>', 'the stand-in scenario with --local (default: local/scenarios/healthy.json)')
+    .option('--json', 'print the plan as JSON')
+    .action(async (options) => done(await planCommand(options, io)));
+
+  withFollowOptions(
+    withAwsOptions(
+      withInputOptions(
+        root.command('start').description('Start an onboarding on the deployed state machine.'),
+      ),
+    ),
+  )
+    .addOption(new Option('--state-machine-arn <arn>', 'the onboarding state machine').conflicts('stackName'))
+    .option('--stack-name <name>', "find the state machine in this stack's StateMachineArn output")
+    .option('--json', 'print the execution (with --follow: the report) as JSON')
+    .action(async (options) => done(await startCommand(options, io)));
+
+  withFollowOptions(
+    root
+      .command('status')
+      .description('Progress by phase from the execution history, then the report.')
+      .argument('<execution-arn>', 'the execution (its Region is taken from the ARN)'),
+  )
+    .option('--profile <name>', 'AWS profile (default: AWS_PROFILE or the default chain)')
+    .option('--json', 'print the report as JSON')
+    .action(async (executionArn: string, options) => done(await statusCommand(executionArn, options, io)));
+
+  withInputOptions(
+    root
+      .command('run')
+      .description(
+        'Run the whole workflow locally against a stand-in for AWS (no AWS account needed): what npm start does.',
+      ),
+  )
+    .option('--local', 'required: run locally')
+    .option('--scenario <file>', 'the stand-in scenario (default: local/scenarios/healthy.json)')
+    .addOption(
+      new Option('--time-scale <factor>', 'multiplies every wait; 0.01 turns a minute into 0.6 s')
+        .argParser(positiveNumber)
+        .default(0.01),
+    )
+    .option('--json', 'print the report as JSON')
+    .action(async (options) => done(await runCommand(options, io)));
+
+  return root;
+}
+
+/** Runs the CLI in-process and returns the exit code; nothing here calls process.exit. */
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  // The SDK's Node 20 deprecation notice is not the operator's business on every run.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  let code: number = EXIT.ok;
+  try {
+    await program(io, (result) => {
+      code = result;
+    }).parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help exits 0; everything else commander refuses (already printed) is a usage error.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+    }
+    const failure = failureOf(error);
+    io.stderr.write(`${coloursFor(io.stderr, io.env).red('muster:')} ${failure.message}\n`);
+    return failure.code;
+  }
+  return code;
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  return entry !== undefined && realpathSync(entry) === fileURLToPath(import.meta.url);
+}
+
+if (isEntryPoint()) process.exitCode = await main(process.argv.slice(2));

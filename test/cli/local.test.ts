@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { main } from '../../cli/main.ts';
+import { memoryIo } from './helpers.ts';
+
+// The real state machine and handlers against the stand-in: each run takes one to three seconds.
+const root = new URL('../../', import.meta.url).pathname;
+const fast = ['--time-scale', '0.002'];
+
+describe('muster run --local', () => {
+  it('returns 0 with progress on stderr and the report on stdout when the healthy organization onboards', async () => {
+    const io = memoryIo({ cwd: root });
+
+    expect(await main(['run', '--local', ...fast], io)).toBe(0);
+    expect(io.stderr.text).toContain('Local run, scenario "healthy"');
+    expect(io.stderr.text).toContain(
+      'resolve  120 accounts × 3 Regions × 2 services = 720 memberships, 1 skipped',
+    );
+    expect(io.stderr.text).toMatch(/^create {3}ap-southeast-2 detective done \(\d\/6\)$/m);
+    expect(io.stderr.text).toContain('finished Onboarded');
+    expect(io.stdout.text).toMatch(
+      /SUCCEEDED {2}726 memberships: 720 enabled, 6 skipped by rule, check round 0/,
+    );
+    expect(io.stdout.text).toMatch(
+      /Ran in \d+\.\d s; in AWS this execution would take \d+ state transitions/,
+    );
+  });
+
+  it('returns 1 and every membership as JSON when the hostile scenario leaves conflicts', async () => {
+    const io = memoryIo({ cwd: root });
+
+    const code = await main(
+      [
+        'run',
+        '--local',
+        '--scenario',
+        'local/scenarios/hostile.json',
+        '--input',
+        'test/cli/fixtures/hostile-input.json',
+        '--json',
+        ...fast,
+      ],
+      io,
+    );
+
+    expect(code).toBe(1);
+    expect(io.stderr.text).toBe('');
+    const report = JSON.parse(io.stdout.text);
+    expect(report).toMatchObject({
+      status: 'NEEDS_ATTENTION',
+      exitCode: 1,
+      total: 16,
+      error: 'OnboardingNeedsAttention',
+    });
+    expect(report.memberships).toHaveLength(16);
+    expect(report.memberships).toContainEqual(
+      expect.objectContaining({
+        accountId: '555555555556',
+        region: 'us-east-1',
+        service: 'securityhub',
+        outcome: 'CONFLICT',
+      }),
+    );
+    expect(report.memberships).toContainEqual(
+      expect.objectContaining({
+        accountId: '333333333334',
+        service: 'detective',
+        outcome: 'VERIFICATION_FAILED',
+      }),
+    );
+  });
+
+  it('returns 2 with the reason when the workflow rejects the input', async () => {
+    const io = memoryIo({ cwd: root });
+
+    expect(await main(['run', '--local', '--regions', 'mars-1', ...fast], io)).toBe(2);
+    expect(io.stdout.text).toContain(
+      'REJECTED\nInvalidInputError: input.regions[0]: "mars-1" is not a known AWS Region',
+    );
+  });
+
+  it('returns 0 and the plan when the run is a dry run', async () => {
+    const io = memoryIo({ cwd: root });
+
+    expect(
+      await main(['run', '--local', '--accounts', '200000000001', '--dry-run', '--json', ...fast], io),
+    ).toBe(0);
+    expect(JSON.parse(io.stdout.text)).toMatchObject({
+      status: 'NOTHING_TO_DO',
+      exitCode: 0,
+      plan: { dryRun: true, accounts: [{ accountId: '200000000001' }], memberships: 6 },
+    });
+  });
+
+  it('returns 2 naming the problem when the scenario file is not a scenario', async () => {
+    const io = memoryIo({ cwd: root });
+
+    expect(await main(['run', '--local', '--scenario', 'test/cli/fixtures/hostile-input.json'], io)).toBe(2);
+    expect(io.stderr.text).toMatch(/--scenario: .*hostile-input\.json is not a valid scenario/);
+  });
+
+  it('returns 2 when --local is missing', async () => {
+    const io = memoryIo();
+
+    expect(await main(['run'], io)).toBe(2);
+    expect(io.stderr.text).toContain('muster run only runs locally: add --local');
+  });
+});
+
+describe('muster plan --local', () => {
+  it('returns the plan of the stand-in organization without any AWS account', async () => {
+    const io = memoryIo({ cwd: root });
+
+    expect(await main(['plan', '--local', '--all-accounts', '--dry-run', '--json'], io)).toBe(0);
+    const plan = JSON.parse(io.stdout.text);
+    expect(plan).toMatchObject({ administratorId: '111111111111', dryRun: true, memberships: 720 });
+    expect(plan.accounts).toHaveLength(120);
+    expect(plan.skipped).toEqual([
+      expect.objectContaining({ accountId: '111111111111', outcome: 'SKIPPED_ADMINISTRATOR' }),
+    ]);
+  });
+});
