@@ -16,6 +16,13 @@ export interface Io {
 }
 
 export function processIo(): Io {
+  for (const stream of [process.stdout, process.stderr]) {
+    // `muster status ARN --json | head` closes the pipe early: the reader's choice, not a crash.
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit();
+    });
+  }
   return {
     stdout: process.stdout,
     stderr: process.stderr,

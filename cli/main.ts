@@ -22,7 +22,7 @@ function withInputOptions(command: Command): Command {
   const others = (name: string) => INPUT_SOURCES.filter((source) => source !== name);
   return command
     .addOption(
-      new Option('--accounts <ids>', 'account ids, comma-separated (repeatable)')
+      new Option('--accounts <ids>', 'account ids, comma-separated (repeatable); --csv also gives emails')
         .argParser(commaList)
         .conflicts(others('accounts')),
     )
@@ -36,12 +36,15 @@ function withInputOptions(command: Command): Command {
       new Option('--all-accounts', 'every account of the organization').conflicts(others('allAccounts')),
     )
     .addOption(
-      new Option('--regions <regions>', "Regions, comma-separated (default: the stack's Regions)")
+      new Option('--regions <regions>', "Regions, comma-separated (default: the workflow's default Regions)")
         .argParser(commaList)
         .conflicts('input'),
     )
     .addOption(
-      new Option('--services <services>', 'securityhub, detective or both, comma-separated')
+      new Option(
+        '--services <services>',
+        "securityhub, detective or both, comma-separated (default: the workflow's)",
+      )
         .argParser(commaList)
         .conflicts('input'),
     )
