@@ -48,7 +48,7 @@ export interface Progress {
   status: ExecutionStatus;
   phase?: PhaseName;
   plan?: Plan;
-  /** Region × service pairs the administrator side finished, and the accounts they failed. */
+  /** Region × service pairs the administrator side finished, and the memberships it set aside with an outcome. */
   pairsDone: number;
   pairFailures: number;
   /** Member-side batches of the current round. */

@@ -32,9 +32,16 @@ export function progressLine(progress: Progress, event: FlowEvent): string | und
     case STATES.resolve:
       return plan === undefined ? undefined : `${label('resolve')}${planSummary(plan)}`;
     case STATES.regionDone: {
-      const region = (event.output as { region?: string; service?: string; failed?: unknown[] }) ?? {};
-      const failed = region.failed?.length ?? 0;
-      return `${label('create')}${region.region} ${region.service} done${failed > 0 ? `, ${failed} failed` : ''} (${progress.pairsDone}/${plan?.pairs.length ?? '?'})`;
+      const pair = (event.output ?? {}) as {
+        region?: string;
+        service?: string;
+        failed?: { outcome?: string }[];
+      };
+      const outcomes = new Map<string, number>();
+      for (const { outcome = 'FAILED' } of pair.failed ?? [])
+        outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+      const setAside = [...outcomes].map(([outcome, count]) => `${outcome} ${count}`).join(', ');
+      return `${label('create')}${pair.region} ${pair.service} done${setAside === '' ? '' : `; ${setAside}`} (${progress.pairsDone}/${plan?.pairs.length ?? '?'})`;
     }
     case STATES.check:
       return report === undefined
@@ -93,7 +100,7 @@ export function barsView(io: Io): LiveView {
       if (plan === undefined) return;
       pairs ??= bars.create(plan.pairs.length, 0, { title: 'Region × service', detail: '' });
       pairs.update(progress.pairsDone, {
-        detail: progress.pairFailures > 0 ? `${progress.pairFailures} failed` : '',
+        detail: progress.pairFailures > 0 ? `${progress.pairFailures} set aside` : '',
       });
       if (report !== undefined) {
         rounds ??= bars.create(plan.settings.maxPollRounds + 1, 0, { title: 'Check rounds    ', detail: '' });

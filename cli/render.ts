@@ -311,7 +311,7 @@ export function phasesText(progress: Progress, c: Colours): string {
       'Create and invite',
       nothing
         ? `nothing to do: ${plan?.note ?? ''}`
-        : `${progress.pairsDone}/${pairs} Region × service pairs${progress.pairFailures > 0 ? `, ${progress.pairFailures} account failures` : ''}`,
+        : `${progress.pairsDone}/${pairs} Region × service pairs${progress.pairFailures > 0 ? `, ${progress.pairFailures} memberships set aside` : ''}`,
     ),
     row(
       loopMark(report !== undefined),

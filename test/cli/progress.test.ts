@@ -16,7 +16,11 @@ const events: FlowEvent[] = [
   {
     type: 'exited',
     state: 'Region Done',
-    output: { region: 'eu-west-1', service: 'detective', failed: [{ accountId: '200000000001' }] },
+    output: {
+      region: 'eu-west-1',
+      service: 'detective',
+      failed: [{ accountId: '200000000001', outcome: 'SERVICE_NOT_ENABLED', reason: 'no graph' }],
+    },
   },
   {
     type: 'exited',
@@ -51,7 +55,7 @@ describe('progressLine', () => {
       'resolve  3 accounts × 2 Regions × 2 services = 12 memberships, 1 skipped',
       'create   creating and inviting members in 4 Region × service pairs',
       'create   us-east-1 securityhub done (1/4)',
-      'create   eu-west-1 detective done, 1 failed (2/4)',
+      'create   eu-west-1 detective done; SERVICE_NOT_ENABLED 1 (2/4)',
       'check    round 0: ENABLED 11, CONFLICT 1, SKIPPED_ADMINISTRATOR 4 → PENDING',
       'accept   round 1: 0 pending accounts in 1 batch',
       'accept   round 1: 1/1 batches done',
@@ -81,10 +85,10 @@ describe('barsView', () => {
   it('returns bars for the pairs, the check rounds and the member batches on a terminal', () => {
     const io = memoryIo({ tty: true, env: { NO_COLOR: '1' } });
     play(barsView(io));
-    expect(io.stderr.text).toMatch(/Region × service \S+ 2\/4 1 failed/);
+    expect(io.stderr.text).toMatch(/Region × service \S+ 2\/4 1 set aside/);
     expect(io.stderr.text).toMatch(/Check rounds +\S+ 1\/31 PENDING/);
     expect(io.stderr.text).toMatch(/Member batches +\S+ 1\/1 round 1/);
-    expect(io.stderr.text).toContain('create   eu-west-1 detective done, 1 failed (2/4)');
+    expect(io.stderr.text).toContain('create   eu-west-1 detective done; SERVICE_NOT_ENABLED 1 (2/4)');
   });
 });
 
