@@ -4,7 +4,7 @@ import type { Account } from '../functions/shared/domain/accounts.ts';
 import { InvalidInputError } from '../functions/shared/errors.ts';
 
 /** The header of the Security Hub console's "Add accounts" CSV. */
-export const CSV_HEADER = ['Account ID', 'Email'] as const;
+const CSV_HEADER = ['Account ID', 'Email'] as const;
 
 // What a spreadsheet makes of a 12-digit id: 444455556666.0, 4.44456E+11, or digits without a leading zero.
 const NUMBER_LIKE = /^[\d.]+(e[+-]?\d+)?$/i;

@@ -36,7 +36,7 @@ const SETUP_HINTS: Readonly<Record<string, string>> = {
   ValidationError: 'check --stack-name and --region',
 };
 
-export function reportSettled(report: Pick<ReportDecision, 'counts'>): boolean {
+function reportSettled(report: Pick<ReportDecision, 'counts'>): boolean {
   return Object.entries(report.counts).every(
     ([outcome, count]) => count === 0 || SETTLED_OUTCOMES.has(outcome as Outcome),
   );

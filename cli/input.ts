@@ -49,7 +49,7 @@ export function manualInput(accounts: Account[] | 'all', options: InputOptions):
   };
 }
 
-export async function readText(file: string, cwd: string): Promise<string> {
+async function readText(file: string, cwd: string): Promise<string> {
   try {
     return await readFile(resolve(cwd, file), 'utf8');
   } catch (error) {

@@ -111,7 +111,7 @@ export function memberships(plan: Plan | undefined, notEnabled: readonly Outcome
 const REJECTIONS: ReadonlySet<string> = new Set(ERROR_NAMES);
 
 /** One word for where an execution stands: the report's status when it decides, else how it ended. */
-export function statusWord(progress: Progress): string {
+function statusWord(progress: Progress): string {
   if (progress.finalState === STATES.nothingToDo) return 'NOTHING_TO_DO';
   if (progress.error !== undefined && REJECTIONS.has(progress.error)) return 'REJECTED';
   if (progress.status === 'RUNNING') return progress.report?.status ?? 'RUNNING';
