@@ -112,7 +112,7 @@ describe('acceptInvitations', () => {
     expect(members.detective).not.toHaveReceivedAnyCommand();
   });
 
-  it('returns SERVICE_NOT_ENABLED for Security Hub outside the administrator\'s hub Regions, never enabling it there', async () => {
+  it("returns SERVICE_NOT_ENABLED for Security Hub outside the administrator's hub Regions, never enabling it there", async () => {
     const input = {
       ...batch(['100000000000'], ['us-east-1', 'eu-west-1'], ['securityhub']),
       securityHubRegions: [],
