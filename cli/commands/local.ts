@@ -10,19 +10,3 @@ export async function loadLocalScenario(path: string): Promise<Scenario> {
     throw error;
   }
 }
-
-/** Powertools Metrics warns on stderr for every invocation without metrics; the local run has none by design. */
-const METRICS_NOTICE = 'No application metrics to publish';
-
-export async function withoutMetricsNotice<T>(run: () => Promise<T>): Promise<T> {
-  const write = process.stderr.write;
-  process.stderr.write = ((chunk: unknown, ...rest: unknown[]) =>
-    String(chunk).startsWith(METRICS_NOTICE)
-      ? true
-      : (write as (...args: unknown[]) => boolean).call(process.stderr, chunk, ...rest)) as typeof write;
-  try {
-    return await run();
-  } finally {
-    process.stderr.write = write;
-  }
-}

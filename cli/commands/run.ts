@@ -7,7 +7,7 @@ import { type InputOptions, loadInput, manualInput } from '../input.ts';
 import { coloursFor, type Io } from '../io.ts';
 import { viewFor } from '../progress.ts';
 import { reportJson, reportText } from '../render.ts';
-import { loadLocalScenario, withoutMetricsNotice } from './local.ts';
+import { loadLocalScenario } from './local.ts';
 
 export interface RunOptions extends InputOptions {
   local?: boolean;
@@ -44,19 +44,17 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   let progress: Progress = startProgress();
   let result: Awaited<ReturnType<typeof runLocalWorkflow>>;
   try {
-    result = await withoutMetricsNotice(() =>
-      runLocalWorkflow({
-        scenario,
-        input,
-        timeScale: options.timeScale,
-        onEvent(event) {
-          const flow = fromLocalEvent(event);
-          if (flow === undefined) return;
-          progress = advance(progress, flow);
-          view.update(progress, flow);
-        },
-      }),
-    );
+    result = await runLocalWorkflow({
+      scenario,
+      input,
+      timeScale: options.timeScale,
+      onEvent(event) {
+        const flow = fromLocalEvent(event);
+        if (flow === undefined) return;
+        progress = advance(progress, flow);
+        view.update(progress, flow);
+      },
+    });
   } finally {
     view.stop();
   }

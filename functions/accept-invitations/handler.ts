@@ -8,7 +8,7 @@ import { memberCredentials, roleSessionName } from '../shared/aws/credentials.ts
 import { readClientSettings } from '../shared/config.ts';
 import { parseInput } from '../shared/contracts.ts';
 import { readMemberConfig } from '../shared/member-config.ts';
-import { CORRELATION_ID_PATH, logger, metrics, tracer } from '../shared/observability.ts';
+import { CORRELATION_ID_PATH, logger, metrics, recordCounts, tracer } from '../shared/observability.ts';
 import { acceptInvitations, compactOutput } from './accept-invitations.ts';
 import { acceptInvitationsInputSchema } from './contract.ts';
 import { memberAccountOpener } from './member-account.ts';
@@ -34,6 +34,10 @@ async function run(event: unknown) {
     concurrency: config.concurrency,
   });
   const step = compactOutput(output);
+  recordCounts({
+    MembershipsAccepted: step.counts.ENABLED ?? 0,
+    MembershipsUnfinished: step.unfinished.reduce((sum, { accountIds }) => sum + accountIds.length, 0),
+  });
   logger.info('accept invitations finished', {
     accounts: input.accountIds.length,
     outcomes: step.counts,

@@ -4,7 +4,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { readClientSettings } from '../shared/config.ts';
 import { checkOnboardingInputSchema, parseInput } from '../shared/contracts.ts';
-import { CORRELATION_ID_PATH, logger, metrics, tracer } from '../shared/observability.ts';
+import { CORRELATION_ID_PATH, logger, metrics, recordCounts, tracer } from '../shared/observability.ts';
 import { detectiveReader } from '../shared/services/detective.ts';
 import { securityHubReader } from '../shared/services/securityhub.ts';
 import { administratorAdapters } from '../shared/wiring.ts';
@@ -17,6 +17,11 @@ const adapters = administratorAdapters(readClientSettings(process.env), {
 
 async function run(event: unknown) {
   const report = await checkOnboarding(parseInput(checkOnboardingInputSchema, event, 'input'), { adapters });
+  recordCounts({
+    MembershipsEnabled: report.counts.ENABLED ?? 0,
+    MembershipsNotEnabled: report.total - (report.counts.ENABLED ?? 0),
+    MembershipsPending: report.pendingAccountIds.length,
+  });
   logger.info('check members finished', {
     status: report.status,
     round: report.round,

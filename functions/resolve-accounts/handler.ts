@@ -7,7 +7,7 @@ import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import middy from '@middy/core';
 import { perRegion, regionalClient } from '../shared/aws/clients.ts';
 import { readClientSettings } from '../shared/config.ts';
-import { CORRELATION_ID_PATH, logger, metrics, tracer } from '../shared/observability.ts';
+import { CORRELATION_ID_PATH, logger, metrics, recordCounts, tracer } from '../shared/observability.ts';
 import { detectiveGraphLocator } from '../shared/services/detective.ts';
 import { organizationsDirectory } from '../shared/services/organizations.ts';
 import { securityHubLocator } from '../shared/services/securityhub.ts';
@@ -36,6 +36,7 @@ async function run(event: unknown) {
     detective,
     securityHub,
   });
+  recordCounts({ AccountsPlanned: plan.accountIds.length, AccountsSkipped: plan.skipped.length });
   // Counts and ids only: emails are personal data.
   logger.info('accounts resolved', {
     trigger: plan.trigger,

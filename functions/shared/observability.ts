@@ -32,3 +32,11 @@ export const telemetry: Telemetry = {
 
 /** Where the Step Functions execution id sits in every Task input: the log correlation id. */
 export const CORRELATION_ID_PATH = 'executionId';
+
+/**
+ * Counts every invocation publishes, so each one has metrics (an invocation without any makes
+ * Powertools warn) and dashboards show zeros rather than gaps.
+ */
+export function recordCounts(counts: Record<string, number>): void {
+  for (const [name, value] of Object.entries(counts)) metrics.addMetric(name, MetricUnit.Count, value);
+}

@@ -4,7 +4,7 @@ import type { ClientSettings } from './aws/clients.ts';
 import { perRegion, regionalClient } from './aws/clients.ts';
 import type { AdministratorStepOutput } from './contracts.ts';
 import type { ServiceName } from './domain/services.ts';
-import { logger, tracer } from './observability.ts';
+import { logger, recordCounts, tracer } from './observability.ts';
 
 /** How one step builds its adapter from each service's client: just the capabilities it uses. */
 export interface AdapterParts<T> {
@@ -26,8 +26,13 @@ export function administratorAdapters<T>(
   return (service, region) => (service === 'securityhub' ? securityHub(region) : detective(region));
 }
 
-/** One log line per step with its counts; account ids of failures only (no emails). */
+/** One log line and the metrics of a step, with its counts; account ids of failures only (no emails). */
 export function logStepOutput(step: string, output: AdministratorStepOutput): void {
+  recordCounts({
+    AccountsDone: Object.values(output.done).reduce((sum, ids) => sum + (ids?.length ?? 0), 0),
+    AccountsToRetry: output.retry.length,
+    AccountsFailed: output.failed.length,
+  });
   logger.info(`${step} finished`, {
     region: output.region,
     service: output.service,
