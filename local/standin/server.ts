@@ -156,7 +156,7 @@ export class StandInServer {
     }
     // Keys AssumeRole issued identify that member; any other key is the administrator's own role.
     const caller = this.#sts.accountOf(accessKeyId) ?? this.world.administratorId;
-    this.world.stats.call(service, operation, region, caller);
+    this.world.stats.call(service, operation, region, caller, caller === this.world.administratorId);
     await this.#latency();
     try {
       this.#faults(service, operation, region, caller);

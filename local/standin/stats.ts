@@ -21,6 +21,8 @@ export interface CallStats {
 
 export interface CounterSnapshot {
   calls: CallStats;
+  /** The calls the scenario's administrator made (its own role, not an assumed member role), per operation. */
+  administratorCalls: Record<string, number>;
   throttles: { total: number; byOperation: Record<string, number> };
   injectedErrors: { total: number; byOperation: Record<string, number> };
   /** The longest account list any single call carried, per operation (before validation, so 51 shows as 51). */
@@ -47,15 +49,23 @@ export class Stats {
   #byOperation = new Counter();
   #byRegion = new Counter();
   #byAccount = new Counter();
+  #byAdministrator = new Counter();
   #throttles = new Counter();
   #injected = new Counter();
   #largest = new Map<string, number>();
   #invitations: InvitationRecord[] = [];
 
-  call(service: ServiceName, operation: string, region: string, accountId: string): void {
+  call(
+    service: ServiceName,
+    operation: string,
+    region: string,
+    accountId: string,
+    byAdministrator: boolean,
+  ): void {
     this.#byOperation.add(`${service}:${operation}`);
     this.#byRegion.add(region);
     this.#byAccount.add(accountId);
+    if (byAdministrator) this.#byAdministrator.add(`${service}:${operation}`);
   }
 
   throttled(service: ServiceName, operation: string): void {
@@ -80,6 +90,7 @@ export class Stats {
     this.#byOperation = new Counter();
     this.#byRegion = new Counter();
     this.#byAccount = new Counter();
+    this.#byAdministrator = new Counter();
     this.#throttles = new Counter();
     this.#injected = new Counter();
     this.#largest = new Map();
@@ -93,6 +104,7 @@ export class Stats {
         byRegion: this.#byRegion.toJSON(),
         byAccount: this.#byAccount.toJSON(),
       },
+      administratorCalls: this.#byAdministrator.toJSON(),
       throttles: { total: this.#throttles.total, byOperation: this.#throttles.toJSON() },
       injectedErrors: { total: this.#injected.total, byOperation: this.#injected.toJSON() },
       largestAccountList: Object.fromEntries(this.#largest),
