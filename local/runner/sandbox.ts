@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { subscribe } from 'node:diagnostics_channel';
-import type { ClientRequest } from 'node:http';
+import { Agent, type ClientRequest } from 'node:http';
+import { Socket } from 'node:net';
 
 /** What Step Functions reports when a Lambda sandbox dies or times out (FACTS.md, "Step Functions and SAM"). */
 export type SandboxFailure = 'Lambda.Unknown' | 'Sandbox.Timedout' | 'Runtime.ExitError';
@@ -15,6 +16,8 @@ interface Sandbox {
   /** `METHOD /path` of the AWS call whose answer kills the sandbox. */
   killer: string;
   dead: boolean;
+  /** Asked when the killer call is answered: false once the crash has happened as often as it should. */
+  mayDie(): boolean;
 }
 
 const sandboxes = new AsyncLocalStorage<Sandbox>();
@@ -29,18 +32,39 @@ class SandboxGoneError extends Error {
 
 let listening = false;
 
-/** The http diagnostics channels run in the calling invocation's async context, so they know its sandbox. */
+// Node internals that @types/node does not declare.
+interface AgentInternals {
+  addRequest(request: ClientRequest, ...rest: unknown[]): void;
+}
+interface RequestInternals {
+  onSocket(socket: Socket, error?: Error): void;
+}
+
+/**
+ * The SDK's agent takes each request in the calling invocation's async context, so it knows the
+ * sandbox: a dead one's request gets a socket that never connected and fails before any byte is sent
+ * (http.client.request.start comes too late for that: Node publishes it once the request is written).
+ * The response channel tells when the call that kills the sandbox was answered.
+ */
 function listen(): void {
   if (listening) return;
   listening = true;
-  subscribe('http.client.request.start', (message) => {
+  const agent = Agent.prototype as unknown as AgentInternals;
+  const addRequest = agent.addRequest;
+  agent.addRequest = function (this: AgentInternals, request, ...rest) {
     if (sandboxes.getStore()?.dead)
-      (message as { request: ClientRequest }).request.destroy(new SandboxGoneError());
-  });
+      (request as unknown as RequestInternals).onSocket(new Socket(), new SandboxGoneError());
+    else addRequest.call(this, request, ...rest);
+  };
   subscribe('http.client.response.finish', (message) => {
     const sandbox = sandboxes.getStore();
     const { request } = message as { request: ClientRequest };
-    if (sandbox !== undefined && `${request.method} ${request.path.split('?')[0]}` === sandbox.killer)
+    if (
+      sandbox !== undefined &&
+      !sandbox.dead &&
+      `${request.method} ${request.path.split('?')[0]}` === sandbox.killer &&
+      sandbox.mayDie()
+    )
       sandbox.dead = true;
   });
 }
@@ -81,7 +105,15 @@ export function crashAfterCall(options: CrashOptions): Crash {
       ? invoke
       : async (input) => {
           if (crashes >= times) return invoke(input);
-          const sandbox: Sandbox = { killer: options.after, dead: false };
+          const sandbox: Sandbox = {
+            killer: options.after,
+            dead: false,
+            mayDie: () => {
+              if (crashes >= times) return false;
+              crashes += 1;
+              return true;
+            },
+          };
           // The handler runs on after the death, but each later call fails at once: waiting for it leaves nothing behind.
           const outcome = await sandboxes.run(sandbox, () =>
             invoke(input).then(
@@ -90,7 +122,6 @@ export function crashAfterCall(options: CrashOptions): Crash {
             ),
           );
           if (sandbox.dead) {
-            crashes += 1;
             throw Object.assign(new Error(`the sandbox died after ${options.after}`), { name: failure });
           }
           if ('error' in outcome) throw outcome.error;

@@ -1,0 +1,110 @@
+import type { OnboardingReport } from '../../functions/shared/contracts.ts';
+import type { Outcome } from '../../functions/shared/domain/outcomes.ts';
+import { expandGroups } from '../../functions/shared/domain/report.ts';
+import type { ServiceName } from '../../functions/shared/domain/services.ts';
+import type { Inspection, InvitationRecord } from '../standin/index.ts';
+
+/** `account region service`, one membership. */
+export type MembershipKey = string;
+
+export const membershipKey = (accountId: string, region: string, service: string): MembershipKey =>
+  `${accountId} ${region} ${service}`;
+
+/** Every (account, Region, service) a run was asked for. */
+export function requestedMemberships(
+  accountIds: readonly string[],
+  regions: readonly string[],
+  services: readonly ServiceName[] = ['securityhub', 'detective'],
+): MembershipKey[] {
+  return accountIds.flatMap((accountId) =>
+    regions.flatMap((region) => services.map((service) => membershipKey(accountId, region, service))),
+  );
+}
+
+export interface ReportReading {
+  /** The outcome the report gives each requested membership: ENABLED when `notEnabled` does not list it. */
+  outcomes: Map<MembershipKey, Outcome>;
+  /** What breaks "every requested membership exactly once", in words; empty when the report is whole. */
+  problems: string[];
+}
+
+/**
+ * Reads a report against what was requested. The report lists only the memberships that are not
+ * ENABLED; its counts must then add up to the requested total, ENABLED being the rest.
+ */
+export function readReport(report: OnboardingReport, requested: readonly MembershipKey[]): ReportReading {
+  const wanted = new Set(requested);
+  const problems: string[] = [];
+  const outcomes = new Map<MembershipKey, Outcome>();
+  for (const { accountId, region, service, outcome } of expandGroups(report.notEnabled)) {
+    const key = membershipKey(accountId, region, service);
+    if (!wanted.has(key)) problems.push(`${key} is reported but was not requested`);
+    else if (outcomes.has(key)) problems.push(`${key} is reported twice`);
+    else outcomes.set(key, outcome);
+  }
+  const enabled = requested.filter((key) => !outcomes.has(key));
+  for (const key of enabled) outcomes.set(key, 'ENABLED');
+  const counted = Object.values(report.counts).reduce((sum, count) => sum + (count ?? 0), 0);
+  if (report.total !== requested.length)
+    problems.push(`total is ${report.total}, ${requested.length} were requested`);
+  if (counted !== requested.length) problems.push(`counts add up to ${counted}, not ${requested.length}`);
+  if ((report.counts.ENABLED ?? 0) !== enabled.length)
+    problems.push(`counts say ${report.counts.ENABLED ?? 0} ENABLED, the groups leave ${enabled.length}`);
+  return { outcomes, problems };
+}
+
+/** The memberships the stand-in holds as enabled for `administratorId` (Security Hub Enabled, Detective ENABLED). */
+export function enabledInStandIn(inspection: Inspection, administratorId: string): Set<MembershipKey> {
+  const enabled = new Set<MembershipKey>();
+  for (const [region, view] of Object.entries(inspection.membership.securityhub)) {
+    for (const [accountId, member] of Object.entries(view.administrators[administratorId] ?? {}))
+      if (member.status === 'Enabled') enabled.add(membershipKey(accountId, region, 'securityhub'));
+  }
+  for (const [region, view] of Object.entries(inspection.membership.detective)) {
+    for (const graph of Object.values(view.graphs)) {
+      if (graph.administratorId !== administratorId) continue;
+      for (const [accountId, member] of Object.entries(graph.members))
+        if (member.status === 'ENABLED') enabled.add(membershipKey(accountId, region, 'detective'));
+    }
+  }
+  return enabled;
+}
+
+/** Calls that end a membership; with none of them, a member once invited stays invited or enabled. */
+export const MEMBERSHIP_ENDING_CALLS = [
+  'securityhub:DisassociateMembers',
+  'securityhub:DeleteMembers',
+  'securityhub:DisassociateFromAdministratorAccount',
+  'detective:DeleteMembers',
+  'detective:DisassociateMembership',
+];
+
+/**
+ * Invitations an account did not need, from the stand-in's log of every invitation ever sent.
+ * Needed means: sent by the administrator, to a requested account it cannot add through the
+ * organization, and the first for that account, Region and service. A second one went to an
+ * account that was already Invited or Enabled, provided no call ended a membership in between
+ * (the caller checks MEMBERSHIP_ENDING_CALLS).
+ */
+export function unneededInvitations(
+  invitations: readonly InvitationRecord[],
+  expected: {
+    administratorId: string;
+    requested: ReadonlySet<string>;
+    organizationAccounts: ReadonlySet<string>;
+  },
+): string[] {
+  const seen = new Set<MembershipKey>();
+  const problems: string[] = [];
+  for (const { service, region, accountId, administratorId, operation, at } of invitations) {
+    const key = membershipKey(accountId, region, service);
+    const what = `${operation} ${key} at ${at}`;
+    if (administratorId !== expected.administratorId) problems.push(`${what}: sent by ${administratorId}`);
+    else if (!expected.requested.has(accountId)) problems.push(`${what}: the account was not requested`);
+    else if (expected.organizationAccounts.has(accountId))
+      problems.push(`${what}: an organization account joins without invitation`);
+    else if (seen.has(key)) problems.push(`${what}: already invited`);
+    seen.add(key);
+  }
+  return problems;
+}

@@ -1,0 +1,293 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, request, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Context } from 'aws-lambda';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { OnboardingReport } from '../../functions/shared/contracts.ts';
+import { Containers } from '../../local/runner/containers.ts';
+import { type EventLog, HistoryMeter } from '../../local/runner/history.ts';
+import { runLocalWorkflow } from '../../local/runner/run-workflow.ts';
+import { crashAfterCall } from '../../local/runner/sandbox.ts';
+import {
+  enabledInStandIn,
+  membershipKey,
+  readReport,
+  requestedMemberships,
+  unneededInvitations,
+} from '../../local/runner/verify.ts';
+import { type Inspection, type StandIn, startStandIn } from '../../local/standin/index.ts';
+import { ADMIN, smallScenario } from './helpers.ts';
+
+describe('crashAfterCall', () => {
+  let server: Server;
+  let port = 0;
+  const received: string[] = [];
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      received.push(`${req.method} ${req.url}`);
+      req.resume();
+      req.on('end', () => res.end('{}'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as { port: number }).port;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  afterEach(() => {
+    received.length = 0;
+  });
+
+  /** Two calls in a row, as a handler makes them; the result says how far it got. */
+  async function handler(): Promise<string> {
+    const post = (path: string) =>
+      new Promise<void>((resolve, reject) => {
+        const call = request({ host: '127.0.0.1', port, path, method: 'POST' }, (response) => {
+          response.resume();
+          response.on('end', resolve);
+        });
+        call.on('error', reject);
+        call.end('{}');
+      });
+    await post('/first');
+    try {
+      await post('/second');
+    } catch (error) {
+      return `second failed: ${(error as Error).name}`;
+    }
+    return 'both answered';
+  }
+
+  it('returns Lambda.Unknown and never sends the later call when the invocation dies after the named call', async () => {
+    const crash = crashAfterCall({ state: 'Create Members', after: 'POST /first' });
+    const invoke = crash.wrap('Create Members', handler);
+
+    const error = await invoke({}).catch((failure: unknown) => failure as Error);
+
+    expect(error).toMatchObject({ name: 'Lambda.Unknown' });
+    expect(received).toEqual(['POST /first']);
+    expect(crash.crashes).toBe(1);
+  });
+
+  it('returns the result once the crash has happened as often as asked, and leaves other states alone', async () => {
+    const crash = crashAfterCall({
+      state: 'Create Members',
+      after: 'POST /first',
+      failure: 'Sandbox.Timedout',
+    });
+    const invoke = crash.wrap('Create Members', handler);
+
+    await expect(invoke({})).rejects.toMatchObject({ name: 'Sandbox.Timedout' });
+    expect(await invoke({})).toBe('both answered');
+    expect(await crash.wrap('Invite Members', handler)({})).toBe('both answered');
+    expect(received).toEqual(['POST /first', 'POST /first', 'POST /second', 'POST /first', 'POST /second']);
+  });
+});
+
+describe('Containers', () => {
+  let root = '';
+
+  beforeAll(() => {
+    root = `${mkdtempSync(join(tmpdir(), 'muster-containers-'))}/`;
+    mkdirSync(`${root}functions/probe`, { recursive: true });
+    // Each container's module state is its own: the handler answers with its container's id.
+    writeFileSync(
+      `${root}functions/probe/handler.ts`,
+      `const container = Math.random();
+export const handler = async (event: { ms: number }) => {
+  await new Promise((resolve) => setTimeout(resolve, event.ms));
+  return container;
+};
+`,
+    );
+  });
+
+  afterAll(() => {
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('loads a second container for an overlapping invocation and reuses an idle one afterwards', async () => {
+    const containers = new Containers(root);
+    const context = {} as Context;
+
+    const [first, second] = await Promise.all([
+      containers.invoke('probe', { ms: 20 }, context),
+      containers.invoke('probe', { ms: 20 }, context),
+    ]);
+    const third = await containers.invoke('probe', { ms: 0 }, context);
+
+    expect(first).not.toBe(second);
+    expect([first, second]).toContain(third);
+  });
+});
+
+describe('runLocalWorkflow with a stand-in the caller started', () => {
+  const started: StandIn[] = [];
+
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((s) => s.stop()));
+  });
+
+  it('leaves the stand-in running, so a second run finds every membership in place and creates none', async () => {
+    const s = await startStandIn({
+      scenario: smallScenario({ faults: { throttle: true } }),
+      timeScale: 0.01,
+    });
+    started.push(s);
+    const input = { accounts: [{ accountId: '000000000002', email: 'a@example.com' }] };
+
+    const first = await runLocalWorkflow({ standIn: s, input, timeScale: 0.01 });
+    s.clearFaults();
+    s.resetCounters();
+    const second = await runLocalWorkflow({ standIn: s, input, timeScale: 0.01, executionName: 'again' });
+
+    expect(first.status).toBe('SUCCEEDED');
+    expect(second.status).toBe('SUCCEEDED');
+    expect(second.report?.counts).toEqual({ ENABLED: 4 });
+    expect(second.standIn.calls.byOperation['securityhub:CreateMembers']).toBeUndefined();
+    expect(s.inspect().calls.total).toBeGreaterThan(0);
+  });
+});
+
+describe('HistoryMeter', () => {
+  const state = (name: string, type: string, input: unknown = {}) => ({ name, type, input });
+  const event = (type: string, data: Record<string, unknown> = {}) =>
+    ({ type, timestamp: 0, ...data }) as unknown as EventLog;
+
+  it('returns the events AWS would record per state type, a retry, and a Map iteration', () => {
+    const meter = new HistoryMeter();
+
+    meter.record(event('StateEntered', { state: state('Create Members', 'Task') }));
+    meter.record(event('StateRetried', { state: state('Create Members', 'Task') }));
+    meter.record(event('StateEntered', { state: state('Wait For Members', 'Wait') }));
+    meter.record(event('StateEntered', { state: state('Accept Invitations', 'Map') }));
+    meter.record(event('MapIterationStarted'));
+    meter.record(event('MapIterationSucceeded'));
+    meter.record(event('StateEntered', { state: state('Needs Attention', 'Fail') }));
+
+    // 2 for the execution, Task 5 + retry 3, Wait 2, Map 4 + 2 iteration events, Fail 1.
+    expect(meter.historyEvents).toBe(2 + 8 + 2 + 6 + 1);
+    expect(meter.stateTransitions).toBe(4);
+    expect(meter.lambdaInvocations).toBe(2);
+  });
+
+  it('returns the largest state input or output in bytes and the state it belongs to', () => {
+    const meter = new HistoryMeter();
+
+    meter.record(event('StateEntered', { state: state('Resolve Accounts', 'Task', { a: 1 }) }));
+    meter.record(
+      event('StateExited', {
+        state: { ...state('Resolve Accounts', 'Task'), output: { big: 'x'.repeat(100) } },
+      }),
+    );
+
+    expect(meter.maxPayloadBytes).toBe(JSON.stringify({ big: 'x'.repeat(100) }).length);
+    expect(meter.maxPayloadState).toBe('Resolve Accounts');
+  });
+});
+
+describe('verify', () => {
+  const requested = requestedMemberships(['000000000002', '222222222222'], ['us-east-1'], ['securityhub']);
+  const report = (overrides: Partial<OnboardingReport>): OnboardingReport => ({
+    status: 'SUCCEEDED',
+    keepPolling: false,
+    counts: { ENABLED: 1, CONFLICT: 1 },
+    notEnabled: [
+      { region: 'us-east-1', service: 'securityhub', outcome: 'CONFLICT', accountIds: ['222222222222'] },
+    ],
+    pendingAccountIds: [],
+    round: 0,
+    total: 2,
+    cause: '',
+    ...overrides,
+  });
+
+  it('returns each requested membership’s outcome, ENABLED for those the report does not list', () => {
+    const reading = readReport(report({}), requested);
+
+    expect(reading.problems).toEqual([]);
+    expect(Object.fromEntries(reading.outcomes)).toEqual({
+      '000000000002 us-east-1 securityhub': 'ENABLED',
+      '222222222222 us-east-1 securityhub': 'CONFLICT',
+    });
+  });
+
+  it('returns a problem for a membership reported twice, one not requested, and counts that do not add up', () => {
+    const group = {
+      region: 'us-east-1',
+      service: 'securityhub' as const,
+      outcome: 'CONFLICT' as const,
+      accountIds: ['222222222222', '222222222222', '333333333333'],
+    };
+
+    const reading = readReport(report({ notEnabled: [group], total: 3 }), requested);
+
+    expect(reading.problems).toEqual([
+      '222222222222 us-east-1 securityhub is reported twice',
+      '333333333333 us-east-1 securityhub is reported but was not requested',
+      'total is 3, 2 were requested',
+    ]);
+  });
+
+  it('returns the memberships the stand-in holds enabled for the administrator only', () => {
+    const inspection = {
+      membership: {
+        securityhub: {
+          'us-east-1': {
+            administrators: {
+              [ADMIN]: { '000000000002': { status: 'Enabled' }, '222222222222': { status: 'Invited' } },
+              '999999999999': { '333333333333': { status: 'Enabled' } },
+            },
+            accounts: {},
+          },
+        },
+        detective: {
+          'us-east-1': {
+            graphs: { g: { administratorId: ADMIN, members: { '222222222222': { status: 'ENABLED' } } } },
+            accounts: {},
+          },
+        },
+      },
+    } as unknown as Inspection;
+
+    expect([...enabledInStandIn(inspection, ADMIN)].sort()).toEqual([
+      membershipKey('000000000002', 'us-east-1', 'securityhub'),
+      membershipKey('222222222222', 'us-east-1', 'detective'),
+    ]);
+  });
+
+  it('returns the invitations an account did not need: a second one, to an organization account, or unrequested', () => {
+    const invitation = (accountId: string, at: string) => ({
+      service: 'securityhub' as const,
+      operation: 'InviteMembers',
+      administratorId: ADMIN,
+      accountId,
+      region: 'us-east-1',
+      at,
+    });
+
+    const problems = unneededInvitations(
+      [
+        invitation('444444444444', 't1'),
+        invitation('444444444444', 't2'),
+        invitation('000000000002', 't3'),
+        invitation('555555555555', 't4'),
+      ],
+      {
+        administratorId: ADMIN,
+        requested: new Set(['444444444444', '000000000002']),
+        organizationAccounts: new Set(['000000000002']),
+      },
+    );
+
+    expect(problems).toEqual([
+      'InviteMembers 444444444444 us-east-1 securityhub at t2: already invited',
+      'InviteMembers 000000000002 us-east-1 securityhub at t3: an organization account joins without invitation',
+      'InviteMembers 555555555555 us-east-1 securityhub at t4: the account was not requested',
+    ]);
+  });
+});
