@@ -1,0 +1,261 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Plan } from '../../functions/shared/contracts.ts';
+import type { ServiceName } from '../../functions/shared/domain/services.ts';
+import { type LocalRunResult, runLocalWorkflow } from '../../local/runner/run-workflow.ts';
+import { crashAfterCall } from '../../local/runner/sandbox.ts';
+import {
+  enabledInStandIn,
+  MEMBERSHIP_ENDING_CALLS,
+  readReport,
+  requestedMemberships,
+  unneededInvitations,
+} from '../../local/runner/verify.ts';
+import { type ScenarioInput, type StandIn, startStandIn } from '../../local/standin/index.ts';
+import { ADMINISTRATOR, FAST, listing, organization, outsider } from './scenarios.ts';
+
+const TIME_SCALE = 0.01;
+const REGIONS = ['us-east-1', 'eu-west-1'];
+const SERVICES: ServiceName[] = ['securityhub', 'detective'];
+
+interface Scope {
+  organizationAccounts?: string[];
+  regions?: string[];
+  services?: ServiceName[];
+}
+
+const started: StandIn[] = [];
+
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((standIn) => standIn.stop()));
+});
+
+async function standIn(scenario: ScenarioInput): Promise<StandIn> {
+  const s = await startStandIn({ scenario, timeScale: TIME_SCALE });
+  started.push(s);
+  return s;
+}
+
+/** `count` accounts outside the organization from `first` on: each needs invitations and an accept. */
+function outsiders(count: number, first = 200000000001) {
+  return Array.from({ length: count }, (_, index) => outsider(String(first + index)));
+}
+
+/**
+ * What "converged" means here: the run succeeded, every requested membership is reported once and
+ * ENABLED, the stand-in holds each of them enabled, and no account got an invitation it did not need.
+ */
+function expectConverged(
+  run: LocalRunResult,
+  accountIds: string[],
+  { organizationAccounts = [], regions = REGIONS, services = SERVICES }: Scope = {},
+) {
+  expect(run.status).toBe('SUCCEEDED');
+  const requested = requestedMemberships(accountIds, regions, services);
+  const reading = readReport(run.report as NonNullable<LocalRunResult['report']>, requested);
+  expect(reading.problems).toEqual([]);
+  expect(new Set(reading.outcomes.values())).toEqual(new Set(['ENABLED']));
+  expect([...enabledInStandIn(run.standIn, ADMINISTRATOR)].sort()).toEqual([...requested].sort());
+  expect(MEMBERSHIP_ENDING_CALLS.filter((call) => run.standIn.calls.byOperation[call])).toEqual([]);
+  expect(
+    unneededInvitations(run.standIn.invitations, {
+      administratorId: ADMINISTRATOR,
+      requested: new Set(accountIds),
+      organizationAccounts: new Set(organizationAccounts),
+    }),
+  ).toEqual([]);
+}
+
+/** Invitations per service, to compare with what the accounts needed. */
+function invitationsOf(run: LocalRunResult, service: 'securityhub' | 'detective'): number {
+  return run.standIn.invitations.filter((invitation) => invitation.service === service).length;
+}
+
+describe('the onboarding workflow when a Lambda dies and Step Functions retries it', () => {
+  it('converges when Create Members dies after Security Hub CreateMembers, before InviteMembers', async () => {
+    const accounts = outsiders(3);
+    const crash = crashAfterCall({ state: 'Create Members', after: 'POST /members' });
+
+    const run = await runLocalWorkflow({
+      scenario: organization({ accounts }),
+      input: listing(accounts),
+      settings: FAST,
+      wrapTask: crash.wrap,
+    });
+
+    expect(crash.crashes).toBe(1);
+    // One invocation per Region and service, plus the retry of the one that died.
+    expect(run.history.invocations.get('Create Members')).toBe(REGIONS.length * 2 + 1);
+    expectConverged(
+      run,
+      accounts.map(({ accountId }) => accountId),
+    );
+    expect(invitationsOf(run, 'securityhub')).toBe(accounts.length * REGIONS.length);
+  });
+
+  it('converges when Create Members dies mid-batch, between two Security Hub CreateMembers calls of 50 and 10', async () => {
+    const accounts = outsiders(60);
+    const crash = crashAfterCall({
+      state: 'Create Members',
+      after: 'POST /members',
+      failure: 'Sandbox.Timedout',
+    });
+
+    const run = await runLocalWorkflow({
+      scenario: organization({ accounts, regions: ['us-east-1'] }),
+      input: { ...listing(accounts), regions: ['us-east-1'] },
+      settings: FAST,
+      wrapTask: crash.wrap,
+    });
+
+    expect(crash.crashes).toBe(1);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.report?.counts).toEqual({ ENABLED: 60 * 2 });
+    expect(run.standIn.largestAccountList['securityhub:CreateMembers']).toBe(50);
+    expect(invitationsOf(run, 'securityhub')).toBe(60);
+    expect(invitationsOf(run, 'detective')).toBe(60);
+  });
+
+  it('sends no second Detective invitation when Create Members dies after Detective CreateMembers invited', async () => {
+    const accounts = outsiders(3);
+    const crash = crashAfterCall({ state: 'Create Members', after: 'POST /graph/members', times: 2 });
+
+    const run = await runLocalWorkflow({
+      scenario: organization({ accounts }),
+      input: listing(accounts),
+      settings: FAST,
+      wrapTask: crash.wrap,
+    });
+
+    expect(crash.crashes).toBe(2);
+    expectConverged(
+      run,
+      accounts.map(({ accountId }) => accountId),
+    );
+    expect(invitationsOf(run, 'detective')).toBe(accounts.length * REGIONS.length);
+  });
+
+  it('invites only the rest when Invite Members dies after its first InviteMembers call of 50', async () => {
+    const accounts = outsiders(60);
+    const crash = crashAfterCall({
+      state: 'Invite Members',
+      after: 'POST /members/invite',
+      failure: 'Runtime.ExitError',
+    });
+
+    const run = await runLocalWorkflow({
+      scenario: organization({ accounts, regions: ['us-east-1'] }),
+      input: { ...listing(accounts), regions: ['us-east-1'] },
+      settings: FAST,
+      wrapTask: crash.wrap,
+    });
+
+    expect(crash.crashes).toBe(1);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.report?.counts).toEqual({ ENABLED: 60 * 2 });
+    // Two calls before the death would have been 60 invitations already; the retry adds none twice.
+    expect(run.standIn.calls.byOperation['securityhub:InviteMembers']).toBe(2);
+    expect(invitationsOf(run, 'securityhub')).toBe(60);
+  });
+
+  it('converges when a member-side batch dies after accepting in Security Hub, before Detective', async () => {
+    const accounts = outsiders(2);
+    const crash = crashAfterCall({ state: 'Accept Batch', after: 'POST /administrator' });
+
+    const run = await runLocalWorkflow({
+      scenario: organization({ accounts }),
+      input: listing(accounts),
+      settings: FAST,
+      wrapTask: crash.wrap,
+    });
+
+    expect(crash.crashes).toBe(1);
+    expectConverged(
+      run,
+      accounts.map(({ accountId }) => accountId),
+    );
+  });
+
+  it('fails the execution when Create Members dies on every attempt, and a re-run converges', async () => {
+    const accounts = outsiders(3);
+    const scope = { regions: ['us-east-1'], services: ['securityhub'] as ServiceName[] };
+    const input = { ...listing(accounts), ...scope };
+    const s = await standIn(organization({ accounts }));
+    // It dies after reading the members, before creating any, so every attempt dies the same way.
+    const crash = crashAfterCall({ state: 'Create Members', after: 'POST /members/get', times: 3 });
+
+    const first = await runLocalWorkflow({
+      standIn: s,
+      timeScale: TIME_SCALE,
+      input,
+      settings: FAST,
+      wrapTask: crash.wrap,
+    });
+    const second = await runLocalWorkflow({ standIn: s, timeScale: TIME_SCALE, input, settings: FAST });
+
+    // The first attempt and the two retries the ASL allows for Lambda.Unknown.
+    expect(crash.crashes).toBe(3);
+    expect(first.status).toBe('FAILED');
+    expect(first.error).toBe('Lambda.Unknown');
+    expect(first.standIn.calls.byOperation['securityhub:CreateMembers']).toBeUndefined();
+    expectConverged(
+      second,
+      accounts.map(({ accountId }) => accountId),
+      scope,
+    );
+  });
+});
+
+describe('the onboarding workflow started twice at once for the same new account', () => {
+  const newAccount = '444455556666';
+  const createAccountResult = {
+    version: '0',
+    id: '68679d28-0000-0000-0000-000000000000',
+    'detail-type': 'AWS Service Event via CloudTrail',
+    source: 'aws.organizations',
+    account: ADMINISTRATOR,
+    time: '2026-05-15T08:27:14Z',
+    region: 'us-east-1',
+    resources: [],
+    detail: {
+      eventSource: 'organizations.amazonaws.com',
+      eventName: 'CreateAccountResult',
+      awsRegion: 'us-east-1',
+      eventType: 'AwsServiceEvent',
+      serviceEventDetails: {
+        createAccountStatus: { state: 'SUCCEEDED', accountName: '****', accountId: newAccount },
+      },
+    },
+  };
+
+  async function twice(scenario: ScenarioInput, input: unknown) {
+    const s = await standIn(scenario);
+    const options = { standIn: s, timeScale: TIME_SCALE, input, settings: FAST };
+    return Promise.all([runLocalWorkflow(options), runLocalWorkflow(options)]);
+  }
+
+  it('converges for a duplicated CreateAccountResult event without inviting the organization account', async () => {
+    const runs = await twice(
+      organization({
+        accounts: [{ accountId: newAccount, email: 'new@example.com', joinedMethod: 'CREATED' }],
+      }),
+      createAccountResult,
+    );
+
+    for (const run of runs) {
+      expect((run.plan as Plan).accountIds).toEqual([newAccount]);
+      expectConverged(run, [newAccount], { organizationAccounts: [newAccount] });
+    }
+    expect(runs[1]?.standIn.invitations).toEqual([]);
+  });
+
+  it('converges without duplicate invitations or errors for an account outside the organization', async () => {
+    const accounts = [outsider('200000000001')];
+
+    const runs = await twice(organization({ accounts }), listing(accounts));
+
+    for (const run of runs) expectConverged(run, ['200000000001']);
+    const last = runs[1] as LocalRunResult;
+    expect(invitationsOf(last, 'securityhub')).toBe(REGIONS.length);
+    expect(invitationsOf(last, 'detective')).toBe(REGIONS.length);
+  });
+});
