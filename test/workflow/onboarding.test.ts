@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { expandGroups } from '../../functions/shared/domain/report.ts';
 import { runLocalWorkflow } from '../../local/runner/run-workflow.ts';
+import { startStandIn } from '../../local/standin/index.ts';
 import { ADMINISTRATOR, FAST, listing, organization, outsider } from './scenarios.ts';
 
 const healthy = JSON.parse(readFileSync('local/scenarios/healthy.json', 'utf8'));
@@ -206,5 +207,39 @@ describe('the onboarding workflow started by each trigger', () => {
     expect(run.error).toBe('InvalidInputError');
     expect(run.cause).toContain('444455556666.0');
     expect(run.standIn.calls.total).toBe(0);
+  });
+});
+
+describe('the onboarding workflow run again', () => {
+  it('makes no membership-changing call when the onboarding is already finished', async () => {
+    const accounts = [outsider('200000000001'), outsider('200000000002')];
+    const standIn = await startStandIn({ scenario: organization({ accounts }), timeScale: 0.01 });
+    try {
+      const first = await runLocalWorkflow({
+        standIn,
+        timeScale: 0.01,
+        input: listing(accounts),
+        settings: FAST,
+      });
+      expect(first.status).toBe('SUCCEEDED');
+      standIn.resetCounters();
+
+      const again = await runLocalWorkflow({
+        standIn,
+        timeScale: 0.01,
+        input: listing(accounts),
+        settings: FAST,
+      });
+
+      expect(again.status).toBe('SUCCEEDED');
+      expect(again.report?.counts).toEqual({ ENABLED: 8 });
+      const changing = Object.entries(again.standIn.calls.byOperation).filter(([operation]) =>
+        /CreateMembers|InviteMembers|Accept|EnableSecurityHub|Disassociate|DeleteMembers/.test(operation),
+      );
+      expect(changing).toEqual([]);
+      expect(again.standIn.calls.total).toBeGreaterThan(0);
+    } finally {
+      await standIn.stop();
+    }
   });
 });
