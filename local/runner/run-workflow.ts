@@ -46,6 +46,11 @@ export const DEFAULT_SETTINGS: WorkflowSettings = {
   memberBatchSize: 20,
 };
 
+/** What a run needs of a stand-in: a StandIn, or one in another process (standin-process.ts). */
+export interface StandInHandle extends Pick<StandIn, 'port' | 'scenario' | 'env'> {
+  inspect(): Inspection | Promise<Inspection>;
+}
+
 export interface LocalRunOptions {
   /** A scenario file or object for the stand-in; defaults to the healthy organization. */
   scenario?: string | ScenarioInput;
@@ -64,7 +69,7 @@ export interface LocalRunOptions {
    * it running, so runs can follow one another (re-run after clearing faults) or overlap (a duplicated
    * event). Pass the timeScale it was started with.
    */
-  standIn?: StandIn;
+  standIn?: StandInHandle;
   /** Wraps each Task state's Lambda invocation, e.g. `crashAfterCall(...).wrap` (sandbox.ts). */
   wrapTask?: TaskWrapper;
   /** The execution's name (default local-<n>); it ends up in the member role's session name. */
@@ -141,9 +146,11 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
   const timeScale = options.timeScale ?? 0.01;
   const waitScale = options.waitScale ?? timeScale;
   const settings = { ...DEFAULT_SETTINGS, ...options.settings };
-  const standIn =
-    options.standIn ??
-    (await startStandIn({ scenario: options.scenario ?? HEALTHY_SCENARIO, port: standInPort, timeScale }));
+  const own =
+    options.standIn === undefined
+      ? await startStandIn({ scenario: options.scenario ?? HEALTHY_SCENARIO, port: standInPort, timeScale })
+      : undefined;
+  const standIn = (options.standIn ?? own) as StandInHandle;
   if (standInPort === 0) standInPort = standIn.port;
   const started = performance.now();
   try {
@@ -237,15 +244,16 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
       result = { status: 'FAILED', error: failure.name, cause: failure.message };
     }
     await watching;
+    const wallSeconds = (performance.now() - started) / 1000;
     return {
       ...result,
       ...(plan === undefined ? {} : { plan }),
       ...(report === undefined ? {} : { report }),
       history,
-      standIn: standIn.inspect(),
-      wallSeconds: (performance.now() - started) / 1000,
+      standIn: await standIn.inspect(),
+      wallSeconds,
     };
   } finally {
-    if (options.standIn === undefined) await standIn.stop();
+    await own?.stop();
   }
 }

@@ -9,6 +9,7 @@ import { Containers } from '../../local/runner/containers.ts';
 import { type EventLog, HistoryMeter } from '../../local/runner/history.ts';
 import { runLocalWorkflow } from '../../local/runner/run-workflow.ts';
 import { crashAfterCall } from '../../local/runner/sandbox.ts';
+import { startStandInProcess } from '../../local/runner/standin-process.ts';
 import {
   enabledInStandIn,
   membershipKey,
@@ -150,6 +151,25 @@ describe('runLocalWorkflow with a stand-in the caller started', () => {
     expect(second.report?.counts).toEqual({ ENABLED: 4 });
     expect(second.standIn.calls.byOperation['securityhub:CreateMembers']).toBeUndefined();
     expect(s.inspect().calls.total).toBeGreaterThan(0);
+  });
+});
+
+describe('runLocalWorkflow with a stand-in in a process of its own', () => {
+  it('runs against it and inspects it over HTTP', async () => {
+    const s = await startStandInProcess({ scenario: smallScenario(), timeScale: 0.01 });
+    try {
+      const run = await runLocalWorkflow({
+        standIn: s,
+        timeScale: 0.01,
+        input: { accounts: [{ accountId: '000000000002', email: 'a@example.com' }] },
+      });
+
+      expect(run.status).toBe('SUCCEEDED');
+      expect(run.report?.counts).toEqual({ ENABLED: 4 });
+      expect(run.standIn.administratorCalls['securityhub:CreateMembers']).toBe(2);
+    } finally {
+      await s.stop();
+    }
   });
 });
 
