@@ -1,0 +1,99 @@
+/** What a benchmark run asks for: the stand-in's administrator is the delegated administrator. */
+export interface BenchShape {
+  /** Accounts in the organization: CreateMembers makes them members, nothing to accept. */
+  organizationAccounts: number;
+  /** Accounts outside it: created, invited, and accepted on the member side. */
+  invitedAccounts: number;
+  regions: number;
+  /** Seconds each AWS call takes to answer. */
+  latencySeconds: number;
+  /** The input is `{allAccounts: true}` (the organization is listed) rather than a list of accounts. */
+  allAccounts: boolean;
+}
+
+export type Side = 'administrator' | 'member';
+
+export interface OperationBound {
+  side: Side;
+  lowerBound: number;
+  /** Why this many, in a few words. */
+  why: string;
+}
+
+/** Security Hub's documented quota, which the stand-in applies to Security Hub and Detective (FACTS.md). */
+export const THROTTLE = { ratePerSecond: 10, burst: 30 };
+/** Accounts per Security Hub and Detective batch call; accounts per Organizations ListAccounts page. */
+export const BATCH = 50;
+export const PAGE = 20;
+
+/**
+ * The fewest calls per operation that onboard the shape. Batch operations: ceil(N/50) per Region
+ * and service (CreateMembers for everyone, InviteMembers for the invited, GetMembers once to verify).
+ * One look per Region for where each service lives (DescribeHub; ListGraphs, for the graph ARN).
+ * One organization listing. Member side, per invited account and Region: one session (AssumeRole,
+ * per account), the hub switched on (it starts off), the invitation id listed, one accept per service.
+ * Operations without a line here need no call at all (lower bound 0).
+ */
+export function operationBounds(shape: BenchShape): Record<string, OperationBound> {
+  const { regions, invitedAccounts: invited } = shape;
+  const accounts = shape.organizationAccounts + invited;
+  const batches = Math.ceil(accounts / BATCH);
+  const perMember = invited * regions;
+  const listing = shape.allAccounts || accounts > PAGE;
+  const admin = (lowerBound: number, why: string): OperationBound => ({
+    side: 'administrator',
+    lowerBound,
+    why,
+  });
+  const member = (lowerBound: number, why: string): OperationBound => ({ side: 'member', lowerBound, why });
+  return {
+    ...(listing
+      ? {
+          // The organization's accounts plus the administrator, 20 a page.
+          'organizations:ListAccounts': admin(
+            Math.ceil((shape.organizationAccounts + 1) / PAGE),
+            'one listing, 20 a page',
+          ),
+        }
+      : { 'organizations:DescribeAccount': admin(accounts, 'one per named account') }),
+    'securityhub:DescribeHub': admin(regions, 'one per Region'),
+    'detective:ListGraphs': admin(regions, 'one per Region'),
+    'securityhub:CreateMembers': admin(regions * batches, 'ceil(N/50) per Region'),
+    'detective:CreateMembers': admin(regions * batches, 'ceil(N/50) per Region'),
+    'securityhub:InviteMembers': admin(regions * Math.ceil(invited / BATCH), 'ceil(invited/50) per Region'),
+    'securityhub:GetMembers': admin(regions * batches, 'ceil(N/50) per Region'),
+    'detective:GetMembers': admin(regions * batches, 'ceil(N/50) per Region'),
+    'sts:AssumeRole': admin(invited, 'one session per invited account'),
+    'member:securityhub:EnableSecurityHub': member(perMember, 'one per invited member and Region'),
+    'member:securityhub:ListInvitations': member(perMember, 'the invitation id, per member and Region'),
+    'member:securityhub:AcceptAdministratorInvitation': member(perMember, 'one per member and Region'),
+    'member:detective:AcceptInvitation': member(perMember, 'one per member and Region'),
+  };
+}
+
+/**
+ * The throttle-limited lower bound of the wall time, in seconds. The organization listing comes
+ * first, page after page. Then the larger of: the busiest token bucket (the administrator's, one per
+ * Region and service, 10 calls a second after a burst of 30; Regions and services run in parallel)
+ * plus one answer, and the longest chain of calls that must follow one another (locate, create,
+ * invite, the member lists and accepts, the check reads). Member buckets hold a few calls each and
+ * never throttle. Waits the workflow chooses (poll interval, backoff) are not part of the bound.
+ */
+export function lowerBoundSeconds(shape: BenchShape): number {
+  const bounds = operationBounds(shape);
+  const perRegion = (operation: string) => (bounds[operation]?.lowerBound ?? 0) / shape.regions;
+  const bucket = (calls: number) => Math.max(0, calls - THROTTLE.burst) / THROTTLE.ratePerSecond;
+  const securityHub =
+    perRegion('securityhub:DescribeHub') +
+    perRegion('securityhub:CreateMembers') +
+    perRegion('securityhub:InviteMembers') +
+    perRegion('securityhub:GetMembers');
+  const detective =
+    perRegion('detective:ListGraphs') +
+    perRegion('detective:CreateMembers') +
+    perRegion('detective:GetMembers');
+  const throttled = Math.max(bucket(securityHub), bucket(detective)) + shape.latencySeconds;
+  const chain = (shape.invitedAccounts > 0 ? 6 : 3) * shape.latencySeconds;
+  const pages = bounds['organizations:ListAccounts']?.lowerBound ?? 1;
+  return pages * shape.latencySeconds + Math.max(throttled, chain);
+}

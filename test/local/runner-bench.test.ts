@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { type BenchShape, lowerBoundSeconds, operationBounds } from '../../bench/lower-bound.ts';
+import { BENCH_REGIONS } from '../../bench/regions.ts';
+import { KNOWN_REGIONS } from '../../functions/shared/domain/regions.ts';
+
+const organization: BenchShape = {
+  organizationAccounts: 1000,
+  invitedAccounts: 0,
+  regions: 17,
+  latencySeconds: 0.02,
+  allAccounts: true,
+};
+
+const bound = (shape: BenchShape, operation: string) => operationBounds(shape)[operation]?.lowerBound;
+
+describe('operationBounds', () => {
+  it('returns ceil(N/50) per Region for each batch operation and one organization listing of 20 a page', () => {
+    expect(bound(organization, 'securityhub:CreateMembers')).toBe(17 * 20);
+    expect(bound(organization, 'detective:GetMembers')).toBe(17 * 20);
+    expect(bound(organization, 'securityhub:InviteMembers')).toBe(0);
+    // 1,000 accounts and the administrator.
+    expect(bound(organization, 'organizations:ListAccounts')).toBe(51);
+    expect(bound(organization, 'member:securityhub:AcceptAdministratorInvitation')).toBe(0);
+  });
+
+  it('returns one accept per invited member, Region and service, and one session per invited account', () => {
+    const invited = { ...organization, organizationAccounts: 0, invitedAccounts: 120, allAccounts: false };
+
+    expect(bound(invited, 'securityhub:InviteMembers')).toBe(17 * 3);
+    expect(bound(invited, 'member:securityhub:AcceptAdministratorInvitation')).toBe(120 * 17);
+    expect(bound(invited, 'member:detective:AcceptInvitation')).toBe(120 * 17);
+    expect(bound(invited, 'sts:AssumeRole')).toBe(120);
+    expect(operationBounds(invited)['member:securityhub:AcceptAdministratorInvitation']?.side).toBe('member');
+  });
+
+  it('returns one DescribeAccount per account instead of a listing for a short list of accounts', () => {
+    const few = { ...organization, organizationAccounts: 5, allAccounts: false };
+
+    expect(bound(few, 'organizations:DescribeAccount')).toBe(5);
+    expect(bound(few, 'organizations:ListAccounts')).toBeUndefined();
+  });
+});
+
+describe('lowerBoundSeconds', () => {
+  it('returns the listing pages one after another, then the busiest bucket past its burst at 10 calls a second', () => {
+    // Security Hub per Region: DescribeHub 1 + CreateMembers 20 + GetMembers 20 = 41 calls, 11 past the burst.
+    expect(lowerBoundSeconds(organization)).toBeCloseTo(51 * 0.02 + 11 / 10 + 0.02, 6);
+  });
+
+  it('returns the chain of dependent calls when no bucket throttles', () => {
+    const small = { ...organization, organizationAccounts: 0, invitedAccounts: 3, allAccounts: false };
+
+    // No listing page wait beyond one DescribeAccount round, then locate, create, invite, list, accept, check.
+    expect(lowerBoundSeconds(small)).toBeCloseTo(0.02 + 6 * 0.02, 6);
+  });
+});
+
+describe('the benchmark Regions', () => {
+  it('returns 17 Regions muster knows', () => {
+    expect(BENCH_REGIONS).toHaveLength(17);
+    expect(BENCH_REGIONS.filter((region) => !KNOWN_REGIONS.has(region))).toEqual([]);
+  });
+});
