@@ -240,6 +240,10 @@ export function settleUnprocessed(
     case 'already-invited':
       results.succeed(entry.accountId, 'PENDING_ACCEPTANCE');
       return undefined;
+    case 'region-disabled':
+      // Listed with the failures so the report carries it; SKIPPED_* needs no attention.
+      results.fail(entry.accountId, 'SKIPPED_REGION_DISABLED', reason);
+      return undefined;
     case 'retry':
       results.retry(entry.accountId, reason);
       return undefined;

@@ -169,6 +169,30 @@ describe('createMembers', () => {
     });
   });
 
+  it('skips an organization account that has not enabled the Region, without reporting a failure', async () => {
+    securityHubWithState();
+    securityHub.on(CreateMembersCommand).resolves({
+      UnprocessedAccounts: [
+        {
+          AccountId: '100000000000',
+          ProcessingResult:
+            'The request is rejected because the given account ID has not enabled this Region.',
+        },
+      ],
+    });
+    const output = await createMembers(
+      { region: 'eu-west-1', service: 'securityhub', accounts: accounts(1) },
+      shDeps(),
+    );
+    expect(output.failed).toEqual([
+      {
+        accountId: '100000000000',
+        outcome: 'SKIPPED_REGION_DISABLED',
+        reason: 'The request is rejected because the given account ID has not enabled this Region.',
+      },
+    ]);
+  });
+
   it('retries the accounts of a chunk that stayed throttled after the SDK retries, and goes on with the others', async () => {
     const members = securityHubWithState();
     let calls = 0;

@@ -143,6 +143,23 @@ describe('the onboarding workflow on the local stand-in', () => {
   });
 });
 
+describe('the onboarding workflow for an organization account', () => {
+  it('skips a Region the account has not enabled, and succeeds', async () => {
+    const account = { accountId: '200000000001', email: 'a@example.com', joinedMethod: 'CREATED' as const };
+    const run = await runLocalWorkflow({
+      scenario: organization({ accounts: [{ ...account, disabledRegions: ['eu-west-1'] }] }),
+      input: { accounts: [{ accountId: account.accountId }] },
+      settings: FAST,
+    });
+
+    expect(run.status).toBe('SUCCEEDED');
+    expect(notEnabled(run.report).sort()).toEqual([
+      '200000000001 eu-west-1 detective SKIPPED_REGION_DISABLED',
+      '200000000001 eu-west-1 securityhub SKIPPED_REGION_DISABLED',
+    ]);
+  });
+});
+
 describe('the onboarding workflow started by each trigger', () => {
   const trigger = (name: string): unknown => JSON.parse(readFileSync(`events/triggers/${name}.json`, 'utf8'));
   const member = (accountId: string) => ({

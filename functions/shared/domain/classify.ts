@@ -1,5 +1,11 @@
 /** What an UnprocessedAccounts entry tells about the account. */
-export type UnprocessedKind = 'already-member' | 'already-invited' | 'retry' | 'conflict' | 'failed';
+export type UnprocessedKind =
+  | 'already-member'
+  | 'already-invited'
+  | 'region-disabled'
+  | 'retry'
+  | 'conflict'
+  | 'failed';
 
 export interface UnprocessedClassification {
   kind: UnprocessedKind;
@@ -22,6 +28,11 @@ const UNPROCESSED_RULES: readonly { pattern: RegExp; kind: UnprocessedKind }[] =
     kind: 'already-member',
   },
   { pattern: /already (been )?invited/i, kind: 'already-invited' },
+  // An opt-in Region the member has not enabled is not applicable there, not a failure (FACTS.md, Regions).
+  {
+    pattern: /(not enabled|disabled|not opted in to) (this|the) region|region (is )?(not enabled|disabled)/i,
+    kind: 'region-disabled',
+  },
   // A 51st account is not an error in Security Hub: it comes back with this text (accelerator #814).
   { pattern: /maximum number of results exceeded/i, kind: 'retry' },
   { pattern: /throttl|rate exceeded|too many requests|limit exceeded/i, kind: 'retry' },

@@ -18,6 +18,8 @@ describe('classifyUnprocessed', () => {
     ['ThrottlingException: too many requests', 'retry'],
     ['Internal error', 'retry'],
     ['The account is already a member of another administrator', 'conflict'],
+    ['The request is rejected because the given account ID has not enabled this Region.', 'region-disabled'],
+    ['The request is rejected because the account has not enabled this Region.', 'region-disabled'],
     ['Account is not in a valid state', 'failed'],
     ['The account ID is not valid', 'failed'],
   ])('classifies %j as %s and keeps the text', (text, kind) => {
