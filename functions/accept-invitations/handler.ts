@@ -15,7 +15,9 @@ import { memberAccountOpener } from './member-account.ts';
 
 const clients = readClientSettings(process.env);
 // The Lambda's own Region: a Regional STS endpoint, whose tokens work in opt-in Regions (FACTS.md, STS).
-const sts = perRegion((region) => tracer.captureAWSv3Client(regionalClient(STSClient, region, clients)));
+const sts = perRegion((region) =>
+  tracer.captureAWSv3Client(regionalClient(STSClient, region, { maxAttempts: clients.maxAttempts })),
+);
 
 async function run(event: unknown) {
   const config = readMemberConfig(process.env);

@@ -16,7 +16,11 @@ import { resolveAccounts } from './resolve-accounts.ts';
 
 const clients = readClientSettings(process.env);
 const organizations = perRegion((region) =>
-  organizationsDirectory(tracer.captureAWSv3Client(regionalClient(OrganizationsClient, region, clients))),
+  organizationsDirectory(
+    tracer.captureAWSv3Client(
+      regionalClient(OrganizationsClient, region, { maxAttempts: clients.maxAttempts }),
+    ),
+  ),
 );
 const detective = perRegion((region) =>
   detectiveGraphLocator(tracer.captureAWSv3Client(regionalClient(DetectiveClient, region, clients))),

@@ -4,8 +4,11 @@ import { limitRate, RateLimiter } from './rate-limit.ts';
 export interface ClientSettings {
   /** SDK attempts per call; the SDK backs off between them on 429 and 5xx (FACTS.md). */
   maxAttempts: number;
-  /** Calls per second this process makes per client (one account, one Region, one service). */
-  callsPerSecond: number;
+  /**
+   * Calls per second this process makes per client (one account, one Region, one service).
+   * Left out for Organizations and STS, which publish no such quota: the SDK's backoff paces them.
+   */
+  callsPerSecond?: number;
 }
 
 interface ClientConfig {
@@ -31,7 +34,9 @@ export function regionalClient<C extends Parameters<typeof limitRate>[0]>(
     retryMode: 'standard',
     ...(credentials === undefined ? {} : { credentials }),
   });
-  return limitRate(client, new RateLimiter(settings.callsPerSecond));
+  return settings.callsPerSecond === undefined
+    ? client
+    : limitRate(client, new RateLimiter(settings.callsPerSecond));
 }
 
 /** One client per Region, made on first use and kept for the life of the Lambda container. */

@@ -1,5 +1,6 @@
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { describe, expect, it } from 'vitest';
+import { regionalClient } from '../../../functions/shared/aws/clients.ts';
 import { limitRate, RateLimiter } from '../../../functions/shared/aws/rate-limit.ts';
 
 /** A clock that only moves when the limiter sleeps. */
@@ -37,5 +38,14 @@ describe('RateLimiter', () => {
     const client = limitRate(new SecurityHubClient({ region: 'us-east-1' }), new RateLimiter(10));
     const entry = client.middlewareStack.identify().filter((name) => name.startsWith('musterRateLimit'));
     expect(entry).toEqual(['musterRateLimit - finalizeRequest']);
+  });
+
+  it('limits membership clients only: without callsPerSecond a client is paced by SDK backoff alone', () => {
+    const limited = regionalClient(SecurityHubClient, 'us-east-1', { maxAttempts: 3, callsPerSecond: 10 });
+    const unlimited = regionalClient(SecurityHubClient, 'us-east-1', { maxAttempts: 3 });
+    const named = (client: SecurityHubClient) =>
+      client.middlewareStack.identify().filter((name) => name.startsWith('musterRateLimit'));
+    expect(named(limited)).toHaveLength(1);
+    expect(named(unlimited)).toEqual([]);
   });
 });
