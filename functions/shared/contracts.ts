@@ -107,7 +107,7 @@ export interface Pair {
 
 /** The workflow's knobs, from the stack parameters; the state machine reads them from the plan. */
 export interface WorkflowSettings {
-  /** Parallel iterations of each Map (Region and service pairs, member batches). */
+  /** Member-side batches running at once (Region and service pairs always all run at once). */
   maxConcurrency: number;
   /** Member accounts per accept-invitations invocation. */
   memberBatchSize: number;
