@@ -5,7 +5,12 @@ import {
   PENDING_OUTCOMES,
   SETTLED_OUTCOMES,
 } from '../functions/shared/domain/outcomes.ts';
-import { expandGroups, type Membership, type OutcomeGroup } from '../functions/shared/domain/report.ts';
+import {
+  describePairs,
+  expandGroups,
+  type Membership,
+  type OutcomeGroup,
+} from '../functions/shared/domain/report.ts';
 import type { ServiceName } from '../functions/shared/domain/services.ts';
 import { ERROR_NAMES } from '../functions/shared/errors.ts';
 import { exitCodeOf } from './exit-codes.ts';
@@ -153,42 +158,9 @@ export function reportJson(progress: Progress, execution?: ExecutionSummary) {
   };
 }
 
-/** Groups with the same outcome, reason and accounts, merged across Regions and services. */
-interface MergedGroup {
-  outcome: Outcome;
-  reason?: string;
-  accountIds: string[];
-  where: { region: string; service: string }[];
-}
-
-function mergeGroups(groups: readonly OutcomeGroup[]): MergedGroup[] {
-  const merged = new Map<string, MergedGroup>();
-  for (const { region, service, outcome, reason, accountIds } of groups) {
-    const ids = [...accountIds].sort();
-    const key = JSON.stringify([outcome, reason ?? null, ids]);
-    let group = merged.get(key);
-    if (group === undefined) {
-      group = { outcome, ...(reason === undefined ? {} : { reason }), accountIds: ids, where: [] };
-      merged.set(key, group);
-    }
-    group.where.push({ region, service });
-  }
-  return [...merged.values()].sort((a, b) => OUTCOMES.indexOf(a.outcome) - OUTCOMES.indexOf(b.outcome));
-}
-
-/** "securityhub, detective in us-east-1, eu-west-1", or per service when their Regions differ. */
-function describeWhere(where: MergedGroup['where']): string {
-  const byService = new Map<string, string[]>();
-  for (const { region, service } of where)
-    byService.set(service, [...(byService.get(service) ?? []), region]);
-  const lists = [...byService.entries()].map(([service, regions]) => ({
-    service,
-    regions: regions.join(', '),
-  }));
-  if (lists.every(({ regions }) => regions === lists[0]?.regions)) {
-    return `${lists.map(({ service }) => service).join(', ')} in ${lists[0]?.regions ?? ''}`;
-  }
-  return lists.map(({ service, regions }) => `${service} in ${regions}`).join('; ');
+/** The report's groups, attention first in the order of the outcome vocabulary. */
+function ordered(groups: readonly OutcomeGroup[]): OutcomeGroup[] {
+  return [...groups].sort((a, b) => OUTCOMES.indexOf(a.outcome) - OUTCOMES.indexOf(b.outcome));
 }
 
 function describeAccounts(ids: readonly string[], plan: Plan | undefined): string[] {
@@ -253,8 +225,8 @@ export function reportText(progress: Progress, c: Colours): string {
       `  ${outcomeColour(outcome, c)(outcome.padEnd(width))}  ${String(report.counts[outcome]).padStart(6)}`,
     );
   }
-  const groups = mergeGroups(report.notEnabled);
-  const sections: [string, MergedGroup[]][] = [
+  const groups = ordered(report.notEnabled);
+  const sections: [string, OutcomeGroup[]][] = [
     [
       'Needs attention',
       groups.filter(({ outcome }) => !SETTLED_OUTCOMES.has(outcome) && !PENDING_OUTCOMES.has(outcome)),
@@ -264,11 +236,11 @@ export function reportText(progress: Progress, c: Colours): string {
   ];
   for (const [title, members] of sections) {
     if (members.length === 0) continue;
-    const count = members.reduce((sum, group) => sum + group.accountIds.length * group.where.length, 0);
+    const count = members.reduce((sum, group) => sum + group.accountIds.length * group.pairs.length, 0);
     lines.push('', c.bold(`${title} (${plural(count, 'membership')})`));
     for (const group of members) {
       lines.push(
-        `  ${outcomeColour(group.outcome, c)(group.outcome)}  ${describeWhere(group.where)}  ${c.dim(plural(group.accountIds.length, 'account'))}`,
+        `  ${outcomeColour(group.outcome, c)(group.outcome)}  ${describePairs(group.pairs)}  ${c.dim(plural(group.accountIds.length, 'account'))}`,
         ...describeAccounts(group.accountIds, plan).map((line) => `    ${line}`),
       );
       if (group.reason !== undefined) lines.push(`    ${c.dim(group.reason)}`);

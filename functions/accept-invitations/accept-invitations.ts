@@ -138,7 +138,8 @@ async function acceptInAccount(
     if (membership.service === 'detective' && input.graphArns?.[membership.region] === undefined) {
       settle(accountId, membership, {
         outcome: 'SERVICE_NOT_ENABLED',
-        reason: `the administrator has no Detective behavior graph in ${membership.region}`,
+        reason:
+          'the administrator has no Detective behavior graph in this Region: enable Detective there first',
       });
     } else if (
       membership.service === 'securityhub' &&
@@ -147,7 +148,7 @@ async function acceptInAccount(
       // Never enable Security Hub in a member where the administrator has none: it costs and helps nothing.
       settle(accountId, membership, {
         outcome: 'SERVICE_NOT_ENABLED',
-        reason: `Security Hub is not enabled for the administrator in ${membership.region}`,
+        reason: 'Security Hub is not enabled for the administrator in this Region: enable it there first',
       });
     } else open.push(membership);
   }

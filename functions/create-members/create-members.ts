@@ -46,7 +46,7 @@ export async function createMembers(
 
   // Accounts whose status the create call did not report are read back afterwards.
   const readBack: string[] = [];
-  await forEachChunk(toCreate, results, input.region, async (part) => {
+  await forEachChunk(toCreate, results, async (part) => {
     const { members, unprocessed } = await adapter.createMembers(target, part, options);
     for (const entry of unprocessed) {
       if (settleUnprocessed(results, entry, telemetry) === 'already-member') readBack.push(entry.accountId);

@@ -45,7 +45,7 @@ export async function inviteMembers(
 
   const invite = adapter.inviteMembers?.bind(adapter);
   if (invite !== undefined) {
-    await forEachChunk(toInvite, results, input.region, async (part) => {
+    await forEachChunk(toInvite, results, async (part) => {
       const { unprocessed } = await invite(target, part);
       for (const entry of unprocessed) settleUnprocessed(results, entry, telemetry);
       const invited = part.filter((accountId) => results.isPending(accountId));

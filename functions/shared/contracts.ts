@@ -3,7 +3,10 @@ import { accountIdProblem } from './domain/account-id.ts';
 import type { Account } from './domain/accounts.ts';
 import { OUTCOMES, type Outcome } from './domain/outcomes.ts';
 import { KNOWN_REGIONS } from './domain/regions.ts';
-import type { ReportDecision } from './domain/report.ts';
+import type { Pair, ReportDecision } from './domain/report.ts';
+
+export type { Pair };
+
 import { SERVICE_NAMES, type ServiceName } from './domain/services.ts';
 import { InvalidInputError } from './errors.ts';
 
@@ -99,12 +102,6 @@ export function parseInput<Schema extends z.ZodType>(
   throw new InvalidInputError(problems.join('; '), problems);
 }
 
-/** One (Region, service) the administrator side works on: an item of the workflow's first Map. */
-export interface Pair {
-  region: string;
-  service: ServiceName;
-}
-
 /** The workflow's knobs, from the stack parameters; the state machine reads them from the plan. */
 export interface WorkflowSettings {
   /** Member-side batches running at once (Region and service pairs always all run at once). */
@@ -152,10 +149,9 @@ export interface Plan {
 export const outcomeSchema = z.enum(OUTCOMES);
 
 export const outcomeGroupSchema = z.object({
-  region: regionSchema,
-  service: serviceSchema,
   outcome: outcomeSchema,
   reason: z.string().optional(),
+  pairs: z.array(z.object({ region: regionSchema, service: serviceSchema })),
   accountIds: z.array(accountIdSchema),
 });
 
@@ -180,7 +176,7 @@ export const checkOnboardingInputSchema = z.object({
       }),
     )
     .default([]),
-  /** The previous round's `notEnabled`. */
+  /** The previous round's `carried`: settled outcomes only earlier rounds could see. */
   recorded: z.array(outcomeGroupSchema).default([]),
   /** The latest member-side Map output: each batch's memberships that are not ENABLED. */
   member: z.array(z.object({ unfinished: z.array(outcomeGroupSchema) })).default([]),

@@ -88,7 +88,7 @@ export class StepResults {
   }
 
   /** Settles an account from an error that broke the call it was in. */
-  failFromError(accountId: string, error: ErrorLike, region: string): void {
+  failFromError(accountId: string, error: ErrorLike): void {
     const reason = describeError(error);
     const kind = classifyError(error);
     if (kind === 'retry') this.retry(accountId, reason);
@@ -96,13 +96,13 @@ export class StepResults {
       this.fail(
         accountId,
         'SERVICE_NOT_ENABLED',
-        `not enabled for the administrator in ${region}: ${reason}`,
+        `not enabled for the administrator in this Region: ${reason}`,
       );
     } else if (kind === 'region-disabled') {
       this.fail(
         accountId,
         'SERVICE_NOT_ENABLED',
-        `Region ${region} is not enabled for the administrator: ${reason}`,
+        `this Region is not enabled for the administrator: ${reason}`,
       );
     } else this.fail(accountId, 'FAILED', reason);
   }
@@ -143,7 +143,6 @@ export class StepResults {
 export async function forEachChunk<T extends { accountId: string } | string>(
   items: readonly T[],
   results: StepResults,
-  region: string,
   call: (chunk: T[]) => Promise<void>,
 ): Promise<void> {
   for (const part of chunk(items)) {
@@ -152,7 +151,7 @@ export async function forEachChunk<T extends { accountId: string } | string>(
     } catch (error) {
       for (const item of part) {
         const accountId = typeof item === 'string' ? item : item.accountId;
-        if (results.isPending(accountId)) results.failFromError(accountId, error as ErrorLike, region);
+        if (results.isPending(accountId)) results.failFromError(accountId, error as ErrorLike);
       }
     }
   }
@@ -172,7 +171,7 @@ export async function observe(
   results: StepResults,
 ): Promise<Observation> {
   const observation: Observation = new Map();
-  await forEachChunk(accountIds, results, target.region, async (ids) => {
+  await forEachChunk(accountIds, results, async (ids) => {
     const { members, unprocessed } = await adapter.getMembers(target, ids);
     for (const member of members) {
       observation.set(
@@ -215,12 +214,11 @@ async function locateTarget(
     if (target !== undefined) return target;
     const reason =
       adapter.service === 'detective'
-        ? `the administrator has no Detective behavior graph in ${region}: enable Detective there first`
-        : `Security Hub is not enabled for the administrator in ${region}: enable it there first`;
+        ? 'the administrator has no Detective behavior graph in this Region: enable Detective there first'
+        : 'Security Hub is not enabled for the administrator in this Region: enable it there first';
     for (const { accountId } of results.unsettled) results.fail(accountId, 'SERVICE_NOT_ENABLED', reason);
   } catch (error) {
-    for (const { accountId } of results.unsettled)
-      results.failFromError(accountId, error as ErrorLike, region);
+    for (const { accountId } of results.unsettled) results.failFromError(accountId, error as ErrorLike);
   }
   return undefined;
 }

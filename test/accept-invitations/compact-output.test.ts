@@ -42,16 +42,14 @@ describe('compactOutput', () => {
       counts: { ENABLED: 1, SKIPPED_REGION_DISABLED: 2, PENDING_INVITATION: 1 },
       unfinished: [
         {
-          region: 'af-south-1',
-          service: 'securityhub',
           outcome: 'SKIPPED_REGION_DISABLED',
           reason: 'UnrecognizedClientException: The security token included in the request is invalid',
+          pairs: [{ region: 'af-south-1', service: 'securityhub' }],
           accountIds: ['111111111111', '222222222222'],
         },
         {
-          region: 'us-east-1',
-          service: 'detective',
           outcome: 'PENDING_INVITATION',
+          pairs: [{ region: 'us-east-1', service: 'detective' }],
           accountIds: ['222222222222'],
         },
       ],

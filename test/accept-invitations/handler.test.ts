@@ -78,13 +78,18 @@ describe('accept-invitations handler', () => {
     const output = await handler(event('securityhub-only'), context);
 
     expect(output.counts).toEqual({ MEMBER_ROLE_MISSING: 3 });
-    expect(output.unfinished.map(({ region, outcome, accountIds }) => [region, outcome, accountIds])).toEqual(
-      [
-        ['us-east-1', 'MEMBER_ROLE_MISSING', ['111111111111']],
-        ['eu-west-1', 'MEMBER_ROLE_MISSING', ['111111111111']],
-        ['ap-southeast-3', 'MEMBER_ROLE_MISSING', ['111111111111']],
-      ],
-    );
+    expect(output.unfinished).toEqual([
+      {
+        outcome: 'MEMBER_ROLE_MISSING',
+        reason: expect.stringContaining('AccessDenied'),
+        pairs: [
+          { region: 'us-east-1', service: 'securityhub' },
+          { region: 'eu-west-1', service: 'securityhub' },
+          { region: 'ap-southeast-3', service: 'securityhub' },
+        ],
+        accountIds: ['111111111111'],
+      },
+    ]);
     expect(output.retryAccountIds).toEqual(['111111111111']);
     expect(securityHub).not.toHaveReceivedAnyCommand();
   });

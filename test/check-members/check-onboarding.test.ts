@@ -80,10 +80,9 @@ describe('checkOnboarding', () => {
     const report = await checkOnboarding(input, { adapters });
     expect(report.notEnabled).toEqual([
       {
-        region: 'us-east-1',
-        service: 'securityhub',
         outcome: 'FAILED',
         reason: 'The account is in an unexpected state',
+        pairs: [{ region: 'us-east-1', service: 'securityhub' }],
         accountIds: ['100000000000'],
       },
     ]);

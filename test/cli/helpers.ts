@@ -83,27 +83,26 @@ export function samplePlan(overrides: Partial<Plan> = {}): Plan {
 
 /** The report for samplePlan: one CONFLICT, the rest enabled, the administrator skipped everywhere. */
 export function sampleReport(overrides: Partial<OnboardingReport> = {}): OnboardingReport {
-  const skipped = samplePlan().pairs.map(({ region, service }) => ({
-    region,
-    service,
+  const skipped = {
     outcome: 'SKIPPED_ADMINISTRATOR' as const,
     reason: 'this is the administrator account itself; it cannot be its own member',
+    pairs: samplePlan().pairs,
     accountIds: [ADMINISTRATOR],
-  }));
+  };
   return {
     status: 'NEEDS_ATTENTION',
     keepPolling: false,
     counts: { ENABLED: 11, CONFLICT: 1, SKIPPED_ADMINISTRATOR: 4 },
     notEnabled: [
       {
-        region: 'us-east-1',
-        service: 'securityhub',
         outcome: 'CONFLICT',
         reason: 'already a member of Security Hub administrator 999999999999',
+        pairs: [{ region: 'us-east-1', service: 'securityhub' }],
         accountIds: ['200000000002'],
       },
-      ...skipped,
+      skipped,
     ],
+    carried: [],
     pendingAccountIds: [],
     round: 1,
     total: 16,

@@ -152,10 +152,9 @@ describe('reportText', () => {
     const report = sampleReport({
       notEnabled: [
         {
-          region: 'eu-west-1',
-          service: 'detective',
           outcome: 'SERVICE_NOT_ENABLED',
-          reason: 'the administrator has no Detective behavior graph in eu-west-1',
+          reason: 'the administrator has no Detective behavior graph in this Region',
+          pairs: [{ region: 'eu-west-1', service: 'detective' }],
           accountIds: ['200000000003', '200000000001', '200000000002'],
         },
       ],
@@ -170,7 +169,11 @@ describe('reportText', () => {
     const accountIds = Array.from({ length: 70 }, (_, index) => String(300000000001 + index));
     const report = sampleReport({
       notEnabled: [
-        { region: 'us-east-1', service: 'securityhub', outcome: 'PENDING_ACCEPTANCE', accountIds },
+        {
+          outcome: 'PENDING_ACCEPTANCE',
+          pairs: [{ region: 'us-east-1', service: 'securityhub' }],
+          accountIds,
+        },
       ],
     });
     const text = reportText(progress({ status: 'RUNNING', report }), plain);

@@ -224,7 +224,7 @@ describe('createMembers', () => {
       'SERVICE_NOT_ENABLED',
     ]);
     expect(output.failed[0]?.reason).toContain(
-      'Security Hub is not enabled for the administrator in eu-west-1',
+      'Security Hub is not enabled for the administrator in this Region',
     );
     expect(securityHub).not.toHaveReceivedCommand(CreateMembersCommand);
   });
@@ -258,7 +258,7 @@ describe('createMembers', () => {
     expect(output.graphArn).toBe(GRAPH);
   });
 
-  it('reports SERVICE_NOT_ENABLED naming the Region when the administrator has no Detective graph there', async () => {
+  it('reports SERVICE_NOT_ENABLED when the administrator has no Detective graph in the Region', async () => {
     detective.on(ListGraphsCommand).resolves({ GraphList: [] });
     const output = await createMembers(
       { region: 'eu-west-1', service: 'detective', accounts: accounts(1) },
@@ -269,7 +269,7 @@ describe('createMembers', () => {
         accountId: '100000000000',
         outcome: 'SERVICE_NOT_ENABLED',
         reason:
-          'the administrator has no Detective behavior graph in eu-west-1: enable Detective there first',
+          'the administrator has no Detective behavior graph in this Region: enable Detective there first',
       },
     ]);
   });

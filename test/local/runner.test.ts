@@ -217,8 +217,13 @@ describe('verify', () => {
     keepPolling: false,
     counts: { ENABLED: 1, CONFLICT: 1 },
     notEnabled: [
-      { region: 'us-east-1', service: 'securityhub', outcome: 'CONFLICT', accountIds: ['222222222222'] },
+      {
+        outcome: 'CONFLICT',
+        pairs: [{ region: 'us-east-1', service: 'securityhub' }],
+        accountIds: ['222222222222'],
+      },
     ],
+    carried: [],
     pendingAccountIds: [],
     round: 0,
     total: 2,
@@ -238,8 +243,7 @@ describe('verify', () => {
 
   it('returns a problem for a membership reported twice, one not requested, and counts that do not add up', () => {
     const group = {
-      region: 'us-east-1',
-      service: 'securityhub' as const,
+      pairs: [{ region: 'us-east-1', service: 'securityhub' as const }],
       outcome: 'CONFLICT' as const,
       accountIds: ['222222222222', '222222222222', '333333333333'],
     };

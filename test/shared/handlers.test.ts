@@ -66,8 +66,7 @@ describe('invite-members and check-members handlers', () => {
     expect(report.counts).toEqual({ ENABLED: 3, CONFLICT: 1, SKIPPED_ADMINISTRATOR: 2 });
     expect(report.total).toBe(6);
     expect(report.notEnabled).toContainEqual({
-      region: 'us-east-1',
-      service: 'securityhub',
+      pairs: [{ region: 'us-east-1', service: 'securityhub' }],
       outcome: 'CONFLICT',
       reason: 'the account already has another Security Hub administrator, 123456789012',
       accountIds: ['222222222222'],

@@ -1,12 +1,21 @@
 import { type Outcome, PENDING_OUTCOMES, SETTLED_OUTCOMES } from './outcomes.ts';
 import type { ServiceName } from './services.ts';
 
-/** Memberships that share an outcome and a reason, in one Region for one service. */
-export interface OutcomeGroup {
+/** One Region and service: where a membership lives. */
+export interface Pair {
   region: string;
   service: ServiceName;
+}
+
+/**
+ * Memberships that share an outcome, a reason and their accounts, in one or more Regions and
+ * services. Merging across pairs keeps reports small: 1,000 accounts pending the same way in
+ * 17 Regions × 2 services are one group of 1,000 ids, not 34.
+ */
+export interface OutcomeGroup {
   outcome: Outcome;
   reason?: string;
+  pairs: Pair[];
   accountIds: string[];
 }
 
@@ -20,24 +29,54 @@ export interface Membership {
 
 const key = (accountId: string, region: string, service: string) => `${accountId}|${region}|${service}`;
 
-/** Groups memberships by (Region, service, outcome, reason), keeping first-seen order. */
+/** Groups memberships by outcome, reason and accounts, merging the pairs they share; first-seen order. */
 export function groupMemberships(memberships: Iterable<Membership>): OutcomeGroup[] {
-  const groups = new Map<string, OutcomeGroup>();
+  const perPair = new Map<string, { pair: Pair; outcome: Outcome; reason?: string; accountIds: string[] }>();
   for (const { accountId, region, service, outcome, reason } of memberships) {
     const id = JSON.stringify([region, service, outcome, reason ?? null]);
-    let group = groups.get(id);
+    let group = perPair.get(id);
     if (group === undefined) {
-      group = { region, service, outcome, ...(reason === undefined ? {} : { reason }), accountIds: [] };
-      groups.set(id, group);
+      group = {
+        pair: { region, service },
+        outcome,
+        ...(reason === undefined ? {} : { reason }),
+        accountIds: [],
+      };
+      perPair.set(id, group);
     }
     group.accountIds.push(accountId);
   }
-  return [...groups.values()];
+  const merged = new Map<string, OutcomeGroup>();
+  for (const { pair, outcome, reason, accountIds } of perPair.values()) {
+    const id = JSON.stringify([outcome, reason ?? null, accountIds]);
+    const group = merged.get(id);
+    if (group === undefined) {
+      merged.set(id, { outcome, ...(reason === undefined ? {} : { reason }), pairs: [pair], accountIds });
+    } else group.pairs.push(pair);
+  }
+  return [...merged.values()];
 }
 
 export function* expandGroups(groups: readonly OutcomeGroup[]): Generator<Membership> {
-  for (const { accountIds, ...rest } of groups)
-    for (const accountId of accountIds) yield { accountId, ...rest };
+  for (const { pairs, accountIds, outcome, reason } of groups) {
+    for (const { region, service } of pairs) {
+      for (const accountId of accountIds) {
+        yield { accountId, region, service, outcome, ...(reason === undefined ? {} : { reason }) };
+      }
+    }
+  }
+}
+
+/** "securityhub, detective in us-east-1, eu-west-1", or per service when their Regions differ. */
+export function describePairs(pairs: readonly Pair[]): string {
+  const byService = new Map<string, string[]>();
+  for (const { region, service } of pairs)
+    byService.set(service, [...(byService.get(service) ?? []), region]);
+  const lists = [...byService].map(([service, regions]) => ({ service, regions: regions.join(', ') }));
+  if (lists.every(({ regions }) => regions === lists[0]?.regions)) {
+    return `${lists.map(({ service }) => service).join(', ')} in ${lists[0]?.regions ?? ''}`;
+  }
+  return lists.map(({ service, regions }) => `${service} in ${regions}`).join('; ');
 }
 
 /**
@@ -70,6 +109,11 @@ export interface ReportDecision {
   keepPolling: boolean;
   counts: Partial<Record<Outcome, number>>;
   notEnabled: OutcomeGroup[];
+  /**
+   * What the next round must be told again: every membership not ENABLED that waiting cannot
+   * change. Pending ones are asked again, so their old records need not travel (state size).
+   */
+  carried: OutcomeGroup[];
   pendingAccountIds: string[];
 }
 
@@ -104,6 +148,7 @@ export function decideReport(
     keepPolling,
     counts,
     notEnabled: groupMemberships(notEnabled),
+    carried: groupMemberships(notEnabled.filter(({ outcome }) => !PENDING_OUTCOMES.has(outcome))),
     pendingAccountIds: [...pending],
   };
 }
@@ -117,8 +162,8 @@ export function describeReport(decision: ReportDecision, total: number, limit = 
   const lines = attention
     .slice(0, limit)
     .map(
-      ({ region, service, outcome, reason, accountIds }) =>
-        `${outcome} ${service} ${region} (${accountIds.length}): ${accountIds.slice(0, 5).join(', ')}${accountIds.length > 5 ? ', …' : ''}${reason ? ` — ${reason}` : ''}`,
+      ({ pairs, outcome, reason, accountIds }) =>
+        `${outcome} ${describePairs(pairs)} (${accountIds.length}): ${accountIds.slice(0, 5).join(', ')}${accountIds.length > 5 ? ', …' : ''}${reason ? ` — ${reason}` : ''}`,
     );
   const more = attention.length > limit ? [`… and ${attention.length - limit} more groups`] : [];
   const needing = attention.reduce((sum, { accountIds }) => sum + accountIds.length, 0);

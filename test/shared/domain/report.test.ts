@@ -46,10 +46,17 @@ describe('decideReport', () => {
       counts: { ENABLED: 1, SKIPPED_ADMINISTRATOR: 1 },
       notEnabled: [
         {
-          region: 'us-east-1',
-          service: 'securityhub',
           outcome: 'SKIPPED_ADMINISTRATOR',
           reason: 'administrator',
+          pairs: [{ region: 'us-east-1', service: 'securityhub' }],
+          accountIds: ['999999999999'],
+        },
+      ],
+      carried: [
+        {
+          outcome: 'SKIPPED_ADMINISTRATOR',
+          reason: 'administrator',
+          pairs: [{ region: 'us-east-1', service: 'securityhub' }],
           accountIds: ['999999999999'],
         },
       ],
@@ -125,7 +132,39 @@ describe('describeReport', () => {
     );
     expect(describeReport(decision, 2)).toBe(
       '1 of 2 memberships need attention (ENABLED 1, CONFLICT 1)\n' +
-        'CONFLICT securityhub us-east-1 (1): 222222222222 — another administrator 123456789012',
+        'CONFLICT securityhub in us-east-1 (1): 222222222222 — another administrator 123456789012',
     );
+  });
+});
+
+describe('groupMemberships across pairs', () => {
+  it('merges Regions and services where the same accounts have the same outcome for the same reason', () => {
+    const regions = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
+    const services = ['securityhub', 'detective'] as const;
+    const ids = ['111111111111', '222222222222', '333333333333'];
+    const memberships = regions.flatMap((region) =>
+      services.flatMap((service) =>
+        ids.map((accountId) => ({ accountId, region, service, outcome: 'PENDING_ACCEPTANCE' as const })),
+      ),
+    );
+
+    const groups = groupMemberships(memberships);
+
+    expect(groups).toHaveLength(1);
+    expect(groups[0]?.pairs).toHaveLength(6);
+    expect(groups[0]?.accountIds).toEqual(ids);
+    expect([...expandGroups(groups)].length).toBe(18);
+  });
+
+  it('keeps apart the pairs whose accounts differ', () => {
+    const groups = groupMemberships([
+      at('111111111111', 'CONFLICT', 'other'),
+      { ...at('111111111111', 'CONFLICT', 'other'), region: 'eu-west-1' },
+      { ...at('222222222222', 'CONFLICT', 'other'), region: 'eu-west-1' },
+    ]);
+    expect(groups.map(({ pairs, accountIds }) => [pairs.map(({ region }) => region), accountIds])).toEqual([
+      [['us-east-1'], ['111111111111']],
+      [['eu-west-1'], ['111111111111', '222222222222']],
+    ]);
   });
 });
