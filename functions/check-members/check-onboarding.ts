@@ -1,4 +1,9 @@
-import type { AdministratorStepOutput, CheckOnboardingInput, OnboardingReport } from '../shared/contracts.ts';
+import type {
+  AdministratorStepOutput,
+  CheckOnboardingInput,
+  LocatedPair,
+  OnboardingReport,
+} from '../shared/contracts.ts';
 import { decideReport, describeReport, expandGroups, type Membership } from '../shared/domain/report.ts';
 import type { ServiceName } from '../shared/domain/services.ts';
 import type { MembershipReader } from '../shared/services/administrator.ts';
@@ -50,13 +55,21 @@ export async function checkOnboarding(
   input: CheckOnboardingInput,
   deps: CheckOnboardingDeps,
 ): Promise<OnboardingReport> {
-  const pairs = input.regions.flatMap((region) => input.services.map((service) => ({ region, service })));
+  const pairs: LocatedPair[] =
+    input.pairs ?? input.regions.flatMap((region) => input.services.map((service) => ({ region, service })));
   const observed = (
     await Promise.all(
-      pairs.map(async ({ region, service }) =>
+      pairs.map(async ({ region, service, enabled, graphArn }) =>
         memberships(
           await checkMembers(
-            { region, service, accounts: input.accounts },
+            {
+              region,
+              service,
+              accounts: input.accounts,
+              ...(enabled === undefined
+                ? {}
+                : { located: { enabled, ...(graphArn === undefined ? {} : { graphArn }) } }),
+            },
             { adapter: deps.adapters(service, region) },
           ),
         ),

@@ -228,13 +228,23 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
   const graphArns = Object.fromEntries(
     graphs.flatMap(({ region, graphArn }) => (graphArn === undefined ? [] : [[region, graphArn] as const])),
   );
+  const securityHubRegions = hubs.map(({ region }) => region);
   return {
     ...base,
+    // Each pair says where the administrator has the service, so later steps need not look again.
+    pairs: working
+      ? pairs.map((pair) => {
+          const graphArn = pair.service === 'detective' ? graphArns[pair.region] : undefined;
+          const enabled =
+            pair.service === 'detective' ? graphArn !== undefined : securityHubRegions.includes(pair.region);
+          return { ...pair, enabled, ...(graphArn === undefined ? {} : { graphArn }) };
+        })
+      : pairs,
     accounts,
     accountIds: accounts.map(({ accountId }) => accountId),
     skipped,
     graphArns,
-    securityHubRegions: hubs.map(({ region }) => region),
+    securityHubRegions,
     hasWork: accounts.length > 0 && !request.dryRun,
     ...(notes.length === 0 ? {} : { note: notes.join(' ') }),
   };

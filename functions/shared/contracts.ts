@@ -7,6 +7,12 @@ import type { Pair, ReportDecision } from './domain/report.ts';
 
 export type { Pair };
 
+/** A pair with where the plan found the service for the administrator (absent when not looked up). */
+export interface LocatedPair extends Pair {
+  enabled?: boolean;
+  graphArn?: string;
+}
+
 import { SERVICE_NAMES, type ServiceName } from './domain/services.ts';
 import { InvalidInputError } from './errors.ts';
 
@@ -32,6 +38,9 @@ export const accountSchema = z.object({
   email: z.string().min(3).max(64).optional(),
 });
 
+/** Whether the administrator has the service in a pair's Region, and its Detective graph there. */
+export const locatedSchema = z.object({ enabled: z.boolean(), graphArn: z.string().optional() });
+
 /** Tries per account per step when the workflow does not say otherwise. */
 export const DEFAULT_MAX_ATTEMPTS = 5;
 
@@ -43,6 +52,8 @@ export const administratorStepInputSchema = z.object({
   /** Which try this is for these accounts (1 = first); at `maxAttempts` retryable ones fail instead. */
   attempt: z.number().int().min(1).default(1),
   maxAttempts: z.number().int().min(1).max(20).default(DEFAULT_MAX_ATTEMPTS),
+  /** Where the plan found the service for the administrator; without it the step looks it up. */
+  located: locatedSchema.optional(),
   /** Failures of earlier steps for this pair: passed through untouched, their accounts not worked on. */
   failed: z
     .array(z.object({ accountId: accountIdSchema, outcome: z.enum(OUTCOMES), reason: z.string() }))
@@ -133,8 +144,8 @@ export interface Plan {
   accountIds: string[];
   /** Accounts set aside by rule (the administrator, suspended or closed accounts), with why. */
   skipped: { accountId: string; outcome: Outcome; reason: string }[];
-  /** Every Region × service, for the administrator-side Map. */
-  pairs: Pair[];
+  /** Every Region × service, for the administrator-side Map, with where the administrator has each. */
+  pairs: LocatedPair[];
   /** The administrator's Detective behavior graph per Region, where it has one. */
   graphArns: Record<string, string>;
   /** The Regions where the administrator has Security Hub enabled. */
@@ -162,6 +173,10 @@ export const outcomeGroupSchema = z.object({
 export const checkOnboardingInputSchema = z.object({
   regions: z.array(regionSchema).min(1),
   services: z.array(serviceSchema).min(1),
+  /** The plan's pairs: where the administrator has each service, so the check need not look again. */
+  pairs: z
+    .array(z.object({ region: regionSchema, service: serviceSchema }).extend(locatedSchema.shape))
+    .optional(),
   accounts: z.array(accountSchema),
   skipped: z
     .array(z.object({ accountId: accountIdSchema, outcome: outcomeSchema, reason: z.string() }))

@@ -200,17 +200,28 @@ export function settleObserved(results: StepResults, accountId: string, observed
   } else results.succeed(accountId, observed.outcome);
 }
 
+/** The service's home as the plan found it: the first step already looked, once per Region. */
+function fromPlan(
+  region: string,
+  located: NonNullable<AdministratorStepInput['located']>,
+): MembershipTarget | undefined {
+  if (!located.enabled) return undefined;
+  return located.graphArn === undefined ? { region } : { region, graphArn: located.graphArn };
+}
+
 /**
- * Finds the service's home in the Region. When the administrator has not enabled the service
- * there, or the lookup fails, every account is settled and undefined is returned.
+ * Finds the service's home in the Region, from the plan when it says, else by asking. When the
+ * administrator has not enabled the service there, or the lookup fails, every account is settled
+ * and undefined is returned.
  */
 async function locateTarget(
   adapter: MembershipReader,
   region: string,
+  located: AdministratorStepInput['located'],
   results: StepResults,
 ): Promise<MembershipTarget | undefined> {
   try {
-    const target = await adapter.locate(region);
+    const target = located === undefined ? await adapter.locate(region) : fromPlan(region, located);
     if (target !== undefined) return target;
     const reason =
       adapter.service === 'detective'
@@ -263,7 +274,7 @@ export async function beginStep(
   adapter: MembershipReader,
 ): Promise<{ results: StepResults; target?: MembershipTarget; observed: Map<string, ObservedStatus> }> {
   const results = new StepResults(input);
-  const target = await locateTarget(adapter, input.region, results);
+  const target = await locateTarget(adapter, input.region, input.located, results);
   if (target === undefined) return { results, observed: new Map() };
   const ids = results.unsettled.map(({ accountId }) => accountId);
   return { results, target, observed: await observe(adapter, target, ids, results) };

@@ -274,6 +274,36 @@ describe('createMembers', () => {
     ]);
   });
 
+  it('uses the graph the plan located instead of listing graphs again', async () => {
+    detective
+      .on(GetGraphMembersCommand)
+      .resolves({ MemberDetails: [{ AccountId: '100000000000', Status: 'ENABLED' }] });
+    const output = await createMembers(
+      {
+        region: 'eu-west-1',
+        service: 'detective',
+        accounts: accounts(1),
+        located: { enabled: true, graphArn: GRAPH },
+      },
+      dtDeps(),
+    );
+    expect(detective).not.toHaveReceivedCommand(ListGraphsCommand);
+    expect(detective).toHaveReceivedCommandWith(GetGraphMembersCommand, { GraphArn: GRAPH });
+    expect(output.done).toEqual({ ENABLED: ['100000000000'] });
+  });
+
+  it('reports SERVICE_NOT_ENABLED without any call when the plan found the service off in the Region', async () => {
+    const output = await createMembers(
+      { region: 'eu-west-1', service: 'securityhub', accounts: accounts(2), located: { enabled: false } },
+      shDeps(),
+    );
+    expect(securityHub).not.toHaveReceivedAnyCommand();
+    expect(output.failed.map(({ outcome }) => outcome)).toEqual([
+      'SERVICE_NOT_ENABLED',
+      'SERVICE_NOT_ENABLED',
+    ]);
+  });
+
   it('fails a Detective account without an email instead of sending it', async () => {
     detective.on(ListGraphsCommand).resolves({ GraphList: [{ Arn: GRAPH }] });
     detective.on(GetGraphMembersCommand).resolves({ MemberDetails: [], UnprocessedAccounts: [] });

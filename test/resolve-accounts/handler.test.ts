@@ -62,8 +62,8 @@ describe('resolve-accounts handler', () => {
     const plan = await handler(event('triggers/create-account-result-succeeded'), context);
     expect(plan.regions).toEqual(['us-east-1']);
     expect(plan.pairs).toEqual([
-      { region: 'us-east-1', service: 'securityhub' },
-      { region: 'us-east-1', service: 'detective' },
+      { region: 'us-east-1', service: 'securityhub', enabled: true },
+      { region: 'us-east-1', service: 'detective', enabled: true, graphArn: GRAPH },
     ]);
     const client = organizations.commandCalls(DescribeAccountCommand)[0]?.thisValue as OrganizationsClient;
     await expect(client.config.region()).resolves.toBe('us-east-1');
