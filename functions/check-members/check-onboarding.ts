@@ -13,8 +13,12 @@ export interface CheckOnboardingDeps {
   adapters: (service: ServiceName, region: string) => MembershipReader;
 }
 
-/** Every membership a step output speaks of, with the status it observed. */
-function memberships(output: AdministratorStepOutput): Membership[] {
+/**
+ * Every membership a step output speaks of, with the status it observed. A status that could not be
+ * read (throttled or 5xx after the SDK's retries) counts as pending, so the next round reads it
+ * again; only on the last round is it reported FAILED.
+ */
+function memberships(output: AdministratorStepOutput, lastRound: boolean): Membership[] {
   const { region, service } = output;
   return [
     ...Object.entries(output.done).flatMap(([outcome, ids]) =>
@@ -31,7 +35,7 @@ function memberships(output: AdministratorStepOutput): Membership[] {
             accountId,
             region,
             service,
-            outcome: 'FAILED' as const,
+            outcome: lastRound ? ('FAILED' as const) : ('PENDING_ACCEPTANCE' as const),
             reason: `could not read the membership status: ${reason}`,
           }
         : { accountId, region, service, outcome, reason },
@@ -72,6 +76,7 @@ export async function checkOnboarding(
             },
             { adapter: deps.adapters(service, region) },
           ),
+          input.round >= input.maxRounds,
         ),
       ),
     )

@@ -103,6 +103,25 @@ describe('checkOnboarding', () => {
     });
   });
 
+  it('reads a status it could not read again next round rather than failing it early', async () => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    securityHub.on(GetMembersCommand).rejects(awsError('ThrottlingException', 429, 'Rate exceeded'));
+    const input = checkOnboardingInputSchema.parse({
+      regions: ['us-east-1'],
+      services: ['securityhub'],
+      accounts: accounts(1),
+      round: 0,
+      maxRounds: 3,
+    });
+    const report = await checkOnboarding(input, { adapters });
+    expect(report).toMatchObject({
+      status: 'PENDING',
+      keepPolling: true,
+      pendingAccountIds: ['100000000000'],
+    });
+    expect(report.carried).toEqual([]);
+  });
+
   it('polls Detective verification until the rounds run out', async () => {
     detective.on(ListGraphsCommand).resolves({
       GraphList: [{ Arn: 'arn:aws:detective:us-east-1:999999999999:graph:0123456789abcdef0123456789abcdef' }],

@@ -127,7 +127,18 @@ export function decideReport(
   rounds: { round: number; maxRounds: number },
 ): ReportDecision {
   const records = new Map<string, Membership>();
-  for (const record of recorded) records.set(key(record.accountId, record.region, record.service), record);
+  for (const record of recorded) {
+    const id = key(record.accountId, record.region, record.service);
+    const earlier = records.get(id);
+    // A member-side "not yet" must not hide what the administrator side already established.
+    if (
+      earlier !== undefined &&
+      PENDING_OUTCOMES.has(record.outcome) &&
+      !PENDING_OUTCOMES.has(earlier.outcome)
+    )
+      continue;
+    records.set(id, record);
+  }
 
   const counts: Partial<Record<Outcome, number>> = {};
   const notEnabled: Membership[] = [];

@@ -90,6 +90,19 @@ describe('decideReport', () => {
     expect(decision.pendingAccountIds).toEqual([]);
   });
 
+  it('keeps what the administrator side established over a later member-side "not yet"', () => {
+    const decision = decideReport(
+      [at('111111111111', 'NOT_A_MEMBER')],
+      [
+        at('111111111111', 'FAILED', 'AWS text'),
+        at('111111111111', 'PENDING_INVITATION', 'no invitation yet'),
+      ],
+      { round: 0, maxRounds: 3 },
+    );
+    expect(decision.notEnabled).toEqual([expect.objectContaining({ outcome: 'FAILED', reason: 'AWS text' })]);
+    expect(decision.keepPolling).toBe(false);
+  });
+
   it('lets the latest record win', () => {
     const decision = decideReport(
       [at('111111111111', 'PENDING_ACCEPTANCE')],
