@@ -77,7 +77,8 @@ export function readAdministratorConfig(env: Env): AdministratorConfig {
 /** The workflow's knobs, set from the stack parameters on the first step. */
 export function readWorkflowSettings(env: Env): WorkflowSettings {
   const pollIntervalSeconds = integer(env, 'POLL_INTERVAL_SECONDS', 60, 1, 3600);
-  const pollTimeoutMinutes = integer(env, 'POLL_TIMEOUT_MINUTES', 30, 1, 1440);
+  // More rounds could pass the 25,000 history events of a Standard execution at 1,000 accounts.
+  const pollTimeoutMinutes = integer(env, 'POLL_TIMEOUT_MINUTES', 30, 1, 60);
   return {
     maxConcurrency: integer(env, 'MAX_CONCURRENCY', 10, 1, 40),
     memberBatchSize: integer(env, 'MEMBER_BATCH_SIZE', 20, 1, 50),
