@@ -1,6 +1,7 @@
 import type { DetectiveClient } from '@aws-sdk/client-detective';
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { AdministratorStepOutput } from '../functions/shared/contracts.ts';
+import type { Telemetry } from '../functions/shared/engine.ts';
 import { detectiveCreator, detectiveReader } from '../functions/shared/services/detective.ts';
 import {
   securityHubCreator,
@@ -44,3 +45,6 @@ export function securityHubAdministrator(client: SecurityHubClient) {
 export function detectiveAdministrator(client: DetectiveClient) {
   return { ...detectiveReader(client), ...detectiveCreator(client) };
 }
+
+/** Telemetry that records nothing, for use-case tests. */
+export const silentTelemetry: Telemetry = { count: () => undefined };

@@ -22,8 +22,6 @@ export interface Telemetry {
   ): void;
 }
 
-export const silentTelemetry: Telemetry = { count: () => undefined };
-
 /**
  * Collects exactly one result per requested account. Settling an account twice or leaving one
  * unsettled is a bug in the step, so it throws rather than report something that is not true.

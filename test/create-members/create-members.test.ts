@@ -14,13 +14,13 @@ import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createMembers } from '../../functions/create-members/create-members.ts';
-import { silentTelemetry } from '../../functions/shared/engine.ts';
 import {
   accounts,
   awsError,
   detectiveAdministrator,
   securityHubAdministrator,
   settledIds,
+  silentTelemetry,
 } from '../helpers.ts';
 
 const securityHub = mockClient(SecurityHubClient);

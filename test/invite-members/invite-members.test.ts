@@ -12,8 +12,13 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { inviteMembers } from '../../functions/invite-members/invite-members.ts';
-import { silentTelemetry } from '../../functions/shared/engine.ts';
-import { accounts, awsError, detectiveAdministrator, securityHubAdministrator } from '../helpers.ts';
+import {
+  accounts,
+  awsError,
+  detectiveAdministrator,
+  securityHubAdministrator,
+  silentTelemetry,
+} from '../helpers.ts';
 
 const securityHub = mockClient(SecurityHubClient);
 const detective = mockClient(DetectiveClient);

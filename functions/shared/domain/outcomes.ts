@@ -28,14 +28,6 @@ export type Outcome = (typeof OUTCOMES)[number];
 /** What one step did for one account: finished its part, wants another go later, or gave up. */
 export type Disposition = 'done' | 'retry' | 'failed';
 
-export interface MembershipResult {
-  accountId: string;
-  outcome: Outcome;
-  disposition: Disposition;
-  /** Why, in words; AWS's own text where it gave one. */
-  reason?: string;
-}
-
 export interface ObservedStatus {
   outcome: Outcome;
   reason?: string;
@@ -106,11 +98,4 @@ export function outcomeOfStatus(
     };
   }
   return { outcome };
-}
-
-/** Counts per outcome, with every outcome present (zeros included) so reports line up. */
-export function countOutcomes(results: readonly { outcome: Outcome }[]): Record<Outcome, number> {
-  const counts = Object.fromEntries(OUTCOMES.map((outcome) => [outcome, 0])) as Record<Outcome, number>;
-  for (const result of results) counts[result.outcome] += 1;
-  return counts;
 }

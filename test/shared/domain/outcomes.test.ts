@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countOutcomes, OUTCOMES, outcomeOfStatus } from '../../../functions/shared/domain/outcomes.ts';
+import { outcomeOfStatus } from '../../../functions/shared/domain/outcomes.ts';
 import { nextAction } from '../../../functions/shared/domain/reconcile.ts';
 
 describe('outcomeOfStatus', () => {
@@ -41,14 +41,6 @@ describe('outcomeOfStatus', () => {
 
   it('explains a verification failure as a wrong root email', () => {
     expect(outcomeOfStatus('detective', 'VERIFICATION_FAILED').reason).toContain('root email');
-  });
-
-  it('counts every outcome, zeros included', () => {
-    const counts = countOutcomes([{ outcome: 'ENABLED' }, { outcome: 'ENABLED' }, { outcome: 'CONFLICT' }]);
-    expect(Object.keys(counts)).toEqual([...OUTCOMES]);
-    expect(counts.ENABLED).toBe(2);
-    expect(counts.CONFLICT).toBe(1);
-    expect(counts.FAILED).toBe(0);
   });
 });
 
