@@ -51,6 +51,27 @@ function memberships(output: AdministratorStepOutput, lastRound: boolean): Membe
 }
 
 /**
+ * A pair whose administrator-side step failed after its retries: every account that GetMembers
+ * does not show enabled there is reported FAILED with the error, so nothing is lost silently.
+ */
+function crashedPair(
+  region: string,
+  service: ServiceName,
+  crashed: { Error: string; Cause?: string },
+  accounts: readonly { accountId: string }[],
+): Membership[] {
+  const cause = crashed.Cause === undefined ? '' : `: ${crashed.Cause.slice(0, 300)}`;
+  const reason = `the administrator-side step failed after its retries (${crashed.Error}${cause})`;
+  return accounts.map(({ accountId }) => ({
+    accountId,
+    region,
+    service,
+    outcome: 'FAILED' as const,
+    reason,
+  }));
+}
+
+/**
  * Reads every requested membership from the services (GetMembers), not from what earlier steps
  * believed, and decides the report: counts per outcome, every membership that is not ENABLED
  * with its reason, and whether waiting longer can still change something.
@@ -85,9 +106,10 @@ export async function checkOnboarding(
     input.skipped.map(({ accountId, outcome, reason }) => ({ accountId, region, service, outcome, reason })),
   );
   const recorded = [
-    ...input.administrator.flatMap(({ region, service, failed }) =>
-      failed.map(({ accountId, outcome, reason }) => ({ accountId, region, service, outcome, reason })),
-    ),
+    ...input.administrator.flatMap(({ region, service, failed, crashed }) => [
+      ...(crashed === undefined ? [] : crashedPair(region, service, crashed, input.accounts)),
+      ...failed.map(({ accountId, outcome, reason }) => ({ accountId, region, service, outcome, reason })),
+    ]),
     ...expandGroups(input.recorded),
     ...expandGroups(input.member.flatMap(({ unfinished }) => unfinished)),
   ];

@@ -188,6 +188,8 @@ export const checkOnboardingInputSchema = z.object({
         region: regionSchema,
         service: serviceSchema,
         failed: z.array(z.object({ accountId: accountIdSchema, outcome: outcomeSchema, reason: z.string() })),
+        /** The error a step of this pair failed with after its retries (Step Functions' Catch output). */
+        crashed: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
       }),
     )
     .default([]),

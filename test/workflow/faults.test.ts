@@ -175,7 +175,7 @@ describe('the onboarding workflow when a Lambda dies and Step Functions retries 
     );
   });
 
-  it('fails the execution when Create Members dies on every attempt, and a re-run converges', async () => {
+  it('reports the pair FAILED when Create Members dies on every attempt, and a re-run converges', async () => {
     const accounts = outsiders(3);
     const scope = { regions: ['us-east-1'], services: ['securityhub'] as ServiceName[] };
     const input = { ...listing(accounts), ...scope };
@@ -194,8 +194,11 @@ describe('the onboarding workflow when a Lambda dies and Step Functions retries 
 
     // The first attempt and the two retries the ASL allows for Lambda.Unknown.
     expect(crash.crashes).toBe(3);
+    // The pair is reported FAILED with the error; the execution still ends with its report.
     expect(first.status).toBe('FAILED');
-    expect(first.error).toBe('Lambda.Unknown');
+    expect(first.error).toBe('OnboardingNeedsAttention');
+    expect(first.cause).toContain('Lambda.Unknown');
+    expect(first.report?.counts).toEqual({ FAILED: accounts.length });
     expect(first.standIn.calls.byOperation['securityhub:CreateMembers']).toBeUndefined();
     expectConverged(
       second,

@@ -260,3 +260,57 @@ describe('the onboarding workflow run again', () => {
     }
   });
 });
+
+describe('the onboarding workflow when a step fails after its retries', () => {
+  const failing =
+    (state: string, region: string | undefined, error: Error) =>
+    (name: string, invoke: (input: unknown) => Promise<unknown>) =>
+      name !== state
+        ? invoke
+        : async (input: unknown) => {
+            if (region === undefined || (input as { region?: string }).region === region) throw error;
+            return invoke(input);
+          };
+
+  it('reports that pair FAILED with the error and finishes the other pairs', async () => {
+    const accounts = [outsider('200000000001'), outsider('200000000002')];
+    const bug = Object.assign(new TypeError("Cannot read properties of undefined (reading 'x')"), {
+      name: 'TypeError',
+    });
+    const run = await runLocalWorkflow({
+      scenario: organization({ accounts }),
+      input: listing(accounts),
+      settings: FAST,
+      wrapTask: failing('Create Members', 'eu-west-1', bug),
+    });
+
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe('OnboardingNeedsAttention');
+    const failed = notEnabled(run.report);
+    expect(failed.sort()).toEqual([
+      '200000000001 eu-west-1 detective FAILED',
+      '200000000001 eu-west-1 securityhub FAILED',
+      '200000000002 eu-west-1 detective FAILED',
+      '200000000002 eu-west-1 securityhub FAILED',
+    ]);
+    expect(run.cause).toContain('TypeError');
+    expect(run.report?.counts.ENABLED).toBe(4);
+  });
+
+  it('rejects the run when a member-side batch says the configuration is wrong', async () => {
+    const accounts = [outsider('200000000001')];
+    const misconfigured = Object.assign(new Error('environment variable MEMBER_ROLE_NAME is not set'), {
+      name: 'ConfigurationError',
+    });
+    const run = await runLocalWorkflow({
+      scenario: organization({ accounts }),
+      input: listing(accounts),
+      settings: FAST,
+      wrapTask: failing('Accept Batch', undefined, misconfigured),
+    });
+
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe('ConfigurationError');
+    expect(run.cause).toContain('MEMBER_ROLE_NAME');
+  });
+});
