@@ -25,23 +25,3 @@ export interface MemberAccount {
   /** Releases the account's clients and their sockets once its work is done. */
   close(): void;
 }
-
-export interface Page<Item> {
-  items: Item[] | undefined;
-  nextToken: string | undefined;
-}
-
-/** Every item of a paginated list: follows NextToken until absent (a page may be empty while more remain). */
-export async function everyPage<Item>(
-  fetchPage: (nextToken: string | undefined) => Promise<Page<Item>>,
-): Promise<Item[]> {
-  const all: Item[] = [];
-  let token: string | undefined;
-  do {
-    const page = await fetchPage(token);
-    all.push(...(page.items ?? []));
-    // A service that hands back the token it was given would otherwise loop forever.
-    token = page.nextToken === token ? undefined : page.nextToken;
-  } while (token);
-  return all;
-}

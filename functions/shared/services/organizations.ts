@@ -4,6 +4,7 @@ import {
   ListAccountsCommand,
   type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
+import { everyPage } from '../aws/pages.ts';
 import { partitionOf } from '../domain/regions.ts';
 
 /** An account as AWS Organizations knows it. */
@@ -49,20 +50,13 @@ export function organizationsDirectory(client: OrganizationsClient): Organizatio
       }
     },
     async listAccounts() {
-      const accounts: OrganizationAccount[] = [];
-      let token: string | undefined;
-      // Follow NextToken until it is absent: a page can be empty while more remain (FACTS.md).
-      do {
+      const listed = await everyPage(async (nextToken) => {
         const page = await client.send(
-          new ListAccountsCommand({ MaxResults: LIST_ACCOUNTS_PAGE_SIZE, NextToken: token }),
+          new ListAccountsCommand({ MaxResults: LIST_ACCOUNTS_PAGE_SIZE, NextToken: nextToken }),
         );
-        for (const account of page.Accounts ?? []) {
-          const known = fromAws(account);
-          if (known !== undefined) accounts.push(known);
-        }
-        token = page.NextToken;
-      } while (token);
-      return accounts;
+        return { items: page.Accounts, nextToken: page.NextToken };
+      });
+      return listed.flatMap((account) => fromAws(account) ?? []);
     },
   };
 }

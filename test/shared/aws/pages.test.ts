@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { everyPage } from '../../../functions/shared/services/member.ts';
+import { everyPage } from '../../../functions/shared/aws/pages.ts';
 
 describe('everyPage', () => {
   it('returns the items of every page, empty pages included, until NextToken is absent', async () => {
