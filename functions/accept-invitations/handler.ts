@@ -9,14 +9,15 @@ import { readClientSettings } from '../shared/config.ts';
 import { parseInput } from '../shared/contracts.ts';
 import { readMemberConfig } from '../shared/member-config.ts';
 import { CORRELATION_ID_PATH, logger, metrics, recordCounts, tracer } from '../shared/observability.ts';
+import { onFirstUse } from '../shared/wiring.ts';
 import { acceptInvitations, compactOutput } from './accept-invitations.ts';
 import { acceptInvitationsInputSchema } from './contract.ts';
 import { memberAccountOpener } from './member-account.ts';
 
-const clients = readClientSettings(process.env);
+const clients = onFirstUse(() => readClientSettings(process.env));
 // The Lambda's own Region: a Regional STS endpoint, whose tokens work in opt-in Regions (FACTS.md, STS).
 const sts = perRegion((region) =>
-  tracer.captureAWSv3Client(regionalClient(STSClient, region, { maxAttempts: clients.maxAttempts })),
+  tracer.captureAWSv3Client(regionalClient(STSClient, region, { maxAttempts: clients().maxAttempts })),
 );
 
 async function run(event: unknown) {

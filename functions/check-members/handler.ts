@@ -7,16 +7,20 @@ import { checkOnboardingInputSchema, parseInput } from '../shared/contracts.ts';
 import { CORRELATION_ID_PATH, logger, metrics, recordCounts, tracer } from '../shared/observability.ts';
 import { detectiveReader } from '../shared/services/detective.ts';
 import { securityHubReader } from '../shared/services/securityhub.ts';
-import { administratorAdapters } from '../shared/wiring.ts';
+import { administratorAdapters, onFirstUse } from '../shared/wiring.ts';
 import { checkOnboarding } from './check-onboarding.ts';
 
-const adapters = administratorAdapters(readClientSettings(process.env), {
-  securityhub: securityHubReader,
-  detective: detectiveReader,
-});
+const adapters = onFirstUse(() =>
+  administratorAdapters(readClientSettings(process.env), {
+    securityhub: securityHubReader,
+    detective: detectiveReader,
+  }),
+);
 
 async function run(event: unknown) {
-  const report = await checkOnboarding(parseInput(checkOnboardingInputSchema, event, 'input'), { adapters });
+  const report = await checkOnboarding(parseInput(checkOnboardingInputSchema, event, 'input'), {
+    adapters: adapters(),
+  });
   recordCounts({
     MembershipsEnabled: report.counts.ENABLED ?? 0,
     MembershipsNotEnabled: report.total - (report.counts.ENABLED ?? 0),

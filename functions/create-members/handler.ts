@@ -7,22 +7,25 @@ import { administratorStepInputSchema, parseInput } from '../shared/contracts.ts
 import { CORRELATION_ID_PATH, logger, metrics, telemetry, tracer } from '../shared/observability.ts';
 import { detectiveCreator, detectiveReader } from '../shared/services/detective.ts';
 import { securityHubCreator, securityHubReader } from '../shared/services/securityhub.ts';
-import { administratorAdapters, logStepOutput } from '../shared/wiring.ts';
+import { administratorAdapters, logStepOutput, onFirstUse } from '../shared/wiring.ts';
 import { createMembers } from './create-members.ts';
 
-const config = readAdministratorConfig(process.env);
-const adapters = administratorAdapters(config.clients, {
-  securityhub: (client) => ({ ...securityHubReader(client), ...securityHubCreator(client) }),
-  detective: (client) => ({ ...detectiveReader(client), ...detectiveCreator(client) }),
-});
+const config = onFirstUse(() => readAdministratorConfig(process.env));
+const adapters = onFirstUse(() =>
+  administratorAdapters(config().clients, {
+    securityhub: (client) => ({ ...securityHubReader(client), ...securityHubCreator(client) }),
+    detective: (client) => ({ ...detectiveReader(client), ...detectiveCreator(client) }),
+  }),
+);
 
 async function run(event: unknown) {
   const input = parseInput(administratorStepInputSchema, event, 'input');
+  const { detectiveDisableEmailNotification, invitationMessage } = config();
   const output = await createMembers(input, {
-    adapter: adapters(input.service, input.region),
+    adapter: adapters()(input.service, input.region),
     options: {
-      disableEmailNotification: config.detectiveDisableEmailNotification,
-      ...(config.invitationMessage === undefined ? {} : { message: config.invitationMessage }),
+      disableEmailNotification: detectiveDisableEmailNotification,
+      ...(invitationMessage === undefined ? {} : { message: invitationMessage }),
     },
     telemetry,
   });

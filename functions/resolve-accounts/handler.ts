@@ -11,22 +11,23 @@ import { CORRELATION_ID_PATH, logger, metrics, recordCounts, tracer } from '../s
 import { detectiveGraphLocator } from '../shared/services/detective.ts';
 import { organizationsDirectory } from '../shared/services/organizations.ts';
 import { securityHubLocator } from '../shared/services/securityhub.ts';
+import { onFirstUse } from '../shared/wiring.ts';
 import { readResolveConfig } from './config.ts';
 import { resolveAccounts } from './resolve-accounts.ts';
 
-const clients = readClientSettings(process.env);
+const clients = onFirstUse(() => readClientSettings(process.env));
 const organizations = perRegion((region) =>
   organizationsDirectory(
     tracer.captureAWSv3Client(
-      regionalClient(OrganizationsClient, region, { maxAttempts: clients.maxAttempts }),
+      regionalClient(OrganizationsClient, region, { maxAttempts: clients().maxAttempts }),
     ),
   ),
 );
 const detective = perRegion((region) =>
-  detectiveGraphLocator(tracer.captureAWSv3Client(regionalClient(DetectiveClient, region, clients))),
+  detectiveGraphLocator(tracer.captureAWSv3Client(regionalClient(DetectiveClient, region, clients()))),
 );
 const securityHub = perRegion((region) =>
-  securityHubLocator(tracer.captureAWSv3Client(regionalClient(SecurityHubClient, region, clients))),
+  securityHubLocator(tracer.captureAWSv3Client(regionalClient(SecurityHubClient, region, clients()))),
 );
 
 async function run(event: unknown) {

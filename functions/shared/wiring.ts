@@ -43,3 +43,16 @@ export function logStepOutput(step: string, output: AdministratorStepOutput): vo
     failed: output.failed.map(({ accountId, outcome, reason }) => ({ accountId, outcome, reason })),
   });
 }
+
+/**
+ * Made on first use and kept for the container's life. Configuration is read inside an invocation,
+ * so a bad setting fails it with its ConfigurationError (which the state machine names) rather
+ * than crashing the Lambda's start; a failed attempt is not kept.
+ */
+export function onFirstUse<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => {
+    made ??= { value: make() };
+    return made.value;
+  };
+}
