@@ -40,7 +40,7 @@ export interface StandIn {
 }
 
 /** The access key the administrator's dummy credentials use; any key STS did not issue acts as the administrator. */
-export const ADMINISTRATOR_ACCESS_KEY_ID = 'AKIASTANDINADMIN0000';
+export const ADMINISTRATOR_ACCESS_KEY_ID = 'STANDIN-ADMINISTRATOR';
 
 export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   const timeScale = options.timeScale ?? 1;

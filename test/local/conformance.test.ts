@@ -26,7 +26,7 @@ import { type AwsCredentialIdentity, type Clients, clientsFor } from './helpers.
 const ADMIN = '123456789012';
 const OUTSIDE = '444444444444';
 const CREDENTIALS = {
-  accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+  accessKeyId: 'conformance-test-key',
   secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
 };
 
