@@ -7,6 +7,7 @@ import {
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BENCH_REGIONS } from '../../bench/regions.ts';
 import { type Inspection, type StandIn, startStandIn } from '../../local/standin/index.ts';
 import { ADMIN, clientsFor, memberClients, smallScenario } from './helpers.ts';
 
@@ -39,25 +40,7 @@ function signed(
   });
 }
 
-const SEVENTEEN_REGIONS = [
-  'us-east-1',
-  'us-east-2',
-  'us-west-1',
-  'us-west-2',
-  'ca-central-1',
-  'eu-west-1',
-  'eu-west-2',
-  'eu-west-3',
-  'eu-central-1',
-  'eu-north-1',
-  'ap-south-1',
-  'ap-northeast-1',
-  'ap-northeast-2',
-  'ap-northeast-3',
-  'ap-southeast-1',
-  'ap-southeast-2',
-  'sa-east-1',
-];
+const SEVENTEEN_REGIONS = BENCH_REGIONS;
 
 describe('startStandIn', () => {
   it('starts the shipped healthy scenario on a free port in under a second', async () => {
