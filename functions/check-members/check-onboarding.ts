@@ -3,6 +3,7 @@ import type {
   CheckOnboardingInput,
   LocatedPair,
   OnboardingReport,
+  Pair,
 } from '../shared/contracts.ts';
 import { decideReport, describeReport, expandGroups, type Membership } from '../shared/domain/report.ts';
 import type { ServiceName } from '../shared/domain/services.ts';
@@ -48,6 +49,28 @@ function memberships(output: AdministratorStepOutput, lastRound: boolean): Membe
       reason,
     })),
   ];
+}
+
+/**
+ * A member-side batch that failed after its retries: its memberships stay pending (asked again next
+ * round) and carry the error, so a run that times out says why.
+ */
+function crashedBatch(
+  pairs: readonly Pair[],
+  crashed: { Error: string; Cause?: string },
+  accountIds: readonly string[],
+): Membership[] {
+  const cause = crashed.Cause === undefined ? '' : `: ${crashed.Cause.slice(0, 300)}`;
+  const reason = `the member-side step failed after its retries (${crashed.Error}${cause})`;
+  return accountIds.flatMap((accountId) =>
+    pairs.map(({ region, service }) => ({
+      accountId,
+      region,
+      service,
+      outcome: 'PENDING_ACCEPTANCE' as const,
+      reason,
+    })),
+  );
 }
 
 /**
@@ -112,6 +135,9 @@ export async function checkOnboarding(
     ]),
     ...expandGroups(input.recorded),
     ...expandGroups(input.member.flatMap(({ unfinished }) => unfinished)),
+    ...input.member.flatMap(({ crashed, accountIds }) =>
+      crashed === undefined ? [] : crashedBatch(pairs, crashed, accountIds ?? []),
+    ),
   ];
   const all = [...observed, ...skipped];
   const decision = decideReport(all, recorded, input);

@@ -196,7 +196,16 @@ export const checkOnboardingInputSchema = z.object({
   /** The previous round's `carried`: settled outcomes only earlier rounds could see. */
   recorded: z.array(outcomeGroupSchema).default([]),
   /** The latest member-side Map output: each batch's memberships that are not ENABLED. */
-  member: z.array(z.object({ unfinished: z.array(outcomeGroupSchema) })).default([]),
+  member: z
+    .array(
+      z.object({
+        unfinished: z.array(outcomeGroupSchema),
+        /** A batch that failed after its retries: its accounts and the error. */
+        crashed: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
+        accountIds: z.array(accountIdSchema).optional(),
+      }),
+    )
+    .default([]),
   round: z.number().int().min(0).default(0),
   maxRounds: z.number().int().min(0).default(0),
   executionId: z.string().optional(),

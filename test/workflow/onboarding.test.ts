@@ -297,6 +297,28 @@ describe('the onboarding workflow when a step fails after its retries', () => {
     expect(run.report?.counts.ENABLED).toBe(4);
   });
 
+  it('keeps asking the members of a batch that keeps failing, and reports them pending with the error', async () => {
+    const accounts = [outsider('200000000001')];
+    const bug = Object.assign(new TypeError('member side broke'), { name: 'TypeError' });
+    const run = await runLocalWorkflow({
+      scenario: organization({ accounts }),
+      input: listing(accounts),
+      settings: { pollIntervalSeconds: 60, pollTimeoutMinutes: 2 },
+      wrapTask: failing('Accept Batch', undefined, bug),
+    });
+
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe('OnboardingNeedsAttention');
+    expect(run.history.invocations.get('Accept Batch')).toBeGreaterThan(1);
+    const pending = [...expandGroups(run.report?.notEnabled ?? [])];
+    expect(pending).toHaveLength(4);
+    expect(
+      pending.every(
+        ({ outcome, reason }) => outcome === 'PENDING_ACCEPTANCE' && reason?.includes('TypeError'),
+      ),
+    ).toBe(true);
+  });
+
   it('rejects the run when a member-side batch says the configuration is wrong', async () => {
     const accounts = [outsider('200000000001')];
     const misconfigured = Object.assign(new Error('environment variable MEMBER_ROLE_NAME is not set'), {
