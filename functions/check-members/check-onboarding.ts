@@ -1,6 +1,7 @@
 import type {
   AdministratorStepOutput,
   CheckOnboardingInput,
+  Crash,
   LocatedPair,
   OnboardingReport,
   Pair,
@@ -52,46 +53,22 @@ function memberships(output: AdministratorStepOutput, lastRound: boolean): Membe
 }
 
 /**
- * A member-side batch that failed after its retries: its memberships stay pending (asked again next
- * round) and carry the error, so a run that times out says why.
+ * The memberships of a step that failed after its retries, carrying the error so nothing is lost
+ * silently: administrator-side ones are FAILED; member-side ones stay pending (asked again next
+ * round) so a run that times out says why.
  */
-function crashedBatch(
-  pairs: readonly Pair[],
-  crashed: { Error: string; Cause?: string },
+function crashedMemberships(
+  side: 'administrator' | 'member',
+  crash: Crash,
   accountIds: readonly string[],
+  pairs: readonly Pair[],
 ): Membership[] {
-  const cause = crashed.Cause === undefined ? '' : `: ${crashed.Cause.slice(0, 300)}`;
-  const reason = `the member-side step failed after its retries (${crashed.Error}${cause})`;
+  const cause = crash.Cause === undefined ? '' : `: ${crash.Cause.slice(0, 300)}`;
+  const reason = `the ${side}-side step failed after its retries (${crash.Error}${cause})`;
+  const outcome = side === 'administrator' ? ('FAILED' as const) : ('PENDING_ACCEPTANCE' as const);
   return accountIds.flatMap((accountId) =>
-    pairs.map(({ region, service }) => ({
-      accountId,
-      region,
-      service,
-      outcome: 'PENDING_ACCEPTANCE' as const,
-      reason,
-    })),
+    pairs.map(({ region, service }) => ({ accountId, region, service, outcome, reason })),
   );
-}
-
-/**
- * A pair whose administrator-side step failed after its retries: every account that GetMembers
- * does not show enabled there is reported FAILED with the error, so nothing is lost silently.
- */
-function crashedPair(
-  region: string,
-  service: ServiceName,
-  crashed: { Error: string; Cause?: string },
-  accounts: readonly { accountId: string }[],
-): Membership[] {
-  const cause = crashed.Cause === undefined ? '' : `: ${crashed.Cause.slice(0, 300)}`;
-  const reason = `the administrator-side step failed after its retries (${crashed.Error}${cause})`;
-  return accounts.map(({ accountId }) => ({
-    accountId,
-    region,
-    service,
-    outcome: 'FAILED' as const,
-    reason,
-  }));
 }
 
 /**
@@ -128,15 +105,18 @@ export async function checkOnboarding(
   const skipped = pairs.flatMap(({ region, service }) =>
     input.skipped.map(({ accountId, outcome, reason }) => ({ accountId, region, service, outcome, reason })),
   );
+  const accountIds = input.accounts.map(({ accountId }) => accountId);
   const recorded = [
     ...input.administrator.flatMap(({ region, service, failed, crashed }) => [
-      ...(crashed === undefined ? [] : crashedPair(region, service, crashed, input.accounts)),
+      ...(crashed === undefined
+        ? []
+        : crashedMemberships('administrator', crashed, accountIds, [{ region, service }])),
       ...failed.map(({ accountId, outcome, reason }) => ({ accountId, region, service, outcome, reason })),
     ]),
     ...expandGroups(input.recorded),
     ...expandGroups(input.member.flatMap(({ unfinished }) => unfinished)),
-    ...input.member.flatMap(({ crashed, accountIds }) =>
-      crashed === undefined ? [] : crashedBatch(pairs, crashed, accountIds ?? []),
+    ...input.member.flatMap(({ crashed, accountIds: batch }) =>
+      crashed === undefined ? [] : crashedMemberships('member', crashed, batch ?? [], pairs),
     ),
   ];
   const all = [...observed, ...skipped];

@@ -38,6 +38,10 @@ export const accountSchema = z.object({
   email: z.string().min(3).max(64).optional(),
 });
 
+/** What Step Functions' Catch hands on when a step failed after its retries. */
+const crashSchema = z.object({ Error: z.string(), Cause: z.string().optional() });
+export type Crash = z.infer<typeof crashSchema>;
+
 /** Whether the administrator has the service in a pair's Region, and its Detective graph there. */
 export const locatedSchema = z.object({ enabled: z.boolean(), graphArn: z.string().optional() });
 
@@ -189,7 +193,7 @@ export const checkOnboardingInputSchema = z.object({
         service: serviceSchema,
         failed: z.array(z.object({ accountId: accountIdSchema, outcome: outcomeSchema, reason: z.string() })),
         /** The error a step of this pair failed with after its retries (Step Functions' Catch output). */
-        crashed: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
+        crashed: crashSchema.optional(),
       }),
     )
     .default([]),
@@ -201,7 +205,7 @@ export const checkOnboardingInputSchema = z.object({
       z.object({
         unfinished: z.array(outcomeGroupSchema),
         /** A batch that failed after its retries: its accounts and the error. */
-        crashed: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
+        crashed: crashSchema.optional(),
         accountIds: z.array(accountIdSchema).optional(),
       }),
     )
