@@ -9,6 +9,7 @@ export const STATES = {
   regionDone: 'Region Done',
   check: 'Check Members',
   nextRound: 'Next Round',
+  invite: 'Invite Members',
   accept: 'Accept Invitations',
   acceptBatch: 'Accept Batch',
   batchFailed: 'Batch Failed',
@@ -39,6 +40,8 @@ const PHASE_OF_STATE: Record<string, PhaseName> = {
   [STATES.resolve]: 'resolve',
   [STATES.onboard]: 'administrator',
   [STATES.check]: 'check',
+  // A round's invitations come just before its acceptances.
+  [STATES.invite]: 'member',
   [STATES.accept]: 'member',
   [STATES.wait]: 'wait',
 };

@@ -6,7 +6,13 @@ import type {
   OnboardingReport,
   Pair,
 } from '../shared/contracts.ts';
-import { decideReport, describeReport, expandGroups, type Membership } from '../shared/domain/report.ts';
+import {
+  decideReport,
+  describeReport,
+  expandGroups,
+  type Membership,
+  type OutcomeGroup,
+} from '../shared/domain/report.ts';
 import type { ServiceName } from '../shared/domain/services.ts';
 import type { MembershipReader } from '../shared/services/administrator.ts';
 import { checkMembers } from './check-members.ts';
@@ -71,6 +77,13 @@ function crashedMemberships(
   );
 }
 
+/** The invitations of an invite step that failed after its retries, FAILED with its error. */
+function crashedInvitations(crash: Crash, groups: readonly OutcomeGroup[]): Membership[] {
+  return groups.flatMap(({ pairs, accountIds }) =>
+    accountIds.flatMap((accountId) => crashedMemberships('administrator', crash, [accountId], pairs)),
+  );
+}
+
 /**
  * Reads every requested membership from the services (GetMembers), not from what earlier steps
  * believed, and decides the report: counts per outcome, every membership that is not ENABLED
@@ -114,6 +127,10 @@ export async function checkOnboarding(
       ...failed.map(({ accountId, outcome, reason }) => ({ accountId, region, service, outcome, reason })),
     ]),
     ...expandGroups(input.recorded),
+    ...expandGroups(input.invited.unfinished),
+    ...(input.invited.crashed === undefined
+      ? []
+      : crashedInvitations(input.invited.crashed, input.invited.groups ?? [])),
     ...expandGroups(input.member.flatMap(({ unfinished }) => unfinished)),
     ...input.member.flatMap(({ crashed, accountIds: batch }) =>
       crashed === undefined ? [] : crashedMemberships('member', crashed, batch ?? [], pairs),

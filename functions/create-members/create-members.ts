@@ -1,41 +1,43 @@
 import type { AdministratorStepInput, AdministratorStepOutput } from '../shared/contracts.ts';
 import type { Account } from '../shared/domain/accounts.ts';
 import { outcomeOfStatus } from '../shared/domain/outcomes.ts';
-import { nextAction } from '../shared/domain/reconcile.ts';
 import {
-  beginStep,
   forEachChunk,
-  observe,
+  locateStep,
   settleObserved,
   settleUnprocessed,
-  statusOf,
   type Telemetry,
 } from '../shared/engine.ts';
-import type { CreateOptions, MembershipCreator, MembershipReader } from '../shared/services/administrator.ts';
+import type {
+  CreateOptions,
+  MembershipCreator,
+  MembershipLocator,
+} from '../shared/services/administrator.ts';
 
 export interface CreateMembersDeps {
-  adapter: MembershipReader & MembershipCreator;
+  adapter: MembershipLocator & MembershipCreator;
   options: CreateOptions;
   telemetry: Telemetry;
 }
 
 /**
- * Makes every account a member of the administrator in one Region for one service. It observes
- * first and creates only accounts that are not members, so a re-run changes nothing.
+ * Makes every account a member of the administrator in one Region for one service, 50 per call,
+ * without reading first: CreateMembers answers an existing member as "already a member" and
+ * changes nothing (FACTS.md), so a retried or duplicated step is safe, and the one read each
+ * membership needs is the check's. Accounts come out CREATED, or with the status Detective reports.
  */
 export async function createMembers(
   input: AdministratorStepInput,
   deps: CreateMembersDeps,
 ): Promise<AdministratorStepOutput> {
   const { adapter, options, telemetry } = deps;
-  const { results, target, observed } = await beginStep(input, adapter);
+  const { results, target } = await locateStep(input, adapter);
   if (target === undefined) return results.output();
 
   const toCreate: Account[] = [];
   for (const account of results.unsettled) {
-    const status = statusOf(observed, account.accountId);
-    if (nextAction(status.outcome) !== 'create') settleObserved(results, account.accountId, status);
-    else if (adapter.requiresEmail && account.email === undefined) {
+    if (adapter.requiresEmail && account.email === undefined) {
+      // Were it a member already, the check's read (ENABLED) outranks this record.
       results.fail(
         account.accountId,
         'FAILED',
@@ -44,21 +46,18 @@ export async function createMembers(
     } else toCreate.push(account);
   }
 
-  // Accounts whose status the create call did not report are read back afterwards.
-  const readBack: string[] = [];
   await forEachChunk(toCreate, results, async (part) => {
     const { members, unprocessed } = await adapter.createMembers(target, part, options);
     for (const entry of unprocessed) {
-      if (settleUnprocessed(results, entry, telemetry) === 'already-member') readBack.push(entry.accountId);
+      if (settleUnprocessed(results, entry, telemetry) === 'already-member')
+        results.succeed(entry.accountId, 'CREATED');
     }
     const reported = new Map((members ?? []).map((member) => [member.accountId, member]));
-    const created = part.filter(
-      ({ accountId }) => results.isPending(accountId) && !readBack.includes(accountId),
-    );
+    const created = part.filter(({ accountId }) => results.isPending(accountId));
     telemetry.count('MembersCreated', created.length);
     for (const { accountId } of created) {
       const member = reported.get(accountId);
-      if (member === undefined) readBack.push(accountId);
+      if (member === undefined) results.succeed(accountId, 'CREATED');
       else
         settleObserved(
           results,
@@ -67,17 +66,5 @@ export async function createMembers(
         );
     }
   });
-
-  if (readBack.length > 0) {
-    const after = await observe(adapter, target, readBack, results);
-    for (const accountId of readBack) {
-      if (!results.isPending(accountId)) continue;
-      const status = statusOf(after, accountId);
-      // Reads can lag a write; a member we just created that is not visible yet is asked about again later.
-      if (status.outcome === 'NOT_A_MEMBER')
-        results.retry(accountId, 'created, but not yet visible in GetMembers');
-      else settleObserved(results, accountId, status);
-    }
-  }
   return results.output(target.graphArn === undefined ? {} : { graphArn: target.graphArn });
 }

@@ -5,16 +5,16 @@ import middy from '@middy/core';
 import { readAdministratorConfig } from '../shared/config.ts';
 import { administratorStepInputSchema, parseInput } from '../shared/contracts.ts';
 import { CORRELATION_ID_PATH, logger, metrics, telemetry, tracer } from '../shared/observability.ts';
-import { detectiveCreator, detectiveReader } from '../shared/services/detective.ts';
-import { securityHubCreator, securityHubReader } from '../shared/services/securityhub.ts';
+import { detectiveCreator, detectiveGraphLocator } from '../shared/services/detective.ts';
+import { securityHubCreator, securityHubLocator } from '../shared/services/securityhub.ts';
 import { administratorAdapters, logStepOutput, onFirstUse } from '../shared/wiring.ts';
 import { createMembers } from './create-members.ts';
 
 const config = onFirstUse(() => readAdministratorConfig(process.env));
 const adapters = onFirstUse(() =>
   administratorAdapters(config().clients, {
-    securityhub: (client) => ({ ...securityHubReader(client), ...securityHubCreator(client) }),
-    detective: (client) => ({ ...detectiveReader(client), ...detectiveCreator(client) }),
+    securityhub: (client) => ({ ...securityHubLocator(client), ...securityHubCreator(client) }),
+    detective: (client) => ({ ...detectiveGraphLocator(client), ...detectiveCreator(client) }),
   }),
 );
 

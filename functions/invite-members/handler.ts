@@ -3,12 +3,19 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { readClientSettings } from '../shared/config.ts';
-import { administratorStepInputSchema, parseInput } from '../shared/contracts.ts';
-import { CORRELATION_ID_PATH, logger, metrics, telemetry, tracer } from '../shared/observability.ts';
+import { inviteOnboardingInputSchema, parseInput } from '../shared/contracts.ts';
+import {
+  CORRELATION_ID_PATH,
+  logger,
+  metrics,
+  recordCounts,
+  telemetry,
+  tracer,
+} from '../shared/observability.ts';
 import { detectiveReader } from '../shared/services/detective.ts';
 import { securityHubInviter, securityHubReader } from '../shared/services/securityhub.ts';
-import { administratorAdapters, logStepOutput, onFirstUse } from '../shared/wiring.ts';
-import { inviteMembers } from './invite-members.ts';
+import { administratorAdapters, onFirstUse } from '../shared/wiring.ts';
+import { inviteOnboarding } from './invite-onboarding.ts';
 
 const adapters = onFirstUse(() =>
   administratorAdapters(readClientSettings(process.env), {
@@ -18,9 +25,14 @@ const adapters = onFirstUse(() =>
 );
 
 async function run(event: unknown) {
-  const input = parseInput(administratorStepInputSchema, event, 'input');
-  const output = await inviteMembers(input, { adapter: adapters()(input.service, input.region), telemetry });
-  logStepOutput('invite members', output);
+  const input = parseInput(inviteOnboardingInputSchema, event, 'input');
+  const output = await inviteOnboarding(input, { adapters: adapters(), telemetry });
+  const notSent = output.unfinished.reduce(
+    (sum, { pairs, accountIds }) => sum + pairs.length * accountIds.length,
+    0,
+  );
+  recordCounts({ InvitationsNotSent: notSent });
+  logger.info('invite members finished', { invitationsNotSent: notSent, unfinished: output.unfinished });
   return output;
 }
 

@@ -3,7 +3,7 @@ import { accountIdProblem } from './domain/account-id.ts';
 import type { Account } from './domain/accounts.ts';
 import { OUTCOMES, type Outcome } from './domain/outcomes.ts';
 import { KNOWN_REGIONS } from './domain/regions.ts';
-import type { Pair, ReportDecision } from './domain/report.ts';
+import type { OutcomeGroup, Pair, ReportDecision } from './domain/report.ts';
 
 export type { Pair };
 
@@ -76,6 +76,12 @@ export interface RetryEntry extends Account {
   outcome?: Outcome;
 }
 
+/**
+ * What a step says of an account it finished: the outcome it saw, or CREATED when the create
+ * call took the account (or found it a member already) and the check is left to read its status.
+ */
+export type DoneMark = Outcome | 'CREATED';
+
 export interface FailedEntry {
   accountId: string;
   outcome: Outcome;
@@ -91,7 +97,7 @@ export interface AdministratorStepOutput {
   region: string;
   service: ServiceName;
   graphArn?: string;
-  done: Partial<Record<Outcome, string[]>>;
+  done: Partial<Record<DoneMark, string[]>>;
   retry: RetryEntry[];
   failed: FailedEntry[];
   attempt: number;
@@ -170,6 +176,24 @@ export const outcomeGroupSchema = z.object({
   accountIds: z.array(accountIdSchema),
 });
 
+const locatedPairSchema = z
+  .object({ region: regionSchema, service: serviceSchema })
+  .extend(locatedSchema.shape);
+
+/** Input of the invite step: the memberships the last check found needing an invitation. */
+export const inviteOnboardingInputSchema = z.object({
+  /** The plan's pairs: where the administrator has each service. */
+  pairs: z.array(locatedPairSchema),
+  invitations: z.array(outcomeGroupSchema),
+  executionId: z.string().optional(),
+});
+export type InviteOnboardingInput = z.infer<typeof inviteOnboardingInputSchema>;
+
+/** What the invite step hands the next check: the invitations it could not send, with why. */
+export interface InviteOnboardingOutput {
+  unfinished: OutcomeGroup[];
+}
+
 /**
  * Input of the check step: every Region × service of the plan, plus what earlier steps recorded
  * that GetMembers cannot show (failed creates, member-side conflicts), oldest first.
@@ -178,9 +202,7 @@ export const checkOnboardingInputSchema = z.object({
   regions: z.array(regionSchema).min(1),
   services: z.array(serviceSchema).min(1),
   /** The plan's pairs: where the administrator has each service, so the check need not look again. */
-  pairs: z
-    .array(z.object({ region: regionSchema, service: serviceSchema }).extend(locatedSchema.shape))
-    .optional(),
+  pairs: z.array(locatedPairSchema).optional(),
   accounts: z.array(accountSchema),
   skipped: z
     .array(z.object({ accountId: accountIdSchema, outcome: outcomeSchema, reason: z.string() }))
@@ -197,6 +219,14 @@ export const checkOnboardingInputSchema = z.object({
       }),
     )
     .default([]),
+  /** The invite step's output this round, or its error and the invitations it was given. */
+  invited: z
+    .object({
+      unfinished: z.array(outcomeGroupSchema),
+      crashed: crashSchema.optional(),
+      groups: z.array(outcomeGroupSchema).optional(),
+    })
+    .default({ unfinished: [] }),
   /** The previous round's `carried`: settled outcomes only earlier rounds could see. */
   recorded: z.array(outcomeGroupSchema).default([]),
   /** The latest member-side Map output: each batch's memberships that are not ENABLED. */

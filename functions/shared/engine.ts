@@ -2,6 +2,7 @@ import {
   type AdministratorStepInput,
   type AdministratorStepOutput,
   DEFAULT_MAX_ATTEMPTS,
+  type DoneMark,
   type FailedEntry,
   type RetryEntry,
 } from './contracts.ts';
@@ -11,7 +12,12 @@ import { chunk } from './domain/chunk.ts';
 import { classifyError, classifyUnprocessed, describeError, type ErrorLike } from './domain/classify.ts';
 import { type ObservedStatus, type Outcome, outcomeOfStatus } from './domain/outcomes.ts';
 import { nextAction } from './domain/reconcile.ts';
-import type { MembershipReader, MembershipTarget, UnprocessedAccount } from './services/administrator.ts';
+import type {
+  MembershipLocator,
+  MembershipReader,
+  MembershipTarget,
+  UnprocessedAccount,
+} from './services/administrator.ts';
 
 /** Metrics the steps emit; the handler binds it to Powertools Metrics. */
 export interface Telemetry {
@@ -28,7 +34,7 @@ export interface Telemetry {
  */
 export class StepResults {
   private readonly pending = new Map<string, Account>();
-  private readonly done: Partial<Record<Outcome, string[]>> = {};
+  private readonly done: Partial<Record<DoneMark, string[]>> = {};
   private readonly retries: RetryEntry[] = [];
   private readonly failures: FailedEntry[] = [];
 
@@ -63,11 +69,11 @@ export class StepResults {
     return account;
   }
 
-  succeed(accountId: string, outcome: Outcome): void {
+  succeed(accountId: string, mark: DoneMark): void {
     this.take(accountId);
-    const ids = this.done[outcome] ?? [];
+    const ids = this.done[mark] ?? [];
     ids.push(accountId);
-    this.done[outcome] = ids;
+    this.done[mark] = ids;
   }
 
   retry(accountId: string, reason: string, outcome?: Outcome): void {
@@ -213,7 +219,7 @@ function fromPlan(
  * and undefined is returned.
  */
 async function locateTarget(
-  adapter: MembershipReader,
+  adapter: MembershipLocator,
   region: string,
   located: AdministratorStepInput['located'],
   results: StepResults,
@@ -264,15 +270,24 @@ export function settleUnprocessed(
 }
 
 /**
- * How every step begins: locate the service's home in the Region, then observe every account.
+ * How a step that writes without reading first begins: locate the service's home in the Region.
  * Undefined when the service is not there (every account is then settled already).
  */
+export async function locateStep(
+  input: AdministratorStepInput,
+  adapter: MembershipLocator,
+): Promise<{ results: StepResults; target?: MembershipTarget }> {
+  const results = new StepResults(input);
+  const target = await locateTarget(adapter, input.region, input.located, results);
+  return target === undefined ? { results } : { results, target };
+}
+
+/** How a step that reads begins: locate the service's home, then observe every account. */
 export async function beginStep(
   input: AdministratorStepInput,
   adapter: MembershipReader,
 ): Promise<{ results: StepResults; target?: MembershipTarget; observed: Map<string, ObservedStatus> }> {
-  const results = new StepResults(input);
-  const target = await locateTarget(adapter, input.region, input.located, results);
+  const { results, target } = await locateStep(input, adapter);
   if (target === undefined) return { results, observed: new Map() };
   const ids = results.unsettled.map(({ accountId }) => accountId);
   return { results, target, observed: await observe(adapter, target, ids, results) };

@@ -204,7 +204,6 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
         // Backoff waits are at most minutes in AWS; here they only need to let the stand-in move on.
         waitTimeOverrides: {
           'Wait Before Create': waitMs * 5,
-          'Wait Before Invite': waitMs * 5,
           'Wait For Members': Math.round(settings.pollIntervalSeconds * 1000 * waitScale),
         },
         retryIntervalOverrides: Object.fromEntries(bindings.map(({ state }) => [state, waitMs])),

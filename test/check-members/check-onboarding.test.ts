@@ -18,6 +18,8 @@ const adapters = (service: 'securityhub' | 'detective', region: string) =>
     ? securityHubAdministrator(new SecurityHubClient({ region }))
     : detectiveAdministrator(new DetectiveClient({ region }));
 
+const PAIR = [{ region: 'us-east-1', service: 'securityhub' as const }];
+
 describe('checkOnboarding', () => {
   beforeEach(() => {
     securityHub.reset();
@@ -144,5 +146,78 @@ describe('checkOnboarding', () => {
       status: 'NEEDS_ATTENTION',
       keepPolling: false,
     });
+  });
+
+  it('asks the next round to invite the Security Hub members it finds Created, with the accounts and pairs', async () => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    securityHub.on(GetMembersCommand).callsFake(({ AccountIds }: { AccountIds: string[] }) => ({
+      Members: AccountIds.map((id) => ({
+        AccountId: id,
+        MemberStatus: id.endsWith('0') ? 'Created' : 'Enabled',
+      })),
+    }));
+    const input = checkOnboardingInputSchema.parse({
+      regions: ['us-east-1', 'eu-west-1'],
+      services: ['securityhub'],
+      accounts: accounts(2),
+      maxRounds: 2,
+    });
+    const report = await checkOnboarding(input, { adapters });
+    expect(report).toMatchObject({ status: 'PENDING', pendingAccountIds: ['100000000000'] });
+    expect(report.invitations).toEqual([
+      {
+        outcome: 'PENDING_INVITATION',
+        reason: 'still PENDING_INVITATION',
+        pairs: [
+          { region: 'us-east-1', service: 'securityhub' },
+          { region: 'eu-west-1', service: 'securityhub' },
+        ],
+        accountIds: ['100000000000'],
+      },
+    ]);
+  });
+
+  it.each([
+    [
+      'an invitation AWS refused',
+      {
+        unfinished: [
+          {
+            outcome: 'FAILED',
+            reason: 'The account is suspended',
+            pairs: PAIR,
+            accountIds: ['100000000000'],
+          },
+        ],
+      },
+      'The account is suspended',
+    ],
+    [
+      'an invite step that failed after its retries',
+      {
+        unfinished: [],
+        crashed: { Error: 'Lambda.Unknown', Cause: 'out of memory' },
+        groups: [{ outcome: 'PENDING_INVITATION', pairs: PAIR, accountIds: ['100000000000'] }],
+      },
+      'the administrator-side step failed after its retries (Lambda.Unknown: out of memory)',
+    ],
+  ])('reports %s FAILED with why, and invites it no more', async (_, invited, reason) => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    securityHub
+      .on(GetMembersCommand)
+      .resolves({ Members: [{ AccountId: '100000000000', MemberStatus: 'Created' }] });
+    const input = checkOnboardingInputSchema.parse({
+      regions: ['us-east-1'],
+      services: ['securityhub'],
+      accounts: accounts(1),
+      invited,
+      round: 1,
+      maxRounds: 3,
+    });
+    const report = await checkOnboarding(input, { adapters });
+    expect(report).toMatchObject({ status: 'NEEDS_ATTENTION', invitations: [], pendingAccountIds: [] });
+    expect(report.notEnabled).toEqual([
+      { outcome: 'FAILED', reason, pairs: PAIR, accountIds: ['100000000000'] },
+    ]);
   });
 });

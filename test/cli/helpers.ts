@@ -104,6 +104,7 @@ export function sampleReport(overrides: Partial<OnboardingReport> = {}): Onboard
     ],
     carried: [],
     pendingAccountIds: [],
+    invitations: [],
     round: 1,
     total: 16,
     cause: '1 of 16 memberships need attention',
@@ -178,7 +179,7 @@ export class HistoryBuilder {
     const history = new HistoryBuilder().started({ allAccounts: true }).task('Resolve Accounts', { plan });
     history.state('Choice', 'Has Work?').entered('Map', 'Onboard Each Region');
     for (const { region, service } of plan.pairs) {
-      history.task('Create Members', {}).task('Invite Members', {});
+      history.task('Create Members', {});
       history.state('Pass', 'Region Done', { region, service, failed: [] });
     }
     history.add({

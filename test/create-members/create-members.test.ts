@@ -1,7 +1,6 @@
 import {
   CreateMembersCommand as CreateGraphMembersCommand,
   DetectiveClient,
-  GetMembersCommand as GetGraphMembersCommand,
   ListGraphsCommand,
 } from '@aws-sdk/client-detective';
 import {
@@ -41,7 +40,10 @@ const dtDeps = (opts = options) => ({
   telemetry: silentTelemetry,
 });
 
-/** A Security Hub whose members are whatever CreateMembers made of them (organization accounts: Enabled). */
+/**
+ * A Security Hub whose members are whatever CreateMembers made of them; like AWS, CreateMembers
+ * answers an account that is a member already as unprocessed, "already a member".
+ */
 function securityHubWithState(initial: Record<string, string> = {}, createdStatus = 'Created') {
   const members = new Map(Object.entries(initial));
   securityHub
@@ -60,8 +62,12 @@ function securityHubWithState(initial: Record<string, string> = {}, createdStatu
   securityHub
     .on(CreateMembersCommand)
     .callsFake(({ AccountDetails }: { AccountDetails: { AccountId: string }[] }) => {
-      for (const { AccountId } of AccountDetails) members.set(AccountId, createdStatus);
-      return { UnprocessedAccounts: [] };
+      const already = AccountDetails.filter(({ AccountId }) => members.has(AccountId));
+      for (const { AccountId } of AccountDetails)
+        if (!members.has(AccountId)) members.set(AccountId, createdStatus);
+      return {
+        UnprocessedAccounts: already.map(({ AccountId }) => ({ AccountId, ProcessingResult: ALREADY })),
+      };
     });
   return members;
 }
@@ -72,7 +78,7 @@ describe('createMembers', () => {
     detective.reset();
   });
 
-  it('creates 120 Security Hub members in chunks of at most 50 and reports them waiting for invitation', async () => {
+  it('creates 120 Security Hub members in chunks of at most 50, reading nothing, and reports them CREATED', async () => {
     securityHubWithState();
     const input = { region: 'eu-west-1', service: 'securityhub' as const, accounts: accounts(120) };
 
@@ -83,7 +89,9 @@ describe('createMembers', () => {
       .commandCalls(CreateMembersCommand)
       .map((call) => call.args[0].input.AccountDetails?.length);
     expect(sizes).toEqual([50, 50, 20]);
-    expect(output.done.PENDING_INVITATION).toHaveLength(120);
+    // The check reads what they became (Enabled, or Created and to be invited): one read per membership.
+    expect(securityHub).not.toHaveReceivedCommand(GetMembersCommand);
+    expect(output.done.CREATED).toHaveLength(120);
     expect(output.retry).toEqual([]);
     expect(output.failed).toEqual([]);
   });
@@ -96,17 +104,8 @@ describe('createMembers', () => {
     });
   });
 
-  it('reports organization accounts that Security Hub enabled directly as ENABLED', async () => {
-    securityHubWithState({}, 'Enabled');
-    const output = await createMembers(
-      { region: 'eu-west-1', service: 'securityhub', accounts: accounts(3) },
-      shDeps(),
-    );
-    expect(output.done).toEqual({ ENABLED: ['100000000000', '100000000001', '100000000002'] });
-  });
-
-  it('makes no create call when every account is already a member (a re-run changes nothing)', async () => {
-    securityHubWithState({
+  it('changes nothing for accounts that are members already: AWS answers "already a member" (a re-run)', async () => {
+    const members = securityHubWithState({
       '100000000000': 'Enabled',
       '100000000001': 'ASSOCIATED',
       '100000000002': 'Invited',
@@ -115,11 +114,13 @@ describe('createMembers', () => {
       { region: 'eu-west-1', service: 'securityhub', accounts: accounts(3) },
       shDeps(),
     );
-    expect(securityHub).not.toHaveReceivedCommand(CreateMembersCommand);
-    expect(output.done).toEqual({
-      ENABLED: ['100000000000', '100000000001'],
-      PENDING_ACCEPTANCE: ['100000000002'],
+    expect(Object.fromEntries(members)).toEqual({
+      '100000000000': 'Enabled',
+      '100000000001': 'ASSOCIATED',
+      '100000000002': 'Invited',
     });
+    expect(output.done).toEqual({ CREATED: ['100000000000', '100000000001', '100000000002'] });
+    expect(output.failed).toEqual([]);
   });
 
   it('sorts mixed UnprocessedAccounts into retry, failed and already-a-member', async () => {
@@ -163,10 +164,7 @@ describe('createMembers', () => {
         reason: 'The account is already a member of another administrator',
       },
     ]);
-    expect(output.done).toEqual({
-      PENDING_ACCEPTANCE: ['100000000002'],
-      PENDING_INVITATION: ['100000000004'],
-    });
+    expect(output.done).toEqual({ CREATED: ['100000000002', '100000000004'] });
   });
 
   it('skips an organization account that has not enabled the Region, without reporting a failure', async () => {
@@ -210,7 +208,7 @@ describe('createMembers', () => {
     );
     expect(output.retry).toHaveLength(50);
     expect(output.retry[0]?.reason).toBe('ThrottlingException: Rate exceeded');
-    expect(output.done.PENDING_INVITATION).toHaveLength(10);
+    expect(output.done.CREATED).toHaveLength(10);
   });
 
   it('reports SERVICE_NOT_ENABLED for every account when Security Hub is off for the administrator', async () => {
@@ -231,7 +229,6 @@ describe('createMembers', () => {
 
   it('creates Detective members on the Region graph with the email options and takes their status from the reply', async () => {
     detective.on(ListGraphsCommand).resolves({ GraphList: [{ Arn: GRAPH }] });
-    detective.on(GetGraphMembersCommand).resolves({ MemberDetails: [], UnprocessedAccounts: [] });
     detective
       .on(CreateGraphMembersCommand)
       .callsFake(({ Accounts }: { Accounts: { AccountId: string }[] }) => ({
@@ -276,8 +273,8 @@ describe('createMembers', () => {
 
   it('uses the graph the plan located instead of listing graphs again', async () => {
     detective
-      .on(GetGraphMembersCommand)
-      .resolves({ MemberDetails: [{ AccountId: '100000000000', Status: 'ENABLED' }] });
+      .on(CreateGraphMembersCommand)
+      .resolves({ Members: [{ AccountId: '100000000000', Status: 'ENABLED' }], UnprocessedAccounts: [] });
     const output = await createMembers(
       {
         region: 'eu-west-1',
@@ -288,7 +285,7 @@ describe('createMembers', () => {
       dtDeps(),
     );
     expect(detective).not.toHaveReceivedCommand(ListGraphsCommand);
-    expect(detective).toHaveReceivedCommandWith(GetGraphMembersCommand, { GraphArn: GRAPH });
+    expect(detective).toHaveReceivedCommandWith(CreateGraphMembersCommand, { GraphArn: GRAPH });
     expect(output.done).toEqual({ ENABLED: ['100000000000'] });
   });
 
@@ -306,7 +303,6 @@ describe('createMembers', () => {
 
   it('fails a Detective account without an email instead of sending it', async () => {
     detective.on(ListGraphsCommand).resolves({ GraphList: [{ Arn: GRAPH }] });
-    detective.on(GetGraphMembersCommand).resolves({ MemberDetails: [], UnprocessedAccounts: [] });
     const output = await createMembers(
       { region: 'eu-west-1', service: 'detective', accounts: [{ accountId: '100000000000' }] },
       dtDeps(),
@@ -317,12 +313,11 @@ describe('createMembers', () => {
 
   it('reports a Detective verification failure for that account only', async () => {
     detective.on(ListGraphsCommand).resolves({ GraphList: [{ Arn: GRAPH }] });
-    detective.on(GetGraphMembersCommand).resolves({
-      MemberDetails: [{ AccountId: '100000000000', Status: 'VERIFICATION_FAILED' }],
-      UnprocessedAccounts: [],
-    });
     detective.on(CreateGraphMembersCommand).resolves({
-      Members: [{ AccountId: '100000000001', Status: 'INVITED' }],
+      Members: [
+        { AccountId: '100000000000', Status: 'VERIFICATION_FAILED' },
+        { AccountId: '100000000001', Status: 'INVITED' },
+      ],
       UnprocessedAccounts: [],
     });
     const output = await createMembers(
@@ -405,7 +400,7 @@ describe('createMembers', () => {
       AccountDetails: [{ AccountId: '100000000001', Email: 'root+100000000001@example.com' }],
     });
     expect(output.failed).toEqual([carried]);
-    expect(output.done).toEqual({ PENDING_INVITATION: ['100000000001'] });
+    expect(output.done).toEqual({ CREATED: ['100000000001'] });
   });
 
   it('settles every account exactly once and sends no call over 50 accounts, whatever comes back unprocessed', async () => {

@@ -1,10 +1,5 @@
 import { readFileSync } from 'node:fs';
-import {
-  CreateMembersCommand,
-  DescribeHubCommand,
-  GetMembersCommand,
-  SecurityHubClient,
-} from '@aws-sdk/client-securityhub';
+import { CreateMembersCommand, DescribeHubCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/create-members/handler.ts';
@@ -22,15 +17,6 @@ describe('create-members handler', () => {
 
   it('returns one result per account for the sample event', async () => {
     securityHub.on(DescribeHubCommand).resolves({});
-    securityHub
-      .on(GetMembersCommand)
-      .resolvesOnce({ Members: [] })
-      .resolves({
-        Members: [
-          { AccountId: '111111111111', MemberStatus: 'Created' },
-          { AccountId: '222222222222', MemberStatus: 'Created' },
-        ],
-      });
     securityHub.on(CreateMembersCommand).resolves({ UnprocessedAccounts: [] });
 
     const output = await handler(event('securityhub'), lambdaContext('create-members'));
@@ -38,7 +24,7 @@ describe('create-members handler', () => {
     expect(output).toEqual({
       region: 'us-east-1',
       service: 'securityhub',
-      done: { PENDING_INVITATION: ['111111111111', '222222222222'] },
+      done: { CREATED: ['111111111111', '222222222222'] },
       retry: [],
       failed: [],
       attempt: 1,

@@ -36,7 +36,10 @@ describe('invite-members and check-members handlers', () => {
     });
     securityHub.on(InviteMembersCommand).resolves({ UnprocessedAccounts: [] });
     const output = await inviteMembers(event('invite-members/securityhub'), lambdaContext('invite-members'));
-    expect(output.done).toEqual({ PENDING_ACCEPTANCE: ['111111111111'], ENABLED: ['222222222222'] });
+    expect(securityHub).toHaveReceivedCommandExactlyOnceWith(InviteMembersCommand, {
+      AccountIds: ['111111111111'],
+    });
+    expect(output).toEqual({ unfinished: [] });
   });
 
   it('reports the sample: enabled, a member-side conflict, the administrator skipped', async () => {

@@ -180,8 +180,8 @@ describe('the onboarding workflow when a Lambda dies and Step Functions retries 
     const scope = { regions: ['us-east-1'], services: ['securityhub'] as ServiceName[] };
     const input = { ...listing(accounts), ...scope };
     const s = await standIn(organization({ accounts }));
-    // It dies after reading the members, before creating any, so every attempt dies the same way.
-    const crash = crashAfterCall({ state: 'Create Members', after: 'POST /members/get', times: 3 });
+    // It dies after each CreateMembers: the retries find the accounts members already.
+    const crash = crashAfterCall({ state: 'Create Members', after: 'POST /members', times: 3 });
 
     const first = await runLocalWorkflow({
       standIn: s,
@@ -199,7 +199,9 @@ describe('the onboarding workflow when a Lambda dies and Step Functions retries 
     expect(first.error).toBe('OnboardingNeedsAttention');
     expect(first.cause).toContain('Lambda.Unknown');
     expect(first.report?.counts).toEqual({ FAILED: accounts.length });
-    expect(first.standIn.calls.byOperation['securityhub:CreateMembers']).toBeUndefined();
+    expect(first.standIn.calls.byOperation['securityhub:CreateMembers']).toBe(3);
+    // A pair whose create step failed is invited by nobody: the report says FAILED and why.
+    expect(first.standIn.invitations).toEqual([]);
     expectConverged(
       second,
       accounts.map(({ accountId }) => accountId),

@@ -1,5 +1,6 @@
 import { type Outcome, PENDING_OUTCOMES, SETTLED_OUTCOMES } from './outcomes.ts';
-import type { ServiceName } from './services.ts';
+import { nextAction } from './reconcile.ts';
+import { INVITES_SEPARATELY, type ServiceName } from './services.ts';
 
 /** One Region and service: where a membership lives. */
 export interface Pair {
@@ -115,6 +116,23 @@ export interface ReportDecision {
    */
   carried: OutcomeGroup[];
   pendingAccountIds: string[];
+  /** Memberships the next round invites (Security Hub: Created, Removed, Resigned); empty on the last round. */
+  invitations: OutcomeGroup[];
+}
+
+/** Whether the administrator must invite this membership before the member can accept. */
+export function needsInvitation({ service, outcome }: Membership): boolean {
+  return INVITES_SEPARATELY.has(service) && nextAction(outcome) === 'invite';
+}
+
+/**
+ * Whether waiting (and the next round's invitations and acceptances) can still change a final
+ * outcome. A membership GetMembers does not show, with nothing recorded to explain it, is looked
+ * at again while rounds remain: a read can lag the create that preceded it.
+ */
+function canStillChange(final: Membership, lastRound: boolean): boolean {
+  if (PENDING_OUTCOMES.has(final.outcome)) return true;
+  return !lastRound && (needsInvitation(final) || final.outcome === 'NOT_A_MEMBER');
 }
 
 /**
@@ -140,9 +158,10 @@ export function decideReport(
     records.set(id, record);
   }
 
+  const lastRound = rounds.round >= rounds.maxRounds;
   const counts: Partial<Record<Outcome, number>> = {};
   const notEnabled: Membership[] = [];
-  const pending = new Set<string>();
+  const waiting: Membership[] = [];
   for (const membership of observed) {
     const final = decideOutcome(
       membership,
@@ -150,17 +169,20 @@ export function decideReport(
     );
     counts[final.outcome] = (counts[final.outcome] ?? 0) + 1;
     if (final.outcome !== 'ENABLED') notEnabled.push(final);
-    if (PENDING_OUTCOMES.has(final.outcome)) pending.add(final.accountId);
+    if (canStillChange(final, lastRound)) waiting.push(final);
   }
-  const keepPolling = pending.size > 0 && rounds.round < rounds.maxRounds;
+  const pending = new Set(waiting.map(({ accountId }) => accountId));
+  const keepPolling = pending.size > 0 && !lastRound;
   const settled = notEnabled.every(({ outcome }) => SETTLED_OUTCOMES.has(outcome));
   return {
     status: keepPolling ? 'PENDING' : settled ? 'SUCCEEDED' : 'NEEDS_ATTENTION',
     keepPolling,
     counts,
     notEnabled: groupMemberships(notEnabled),
-    carried: groupMemberships(notEnabled.filter(({ outcome }) => !PENDING_OUTCOMES.has(outcome))),
+    // What the next round reads again need not travel (state size).
+    carried: groupMemberships(notEnabled.filter((final) => !canStillChange(final, lastRound))),
     pendingAccountIds: [...pending],
+    invitations: keepPolling ? groupMemberships(waiting.filter(needsInvitation)) : [],
   };
 }
 

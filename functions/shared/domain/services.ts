@@ -4,6 +4,9 @@ import { describeValue } from './account-id.ts';
 export const SERVICE_NAMES = ['securityhub', 'detective'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
+/** Services whose CreateMembers does not invite: an invitation is a call of its own (InviteMembers). */
+export const INVITES_SEPARATELY: ReadonlySet<ServiceName> = new Set(['securityhub']);
+
 export function isServiceName(value: unknown): value is ServiceName {
   return typeof value === 'string' && (SERVICE_NAMES as readonly string[]).includes(value);
 }

@@ -32,12 +32,15 @@ export interface CreateOptions {
  * is wired with just the capabilities it uses, so its bundle and IAM policy hold nothing more.
  * Every call takes at most 50 accounts; the engine chunks.
  */
-export interface MembershipReader {
+export interface MembershipLocator {
   readonly service: ServiceName;
   /** Detective needs the member's root email on CreateMembers; Security Hub does not. */
   readonly requiresEmail: boolean;
   /** The service's home for memberships in this Region, or undefined when the administrator has not enabled it. */
   locate(region: string): Promise<MembershipTarget | undefined>;
+}
+
+export interface MembershipReader extends MembershipLocator {
   getMembers(
     target: MembershipTarget,
     accountIds: string[],

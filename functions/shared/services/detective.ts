@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-detective';
 import type {
   MembershipCreator,
+  MembershipLocator,
   MembershipReader,
   MembershipTarget,
   ObservedMember,
@@ -40,8 +41,10 @@ function observed(members: MemberDetail[] | undefined): ObservedMember[] {
 }
 
 /** Finds the administrator's behavior graph in the client's Region (the first step needs only this). */
-export function detectiveGraphLocator(client: DetectiveClient): Pick<MembershipReader, 'locate'> {
+export function detectiveGraphLocator(client: DetectiveClient): MembershipLocator {
   return {
+    service: 'detective',
+    requiresEmail: true,
     async locate(region) {
       // The administrator has at most one behavior graph per Region; none means Detective is off there.
       const { GraphList } = await client.send(new ListGraphsCommand({}));
@@ -53,8 +56,6 @@ export function detectiveGraphLocator(client: DetectiveClient): Pick<MembershipR
 
 export function detectiveReader(client: DetectiveClient): MembershipReader {
   return {
-    service: 'detective',
-    requiresEmail: true,
     ...detectiveGraphLocator(client),
     async getMembers(target, accountIds) {
       const response = await client.send(

@@ -8,6 +8,7 @@ import {
 import type {
   MembershipCreator,
   MembershipInviter,
+  MembershipLocator,
   MembershipReader,
   UnprocessedAccount,
 } from './administrator.ts';
@@ -21,8 +22,10 @@ function unprocessed(
 }
 
 /** Whether the administrator has Security Hub in the client's Region (the first step needs only this). */
-export function securityHubLocator(client: SecurityHubClient): Pick<MembershipReader, 'locate'> {
+export function securityHubLocator(client: SecurityHubClient): MembershipLocator {
   return {
+    service: 'securityhub',
+    requiresEmail: false,
     async locate(region) {
       try {
         await client.send(new DescribeHubCommand({}));
@@ -38,8 +41,6 @@ export function securityHubLocator(client: SecurityHubClient): Pick<MembershipRe
 
 export function securityHubReader(client: SecurityHubClient): MembershipReader {
   return {
-    service: 'securityhub',
-    requiresEmail: false,
     ...securityHubLocator(client),
     async getMembers(_target, accountIds) {
       const response = await client.send(new GetMembersCommand({ AccountIds: accountIds }));

@@ -61,6 +61,7 @@ describe('decideReport', () => {
         },
       ],
       pendingAccountIds: [],
+      invitations: [],
     });
   });
 
@@ -101,6 +102,52 @@ describe('decideReport', () => {
     );
     expect(decision.notEnabled).toEqual([expect.objectContaining({ outcome: 'FAILED', reason: 'AWS text' })]);
     expect(decision.keepPolling).toBe(false);
+  });
+
+  it.each([
+    ['PENDING_INVITATION', 'securityhub', true],
+    ['REMOVED', 'securityhub', true],
+    ['RESIGNED', 'securityhub', true],
+    ['PENDING_ACCEPTANCE', 'securityhub', false],
+    ['ENABLED', 'securityhub', false],
+    ['PENDING_ACCEPTANCE', 'detective', false],
+  ] as const)('asks the next round to invite a %s %s membership: %s', (outcome, service, invited) => {
+    const decision = decideReport([{ ...at('111111111111', outcome), service }], [], {
+      round: 0,
+      maxRounds: 2,
+    });
+    expect(decision.invitations).toEqual(
+      invited ? [{ outcome, pairs: [{ region: 'us-east-1', service }], accountIds: ['111111111111'] }] : [],
+    );
+    if (invited) expect(decision).toMatchObject({ keepPolling: true, pendingAccountIds: ['111111111111'] });
+  });
+
+  it('invites nobody on the last round, and reports what is still uninvited', () => {
+    const decision = decideReport([at('111111111111', 'REMOVED')], [], { round: 2, maxRounds: 2 });
+    expect(decision).toMatchObject({ status: 'NEEDS_ATTENTION', keepPolling: false, invitations: [] });
+    expect(decision.carried).toEqual([expect.objectContaining({ outcome: 'REMOVED' })]);
+  });
+
+  it('does not invite a membership whose invitation failed for good', () => {
+    const decision = decideReport(
+      [at('111111111111', 'PENDING_INVITATION')],
+      [at('111111111111', 'FAILED', 'InviteMembers: the account is closed')],
+      { round: 0, maxRounds: 2 },
+    );
+    expect(decision).toMatchObject({ status: 'NEEDS_ATTENTION', invitations: [], pendingAccountIds: [] });
+  });
+
+  it('looks again at a membership GetMembers does not show, while rounds remain: a read can lag the create', () => {
+    const observed = [at('111111111111', 'NOT_A_MEMBER')];
+    expect(decideReport(observed, [], { round: 0, maxRounds: 1 })).toMatchObject({
+      status: 'PENDING',
+      pendingAccountIds: ['111111111111'],
+      carried: [],
+    });
+    expect(decideReport(observed, [], { round: 1, maxRounds: 1 })).toMatchObject({
+      status: 'NEEDS_ATTENTION',
+      counts: { NOT_A_MEMBER: 1 },
+    });
   });
 
   it('lets the latest record win', () => {

@@ -1,0 +1,118 @@
+import { GetMembersCommand, InviteMembersCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { inviteOnboarding } from '../../functions/invite-members/invite-onboarding.ts';
+import { inviteOnboardingInputSchema, parseInput } from '../../functions/shared/contracts.ts';
+import type { OutcomeGroup } from '../../functions/shared/domain/report.ts';
+import { awsError, securityHubAdministrator, silentTelemetry } from '../helpers.ts';
+
+const securityHub = mockClient(SecurityHubClient);
+const regionsCalled: string[] = [];
+const deps = {
+  adapters: (_service: 'securityhub' | 'detective', region: string) =>
+    securityHubAdministrator(new SecurityHubClient({ region })),
+  telemetry: silentTelemetry,
+};
+const pairs = ['us-east-1', 'eu-west-1'].map((region) => ({
+  region,
+  service: 'securityhub' as const,
+  enabled: true,
+}));
+const group = (accountIds: string[], regions = ['us-east-1', 'eu-west-1']): OutcomeGroup => ({
+  outcome: 'PENDING_INVITATION',
+  pairs: regions.map((region) => ({ region, service: 'securityhub' })),
+  accountIds,
+});
+
+/** Every account Created, except those listed with another status. */
+function members(statuses: Record<string, string> = {}) {
+  securityHub.on(GetMembersCommand).callsFake(async ({ AccountIds }: { AccountIds: string[] }, getClient) => {
+    regionsCalled.push(await getClient().config.region());
+    return {
+      Members: AccountIds.map((id) => ({ AccountId: id, MemberStatus: statuses[id] ?? 'Created' })),
+    };
+  });
+}
+
+describe('inviteOnboarding', () => {
+  beforeEach(() => {
+    securityHub.reset();
+    regionsCalled.length = 0;
+  });
+
+  it('invites each pair of each group where the member still needs it, read right before, the plan locating the hub', async () => {
+    members({ '222222222222': 'Invited' });
+    securityHub.on(InviteMembersCommand).resolves({ UnprocessedAccounts: [] });
+    const input = inviteOnboardingInputSchema.parse({
+      pairs,
+      invitations: [group(['111111111111', '222222222222']), group(['333333333333'], ['eu-west-1'])],
+    });
+
+    const output = await inviteOnboarding(input, deps);
+
+    expect(output).toEqual({ unfinished: [] });
+    expect(regionsCalled.sort()).toEqual(['eu-west-1', 'us-east-1']);
+    const invited = securityHub
+      .commandCalls(InviteMembersCommand)
+      .map((call) => call.args[0].input.AccountIds);
+    // The account found Invited already gets no second invitation.
+    expect(invited.sort()).toEqual([['111111111111'], ['111111111111', '333333333333']]);
+    expect(securityHub.commandCalls(GetMembersCommand)).toHaveLength(2);
+  });
+
+  it('hands on the invitations it could not send: transient ones pending with why, the rest failed with AWS text', async () => {
+    members();
+    securityHub.on(InviteMembersCommand).resolves({
+      UnprocessedAccounts: [
+        { AccountId: '111111111111', ProcessingResult: 'Internal error' },
+        { AccountId: '222222222222', ProcessingResult: 'The account is suspended' },
+      ],
+    });
+    const output = await inviteOnboarding(
+      { pairs, invitations: [group(['111111111111', '222222222222', '333333333333'], ['us-east-1'])] },
+      deps,
+    );
+    expect(output.unfinished).toEqual([
+      {
+        outcome: 'PENDING_INVITATION',
+        reason: 'not invited yet: Internal error',
+        pairs: [{ region: 'us-east-1', service: 'securityhub' }],
+        accountIds: ['111111111111'],
+      },
+      {
+        outcome: 'FAILED',
+        reason: 'The account is suspended',
+        pairs: [{ region: 'us-east-1', service: 'securityhub' }],
+        accountIds: ['222222222222'],
+      },
+    ]);
+  });
+
+  it('keeps a pair whose reads fail pending with the error, and invites in the other pairs', async () => {
+    securityHub
+      .on(GetMembersCommand)
+      .callsFake(async ({ AccountIds }: { AccountIds: string[] }, getClient) => {
+        if ((await getClient().config.region()) === 'eu-west-1')
+          throw awsError('InternalException', 500, 'We encountered an internal error');
+        return { Members: AccountIds.map((id) => ({ AccountId: id, MemberStatus: 'Removed' })) };
+      });
+    securityHub.on(InviteMembersCommand).resolves({ UnprocessedAccounts: [] });
+    const output = await inviteOnboarding({ pairs, invitations: [group(['111111111111'])] }, deps);
+    expect(securityHub).toHaveReceivedCommandExactlyOnceWith(InviteMembersCommand, {
+      AccountIds: ['111111111111'],
+    });
+    expect(output.unfinished).toEqual([
+      expect.objectContaining({
+        outcome: 'PENDING_INVITATION',
+        reason: 'not invited yet: InternalException: We encountered an internal error',
+        pairs: [{ region: 'eu-west-1', service: 'securityhub' }],
+      }),
+    ]);
+  });
+
+  it('rejects a mangled account id in the invitations with its value and position', () => {
+    expect(() =>
+      parseInput(inviteOnboardingInputSchema, { pairs, invitations: [group(['11111111111'])] }, 'input'),
+    ).toThrow(/input\.invitations\[0\]\.accountIds\[0\]: .*11111111111/);
+  });
+});
