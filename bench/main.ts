@@ -138,6 +138,8 @@ interface BenchResult {
   lowerBoundSeconds: number;
   wallSecondsTarget: number;
   phaseSeconds: Record<string, number>;
+  /** CPU seconds of the workflow's process, where every Lambda and the Step Functions runner share one event loop. */
+  workflowCpuSeconds: number;
   peakRssBytes: number;
   targets: {
     administratorCallsAtLowerBound: boolean;
@@ -157,6 +159,7 @@ async function bench(options: Options): Promise<BenchResult> {
   // The stand-in answers from its own process, as AWS answers from its own machines.
   const standIn = await startStandInProcess({ scenario, timeScale: 1 });
   let run: LocalRunResult;
+  const cpuBefore = process.cpuUsage();
   try {
     run = await runLocalWorkflow({
       standIn,
@@ -172,6 +175,7 @@ async function bench(options: Options): Promise<BenchResult> {
   } finally {
     await standIn.stop();
   }
+  const cpu = process.cpuUsage(cpuBefore);
 
   const bounds = operationBounds(options);
   const administrator = run.standIn.administratorCalls;
@@ -214,6 +218,7 @@ async function bench(options: Options): Promise<BenchResult> {
     lowerBoundSeconds: round(lowerBound),
     wallSecondsTarget: round(lowerBound * LIMITS.wallTimeFactor),
     phaseSeconds: Object.fromEntries(Object.entries(phases.seconds).map(([name, s]) => [name, round(s)])),
+    workflowCpuSeconds: round((cpu.user + cpu.system) / 1e6),
     // ru_maxrss is in kilobytes on Linux: the workflow's process (the stand-in runs in its own).
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
     targets: {
@@ -264,6 +269,7 @@ function render(result: BenchResult, tookSeconds: number): string {
     `| history events | ${number(result.historyEvents)} | ${number(result.historyEventsTarget)} | ${number(result.historyEventsLimit)} | ${verdict(result.targets.historyEvents)} |`,
     `| largest state input or output (${result.maxPayloadState}) | ${number(result.maxPayloadBytes)} B | ${number(result.maxPayloadTarget)} B | ${number(result.maxPayloadLimit)} B | ${verdict(result.targets.maxPayload)} |`,
     `| wall time on the stand-in | ${result.wallSeconds} s | ${result.wallSecondsTarget} s (2 × ${result.lowerBoundSeconds} s lower bound) | | ${verdict(result.targets.wallTime)} |`,
+    `| CPU of the workflow process (every Lambda shares it here) | ${result.workflowCpuSeconds} s | | | |`,
     `| peak memory (RSS) | ${number(Math.round(result.peakRssBytes / 1024 / 1024))} MiB | | | |`,
     '',
     `Lambda invocations per state: ${Object.entries(result.lambdaInvocationsByState)
