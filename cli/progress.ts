@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { OnboardingReport } from '../functions/shared/contracts.ts';
+import type { OutcomeGroup } from '../functions/shared/domain/report.ts';
 import { type FlowEvent, type Progress, STATES } from './history.ts';
 import { coloursFor, type Io } from './io.ts';
 import { planSummary } from './render.ts';
@@ -12,6 +13,15 @@ function countsText(report: OnboardingReport): string {
 
 const label = (phase: string) => phase.padEnd(9);
 
+/** Memberships in report groups: accounts × pairs. */
+const memberships = (groups: readonly OutcomeGroup[]): number =>
+  groups.reduce((sum, { pairs, accountIds }) => sum + pairs.length * accountIds.length, 0);
+
+/** The Invite Members state's output: the execution's state, the invite step's result in it. */
+interface InviteOutput {
+  poll?: { invited?: { unfinished?: OutcomeGroup[] } };
+}
+
 /** The line worth printing for an event, if any; pure. `progress` already includes the event. */
 export function progressLine(progress: Progress, event: FlowEvent): string | undefined {
   const { plan, report, batches } = progress;
@@ -21,7 +31,7 @@ export function progressLine(progress: Progress, event: FlowEvent): string | und
   }
   if (event.type === 'entered') {
     if (event.state === STATES.onboard && plan !== undefined) {
-      return `${label('create')}creating and inviting members in ${plan.pairs.length} Region × service pairs`;
+      return `${label('create')}creating members in ${plan.pairs.length} Region × service pairs`;
     }
     if (event.state === STATES.wait && plan !== undefined) {
       return `${label('wait')}for members to accept and verify (poll interval ${plan.settings.pollIntervalSeconds} s)`;
@@ -49,6 +59,13 @@ export function progressLine(progress: Progress, event: FlowEvent): string | und
         : `${label('check')}round ${report.round}: ${countsText(report)} → ${report.status}`;
     case STATES.nextRound:
       return `${label('accept')}round ${batches.round}: ${report?.pendingAccountIds.length ?? 0} pending accounts in ${batches.total} batch${batches.total === 1 ? '' : 'es'}`;
+    case STATES.invite: {
+      const wanted = memberships(report?.invitations ?? []);
+      const notSent = memberships(
+        (event.output as InviteOutput | undefined)?.poll?.invited?.unfinished ?? [],
+      );
+      return `${label('invite')}round ${batches.round}: ${wanted - notSent} of ${wanted} Security Hub invitations sent`;
+    }
     case STATES.accept:
       return `${label('accept')}round ${batches.round}: ${batches.done}/${batches.total} batches done${batches.failed > 0 ? `, ${batches.failed} failed (tried again next round)` : ''}`;
     default:

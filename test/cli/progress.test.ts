@@ -25,9 +25,42 @@ const events: FlowEvent[] = [
   {
     type: 'exited',
     state: 'Check Members',
-    output: { report: sampleReport({ status: 'PENDING', round: 0 }) },
+    output: {
+      report: sampleReport({
+        status: 'PENDING',
+        round: 0,
+        invitations: [
+          {
+            outcome: 'PENDING_INVITATION',
+            pairs: [
+              { region: 'us-east-1', service: 'securityhub' },
+              { region: 'eu-west-1', service: 'securityhub' },
+            ],
+            accountIds: ['200000000002'],
+          },
+        ],
+      }),
+    },
   },
   { type: 'exited', state: 'Next Round', output: { poll: { round: 1, batches: [['200000000002']] } } },
+  {
+    type: 'exited',
+    state: 'Invite Members',
+    output: {
+      poll: {
+        invited: {
+          unfinished: [
+            {
+              outcome: 'FAILED',
+              reason: 'The account is suspended',
+              pairs: [{ region: 'us-east-1', service: 'securityhub' }],
+              accountIds: ['200000000002'],
+            },
+          ],
+        },
+      },
+    },
+  },
   { type: 'exited', state: 'Accept Batch', output: { unfinished: [] } },
   { type: 'exited', state: 'Accept Invitations', output: {} },
   { type: 'entered', state: 'Wait For Members' },
@@ -53,11 +86,12 @@ describe('progressLine', () => {
     });
     expect(lines).toEqual([
       'resolve  3 accounts × 2 Regions × 2 services = 12 memberships, 1 skipped',
-      'create   creating and inviting members in 4 Region × service pairs',
+      'create   creating members in 4 Region × service pairs',
       'create   us-east-1 securityhub done (1/4)',
       'create   eu-west-1 detective done; SERVICE_NOT_ENABLED 1 (2/4)',
       'check    round 0: ENABLED 11, CONFLICT 1, SKIPPED_ADMINISTRATOR 4 → PENDING',
       'accept   round 1: 0 pending accounts in 1 batch',
+      'invite   round 1: 1 of 2 Security Hub invitations sent',
       'accept   round 1: 1/1 batches done',
       'wait     for members to accept and verify (poll interval 60 s)',
       'finished Needs Attention (OnboardingNeedsAttention)',
@@ -96,6 +130,6 @@ describe('linesView', () => {
   it('returns one plain line per step worth showing when the execution goes through every phase', () => {
     const io = memoryIo();
     play(linesView(io));
-    expect(io.stderr.text.split('\n').filter(Boolean)).toHaveLength(9);
+    expect(io.stderr.text.split('\n').filter(Boolean)).toHaveLength(10);
   });
 });
