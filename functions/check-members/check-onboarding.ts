@@ -80,7 +80,7 @@ function crashedMemberships(
 /** The invitations of an invite step that failed after its retries, FAILED with its error. */
 function crashedInvitations(crash: Crash, groups: readonly OutcomeGroup[]): Membership[] {
   return groups.flatMap(({ pairs, accountIds }) =>
-    accountIds.flatMap((accountId) => crashedMemberships('administrator', crash, [accountId], pairs)),
+    crashedMemberships('administrator', crash, accountIds, pairs),
   );
 }
 
