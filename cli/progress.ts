@@ -64,7 +64,8 @@ export function progressLine(progress: Progress, event: FlowEvent): string | und
       const notSent = memberships(
         (event.output as InviteOutput | undefined)?.poll?.invited?.unfinished ?? [],
       );
-      return `${label('invite')}round ${batches.round}: ${wanted - notSent} of ${wanted} Security Hub invitations sent`;
+      // Some of the wanted may have been found invited already; only what was not sent is certain.
+      return `${label('invite')}round ${batches.round}: ${wanted} Security Hub membership${wanted === 1 ? '' : 's'} to invite${notSent > 0 ? `, ${notSent} not invited (the next check says why)` : ''}`;
     }
     case STATES.accept:
       return `${label('accept')}round ${batches.round}: ${batches.done}/${batches.total} batches done${batches.failed > 0 ? `, ${batches.failed} failed (tried again next round)` : ''}`;

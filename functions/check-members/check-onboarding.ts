@@ -77,11 +77,18 @@ function crashedMemberships(
   );
 }
 
-/** The invitations of an invite step that failed after its retries, FAILED with its error. */
+/**
+ * The invitations of an invite step that failed after its retries: pending with its error, as some
+ * may have gone out. The next round invites what GetMembers still shows Created (reading first).
+ */
 function crashedInvitations(crash: Crash, groups: readonly OutcomeGroup[]): Membership[] {
-  return groups.flatMap(({ pairs, accountIds }) =>
-    crashedMemberships('administrator', crash, accountIds, pairs),
-  );
+  const cause = crash.Cause === undefined ? '' : `: ${crash.Cause.slice(0, 300)}`;
+  const reason = `the invite step failed after its retries (${crash.Error}${cause})`;
+  return [...expandGroups(groups)].map((membership) => ({
+    ...membership,
+    outcome: 'PENDING_INVITATION' as const,
+    reason,
+  }));
 }
 
 /**

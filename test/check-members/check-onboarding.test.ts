@@ -192,15 +192,6 @@ describe('checkOnboarding', () => {
       },
       'The account is suspended',
     ],
-    [
-      'an invite step that failed after its retries',
-      {
-        unfinished: [],
-        crashed: { Error: 'Lambda.Unknown', Cause: 'out of memory' },
-        groups: [{ outcome: 'PENDING_INVITATION', pairs: PAIR, accountIds: ['100000000000'] }],
-      },
-      'the administrator-side step failed after its retries (Lambda.Unknown: out of memory)',
-    ],
   ])('reports %s FAILED with why, and invites it no more', async (_, invited, reason) => {
     securityHub.on(DescribeHubCommand).resolves({});
     securityHub
@@ -218,6 +209,44 @@ describe('checkOnboarding', () => {
     expect(report).toMatchObject({ status: 'NEEDS_ATTENTION', invitations: [], pendingAccountIds: [] });
     expect(report.notEnabled).toEqual([
       { outcome: 'FAILED', reason, pairs: PAIR, accountIds: ['100000000000'] },
+    ]);
+  });
+
+  it('keeps the invitations of an invite step that failed after its retries pending with the error, and invites again only what is still Created', async () => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    securityHub.on(GetMembersCommand).resolves({
+      Members: [
+        { AccountId: '100000000000', MemberStatus: 'Created' },
+        { AccountId: '100000000001', MemberStatus: 'Invited' },
+      ],
+    });
+    const input = checkOnboardingInputSchema.parse({
+      regions: ['us-east-1'],
+      services: ['securityhub'],
+      accounts: accounts(2),
+      invited: {
+        unfinished: [],
+        crashed: { Error: 'Sandbox.Timedout', Cause: 'Task timed out after 300 seconds' },
+        groups: [
+          { outcome: 'PENDING_INVITATION', pairs: PAIR, accountIds: ['100000000000', '100000000001'] },
+        ],
+      },
+      round: 1,
+      maxRounds: 3,
+    });
+    const reason =
+      'the invite step failed after its retries (Sandbox.Timedout: Task timed out after 300 seconds)';
+
+    const report = await checkOnboarding(input, { adapters });
+
+    expect(report).toMatchObject({ status: 'PENDING', pendingAccountIds: ['100000000000', '100000000001'] });
+    expect(report.invitations).toEqual([
+      { outcome: 'PENDING_INVITATION', reason, pairs: PAIR, accountIds: ['100000000000'] },
+    ]);
+    const last = await checkOnboarding({ ...input, round: 3 }, { adapters });
+    expect(last.status).toBe('NEEDS_ATTENTION');
+    expect(last.notEnabled).toEqual([
+      { outcome: 'PENDING_INVITATION', reason, pairs: PAIR, accountIds: ['100000000000', '100000000001'] },
     ]);
   });
 });

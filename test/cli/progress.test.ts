@@ -91,7 +91,7 @@ describe('progressLine', () => {
       'create   eu-west-1 detective done; SERVICE_NOT_ENABLED 1 (2/4)',
       'check    round 0: ENABLED 11, CONFLICT 1, SKIPPED_ADMINISTRATOR 4 → PENDING',
       'accept   round 1: 0 pending accounts in 1 batch',
-      'invite   round 1: 1 of 2 Security Hub invitations sent',
+      'invite   round 1: 2 Security Hub memberships to invite, 1 not invited (the next check says why)',
       'accept   round 1: 1/1 batches done',
       'wait     for members to accept and verify (poll interval 60 s)',
       'finished Needs Attention (OnboardingNeedsAttention)',

@@ -130,9 +130,10 @@ export function needsInvitation({ service, outcome }: Membership): boolean {
  * outcome. A membership GetMembers does not show, with nothing recorded to explain it, is looked
  * at again while rounds remain: a read can lag the create that preceded it.
  */
-function canStillChange(final: Membership, lastRound: boolean): boolean {
+function canStillChange(final: Membership, explained: boolean, lastRound: boolean): boolean {
   if (PENDING_OUTCOMES.has(final.outcome)) return true;
-  return !lastRound && (needsInvitation(final) || final.outcome === 'NOT_A_MEMBER');
+  if (lastRound) return false;
+  return needsInvitation(final) || (final.outcome === 'NOT_A_MEMBER' && !explained);
 }
 
 /**
@@ -161,17 +162,21 @@ export function decideReport(
   const lastRound = rounds.round >= rounds.maxRounds;
   const counts: Partial<Record<Outcome, number>> = {};
   const notEnabled: Membership[] = [];
-  const waiting: Membership[] = [];
+  const settledNotEnabled: Membership[] = [];
+  const pending = new Set<string>();
+  const toInvite: Membership[] = [];
   for (const membership of observed) {
-    const final = decideOutcome(
-      membership,
-      records.get(key(membership.accountId, membership.region, membership.service)),
-    );
+    const record = records.get(key(membership.accountId, membership.region, membership.service));
+    const final = decideOutcome(membership, record);
+    const changing = canStillChange(final, record !== undefined, lastRound);
     counts[final.outcome] = (counts[final.outcome] ?? 0) + 1;
     if (final.outcome !== 'ENABLED') notEnabled.push(final);
-    if (canStillChange(final, lastRound)) waiting.push(final);
+    if (final.outcome !== 'ENABLED' && !changing) settledNotEnabled.push(final);
+    if (changing) pending.add(final.accountId);
+    // What GetMembers shows decides an invitation, whatever a later step recorded of it (a member
+    // role still missing, say): a membership still Created is invited, one already Invited is not.
+    if (changing && needsInvitation(membership)) toInvite.push(final);
   }
-  const pending = new Set(waiting.map(({ accountId }) => accountId));
   const keepPolling = pending.size > 0 && !lastRound;
   const settled = notEnabled.every(({ outcome }) => SETTLED_OUTCOMES.has(outcome));
   return {
@@ -180,9 +185,9 @@ export function decideReport(
     counts,
     notEnabled: groupMemberships(notEnabled),
     // What the next round reads again need not travel (state size).
-    carried: groupMemberships(notEnabled.filter((final) => !canStillChange(final, lastRound))),
+    carried: groupMemberships(settledNotEnabled),
     pendingAccountIds: [...pending],
-    invitations: keepPolling ? groupMemberships(waiting.filter(needsInvitation)) : [],
+    invitations: keepPolling ? groupMemberships(toInvite) : [],
   };
 }
 

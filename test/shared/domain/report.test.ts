@@ -150,6 +150,29 @@ describe('decideReport', () => {
     });
   });
 
+  it('invites what GetMembers shows Created even when the member side recorded something later', () => {
+    const decision = decideReport(
+      [at('111111111111', 'PENDING_INVITATION')],
+      [
+        at('111111111111', 'PENDING_INVITATION', 'not invited yet: Internal error'),
+        at('111111111111', 'MEMBER_ROLE_MISSING', 'the member role cannot be assumed yet'),
+      ],
+      { round: 1, maxRounds: 3 },
+    );
+    expect(decision.invitations).toEqual([
+      expect.objectContaining({ outcome: 'MEMBER_ROLE_MISSING', accountIds: ['111111111111'] }),
+    ]);
+  });
+
+  it('stops looking at a membership GetMembers does not show once a step recorded why', () => {
+    const decision = decideReport(
+      [at('111111111111', 'NOT_A_MEMBER')],
+      [at('111111111111', 'NOT_A_MEMBER', 'creating the membership did not succeed')],
+      { round: 0, maxRounds: 3 },
+    );
+    expect(decision).toMatchObject({ status: 'NEEDS_ATTENTION', keepPolling: false, pendingAccountIds: [] });
+  });
+
   it('lets the latest record win', () => {
     const decision = decideReport(
       [at('111111111111', 'PENDING_ACCEPTANCE')],
