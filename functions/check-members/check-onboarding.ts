@@ -58,6 +58,12 @@ function memberships(output: AdministratorStepOutput, lastRound: boolean): Membe
   ];
 }
 
+/** Why a step that failed after its retries left its memberships where they are. */
+function crashReason(step: string, crash: Crash): string {
+  const cause = crash.Cause === undefined ? '' : `: ${crash.Cause.slice(0, 300)}`;
+  return `the ${step} step failed after its retries (${crash.Error}${cause})`;
+}
+
 /**
  * The memberships of a step that failed after its retries, carrying the error so nothing is lost
  * silently: administrator-side ones are FAILED; member-side ones stay pending (asked again next
@@ -69,8 +75,7 @@ function crashedMemberships(
   accountIds: readonly string[],
   pairs: readonly Pair[],
 ): Membership[] {
-  const cause = crash.Cause === undefined ? '' : `: ${crash.Cause.slice(0, 300)}`;
-  const reason = `the ${side}-side step failed after its retries (${crash.Error}${cause})`;
+  const reason = crashReason(`${side}-side`, crash);
   const outcome = side === 'administrator' ? ('FAILED' as const) : ('PENDING_ACCEPTANCE' as const);
   return accountIds.flatMap((accountId) =>
     pairs.map(({ region, service }) => ({ accountId, region, service, outcome, reason })),
@@ -82,8 +87,7 @@ function crashedMemberships(
  * may have gone out. The next round invites what GetMembers still shows Created (reading first).
  */
 function crashedInvitations(crash: Crash, groups: readonly OutcomeGroup[]): Membership[] {
-  const cause = crash.Cause === undefined ? '' : `: ${crash.Cause.slice(0, 300)}`;
-  const reason = `the invite step failed after its retries (${crash.Error}${cause})`;
+  const reason = crashReason('invite', crash);
   return [...expandGroups(groups)].map((membership) => ({
     ...membership,
     outcome: 'PENDING_INVITATION' as const,
