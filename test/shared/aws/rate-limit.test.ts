@@ -48,4 +48,12 @@ describe('RateLimiter', () => {
     expect(named(limited)).toHaveLength(1);
     expect(named(unlimited)).toEqual([]);
   });
+
+  it("resolves each command's middleware once and drops the SDK's log filtering, which its no-op logger discards", () => {
+    const client = regionalClient(SecurityHubClient, 'us-east-1', { maxAttempts: 3, callsPerSecond: 10 });
+    expect(client.config.cacheMiddleware).toBe(true);
+    expect(client.middlewareStack.identify().filter((name) => name.startsWith('loggerMiddleware'))).toEqual(
+      [],
+    );
+  });
 });
