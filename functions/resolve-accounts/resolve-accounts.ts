@@ -217,14 +217,14 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
   else if (request.dryRun) notes.push('Dry run: this is the plan; nothing was changed.');
 
   const working = accounts.length > 0;
-  const graphs =
+  const [graphs, hubs] = await Promise.all([
     working && services.includes('detective')
-      ? await locateIn(regions, deps.detective, 'detective:ListGraphs')
-      : [];
-  const hubs =
+      ? locateIn(regions, deps.detective, 'detective:ListGraphs')
+      : [],
     working && services.includes('securityhub')
-      ? await locateIn(regions, deps.securityHub, 'securityhub:DescribeHub')
-      : [];
+      ? locateIn(regions, deps.securityHub, 'securityhub:DescribeHub')
+      : [],
+  ]);
   const graphArns = Object.fromEntries(
     graphs.flatMap(({ region, graphArn }) => (graphArn === undefined ? [] : [[region, graphArn] as const])),
   );
