@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import middy from '@middy/core';
 import { readClientSettings } from '../shared/config.ts';
 import { inviteOnboardingInputSchema, parseInput } from '../shared/contracts.ts';
@@ -12,21 +13,20 @@ import {
   telemetry,
   tracer,
 } from '../shared/observability.ts';
-import { detectiveReader } from '../shared/services/detective.ts';
 import { securityHubInviter, securityHubReader } from '../shared/services/securityhub.ts';
-import { administratorAdapters, onFirstUse } from '../shared/wiring.ts';
+import { onFirstUse, regionalAdapters } from '../shared/wiring.ts';
 import { inviteOnboarding } from './invite-onboarding.ts';
 
-const adapters = onFirstUse(() =>
-  administratorAdapters(readClientSettings(process.env), {
-    securityhub: (client) => ({ ...securityHubReader(client), ...securityHubInviter(client) }),
-    detective: detectiveReader,
-  }),
+const securityHub = onFirstUse(() =>
+  regionalAdapters(SecurityHubClient, readClientSettings(process.env), (client) => ({
+    ...securityHubReader(client),
+    ...securityHubInviter(client),
+  })),
 );
 
 async function run(event: unknown) {
   const input = parseInput(inviteOnboardingInputSchema, event, 'input');
-  const output = await inviteOnboarding(input, { adapters: adapters(), telemetry });
+  const output = await inviteOnboarding(input, { securityHub: securityHub(), telemetry });
   const notSent = output.unfinished.reduce(
     (sum, { pairs, accountIds }) => sum + pairs.length * accountIds.length,
     0,

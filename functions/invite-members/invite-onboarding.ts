@@ -1,12 +1,12 @@
 import type { InviteOnboardingInput, InviteOnboardingOutput, LocatedPair } from '../shared/contracts.ts';
 import { groupMemberships, type Membership } from '../shared/domain/report.ts';
-import type { ServiceName } from '../shared/domain/services.ts';
 import type { Telemetry } from '../shared/engine.ts';
 import type { MembershipInviter, MembershipReader } from '../shared/services/administrator.ts';
 import { inviteMembers } from './invite-members.ts';
 
 export interface InviteOnboardingDeps {
-  adapters: (service: ServiceName, region: string) => MembershipReader & Partial<MembershipInviter>;
+  /** The administrator's Security Hub in a Region: the only service that invites separately. */
+  securityHub: (region: string) => MembershipReader & MembershipInviter;
   telemetry: Telemetry;
 }
 
@@ -41,7 +41,7 @@ export async function inviteOnboarding(
             ? {}
             : { located: { enabled, ...(graphArn === undefined ? {} : { graphArn }) } }),
         },
-        { adapter: deps.adapters(service, region), telemetry: deps.telemetry },
+        { adapter: deps.securityHub(region), telemetry: deps.telemetry },
       );
       return [
         // Still to be invited: the next check finds them Created and the next round tries again.

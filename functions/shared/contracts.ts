@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { accountIdProblem } from './domain/account-id.ts';
+import { accountIdProblem, describeValue } from './domain/account-id.ts';
 import type { Account } from './domain/accounts.ts';
 import { OUTCOMES, type Outcome } from './domain/outcomes.ts';
 import { KNOWN_REGIONS } from './domain/regions.ts';
@@ -184,7 +184,20 @@ const locatedPairSchema = z
 export const inviteOnboardingInputSchema = z.object({
   /** The plan's pairs: where the administrator has each service. */
   pairs: z.array(locatedPairSchema),
-  invitations: z.array(outcomeGroupSchema),
+  /** Security Hub's only: Detective's CreateMembers sends the invitation itself. */
+  invitations: z.array(
+    outcomeGroupSchema.extend({
+      pairs: z.array(
+        z.object({
+          region: regionSchema,
+          service: z.literal('securityhub', {
+            error: (issue) =>
+              `${describeValue(issue.input)}: only Security Hub invites members in a call of its own`,
+          }),
+        }),
+      ),
+    }),
+  ),
   executionId: z.string().optional(),
 });
 export type InviteOnboardingInput = z.infer<typeof inviteOnboardingInputSchema>;

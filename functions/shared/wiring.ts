@@ -1,7 +1,7 @@
 import { DetectiveClient } from '@aws-sdk/client-detective';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
-import type { ClientSettings } from './aws/clients.ts';
-import { perRegion, regionalClient } from './aws/clients.ts';
+import { type ClientSettings, perRegion, type RegionalClientClass, regionalClient } from './aws/clients.ts';
+import type { SdkClient } from './aws/rate-limit.ts';
 import type { AdministratorStepOutput } from './contracts.ts';
 import type { ServiceName } from './domain/services.ts';
 import { logger, recordCounts, tracer } from './observability.ts';
@@ -12,17 +12,22 @@ export interface AdapterParts<T> {
   detective: (client: DetectiveClient) => T;
 }
 
+/** One traced, rate-limited client per Region, made on first use, and the adapter `make` builds on it. */
+export function regionalAdapters<C extends SdkClient, T>(
+  Client: RegionalClientClass<C>,
+  settings: ClientSettings,
+  make: (client: C) => T,
+): (region: string) => T {
+  return perRegion((region) => make(tracer.captureAWSv3Client(regionalClient(Client, region, settings))));
+}
+
 /** The administrator adapters of a Lambda container: one traced, rate-limited client per service and Region. */
 export function administratorAdapters<T>(
   settings: ClientSettings,
   parts: AdapterParts<T>,
 ): (service: ServiceName, region: string) => T {
-  const securityHub = perRegion((region) =>
-    parts.securityhub(tracer.captureAWSv3Client(regionalClient(SecurityHubClient, region, settings))),
-  );
-  const detective = perRegion((region) =>
-    parts.detective(tracer.captureAWSv3Client(regionalClient(DetectiveClient, region, settings))),
-  );
+  const securityHub = regionalAdapters(SecurityHubClient, settings, parts.securityhub);
+  const detective = regionalAdapters(DetectiveClient, settings, parts.detective);
   return (service, region) => (service === 'securityhub' ? securityHub(region) : detective(region));
 }
 

@@ -2,15 +2,17 @@ import { GetMembersCommand, InviteMembersCommand, SecurityHubClient } from '@aws
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { inviteOnboarding } from '../../functions/invite-members/invite-onboarding.ts';
-import { inviteOnboardingInputSchema, parseInput } from '../../functions/shared/contracts.ts';
-import type { OutcomeGroup } from '../../functions/shared/domain/report.ts';
+import {
+  type InviteOnboardingInput,
+  inviteOnboardingInputSchema,
+  parseInput,
+} from '../../functions/shared/contracts.ts';
 import { awsError, securityHubAdministrator, silentTelemetry } from '../helpers.ts';
 
 const securityHub = mockClient(SecurityHubClient);
 const regionsCalled: string[] = [];
 const deps = {
-  adapters: (_service: 'securityhub' | 'detective', region: string) =>
-    securityHubAdministrator(new SecurityHubClient({ region })),
+  securityHub: (region: string) => securityHubAdministrator(new SecurityHubClient({ region })),
   telemetry: silentTelemetry,
 };
 const pairs = ['us-east-1', 'eu-west-1'].map((region) => ({
@@ -18,9 +20,12 @@ const pairs = ['us-east-1', 'eu-west-1'].map((region) => ({
   service: 'securityhub' as const,
   enabled: true,
 }));
-const group = (accountIds: string[], regions = ['us-east-1', 'eu-west-1']): OutcomeGroup => ({
+const group = (
+  accountIds: string[],
+  regions = ['us-east-1', 'eu-west-1'],
+): InviteOnboardingInput['invitations'][number] => ({
   outcome: 'PENDING_INVITATION',
-  pairs: regions.map((region) => ({ region, service: 'securityhub' })),
+  pairs: regions.map((region) => ({ region, service: 'securityhub' as const })),
   accountIds,
 });
 
@@ -114,5 +119,14 @@ describe('inviteOnboarding', () => {
     expect(() =>
       parseInput(inviteOnboardingInputSchema, { pairs, invitations: [group(['11111111111'])] }, 'input'),
     ).toThrow(/input\.invitations\[0\]\.accountIds\[0\]: .*11111111111/);
+  });
+
+  it('rejects a Detective invitation, which its CreateMembers sends itself, naming the pair', () => {
+    const detective = { ...group(['111111111111']), pairs: [{ region: 'us-east-1', service: 'detective' }] };
+    expect(() =>
+      parseInput(inviteOnboardingInputSchema, { pairs, invitations: [detective] }, 'input'),
+    ).toThrow(
+      'input.invitations[0].pairs[0].service: "detective": only Security Hub invites members in a call of its own',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { limitRate, RateLimiter } from './rate-limit.ts';
+import { limitRate, RateLimiter, type SdkClient } from './rate-limit.ts';
 
 export interface ClientSettings {
   /** SDK attempts per call; the SDK backs off between them on 429 and 5xx (FACTS.md). */
@@ -19,12 +19,15 @@ interface ClientConfig {
   credentials?: AwsCredentialIdentityProvider;
 }
 
+/** An SDK client class muster can configure: every AWS SDK v3 client. */
+export type RegionalClientClass<C extends SdkClient> = new (config: ClientConfig) => C;
+
 /**
  * Builds an SDK client for one Region with muster's retry and rate settings. `credentials`
  * defaults to the Lambda's own role; member-side clients pass the assumed-role provider.
  */
-export function regionalClient<C extends Parameters<typeof limitRate>[0]>(
-  Client: new (config: ClientConfig) => C,
+export function regionalClient<C extends SdkClient>(
+  Client: RegionalClientClass<C>,
   region: string,
   settings: ClientSettings,
   credentials?: AwsCredentialIdentityProvider,

@@ -31,12 +31,12 @@ export class RateLimiter {
   }
 }
 
-/** Makes every attempt of every command of `client` wait for `limiter`. */
+/** Any AWS SDK v3 client, whatever its command types. */
 // biome-ignore lint/suspicious/noExplicitAny: every SDK client's stack, whatever its command types
-export function limitRate<C extends { middlewareStack: MiddlewareStack<any, any> }>(
-  client: C,
-  limiter: RateLimiter,
-): C {
+export type SdkClient = { middlewareStack: MiddlewareStack<any, any> };
+
+/** Makes every attempt of every command of `client` wait for `limiter`. */
+export function limitRate<C extends SdkClient>(client: C, limiter: RateLimiter): C {
   client.middlewareStack.add(
     (next) => async (args) => {
       await limiter.take();
