@@ -2,7 +2,7 @@ import { CommanderError } from 'commander';
 import { describeError, type ErrorLike } from '../functions/shared/domain/classify.ts';
 import { type Outcome, SETTLED_OUTCOMES } from '../functions/shared/domain/outcomes.ts';
 import type { ReportDecision } from '../functions/shared/domain/report.ts';
-import { ERROR_NAMES } from '../functions/shared/errors.ts';
+import { REJECTION_NAMES } from '../functions/shared/errors.ts';
 import type { Progress } from './history.ts';
 
 export const EXIT = {
@@ -17,7 +17,7 @@ export const EXIT = {
 } as const;
 
 /** Errors by which the workflow (and `muster plan`) refuse a request before changing anything. */
-const REJECTIONS: ReadonlySet<string> = new Set(ERROR_NAMES);
+const REJECTIONS: ReadonlySet<string> = new Set(REJECTION_NAMES);
 
 /** SDK errors that mean the caller's credentials, permissions or arguments need fixing, with how. */
 const SETUP_HINTS: Readonly<Record<string, string>> = {

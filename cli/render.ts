@@ -12,7 +12,7 @@ import {
   type OutcomeGroup,
 } from '../functions/shared/domain/report.ts';
 import type { ServiceName } from '../functions/shared/domain/services.ts';
-import { ERROR_NAMES } from '../functions/shared/errors.ts';
+import { REJECTION_NAMES } from '../functions/shared/errors.ts';
 import { exitCodeOf } from './exit-codes.ts';
 import { type Progress, STATES } from './history.ts';
 import type { Colours } from './io.ts';
@@ -113,7 +113,7 @@ export function memberships(plan: Plan | undefined, notEnabled: readonly Outcome
   );
 }
 
-const REJECTIONS: ReadonlySet<string> = new Set(ERROR_NAMES);
+const REJECTIONS: ReadonlySet<string> = new Set(REJECTION_NAMES);
 
 /** One word for where an execution stands: the report's status when it decides, else how it ended. */
 function statusWord(progress: Progress): string {

@@ -12,6 +12,7 @@ import { chunk } from './domain/chunk.ts';
 import { classifyError, classifyUnprocessed, describeError, type ErrorLike } from './domain/classify.ts';
 import { type ObservedStatus, type Outcome, outcomeOfStatus } from './domain/outcomes.ts';
 import { nextAction } from './domain/reconcile.ts';
+import { AdministratorDeniedError } from './errors.ts';
 import type {
   MembershipLocator,
   MembershipReader,
@@ -91,6 +92,11 @@ export class StepResults {
     this.failures.push({ accountId, outcome, reason });
   }
 
+  /** The Region and service this step works in, for messages. */
+  get pair(): { region: string; service: string } {
+    return { region: this.input.region, service: this.input.service };
+  }
+
   /** Settles an account from an error that broke the call it was in. */
   failFromError(accountId: string, error: ErrorLike): void {
     const reason = describeError(error);
@@ -141,8 +147,21 @@ export class StepResults {
 }
 
 /**
+ * A denied call is about the administrator, not the accounts in it: every chunk, and usually every
+ * Region, would be denied alike, and listing each account would overflow the state at scale. The
+ * run stops with what to allow; a re-run picks up from there.
+ */
+function deniedError(results: StepResults, error: ErrorLike): AdministratorDeniedError {
+  const { region, service } = results.pair;
+  return new AdministratorDeniedError(
+    `the administrator was denied a ${service} call in ${region} (${describeError(error)}): allow it for muster's functions, then run again`,
+  );
+}
+
+/**
  * Calls `call` once per chunk of at most 50, one chunk after another (the client's rate limiter
  * spaces them). A chunk whose call throws settles its accounts from the error; the others go on.
+ * A denied call stops the step (deniedError).
  */
 export async function forEachChunk<T extends { accountId: string } | string>(
   items: readonly T[],
@@ -153,6 +172,8 @@ export async function forEachChunk<T extends { accountId: string } | string>(
     try {
       await call(part);
     } catch (error) {
+      if (classifyError(error as ErrorLike) === 'access-denied')
+        throw deniedError(results, error as ErrorLike);
       for (const item of part) {
         const accountId = typeof item === 'string' ? item : item.accountId;
         if (results.isPending(accountId)) results.failFromError(accountId, error as ErrorLike);
@@ -233,6 +254,7 @@ async function locateTarget(
         : 'Security Hub is not enabled for the administrator in this Region: enable it there first';
     for (const { accountId } of results.unsettled) results.fail(accountId, 'SERVICE_NOT_ENABLED', reason);
   } catch (error) {
+    if (classifyError(error as ErrorLike) === 'access-denied') throw deniedError(results, error as ErrorLike);
     for (const { accountId } of results.unsettled) results.failFromError(accountId, error as ErrorLike);
   }
   return undefined;

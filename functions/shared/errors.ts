@@ -38,10 +38,24 @@ export class MemberLimitExceededError extends Error {
   }
 }
 
-/** Every error name a state machine may match; a test checks the ASL against this list. */
-export const ERROR_NAMES = [
+/**
+ * The administrator was denied a membership call mid-run (a service control policy or permission
+ * boundary denying CreateMembers, say). What earlier calls changed stands; a re-run picks up.
+ */
+export class AdministratorDeniedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AdministratorDeniedError';
+  }
+}
+
+/** Errors by which the workflow refuses a request before changing anything. */
+export const REJECTION_NAMES = [
   'InvalidInputError',
   'ConfigurationError',
   'AdministratorAccessError',
   'MemberLimitExceededError',
 ] as const;
+
+/** Every error name a state machine may match; a test checks the ASL against this list. */
+export const ERROR_NAMES = [...REJECTION_NAMES, 'AdministratorDeniedError'] as const;

@@ -79,6 +79,20 @@ const faultsSchema = z.strictObject({
   invitationVisibleAfterSeconds: seconds.default(0),
   /** Organizations may return an empty page while more remain (FACTS.md): serve one before every real page. */
   emptyListPages: z.boolean().default(false),
+  /** Actions a service control policy denies the administrator, in `regions`: AccessDeniedException. */
+  denied: z
+    .array(
+      z.strictObject({
+        action: z
+          .string()
+          .regex(
+            /^(securityhub|detective):[A-Za-z]+$/,
+            'must be an action such as securityhub:CreateMembers',
+          ),
+        regions: regionList.default('all'),
+      }),
+    )
+    .default([]),
 });
 
 const scenarioSchema = z

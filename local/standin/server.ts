@@ -179,6 +179,18 @@ export class StandInServer {
     // Organizations is global; STS's global endpoint signs as us-east-1, which is never an opt-in Region.
     const regional = service !== 'organizations' && !(service === 'sts' && region === 'us-east-1');
     if (regional && !world.regionEnabled(caller, region)) throw regionDisabledError(service);
+    const action = `${service}:${operation}`;
+    const denied = world.scenario.faults.denied.some(
+      (deny) => deny.action === action && (deny.regions === 'all' || deny.regions.includes(region)),
+    );
+    if (denied && caller === world.administratorId) {
+      // An invented text in the shape of AWS's explicit-deny message.
+      throw new AwsError(
+        'AccessDeniedException',
+        403,
+        `User: arn:aws:sts::${caller}:assumed-role/muster/step is not authorized to perform: ${action} with an explicit deny in a service control policy`,
+      );
+    }
     if (!this.#throttle.take(service, caller, region, world.now())) {
       world.stats.throttled(service, operation);
       throw FAULT_ERRORS[service].throttle;

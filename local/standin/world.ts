@@ -78,6 +78,7 @@ export class World {
       verificationDelaySeconds: 0,
       invitationVisibleAfterSeconds: 0,
       emptyListPages: false,
+      denied: [],
       seed,
     });
     this.forced = new ForcedUnprocessed(undefined, this.random);

@@ -105,6 +105,24 @@ describe('checkOnboarding', () => {
     });
   });
 
+  it('stops with AdministratorDeniedError when GetMembers is denied, rather than failing every account', async () => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    securityHub
+      .on(GetMembersCommand)
+      .rejects(awsError('AccessDeniedException', 403, 'not authorized to perform: securityhub:GetMembers'));
+    const input = checkOnboardingInputSchema.parse({
+      regions: ['us-east-1'],
+      services: ['securityhub'],
+      accounts: accounts(60),
+    });
+    await expect(checkOnboarding(input, { adapters })).rejects.toMatchObject({
+      name: 'AdministratorDeniedError',
+      message: expect.stringContaining(
+        'denied a securityhub call in us-east-1 (AccessDeniedException: not authorized to perform: securityhub:GetMembers)',
+      ),
+    });
+  });
+
   it('reads a status it could not read again next round rather than failing it early', async () => {
     securityHub.on(DescribeHubCommand).resolves({});
     securityHub.on(GetMembersCommand).rejects(awsError('ThrottlingException', 429, 'Rate exceeded'));

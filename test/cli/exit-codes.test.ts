@@ -51,6 +51,11 @@ describe('exitCodeOf', () => {
       progress({ status: 'FAILED', error: 'ConfigurationError' }),
       EXIT.badInput,
     ],
+    [
+      'the administrator was denied a call mid-run, after changes',
+      progress({ status: 'FAILED', error: 'AdministratorDeniedError' }),
+      EXIT.needsAttention,
+    ],
     ['the execution is still running', progress({ status: 'RUNNING' }), EXIT.running],
   ])('returns the right code when %s', (_, given, code) => {
     expect(exitCodeOf(given)).toBe(code);

@@ -211,6 +211,23 @@ describe('createMembers', () => {
     expect(output.done.CREATED).toHaveLength(10);
   });
 
+  it('stops with AdministratorDeniedError, naming the Region and AWS text, when CreateMembers is denied', async () => {
+    securityHubWithState();
+    const denied =
+      'User: arn:aws:sts::999999999999:assumed-role/muster/create is not authorized to perform: securityhub:CreateMembers with an explicit deny in a service control policy';
+    securityHub.on(CreateMembersCommand).rejects(awsError('AccessDeniedException', 403, denied));
+    const run = createMembers(
+      { region: 'eu-west-1', service: 'securityhub', accounts: accounts(120) },
+      shDeps(),
+    );
+    await expect(run).rejects.toMatchObject({
+      name: 'AdministratorDeniedError',
+      message: `the administrator was denied a securityhub call in eu-west-1 (AccessDeniedException: ${denied}): allow it for muster's functions, then run again`,
+    });
+    // The first denied chunk stops the step: the others would be denied alike.
+    expect(securityHub).toHaveReceivedCommandTimes(CreateMembersCommand, 1);
+  });
+
   it('reports SERVICE_NOT_ENABLED for every account when Security Hub is off for the administrator', async () => {
     securityHub.on(DescribeHubCommand).rejects(awsError('InvalidAccessException', 401, 'not subscribed'));
     const output = await createMembers(

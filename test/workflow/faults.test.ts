@@ -210,6 +210,34 @@ describe('the onboarding workflow when a Lambda dies and Step Functions retries 
   });
 });
 
+describe('the onboarding workflow when a service control policy denies the administrator a call', () => {
+  it('stops with AdministratorDeniedError naming the call and Region in one line, and a re-run converges', async () => {
+    const accounts = outsiders(60);
+    const input = listing(accounts);
+    const s = await standIn(
+      organization({
+        accounts,
+        faults: { denied: [{ action: 'securityhub:CreateMembers', regions: ['eu-west-1'] }] },
+      } as Partial<ScenarioInput>),
+    );
+
+    const first = await runLocalWorkflow({ standIn: s, timeScale: TIME_SCALE, input, settings: FAST });
+    s.clearFaults();
+    const second = await runLocalWorkflow({ standIn: s, timeScale: TIME_SCALE, input, settings: FAST });
+
+    expect(first.status).toBe('FAILED');
+    expect(first.error).toBe('AdministratorDeniedError');
+    expect(first.cause).toContain('denied a securityhub call in eu-west-1');
+    expect(first.cause).toContain('not authorized to perform: securityhub:CreateMembers');
+    // One line for the administrator, not one per account.
+    expect(first.cause?.length).toBeLessThan(1000);
+    expectConverged(
+      second,
+      accounts.map(({ accountId }) => accountId),
+    );
+  });
+});
+
 describe('the onboarding workflow started twice at once for the same new account', () => {
   const newAccount = '444455556666';
   const createAccountResult = {
