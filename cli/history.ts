@@ -108,7 +108,12 @@ export function advance(progress: Progress, event: FlowEvent): Progress {
       return {
         ...progress,
         pairsDone: progress.pairsDone + 1,
-        pairFailures: progress.pairFailures + (field<unknown[]>(event.output, 'failed')?.length ?? 0),
+        pairFailures:
+          progress.pairFailures +
+          (field<{ count?: number }[]>(event.output, 'failed') ?? []).reduce(
+            (sum, { count = 1 }) => sum + count,
+            0,
+          ),
       };
     case STATES.check: {
       const report = field<OnboardingReport>(event.output, 'report');

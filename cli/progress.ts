@@ -45,11 +45,11 @@ export function progressLine(progress: Progress, event: FlowEvent): string | und
       const pair = (event.output ?? {}) as {
         region?: string;
         service?: string;
-        failed?: { outcome?: string }[];
+        failed?: { outcome?: string; count?: number }[];
       };
       const outcomes = new Map<string, number>();
-      for (const { outcome = 'FAILED' } of pair.failed ?? [])
-        outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+      for (const { outcome = 'FAILED', count = 1 } of pair.failed ?? [])
+        outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + count);
       const setAside = [...outcomes].map(([outcome, count]) => `${outcome} ${count}`).join(', ');
       return `${label('create')}${pair.region} ${pair.service} done${setAside === '' ? '' : `; ${setAside}`} (${progress.pairsDone}/${plan?.pairs.length ?? '?'})`;
     }

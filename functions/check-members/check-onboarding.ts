@@ -6,11 +6,13 @@ import type {
   OnboardingReport,
   Pair,
 } from '../shared/contracts.ts';
+import { explainNotMembers } from '../shared/domain/failures.ts';
 import {
   decideReport,
   describeReport,
   expandGroups,
   type Membership,
+  membershipKey,
   type OutcomeGroup,
 } from '../shared/domain/report.ts';
 import type { ServiceName } from '../shared/domain/services.ts';
@@ -96,6 +98,33 @@ function crashedInvitations(crash: Crash, groups: readonly OutcomeGroup[]): Memb
 }
 
 /**
+ * The failures a pair carried without their ids (too many to carry, FailedGroup): they are its
+ * memberships GetMembers shows are not members and nothing recorded explains.
+ */
+function unlistedFailures(
+  administrator: CheckOnboardingInput['administrator'],
+  observed: readonly Membership[],
+  recorded: readonly Membership[],
+): Membership[] {
+  const explained = new Set(
+    recorded.map(({ accountId, region, service }) => membershipKey(accountId, region, service)),
+  );
+  return administrator.flatMap(({ region, service, failed }) => {
+    const explanation = explainNotMembers(failed);
+    if (explanation === undefined) return [];
+    return observed
+      .filter(
+        (membership) =>
+          membership.region === region &&
+          membership.service === service &&
+          membership.outcome === 'NOT_A_MEMBER' &&
+          !explained.has(membershipKey(membership.accountId, region, service)),
+      )
+      .map(({ accountId }) => ({ accountId, region, service, ...explanation }));
+  });
+}
+
+/**
  * Reads every requested membership from the services (GetMembers), not from what earlier steps
  * believed, and decides the report: counts per outcome, every membership that is not ENABLED
  * with its reason, and whether waiting longer can still change something.
@@ -135,7 +164,9 @@ export async function checkOnboarding(
       ...(crashed === undefined
         ? []
         : crashedMemberships('administrator', crashed, accountIds, [{ region, service }])),
-      ...failed.map(({ accountId, outcome, reason }) => ({ accountId, region, service, outcome, reason })),
+      ...failed.flatMap(({ accountIds: ids = [], outcome, reason }) =>
+        ids.map((accountId) => ({ accountId, region, service, outcome, reason })),
+      ),
     ]),
     ...expandGroups(input.recorded),
     ...expandGroups(input.invited.unfinished),
@@ -148,6 +179,7 @@ export async function checkOnboarding(
     ),
   ];
   const all = [...observed, ...skipped];
+  recorded.push(...unlistedFailures(input.administrator, observed, recorded));
   const decision = decideReport(all, recorded, input);
   return { ...decision, round: input.round, total: all.length, cause: describeReport(decision, all.length) };
 }

@@ -1,5 +1,10 @@
-import type { AdministratorStepInput, AdministratorStepOutput } from '../shared/contracts.ts';
+import type {
+  AdministratorStepInput,
+  AdministratorStepOutput,
+  CreateStepOutput,
+} from '../shared/contracts.ts';
 import type { Account } from '../shared/domain/accounts.ts';
+import { groupFailures } from '../shared/domain/failures.ts';
 import { outcomeOfStatus } from '../shared/domain/outcomes.ts';
 import {
   forEachChunk,
@@ -67,4 +72,15 @@ export async function createMembers(
     }
   });
   return results.output(target.graphArn === undefined ? {} : { graphArn: target.graphArn });
+}
+
+/**
+ * What the create step hands the state machine: this attempt's failures merged into the earlier
+ * attempts' (`input.failed`), grouped and bounded, so a pair's share of the state stays small.
+ */
+export function stateOutput(
+  input: AdministratorStepInput,
+  output: AdministratorStepOutput,
+): CreateStepOutput {
+  return { ...output, failed: groupFailures(input.failed ?? [], output.failed) };
 }

@@ -8,7 +8,7 @@ import { CORRELATION_ID_PATH, logger, metrics, telemetry, tracer } from '../shar
 import { detectiveCreator, detectiveGraphLocator } from '../shared/services/detective.ts';
 import { securityHubCreator, securityHubLocator } from '../shared/services/securityhub.ts';
 import { administratorAdapters, logStepOutput, onFirstUse } from '../shared/wiring.ts';
-import { createMembers } from './create-members.ts';
+import { createMembers, stateOutput } from './create-members.ts';
 
 const config = onFirstUse(() => readAdministratorConfig(process.env));
 const adapters = onFirstUse(() =>
@@ -30,7 +30,7 @@ async function run(event: unknown) {
     telemetry,
   });
   logStepOutput('create members', output);
-  return output;
+  return stateOutput(input, output);
 }
 
 export const handler = middy(run)

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { accountIdProblem, describeValue } from './domain/account-id.ts';
 import type { Account } from './domain/accounts.ts';
+import type { FailedEntry, FailedGroup } from './domain/failures.ts';
 import { OUTCOMES, type Outcome } from './domain/outcomes.ts';
 import { KNOWN_REGIONS } from './domain/regions.ts';
 import type { OutcomeGroup, Pair, ReportDecision } from './domain/report.ts';
@@ -45,6 +46,13 @@ export type Crash = z.infer<typeof crashSchema>;
 /** Whether the administrator has the service in a pair's Region, and its Detective graph there. */
 export const locatedSchema = z.object({ enabled: z.boolean(), graphArn: z.string().optional() });
 
+const failedGroupSchema = z.object({
+  outcome: z.enum(OUTCOMES),
+  reason: z.string(),
+  count: z.number().int().min(1),
+  accountIds: z.array(accountIdSchema).optional(),
+});
+
 /** Tries per account per step when the workflow does not say otherwise. */
 export const DEFAULT_MAX_ATTEMPTS = 5;
 
@@ -58,10 +66,8 @@ export const administratorStepInputSchema = z.object({
   maxAttempts: z.number().int().min(1).max(20).default(DEFAULT_MAX_ATTEMPTS),
   /** Where the plan found the service for the administrator; without it the step looks it up. */
   located: locatedSchema.optional(),
-  /** Failures of earlier steps for this pair: passed through untouched, their accounts not worked on. */
-  failed: z
-    .array(z.object({ accountId: accountIdSchema, outcome: z.enum(OUTCOMES), reason: z.string() }))
-    .default([]),
+  /** Failures of earlier attempts for this pair, grouped: the create step passes them on, merged with its own. */
+  failed: z.array(failedGroupSchema).default([]),
   /** Step Functions execution id, used as the log correlation id. */
   executionId: z.string().optional(),
 });
@@ -82,14 +88,8 @@ export interface RetryEntry extends Account {
  */
 export type DoneMark = Outcome | 'CREATED';
 
-export interface FailedEntry {
-  accountId: string;
-  outcome: Outcome;
-  reason: string;
-}
-
 /**
- * Output of every administrator-side step. Each input account (and each carried failure) appears in exactly one of `done`
+ * Output of every administrator-side step. Each input account appears in exactly one of `done`
  * (grouped by outcome, ids only to keep state payloads small at 1,000 accounts), `retry` (send
  * these accounts again after a wait) or `failed`.
  */
@@ -104,6 +104,12 @@ export interface AdministratorStepOutput {
   /** How long the workflow waits before it sends `retry` again (0 when there is nothing to retry). */
   retryAfterSeconds: number;
 }
+
+/**
+ * What Create Members hands the state machine: its failures grouped (FailedGroup), so that a pair
+ * whose 1,000 accounts all fail still carries a few hundred bytes, not one entry per account.
+ */
+export type CreateStepOutput = Omit<AdministratorStepOutput, 'failed'> & { failed: FailedGroup[] };
 
 /** Parses `value` with `schema`, or throws InvalidInputError naming every bad path and value. */
 export function parseInput<Schema extends z.ZodType>(
@@ -226,7 +232,7 @@ export const checkOnboardingInputSchema = z.object({
       z.object({
         region: regionSchema,
         service: serviceSchema,
-        failed: z.array(z.object({ accountId: accountIdSchema, outcome: outcomeSchema, reason: z.string() })),
+        failed: z.array(failedGroupSchema),
         /** The error a step of this pair failed with after its retries (Step Functions' Catch output). */
         crashed: crashSchema.optional(),
       }),

@@ -3,13 +3,13 @@ import {
   type AdministratorStepOutput,
   DEFAULT_MAX_ATTEMPTS,
   type DoneMark,
-  type FailedEntry,
   type RetryEntry,
 } from './contracts.ts';
 import type { Account } from './domain/accounts.ts';
 import { backoffSeconds } from './domain/backoff.ts';
 import { chunk } from './domain/chunk.ts';
 import { classifyError, classifyUnprocessed, describeError, type ErrorLike } from './domain/classify.ts';
+import type { FailedEntry } from './domain/failures.ts';
 import { type ObservedStatus, type Outcome, outcomeOfStatus } from './domain/outcomes.ts';
 import { nextAction } from './domain/reconcile.ts';
 import { AdministratorDeniedError } from './errors.ts';
@@ -39,19 +39,14 @@ export class StepResults {
   private readonly retries: RetryEntry[] = [];
   private readonly failures: FailedEntry[] = [];
 
-  private readonly carried: FailedEntry[];
   private readonly attempt: number;
   private readonly maxAttempts: number;
 
-  /** Accounts with a carried failure are passed through, not worked on again. */
+  /** Earlier attempts' failures (`input.failed`) are the create step's to pass on (groupFailures). */
   constructor(private readonly input: AdministratorStepInput) {
-    this.carried = input.failed ?? [];
     this.attempt = input.attempt ?? 1;
     this.maxAttempts = input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-    const carriedIds = new Set(this.carried.map(({ accountId }) => accountId));
-    for (const account of input.accounts) {
-      if (!carriedIds.has(account.accountId)) this.pending.set(account.accountId, account);
-    }
+    for (const account of input.accounts) this.pending.set(account.accountId, account);
   }
 
   /** Accounts not settled yet, in input order. */
@@ -139,7 +134,7 @@ export class StepResults {
       ...extra,
       done: this.done,
       retry,
-      failed: [...this.carried, ...this.failures, ...gaveUp],
+      failed: [...this.failures, ...gaveUp],
       attempt: this.attempt,
       retryAfterSeconds: retry.length > 0 ? backoffSeconds(this.attempt) : 0,
     };

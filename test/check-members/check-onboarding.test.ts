@@ -74,7 +74,12 @@ describe('checkOnboarding', () => {
           region: 'us-east-1',
           service: 'securityhub',
           failed: [
-            { accountId: '100000000000', outcome: 'FAILED', reason: 'The account is in an unexpected state' },
+            {
+              outcome: 'FAILED',
+              reason: 'The account is in an unexpected state',
+              count: 1,
+              accountIds: ['100000000000'],
+            },
           ],
         },
       ],
@@ -86,6 +91,66 @@ describe('checkOnboarding', () => {
         reason: 'The account is in an unexpected state',
         pairs: [{ region: 'us-east-1', service: 'securityhub' }],
         accountIds: ['100000000000'],
+      },
+    ]);
+  });
+
+  it('gives failures carried without ids to the not-members nothing else explains, and trusts GetMembers for the rest', async () => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    // 100000000000 is a member after all; the others are not.
+    securityHub.on(GetMembersCommand).resolves({
+      Members: [{ AccountId: '100000000000', MemberStatus: 'Enabled' }],
+    });
+    const input = checkOnboardingInputSchema.parse({
+      regions: ['us-east-1'],
+      services: ['securityhub'],
+      accounts: accounts(4),
+      administrator: [
+        {
+          region: 'us-east-1',
+          service: 'securityhub',
+          failed: [
+            { outcome: 'CONFLICT', reason: 'another administrator', count: 1, accountIds: ['100000000003'] },
+            { outcome: 'FAILED', reason: 'The account is suspended', count: 3 },
+          ],
+        },
+      ],
+    });
+    const report = await checkOnboarding(input, { adapters });
+    expect(report.counts).toEqual({ ENABLED: 1, CONFLICT: 1, FAILED: 2 });
+    expect(report.notEnabled).toContainEqual({
+      outcome: 'FAILED',
+      reason: 'The account is suspended',
+      pairs: [{ region: 'us-east-1', service: 'securityhub' }],
+      accountIds: ['100000000001', '100000000002'],
+    });
+  });
+
+  it('says which reasons an unlisted failure is one of when a pair carried several without ids', async () => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    securityHub.on(GetMembersCommand).resolves({ Members: [] });
+    const input = checkOnboardingInputSchema.parse({
+      regions: ['us-east-1'],
+      services: ['securityhub'],
+      accounts: accounts(2),
+      administrator: [
+        {
+          region: 'us-east-1',
+          service: 'securityhub',
+          failed: [
+            { outcome: 'FAILED', reason: 'The account is suspended', count: 700 },
+            { outcome: 'FAILED', reason: 'Internal error', count: 500 },
+          ],
+        },
+      ],
+    });
+    const report = await checkOnboarding(input, { adapters });
+    expect(report.notEnabled).toEqual([
+      {
+        outcome: 'FAILED',
+        reason: 'one of 2 reasons: The account is suspended (700 accounts); Internal error (500 accounts)',
+        pairs: [{ region: 'us-east-1', service: 'securityhub' }],
+        accountIds: ['100000000000', '100000000001'],
       },
     ]);
   });

@@ -74,13 +74,25 @@ describe('readHistory', () => {
     expect(readHistory(history.events).plan).toBeUndefined();
   });
 
-  it('returns the pair failures the administrator side recorded', () => {
+  it('counts the pair failures the administrator side recorded, grouped or not', () => {
     const progress = advance(startProgress(), {
       type: 'exited',
       state: 'Region Done',
-      output: { region: 'eu-west-1', service: 'detective', failed: [{ accountId: '200000000001' }] },
+      output: {
+        region: 'eu-west-1',
+        service: 'detective',
+        failed: [
+          { outcome: 'FAILED', reason: 'The account is suspended', count: 1000 },
+          {
+            outcome: 'CONFLICT',
+            reason: 'another administrator',
+            count: 2,
+            accountIds: ['200000000001', '200000000002'],
+          },
+        ],
+      },
     });
-    expect(progress).toMatchObject({ pairsDone: 1, pairFailures: 1 });
+    expect(progress).toMatchObject({ pairsDone: 1, pairFailures: 1002 });
   });
 });
 

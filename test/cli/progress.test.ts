@@ -19,7 +19,9 @@ const events: FlowEvent[] = [
     output: {
       region: 'eu-west-1',
       service: 'detective',
-      failed: [{ accountId: '200000000001', outcome: 'SERVICE_NOT_ENABLED', reason: 'no graph' }],
+      failed: [
+        { outcome: 'SERVICE_NOT_ENABLED', reason: 'no graph', count: 1, accountIds: ['200000000001'] },
+      ],
     },
   },
   {

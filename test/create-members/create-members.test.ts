@@ -12,7 +12,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createMembers } from '../../functions/create-members/create-members.ts';
+import { createMembers, stateOutput } from '../../functions/create-members/create-members.ts';
 import {
   accounts,
   awsError,
@@ -402,22 +402,30 @@ describe('createMembers', () => {
     ]);
   });
 
-  it('passes earlier failures through and does not work on their accounts again', async () => {
+  it("hands the state machine earlier attempts' failures merged with its own, grouped by outcome and reason", async () => {
     securityHubWithState();
-    const carried = {
-      accountId: '100000000000',
-      outcome: 'CONFLICT' as const,
-      reason: 'another administrator',
-    };
-    const output = await createMembers(
-      { region: 'eu-west-1', service: 'securityhub', accounts: accounts(2), failed: [carried] },
-      shDeps(),
-    );
-    expect(securityHub).toHaveReceivedCommandExactlyOnceWith(CreateMembersCommand, {
-      AccountDetails: [{ AccountId: '100000000001', Email: 'root+100000000001@example.com' }],
+    securityHub.on(CreateMembersCommand).resolves({
+      UnprocessedAccounts: [{ AccountId: '100000000001', ProcessingResult: 'The account is suspended' }],
     });
-    expect(output.failed).toEqual([carried]);
-    expect(output.done).toEqual({ CREATED: ['100000000001'] });
+    const earlier = {
+      outcome: 'FAILED' as const,
+      reason: 'The account is suspended',
+      count: 1,
+      accountIds: ['100000000000'],
+    };
+    const input = {
+      region: 'eu-west-1',
+      service: 'securityhub' as const,
+      accounts: accounts(2).slice(1),
+      failed: [earlier],
+    };
+    const output = await createMembers(input, shDeps());
+    expect(output.failed).toEqual([
+      { accountId: '100000000001', outcome: 'FAILED', reason: 'The account is suspended' },
+    ]);
+    expect(stateOutput(input, output).failed).toEqual([
+      { ...earlier, count: 2, accountIds: ['100000000000', '100000000001'] },
+    ]);
   });
 
   it('settles every account exactly once and sends no call over 50 accounts, whatever comes back unprocessed', async () => {

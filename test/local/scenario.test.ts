@@ -32,6 +32,7 @@ describe('loadScenario', () => {
       verificationDelaySeconds: 0,
       invitationVisibleAfterSeconds: 0,
       emptyListPages: false,
+      denied: [],
     });
   });
 

@@ -238,6 +238,39 @@ describe('the onboarding workflow when a service control policy denies the admin
   });
 });
 
+describe('the onboarding workflow when every account fails alike', () => {
+  it('reports each membership FAILED with AWS text while the failures take a few hundred bytes per pair', async () => {
+    const reason = 'The account is not in a state that allows this operation.';
+    const s = await standIn(
+      organization({
+        generate: { count: 150 },
+        faults: { forceUnprocessed: { probability: 1, reason, services: ['securityhub'] } },
+      } as Partial<ScenarioInput>),
+    );
+    let pairFailureBytes = 0;
+    const run = await runLocalWorkflow({
+      standIn: s,
+      timeScale: TIME_SCALE,
+      input: { allAccounts: true, services: ['securityhub'] },
+      settings: FAST,
+      onEvent: (event) => {
+        if (event.type === 'StateExited' && event.state.name === 'Region Done')
+          pairFailureBytes = Math.max(pairFailureBytes, JSON.stringify(event.state.output).length);
+      },
+    });
+
+    expect(run.status).toBe('FAILED');
+    expect(run.report?.counts).toEqual({ FAILED: 300, SKIPPED_ADMINISTRATOR: 2 });
+    const failed = run.report?.notEnabled.filter(({ outcome }) => outcome === 'FAILED') ?? [];
+    expect(new Set(failed.map((group) => group.reason))).toEqual(new Set([reason]));
+    expect(failed.reduce((sum, { pairs, accountIds }) => sum + pairs.length * accountIds.length, 0)).toBe(
+      300,
+    );
+    // 150 ids would take 2.4 KB: the pair says "150 accounts, this reason" instead.
+    expect(pairFailureBytes).toBeLessThan(300);
+  });
+});
+
 describe('the onboarding workflow started twice at once for the same new account', () => {
   const newAccount = '444455556666';
   const createAccountResult = {

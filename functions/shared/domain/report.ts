@@ -28,7 +28,9 @@ export interface Membership {
   reason?: string;
 }
 
-const key = (accountId: string, region: string, service: string) => `${accountId}|${region}|${service}`;
+/** One membership's identity: account, Region and service. */
+export const membershipKey = (accountId: string, region: string, service: string) =>
+  `${accountId}|${region}|${service}`;
 
 /** Groups memberships by outcome, reason and accounts, merging the pairs they share; first-seen order. */
 export function groupMemberships(memberships: Iterable<Membership>): OutcomeGroup[] {
@@ -147,7 +149,7 @@ export function decideReport(
 ): ReportDecision {
   const records = new Map<string, Membership>();
   for (const record of recorded) {
-    const id = key(record.accountId, record.region, record.service);
+    const id = membershipKey(record.accountId, record.region, record.service);
     const earlier = records.get(id);
     // A member-side "not yet" must not hide what the administrator side already established.
     if (
@@ -166,7 +168,7 @@ export function decideReport(
   const pending = new Set<string>();
   const toInvite: Membership[] = [];
   for (const membership of observed) {
-    const record = records.get(key(membership.accountId, membership.region, membership.service));
+    const record = records.get(membershipKey(membership.accountId, membership.region, membership.service));
     const final = decideOutcome(membership, record);
     const changing = canStillChange(final, record !== undefined, lastRound);
     counts[final.outcome] = (counts[final.outcome] ?? 0) + 1;
