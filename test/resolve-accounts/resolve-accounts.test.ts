@@ -309,6 +309,14 @@ describe('resolveAccounts', () => {
       expect(plan.accountIds).toHaveLength(1001);
     });
 
+    it('refuses more accounts than one execution carries, before any Security Hub call', async () => {
+      organizationOf(sampleAccounts(1501).map(({ accountId }) => member(accountId)));
+      await expect(resolveAccounts({ allAccounts: true }, deps(['securityhub']))).rejects.toThrow(
+        '1501 accounts are more than one execution carries (1500: Step Functions passes at most 256 KiB between states',
+      );
+      expect(securityHub).not.toHaveReceivedAnyCommand();
+    });
+
     it('throws MemberLimitExceededError for 1,201 Detective members before any Detective call', async () => {
       organizationOf(sampleAccounts(1201).map(({ accountId }) => member(accountId)));
       await expect(resolveAccounts({ allAccounts: true }, deps(['detective']))).rejects.toThrow(
