@@ -76,11 +76,16 @@ export async function createMembers(
 
 /**
  * What the create step hands the state machine: this attempt's failures merged into the earlier
- * attempts' (`input.failed`), grouped and bounded, so a pair's share of the state stays small.
+ * attempts' (`input.failed`), grouped and bounded, and the ids to retry (the reasons are in the
+ * log), so a pair's share of the state stays small.
  */
 export function stateOutput(
   input: AdministratorStepInput,
   output: AdministratorStepOutput,
 ): CreateStepOutput {
-  return { ...output, failed: groupFailures(input.failed ?? [], output.failed) };
+  return {
+    ...output,
+    failed: groupFailures(input.failed ?? [], output.failed),
+    retry: output.retry.map(({ accountId }) => accountId),
+  };
 }

@@ -61,6 +61,8 @@ export const administratorStepInputSchema = z.object({
   region: regionSchema,
   service: serviceSchema,
   accounts: z.array(accountSchema),
+  /** On a retry: the accounts of `accounts` to send again (the last attempt's `retry`), by id. */
+  retry: z.array(accountIdSchema).optional(),
   /** Which try this is for these accounts (1 = first); at `maxAttempts` retryable ones fail instead. */
   attempt: z.number().int().min(1).default(1),
   maxAttempts: z.number().int().min(1).max(20).default(DEFAULT_MAX_ATTEMPTS),
@@ -106,10 +108,14 @@ export interface AdministratorStepOutput {
 }
 
 /**
- * What Create Members hands the state machine: its failures grouped (FailedGroup), so that a pair
- * whose 1,000 accounts all fail still carries a few hundred bytes, not one entry per account.
+ * What Create Members hands the state machine: its failures grouped (FailedGroup) and its retries
+ * by id, so that a pair whose 1,500 accounts all fail or all wait carries little besides its accounts.
  */
-export type CreateStepOutput = Omit<AdministratorStepOutput, 'failed'> & { failed: FailedGroup[] };
+export type CreateStepOutput = Omit<AdministratorStepOutput, 'failed' | 'retry'> & {
+  failed: FailedGroup[];
+  /** The ids to send again: the next attempt takes their emails from the pair's `accounts`. */
+  retry: string[];
+};
 
 /** Parses `value` with `schema`, or throws InvalidInputError naming every bad path and value. */
 export function parseInput<Schema extends z.ZodType>(

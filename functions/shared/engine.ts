@@ -12,7 +12,7 @@ import { classifyError, classifyUnprocessed, describeError, type ErrorLike } fro
 import type { FailedEntry } from './domain/failures.ts';
 import { type ObservedStatus, type Outcome, outcomeOfStatus } from './domain/outcomes.ts';
 import { nextAction } from './domain/reconcile.ts';
-import { AdministratorDeniedError } from './errors.ts';
+import { AdministratorDeniedError, InvalidInputError } from './errors.ts';
 import type {
   MembershipLocator,
   MembershipReader,
@@ -42,11 +42,21 @@ export class StepResults {
   private readonly attempt: number;
   private readonly maxAttempts: number;
 
-  /** Earlier attempts' failures (`input.failed`) are the create step's to pass on (groupFailures). */
+  /**
+   * Works on `input.retry` of `input.accounts` when given, else on all of them. Earlier attempts'
+   * failures (`input.failed`) are the create step's to pass on (groupFailures).
+   */
   constructor(private readonly input: AdministratorStepInput) {
     this.attempt = input.attempt ?? 1;
     this.maxAttempts = input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-    for (const account of input.accounts) this.pending.set(account.accountId, account);
+    const byId = new Map(input.accounts.map((account) => [account.accountId, account]));
+    const ids = input.retry ?? [...byId.keys()];
+    for (const [index, accountId] of ids.entries()) {
+      const account = byId.get(accountId);
+      if (account === undefined)
+        throw new InvalidInputError(`input.retry[${index}]: "${accountId}" is not one of input.accounts`);
+      this.pending.set(accountId, account);
+    }
   }
 
   /** Accounts not settled yet, in input order. */

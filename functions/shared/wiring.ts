@@ -45,6 +45,10 @@ export function logStepOutput(step: string, output: AdministratorStepOutput): vo
       Object.entries(output.done).map(([outcome, ids]) => [outcome, ids?.length ?? 0]),
     ),
     retry: output.retry.length,
+    retryReasons: output.retry.reduce<Record<string, number>>((counts, { reason }) => {
+      counts[reason] = (counts[reason] ?? 0) + 1;
+      return counts;
+    }, {}),
     failed: output.failed.map(({ accountId, outcome, reason }) => ({ accountId, outcome, reason })),
   });
 }

@@ -372,6 +372,46 @@ describe('createMembers', () => {
     expect(third.attempt).toBe(3);
   });
 
+  it("sends again only the accounts of the last attempt's retry, taking their emails from the pair's accounts", async () => {
+    securityHubWithState();
+    securityHub.on(CreateMembersCommand).resolves({
+      UnprocessedAccounts: [
+        { AccountId: '100000000002', ProcessingResult: 'Maximum number of results exceeded' },
+      ],
+    });
+    const input = {
+      region: 'eu-west-1',
+      service: 'securityhub' as const,
+      accounts: accounts(3),
+      retry: ['100000000001', '100000000002'],
+      attempt: 2,
+    };
+    const output = await createMembers(input, shDeps());
+    expect(securityHub).toHaveReceivedCommandExactlyOnceWith(CreateMembersCommand, {
+      AccountDetails: [
+        { AccountId: '100000000001', Email: 'root+100000000001@example.com' },
+        { AccountId: '100000000002', Email: 'root+100000000002@example.com' },
+      ],
+    });
+    expect(output.done).toEqual({ CREATED: ['100000000001'] });
+    // The state carries the ids to retry; the reasons are in the step's log line.
+    expect(stateOutput(input, output).retry).toEqual(['100000000002']);
+  });
+
+  it('rejects a retry id that is not one of the accounts, with its position, before any call', async () => {
+    securityHubWithState();
+    const input = {
+      region: 'eu-west-1',
+      service: 'securityhub' as const,
+      accounts: accounts(1),
+      retry: ['100000000009'],
+    };
+    await expect(createMembers(input, shDeps())).rejects.toThrow(
+      'input.retry[0]: "100000000009" is not one of input.accounts',
+    );
+    expect(securityHub).not.toHaveReceivedAnyCommand();
+  });
+
   it('fails what is still retryable on the last attempt, keeping the reason: retries are bounded', async () => {
     const members = securityHubWithState();
     securityHub
