@@ -24,9 +24,11 @@ const EVENTS_PER_STATE: Record<string, number> = {
 export class HistoryMeter {
   stateTransitions = 0;
   historyEvents = 2; // ExecutionStarted and ExecutionSucceeded/Failed
-  maxPayloadBytes = 0;
-  maxPayloadState = '';
   readonly invocations = new Map<string, number>();
+  // Payloads are sized when asked, not as they pass: serializing each one would slow the very run
+  // it measures (the Map alone hands 34 iterations the whole account list).
+  readonly #payloads: { state: string; payload: unknown }[] = [];
+  #largest: { bytes: number; state: string } | undefined;
 
   record(event: EventLog): void {
     switch (event.type) {
@@ -35,10 +37,10 @@ export class HistoryMeter {
         this.historyEvents += EVENTS_PER_STATE[event.state.type] ?? 2;
         if (event.state.type === 'Task')
           this.invocations.set(event.state.name, (this.invocations.get(event.state.name) ?? 0) + 1);
-        this.measure(event.state.name, event.state.input);
+        this.#keep(event.state.name, event.state.input);
         break;
       case 'StateExited':
-        this.measure(event.state.name, event.state.output);
+        this.#keep(event.state.name, event.state.output);
         break;
       case 'StateRetried':
         // LambdaFunctionFailed, then Scheduled and Started again.
@@ -60,12 +62,29 @@ export class HistoryMeter {
     return [...this.invocations.values()].reduce((sum, count) => sum + count, 0);
   }
 
-  private measure(state: string, payload: unknown): void {
+  /** The largest state input or output so far, in bytes of JSON, and the state it was. */
+  get maxPayloadBytes(): number {
+    return this.#largestPayload().bytes;
+  }
+
+  get maxPayloadState(): string {
+    return this.#largestPayload().state;
+  }
+
+  #keep(state: string, payload: unknown): void {
     if (payload === undefined) return;
-    const bytes = Buffer.byteLength(JSON.stringify(payload));
-    if (bytes > this.maxPayloadBytes) {
-      this.maxPayloadBytes = bytes;
-      this.maxPayloadState = state;
+    this.#payloads.push({ state, payload });
+    this.#largest = undefined;
+  }
+
+  #largestPayload(): { bytes: number; state: string } {
+    if (this.#largest === undefined) {
+      this.#largest = { bytes: 0, state: '' };
+      for (const { state, payload } of this.#payloads) {
+        const bytes = Buffer.byteLength(JSON.stringify(payload));
+        if (bytes > this.#largest.bytes) this.#largest = { bytes, state };
+      }
     }
+    return this.#largest;
   }
 }
