@@ -98,29 +98,30 @@ function crashedInvitations(crash: Crash, groups: readonly OutcomeGroup[]): Memb
 }
 
 /**
- * The failures a pair carried without their ids (too many to carry, FailedGroup): they are its
- * memberships GetMembers shows are not members and nothing recorded explains.
+ * The failures a pair carried without their ids (too many to carry, FailedGroup): its memberships
+ * GetMembers shows are not members and nothing recorded explains, when there are as many.
  */
 function unlistedFailures(
   administrator: CheckOnboardingInput['administrator'],
   observed: readonly Membership[],
   recorded: readonly Membership[],
+  lastRound: boolean,
 ): Membership[] {
   const explained = new Set(
     recorded.map(({ accountId, region, service }) => membershipKey(accountId, region, service)),
   );
   return administrator.flatMap(({ region, service, failed }) => {
-    const explanation = explainNotMembers(failed);
-    if (explanation === undefined) return [];
-    return observed
-      .filter(
-        (membership) =>
-          membership.region === region &&
-          membership.service === service &&
-          membership.outcome === 'NOT_A_MEMBER' &&
-          !explained.has(membershipKey(membership.accountId, region, service)),
-      )
-      .map(({ accountId }) => ({ accountId, region, service, ...explanation }));
+    const unexplained = observed.filter(
+      (membership) =>
+        membership.region === region &&
+        membership.service === service &&
+        membership.outcome === 'NOT_A_MEMBER' &&
+        !explained.has(membershipKey(membership.accountId, region, service)),
+    );
+    const explanation = explainNotMembers(failed, unexplained.length, lastRound);
+    return explanation === undefined
+      ? []
+      : unexplained.map(({ accountId }) => ({ accountId, region, service, ...explanation }));
   });
 }
 
@@ -179,7 +180,7 @@ export async function checkOnboarding(
     ),
   ];
   const all = [...observed, ...skipped];
-  recorded.push(...unlistedFailures(input.administrator, observed, recorded));
+  recorded.push(...unlistedFailures(input.administrator, observed, recorded, input.round >= input.maxRounds));
   const decision = decideReport(all, recorded, input);
   return { ...decision, round: input.round, total: all.length, cause: describeReport(decision, all.length) };
 }

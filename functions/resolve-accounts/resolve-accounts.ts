@@ -135,7 +135,7 @@ async function namedAccounts(requested: Account[], deps: ResolveAccountsDeps): P
  * Security Hub members; accounts it lists are assumed to join through Organizations, because an
  * administrator that can read Organizations is its management account or a delegated administrator.
  */
-function checkLimits(resolution: Resolution, services: readonly ServiceName[]): void {
+function checkLimits(resolution: Resolution, services: readonly ServiceName[], dryRun: boolean): void {
   const problems: string[] = [];
   if (services.includes('securityhub') && resolution.invitationBased > SECURITY_HUB_INVITATION_LIMIT) {
     problems.push(
@@ -149,11 +149,14 @@ function checkLimits(resolution: Resolution, services: readonly ServiceName[]): 
       `${resolution.accounts.length} accounts would be Detective members, and a behavior graph holds at most ${DETECTIVE_MEMBER_LIMIT}`,
     );
   }
-  if (resolution.accounts.length > EXECUTION_ACCOUNT_LIMIT) {
+  // Skipped accounts travel in the plan and the report too. A dry run only plans: it helps to split.
+  const carried = resolution.accounts.length + resolution.skipped.length;
+  if (!dryRun && carried > EXECUTION_ACCOUNT_LIMIT) {
     problems.push(
-      `${resolution.accounts.length} accounts are more than one execution carries (${EXECUTION_ACCOUNT_LIMIT}: Step Functions ` +
-        'passes at most 256 KiB between states, and the plan and the report list every account); name them in "accounts", ' +
-        `at most ${EXECUTION_ACCOUNT_LIMIT} per execution`,
+      `${carried} accounts (${resolution.skipped.length} of them skipped) are more than one execution carries ` +
+        `(${EXECUTION_ACCOUNT_LIMIT}: Step Functions passes at most 256 KiB between states, and the plan and the report ` +
+        `list every account); split them into executions of at most ${EXECUTION_ACCOUNT_LIMIT}, each naming its accounts ` +
+        'in "accounts" (a dry run lists them)',
     );
   }
   if (problems.length > 0) throw new MemberLimitExceededError(`${problems.join('; ')}. Nothing was changed.`);
@@ -218,7 +221,7 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
 
   const resolution =
     request.accounts === 'all' ? await wholeOrganization(deps) : await namedAccounts(request.accounts, deps);
-  checkLimits(resolution, services);
+  checkLimits(resolution, services, request.dryRun);
   const { accounts, skipped, notes } = resolution;
 
   const withoutEmail = accounts.filter(({ email }) => email === undefined).map(({ accountId }) => accountId);

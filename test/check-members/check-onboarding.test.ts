@@ -126,6 +126,40 @@ describe('checkOnboarding', () => {
     });
   });
 
+  it('looks again rather than blame unlisted failures when more accounts are not members than failed', async () => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    // Three accounts failed; a fourth was created but GetMembers does not show it yet.
+    securityHub.on(GetMembersCommand).resolves({ Members: [] });
+    const input = (round: number) =>
+      checkOnboardingInputSchema.parse({
+        regions: ['us-east-1'],
+        services: ['securityhub'],
+        accounts: accounts(4),
+        administrator: [
+          {
+            region: 'us-east-1',
+            service: 'securityhub',
+            failed: [{ outcome: 'SKIPPED_REGION_DISABLED', reason: 'Region not enabled', count: 3 }],
+          },
+        ],
+        round,
+        maxRounds: 2,
+      });
+    const first = await checkOnboarding(input(0), { adapters });
+    expect(first).toMatchObject({ status: 'PENDING', keepPolling: true, counts: { NOT_A_MEMBER: 4 } });
+    expect(first.pendingAccountIds).toHaveLength(4);
+    const last = await checkOnboarding(input(2), { adapters });
+    expect(last.status).toBe('NEEDS_ATTENTION');
+    expect(last.notEnabled).toEqual([
+      {
+        outcome: 'NOT_A_MEMBER',
+        reason: 'not a member; some accounts here failed to be created: Region not enabled',
+        pairs: [{ region: 'us-east-1', service: 'securityhub' }],
+        accountIds: accounts(4).map(({ accountId }) => accountId),
+      },
+    ]);
+  });
+
   it('says which reasons an unlisted failure is one of when a pair carried several without ids', async () => {
     securityHub.on(DescribeHubCommand).resolves({});
     securityHub.on(GetMembersCommand).resolves({ Members: [] });
@@ -148,7 +182,7 @@ describe('checkOnboarding', () => {
     expect(report.notEnabled).toEqual([
       {
         outcome: 'FAILED',
-        reason: 'one of 2 reasons: The account is suspended (700 accounts); Internal error (500 accounts)',
+        reason: 'one of: The account is suspended; Internal error',
         pairs: [{ region: 'us-east-1', service: 'securityhub' }],
         accountIds: ['100000000000', '100000000001'],
       },

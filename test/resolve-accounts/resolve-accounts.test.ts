@@ -309,12 +309,23 @@ describe('resolveAccounts', () => {
       expect(plan.accountIds).toHaveLength(1001);
     });
 
-    it('refuses more accounts than one execution carries, before any Security Hub call', async () => {
-      organizationOf(sampleAccounts(1501).map(({ accountId }) => member(accountId)));
+    it('refuses more accounts than one execution carries, skipped ones included, before any Security Hub call', async () => {
+      organizationOf([
+        ...sampleAccounts(1400).map(({ accountId }) => member(accountId)),
+        ...sampleAccounts(1501)
+          .slice(1400)
+          .map(({ accountId }) => member(accountId, 'SUSPENDED')),
+      ]);
       await expect(resolveAccounts({ allAccounts: true }, deps(['securityhub']))).rejects.toThrow(
-        '1501 accounts are more than one execution carries (1500: Step Functions passes at most 256 KiB between states',
+        '1501 accounts (101 of them skipped) are more than one execution carries (1500: Step Functions passes at most 256 KiB between states',
       );
       expect(securityHub).not.toHaveReceivedAnyCommand();
+    });
+
+    it('plans more accounts than one execution carries in a dry run, which helps to split them', async () => {
+      organizationOf(sampleAccounts(1501).map(({ accountId }) => member(accountId)));
+      const plan = await resolveAccounts({ allAccounts: true, dryRun: true }, deps(['securityhub']));
+      expect(plan.accountIds).toHaveLength(1501);
     });
 
     it('throws MemberLimitExceededError for 1,201 Detective members before any Detective call', async () => {

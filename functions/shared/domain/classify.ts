@@ -53,6 +53,8 @@ export interface ErrorLike {
   message?: string;
   $metadata?: { httpStatusCode?: number };
   $retryable?: unknown;
+  /** Detective's AccessDeniedException names a bad request this way (INVALID_GRAPH_ARN, ...). */
+  ErrorCode?: string;
 }
 
 const RETRYABLE_NAMES = new Set([
@@ -88,7 +90,10 @@ export function classifyError(error: ErrorLike): ErrorKind {
   if (RETRYABLE_NAMES.has(name) || status === 429 || (status !== undefined && status >= 500)) return 'retry';
   if (NETWORK_CODES.test(`${name} ${error.message ?? ''}`)) return 'retry';
   if (name === 'InvalidAccessException') return 'service-not-enabled';
-  if (name === 'AccessDeniedException' || name === 'AccessDenied') return 'access-denied';
+  // Detective also answers a request it cannot use (INVALID_GRAPH_ARN, INVALID_REQUEST_BODY) with
+  // AccessDeniedException, an ErrorCode saying which: that is about the request, not permissions.
+  if ((name === 'AccessDeniedException' || name === 'AccessDenied') && error.ErrorCode === undefined)
+    return 'access-denied';
   return 'failed';
 }
 

@@ -45,6 +45,11 @@ describe('classifyError', () => {
     [{ name: 'InvalidAccessException', $metadata: { httpStatusCode: 401 } }, 'service-not-enabled'],
     [{ name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } }, 'access-denied'],
     [{ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }, 'access-denied'],
+    // Detective's way of saying the request was bad, not that the caller may not.
+    [
+      { name: 'AccessDeniedException', ErrorCode: 'INVALID_GRAPH_ARN', $metadata: { httpStatusCode: 403 } },
+      'failed',
+    ],
     [{ name: 'UnrecognizedClientException', $metadata: { httpStatusCode: 403 } }, 'region-disabled'],
     [{ name: 'InvalidClientTokenId' }, 'region-disabled'],
     [{ name: 'ValidationException', $metadata: { httpStatusCode: 400 } }, 'failed'],

@@ -6,7 +6,6 @@ import {
   type FailedGroup,
   groupFailures,
 } from '../../../functions/shared/domain/failures.ts';
-import { OUTCOMES } from '../../../functions/shared/domain/outcomes.ts';
 
 const id = (n: number) => String(100000000000 + n);
 const failures = (from: number, count: number, reason: string, outcome: FailedEntry['outcome'] = 'FAILED') =>
@@ -47,7 +46,7 @@ describe('groupFailures', () => {
       [{ outcome: 'FAILED', reason: 'suspended', count: 1000 }],
     ],
     [
-      'the smallest groups keep their ids while the budget of 100 lasts',
+      'the smallest groups keep their ids while the budget of 60 lasts',
       [],
       [...failures(0, 60, 'a'), ...failures(60, 3, 'b'), ...failures(63, 50, 'c')],
       [
@@ -65,24 +64,26 @@ describe('groupFailures', () => {
     expect(groupFailures(carried, entries)).toEqual(expected);
   });
 
-  it('merges the smallest reasons into one past five, keeping their ids and the count', () => {
+  it('merges the smallest reasons of an outcome into one past four, keeping ids and counts, never mixing outcomes', () => {
     const entries = [
       ...failures(0, 10, 'r1'),
       ...failures(10, 9, 'r2'),
       ...failures(19, 8, 'r3'),
       ...failures(27, 7, 'r4'),
-      ...failures(34, 2, 'r5', 'CONFLICT'),
+      ...failures(34, 2, 'another administrator', 'CONFLICT'),
       ...failures(36, 1, 'r6'),
+      ...failures(37, 1, 'Region not enabled', 'SKIPPED_REGION_DISABLED'),
     ];
     const groups = groupFailures([], entries);
-    expect(groups.map(({ reason }) => reason)).toEqual([
-      'r1',
-      'r2',
-      'r3',
-      'r4',
-      "2 different reasons (the step's log names each account's), among them: r5",
+    const other = "other reasons (the step's log names each account's), among them: ";
+    expect(groups.map(({ outcome, reason, count }) => [outcome, reason, count])).toEqual([
+      ['FAILED', 'r1', 10],
+      ['FAILED', `${other}r4`, 25],
+      ['CONFLICT', 'another administrator', 2],
+      ['SKIPPED_REGION_DISABLED', 'Region not enabled', 1],
     ]);
-    expect(groups[4]).toMatchObject({ outcome: 'FAILED', count: 3, accountIds: [id(34), id(35), id(36)] });
+    expect(groups[1]?.accountIds).toHaveLength(25);
+    expect(groups[2]?.accountIds).toEqual([id(34), id(35)]);
   });
 
   it('clips a reason to 300 characters', () => {
@@ -91,12 +92,21 @@ describe('groupFailures', () => {
     expect(group?.reason.endsWith('…')).toBe(true);
   });
 
-  it('loses no account and stays under 3.5 KB for any failures of up to 1,200 accounts', () => {
+  it('loses no account and stays under 3.5 KB for any failures of up to 1,500 accounts', () => {
     fc.assert(
       fc.property(
         fc.array(
           fc.record({
-            outcome: fc.constantFrom(...OUTCOMES),
+            // What a create step can fail with.
+            outcome: fc.constantFrom(
+              'FAILED',
+              'CONFLICT',
+              'SKIPPED_REGION_DISABLED',
+              'SERVICE_NOT_ENABLED',
+              'VERIFICATION_FAILED',
+              'ACCEPTED_BUT_DISABLED',
+              'ACCOUNT_SUSPENDED',
+            ),
             // Mostly a few shared texts, as AWS answers; sometimes one of its own per account.
             reason: fc.oneof(
               {
@@ -106,7 +116,7 @@ describe('groupFailures', () => {
               { weight: 1, arbitrary: fc.string({ maxLength: 400 }) },
             ),
           }),
-          { maxLength: 1200, size: 'max' },
+          { maxLength: 1500, size: 'max' },
         ),
         fc.integer({ min: 1, max: 3 }),
         (kinds, split) => {
@@ -134,37 +144,57 @@ describe('explainNotMembers', () => {
     count: 1,
     accountIds: [id(0)],
   };
+  const skipped: FailedGroup = {
+    outcome: 'SKIPPED_REGION_DISABLED',
+    reason: 'Region not enabled',
+    count: 400,
+  };
 
-  it.each<[string, FailedGroup[], ReturnType<typeof explainNotMembers>]>([
-    ['every failure listed: nothing to explain', [listed], undefined],
+  it.each<[string, FailedGroup[], number, boolean, ReturnType<typeof explainNotMembers>]>([
+    ['every failure listed: nothing to explain', [listed], 5, false, undefined],
     [
-      'one group without ids: exactly its outcome and reason',
-      [listed, { outcome: 'SKIPPED_REGION_DISABLED', reason: 'Region not enabled', count: 400 }],
+      'one group without ids, as many not-members: exactly its outcome and reason',
+      [listed, skipped],
+      400,
+      false,
       { outcome: 'SKIPPED_REGION_DISABLED', reason: 'Region not enabled' },
     ],
     [
-      'several sharing an outcome: that outcome, and which reasons',
+      'fewer not-members than failures (a failed account is a member after all): they are all failures',
+      [skipped],
+      398,
+      false,
+      { outcome: 'SKIPPED_REGION_DISABLED', reason: 'Region not enabled' },
+    ],
+    ['more not-members than failures, rounds left: looked at again', [skipped], 401, false, undefined],
+    [
+      'more not-members than failures on the last round: not members, with what is known',
+      [skipped],
+      401,
+      true,
+      {
+        outcome: 'NOT_A_MEMBER',
+        reason: 'not a member; some accounts here failed to be created: Region not enabled',
+      },
+    ],
+    [
+      'several sharing an outcome: that outcome, and which reasons, without counts',
       [
         { outcome: 'FAILED', reason: 'suspended', count: 300 },
         { outcome: 'FAILED', reason: 'Internal error', count: 200 },
       ],
-      {
-        outcome: 'FAILED',
-        reason: 'one of 2 reasons: suspended (300 accounts); Internal error (200 accounts)',
-      },
+      500,
+      false,
+      { outcome: 'FAILED', reason: 'one of: suspended; Internal error' },
     ],
     [
-      'several with different outcomes: FAILED',
-      [
-        { outcome: 'CONFLICT', reason: 'another administrator', count: 300 },
-        { outcome: 'FAILED', reason: 'suspended', count: 200 },
-      ],
-      {
-        outcome: 'FAILED',
-        reason: 'one of 2 reasons: another administrator (300 accounts); suspended (200 accounts)',
-      },
+      'several with different outcomes: not a member, for one of the reasons',
+      [{ outcome: 'FAILED', reason: 'suspended', count: 200 }, skipped],
+      600,
+      false,
+      { outcome: 'NOT_A_MEMBER', reason: 'not a member, for one of: suspended; Region not enabled' },
     ],
-  ])('%s', (_, groups, expected) => {
-    expect(explainNotMembers(groups)).toEqual(expected);
+  ])('%s', (_, groups, notMembers, lastRound, expected) => {
+    expect(explainNotMembers(groups, notMembers, lastRound)).toEqual(expected);
   });
 });
