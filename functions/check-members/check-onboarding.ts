@@ -111,6 +111,7 @@ function unlistedFailures(
     recorded.map(({ accountId, region, service }) => membershipKey(accountId, region, service)),
   );
   return administrator.flatMap(({ region, service, failed }) => {
+    if (failed.every(({ accountIds }) => accountIds !== undefined)) return [];
     const unexplained = observed.filter(
       (membership) =>
         membership.region === region &&
