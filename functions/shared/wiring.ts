@@ -3,6 +3,7 @@ import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { type ClientSettings, perRegion, type RegionalClientClass, regionalClient } from './aws/clients.ts';
 import type { SdkClient } from './aws/rate-limit.ts';
 import type { AdministratorStepOutput } from './contracts.ts';
+import { groupFailures } from './domain/failures.ts';
 import type { ServiceName } from './domain/services.ts';
 import { logger, recordCounts, tracer } from './observability.ts';
 
@@ -31,6 +32,13 @@ export function administratorAdapters<T>(
   return (service, region) => (service === 'securityhub' ? securityHub(region) : detective(region));
 }
 
+const UNBOUNDED = {
+  ids: Number.POSITIVE_INFINITY,
+  groups: Number.POSITIVE_INFINITY,
+  reasonLength: Number.POSITIVE_INFINITY,
+  otherReasonsLength: Number.POSITIVE_INFINITY,
+};
+
 /** One log line and the metrics of a step, with its counts; account ids of failures only (no emails). */
 export function logStepOutput(step: string, output: AdministratorStepOutput): void {
   recordCounts({
@@ -49,7 +57,9 @@ export function logStepOutput(step: string, output: AdministratorStepOutput): vo
       counts[reason] = (counts[reason] ?? 0) + 1;
       return counts;
     }, {}),
-    failed: output.failed.map(({ accountId, outcome, reason }) => ({ accountId, outcome, reason })),
+    // Every account, grouped by outcome and reason: a reason repeated for 1,500 accounts would make
+    // one log event larger than CloudWatch's 256 KB.
+    failed: groupFailures([], output.failed, UNBOUNDED),
   });
 }
 

@@ -86,6 +86,23 @@ describe('groupFailures', () => {
     expect(groups[2]?.accountIds).toEqual([id(34), id(35)]);
   });
 
+  it('lists every account of every reason when given no limits, as the step log line does', () => {
+    const unbounded = {
+      ids: Infinity,
+      groups: Infinity,
+      reasonLength: Infinity,
+      otherReasonsLength: Infinity,
+    };
+    const entries = [...failures(0, 1500, 'x'.repeat(500)), ...failures(1500, 7, 'other')];
+    const groups = groupFailures([], entries, unbounded);
+    expect(groups.map(({ reason, count, accountIds }) => [reason.length, count, accountIds?.length])).toEqual(
+      [
+        [500, 1500, 1500],
+        [5, 7, 7],
+      ],
+    );
+  });
+
   it('clips a reason to 300 characters', () => {
     const [group] = groupFailures([], failures(0, 1, 'x'.repeat(1000)));
     expect(group?.reason).toHaveLength(300);
