@@ -20,6 +20,17 @@ const adapters = (service: 'securityhub' | 'detective', region: string) =>
 
 const PAIR = [{ region: 'us-east-1', service: 'securityhub' as const }];
 
+/** A check of Security Hub in us-east-1 for `count` accounts, after a create step that carried `failed`. */
+function afterCreate(count: number, failed: unknown[], rounds: { round?: number; maxRounds?: number } = {}) {
+  return checkOnboardingInputSchema.parse({
+    regions: ['us-east-1'],
+    services: ['securityhub'],
+    accounts: accounts(count),
+    administrator: [{ region: 'us-east-1', service: 'securityhub', failed }],
+    ...rounds,
+  });
+}
+
 describe('checkOnboarding', () => {
   beforeEach(() => {
     securityHub.reset();
@@ -65,25 +76,14 @@ describe('checkOnboarding', () => {
   it('keeps AWS text of a failed create that GetMembers can only show as not a member', async () => {
     securityHub.on(DescribeHubCommand).resolves({});
     securityHub.on(GetMembersCommand).resolves({ Members: [] });
-    const input = checkOnboardingInputSchema.parse({
-      regions: ['us-east-1'],
-      services: ['securityhub'],
-      accounts: accounts(1),
-      administrator: [
-        {
-          region: 'us-east-1',
-          service: 'securityhub',
-          failed: [
-            {
-              outcome: 'FAILED',
-              reason: 'The account is in an unexpected state',
-              count: 1,
-              accountIds: ['100000000000'],
-            },
-          ],
-        },
-      ],
-    });
+    const input = afterCreate(1, [
+      {
+        outcome: 'FAILED',
+        reason: 'The account is in an unexpected state',
+        count: 1,
+        accountIds: ['100000000000'],
+      },
+    ]);
     const report = await checkOnboarding(input, { adapters });
     expect(report.notEnabled).toEqual([
       {
@@ -101,21 +101,10 @@ describe('checkOnboarding', () => {
     securityHub.on(GetMembersCommand).resolves({
       Members: [{ AccountId: '100000000000', MemberStatus: 'Enabled' }],
     });
-    const input = checkOnboardingInputSchema.parse({
-      regions: ['us-east-1'],
-      services: ['securityhub'],
-      accounts: accounts(4),
-      administrator: [
-        {
-          region: 'us-east-1',
-          service: 'securityhub',
-          failed: [
-            { outcome: 'CONFLICT', reason: 'another administrator', count: 1, accountIds: ['100000000003'] },
-            { outcome: 'FAILED', reason: 'The account is suspended', count: 3 },
-          ],
-        },
-      ],
-    });
+    const input = afterCreate(4, [
+      { outcome: 'CONFLICT', reason: 'another administrator', count: 1, accountIds: ['100000000003'] },
+      { outcome: 'FAILED', reason: 'The account is suspended', count: 3 },
+    ]);
     const report = await checkOnboarding(input, { adapters });
     expect(report.counts).toEqual({ ENABLED: 1, CONFLICT: 1, FAILED: 2 });
     expect(report.notEnabled).toContainEqual({
@@ -131,17 +120,7 @@ describe('checkOnboarding', () => {
     // Three accounts failed; a fourth was created but GetMembers does not show it yet.
     securityHub.on(GetMembersCommand).resolves({ Members: [] });
     const input = (round: number) =>
-      checkOnboardingInputSchema.parse({
-        regions: ['us-east-1'],
-        services: ['securityhub'],
-        accounts: accounts(4),
-        administrator: [
-          {
-            region: 'us-east-1',
-            service: 'securityhub',
-            failed: [{ outcome: 'SKIPPED_REGION_DISABLED', reason: 'Region not enabled', count: 3 }],
-          },
-        ],
+      afterCreate(4, [{ outcome: 'SKIPPED_REGION_DISABLED', reason: 'Region not enabled', count: 3 }], {
         round,
         maxRounds: 2,
       });
@@ -163,21 +142,10 @@ describe('checkOnboarding', () => {
   it('says which reasons an unlisted failure is one of when a pair carried several without ids', async () => {
     securityHub.on(DescribeHubCommand).resolves({});
     securityHub.on(GetMembersCommand).resolves({ Members: [] });
-    const input = checkOnboardingInputSchema.parse({
-      regions: ['us-east-1'],
-      services: ['securityhub'],
-      accounts: accounts(2),
-      administrator: [
-        {
-          region: 'us-east-1',
-          service: 'securityhub',
-          failed: [
-            { outcome: 'FAILED', reason: 'The account is suspended', count: 700 },
-            { outcome: 'FAILED', reason: 'Internal error', count: 500 },
-          ],
-        },
-      ],
-    });
+    const input = afterCreate(2, [
+      { outcome: 'FAILED', reason: 'The account is suspended', count: 700 },
+      { outcome: 'FAILED', reason: 'Internal error', count: 500 },
+    ]);
     const report = await checkOnboarding(input, { adapters });
     expect(report.notEnabled).toEqual([
       {
