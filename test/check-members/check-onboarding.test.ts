@@ -89,7 +89,7 @@ describe('checkOnboarding', () => {
       {
         outcome: 'FAILED',
         reason: 'The account is in an unexpected state',
-        pairs: [{ region: 'us-east-1', service: 'securityhub' }],
+        pairs: PAIR,
         accountIds: ['100000000000'],
       },
     ]);
@@ -110,7 +110,7 @@ describe('checkOnboarding', () => {
     expect(report.notEnabled).toContainEqual({
       outcome: 'FAILED',
       reason: 'The account is suspended',
-      pairs: [{ region: 'us-east-1', service: 'securityhub' }],
+      pairs: PAIR,
       accountIds: ['100000000001', '100000000002'],
     });
   });
@@ -133,7 +133,7 @@ describe('checkOnboarding', () => {
       {
         outcome: 'NOT_A_MEMBER',
         reason: 'not a member; some accounts here failed to be created: Region not enabled',
-        pairs: [{ region: 'us-east-1', service: 'securityhub' }],
+        pairs: PAIR,
         accountIds: accounts(4).map(({ accountId }) => accountId),
       },
     ]);
@@ -151,7 +151,7 @@ describe('checkOnboarding', () => {
       {
         outcome: 'FAILED',
         reason: 'one of: The account is suspended; Internal error',
-        pairs: [{ region: 'us-east-1', service: 'securityhub' }],
+        pairs: PAIR,
         accountIds: ['100000000000', '100000000001'],
       },
     ]);
