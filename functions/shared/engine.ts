@@ -1,3 +1,4 @@
+import { mapWithConcurrency } from './concurrency.ts';
 import {
   type AdministratorStepInput,
   type AdministratorStepOutput,
@@ -164,16 +165,22 @@ function deniedError(results: StepResults, error: ErrorLike): AdministratorDenie
 }
 
 /**
- * Calls `call` once per chunk of at most 50, one chunk after another (the client's rate limiter
- * spaces them). A chunk whose call throws settles its accounts from the error; the others go on.
- * A denied call stops the step (deniedError).
+ * Chunks of one step in flight at once: as many as the client's rate limiter lets start in a
+ * second (CALLS_PER_SECOND, 10 by default), so a step is paced by AWS's quota, not by round trips.
+ */
+export const CHUNKS_IN_FLIGHT = 10;
+
+/**
+ * Calls `call` once per chunk of at most 50, up to CHUNKS_IN_FLIGHT at a time (the client's rate
+ * limiter spaces them). A chunk whose call throws settles its accounts from the error; the others
+ * go on. A denied call stops the step (deniedError) once the chunks in flight have settled.
  */
 export async function forEachChunk<T extends { accountId: string } | string>(
   items: readonly T[],
   results: StepResults,
   call: (chunk: T[]) => Promise<void>,
 ): Promise<void> {
-  for (const part of chunk(items)) {
+  await mapWithConcurrency(chunk(items), CHUNKS_IN_FLIGHT, async (part) => {
     try {
       await call(part);
     } catch (error) {
@@ -184,7 +191,7 @@ export async function forEachChunk<T extends { accountId: string } | string>(
         if (results.isPending(accountId)) results.failFromError(accountId, error as ErrorLike);
       }
     }
-  }
+  });
 }
 
 export type Observation = Map<string, ObservedStatus>;

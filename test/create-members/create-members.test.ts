@@ -13,6 +13,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createMembers, stateOutput } from '../../functions/create-members/create-members.ts';
+import { CHUNKS_IN_FLIGHT } from '../../functions/shared/engine.ts';
 import {
   accounts,
   awsError,
@@ -94,6 +95,25 @@ describe('createMembers', () => {
     expect(output.done.CREATED).toHaveLength(120);
     expect(output.retry).toEqual([]);
     expect(output.failed).toEqual([]);
+  });
+
+  it(`keeps up to ${CHUNKS_IN_FLIGHT} chunks in flight, so the rate limiter, not round trips, paces a large step`, async () => {
+    let inFlight = 0;
+    let most = 0;
+    securityHub.on(CreateMembersCommand).callsFake(async () => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      inFlight -= 1;
+      return { UnprocessedAccounts: [] };
+    });
+    const output = await createMembers(
+      { region: 'eu-west-1', service: 'securityhub', accounts: accounts((CHUNKS_IN_FLIGHT * 2 + 1) * 50) },
+      shDeps(),
+    );
+    expect(securityHub).toHaveReceivedCommandTimes(CreateMembersCommand, CHUNKS_IN_FLIGHT * 2 + 1);
+    expect(most).toBe(CHUNKS_IN_FLIGHT);
+    expect(output.done.CREATED).toHaveLength((CHUNKS_IN_FLIGHT * 2 + 1) * 50);
   });
 
   it('passes emails through to Security Hub', async () => {
@@ -217,15 +237,15 @@ describe('createMembers', () => {
       'User: arn:aws:sts::999999999999:assumed-role/muster/create is not authorized to perform: securityhub:CreateMembers with an explicit deny in a service control policy';
     securityHub.on(CreateMembersCommand).rejects(awsError('AccessDeniedException', 403, denied));
     const run = createMembers(
-      { region: 'eu-west-1', service: 'securityhub', accounts: accounts(120) },
+      { region: 'eu-west-1', service: 'securityhub', accounts: accounts((CHUNKS_IN_FLIGHT + 2) * 50) },
       shDeps(),
     );
     await expect(run).rejects.toMatchObject({
       name: 'AdministratorDeniedError',
       message: `the administrator was denied a securityhub call in eu-west-1 (AccessDeniedException: ${denied}): allow it for muster's functions, then run again`,
     });
-    // The first denied chunk stops the step: the others would be denied alike.
-    expect(securityHub).toHaveReceivedCommandTimes(CreateMembersCommand, 1);
+    // The chunks already in flight settle; no chunk starts after the denial: it would be denied alike.
+    expect(securityHub).toHaveReceivedCommandTimes(CreateMembersCommand, CHUNKS_IN_FLIGHT);
   });
 
   it('reports SERVICE_NOT_ENABLED for every account when Security Hub is off for the administrator', async () => {
