@@ -31,11 +31,15 @@ export async function startStandInProcess(options: {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', MAIN, '--scenario', file, '--time-scale', String(options.timeScale)],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    // The IPC channel is how the stand-in knows this process is gone (see main.ts).
+    { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] },
   );
+  child.channel?.unref();
+  const { stdout } = child;
+  if (stdout === null) throw new Error('the stand-in has no stdout pipe');
   const env: Record<string, string> = {};
   let endpoint = '';
-  const lines = createInterface({ input: child.stdout });
+  const lines = createInterface({ input: stdout });
   for await (const line of lines) {
     if (endpoint === '') endpoint = line;
     const exported = /^export (\w+)=(.*)$/.exec(line);
@@ -44,7 +48,7 @@ export async function startStandInProcess(options: {
     if (exported?.[1] === 'AWS_REGION') break;
   }
   // Anything it prints later is drained, so a full pipe never blocks it.
-  child.stdout.resume();
+  stdout.resume();
   rmSync(folder, { recursive: true, force: true });
   if (!endpoint.startsWith('http://127.0.0.1:')) throw new Error(`the stand-in did not start: ${endpoint}`);
   return {

@@ -53,6 +53,12 @@ try {
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+  // Started by the local runner, over an IPC channel: it stops when the runner goes, even one that
+  // crashed or was killed, instead of living on with its port. The channel alone keeps nothing alive.
+  if (process.channel !== undefined) {
+    process.channel.unref();
+    process.once('disconnect', shutdown);
+  }
 } catch (error) {
   if (error instanceof ScenarioError) fail(error.message);
   throw error;

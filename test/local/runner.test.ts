@@ -1,9 +1,13 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import type { Context } from 'aws-lambda';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { OnboardingReport } from '../../functions/shared/contracts.ts';
 import { Containers } from '../../local/runner/containers.ts';
 import { type EventLog, HistoryMeter } from '../../local/runner/history.ts';
@@ -19,6 +23,8 @@ import {
 } from '../../local/runner/verify.ts';
 import { type Inspection, type StandIn, startStandIn } from '../../local/standin/index.ts';
 import { ADMIN, smallScenario } from './helpers.ts';
+
+const PARENT = new URL('./fixtures/standin-parent.ts', import.meta.url);
 
 describe('crashAfterCall', () => {
   let server: Server;
@@ -170,6 +176,27 @@ describe('runLocalWorkflow with a stand-in in a process of its own', () => {
       expect(run.standIn.administratorCalls['securityhub:CreateMembers']).toBe(2);
     } finally {
       await s.stop();
+    }
+  });
+
+  it('stops when the process that started it is killed', async () => {
+    const parent = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(PARENT)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const [line] = (await once(createInterface({ input: parent.stdout }), 'line')) as [string];
+      const endpoint = `http://127.0.0.1:${Number(line)}/_standin/inspect`;
+      expect((await fetch(endpoint)).status).toBe(200);
+
+      parent.kill('SIGKILL');
+      await vi.waitFor(
+        async () => {
+          await expect(fetch(endpoint)).rejects.toThrow();
+        },
+        { timeout: 10_000, interval: 100 },
+      );
+    } finally {
+      parent.kill('SIGKILL');
     }
   });
 });
