@@ -97,3 +97,27 @@ export function lowerBoundSeconds(shape: BenchShape): number {
   const pages = bounds['organizations:ListAccounts']?.lowerBound ?? 1;
   return pages * shape.latencySeconds + Math.max(throttled, chain);
 }
+
+/**
+ * The floor under muster's own pacing: each client keeps to at most 10 calls in any second, with
+ * no burst (issue 2), so a step of c calls per Region and service needs floor((c - 1) / 10)
+ * seconds between its first and last call, plus one answer. The listing, then locate, create,
+ * invite (for invited accounts) and one check read follow one another; the member side adds its
+ * chain of answers. Where this floor is above lowerBoundSeconds, the difference is AWS's burst,
+ * which muster does not use.
+ */
+export function pacedLowerBoundSeconds(shape: BenchShape): number {
+  const bounds = operationBounds(shape);
+  const perPair = (operation: string) => (bounds[operation]?.lowerBound ?? 0) / shape.regions;
+  const step = (calls: number) =>
+    calls === 0 ? 0 : Math.floor((calls - 1) / THROTTLE.ratePerSecond) + shape.latencySeconds;
+  const administrator =
+    step(perPair('securityhub:DescribeHub')) +
+    step(perPair('securityhub:CreateMembers')) +
+    step(perPair('securityhub:InviteMembers')) +
+    step(perPair('securityhub:GetMembers'));
+  // Member side, per invited account and Region: enable, list the invitation, accept.
+  const member = shape.invitedAccounts > 0 ? 3 * shape.latencySeconds : 0;
+  const pages = bounds['organizations:ListAccounts']?.lowerBound ?? 1;
+  return pages * shape.latencySeconds + administrator + member;
+}

@@ -4,7 +4,13 @@ import type { EventLog } from '../local/runner/history.ts';
 import { DEFAULT_SETTINGS, type LocalRunResult, runLocalWorkflow } from '../local/runner/run-workflow.ts';
 import { startStandInProcess } from '../local/runner/standin-process.ts';
 import type { ScenarioInput } from '../local/standin/index.ts';
-import { type BenchShape, lowerBoundSeconds, operationBounds, type Side } from './lower-bound.ts';
+import {
+  type BenchShape,
+  lowerBoundSeconds,
+  operationBounds,
+  pacedLowerBoundSeconds,
+  type Side,
+} from './lower-bound.ts';
 import { BENCH_REGIONS } from './regions.ts';
 
 /** Step Functions quotas (FACTS.md) and the targets issue 7 sets against them. */
@@ -136,6 +142,8 @@ interface BenchResult {
   maxPayloadLimit: number;
   wallSeconds: number;
   lowerBoundSeconds: number;
+  /** The floor under muster's own pacing, 10 calls a second per client without AWS's burst. */
+  pacedLowerBoundSeconds: number;
   wallSecondsTarget: number;
   phaseSeconds: Record<string, number>;
   /** CPU seconds of the workflow's process, where every Lambda and the Step Functions runner share one event loop. */
@@ -216,6 +224,7 @@ async function bench(options: Options): Promise<BenchResult> {
     maxPayloadLimit: LIMITS.payloadBytes.limit,
     wallSeconds: round(run.wallSeconds),
     lowerBoundSeconds: round(lowerBound),
+    pacedLowerBoundSeconds: round(pacedLowerBoundSeconds(options)),
     wallSecondsTarget: round(lowerBound * LIMITS.wallTimeFactor),
     phaseSeconds: Object.fromEntries(Object.entries(phases.seconds).map(([name, s]) => [name, round(s)])),
     workflowCpuSeconds: round((cpu.user + cpu.system) / 1e6),
@@ -269,6 +278,7 @@ function render(result: BenchResult, tookSeconds: number): string {
     `| history events | ${number(result.historyEvents)} | ${number(result.historyEventsTarget)} | ${number(result.historyEventsLimit)} | ${verdict(result.targets.historyEvents)} |`,
     `| largest state input or output (${result.maxPayloadState}) | ${number(result.maxPayloadBytes)} B | ${number(result.maxPayloadTarget)} B | ${number(result.maxPayloadLimit)} B | ${verdict(result.targets.maxPayload)} |`,
     `| wall time on the stand-in | ${result.wallSeconds} s | ${result.wallSecondsTarget} s (2 × ${result.lowerBoundSeconds} s lower bound) | | ${verdict(result.targets.wallTime)} |`,
+    `| pacing floor: muster's 10 calls/s per client, without AWS's burst of 30 | ${result.pacedLowerBoundSeconds} s | | | |`,
     `| CPU of the workflow process (every Lambda shares it here) | ${result.workflowCpuSeconds} s | | | |`,
     `| peak memory (RSS) | ${number(Math.round(result.peakRssBytes / 1024 / 1024))} MiB | | | |`,
     '',

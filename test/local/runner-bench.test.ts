@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type BenchShape, lowerBoundSeconds, operationBounds } from '../../bench/lower-bound.ts';
+import {
+  type BenchShape,
+  lowerBoundSeconds,
+  operationBounds,
+  pacedLowerBoundSeconds,
+} from '../../bench/lower-bound.ts';
 import { BENCH_REGIONS } from '../../bench/regions.ts';
 import { KNOWN_REGIONS } from '../../functions/shared/domain/regions.ts';
 
@@ -52,6 +57,24 @@ describe('lowerBoundSeconds', () => {
 
     // No listing page wait beyond one DescribeAccount round, then locate, create, invite, list, accept, check.
     expect(lowerBoundSeconds(small)).toBeCloseTo(0.02 + 6 * 0.02, 6);
+  });
+});
+
+describe('pacedLowerBoundSeconds', () => {
+  it('returns the listing, then each administrator step paced at 10 calls a second without a burst', () => {
+    // Per Region and service: locate 1 call, create 20 (calls 11 to 20 a second after 1 to 10), check 20.
+    expect(pacedLowerBoundSeconds(organization)).toBeCloseTo(51 * 0.02 + 0.02 + (1 + 0.02) * 2, 6);
+  });
+
+  it('adds the invite step and the member side for invited accounts', () => {
+    const invited = { ...organization, organizationAccounts: 0, invitedAccounts: 1000, allAccounts: false };
+
+    // 1,000 DescribeAccount calls would be more than a listing: the shape lists the organization.
+    expect(pacedLowerBoundSeconds(invited)).toBeCloseTo(0.02 + 0.02 + (1 + 0.02) * 3 + 3 * 0.02, 6);
+  });
+
+  it('is above the throttle-limited lower bound for the default shape, by the burst muster leaves unused', () => {
+    expect(pacedLowerBoundSeconds(organization)).toBeGreaterThan(lowerBoundSeconds(organization));
   });
 });
 
