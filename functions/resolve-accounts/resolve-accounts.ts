@@ -130,12 +130,13 @@ async function namedAccounts(requested: Account[], deps: ResolveAccountsDeps): P
 }
 
 /**
- * Refuses a plan that would pass a membership limit, before any change. Accounts Organizations
+ * What would make a run of the plan pass a membership limit, or carry more than one execution can.
+ * Accounts Organizations
  * does not list (or every account, when Organizations cannot be read) count as invitation-based
  * Security Hub members; accounts it lists are assumed to join through Organizations, because an
  * administrator that can read Organizations is its management account or a delegated administrator.
  */
-function checkLimits(resolution: Resolution, services: readonly ServiceName[], dryRun: boolean): void {
+function limitProblems(resolution: Resolution, services: readonly ServiceName[]): string[] {
   const problems: string[] = [];
   if (services.includes('securityhub') && resolution.invitationBased > SECURITY_HUB_INVITATION_LIMIT) {
     problems.push(
@@ -149,17 +150,17 @@ function checkLimits(resolution: Resolution, services: readonly ServiceName[], d
       `${resolution.accounts.length} accounts would be Detective members, and a behavior graph holds at most ${DETECTIVE_MEMBER_LIMIT}`,
     );
   }
-  // Skipped accounts travel in the plan and the report too. A dry run only plans: it helps to split.
+  // Skipped accounts travel in the plan and the report too.
   const carried = resolution.accounts.length + resolution.skipped.length;
-  if (!dryRun && carried > EXECUTION_ACCOUNT_LIMIT) {
+  if (carried > EXECUTION_ACCOUNT_LIMIT) {
     problems.push(
       `${carried} accounts (${resolution.skipped.length} of them skipped) are more than one execution carries ` +
         `(${EXECUTION_ACCOUNT_LIMIT}: Step Functions passes at most 256 KiB between states, and the plan and the report ` +
         `list every account); split them into executions of at most ${EXECUTION_ACCOUNT_LIMIT}, each naming its accounts ` +
-        'in "accounts" (a dry run lists them)',
+        'in "accounts" (a dry run lists them; `muster plan --split FOLDER` writes them as CSV batches)',
     );
   }
-  if (problems.length > 0) throw new MemberLimitExceededError(`${problems.join('; ')}. Nothing was changed.`);
+  return problems;
 }
 
 /** Where the administrator has the service: its home in each Region that has it; the others are left out. */
@@ -221,8 +222,14 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
 
   const resolution =
     request.accounts === 'all' ? await wholeOrganization(deps) : await namedAccounts(request.accounts, deps);
-  checkLimits(resolution, services, request.dryRun);
   const { accounts, skipped, notes } = resolution;
+  const problems = limitProblems(resolution, services);
+  if (problems.length > 0) {
+    // Refused before any change. A dry run only plans: it says what a run would refuse, and lists
+    // the accounts, which helps to split them.
+    if (!request.dryRun) throw new MemberLimitExceededError(`${problems.join('; ')}. Nothing was changed.`);
+    notes.push(`A run of this plan would be refused: ${problems.join('; ')}.`);
+  }
 
   const withoutEmail = accounts.filter(({ email }) => email === undefined).map(({ accountId }) => accountId);
   if (services.includes('detective') && withoutEmail.length > 0) {

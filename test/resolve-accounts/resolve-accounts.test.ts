@@ -322,10 +322,25 @@ describe('resolveAccounts', () => {
       expect(securityHub).not.toHaveReceivedAnyCommand();
     });
 
-    it('plans more accounts than one execution carries in a dry run, which helps to split them', async () => {
+    it('plans more accounts than one execution carries in a dry run, which helps to split them, saying a run would be refused', async () => {
       organizationOf(sampleAccounts(1501).map(({ accountId }) => member(accountId)));
       const plan = await resolveAccounts({ allAccounts: true, dryRun: true }, deps(['securityhub']));
       expect(plan.accountIds).toHaveLength(1501);
+      expect(plan.note).toContain(
+        'A run of this plan would be refused: 1501 accounts (0 of them skipped) are more than one execution carries',
+      );
+    });
+
+    it('plans more Detective members than a graph holds in a dry run, saying a run would be refused', async () => {
+      organizationOf(sampleAccounts(1201).map(({ accountId }) => member(accountId)));
+      graphInUsEast1();
+      const plan = await resolveAccounts({ allAccounts: true, dryRun: true }, deps(['detective']));
+      expect(plan).toMatchObject({ dryRun: true, hasWork: false });
+      expect(plan.accountIds).toHaveLength(1201);
+      expect(plan.note).toBe(
+        'A run of this plan would be refused: 1201 accounts would be Detective members, and a behavior graph holds at most 1200. ' +
+          'Dry run: this is the plan; nothing was changed.',
+      );
     });
 
     it('throws MemberLimitExceededError for 1,201 Detective members before any Detective call', async () => {
