@@ -108,6 +108,18 @@ function program(io: Io, done: (code: number) => void): Command {
     )
     .option('--scenario <file>', 'the stand-in scenario with --local (default: local/scenarios/healthy.json)')
     .option('--json', 'print the plan as JSON')
+    .addOption(
+      new Option(
+        '--split <folder>',
+        'write the accounts to <folder> as CSV batches, one execution each (for more than one execution takes)',
+      ).conflicts('input'),
+    )
+    .addOption(
+      new Option(
+        '--batch-size <n>',
+        'accounts per batch with --split (default: 1500, or 1200 with Detective)',
+      ).argParser(positiveNumber),
+    )
     .action(async (options) => done(await planCommand(options, io)));
 
   withFollowOptions(

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { DetectiveClient } from '@aws-sdk/client-detective';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
@@ -9,6 +10,7 @@ import {
 } from '../../functions/resolve-accounts/resolve-accounts.ts';
 import { perRegion } from '../../functions/shared/aws/clients.ts';
 import type { Env } from '../../functions/shared/config.ts';
+import type { Plan } from '../../functions/shared/contracts.ts';
 import { parseTrigger } from '../../functions/shared/domain/triggers.ts';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
 import { detectiveGraphLocator } from '../../functions/shared/services/detective.ts';
@@ -25,8 +27,9 @@ import {
   describeStack,
   resolveRegion,
 } from '../aws.ts';
+import { type BatchFile, largestBatch, splitPlan } from '../batches.ts';
 import { EXIT } from '../exit-codes.ts';
-import { type InputOptions, loadInput, NO_ACCOUNTS_MESSAGE } from '../input.ts';
+import { type InputOptions, loadInput, type ManualInput, NO_ACCOUNTS_MESSAGE } from '../input.ts';
 import { coloursFor, type Io } from '../io.ts';
 import { planJson, planText } from '../render.ts';
 import { loadLocalScenario } from './local.ts';
@@ -37,6 +40,61 @@ export interface PlanOptions extends InputOptions, AwsOptions {
   local?: boolean;
   scenario?: string;
   json?: boolean;
+  /** A folder to write the plan's accounts to as CSV batches, one execution each. */
+  split?: string;
+  batchSize?: number;
+}
+
+/**
+ * Writes the batches into `folder` (made if missing), readable by the owner only: they hold root
+ * emails. Refuses a folder that has batches already, so two splits never mix.
+ */
+async function writeBatches(folder: string, batches: readonly BatchFile[]): Promise<void> {
+  await mkdir(folder, { recursive: true });
+  const earlier = (await readdir(folder)).filter((name) => /^batch-\d+\.csv$/.test(name));
+  if (earlier.length > 0) {
+    throw new InvalidInputError(
+      `${folder} has batches already (${earlier.slice(0, 3).join(', ')}${earlier.length > 3 ? ', …' : ''}): choose an empty folder`,
+    );
+  }
+  for (const { name, text } of batches)
+    await writeFile(join(folder, name), text, { mode: 0o600, flag: 'wx' });
+}
+
+/** What a split wrote and how to run it, after the plan. */
+function splitText(plan: Plan, folder: string, batches: readonly BatchFile[], options: PlanOptions): string {
+  if (batches.length === 0) return `No account to onboard: nothing was written to ${folder}.\n`;
+  // The same Regions and services, and the same stack or stand-in, as this plan.
+  const shape = [
+    ...(options.regions === undefined ? [] : ['--regions', options.regions.join(',')]),
+    ...(options.services === undefined ? [] : ['--services', options.services.join(',')]),
+    ...(options.local === true
+      ? options.scenario === undefined
+        ? []
+        : ['--scenario', options.scenario]
+      : [
+          ...(options.stackName === undefined ? [] : ['--stack-name', options.stackName]),
+          ...(options.region === undefined ? [] : ['--region', options.region]),
+          ...(options.profile === undefined ? [] : ['--profile', options.profile]),
+        ]),
+  ].join(' ');
+  const command = options.local === true ? 'muster run --local' : 'muster start';
+  const lines = [
+    `Wrote ${batches.length} batch${batches.length === 1 ? '' : 'es'} of at most ${Math.max(...batches.map((b) => b.accounts))} accounts to ${folder} (root emails included: keep them private):`,
+    ...batches.map(({ name, accounts }) => `  ${join(folder, name)}  ${accounts} accounts`),
+    '',
+    // Executions at once would share each Region's quota and slow one another down.
+    'Start them one after another, each when the previous one has finished:',
+    `  ${command} --csv ${join(folder, batches[0]?.name ?? '')}${shape === '' ? '' : ` ${shape}`}${options.local === true ? '' : ' --follow'}`,
+  ];
+  if (plan.services.includes('detective') && plan.accounts.length > largestBatch(['detective'])) {
+    lines.push(
+      '',
+      `Detective: a behavior graph holds at most ${largestBatch(['detective'])} members in a Region, so not all ${plan.accounts.length} accounts can join it; ` +
+        "batches past that are FAILED for Detective with AWS's text. Onboard the others with --services securityhub.",
+    );
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 /** The first step's dependencies over real SDK clients, aimed at AWS or at the stand-in. */
@@ -82,8 +140,13 @@ async function awsEnv(options: PlanOptions, target: ClientTarget): Promise<Env> 
 
 /** `muster plan`: the workflow's first step, run here; it only reads (Organizations, Detective ListGraphs). */
 export async function planCommand(options: PlanOptions, io: Io): Promise<number> {
-  const input = await loadInput(options, io.cwd);
-  if (input === undefined) throw new InvalidInputError(NO_ACCOUNTS_MESSAGE);
+  if (options.batchSize !== undefined && options.split === undefined)
+    throw new InvalidInputError('--batch-size goes with --split <folder>');
+  const loaded = await loadInput(options, io.cwd);
+  if (loaded === undefined) throw new InvalidInputError(NO_ACCOUNTS_MESSAGE);
+  // Splitting plans as a dry run: all the batches together may be more than one execution takes.
+  // (--split takes no --input, so this is always a manual input.)
+  const input = options.split === undefined ? loaded : { ...(loaded as ManualInput), dryRun: true };
   // resolveAccounts parses it again; this first pass refuses a bad input before any credentials are needed.
   parseTrigger(input);
   let plan: Awaited<ReturnType<typeof resolveAccounts>>;
@@ -110,6 +173,17 @@ export async function planCommand(options: PlanOptions, io: Io): Promise<number>
   } else {
     const target = awsTarget(options);
     plan = await resolveAccounts(input, resolveDeps(await awsEnv(options, target), target));
+  }
+  if (options.split !== undefined) {
+    const folder = resolve(io.cwd, options.split);
+    const batches = splitPlan(plan, options.batchSize);
+    await writeBatches(folder, batches);
+    io.stdout.write(
+      options.json === true
+        ? `${JSON.stringify({ ...planJson(plan), batches: batches.map(({ name, accounts }) => ({ file: join(folder, name), accounts })) }, null, 2)}\n`
+        : `${planText(plan, coloursFor(io.stdout, io.env))}\n${splitText(plan, folder, batches, options)}`,
+    );
+    return EXIT.ok;
   }
   io.stdout.write(
     options.json === true

@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.ts';
 import { memoryIo } from './helpers.ts';
 
@@ -117,5 +120,71 @@ describe('muster plan --local', () => {
     expect(plan.skipped).toEqual([
       expect.objectContaining({ accountId: '111111111111', outcome: 'SKIPPED_ADMINISTRATOR' }),
     ]);
+  });
+});
+
+describe('muster plan --local --split', () => {
+  const folders: string[] = [];
+  const folder = () => {
+    const made = mkdtempSync(join(tmpdir(), 'muster-split-'));
+    folders.push(made);
+    return made;
+  };
+  afterEach(() => {
+    for (const made of folders.splice(0)) rmSync(made, { recursive: true, force: true });
+  });
+
+  it('writes the organization as CSV batches, private to the owner, and says how to run them', async () => {
+    const out = folder();
+    const io = memoryIo({ cwd: root });
+
+    expect(await main(['plan', '--local', '--all-accounts', '--split', out, '--batch-size', '50'], io)).toBe(
+      0,
+    );
+
+    expect(readdirSync(out)).toEqual(['batch-001.csv', 'batch-002.csv', 'batch-003.csv']);
+    const rows = readdirSync(out).flatMap((name) =>
+      readFileSync(join(out, name), 'utf8').trim().split('\n').slice(1),
+    );
+    expect(rows).toHaveLength(120);
+    expect(rows).not.toContainEqual(expect.stringMatching(/^111111111111,/));
+    expect(statSync(join(out, 'batch-001.csv')).mode & 0o777).toBe(0o600);
+    expect(io.stdout.text).toContain(`Wrote 3 batches of at most 50 accounts to ${out}`);
+    expect(io.stdout.text).toContain(`muster run --local --csv ${join(out, 'batch-001.csv')}`);
+
+    // Each batch is an input the workflow plans as it is.
+    const batch = memoryIo({ cwd: root });
+    expect(await main(['plan', '--local', '--csv', join(out, 'batch-003.csv'), '--json'], batch)).toBe(0);
+    expect(JSON.parse(batch.stdout.text).accounts).toHaveLength(20);
+  });
+
+  it('returns 2 and writes nothing more into a folder that has batches already', async () => {
+    const out = folder();
+    expect(await main(['plan', '--local', '--all-accounts', '--split', out], memoryIo({ cwd: root }))).toBe(
+      0,
+    );
+    const io = memoryIo({ cwd: root });
+
+    expect(await main(['plan', '--local', '--all-accounts', '--split', out, '--batch-size', '10'], io)).toBe(
+      2,
+    );
+    expect(io.stderr.text).toContain(`${out} has batches already (batch-001.csv): choose an empty folder`);
+    expect(readdirSync(out)).toEqual(['batch-001.csv']);
+  });
+
+  it('returns 2 for --batch-size without --split, or above what one execution takes', async () => {
+    const alone = memoryIo({ cwd: root });
+    expect(await main(['plan', '--local', '--all-accounts', '--batch-size', '10'], alone)).toBe(2);
+    expect(alone.stderr.text).toContain('--batch-size goes with --split <folder>');
+
+    const out = folder();
+    const big = memoryIo({ cwd: root });
+    expect(
+      await main(['plan', '--local', '--all-accounts', '--split', out, '--batch-size', '1300'], big),
+    ).toBe(2);
+    expect(big.stderr.text).toContain(
+      '--batch-size must be an integer from 1 to 1200 (the most one execution takes for securityhub, detective), got 1300',
+    );
+    expect(readdirSync(out)).toEqual([]);
   });
 });

@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DetectiveClient, ListGraphsCommand } from '@aws-sdk/client-detective';
 import {
@@ -117,6 +120,31 @@ describe('muster plan', () => {
       services: ['securityhub'],
     });
     expect(cloudFormation).toHaveReceivedCommandWith(DescribeStacksCommand, { StackName: 'muster' });
+  });
+
+  it('splits an organization larger than one execution into CSV batches, warning that Detective cannot hold them all', async () => {
+    const ids = Array.from({ length: 1300 }, (_, i) => String(200000000000 + i));
+    organizations.on(ListAccountsCommand).resolves({ Accounts: ids.map((id) => account(id)) });
+    const out = mkdtempSync(join(tmpdir(), 'muster-split-'));
+    try {
+      const io = memoryIo();
+
+      expect(await main(['plan', '--all-accounts', '--region', 'eu-west-1', '--split', out], io)).toBe(0);
+
+      expect(readdirSync(out)).toEqual(['batch-001.csv', 'batch-002.csv']);
+      expect(io.stdout.text).toContain(`${join(out, 'batch-001.csv')}  1200 accounts`);
+      expect(io.stdout.text).toContain(`${join(out, 'batch-002.csv')}  100 accounts`);
+      expect(io.stdout.text).toContain(
+        `muster start --csv ${join(out, 'batch-001.csv')} --region eu-west-1 --follow`,
+      );
+      expect(io.stdout.text).toContain(
+        'Detective: a behavior graph holds at most 1200 members in a Region, so not all 1300 accounts can join it',
+      );
+      // Planned as a dry run: 1,300 accounts with Detective would be refused otherwise.
+      expect(io.stdout.text).toContain('Plan (manual input, dry run)');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it('returns nothing to do when the input is a failed account creation event', async () => {
