@@ -3,6 +3,7 @@ import type { MemberCredentials } from '../shared/aws/credentials.ts';
 import { mapWithConcurrency } from '../shared/concurrency.ts';
 import { classifyError, describeError, type ErrorLike } from '../shared/domain/classify.ts';
 import type { Disposition, ObservedStatus } from '../shared/domain/outcomes.ts';
+import { generalizeReason } from '../shared/domain/reasons.ts';
 import { nextAction } from '../shared/domain/reconcile.ts';
 import { groupMemberships } from '../shared/domain/report.ts';
 import type { ServiceName } from '../shared/domain/services.ts';
@@ -94,7 +95,9 @@ export async function acceptInvitations(
       ...membership,
       outcome: status.outcome,
       disposition: dispositionOf(status),
-      ...(status.reason === undefined ? {} : { reason: brief(status.reason) }),
+      ...(status.reason === undefined
+        ? {}
+        : { reason: brief(generalizeReason(status.reason, accountId, membership.region)) }),
     });
   };
 

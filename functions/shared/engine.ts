@@ -12,6 +12,7 @@ import { chunk } from './domain/chunk.ts';
 import { classifyError, classifyUnprocessed, describeError, type ErrorLike } from './domain/classify.ts';
 import type { FailedEntry } from './domain/failures.ts';
 import { type ObservedStatus, type Outcome, outcomeOfStatus } from './domain/outcomes.ts';
+import { generalizeReason } from './domain/reasons.ts';
 import { nextAction } from './domain/reconcile.ts';
 import { AdministratorDeniedError, InvalidInputError } from './errors.ts';
 import type {
@@ -88,14 +89,18 @@ export class StepResults {
     this.retries.push({
       accountId,
       ...(email === undefined ? {} : { email }),
-      reason,
+      reason: generalizeReason(reason, accountId, this.input.region),
       ...(outcome === undefined ? {} : { outcome }),
     });
   }
 
   fail(accountId: string, outcome: Outcome, reason: string): void {
     this.take(accountId);
-    this.failures.push({ accountId, outcome, reason });
+    this.failures.push({
+      accountId,
+      outcome,
+      reason: generalizeReason(reason, accountId, this.input.region),
+    });
   }
 
   /** The Region and service this step works in, for messages. */
