@@ -1,7 +1,12 @@
 import { parseArgs } from 'node:util';
 import { KNOWN_REGIONS } from '../functions/shared/domain/regions.ts';
 import type { EventLog } from '../local/runner/history.ts';
-import { DEFAULT_SETTINGS, type LocalRunResult, runLocalWorkflow } from '../local/runner/run-workflow.ts';
+import {
+  DEFAULT_SETTINGS,
+  type LocalRunResult,
+  runLocalWorkflow,
+  STATE_PAYLOAD_LIMIT,
+} from '../local/runner/run-workflow.ts';
 import { startStandInProcess } from '../local/runner/standin-process.ts';
 import type { ScenarioInput } from '../local/standin/index.ts';
 import {
@@ -16,7 +21,7 @@ import { BENCH_REGIONS } from './regions.ts';
 /** Step Functions quotas (FACTS.md) and the targets issue 7 sets against them. */
 const LIMITS = {
   historyEvents: { target: 12_500, limit: 25_000 },
-  payloadBytes: { target: 200 * 1024, limit: 256 * 1024 },
+  payloadBytes: { target: 200 * 1024, limit: STATE_PAYLOAD_LIMIT },
   wallTimeFactor: 2,
 };
 

@@ -90,6 +90,9 @@ export interface LocalRunResult {
   wallSeconds: number;
 }
 
+/** Bytes of JSON a state's input or output may have (FACTS.md, Step Functions). */
+export const STATE_PAYLOAD_LIMIT = 262_144;
+
 function lambdaContext(functionName: string, accountId: string): Context {
   return {
     callbackWaitsForEmptyEventLoop: false,
@@ -248,6 +251,16 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
     }
     await watching;
     const wallSeconds = (performance.now() - started) / 1000;
+    // Step Functions fails the execution at a state whose input or output passes 256 KiB; the
+    // local engine does not check, so the run fails here, after the fact, without a report.
+    if (history.maxPayloadBytes > STATE_PAYLOAD_LIMIT) {
+      result = {
+        status: 'FAILED',
+        error: 'States.DataLimitExceeded',
+        cause: `${history.maxPayloadState}: a state input or output of ${history.maxPayloadBytes} bytes, more than the ${STATE_PAYLOAD_LIMIT} Step Functions allows`,
+      };
+      report = undefined;
+    }
     return {
       ...result,
       ...(plan === undefined ? {} : { plan }),

@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { OnboardingReport } from '../../functions/shared/contracts.ts';
 import { Containers } from '../../local/runner/containers.ts';
 import { type EventLog, HistoryMeter } from '../../local/runner/history.ts';
-import { runLocalWorkflow } from '../../local/runner/run-workflow.ts';
+import { runLocalWorkflow, STATE_PAYLOAD_LIMIT } from '../../local/runner/run-workflow.ts';
 import { crashAfterCall } from '../../local/runner/sandbox.ts';
 import { startStandInProcess } from '../../local/runner/standin-process.ts';
 import {
@@ -158,6 +158,30 @@ describe('runLocalWorkflow with a stand-in the caller started', () => {
     expect(second.report?.counts).toEqual({ ENABLED: 4 });
     expect(s.inspect().membership).toEqual(before);
     expect(s.inspect().calls.total).toBeGreaterThan(0);
+  });
+});
+
+describe('runLocalWorkflow and the 256 KiB Step Functions allows a state', () => {
+  it('fails the run with States.DataLimitExceeded, naming the state, and no report, when a state passes it', async () => {
+    const run = await runLocalWorkflow({
+      scenario: smallScenario(),
+      timeScale: 0.01,
+      input: { accounts: [{ accountId: '000000000002', email: 'a@example.com' }] },
+      // A Create Members answer padded past the limit, as a mass of per-account reasons once was.
+      wrapTask: (state, invoke) =>
+        state === 'Create Members'
+          ? async (input) => ({
+              ...((await invoke(input)) as object),
+              padding: 'x'.repeat(STATE_PAYLOAD_LIMIT),
+            })
+          : invoke,
+    });
+
+    expect(run).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
+    expect(run.cause).toMatch(
+      /^Create Members: a state input or output of \d+ bytes, more than the 262144 Step Functions allows$/,
+    );
+    expect(run.report).toBeUndefined();
   });
 });
 
