@@ -43,6 +43,8 @@ export class StepResults {
 
   private readonly attempt: number;
   private readonly maxAttempts: number;
+  /** Each account's place in the input: chunks answer in any order, the output keeps this one. */
+  private readonly position = new Map<string, number>();
 
   /**
    * Works on `input.retry` of `input.accounts` when given, else on all of them. Earlier attempts'
@@ -52,6 +54,7 @@ export class StepResults {
     this.attempt = input.attempt ?? 1;
     this.maxAttempts = input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     const byId = new Map(input.accounts.map((account) => [account.accountId, account]));
+    for (const [index, { accountId }] of input.accounts.entries()) this.position.set(accountId, index);
     const ids = input.retry ?? [...byId.keys()];
     for (const [index, accountId] of ids.entries()) {
       const account = byId.get(accountId);
@@ -136,6 +139,14 @@ export class StepResults {
     if (this.pending.size > 0)
       throw new Error(`accounts left without a result: ${[...this.pending.keys()].join(', ')}`);
     const lastAttempt = this.attempt >= this.maxAttempts;
+    // In input order whatever order the chunks answered in: the same result in two Regions must
+    // read the same, or the report keeps their groups apart.
+    const place = ({ accountId }: { accountId: string }) => this.position.get(accountId) ?? 0;
+    const byPlace = (a: { accountId: string }, b: { accountId: string }) => place(a) - place(b);
+    this.retries.sort(byPlace);
+    this.failures.sort(byPlace);
+    for (const ids of Object.values(this.done))
+      ids?.sort((a, b) => place({ accountId: a }) - place({ accountId: b }));
     const retry = lastAttempt ? [] : this.retries;
     const gaveUp = lastAttempt
       ? this.retries.map(({ accountId, reason, outcome }) => ({

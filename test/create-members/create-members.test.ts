@@ -116,6 +116,24 @@ describe('createMembers', () => {
     expect(output.done.CREATED).toHaveLength((CHUNKS_IN_FLIGHT * 2 + 1) * 50);
   });
 
+  it('returns its accounts in input order whichever chunk answers first', async () => {
+    const calls: number[] = [];
+    securityHub.on(CreateMembersCommand).callsFake(async () => {
+      calls.push(calls.length);
+      // Later chunks answer first.
+      await new Promise((resolve) => setTimeout(resolve, 10 - calls.length * 3));
+      throw awsError('InternalException', 500, 'Internal error');
+    });
+    const input = accounts(150);
+
+    const output = await createMembers(
+      { region: 'eu-west-1', service: 'securityhub', accounts: input },
+      shDeps(),
+    );
+
+    expect(output.retry.map(({ accountId }) => accountId)).toEqual(input.map(({ accountId }) => accountId));
+  });
+
   it('passes emails through to Security Hub', async () => {
     securityHubWithState();
     await createMembers({ region: 'eu-west-1', service: 'securityhub', accounts: accounts(1) }, shDeps());

@@ -73,7 +73,7 @@ describe('inviteMembers', () => {
       AccountIds: ['100000000000', '100000000001'],
     });
     expect(output.done).toEqual({
-      PENDING_ACCEPTANCE: ['100000000003', '100000000000', '100000000001'],
+      PENDING_ACCEPTANCE: ['100000000000', '100000000001', '100000000003'],
       ENABLED: ['100000000002', '100000000004'],
     });
   });

@@ -32,7 +32,7 @@ export interface Membership {
 export const membershipKey = (accountId: string, region: string, service: string) =>
   `${accountId}|${region}|${service}`;
 
-/** Groups memberships by outcome, reason and accounts, merging the pairs they share; first-seen order. */
+/** Groups memberships by outcome, reason and set of accounts, merging the pairs they share; first-seen order. */
 export function groupMemberships(memberships: Iterable<Membership>): OutcomeGroup[] {
   const perPair = new Map<string, { pair: Pair; outcome: Outcome; reason?: string; accountIds: string[] }>();
   for (const { accountId, region, service, outcome, reason } of memberships) {
@@ -51,7 +51,8 @@ export function groupMemberships(memberships: Iterable<Membership>): OutcomeGrou
   }
   const merged = new Map<string, OutcomeGroup>();
   for (const { pair, outcome, reason, accountIds } of perPair.values()) {
-    const id = JSON.stringify([outcome, reason ?? null, accountIds]);
+    // The same accounts in any order: steps answer in their own order.
+    const id = JSON.stringify([outcome, reason ?? null, [...accountIds].sort()]);
     const group = merged.get(id);
     if (group === undefined) {
       merged.set(id, { outcome, ...(reason === undefined ? {} : { reason }), pairs: [pair], accountIds });

@@ -204,6 +204,27 @@ describe('groupMemberships', () => {
     ]);
     expect([...expandGroups(groups)]).toEqual(memberships);
   });
+
+  it('merges Regions whose accounts came in a different order into one group', () => {
+    const memberships = [
+      at('111111111111', 'FAILED', 'x'),
+      at('222222222222', 'FAILED', 'x'),
+      { ...at('222222222222', 'FAILED', 'x'), region: 'eu-west-1' },
+      { ...at('111111111111', 'FAILED', 'x'), region: 'eu-west-1' },
+    ];
+    const groups = groupMemberships(memberships);
+    expect(groups).toEqual([
+      {
+        outcome: 'FAILED',
+        reason: 'x',
+        pairs: [
+          { region: 'us-east-1', service: 'securityhub' },
+          { region: 'eu-west-1', service: 'securityhub' },
+        ],
+        accountIds: ['111111111111', '222222222222'],
+      },
+    ]);
+  });
 });
 
 describe('describeReport', () => {
