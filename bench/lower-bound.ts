@@ -98,23 +98,26 @@ export function lowerBoundSeconds(shape: BenchShape): number {
   return pages * shape.latencySeconds + Math.max(throttled, chain);
 }
 
+/** Calls a second each muster client keeps to (CALLS_PER_SECOND's default), without a burst. */
+export const MUSTER_CALLS_PER_SECOND = 10;
+
 /**
  * The floor under muster's own pacing: each client keeps to at most 10 calls in any second, with
  * no burst (issue 2), so a step of c calls per Region and service needs floor((c - 1) / 10)
  * seconds between its first and last call, plus one answer. The listing, then locate, create,
- * invite (for invited accounts) and one check read follow one another; the member side adds its
- * chain of answers. Where this floor is above lowerBoundSeconds, the difference is AWS's burst,
- * which muster does not use.
+ * invite (which reads each membership right before inviting it, on the same client) and one check
+ * read follow one another; the member side adds its chain of answers. Above lowerBoundSeconds
+ * mostly by AWS's burst, which muster does not use.
  */
 export function pacedLowerBoundSeconds(shape: BenchShape): number {
   const bounds = operationBounds(shape);
   const perPair = (operation: string) => (bounds[operation]?.lowerBound ?? 0) / shape.regions;
   const step = (calls: number) =>
-    calls === 0 ? 0 : Math.floor((calls - 1) / THROTTLE.ratePerSecond) + shape.latencySeconds;
+    calls === 0 ? 0 : Math.floor((calls - 1) / MUSTER_CALLS_PER_SECOND) + shape.latencySeconds;
   const administrator =
     step(perPair('securityhub:DescribeHub')) +
     step(perPair('securityhub:CreateMembers')) +
-    step(perPair('securityhub:InviteMembers')) +
+    step(2 * perPair('securityhub:InviteMembers')) +
     step(perPair('securityhub:GetMembers'));
   // Member side, per invited account and Region: enable, list the invitation, accept.
   const member = shape.invitedAccounts > 0 ? 3 * shape.latencySeconds : 0;

@@ -1,6 +1,7 @@
 import {
   DETECTIVE_MEMBER_LIMIT,
   EXECUTION_ACCOUNT_LIMIT,
+  SECURITY_HUB_INVITATION_LIMIT,
 } from '../functions/resolve-accounts/resolve-accounts.ts';
 import type { Plan } from '../functions/shared/contracts.ts';
 import { chunk } from '../functions/shared/domain/chunk.ts';
@@ -13,24 +14,68 @@ export interface BatchFile {
   text: string;
 }
 
-/** The most accounts one execution takes for these services: the execution's, or Detective's graph. */
-export function largestBatch(services: readonly string[]): number {
-  return services.includes('detective') ? DETECTIVE_MEMBER_LIMIT : EXECUTION_ACCOUNT_LIMIT;
+type SplitPlan = Pick<Plan, 'accounts' | 'services' | 'invitationBased'>;
+
+/**
+ * The most accounts one execution of this plan takes: the execution's limit, Detective's graph,
+ * and Security Hub's invitation-based members when any account is outside the organization.
+ */
+export function largestBatch(plan: Omit<SplitPlan, 'accounts'>): number {
+  return Math.min(
+    EXECUTION_ACCOUNT_LIMIT,
+    plan.services.includes('detective') ? DETECTIVE_MEMBER_LIMIT : EXECUTION_ACCOUNT_LIMIT,
+    plan.services.includes('securityhub') && plan.invitationBased > 0
+      ? SECURITY_HUB_INVITATION_LIMIT
+      : EXECUTION_ACCOUNT_LIMIT,
+  );
+}
+
+/**
+ * The limits that hold per administrator and Region, whatever the batches: what the plan has past
+ * them cannot all become members, however it is split.
+ */
+export function overLimits(plan: SplitPlan): string[] {
+  const over: string[] = [];
+  if (plan.services.includes('detective') && plan.accounts.length > DETECTIVE_MEMBER_LIMIT) {
+    over.push(
+      `Detective: a behavior graph holds at most ${DETECTIVE_MEMBER_LIMIT} members in a Region, so not all ` +
+        `${plan.accounts.length} accounts can join it; onboard the others with --services securityhub.`,
+    );
+  }
+  if (plan.services.includes('securityhub') && plan.invitationBased > SECURITY_HUB_INVITATION_LIMIT) {
+    over.push(
+      `Security Hub: an administrator has at most ${SECURITY_HUB_INVITATION_LIMIT} invitation-based members in a Region, ` +
+        `and ${plan.invitationBased} of these accounts would be invited (outside the organization, or Organizations ` +
+        'could not be read), so not all can join it.',
+    );
+  }
+  return over;
 }
 
 // A cell with a comma, a quote or a line break is quoted, its quotes doubled (RFC 4180).
 const cell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
 
+/** Checks a --batch-size before anything is read: at most what any execution takes. */
+export function checkBatchSize(size: number | undefined): void {
+  if (size !== undefined && (!Number.isInteger(size) || size < 1 || size > EXECUTION_ACCOUNT_LIMIT)) {
+    throw new InvalidInputError(
+      `--batch-size must be an integer from 1 to ${EXECUTION_ACCOUNT_LIMIT}, got ${size}`,
+    );
+  }
+}
+
 /**
  * Splits the plan's accounts (the skipped ones stay out) into CSV files of at most `size`, in the
- * plan's order, each a valid `--csv` input. Refuses a size one execution would refuse.
+ * plan's order, each a valid `--csv` input. Refuses a size one execution of this plan would refuse.
  */
-export function splitPlan(plan: Pick<Plan, 'accounts' | 'services'>, size?: number): BatchFile[] {
-  const largest = largestBatch(plan.services);
+export function splitPlan(plan: SplitPlan, size?: number): BatchFile[] {
+  checkBatchSize(size);
+  const largest = largestBatch(plan);
   const batchSize = size ?? largest;
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > largest) {
+  if (batchSize > largest) {
     throw new InvalidInputError(
-      `--batch-size must be an integer from 1 to ${largest} (the most one execution takes for ${plan.services.join(', ')}), got ${size}`,
+      `--batch-size must be at most ${largest} for this plan (the most one execution takes for ${plan.services.join(', ')}` +
+        `${plan.invitationBased > 0 && plan.services.includes('securityhub') ? ', with accounts Security Hub would invite' : ''}), got ${size}`,
     );
   }
   const batches = chunk(plan.accounts, batchSize);

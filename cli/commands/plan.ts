@@ -27,7 +27,7 @@ import {
   describeStack,
   resolveRegion,
 } from '../aws.ts';
-import { type BatchFile, largestBatch, splitPlan } from '../batches.ts';
+import { type BatchFile, checkBatchSize, overLimits, splitPlan } from '../batches.ts';
 import { EXIT } from '../exit-codes.ts';
 import { type InputOptions, loadInput, type ManualInput, NO_ACCOUNTS_MESSAGE } from '../input.ts';
 import { coloursFor, type Io } from '../io.ts';
@@ -45,55 +45,87 @@ export interface PlanOptions extends InputOptions, AwsOptions {
   batchSize?: number;
 }
 
+/** A batch file name this command writes. */
+const BATCH_NAME = /^batch-\d+\.csv$/;
+
 /**
- * Writes the batches into `folder` (made if missing), readable by the owner only: they hold root
- * emails. Refuses a folder that has batches already, so two splits never mix.
+ * Makes `folder` (readable by its owner only: the batches hold root emails) and refuses one that
+ * has batches already, so two splits never mix. Runs before anything is read from AWS.
  */
-async function writeBatches(folder: string, batches: readonly BatchFile[]): Promise<void> {
-  await mkdir(folder, { recursive: true });
-  const earlier = (await readdir(folder)).filter((name) => /^batch-\d+\.csv$/.test(name));
-  if (earlier.length > 0) {
-    throw new InvalidInputError(
-      `${folder} has batches already (${earlier.slice(0, 3).join(', ')}${earlier.length > 3 ? ', …' : ''}): choose an empty folder`,
-    );
+async function prepareFolder(folder: string): Promise<void> {
+  try {
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+    const earlier = (await readdir(folder)).filter((name) => BATCH_NAME.test(name)).sort();
+    if (earlier.length > 0) {
+      throw new InvalidInputError(
+        `${folder} has batches already (${earlier.slice(0, 3).join(', ')}${earlier.length > 3 ? ', …' : ''}): choose an empty folder`,
+      );
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR' || code === 'EEXIST') throw new InvalidInputError(`${folder}: not a folder`);
+    if (code === 'EACCES') throw new InvalidInputError(`${folder}: not allowed to write there`);
+    throw error;
   }
-  for (const { name, text } of batches)
-    await writeFile(join(folder, name), text, { mode: 0o600, flag: 'wx' });
 }
+
+async function writeBatches(folder: string, batches: readonly BatchFile[]): Promise<void> {
+  for (const { name, text } of batches) {
+    try {
+      await writeFile(join(folder, name), text, { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      throw new InvalidInputError(
+        `${join(folder, name)} appeared while writing: is another split writing there?`,
+      );
+    }
+  }
+}
+
+// Quoted for a POSIX shell when it has anything but safe characters, so the line can be pasted.
+const shellWord = (word: string) =>
+  /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 
 /** What a split wrote and how to run it, after the plan. */
 function splitText(plan: Plan, folder: string, batches: readonly BatchFile[], options: PlanOptions): string {
   if (batches.length === 0) return `No account to onboard: nothing was written to ${folder}.\n`;
-  // The same Regions and services, and the same stack or stand-in, as this plan.
-  const shape = [
+  // The same Regions and services, and the same stack or stand-in, as this plan. `start` needs a
+  // stack (or the state machine's ARN): without one here, the line says where it goes.
+  const local = options.local === true;
+  const words = [
+    ...(local ? ['muster', 'run', '--local'] : ['muster', 'start']),
+    '--csv',
+    join(folder, batches[0]?.name ?? ''),
     ...(options.regions === undefined ? [] : ['--regions', options.regions.join(',')]),
     ...(options.services === undefined ? [] : ['--services', options.services.join(',')]),
-    ...(options.local === true
+    ...(local
       ? options.scenario === undefined
         ? []
         : ['--scenario', options.scenario]
       : [
-          ...(options.stackName === undefined ? [] : ['--stack-name', options.stackName]),
           ...(options.region === undefined ? [] : ['--region', options.region]),
           ...(options.profile === undefined ? [] : ['--profile', options.profile]),
         ]),
-  ].join(' ');
-  const command = options.local === true ? 'muster run --local' : 'muster start';
+  ].map(shellWord);
+  if (!local)
+    words.push(
+      '--stack-name',
+      options.stackName === undefined ? 'STACK' : shellWord(options.stackName),
+      '--follow',
+    );
   const lines = [
     `Wrote ${batches.length} batch${batches.length === 1 ? '' : 'es'} of at most ${Math.max(...batches.map((b) => b.accounts))} accounts to ${folder} (root emails included: keep them private):`,
     ...batches.map(({ name, accounts }) => `  ${join(folder, name)}  ${accounts} accounts`),
     '',
     // Executions at once would share each Region's quota and slow one another down.
     'Start them one after another, each when the previous one has finished:',
-    `  ${command} --csv ${join(folder, batches[0]?.name ?? '')}${shape === '' ? '' : ` ${shape}`}${options.local === true ? '' : ' --follow'}`,
+    `  ${words.join(' ')}`,
+    ...(!local && options.stackName === undefined
+      ? ["  (STACK: your muster stack's name, or --state-machine-arn ARN)"]
+      : []),
   ];
-  if (plan.services.includes('detective') && plan.accounts.length > largestBatch(['detective'])) {
-    lines.push(
-      '',
-      `Detective: a behavior graph holds at most ${largestBatch(['detective'])} members in a Region, so not all ${plan.accounts.length} accounts can join it; ` +
-        "batches past that are FAILED for Detective with AWS's text. Onboard the others with --services securityhub.",
-    );
-  }
+  const over = overLimits(plan);
+  if (over.length > 0) lines.push('', ...over);
   return `${lines.join('\n')}\n`;
 }
 
@@ -142,6 +174,7 @@ async function awsEnv(options: PlanOptions, target: ClientTarget): Promise<Env> 
 export async function planCommand(options: PlanOptions, io: Io): Promise<number> {
   if (options.batchSize !== undefined && options.split === undefined)
     throw new InvalidInputError('--batch-size goes with --split <folder>');
+  checkBatchSize(options.batchSize);
   const loaded = await loadInput(options, io.cwd);
   if (loaded === undefined) throw new InvalidInputError(NO_ACCOUNTS_MESSAGE);
   // Splitting plans as a dry run: all the batches together may be more than one execution takes.
@@ -149,6 +182,8 @@ export async function planCommand(options: PlanOptions, io: Io): Promise<number>
   const input = options.split === undefined ? loaded : { ...(loaded as ManualInput), dryRun: true };
   // resolveAccounts parses it again; this first pass refuses a bad input before any credentials are needed.
   parseTrigger(input);
+  const folder = options.split === undefined ? undefined : resolve(io.cwd, options.split);
+  if (folder !== undefined) await prepareFolder(folder);
   let plan: Awaited<ReturnType<typeof resolveAccounts>>;
   if (options.local === true) {
     const scenario = await loadLocalScenario(resolve(io.cwd, options.scenario ?? HEALTHY_SCENARIO));
@@ -174,8 +209,7 @@ export async function planCommand(options: PlanOptions, io: Io): Promise<number>
     const target = awsTarget(options);
     plan = await resolveAccounts(input, resolveDeps(await awsEnv(options, target), target));
   }
-  if (options.split !== undefined) {
-    const folder = resolve(io.cwd, options.split);
+  if (folder !== undefined) {
     const batches = splitPlan(plan, options.batchSize);
     await writeBatches(folder, batches);
     io.stdout.write(

@@ -215,6 +215,7 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
       skipped: [],
       graphArns: {},
       securityHubRegions: [],
+      invitationBased: 0,
       hasWork: false,
       note: request.nothingToDo,
     };
@@ -270,6 +271,7 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
     skipped,
     graphArns,
     securityHubRegions,
+    invitationBased: resolution.invitationBased,
     hasWork: accounts.length > 0 && !request.dryRun,
     ...(notes.length === 0 ? {} : { note: notes.join(' ') }),
   };

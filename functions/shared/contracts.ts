@@ -164,6 +164,11 @@ export interface Plan {
   accounts: Account[];
   /** The same ids alone, for States.ArrayPartition into member-side batches. */
   accountIds: string[];
+  /**
+   * How many of them Security Hub would invite: accounts Organizations does not list, or all of
+   * them when it could not be read (the 1,000 invitation-based members limit counts these).
+   */
+  invitationBased: number;
   /** Accounts set aside by rule (the administrator, suspended or closed accounts), with why. */
   skipped: { accountId: string; outcome: Outcome; reason: string }[];
   /** Every Region × service, for the administrator-side Map, with where the administrator has each. */

@@ -182,7 +182,8 @@ function deniedError(results: StepResults, error: ErrorLike): AdministratorDenie
 
 /**
  * Chunks of one step in flight at once: as many as the client's rate limiter lets start in a
- * second (CALLS_PER_SECOND, 10 by default), so a step is paced by AWS's quota, not by round trips.
+ * second at the default CALLS_PER_SECOND (10), so a step is paced by the limiter, not by round
+ * trips. With a lower setting the extra chunks wait in the limiter.
  */
 export const CHUNKS_IN_FLIGHT = 10;
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { largestBatch, splitPlan } from '../../cli/batches.ts';
+import { largestBatch, overLimits, splitPlan } from '../../cli/batches.ts';
 import { readAccountsCsv } from '../../cli/csv.ts';
+import type { ServiceName } from '../../functions/shared/domain/services.ts';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
 
 const accounts = (n: number) =>
@@ -9,21 +10,32 @@ const accounts = (n: number) =>
     email: `root+${i}@example.com`,
   }));
 
+const plan = (n: number, services: ServiceName[] = ['securityhub'], invitationBased = 0) => ({
+  accounts: accounts(n),
+  services,
+  invitationBased,
+});
+
 describe('largestBatch', () => {
   it.each([
-    [['securityhub'], 1500],
-    [['detective'], 1200],
-    [['securityhub', 'detective'], 1200],
-  ])('returns the most one execution takes for %j: %i', (services, size) => {
-    expect(largestBatch(services)).toBe(size);
-  });
+    [['securityhub'], 0, 1500],
+    [['detective'], 0, 1200],
+    [['securityhub', 'detective'], 0, 1200],
+    [['securityhub'], 1, 1000],
+    [['detective'], 5, 1200],
+  ] as const)(
+    'returns the most one execution takes for %j with %i accounts to invite: %i',
+    (services, invited, size) => {
+      expect(largestBatch({ services: [...services], invitationBased: invited })).toBe(size);
+    },
+  );
 });
 
 describe('splitPlan', () => {
   it('returns batches of at most the given size, in order, each a CSV that --csv reads back', () => {
-    const plan = { accounts: accounts(120), services: ['securityhub' as const] };
+    const whole = plan(120);
 
-    const batches = splitPlan(plan, 50);
+    const batches = splitPlan(whole, 50);
 
     expect(batches.map(({ name, accounts: n }) => [name, n])).toEqual([
       ['batch-001.csv', 50],
@@ -31,51 +43,80 @@ describe('splitPlan', () => {
       ['batch-003.csv', 20],
     ]);
     const readBack = batches.flatMap(({ name, text }) => readAccountsCsv(text, name));
-    expect(readBack).toEqual(plan.accounts);
+    expect(readBack).toEqual(whole.accounts);
   });
 
-  it('returns batches of the most one execution takes by default: 1,200 with Detective, 1,500 without', () => {
-    expect(
-      splitPlan({ accounts: accounts(2500), services: ['securityhub', 'detective'] }).map((b) => b.accounts),
-    ).toEqual([1200, 1200, 100]);
-    expect(splitPlan({ accounts: accounts(2500), services: ['securityhub'] }).map((b) => b.accounts)).toEqual(
-      [1500, 1000],
-    );
-  });
+  it.each([
+    [['securityhub', 'detective'], 0, [1200, 1200, 100]],
+    [['securityhub'], 0, [1500, 1000]],
+    [['securityhub'], 3, [1000, 1000, 500]],
+  ] as const)(
+    'returns batches of the most one execution takes by default for %j with %i to invite',
+    (services, invited, sizes) => {
+      expect(splitPlan(plan(2500, [...services], invited)).map((b) => b.accounts)).toEqual(sizes);
+    },
+  );
 
   it('returns no batch for a plan without accounts', () => {
-    expect(splitPlan({ accounts: [], services: ['securityhub'] })).toEqual([]);
+    expect(splitPlan(plan(0))).toEqual([]);
   });
 
   it('keeps an account without an email, and quotes an email with a comma or a quote', () => {
-    const plan = {
+    const odd = {
       accounts: [{ accountId: '200000000001' }, { accountId: '200000000002', email: 'a"b,c@example.com' }],
       services: ['securityhub' as const],
+      invitationBased: 0,
     };
 
-    const [batch] = splitPlan(plan);
+    const [batch] = splitPlan(odd);
 
     expect(batch?.text).toBe('Account ID,Email\n200000000001,\n200000000002,"a""b,c@example.com"\n');
-    expect(readAccountsCsv(batch?.text ?? '', 'batch')).toEqual(plan.accounts);
+    expect(readAccountsCsv(batch?.text ?? '', 'batch')).toEqual(odd.accounts);
   });
 
   it('numbers past 999 batches with as many digits as they need, so the names sort in order', () => {
-    const names = splitPlan({ accounts: accounts(1001), services: ['securityhub'] }, 1).map((b) => b.name);
+    const names = splitPlan(plan(1001), 1).map((b) => b.name);
     expect(names[0]).toBe('batch-0001.csv');
     expect(names.at(-1)).toBe('batch-1001.csv');
   });
 
-  it.each([
-    [0, ['securityhub']],
-    [1.5, ['securityhub']],
-    [1501, ['securityhub']],
-    [1201, ['securityhub', 'detective']],
-  ])('throws InvalidInputError naming the size for --batch-size %s with %j', (size, services) => {
-    const plan = { accounts: accounts(3), services: services as ('securityhub' | 'detective')[] };
-    expect(() => splitPlan(plan, size)).toThrow(InvalidInputError);
-    expect(() => splitPlan(plan, size)).toThrow(
-      `--batch-size must be an integer from 1 to ${largestBatch(services)}`,
+  it.each([0, 1.5, 1501])('throws InvalidInputError naming --batch-size %s, whatever the plan', (size) => {
+    expect(() => splitPlan(plan(3), size)).toThrow(InvalidInputError);
+    expect(() => splitPlan(plan(3), size)).toThrow(
+      `--batch-size must be an integer from 1 to 1500, got ${size}`,
     );
-    expect(() => splitPlan(plan, size)).toThrow(`got ${size}`);
+  });
+
+  it.each([
+    [
+      1201,
+      ['securityhub', 'detective'],
+      0,
+      'at most 1200 for this plan (the most one execution takes for securityhub, detective), got 1201',
+    ],
+    [
+      1001,
+      ['securityhub'],
+      1,
+      'at most 1000 for this plan (the most one execution takes for securityhub, with accounts Security Hub would invite), got 1001',
+    ],
+  ] as const)(
+    'throws InvalidInputError for --batch-size %i above what this plan takes',
+    (size, services, invited, message) => {
+      expect(() => splitPlan(plan(3, [...services], invited), size)).toThrow(message);
+    },
+  );
+});
+
+describe('overLimits', () => {
+  it('returns nothing when every account can become a member', () => {
+    expect(overLimits(plan(1200, ['securityhub', 'detective'], 1000))).toEqual([]);
+  });
+
+  it('returns what no split gets past: Detective past 1,200 accounts, Security Hub past 1,000 to invite', () => {
+    expect(overLimits(plan(1300, ['securityhub', 'detective'], 1100))).toEqual([
+      'Detective: a behavior graph holds at most 1200 members in a Region, so not all 1300 accounts can join it; onboard the others with --services securityhub.',
+      'Security Hub: an administrator has at most 1000 invitation-based members in a Region, and 1100 of these accounts would be invited (outside the organization, or Organizations could not be read), so not all can join it.',
+    ]);
   });
 });

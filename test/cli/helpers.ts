@@ -59,6 +59,7 @@ export function samplePlan(overrides: Partial<Plan> = {}): Plan {
     services: [...services],
     accounts,
     accountIds: accounts.map(({ accountId }) => accountId),
+    invitationBased: 0,
     skipped: [
       {
         accountId: ADMINISTRATOR,

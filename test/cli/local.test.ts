@@ -158,6 +158,14 @@ describe('muster plan --local --split', () => {
     expect(JSON.parse(batch.stdout.text).accounts).toHaveLength(20);
   });
 
+  it('quotes a folder with a space in the line it suggests, so it can be pasted', async () => {
+    const out = join(folder(), 'my batches');
+    const io = memoryIo({ cwd: root });
+
+    expect(await main(['plan', '--local', '--all-accounts', '--split', out], io)).toBe(0);
+    expect(io.stdout.text).toContain(`muster run --local --csv '${join(out, 'batch-001.csv')}'`);
+  });
+
   it('returns 2 and writes nothing more into a folder that has batches already', async () => {
     const out = folder();
     expect(await main(['plan', '--local', '--all-accounts', '--split', out], memoryIo({ cwd: root }))).toBe(
@@ -183,7 +191,7 @@ describe('muster plan --local --split', () => {
       await main(['plan', '--local', '--all-accounts', '--split', out, '--batch-size', '1300'], big),
     ).toBe(2);
     expect(big.stderr.text).toContain(
-      '--batch-size must be an integer from 1 to 1200 (the most one execution takes for securityhub, detective), got 1300',
+      '--batch-size must be at most 1200 for this plan (the most one execution takes for securityhub, detective), got 1300',
     );
     expect(readdirSync(out)).toEqual([]);
   });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
@@ -134,14 +134,35 @@ describe('muster plan', () => {
       expect(readdirSync(out)).toEqual(['batch-001.csv', 'batch-002.csv']);
       expect(io.stdout.text).toContain(`${join(out, 'batch-001.csv')}  1200 accounts`);
       expect(io.stdout.text).toContain(`${join(out, 'batch-002.csv')}  100 accounts`);
+      // `start` needs the stack, which this plan was not given: the line says where it goes.
       expect(io.stdout.text).toContain(
-        `muster start --csv ${join(out, 'batch-001.csv')} --region eu-west-1 --follow`,
+        `muster start --csv ${join(out, 'batch-001.csv')} --region eu-west-1 --stack-name STACK --follow`,
       );
+      expect(io.stdout.text).toContain("(STACK: your muster stack's name, or --state-machine-arn ARN)");
       expect(io.stdout.text).toContain(
-        'Detective: a behavior graph holds at most 1200 members in a Region, so not all 1300 accounts can join it',
+        'Detective: a behavior graph holds at most 1200 members in a Region, so not all 1300 accounts can join it; onboard the others with --services securityhub.',
       );
       // Planned as a dry run: 1,300 accounts with Detective would be refused otherwise.
       expect(io.stdout.text).toContain('Plan (manual input, dry run)');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('returns 2 before reading anything when --split names a file or a folder with batches', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'muster-split-'));
+    try {
+      writeFileSync(join(out, 'batch-001.csv'), 'Account ID,Email\n');
+      const file = join(out, 'batch-001.csv');
+      for (const [folder, message] of [
+        [out, `${out} has batches already (batch-001.csv): choose an empty folder`],
+        [file, `${file}: not a folder`],
+      ]) {
+        const io = memoryIo();
+        expect(await main(['plan', '--all-accounts', '--split', folder ?? ''], io)).toBe(2);
+        expect(io.stderr.text).toContain(message);
+      }
+      expect(organizations).not.toHaveReceivedAnyCommand();
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

@@ -66,11 +66,14 @@ describe('pacedLowerBoundSeconds', () => {
     expect(pacedLowerBoundSeconds(organization)).toBeCloseTo(51 * 0.02 + 0.02 + (1 + 0.02) * 2, 6);
   });
 
-  it('adds the invite step and the member side for invited accounts', () => {
+  it('adds the invite step, 20 reads then 20 invitations, and the member side for invited accounts', () => {
     const invited = { ...organization, organizationAccounts: 0, invitedAccounts: 1000, allAccounts: false };
 
-    // 1,000 DescribeAccount calls would be more than a listing: the shape lists the organization.
-    expect(pacedLowerBoundSeconds(invited)).toBeCloseTo(0.02 + 0.02 + (1 + 0.02) * 3 + 3 * 0.02, 6);
+    // One listing page (1,000 DescribeAccount calls would be more), locate, create, invite, check, member side.
+    expect(pacedLowerBoundSeconds(invited)).toBeCloseTo(
+      0.02 + 0.02 + (1 + 0.02) + (3 + 0.02) + (1 + 0.02) + 3 * 0.02,
+      6,
+    );
   });
 
   it('is above the throttle-limited lower bound for the default shape, by the burst muster leaves unused', () => {

@@ -100,6 +100,7 @@ describe('resolveAccounts', () => {
       services: ['securityhub', 'detective'],
       accounts: [{ accountId: '444455556666', email: 'root+444455556666@example.com' }],
       accountIds: ['444455556666'],
+      invitationBased: 0,
       skipped: [],
       pairs: [
         { region: 'us-east-1', service: 'securityhub', enabled: true },
@@ -307,6 +308,16 @@ describe('resolveAccounts', () => {
       organizationOf(sampleAccounts(1001).map(({ accountId }) => member(accountId)));
       const plan = await resolveAccounts({ allAccounts: true }, deps(['securityhub']));
       expect(plan.accountIds).toHaveLength(1001);
+      expect(plan.invitationBased).toBe(0);
+    });
+
+    it('returns in the plan how many accounts Security Hub would invite: those Organizations does not list', async () => {
+      organizationOf([member('111111111111')]);
+      const plan = await resolveAccounts(
+        { accounts: [{ accountId: '111111111111' }, { accountId: '222222222222', email: 'b@example.com' }] },
+        deps(['securityhub']),
+      );
+      expect(plan.invitationBased).toBe(1);
     });
 
     it('refuses more accounts than one execution carries, skipped ones included, before any Security Hub call', async () => {
