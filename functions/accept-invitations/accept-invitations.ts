@@ -196,10 +196,14 @@ async function acceptInAccount(
 export function compactOutput(output: AcceptInvitationsOutput): AcceptInvitationsStepOutput {
   const counts: AcceptInvitationsStepOutput['counts'] = {};
   for (const { outcome } of output.results) counts[outcome] = (counts[outcome] ?? 0) + 1;
+  // Every account has a result in every Region and service of the batch.
+  const everyPair = new Set(output.results.map(({ region, service }) => `${region} ${service}`)).size;
   return {
     counts,
     // Skipped Regions are done here but the administrator still sees them Invited: keep them.
-    unfinished: groupMemberships(output.results.filter(({ outcome }) => outcome !== 'ENABLED')),
+    unfinished: groupMemberships(output.results.filter(({ outcome }) => outcome !== 'ENABLED')).map(
+      ({ pairs, ...group }) => (pairs.length === everyPair ? group : { ...group, pairs }),
+    ),
     retryAccountIds: output.retryAccountIds,
   };
 }

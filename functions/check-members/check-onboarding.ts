@@ -175,7 +175,11 @@ export async function checkOnboarding(
     ...(input.invited.crashed === undefined
       ? []
       : crashedInvitations(input.invited.crashed, input.invited.groups ?? [])),
-    ...expandGroups(input.member.flatMap(({ unfinished }) => unfinished)),
+    ...expandGroups(
+      input.member.flatMap(({ unfinished }) =>
+        unfinished.map((group) => ({ ...group, pairs: group.pairs ?? pairs })),
+      ),
+    ),
     ...input.member.flatMap(({ crashed, accountIds: batch }) =>
       crashed === undefined ? [] : crashedMemberships('member', crashed, batch ?? [], pairs),
     ),

@@ -263,7 +263,8 @@ export const checkOnboardingInputSchema = z.object({
   member: z
     .array(
       z.object({
-        unfinished: z.array(outcomeGroupSchema),
+        /** A group without pairs is in every Region and service of the plan (compactOutput). */
+        unfinished: z.array(outcomeGroupSchema.extend({ pairs: outcomeGroupSchema.shape.pairs.optional() })),
         /** A batch that failed after its retries: its accounts and the error. */
         crashed: crashSchema.optional(),
         accountIds: z.array(accountIdSchema).optional(),

@@ -56,4 +56,32 @@ describe('compactOutput', () => {
       retryAccountIds: ['222222222222'],
     });
   });
+
+  it('leaves out the pairs of a group that is in every Region and service of the batch', () => {
+    const pairs = [
+      { region: 'us-east-1', service: 'securityhub' },
+      { region: 'us-east-1', service: 'detective' },
+      { region: 'eu-west-1', service: 'securityhub' },
+      { region: 'eu-west-1', service: 'detective' },
+    ] as const;
+    const step = compactOutput({
+      results: ['111111111111', '222222222222'].flatMap((accountId) =>
+        pairs.map((pair) => ({
+          accountId,
+          ...pair,
+          outcome: 'MEMBER_ROLE_MISSING' as const,
+          disposition: 'retry' as const,
+          reason: 'AccessDenied: arn:aws:iam::<account>:role/MusterMemberRole',
+        })),
+      ),
+      retryAccountIds: ['111111111111', '222222222222'],
+    });
+    expect(step.unfinished).toEqual([
+      {
+        outcome: 'MEMBER_ROLE_MISSING',
+        reason: 'AccessDenied: arn:aws:iam::<account>:role/MusterMemberRole',
+        accountIds: ['111111111111', '222222222222'],
+      },
+    ]);
+  });
 });

@@ -73,6 +73,37 @@ describe('checkOnboarding', () => {
     expect(report.cause).toContain('SERVICE_NOT_ENABLED detective');
   });
 
+  it("reads a member batch's group without pairs as in every Region and service of the plan", async () => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    securityHub.on(GetMembersCommand).callsFake(({ AccountIds }: { AccountIds: string[] }) => ({
+      Members: AccountIds.map((id) => ({ AccountId: id, MemberStatus: 'Invited' })),
+    }));
+    const missing = 'AccessDenied: arn:aws:iam::<account>:role/MusterMemberRole';
+    const input = checkOnboardingInputSchema.parse({
+      regions: ['us-east-1', 'eu-west-1'],
+      services: ['securityhub'],
+      accounts: accounts(2),
+      member: [
+        { unfinished: [{ outcome: 'MEMBER_ROLE_MISSING', reason: missing, accountIds: ['100000000001'] }] },
+      ],
+      round: 1,
+      maxRounds: 1,
+    });
+
+    const report = await checkOnboarding(input, { adapters });
+
+    expect(report.counts).toEqual({ PENDING_ACCEPTANCE: 2, MEMBER_ROLE_MISSING: 2 });
+    expect(report.notEnabled).toContainEqual({
+      outcome: 'MEMBER_ROLE_MISSING',
+      reason: missing,
+      pairs: [
+        { region: 'us-east-1', service: 'securityhub' },
+        { region: 'eu-west-1', service: 'securityhub' },
+      ],
+      accountIds: ['100000000001'],
+    });
+  });
+
   it('keeps AWS text of a failed create that GetMembers can only show as not a member', async () => {
     securityHub.on(DescribeHubCommand).resolves({});
     securityHub.on(GetMembersCommand).resolves({ Members: [] });
