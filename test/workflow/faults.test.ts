@@ -269,6 +269,33 @@ describe('the onboarding workflow when every account fails alike', () => {
     // 150 ids would take 2.4 KB: the pair says "150 accounts, this reason" instead.
     expect(pairFailureBytes).toBeLessThan(300);
   });
+
+  it('reports one group for invited accounts whose member role is missing, though AWS names each role', async () => {
+    const accounts = outsiders(20).map((account) => ({ ...account, memberRoleMissing: true }));
+    const s = await standIn(organization({ accounts }));
+
+    const run = await runLocalWorkflow({
+      standIn: s,
+      timeScale: TIME_SCALE,
+      input: listing(accounts),
+      // Two rounds: the role does not come.
+      settings: { pollIntervalSeconds: 30, pollTimeoutMinutes: 1 },
+    });
+
+    expect(run.error).toBe('OnboardingNeedsAttention');
+    expect(run.report?.counts).toEqual({ MEMBER_ROLE_MISSING: 80 });
+    // Each AssumeRole denial names its own role ARN: one group per account before.
+    expect(run.report?.notEnabled).toEqual([
+      {
+        outcome: 'MEMBER_ROLE_MISSING',
+        reason: expect.stringMatching(
+          /sts:AssumeRole on resource: arn:aws:iam::<account>:role\/MusterMemberRole$/,
+        ),
+        pairs: REGIONS.flatMap((region) => SERVICES.map((service) => ({ region, service }))),
+        accountIds: accounts.map(({ accountId }) => accountId),
+      },
+    ]);
+  });
 });
 
 describe('the onboarding workflow started twice at once for the same new account', () => {
