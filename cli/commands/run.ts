@@ -58,6 +58,17 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   } finally {
     view.stop();
   }
+  // The runner fails a run whose state passed 256 KiB once the engine has ended it
+  // (run-workflow.ts): AWS would have failed it there, without the report.
+  if (result.error === 'States.DataLimitExceeded') {
+    const { report: _dropped, ...kept } = progress;
+    progress = advance(kept, {
+      type: 'ended',
+      status: 'FAILED',
+      ...(result.error === undefined ? {} : { error: result.error }),
+      ...(result.cause === undefined ? {} : { cause: result.cause }),
+    });
+  }
   if (json) {
     io.stdout.write(`${JSON.stringify(reportJson(progress), null, 2)}\n`);
   } else {

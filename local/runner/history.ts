@@ -71,6 +71,15 @@ export class HistoryMeter {
     return this.#largestPayload().state;
   }
 
+  /** The first state input or output, in the order they passed, above `limit` bytes of JSON. */
+  firstAbove(limit: number): { bytes: number; state: string } | undefined {
+    for (const { state, payload } of this.#payloads) {
+      const bytes = Buffer.byteLength(JSON.stringify(payload));
+      if (bytes > limit) return { bytes, state };
+    }
+    return undefined;
+  }
+
   #keep(state: string, payload: unknown): void {
     if (payload === undefined) return;
     this.#payloads.push({ state, payload });

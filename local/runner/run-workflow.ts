@@ -251,13 +251,15 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
     }
     await watching;
     const wallSeconds = (performance.now() - started) / 1000;
-    // Step Functions fails the execution at a state whose input or output passes 256 KiB; the
-    // local engine does not check, so the run fails here, after the fact, without a report.
-    if (history.maxPayloadBytes > STATE_PAYLOAD_LIMIT) {
+    // Step Functions fails the execution at the first state whose input or output passes 256 KiB;
+    // the local engine does not check, so the run fails here, after the fact, without a report.
+    const over =
+      history.maxPayloadBytes > STATE_PAYLOAD_LIMIT ? history.firstAbove(STATE_PAYLOAD_LIMIT) : undefined;
+    if (over !== undefined) {
       result = {
         status: 'FAILED',
         error: 'States.DataLimitExceeded',
-        cause: `${history.maxPayloadState}: a state input or output of ${history.maxPayloadBytes} bytes, more than the ${STATE_PAYLOAD_LIMIT} Step Functions allows`,
+        cause: `${over.state}: a state input or output of ${over.bytes} bytes, more than the ${STATE_PAYLOAD_LIMIT} Step Functions allows`,
       };
       report = undefined;
     }

@@ -230,6 +230,20 @@ describe('HistoryMeter', () => {
   const event = (type: string, data: Record<string, unknown> = {}) =>
     ({ type, timestamp: 0, ...data }) as unknown as EventLog;
 
+  it('returns the first state input or output above a size, in the order they passed, not the largest', () => {
+    const meter = new HistoryMeter();
+
+    meter.record(event('StateEntered', { state: state('Resolve Accounts', 'Task', { a: 'x'.repeat(10) }) }));
+    meter.record(
+      event('StateExited', { state: { name: 'Resolve Accounts', output: { a: 'x'.repeat(200) } } }),
+    );
+    meter.record(event('StateEntered', { state: state('Check Members', 'Task', { a: 'x'.repeat(500) }) }));
+
+    expect(meter.firstAbove(100)).toEqual({ bytes: 208, state: 'Resolve Accounts' });
+    expect(meter.maxPayloadState).toBe('Check Members');
+    expect(meter.firstAbove(1000)).toBeUndefined();
+  });
+
   it('returns the events AWS would record per state type, a retry, and a Map iteration', () => {
     const meter = new HistoryMeter();
 

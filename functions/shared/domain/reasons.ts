@@ -7,6 +7,9 @@
  */
 export function generalizeReason(reason: string, accountId: string, region: string): string {
   return reason
-    .replace(new RegExp(`(?<!\\d)${accountId}(?!\\d)`, 'g'), '<account>')
-    .replace(new RegExp(`(?<![a-z0-9-])${region.replaceAll('-', '\\-')}(?![a-z0-9-])`, 'g'), '<Region>');
+    .replace(new RegExp(`(?<!\\d)${literal(accountId)}(?!\\d)`, 'g'), '<account>')
+    .replace(new RegExp(`(?<![a-z0-9-])${literal(region)}(?![a-z0-9-])`, 'g'), '<Region>');
 }
+
+/** `text` as a pattern that matches it literally. */
+const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
