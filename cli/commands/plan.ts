@@ -49,36 +49,44 @@ export interface PlanOptions extends InputOptions, AwsOptions {
 const BATCH_NAME = /^batch-\d+\.csv$/;
 
 /**
- * Makes `folder` (readable by its owner only: the batches hold root emails) and refuses one that
- * has batches already, so two splits never mix. Runs before anything is read from AWS.
+ * Refuses a folder that has batches already, so two splits never mix, or that is a file. Runs
+ * before anything is read from AWS; a missing folder is made when the batches are written.
  */
-async function prepareFolder(folder: string): Promise<void> {
+async function checkFolder(folder: string): Promise<void> {
+  let names: string[];
   try {
-    await mkdir(folder, { recursive: true, mode: 0o700 });
-    const earlier = (await readdir(folder)).filter((name) => BATCH_NAME.test(name)).sort();
-    if (earlier.length > 0) {
-      throw new InvalidInputError(
-        `${folder} has batches already (${earlier.slice(0, 3).join(', ')}${earlier.length > 3 ? ', …' : ''}): choose an empty folder`,
-      );
-    }
+    names = await readdir(folder);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOTDIR' || code === 'EEXIST') throw new InvalidInputError(`${folder}: not a folder`);
-    if (code === 'EACCES') throw new InvalidInputError(`${folder}: not allowed to write there`);
+    if (code === 'ENOENT') return;
+    if (code === 'ENOTDIR') throw new InvalidInputError(`${folder}: not a folder`);
+    if (code === 'EACCES') throw new InvalidInputError(`${folder}: not allowed to read it`);
     throw error;
+  }
+  const earlier = names.filter((name) => BATCH_NAME.test(name)).sort();
+  if (earlier.length > 0) {
+    throw new InvalidInputError(
+      `${folder} has batches already (${earlier.slice(0, 3).join(', ')}${earlier.length > 3 ? ', …' : ''}): choose an empty folder`,
+    );
   }
 }
 
+/** Writes the batches, the folder and files readable by their owner only: they hold root emails. */
 async function writeBatches(folder: string, batches: readonly BatchFile[]): Promise<void> {
-  for (const { name, text } of batches) {
-    try {
+  if (batches.length === 0) return;
+  try {
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+    for (const { name, text } of batches)
       await writeFile(join(folder, name), text, { mode: 0o600, flag: 'wx' });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST')
       throw new InvalidInputError(
-        `${join(folder, name)} appeared while writing: is another split writing there?`,
+        `${folder}: a batch appeared while writing; is another split writing there?`,
       );
-    }
+    if (code === 'ENOTDIR') throw new InvalidInputError(`${folder}: not a folder`);
+    if (code === 'EACCES') throw new InvalidInputError(`${folder}: not allowed to write there`);
+    throw error;
   }
 }
 
@@ -183,7 +191,7 @@ export async function planCommand(options: PlanOptions, io: Io): Promise<number>
   // resolveAccounts parses it again; this first pass refuses a bad input before any credentials are needed.
   parseTrigger(input);
   const folder = options.split === undefined ? undefined : resolve(io.cwd, options.split);
-  if (folder !== undefined) await prepareFolder(folder);
+  if (folder !== undefined) await checkFolder(folder);
   let plan: Awaited<ReturnType<typeof resolveAccounts>>;
   if (options.local === true) {
     const scenario = await loadLocalScenario(resolve(io.cwd, options.scenario ?? HEALTHY_SCENARIO));
