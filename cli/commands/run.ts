@@ -65,7 +65,7 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
     progress = advance(kept, {
       type: 'ended',
       status: 'FAILED',
-      ...(result.error === undefined ? {} : { error: result.error }),
+      error: result.error,
       ...(result.cause === undefined ? {} : { cause: result.cause }),
     });
   }

@@ -131,10 +131,10 @@ async function namedAccounts(requested: Account[], deps: ResolveAccountsDeps): P
 
 /**
  * What would make a run of the plan pass a membership limit, or carry more than one execution can.
- * Accounts Organizations
- * does not list (or every account, when Organizations cannot be read) count as invitation-based
- * Security Hub members; accounts it lists are assumed to join through Organizations, because an
- * administrator that can read Organizations is its management account or a delegated administrator.
+ * Accounts Organizations does not list (or every account, when Organizations cannot be read) count
+ * as invitation-based Security Hub members; accounts it lists are assumed to join through
+ * Organizations, because an administrator that can read Organizations is its management account
+ * or a delegated administrator.
  */
 function limitProblems(resolution: Resolution, services: readonly ServiceName[]): string[] {
   const problems: string[] = [];
