@@ -100,34 +100,40 @@ function splitText(plan: Plan, folder: string, batches: readonly BatchFile[], op
   // The same Regions and services, and the same stack or stand-in, as this plan. `start` needs a
   // stack (or the state machine's ARN): without one here, the line says where it goes.
   const local = options.local === true;
+  const several = batches.length > 1;
   const words = [
     ...(local ? ['muster', 'run', '--local'] : ['muster', 'start']),
     '--csv',
-    join(folder, batches[0]?.name ?? ''),
-    ...(options.regions === undefined ? [] : ['--regions', options.regions.join(',')]),
-    ...(options.services === undefined ? [] : ['--services', options.services.join(',')]),
+    // With several, a shell loop takes them in order: --follow waits for each to finish.
+    several ? '"$batch"' : shellWord(join(folder, batches[0]?.name ?? '')),
+    ...[
+      ...(options.regions === undefined ? [] : ['--regions', options.regions.join(',')]),
+      ...(options.services === undefined ? [] : ['--services', options.services.join(',')]),
+      ...(local
+        ? options.scenario === undefined
+          ? []
+          : ['--scenario', options.scenario]
+        : [
+            ...(options.region === undefined ? [] : ['--region', options.region]),
+            ...(options.profile === undefined ? [] : ['--profile', options.profile]),
+          ]),
+    ].map(shellWord),
     ...(local
-      ? options.scenario === undefined
-        ? []
-        : ['--scenario', options.scenario]
+      ? []
       : [
-          ...(options.region === undefined ? [] : ['--region', options.region]),
-          ...(options.profile === undefined ? [] : ['--profile', options.profile]),
+          '--stack-name',
+          options.stackName === undefined ? 'STACK' : shellWord(options.stackName),
+          '--follow',
         ]),
-  ].map(shellWord);
-  if (!local)
-    words.push(
-      '--stack-name',
-      options.stackName === undefined ? 'STACK' : shellWord(options.stackName),
-      '--follow',
-    );
+  ];
+  const command = words.join(' ');
   const lines = [
-    `Wrote ${batches.length} batch${batches.length === 1 ? '' : 'es'} of at most ${Math.max(...batches.map((b) => b.accounts))} accounts to ${folder} (root emails included: keep them private):`,
+    `Wrote ${batches.length} batch${several ? 'es' : ''} of at most ${Math.max(...batches.map((b) => b.accounts))} accounts to ${folder} (root emails included: keep them private):`,
     ...batches.map(({ name, accounts }) => `  ${join(folder, name)}  ${accounts} accounts`),
     '',
     // Executions at once would share each Region's quota and slow one another down.
-    'Start them one after another, each when the previous one has finished:',
-    `  ${words.join(' ')}`,
+    several ? 'Start them one after another, each when the previous one has finished:' : 'Start it:',
+    several ? `  for batch in ${shellWord(folder)}/batch-*.csv; do ${command}; done` : `  ${command}`,
     ...(!local && options.stackName === undefined
       ? ["  (STACK: your muster stack's name, or --state-machine-arn ARN)"]
       : []),

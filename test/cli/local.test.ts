@@ -150,7 +150,10 @@ describe('muster plan --local --split', () => {
     expect(rows).not.toContainEqual(expect.stringMatching(/^111111111111,/));
     expect(statSync(join(out, 'batch-001.csv')).mode & 0o777).toBe(0o600);
     expect(io.stdout.text).toContain(`Wrote 3 batches of at most 50 accounts to ${out}`);
-    expect(io.stdout.text).toContain(`muster run --local --csv ${join(out, 'batch-001.csv')}`);
+    // --follow is for AWS: a local run waits for itself.
+    expect(io.stdout.text).toContain(
+      `for batch in ${out}/batch-*.csv; do muster run --local --csv "$batch"; done`,
+    );
 
     // Each batch is an input the workflow plans as it is.
     const batch = memoryIo({ cwd: root });

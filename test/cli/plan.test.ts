@@ -136,7 +136,7 @@ describe('muster plan', () => {
       expect(io.stdout.text).toContain(`${join(out, 'batch-002.csv')}  100 accounts`);
       // `start` needs the stack, which this plan was not given: the line says where it goes.
       expect(io.stdout.text).toContain(
-        `muster start --csv ${join(out, 'batch-001.csv')} --region eu-west-1 --stack-name STACK --follow`,
+        `for batch in ${out}/batch-*.csv; do muster start --csv "$batch" --region eu-west-1 --stack-name STACK --follow; done`,
       );
       expect(io.stdout.text).toContain("(STACK: your muster stack's name, or --state-machine-arn ARN)");
       expect(io.stdout.text).toContain(
