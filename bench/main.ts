@@ -26,17 +26,33 @@ const LIMITS = {
 };
 
 const ADMINISTRATOR = '111111111111';
+
+/**
+ * Failures the bench can impose on every account, to measure what failing at scale carries
+ * between states (docs/benchmark.md). The run then ends NEEDS_ATTENTION, as it should.
+ */
+const FAILURES = {
+  none: 'every account onboards',
+  'create-refused': 'Security Hub CreateMembers refuses every account with the same text',
+  'role-missing': 'no invited account has the member role (AssumeRole names each role in its denial)',
+} as const;
+type Failure = keyof typeof FAILURES;
+const CREATE_REFUSED = 'The account is not in a state that allows this operation.';
 const USAGE =
-  'npm run bench -- [--accounts N] [--regions N] [--invited N] [--latency-ms N] [--max-concurrency N] [--json]\n' +
+  'npm run bench -- [--accounts N] [--regions N] [--invited N] [--latency-ms N] [--max-concurrency N] [--failure KIND] [--json]\n' +
   '  --accounts N    accounts to onboard (default 1000)\n' +
   `  --regions N     Regions, 1 to ${BENCH_REGIONS.length} (default ${BENCH_REGIONS.length})\n` +
   '  --invited N     how many of the accounts are outside the organization: invited and accepted (default 0)\n' +
   '  --latency-ms N  the stand-in answers each call after N ms (default 20)\n' +
   `  --max-concurrency N  the stack's MaxConcurrency, 1 to 40 (default ${DEFAULT_SETTINGS.maxConcurrency})\n` +
+  `  --failure KIND  what fails for every account (default none): ${Object.entries(FAILURES)
+    .map(([kind, meaning]) => `${kind}, ${meaning}`)
+    .join('; ')}\n` +
   '  --json          print the results as JSON only';
 
 interface Options extends BenchShape {
   maxConcurrency: number;
+  failure: Failure;
   json: boolean;
 }
 
@@ -57,6 +73,7 @@ function readOptions(argv: string[]): Options {
       invited: { type: 'string' },
       'latency-ms': { type: 'string' },
       'max-concurrency': { type: 'string' },
+      failure: { type: 'string', default: 'none' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -68,6 +85,11 @@ function readOptions(argv: string[]): Options {
   // Security Hub allows 1,000 invited members per administrator and Region; Detective 1,200 per graph (FACTS.md).
   const accounts = count(values.accounts, 'accounts', 1000, 1, 1200);
   const invited = count(values.invited, 'invited', 0, 0, Math.min(accounts, 1000));
+  const failure = values.failure ?? 'none';
+  if (!Object.hasOwn(FAILURES, failure))
+    throw new RangeError(`--failure must be one of ${Object.keys(FAILURES).join(', ')}, got ${failure}`);
+  if (failure === 'role-missing' && invited === 0)
+    throw new RangeError('--failure role-missing needs invited accounts: add --invited N');
   return {
     organizationAccounts: accounts - invited,
     invitedAccounts: invited,
@@ -81,6 +103,7 @@ function readOptions(argv: string[]): Options {
       1,
       40,
     ),
+    failure: failure as Failure,
     json: values.json ?? false,
   };
 }
@@ -88,7 +111,12 @@ function readOptions(argv: string[]): Options {
 function scenarioOf(options: Options, regions: string[]): ScenarioInput {
   const account = (n: number, joinedMethod: 'CREATED' | 'OUTSIDE') => {
     const accountId = String(100000000000 + n);
-    return { accountId, email: `aws+${accountId}@example.com`, joinedMethod };
+    return {
+      accountId,
+      email: `aws+${accountId}@example.com`,
+      joinedMethod,
+      ...(options.failure === 'role-missing' ? { memberRoleMissing: true } : {}),
+    };
   };
   return {
     name: 'bench',
@@ -103,7 +131,13 @@ function scenarioOf(options: Options, regions: string[]): ScenarioInput {
       ),
     ],
     // throttle: true is Security Hub's documented 10 requests/s, burst 30, per account and Region (FACTS.md).
-    faults: { throttle: true, latencyMs: options.latencySeconds * 1000 },
+    faults: {
+      throttle: true,
+      latencyMs: options.latencySeconds * 1000,
+      ...(options.failure === 'create-refused'
+        ? { forceUnprocessed: { probability: 1, reason: CREATE_REFUSED, services: ['securityhub' as const] } }
+        : {}),
+    },
   };
 }
 
@@ -131,6 +165,7 @@ interface BenchResult {
   services: number;
   latencyMs: number;
   maxConcurrency: number;
+  failure: Failure;
   status: string;
   outcomes: Record<string, number>;
   pollRounds: number;
@@ -211,6 +246,7 @@ async function bench(options: Options): Promise<BenchResult> {
     services: 2,
     latencyMs: options.latencySeconds * 1000,
     maxConcurrency: options.maxConcurrency,
+    failure: options.failure,
     status: run.status === 'SUCCEEDED' ? 'SUCCEEDED' : `FAILED ${run.error}`,
     outcomes: Object.fromEntries(
       Object.entries(run.report?.counts ?? {}).map(([outcome, n]) => [outcome, n ?? 0]),
@@ -256,6 +292,7 @@ function render(result: BenchResult, tookSeconds: number): string {
     `muster benchmark: ${number(result.accounts)} accounts (${number(result.accounts - result.invitedAccounts)} in the organization, ` +
       `${number(result.invitedAccounts)} invited) × ${result.regions} Regions × ${result.services} services`,
     `stand-in: Security Hub and Detective throttled at 10 calls/s, burst 30, per account and Region; ${result.latencyMs} ms per call; MaxConcurrency ${result.maxConcurrency}`,
+    ...(result.failure === 'none' ? [] : [`failure: ${result.failure}, ${FAILURES[result.failure]}`]),
     `run: ${result.status}, ${Object.entries(result.outcomes)
       .map(([outcome, n]) => `${outcome} ${number(n)}`)
       .join(', ')}; ${result.pollRounds} poll round(s)`,
