@@ -1,3 +1,4 @@
+import { nextTurn } from '../shared/concurrency.ts';
 import type {
   AdministratorStepOutput,
   CheckOnboardingInput,
@@ -139,8 +140,12 @@ export async function checkOnboarding(
     input.pairs ?? input.regions.flatMap((region) => input.services.map((service) => ({ region, service })));
   const observed = (
     await Promise.all(
-      pairs.map(async ({ region, service, enabled, graphArn }) =>
-        memberships(
+      pairs.map(async ({ region, service, enabled, graphArn }) => {
+        // Pairs start a turn of the event loop apart, so each sends its first calls before the next
+        // is set up; started together they would all wait for the last, and their second second's
+        // calls would come due, and answer, all at once.
+        await nextTurn();
+        return memberships(
           await checkMembers(
             {
               region,
@@ -153,8 +158,8 @@ export async function checkOnboarding(
             { adapter: deps.adapters(service, region) },
           ),
           input.round >= input.maxRounds,
-        ),
-      ),
+        );
+      }),
     )
   ).flat();
   const skipped = pairs.flatMap(({ region, service }) =>

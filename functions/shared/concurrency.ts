@@ -29,3 +29,8 @@ export async function mapWithConcurrency<T, R>(
   if (errors.length > 0) throw errors[0];
   return results;
 }
+
+/** Resolves on the event loop's next turn, after pending I/O: what runs after it starts afresh. */
+export function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

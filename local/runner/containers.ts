@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { nextTurn } from '../../functions/shared/concurrency.ts';
 import { sandboxDied } from './sandbox.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -18,6 +19,10 @@ export class Containers {
 
   async invoke(folder: string, event: unknown, context: Context): Promise<unknown> {
     const handler = this.#idle.get(folder)?.pop() ?? (await this.#load(folder));
+    // Each invocation starts on a turn of its own, as in a sandbox of its own: invocations started
+    // together would otherwise advance in lockstep, a microtask each, and none would send its first
+    // call before all were set up.
+    await nextTurn();
     try {
       return await handler(event, context);
     } finally {

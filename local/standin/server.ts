@@ -41,7 +41,7 @@ const INVALID: Record<ServiceName, (message: string) => AwsError> = {
   sts: (message) => new AwsError('ValidationError', 400, message),
 };
 
-/** The request pipeline: identify the caller, count, delay, fail on purpose, then hand over to the service. */
+/** The request pipeline: identify the caller, count, fail on purpose, hand over to the service, answer when the latency is up. */
 export class StandInServer {
   readonly world: World;
   readonly #server: Server;
@@ -157,7 +157,9 @@ export class StandInServer {
     // Keys AssumeRole issued identify that member; any other key is the administrator's own role.
     const caller = this.#sts.accountOf(accessKeyId) ?? this.world.administratorId;
     this.world.stats.call(service, operation, region, caller, caller === this.world.administratorId);
-    await this.#latency();
+    // The latency counts from arrival and includes the work, as an AWS answer's does.
+    const latency = this.#latency();
+    let answer: Reply;
     try {
       this.#faults(service, operation, region, caller);
       const output = handler.handle(operation, {
@@ -166,12 +168,14 @@ export class StandInServer {
         region,
         input: new Input(fields, INVALID[service]),
       });
-      send(res, renderSuccess(protocol, operation, output));
+      answer = renderSuccess(protocol, operation, output);
     } catch (error) {
       // A stand-in bug still answers in the service's own shape, and says so on stderr.
       if (!(error instanceof AwsError)) console.error('stand-in: handler failed', error);
-      send(res, renderError(protocol, error instanceof AwsError ? error : FAULT_ERRORS[service].internal));
+      answer = renderError(protocol, error instanceof AwsError ? error : FAULT_ERRORS[service].internal);
     }
+    await latency;
+    send(res, answer);
   }
 
   #faults(service: ServiceName, operation: string, region: string, caller: string): void {
