@@ -72,6 +72,21 @@ describe('stand-in faults', () => {
     expect(elapsed).toBeLessThan(800);
   });
 
+  it('does the work on arrival and answers when the latency is up, as AWS latency includes the work', async () => {
+    const s = await start({ latencyMs: 1000 }, 0.2);
+    const t0 = performance.now();
+    const answer = clientsFor(s).securityHub.send(
+      new CreateMembersCommand({ AccountDetails: [{ AccountId: '444444444444' }] }),
+    );
+
+    await sleep(100);
+    const during = s.inspect().membership.securityhub['us-east-1']?.administrators[ADMIN]?.['444444444444'];
+    expect(await answer).toMatchObject({ UnprocessedAccounts: [] });
+
+    expect(during?.status).toBe('Created');
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(195);
+  });
+
   it('throttles Security Hub at a burst of 30 per account and Region with LimitExceededException 429', async () => {
     const s = await start({ throttle: true });
 
