@@ -1,56 +1,51 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { STSClient } from '@aws-sdk/client-sts';
-import middy from '@middy/core';
 import { perRegion, regionalClient } from '../shared/aws/clients.ts';
 import { memberCredentials, roleSessionName } from '../shared/aws/credentials.ts';
 import { readClientSettings } from '../shared/config.ts';
 import { parseInput } from '../shared/contracts.ts';
 import { readMemberConfig } from '../shared/member-config.ts';
-import { CORRELATION_ID_PATH, logger, metrics, recordCounts, tracer } from '../shared/observability.ts';
+import { logger, observed, recordCounts, tracer } from '../shared/observability.ts';
 import { onFirstUse } from '../shared/wiring.ts';
 import { acceptInvitations, compactOutput } from './accept-invitations.ts';
 import { acceptInvitationsInputSchema } from './contract.ts';
 import { memberAccountOpener } from './member-account.ts';
 
-const clients = onFirstUse(() => readClientSettings(process.env));
-// The Lambda's own Region: a Regional STS endpoint, whose tokens work in opt-in Regions (FACTS.md, STS).
-const sts = perRegion((region) =>
-  tracer.captureAWSv3Client(regionalClient(STSClient, region, { maxAttempts: clients().maxAttempts })),
-);
-
-async function run(event: unknown) {
-  const config = readMemberConfig(process.env);
-  const input = parseInput(acceptInvitationsInputSchema, event, 'input');
-  const output = await acceptInvitations(input, {
-    administratorId: config.administratorId,
-    credentials: memberCredentials(sts(config.region), {
-      ...config.role,
-      sessionName: roleSessionName(input.executionId),
-    }),
-    openAccount: memberAccountOpener(
-      config.clients,
-      { enableDefaultStandards: config.enableDefaultStandards, allowTakeOver: config.allowTakeOver },
-      (client) => tracer.captureAWSv3Client(client),
-    ),
-    concurrency: config.concurrency,
+/** One Lambda container's handler: the STS clients it makes on first use are its own. */
+export function createHandler() {
+  const clients = onFirstUse(() => readClientSettings(process.env));
+  // The Lambda's own Region: a Regional STS endpoint, whose tokens work in opt-in Regions (FACTS.md, STS).
+  const sts = perRegion((region) =>
+    tracer.captureAWSv3Client(regionalClient(STSClient, region, { maxAttempts: clients().maxAttempts })),
+  );
+  return observed(async (event) => {
+    const config = readMemberConfig(process.env);
+    const input = parseInput(acceptInvitationsInputSchema, event, 'input');
+    const output = await acceptInvitations(input, {
+      administratorId: config.administratorId,
+      credentials: memberCredentials(sts(config.region), {
+        ...config.role,
+        sessionName: roleSessionName(input.executionId),
+      }),
+      openAccount: memberAccountOpener(
+        config.clients,
+        { enableDefaultStandards: config.enableDefaultStandards, allowTakeOver: config.allowTakeOver },
+        (client) => tracer.captureAWSv3Client(client),
+      ),
+      concurrency: config.concurrency,
+    });
+    const step = compactOutput(output);
+    recordCounts({
+      MembershipsAccepted: step.counts.ENABLED ?? 0,
+      MembershipsUnfinished: step.unfinished.reduce((sum, { accountIds }) => sum + accountIds.length, 0),
+    });
+    logger.info('accept invitations finished', {
+      accounts: input.accountIds.length,
+      outcomes: step.counts,
+      retryAccountIds: step.retryAccountIds,
+      failed: output.results.filter(({ disposition }) => disposition === 'failed'),
+    });
+    return step;
   });
-  const step = compactOutput(output);
-  recordCounts({
-    MembershipsAccepted: step.counts.ENABLED ?? 0,
-    MembershipsUnfinished: step.unfinished.reduce((sum, { accountIds }) => sum + accountIds.length, 0),
-  });
-  logger.info('accept invitations finished', {
-    accounts: input.accountIds.length,
-    outcomes: step.counts,
-    retryAccountIds: step.retryAccountIds,
-    failed: output.results.filter(({ disposition }) => disposition === 'failed'),
-  });
-  return step;
 }
 
-export const handler = middy(run)
-  .use(injectLambdaContext(logger, { correlationIdPath: CORRELATION_ID_PATH }))
-  .use(captureLambdaHandler(tracer))
-  .use(logMetrics(metrics));
+export const handler = createHandler();

@@ -1,41 +1,36 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
 import { readClientSettings } from '../shared/config.ts';
 import { checkOnboardingInputSchema, parseInput } from '../shared/contracts.ts';
-import { CORRELATION_ID_PATH, logger, metrics, recordCounts, tracer } from '../shared/observability.ts';
+import { logger, observed, recordCounts } from '../shared/observability.ts';
 import { detectiveReader } from '../shared/services/detective.ts';
 import { securityHubReader } from '../shared/services/securityhub.ts';
 import { administratorAdapters, onFirstUse } from '../shared/wiring.ts';
 import { checkOnboarding } from './check-onboarding.ts';
 
-const adapters = onFirstUse(() =>
-  administratorAdapters(readClientSettings(process.env), {
-    securityhub: securityHubReader,
-    detective: detectiveReader,
-  }),
-);
-
-async function run(event: unknown) {
-  const report = await checkOnboarding(parseInput(checkOnboardingInputSchema, event, 'input'), {
-    adapters: adapters(),
+/** One Lambda container's handler: the clients it makes on first use are its own. */
+export function createHandler() {
+  const adapters = onFirstUse(() =>
+    administratorAdapters(readClientSettings(process.env), {
+      securityhub: securityHubReader,
+      detective: detectiveReader,
+    }),
+  );
+  return observed(async (event) => {
+    const report = await checkOnboarding(parseInput(checkOnboardingInputSchema, event, 'input'), {
+      adapters: adapters(),
+    });
+    recordCounts({
+      MembershipsEnabled: report.counts.ENABLED ?? 0,
+      MembershipsNotEnabled: report.total - (report.counts.ENABLED ?? 0),
+      MembershipsPending: report.pendingAccountIds.length,
+    });
+    logger.info('check members finished', {
+      status: report.status,
+      round: report.round,
+      counts: report.counts,
+      pendingAccounts: report.pendingAccountIds.length,
+    });
+    return report;
   });
-  recordCounts({
-    MembershipsEnabled: report.counts.ENABLED ?? 0,
-    MembershipsNotEnabled: report.total - (report.counts.ENABLED ?? 0),
-    MembershipsPending: report.pendingAccountIds.length,
-  });
-  logger.info('check members finished', {
-    status: report.status,
-    round: report.round,
-    counts: report.counts,
-    pendingAccounts: report.pendingAccountIds.length,
-  });
-  return report;
 }
 
-export const handler = middy(run)
-  .use(injectLambdaContext(logger, { correlationIdPath: CORRELATION_ID_PATH }))
-  .use(captureLambdaHandler(tracer))
-  .use(logMetrics(metrics));
+export const handler = createHandler();

@@ -1,42 +1,30 @@
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
-import middy from '@middy/core';
 import { readClientSettings } from '../shared/config.ts';
 import { inviteOnboardingInputSchema, parseInput } from '../shared/contracts.ts';
-import {
-  CORRELATION_ID_PATH,
-  logger,
-  metrics,
-  recordCounts,
-  telemetry,
-  tracer,
-} from '../shared/observability.ts';
+import { logger, observed, recordCounts, telemetry } from '../shared/observability.ts';
 import { securityHubInviter, securityHubReader } from '../shared/services/securityhub.ts';
 import { onFirstUse, regionalAdapters } from '../shared/wiring.ts';
 import { inviteOnboarding } from './invite-onboarding.ts';
 
-const securityHub = onFirstUse(() =>
-  regionalAdapters(SecurityHubClient, readClientSettings(process.env), (client) => ({
-    ...securityHubReader(client),
-    ...securityHubInviter(client),
-  })),
-);
-
-async function run(event: unknown) {
-  const input = parseInput(inviteOnboardingInputSchema, event, 'input');
-  const output = await inviteOnboarding(input, { securityHub: securityHub(), telemetry });
-  const notSent = output.unfinished.reduce(
-    (sum, { pairs, accountIds }) => sum + pairs.length * accountIds.length,
-    0,
+/** One Lambda container's handler: the clients it makes on first use are its own. */
+export function createHandler() {
+  const securityHub = onFirstUse(() =>
+    regionalAdapters(SecurityHubClient, readClientSettings(process.env), (client) => ({
+      ...securityHubReader(client),
+      ...securityHubInviter(client),
+    })),
   );
-  recordCounts({ InvitationsNotSent: notSent });
-  logger.info('invite members finished', { invitationsNotSent: notSent, unfinished: output.unfinished });
-  return output;
+  return observed(async (event) => {
+    const input = parseInput(inviteOnboardingInputSchema, event, 'input');
+    const output = await inviteOnboarding(input, { securityHub: securityHub(), telemetry });
+    const notSent = output.unfinished.reduce(
+      (sum, { pairs, accountIds }) => sum + pairs.length * accountIds.length,
+      0,
+    );
+    recordCounts({ InvitationsNotSent: notSent });
+    logger.info('invite members finished', { invitationsNotSent: notSent, unfinished: output.unfinished });
+    return output;
+  });
 }
 
-export const handler = middy(run)
-  .use(injectLambdaContext(logger, { correlationIdPath: CORRELATION_ID_PATH }))
-  .use(captureLambdaHandler(tracer))
-  .use(logMetrics(metrics));
+export const handler = createHandler();

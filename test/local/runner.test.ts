@@ -100,17 +100,24 @@ describe('Containers', () => {
 
   beforeAll(() => {
     root = `${mkdtempSync(join(tmpdir(), 'muster-containers-'))}/`;
-    mkdirSync(`${root}functions/probe`, { recursive: true });
-    // Each container's module state is its own: the handler answers with its container's id.
-    writeFileSync(
-      `${root}functions/probe/handler.ts`,
-      `const container = Math.random();
-export const handler = async (event: { ms: number }) => {
-  await new Promise((resolve) => setTimeout(resolve, event.ms));
-  return container;
-};
+    // A container's state is its own: each answers with its container's id, and with how many
+    // times the code was loaded (once per process, shared by every container).
+    for (const folder of ['probe', 'deployed']) {
+      mkdirSync(`${root}functions/${folder}`, { recursive: true });
+      writeFileSync(
+        `${root}functions/${folder}/handler.ts`,
+        `const counter = globalThis as { ${folder}Loads?: number };
+counter.${folder}Loads = (counter.${folder}Loads ?? 0) + 1;
+export function createHandler() {
+  const container = Math.random();
+  return async (event: { ms: number }) => {
+    await new Promise((resolve) => setTimeout(resolve, event.ms));
+    return { container, loads: counter.${folder}Loads };
+  };
+}
 `,
-    );
+      );
+    }
   });
 
   afterAll(() => {
@@ -127,8 +134,23 @@ export const handler = async (event: { ms: number }) => {
     ]);
     const third = await containers.invoke('probe', { ms: 0 }, context);
 
-    expect(first).not.toBe(second);
-    expect([first, second]).toContain(third);
+    expect(first).not.toEqual(second);
+    expect([first, second]).toContainEqual(third);
+  });
+
+  it('loads the code when it deploys, and still starts each container fresh', async () => {
+    const containers = new Containers(root);
+    const context = {} as Context;
+
+    await containers.deploy(['deployed', 'deployed']);
+    const [first, second] = await Promise.all([
+      containers.invoke('deployed', { ms: 20 }, context),
+      containers.invoke('deployed', { ms: 20 }, context),
+    ]);
+
+    expect(first).toMatchObject({ loads: 1 });
+    expect(second).toMatchObject({ loads: 1 });
+    expect(first).not.toEqual(second);
   });
 });
 
