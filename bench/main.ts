@@ -181,6 +181,8 @@ interface BenchResult {
   maxPayloadTarget: number;
   maxPayloadLimit: number;
   wallSeconds: number;
+  /** Loading the functions' code before the execution started (the runner's deployment; not in wallSeconds). */
+  deploySeconds: number;
   lowerBoundSeconds: number;
   /** The floor under muster's own pacing, 10 calls a second per client without AWS's burst. */
   pacedLowerBoundSeconds: number;
@@ -264,6 +266,7 @@ async function bench(options: Options): Promise<BenchResult> {
     maxPayloadTarget: LIMITS.payloadBytes.target,
     maxPayloadLimit: LIMITS.payloadBytes.limit,
     wallSeconds: round(run.wallSeconds),
+    deploySeconds: round(run.deploySeconds),
     lowerBoundSeconds: round(lowerBound),
     pacedLowerBoundSeconds: round(pacedLowerBoundSeconds(options)),
     wallSecondsTarget: round(lowerBound * LIMITS.wallTimeFactor),
@@ -320,6 +323,7 @@ function render(result: BenchResult, tookSeconds: number): string {
     `| history events | ${number(result.historyEvents)} | ${number(result.historyEventsTarget)} | ${number(result.historyEventsLimit)} | ${verdict(result.targets.historyEvents)} |`,
     `| largest state input or output (${result.maxPayloadState}) | ${number(result.maxPayloadBytes)} B | ${number(result.maxPayloadTarget)} B | ${number(result.maxPayloadLimit)} B | ${verdict(result.targets.maxPayload)} |`,
     `| wall time on the stand-in | ${result.wallSeconds} s | ${result.wallSecondsTarget} s (2 × ${result.lowerBoundSeconds} s lower bound) | | ${verdict(result.targets.wallTime)} |`,
+    `| before the execution: loading the functions' code (not in the wall time) | ${result.deploySeconds} s | | | |`,
     `| pacing floor: muster's 10 calls/s per client, without AWS's burst of 30 | ${result.pacedLowerBoundSeconds} s | | | |`,
     `| CPU of the workflow process (every Lambda shares it here) | ${result.workflowCpuSeconds} s | | | |`,
     `| peak memory (RSS) | ${number(Math.round(result.peakRssBytes / 1024 / 1024))} MiB | | | |`,

@@ -88,6 +88,8 @@ export interface LocalRunResult {
   standIn: Inspection;
   /** From the execution's start (the definition checked) to its end. */
   wallSeconds: number;
+  /** Before the execution: loading the functions' code, the first time a deployment runs. */
+  deploySeconds: number;
 }
 
 /** Bytes of JSON a state's input or output may have (FACTS.md, Step Functions). */
@@ -139,7 +141,7 @@ function taskBindings(
 let standInPort = 0;
 
 // One set of containers per deployment: a changed endpoint or environment starts cold, as in Lambda.
-const deployments = new Map<string, Containers>();
+const deployments = new Map<string, Promise<Containers>>();
 let executions = 0;
 
 /**
@@ -177,13 +179,6 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
       ...options.env,
     };
     Object.assign(process.env, env);
-    const deployment = JSON.stringify(env);
-    let containers = deployments.get(deployment);
-    if (containers === undefined) {
-      containers = new Containers(ROOT);
-      deployments.set(deployment, containers);
-    }
-
     const text = readFileSync(DEFINITION_PATH, 'utf8').replace(
       /\$\{(\w+)FunctionArn\}/g,
       (_, name: string) =>
@@ -191,6 +186,17 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
     );
     const definition = JSON.parse(text);
     const bindings = taskBindings(JSON.parse(readFileSync(DEFINITION_PATH, 'utf8')).States);
+    const deployment = JSON.stringify(env);
+    const deploying = performance.now();
+    let deployed = deployments.get(deployment);
+    if (deployed === undefined) {
+      const fresh = new Containers(ROOT);
+      // Kept as a promise at once: overlapping runs of one deployment share its containers.
+      deployed = fresh.deploy(bindings.map(({ folder }) => folder)).then(() => fresh);
+      deployments.set(deployment, deployed);
+    }
+    const containers = await deployed;
+    const deploySeconds = (performance.now() - deploying) / 1000;
     const handlers: Record<string, (input: unknown) => Promise<never>> = {};
     for (const { state, folder } of bindings) {
       const pool = containers;
@@ -241,7 +247,10 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
       }
     })();
 
-    let result: Omit<LocalRunResult, 'history' | 'standIn' | 'wallSeconds' | 'plan' | 'report'>;
+    let result: Omit<
+      LocalRunResult,
+      'history' | 'standIn' | 'wallSeconds' | 'deploySeconds' | 'plan' | 'report'
+    >;
     try {
       result = { status: 'SUCCEEDED', output: await execution.result };
     } catch (error) {
@@ -270,6 +279,7 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
       history,
       standIn: await standIn.inspect(),
       wallSeconds,
+      deploySeconds,
     };
   } finally {
     await own?.stop();
