@@ -35,7 +35,7 @@ export const telemetry: Telemetry = {
 };
 
 /** Where the Step Functions execution id sits in every Task input: the log correlation id. */
-export const CORRELATION_ID_PATH = 'executionId';
+const CORRELATION_ID_PATH = 'executionId';
 
 /**
  * Counts every invocation publishes, so each one has metrics (an invocation without any makes

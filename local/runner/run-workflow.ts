@@ -199,9 +199,8 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
     const deploySeconds = (performance.now() - deploying) / 1000;
     const handlers: Record<string, (input: unknown) => Promise<never>> = {};
     for (const { state, folder } of bindings) {
-      const pool = containers;
       const invoke: TaskInvoke = (input) =>
-        pool.invoke(folder, input, lambdaContext(`muster-${folder}`, administratorId));
+        containers.invoke(folder, input, lambdaContext(`muster-${folder}`, administratorId));
       const call = options.wrapTask?.(state, invoke) ?? invoke;
       handlers[state] = async (input) => (await call(input)) as never;
     }
