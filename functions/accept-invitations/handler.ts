@@ -1,10 +1,14 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { STSClient } from '@aws-sdk/client-sts';
+import middy from '@middy/core';
 import { perRegion, regionalClient } from '../shared/aws/clients.ts';
 import { memberCredentials, roleSessionName } from '../shared/aws/credentials.ts';
 import { readClientSettings } from '../shared/config.ts';
 import { parseInput } from '../shared/contracts.ts';
 import { readMemberConfig } from '../shared/member-config.ts';
-import { logger, observed, recordCounts, tracer } from '../shared/observability.ts';
+import { CORRELATION_ID_PATH, logger, metrics, recordCounts, tracer } from '../shared/observability.ts';
 import { onFirstUse } from '../shared/wiring.ts';
 import { acceptInvitations, compactOutput } from './accept-invitations.ts';
 import { acceptInvitationsInputSchema } from './contract.ts';
@@ -17,7 +21,8 @@ export function createHandler() {
   const sts = perRegion((region) =>
     tracer.captureAWSv3Client(regionalClient(STSClient, region, { maxAttempts: clients().maxAttempts })),
   );
-  return observed(async (event) => {
+
+  async function run(event: unknown) {
     const config = readMemberConfig(process.env);
     const input = parseInput(acceptInvitationsInputSchema, event, 'input');
     const output = await acceptInvitations(input, {
@@ -45,7 +50,12 @@ export function createHandler() {
       failed: output.results.filter(({ disposition }) => disposition === 'failed'),
     });
     return step;
-  });
+  }
+
+  return middy(run)
+    .use(injectLambdaContext(logger, { correlationIdPath: CORRELATION_ID_PATH }))
+    .use(captureLambdaHandler(tracer))
+    .use(logMetrics(metrics));
 }
 
 export const handler = createHandler();

@@ -1,6 +1,10 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
 import { readClientSettings } from '../shared/config.ts';
 import { checkOnboardingInputSchema, parseInput } from '../shared/contracts.ts';
-import { logger, observed, recordCounts } from '../shared/observability.ts';
+import { CORRELATION_ID_PATH, logger, metrics, recordCounts, tracer } from '../shared/observability.ts';
 import { detectiveReader } from '../shared/services/detective.ts';
 import { securityHubReader } from '../shared/services/securityhub.ts';
 import { administratorAdapters, onFirstUse } from '../shared/wiring.ts';
@@ -14,7 +18,8 @@ export function createHandler() {
       detective: detectiveReader,
     }),
   );
-  return observed(async (event) => {
+
+  async function run(event: unknown) {
     const report = await checkOnboarding(parseInput(checkOnboardingInputSchema, event, 'input'), {
       adapters: adapters(),
     });
@@ -30,7 +35,12 @@ export function createHandler() {
       pendingAccounts: report.pendingAccountIds.length,
     });
     return report;
-  });
+  }
+
+  return middy(run)
+    .use(injectLambdaContext(logger, { correlationIdPath: CORRELATION_ID_PATH }))
+    .use(captureLambdaHandler(tracer))
+    .use(logMetrics(metrics));
 }
 
 export const handler = createHandler();

@@ -1,6 +1,10 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
 import { readAdministratorConfig } from '../shared/config.ts';
 import { administratorStepInputSchema, parseInput } from '../shared/contracts.ts';
-import { observed, telemetry } from '../shared/observability.ts';
+import { CORRELATION_ID_PATH, logger, metrics, telemetry, tracer } from '../shared/observability.ts';
 import { detectiveCreator, detectiveGraphLocator } from '../shared/services/detective.ts';
 import { securityHubCreator, securityHubLocator } from '../shared/services/securityhub.ts';
 import { administratorAdapters, logStepOutput, onFirstUse } from '../shared/wiring.ts';
@@ -15,7 +19,8 @@ export function createHandler() {
       detective: (client) => ({ ...detectiveGraphLocator(client), ...detectiveCreator(client) }),
     }),
   );
-  return observed(async (event) => {
+
+  async function run(event: unknown) {
     const input = parseInput(administratorStepInputSchema, event, 'input');
     const { detectiveDisableEmailNotification, invitationMessage } = config();
     const output = await createMembers(input, {
@@ -28,7 +33,12 @@ export function createHandler() {
     });
     logStepOutput('create members', output);
     return stateOutput(input, output);
-  });
+  }
+
+  return middy(run)
+    .use(injectLambdaContext(logger, { correlationIdPath: CORRELATION_ID_PATH }))
+    .use(captureLambdaHandler(tracer))
+    .use(logMetrics(metrics));
 }
 
 export const handler = createHandler();

@@ -1,7 +1,18 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import middy from '@middy/core';
 import { readClientSettings } from '../shared/config.ts';
 import { inviteOnboardingInputSchema, parseInput } from '../shared/contracts.ts';
-import { logger, observed, recordCounts, telemetry } from '../shared/observability.ts';
+import {
+  CORRELATION_ID_PATH,
+  logger,
+  metrics,
+  recordCounts,
+  telemetry,
+  tracer,
+} from '../shared/observability.ts';
 import { securityHubInviter, securityHubReader } from '../shared/services/securityhub.ts';
 import { onFirstUse, regionalAdapters } from '../shared/wiring.ts';
 import { inviteOnboarding } from './invite-onboarding.ts';
@@ -14,7 +25,8 @@ export function createHandler() {
       ...securityHubInviter(client),
     })),
   );
-  return observed(async (event) => {
+
+  async function run(event: unknown) {
     const input = parseInput(inviteOnboardingInputSchema, event, 'input');
     const output = await inviteOnboarding(input, { securityHub: securityHub(), telemetry });
     const notSent = output.unfinished.reduce(
@@ -24,7 +36,12 @@ export function createHandler() {
     recordCounts({ InvitationsNotSent: notSent });
     logger.info('invite members finished', { invitationsNotSent: notSent, unfinished: output.unfinished });
     return output;
-  });
+  }
+
+  return middy(run)
+    .use(injectLambdaContext(logger, { correlationIdPath: CORRELATION_ID_PATH }))
+    .use(captureLambdaHandler(tracer))
+    .use(logMetrics(metrics));
 }
 
 export const handler = createHandler();

@@ -1,9 +1,13 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { DetectiveClient } from '@aws-sdk/client-detective';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import middy from '@middy/core';
 import { perRegion, regionalClient } from '../shared/aws/clients.ts';
 import { readClientSettings } from '../shared/config.ts';
-import { logger, observed, recordCounts, tracer } from '../shared/observability.ts';
+import { CORRELATION_ID_PATH, logger, metrics, recordCounts, tracer } from '../shared/observability.ts';
 import { detectiveGraphLocator } from '../shared/services/detective.ts';
 import { organizationsDirectory } from '../shared/services/organizations.ts';
 import { securityHubLocator } from '../shared/services/securityhub.ts';
@@ -27,7 +31,8 @@ export function createHandler() {
   const securityHub = perRegion((region) =>
     securityHubLocator(tracer.captureAWSv3Client(regionalClient(SecurityHubClient, region, clients()))),
   );
-  return observed(async (event) => {
+
+  async function run(event: unknown) {
     const config = readResolveConfig(process.env);
     const plan = await resolveAccounts(event, {
       administratorId: config.administratorId,
@@ -52,7 +57,12 @@ export function createHandler() {
       note: plan.note,
     });
     return plan;
-  });
+  }
+
+  return middy(run)
+    .use(injectLambdaContext(logger, { correlationIdPath: CORRELATION_ID_PATH }))
+    .use(captureLambdaHandler(tracer))
+    .use(logMetrics(metrics));
 }
 
 export const handler = createHandler();

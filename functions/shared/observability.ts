@@ -1,11 +1,7 @@
 import { search } from '@aws-lambda-powertools/jmespath';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { Tracer } from '@aws-lambda-powertools/tracer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
 import { maskEmails } from './domain/accounts.ts';
 import type { Telemetry } from './engine.ts';
 
@@ -35,7 +31,7 @@ export const telemetry: Telemetry = {
 };
 
 /** Where the Step Functions execution id sits in every Task input: the log correlation id. */
-const CORRELATION_ID_PATH = 'executionId';
+export const CORRELATION_ID_PATH = 'executionId';
 
 /**
  * Counts every invocation publishes, so each one has metrics (an invocation without any makes
@@ -43,12 +39,4 @@ const CORRELATION_ID_PATH = 'executionId';
  */
 export function recordCounts(counts: Record<string, number>): void {
   for (const [name, value] of Object.entries(counts)) metrics.addMetric(name, MetricUnit.Count, value);
-}
-
-/** A Lambda handler with the execution id as log correlation id, a traced invocation and its metrics flushed. */
-export function observed<T>(run: (event: unknown) => Promise<T>) {
-  return middy(run)
-    .use(injectLambdaContext(logger, { correlationIdPath: CORRELATION_ID_PATH }))
-    .use(captureLambdaHandler(tracer))
-    .use(logMetrics(metrics));
 }
