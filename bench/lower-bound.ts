@@ -20,7 +20,10 @@ export interface OperationBound {
   why: string;
 }
 
-/** Security Hub's documented quota, which the stand-in applies to Security Hub and Detective (FACTS.md). */
+/**
+ * Security Hub's documented quota, which the stand-in applies to Security Hub and Detective
+ * (docs/aws-facts.md, Security Hub).
+ */
 export const THROTTLE = { ratePerSecond: 10, burst: 30 };
 /** Accounts per Security Hub and Detective batch call; accounts per Organizations ListAccounts page. */
 export const BATCH = 50;

@@ -18,7 +18,7 @@ import {
 } from './lower-bound.ts';
 import { BENCH_REGIONS } from './regions.ts';
 
-/** Step Functions quotas (FACTS.md) and the targets issue 7 sets against them. */
+/** Step Functions quotas (docs/aws-facts.md, Step Functions) and the targets issue 7 sets against them. */
 const LIMITS = {
   historyEvents: { target: 12_500, limit: 25_000 },
   payloadBytes: { target: 200 * 1024, limit: STATE_PAYLOAD_LIMIT },
@@ -82,7 +82,8 @@ function readOptions(argv: string[]): Options {
     console.log(USAGE);
     process.exit(0);
   }
-  // Security Hub allows 1,000 invited members per administrator and Region; Detective 1,200 per graph (FACTS.md).
+  // Security Hub allows 1,000 invited members per administrator and Region; Detective 1,200 per graph
+  // (docs/aws-facts.md, Security Hub; Amazon Detective).
   const accounts = count(values.accounts, 'accounts', 1000, 1, 1200);
   const invited = count(values.invited, 'invited', 0, 0, Math.min(accounts, 1000));
   const failure = values.failure ?? 'none';
@@ -130,7 +131,8 @@ function scenarioOf(options: Options, regions: string[]): ScenarioInput {
         account(options.organizationAccounts + n, 'OUTSIDE'),
       ),
     ],
-    // throttle: true is Security Hub's documented 10 requests/s, burst 30, per account and Region (FACTS.md).
+    // throttle: true is Security Hub's documented 10 requests/s, burst 30, taken per account and Region
+    // (docs/aws-facts.md, Security Hub).
     faults: {
       throttle: true,
       latencyMs: options.latencySeconds * 1000,

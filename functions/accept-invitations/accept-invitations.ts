@@ -26,8 +26,8 @@ export interface AcceptInvitationsDeps {
 }
 
 /**
- * Reasons are capped so 20 accounts × 17 Regions × 2 services stay far below Step Functions'
- * 256 KiB payload (FACTS.md); the head names the error, the tail usually names the resource.
+ * Reasons are capped so 20 accounts × 17 Regions × 2 services stay far below Step Functions' 256 KiB payload
+ * (docs/aws-facts.md, Step Functions); the head names the error, the tail usually names the resource.
  */
 export const MAX_REASON_LENGTH = 200;
 
@@ -45,8 +45,9 @@ export function dispositionOf(status: ObservedStatus): Disposition {
 
 /**
  * What an error means for one membership. On AssumeRole, AccessDenied means the member role is
- * not deployed yet (FACTS.md, STS); on a service call, an authentication error means the Region is
- * disabled for the member (FACTS.md, Regions). Throttling and 5xx survived the SDK's retries.
+ * not deployed yet (docs/aws-facts.md, Getting into member accounts (STS));
+ * on a service call, an authentication error means the Region is disabled for the member
+ * (docs/aws-facts.md, Regions and partitions). Throttling and 5xx survived the SDK's retries.
  */
 export function statusOfError(error: unknown, during: 'assume-role' | 'service-call'): ObservedStatus {
   const failure = error as ErrorLike;

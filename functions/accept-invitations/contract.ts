@@ -7,7 +7,7 @@ import type { ServiceName } from '../shared/domain/services.ts';
 /** Security Hub and Detective take at most 50 accounts per call; a batch is never larger. */
 export const MAX_ACCOUNTS_PER_BATCH = 50;
 
-// FACTS.md, Detective: arn:aws[-\w]{0,10}?:detective:<region>:<12 digits>:graph:<32 hex>.
+// docs/aws-facts.md, Amazon Detective: arn:aws[-\w]{0,10}?:detective:<region>:<12 digits>:graph:<32 hex>.
 const GRAPH_ARN = /^arn:aws[-\w]{0,10}:detective:([a-z0-9-]+):(\d{12}):graph:[0-9a-f]{32}$/;
 
 const graphArnSchema = z.string().regex(GRAPH_ARN, {

@@ -17,7 +17,8 @@ import { memberAccountOpener } from './member-account.ts';
 /** One Lambda container's handler: the STS clients it makes on first use are its own. */
 export function createHandler() {
   const clients = onFirstUse(() => readClientSettings(process.env));
-  // The Lambda's own Region: a Regional STS endpoint, whose tokens work in opt-in Regions (FACTS.md, STS).
+  // The Lambda's own Region: a Regional STS endpoint, whose tokens work in opt-in Regions
+  // (docs/aws-facts.md, Getting into member accounts (STS)).
   const sts = perRegion((region) =>
     tracer.captureAWSv3Client(regionalClient(STSClient, region, { maxAttempts: clients().maxAttempts })),
   );

@@ -26,10 +26,10 @@ export interface CreateMembersDeps {
 }
 
 /**
- * Makes every account a member of the administrator in one Region for one service, 50 per call,
- * without reading first: CreateMembers answers an existing member as "already a member" and
- * changes nothing (FACTS.md), so a retried or duplicated step is safe, and the one read each
- * membership needs is the check's. Accounts come out CREATED, or with the status Detective reports.
+ * Makes every account a member of the administrator in one Region for one service, 50 per call, without
+ * reading first: CreateMembers answers an existing member as "already a member" and changes nothing
+ * (docs/aws-facts.md, Security Hub; Amazon Detective), so a retried or duplicated step is safe, and the one
+ * read each membership needs is the check's. Accounts come out CREATED, or with the status Detective reports.
  */
 export async function createMembers(
   input: AdministratorStepInput,

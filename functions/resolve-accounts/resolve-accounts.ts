@@ -23,7 +23,7 @@ export interface ResolveAccountsDeps {
   securityHub: (region: string) => Pick<MembershipReader, 'locate'>;
 }
 
-/** Membership limits per administrator per Region (FACTS.md). */
+/** Membership limits per administrator per Region (docs/aws-facts.md, Security Hub; Amazon Detective). */
 export const SECURITY_HUB_INVITATION_LIMIT = 1_000;
 export const DETECTIVE_MEMBER_LIMIT = 1_200;
 
@@ -175,7 +175,8 @@ async function locateIn(
         return await locator(region).locate(region);
       } catch (error) {
         const kind = classifyError(error as ErrorLike);
-        // A Region disabled for the administrator answers with an authentication error (FACTS.md, Regions).
+        // A Region disabled for the administrator answers with an authentication error
+        // (docs/aws-facts.md, Regions and partitions).
         if (kind === 'region-disabled') return undefined;
         if (kind === 'access-denied') {
           throw new AdministratorAccessError(

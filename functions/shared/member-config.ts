@@ -18,7 +18,8 @@ export interface MemberConfig {
 }
 
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
-// STS: ExternalId is 2..1224 characters of [\w+=,.@:/-] (FACTS.md, STS).
+// STS: ExternalId is 2..1224 characters of [\w+=,.@:/-]
+// (docs/aws-facts.md, Getting into member accounts (STS)).
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
 
 export function readMemberConfig(env: Env): MemberConfig {

@@ -8,7 +8,7 @@ import { Containers } from './containers.ts';
 import { type EventLog, HistoryMeter } from './history.ts';
 import type { TaskInvoke, TaskWrapper } from './sandbox.ts';
 
-// aws-local-stepfunctions uses Promise.withResolvers, which Node 20 lacks (FACTS.md, "Tools").
+// aws-local-stepfunctions uses Promise.withResolvers, which Node 22 added and Node 20 lacks.
 if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function') {
   Object.defineProperty(Promise, 'withResolvers', {
     configurable: true,
@@ -92,7 +92,7 @@ export interface LocalRunResult {
   deploySeconds: number;
 }
 
-/** Bytes of JSON a state's input or output may have (FACTS.md, Step Functions). */
+/** Bytes of JSON a state's input or output may have (docs/aws-facts.md, Step Functions). */
 export const STATE_PAYLOAD_LIMIT = 262_144;
 
 function lambdaContext(functionName: string, accountId: string): Context {

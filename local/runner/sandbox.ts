@@ -3,7 +3,9 @@ import { subscribe } from 'node:diagnostics_channel';
 import { Agent, type ClientRequest } from 'node:http';
 import { Socket } from 'node:net';
 
-/** What Step Functions reports when a Lambda sandbox dies or times out (FACTS.md, "Step Functions and SAM"). */
+/**
+ * What Step Functions reports when a Lambda sandbox dies or times out (docs/aws-facts.md, Step Functions).
+ */
 export type SandboxFailure = 'Lambda.Unknown' | 'Sandbox.Timedout' | 'Runtime.ExitError';
 
 /** One Task invocation, as the runner calls it: the state's input in, the Lambda's result out. */

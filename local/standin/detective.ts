@@ -1,7 +1,7 @@
 import { ACCOUNT_ID, AwsError, decodeToken, page } from './wire.ts';
 import type { Call, RouteRequest, ServiceHandler, World } from './world.ts';
 
-/** Member status enum of the Detective API (FACTS.md). */
+/** Member status enum of the Detective API (docs/aws-facts.md, Amazon Detective). */
 export type DetectiveStatus =
   | 'INVITED'
   | 'VERIFICATION_IN_PROGRESS'
@@ -257,7 +257,8 @@ export class Detective implements ServiceHandler {
   #listGraphs(state: RegionState, call: Call): object {
     call.input.optionalInt('MaxResults', 1, 200);
     const graph = state.graphs.get(call.caller);
-    // No graph means Detective is not enabled for this account in this Region (FACTS.md).
+    // No graph means Detective is not enabled for this account in this Region
+    // (docs/aws-facts.md, Amazon Detective).
     return {
       GraphList:
         graph === undefined ? [] : [{ Arn: graph.arn, CreatedTime: this.#world.iso(graph.createdAt) }],
@@ -268,7 +269,7 @@ export class Detective implements ServiceHandler {
     const world = this.#world;
     const accounts = call.input.list('Accounts');
     world.stats.accountList('detective', 'CreateMembers', accounts.length);
-    // 51 or more is a hard error in Detective, unlike Security Hub (FACTS.md).
+    // 51 or more is a hard error in Detective, unlike Security Hub (docs/aws-facts.md, Amazon Detective).
     checkListLength(accounts.length, 'accounts');
     const message = call.input.optionalString('Message');
     if (message !== undefined && (message.length < 1 || message.length > 1000)) {
@@ -331,7 +332,10 @@ export class Detective implements ServiceHandler {
     };
   }
 
-  /** Verification compares the given email with the root email; a mismatch fails that account only (FACTS.md). */
+  /**
+   * Verification compares the given email with the root email; a mismatch fails that account only
+   * (docs/aws-facts.md, Amazon Detective).
+   */
   #invitedMember(
     graph: Graph,
     id: string,
@@ -452,7 +456,7 @@ export class Detective implements ServiceHandler {
 
   #accept(state: RegionState, call: Call): undefined {
     const m = this.#membership(state, call);
-    // The member status must be INVITED (FACTS.md).
+    // The member status must be INVITED (docs/aws-facts.md, Amazon Detective).
     if (m.status !== 'INVITED') throw new AwsError('ConflictException', 409, CONFLICT);
     m.status = 'ENABLED';
     m.updatedTime = this.#world.now();

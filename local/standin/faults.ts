@@ -19,7 +19,8 @@ interface Bucket {
   burst: number;
 }
 
-// Security Hub: 10 requests/s, burst 30, per account per Region (FACTS.md). Detective publishes none: same.
+// Security Hub: 10 requests/s, burst 30, taken per account per Region (docs/aws-facts.md, Security Hub).
+// Detective publishes none: same.
 const AWS_RATES: Partial<Record<ServiceName, Bucket>> = {
   securityhub: { ratePerSecond: 10, burst: 30 },
   detective: { ratePerSecond: 10, burst: 30 },

@@ -5,7 +5,7 @@ import type { Call, RouteRequest, ServiceHandler, World } from './world.ts';
 const TARGET_PREFIX = 'AWSOrganizationsV20161128.';
 const OPERATIONS = new Set(['ListAccounts', 'DescribeAccount']);
 
-// The retiring Status field, derived from State (FACTS.md: use State).
+// The retiring Status field, derived from State (docs/aws-facts.md, AWS Organizations: use State).
 const STATUS: Record<ScenarioAccount['state'], string> = {
   ACTIVE: 'ACTIVE',
   PENDING_ACTIVATION: 'ACTIVE',
@@ -54,7 +54,8 @@ export class Organizations implements ServiceHandler {
 
   handle(operation: string, call: Call): object {
     const scenario = this.#world.scenario;
-    // Only the management account or the delegated administrator may read the organization (FACTS.md).
+    // Only the management account or the delegated administrator may read the organization
+    // (docs/aws-facts.md, AWS Organizations).
     const allowed =
       (call.caller === scenario.administratorAccountId && scenario.delegatedAdministrator) ||
       call.caller === scenario.managementAccountId;
@@ -82,7 +83,8 @@ export class Organizations implements ServiceHandler {
     const size = call.input.optionalInt('MaxResults', 1, 20) ?? 20;
     const token = call.input.optionalString('NextToken');
     const cursor = token === undefined ? { offset: 0, served: false } : decodeCursor(token);
-    // A page can be empty while more remain (FACTS.md); emptyListPages serves one before each real page.
+    // A page can be empty while more remain (docs/aws-facts.md, AWS Organizations); emptyListPages serves one
+    // before each real page.
     if (
       this.#world.scenario.faults.emptyListPages &&
       !cursor.served &&

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 
-// A string, never a number: a JSON number would silently drop leading zeros (FACTS.md, "What earlier tools got wrong" 8).
+// A string, never a number: a JSON number would silently drop leading zeros
+// (docs/aws-facts.md, What earlier public tools got wrong).
 const ACCOUNT_ID_MESSAGE = 'must be a 12-digit account id written as a string';
 const accountId = z.string({ error: ACCOUNT_ID_MESSAGE }).regex(/^\d{12}$/, ACCOUNT_ID_MESSAGE);
 const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be a Region name such as eu-west-1');
@@ -77,7 +78,10 @@ const faultsSchema = z.strictObject({
     .optional(),
   verificationDelaySeconds: seconds.default(0),
   invitationVisibleAfterSeconds: seconds.default(0),
-  /** Organizations may return an empty page while more remain (FACTS.md): serve one before every real page. */
+  /**
+   * Organizations may return an empty page while more remain (docs/aws-facts.md, AWS Organizations): serve
+   * one before every real page.
+   */
   emptyListPages: z.boolean().default(false),
   /** Actions a service control policy denies the administrator, in `regions`: AccessDeniedException. */
   denied: z

@@ -1,7 +1,7 @@
 import { ACCOUNT_ID, AwsError, decodeToken, type Input, page } from './wire.ts';
 import type { Call, RouteRequest, ServiceHandler, World } from './world.ts';
 
-/** MemberStatus words as the Security Hub API reference documents them (FACTS.md). */
+/** MemberStatus words as the Security Hub API reference documents them (docs/aws-facts.md, Security Hub). */
 export type SecurityHubStatus =
   | 'Created'
   | 'Invited'
@@ -12,8 +12,9 @@ export type SecurityHubStatus =
   | 'AccountSuspended';
 
 /**
- * ProcessingResult texts. The first two are AWS's own (FACTS.md); "already invited" is the wording seen in
- * the wild; the others are the stand-in's, since AWS does not publish them (README, "Deliberate choices").
+ * ProcessingResult texts. The first two are AWS's own (docs/aws-facts.md, Security Hub); "already invited" is
+ * said to be seen in the wild, without a public source; the others are the stand-in's, since AWS does not
+ * publish them (README, "Deliberate choices").
  */
 export const SECURITY_HUB_TEXTS = {
   alreadyMember:
@@ -308,7 +309,8 @@ export class SecurityHub implements ServiceHandler {
       }
       const organization = world.managedByOrganization(call.caller, id);
       const existing = members.get(id);
-      // Organization accounts that were disassociated come back through CreateMembers (seeds/001).
+      // Organization accounts that were disassociated come back through CreateMembers
+      // (docs/aws-facts.md, Security Hub).
       const reusable =
         existing === undefined ||
         existing.status === 'Deleted' ||
@@ -328,7 +330,8 @@ export class SecurityHub implements ServiceHandler {
           reject(id, SECURITY_HUB_TEXTS.otherAdministrator);
           continue;
         }
-        // Organization accounts are enabled at once, their hub turned on if it was off (seeds/001).
+        // Organization accounts are enabled at once, their hub turned on if it was off
+        // (docs/aws-facts.md, Security Hub).
         if (!state.hubs.has(id)) state.hubs.set(id, now);
         state.administrators.set(id, { administratorId: call.caller });
       }
@@ -359,7 +362,7 @@ export class SecurityHub implements ServiceHandler {
         unprocessed.push({ AccountId: id, ProcessingResult: text ?? SECURITY_HUB_TEXTS.notMember });
         continue;
       }
-      // Created, Removed or Resigned: (re-)send the invitation (seeds/002).
+      // Created, Removed or Resigned: (re-)send the invitation (docs/aws-facts.md, Security Hub).
       member.status = 'Invited';
       member.invitedAt = now;
       member.updatedAt = now;
@@ -406,7 +409,7 @@ export class SecurityHub implements ServiceHandler {
     const unprocessed: { AccountId: string; ProcessingResult: string }[] = [];
     for (const id of ids) {
       const m = members?.get(id);
-      // Deleted members are not returned (FACTS.md).
+      // Deleted members are not returned (not verified: docs/aws-facts.md, Security Hub).
       if (m === undefined || m.status === 'Deleted') {
         unprocessed.push({ AccountId: id, ProcessingResult: SECURITY_HUB_TEXTS.notMember });
       } else {
@@ -417,7 +420,8 @@ export class SecurityHub implements ServiceHandler {
   }
 
   #listMembers(state: RegionState, call: Call): object {
-    // OnlyAssociated defaults to true: only Enabled members unless the caller asks for all (FACTS.md).
+    // OnlyAssociated defaults to true: only Enabled members unless the caller asks for all
+    // (docs/aws-facts.md, Security Hub).
     const onlyAssociated = call.input.optionalBoolean('OnlyAssociated') ?? true;
     const size = call.input.optionalInt('MaxResults', 1, 50) ?? 50;
     const offset = decodeToken(call.input.optionalString('NextToken'), () =>
@@ -476,7 +480,7 @@ export class SecurityHub implements ServiceHandler {
     );
     const { items, nextToken } = page(visible, offset, size);
     return {
-      // Invitation.AccountId is the administrator's account id (FACTS.md).
+      // Invitation.AccountId is the administrator's account id (docs/aws-facts.md, Security Hub).
       Invitations: items.map((i) => ({
         AccountId: i.administratorId,
         InvitationId: i.invitationId,
@@ -541,7 +545,7 @@ export class SecurityHub implements ServiceHandler {
     const current = state.administrators.get(call.caller);
     if (current === undefined) return {};
     const member = state.members.get(current.administratorId)?.get(call.caller);
-    // Only invited members may leave on their own (FACTS.md).
+    // Only invited members may leave on their own (docs/aws-facts.md, Security Hub).
     if (member?.organization === true) {
       throw securityHubInvalid(
         'The request is rejected because the account is managed by its organization administrator and cannot disassociate itself.',

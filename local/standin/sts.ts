@@ -69,7 +69,8 @@ export class Sts implements ServiceHandler {
       );
     }
     const duration = call.input.optionalInt('DurationSeconds', 900, 43_200) ?? 3600;
-    // The Lambda's own credentials come from a role, so this is role chaining: one hour at most (FACTS.md).
+    // The Lambda's own credentials come from a role, so this is role chaining: one hour at most
+    // (docs/aws-facts.md, Getting into member accounts (STS)).
     if (duration > 3600) {
       throw validation(
         'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',

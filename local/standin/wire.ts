@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { ServiceName } from './faults.ts';
 
-/** The three wire protocols muster's clients speak (FACTS.md, "Wire protocols"). */
+/**
+ * The three wire protocols muster's clients speak (docs/aws-facts.md, Security Hub, Amazon Detective, AWS
+ * Organizations, STS: "Wire protocol").
+ */
 type Protocol = 'restJson' | 'awsJson' | 'query';
 
 /** An AWS error; the server renders it in the protocol of the service that raised it. */
@@ -103,7 +106,10 @@ export const PROTOCOLS: Record<ServiceName, Protocol> = {
   sts: 'query',
 };
 
-/** Throttling and internal-error codes as each service names them (FACTS.md). */
+/**
+ * Throttling and internal-error codes as each service names them (docs/aws-facts.md, Security Hub, Amazon
+ * Detective, AWS Organizations, STS).
+ */
 export const FAULT_ERRORS: Record<ServiceName, { throttle: AwsError; internal: AwsError }> = {
   securityhub: {
     throttle: new AwsError('LimitExceededException', 429, 'Rate exceeded'),
@@ -139,7 +145,10 @@ export const FAULT_ERRORS: Record<ServiceName, { throttle: AwsError; internal: A
   },
 };
 
-/** The error AWS returns for calls signed in a Region the caller's account has not enabled (FACTS.md, "Regions"). */
+/**
+ * The error AWS returns for calls signed in a Region the caller's account has not enabled
+ * (docs/aws-facts.md, Regions and partitions).
+ */
 export function regionDisabledError(service: ServiceName): AwsError {
   return service === 'sts'
     ? new AwsError('InvalidClientTokenId', 403, 'The security token included in the request is invalid.')

@@ -260,7 +260,8 @@ describe.skipIf(skip)(
       expect(shape(ours.enabled)).toEqual(shape(moto.enabled));
       expect(shape(ours.described)).toEqual(shape(moto.described));
       expect(ours.described.HubArn).toBe(moto.described.HubArn);
-      // AWS answers ResourceConflictException 409 when the hub is already enabled (FACTS.md); moto answers 200.
+      // AWS answers ResourceConflictException 409 when the hub is already enabled
+      // (docs/aws-facts.md, Security Hub); moto answers 200.
       expect(moto.again).toBe('succeeded');
       expect(ours.again).toEqual({ name: ResourceConflictException.name, status: 409 });
     });

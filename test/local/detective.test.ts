@@ -181,7 +181,7 @@ describe('stand-in Detective', () => {
       ['555555555555', 'VERIFICATION_FAILED'],
       ['000000000002', 'ENABLED'],
     ]);
-    // No invitation is sent when verification fails (FACTS.md).
+    // No invitation is sent when verification fails (docs/aws-facts.md, Amazon Detective).
     expect(s.inspect().invitations).toEqual([]);
   });
 

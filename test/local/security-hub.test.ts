@@ -125,7 +125,8 @@ describe('stand-in Security Hub', () => {
     expect(await statusOf(admin, OUTSIDE)).toBe('Invited');
     const member = (await memberClients(s, OUTSIDE)).securityHub;
 
-    // A member must enable Security Hub before it can see or accept invitations (seeds/003).
+    // A member must enable Security Hub before it can see or accept invitations
+    // (docs/aws-facts.md, Security Hub).
     expect(await failure(member.send(new ListInvitationsCommand({})))).toBeInstanceOf(InvalidAccessException);
     await member.send(new EnableSecurityHubCommand({}));
     const { Invitations } = await member.send(new ListInvitationsCommand({}));

@@ -51,7 +51,7 @@ function member(id: string, state: AccountState = 'ACTIVE'): AwsAccount {
 
 /**
  * An organization of `members`, readable by the administrator: DescribeAccount, and ListAccounts in
- * pages of 20 with, at `emptyPageAt`, an empty page while more remain (FACTS.md).
+ * pages of 20 with, at `emptyPageAt`, an empty page while more remain (docs/aws-facts.md, AWS Organizations).
  */
 function organizationOf(members: AwsAccount[], emptyPageAt?: number): void {
   organizations.on(DescribeAccountCommand).callsFake(({ AccountId }: { AccountId: string }) => {

@@ -91,7 +91,8 @@ describe('least privilege', () => {
     expect(policyActions(template.Resources.AcceptInvitationsRole?.Properties?.Policies)).toEqual(
       called.filter((action) => action.startsWith('sts:')),
     );
-    // AWS still checks the deprecated AcceptInvitation name for Security Hub (FACTS.md).
+    // AWS says policies should allow Security Hub's deprecated AcceptInvitation name too
+    // (docs/aws-facts.md, Security Hub).
     const memberSide = called.filter((action) => !action.startsWith('sts:'));
     expect(policyActions(memberRole.Resources.MemberRole?.Properties?.Policies)).toEqual(
       [...memberSide, 'securityhub:AcceptInvitation'].sort(),

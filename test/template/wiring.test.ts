@@ -166,7 +166,7 @@ describe('template.yaml', () => {
     ]) {
       expect(patterns).toContain(eventName);
     }
-    // Only successful creations start an onboarding (FACTS.md, "got wrong" 10).
+    // Only successful creations start an onboarding (docs/aws-facts.md, Events that announce an account).
     expect(patterns).toContain('"createAccountStatus":{"state":["SUCCEEDED"]}');
   });
 

@@ -17,7 +17,8 @@ import { ADMINISTRATOR, FAST, organization } from './scenarios.ts';
 const TIME_SCALE = 0.01;
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'sa-east-1', 'ca-central-1'];
 const SERVICES: ServiceName[] = ['securityhub', 'detective'];
-// Transient texts the workflow must retry (FACTS.md, "ProcessingResult").
+// Transient texts the workflow must retry; only the first has a public source
+// (docs/aws-facts.md, Security Hub).
 const TRANSIENT_REASONS = [
   'Maximum number of results exceeded',
   'The request could not be processed. Try again later.',

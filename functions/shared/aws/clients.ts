@@ -2,7 +2,10 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { limitRate, RateLimiter, type SdkClient } from './rate-limit.ts';
 
 export interface ClientSettings {
-  /** SDK attempts per call; the SDK backs off between them on 429 and 5xx (FACTS.md). */
+  /**
+   * SDK attempts per call; the SDK backs off between them on 429 and 5xx
+   * (docs/aws-facts.md, Getting into member accounts (STS)).
+   */
   maxAttempts: number;
   /**
    * Calls per second this process makes per client (one account, one Region, one service).

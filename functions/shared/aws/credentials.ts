@@ -5,7 +5,10 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 export interface MemberRoleSettings {
   roleName: string;
   externalId?: string;
-  /** 900..3600: role chaining from a Lambda caps sessions at one hour (FACTS.md, STS). */
+  /**
+   * 900..3600: role chaining from a Lambda caps sessions at one hour
+   * (docs/aws-facts.md, Getting into member accounts (STS)).
+   */
   durationSeconds: number;
   /** The partition of the member accounts: the Lambda's own. */
   partition: string;
@@ -20,8 +23,8 @@ export function memberRoleArn(partition: string, accountId: string, roleName: st
 }
 
 /**
- * `muster-<execution name>`, so CloudTrail in the member names the execution. STS allows 2..64
- * characters of `[\w+=,.@-]` (FACTS.md, STS); anything else becomes `-`.
+ * `muster-<execution name>`, so CloudTrail in the member names the execution. STS allows 2..64 characters of
+ * `[\w+=,.@-]` (docs/aws-facts.md, Getting into member accounts (STS)); anything else becomes `-`.
  */
 export function roleSessionName(executionId?: string): string {
   const suffix = (executionId?.split(':').pop() ?? '').replace(/[^\w+=,.@-]/g, '-');
@@ -32,10 +35,10 @@ export function roleSessionName(executionId?: string): string {
 export type MemberCredentials = (accountId: string) => AwsCredentialIdentityProvider;
 
 /**
- * Create one per invocation and hand an account's provider to all of that account's regional
- * clients: the SDK does not share credentials between clients, so a raw provider per client would
- * cost one AssumeRole per client (FACTS.md, STS). `sts` should be a Regional STS client because
- * global-endpoint tokens do not work in opt-in Regions; the SDK honours AWS_ENDPOINT_URL_STS.
+ * Create one per invocation and hand an account's provider to all of that account's regional clients: the SDK
+ * does not share credentials between clients, so a raw provider per client would cost one AssumeRole per
+ * client (docs/aws-facts.md, Getting into member accounts (STS)). `sts` should be a Regional STS client
+ * because global-endpoint tokens do not work in opt-in Regions; the SDK honours AWS_ENDPOINT_URL_STS.
  */
 export function memberCredentials(
   sts: STSClient,

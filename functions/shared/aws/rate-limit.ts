@@ -1,8 +1,8 @@
 import type { MiddlewareStack } from '@smithy/types';
 
 /**
- * Allows at most `limit` calls in any rolling window of `windowMs`. Security Hub allows 10
- * requests/s per account per Region (FACTS.md); the SDK's own retries count too, so the limiter
+ * Allows at most `limit` calls in any rolling window of `windowMs`. Security Hub allows 10 requests/s, taken
+ * per account per Region (docs/aws-facts.md, Security Hub); the SDK's own retries count too, so the limiter
  * sits inside the retry loop.
  */
 export class RateLimiter {

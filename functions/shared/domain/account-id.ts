@@ -23,9 +23,9 @@ export function accountIdProblem(value: unknown): string | undefined {
 }
 
 /**
- * Account ids are 12-digit strings. Numbers, spreadsheet forms (`444455556666.0`, `4.44456E+11`)
- * and ids with 11 or 13 digits are rejected with their value and where they came from
- * (earlier tools lost leading zeros by converting ids to numbers: FACTS.md, "got wrong" 8).
+ * Account ids are 12-digit strings. Numbers, spreadsheet forms (`444455556666.0`, `4.44456E+11`) and ids with
+ * 11 or 13 digits are rejected with their value and where they came from (earlier tools lost leading zeros by
+ * converting ids to numbers: docs/aws-facts.md, What earlier public tools got wrong).
  */
 export function parseAccountId(value: unknown, where: string): string {
   const problem = accountIdProblem(value);

@@ -1,4 +1,7 @@
-/** Security Hub and Detective accept at most 50 accounts per membership call (FACTS.md). */
+/**
+ * Security Hub and Detective accept at most 50 accounts per membership call (docs/aws-facts.md, Security Hub;
+ * Amazon Detective).
+ */
 export const MAX_ACCOUNTS_PER_CALL = 50;
 
 /** Splits `items` into consecutive chunks of at most `size` (order kept, nothing dropped). */

@@ -13,8 +13,8 @@ export interface UnprocessedClassification {
 }
 
 /**
- * UnprocessedAccounts texts are free text (FACTS.md). Known texts decide; anything else is a
- * failure that keeps AWS's words, so nothing is retried forever and nothing is hidden.
+ * UnprocessedAccounts texts are free text (docs/aws-facts.md, Security Hub). Known texts decide; anything
+ * else is a failure that keeps AWS's words, so nothing is retried forever and nothing is hidden.
  */
 const UNPROCESSED_RULES: readonly { pattern: RegExp; kind: UnprocessedKind }[] = [
   {
@@ -28,7 +28,8 @@ const UNPROCESSED_RULES: readonly { pattern: RegExp; kind: UnprocessedKind }[] =
     kind: 'already-member',
   },
   { pattern: /already (been )?invited/i, kind: 'already-invited' },
-  // An opt-in Region the member has not enabled is not applicable there, not a failure (FACTS.md, Regions).
+  // An opt-in Region the member has not enabled is not applicable there, not a failure
+  // (docs/aws-facts.md, Regions and partitions).
   {
     pattern: /(not enabled|disabled|not opted in to) (this|the) region|region (is )?(not enabled|disabled)/i,
     kind: 'region-disabled',
@@ -79,8 +80,8 @@ const REGION_DISABLED_NAMES = new Set([
 const NETWORK_CODES = /ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|socket hang up|EAI_AGAIN/;
 
 /**
- * Classifies an error thrown by a Security Hub, Detective or STS call after the SDK's own retries.
- * Security Hub answers InvalidAccessException when the hub is not enabled (FACTS.md); a Region
+ * Classifies an error thrown by a Security Hub, Detective or STS call after the SDK's own retries. Security
+ * Hub answers InvalidAccessException when the hub is not enabled (docs/aws-facts.md, Security Hub); a Region
  * disabled for the caller answers with an authentication error.
  */
 export function classifyError(error: ErrorLike): ErrorKind {

@@ -53,7 +53,7 @@ const SECURITY_HUB_STATUS: Record<string, Outcome> = {
   created: 'PENDING_INVITATION',
   invited: 'PENDING_ACCEPTANCE',
   enabled: 'ENABLED',
-  // AWS's CLI examples and older code say Associated; it means Enabled (FACTS.md, org-formation #125).
+  // Security Hub said Associated before November 2020; it means Enabled (docs/aws-facts.md, Security Hub).
   associated: 'ENABLED',
   removed: 'REMOVED',
   resigned: 'RESIGNED',
@@ -73,9 +73,9 @@ const VERIFICATION_FAILED_REASON =
   'Detective could not verify the account: the email address is not the account root email, so no invitation was sent';
 
 /**
- * Maps a service's member status word to an outcome. Comparison ignores case and separators
- * because Security Hub's MemberStatus is a free string (FACTS.md). `undefined` means the
- * administrator has no membership for the account.
+ * Maps a service's member status word to an outcome. Comparison ignores case and separators because Security
+ * Hub's MemberStatus is a free string (docs/aws-facts.md, Security Hub). `undefined` means the administrator
+ * has no membership for the account.
  */
 export function outcomeOfStatus(
   service: ServiceName,

@@ -98,7 +98,8 @@ function nothingToDo(trigger: TriggerName, why: string): OnboardingRequest {
 function createAccountResult(input: unknown): OnboardingRequest {
   const { detail } = parseInput(createAccountResultSchema, input, EVENT);
   const { state, accountId, failureReason } = detail.serviceEventDetails.createAccountStatus;
-  // Only SUCCEEDED means an account exists; FAILED carries e.g. EMAIL_ALREADY_EXISTS (FACTS.md, Events 1).
+  // Only SUCCEEDED means an account exists; FAILED carries e.g. EMAIL_ALREADY_EXISTS
+  // (docs/aws-facts.md, Events that announce an account).
   if (state !== 'SUCCEEDED') {
     return nothingToDo(
       'CreateAccountResult',
@@ -131,7 +132,8 @@ function managedAccount(
 }
 
 function acceptHandshake(input: unknown): OnboardingRequest {
-  // The handshake is under detail.responseElements; a public tool read event.responseElements (FACTS.md, Events 3).
+  // The handshake is under detail.responseElements, where EventBridge puts the CloudTrail record
+  // (docs/aws-facts.md, Events that announce an account).
   const { detail } = parseInput(acceptHandshakeSchema, input, EVENT);
   if (detail.errorCode !== undefined) {
     return nothingToDo(
@@ -204,8 +206,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Tells apart the inputs that start an onboarding and reads each at its documented field path.
- * Event names are compared exactly (a public tool matched `AcceptHandShake` and never ran: FACTS.md).
+ * Tells apart the inputs that start an onboarding and reads each at its documented field path. Event names
+ * are compared exactly, as event patterns compare them (docs/aws-facts.md, Events that announce an account).
  */
 export function parseTrigger(input: unknown): OnboardingRequest {
   if (isRecord(input) && 'detail' in input) {

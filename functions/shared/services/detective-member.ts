@@ -14,7 +14,7 @@ export function detectiveMember(client: DetectiveClient): MemberService {
     async acceptMembership({ region, graphArn }) {
       if (graphArn === undefined) throw new Error(`no Detective behavior graph given for ${region}`);
       const invitations = await everyPage(async (nextToken) => {
-        // Detective allows up to 200 per page (FACTS.md).
+        // Detective allows up to 200 per page (docs/aws-facts.md, Amazon Detective).
         const page = await client.send(new ListInvitationsCommand({ MaxResults: 200, NextToken: nextToken }));
         return { items: page.Invitations, nextToken: page.NextToken };
       });
@@ -28,7 +28,7 @@ export function detectiveMember(client: DetectiveClient): MemberService {
       try {
         await client.send(new AcceptInvitationCommand({ GraphArn: graphArn }));
       } catch (error) {
-        // The member's status is no longer INVITED (FACTS.md): AWS's text says why.
+        // The member's status is no longer INVITED: AWS's text says why (docs/aws-facts.md, Amazon Detective).
         if ((error as ErrorLike).name === 'ConflictException') {
           return { outcome: 'CONFLICT', reason: describeError(error as ErrorLike) };
         }

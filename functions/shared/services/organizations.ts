@@ -16,7 +16,10 @@ export interface OrganizationAccount {
   state?: string;
 }
 
-/** Reads the organization; only its management account or a delegated administrator may (FACTS.md). */
+/**
+ * Reads the organization; only its management account or a delegated administrator may
+ * (docs/aws-facts.md, AWS Organizations).
+ */
 export interface OrganizationsDirectory {
   /** undefined when the account is not in the organization (an account invited outside it). */
   describeAccount(accountId: string): Promise<OrganizationAccount | undefined>;
@@ -24,12 +27,12 @@ export interface OrganizationsDirectory {
   listAccounts(): Promise<OrganizationAccount[]>;
 }
 
-/** ListAccounts takes at most 20 per page (FACTS.md). */
+/** ListAccounts takes at most 20 per page (docs/aws-facts.md, AWS Organizations). */
 export const LIST_ACCOUNTS_PAGE_SIZE = 20;
 
 function fromAws({ Id, Email, State, Status }: AwsAccount): OrganizationAccount | undefined {
   if (Id === undefined) return undefined;
-  // State replaces Status, which is being retired in September 2026 (FACTS.md, AWS Organizations).
+  // State replaces Status, which is being retired in September 2026 (docs/aws-facts.md, AWS Organizations).
   const state = State ?? Status;
   return {
     accountId: Id,
@@ -68,8 +71,8 @@ export function isOrganizationsUnavailable(error: unknown): boolean {
 }
 
 /**
- * The Region to give the Organizations client: the SDK sends every Region of a partition to that
- * partition's one endpoint (us-east-1 in the commercial partition, FACTS.md), so only the
+ * The Region to give the Organizations client: the SDK sends every Region of a partition to that partition's
+ * one endpoint (us-east-1 in the commercial partition: docs/aws-facts.md, AWS Organizations), so only the
  * partition of the Lambda's Region matters.
  */
 export function organizationsRegion(lambdaRegion: string): string {

@@ -32,26 +32,33 @@ function errorName(error: unknown): string | undefined {
   return (error as { name?: string } | undefined)?.name;
 }
 
-/** Enables the hub where it is off (a member must have it on to accept: FACTS.md); true when muster did so. */
+/**
+ * Enables the hub where it is off (a member must have it on to accept: docs/aws-facts.md, Security Hub); true
+ * when muster did so.
+ */
 async function ensureHub(client: SecurityHubClient, enableDefaultStandards: boolean): Promise<boolean> {
   try {
     await client.send(new DescribeHubCommand({}));
     return false;
   } catch (error) {
-    // DescribeHub answers InvalidAccessException when the hub is not enabled (FACTS.md).
+    // DescribeHub answers InvalidAccessException when the hub is not enabled
+    // (docs/aws-facts.md, Security Hub).
     if (errorName(error) !== 'InvalidAccessException') throw error;
   }
   try {
     await client.send(new EnableSecurityHubCommand({ EnableDefaultStandards: enableDefaultStandards }));
     return true;
   } catch (error) {
-    // ResourceConflictException: enabled meanwhile, which is all we need (FACTS.md).
+    // ResourceConflictException: enabled meanwhile, which is all we need (docs/aws-facts.md, Security Hub).
     if (errorName(error) === 'ResourceConflictException') return false;
     throw error;
   }
 }
 
-/** Our administrator's invitation, the newest if it sent several; the others' are never chosen (FACTS.md, got wrong 4). */
+/**
+ * Our administrator's invitation, the newest if it sent several; the others' are never chosen
+ * (docs/aws-facts.md, What earlier public tools got wrong).
+ */
 function invitationFrom(administratorId: string, invitations: Invitation[]): Invitation | undefined {
   return invitations
     .filter(({ AccountId, InvitationId }) => AccountId === administratorId && InvitationId)
@@ -75,7 +82,8 @@ export function securityHubMember(
           ? { outcome: 'ENABLED' }
           : { outcome: 'ENABLED', reason: enabledNote };
       }
-      // A member has one administrator; another one is a conflict to report, not to override (FACTS.md).
+      // A member has one administrator; another one is a conflict to report, not to override
+      // (docs/aws-facts.md, Security Hub).
       const other =
         Administrator?.AccountId !== undefined &&
         Administrator.AccountId !== administratorId &&

@@ -31,7 +31,8 @@ export function securityHubLocator(client: SecurityHubClient): MembershipLocator
         await client.send(new DescribeHubCommand({}));
         return { region };
       } catch (error) {
-        // DescribeHub answers InvalidAccessException when Security Hub is not enabled (FACTS.md).
+        // DescribeHub answers InvalidAccessException when Security Hub is not enabled
+        // (docs/aws-facts.md, Security Hub).
         if ((error as Error).name === 'InvalidAccessException') return undefined;
         throw error;
       }

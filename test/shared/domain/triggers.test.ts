@@ -154,7 +154,8 @@ describe('parseTrigger', () => {
       'event.source',
     ],
     [
-      // A public tool read event.responseElements instead of event.detail.responseElements (FACTS.md).
+      // EventBridge puts the CloudTrail record under detail, never at the top level
+      // (docs/aws-facts.md, Events that announce an account).
       'a handshake at the top level instead of under detail',
       variant('triggers/accept-handshake', (event) => {
         event.responseElements = event.detail.responseElements;
