@@ -32,6 +32,45 @@ function referenced(value: unknown): string | undefined {
   return undefined;
 }
 
+interface Statement {
+  Effect: string;
+  Principal?: { Service?: string | string[] };
+  Action: string | string[];
+  Condition?: unknown;
+}
+
+/** Whether a policy statement's action (with IAM's `*` wildcard) covers `action`. */
+const covers = (pattern: string, action: string) =>
+  new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i').test(action);
+
+/** Why CloudWatch cannot publish to `topicId`, or undefined when it can. */
+function whyCloudWatchCannotPublish(
+  resources: Record<string, Resource>,
+  topicId: string,
+): string | undefined {
+  const topic = resources[topicId];
+  if (topic?.Type !== 'AWS::SNS::Topic') return `${topicId} is not an SNS topic of this stack`;
+  const keyId = topic.Properties?.KmsMasterKeyId;
+  if (keyId === undefined) return undefined;
+  const keyLogicalId = referenced(keyId);
+  const key = keyLogicalId === undefined ? undefined : resources[keyLogicalId];
+  if (key?.Type !== 'AWS::KMS::Key') {
+    return `${topicId} is encrypted with ${JSON.stringify(keyId)}, a key whose policy this stack cannot grant CloudWatch`;
+  }
+  const statements = (key.Properties?.KeyPolicy as { Statement?: Statement[] } | undefined)?.Statement ?? [];
+  const forCloudWatch = statements.filter(
+    ({ Effect, Principal }) =>
+      Effect === 'Allow' && [Principal?.Service].flat().includes('cloudwatch.amazonaws.com'),
+  );
+  const missing = ['kms:GenerateDataKey', 'kms:Decrypt'].filter(
+    (action) =>
+      !forCloudWatch.some(({ Action }) => [Action].flat().some((pattern) => covers(pattern, action))),
+  );
+  return missing.length > 0
+    ? `${keyLogicalId}'s policy does not let cloudwatch.amazonaws.com ${missing.join(', ')}`
+    : undefined;
+}
+
 describe('deploying template.yaml', () => {
   it('names no IAM resource, so the CAPABILITY_IAM that sam deploy --guided grants is enough', () => {
     expect(namedIamResources(template.Resources)).toEqual([]);
@@ -44,5 +83,41 @@ describe('deploying template.yaml', () => {
     expect(template.Outputs.MemberRoleTrustedRoleName).toMatchObject({
       Value: { Ref: 'AcceptInvitationsRole' },
     });
+  });
+
+  it('lets CloudWatch publish to the topic of every alarm action', () => {
+    const alarms = Object.entries(template.Resources).filter(
+      ([, { Type }]) => Type === 'AWS::CloudWatch::Alarm',
+    );
+    expect(alarms.length).toBeGreaterThan(0);
+    const problems = alarms.flatMap(([alarmId, { Properties }]) =>
+      (['AlarmActions', 'OKActions', 'InsufficientDataActions'] as const)
+        .flatMap((kind) => (Properties?.[kind] as unknown[] | undefined) ?? [])
+        .map((action) => {
+          const topicId = referenced(action);
+          if (topicId === undefined)
+            return `${alarmId}: action ${JSON.stringify(action)} is not a topic of this stack`;
+          const why = whyCloudWatchCannotPublish(template.Resources, topicId);
+          return why === undefined ? undefined : `${alarmId}: ${why}`;
+        })
+        .filter((problem) => problem !== undefined),
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it('rotates the alarm topic key and lets the account administer it', () => {
+    const keys = Object.values(template.Resources).filter(({ Type }) => Type === 'AWS::KMS::Key');
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) {
+      expect(key.Properties?.EnableKeyRotation).toBe(true);
+      expect((key.Properties?.KeyPolicy as { Statement?: unknown[] } | undefined)?.Statement).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Allow',
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's own ${} syntax
+          Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' } },
+          Action: 'kms:*',
+        }),
+      );
+    }
   });
 });
