@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type Resource, readTemplate } from './template.ts';
 
@@ -119,5 +120,70 @@ describe('deploying template.yaml', () => {
         }),
       );
     }
+  });
+});
+
+/** Every shell command in the README and docs/, continuation lines joined, with where it is. */
+function documentedCommands(): { file: string; command: string }[] {
+  const files = ['README.md', ...readdirSync('docs').map((name) => `docs/${name}`)].filter((file) =>
+    file.endsWith('.md'),
+  );
+  return files.flatMap((file) =>
+    [...readFileSync(file, 'utf8').matchAll(/```sh\n([\s\S]*?)```/g)].flatMap(([, block]) =>
+      String(block)
+        .replace(/\\\n\s*/g, ' ')
+        .split('\n')
+        .map((command) => ({ file, command: command.trim() }))
+        .filter(({ command }) => command !== ''),
+    ),
+  );
+}
+
+/** The capability CloudFormation needs for a template's IAM resources, if any. */
+function capabilityFor(path: string): string | undefined {
+  const { Resources } = readTemplate(path);
+  if (namedIamResources(Resources).length > 0) return 'CAPABILITY_NAMED_IAM';
+  const hasIam = Object.values(Resources).some(
+    ({ Type }) => Type.startsWith('AWS::IAM::') || Type === 'AWS::Serverless::Function',
+  );
+  return hasIam ? 'CAPABILITY_IAM' : undefined;
+}
+
+describe('the documented deploy commands', () => {
+  const commands = documentedCommands();
+
+  it('acknowledge the IAM capability each template needs', () => {
+    const deploys = commands.filter(({ command }) =>
+      /aws cloudformation (deploy|create-stack|create-stack-set|update-stack|update-stack-set) |sam deploy /.test(
+        command,
+      ),
+    );
+    expect(deploys.length).toBeGreaterThan(0);
+    for (const { file, command } of deploys) {
+      const templateFile = command.match(/(?:--template-file |file:\/\/)(\S+\.yaml)/)?.[1] ?? 'template.yaml';
+      const needed = capabilityFor(templateFile);
+      if (needed === undefined || command.includes('--guided')) continue;
+      expect(command, `${file}: ${templateFile} needs ${needed}`).toMatch(
+        new RegExp(`--capabilities \\S*${needed}`),
+      );
+    }
+  });
+
+  it('build the functions before sam build and sam deploy', () => {
+    for (const file of ['README.md', 'docs/deploy.md']) {
+      const sequence = commands
+        .filter((entry) => entry.file === file)
+        .map(({ command }) => command.match(/^(npm run build|sam build|sam deploy)\b/)?.[1])
+        .filter((step) => step !== undefined);
+      expect(sequence.slice(0, 3), file).toEqual(['npm run build', 'sam build', 'sam deploy']);
+    }
+  });
+
+  it('query stack outputs that template.yaml has', () => {
+    const queried = commands.flatMap(({ command }) =>
+      [...command.matchAll(/OutputKey=='(\w+)'/g)].map((match) => String(match[1])),
+    );
+    expect(queried).toContain('MemberRoleTrustedRoleName');
+    for (const key of queried) expect(Object.keys(template.Outputs)).toContain(key);
   });
 });
