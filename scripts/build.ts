@@ -1,6 +1,6 @@
-// Bundles every Lambda (functions/<name>/handler.ts) into dist/<name>/index.mjs with the same
-// esbuild settings as template.yaml's Metadata, so `npm run build` and `sam build` agree.
-import { readdirSync, statSync } from 'node:fs';
+// Bundles every Lambda (functions/<name>/handler.ts) into dist/<name>/index.mjs: the folder
+// template.yaml deploys as that function's CodeUri (`sam build` only copies it; docs/deploy.md).
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
 
@@ -29,16 +29,22 @@ export function functionNames(root = 'functions'): string[] {
     .sort();
 }
 
+/**
+ * Bundles one function into `<outRoot>/<name>/`, emptied first: the folder is deployed as it is,
+ * so nothing left from an earlier build may ride along.
+ */
+export async function buildFunction(name: string, outRoot = 'dist'): Promise<string> {
+  const outdir = join(outRoot, name);
+  rmSync(outdir, { recursive: true, force: true });
+  await build({ ...BUILD_OPTIONS, entryPoints: { index: join('functions', name, 'handler.ts') }, outdir });
+  return outdir;
+}
+
 async function main() {
-  const names = functionNames();
   const rows: [string, number][] = [];
-  for (const name of names) {
-    await build({
-      ...BUILD_OPTIONS,
-      entryPoints: { index: join('functions', name, 'handler.ts') },
-      outdir: join('dist', name),
-    });
-    rows.push([name, statSync(join('dist', name, 'index.mjs')).size]);
+  for (const name of functionNames()) {
+    const outdir = await buildFunction(name);
+    rows.push([name, statSync(join(outdir, 'index.mjs')).size]);
   }
   const width = Math.max(...rows.map(([name]) => name.length));
   for (const [name, bytes] of rows)

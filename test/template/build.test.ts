@@ -1,0 +1,69 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BUILD_OPTIONS, buildFunction, functionNames } from '../../scripts/build.ts';
+import { readTemplate } from './template.ts';
+
+const template = readTemplate('template.yaml');
+const packageJson = JSON.parse(readFileSync('package.json', 'utf8')) as {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
+const functions = Object.entries(template.Resources).filter(
+  ([, resource]) => resource.Type === 'AWS::Serverless::Function',
+);
+const kebab = (logicalId: string) =>
+  logicalId
+    .replace(/Function$/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase();
+
+const scratch = mkdtempSync(join(tmpdir(), 'muster-build-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('what sam build and sam deploy package', () => {
+  it('is no function built by SAM esbuild builder, unless esbuild is a production dependency', () => {
+    // The builder installs production dependencies in a scratch copy and looks for esbuild there
+    // (SAM CLI issues 4183, 5147), and passes no KeepNames on.
+    const samBuilt = functions.filter(([, resource]) => resource.Metadata?.BuildMethod === 'esbuild');
+    if (samBuilt.length > 0) expect(packageJson.dependencies).toHaveProperty('esbuild');
+    expect(samBuilt.map(([logicalId]) => logicalId)).toEqual([]);
+  });
+
+  it('deploys each function from the folder npm run build writes for it, with its index.handler', () => {
+    expect(template.Globals.Function).not.toHaveProperty('CodeUri');
+    expect(template.Globals.Function.Handler).toBe('index.handler');
+    for (const [logicalId, resource] of functions) {
+      expect(resource.Properties?.CodeUri, logicalId).toBe(`dist/${kebab(logicalId)}/`);
+      expect(resource.Properties, logicalId).not.toHaveProperty('Handler');
+    }
+    // npm run build runs in the project, after npm ci, where development dependencies are installed.
+    expect(packageJson.devDependencies).toHaveProperty('esbuild');
+  });
+
+  it('keeps class names through minification (the state machine matches error names), in Lambda format and target', () => {
+    expect(BUILD_OPTIONS).toMatchObject({
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node22',
+      keepNames: true,
+      outExtension: { '.js': '.mjs' },
+    });
+    expect(template.Globals.Function.Runtime).toBe('nodejs22.x');
+  });
+
+  it('writes only the bundle and its source map into each folder, removing what an earlier build left', async () => {
+    for (const name of functionNames()) {
+      mkdirSync(join(scratch, name), { recursive: true });
+      writeFileSync(join(scratch, name, 'stale.txt'), 'from an earlier build');
+      const folder = await buildFunction(name, scratch);
+      expect(readdirSync(folder).sort(), name).toEqual(['index.mjs', 'index.mjs.map']);
+      // The handler Lambda calls (index.handler) is exported by the bundle.
+      expect(readFileSync(join(folder, 'index.mjs'), 'utf8'), name).toMatch(
+        /export\s*\{[^}]*\bas handler\b[^}]*\}/,
+      );
+    }
+  });
+});

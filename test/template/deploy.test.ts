@@ -1,0 +1,189 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { type Resource, readTemplate } from './template.ts';
+
+const template = readTemplate('template.yaml');
+
+/** Resource properties that give an IAM resource a name of our choosing (CAPABILITY_NAMED_IAM). */
+const IAM_NAME_PROPERTIES: Record<string, string> = {
+  'AWS::IAM::Role': 'RoleName',
+  'AWS::IAM::User': 'UserName',
+  'AWS::IAM::Group': 'GroupName',
+  'AWS::IAM::ManagedPolicy': 'ManagedPolicyName',
+  'AWS::IAM::InstanceProfile': 'InstanceProfileName',
+};
+
+function namedIamResources(resources: Record<string, Resource>): string[] {
+  return Object.entries(resources)
+    .filter(([, { Type, Properties }]) => {
+      const nameProperty = IAM_NAME_PROPERTIES[Type];
+      return nameProperty !== undefined && Properties?.[nameProperty] !== undefined;
+    })
+    .map(([logicalId]) => logicalId);
+}
+
+/** The logical id a `!Ref X` or `!GetAtt X.Arn` points at, if it is one. */
+function referenced(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  if ('Ref' in value) return String(value.Ref);
+  if ('Fn::GetAtt' in value) {
+    const target = value['Fn::GetAtt'];
+    return Array.isArray(target) ? String(target[0]) : String(target).split('.')[0];
+  }
+  return undefined;
+}
+
+interface Statement {
+  Effect: string;
+  Principal?: { Service?: string | string[] };
+  Action: string | string[];
+  Condition?: unknown;
+}
+
+/** Whether a policy statement's action (with IAM's `*` wildcard) covers `action`. */
+const covers = (pattern: string, action: string) =>
+  new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i').test(action);
+
+/** Why CloudWatch cannot publish to `topicId`, or undefined when it can. */
+function whyCloudWatchCannotPublish(
+  resources: Record<string, Resource>,
+  topicId: string,
+): string | undefined {
+  const topic = resources[topicId];
+  if (topic?.Type !== 'AWS::SNS::Topic') return `${topicId} is not an SNS topic of this stack`;
+  const keyId = topic.Properties?.KmsMasterKeyId;
+  if (keyId === undefined) return undefined;
+  const keyLogicalId = referenced(keyId);
+  const key = keyLogicalId === undefined ? undefined : resources[keyLogicalId];
+  if (key?.Type !== 'AWS::KMS::Key') {
+    return `${topicId} is encrypted with ${JSON.stringify(keyId)}, a key whose policy this stack cannot grant CloudWatch`;
+  }
+  const statements = (key.Properties?.KeyPolicy as { Statement?: Statement[] } | undefined)?.Statement ?? [];
+  const forCloudWatch = statements.filter(
+    ({ Effect, Principal }) =>
+      Effect === 'Allow' && [Principal?.Service].flat().includes('cloudwatch.amazonaws.com'),
+  );
+  const missing = ['kms:GenerateDataKey', 'kms:Decrypt'].filter(
+    (action) =>
+      !forCloudWatch.some(({ Action }) => [Action].flat().some((pattern) => covers(pattern, action))),
+  );
+  return missing.length > 0
+    ? `${keyLogicalId}'s policy does not let cloudwatch.amazonaws.com ${missing.join(', ')}`
+    : undefined;
+}
+
+describe('deploying template.yaml', () => {
+  it('names no IAM resource, so the CAPABILITY_IAM that sam deploy --guided grants is enough', () => {
+    expect(namedIamResources(template.Resources)).toEqual([]);
+    expect(namedIamResources(readTemplate('events-forwarder.yaml').Resources)).toEqual([]);
+  });
+
+  it('tells member-role.yaml the name CloudFormation gives the accept-invitations role', () => {
+    const functionRole = template.Resources.AcceptInvitationsFunction?.Properties?.Role;
+    expect(referenced(functionRole)).toBe('AcceptInvitationsRole');
+    expect(template.Outputs.MemberRoleTrustedRoleName).toMatchObject({
+      Value: { Ref: 'AcceptInvitationsRole' },
+    });
+  });
+
+  it('lets CloudWatch publish to the topic of every alarm action', () => {
+    const alarms = Object.entries(template.Resources).filter(
+      ([, { Type }]) => Type === 'AWS::CloudWatch::Alarm',
+    );
+    expect(alarms.length).toBeGreaterThan(0);
+    const problems = alarms.flatMap(([alarmId, { Properties }]) =>
+      (['AlarmActions', 'OKActions', 'InsufficientDataActions'] as const)
+        .flatMap((kind) => (Properties?.[kind] as unknown[] | undefined) ?? [])
+        .map((action) => {
+          const topicId = referenced(action);
+          if (topicId === undefined)
+            return `${alarmId}: action ${JSON.stringify(action)} is not a topic of this stack`;
+          const why = whyCloudWatchCannotPublish(template.Resources, topicId);
+          return why === undefined ? undefined : `${alarmId}: ${why}`;
+        })
+        .filter((problem) => problem !== undefined),
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it('rotates the alarm topic key and lets the account administer it', () => {
+    const keys = Object.values(template.Resources).filter(({ Type }) => Type === 'AWS::KMS::Key');
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) {
+      expect(key.Properties?.EnableKeyRotation).toBe(true);
+      expect((key.Properties?.KeyPolicy as { Statement?: unknown[] } | undefined)?.Statement).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Allow',
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's own ${} syntax
+          Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' } },
+          Action: 'kms:*',
+        }),
+      );
+    }
+  });
+});
+
+/** Every shell command in the README and docs/, continuation lines joined, with where it is. */
+function documentedCommands(): { file: string; command: string }[] {
+  const files = ['README.md', ...readdirSync('docs').map((name) => `docs/${name}`)].filter((file) =>
+    file.endsWith('.md'),
+  );
+  return files.flatMap((file) =>
+    [...readFileSync(file, 'utf8').matchAll(/```sh\n([\s\S]*?)```/g)].flatMap(([, block]) =>
+      String(block)
+        .replace(/\\\n\s*/g, ' ')
+        .split('\n')
+        .map((command) => ({ file, command: command.trim() }))
+        .filter(({ command }) => command !== ''),
+    ),
+  );
+}
+
+/** The capability CloudFormation needs for a template's IAM resources, if any. */
+function capabilityFor(path: string): string | undefined {
+  const { Resources } = readTemplate(path);
+  if (namedIamResources(Resources).length > 0) return 'CAPABILITY_NAMED_IAM';
+  const hasIam = Object.values(Resources).some(
+    ({ Type }) => Type.startsWith('AWS::IAM::') || Type === 'AWS::Serverless::Function',
+  );
+  return hasIam ? 'CAPABILITY_IAM' : undefined;
+}
+
+describe('the documented deploy commands', () => {
+  const commands = documentedCommands();
+
+  it('acknowledge the IAM capability each template needs', () => {
+    const deploys = commands.filter(({ command }) =>
+      /aws cloudformation (deploy|create-stack|create-stack-set|update-stack|update-stack-set) |sam deploy /.test(
+        command,
+      ),
+    );
+    expect(deploys.length).toBeGreaterThan(0);
+    for (const { file, command } of deploys) {
+      const templateFile = command.match(/(?:--template-file |file:\/\/)(\S+\.yaml)/)?.[1] ?? 'template.yaml';
+      const needed = capabilityFor(templateFile);
+      if (needed === undefined || command.includes('--guided')) continue;
+      expect(command, `${file}: ${templateFile} needs ${needed}`).toMatch(
+        new RegExp(`--capabilities \\S*${needed}`),
+      );
+    }
+  });
+
+  it('build the functions before sam build and sam deploy', () => {
+    for (const file of ['README.md', 'docs/deploy.md']) {
+      const sequence = commands
+        .filter((entry) => entry.file === file)
+        .map(({ command }) => command.match(/^(npm run build|sam build|sam deploy)\b/)?.[1])
+        .filter((step) => step !== undefined);
+      expect(sequence.slice(0, 3), file).toEqual(['npm run build', 'sam build', 'sam deploy']);
+    }
+  });
+
+  it('query stack outputs that template.yaml has', () => {
+    const queried = commands.flatMap(({ command }) =>
+      [...command.matchAll(/OutputKey=='(\w+)'/g)].map((match) => String(match[1])),
+    );
+    expect(queried).toContain('MemberRoleTrustedRoleName');
+    for (const key of queried) expect(Object.keys(template.Outputs)).toContain(key);
+  });
+});
