@@ -85,9 +85,49 @@ export function maskEmail(email: string | undefined): string | undefined {
   return at <= 0 ? '***' : `${email[0]}***${email.slice(at)}`;
 }
 
-const EMAIL = /[^@\s"'<>,;:]+@[^@\s"'<>,;:]+\.[^@\s"'<>,;:]+/g;
+// Characters that end an address in free text: whitespace, quotes, brackets and list punctuation.
+const ADDRESS_END = /[\s@"'<>,;:]/;
 
-/** Masks every email address inside a text (log values may quote AWS messages that contain one). */
+/** The end of the run of address characters that starts at `from` (`from` itself when there is none). */
+function runEnd(text: string, from: number): number {
+  let end = from;
+  while (end < text.length && !ADDRESS_END.test(text.charAt(end))) end += 1;
+  return end;
+}
+
+/** Whether text[from, to) has a dot between two of its characters: a domain. */
+function hasInnerDot(text: string, from: number, to: number): boolean {
+  for (let index = from + 1; index < to - 1; index += 1) if (text.charAt(index) === '.') return true;
+  return false;
+}
+
+/**
+ * Masks every email address inside a text (log values may quote AWS messages that contain one).
+ * An address is a run of address characters, `@`, and a run with a dot between two of its characters.
+ * One pass: every character is read at most twice (as a domain, then as the next local part), so
+ * a megabyte value costs milliseconds; the regular expression this replaces backtracked quadratically.
+ */
 export function maskEmails(text: string): string {
-  return text.replace(EMAIL, (email) => maskEmail(email) ?? '***');
+  const parts: string[] = [];
+  let copied = 0;
+  let start = 0;
+  while (start < text.length) {
+    const at = runEnd(text, start);
+    if (at === start || text.charAt(at) !== '@') {
+      start = Math.max(at, start + 1);
+      continue;
+    }
+    const end = runEnd(text, at + 1);
+    if (hasInnerDot(text, at + 1, end)) {
+      parts.push(text.slice(copied, start), maskEmail(text.slice(start, end)) ?? '***');
+      copied = end;
+      start = end;
+    } else {
+      // No domain here; the run after the @ may still be the local part of a later address.
+      start = at + 1;
+    }
+  }
+  if (copied === 0) return text;
+  parts.push(text.slice(copied));
+  return parts.join('');
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { maskEmail, maskEmails, selectAccounts } from '../../../functions/shared/domain/accounts.ts';
 import { InvalidInputError } from '../../../functions/shared/errors.ts';
@@ -93,7 +94,33 @@ describe('maskEmails', () => {
     ['invited root+111111111111@example.com and a@b.io', 'invited r***@example.com and a***@b.io'],
     ['no address here', 'no address here'],
     ['"x@example.org"', '"x***@example.org"'],
+    ['a@b.c@d.e', 'a***@b.c@d.e'],
+    ['a@b@c.d', 'a@b***@c.d'],
+    ['a@.b x@y. @z.w', 'a@.b x@y. @z.w'],
+    ['a@b.c.', 'a***@b.c.'],
   ])('masks every address in %j', (text, masked) => {
+    expect(maskEmails(text)).toBe(masked);
+  });
+
+  it('masks what the regular expression it replaces masked, for any text', () => {
+    const previous = /[^@\s"'<>,;:]+@[^@\s"'<>,;:]+\.[^@\s"'<>,;:]+/g;
+    const characters = fc.constantFrom('a', 'b', '@', '.', ' ', '"', ',', ':', '\n', '\u00a0', 'é');
+    fc.assert(
+      fc.property(fc.array(characters, { maxLength: 40 }), (chars) => {
+        const text = chars.join('');
+        expect(maskEmails(text)).toBe(text.replace(previous, (email) => maskEmail(email) ?? '***'));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  // The regular expression it replaced backtracked quadratically: 1 MB took over ten minutes.
+  it.each([
+    ['one 1 MB word', 'a'.repeat(1_000_000), 'a'.repeat(1_000_000)],
+    ['1 MB of @', 'a@'.repeat(500_000), 'a@'.repeat(500_000)],
+    ['a 1 MB domain without a dot', `x@${'b'.repeat(1_000_000)}`, `x@${'b'.repeat(1_000_000)}`],
+    ['1 MB of addresses', 'ab@c.de '.repeat(125_000), 'a***@c.de '.repeat(125_000)],
+  ])('masks %s in one pass', (_, text, masked) => {
     expect(maskEmails(text)).toBe(masked);
   });
 });
