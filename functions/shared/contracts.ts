@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { accountIdProblem, describeValue } from './domain/account-id.ts';
-import type { Account } from './domain/accounts.ts';
+import { type Account, emailProblem } from './domain/accounts.ts';
 import type { FailedEntry, FailedGroup } from './domain/failures.ts';
 import { OUTCOMES, type Outcome } from './domain/outcomes.ts';
 import { KNOWN_REGIONS } from './domain/regions.ts';
@@ -34,10 +34,20 @@ export const serviceSchema = z.enum(SERVICE_NAMES, {
     `${JSON.stringify(issue.input)} is not a service muster manages (${SERVICE_NAMES.join(', ')})`,
 });
 
-export const accountSchema = z.object({
-  accountId: accountIdSchema,
-  email: z.string().min(3).max(64).optional(),
-});
+/** An account with its root email, if given; a bad email is named by its account, never quoted. */
+export const accountSchema = z
+  .object({ accountId: accountIdSchema, email: z.unknown().optional() })
+  .transform((account, context): Account => {
+    if (account.email === undefined) return { accountId: account.accountId };
+    const problem = emailProblem(account.email);
+    if (problem === undefined) return { accountId: account.accountId, email: account.email as string };
+    context.addIssue({
+      code: 'custom',
+      path: ['email'],
+      message: `account ${account.accountId}: ${problem}`,
+    });
+    return z.NEVER;
+  });
 
 /** What Step Functions' Catch hands on when a step failed after its retries. */
 const crashSchema = z.object({ Error: z.string(), Cause: z.string().optional() });

@@ -54,6 +54,14 @@ describe('create-members handler', () => {
       { region: 'us-east-1', service: 'securityhub', accounts: [{ accountId: 111111111111 }] },
       'input.accounts[0].accountId: the number 111111111111',
     ],
+    [
+      {
+        region: 'us-east-1',
+        service: 'detective',
+        accounts: [{ accountId: '111111111111', email: 'root@example' }],
+      },
+      'input.accounts[0].email: account 111111111111: the email is not an address Detective accepts',
+    ],
   ])('rejects %j with a clear message', async (input, message) => {
     await expect(handler(input, lambdaContext('create-members'))).rejects.toThrow(message);
     expect(securityHub).not.toHaveReceivedAnyCommand();

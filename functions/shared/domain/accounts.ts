@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../errors.ts';
-import { accountIdProblem } from './account-id.ts';
+import { accountIdProblem, describeValue } from './account-id.ts';
 
 export interface Account {
   accountId: string;
@@ -16,6 +16,37 @@ export interface SkippedAccount {
 export interface AccountSelection {
   accounts: Account[];
   skipped: SkippedAccount[];
+}
+
+/** Detective's EmailAddress: at most 64 characters (docs/aws-facts.md, Amazon Detective, "Member email addresses"). */
+export const EMAIL_MAX_LENGTH = 64;
+
+// Detective's own pattern, as its API model gives it; it requires a top-level domain of 2 to 63 letters.
+const DETECTIVE_EMAIL = /^.+@(?:(?:(?!-)[A-Za-z0-9-]{1,62})?[A-Za-z0-9]{1}\.)+[A-Za-z]{2,63}$/;
+
+// Control and format characters (bidirectional overrides among them) and line or paragraph separators.
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+
+/**
+ * Why `value` is not an email address both services take, or undefined when it is one. Detective
+ * refuses a whole CreateMembers call of 50 accounts for one address outside its pattern, so every
+ * email is held to that pattern where it enters. The message never repeats the address (personal data).
+ */
+export function emailProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string') return `${describeValue(value)} is not an email address`;
+  if (value.length > EMAIL_MAX_LENGTH) {
+    return `the email has ${value.length} characters; Detective takes at most ${EMAIL_MAX_LENGTH}`;
+  }
+  if (INVISIBLE.test(value)) return 'the email contains a control character or a line break';
+  if (!DETECTIVE_EMAIL.test(value)) {
+    return 'the email is not an address Detective accepts (name@domain.tld, the top-level domain 2 to 63 letters)';
+  }
+  return undefined;
+}
+
+/** `email` when Detective would take it, else undefined: for addresses read from AWS, not typed in. */
+export function usableEmail(email: string | undefined): string | undefined {
+  return email === undefined || emailProblem(email) !== undefined ? undefined : email;
 }
 
 /**
@@ -40,14 +71,12 @@ export function selectAccounts(
       return;
     }
     const accountId = record.accountId as string;
-    const email = record.email;
-    if (
-      email !== undefined &&
-      (typeof email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(email) || email.length > 64)
-    ) {
-      problems.push(`${at}.email: ${JSON.stringify(email)} is not an email address of at most 64 characters`);
+    const emailIssue = record.email === undefined ? undefined : emailProblem(record.email);
+    if (emailIssue !== undefined) {
+      problems.push(`${at}.email: account ${accountId}: ${emailIssue}`);
       return;
     }
+    const email = record.email as string | undefined;
     const seen = byId.get(accountId);
     if (seen === undefined) byId.set(accountId, email === undefined ? { accountId } : { accountId, email });
     else if (
