@@ -1,6 +1,6 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import { accountIdProblem } from '../functions/shared/domain/account-id.ts';
-import type { Account } from '../functions/shared/domain/accounts.ts';
+import { type Account, emailProblem } from '../functions/shared/domain/accounts.ts';
 import { InvalidInputError } from '../functions/shared/errors.ts';
 
 /** The header of the Security Hub console's "Add accounts" CSV. */
@@ -16,6 +16,14 @@ interface Row {
 
 function normalised(cell: string | undefined): string {
   return (cell ?? '').trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+function badCounts(ids: number, emails: number): string {
+  const counts = [
+    ids > 0 ? `${ids} bad account id${ids === 1 ? '' : 's'}` : '',
+    emails > 0 ? `${emails} bad email${emails === 1 ? '' : 's'}` : '',
+  ];
+  return counts.filter((count) => count !== '').join(' and ');
 }
 
 /**
@@ -55,6 +63,7 @@ export function readAccountsCsv(text: string, file: string): Account[] {
   if (data.length === 0) throw new InvalidInputError(`${file}: no accounts below the header`);
 
   const problems: string[] = [];
+  let badEmails = 0;
   let spreadsheetMangled = false;
   const accounts = data.map(({ record, info }) => {
     const accountId = (record[0] ?? '').trim();
@@ -63,6 +72,11 @@ export function readAccountsCsv(text: string, file: string): Account[] {
     if (problem !== undefined) {
       problems.push(`line ${info.lines}: Account ID ${problem}`);
       if (NUMBER_LIKE.test(accountId)) spreadsheetMangled = true;
+    }
+    const emailIssue = email === '' ? undefined : emailProblem(email);
+    if (emailIssue !== undefined) {
+      badEmails += 1;
+      problems.push(`line ${info.lines}: account ${accountId}: ${emailIssue}`);
     }
     return email === '' ? { accountId } : { accountId, email };
   });
@@ -74,7 +88,7 @@ export function readAccountsCsv(text: string, file: string): Account[] {
       : [];
     throw new InvalidInputError(
       [
-        `${file}: ${problems.length} bad account id${problems.length === 1 ? '' : 's'}; nothing was started.`,
+        `${file}: ${badCounts(problems.length - badEmails, badEmails)}; nothing was started.`,
         ...problems.map((problem) => `  ${problem}`),
         ...hint,
       ].join('\n'),

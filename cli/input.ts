@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { describeValue } from '../functions/shared/domain/account-id.ts';
 import type { Account } from '../functions/shared/domain/accounts.ts';
 import { InvalidInputError } from '../functions/shared/errors.ts';
 import { readAccountsCsv } from './csv.ts';
@@ -68,13 +69,22 @@ async function readText(file: string, cwd: string): Promise<string> {
 export async function loadInput(options: InputOptions, cwd: string): Promise<unknown> {
   if (options.input !== undefined) {
     const text = await readText(options.input, cwd);
+    let document: unknown;
     try {
-      return JSON.parse(text) as unknown;
+      document = JSON.parse(text);
     } catch (error) {
       throw new InvalidInputError(
         `${options.input}: not a JSON document (${(error as Error).message}); --input takes a manual input or an EventBridge event`,
       );
     }
+    // Every input muster starts from is an object; null must not fall back to "every account".
+    if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+      throw new InvalidInputError(
+        `${options.input}: holds ${describeValue(document)}, not a JSON object; --input takes a manual input ` +
+          '({"accounts": [...]} or {"allAccounts": true}) or an EventBridge event',
+      );
+    }
+    return document;
   }
   if (options.csv !== undefined) {
     return manualInput(readAccountsCsv(await readText(options.csv, cwd), options.csv), options);

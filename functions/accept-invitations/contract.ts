@@ -1,18 +1,18 @@
 import * as z from 'zod';
-import { accountIdSchema, regionSchema, serviceSchema } from '../shared/contracts.ts';
+import {
+  accountIdSchema,
+  executionIdSchema,
+  GRAPH_ARN,
+  graphArnSchema,
+  regionSchema,
+  serviceSchema,
+} from '../shared/contracts.ts';
 import type { Disposition, Outcome } from '../shared/domain/outcomes.ts';
 import type { OutcomeGroup } from '../shared/domain/report.ts';
 import type { ServiceName } from '../shared/domain/services.ts';
 
 /** Security Hub and Detective take at most 50 accounts per call; a batch is never larger. */
 export const MAX_ACCOUNTS_PER_BATCH = 50;
-
-// docs/aws-facts.md, Amazon Detective: arn:aws[-\w]{0,10}?:detective:<region>:<12 digits>:graph:<32 hex>.
-const GRAPH_ARN = /^arn:aws[-\w]{0,10}:detective:([a-z0-9-]+):(\d{12}):graph:[0-9a-f]{32}$/;
-
-const graphArnSchema = z.string().regex(GRAPH_ARN, {
-  error: (issue) => `${JSON.stringify(issue.input)} is not a Detective behavior graph ARN`,
-});
 
 function distinct<T>(values: T[]): T[] {
   return [...new Set(values)];
@@ -30,7 +30,7 @@ export const acceptInvitationsInputSchema = z
     /** The Regions where the administrator has Security Hub; when given, no other Region's member hub is touched. */
     securityHubRegions: z.array(regionSchema).optional(),
     /** Step Functions execution id: the log correlation id and the member role's session name. */
-    executionId: z.string().optional(),
+    executionId: executionIdSchema.optional(),
   })
   .superRefine(({ administratorId, graphArns }, context) => {
     for (const [region, arn] of Object.entries(graphArns ?? {})) {

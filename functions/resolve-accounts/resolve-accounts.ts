@@ -1,5 +1,5 @@
 import type { Pair, Plan, WorkflowSettings } from '../shared/contracts.ts';
-import { type Account, type SkippedAccount, selectAccounts } from '../shared/domain/accounts.ts';
+import { type Account, type SkippedAccount, selectAccounts, usableEmail } from '../shared/domain/accounts.ts';
 import { classifyError, describeError, type ErrorLike } from '../shared/domain/classify.ts';
 import type { ServiceName } from '../shared/domain/services.ts';
 import { parseTrigger } from '../shared/domain/triggers.ts';
@@ -78,7 +78,8 @@ function settle(
       });
       continue;
     }
-    const email = given ?? inOrganization?.email;
+    // An address Organizations holds but Detective would refuse counts as none: it must not fail a call of 50.
+    const email = given ?? usableEmail(inOrganization?.email);
     accounts.push(email === undefined ? { accountId } : { accountId, email });
     if (inOrganization === undefined) invitationBased += 1;
   }
@@ -97,7 +98,11 @@ async function wholeOrganization(deps: ResolveAccountsDeps): Promise<Resolution>
         '(for Security Hub or Detective), or name the accounts with their emails in "accounts".',
     );
   }
-  const selection = selectAccounts(listed, deps.administratorId, 'organization');
+  const selection = selectAccounts(
+    listed.map(({ accountId, email }) => ({ accountId, email: usableEmail(email) })),
+    deps.administratorId,
+    'organization',
+  );
   return settle(selection, new Map(listed.map((account) => [account.accountId, account])));
 }
 
@@ -236,7 +241,7 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
   const withoutEmail = accounts.filter(({ email }) => email === undefined).map(({ accountId }) => accountId);
   if (services.includes('detective') && withoutEmail.length > 0) {
     notes.push(
-      `${withoutEmail.length} account(s) have no email (none given, none in Organizations); Detective needs the root ` +
+      `${withoutEmail.length} account(s) have no email (none given, none in Organizations that Detective accepts); Detective needs the root ` +
         `email, so create-members reports them FAILED for Detective: ${idList(withoutEmail)}.`,
     );
   }

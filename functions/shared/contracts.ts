@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { accountIdProblem, describeValue } from './domain/account-id.ts';
-import type { Account } from './domain/accounts.ts';
+import { type Account, emailProblem } from './domain/accounts.ts';
 import type { FailedEntry, FailedGroup } from './domain/failures.ts';
 import { OUTCOMES, type Outcome } from './domain/outcomes.ts';
 import { KNOWN_REGIONS } from './domain/regions.ts';
@@ -26,29 +26,74 @@ export const accountIdSchema = z.unknown().transform((value, context) => {
 });
 
 export const regionSchema = z.string().refine((value) => KNOWN_REGIONS.has(value), {
-  error: (issue) => `${JSON.stringify(issue.input)} is not a known AWS Region`,
+  error: (issue) => `${describeValue(issue.input)} is not a known AWS Region`,
 });
 
 export const serviceSchema = z.enum(SERVICE_NAMES, {
   error: (issue) =>
-    `${JSON.stringify(issue.input)} is not a service muster manages (${SERVICE_NAMES.join(', ')})`,
+    `${describeValue(issue.input)} is not a service muster manages (${SERVICE_NAMES.join(', ')})`,
 });
 
-export const accountSchema = z.object({
-  accountId: accountIdSchema,
-  email: z.string().min(3).max(64).optional(),
+/**
+ * The longest text each field may carry, from AWS's own limits (docs/aws-facts.md, Step Functions,
+ * "Execution ARN length" and "Error and cause length"): an oversized value is refused by name and size
+ * before it reaches a log line or an AWS call.
+ */
+export const FIELD_LIMITS = {
+  /** An execution ARN: the Step Functions `Arn` shape's maximum. */
+  executionId: 256,
+  /** A Task's error name: Step Functions' `SensitiveError` maximum. */
+  error: 256,
+  /** A Task's error cause: Step Functions' `SensitiveCause` maximum; a reason quotes at most part of one. */
+  cause: 32_768,
+  reason: 32_768,
+} as const;
+
+/** A string of at most `max` characters; a longer one is named with its size, never quoted in full. */
+export function boundedString(max: number, what: string) {
+  return z.string().max(max, {
+    error: (issue) => `${String(issue.input).length} characters, more than the ${max} ${what} may have`,
+  });
+}
+
+export const executionIdSchema = boundedString(FIELD_LIMITS.executionId, 'an execution ARN');
+const reasonSchema = boundedString(FIELD_LIMITS.reason, 'a reason');
+
+// docs/aws-facts.md, Amazon Detective: arn:aws[-\w]{0,10}?:detective:<region>:<12 digits>:graph:<32 hex>.
+export const GRAPH_ARN = /^arn:aws[-\w]{0,10}:detective:([a-z0-9-]+):(\d{12}):graph:[0-9a-f]{32}$/;
+
+export const graphArnSchema = z.string().regex(GRAPH_ARN, {
+  error: (issue) => `${describeValue(issue.input)} is not a Detective behavior graph ARN`,
 });
+
+/** An account with its root email, if given; a bad email is named by its account, never quoted. */
+export const accountSchema = z
+  .object({ accountId: accountIdSchema, email: z.unknown().optional() })
+  .transform((account, context): Account => {
+    if (account.email === undefined) return { accountId: account.accountId };
+    const problem = emailProblem(account.email);
+    if (problem === undefined) return { accountId: account.accountId, email: account.email as string };
+    context.addIssue({
+      code: 'custom',
+      path: ['email'],
+      message: `account ${account.accountId}: ${problem}`,
+    });
+    return z.NEVER;
+  });
 
 /** What Step Functions' Catch hands on when a step failed after its retries. */
-const crashSchema = z.object({ Error: z.string(), Cause: z.string().optional() });
+const crashSchema = z.object({
+  Error: boundedString(FIELD_LIMITS.error, 'an error name'),
+  Cause: boundedString(FIELD_LIMITS.cause, 'an error cause').optional(),
+});
 export type Crash = z.infer<typeof crashSchema>;
 
 /** Whether the administrator has the service in a pair's Region, and its Detective graph there. */
-export const locatedSchema = z.object({ enabled: z.boolean(), graphArn: z.string().optional() });
+export const locatedSchema = z.object({ enabled: z.boolean(), graphArn: graphArnSchema.optional() });
 
 const failedGroupSchema = z.object({
   outcome: z.enum(OUTCOMES),
-  reason: z.string(),
+  reason: reasonSchema,
   count: z.number().int().min(1),
   accountIds: z.array(accountIdSchema).optional(),
 });
@@ -71,7 +116,7 @@ export const administratorStepInputSchema = z.object({
   /** Failures of earlier attempts for this pair, grouped: the create step passes them on, merged with its own. */
   failed: z.array(failedGroupSchema).default([]),
   /** Step Functions execution id, used as the log correlation id. */
-  executionId: z.string().optional(),
+  executionId: executionIdSchema.optional(),
 });
 type ParsedStepInput = z.output<typeof administratorStepInputSchema>;
 /** A parsed step input; the retry bookkeeping fields may be left out by direct callers. */
@@ -188,7 +233,7 @@ export const outcomeSchema = z.enum(OUTCOMES);
 
 export const outcomeGroupSchema = z.object({
   outcome: outcomeSchema,
-  reason: z.string().optional(),
+  reason: reasonSchema.optional(),
   pairs: z.array(z.object({ region: regionSchema, service: serviceSchema })),
   accountIds: z.array(accountIdSchema),
 });
@@ -215,7 +260,7 @@ export const inviteOnboardingInputSchema = z.object({
       ),
     }),
   ),
-  executionId: z.string().optional(),
+  executionId: executionIdSchema.optional(),
 });
 export type InviteOnboardingInput = z.infer<typeof inviteOnboardingInputSchema>;
 
@@ -235,7 +280,7 @@ export const checkOnboardingInputSchema = z.object({
   pairs: z.array(locatedPairSchema).optional(),
   accounts: z.array(accountSchema),
   skipped: z
-    .array(z.object({ accountId: accountIdSchema, outcome: outcomeSchema, reason: z.string() }))
+    .array(z.object({ accountId: accountIdSchema, outcome: outcomeSchema, reason: reasonSchema }))
     .default([]),
   /** The administrator-side Map's output: each pair's failures. */
   administrator: z
@@ -273,7 +318,7 @@ export const checkOnboardingInputSchema = z.object({
     .default([]),
   round: z.number().int().min(0).default(0),
   maxRounds: z.number().int().min(0).default(0),
-  executionId: z.string().optional(),
+  executionId: executionIdSchema.optional(),
 });
 export type CheckOnboardingInput = z.infer<typeof checkOnboardingInputSchema>;
 

@@ -5,13 +5,38 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 import { maskEmails } from './domain/accounts.ts';
 import type { Telemetry } from './engine.ts';
 
+/**
+ * The longest correlation id a log line carries: an execution ARN's maximum (docs/aws-facts.md,
+ * Step Functions, "Execution ARN length"). It is read before the input is parsed, so a longer one is clipped here.
+ */
+export const CORRELATION_ID_MAX_LENGTH = 256;
+
+/** Characters of one string a log line carries: enough for any AWS message, never a whole oversized input. */
+export const LOG_STRING_MAX_LENGTH = 4_096;
+
+/** Cuts a string to `max` characters, saying how long it was. */
+export function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}... (clipped, ${text.length} characters)` : text;
+}
+
+/** What becomes the correlation id of every log line: a string of at most an execution ARN's length, or none. */
+export function boundCorrelationId(value: unknown): string | undefined {
+  return typeof value === 'string' ? clip(value, CORRELATION_ID_MAX_LENGTH) : undefined;
+}
+
+/** Every string value of a log line: clipped first, so that masking and writing stay bounded, then masked. */
+export function logSafe(value: string): string {
+  return maskEmails(clip(value, LOG_STRING_MAX_LENGTH));
+}
+
 /** The one logger, tracer and metrics of every function; settings come from POWERTOOLS_* variables. */
 // The search function lets injectLambdaContext read the correlation id at CORRELATION_ID_PATH.
 export const logger = new Logger({
   serviceName: 'muster',
   // Root email addresses are personal data: no log line carries one in full, whatever logs it.
-  jsonReplacerFn: (_key, value) => (typeof value === 'string' ? maskEmails(value) : value),
-  correlationIdSearchFn: (expression, data) => search(expression, data as Parameters<typeof search>[1]),
+  jsonReplacerFn: (_key, value) => (typeof value === 'string' ? logSafe(value) : value),
+  correlationIdSearchFn: (expression, data) =>
+    boundCorrelationId(search(expression, data as Parameters<typeof search>[1])),
 });
 export const tracer = new Tracer({ serviceName: 'muster' });
 export const metrics = new Metrics({ namespace: 'Muster', serviceName: 'muster' });

@@ -48,7 +48,8 @@ export function logStepOutput(step: string, output: AdministratorStepOutput): vo
   });
   logger.info(`${step} finished`, {
     region: output.region,
-    service: output.service,
+    // `service` is a key Powertools Logger keeps for itself (the service name): a value under it is dropped.
+    awsService: output.service,
     done: Object.fromEntries(
       Object.entries(output.done).map(([outcome, ids]) => [outcome, ids?.length ?? 0]),
     ),

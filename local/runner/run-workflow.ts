@@ -210,7 +210,9 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
     const started = performance.now();
     executions += 1;
     const name = options.executionName ?? `local-${Date.now()}-${executions}`;
-    const execution = machine.run((options.input ?? { allAccounts: true }) as never, {
+    // Only a missing input means every account: null is an input like any other (and a bad one).
+    const input = options.input === undefined ? { allAccounts: true } : options.input;
+    const execution = machine.run(input as never, {
       overrides: {
         taskResourceLocalHandlers: handlers,
         // Backoff waits are at most minutes in AWS; here they only need to let the stand-in move on.
@@ -225,7 +227,7 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
           Id: `arn:aws:states:us-east-1:${administratorId}:execution:muster-onboarding:${name}`,
           Name: name,
           StartTime: new Date().toISOString(),
-          Input: (options.input ?? { allAccounts: true }) as never,
+          Input: input as never,
         },
       },
     });

@@ -57,6 +57,20 @@ describe('readAccountsCsv', () => {
     );
   });
 
+  it('throws with the line number and the account of every email Detective would refuse, never the address', () => {
+    const text =
+      'Account ID,Email\n012345678901,a@example.com\n111122223333,bob@example\nabc,carol@example.com\u202e\n';
+    expect(problemsOf(text, 'x.csv')).toEqual([
+      'x.csv line 3: account 111122223333: the email is not an address Detective accepts (name@domain.tld, the top-level domain 2 to 63 letters)',
+      'x.csv line 4: Account ID "abc" is not an account id (exactly 12 digits, as text)',
+      'x.csv line 4: account abc: the email contains a control character or a line break',
+    ]);
+    expect(() => readAccountsCsv(text, 'x.csv')).toThrow(
+      /x\.csv: 1 bad account id and 2 bad emails; nothing was started/,
+    );
+    expect(() => readAccountsCsv(text, 'x.csv')).not.toThrow(/bob|carol/);
+  });
+
   it('throws naming the expected header when the header is something else', () => {
     expect(() => readAccountsCsv(fixture('wrong-header.csv'), 'wrong-header.csv')).toThrow(
       'wrong-header.csv line 1: expected the header "Account ID,Email" (the Security Hub console\'s CSV format), found "Id,Mail"',

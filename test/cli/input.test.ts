@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commaList, loadInput, manualInput } from '../../cli/input.ts';
 import { parseTrigger } from '../../functions/shared/domain/triggers.ts';
@@ -64,5 +67,22 @@ describe('loadInput', () => {
     await expect(loadInput({ input: 'console-export.csv' }, fixtures)).rejects.toThrow(
       /console-export\.csv: not a JSON document/,
     );
+  });
+
+  it.each([
+    ['null', 'holds null, not a JSON object'],
+    ['[]', 'holds a list of 0 items, not a JSON object'],
+    ['42', 'holds the number 42, not a JSON object'],
+    ['"x"', 'holds "x", not a JSON object'],
+    ['true', 'holds the boolean true, not a JSON object'],
+  ])('throws InvalidInputError naming the value when --input holds %s', async (text, message) => {
+    const folder = mkdtempSync(join(tmpdir(), 'muster-input-'));
+    try {
+      writeFileSync(join(folder, 'input.json'), text);
+
+      await expect(loadInput({ input: 'input.json' }, folder)).rejects.toThrow(`input.json: ${message}`);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

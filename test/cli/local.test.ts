@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -79,6 +79,20 @@ describe('muster run --local', () => {
     expect(io.stdout.text).toContain(
       'REJECTED\nInvalidInputError: input.regions[0]: "mars-1" is not a known AWS Region',
     );
+  });
+
+  it('returns 2 and runs nothing when the --input file holds null', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'muster-null-'));
+    try {
+      writeFileSync(join(folder, 'null.json'), 'null\n');
+      const io = memoryIo({ cwd: folder });
+
+      expect(await main(['run', '--local', '--input', 'null.json', ...fast], io)).toBe(2);
+      expect(io.stderr.text).toContain('null.json: holds null, not a JSON object');
+      expect(io.stderr.text).not.toContain('Local run');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('returns 0 and the plan when the run is a dry run', async () => {

@@ -54,7 +54,37 @@ describe('create-members handler', () => {
       { region: 'us-east-1', service: 'securityhub', accounts: [{ accountId: 111111111111 }] },
       'input.accounts[0].accountId: the number 111111111111',
     ],
+    [
+      {
+        region: 'us-east-1',
+        service: 'detective',
+        accounts: [{ accountId: '111111111111', email: 'root@example' }],
+      },
+      'input.accounts[0].email: account 111111111111: the email is not an address Detective accepts',
+    ],
   ])('rejects %j with a clear message', async (input, message) => {
+    await expect(handler(input, lambdaContext('create-members'))).rejects.toThrow(message);
+    expect(securityHub).not.toHaveReceivedAnyCommand();
+  });
+
+  // A 1 MB value once hung this step for over ten minutes: the log masking backtracked on it.
+  it.each([
+    [
+      'a 1 MB execution id',
+      { region: 'us-east-1', service: 'securityhub', accounts: [], executionId: 'x'.repeat(1_048_576) },
+      'input.executionId: 1048576 characters, more than the 256 an execution ARN may have',
+    ],
+    [
+      'a 1 MB reason',
+      {
+        region: 'us-east-1',
+        service: 'securityhub',
+        accounts: [{ accountId: '111111111111' }],
+        failed: [{ outcome: 'FAILED', reason: 'x'.repeat(1_048_576), count: 1 }],
+      },
+      'input.failed[0].reason: 1048576 characters, more than the 32768 a reason may have',
+    ],
+  ])('rejects %s by name and size before any AWS call', async (_, input, message) => {
     await expect(handler(input, lambdaContext('create-members'))).rejects.toThrow(message);
     expect(securityHub).not.toHaveReceivedAnyCommand();
   });

@@ -239,6 +239,23 @@ describe('resolveAccounts', () => {
     expect(plan.note).toContain('333333333333');
   });
 
+  it.each([
+    ['named', { accounts: [{ accountId: '444455556666' }] }],
+    ['the whole organization', { allAccounts: true }],
+  ])(
+    'keeps an account of %s without the Organizations email Detective would refuse, and says so',
+    async (_, input) => {
+      organizationOf([{ ...member('444455556666'), Email: 'root@example.c' }, member('444455556667')]);
+      graphInUsEast1();
+
+      const plan = await resolveAccounts(input, deps());
+
+      expect(plan.accounts).toContainEqual({ accountId: '444455556666' });
+      expect(plan.note).toContain('none in Organizations that Detective accepts');
+      expect(plan.note).toContain('444455556666');
+    },
+  );
+
   it('does not mention emails when Detective is not among the services', async () => {
     organizationOf([]);
     const plan = await resolveAccounts(

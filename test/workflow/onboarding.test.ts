@@ -227,6 +227,22 @@ describe('the onboarding workflow started by each trigger', () => {
   });
 });
 
+describe('the onboarding workflow started with an input that is not an object', () => {
+  it.each([
+    [[], 'input: a list of 0 items is not an input muster starts from'],
+    [42, 'input: the number 42 is not an input muster starts from'],
+    ['x', 'input: "x" is not an input muster starts from'],
+    [true, 'input: the boolean true is not an input muster starts from'],
+  ])('fails %j with InvalidInputError naming the value, before any AWS call', async (input, cause) => {
+    const run = await runLocalWorkflow({ scenario: organization(), input });
+
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe('InvalidInputError');
+    expect(run.cause).toContain(cause);
+    expect(run.standIn.calls.total).toBe(0);
+  });
+});
+
 describe('the onboarding workflow run again', () => {
   it('changes no membership when the onboarding is already finished', async () => {
     const accounts = [outsider('200000000001'), outsider('200000000002')];

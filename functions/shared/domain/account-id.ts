@@ -2,17 +2,31 @@ import { InvalidInputError } from '../errors.ts';
 
 const ACCOUNT_ID = /^\d{12}$/;
 
-/** Renders a bad value so the operator can find it: strings quoted, other types named. */
+/** Characters of a bad string shown in a message: enough to find it, never a whole oversized value. */
+const SHOWN_CHARACTERS = 64;
+
+function withArticle(noun: string): string {
+  return `${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun}`;
+}
+
+/** Renders a bad value so the operator can find it: strings quoted (long ones clipped), other types named. */
 export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number') return `the number ${String(value)} (account ids must be strings)`;
+  if (typeof value === 'string') {
+    return value.length > SHOWN_CHARACTERS
+      ? `${JSON.stringify(value.slice(0, SHOWN_CHARACTERS))}... (${value.length} characters)`
+      : JSON.stringify(value);
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') return `the ${typeof value} ${String(value)}`;
   if (value === null) return 'null';
   if (value === undefined) return 'nothing';
-  return `a ${Array.isArray(value) ? 'list' : typeof value}`;
+  if (Array.isArray(value)) return `a list of ${value.length} item${value.length === 1 ? '' : 's'}`;
+  return withArticle(typeof value);
 }
 
 /** Why `value` is not an account id, or undefined when it is one. Never repairs the value. */
 export function accountIdProblem(value: unknown): string | undefined {
+  if (typeof value === 'number')
+    return `${describeValue(value)} (account ids must be strings) is not an account id`;
   if (typeof value !== 'string') return `${describeValue(value)} is not an account id`;
   if (ACCOUNT_ID.test(value)) return undefined;
   if (value.trim() === '') return 'an empty value is not an account id';

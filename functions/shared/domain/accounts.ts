@@ -1,5 +1,5 @@
 import { InvalidInputError } from '../errors.ts';
-import { accountIdProblem } from './account-id.ts';
+import { accountIdProblem, describeValue } from './account-id.ts';
 
 export interface Account {
   accountId: string;
@@ -16,6 +16,37 @@ export interface SkippedAccount {
 export interface AccountSelection {
   accounts: Account[];
   skipped: SkippedAccount[];
+}
+
+/** Detective's EmailAddress: at most 64 characters (docs/aws-facts.md, Amazon Detective, "Member email addresses"). */
+export const EMAIL_MAX_LENGTH = 64;
+
+// Detective's own pattern, as its API model gives it; it requires a top-level domain of 2 to 63 letters.
+const DETECTIVE_EMAIL = /^.+@(?:(?:(?!-)[A-Za-z0-9-]{1,62})?[A-Za-z0-9]{1}\.)+[A-Za-z]{2,63}$/;
+
+// Control and format characters (bidirectional overrides among them) and line or paragraph separators.
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+
+/**
+ * Why `value` is not an email address both services take, or undefined when it is one. Detective
+ * refuses a whole CreateMembers call of 50 accounts for one address outside its pattern, so every
+ * email is held to that pattern where it enters. The message never repeats the address (personal data).
+ */
+export function emailProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string') return `${describeValue(value)} is not an email address`;
+  if (value.length > EMAIL_MAX_LENGTH) {
+    return `the email has ${value.length} characters; Detective takes at most ${EMAIL_MAX_LENGTH}`;
+  }
+  if (INVISIBLE.test(value)) return 'the email contains a control character or a line break';
+  if (!DETECTIVE_EMAIL.test(value)) {
+    return 'the email is not an address Detective accepts (name@domain.tld, the top-level domain 2 to 63 letters)';
+  }
+  return undefined;
+}
+
+/** `email` when Detective would take it, else undefined: for addresses read from AWS, not typed in. */
+export function usableEmail(email: string | undefined): string | undefined {
+  return email === undefined || emailProblem(email) !== undefined ? undefined : email;
 }
 
 /**
@@ -40,14 +71,12 @@ export function selectAccounts(
       return;
     }
     const accountId = record.accountId as string;
-    const email = record.email;
-    if (
-      email !== undefined &&
-      (typeof email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(email) || email.length > 64)
-    ) {
-      problems.push(`${at}.email: ${JSON.stringify(email)} is not an email address of at most 64 characters`);
+    const emailIssue = record.email === undefined ? undefined : emailProblem(record.email);
+    if (emailIssue !== undefined) {
+      problems.push(`${at}.email: account ${accountId}: ${emailIssue}`);
       return;
     }
+    const email = record.email as string | undefined;
     const seen = byId.get(accountId);
     if (seen === undefined) byId.set(accountId, email === undefined ? { accountId } : { accountId, email });
     else if (
@@ -85,9 +114,51 @@ export function maskEmail(email: string | undefined): string | undefined {
   return at <= 0 ? '***' : `${email[0]}***${email.slice(at)}`;
 }
 
-const EMAIL = /[^@\s"'<>,;:]+@[^@\s"'<>,;:]+\.[^@\s"'<>,;:]+/g;
+// Characters that end an address in free text: whitespace, quotes, brackets and list punctuation.
+const ADDRESS_END = /[\s@"'<>,;:]/;
 
-/** Masks every email address inside a text (log values may quote AWS messages that contain one). */
+/** The end of the run of address characters that starts at `from` (`from` itself when there is none). */
+function runEnd(text: string, from: number): number {
+  let end = from;
+  while (end < text.length && !ADDRESS_END.test(text.charAt(end))) end += 1;
+  return end;
+}
+
+/** Whether text[from, to) has a dot between two of its characters: a domain. */
+function hasInnerDot(text: string, from: number, to: number): boolean {
+  for (let index = from + 1; index < to - 1; index += 1) if (text.charAt(index) === '.') return true;
+  return false;
+}
+
+/**
+ * Masks every email address inside a text (log values may quote AWS messages that contain one).
+ * An address is a run of address characters, `@`, and a run with a dot between two of its characters.
+ * One pass: every character is read at most twice (as a domain, then as the next local part), so
+ * a megabyte value costs milliseconds; the regular expression this replaces backtracked quadratically.
+ */
 export function maskEmails(text: string): string {
-  return text.replace(EMAIL, (email) => maskEmail(email) ?? '***');
+  // Most log values hold no @ at all: one native search settles them.
+  if (!text.includes('@')) return text;
+  const parts: string[] = [];
+  let copied = 0;
+  let start = 0;
+  while (start < text.length) {
+    const at = runEnd(text, start);
+    if (at === start || text.charAt(at) !== '@') {
+      start = Math.max(at, start + 1);
+      continue;
+    }
+    const end = runEnd(text, at + 1);
+    if (hasInnerDot(text, at + 1, end)) {
+      parts.push(text.slice(copied, start), maskEmail(text.slice(start, end)) ?? '***');
+      copied = end;
+      start = end;
+    } else {
+      // No domain here; the run after the @ may still be the local part of a later address.
+      start = at + 1;
+    }
+  }
+  if (copied === 0) return text;
+  parts.push(text.slice(copied));
+  return parts.join('');
 }

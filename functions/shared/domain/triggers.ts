@@ -1,5 +1,12 @@
 import * as z from 'zod';
-import { accountSchema, type Plan, parseInput, regionSchema, serviceSchema } from '../contracts.ts';
+import {
+  accountSchema,
+  executionIdSchema,
+  type Plan,
+  parseInput,
+  regionSchema,
+  serviceSchema,
+} from '../contracts.ts';
 import { InvalidInputError } from '../errors.ts';
 import { describeValue, parseAccountId } from './account-id.ts';
 import type { Account } from './accounts.ts';
@@ -81,7 +88,7 @@ const manualSchema = z
     services: z.array(serviceSchema).min(1).optional(),
     dryRun: z.boolean().default(false),
     /** Step Functions execution id, used as the log correlation id. */
-    executionId: z.string().optional(),
+    executionId: executionIdSchema.optional(),
   })
   .refine((input) => (input.accounts === undefined) !== (input.allAccounts === undefined), {
     error: 'give either "accounts" (a list) or "allAccounts": true, exactly one of them',

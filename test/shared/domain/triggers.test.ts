@@ -187,7 +187,7 @@ describe('parseTrigger', () => {
       'input.regions[0]: "us-east-9" is not a known AWS Region; input.services[0]: "guardduty" is not a service',
     ],
     ['an empty object', {}, 'input: an object with keys [] is not an input muster starts from; accepted:'],
-    ['a list', [], 'input: a list is not an input muster starts from'],
+    ['a list', [], 'input: a list of 0 items is not an input muster starts from'],
   ])('rejects %s with what and where', (_, input, message) => {
     expect(() => parseTrigger(input)).toThrow(InvalidInputError);
     expect(() => parseTrigger(input)).toThrow(message);
