@@ -7,6 +7,7 @@ import { type InputOptions, loadInput, manualInput } from '../input.ts';
 import { coloursFor, type Io } from '../io.ts';
 import { viewFor } from '../progress.ts';
 import { reportJson, reportText } from '../render.ts';
+import { terminalJson, terminalText } from '../terminal.ts';
 import { loadLocalScenario } from './local.ts';
 
 export interface RunOptions extends InputOptions {
@@ -34,7 +35,7 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   if (!json) {
     const c = coloursFor(io.stderr, io.env);
     io.stderr.write(
-      `${c.bold(`Local run, scenario "${scenario.name ?? basename(scenarioPath)}"`)}${scenario.description === undefined ? '' : `: ${scenario.description}`}\n` +
+      `${c.bold(`Local run, scenario "${terminalText(scenario.name ?? basename(scenarioPath))}"`)}${scenario.description === undefined ? '' : `: ${terminalText(scenario.description)}`}\n` +
         c.dim(
           'The real state machine and handlers against a local stand-in for AWS; nothing leaves 127.0.0.1.\n',
         ),
@@ -70,7 +71,7 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
     });
   }
   if (json) {
-    io.stdout.write(`${JSON.stringify(reportJson(progress), null, 2)}\n`);
+    io.stdout.write(terminalJson(reportJson(progress)));
   } else {
     const c = coloursFor(io.stdout, io.env);
     const { history } = result;
