@@ -72,6 +72,39 @@ describe('muster run --local', () => {
     );
   });
 
+  it("returns 1 with every case the hostile scenario promises when npm start runs it with the scenario's own input", async () => {
+    const io = memoryIo({ cwd: root });
+
+    const code = await main(
+      ['run', '--local', '--scenario', 'local/scenarios/hostile.json', '--time-scale', '0.004'],
+      io,
+    );
+
+    expect(code).toBe(1);
+    expect(io.stderr.text).toContain("Input: local/scenarios/hostile.input.json, the scenario's own");
+    expect(io.stderr.text).toContain('resolve  71 accounts × 3 Regions × 2 services');
+    // The late member role (20 scenario minutes: 4.8 s here) is missing in the first rounds; every
+    // round waits a minute (0.24 s), so it appears well before the 30-minute poll timeout ends the run.
+    expect(io.stderr.text).toMatch(/^check {4}round [1-9]: .*MEMBER_ROLE_MISSING 6/m);
+    const report = io.stdout.text;
+    const group = (outcome: string, ...lines: string[]) =>
+      expect(report).toMatch(
+        new RegExp(`^ {2}${outcome} .*\\n${lines.map((line) => ` {4}${line}`).join('\\n')}`, 'm'),
+      );
+    // Outside accounts invited and accepted, one with a wrong root email for Detective.
+    expect(report).toMatch(
+      /^ {2}VERIFICATION_FAILED {2}detective in us-east-1 {2}1 account\n {4}333333333334\n {4}Detective could not verify the account: the email address is not the account root email/m,
+    );
+    group('CONFLICT', '555555555556', 'already a member of Security Hub administrator 999999999998');
+    // A missing member role stays missing; the late one's account is enabled by the end.
+    group('MEMBER_ROLE_MISSING', '777777777777\\n {4}AccessDenied: .*MusterMemberRole');
+    expect(report).not.toContain('777777777778');
+    // The opt-in Region disabled for one member.
+    group('SKIPPED_REGION_DISABLED', '444444444444');
+    group('SKIPPED_ACCOUNT_INACTIVE', '666666666666');
+    expect(report).toMatch(/NEEDS ATTENTION .* check round 30/);
+  }, 60_000);
+
   it('returns 2 with the reason when the workflow rejects the input', async () => {
     const io = memoryIo({ cwd: root });
 
