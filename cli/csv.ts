@@ -10,8 +10,9 @@ export const CSV_HEADER = ['Account ID', 'Email'] as const;
 const NUMBER_LIKE = /^[\d.]+(e[+-]?\d+)?$/i;
 
 // A cell a spreadsheet would run as a formula starts with one of these (OWASP, "CSV Injection"; the
-// fullwidth forms as csv-stringify's escape_formulas has them). An email may start with = + - (RFC
-// 5322 atext), so muster writes such a cell behind a single quote and reads the quote off again.
+// fullwidth forms as csv-stringify's escape_formulas has them). An email may start with = + -
+// (docs/aws-facts.md, Amazon Detective), so such a cell is written behind a single quote that
+// readCell takes off again.
 const FORMULA_LEADING = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 const QUOTE_PREFIX = "'";
 
