@@ -38,9 +38,8 @@ export async function scenarioInput(
   }
   const parsed = inputDocument.safeParse(document);
   if (!parsed.success) {
-    throw new InvalidInputError(
-      `${file}: a scenario's input must be a JSON object, found ${JSON.stringify(document)}`,
-    );
+    const found = Array.isArray(document) ? 'a list' : document === null ? 'null' : typeof document;
+    throw new InvalidInputError(`${file}: a scenario's input must be a JSON object, found ${found}`);
   }
   return { file, input: parsed.data };
 }

@@ -1,7 +1,15 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.ts';
 import { memoryIo } from './helpers.ts';
 
@@ -104,6 +112,50 @@ describe('muster run --local', () => {
     group('SKIPPED_ACCOUNT_INACTIVE', '666666666666');
     expect(report).toMatch(/NEEDS ATTENTION .* check round 30/);
   }, 60_000);
+
+  describe("with a scenario's own input beside it", () => {
+    let folder = '';
+    beforeEach(() => {
+      folder = mkdtempSync(join(tmpdir(), 'muster-scenario-'));
+      copyFileSync(join(root, 'local/scenarios/healthy.json'), join(folder, 'small.json'));
+    });
+    afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+    it('returns 0 having run that input, with --regions applied over it', async () => {
+      writeFileSync(join(folder, 'small.input.json'), '{"accounts": [{"accountId": "200000000001"}]}');
+      const io = memoryIo({ cwd: folder });
+
+      expect(
+        await main(['run', '--local', '--scenario', 'small.json', '--regions', 'eu-west-1', ...fast], io),
+      ).toBe(0);
+      expect(io.stderr.text).toContain("Input: small.input.json, the scenario's own");
+      expect(io.stderr.text).toContain('resolve  1 account × 1 Region × 2 services = 2 memberships');
+    });
+
+    it("returns 0 having run the --accounts given instead of the scenario's input", async () => {
+      writeFileSync(join(folder, 'small.input.json'), '{"accounts": [{"accountId": "200000000001"}]}');
+      const io = memoryIo({ cwd: folder });
+
+      expect(
+        await main(
+          ['run', '--local', '--scenario', 'small.json', '--accounts', '200000000002,200000000003', ...fast],
+          io,
+        ),
+      ).toBe(0);
+      expect(io.stderr.text).not.toContain('Input:');
+      expect(io.stderr.text).toContain('resolve  2 accounts × 3 Regions');
+    });
+
+    it('returns 2 naming the file when the input is not a JSON object', async () => {
+      writeFileSync(join(folder, 'small.input.json'), '[]');
+      const io = memoryIo({ cwd: folder });
+
+      expect(await main(['run', '--local', '--scenario', 'small.json', ...fast], io)).toBe(2);
+      expect(io.stderr.text).toContain(
+        "small.input.json: a scenario's input must be a JSON object, found a list",
+      );
+    });
+  });
 
   it('returns 2 with the reason when the workflow rejects the input', async () => {
     const io = memoryIo({ cwd: root });
