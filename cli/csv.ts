@@ -55,11 +55,14 @@ function firstLine({ info, raw }: Row): number {
 
 /** What went wrong, in the file's own terms: 1-based lines and the column's name. */
 function unreadable(error: CsvError, text: string, file: string): InvalidInputError {
-  const context = error as CsvError & { lines?: number; index?: number; raw?: string };
-  const column = CSV_HEADER[context.index ?? -1] ?? `column ${(context.index ?? 0) + 1}`;
+  // csv-parse's context: the line it stopped on, the 0-based field index, the record's raw text.
+  const lines = typeof error.lines === 'number' ? error.lines : 1;
+  const index = typeof error.index === 'number' ? error.index : 0;
+  const raw = typeof error.raw === 'string' ? error.raw : '';
+  const column = CSV_HEADER[index] ?? `column ${index + 1}`;
   if (error.code === 'CSV_QUOTE_NOT_CLOSED') {
     // The parser stops at the end of the file; what is left unread starts with the open quote.
-    const open = (context.raw ?? '').replace(/^\s+/, '');
+    const open = raw.replace(/^\s+/, '');
     const line = lineBreaks(text.slice(0, text.length - open.length)) + 1;
     return new InvalidInputError(
       `${file} line ${line}: not a readable CSV file (a quote opens the ${column} value here and is never closed)`,
@@ -71,7 +74,7 @@ function unreadable(error: CsvError, text: string, file: string): InvalidInputEr
     CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: `text after the closing quote of the ${column} value`,
   };
   return new InvalidInputError(
-    `${file} line ${context.lines ?? 1}: not a readable CSV file (${what[error.code] ?? error.message})`,
+    `${file} line ${lines}: not a readable CSV file (${what[error.code] ?? error.message})`,
   );
 }
 

@@ -103,7 +103,15 @@ describe('muster run --local', () => {
     expect(report).toMatch(
       /^ {2}VERIFICATION_FAILED {2}detective in us-east-1 {2}1 account\n {4}333333333334\n {4}Detective could not verify the account: the email address is not the account root email/m,
     );
+    // Other administrators, inside and outside the organization.
     group('CONFLICT', '555555555556', 'already a member of Security Hub administrator 999999999998');
+    group(
+      'CONFLICT',
+      '555555555555',
+      'The request is rejected because the account is already a member of another',
+    );
+    // The other outside accounts were invited and accepted: ENABLED, so not listed.
+    for (const enabled of ['333333333333', '333333333335']) expect(report).not.toContain(enabled);
     // A missing member role stays missing; the late one's account is enabled by the end.
     group('MEMBER_ROLE_MISSING', '777777777777\\n {4}AccessDenied: .*MusterMemberRole');
     expect(report).not.toContain('777777777778');
