@@ -1,3 +1,4 @@
+import { stringify } from 'csv-stringify/sync';
 import {
   DETECTIVE_MEMBER_LIMIT,
   EXECUTION_ACCOUNT_LIMIT,
@@ -6,8 +7,12 @@ import {
 import type { Plan } from '../functions/shared/contracts.ts';
 import { chunk } from '../functions/shared/domain/chunk.ts';
 import { InvalidInputError } from '../functions/shared/errors.ts';
+import { CSV_HEADER, writeCell } from './csv.ts';
 
-/** One CSV file of a split plan, in the Security Hub console's format that `--csv` reads. */
+/**
+ * One CSV file of a split plan, in the Security Hub console's format that `--csv` reads. A cell that
+ * starts with a formula character is written behind a single quote, which `--csv` takes off again.
+ */
 export interface BatchFile {
   name: string;
   accounts: number;
@@ -52,9 +57,6 @@ export function overLimits(plan: SplitPlan): string[] {
   return over;
 }
 
-// A cell with a comma, a quote or a line break is quoted, its quotes doubled (RFC 4180).
-const cell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
-
 /** Checks a --batch-size before anything is read: at most what any execution takes. */
 export function checkBatchSize(size: number | undefined): void {
   if (size !== undefined && (!Number.isInteger(size) || size < 1 || size > EXECUTION_ACCOUNT_LIMIT)) {
@@ -83,10 +85,10 @@ export function splitPlan(plan: SplitPlan, size?: number): BatchFile[] {
   return batches.map((accounts, index) => ({
     name: `batch-${String(index + 1).padStart(width, '0')}.csv`,
     accounts: accounts.length,
-    text: [
-      'Account ID,Email',
-      ...accounts.map(({ accountId, email }) => `${accountId},${cell(email ?? '')}`),
-      '',
-    ].join('\n'),
+    // csv-stringify quotes what needs quoting (RFC 4180); writeCell keeps a spreadsheet from running it.
+    text: stringify(
+      [[...CSV_HEADER], ...accounts.map(({ accountId, email }) => [accountId, email ?? ''].map(writeCell))],
+      { record_delimiter: 'unix' },
+    ),
   }));
 }

@@ -8,6 +8,7 @@ import { statusCommand } from './commands/status.ts';
 import { EXIT, failureOf } from './exit-codes.ts';
 import { commaList } from './input.ts';
 import { coloursFor, type Io, processIo } from './io.ts';
+import { terminalLines } from './terminal.ts';
 
 const INPUT_SOURCES = ['accounts', 'csv', 'allAccounts', 'input'];
 
@@ -83,7 +84,7 @@ function program(io: Io, done: (code: number) => void): Command {
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      outputError: (text, write) => write(c.red(text)),
+      outputError: (text, write) => write(c.red(terminalLines(text))),
     })
     .showHelpAfterError('(muster <command> --help lists the options)');
 
@@ -179,7 +180,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     }
     const failure = failureOf(error);
-    io.stderr.write(`${coloursFor(io.stderr, io.env).red('muster:')} ${failure.message}\n`);
+    io.stderr.write(`${coloursFor(io.stderr, io.env).red('muster:')} ${terminalLines(failure.message)}\n`);
     return failure.code;
   }
   return code;

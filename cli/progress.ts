@@ -4,6 +4,7 @@ import type { OutcomeGroup } from '../functions/shared/domain/report.ts';
 import { type FlowEvent, type Progress, STATES } from './history.ts';
 import { coloursFor, type Io } from './io.ts';
 import { planSummary } from './render.ts';
+import { terminalText } from './terminal.ts';
 
 function countsText(report: OnboardingReport): string {
   return Object.entries(report.counts)
@@ -24,6 +25,12 @@ interface InviteOutput {
 
 /** The line worth printing for an event, if any; pure. `progress` already includes the event. */
 export function progressLine(progress: Progress, event: FlowEvent): string | undefined {
+  const line = describeEvent(progress, event);
+  // Regions, services and errors in it come from the execution's history.
+  return line === undefined ? undefined : terminalText(line);
+}
+
+function describeEvent(progress: Progress, event: FlowEvent): string | undefined {
   const { plan, report, batches } = progress;
   if (event.type === 'ended') {
     const how = progress.finalState ?? event.status;

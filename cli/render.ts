@@ -16,6 +16,7 @@ import { REJECTION_NAMES } from '../functions/shared/errors.ts';
 import { exitCodeOf } from './exit-codes.ts';
 import { type Progress, STATES } from './history.ts';
 import type { Colours } from './io.ts';
+import { terminalLines, terminalSafe } from './terminal.ts';
 
 /** Lists longer than these are cut short in text output; --json always has everything. */
 const MAX_LISTED_ACCOUNTS = 50;
@@ -53,7 +54,8 @@ export function planSummary(plan: Plan): string {
   );
 }
 
-export function planText(plan: Plan, c: Colours): string {
+export function planText(original: Plan, c: Colours): string {
+  const plan = terminalSafe(original);
   const lines = [
     c.bold(
       `Plan (${plan.trigger === 'manual' ? 'manual input' : `${plan.trigger} event`}${plan.dryRun ? ', dry run' : ''})`,
@@ -207,8 +209,15 @@ function headline(progress: Progress, c: Colours): string {
   return `${colour(c.bold(word.replaceAll('_', ' ')))}  ${summary}, check round ${report.round}`;
 }
 
+/** Where an execution stands, every value from the input or AWS safe to print; a cause keeps its lines. */
+function printable(original: Progress): Progress {
+  const { cause, ...rest } = original;
+  return { ...terminalSafe(rest), ...(cause === undefined ? {} : { cause: terminalLines(cause) }) };
+}
+
 /** The final report: counts per outcome, then every membership that is not ENABLED, grouped. */
-export function reportText(progress: Progress, c: Colours): string {
+export function reportText(original: Progress, c: Colours): string {
+  const progress = printable(original);
   const { report, plan } = progress;
   const lines = [headline(progress, c)];
   if (report === undefined) {
@@ -253,7 +262,8 @@ export function reportText(progress: Progress, c: Colours): string {
 }
 
 /** The execution's phases, one line each, for `muster status`. */
-export function phasesText(progress: Progress, c: Colours): string {
+export function phasesText(original: Progress, c: Colours): string {
+  const progress = printable(original);
   const { plan, report, batches } = progress;
   const ended = progress.status !== 'RUNNING';
   const done = c.green('✔');

@@ -32,6 +32,7 @@ import { EXIT } from '../exit-codes.ts';
 import { type InputOptions, loadInput, type ManualInput, NO_ACCOUNTS_MESSAGE } from '../input.ts';
 import { coloursFor, type Io } from '../io.ts';
 import { planJson, planText } from '../render.ts';
+import { terminalJson, terminalLines } from '../terminal.ts';
 import { loadLocalScenario } from './local.ts';
 
 export interface PlanOptions extends InputOptions, AwsOptions {
@@ -228,14 +229,17 @@ export async function planCommand(options: PlanOptions, io: Io): Promise<number>
     await writeBatches(folder, batches);
     io.stdout.write(
       options.json === true
-        ? `${JSON.stringify({ ...planJson(plan), batches: batches.map(({ name, accounts }) => ({ file: join(folder, name), accounts })) }, null, 2)}\n`
-        : `${planText(plan, coloursFor(io.stdout, io.env))}\n${splitText(plan, folder, batches, options)}`,
+        ? terminalJson({
+            ...planJson(plan),
+            batches: batches.map(({ name, accounts }) => ({ file: join(folder, name), accounts })),
+          })
+        : `${planText(plan, coloursFor(io.stdout, io.env))}\n${terminalLines(splitText(plan, folder, batches, options))}`,
     );
     return EXIT.ok;
   }
   io.stdout.write(
     options.json === true
-      ? `${JSON.stringify(planJson(plan), null, 2)}\n`
+      ? terminalJson(planJson(plan))
       : `${planText(plan, coloursFor(io.stdout, io.env))}\nNothing was changed: \`muster start\` with the same options runs it.\n`,
   );
   return EXIT.ok;

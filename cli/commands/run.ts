@@ -1,4 +1,4 @@
-import { basename, resolve } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
 import { HEALTHY_SCENARIO, runLocalWorkflow } from '../../local/runner/run-workflow.ts';
 import { exitCodeOf } from '../exit-codes.ts';
@@ -7,7 +7,8 @@ import { type InputOptions, loadInput, manualInput } from '../input.ts';
 import { coloursFor, type Io } from '../io.ts';
 import { viewFor } from '../progress.ts';
 import { reportJson, reportText } from '../render.ts';
-import { loadLocalScenario } from './local.ts';
+import { terminalJson, terminalText } from '../terminal.ts';
+import { loadLocalScenario, scenarioInput } from './local.ts';
 
 export interface RunOptions extends InputOptions {
   local?: boolean;
@@ -19,7 +20,8 @@ export interface RunOptions extends InputOptions {
 
 /**
  * `muster run --local`: the real state machine and handlers against the local stand-in, with
- * progress as it goes and the report at the end. Without input options it onboards every account.
+ * progress as it goes and the report at the end. Without input options it takes the scenario's
+ * own input (NAME.input.json beside it), or onboards every account of the organization.
  */
 export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   if (options.local !== true) {
@@ -27,17 +29,26 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
       'muster run only runs locally: add --local (to run in AWS, use muster start --follow)',
     );
   }
-  const input = (await loadInput(options, io.cwd)) ?? manualInput('all', options);
+  const given = await loadInput(options, io.cwd);
   const scenarioPath = resolve(io.cwd, options.scenario ?? HEALTHY_SCENARIO);
   const scenario = await loadLocalScenario(scenarioPath);
+  const own = given === undefined ? await scenarioInput(scenarioPath) : undefined;
+  // Without input options: the scenario's own input, or every account; --regions etc. still apply.
+  const { allAccounts: _every, ...overrides } = manualInput('all', options);
+  const input = given ?? (own === undefined ? manualInput('all', options) : { ...own.input, ...overrides });
   const json = options.json === true;
   if (!json) {
     const c = coloursFor(io.stderr, io.env);
     io.stderr.write(
-      `${c.bold(`Local run, scenario "${scenario.name ?? basename(scenarioPath)}"`)}${scenario.description === undefined ? '' : `: ${scenario.description}`}\n` +
+      `${c.bold(`Local run, scenario "${terminalText(scenario.name ?? basename(scenarioPath))}"`)}${scenario.description === undefined ? '' : `: ${terminalText(scenario.description)}`}\n` +
         c.dim(
           'The real state machine and handlers against a local stand-in for AWS; nothing leaves 127.0.0.1.\n',
-        ),
+        ) +
+        (own === undefined
+          ? ''
+          : c.dim(
+              `Input: ${terminalText(relative(io.cwd, own.file))}, the scenario's own (--accounts, --csv, --all-accounts or --input replace it).\n`,
+            )),
     );
   }
   const view = viewFor(io, json);
@@ -70,7 +81,7 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
     });
   }
   if (json) {
-    io.stdout.write(`${JSON.stringify(reportJson(progress), null, 2)}\n`);
+    io.stdout.write(terminalJson(reportJson(progress)));
   } else {
     const c = coloursFor(io.stdout, io.env);
     const { history } = result;

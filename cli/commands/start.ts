@@ -6,6 +6,7 @@ import { executionName } from '../execution-name.ts';
 import { EXIT } from '../exit-codes.ts';
 import { type InputOptions, loadInput, NO_ACCOUNTS_MESSAGE } from '../input.ts';
 import { coloursFor, type Io } from '../io.ts';
+import { terminalJson, terminalText } from '../terminal.ts';
 import { sfnClient, type WatchOptions, watchExecution } from './status.ts';
 
 export interface StartOptions extends InputOptions, AwsOptions, WatchOptions {
@@ -55,12 +56,18 @@ export async function startCommand(options: StartOptions, io: Io): Promise<numbe
     }
     if (options.json === true) {
       io.stdout.write(
-        `${JSON.stringify({ executionArn, name, stateMachineArn: arn, startDate: started.startDate?.toISOString() ?? null, input }, null, 2)}\n`,
+        terminalJson({
+          executionArn,
+          name,
+          stateMachineArn: arn,
+          startDate: started.startDate?.toISOString() ?? null,
+          input,
+        }),
       );
     } else {
       const c = coloursFor(io.stdout, io.env);
       io.stdout.write(
-        `Started ${c.bold(name)}\n  ${executionArn}\nFollow it: muster status ${executionArn} --follow\n`,
+        `Started ${c.bold(name)}\n  ${terminalText(executionArn)}\nFollow it: muster status ${terminalText(executionArn)} --follow\n`,
       );
     }
     return EXIT.ok;

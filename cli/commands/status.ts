@@ -11,6 +11,7 @@ import { advance, type ExecutionStatus, fromHistoryEvent, type Progress, startPr
 import { coloursFor, type Io } from '../io.ts';
 import { quietView, viewFor } from '../progress.ts';
 import { type ExecutionSummary, phasesText, reportJson, reportText } from '../render.ts';
+import { terminalJson, terminalSafe } from '../terminal.ts';
 
 export interface WatchOptions {
   follow?: boolean;
@@ -89,15 +90,16 @@ export async function watchExecution(
   }
   const about = summary(execution, executionArn);
   if (options.json === true) {
-    io.stdout.write(`${JSON.stringify(reportJson(progress, about), null, 2)}\n`);
+    io.stdout.write(terminalJson(reportJson(progress, about)));
   } else {
     const c = coloursFor(io.stdout, io.env);
+    const shown = terminalSafe(about);
     io.stdout.write(
-      `${c.bold(about.name ?? executionArn)}  ${about.status ?? ''}${about.startDate === undefined ? '' : `  started ${about.startDate}`}${about.stopDate === undefined ? '' : `, stopped ${about.stopDate}`}\n` +
+      `${c.bold(shown.name ?? shown.executionArn)}  ${shown.status ?? ''}${shown.startDate === undefined ? '' : `  started ${shown.startDate}`}${shown.stopDate === undefined ? '' : `, stopped ${shown.stopDate}`}\n` +
         `${phasesText(progress, c)}\n\n${reportText(progress, c)}`,
     );
     if (progress.status === 'RUNNING') {
-      io.stdout.write(c.dim(`Still running: muster status ${executionArn} --follow\n`));
+      io.stdout.write(c.dim(`Still running: muster status ${shown.executionArn} --follow\n`));
     }
   }
   return exitCodeOf(progress);

@@ -51,6 +51,8 @@ try {
       process.exitCode = 1;
     });
   };
+  // npm passes a SIGTERM on to its script's shell; the script execs tsx (package.json), so the
+  // signal reaches tsx, which relays it here, instead of killing a shell that leaves both running.
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
   // Started by the local runner, over an IPC channel: it stops when the runner goes, even one that

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { largestBatch, overLimits, splitPlan } from '../../cli/batches.ts';
 import { readAccountsCsv } from '../../cli/csv.ts';
@@ -72,6 +73,42 @@ describe('splitPlan', () => {
 
     expect(batch?.text).toBe('Account ID,Email\n200000000001,\n200000000002,"a""b,c@example.com"\n');
     expect(readAccountsCsv(batch?.text ?? '', 'batch')).toEqual(odd.accounts);
+  });
+
+  // OWASP "CSV Injection": a cell starting with one of these runs as a formula in a spreadsheet.
+  it.each([
+    ['=HYPERLINK("http://x.example")@example.com', `"'=HYPERLINK(""http://x.example"")@example.com"`],
+    ['+1-555@example.com', "'+1-555@example.com"],
+    ['-2+3@example.com', "'-2+3@example.com"],
+    ['@SUM(A1)@example.com', "'@SUM(A1)@example.com"],
+    ['\uFF1Dx@example.com', "'\uFF1Dx@example.com"],
+    ["'quoted@example.com", "''quoted@example.com"],
+    ["o'brien@example.com", "o'brien@example.com"],
+  ])('writes the email %j as the inert cell %s, and --csv reads it back unchanged', (email, written) => {
+    const accounts = [{ accountId: '200000000001', email }];
+
+    const [batch] = splitPlan({ accounts, services: ['securityhub'], invitationBased: 0 });
+
+    expect(batch?.text).toBe(`Account ID,Email\n200000000001,${written}\n`);
+    expect(readAccountsCsv(batch?.text ?? '', 'batch')).toEqual(accounts);
+  });
+
+  it('writes batches that --csv reads back to the same accounts, whatever the emails hold', () => {
+    // Any local part an email may have (no controls, line breaks or bidi characters: input refuses those).
+    const email = fc
+      .string({ unit: fc.constantFrom(...'=+-@\uFF1D\uFF20\'",;a.é'), minLength: 1, maxLength: 12 })
+      .map((text) => `${text}@example.com`);
+    const account = fc.record(
+      { accountId: fc.stringMatching(/^\d{12}$/), email },
+      { requiredKeys: ['accountId'] },
+    );
+    fc.assert(
+      fc.property(fc.array(account, { minLength: 1, maxLength: 20 }), (accounts) => {
+        const batches = splitPlan({ accounts, services: ['securityhub'], invitationBased: 0 }, 7);
+        expect(batches.flatMap(({ name, text }) => readAccountsCsv(text, name))).toEqual(accounts);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('numbers past 999 batches with as many digits as they need, so the names sort in order', () => {

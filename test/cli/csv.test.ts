@@ -48,6 +48,12 @@ describe('readAccountsCsv', () => {
     );
   });
 
+  it("keeps a single quote that starts an email when no formula character follows it (muster's batches never write one)", () => {
+    expect(readAccountsCsv("Account ID,Email\n200000000001,'a@example.com\n", 'x.csv')).toEqual([
+      { accountId: '200000000001', email: "'a@example.com" },
+    ]);
+  });
+
   it('throws without the spreadsheet hint when an id is simply wrong', () => {
     expect(() => readAccountsCsv('Account ID,Email\nabc,a@example.com\n', 'x.csv')).toThrow(
       /x\.csv: 1 bad account id; nothing was started.\n {2}line 2: Account ID "abc" is not an account id/,
@@ -84,9 +90,59 @@ describe('readAccountsCsv', () => {
     );
   });
 
-  it('throws InvalidInputError when a quote is never closed', () => {
+  it('throws InvalidInputError with the line the never-closed quote opens on', () => {
     expect(() => readAccountsCsv(fixture('unclosed-quote.csv'), 'unclosed-quote.csv')).toThrow(
-      /unclosed-quote\.csv: not a readable CSV file \(Quote Not Closed/,
+      'unclosed-quote.csv line 2: not a readable CSV file (a quote opens the Account ID value here and is never closed)',
     );
+  });
+
+  // Lines as an editor numbers them: the header is line 1, blank lines count, and a record whose
+  // quoted value spans lines is on the line it starts on.
+  it.each([
+    ['a bad id below blank lines', 'Account ID,Email\n\n\nabc,x@example.com\n', 'line 4: Account ID "abc"'],
+    [
+      'a bad id after a quoted email spanning two lines',
+      'Account ID,Email\n200000000001,"a\nb@example.com"\nabc,x@example.com\n',
+      'line 4: Account ID "abc"',
+    ],
+    [
+      'a bad id spanning two lines',
+      'Account ID,Email\n200000000001,a@example.com\n"20000\n0000002",b@example.com\n',
+      'line 3: Account ID "20000\\n0000002"',
+    ],
+    [
+      'a bad id after a quoted CRLF, in a CRLF file',
+      'Account ID,Email\r\n200000000001,"a\r\nb@example.com"\r\n\r\nabc,x@example.com\r\n',
+      'line 5: Account ID "abc"',
+    ],
+    [
+      'a bad id after lone CRs',
+      'Account ID,Email\r200000000001,a@example.com\r\rabc,x\r',
+      'line 4: Account ID "abc"',
+    ],
+    ['a bad id after a BOM', '\uFEFFAccount ID,Email\nabc,x\n', 'line 2: Account ID "abc"'],
+  ])('throws naming the 1-based line of %s', (_case, text, expected) => {
+    // A line break inside a quoted email is refused too; the id's own line is what this checks.
+    expect(problemsOf(text, 'f.csv')).toContainEqual(expect.stringContaining(`f.csv ${expected}`));
+  });
+
+  it.each([
+    [
+      'a quote inside an unquoted email',
+      'Account ID,Email\n200000000001,a@example.com\n\n200000000002,a"b@example.com\n',
+      'f.csv line 4: not a readable CSV file (a quote inside the Email value, which does not start with one (quote the whole value and double the quote))',
+    ],
+    [
+      'text after a closing quote on the line a quoted email ends',
+      'Account ID,Email\n200000000001,"a\n\nb"c@example.com\n',
+      'f.csv line 4: not a readable CSV file (text after the closing quote of the Email value)',
+    ],
+    [
+      'a quote never closed after a blank line, in a CRLF file',
+      'Account ID,Email\r\n200000000001,a@example.com\r\n\r\n200000000002,"b@example.com\r\n200000000003,c\r\n\r\n',
+      'f.csv line 4: not a readable CSV file (a quote opens the Email value here and is never closed)',
+    ],
+  ])('throws naming the 1-based line and the column of %s', (_case, text, message) => {
+    expect(() => readAccountsCsv(text, 'f.csv')).toThrow(message);
   });
 });

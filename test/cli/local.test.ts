@@ -1,7 +1,15 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.ts';
 import { memoryIo } from './helpers.ts';
 
@@ -70,6 +78,91 @@ describe('muster run --local', () => {
         outcome: 'VERIFICATION_FAILED',
       }),
     );
+  });
+
+  it("returns 1 with every case the hostile scenario promises when npm start runs it with the scenario's own input", async () => {
+    const io = memoryIo({ cwd: root });
+
+    const code = await main(
+      ['run', '--local', '--scenario', 'local/scenarios/hostile.json', '--time-scale', '0.004'],
+      io,
+    );
+
+    expect(code).toBe(1);
+    expect(io.stderr.text).toContain("Input: local/scenarios/hostile.input.json, the scenario's own");
+    expect(io.stderr.text).toContain('resolve  71 accounts × 3 Regions × 2 services');
+    // The late member role (20 scenario minutes: 4.8 s here) is missing in the first rounds; every
+    // round waits a minute (0.24 s), so it appears well before the 30-minute poll timeout ends the run.
+    expect(io.stderr.text).toMatch(/^check {4}round [1-9]: .*MEMBER_ROLE_MISSING 6/m);
+    const report = io.stdout.text;
+    const group = (outcome: string, ...lines: string[]) =>
+      expect(report).toMatch(
+        new RegExp(`^ {2}${outcome} .*\\n${lines.map((line) => ` {4}${line}`).join('\\n')}`, 'm'),
+      );
+    // Outside accounts invited and accepted, one with a wrong root email for Detective.
+    expect(report).toMatch(
+      /^ {2}VERIFICATION_FAILED {2}detective in us-east-1 {2}1 account\n {4}333333333334\n {4}Detective could not verify the account: the email address is not the account root email/m,
+    );
+    // Other administrators, inside and outside the organization.
+    group('CONFLICT', '555555555556', 'already a member of Security Hub administrator 999999999998');
+    group(
+      'CONFLICT',
+      '555555555555',
+      'The request is rejected because the account is already a member of another',
+    );
+    // The other outside accounts were invited and accepted: ENABLED, so not listed.
+    for (const enabled of ['333333333333', '333333333335']) expect(report).not.toContain(enabled);
+    // A missing member role stays missing; the late one's account is enabled by the end.
+    group('MEMBER_ROLE_MISSING', '777777777777\\n {4}AccessDenied: .*MusterMemberRole');
+    expect(report).not.toContain('777777777778');
+    // The opt-in Region disabled for one member.
+    group('SKIPPED_REGION_DISABLED', '444444444444');
+    group('SKIPPED_ACCOUNT_INACTIVE', '666666666666');
+    expect(report).toMatch(/NEEDS ATTENTION .* check round 30/);
+  }, 60_000);
+
+  describe("with a scenario's own input beside it", () => {
+    let folder = '';
+    beforeEach(() => {
+      folder = mkdtempSync(join(tmpdir(), 'muster-scenario-'));
+      copyFileSync(join(root, 'local/scenarios/healthy.json'), join(folder, 'small.json'));
+    });
+    afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+    it('returns 0 having run that input, with --regions applied over it', async () => {
+      writeFileSync(join(folder, 'small.input.json'), '{"accounts": [{"accountId": "200000000001"}]}');
+      const io = memoryIo({ cwd: folder });
+
+      expect(
+        await main(['run', '--local', '--scenario', 'small.json', '--regions', 'eu-west-1', ...fast], io),
+      ).toBe(0);
+      expect(io.stderr.text).toContain("Input: small.input.json, the scenario's own");
+      expect(io.stderr.text).toContain('resolve  1 account × 1 Region × 2 services = 2 memberships');
+    });
+
+    it("returns 0 having run the --accounts given instead of the scenario's input", async () => {
+      writeFileSync(join(folder, 'small.input.json'), '{"accounts": [{"accountId": "200000000001"}]}');
+      const io = memoryIo({ cwd: folder });
+
+      expect(
+        await main(
+          ['run', '--local', '--scenario', 'small.json', '--accounts', '200000000002,200000000003', ...fast],
+          io,
+        ),
+      ).toBe(0);
+      expect(io.stderr.text).not.toContain('Input:');
+      expect(io.stderr.text).toContain('resolve  2 accounts × 3 Regions');
+    });
+
+    it('returns 2 naming the file when the input is not a JSON object', async () => {
+      writeFileSync(join(folder, 'small.input.json'), '[]');
+      const io = memoryIo({ cwd: folder });
+
+      expect(await main(['run', '--local', '--scenario', 'small.json', ...fast], io)).toBe(2);
+      expect(io.stderr.text).toContain(
+        "small.input.json: a scenario's input must be a JSON object, found a list",
+      );
+    });
   });
 
   it('returns 2 with the reason when the workflow rejects the input', async () => {
