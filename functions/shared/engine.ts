@@ -301,18 +301,8 @@ export function settleUnprocessed(
   switch (kind) {
     case 'already-member':
       return 'already-member';
-    case 'already-invited':
-      results.succeed(entry.accountId, 'PENDING_ACCEPTANCE');
-      return undefined;
-    case 'region-disabled':
-      // Listed with the failures so the report carries it; SKIPPED_* needs no attention.
-      results.fail(entry.accountId, 'SKIPPED_REGION_DISABLED', reason);
-      return undefined;
     case 'retry':
       results.retry(entry.accountId, reason);
-      return undefined;
-    case 'conflict':
-      results.fail(entry.accountId, 'CONFLICT', reason);
       return undefined;
     default:
       results.fail(entry.accountId, 'FAILED', reason);
