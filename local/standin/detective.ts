@@ -1,5 +1,5 @@
-import { ACCOUNT_ID, AwsError, decodeToken, page } from './wire.ts';
 import { INVENTED } from './faults.ts';
+import { ACCOUNT_ID, AwsError, decodeToken, page } from './wire.ts';
 import type { Call, RouteRequest, ServiceHandler, World } from './world.ts';
 
 /** Member status enum of the Detective API (FACTS.md). */

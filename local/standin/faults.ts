@@ -7,7 +7,7 @@ export type ServiceName = 'securityhub' | 'detective' | 'organizations' | 'sts';
  * cases, so muster reports them FAILED with these words, as it would any unknown text from AWS
  * (local/standin/README.md, "Unprocessed-account texts").
  */
-export const INVENTED = 'Stand-in text, not AWS\'s: ';
+export const INVENTED = "Stand-in text, not AWS's: ";
 
 /** What forceUnprocessed answers unless told otherwise: AWS's own text for an account to send again. */
 export const MAXIMUM_EXCEEDED = 'Maximum number of results exceeded';

@@ -1,5 +1,5 @@
-import { ACCOUNT_ID, AwsError, decodeToken, type Input, page } from './wire.ts';
 import { INVENTED, MAXIMUM_EXCEEDED } from './faults.ts';
+import { ACCOUNT_ID, AwsError, decodeToken, type Input, page } from './wire.ts';
 import type { Call, RouteRequest, ServiceHandler, World } from './world.ts';
 
 /** MemberStatus words as the Security Hub API reference documents them (FACTS.md). */

@@ -28,7 +28,9 @@ interface ClientConfig {
 }
 
 /** An SDK client as muster configures it: its stack, and the retry strategy its retry middleware asks for. */
-export type RetryingClient = SdkClient & { config: { retryStrategy: Provider<RetryStrategy | RetryStrategyV2> } };
+export type RetryingClient = SdkClient & {
+  config: { retryStrategy: Provider<RetryStrategy | RetryStrategyV2> };
+};
 
 /** An SDK client class muster can configure: every AWS SDK v3 client. */
 export type RegionalClientClass<C extends RetryingClient> = new (config: ClientConfig) => C;

@@ -70,7 +70,9 @@ const RATE_WORDS = /\brate\b|throttl|too many requests|requests per second/i;
  * request rate is a quota, which no retry can help, so neither the SDK nor muster retries it.
  */
 export function isQuotaExceeded(error: ErrorLike): boolean {
-  return error.name === 'LimitExceededException' && !RATE_WORDS.test(`${error.Code ?? ''} ${error.message ?? ''}`);
+  return (
+    error.name === 'LimitExceededException' && !RATE_WORDS.test(`${error.Code ?? ''} ${error.message ?? ''}`)
+  );
 }
 
 /**

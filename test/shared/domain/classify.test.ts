@@ -19,7 +19,10 @@ describe('classifyUnprocessed', () => {
       'failed',
     ],
     ['The account is associated with a different administrator', 'failed'],
-    ['The request is rejected because the given account ID is already associated with a different administrator account.', 'failed'],
+    [
+      'The request is rejected because the given account ID is already associated with a different administrator account.',
+      'failed',
+    ],
     [ALREADY_MEMBER.toLowerCase(), 'failed'],
     ['maximum number of results exceeded', 'failed'],
     ['Maximum number of results exceeded for this administrator', 'failed'],
@@ -32,7 +35,10 @@ describe('classifyUnprocessed', () => {
   });
 
   it('matches a sourced text with surrounding whitespace trimmed', () => {
-    expect(classifyUnprocessed(`  ${ALREADY_MEMBER}\n`)).toEqual({ kind: 'already-member', reason: ALREADY_MEMBER });
+    expect(classifyUnprocessed(`  ${ALREADY_MEMBER}\n`)).toEqual({
+      kind: 'already-member',
+      reason: ALREADY_MEMBER,
+    });
   });
 
   it('fails an entry without a reason instead of retrying it forever', () => {
@@ -46,7 +52,10 @@ describe('classifyUnprocessed', () => {
 describe('classifyError', () => {
   it.each([
     [{ name: 'ThrottlingException', $metadata: { httpStatusCode: 429 } }, 'retry'],
-    [{ name: 'LimitExceededException', message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } }, 'retry'],
+    [
+      { name: 'LimitExceededException', message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } },
+      'retry',
+    ],
     [
       { name: 'LimitExceededException', message: 'Too Many Requests', $metadata: { httpStatusCode: 429 } },
       'retry',
@@ -83,9 +92,9 @@ describe('classifyError', () => {
   });
 
   it('describes an error with its code when the message does not already say it', () => {
-    expect(describeError({ name: 'LimitExceededException', message: 'Limit reached', Code: 'MEMBER_LIMIT' })).toBe(
-      'LimitExceededException: Limit reached (MEMBER_LIMIT)',
-    );
+    expect(
+      describeError({ name: 'LimitExceededException', message: 'Limit reached', Code: 'MEMBER_LIMIT' }),
+    ).toBe('LimitExceededException: Limit reached (MEMBER_LIMIT)');
   });
 
   it('describes an error with its name and AWS message', () => {
