@@ -246,6 +246,42 @@ describe('createMembers', () => {
     expect(output.done.CREATED).toHaveLength(10);
   });
 
+  it('fails the accounts of a call that spent a Security Hub quota at once, with AWS text, and retries only throttling', async () => {
+    const members = securityHubWithState();
+    const quota = Object.assign(
+      awsError(
+        'LimitExceededException',
+        429,
+        'The request is rejected because the current account cannot create more members.',
+      ),
+      { Code: 'MemberLimitExceeded' },
+    );
+    let calls = 0;
+    securityHub
+      .on(CreateMembersCommand)
+      .callsFake(({ AccountDetails }: { AccountDetails: { AccountId: string }[] }) => {
+        calls += 1;
+        if (calls === 1) throw quota;
+        if (calls === 2) throw awsError('LimitExceededException', 429, 'Rate exceeded');
+        for (const { AccountId } of AccountDetails) members.set(AccountId, 'Created');
+        return { UnprocessedAccounts: [] };
+      });
+    const output = await createMembers(
+      { region: 'eu-west-1', service: 'securityhub', accounts: accounts(101), attempt: 1, maxAttempts: 5 },
+      shDeps(),
+    );
+    expect(output.failed).toHaveLength(50);
+    expect(output.failed[0]).toEqual({
+      accountId: '100000000000',
+      outcome: 'FAILED',
+      reason:
+        'LimitExceededException: The request is rejected because the current account cannot create more members. (MemberLimitExceeded)',
+    });
+    expect(output.retry).toHaveLength(50);
+    expect(output.retry[0]?.reason).toBe('LimitExceededException: Rate exceeded');
+    expect(output.done.CREATED).toHaveLength(1);
+  });
+
   it('stops with AdministratorDeniedError, naming the Region and AWS text, when CreateMembers is denied', async () => {
     securityHubWithState();
     const denied =
