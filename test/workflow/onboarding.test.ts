@@ -295,6 +295,25 @@ describe('the onboarding workflow run again', () => {
   });
 });
 
+describe('the onboarding workflow run again half-way', () => {
+  // Detective answers CreateMembers for an existing member with an unprocessed text AWS does not
+  // publish, which muster records as a failure; GetMembers showing the membership must outrank it.
+  it('goes on with a membership that exists and is pending, though CreateMembers left it unprocessed', async () => {
+    const accounts = [outsider('200000000001', { memberRoleAppearsAfterSeconds: 100_000 })];
+    const standIn = await startStandIn({ scenario: organization({ accounts }), timeScale: 0.01 });
+    try {
+      const options = { standIn, timeScale: 0.01, input: listing(accounts), settings: FAST };
+      const first = await runLocalWorkflow(options);
+      const again = await runLocalWorkflow(options);
+
+      expect(first.report?.counts).toEqual({ MEMBER_ROLE_MISSING: 4 });
+      expect(again.report?.counts).toEqual({ MEMBER_ROLE_MISSING: 4 });
+    } finally {
+      await standIn.stop();
+    }
+  });
+});
+
 describe('the onboarding workflow when a step fails after its retries', () => {
   const failing =
     (state: string, region: string | undefined, error: Error) =>
