@@ -66,7 +66,7 @@ const RATE_WORDS = /\brate\b|throttl|too many requests|requests per second/i;
 
 /**
  * Security Hub's LimitExceededException means throttling or a spent quota, and only its text says
- * which (docs/aws-facts.md, Security Hub, "LimitExceededException"): one that does not speak of
+ * which (docs/aws-facts.md, Security Hub, "LimitExceededException: throttling or a spent quota"): one that does not speak of
  * request rate is a quota, which no retry can help, so neither the SDK nor muster retries it.
  */
 export function isQuotaExceeded(error: ErrorLike): boolean {
