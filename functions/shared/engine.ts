@@ -116,6 +116,8 @@ export class StepResults {
     const reason = describeError(error);
     const kind = classifyError(error);
     if (kind === 'retry') this.retry(accountId, reason);
+    else if (kind === 'quota')
+      this.fail(accountId, 'FAILED', `a quota is spent, so it is not retried: ${reason}`);
     else if (kind === 'service-not-enabled') {
       this.fail(
         accountId,

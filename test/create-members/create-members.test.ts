@@ -275,7 +275,7 @@ describe('createMembers', () => {
       accountId: '100000000000',
       outcome: 'FAILED',
       reason:
-        'LimitExceededException: The request is rejected because the current account cannot create more members. (MemberLimitExceeded)',
+        'a quota is spent, so it is not retried: LimitExceededException: The request is rejected because the current account cannot create more members. (MemberLimitExceeded)',
     });
     expect(output.retry).toHaveLength(50);
     expect(output.retry[0]?.reason).toBe('LimitExceededException: Rate exceeded');

@@ -27,7 +27,13 @@ export function classifyUnprocessed(text: string | undefined): UnprocessedClassi
 }
 
 /** What an SDK error means for the accounts of the call it broke. */
-export type ErrorKind = 'retry' | 'service-not-enabled' | 'access-denied' | 'region-disabled' | 'failed';
+export type ErrorKind =
+  | 'retry'
+  | 'quota'
+  | 'service-not-enabled'
+  | 'access-denied'
+  | 'region-disabled'
+  | 'failed';
 
 export interface ErrorLike {
   name?: string;
@@ -84,7 +90,7 @@ export function classifyError(error: ErrorLike): ErrorKind {
   const name = error.name ?? '';
   const status = error.$metadata?.httpStatusCode;
   if (REGION_DISABLED_NAMES.has(name)) return 'region-disabled';
-  if (isQuotaExceeded(error)) return 'failed';
+  if (isQuotaExceeded(error)) return 'quota';
   if (RETRYABLE_NAMES.has(name) || status === 429 || (status !== undefined && status >= 500)) return 'retry';
   if (NETWORK_CODES.test(`${name} ${error.message ?? ''}`)) return 'retry';
   if (name === 'InvalidAccessException') return 'service-not-enabled';

@@ -67,9 +67,16 @@ describe('classifyError', () => {
         message: 'The request is rejected because the current account cannot create more members.',
         $metadata: { httpStatusCode: 429 },
       },
-      'failed',
+      'quota',
     ],
-    [{ name: 'LimitExceededException', $metadata: { httpStatusCode: 429 } }, 'failed'],
+    [
+      { name: 'LimitExceededException', Code: 'MemberLimitExceeded', $metadata: { httpStatusCode: 429 } },
+      'quota',
+    ],
+    [
+      { name: 'LimitExceededException', Code: 'ThrottlingLimit', $metadata: { httpStatusCode: 429 } },
+      'retry',
+    ],
     [{ name: 'ThrottlingException', message: 'member limit', $metadata: { httpStatusCode: 429 } }, 'retry'],
     [{ name: 'TooManyRequestsException' }, 'retry'],
     [{ name: 'InternalException', $metadata: { httpStatusCode: 500 } }, 'retry'],
