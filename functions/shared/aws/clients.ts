@@ -40,7 +40,7 @@ export type RegionalClientClass<C extends RetryingClient> = new (config: ClientC
  * LimitExceededException (and every 429) as throttling, and Security Hub also answers a spent quota
  * with it (isQuotaExceeded).
  */
-export class QuotaAwareRetryStrategy implements RetryStrategyV2 {
+class QuotaAwareRetryStrategy implements RetryStrategyV2 {
   constructor(private readonly inner: RetryStrategyV2) {}
 
   acquireInitialRetryToken(scope: string): Promise<RetryToken> {
@@ -59,7 +59,11 @@ export class QuotaAwareRetryStrategy implements RetryStrategyV2 {
   }
 }
 
-/** Wraps the strategy the client resolved (standard mode, its maxAttempts) in QuotaAwareRetryStrategy. */
+/**
+ * Wraps the strategy the client resolved (standard mode, its maxAttempts) in QuotaAwareRetryStrategy.
+ * The retry middleware asks the client's config for its strategy on every call, so the SDK's own
+ * backoff and retry quota stay as they are.
+ */
 function withoutQuotaRetries(client: RetryingClient): void {
   const resolved = client.config.retryStrategy;
   let wrapped: Promise<RetryStrategy | RetryStrategyV2> | undefined;
