@@ -175,7 +175,8 @@ export async function checkOnboarding(
   );
   const accountIds = input.accounts.map(({ accountId }) => accountId);
   // What the create step could not do is moot for a membership GetMembers shows on its way: Detective
-  // leaves an existing member unprocessed, with a text AWS does not publish (docs/aws-facts.md, Amazon Detective, "Unprocessed-account texts").
+  // leaves an existing member unprocessed, with a text AWS does not publish (docs/aws-facts.md,
+  // Amazon Detective, "Unprocessed-account texts").
   const underway = new Set(
     observed
       .filter(({ outcome }) => UNDERWAY.has(outcome))

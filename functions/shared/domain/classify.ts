@@ -72,8 +72,9 @@ const RATE_WORDS = /\brate\b|throttl|too many requests|requests per second/i;
 
 /**
  * Security Hub's LimitExceededException means throttling or a spent quota, and only its text says
- * which (docs/aws-facts.md, Security Hub, "LimitExceededException: throttling or a spent quota"): one that does not speak of
- * request rate is a quota, which no retry can help, so neither the SDK nor muster retries it.
+ * which (docs/aws-facts.md, Security Hub, "LimitExceededException: throttling or a spent quota").
+ * One that does not speak of request rate is a quota, which no retry can help: neither the SDK nor
+ * muster retries it.
  */
 export function isQuotaExceeded(error: ErrorLike): boolean {
   return (
