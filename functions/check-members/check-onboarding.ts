@@ -8,6 +8,7 @@ import type {
   Pair,
 } from '../shared/contracts.ts';
 import { explainNotMembers } from '../shared/domain/failures.ts';
+import type { Outcome } from '../shared/domain/outcomes.ts';
 import {
   decideReport,
   describeReport,
@@ -98,6 +99,13 @@ function crashedInvitations(crash: Crash, groups: readonly OutcomeGroup[]): Memb
   }));
 }
 
+/** What GetMembers shows for a membership that exists and is on its way to ENABLED. */
+const UNDERWAY: ReadonlySet<Outcome> = new Set([
+  'PENDING_INVITATION',
+  'PENDING_ACCEPTANCE',
+  'PENDING_VERIFICATION',
+]);
+
 /**
  * The failures a pair carried without their ids (too many to carry, FailedGroup): its memberships
  * GetMembers shows are not members and nothing recorded explains, when there are as many.
@@ -166,13 +174,23 @@ export async function checkOnboarding(
     input.skipped.map(({ accountId, outcome, reason }) => ({ accountId, region, service, outcome, reason })),
   );
   const accountIds = input.accounts.map(({ accountId }) => accountId);
+  // What the create step could not do is moot for a membership GetMembers shows on its way: Detective
+  // leaves an existing member unprocessed, with a text AWS does not publish (docs/aws-facts.md,
+  // Amazon Detective, "Unprocessed-account texts").
+  const underway = new Set(
+    observed
+      .filter(({ outcome }) => UNDERWAY.has(outcome))
+      .map(({ accountId, region, service }) => membershipKey(accountId, region, service)),
+  );
   const recorded = [
     ...input.administrator.flatMap(({ region, service, failed, crashed }) => [
       ...(crashed === undefined
         ? []
         : crashedMemberships('administrator', crashed, accountIds, [{ region, service }])),
       ...failed.flatMap(({ accountIds: ids = [], outcome, reason }) =>
-        ids.map((accountId) => ({ accountId, region, service, outcome, reason })),
+        ids
+          .filter((accountId) => !underway.has(membershipKey(accountId, region, service)))
+          .map((accountId) => ({ accountId, region, service, outcome, reason })),
       ),
     ]),
     ...expandGroups(input.recorded),

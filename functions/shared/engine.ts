@@ -116,6 +116,8 @@ export class StepResults {
     const reason = describeError(error);
     const kind = classifyError(error);
     if (kind === 'retry') this.retry(accountId, reason);
+    else if (kind === 'quota')
+      this.fail(accountId, 'FAILED', `a quota is spent, so it is not retried: ${reason}`);
     else if (kind === 'service-not-enabled') {
       this.fail(
         accountId,
@@ -301,18 +303,8 @@ export function settleUnprocessed(
   switch (kind) {
     case 'already-member':
       return 'already-member';
-    case 'already-invited':
-      results.succeed(entry.accountId, 'PENDING_ACCEPTANCE');
-      return undefined;
-    case 'region-disabled':
-      // Listed with the failures so the report carries it; SKIPPED_* needs no attention.
-      results.fail(entry.accountId, 'SKIPPED_REGION_DISABLED', reason);
-      return undefined;
     case 'retry':
       results.retry(entry.accountId, reason);
-      return undefined;
-    case 'conflict':
-      results.fail(entry.accountId, 'CONFLICT', reason);
       return undefined;
     default:
       results.fail(entry.accountId, 'FAILED', reason);

@@ -1,7 +1,12 @@
 import { DetectiveClient } from '@aws-sdk/client-detective';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { type ClientSettings, perRegion, type RegionalClientClass, regionalClient } from './aws/clients.ts';
-import type { SdkClient } from './aws/rate-limit.ts';
+import {
+  type ClientSettings,
+  perRegion,
+  type RegionalClientClass,
+  type RetryingClient,
+  regionalClient,
+} from './aws/clients.ts';
 import type { AdministratorStepOutput } from './contracts.ts';
 import { groupFailures } from './domain/failures.ts';
 import type { ServiceName } from './domain/services.ts';
@@ -14,7 +19,7 @@ export interface AdapterParts<T> {
 }
 
 /** One traced, rate-limited client per Region, made on first use, and the adapter `make` builds on it. */
-export function regionalAdapters<C extends SdkClient, T>(
+export function regionalAdapters<C extends RetryingClient, T>(
   Client: RegionalClientClass<C>,
   settings: ClientSettings,
   make: (client: C) => T,

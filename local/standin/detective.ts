@@ -1,3 +1,4 @@
+import { INVENTED } from './faults.ts';
 import { ACCOUNT_ID, AwsError, decodeToken, page } from './wire.ts';
 import type { Call, RouteRequest, ServiceHandler, World } from './world.ts';
 
@@ -9,15 +10,17 @@ export type DetectiveStatus =
   | 'ENABLED'
   | 'ACCEPTED_BUT_DISABLED';
 
-/** Unprocessed reasons. AWS does not publish them; these are the stand-in's (README, "Deliberate choices"). */
+/**
+ * Unprocessed reasons. AWS publishes none (its model says only that accounts already in the graph
+ * come back unprocessed), so all are made up and say so (INVENTED): muster reports them as failures.
+ */
 export const DETECTIVE_TEXTS = {
-  alreadyMember: 'The request is rejected because the account is already a member of the behavior graph.',
-  notMember: 'The request is rejected because the account is not a member of the behavior graph.',
-  self: 'The request is rejected because the account is the administrator account of the behavior graph.',
-  otherAdministrator:
-    'The request is rejected because the account is already a member of another organization behavior graph.',
-  regionDisabled: 'The request is rejected because the account has not enabled this Region.',
-  suspended: 'The request is rejected because the account is suspended.',
+  alreadyMember: `${INVENTED}the account is already a member of the behavior graph.`,
+  notMember: `${INVENTED}the account is not a member of the behavior graph.`,
+  self: `${INVENTED}the account is the administrator account of the behavior graph.`,
+  otherAdministrator: `${INVENTED}the account is already a member of another organization behavior graph.`,
+  regionDisabled: `${INVENTED}the account has not enabled this Region.`,
+  suspended: `${INVENTED}the account is suspended.`,
 } as const;
 
 // AWS's own descriptions of these exceptions (Detective API reference).

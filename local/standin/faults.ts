@@ -2,6 +2,16 @@ import type { Scenario } from './scenario.ts';
 
 export type ServiceName = 'securityhub' | 'detective' | 'organizations' | 'sts';
 
+/**
+ * Starts every unprocessed-account text the stand-in makes up. AWS publishes no text for those
+ * cases, so muster reports them FAILED with these words, as it would any unknown text from AWS
+ * (local/standin/README.md, "Unprocessed-account texts").
+ */
+export const INVENTED = "Stand-in text, not AWS's: ";
+
+/** What forceUnprocessed answers unless told otherwise: AWS's own text for an account to send again. */
+export const MAXIMUM_EXCEEDED = 'Maximum number of results exceeded';
+
 /** mulberry32: a tiny seeded generator, so a scenario with a seed replays the same faults. */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { MAXIMUM_EXCEEDED } from './faults.ts';
 
 // A string, never a number: a JSON number would silently drop leading zeros
 // (docs/aws-facts.md, What earlier public tools got wrong).
@@ -71,7 +72,7 @@ const faultsSchema = z.strictObject({
     .strictObject({
       probability: z.number().min(0).max(1).optional(),
       count: z.number().int().min(1).optional(),
-      reason: z.string().min(1).default('The request could not be processed. Try again later.'),
+      reason: z.string().min(1).default(MAXIMUM_EXCEEDED),
       services: z.array(z.enum(['securityhub', 'detective'])).default(['securityhub', 'detective']),
     })
     .refine((f) => f.probability !== undefined || f.count !== undefined, 'needs probability or count')

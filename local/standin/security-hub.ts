@@ -1,3 +1,4 @@
+import { INVENTED, MAXIMUM_EXCEEDED } from './faults.ts';
 import { ACCOUNT_ID, AwsError, decodeToken, type Input, page } from './wire.ts';
 import type { Call, RouteRequest, ServiceHandler, World } from './world.ts';
 
@@ -12,27 +13,23 @@ export type SecurityHubStatus =
   | 'AccountSuspended';
 
 /**
- * ProcessingResult texts. The first two are AWS's own (docs/aws-facts.md, Security Hub); "already invited" is
- * said to be seen in the wild, without a public source; the others are the stand-in's, since AWS does not
- * publish them (README, "Deliberate choices").
+ * ProcessingResult texts. The first two are AWS's own, as a public report quotes them (README,
+ * "Unprocessed-account texts"); AWS publishes none for the other cases, so those are made up and
+ * say so (INVENTED): muster must report them as failures, as it would any text it does not know.
  */
 export const SECURITY_HUB_TEXTS = {
   alreadyMember:
     'The request is rejected because the given account ID is already a member or associated member of the current account.',
-  maximumExceeded: 'Maximum number of results exceeded',
-  alreadyInvited: 'The request is rejected because the given account ID is already invited.',
-  notMember: 'The request is rejected because the given account ID is not a member of the current account.',
-  self: 'The request is rejected because the given account ID is the current account.',
-  otherAdministrator:
-    'The request is rejected because the given account ID is already associated with another administrator account.',
-  regionDisabled: 'The request is rejected because the given account ID has not enabled this Region.',
-  suspended: 'The request is rejected because the given account ID is suspended.',
-  alreadyAssociated:
-    'The request is rejected because the given account ID is already associated with the current account.',
-  organizationManaged:
-    'The request is rejected because the given account ID is managed through AWS Organizations. Use CreateMembers.',
-  stillAssociated:
-    'The request is rejected because the given account ID is still associated. Disassociate it first.',
+  maximumExceeded: MAXIMUM_EXCEEDED,
+  alreadyInvited: `${INVENTED}the account is already invited.`,
+  notMember: `${INVENTED}the account is not a member of the current account.`,
+  self: `${INVENTED}the account is the current account.`,
+  otherAdministrator: `${INVENTED}the account is associated with a different administrator account.`,
+  regionDisabled: `${INVENTED}the account has not enabled this Region.`,
+  suspended: `${INVENTED}the account is suspended.`,
+  alreadyAssociated: `${INVENTED}the account is already associated with the current account.`,
+  organizationManaged: `${INVENTED}the account is managed through AWS Organizations. Use CreateMembers.`,
+  stillAssociated: `${INVENTED}the account is still associated. Disassociate it first.`,
 } as const;
 
 interface MemberRecord {

@@ -73,6 +73,32 @@ describe('checkOnboarding', () => {
     expect(report.cause).toContain('SERVICE_NOT_ENABLED detective');
   });
 
+  it('lets GetMembers showing a membership under way outrank what the create step failed to do for it', async () => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    securityHub.on(GetMembersCommand).callsFake(({ AccountIds }: { AccountIds: string[] }) => ({
+      Members: AccountIds.filter((id) => id !== '100000000001').map((id) => ({
+        AccountId: id,
+        MemberStatus: 'Invited',
+      })),
+    }));
+    const unpublished = 'A text AWS does not publish';
+    const input = afterCreate(
+      2,
+      [{ outcome: 'FAILED', reason: unpublished, count: 2, accountIds: ['100000000000', '100000000001'] }],
+      {
+        round: 1,
+        maxRounds: 3,
+      },
+    );
+
+    const report = await checkOnboarding(input, { adapters });
+
+    expect(report.counts).toEqual({ PENDING_ACCEPTANCE: 1, FAILED: 1 });
+    expect(
+      [...expandGroups(report.notEnabled)].map(({ accountId, outcome }) => `${accountId} ${outcome}`),
+    ).toEqual(['100000000000 PENDING_ACCEPTANCE', '100000000001 FAILED']);
+  });
+
   it("reads a member batch's group without pairs as in every Region and service of the plan", async () => {
     securityHub.on(DescribeHubCommand).resolves({});
     securityHub.on(GetMembersCommand).callsFake(({ AccountIds }: { AccountIds: string[] }) => ({

@@ -29,6 +29,9 @@ const GRAPH = 'arn:aws:detective:eu-west-1:999999999999:graph:0123456789abcdef01
 const ALREADY =
   'The request is rejected because the given account ID is already a member or associated member of the current account.';
 
+const DIFFERENT_ADMINISTRATOR =
+  'The request is rejected because the given account ID is already associated with a different administrator account.';
+
 const options = { disableEmailNotification: false };
 const shDeps = () => ({
   adapter: securityHubAdministrator(new SecurityHubClient({ region: 'eu-west-1' })),
@@ -174,10 +177,8 @@ describe('createMembers', () => {
             { AccountId: first, ProcessingResult: 'Maximum number of results exceeded' },
             { AccountId: second, ProcessingResult: 'The account is in an unexpected state' },
             { AccountId: third, ProcessingResult: ALREADY },
-            {
-              AccountId: fourth,
-              ProcessingResult: 'The account is already a member of another administrator',
-            },
+            // Reads like the already-member text, means the opposite: only AWS's exact words count.
+            { AccountId: fourth, ProcessingResult: DIFFERENT_ADMINISTRATOR },
           ],
         };
       });
@@ -196,16 +197,12 @@ describe('createMembers', () => {
     ]);
     expect(output.failed).toEqual([
       { accountId: '100000000001', outcome: 'FAILED', reason: 'The account is in an unexpected state' },
-      {
-        accountId: '100000000003',
-        outcome: 'CONFLICT',
-        reason: 'The account is already a member of another administrator',
-      },
+      { accountId: '100000000003', outcome: 'FAILED', reason: DIFFERENT_ADMINISTRATOR },
     ]);
     expect(output.done).toEqual({ CREATED: ['100000000002', '100000000004'] });
   });
 
-  it('skips an organization account that has not enabled the Region, without reporting a failure', async () => {
+  it('fails an account with a text AWS does not publish, keeping its words, rather than guess what it means', async () => {
     securityHubWithState();
     securityHub.on(CreateMembersCommand).resolves({
       UnprocessedAccounts: [
@@ -223,7 +220,7 @@ describe('createMembers', () => {
     expect(output.failed).toEqual([
       {
         accountId: '100000000000',
-        outcome: 'SKIPPED_REGION_DISABLED',
+        outcome: 'FAILED',
         reason: 'The request is rejected because the given account ID has not enabled this Region.',
       },
     ]);
@@ -247,6 +244,42 @@ describe('createMembers', () => {
     expect(output.retry).toHaveLength(50);
     expect(output.retry[0]?.reason).toBe('ThrottlingException: Rate exceeded');
     expect(output.done.CREATED).toHaveLength(10);
+  });
+
+  it('fails the accounts of a call that spent a Security Hub quota at once, with AWS text, and retries only throttling', async () => {
+    const members = securityHubWithState();
+    const quota = Object.assign(
+      awsError(
+        'LimitExceededException',
+        429,
+        'The request is rejected because the current account cannot create more members.',
+      ),
+      { Code: 'MemberLimitExceeded' },
+    );
+    let calls = 0;
+    securityHub
+      .on(CreateMembersCommand)
+      .callsFake(({ AccountDetails }: { AccountDetails: { AccountId: string }[] }) => {
+        calls += 1;
+        if (calls === 1) throw quota;
+        if (calls === 2) throw awsError('LimitExceededException', 429, 'Rate exceeded');
+        for (const { AccountId } of AccountDetails) members.set(AccountId, 'Created');
+        return { UnprocessedAccounts: [] };
+      });
+    const output = await createMembers(
+      { region: 'eu-west-1', service: 'securityhub', accounts: accounts(101), attempt: 1, maxAttempts: 5 },
+      shDeps(),
+    );
+    expect(output.failed).toHaveLength(50);
+    expect(output.failed[0]).toEqual({
+      accountId: '100000000000',
+      outcome: 'FAILED',
+      reason:
+        'a quota is spent, so it is not retried: LimitExceededException: The request is rejected because the current account cannot create more members. (MemberLimitExceeded)',
+    });
+    expect(output.retry).toHaveLength(50);
+    expect(output.retry[0]?.reason).toBe('LimitExceededException: Rate exceeded');
+    expect(output.done.CREATED).toHaveLength(1);
   });
 
   it('stops with AdministratorDeniedError, naming the Region and AWS text, when CreateMembers is denied', async () => {

@@ -88,11 +88,11 @@ describe('inviteMembers', () => {
     expect(output.done).toEqual({ ENABLED: ['100000000000', '100000000001'] });
   });
 
-  it('keeps AWS text for unprocessed invitations and retries transient ones', async () => {
+  it('keeps AWS text for unprocessed invitations and retries the one AWS says to send again', async () => {
     membersWithStatuses(['Created', 'Created', 'Created']);
     securityHub.on(InviteMembersCommand).resolves({
       UnprocessedAccounts: [
-        { AccountId: '100000000000', ProcessingResult: 'Internal error' },
+        { AccountId: '100000000000', ProcessingResult: 'Maximum number of results exceeded' },
         { AccountId: '100000000001', ProcessingResult: 'The account is suspended' },
       ],
     });
@@ -101,7 +101,7 @@ describe('inviteMembers', () => {
       deps(),
     );
     expect(output.retry).toEqual([
-      expect.objectContaining({ accountId: '100000000000', reason: 'Internal error' }),
+      expect.objectContaining({ accountId: '100000000000', reason: 'Maximum number of results exceeded' }),
     ]);
     expect(output.failed).toEqual([
       { accountId: '100000000001', outcome: 'FAILED', reason: 'The account is suspended' },

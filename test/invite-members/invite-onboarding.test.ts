@@ -69,7 +69,7 @@ describe('inviteOnboarding', () => {
     members();
     securityHub.on(InviteMembersCommand).resolves({
       UnprocessedAccounts: [
-        { AccountId: '111111111111', ProcessingResult: 'Internal error' },
+        { AccountId: '111111111111', ProcessingResult: 'Maximum number of results exceeded' },
         { AccountId: '222222222222', ProcessingResult: 'The account is suspended' },
       ],
     });
@@ -80,7 +80,7 @@ describe('inviteOnboarding', () => {
     expect(output.unfinished).toEqual([
       {
         outcome: 'PENDING_INVITATION',
-        reason: 'not invited yet: Internal error',
+        reason: 'not invited yet: Maximum number of results exceeded',
         pairs: [{ region: 'us-east-1', service: 'securityhub' }],
         accountIds: ['111111111111'],
       },

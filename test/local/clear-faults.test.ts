@@ -98,6 +98,6 @@ describe('StandIn.clearFaults', () => {
     const out = await clientsFor(s).securityHub.send(
       new CreateMembersCommand({ AccountDetails: [{ AccountId: '222222222222' }] }),
     );
-    expect(out.UnprocessedAccounts?.[0]?.ProcessingResult).toMatch(/another administrator/);
+    expect(out.UnprocessedAccounts?.[0]?.ProcessingResult).toMatch(/different administrator/);
   });
 });

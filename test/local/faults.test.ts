@@ -231,7 +231,7 @@ describe('stand-in faults', () => {
 
     expect(hub.UnprocessedAccounts).toEqual([]);
     expect(graph.UnprocessedAccounts).toEqual([
-      { AccountId: '000000000002', Reason: 'The request could not be processed. Try again later.' },
+      { AccountId: '000000000002', Reason: 'Maximum number of results exceeded' },
     ]);
   });
 

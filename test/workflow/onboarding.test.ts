@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { expandGroups } from '../../functions/shared/domain/report.ts';
 import { runLocalWorkflow } from '../../local/runner/run-workflow.ts';
+import { INVENTED } from '../../local/standin/faults.ts';
 import { startStandIn } from '../../local/standin/index.ts';
 import { ADMINISTRATOR, FAST, listing, organization, outsider } from './scenarios.ts';
 
@@ -141,10 +142,36 @@ describe('the onboarding workflow on the local stand-in', () => {
       '200000000001 eu-west-1 securityhub SKIPPED_REGION_DISABLED',
     ]);
   });
+
+  // Issue 15 item 13: with verification still running at the first check, the member side's
+  // "Region disabled" used to end the run as SKIPPED_REGION_DISABLED; checked later, VERIFICATION_FAILED.
+  it.each([
+    ['before the first check', 0],
+    ['after several checks', 90],
+  ])(
+    'reports a wrong Detective email in a Region disabled for the member as VERIFICATION_FAILED when verification ends %s',
+    async (_when, verificationDelaySeconds) => {
+      const accounts = [
+        outsider('200000000001', { disabledRegions: ['eu-west-1'], detectiveEmail: 'real-root@example.net' }),
+      ];
+      const run = await runLocalWorkflow({
+        scenario: organization({ regions: ['eu-west-1'], accounts, faults: { verificationDelaySeconds } }),
+        input: { ...listing(accounts), regions: ['eu-west-1'] },
+        settings: FAST,
+      });
+
+      expect(notEnabled(run.report).sort()).toEqual([
+        '200000000001 eu-west-1 detective VERIFICATION_FAILED',
+        '200000000001 eu-west-1 securityhub SKIPPED_REGION_DISABLED',
+      ]);
+    },
+  );
 });
 
 describe('the onboarding workflow for an organization account', () => {
-  it('skips a Region the account has not enabled, and succeeds', async () => {
+  // AWS publishes no text for an organization account that has not enabled the Region, so the
+  // stand-in's made-up one must come out as it would from AWS: a failure with its words, never a guess.
+  it('reports an unpublished unprocessed text as FAILED with its words, in each Region and service it came from', async () => {
     const account = { accountId: '200000000001', email: 'a@example.com', joinedMethod: 'CREATED' as const };
     const run = await runLocalWorkflow({
       scenario: organization({ accounts: [{ ...account, disabledRegions: ['eu-west-1'] }] }),
@@ -152,10 +179,14 @@ describe('the onboarding workflow for an organization account', () => {
       settings: FAST,
     });
 
-    expect(run.status).toBe('SUCCEEDED');
+    expect(run.status).toBe('FAILED');
     expect(notEnabled(run.report).sort()).toEqual([
-      '200000000001 eu-west-1 detective SKIPPED_REGION_DISABLED',
-      '200000000001 eu-west-1 securityhub SKIPPED_REGION_DISABLED',
+      '200000000001 eu-west-1 detective FAILED',
+      '200000000001 eu-west-1 securityhub FAILED',
+    ]);
+    expect([...expandGroups(run.report?.notEnabled ?? [])].map(({ reason }) => reason)).toEqual([
+      `${INVENTED}the account has not enabled this Region.`,
+      `${INVENTED}the account has not enabled this Region.`,
     ]);
   });
 });
@@ -274,6 +305,25 @@ describe('the onboarding workflow run again', () => {
       );
       expect(changing).toEqual([]);
       expect(again.standIn.invitations).toEqual(before.invitations);
+    } finally {
+      await standIn.stop();
+    }
+  });
+});
+
+describe('the onboarding workflow run again half-way', () => {
+  // Detective answers CreateMembers for an existing member with an unprocessed text AWS does not
+  // publish, which muster records as a failure; GetMembers showing the membership must outrank it.
+  it('goes on with a membership that exists and is pending, though CreateMembers left it unprocessed', async () => {
+    const accounts = [outsider('200000000001', { memberRoleAppearsAfterSeconds: 100_000 })];
+    const standIn = await startStandIn({ scenario: organization({ accounts }), timeScale: 0.01 });
+    try {
+      const options = { standIn, timeScale: 0.01, input: listing(accounts), settings: FAST };
+      const first = await runLocalWorkflow(options);
+      const again = await runLocalWorkflow(options);
+
+      expect(first.report?.counts).toEqual({ MEMBER_ROLE_MISSING: 4 });
+      expect(again.report?.counts).toEqual({ MEMBER_ROLE_MISSING: 4 });
     } finally {
       await standIn.stop();
     }

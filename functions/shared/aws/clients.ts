@@ -1,4 +1,12 @@
-import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import type {
+  AwsCredentialIdentityProvider,
+  Provider,
+  RetryErrorInfo,
+  RetryStrategy,
+  RetryStrategyV2,
+  RetryToken,
+} from '@smithy/types';
+import { type ErrorLike, isQuotaExceeded } from '../domain/classify.ts';
 import { limitRate, RateLimiter, type SdkClient } from './rate-limit.ts';
 
 export interface ClientSettings {
@@ -22,14 +30,59 @@ interface ClientConfig {
   credentials?: AwsCredentialIdentityProvider;
 }
 
+/** An SDK client as muster configures it: its stack, and the retry strategy its retry middleware asks for. */
+export type RetryingClient = SdkClient & {
+  config: { retryStrategy: Provider<RetryStrategy | RetryStrategyV2> };
+};
+
 /** An SDK client class muster can configure: every AWS SDK v3 client. */
-export type RegionalClientClass<C extends SdkClient> = new (config: ClientConfig) => C;
+export type RegionalClientClass<C extends RetryingClient> = new (config: ClientConfig) => C;
+
+/**
+ * The SDK's own retry strategy, except that a spent quota is not retried: the SDK counts every
+ * LimitExceededException (and every 429) as throttling, and Security Hub also answers a spent quota
+ * with it (isQuotaExceeded).
+ */
+class QuotaAwareRetryStrategy implements RetryStrategyV2 {
+  constructor(private readonly inner: RetryStrategyV2) {}
+
+  acquireInitialRetryToken(scope: string): Promise<RetryToken> {
+    return this.inner.acquireInitialRetryToken(scope);
+  }
+
+  refreshRetryTokenForRetry(token: RetryToken, info: RetryErrorInfo): Promise<RetryToken> {
+    // The SDK rethrows the call's own error when no token comes back: that error reaches muster.
+    if (info.error !== undefined && isQuotaExceeded(info.error as ErrorLike))
+      return Promise.reject(new Error('a spent quota is not retried'));
+    return this.inner.refreshRetryTokenForRetry(token, info);
+  }
+
+  recordSuccess(token: RetryToken): void {
+    this.inner.recordSuccess(token);
+  }
+}
+
+/**
+ * Wraps the strategy the client resolved (standard mode, its maxAttempts) in QuotaAwareRetryStrategy.
+ * The retry middleware asks the client's config for its strategy on every call, so the SDK's own
+ * backoff and retry quota stay as they are.
+ */
+function withoutQuotaRetries(client: RetryingClient): void {
+  const resolved = client.config.retryStrategy;
+  let wrapped: Promise<RetryStrategy | RetryStrategyV2> | undefined;
+  client.config.retryStrategy = () => {
+    wrapped ??= resolved().then((strategy) =>
+      'refreshRetryTokenForRetry' in strategy ? new QuotaAwareRetryStrategy(strategy) : strategy,
+    );
+    return wrapped;
+  };
+}
 
 /**
  * Builds an SDK client for one Region with muster's retry and rate settings. `credentials`
  * defaults to the Lambda's own role; member-side clients pass the assumed-role provider.
  */
-export function regionalClient<C extends SdkClient>(
+export function regionalClient<C extends RetryingClient>(
   Client: RegionalClientClass<C>,
   region: string,
   settings: ClientSettings,
@@ -47,6 +100,7 @@ export function regionalClient<C extends SdkClient>(
   // The SDK's logger middleware filters every input and output for a log line that its default
   // no-op logger drops: for a GetMembers answer of 50 members that costs about as much as signing.
   client.middlewareStack.remove('loggerMiddleware');
+  withoutQuotaRetries(client);
   return settings.callsPerSecond === undefined
     ? client
     : limitRate(client, new RateLimiter(settings.callsPerSecond));

@@ -90,6 +90,8 @@ export function describePairs(pairs: readonly Pair[]): string {
  */
 const OBSERVATION_WINS: ReadonlySet<Outcome> = new Set([
   'ENABLED',
+  // Detective's email check outranks a member-side record (a disabled Region): only it reads the same whenever asked.
+  'PENDING_VERIFICATION',
   'SERVICE_NOT_ENABLED',
   'VERIFICATION_FAILED',
   'ACCEPTED_BUT_DISABLED',

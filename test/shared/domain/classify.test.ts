@@ -5,25 +5,40 @@ import {
   describeError,
 } from '../../../functions/shared/domain/classify.ts';
 
+const ALREADY_MEMBER =
+  'The request is rejected because the given account ID is already a member or associated member of the current account.';
+
 describe('classifyUnprocessed', () => {
+  // The two texts with a public source (aws-secure-environment-accelerator #814), then look-alikes
+  // and texts AWS does not publish: those fail with AWS's words, whatever they resemble.
   it.each([
-    [
-      'The request is rejected because the given account ID is already a member or associated member of the current account.',
-      'already-member',
-    ],
-    ['Account 111122223333 is already invited', 'already-invited'],
-    ['already invited', 'already-invited'],
+    [ALREADY_MEMBER, 'already-member'],
     ['Maximum number of results exceeded', 'retry'],
-    ['Rate exceeded', 'retry'],
-    ['ThrottlingException: too many requests', 'retry'],
-    ['Internal error', 'retry'],
-    ['The account is already a member of another administrator', 'conflict'],
-    ['The request is rejected because the given account ID has not enabled this Region.', 'region-disabled'],
-    ['The request is rejected because the account has not enabled this Region.', 'region-disabled'],
+    [
+      'The request is rejected because the given account ID is already a member or associated member of the current account. It is associated with a different administrator.',
+      'failed',
+    ],
+    ['The account is associated with a different administrator', 'failed'],
+    [
+      'The request is rejected because the given account ID is already associated with a different administrator account.',
+      'failed',
+    ],
+    [ALREADY_MEMBER.toLowerCase(), 'failed'],
+    ['maximum number of results exceeded', 'failed'],
+    ['Maximum number of results exceeded for this administrator', 'failed'],
+    ['already invited', 'failed'],
+    ['Rate exceeded', 'failed'],
+    ['The request is rejected because the given account ID has not enabled this Region.', 'failed'],
     ['Account is not in a valid state', 'failed'],
-    ['The account ID is not valid', 'failed'],
   ])('classifies %j as %s and keeps the text', (text, kind) => {
     expect(classifyUnprocessed(text)).toEqual({ kind, reason: text });
+  });
+
+  it('matches a sourced text with surrounding whitespace trimmed', () => {
+    expect(classifyUnprocessed(`  ${ALREADY_MEMBER}\n`)).toEqual({
+      kind: 'already-member',
+      reason: ALREADY_MEMBER,
+    });
   });
 
   it('fails an entry without a reason instead of retrying it forever', () => {
@@ -37,7 +52,32 @@ describe('classifyUnprocessed', () => {
 describe('classifyError', () => {
   it.each([
     [{ name: 'ThrottlingException', $metadata: { httpStatusCode: 429 } }, 'retry'],
-    [{ name: 'LimitExceededException', $metadata: { httpStatusCode: 429 } }, 'retry'],
+    [
+      { name: 'LimitExceededException', message: 'Rate exceeded', $metadata: { httpStatusCode: 429 } },
+      'retry',
+    ],
+    [
+      { name: 'LimitExceededException', message: 'Too Many Requests', $metadata: { httpStatusCode: 429 } },
+      'retry',
+    ],
+    // A spent quota: Security Hub's same exception, words that are not about request rate.
+    [
+      {
+        name: 'LimitExceededException',
+        message: 'The request is rejected because the current account cannot create more members.',
+        $metadata: { httpStatusCode: 429 },
+      },
+      'quota',
+    ],
+    [
+      { name: 'LimitExceededException', Code: 'MemberLimitExceeded', $metadata: { httpStatusCode: 429 } },
+      'quota',
+    ],
+    [
+      { name: 'LimitExceededException', Code: 'ThrottlingLimit', $metadata: { httpStatusCode: 429 } },
+      'retry',
+    ],
+    [{ name: 'ThrottlingException', message: 'member limit', $metadata: { httpStatusCode: 429 } }, 'retry'],
     [{ name: 'TooManyRequestsException' }, 'retry'],
     [{ name: 'InternalException', $metadata: { httpStatusCode: 500 } }, 'retry'],
     [{ name: 'Whatever', $metadata: { httpStatusCode: 503 } }, 'retry'],
@@ -56,6 +96,12 @@ describe('classifyError', () => {
     [{ name: 'InvalidInputException', $metadata: { httpStatusCode: 400 } }, 'failed'],
   ])('classifies %j as %s', (error, kind) => {
     expect(classifyError(error)).toBe(kind);
+  });
+
+  it('describes an error with its code when the message does not already say it', () => {
+    expect(
+      describeError({ name: 'LimitExceededException', message: 'Limit reached', Code: 'MEMBER_LIMIT' }),
+    ).toBe('LimitExceededException: Limit reached (MEMBER_LIMIT)');
   });
 
   it('describes an error with its name and AWS message', () => {

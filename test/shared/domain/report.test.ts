@@ -27,6 +27,8 @@ describe('decideOutcome', () => {
     ['ACCOUNT_SUSPENDED', 'PENDING_INVITATION', 'ACCOUNT_SUSPENDED'],
     ['PENDING_ACCEPTANCE', undefined, 'PENDING_ACCEPTANCE'],
     ['SERVICE_NOT_ENABLED', 'PENDING_INVITATION', 'SERVICE_NOT_ENABLED'],
+    ['PENDING_VERIFICATION', 'SKIPPED_REGION_DISABLED', 'PENDING_VERIFICATION'],
+    ['VERIFICATION_FAILED', 'SKIPPED_REGION_DISABLED', 'VERIFICATION_FAILED'],
   ] as const)('observed %s with %s recorded gives %s', (observed, recorded, outcome) => {
     const record = recorded === undefined ? undefined : at('111111111111', recorded);
     expect(decideOutcome(at('111111111111', observed), record).outcome).toBe(outcome);
@@ -34,6 +36,30 @@ describe('decideOutcome', () => {
 });
 
 describe('decideReport', () => {
+  it('gives a wrong Detective email in a Region disabled for the member one outcome, read during or after verification', () => {
+    const detective = (outcome: Membership['outcome']): Membership => ({
+      ...at('111111111111', outcome),
+      service: 'detective',
+    });
+    const regionDisabled = detective('SKIPPED_REGION_DISABLED');
+    const during = decideReport([detective('PENDING_VERIFICATION')], [regionDisabled], {
+      round: 1,
+      maxRounds: 3,
+    });
+    const after = decideReport([detective('VERIFICATION_FAILED')], [regionDisabled], {
+      round: 2,
+      maxRounds: 3,
+    });
+
+    // While Detective verifies nothing is final: the run waits for its verdict instead of a skip.
+    expect(during).toMatchObject({
+      status: 'PENDING',
+      keepPolling: true,
+      counts: { PENDING_VERIFICATION: 1 },
+    });
+    expect(after).toMatchObject({ status: 'NEEDS_ATTENTION', counts: { VERIFICATION_FAILED: 1 } });
+  });
+
   it('succeeds when every membership is enabled or skipped by rule', () => {
     const decision = decideReport(
       [at('111111111111', 'ENABLED'), at('999999999999', 'SKIPPED_ADMINISTRATOR', 'administrator')],
