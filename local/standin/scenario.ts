@@ -115,7 +115,11 @@ const scenarioSchema = z
     /** When set, the member role's trust policy requires this sts:ExternalId. */
     memberRoleExternalId: z.string().min(2).max(1224).optional(),
     services: z.strictObject({
-      securityhub: z.strictObject({ enabledRegions: regionList }),
+      securityhub: z.strictObject({
+        enabledRegions: regionList,
+        /** CENTRAL: the delegated administrator uses central configuration (DescribeOrganizationConfiguration says so). */
+        configurationType: z.enum(['LOCAL', 'CENTRAL']).default('LOCAL'),
+      }),
       detective: z.strictObject({ enabledRegions: regionList }),
     }),
     accounts: z.array(accountSchema).default([]),
