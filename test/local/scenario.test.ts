@@ -21,7 +21,7 @@ describe('loadScenario', () => {
     expect(s.regions.length).toBeGreaterThanOrEqual(3);
     expect(s.delegatedAdministrator).toBe(true);
     expect(s.services).toEqual({
-      securityhub: { enabledRegions: 'all' },
+      securityhub: { enabledRegions: 'all', configurationType: 'LOCAL' },
       detective: { enabledRegions: 'all' },
     });
     expect(s.faults).toEqual({
