@@ -119,8 +119,13 @@ const scenarioSchema = z
         enabledRegions: regionList,
         /** CENTRAL: the delegated administrator uses central configuration (DescribeOrganizationConfiguration says so). */
         configurationType: z.enum(['LOCAL', 'CENTRAL']).default('LOCAL'),
+        /** Regions where AWS does not offer the service: its endpoint's host name does not resolve (endpoints.ts). */
+        notOfferedRegions: z.array(region).default([]),
       }),
-      detective: z.strictObject({ enabledRegions: regionList }),
+      detective: z.strictObject({
+        enabledRegions: regionList,
+        notOfferedRegions: z.array(region).default([]),
+      }),
     }),
     accounts: z.array(accountSchema).default([]),
     generate: generateSchema.optional(),
@@ -137,6 +142,8 @@ const scenarioSchema = z
     };
     checkRegions(s.services.securityhub.enabledRegions, ['services', 'securityhub', 'enabledRegions']);
     checkRegions(s.services.detective.enabledRegions, ['services', 'detective', 'enabledRegions']);
+    checkRegions(s.services.securityhub.notOfferedRegions, ['services', 'securityhub', 'notOfferedRegions']);
+    checkRegions(s.services.detective.notOfferedRegions, ['services', 'detective', 'notOfferedRegions']);
     const seen = new Set<string>([s.administratorAccountId]);
     for (const [i, a] of s.accounts.entries()) {
       if (seen.has(a.accountId)) {

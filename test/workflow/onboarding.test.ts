@@ -49,6 +49,28 @@ describe('the onboarding workflow on the local stand-in', () => {
     expect(run.standIn.invitations.filter(({ operation }) => operation === 'InviteMembers')).toHaveLength(6);
   });
 
+  it('reports SERVICE_NOT_OFFERED where Detective has no endpoint, from the SDK\'s own DNS error, and succeeds with the rest', async () => {
+    const accounts = [outsider('200000000001'), outsider('200000000002')];
+    const run = await runLocalWorkflow({
+      scenario: organization({
+        accounts,
+        services: {
+          securityhub: { enabledRegions: 'all' },
+          detective: { enabledRegions: 'all', notOfferedRegions: ['eu-west-1'] },
+        },
+      }),
+      input: listing(accounts),
+      settings: FAST,
+    });
+
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.report?.counts).toEqual({ ENABLED: 6, SERVICE_NOT_OFFERED: 2 });
+    expect(notEnabled(run.report).sort()).toEqual([
+      '200000000001 eu-west-1 detective SERVICE_NOT_OFFERED',
+      '200000000002 eu-west-1 detective SERVICE_NOT_OFFERED',
+    ]);
+  });
+
   it('reports VERIFICATION_FAILED for the account whose Detective email is wrong, and enables the others', async () => {
     const accounts = [
       outsider('200000000001'),
