@@ -85,7 +85,6 @@ export function securityHubInviter(client: SecurityHubClient): MembershipInviter
 export interface SecurityHubOrganization {
   /** AWS's own word that the administrator has all the members it may have (docs/aws-facts.md, Security Hub). */
   memberAccountLimitReached: boolean;
-  autoEnable: boolean;
   /** CENTRAL: configuration policies decide where Security Hub runs in organization accounts. */
   configurationType?: string;
   /** PENDING | ENABLED | FAILED: whether central configuration took effect. */
@@ -113,7 +112,6 @@ export function securityHubMembership(client: SecurityHubClient): SecurityHubMem
         const response = await client.send(new DescribeOrganizationConfigurationCommand({}));
         return {
           memberAccountLimitReached: response.MemberAccountLimitReached ?? false,
-          autoEnable: response.AutoEnable ?? false,
           ...(response.OrganizationConfiguration?.ConfigurationType === undefined
             ? {}
             : { configurationType: response.OrganizationConfiguration.ConfigurationType }),
