@@ -155,9 +155,7 @@ function resolveDeps(env: Env, target: ClientTarget): ResolveAccountsDeps {
       new OrganizationsClient(clientConfig(target, config.organizationsRegion)),
     ),
     settings: config.settings,
-    detective: perRegion((region) =>
-      detectivePlanner(new DetectiveClient(clientConfig(target, region))),
-    ),
+    detective: perRegion((region) => detectivePlanner(new DetectiveClient(clientConfig(target, region)))),
     securityHub: perRegion((region) =>
       securityHubPlanner(new SecurityHubClient(clientConfig(target, region))),
     ),

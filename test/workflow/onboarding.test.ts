@@ -49,7 +49,7 @@ describe('the onboarding workflow on the local stand-in', () => {
     expect(run.standIn.invitations.filter(({ operation }) => operation === 'InviteMembers')).toHaveLength(6);
   });
 
-  it('reports SERVICE_NOT_OFFERED where Detective has no endpoint, from the SDK\'s own DNS error, and succeeds with the rest', async () => {
+  it("reports SERVICE_NOT_OFFERED where Detective has no endpoint, from the SDK's own DNS error, and succeeds with the rest", async () => {
     const accounts = [outsider('200000000001'), outsider('200000000002')];
     const run = await runLocalWorkflow({
       scenario: organization({
