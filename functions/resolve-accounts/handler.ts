@@ -55,6 +55,8 @@ export function createHandler() {
       regions: plan.regions,
       services: plan.services,
       graphRegions: Object.keys(plan.graphArns),
+      notOffered: plan.notOffered,
+      securityHubCentralRegions: plan.securityHubCentralRegions,
       note: plan.note,
     });
     return plan;
