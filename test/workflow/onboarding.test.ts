@@ -71,6 +71,26 @@ describe('the onboarding workflow on the local stand-in', () => {
     ]);
   });
 
+  it('under Security Hub central configuration still enables Security Hub in an invited account, which policies do not cover', async () => {
+    const accounts = [outsider('200000000001')];
+    const run = await runLocalWorkflow({
+      scenario: organization({
+        accounts,
+        services: {
+          securityhub: { enabledRegions: 'all', configurationType: 'CENTRAL' },
+          detective: { enabledRegions: 'all' },
+        },
+      }),
+      input: listing(accounts),
+      settings: FAST,
+    });
+
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.report?.counts).toEqual({ ENABLED: 4 });
+    // Configuration policies never cover invited accounts: muster enables their hub in both Regions.
+    expect(run.standIn.calls.byOperation['securityhub:EnableSecurityHub']).toBe(2);
+  });
+
   it('reports VERIFICATION_FAILED for the account whose Detective email is wrong, and enables the others', async () => {
     const accounts = [
       outsider('200000000001'),
