@@ -71,10 +71,16 @@ export function planText(original: Plan, c: Colours): string {
   ];
   for (const [service, name, enabled] of enabledIn) {
     if (!plan.services.includes(service) || plan.accountIds.length === 0) continue;
-    const without = plan.regions.filter((region) => !enabled(region));
+    const notOffered = plan.notOffered.filter((pair) => pair.service === service).map(({ region }) => region);
+    const without = plan.regions.filter((region) => !enabled(region) && !notOffered.includes(region));
+    if (notOffered.length > 0) {
+      lines.push(
+        `  ${name}not offered by AWS in ${notOffered.join(', ')}: memberships there will be SERVICE_NOT_OFFERED`,
+      );
+    }
     lines.push(
       without.length === 0
-        ? `  ${name}enabled for the administrator in every Region`
+        ? `  ${name}enabled for the administrator in every ${notOffered.length > 0 ? 'other ' : ''}Region`
         : c.yellow(
             `  ${name}not enabled for the administrator in ${without.join(', ')}: memberships there will be SERVICE_NOT_ENABLED`,
           ),

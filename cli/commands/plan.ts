@@ -13,9 +13,9 @@ import type { Env } from '../../functions/shared/config.ts';
 import type { Plan } from '../../functions/shared/contracts.ts';
 import { parseTrigger } from '../../functions/shared/domain/triggers.ts';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
-import { detectiveGraphLocator } from '../../functions/shared/services/detective.ts';
+import { detectivePlanner } from '../../functions/shared/services/detective.ts';
 import { organizationsDirectory } from '../../functions/shared/services/organizations.ts';
-import { securityHubLocator } from '../../functions/shared/services/securityhub.ts';
+import { securityHubPlanner } from '../../functions/shared/services/securityhub.ts';
 import { HEALTHY_SCENARIO } from '../../local/runner/run-workflow.ts';
 import { startStandIn } from '../../local/standin/index.ts';
 import {
@@ -149,17 +149,16 @@ function resolveDeps(env: Env, target: ClientTarget): ResolveAccountsDeps {
   const config = readResolveConfig(env);
   return {
     administratorId: config.administratorId,
+    homeRegion: config.homeRegion,
     defaultRegions: config.defaultRegions,
     defaultServices: config.defaultServices,
     organizations: organizationsDirectory(
       new OrganizationsClient(clientConfig(target, config.organizationsRegion)),
     ),
     settings: config.settings,
-    detective: perRegion((region) =>
-      detectiveGraphLocator(new DetectiveClient(clientConfig(target, region))),
-    ),
+    detective: perRegion((region) => detectivePlanner(new DetectiveClient(clientConfig(target, region)))),
     securityHub: perRegion((region) =>
-      securityHubLocator(new SecurityHubClient(clientConfig(target, region))),
+      securityHubPlanner(new SecurityHubClient(clientConfig(target, region))),
     ),
   };
 }

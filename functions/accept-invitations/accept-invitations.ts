@@ -2,9 +2,14 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { MemberCredentials } from '../shared/aws/credentials.ts';
 import { mapWithConcurrency } from '../shared/concurrency.ts';
 import { classifyError, describeError, type ErrorLike } from '../shared/domain/classify.ts';
-import type { Disposition, ObservedStatus } from '../shared/domain/outcomes.ts';
+import {
+  type Disposition,
+  type ObservedStatus,
+  SERVICE_NOT_OFFERED_REASON,
+} from '../shared/domain/outcomes.ts';
 import { generalizeReason } from '../shared/domain/reasons.ts';
 import { nextAction } from '../shared/domain/reconcile.ts';
+import { isServiceNotOffered } from '../shared/domain/regions.ts';
 import { groupMemberships } from '../shared/domain/report.ts';
 import type { ServiceName } from '../shared/domain/services.ts';
 import { InvalidInputError } from '../shared/errors.ts';
@@ -60,6 +65,8 @@ export function statusOfError(error: unknown, during: 'assume-role' | 'service-c
       : { outcome: 'FAILED', reason: `AssumeRole: ${reason}` };
   }
   if (kind === 'region-disabled') return { outcome: 'SKIPPED_REGION_DISABLED', reason };
+  if (isServiceNotOffered(error))
+    return { outcome: 'SERVICE_NOT_OFFERED', reason: SERVICE_NOT_OFFERED_REASON };
   return { outcome: 'FAILED', reason };
 }
 
@@ -139,7 +146,13 @@ async function acceptInAccount(
   }
   const open: Membership[] = [];
   for (const membership of memberships) {
-    if (membership.service === 'detective' && input.graphArns?.[membership.region] === undefined) {
+    if (
+      input.notOffered?.some(
+        ({ region, service }) => region === membership.region && service === membership.service,
+      )
+    ) {
+      settle(accountId, membership, { outcome: 'SERVICE_NOT_OFFERED', reason: SERVICE_NOT_OFFERED_REASON });
+    } else if (membership.service === 'detective' && input.graphArns?.[membership.region] === undefined) {
       settle(accountId, membership, {
         outcome: 'SERVICE_NOT_ENABLED',
         reason:
@@ -178,6 +191,9 @@ async function acceptInAccount(
           administratorId: input.administratorId,
           region,
           ...(membership.service === 'detective' && graphArn !== undefined ? { graphArn } : {}),
+          ...(membership.service === 'securityhub' && centrallyConfigured(input, accountId, region)
+            ? { centrallyConfigured: true }
+            : {}),
         };
         let status: ObservedStatus;
         try {
@@ -191,6 +207,18 @@ async function acceptInAccount(
   } finally {
     account.close();
   }
+}
+
+/**
+ * Whether Security Hub's configuration policies, not muster, decide if Security Hub runs in this
+ * account and Region: central configuration covers organization accounts, never invited ones
+ * (docs/aws-facts.md, Security Hub).
+ */
+function centrallyConfigured(input: AcceptInvitationsInput, accountId: string, region: string): boolean {
+  return (
+    (input.securityHubCentralRegions?.includes(region) ?? false) &&
+    !(input.invitedAccountIds?.includes(accountId) ?? false)
+  );
 }
 
 /** The workflow's view of the output: counts and the memberships that are not ENABLED, grouped. */

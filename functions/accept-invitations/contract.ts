@@ -29,6 +29,12 @@ export const acceptInvitationsInputSchema = z
     graphArns: z.record(regionSchema, graphArnSchema).optional(),
     /** The Regions where the administrator has Security Hub; when given, no other Region's member hub is touched. */
     securityHubRegions: z.array(regionSchema).optional(),
+    /** Region × service pairs where AWS does not offer the service: SERVICE_NOT_OFFERED, nothing called. */
+    notOffered: z.array(z.object({ region: regionSchema, service: serviceSchema })).optional(),
+    /** Regions where Security Hub's central configuration decides for organization accounts: never enabled there. */
+    securityHubCentralRegions: z.array(regionSchema).optional(),
+    /** Accounts Security Hub invites (outside the organization): central configuration does not cover them. */
+    invitedAccountIds: z.array(accountIdSchema).optional(),
     /** Step Functions execution id: the log correlation id and the member role's session name. */
     executionId: executionIdSchema.optional(),
   })

@@ -148,7 +148,7 @@ export async function checkOnboarding(
     input.pairs ?? input.regions.flatMap((region) => input.services.map((service) => ({ region, service })));
   const observed = (
     await Promise.all(
-      pairs.map(async ({ region, service, enabled, graphArn }) => {
+      pairs.map(async ({ region, service, enabled, graphArn, offered }) => {
         // Pairs start a turn of the event loop apart, so each sends its first calls before the next
         // is set up; started together they would all wait for the last, and their second second's
         // calls would come due, and answer, all at once.
@@ -161,7 +161,13 @@ export async function checkOnboarding(
               accounts: input.accounts,
               ...(enabled === undefined
                 ? {}
-                : { located: { enabled, ...(graphArn === undefined ? {} : { graphArn }) } }),
+                : {
+                    located: {
+                      enabled,
+                      ...(graphArn === undefined ? {} : { graphArn }),
+                      ...(offered === undefined ? {} : { offered }),
+                    },
+                  }),
             },
             { adapter: deps.adapters(service, region) },
           ),

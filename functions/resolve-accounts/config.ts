@@ -7,7 +7,7 @@ import {
   readWorkflowSettings,
 } from '../shared/config.ts';
 import type { WorkflowSettings } from '../shared/contracts.ts';
-import { parseRegions } from '../shared/domain/regions.ts';
+import { parseRegions, refuseOtherPartitions } from '../shared/domain/regions.ts';
 import { parseServices, type ServiceName } from '../shared/domain/services.ts';
 import { ConfigurationError, InvalidInputError } from '../shared/errors.ts';
 import { organizationsRegion } from '../shared/services/organizations.ts';
@@ -15,6 +15,8 @@ import { organizationsRegion } from '../shared/services/organizations.ts';
 /** Settings of the first step, which resolves a trigger into a plan. */
 export interface ResolveConfig {
   administratorId: string;
+  /** The Region muster runs in (AWS_REGION): it decides the partition. */
+  homeRegion: string;
   /** Regions a trigger or a manual input without "regions" works in (the stack's Regions parameter). */
   defaultRegions: string[];
   defaultServices: ServiceName[];
@@ -47,11 +49,17 @@ function list<T>(
 }
 
 export function readResolveConfig(env: Env): ResolveConfig {
+  const homeRegion = configReaders.required(env, 'AWS_REGION');
   return {
     administratorId: readAdministratorId(env),
-    defaultRegions: list(env, 'DEFAULT_REGIONS', undefined, parseRegions),
+    homeRegion,
+    defaultRegions: list(env, 'DEFAULT_REGIONS', undefined, (values, where) => {
+      const regions = parseRegions(values, where);
+      refuseOtherPartitions(regions, homeRegion, where);
+      return regions;
+    }),
     defaultServices: list(env, 'DEFAULT_SERVICES', 'securityhub,detective', parseServices),
-    organizationsRegion: organizationsRegion(configReaders.required(env, 'AWS_REGION')),
+    organizationsRegion: organizationsRegion(homeRegion),
     clients: readClientSettings(env),
     settings: readWorkflowSettings(env),
   };

@@ -8,9 +8,9 @@ import middy from '@middy/core';
 import { perRegion, regionalClient } from '../shared/aws/clients.ts';
 import { readClientSettings } from '../shared/config.ts';
 import { CORRELATION_ID_PATH, logger, metrics, recordCounts, tracer } from '../shared/observability.ts';
-import { detectiveGraphLocator } from '../shared/services/detective.ts';
+import { detectivePlanner } from '../shared/services/detective.ts';
 import { organizationsDirectory } from '../shared/services/organizations.ts';
-import { securityHubLocator } from '../shared/services/securityhub.ts';
+import { securityHubPlanner } from '../shared/services/securityhub.ts';
 import { onFirstUse } from '../shared/wiring.ts';
 import { readResolveConfig } from './config.ts';
 import { resolveAccounts } from './resolve-accounts.ts';
@@ -26,16 +26,17 @@ export function createHandler() {
     ),
   );
   const detective = perRegion((region) =>
-    detectiveGraphLocator(tracer.captureAWSv3Client(regionalClient(DetectiveClient, region, clients()))),
+    detectivePlanner(tracer.captureAWSv3Client(regionalClient(DetectiveClient, region, clients()))),
   );
   const securityHub = perRegion((region) =>
-    securityHubLocator(tracer.captureAWSv3Client(regionalClient(SecurityHubClient, region, clients()))),
+    securityHubPlanner(tracer.captureAWSv3Client(regionalClient(SecurityHubClient, region, clients()))),
   );
 
   async function run(event: unknown) {
     const config = readResolveConfig(process.env);
     const plan = await resolveAccounts(event, {
       administratorId: config.administratorId,
+      homeRegion: config.homeRegion,
       defaultRegions: config.defaultRegions,
       defaultServices: config.defaultServices,
       organizations: organizations(config.organizationsRegion),
@@ -54,6 +55,8 @@ export function createHandler() {
       regions: plan.regions,
       services: plan.services,
       graphRegions: Object.keys(plan.graphArns),
+      notOffered: plan.notOffered,
+      securityHubCentralRegions: plan.securityHubCentralRegions,
       note: plan.note,
     });
     return plan;

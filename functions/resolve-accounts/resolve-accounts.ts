@@ -1,26 +1,31 @@
 import type { Pair, Plan, WorkflowSettings } from '../shared/contracts.ts';
 import { type Account, type SkippedAccount, selectAccounts, usableEmail } from '../shared/domain/accounts.ts';
 import { classifyError, describeError, type ErrorLike } from '../shared/domain/classify.ts';
+import { isServiceNotOffered, refuseOtherPartitions } from '../shared/domain/regions.ts';
 import type { ServiceName } from '../shared/domain/services.ts';
 import { parseTrigger } from '../shared/domain/triggers.ts';
-import { AdministratorAccessError, MemberLimitExceededError } from '../shared/errors.ts';
+import { AdministratorAccessError, InvalidInputError, MemberLimitExceededError } from '../shared/errors.ts';
 import type { MembershipReader, MembershipTarget } from '../shared/services/administrator.ts';
+import type { DetectivePlanner } from '../shared/services/detective.ts';
 import {
   isOrganizationsUnavailable,
   type OrganizationAccount,
   type OrganizationsDirectory,
 } from '../shared/services/organizations.ts';
+import type { SecurityHubOrganization, SecurityHubPlanner } from '../shared/services/securityhub.ts';
 
 export interface ResolveAccountsDeps {
   administratorId: string;
+  /** The Region muster runs in: Regions of another partition are refused. */
+  homeRegion: string;
   defaultRegions: readonly string[];
   defaultServices: readonly ServiceName[];
   organizations: OrganizationsDirectory;
   settings: WorkflowSettings;
-  /** The administrator's Detective adapter in a Region; its `locate` finds the behavior graph. */
-  detective: (region: string) => Pick<MembershipReader, 'locate'>;
-  /** The administrator's Security Hub in a Region; its `locate` says whether the hub is enabled. */
-  securityHub: (region: string) => Pick<MembershipReader, 'locate'>;
+  /** The administrator's Detective in a Region: its behavior graph and the graph's members. */
+  detective: (region: string) => DetectivePlanner;
+  /** The administrator's Security Hub in a Region: the hub, its members and its organization settings. */
+  securityHub: (region: string) => SecurityHubPlanner;
 }
 
 /** Membership limits per administrator per Region (docs/aws-facts.md, Security Hub; Amazon Detective). */
@@ -46,8 +51,10 @@ const MAX_IDS_IN_NOTE = 20;
 interface Resolution {
   accounts: Account[];
   skipped: SkippedAccount[];
-  /** How many of `accounts` Security Hub can only invite: outside the organization, as far as we can tell. */
-  invitationBased: number;
+  /** The organization's accounts as read, or undefined when Organizations could not be read. */
+  known: ReadonlyMap<string, OrganizationAccount> | undefined;
+  /** Whether `known` is the whole organization (ListAccounts), not only the accounts asked about. */
+  wholeOrganization: boolean;
   notes: string[];
 }
 
@@ -63,10 +70,10 @@ function idList(ids: readonly string[]): string {
 function settle(
   selection: { accounts: Account[]; skipped: SkippedAccount[] },
   known: ReadonlyMap<string, OrganizationAccount> | undefined,
+  wholeOrganization: boolean,
 ): Resolution {
   const accounts: Account[] = [];
   const skipped = [...selection.skipped];
-  let invitationBased = 0;
   for (const { accountId, email: given } of selection.accounts) {
     const inOrganization = known?.get(accountId);
     const state = inOrganization?.state;
@@ -81,9 +88,8 @@ function settle(
     // An address Organizations holds but Detective would refuse counts as none: it must not fail a call of 50.
     const email = given ?? usableEmail(inOrganization?.email);
     accounts.push(email === undefined ? { accountId } : { accountId, email });
-    if (inOrganization === undefined) invitationBased += 1;
   }
-  return { accounts, skipped, invitationBased, notes: [] };
+  return { accounts, skipped, known, wholeOrganization, notes: [] };
 }
 
 async function wholeOrganization(deps: ResolveAccountsDeps): Promise<Resolution> {
@@ -103,15 +109,16 @@ async function wholeOrganization(deps: ResolveAccountsDeps): Promise<Resolution>
     deps.administratorId,
     'organization',
   );
-  return settle(selection, new Map(listed.map((account) => [account.accountId, account])));
+  return settle(selection, new Map(listed.map((account) => [account.accountId, account])), true);
 }
 
 async function namedAccounts(requested: Account[], deps: ResolveAccountsDeps): Promise<Resolution> {
   const selection = selectAccounts(requested, deps.administratorId, 'input.accounts');
   const ids = selection.accounts.map(({ accountId }) => accountId);
   let known: Map<string, OrganizationAccount>;
+  const wholeOrganization = ids.length > DESCRIBE_ACCOUNT_MAX;
   try {
-    if (ids.length > DESCRIBE_ACCOUNT_MAX) {
+    if (wholeOrganization) {
       known = new Map(
         (await deps.organizations.listAccounts()).map((account) => [account.accountId, account]),
       );
@@ -124,48 +131,151 @@ async function namedAccounts(requested: Account[], deps: ResolveAccountsDeps): P
     }
   } catch (error) {
     if (!isOrganizationsUnavailable(error)) throw error;
-    const resolution = settle(selection, undefined);
+    const resolution = settle(selection, undefined, false);
     resolution.notes.push(
       `AWS Organizations could not be read (${describeError(error as ErrorLike)}): account states were not checked, ` +
         'emails are only those given, and every account counts as outside the organization (Security Hub invites it).',
     );
     return resolution;
   }
-  return settle(selection, known);
+  return settle(selection, known, wholeOrganization);
 }
 
 /**
- * What would make a run of the plan pass a membership limit, or carry more than one execution can.
- * Accounts Organizations does not list (or every account, when Organizations cannot be read) count
- * as invitation-based Security Hub members; accounts it lists are assumed to join through
- * Organizations, because an administrator that can read Organizations is its management account
- * or a delegated administrator.
+ * An organization event names an account that was just created in (or joined) the organization; one
+ * Organizations does not know is a forged or misdirected event, and onboarding it would invite an
+ * outsider. Refused before any change.
  */
-function limitProblems(resolution: Resolution, services: readonly ServiceName[]): string[] {
+function requireInOrganization(
+  resolution: Resolution,
+  trigger: Plan['trigger'],
+  deps: ResolveAccountsDeps,
+): void {
+  const ids = resolution.accounts.map(({ accountId }) => accountId);
+  if (resolution.known === undefined) {
+    throw new AdministratorAccessError(
+      `the ${trigger} event names account ${idList(ids)}, and administrator ${deps.administratorId} cannot read AWS Organizations ` +
+        'to check that it is in the organization; an event is acted on only for accounts of the organization. ' +
+        'Allow organizations:DescribeAccount, or onboard the account with a manual input.',
+    );
+  }
+  const outside = ids.filter((id) => !resolution.known?.has(id));
+  if (outside.length > 0) {
+    throw new InvalidInputError(
+      `the ${trigger} event names account ${idList(outside)}, which is not in the organization (AWS Organizations DescribeAccount does not know it): ` +
+        'an organization event is acted on only for accounts of the organization, so nothing was changed. ' +
+        'If the account is meant to be onboarded as an outside account, name it with its email in a manual input.',
+    );
+  }
+}
+
+/** What the first step read of Security Hub in one Region where the administrator has it. */
+interface SecurityHubView {
+  region: string;
+  /** Undefined when the administrator is not Security Hub's delegated administrator there. */
+  organization: SecurityHubOrganization | undefined;
+  memberIds: ReadonlySet<string>;
+}
+
+/** What the first step read of Detective in one Region where the administrator has a behavior graph. */
+interface DetectiveView {
+  region: string;
+  memberIds: ReadonlySet<string>;
+}
+
+/**
+ * The accounts Security Hub would invite in a Region: all of them unless the administrator is its
+ * delegated administrator there, then those Organizations does not list (all, when it could not be read).
+ * Being able to read Organizations proves nothing: a Detective-only delegated administrator can.
+ */
+function invitedIn(view: SecurityHubView, resolution: Resolution): string[] {
+  const ids = resolution.accounts.map(({ accountId }) => accountId);
+  return view.organization === undefined ? ids : ids.filter((id) => !resolution.known?.has(id));
+}
+
+/** Under central configuration, configuration policies decide where Security Hub runs in organization accounts. */
+function isCentral(organization: SecurityHubOrganization | undefined): boolean {
+  return organization?.configurationType === 'CENTRAL' && organization.status !== 'FAILED';
+}
+
+/**
+ * Counts the invitation-based members among a Region's members. Security Hub's member list does not
+ * say how a member joined, so a member Organizations does not list is invitation-based; the
+ * organization is listed only when the count could matter.
+ */
+async function existingInvitationBased(
+  view: SecurityHubView,
+  newlyInvited: number,
+  organizationIds: () => Promise<ReadonlySet<string> | undefined>,
+): Promise<number> {
+  if (view.organization === undefined) return view.memberIds.size;
+  if (view.memberIds.size + newlyInvited <= SECURITY_HUB_INVITATION_LIMIT) return 0;
+  const inOrganization = await organizationIds();
+  if (inOrganization === undefined) return view.memberIds.size;
+  return [...view.memberIds].filter((id) => !inOrganization.has(id)).length;
+}
+
+/**
+ * What would make a run of the plan pass a membership limit: Security Hub's own word
+ * (MemberAccountLimitReached), its 1,000 invitation-based members counting those it already has,
+ * and Detective's 1,200 members per graph counting those it already has.
+ */
+async function limitProblems(
+  resolution: Resolution,
+  hubs: readonly SecurityHubView[],
+  graphs: readonly DetectiveView[],
+  organizationIds: () => Promise<ReadonlySet<string> | undefined>,
+): Promise<string[]> {
   const problems: string[] = [];
-  if (services.includes('securityhub') && resolution.invitationBased > SECURITY_HUB_INVITATION_LIMIT) {
-    problems.push(
-      `${resolution.invitationBased} accounts would be invitation-based Security Hub members, and Security Hub allows ` +
-        `${SECURITY_HUB_INVITATION_LIMIT} per administrator per Region (10,000 for organization accounts when the ` +
-        'administrator is Security Hub delegated administrator)',
-    );
+  const ids = resolution.accounts.map(({ accountId }) => accountId);
+  for (const view of hubs) {
+    const added = ids.filter((id) => !view.memberIds.has(id)).length;
+    if (view.organization?.memberAccountLimitReached === true && added > 0) {
+      problems.push(
+        `in ${view.region}, Security Hub says the administrator already has all the members it may have ` +
+          `(DescribeOrganizationConfiguration: MemberAccountLimitReached), and ${added} accounts would be added`,
+      );
+    }
+    const invited = invitedIn(view, resolution).filter((id) => !view.memberIds.has(id)).length;
+    if (invited === 0) continue;
+    const existing = await existingInvitationBased(view, invited, organizationIds);
+    if (existing + invited > SECURITY_HUB_INVITATION_LIMIT) {
+      problems.push(
+        `in ${view.region}, the administrator has ${existing} invitation-based Security Hub members and ${invited} more would be invited: ` +
+          `${existing + invited} is more than the ${SECURITY_HUB_INVITATION_LIMIT} Security Hub allows per administrator per Region ` +
+          `(${view.organization === undefined ? 'the administrator is not Security Hub delegated administrator there, so it invites organization accounts too' : 'accounts outside the organization count'})`,
+      );
+    }
   }
-  if (services.includes('detective') && resolution.accounts.length > DETECTIVE_MEMBER_LIMIT) {
-    problems.push(
-      `${resolution.accounts.length} accounts would be Detective members, and a behavior graph holds at most ${DETECTIVE_MEMBER_LIMIT}`,
-    );
-  }
-  // Skipped accounts travel in the plan and the report too.
-  const carried = resolution.accounts.length + resolution.skipped.length;
-  if (carried > EXECUTION_ACCOUNT_LIMIT) {
-    problems.push(
-      `${carried} accounts (${resolution.skipped.length} of them skipped) are more than one execution carries ` +
-        `(${EXECUTION_ACCOUNT_LIMIT}: Step Functions passes at most 256 KiB between states, and the plan and the report ` +
-        `list every account); split them into executions of at most ${EXECUTION_ACCOUNT_LIMIT}, each naming its accounts ` +
-        'in "accounts" (a dry run lists them; `muster plan --split FOLDER` writes them as CSV batches)',
-    );
+  for (const view of graphs) {
+    const added = ids.filter((id) => !view.memberIds.has(id)).length;
+    if (added > 0 && view.memberIds.size + added > DETECTIVE_MEMBER_LIMIT) {
+      problems.push(
+        `in ${view.region}, the behavior graph has ${view.memberIds.size} members and ${added} more would be added: ` +
+          `${view.memberIds.size + added} is more than the ${DETECTIVE_MEMBER_LIMIT} a behavior graph holds`,
+      );
+    }
   }
   return problems;
+}
+
+/** More accounts than one execution carries: known before any Security Hub or Detective call. */
+function executionProblem(resolution: Resolution): string | undefined {
+  // Skipped accounts travel in the plan and the report too.
+  const carried = resolution.accounts.length + resolution.skipped.length;
+  if (carried <= EXECUTION_ACCOUNT_LIMIT) return undefined;
+  return (
+    `${carried} accounts (${resolution.skipped.length} of them skipped) are more than one execution carries ` +
+    `(${EXECUTION_ACCOUNT_LIMIT}: Step Functions passes at most 256 KiB between states, and the plan and the report ` +
+    `list every account); split them into executions of at most ${EXECUTION_ACCOUNT_LIMIT}, each naming its accounts ` +
+    'in "accounts" (a dry run lists them; `muster plan --split FOLDER` writes them as CSV batches)'
+  );
+}
+
+interface Located {
+  targets: MembershipTarget[];
+  /** Regions where AWS does not offer the service: its endpoint there does not exist. */
+  notOffered: string[];
 }
 
 /** Where the administrator has the service: its home in each Region that has it; the others are left out. */
@@ -173,12 +283,14 @@ async function locateIn(
   regions: readonly string[],
   locator: (region: string) => Pick<MembershipReader, 'locate'>,
   action: string,
-): Promise<MembershipTarget[]> {
-  const targets = await Promise.all(
-    regions.map(async (region) => {
+): Promise<Located> {
+  const found = await Promise.all(
+    regions.map(async (region): Promise<MembershipTarget | 'not-offered' | undefined> => {
       try {
         return await locator(region).locate(region);
       } catch (error) {
+        // No endpoint for the service in the Region (docs/aws-facts.md, Regions and partitions).
+        if (isServiceNotOffered(error)) return 'not-offered';
         const kind = classifyError(error as ErrorLike);
         // A Region disabled for the administrator answers with an authentication error
         // (docs/aws-facts.md, Regions and partitions).
@@ -192,8 +304,25 @@ async function locateIn(
       }
     }),
   );
-  return targets.filter((target) => target !== undefined);
+  return {
+    targets: found.filter((target) => target !== undefined && target !== 'not-offered'),
+    notOffered: regions.filter((_, index) => found[index] === 'not-offered'),
+  };
 }
+
+/** Calls `read`, turning a denial into the permission to grant. */
+async function readAs<T>(action: string, region: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (classifyError(error as ErrorLike) !== 'access-denied') throw error;
+    throw new AdministratorAccessError(
+      `the administrator may not call ${action} in ${region} (${describeError(error as ErrorLike)}): allow ${action}`,
+    );
+  }
+}
+
+const LABELS: Record<ServiceName, string> = { securityhub: 'Security Hub', detective: 'Detective' };
 
 /**
  * Turns a trigger event or a manual input into the plan of the onboarding: which accounts, in
@@ -202,6 +331,11 @@ async function locateIn(
 export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps): Promise<Plan> {
   const request = parseTrigger(input);
   const regions = request.regions ?? [...deps.defaultRegions];
+  refuseOtherPartitions(
+    regions,
+    deps.homeRegion,
+    request.regions === undefined ? 'DEFAULT_REGIONS' : 'input.regions',
+  );
   const services = request.services ?? [...deps.defaultServices];
   const pairs: Pair[] = regions.flatMap((region) => services.map((service) => ({ region, service })));
   const base = {
@@ -221,6 +355,9 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
       skipped: [],
       graphArns: {},
       securityHubRegions: [],
+      securityHubCentralRegions: [],
+      invitedAccountIds: [],
+      notOffered: [],
       invitationBased: 0,
       hasWork: false,
       note: request.nothingToDo,
@@ -229,8 +366,61 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
 
   const resolution =
     request.accounts === 'all' ? await wholeOrganization(deps) : await namedAccounts(request.accounts, deps);
+  if (request.trigger !== 'manual') requireInOrganization(resolution, request.trigger, deps);
   const { accounts, skipped, notes } = resolution;
-  const problems = limitProblems(resolution, services);
+  const tooMany = executionProblem(resolution);
+  // Refused before any change, and before reading Security Hub or Detective: no read changes the answer.
+  if (tooMany !== undefined && !request.dryRun)
+    throw new MemberLimitExceededError(`${tooMany}. Nothing was changed.`);
+  const working = accounts.length > 0;
+  const [graphs, hubs] = await Promise.all([
+    working && services.includes('detective')
+      ? locateIn(regions, deps.detective, 'detective:ListGraphs')
+      : { targets: [], notOffered: [] },
+    working && services.includes('securityhub')
+      ? locateIn(regions, deps.securityHub, 'securityhub:DescribeHub')
+      : { targets: [], notOffered: [] },
+  ]);
+  const graphArns = Object.fromEntries(
+    graphs.targets.flatMap(({ region, graphArn }) =>
+      graphArn === undefined ? [] : [[region, graphArn] as const],
+    ),
+  );
+  const securityHubRegions = hubs.targets.map(({ region }) => region);
+  const notOffered: Pair[] = [
+    ...hubs.notOffered.map((region) => ({ region, service: 'securityhub' as const })),
+    ...graphs.notOffered.map((region) => ({ region, service: 'detective' as const })),
+  ];
+
+  // What the administrator already has, for the limits and for central configuration.
+  const [hubViews, graphViews] = await Promise.all([
+    Promise.all(
+      securityHubRegions.map(async (region): Promise<SecurityHubView> => {
+        const hub = deps.securityHub(region);
+        const [organization, memberIds] = await Promise.all([
+          readAs('securityhub:DescribeOrganizationConfiguration', region, () => hub.organization()),
+          readAs('securityhub:ListMembers', region, () => hub.memberIds()),
+        ]);
+        return { region, organization, memberIds: new Set(memberIds) };
+      }),
+    ),
+    Promise.all(
+      Object.entries(graphArns).map(
+        async ([region, graphArn]): Promise<DetectiveView> => ({
+          region,
+          memberIds: new Set(
+            await readAs('detective:ListMembers', region, () => deps.detective(region).memberIds(graphArn)),
+          ),
+        }),
+      ),
+    ),
+  ]);
+  let organizationIds: Promise<ReadonlySet<string> | undefined> | undefined;
+  const problems = await limitProblems(resolution, hubViews, graphViews, () => {
+    organizationIds ??= listedOrganization(resolution, deps);
+    return organizationIds;
+  });
+  if (tooMany !== undefined) problems.push(tooMany);
   if (problems.length > 0) {
     // Refused before any change. A dry run only plans: it says what a run would refuse, and lists
     // the accounts, which helps to split them.
@@ -245,27 +435,38 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
         `email, so create-members reports them FAILED for Detective: ${idList(withoutEmail)}.`,
     );
   }
+  for (const service of services) {
+    const where = notOffered.filter((pair) => pair.service === service).map(({ region }) => region);
+    if (where.length > 0) {
+      notes.push(
+        `AWS does not offer ${LABELS[service]} in ${where.join(', ')} (no endpoint there): its memberships there are SERVICE_NOT_OFFERED.`,
+      );
+    }
+  }
+  const securityHubCentralRegions = hubViews
+    .filter(({ organization }) => isCentral(organization))
+    .map(({ region }) => region);
+  if (securityHubCentralRegions.length > 0) {
+    notes.push(
+      `Security Hub uses central configuration in ${securityHubCentralRegions.join(', ')}: its configuration policies decide ` +
+        'whether Security Hub runs in organization accounts there, so muster never enables Security Hub in them; ' +
+        'it still does in invited accounts outside the organization, which policies do not cover.',
+    );
+  }
   if (accounts.length === 0) notes.push(`No account to onboard (${skipped.length} skipped).`);
   else if (request.dryRun) notes.push('Dry run: this is the plan; nothing was changed.');
 
-  const working = accounts.length > 0;
-  const [graphs, hubs] = await Promise.all([
-    working && services.includes('detective')
-      ? locateIn(regions, deps.detective, 'detective:ListGraphs')
-      : [],
-    working && services.includes('securityhub')
-      ? locateIn(regions, deps.securityHub, 'securityhub:DescribeHub')
-      : [],
-  ]);
-  const graphArns = Object.fromEntries(
-    graphs.flatMap(({ region, graphArn }) => (graphArn === undefined ? [] : [[region, graphArn] as const])),
-  );
-  const securityHubRegions = hubs.map(({ region }) => region);
+  // Accounts Security Hub invites: in a Region where muster is not its delegated administrator, all.
+  const invitedSomewhere = new Set(hubViews.flatMap((view) => invitedIn(view, resolution)));
+  const outsideOrganization = accounts.filter(({ accountId }) => !resolution.known?.has(accountId)).length;
+  const isNotOffered = (pair: Pair) =>
+    notOffered.some(({ region, service }) => region === pair.region && service === pair.service);
   return {
     ...base,
     // Each pair says where the administrator has the service, so later steps need not look again.
     pairs: working
       ? pairs.map((pair) => {
+          if (isNotOffered(pair)) return { ...pair, enabled: false, offered: false };
           const graphArn = pair.service === 'detective' ? graphArns[pair.region] : undefined;
           const enabled =
             pair.service === 'detective' ? graphArn !== undefined : securityHubRegions.includes(pair.region);
@@ -277,8 +478,30 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
     skipped,
     graphArns,
     securityHubRegions,
-    invitationBased: resolution.invitationBased,
+    securityHubCentralRegions,
+    // Only central configuration needs them, to tell the accounts policies do not cover.
+    invitedAccountIds:
+      securityHubCentralRegions.length > 0
+        ? accounts.map(({ accountId }) => accountId).filter((id) => !resolution.known?.has(id))
+        : [],
+    notOffered,
+    invitationBased: hubViews.length > 0 ? invitedSomewhere.size : outsideOrganization,
     hasWork: accounts.length > 0 && !request.dryRun,
     ...(notes.length === 0 ? {} : { note: notes.join(' ') }),
   };
+}
+
+/** The organization's account ids, listed once when a count needs them; undefined when Organizations cannot be read. */
+async function listedOrganization(
+  resolution: Resolution,
+  deps: ResolveAccountsDeps,
+): Promise<ReadonlySet<string> | undefined> {
+  if (resolution.wholeOrganization && resolution.known !== undefined) return new Set(resolution.known.keys());
+  try {
+    return new Set((await deps.organizations.listAccounts()).map(({ accountId }) => accountId));
+  } catch (error) {
+    if (!isOrganizationsUnavailable(error)) throw error;
+    // Then every member counts as invitation-based: the count can only be too high, never too low.
+    return undefined;
+  }
 }

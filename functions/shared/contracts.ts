@@ -12,6 +12,8 @@ export type { Pair };
 export interface LocatedPair extends Pair {
   enabled?: boolean;
   graphArn?: string;
+  /** false when AWS does not offer the service in the Region (no endpoint there). */
+  offered?: boolean;
 }
 
 import { SERVICE_NAMES, type ServiceName } from './domain/services.ts';
@@ -89,7 +91,12 @@ const crashSchema = z.object({
 export type Crash = z.infer<typeof crashSchema>;
 
 /** Whether the administrator has the service in a pair's Region, and its Detective graph there. */
-export const locatedSchema = z.object({ enabled: z.boolean(), graphArn: graphArnSchema.optional() });
+export const locatedSchema = z.object({
+  enabled: z.boolean(),
+  graphArn: graphArnSchema.optional(),
+  /** false when AWS does not offer the service in the Region: every account there is SERVICE_NOT_OFFERED. */
+  offered: z.boolean().optional(),
+});
 
 const failedGroupSchema = z.object({
   outcome: z.enum(OUTCOMES),
@@ -222,6 +229,15 @@ export interface Plan {
   graphArns: Record<string, string>;
   /** The Regions where the administrator has Security Hub enabled. */
   securityHubRegions: string[];
+  /**
+   * The Regions where Security Hub uses central configuration: configuration policies, not muster,
+   * decide whether Security Hub runs in organization accounts there.
+   */
+  securityHubCentralRegions: string[];
+  /** The accounts Security Hub invites (outside the organization); listed only when some Region is central. */
+  invitedAccountIds: string[];
+  /** The Region × service pairs where AWS does not offer the service: their memberships are SERVICE_NOT_OFFERED. */
+  notOffered: Pair[];
   /** True when there are accounts to onboard and this is not a dry run. */
   hasWork: boolean;
   settings: WorkflowSettings;

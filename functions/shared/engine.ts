@@ -11,9 +11,15 @@ import { backoffSeconds } from './domain/backoff.ts';
 import { chunk } from './domain/chunk.ts';
 import { classifyError, classifyUnprocessed, describeError, type ErrorLike } from './domain/classify.ts';
 import type { FailedEntry } from './domain/failures.ts';
-import { type ObservedStatus, type Outcome, outcomeOfStatus } from './domain/outcomes.ts';
+import {
+  type ObservedStatus,
+  type Outcome,
+  outcomeOfStatus,
+  SERVICE_NOT_OFFERED_REASON,
+} from './domain/outcomes.ts';
 import { generalizeReason } from './domain/reasons.ts';
 import { nextAction } from './domain/reconcile.ts';
+import { isServiceNotOffered } from './domain/regions.ts';
 import { AdministratorDeniedError, InvalidInputError } from './errors.ts';
 import type {
   MembershipLocator,
@@ -113,6 +119,10 @@ export class StepResults {
 
   /** Settles an account from an error that broke the call it was in. */
   failFromError(accountId: string, error: ErrorLike): void {
+    if (isServiceNotOffered(error)) {
+      this.fail(accountId, 'SERVICE_NOT_OFFERED', SERVICE_NOT_OFFERED_REASON);
+      return;
+    }
     const reason = describeError(error);
     const kind = classifyError(error);
     if (kind === 'retry') this.retry(accountId, reason);
@@ -276,6 +286,11 @@ async function locateTarget(
   located: AdministratorStepInput['located'],
   results: StepResults,
 ): Promise<MembershipTarget | undefined> {
+  if (located?.offered === false) {
+    for (const { accountId } of results.unsettled)
+      results.fail(accountId, 'SERVICE_NOT_OFFERED', SERVICE_NOT_OFFERED_REASON);
+    return undefined;
+  }
   try {
     const target = located === undefined ? await adapter.locate(region) : fromPlan(region, located);
     if (target !== undefined) return target;

@@ -1,3 +1,4 @@
+import { releaseEndpoints, withholdEndpoints } from './endpoints.ts';
 import { loadScenario, parseScenario, type Scenario, type ScenarioInput } from './scenario.ts';
 import { type Inspection, StandInServer } from './server.ts';
 import { World } from './world.ts';
@@ -51,6 +52,12 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       : parseScenario(options.scenario);
   const server = new StandInServer(new World(scenario, timeScale));
   const port = await server.listen(options.port ?? 0);
+  withholdEndpoints(
+    port,
+    (['securityhub', 'detective'] as const).flatMap((service) =>
+      scenario.services[service].notOfferedRegions.map((region) => ({ service, region })),
+    ),
+  );
   const endpoint = `http://127.0.0.1:${port}`;
   return {
     endpoint,
@@ -68,6 +75,9 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     inspect: () => server.inspect(),
     resetCounters: () => server.world.stats.reset(),
     clearFaults: () => server.clearFaults(),
-    stop: () => server.stop(),
+    stop: () => {
+      releaseEndpoints(port);
+      return server.stop();
+    },
   };
 }

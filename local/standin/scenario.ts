@@ -120,8 +120,17 @@ const scenarioSchema = z
     /** When set, the member role's trust policy requires this sts:ExternalId. */
     memberRoleExternalId: z.string().min(2).max(1224).optional(),
     services: z.strictObject({
-      securityhub: z.strictObject({ enabledRegions: regionList }),
-      detective: z.strictObject({ enabledRegions: regionList }),
+      securityhub: z.strictObject({
+        enabledRegions: regionList,
+        /** CENTRAL: the delegated administrator uses central configuration (DescribeOrganizationConfiguration says so). */
+        configurationType: z.enum(['LOCAL', 'CENTRAL']).default('LOCAL'),
+        /** Regions where AWS does not offer the service: its endpoint's host name does not resolve (endpoints.ts). */
+        notOfferedRegions: z.array(region).default([]),
+      }),
+      detective: z.strictObject({
+        enabledRegions: regionList,
+        notOfferedRegions: z.array(region).default([]),
+      }),
     }),
     accounts: z.array(accountSchema).default([]),
     generate: generateSchema.optional(),
@@ -138,6 +147,8 @@ const scenarioSchema = z
     };
     checkRegions(s.services.securityhub.enabledRegions, ['services', 'securityhub', 'enabledRegions']);
     checkRegions(s.services.detective.enabledRegions, ['services', 'detective', 'enabledRegions']);
+    checkRegions(s.services.securityhub.notOfferedRegions, ['services', 'securityhub', 'notOfferedRegions']);
+    checkRegions(s.services.detective.notOfferedRegions, ['services', 'detective', 'notOfferedRegions']);
     const seen = new Set<string>([s.administratorAccountId]);
     for (const [i, a] of s.accounts.entries()) {
       if (seen.has(a.accountId)) {

@@ -84,6 +84,9 @@ export interface SecurityHubRegionView {
   accounts: Record<string, SecurityHubAccountView>;
 }
 
+/** Members per administrator per Region: invitation-based, and in all (docs/aws-facts.md, Security Hub). */
+const SECURITY_HUB_LIMITS = { invitationMembers: 1_000, members: 10_000 } as const;
+
 const ROUTES: Record<string, string> = {
   'POST /accounts': 'EnableSecurityHub',
   'GET /accounts': 'DescribeHub',
@@ -98,6 +101,7 @@ const ROUTES: Record<string, string> = {
   'POST /master': 'AcceptInvitation',
   'GET /administrator': 'GetAdministratorAccount',
   'POST /administrator/disassociate': 'DisassociateFromAdministratorAccount',
+  'GET /organization/configuration': 'DescribeOrganizationConfiguration',
 };
 
 export function securityHubInvalid(message: string): AwsError {
@@ -181,6 +185,8 @@ export class SecurityHub implements ServiceHandler {
         return this.#getMembers(state, call);
       case 'ListMembers':
         return this.#listMembers(state, call);
+      case 'DescribeOrganizationConfiguration':
+        return this.#describeOrganizationConfiguration(state, call);
       case 'DisassociateMembers':
         return this.#disassociateMembers(state, call);
       case 'DeleteMembers':
@@ -414,6 +420,34 @@ export class SecurityHub implements ServiceHandler {
       }
     }
     return { Members: found, UnprocessedAccounts: unprocessed };
+  }
+
+  /**
+   * Only Security Hub's delegated administrator may read it; AWS answers anyone else with
+   * InvalidAccessException "... is not an administrator for this organization" (docs/aws-facts.md, Security Hub).
+   */
+  #describeOrganizationConfiguration(state: RegionState, call: Call): object {
+    const world = this.#world;
+    if (call.caller !== world.administratorId || !world.scenario.delegatedAdministrator) {
+      throw new AwsError(
+        'InvalidAccessException',
+        401,
+        `Account ${call.caller} is not an administrator for this organization`,
+      );
+    }
+    const members = [...(state.members.get(call.caller)?.values() ?? [])].filter(
+      (m) => m.status !== 'Deleted',
+    );
+    const invited = members.filter((m) => !world.managedByOrganization(call.caller, m.accountId)).length;
+    const central = world.scenario.services.securityhub.configurationType === 'CENTRAL';
+    return {
+      // Under central configuration AutoEnable is false and AutoEnableStandards NONE (the API model says so).
+      AutoEnable: false,
+      MemberAccountLimitReached:
+        invited >= SECURITY_HUB_LIMITS.invitationMembers || members.length >= SECURITY_HUB_LIMITS.members,
+      AutoEnableStandards: central ? 'NONE' : 'DEFAULT',
+      OrganizationConfiguration: { ConfigurationType: central ? 'CENTRAL' : 'LOCAL', Status: 'ENABLED' },
+    };
   }
 
   #listMembers(state: RegionState, call: Call): object {

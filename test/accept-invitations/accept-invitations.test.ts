@@ -1,3 +1,5 @@
+import { AcceptInvitationCommand } from '@aws-sdk/client-detective';
+import { DescribeHubCommand, EnableSecurityHubCommand } from '@aws-sdk/client-securityhub';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -126,6 +128,45 @@ describe('acceptInvitations', () => {
     ]);
     expect(members.sts).not.toHaveReceivedAnyCommand();
     expect(members.securityHub).not.toHaveReceivedAnyCommand();
+  });
+
+  it('returns SERVICE_NOT_OFFERED where the plan says AWS does not offer the service, without asking the member', async () => {
+    const input = {
+      ...batch(['100000000000'], ['us-east-1', 'me-central-1'], ['detective']),
+      notOffered: [{ region: 'me-central-1', service: 'detective' as const }],
+    };
+
+    const output = await acceptInvitations(input, memberDeps());
+
+    expect(output.results.map(({ region, outcome, disposition }) => [region, outcome, disposition])).toEqual([
+      ['us-east-1', 'ENABLED', 'done'],
+      ['me-central-1', 'SERVICE_NOT_OFFERED', 'done'],
+    ]);
+    expect(members.detective).toHaveReceivedCommandTimes(AcceptInvitationCommand, 1);
+  });
+
+  it('never enables Security Hub in an organization account where central configuration decides, and still does in an invited one', async () => {
+    members.securityHub
+      .on(DescribeHubCommand)
+      .rejects(awsError('InvalidAccessException', 401, 'not subscribed'));
+    members.securityHub.on(EnableSecurityHubCommand).resolves({});
+    const input = {
+      ...batch(['100000000000', '100000000001'], ['us-east-1', 'eu-west-1'], ['securityhub']),
+      securityHubCentralRegions: ['us-east-1'],
+      invitedAccountIds: ['100000000001'],
+    };
+
+    const output = await acceptInvitations(input, memberDeps());
+
+    expect(output.results.map(({ accountId, region, outcome }) => [accountId, region, outcome])).toEqual([
+      ['100000000000', 'us-east-1', 'SERVICE_NOT_ENABLED'],
+      ['100000000000', 'eu-west-1', 'ENABLED'],
+      ['100000000001', 'us-east-1', 'ENABLED'],
+      ['100000000001', 'eu-west-1', 'ENABLED'],
+    ]);
+    expect(output.results[0]?.reason).toContain('central configuration');
+    // Three hubs enabled (each on its own account and Region), none in 100000000000's us-east-1.
+    expect(members.securityHub).toHaveReceivedCommandTimes(EnableSecurityHubCommand, 3);
   });
 
   it('returns SKIPPED_ADMINISTRATOR for the administrator itself without assuming a role there', async () => {

@@ -70,6 +70,9 @@ export function samplePlan(overrides: Partial<Plan> = {}): Plan {
     pairs: regions.flatMap((region) => services.map((service) => ({ region, service }))),
     graphArns: { 'us-east-1': `arn:aws:detective:us-east-1:${ADMINISTRATOR}:graph:${'a'.repeat(32)}` },
     securityHubRegions: regions,
+    securityHubCentralRegions: [],
+    invitedAccountIds: [],
+    notOffered: [],
     hasWork: true,
     settings: {
       maxConcurrency: 10,

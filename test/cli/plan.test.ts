@@ -2,14 +2,23 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { DetectiveClient, ListGraphsCommand } from '@aws-sdk/client-detective';
+import {
+  DetectiveClient,
+  ListMembersCommand as ListGraphMembersCommand,
+  ListGraphsCommand,
+} from '@aws-sdk/client-detective';
 import {
   type AccountState,
   DescribeAccountCommand,
   ListAccountsCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { DescribeHubCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import {
+  DescribeHubCommand,
+  DescribeOrganizationConfigurationCommand,
+  ListMembersCommand,
+  SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -42,6 +51,9 @@ beforeEach(() => {
   securityHub
     .on(DescribeHubCommand)
     .resolves({ HubArn: 'arn:aws:securityhub:eu-west-1:111111111111:hub/default' });
+  securityHub.on(DescribeOrganizationConfigurationCommand).resolves({ MemberAccountLimitReached: false });
+  securityHub.on(ListMembersCommand).resolves({ Members: [] });
+  detective.on(ListGraphMembersCommand).resolves({ MemberDetails: [] });
 });
 
 describe('muster plan', () => {
@@ -92,8 +104,16 @@ describe('muster plan', () => {
     expect(io.stdout.text).toMatch(/200000000002 {2}SKIPPED_ACCOUNT_INACTIVE {2}the account is SUSPENDED/);
     expect(io.stdout.text).toContain('Nothing was changed');
     expect(organizations).toHaveReceivedCommandTimes(ListAccountsCommand, 2);
-    expect(detective.calls().map((call) => call.args[0].constructor.name)).toEqual(['ListGraphsCommand']);
-    expect(securityHub.calls().map((call) => call.args[0].constructor.name)).toEqual(['DescribeHubCommand']);
+    expect(detective.calls().map((call) => call.args[0].constructor.name)).toEqual([
+      'ListGraphsCommand',
+      'ListMembersCommand',
+    ]);
+    expect(
+      securityHub
+        .calls()
+        .map((call) => call.args[0].constructor.name)
+        .sort(),
+    ).toEqual(['DescribeHubCommand', 'DescribeOrganizationConfigurationCommand', 'ListMembersCommand']);
   });
 
   it("returns a plan over the stack's Regions and services when --stack-name is given", async () => {

@@ -36,6 +36,15 @@ describe('planText', () => {
     expect(text).toContain('Note: Dry run');
   });
 
+  it('returns the Regions where AWS does not offer a service apart from those where it is not enabled', () => {
+    const text = planText(samplePlan({ notOffered: [{ region: 'eu-west-1', service: 'detective' }] }), plain);
+    expect(text).toContain(
+      'Detective      not offered by AWS in eu-west-1: memberships there will be SERVICE_NOT_OFFERED',
+    );
+    expect(text).toContain('Detective      enabled for the administrator in every other Region');
+    expect(text).not.toContain('SERVICE_NOT_ENABLED');
+  });
+
   it('returns the first accounts and a count when the list is long', () => {
     const accounts = Array.from({ length: 120 }, (_, index) => ({ accountId: String(200000000001 + index) }));
     const text = planText(

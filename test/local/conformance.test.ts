@@ -11,6 +11,8 @@ import {
 import {
   CreateMembersCommand,
   DescribeHubCommand,
+  DescribeOrganizationConfigurationCommand,
+  EnableOrganizationAdminAccountCommand,
   EnableSecurityHubCommand,
   GetMembersCommand,
   InvalidAccessException,
@@ -322,6 +324,50 @@ describe.skipIf(skip)(
       // Hence ListMembers (OnlyAssociated defaults to true) lists both on moto and only the enabled one here.
       expect(moto.associated.Members).toHaveLength(2);
       expect(ours.associated.Members?.map((m) => m.AccountId)).toEqual([ours.memberId]);
+    });
+
+    // Last: designating the delegated administrator changes what moto returns for members afterwards.
+    it('describes the organization configuration in the same shape to the delegated administrator; refuses others differently on purpose', async () => {
+      const [motoSide] = sides;
+      await motoSide
+        ?.clients('us-east-1')
+        .securityHub.send(new EnableOrganizationAdminAccountCommand({ AdminAccountId: ADMIN }));
+      const [moto, ours] = await onBoth(async (side) => {
+        const hub = side.clients('us-west-2').securityHub;
+        await hub.send(new EnableSecurityHubCommand({}));
+        const described = await hub.send(new DescribeOrganizationConfigurationCommand({}));
+        const credentials = (
+          await side.clients('us-west-2').sts.send(
+            new AssumeRoleCommand({
+              RoleArn: `arn:aws:iam::${side.memberId}:role/MusterMemberRole`,
+              RoleSessionName: 'conformance',
+            }),
+          )
+        ).Credentials;
+        const memberHub = side.clients('us-west-2', {
+          accessKeyId: credentials?.AccessKeyId ?? '',
+          secretAccessKey: credentials?.SecretAccessKey ?? '',
+          sessionToken: credentials?.SessionToken ?? '',
+        }).securityHub;
+        await memberHub.send(new EnableSecurityHubCommand({})).catch(() => undefined);
+        const refused = await rejection(memberHub.send(new DescribeOrganizationConfigurationCommand({})));
+        return { described, refused };
+      });
+      expect(without(ours.described, 'OrganizationConfiguration')).toEqual(
+        without(moto.described, 'OrganizationConfiguration'),
+      );
+      // AWS documents StatusMessage only for a FAILED central configuration; moto always sends it, empty.
+      expect(without(ours.described.OrganizationConfiguration, 'StatusMessage')).toEqual(
+        without(moto.described.OrganizationConfiguration, 'StatusMessage'),
+      );
+      expect(ours.described.OrganizationConfiguration).toEqual({
+        ConfigurationType: 'LOCAL',
+        Status: 'ENABLED',
+      });
+      // AWS answers an account that is not the administrator InvalidAccessException 401 ("... is not an
+      // administrator for this organization", seen in public bug reports); moto answers AccessDeniedException.
+      expect(ours.refused).toEqual({ name: 'InvalidAccessException', status: 401 });
+      expect(moto.refused).toMatchObject({ name: 'AccessDeniedException' });
     });
   },
 );

@@ -21,8 +21,8 @@ describe('loadScenario', () => {
     expect(s.regions.length).toBeGreaterThanOrEqual(3);
     expect(s.delegatedAdministrator).toBe(true);
     expect(s.services).toEqual({
-      securityhub: { enabledRegions: 'all' },
-      detective: { enabledRegions: 'all' },
+      securityhub: { enabledRegions: 'all', configurationType: 'LOCAL', notOfferedRegions: [] },
+      detective: { enabledRegions: 'all', notOfferedRegions: [] },
     });
     expect(s.faults).toEqual({
       seed: 1,

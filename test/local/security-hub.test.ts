@@ -4,6 +4,7 @@ import {
   CreateMembersCommand,
   DeleteMembersCommand,
   DescribeHubCommand,
+  DescribeOrganizationConfigurationCommand,
   DisassociateFromAdministratorAccountCommand,
   DisassociateMembersCommand,
   EnableSecurityHubCommand,
@@ -64,6 +65,38 @@ async function acceptAll(member: SecurityHubClient): Promise<void> {
 }
 
 describe('stand-in Security Hub', () => {
+  it('describes the organization configuration to the delegated administrator, counting invitation-based members toward the limit', async () => {
+    const s = await start({
+      services: {
+        securityhub: { enabledRegions: 'all', configurationType: 'CENTRAL' },
+        detective: { enabledRegions: 'all' },
+      },
+    });
+    const admin = clientsFor(s).securityHub;
+    const out = await admin.send(new DescribeOrganizationConfigurationCommand({}));
+    expect(out).toMatchObject({
+      AutoEnable: false,
+      MemberAccountLimitReached: false,
+      AutoEnableStandards: 'NONE',
+      OrganizationConfiguration: { ConfigurationType: 'CENTRAL', Status: 'ENABLED' },
+    });
+  });
+
+  it.each([
+    ['an administrator that is not the delegated administrator', { delegatedAdministrator: false }, ADMIN],
+    ['a member account', {}, '222222222222'],
+  ])('answers %s InvalidAccessException 401, as AWS does', async (_who, overrides, caller) => {
+    const s = await start(overrides);
+    const hub = caller === ADMIN ? clientsFor(s).securityHub : (await memberClients(s, caller)).securityHub;
+    if (caller !== ADMIN) await hub.send(new EnableSecurityHubCommand({})).catch(() => undefined);
+    const error = await failure(hub.send(new DescribeOrganizationConfigurationCommand({})));
+    expect(error).toBeInstanceOf(InvalidAccessException);
+    expect(error).toMatchObject({
+      message: `Account ${caller} is not an administrator for this organization`,
+      $metadata: { httpStatusCode: 401 },
+    });
+  });
+
   it('returns organization accounts Enabled with their hub turned on when the delegated administrator creates them', async () => {
     const s = await start();
     const admin = clientsFor(s).securityHub;

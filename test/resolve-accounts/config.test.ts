@@ -12,6 +12,7 @@ describe('readResolveConfig', () => {
   it('returns the settings with services defaulting to Security Hub and Detective', () => {
     expect(readResolveConfig(env)).toEqual({
       administratorId: '999999999999',
+      homeRegion: 'eu-west-1',
       defaultRegions: ['us-east-1', 'eu-west-1'],
       defaultServices: ['securityhub', 'detective'],
       organizationsRegion: 'us-east-1',
@@ -37,7 +38,12 @@ describe('readResolveConfig', () => {
   });
 
   it('returns the services asked for and the Organizations Region of another partition', () => {
-    const config = readResolveConfig({ ...env, DEFAULT_SERVICES: 'detective', AWS_REGION: 'cn-north-1' });
+    const config = readResolveConfig({
+      ...env,
+      DEFAULT_REGIONS: 'cn-north-1,cn-northwest-1',
+      DEFAULT_SERVICES: 'detective',
+      AWS_REGION: 'cn-north-1',
+    });
     expect(config.defaultServices).toEqual(['detective']);
     expect(config.organizationsRegion).toBe('cn-north-1');
   });
@@ -54,6 +60,10 @@ describe('readResolveConfig', () => {
       'environment variable DEFAULT_SERVICES[1]: "guardduty" is not a service muster manages',
     ],
     [{ ADMINISTRATOR_ACCOUNT_ID: '99999999999' }, 'ADMINISTRATOR_ACCOUNT_ID: "99999999999" has 11 digits'],
+    [
+      { DEFAULT_REGIONS: 'eu-west-1,us-gov-west-1' },
+      'environment variable DEFAULT_REGIONS: us-gov-west-1 is in partition aws-us-gov, and muster runs in eu-west-1, partition aws',
+    ],
   ])('throws a ConfigurationError naming the variable for %j', (change, message) => {
     expect(() => readResolveConfig({ ...env, ...change })).toThrow(ConfigurationError);
     expect(() => readResolveConfig({ ...env, ...change })).toThrow(message);

@@ -1,11 +1,20 @@
 import { readFileSync } from 'node:fs';
-import { DetectiveClient, ListGraphsCommand } from '@aws-sdk/client-detective';
+import {
+  DetectiveClient,
+  ListMembersCommand as ListGraphMembersCommand,
+  ListGraphsCommand,
+} from '@aws-sdk/client-detective';
 import {
   DescribeAccountCommand,
   ListAccountsCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { DescribeHubCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import {
+  DescribeHubCommand,
+  DescribeOrganizationConfigurationCommand,
+  ListMembersCommand,
+  SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
@@ -30,6 +39,9 @@ describe('resolve-accounts handler', () => {
     detective.reset();
     securityHub.reset();
     securityHub.on(DescribeHubCommand).resolves({});
+    securityHub.on(DescribeOrganizationConfigurationCommand).resolves({ MemberAccountLimitReached: false });
+    securityHub.on(ListMembersCommand).resolves({ Members: [] });
+    detective.on(ListGraphMembersCommand).resolves({ MemberDetails: [] });
     organizations.on(DescribeAccountCommand).callsFake(({ AccountId }: { AccountId: string }) => ({
       Account: { Id: AccountId, Email: `root+${AccountId}@example.com`, State: 'ACTIVE' },
     }));

@@ -1,5 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { DetectiveClient, ListGraphsCommand } from '@aws-sdk/client-detective';
+import {
+  DetectiveClient,
+  ListMembersCommand as ListGraphMembersCommand,
+  ListGraphsCommand,
+} from '@aws-sdk/client-detective';
 import {
   type AccountState,
   type Account as AwsAccount,
@@ -7,7 +11,11 @@ import {
   ListAccountsCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import {
+  DescribeOrganizationConfigurationCommand,
+  ListMembersCommand,
+  SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -21,9 +29,10 @@ import {
   InvalidInputError,
   MemberLimitExceededError,
 } from '../../functions/shared/errors.ts';
+import { detectivePlanner } from '../../functions/shared/services/detective.ts';
 import { organizationsDirectory } from '../../functions/shared/services/organizations.ts';
-import { securityHubLocator } from '../../functions/shared/services/securityhub.ts';
-import { awsError, detectiveAdministrator, accounts as sampleAccounts } from '../helpers.ts';
+import { securityHubPlanner } from '../../functions/shared/services/securityhub.ts';
+import { awsError, accounts as sampleAccounts } from '../helpers.ts';
 
 const organizations = mockClient(OrganizationsClient);
 const detective = mockClient(DetectiveClient);
@@ -36,12 +45,13 @@ const event = (path: string): unknown => JSON.parse(readFileSync(`events/${path}
 function deps(defaultServices: ServiceName[] = ['securityhub', 'detective']): ResolveAccountsDeps {
   return {
     administratorId: ADMIN,
+    homeRegion: 'us-east-1',
     defaultRegions: ['us-east-1', 'eu-west-1'],
     defaultServices,
     organizations: organizationsDirectory(new OrganizationsClient({ region: 'us-east-1' })),
     settings: readWorkflowSettings({}),
-    detective: (region) => detectiveAdministrator(new DetectiveClient({ region })),
-    securityHub: (region) => securityHubLocator(new SecurityHubClient({ region })),
+    detective: (region) => detectivePlanner(new DetectiveClient({ region })),
+    securityHub: (region) => securityHubPlanner(new SecurityHubClient({ region })),
   };
 }
 
@@ -84,6 +94,14 @@ describe('resolveAccounts', () => {
     organizations.reset();
     detective.reset();
     securityHub.reset();
+    // The administrator is Security Hub's delegated administrator, with local configuration and no members yet.
+    securityHub.on(DescribeOrganizationConfigurationCommand).resolves({
+      AutoEnable: false,
+      MemberAccountLimitReached: false,
+      OrganizationConfiguration: { ConfigurationType: 'LOCAL', Status: 'ENABLED' },
+    });
+    securityHub.on(ListMembersCommand).resolves({ Members: [] });
+    detective.on(ListGraphMembersCommand).resolves({ MemberDetails: [] });
   });
 
   it('returns a plan for the new account of a succeeded CreateAccountResult, with its email from Organizations', async () => {
@@ -101,6 +119,9 @@ describe('resolveAccounts', () => {
       accounts: [{ accountId: '444455556666', email: 'root+444455556666@example.com' }],
       accountIds: ['444455556666'],
       invitationBased: 0,
+      invitedAccountIds: [],
+      notOffered: [],
+      securityHubCentralRegions: [],
       skipped: [],
       pairs: [
         { region: 'us-east-1', service: 'securityhub', enabled: true },
@@ -300,28 +321,199 @@ describe('resolveAccounts', () => {
     );
   });
 
+  it('refuses a Region of another partition at input, naming it and the partition, before any AWS call', async () => {
+    const run = resolveAccounts(
+      { accounts: [{ accountId: '111111111111' }], regions: ['eu-west-1', 'cn-north-1'] },
+      deps(),
+    );
+    await expect(run).rejects.toThrow(InvalidInputError);
+    await expect(run).rejects.toThrow(
+      'input.regions: cn-north-1 is in partition aws-cn, and muster runs in us-east-1, partition aws',
+    );
+    expect(organizations).not.toHaveReceivedAnyCommand();
+  });
+
+  describe('an organization event', () => {
+    it.each([
+      'triggers/create-account-result-succeeded',
+      'triggers/control-tower-create-managed-account',
+      'triggers/control-tower-update-managed-account',
+      'triggers/accept-handshake',
+    ])(
+      'that names an account outside the organization (%s) is refused before any Security Hub or Detective call',
+      async (path) => {
+        organizationOf([member('111111111111')]);
+        const run = resolveAccounts(event(path), deps());
+        await expect(run).rejects.toThrow(InvalidInputError);
+        await expect(run).rejects.toThrow(/event names account \d{12}, which is not in the organization/);
+        expect(securityHub).not.toHaveReceivedAnyCommand();
+        expect(detective).not.toHaveReceivedAnyCommand();
+      },
+    );
+
+    it('is refused when Organizations cannot be read to check its account', async () => {
+      organizations.on(DescribeAccountCommand).rejects(awsError('AccessDeniedException', 400, 'denied'));
+      await expect(
+        resolveAccounts(event('triggers/create-account-result-succeeded'), deps()),
+      ).rejects.toThrow(AdministratorAccessError);
+      expect(securityHub).not.toHaveReceivedAnyCommand();
+    });
+
+    it("names a manual input's outside account as invited, not refused", async () => {
+      organizationOf([]);
+      graphInUsEast1();
+      const plan = await resolveAccounts(
+        { accounts: [{ accountId: '444455556666', email: 'a@example.com' }] },
+        deps(),
+      );
+      expect(plan.accountIds).toEqual(['444455556666']);
+    });
+  });
+
+  describe('Security Hub central configuration', () => {
+    it('lists the central Regions and the accounts it invites, and says muster leaves organization accounts to policies', async () => {
+      organizationOf([member('111111111111')]);
+      securityHub
+        .on(DescribeOrganizationConfigurationCommand)
+        .callsFake(async (_input, getClient: () => SecurityHubClient) => ({
+          MemberAccountLimitReached: false,
+          OrganizationConfiguration: {
+            ConfigurationType: (await getClient().config.region()) === 'us-east-1' ? 'CENTRAL' : 'LOCAL',
+            Status: 'ENABLED',
+          },
+        }));
+      const plan = await resolveAccounts(
+        { accounts: [{ accountId: '111111111111' }, { accountId: '222222222222', email: 'b@example.com' }] },
+        deps(['securityhub']),
+      );
+      expect(plan.securityHubCentralRegions).toEqual(['us-east-1']);
+      expect(plan.invitedAccountIds).toEqual(['222222222222']);
+      expect(plan.note).toContain(
+        'Security Hub uses central configuration in us-east-1: its configuration policies decide whether Security Hub runs in organization accounts there, so muster never enables Security Hub in them',
+      );
+    });
+
+    it('is not central where central configuration FAILED', async () => {
+      organizationOf([member('111111111111')]);
+      securityHub.on(DescribeOrganizationConfigurationCommand).resolves({
+        OrganizationConfiguration: { ConfigurationType: 'CENTRAL', Status: 'FAILED', StatusMessage: 'no' },
+      });
+      const plan = await resolveAccounts(
+        { accounts: [{ accountId: '111111111111' }] },
+        deps(['securityhub']),
+      );
+      expect(plan.securityHubCentralRegions).toEqual([]);
+      expect(plan.invitedAccountIds).toEqual([]);
+    });
+
+    it('throws AdministratorAccessError when the administrator may not read the organization configuration', async () => {
+      organizationOf([member('111111111111')]);
+      securityHub
+        .on(DescribeOrganizationConfigurationCommand)
+        .rejects(awsError('AccessDeniedException', 403, 'denied'));
+      await expect(
+        resolveAccounts({ accounts: [{ accountId: '111111111111' }] }, deps(['securityhub'])),
+      ).rejects.toThrow('allow securityhub:DescribeOrganizationConfiguration');
+    });
+  });
+
   describe('membership limits', () => {
-    it('throws MemberLimitExceededError with the numbers before any Security Hub or Detective call for 1,001 accounts outside the organization', async () => {
+    /** Security Hub's members in every Region: `existing` ids, served 50 a page as ListMembers does. */
+    function securityHubMembers(existing: string[]): void {
+      securityHub.on(ListMembersCommand).callsFake(({ NextToken, MaxResults, OnlyAssociated }) => {
+        // OnlyAssociated defaults to true, which would hide members not yet Enabled.
+        if (OnlyAssociated !== false || MaxResults !== 50)
+          throw new Error('ListMembers asked for less than all');
+        const start = Number.parseInt(NextToken ?? '0', 10);
+        return {
+          Members: existing
+            .slice(start, start + 50)
+            .map((AccountId) => ({ AccountId, MemberStatus: 'Enabled' })),
+          ...(start + 50 < existing.length ? { NextToken: String(start + 50) } : {}),
+        };
+      });
+    }
+
+    const noWrites = () => {
+      for (const call of [...securityHub.calls(), ...detective.calls()]) {
+        expect(call.args[0].constructor.name).toMatch(/^(Describe|List|Get)/);
+      }
+    };
+
+    it('throws MemberLimitExceededError naming the Region and the numbers for 1,001 accounts outside the organization', async () => {
       organizationOf([]);
       const run = resolveAccounts({ accounts: sampleAccounts(1001) }, deps(['securityhub']));
       await expect(run).rejects.toThrow(MemberLimitExceededError);
-      await expect(
-        resolveAccounts({ accounts: sampleAccounts(1001) }, deps(['securityhub'])),
-      ).rejects.toThrow(
-        '1001 accounts would be invitation-based Security Hub members, and Security Hub allows 1000',
+      await expect(run).rejects.toThrow(
+        'in us-east-1, the administrator has 0 invitation-based Security Hub members and 1001 more would be invited: ' +
+          '1001 is more than the 1000 Security Hub allows per administrator per Region',
       );
-      expect(securityHub).not.toHaveReceivedAnyCommand();
-      expect(detective).not.toHaveReceivedAnyCommand();
+      noWrites();
+    });
+
+    it('counts the invitation-based members the administrator already has: 990 of them and 11 new pass the limit', async () => {
+      const existing = sampleAccounts(990, 500000000000).map(({ accountId }) => accountId);
+      organizationOf([]);
+      securityHubMembers(existing);
+      const run = resolveAccounts({ accounts: sampleAccounts(11) }, deps(['securityhub']));
+      await expect(run).rejects.toThrow(
+        'in us-east-1, the administrator has 990 invitation-based Security Hub members and 11 more would be invited: 1001 is more',
+      );
+      await expect(run).rejects.toThrow('Nothing was changed.');
+      noWrites();
+    });
+
+    it('does not count existing members that are organization accounts, nor requested accounts that are members already', async () => {
+      const organizationMembers = sampleAccounts(995, 500000000000);
+      organizationOf(organizationMembers.map(({ accountId }) => member(accountId)));
+      const outside = sampleAccounts(10);
+      // Five of the ten are already (invitation-based) members: only five more would be invited.
+      securityHubMembers([...organizationMembers, ...outside.slice(0, 5)].map(({ accountId }) => accountId));
+      const plan = await resolveAccounts({ accounts: outside }, deps(['securityhub']));
+      expect(plan.accountIds).toHaveLength(10);
+      // 1,000 members are listed, so the organization is listed once to tell them apart.
+      expect(organizations).toHaveReceivedCommandTimes(ListAccountsCommand, 50);
+    });
+
+    it('refuses when Security Hub says the member limit is reached and an account would be added', async () => {
+      organizationOf([member('111111111111')]);
+      securityHub.on(DescribeOrganizationConfigurationCommand).resolves({
+        MemberAccountLimitReached: true,
+        OrganizationConfiguration: { ConfigurationType: 'LOCAL', Status: 'ENABLED' },
+      });
+      await expect(
+        resolveAccounts({ accounts: [{ accountId: '111111111111' }] }, deps(['securityhub'])),
+      ).rejects.toThrow(
+        'in us-east-1, Security Hub says the administrator already has all the members it may have (DescribeOrganizationConfiguration: MemberAccountLimitReached), and 1 accounts would be added',
+      );
+    });
+
+    it('counts organization accounts as invited where the administrator is not Security Hub delegated administrator (a Detective-only one)', async () => {
+      organizationOf(sampleAccounts(1001).map(({ accountId }) => member(accountId)));
+      securityHub
+        .on(DescribeOrganizationConfigurationCommand)
+        .rejects(
+          awsError(
+            'InvalidAccessException',
+            401,
+            'Account 999999999999 is not an administrator for this organization',
+          ),
+        );
+      const run = resolveAccounts({ allAccounts: true }, deps(['securityhub']));
+      await expect(run).rejects.toThrow(
+        'in us-east-1, the administrator has 0 invitation-based Security Hub members and 1001 more would be invited: 1001 is more than the 1000 Security Hub allows per administrator per Region (the administrator is not Security Hub delegated administrator there, so it invites organization accounts too)',
+      );
+      noWrites();
     });
 
     it('counts every account as invitation-based when Organizations cannot be read', async () => {
       organizations.on(ListAccountsCommand).rejects(awsError('AccessDeniedException', 400));
       await expect(
         resolveAccounts({ accounts: sampleAccounts(1001) }, deps(['securityhub'])),
-      ).rejects.toThrow('1001 accounts would be invitation-based');
+      ).rejects.toThrow('and 1001 more would be invited');
     });
 
-    it('returns a plan for 1,001 organization accounts in Security Hub alone (they join through Organizations)', async () => {
+    it('returns a plan for 1,001 organization accounts in Security Hub alone when it is the delegated administrator', async () => {
       organizationOf(sampleAccounts(1001).map(({ accountId }) => member(accountId)));
       const plan = await resolveAccounts({ allAccounts: true }, deps(['securityhub']));
       expect(plan.accountIds).toHaveLength(1001);
@@ -366,23 +558,37 @@ describe('resolveAccounts', () => {
       expect(plan).toMatchObject({ dryRun: true, hasWork: false });
       expect(plan.accountIds).toHaveLength(1201);
       expect(plan.note).toBe(
-        'A run of this plan would be refused: 1201 accounts would be Detective members, and a behavior graph holds at most 1200. ' +
-          'Dry run: this is the plan; nothing was changed.',
+        'A run of this plan would be refused: in us-east-1, the behavior graph has 0 members and 1201 more would be added: ' +
+          '1201 is more than the 1200 a behavior graph holds. Dry run: this is the plan; nothing was changed.',
       );
     });
 
-    it('throws MemberLimitExceededError for 1,201 Detective members before any Detective call', async () => {
-      organizationOf(sampleAccounts(1201).map(({ accountId }) => member(accountId)));
+    it('counts the members the behavior graph already has, 200 a page: 1,150 and 51 new pass the limit', async () => {
+      organizationOf(sampleAccounts(51).map(({ accountId }) => member(accountId)));
+      graphInUsEast1();
+      const existing = sampleAccounts(1150, 500000000000).map(({ accountId }) => accountId);
+      detective.on(ListGraphMembersCommand).callsFake(({ GraphArn, NextToken, MaxResults }) => {
+        if (GraphArn !== GRAPH || MaxResults !== 200)
+          throw new Error(`unexpected ListMembers ${GraphArn} ${MaxResults}`);
+        const start = Number.parseInt(NextToken ?? '0', 10);
+        return {
+          MemberDetails: existing
+            .slice(start, start + 200)
+            .map((AccountId) => ({ AccountId, Status: 'ENABLED' })),
+          ...(start + 200 < existing.length ? { NextToken: String(start + 200) } : {}),
+        };
+      });
       await expect(resolveAccounts({ allAccounts: true }, deps(['detective']))).rejects.toThrow(
-        '1201 accounts would be Detective members, and a behavior graph holds at most 1200',
+        'in us-east-1, the behavior graph has 1150 members and 51 more would be added: 1201 is more than the 1200 a behavior graph holds',
       );
-      expect(detective).not.toHaveReceivedAnyCommand();
+      noWrites();
     });
 
-    it('names both limits at once when both are passed', async () => {
+    it('names every limit at once when several are passed', async () => {
       organizationOf([]);
+      graphInUsEast1();
       await expect(resolveAccounts({ accounts: sampleAccounts(1201) }, deps())).rejects.toThrow(
-        /1201 accounts would be invitation-based .*; 1201 accounts would be Detective members/,
+        /in us-east-1, the administrator has 0 invitation-based .*; in eu-west-1, .*; in us-east-1, the behavior graph has 0 members and 1201 more/,
       );
     });
   });
@@ -416,11 +622,10 @@ describe('resolveAccounts', () => {
       securityHubRegions: ['us-east-1', 'eu-west-1'],
       note: 'Dry run: this is the plan; nothing was changed.',
     });
-    // Only the read that finds where the administrator has Security Hub.
-    expect(securityHub.calls().map((call) => call.args[0].constructor.name)).toEqual([
-      'DescribeHubCommand',
-      'DescribeHubCommand',
-    ]);
+    // Reads only: where the administrator has Security Hub, its organization settings and members.
+    expect(new Set(securityHub.calls().map((call) => call.args[0].constructor.name))).toEqual(
+      new Set(['DescribeHubCommand', 'DescribeOrganizationConfigurationCommand', 'ListMembersCommand']),
+    );
   });
 
   it('leaves out of graphArns a Region that is disabled for the administrator', async () => {

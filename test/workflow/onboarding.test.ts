@@ -50,6 +50,48 @@ describe('the onboarding workflow on the local stand-in', () => {
     expect(run.standIn.invitations.filter(({ operation }) => operation === 'InviteMembers')).toHaveLength(6);
   });
 
+  it("reports SERVICE_NOT_OFFERED where Detective has no endpoint, from the SDK's own DNS error, and succeeds with the rest", async () => {
+    const accounts = [outsider('200000000001'), outsider('200000000002')];
+    const run = await runLocalWorkflow({
+      scenario: organization({
+        accounts,
+        services: {
+          securityhub: { enabledRegions: 'all' },
+          detective: { enabledRegions: 'all', notOfferedRegions: ['eu-west-1'] },
+        },
+      }),
+      input: listing(accounts),
+      settings: FAST,
+    });
+
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.report?.counts).toEqual({ ENABLED: 6, SERVICE_NOT_OFFERED: 2 });
+    expect(notEnabled(run.report).sort()).toEqual([
+      '200000000001 eu-west-1 detective SERVICE_NOT_OFFERED',
+      '200000000002 eu-west-1 detective SERVICE_NOT_OFFERED',
+    ]);
+  });
+
+  it('under Security Hub central configuration still enables Security Hub in an invited account, which policies do not cover', async () => {
+    const accounts = [outsider('200000000001')];
+    const run = await runLocalWorkflow({
+      scenario: organization({
+        accounts,
+        services: {
+          securityhub: { enabledRegions: 'all', configurationType: 'CENTRAL' },
+          detective: { enabledRegions: 'all' },
+        },
+      }),
+      input: listing(accounts),
+      settings: FAST,
+    });
+
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.report?.counts).toEqual({ ENABLED: 4 });
+    // Configuration policies never cover invited accounts: muster enables their hub in both Regions.
+    expect(run.standIn.calls.byOperation['securityhub:EnableSecurityHub']).toBe(2);
+  });
+
   it('reports VERIFICATION_FAILED for the account whose Detective email is wrong, and enables the others', async () => {
     const accounts = [
       outsider('200000000001'),

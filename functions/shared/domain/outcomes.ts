@@ -18,6 +18,7 @@ export const OUTCOMES = [
   'CONFLICT',
   'MEMBER_ROLE_MISSING',
   'SERVICE_NOT_ENABLED',
+  'SERVICE_NOT_OFFERED',
   'FAILED',
   'SKIPPED_ADMINISTRATOR',
   'SKIPPED_REGION_DISABLED',
@@ -41,9 +42,13 @@ export const PENDING_OUTCOMES: ReadonlySet<Outcome> = new Set([
   'MEMBER_ROLE_MISSING',
 ]);
 
-/** Outcomes that need nobody's attention: the membership works, or the rules say to leave it. */
+/**
+ * Outcomes that need nobody's attention: the membership works, or the rules say to leave it.
+ * SERVICE_NOT_OFFERED is one: AWS does not run the service in that Region, and nobody can change that.
+ */
 export const SETTLED_OUTCOMES: ReadonlySet<Outcome> = new Set([
   'ENABLED',
+  'SERVICE_NOT_OFFERED',
   'SKIPPED_ADMINISTRATOR',
   'SKIPPED_REGION_DISABLED',
   'SKIPPED_ACCOUNT_INACTIVE',
@@ -68,6 +73,10 @@ const DETECTIVE_STATUS: Record<string, Outcome> = {
   enabled: 'ENABLED',
   acceptedbutdisabled: 'ACCEPTED_BUT_DISABLED',
 };
+
+/** The one reason SERVICE_NOT_OFFERED carries, wherever it is decided, so the report shows one group. */
+export const SERVICE_NOT_OFFERED_REASON =
+  'AWS does not offer the service in this Region (its endpoint does not exist): nothing to onboard there';
 
 const VERIFICATION_FAILED_REASON =
   'Detective could not verify the account: the email address is not the account root email, so no invitation was sent';

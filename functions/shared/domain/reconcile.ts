@@ -19,6 +19,7 @@ const NEXT_ACTION: Record<Outcome, NextAction> = {
   SKIPPED_ADMINISTRATOR: 'done',
   SKIPPED_REGION_DISABLED: 'done',
   SKIPPED_ACCOUNT_INACTIVE: 'done',
+  SERVICE_NOT_OFFERED: 'done',
   VERIFICATION_FAILED: 'report',
   ACCEPTED_BUT_DISABLED: 'report',
   ACCOUNT_SUSPENDED: 'report',

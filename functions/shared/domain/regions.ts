@@ -44,12 +44,46 @@ export const KNOWN_REGIONS: ReadonlySet<string> = new Set([
   'eusc-de-east-1',
 ]);
 
+/** Region name prefixes of the partitions other than `aws`, longest first (docs/aws-facts.md, Regions and partitions). */
+const PARTITION_PREFIXES: readonly (readonly [prefix: string, partition: string])[] = [
+  ['us-gov-', 'aws-us-gov'],
+  ['us-isob-', 'aws-iso-b'],
+  ['us-isof-', 'aws-iso-f'],
+  ['eu-isoe-', 'aws-iso-e'],
+  ['us-iso-', 'aws-iso'],
+  ['cn-', 'aws-cn'],
+  ['eusc-', 'aws-eusc'],
+];
+
 /** The partition a Region belongs to, for ARNs (`arn:<partition>:iam::...`). */
 export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region.startsWith('eusc-')) return 'aws-eusc';
-  return 'aws';
+  return PARTITION_PREFIXES.find(([prefix]) => region.startsWith(prefix))?.[1] ?? 'aws';
+}
+
+/**
+ * Refuses Regions outside the partition muster runs in: credentials, endpoints and accounts of one
+ * partition do not reach another (docs/aws-facts.md, Regions and partitions).
+ */
+export function refuseOtherPartitions(regions: readonly string[], homeRegion: string, where: string): void {
+  const home = partitionOf(homeRegion);
+  const foreign = regions.filter((region) => partitionOf(region) !== home);
+  if (foreign.length === 0) return;
+  throw new InvalidInputError(
+    `${where}: ${foreign.map((region) => `${region} is in partition ${partitionOf(region)}`).join(', ')}, ` +
+      `and muster runs in ${homeRegion}, partition ${home}: an administrator reaches only the Regions of its own partition. ` +
+      `Leave ${foreign.length === 1 ? 'it' : 'them'} out, or deploy muster in that partition for ${foreign.length === 1 ? 'it' : 'them'}.`,
+  );
+}
+
+/**
+ * Whether an SDK error says the service has no endpoint in the client's Region: the endpoint's
+ * host name does not exist (DNS answers ENOTFOUND), which is how a Region where AWS does not offer
+ * the service fails (docs/aws-facts.md, Regions and partitions). EAI_AGAIN, a resolver that did not
+ * answer, is not this: it is retried as a network error.
+ */
+export function isServiceNotOffered(error: unknown): boolean {
+  const { code, syscall } = (error ?? {}) as { code?: unknown; syscall?: unknown };
+  return code === 'ENOTFOUND' && syscall === 'getaddrinfo';
 }
 
 export function parseRegion(value: unknown, where: string): string {

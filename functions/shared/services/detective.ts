@@ -3,8 +3,10 @@ import {
   type DetectiveClient,
   GetMembersCommand,
   ListGraphsCommand,
+  ListMembersCommand,
   type MemberDetail,
 } from '@aws-sdk/client-detective';
+import { everyPage } from '../aws/pages.ts';
 import type {
   MembershipCreator,
   MembershipLocator,
@@ -84,4 +86,36 @@ export function detectiveCreator(client: DetectiveClient): MembershipCreator {
       return { members: observed(response.Members), unprocessed: unprocessed(response.UnprocessedAccounts) };
     },
   };
+}
+
+/** Detective's ListMembers takes at most 200 per page (docs/aws-facts.md, Amazon Detective). */
+export const DETECTIVE_LIST_MEMBERS_PAGE_SIZE = 200;
+
+/**
+ * Every member of the administrator's behavior graph in one Region, invited or organization: the
+ * graph's member limit counts them all. Removed members are not listed.
+ */
+export function detectiveMemberIds(client: DetectiveClient): (graphArn: string) => Promise<string[]> {
+  return async (graphArn) => {
+    const members = await everyPage(async (nextToken) => {
+      const page = await client.send(
+        new ListMembersCommand({
+          GraphArn: graphArn,
+          MaxResults: DETECTIVE_LIST_MEMBERS_PAGE_SIZE,
+          NextToken: nextToken,
+        }),
+      );
+      return { items: page.MemberDetails, nextToken: page.NextToken };
+    });
+    return members.flatMap(({ AccountId }) => (AccountId === undefined ? [] : [AccountId]));
+  };
+}
+
+/** What the first step reads of the administrator's Detective in one Region: the graph and its members. */
+export interface DetectivePlanner extends MembershipLocator {
+  memberIds(graphArn: string): Promise<string[]>;
+}
+
+export function detectivePlanner(client: DetectiveClient): DetectivePlanner {
+  return { ...detectiveGraphLocator(client), memberIds: detectiveMemberIds(client) };
 }

@@ -7,6 +7,11 @@ export interface InvitingAdministrator {
   region: string;
   /** Detective: the administrator's behavior graph in this Region. */
   graphArn?: string;
+  /**
+   * Security Hub: central configuration decides whether Security Hub runs in this account here, so
+   * the member side must never enable it (docs/aws-facts.md, Security Hub).
+   */
+  centrallyConfigured?: boolean;
 }
 
 /**

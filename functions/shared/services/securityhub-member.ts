@@ -32,25 +32,35 @@ function errorName(error: unknown): string | undefined {
   return (error as { name?: string } | undefined)?.name;
 }
 
+/** Why muster leaves a hub that is off alone under central configuration. */
+export const CENTRALLY_CONFIGURED_REASON =
+  'Security Hub is off in this account, and the organization uses Security Hub central configuration here: ' +
+  'its configuration policies decide whether Security Hub runs in organization accounts, so muster does not enable it';
+
 /**
- * Enables the hub where it is off (a member must have it on to accept: docs/aws-facts.md, Security Hub); true
- * when muster did so.
+ * Enables the hub where it is off (a member must have it on to accept: docs/aws-facts.md, Security Hub); 'enabled' when
+ * muster did so, 'off' when it is off and central configuration forbids muster to enable it.
  */
-async function ensureHub(client: SecurityHubClient, enableDefaultStandards: boolean): Promise<boolean> {
+async function ensureHub(
+  client: SecurityHubClient,
+  enableDefaultStandards: boolean,
+  centrallyConfigured: boolean,
+): Promise<'on' | 'enabled' | 'off'> {
   try {
     await client.send(new DescribeHubCommand({}));
-    return false;
+    return 'on';
   } catch (error) {
     // DescribeHub answers InvalidAccessException when the hub is not enabled
     // (docs/aws-facts.md, Security Hub).
     if (errorName(error) !== 'InvalidAccessException') throw error;
   }
+  if (centrallyConfigured) return 'off';
   try {
     await client.send(new EnableSecurityHubCommand({ EnableDefaultStandards: enableDefaultStandards }));
-    return true;
+    return 'enabled';
   } catch (error) {
     // ResourceConflictException: enabled meanwhile, which is all we need (docs/aws-facts.md, Security Hub).
-    if (errorName(error) === 'ResourceConflictException') return false;
+    if (errorName(error) === 'ResourceConflictException') return 'on';
     throw error;
   }
 }
@@ -71,9 +81,10 @@ export function securityHubMember(
 ): MemberService {
   return {
     service: 'securityhub',
-    async acceptMembership({ administratorId }) {
-      const hubEnabledNow = await ensureHub(client, options.enableDefaultStandards);
-      const enabledNote = hubEnabledNow ? 'muster enabled Security Hub in this Region' : undefined;
+    async acceptMembership({ administratorId, centrallyConfigured }) {
+      const hub = await ensureHub(client, options.enableDefaultStandards, centrallyConfigured === true);
+      if (hub === 'off') return { outcome: 'SERVICE_NOT_ENABLED', reason: CENTRALLY_CONFIGURED_REASON };
+      const enabledNote = hub === 'enabled' ? 'muster enabled Security Hub in this Region' : undefined;
 
       const { Administrator } = await client.send(new GetAdministratorAccountCommand({}));
       const current = outcomeOfStatus('securityhub', Administrator?.MemberStatus).outcome;

@@ -1,10 +1,13 @@
 import {
   CreateMembersCommand,
   DescribeHubCommand,
+  DescribeOrganizationConfigurationCommand,
   GetMembersCommand,
   InviteMembersCommand,
+  ListMembersCommand,
   type SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
+import { everyPage } from '../aws/pages.ts';
 import type {
   MembershipCreator,
   MembershipInviter,
@@ -77,4 +80,73 @@ export function securityHubInviter(client: SecurityHubClient): MembershipInviter
       return { unprocessed: unprocessed(response.UnprocessedAccounts) };
     },
   };
+}
+
+/** How Security Hub's organization integration is set up in one Region, as its delegated administrator sees it. */
+export interface SecurityHubOrganization {
+  /** AWS's own word that the administrator has all the members it may have (docs/aws-facts.md, Security Hub). */
+  memberAccountLimitReached: boolean;
+  /** CENTRAL: configuration policies decide where Security Hub runs in organization accounts. */
+  configurationType?: string;
+  /** PENDING | ENABLED | FAILED: whether central configuration took effect. */
+  status?: string;
+}
+
+/** What the first step reads of Security Hub's members and organization settings in one Region. */
+export interface SecurityHubMembership {
+  /**
+   * The organization settings, or undefined when the administrator is not Security Hub's delegated
+   * administrator in the Region: then Security Hub invites every account, organization or not.
+   */
+  organization(): Promise<SecurityHubOrganization | undefined>;
+  /** Every member the administrator has in the Region, whatever its status. */
+  memberIds(): Promise<string[]>;
+}
+
+/** ListMembers takes at most 50 per page (docs/aws-facts.md, Security Hub). */
+export const LIST_MEMBERS_PAGE_SIZE = 50;
+
+export function securityHubMembership(client: SecurityHubClient): SecurityHubMembership {
+  return {
+    async organization() {
+      try {
+        const response = await client.send(new DescribeOrganizationConfigurationCommand({}));
+        return {
+          memberAccountLimitReached: response.MemberAccountLimitReached ?? false,
+          ...(response.OrganizationConfiguration?.ConfigurationType === undefined
+            ? {}
+            : { configurationType: response.OrganizationConfiguration.ConfigurationType }),
+          ...(response.OrganizationConfiguration?.Status === undefined
+            ? {}
+            : { status: response.OrganizationConfiguration.Status }),
+        };
+      } catch (error) {
+        // Only Security Hub's delegated administrator may call it; others get InvalidAccessException
+        // (docs/aws-facts.md, Security Hub).
+        if ((error as Error).name === 'InvalidAccessException') return undefined;
+        throw error;
+      }
+    },
+    async memberIds() {
+      // OnlyAssociated defaults to true, which would hide Created, Invited and Removed members.
+      const members = await everyPage(async (nextToken) => {
+        const page = await client.send(
+          new ListMembersCommand({
+            OnlyAssociated: false,
+            MaxResults: LIST_MEMBERS_PAGE_SIZE,
+            NextToken: nextToken,
+          }),
+        );
+        return { items: page.Members, nextToken: page.NextToken };
+      });
+      return members.flatMap(({ AccountId }) => (AccountId === undefined ? [] : [AccountId]));
+    },
+  };
+}
+
+/** What the first step reads of the administrator's Security Hub in one Region. */
+export type SecurityHubPlanner = MembershipLocator & SecurityHubMembership;
+
+export function securityHubPlanner(client: SecurityHubClient): SecurityHubPlanner {
+  return { ...securityHubLocator(client), ...securityHubMembership(client) };
 }

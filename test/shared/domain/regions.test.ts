@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseRegion, parseRegions, partitionOf } from '../../../functions/shared/domain/regions.ts';
+import {
+  parseRegion,
+  parseRegions,
+  partitionOf,
+  refuseOtherPartitions,
+} from '../../../functions/shared/domain/regions.ts';
 import { parseServices } from '../../../functions/shared/domain/services.ts';
 import { InvalidInputError } from '../../../functions/shared/errors.ts';
 
@@ -32,6 +37,45 @@ describe('parseRegions', () => {
   ])('returns the partition of %s as %s', (region, partition) => {
     expect(partitionOf(region)).toBe(partition);
     expect(parseRegion(region, 'region')).toBe(region);
+  });
+
+  it.each([
+    ['us-iso-east-1', 'aws-iso'],
+    ['us-isob-east-1', 'aws-iso-b'],
+    ['eu-isoe-west-1', 'aws-iso-e'],
+    ['us-isof-south-1', 'aws-iso-f'],
+  ])('returns the partition of the isolated Region %s as %s', (region, partition) => {
+    expect(partitionOf(region)).toBe(partition);
+  });
+});
+
+describe('refuseOtherPartitions', () => {
+  it('accepts Regions of the partition muster runs in', () => {
+    expect(() =>
+      refuseOtherPartitions(['us-east-1', 'eu-west-1'], 'eu-west-1', 'input.regions'),
+    ).not.toThrow();
+    expect(() => refuseOtherPartitions(['cn-northwest-1'], 'cn-north-1', 'input.regions')).not.toThrow();
+  });
+
+  it.each([
+    [
+      ['eu-west-1', 'cn-north-1'],
+      'us-east-1',
+      'input.regions: cn-north-1 is in partition aws-cn, and muster runs in us-east-1, partition aws',
+    ],
+    [
+      ['us-gov-west-1', 'us-gov-east-1'],
+      'us-east-1',
+      'us-gov-west-1 is in partition aws-us-gov, us-gov-east-1 is in partition aws-us-gov',
+    ],
+    [
+      ['us-east-1'],
+      'cn-north-1',
+      'us-east-1 is in partition aws, and muster runs in cn-north-1, partition aws-cn',
+    ],
+  ])('refuses %j when muster runs in %s, naming each Region and its partition', (regions, home, message) => {
+    expect(() => refuseOtherPartitions(regions, home, 'input.regions')).toThrow(InvalidInputError);
+    expect(() => refuseOtherPartitions(regions, home, 'input.regions')).toThrow(message);
   });
 });
 

@@ -45,6 +45,29 @@ describe('securityHubMember', () => {
     });
   });
 
+  it('returns SERVICE_NOT_ENABLED without calling EnableSecurityHub when the hub is off and central configuration decides', async () => {
+    securityHub.on(DescribeHubCommand).rejects(awsError('InvalidAccessException', 401, 'not subscribed'));
+
+    const status = await member().acceptMembership({ ...ours, centrallyConfigured: true });
+
+    expect(status.outcome).toBe('SERVICE_NOT_ENABLED');
+    expect(status.reason).toContain(
+      'configuration policies decide whether Security Hub runs in organization accounts',
+    );
+    expect(commandNames()).toEqual(['DescribeHubCommand']);
+  });
+
+  it('accepts as usual under central configuration when the hub is already on', async () => {
+    securityHub
+      .on(ListInvitationsCommand)
+      .resolves({ Invitations: [{ AccountId: '999999999999', InvitationId: 'ours' }] });
+
+    await expect(member().acceptMembership({ ...ours, centrallyConfigured: true })).resolves.toEqual({
+      outcome: 'ENABLED',
+    });
+    expect(securityHub).not.toHaveReceivedCommand(EnableSecurityHubCommand);
+  });
+
   it('returns ENABLED after reading every page when our invitation is on the last one', async () => {
     securityHub
       .on(ListInvitationsCommand)
