@@ -194,6 +194,8 @@ export function decideReport(
   };
 }
 
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
 /** A few lines for a Fail state's Cause (at most 32,768 characters there). */
 export function describeReport(decision: ReportDecision, total: number, limit = 20): string {
   const counts = Object.entries(decision.counts)
@@ -204,10 +206,11 @@ export function describeReport(decision: ReportDecision, total: number, limit = 
     .slice(0, limit)
     .map(
       ({ pairs, outcome, reason, accountIds }) =>
-        `${outcome} ${describePairs(pairs)} (${accountIds.length}): ${accountIds.slice(0, 5).join(', ')}${accountIds.length > 5 ? ', …' : ''}${reason ? ` — ${reason}` : ''}`,
+        `${outcome} ${describePairs(pairs)} (${plural(accountIds.length, 'account')}): ${accountIds.slice(0, 5).join(', ')}${accountIds.length > 5 ? ', …' : ''}${reason ? ` — ${reason}` : ''}`,
     );
   const more = attention.length > limit ? [`… and ${attention.length - limit} more groups`] : [];
-  const needing = attention.reduce((sum, { accountIds }) => sum + accountIds.length, 0);
+  // A group's accounts are in every one of its pairs: memberships are accounts × pairs.
+  const needing = attention.reduce((sum, { accountIds, pairs }) => sum + accountIds.length * pairs.length, 0);
   return [`${needing} of ${total} memberships need attention (${counts})`, ...lines, ...more]
     .join('\n')
     .slice(0, 30_000);

@@ -236,9 +236,32 @@ describe('describeReport', () => {
     );
     expect(describeReport(decision, 2)).toBe(
       '1 of 2 memberships need attention (ENABLED 1, CONFLICT 1)\n' +
-        'CONFLICT securityhub in us-east-1 (1): 222222222222 — another administrator 123456789012',
+        'CONFLICT securityhub in us-east-1 (1 account): 222222222222 — another administrator 123456789012',
     );
   });
+
+  const regions = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
+  const ids = (count: number) => Array.from({ length: count }, (_, index) => String(100000000000 + index));
+  const failing = (accounts: number, pairs: number): Membership[] =>
+    regions
+      .slice(0, pairs)
+      .flatMap((region) =>
+        ids(accounts).map((accountId) => ({ ...at(accountId, 'FAILED', 'denied'), region })),
+      );
+  it.each([
+    { accounts: 1, pairs: 1, headline: '1 of 1 memberships need attention (FAILED 1)' },
+    { accounts: 4, pairs: 3, headline: '12 of 12 memberships need attention (FAILED 12)' },
+    { accounts: 10, pairs: 2, headline: '20 of 20 memberships need attention (FAILED 20)' },
+  ])(
+    'counts memberships, not accounts, for $accounts accounts failing in $pairs Regions',
+    ({ accounts, pairs, headline }) => {
+      const memberships = failing(accounts, pairs);
+      const decision = decideReport(memberships, [], { round: 0, maxRounds: 0 });
+      const [first, group] = describeReport(decision, memberships.length).split('\n');
+      expect(first).toBe(headline);
+      expect(group).toContain(`(${accounts} account${accounts === 1 ? '' : 's'})`);
+    },
+  );
 });
 
 describe('groupMemberships across pairs', () => {
