@@ -1,27 +1,58 @@
+import * as z from 'zod';
+import { MAX_MEMBER_BATCH_SIZE, MAX_MEMBER_BATCHES } from '../accept-invitations/contract.ts';
 import { nextTurn } from '../shared/concurrency.ts';
-import type {
-  AdministratorStepOutput,
-  CheckOnboardingInput,
-  Crash,
-  LocatedPair,
-  OnboardingReport,
-  Pair,
+import {
+  type AdministratorStepOutput,
+  type CheckOnboardingInput,
+  type Crash,
+  type LocatedPair,
+  type OnboardingReport,
+  outcomeGroupSchema,
+  type Pair,
+  parseInput,
+  type ReportFiles,
 } from '../shared/contracts.ts';
 import { explainNotMembers } from '../shared/domain/failures.ts';
 import {
   decideReport,
   describeReport,
   expandGroups,
+  finalMemberships,
   type Membership,
   membershipKey,
   type OutcomeGroup,
+  summarizeGroups,
 } from '../shared/domain/report.ts';
 import type { ServiceName } from '../shared/domain/services.ts';
+import { reportRows, toCsv, toJsonLines } from '../shared/report/files.ts';
+import { executionPrefix, type ReportStore } from '../shared/report/store.ts';
 import type { MembershipReader } from '../shared/services/administrator.ts';
 import { checkMembers } from './check-members.ts';
 
 export interface CheckOnboardingDeps {
   adapters: (service: ServiceName, region: string) => MembershipReader;
+  /** The report bucket: what grows with the organization is kept there, not in the state. */
+  store: ReportStore;
+  /** A prefix for a check invoked without an execution id. */
+  uniqueId: () => string;
+}
+
+/** The groups an earlier step wrote to the report bucket. */
+async function readGroups(store: ReportStore, key: string): Promise<OutcomeGroup[]> {
+  return parseInput(
+    z.array(outcomeGroupSchema),
+    JSON.parse(await store.get(key)),
+    `s3://${store.bucket}/${key}`,
+  );
+}
+
+/**
+ * Accounts per member-side batch for `pending` accounts: the configured size, or more when that
+ * would make more than MAX_MEMBER_BATCHES batches, so a round's history events stay bounded
+ * (docs/benchmark.md, "History events").
+ */
+export function memberBatchSize(pending: number, configured: number): number {
+  return Math.min(MAX_MEMBER_BATCH_SIZE, Math.max(configured, Math.ceil(pending / MAX_MEMBER_BATCHES)));
 }
 
 /**
@@ -63,7 +94,9 @@ function memberships(output: AdministratorStepOutput, lastRound: boolean): Membe
 
 /** Why a step that failed after its retries left its memberships where they are. */
 function crashReason(step: string, crash: Crash): string {
-  const cause = crash.Cause === undefined ? '' : `: ${crash.Cause.slice(0, 300)}`;
+  // The state machine keeps only the error's name (a cause can be a long stack trace).
+  const cause =
+    crash.Cause === undefined ? "; the execution's history has its cause" : `: ${crash.Cause.slice(0, 300)}`;
   return `the ${step} step failed after its retries (${crash.Error}${cause})`;
 }
 
@@ -176,6 +209,7 @@ export async function checkOnboarding(
       ),
     ]),
     ...expandGroups(input.recorded),
+    ...(input.recordedKey == null ? [] : expandGroups(await readGroups(deps.store, input.recordedKey))),
     ...expandGroups(input.invited.unfinished),
     ...(input.invited.crashed === undefined
       ? []
@@ -185,6 +219,13 @@ export async function checkOnboarding(
         unfinished.map((group) => ({ ...group, pairs: group.pairs ?? pairs })),
       ),
     ),
+    ...(
+      await Promise.all(
+        input.member.map(async ({ unfinishedKey }) =>
+          unfinishedKey == null ? [] : [...expandGroups(await readGroups(deps.store, unfinishedKey))],
+        ),
+      )
+    ).flat(),
     ...input.member.flatMap(({ crashed, accountIds: batch }) =>
       crashed === undefined ? [] : crashedMemberships('member', crashed, batch ?? [], pairs),
     ),
@@ -192,5 +233,43 @@ export async function checkOnboarding(
   const all = [...observed, ...skipped];
   recorded.push(...unlistedFailures(input.administrator, observed, recorded, input.round >= input.maxRounds));
   const decision = decideReport(all, recorded, input);
-  return { ...decision, round: input.round, total: all.length, cause: describeReport(decision, all.length) };
+  const { notEnabled, carried, ...rest } = decision;
+  const prefix = executionPrefix(input.executionId, deps.uniqueId);
+  const carriedKey = `${prefix}/round-${input.round}/carried.json`;
+  await deps.store.put(carriedKey, JSON.stringify(carried), 'application/json');
+  const summary = summarizeGroups(notEnabled);
+  const files = decision.keepPolling ? undefined : await writeReportFiles(deps.store, prefix, all, recorded);
+  const where =
+    files === undefined ? '' : `\nEvery membership: s3://${files.bucket}/${files.csv} (and ${files.jsonl})`;
+  return {
+    ...rest,
+    round: input.round,
+    total: all.length,
+    cause: `${describeReport(decision, all.length)}${where}`,
+    notEnabled: summary.groups,
+    notEnabledComplete: summary.complete,
+    omitted: summary.omitted,
+    carriedKey,
+    ...(files === undefined ? {} : { files }),
+    memberBatchSize: memberBatchSize(decision.pendingAccountIds.length, input.memberBatchSize),
+  };
+}
+
+/**
+ * The report as files: every requested membership once, with its final outcome and reason, as
+ * JSON Lines and as CSV. Written when the run ends, so the files are its final word.
+ */
+async function writeReportFiles(
+  store: ReportStore,
+  prefix: string,
+  observed: readonly Membership[],
+  recorded: readonly Membership[],
+): Promise<ReportFiles> {
+  const rows = reportRows(finalMemberships(observed, recorded));
+  const files = { bucket: store.bucket, jsonl: `${prefix}/report.jsonl`, csv: `${prefix}/report.csv` };
+  await Promise.all([
+    store.put(files.jsonl, toJsonLines(rows), 'application/x-ndjson'),
+    store.put(files.csv, toCsv(rows), 'text/csv; charset=utf-8'),
+  ]);
+  return files;
 }

@@ -88,4 +88,20 @@ export function readWorkflowSettings(env: Env): WorkflowSettings {
   };
 }
 
+/** Where the functions keep what grows with the organization: the stack's report bucket. */
+export interface ReportStoreSettings {
+  bucket: string;
+  region: string;
+  /** AWS_ENDPOINT_URL_S3 is set (the local stand-in): path-style addresses. */
+  customEndpoint: boolean;
+}
+
+export function readReportStoreSettings(env: Env): ReportStoreSettings {
+  return {
+    bucket: required(env, 'REPORT_BUCKET'),
+    region: required(env, 'AWS_REGION'),
+    customEndpoint: optionalText(env, 'AWS_ENDPOINT_URL_S3') !== undefined,
+  };
+}
+
 export const configReaders = { required, optionalText, flag, integer };

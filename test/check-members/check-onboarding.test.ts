@@ -10,6 +10,7 @@ import { checkOnboarding } from '../../functions/check-members/check-onboarding.
 import { checkOnboardingInputSchema } from '../../functions/shared/contracts.ts';
 import { expandGroups } from '../../functions/shared/domain/report.ts';
 import { accounts, awsError, detectiveAdministrator, securityHubAdministrator } from '../helpers.ts';
+import { memoryReportStore } from '../report-store.ts';
 
 const securityHub = mockClient(SecurityHubClient);
 const detective = mockClient(DetectiveClient);
@@ -17,6 +18,9 @@ const adapters = (service: 'securityhub' | 'detective', region: string) =>
   service === 'securityhub'
     ? securityHubAdministrator(new SecurityHubClient({ region }))
     : detectiveAdministrator(new DetectiveClient({ region }));
+
+let store = memoryReportStore();
+const deps = () => ({ adapters, store, uniqueId: () => 'test' });
 
 const PAIR = [{ region: 'us-east-1', service: 'securityhub' as const }];
 
@@ -35,6 +39,7 @@ describe('checkOnboarding', () => {
   beforeEach(() => {
     securityHub.reset();
     detective.reset();
+    store = memoryReportStore();
   });
 
   it('reports exactly one outcome per account, Region and service, skipped accounts included', async () => {
@@ -55,7 +60,7 @@ describe('checkOnboarding', () => {
       maxRounds: 3,
     });
 
-    const report = await checkOnboarding(input, { adapters });
+    const report = await checkOnboarding(input, deps());
 
     expect(report.total).toBe(61 * 4);
     expect(Object.values(report.counts).reduce((sum, count) => sum + (count ?? 0), 0)).toBe(244);
@@ -90,7 +95,7 @@ describe('checkOnboarding', () => {
       maxRounds: 1,
     });
 
-    const report = await checkOnboarding(input, { adapters });
+    const report = await checkOnboarding(input, deps());
 
     expect(report.counts).toEqual({ PENDING_ACCEPTANCE: 2, MEMBER_ROLE_MISSING: 2 });
     expect(report.notEnabled).toContainEqual({
@@ -115,7 +120,7 @@ describe('checkOnboarding', () => {
         accountIds: ['100000000000'],
       },
     ]);
-    const report = await checkOnboarding(input, { adapters });
+    const report = await checkOnboarding(input, deps());
     expect(report.notEnabled).toEqual([
       {
         outcome: 'FAILED',
@@ -136,7 +141,7 @@ describe('checkOnboarding', () => {
       { outcome: 'CONFLICT', reason: 'another administrator', count: 1, accountIds: ['100000000003'] },
       { outcome: 'FAILED', reason: 'The account is suspended', count: 3 },
     ]);
-    const report = await checkOnboarding(input, { adapters });
+    const report = await checkOnboarding(input, deps());
     expect(report.counts).toEqual({ ENABLED: 1, CONFLICT: 1, FAILED: 2 });
     expect(report.notEnabled).toContainEqual({
       outcome: 'FAILED',
@@ -155,10 +160,10 @@ describe('checkOnboarding', () => {
         round,
         maxRounds: 2,
       });
-    const first = await checkOnboarding(input(0), { adapters });
+    const first = await checkOnboarding(input(0), deps());
     expect(first).toMatchObject({ status: 'PENDING', keepPolling: true, counts: { NOT_A_MEMBER: 4 } });
     expect(first.pendingAccountIds).toHaveLength(4);
-    const last = await checkOnboarding(input(2), { adapters });
+    const last = await checkOnboarding(input(2), deps());
     expect(last.status).toBe('NEEDS_ATTENTION');
     expect(last.notEnabled).toEqual([
       {
@@ -177,7 +182,7 @@ describe('checkOnboarding', () => {
       { outcome: 'FAILED', reason: 'The account is suspended', count: 700 },
       { outcome: 'FAILED', reason: 'Internal error', count: 500 },
     ]);
-    const report = await checkOnboarding(input, { adapters });
+    const report = await checkOnboarding(input, deps());
     expect(report.notEnabled).toEqual([
       {
         outcome: 'FAILED',
@@ -196,7 +201,7 @@ describe('checkOnboarding', () => {
       services: ['securityhub'],
       accounts: accounts(1),
     });
-    const report = await checkOnboarding(input, { adapters });
+    const report = await checkOnboarding(input, deps());
     expect(report.notEnabled[0]).toMatchObject({
       outcome: 'FAILED',
       reason: 'could not read the membership status: ThrottlingException: Rate exceeded',
@@ -213,7 +218,7 @@ describe('checkOnboarding', () => {
       services: ['securityhub'],
       accounts: accounts(60),
     });
-    await expect(checkOnboarding(input, { adapters })).rejects.toMatchObject({
+    await expect(checkOnboarding(input, deps())).rejects.toMatchObject({
       name: 'AdministratorDeniedError',
       message: expect.stringContaining(
         'denied a securityhub call in us-east-1 (AccessDeniedException: not authorized to perform: securityhub:GetMembers)',
@@ -231,13 +236,13 @@ describe('checkOnboarding', () => {
       round: 0,
       maxRounds: 3,
     });
-    const report = await checkOnboarding(input, { adapters });
+    const report = await checkOnboarding(input, deps());
     expect(report).toMatchObject({
       status: 'PENDING',
       keepPolling: true,
       pendingAccountIds: ['100000000000'],
     });
-    expect(report.carried).toEqual([]);
+    expect(JSON.parse(await store.get(report.carriedKey))).toEqual([]);
   });
 
   it('polls Detective verification until the rounds run out', async () => {
@@ -254,11 +259,11 @@ describe('checkOnboarding', () => {
       round: 0,
       maxRounds: 1,
     });
-    expect(await checkOnboarding(input, { adapters })).toMatchObject({
+    expect(await checkOnboarding(input, deps())).toMatchObject({
       status: 'PENDING',
       keepPolling: true,
     });
-    expect(await checkOnboarding({ ...input, round: 1 }, { adapters })).toMatchObject({
+    expect(await checkOnboarding({ ...input, round: 1 }, deps())).toMatchObject({
       status: 'NEEDS_ATTENTION',
       keepPolling: false,
     });
@@ -278,7 +283,7 @@ describe('checkOnboarding', () => {
       accounts: accounts(2),
       maxRounds: 2,
     });
-    const report = await checkOnboarding(input, { adapters });
+    const report = await checkOnboarding(input, deps());
     expect(report).toMatchObject({ status: 'PENDING', pendingAccountIds: ['100000000000'] });
     expect(report.invitations).toEqual([
       {
@@ -321,7 +326,7 @@ describe('checkOnboarding', () => {
       round: 1,
       maxRounds: 3,
     });
-    const report = await checkOnboarding(input, { adapters });
+    const report = await checkOnboarding(input, deps());
     expect(report).toMatchObject({ status: 'NEEDS_ATTENTION', invitations: [], pendingAccountIds: [] });
     expect(report.notEnabled).toEqual([
       { outcome: 'FAILED', reason, pairs: PAIR, accountIds: ['100000000000'] },
@@ -353,13 +358,13 @@ describe('checkOnboarding', () => {
     const reason =
       'the invite step failed after its retries (Sandbox.Timedout: Task timed out after 300 seconds)';
 
-    const report = await checkOnboarding(input, { adapters });
+    const report = await checkOnboarding(input, deps());
 
     expect(report).toMatchObject({ status: 'PENDING', pendingAccountIds: ['100000000000', '100000000001'] });
     expect(report.invitations).toEqual([
       { outcome: 'PENDING_INVITATION', reason, pairs: PAIR, accountIds: ['100000000000'] },
     ]);
-    const last = await checkOnboarding({ ...input, round: 3 }, { adapters });
+    const last = await checkOnboarding({ ...input, round: 3 }, deps());
     expect(last.status).toBe('NEEDS_ATTENTION');
     expect(last.notEnabled).toEqual([
       { outcome: 'PENDING_INVITATION', reason, pairs: PAIR, accountIds: ['100000000000', '100000000001'] },
