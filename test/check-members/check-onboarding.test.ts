@@ -6,7 +6,7 @@ import {
 import { DescribeHubCommand, GetMembersCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { checkOnboarding } from '../../functions/check-members/check-onboarding.ts';
+import { checkOnboarding, memberBatchSize } from '../../functions/check-members/check-onboarding.ts';
 import { checkOnboardingInputSchema } from '../../functions/shared/contracts.ts';
 import { expandGroups } from '../../functions/shared/domain/report.ts';
 import { accounts, awsError, detectiveAdministrator, securityHubAdministrator } from '../helpers.ts';
@@ -370,4 +370,22 @@ describe('checkOnboarding', () => {
       { outcome: 'PENDING_INVITATION', reason, pairs: PAIR, accountIds: ['100000000000', '100000000001'] },
     ]);
   });
+});
+
+describe('memberBatchSize', () => {
+  it.each([
+    { pending: 0, configured: 20, size: 20, batches: 0 },
+    { pending: 150, configured: 20, size: 20, batches: 8 },
+    { pending: 200, configured: 20, size: 20, batches: 10 },
+    { pending: 201, configured: 20, size: 21, batches: 10 },
+    { pending: 1_200, configured: 20, size: 120, batches: 10 },
+    { pending: 1_500, configured: 20, size: 150, batches: 10 },
+    { pending: 1_500, configured: 50, size: 150, batches: 10 },
+  ])(
+    'gives $pending pending accounts batches of $size: $batches a round',
+    ({ pending, configured, size, batches }) => {
+      expect(memberBatchSize(pending, configured)).toBe(size);
+      expect(Math.ceil(pending / size)).toBe(batches);
+    },
+  );
 });
