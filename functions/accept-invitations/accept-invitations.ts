@@ -213,9 +213,9 @@ export function compactOutput(output: AcceptInvitationsOutput): AcceptInvitation
 /**
  * Bytes of JSON a batch's `unfinished` groups may take in the state. Above it (many distinct
  * failures) they go to the report bucket and the state carries the object's key: ten batches a
- * round then carry at most 40 KiB, whatever fails.
+ * round then carry at most 20 KiB, whatever fails.
  */
-export const MEMBER_INLINE_BYTES = 4 * 1024;
+export const MEMBER_INLINE_BYTES = 2 * 1024;
 
 /** The step's output for the workflow: compactOutput, its groups moved to `key` when they are too large to carry. */
 export async function carriedOutput(
