@@ -72,7 +72,7 @@ export function readReportRows(
     counts[outcome] = (counts[outcome] ?? 0) + 1;
     if (!wanted.has(key)) problems.push(`${key} is in the report file but was not requested`);
     else if (outcomes.has(key)) problems.push(`${key} is in the report file twice`);
-    else outcomes.set(key, outcome as Outcome);
+    else outcomes.set(key, outcome);
   }
   for (const key of requested)
     if (!outcomes.has(key)) problems.push(`${key} is missing from the report file`);

@@ -1,13 +1,15 @@
 import { stringify } from 'csv-stringify/sync';
 import * as z from 'zod';
+import { OUTCOMES, type Outcome } from '../domain/outcomes.ts';
 import type { Membership } from '../domain/report.ts';
+import { SERVICE_NAMES, type ServiceName } from '../domain/services.ts';
 
-/** One row of the report file: a requested membership and how it ended. */
+/** One row of the report file: a requested membership and how it ended ('' when no reason is given). */
 export interface ReportRow {
   accountId: string;
   region: string;
-  service: string;
-  outcome: string;
+  service: ServiceName;
+  outcome: Outcome;
   reason: string;
 }
 
@@ -31,8 +33,8 @@ export function toJsonLines(rows: readonly ReportRow[]): string {
 const reportRowSchema = z.object({
   accountId: z.string(),
   region: z.string(),
-  service: z.string(),
-  outcome: z.string(),
+  service: z.enum(SERVICE_NAMES),
+  outcome: z.enum(OUTCOMES),
   reason: z.string(),
 });
 
