@@ -94,7 +94,8 @@ function memberships(output: AdministratorStepOutput, lastRound: boolean): Membe
 
 /** Why a step that failed after its retries left its memberships where they are. */
 function crashReason(step: string, crash: Crash): string {
-  // The state machine keeps only the error's name (a cause can be a long stack trace).
+  // The state machine keeps only the error's name: a cause can be a long stack trace, and no
+  // intrinsic function can clip it (docs/aws-facts.md, Step Functions).
   const cause =
     crash.Cause === undefined ? "; the execution's history has its cause" : `: ${crash.Cause.slice(0, 300)}`;
   return `the ${step} step failed after its retries (${crash.Error}${cause})`;
