@@ -9,7 +9,6 @@ import {
   type OnboardingReport,
   outcomeGroupSchema,
   type Pair,
-  parseInput,
   type ReportFiles,
 } from '../shared/contracts.ts';
 import { explainNotMembers } from '../shared/domain/failures.ts';
@@ -25,7 +24,7 @@ import {
 } from '../shared/domain/report.ts';
 import type { ServiceName } from '../shared/domain/services.ts';
 import { reportRows, toCsv, toJsonLines } from '../shared/report/files.ts';
-import { executionPrefix, type ReportStore } from '../shared/report/store.ts';
+import { executionPrefix, type ReportStore, readParsed } from '../shared/report/store.ts';
 import type { MembershipReader } from '../shared/services/administrator.ts';
 import { checkMembers } from './check-members.ts';
 
@@ -38,13 +37,16 @@ export interface CheckOnboardingDeps {
 }
 
 /** The groups an earlier step wrote to the report bucket. */
-async function readGroups(store: ReportStore, key: string): Promise<OutcomeGroup[]> {
-  return parseInput(
-    z.array(outcomeGroupSchema),
-    JSON.parse(await store.get(key)),
-    `s3://${store.bucket}/${key}`,
-  );
+function readGroups(store: ReportStore, key: string): Promise<OutcomeGroup[]> {
+  return readParsed(store, key, z.array(outcomeGroupSchema));
 }
+
+/**
+ * Bytes of JSON the next round's invitations may take in the state. Above it (Security Hub members
+ * Created in different Regions for different accounts, up to 1,000 ids × 17 Regions) they go to
+ * the report bucket and the invite step reads them there.
+ */
+export const INVITATIONS_INLINE_BYTES = 16 * 1024;
 
 /**
  * Accounts per member-side batch for `pending` accounts: the configured size, or more when that
@@ -214,7 +216,10 @@ export async function checkOnboarding(
     ...expandGroups(input.invited.unfinished),
     ...(input.invited.crashed === undefined
       ? []
-      : crashedInvitations(input.invited.crashed, input.invited.groups ?? [])),
+      : crashedInvitations(input.invited.crashed, [
+          ...(input.invited.groups ?? []),
+          ...(input.invited.groupsKey == null ? [] : await readGroups(deps.store, input.invited.groupsKey)),
+        ])),
     ...expandGroups(
       input.member.flatMap(({ unfinished }) =>
         unfinished.map((group) => ({ ...group, pairs: group.pairs ?? pairs })),
@@ -234,10 +239,15 @@ export async function checkOnboarding(
   const all = [...observed, ...skipped];
   recorded.push(...unlistedFailures(input.administrator, observed, recorded, input.round >= input.maxRounds));
   const decision = decideReport(all, recorded, input);
-  const { notEnabled, carried, ...rest } = decision;
+  const { notEnabled, carried, invitations, ...rest } = decision;
   const prefix = executionPrefix(input.executionId, deps.uniqueId);
   const carriedKey = `${prefix}/round-${input.round}/carried.json`;
   await deps.store.put(carriedKey, JSON.stringify(carried), 'application/json');
+  let invitationsKey: string | null = null;
+  if (Buffer.byteLength(JSON.stringify(invitations)) > INVITATIONS_INLINE_BYTES) {
+    invitationsKey = `${prefix}/round-${input.round}/invitations.json`;
+    await deps.store.put(invitationsKey, JSON.stringify(invitations), 'application/json');
+  }
   const summary = summarizeGroups(notEnabled);
   const files = decision.keepPolling ? undefined : await writeReportFiles(deps.store, prefix, all, recorded);
   const where =
@@ -253,6 +263,8 @@ export async function checkOnboarding(
     carriedKey,
     ...(files === undefined ? {} : { files }),
     memberBatchSize: memberBatchSize(decision.pendingAccountIds.length, input.memberBatchSize),
+    invitations: invitationsKey === null ? invitations : [],
+    invitationsKey,
   };
 }
 

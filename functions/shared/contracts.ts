@@ -197,24 +197,26 @@ const locatedPairSchema = z
   .object({ region: regionSchema, service: serviceSchema })
   .extend(locatedSchema.shape);
 
+/** Memberships to invite: Security Hub's only, as Detective's CreateMembers sends the invitation itself. */
+export const invitationGroupSchema = outcomeGroupSchema.extend({
+  pairs: z.array(
+    z.object({
+      region: regionSchema,
+      service: z.literal('securityhub', {
+        error: (issue) =>
+          `${describeValue(issue.input)}: only Security Hub invites members in a call of its own`,
+      }),
+    }),
+  ),
+});
+
 /** Input of the invite step: the memberships the last check found needing an invitation. */
 export const inviteOnboardingInputSchema = z.object({
   /** The plan's pairs: where the administrator has each service. */
   pairs: z.array(locatedPairSchema),
-  /** Security Hub's only: Detective's CreateMembers sends the invitation itself. */
-  invitations: z.array(
-    outcomeGroupSchema.extend({
-      pairs: z.array(
-        z.object({
-          region: regionSchema,
-          service: z.literal('securityhub', {
-            error: (issue) =>
-              `${describeValue(issue.input)}: only Security Hub invites members in a call of its own`,
-          }),
-        }),
-      ),
-    }),
-  ),
+  invitations: z.array(invitationGroupSchema),
+  /** Where the check wrote the invitations in the report bucket when they were too many to carry. */
+  invitationsKey: z.string().min(1).nullable().optional(),
   executionId: z.string().optional(),
 });
 export type InviteOnboardingInput = z.infer<typeof inviteOnboardingInputSchema>;
@@ -255,6 +257,8 @@ export const checkOnboardingInputSchema = z.object({
       unfinished: z.array(outcomeGroupSchema),
       crashed: crashSchema.optional(),
       groups: z.array(outcomeGroupSchema).optional(),
+      /** The invitations the crashed invite step was given in the report bucket (the check's invitationsKey). */
+      groupsKey: z.string().min(1).nullable().optional(),
     })
     .default({ unfinished: [] }),
   /** The previous round's `carried`: settled outcomes only earlier rounds could see. */
@@ -313,4 +317,6 @@ export interface OnboardingReport extends Omit<ReportDecision, 'notEnabled' | 'c
   files?: ReportFiles;
   /** Accounts per member-side batch next round: enough that a round has a bounded number of batches. */
   memberBatchSize: number;
+  /** Where `invitations` are when too many to carry (then `invitations` is empty); null when inline. */
+  invitationsKey: string | null;
 }

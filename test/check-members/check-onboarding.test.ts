@@ -6,7 +6,11 @@ import {
 import { DescribeHubCommand, GetMembersCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { checkOnboarding, memberBatchSize } from '../../functions/check-members/check-onboarding.ts';
+import {
+  checkOnboarding,
+  INVITATIONS_INLINE_BYTES,
+  memberBatchSize,
+} from '../../functions/check-members/check-onboarding.ts';
 import { checkOnboardingInputSchema } from '../../functions/shared/contracts.ts';
 import { expandGroups } from '../../functions/shared/domain/report.ts';
 import { accounts, awsError, detectiveAdministrator, securityHubAdministrator } from '../helpers.ts';
@@ -388,4 +392,51 @@ describe('memberBatchSize', () => {
       expect(Math.ceil(pending / size)).toBe(batches);
     },
   );
+});
+
+describe('checkOnboarding with more to carry than the state holds', () => {
+  beforeEach(() => {
+    securityHub.reset();
+    detective.reset();
+    store = memoryReportStore();
+  });
+
+  const REGIONS = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'eu-west-1', 'eu-west-2'];
+
+  it('moves invitations past INVITATIONS_INLINE_BYTES to the report bucket: each Region its own accounts', async () => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    // Three Regions' sets of accounts still Created differ, so their invitations cannot merge.
+    securityHub
+      .on(GetMembersCommand)
+      .callsFake(async ({ AccountIds }: { AccountIds: string[] }, getClient) => {
+        const region = await getClient().config.region();
+        const offset = REGIONS.indexOf(region);
+        return {
+          Members: AccountIds.map((id) => ({
+            AccountId: id,
+            MemberStatus: (Number(id) + offset) % 3 === 0 ? 'Enabled' : 'Created',
+          })),
+        };
+      });
+    const input = checkOnboardingInputSchema.parse({
+      regions: REGIONS,
+      services: ['securityhub'],
+      accounts: accounts(1_000),
+      round: 0,
+      maxRounds: 3,
+      executionId: 'arn:aws:states:us-east-1:999999999999:execution:muster-onboarding:run-1',
+    });
+
+    const report = await checkOnboarding(input, deps());
+
+    expect(report.invitations).toEqual([]);
+    expect(report.invitationsKey).toBe('executions/muster-onboarding/run-1/round-0/invitations.json');
+    const stored = [...expandGroups(JSON.parse(await store.get(report.invitationsKey ?? '')))];
+    const created = REGIONS.flatMap((_, offset) =>
+      accounts(1_000).filter(({ accountId }) => (Number(accountId) + offset) % 3 !== 0),
+    );
+    expect(stored).toHaveLength(created.length);
+    expect(Buffer.byteLength(JSON.stringify(stored))).toBeGreaterThan(INVITATIONS_INLINE_BYTES);
+    expect(Buffer.byteLength(JSON.stringify(report))).toBeLessThan(60 * 1024);
+  });
 });

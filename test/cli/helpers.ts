@@ -107,6 +107,7 @@ export function sampleReport(overrides: Partial<OnboardingReport> = {}): Onboard
     omitted: { groups: 0, memberships: 0 },
     carriedKey: 'executions/muster-onboarding/run/round-0/carried.json',
     memberBatchSize: 20,
+    invitationsKey: null,
     pendingAccountIds: [],
     invitations: [],
     round: 1,

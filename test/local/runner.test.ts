@@ -315,6 +315,7 @@ describe('verify', () => {
     omitted: { groups: 0, memberships: 0 },
     carriedKey: 'executions/muster-onboarding/run/round-0/carried.json',
     memberBatchSize: 20,
+    invitationsKey: null,
     pendingAccountIds: [],
     invitations: [],
     round: 0,

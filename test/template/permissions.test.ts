@@ -102,6 +102,7 @@ describe('least privilege', () => {
 
   it('lets the functions that use the report bucket read and write its objects only, under executions/', () => {
     const statements = [
+      ...JSON.parse(JSON.stringify(template.Resources.InviteMembersFunction?.Properties?.Policies)),
       ...JSON.parse(JSON.stringify(template.Resources.CheckMembersFunction?.Properties?.Policies)),
       ...JSON.parse(JSON.stringify(template.Resources.AcceptInvitationsRole?.Properties?.Policies)),
     ]
@@ -123,8 +124,13 @@ describe('least privilege', () => {
         Action: ['s3:PutObject', 's3:GetObject'],
         Resource: { 'Fn::Sub': '${ReportBucket.Arn}/executions/*' },
       },
+      {
+        Effect: 'Allow',
+        Action: ['s3:PutObject', 's3:GetObject'],
+        Resource: { 'Fn::Sub': '${ReportBucket.Arn}/executions/*' },
+      },
     ]);
-    for (const logicalId of ['CheckMembersFunction', 'AcceptInvitationsFunction']) {
+    for (const logicalId of ['InviteMembersFunction', 'CheckMembersFunction', 'AcceptInvitationsFunction']) {
       expect(template.Resources[logicalId]?.Properties?.Environment).toMatchObject({
         Variables: { REPORT_BUCKET: { Ref: 'ReportBucket' } },
       });

@@ -1,4 +1,6 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type * as z from 'zod';
+import { parseInput } from '../contracts.ts';
 import { ReportStoreError } from '../errors.ts';
 
 /** Where what grows with the organization is kept: one S3 bucket, one prefix per execution. */
@@ -35,6 +37,15 @@ export function s3ReportStore(client: S3Client, bucket: string): ReportStore {
       }
     },
   };
+}
+
+/** An object an earlier step wrote, parsed with `schema`: a bad one is an InvalidInputError naming it. */
+export async function readParsed<Schema extends z.ZodType>(
+  store: ReportStore,
+  key: string,
+  schema: Schema,
+): Promise<z.output<Schema>> {
+  return parseInput(schema, JSON.parse(await store.get(key)), `s3://${store.bucket}/${key}`);
 }
 
 /**
