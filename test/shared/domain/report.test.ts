@@ -6,6 +6,7 @@ import {
   expandGroups,
   groupMemberships,
   type Membership,
+  summarizeGroups,
 } from '../../../functions/shared/domain/report.ts';
 
 const at = (accountId: string, outcome: Membership['outcome'], reason?: string): Membership => ({
@@ -293,5 +294,61 @@ describe('groupMemberships across pairs', () => {
       [['us-east-1'], ['111111111111']],
       [['eu-west-1'], ['111111111111', '222222222222']],
     ]);
+  });
+});
+
+describe('summarizeGroups', () => {
+  const ids = (count: number, from = 100000000000) =>
+    Array.from({ length: count }, (_, i) => String(from + i));
+  const group = (accounts: number, reason: string, from?: number) => ({
+    outcome: 'FAILED' as const,
+    reason,
+    pairs: [
+      { region: 'us-east-1', service: 'securityhub' as const },
+      { region: 'eu-west-1', service: 'securityhub' as const },
+    ],
+    accountIds: ids(accounts, from),
+  });
+  const limits = { bytes: 2_000, ids: 3, reasonLength: 20 };
+
+  it.each([
+    {
+      name: 'small groups whole',
+      groups: [group(2, 'denied')],
+      shown: 1,
+      complete: true,
+      omitted: { groups: 0, memberships: 0 },
+    },
+    {
+      name: 'a long group clipped to its first ids',
+      groups: [group(5, 'denied')],
+      shown: 1,
+      complete: false,
+      omitted: { groups: 0, memberships: 4 },
+    },
+    {
+      name: 'a long reason clipped',
+      groups: [group(1, 'x'.repeat(50))],
+      shown: 1,
+      complete: false,
+      omitted: { groups: 0, memberships: 0 },
+    },
+    {
+      name: 'groups past the byte budget left out and counted',
+      groups: Array.from({ length: 40 }, (_, i) => group(1, `reason ${i}`, 100000000000 + i)),
+      shown: 11,
+      complete: false,
+      omitted: { groups: 29, memberships: 58 },
+    },
+  ])('keeps $name', ({ groups, shown, complete, omitted }) => {
+    const summary = summarizeGroups(groups, limits);
+    expect(summary.groups).toHaveLength(shown);
+    expect(summary.complete).toBe(complete);
+    expect(summary.omitted).toEqual(omitted);
+    expect(Buffer.byteLength(JSON.stringify(summary.groups))).toBeLessThanOrEqual(limits.bytes);
+    for (const shownGroup of summary.groups) {
+      expect(shownGroup.accountIds.length).toBeLessThanOrEqual(limits.ids);
+      expect(shownGroup.reason?.length ?? 0).toBeLessThanOrEqual(limits.reasonLength);
+    }
   });
 });
