@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { KNOWN_REGIONS } from '../functions/shared/domain/regions.ts';
+import { parseServices, SERVICE_NAMES, type ServiceName } from '../functions/shared/domain/services.ts';
 import type { EventLog } from '../local/runner/history.ts';
 import {
   DEFAULT_SETTINGS,
@@ -35,14 +36,18 @@ const FAILURES = {
   none: 'every account onboards',
   'create-refused': 'Security Hub CreateMembers refuses every account with the same text',
   'role-missing': 'no invited account has the member role (AssumeRole names each role in its denial)',
+  scattered:
+    'each invited account fails its own way: its own other administrator (a conflict naming it), disabled Regions of its own, a missing member role or a wrong Detective email',
 } as const;
 type Failure = keyof typeof FAILURES;
 const CREATE_REFUSED = 'The account is not in a state that allows this operation.';
 const USAGE =
-  'npm run bench -- [--accounts N] [--regions N] [--invited N] [--latency-ms N] [--max-concurrency N] [--failure KIND] [--json]\n' +
+  'npm run bench -- [--accounts N] [--regions N] [--invited N] [--services LIST] [--poll-timeout MINUTES] [--latency-ms N] [--max-concurrency N] [--failure KIND] [--json]\n' +
   '  --accounts N    accounts to onboard (default 1000)\n' +
   `  --regions N     Regions, 1 to ${BENCH_REGIONS.length} (default ${BENCH_REGIONS.length})\n` +
   '  --invited N     how many of the accounts are outside the organization: invited and accepted (default 0)\n' +
+  '  --services LIST securityhub, detective or securityhub,detective (default both)\n' +
+  `  --poll-timeout MINUTES  the stack's PollTimeoutMinutes, 1 to 60 (default ${DEFAULT_SETTINGS.pollTimeoutMinutes})\n` +
   '  --latency-ms N  the stand-in answers each call after N ms (default 20)\n' +
   `  --max-concurrency N  the stack's MaxConcurrency, 1 to 40 (default ${DEFAULT_SETTINGS.maxConcurrency})\n` +
   `  --failure KIND  what fails for every account (default none): ${Object.entries(FAILURES)
@@ -52,6 +57,8 @@ const USAGE =
 
 interface Options extends BenchShape {
   maxConcurrency: number;
+  services: ServiceName[];
+  pollTimeoutMinutes: number;
   failure: Failure;
   json: boolean;
 }
@@ -73,6 +80,8 @@ function readOptions(argv: string[]): Options {
       invited: { type: 'string' },
       'latency-ms': { type: 'string' },
       'max-concurrency': { type: 'string' },
+      services: { type: 'string' },
+      'poll-timeout': { type: 'string' },
       failure: { type: 'string', default: 'none' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -85,12 +94,15 @@ function readOptions(argv: string[]): Options {
   // Security Hub allows 1,000 invited members per administrator and Region; Detective 1,200 per graph
   // (docs/aws-facts.md, Security Hub; Amazon Detective).
   const accounts = count(values.accounts, 'accounts', 1000, 1, 1200);
-  const invited = count(values.invited, 'invited', 0, 0, Math.min(accounts, 1000));
+  const services = parseServices((values.services ?? SERVICE_NAMES.join(',')).split(','), '--services');
+  // Security Hub's 1,000 invitation-based members bind only when Security Hub is onboarded.
+  const invitedLimit = services.includes('securityhub') ? 1000 : 1200;
+  const invited = count(values.invited, 'invited', 0, 0, Math.min(accounts, invitedLimit));
   const failure = values.failure ?? 'none';
   if (!Object.hasOwn(FAILURES, failure))
     throw new RangeError(`--failure must be one of ${Object.keys(FAILURES).join(', ')}, got ${failure}`);
-  if (failure === 'role-missing' && invited === 0)
-    throw new RangeError('--failure role-missing needs invited accounts: add --invited N');
+  if ((failure === 'role-missing' || failure === 'scattered') && invited === 0)
+    throw new RangeError(`--failure ${failure} needs invited accounts: add --invited N`);
   return {
     organizationAccounts: accounts - invited,
     invitedAccounts: invited,
@@ -105,8 +117,35 @@ function readOptions(argv: string[]): Options {
       40,
     ),
     failure: failure as Failure,
+    services,
+    pollTimeoutMinutes: count(
+      values['poll-timeout'],
+      'poll-timeout',
+      DEFAULT_SETTINGS.pollTimeoutMinutes,
+      1,
+      60,
+    ),
     json: values.json ?? false,
   };
+}
+
+/**
+ * An invited account's own trouble for `--failure scattered`, from its number: every account's
+ * failures differ from every other's, so a report groups nothing (the worst case for its size).
+ */
+function scatteredTrouble(n: number, regions: readonly string[]): Record<string, unknown> {
+  const accountId = String(100000000000 + n);
+  const own = regions.filter((_, index) => (n + index) % 5 === 0);
+  switch (n % 4) {
+    case 0:
+      return { otherAdministrator: { securityhub: String(600000000000 + n) }, disabledRegions: own };
+    case 1:
+      return { memberRoleMissing: true };
+    case 2:
+      return { detectiveEmail: `real+${accountId}@example.net`, disabledRegions: own };
+    default:
+      return { otherAdministrator: { detective: String(700000000000 + n) }, disabledRegions: own };
+  }
 }
 
 function scenarioOf(options: Options, regions: string[]): ScenarioInput {
@@ -117,6 +156,7 @@ function scenarioOf(options: Options, regions: string[]): ScenarioInput {
       email: `aws+${accountId}@example.com`,
       joinedMethod,
       ...(options.failure === 'role-missing' ? { memberRoleMissing: true } : {}),
+      ...(options.failure === 'scattered' && joinedMethod === 'OUTSIDE' ? scatteredTrouble(n, regions) : {}),
     };
   };
   return {
@@ -168,6 +208,8 @@ interface BenchResult {
   latencyMs: number;
   maxConcurrency: number;
   failure: Failure;
+  serviceNames: ServiceName[];
+  pollTimeoutMinutes: number;
   status: string;
   outcomes: Record<string, number>;
   pollRounds: number;
@@ -215,13 +257,16 @@ async function bench(options: Options): Promise<BenchResult> {
   try {
     run = await runLocalWorkflow({
       standIn,
-      input: options.allAccounts
-        ? { allAccounts: true }
-        : { accounts: accounts.map(({ accountId, email }) => ({ accountId, email })) },
+      input: {
+        ...(options.allAccounts
+          ? { allAccounts: true }
+          : { accounts: accounts.map(({ accountId, email }) => ({ accountId, email })) }),
+        services: options.services,
+      },
       // The stand-in runs in real time (latency, throttling); the workflow's own waits shrink to milliseconds.
       timeScale: 1,
       waitScale: 0.001,
-      settings: { maxConcurrency: options.maxConcurrency },
+      settings: { maxConcurrency: options.maxConcurrency, pollTimeoutMinutes: options.pollTimeoutMinutes },
       onEvent: (event) => phases.record(event),
     });
   } finally {
@@ -229,7 +274,12 @@ async function bench(options: Options): Promise<BenchResult> {
   }
   const cpu = process.cpuUsage(cpuBefore);
 
-  const bounds = operationBounds(options);
+  // Only the services asked for: the other's operations have no lower bound to meet.
+  const bounds = Object.fromEntries(
+    Object.entries(operationBounds(options)).filter(([operation]) =>
+      options.services.includes(operation.replace(/^member:/, '').split(':')[0] as ServiceName),
+    ),
+  );
   const administrator = run.standIn.administratorCalls;
   const apiCalls: BenchResult['apiCalls'] = {};
   for (const [operation, calls] of Object.entries(run.standIn.calls.byOperation)) {
@@ -247,10 +297,12 @@ async function bench(options: Options): Promise<BenchResult> {
     accounts: accounts.length,
     invitedAccounts: options.invitedAccounts,
     regions: regions.length,
-    services: 2,
+    services: options.services.length,
     latencyMs: options.latencySeconds * 1000,
     maxConcurrency: options.maxConcurrency,
     failure: options.failure,
+    serviceNames: options.services,
+    pollTimeoutMinutes: options.pollTimeoutMinutes,
     status: run.status === 'SUCCEEDED' ? 'SUCCEEDED' : `FAILED ${run.error}`,
     outcomes: Object.fromEntries(
       Object.entries(run.report?.counts ?? {}).map(([outcome, n]) => [outcome, n ?? 0]),
@@ -298,6 +350,7 @@ function render(result: BenchResult, tookSeconds: number): string {
       `${number(result.invitedAccounts)} invited) × ${result.regions} Regions × ${result.services} services`,
     `stand-in: Security Hub and Detective throttled at 10 calls/s, burst 30, per account and Region; ${result.latencyMs} ms per call; MaxConcurrency ${result.maxConcurrency}`,
     ...(result.failure === 'none' ? [] : [`failure: ${result.failure}, ${FAILURES[result.failure]}`]),
+    `PollTimeoutMinutes ${result.pollTimeoutMinutes}; services ${result.serviceNames.join(', ')}`,
     `run: ${result.status}, ${Object.entries(result.outcomes)
       .map(([outcome, n]) => `${outcome} ${number(n)}`)
       .join(', ')}; ${result.pollRounds} poll round(s)`,

@@ -1,5 +1,6 @@
 import { basename, relative, resolve } from 'node:path';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
+import { toJsonLines } from '../../functions/shared/report/files.ts';
 import { HEALTHY_SCENARIO, runLocalWorkflow } from '../../local/runner/run-workflow.ts';
 import { exitCodeOf } from '../exit-codes.ts';
 import { advance, fromLocalEvent, type Progress, startProgress } from '../history.ts';
@@ -7,6 +8,7 @@ import { type InputOptions, loadInput, manualInput } from '../input.ts';
 import { coloursFor, type Io } from '../io.ts';
 import { viewFor } from '../progress.ts';
 import { reportJson, reportText } from '../render.ts';
+import { withReportFile } from '../report-file.ts';
 import { terminalJson, terminalText } from '../terminal.ts';
 import { loadLocalScenario, scenarioInput } from './local.ts';
 
@@ -80,6 +82,9 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
       ...(result.cause === undefined ? {} : { cause: result.cause }),
     });
   }
+  // The state carries a summary of a large report; the runner read its file back from the stand-in.
+  const rows = result.memberships;
+  if (rows !== undefined) progress = await withReportFile(progress, async () => toJsonLines(rows));
   if (json) {
     io.stdout.write(terminalJson(reportJson(progress)));
   } else {

@@ -1,3 +1,4 @@
+import { S3Client } from '@aws-sdk/client-s3';
 import {
   DescribeExecutionCommand,
   type DescribeExecutionCommandOutput,
@@ -5,16 +6,20 @@ import {
   type HistoryEvent,
   SFNClient,
 } from '@aws-sdk/client-sfn';
+import { s3ReportStore } from '../../functions/shared/report/store.ts';
 import { type AwsOptions, awsTarget, clientConfig, regionOfArn } from '../aws.ts';
 import { exitCodeOf } from '../exit-codes.ts';
 import { advance, type ExecutionStatus, fromHistoryEvent, type Progress, startProgress } from '../history.ts';
 import { coloursFor, type Io } from '../io.ts';
 import { quietView, viewFor } from '../progress.ts';
 import { type ExecutionSummary, phasesText, reportJson, reportText } from '../render.ts';
+import { type ReportFileReader, withReportFile } from '../report-file.ts';
 import { terminalJson, terminalSafe } from '../terminal.ts';
 
 export interface WatchOptions {
   follow?: boolean;
+  /** The AWS profile the report file is read with (the execution's own Region). */
+  profile?: string;
   /** Seconds between polls with --follow. */
   interval: number;
   json?: boolean;
@@ -88,6 +93,7 @@ export async function watchExecution(
       ...(execution.cause === undefined ? {} : { cause: execution.cause }),
     };
   }
+  progress = await withReportFile(progress, s3ReportReader(executionArn, options.profile));
   const about = summary(execution, executionArn);
   if (options.json === true) {
     io.stdout.write(terminalJson(reportJson(progress, about)));
@@ -103,6 +109,23 @@ export async function watchExecution(
     }
   }
   return exitCodeOf(progress);
+}
+
+/** Reads a report file with GetObject, in the execution's Region (the stack's, where its bucket is). */
+function s3ReportReader(executionArn: string, profile: string | undefined): ReportFileReader {
+  return async (files) => {
+    const client = new S3Client(
+      clientConfig(
+        awsTarget(profile === undefined ? {} : { profile }),
+        regionOfArn(executionArn, 'execution', 'execution-arn'),
+      ),
+    );
+    try {
+      return await s3ReportStore(client, files.bucket).get(files.jsonl);
+    } finally {
+      client.destroy();
+    }
+  };
 }
 
 export function sfnClient(arn: string, kind: 'execution' | 'stateMachine', option: string, profile?: string) {

@@ -13,6 +13,7 @@ import { isServiceNotOffered } from '../shared/domain/regions.ts';
 import { groupMemberships } from '../shared/domain/report.ts';
 import type { ServiceName } from '../shared/domain/services.ts';
 import { InvalidInputError } from '../shared/errors.ts';
+import type { ReportStore } from '../shared/report/store.ts';
 import type { InvitingAdministrator, MemberAccount } from '../shared/services/member.ts';
 import type {
   AcceptInvitationsInput,
@@ -234,5 +235,26 @@ export function compactOutput(output: AcceptInvitationsOutput): AcceptInvitation
       ({ pairs, ...group }) => (pairs.length === everyPair ? group : { ...group, pairs }),
     ),
     retryAccountIds: output.retryAccountIds,
+    unfinishedKey: null,
   };
+}
+
+/**
+ * Bytes of JSON a batch's `unfinished` groups may take in the state. Above it (many distinct
+ * failures) they go to the report bucket and the state carries the object's key: ten batches a
+ * round then carry at most 20 KiB, whatever fails.
+ */
+export const MEMBER_INLINE_BYTES = 2 * 1024;
+
+/** The step's output for the workflow: compactOutput, its groups moved to `key` when they are too large to carry. */
+export async function carriedOutput(
+  output: AcceptInvitationsOutput,
+  store: ReportStore,
+  key: string,
+): Promise<AcceptInvitationsStepOutput> {
+  const step = compactOutput(output);
+  if (Buffer.byteLength(JSON.stringify(step.unfinished)) <= MEMBER_INLINE_BYTES) return step;
+  const groups = groupMemberships(output.results.filter(({ outcome }) => outcome !== 'ENABLED'));
+  await store.put(key, JSON.stringify(groups), 'application/json');
+  return { ...step, unfinished: [], unfinishedKey: key };
 }

@@ -11,8 +11,18 @@ import type { Disposition, Outcome } from '../shared/domain/outcomes.ts';
 import type { OutcomeGroup } from '../shared/domain/report.ts';
 import type { ServiceName } from '../shared/domain/services.ts';
 
-/** Security Hub and Detective take at most 50 accounts per call; a batch is never larger. */
-export const MAX_ACCOUNTS_PER_BATCH = 50;
+/**
+ * Accounts one accept-invitations invocation takes at most. Each account's calls are its own (one
+ * account per call), so a batch may pass the 50 accounts of an administrator call; 150 accounts take
+ * about a minute at 75 ms per call (docs/member-side.md), far within the Lambda's 900 s.
+ */
+export const MAX_MEMBER_BATCH_SIZE = 150;
+
+/**
+ * Member-side batches a poll round runs at most: each adds history events (docs/benchmark.md,
+ * "History events"), so a round of 1,500 pending accounts has 10 batches of 150, not 75 of 20.
+ */
+export const MAX_MEMBER_BATCHES = 10;
 
 function distinct<T>(values: T[]): T[] {
   return [...new Set(values)];
@@ -22,7 +32,7 @@ function distinct<T>(values: T[]): T[] {
 export const acceptInvitationsInputSchema = z
   .object({
     administratorId: accountIdSchema,
-    accountIds: z.array(accountIdSchema).min(1).max(MAX_ACCOUNTS_PER_BATCH).transform(distinct),
+    accountIds: z.array(accountIdSchema).min(1).max(MAX_MEMBER_BATCH_SIZE).transform(distinct),
     regions: z.array(regionSchema).min(1).transform(distinct),
     services: z.array(serviceSchema).min(1).transform(distinct),
     /** The administrator's Detective behavior graph per Region; a Region without one has no Detective. */
@@ -85,4 +95,6 @@ export interface AcceptInvitationsStepOutput {
    */
   unfinished: (Omit<OutcomeGroup, 'pairs'> & { pairs?: OutcomeGroup['pairs'] })[];
   retryAccountIds: string[];
+  /** Where the groups are when too many to carry (then `unfinished` is empty); null when they are inline. */
+  unfinishedKey: string | null;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
@@ -9,8 +10,9 @@ import { readClientSettings } from '../shared/config.ts';
 import { parseInput } from '../shared/contracts.ts';
 import { readMemberConfig } from '../shared/member-config.ts';
 import { CORRELATION_ID_PATH, logger, metrics, recordCounts, tracer } from '../shared/observability.ts';
-import { onFirstUse } from '../shared/wiring.ts';
-import { acceptInvitations, compactOutput } from './accept-invitations.ts';
+import { executionPrefix } from '../shared/report/store.ts';
+import { onFirstUse, reportStore } from '../shared/wiring.ts';
+import { acceptInvitations, carriedOutput } from './accept-invitations.ts';
 import { acceptInvitationsInputSchema } from './contract.ts';
 import { memberAccountOpener } from './member-account.ts';
 
@@ -22,6 +24,8 @@ export function createHandler() {
   const sts = perRegion((region) =>
     tracer.captureAWSv3Client(regionalClient(STSClient, region, { maxAttempts: clients().maxAttempts })),
   );
+
+  const store = onFirstUse(() => reportStore(process.env));
 
   async function run(event: unknown) {
     const config = readMemberConfig(process.env);
@@ -39,7 +43,11 @@ export function createHandler() {
       ),
       concurrency: config.concurrency,
     });
-    const step = compactOutput(output);
+    const step = await carriedOutput(
+      output,
+      store(),
+      `${executionPrefix(input.executionId, randomUUID)}/member/${randomUUID()}.json`,
+    );
     recordCounts({
       MembershipsAccepted: step.counts.ENABLED ?? 0,
       MembershipsUnfinished: step.unfinished.reduce((sum, { accountIds }) => sum + accountIds.length, 0),

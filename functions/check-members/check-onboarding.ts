@@ -1,11 +1,15 @@
+import * as z from 'zod';
+import { MAX_MEMBER_BATCH_SIZE, MAX_MEMBER_BATCHES } from '../accept-invitations/contract.ts';
 import { nextTurn } from '../shared/concurrency.ts';
-import type {
-  AdministratorStepOutput,
-  CheckOnboardingInput,
-  Crash,
-  LocatedPair,
-  OnboardingReport,
-  Pair,
+import {
+  type AdministratorStepOutput,
+  type CheckOnboardingInput,
+  type Crash,
+  type LocatedPair,
+  type OnboardingReport,
+  outcomeGroupSchema,
+  type Pair,
+  type ReportFiles,
 } from '../shared/contracts.ts';
 import { explainNotMembers } from '../shared/domain/failures.ts';
 import type { Outcome } from '../shared/domain/outcomes.ts';
@@ -13,16 +17,45 @@ import {
   decideReport,
   describeReport,
   expandGroups,
+  finalMemberships,
   type Membership,
   membershipKey,
   type OutcomeGroup,
+  summarizeGroups,
 } from '../shared/domain/report.ts';
 import type { ServiceName } from '../shared/domain/services.ts';
+import { reportRows, toCsv, toJsonLines } from '../shared/report/files.ts';
+import { executionPrefix, type ReportStore, readParsed } from '../shared/report/store.ts';
 import type { MembershipReader } from '../shared/services/administrator.ts';
 import { checkMembers } from './check-members.ts';
 
 export interface CheckOnboardingDeps {
   adapters: (service: ServiceName, region: string) => MembershipReader;
+  /** The report bucket: what grows with the organization is kept there, not in the state. */
+  store: ReportStore;
+  /** A prefix for a check invoked without an execution id. */
+  uniqueId: () => string;
+}
+
+/** The groups an earlier step wrote to the report bucket. */
+function readGroups(store: ReportStore, key: string): Promise<OutcomeGroup[]> {
+  return readParsed(store, key, z.array(outcomeGroupSchema));
+}
+
+/**
+ * Bytes of JSON the next round's invitations may take in the state. Above it (Security Hub members
+ * Created in different Regions for different accounts, up to 1,000 ids × 17 Regions) they go to
+ * the report bucket and the invite step reads them there.
+ */
+export const INVITATIONS_INLINE_BYTES = 16 * 1024;
+
+/**
+ * Accounts per member-side batch for `pending` accounts: the configured size, or more when that
+ * would make more than MAX_MEMBER_BATCHES batches, so a round's history events stay bounded
+ * (docs/benchmark.md, "History events").
+ */
+export function memberBatchSize(pending: number, configured: number): number {
+  return Math.min(MAX_MEMBER_BATCH_SIZE, Math.max(configured, Math.ceil(pending / MAX_MEMBER_BATCHES)));
 }
 
 /**
@@ -64,7 +97,10 @@ function memberships(output: AdministratorStepOutput, lastRound: boolean): Membe
 
 /** Why a step that failed after its retries left its memberships where they are. */
 function crashReason(step: string, crash: Crash): string {
-  const cause = crash.Cause === undefined ? '' : `: ${crash.Cause.slice(0, 300)}`;
+  // The state machine keeps only the error's name: a cause can be a long stack trace, and no
+  // intrinsic function can clip it (docs/aws-facts.md, Step Functions).
+  const cause =
+    crash.Cause === undefined ? "; the execution's history has its cause" : `: ${crash.Cause.slice(0, 300)}`;
   return `the ${step} step failed after its retries (${crash.Error}${cause})`;
 }
 
@@ -200,15 +236,26 @@ export async function checkOnboarding(
       ),
     ]),
     ...expandGroups(input.recorded),
+    ...(input.recordedKey == null ? [] : expandGroups(await readGroups(deps.store, input.recordedKey))),
     ...expandGroups(input.invited.unfinished),
     ...(input.invited.crashed === undefined
       ? []
-      : crashedInvitations(input.invited.crashed, input.invited.groups ?? [])),
+      : crashedInvitations(input.invited.crashed, [
+          ...(input.invited.groups ?? []),
+          ...(input.invited.groupsKey == null ? [] : await readGroups(deps.store, input.invited.groupsKey)),
+        ])),
     ...expandGroups(
       input.member.flatMap(({ unfinished }) =>
         unfinished.map((group) => ({ ...group, pairs: group.pairs ?? pairs })),
       ),
     ),
+    ...(
+      await Promise.all(
+        input.member.map(async ({ unfinishedKey }) =>
+          unfinishedKey == null ? [] : [...expandGroups(await readGroups(deps.store, unfinishedKey))],
+        ),
+      )
+    ).flat(),
     ...input.member.flatMap(({ crashed, accountIds: batch }) =>
       crashed === undefined ? [] : crashedMemberships('member', crashed, batch ?? [], pairs),
     ),
@@ -216,5 +263,50 @@ export async function checkOnboarding(
   const all = [...observed, ...skipped];
   recorded.push(...unlistedFailures(input.administrator, observed, recorded, input.round >= input.maxRounds));
   const decision = decideReport(all, recorded, input);
-  return { ...decision, round: input.round, total: all.length, cause: describeReport(decision, all.length) };
+  const { notEnabled, carried, invitations, ...rest } = decision;
+  const prefix = executionPrefix(input.executionId, deps.uniqueId);
+  const carriedKey = `${prefix}/round-${input.round}/carried.json`;
+  await deps.store.put(carriedKey, JSON.stringify(carried), 'application/json');
+  let invitationsKey: string | null = null;
+  if (Buffer.byteLength(JSON.stringify(invitations)) > INVITATIONS_INLINE_BYTES) {
+    invitationsKey = `${prefix}/round-${input.round}/invitations.json`;
+    await deps.store.put(invitationsKey, JSON.stringify(invitations), 'application/json');
+  }
+  const summary = summarizeGroups(notEnabled);
+  const files = decision.keepPolling ? undefined : await writeReportFiles(deps.store, prefix, all, recorded);
+  const where =
+    files === undefined ? '' : `\nEvery membership: s3://${files.bucket}/${files.csv} (and ${files.jsonl})`;
+  return {
+    ...rest,
+    round: input.round,
+    total: all.length,
+    cause: `${describeReport(decision, all.length)}${where}`,
+    notEnabled: summary.groups,
+    notEnabledComplete: summary.complete,
+    omitted: summary.omitted,
+    carriedKey,
+    ...(files === undefined ? {} : { files }),
+    memberBatchSize: memberBatchSize(decision.pendingAccountIds.length, input.memberBatchSize),
+    invitations: invitationsKey === null ? invitations : [],
+    invitationsKey,
+  };
+}
+
+/**
+ * The report as files: every requested membership once, with its final outcome and reason, as
+ * JSON Lines and as CSV. Written when the run ends, so the files are its final word.
+ */
+async function writeReportFiles(
+  store: ReportStore,
+  prefix: string,
+  observed: readonly Membership[],
+  recorded: readonly Membership[],
+): Promise<ReportFiles> {
+  const rows = reportRows(finalMemberships(observed, recorded));
+  const files = { bucket: store.bucket, jsonl: `${prefix}/report.jsonl`, csv: `${prefix}/report.csv` };
+  await Promise.all([
+    store.put(files.jsonl, toJsonLines(rows), 'application/x-ndjson'),
+    store.put(files.csv, toCsv(rows), 'text/csv; charset=utf-8'),
+  ]);
+  return files;
 }

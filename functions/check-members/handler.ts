@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
@@ -7,7 +8,7 @@ import { checkOnboardingInputSchema, parseInput } from '../shared/contracts.ts';
 import { CORRELATION_ID_PATH, logger, metrics, recordCounts, tracer } from '../shared/observability.ts';
 import { detectiveReader } from '../shared/services/detective.ts';
 import { securityHubReader } from '../shared/services/securityhub.ts';
-import { administratorAdapters, onFirstUse } from '../shared/wiring.ts';
+import { administratorAdapters, onFirstUse, reportStore } from '../shared/wiring.ts';
 import { checkOnboarding } from './check-onboarding.ts';
 
 /** One Lambda container's handler: the clients it makes on first use are its own. */
@@ -19,9 +20,13 @@ export function createHandler() {
     }),
   );
 
+  const store = onFirstUse(() => reportStore(process.env));
+
   async function run(event: unknown) {
     const report = await checkOnboarding(parseInput(checkOnboardingInputSchema, event, 'input'), {
       adapters: adapters(),
+      store: store(),
+      uniqueId: randomUUID,
     });
     recordCounts({
       MembershipsEnabled: report.counts.ENABLED ?? 0,

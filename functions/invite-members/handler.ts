@@ -14,7 +14,7 @@ import {
   tracer,
 } from '../shared/observability.ts';
 import { securityHubInviter, securityHubReader } from '../shared/services/securityhub.ts';
-import { onFirstUse, regionalAdapters } from '../shared/wiring.ts';
+import { onFirstUse, regionalAdapters, reportStore } from '../shared/wiring.ts';
 import { inviteOnboarding } from './invite-onboarding.ts';
 
 /** One Lambda container's handler: the clients it makes on first use are its own. */
@@ -26,9 +26,11 @@ export function createHandler() {
     })),
   );
 
+  const store = onFirstUse(() => reportStore(process.env));
+
   async function run(event: unknown) {
     const input = parseInput(inviteOnboardingInputSchema, event, 'input');
-    const output = await inviteOnboarding(input, { securityHub: securityHub(), telemetry });
+    const output = await inviteOnboarding(input, { securityHub: securityHub(), telemetry, store: store() });
     const notSent = output.unfinished.reduce(
       (sum, { pairs, accountIds }) => sum + pairs.length * accountIds.length,
       0,

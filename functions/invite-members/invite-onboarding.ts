@@ -1,6 +1,13 @@
-import type { InviteOnboardingInput, InviteOnboardingOutput, LocatedPair } from '../shared/contracts.ts';
+import * as z from 'zod';
+import {
+  type InviteOnboardingInput,
+  type InviteOnboardingOutput,
+  invitationGroupSchema,
+  type LocatedPair,
+} from '../shared/contracts.ts';
 import { groupMemberships, type Membership } from '../shared/domain/report.ts';
 import type { Telemetry } from '../shared/engine.ts';
+import { type ReportStore, readParsed } from '../shared/report/store.ts';
 import type { MembershipInviter, MembershipReader } from '../shared/services/administrator.ts';
 import { inviteMembers } from './invite-members.ts';
 
@@ -8,6 +15,8 @@ export interface InviteOnboardingDeps {
   /** The administrator's Security Hub in a Region: the only service that invites separately. */
   securityHub: (region: string) => MembershipReader & MembershipInviter;
   telemetry: Telemetry;
+  /** The report bucket, where the check leaves invitations too many to carry. */
+  store: ReportStore;
 }
 
 /**
@@ -22,7 +31,13 @@ export async function inviteOnboarding(
 ): Promise<InviteOnboardingOutput> {
   const located = new Map(input.pairs.map((pair) => [`${pair.region}|${pair.service}`, pair]));
   const wanted = new Map<string, { pair: LocatedPair; accountIds: Set<string> }>();
-  for (const { pairs, accountIds } of input.invitations) {
+  const invitations = [
+    ...input.invitations,
+    ...(input.invitationsKey == null
+      ? []
+      : await readParsed(deps.store, input.invitationsKey, z.array(invitationGroupSchema))),
+  ];
+  for (const { pairs, accountIds } of invitations) {
     for (const { region, service } of pairs) {
       const id = `${region}|${service}`;
       const entry = wanted.get(id) ?? { pair: located.get(id) ?? { region, service }, accountIds: new Set() };

@@ -74,17 +74,44 @@ export function readAdministratorConfig(env: Env): AdministratorConfig {
   };
 }
 
+/**
+ * Poll rounds an execution has at most after its first check. Each round adds history events (a
+ * check, an invite, at most MAX_MEMBER_BATCHES member batches, a wait), so a longer
+ * PollTimeoutMinutes waits longer between rounds instead of adding rounds: the bound's arithmetic
+ * is in docs/benchmark.md, "History events".
+ */
+export const MAX_POLL_ROUNDS = 12;
+
 /** The workflow's knobs, set from the stack parameters on the first step. */
 export function readWorkflowSettings(env: Env): WorkflowSettings {
-  const pollIntervalSeconds = integer(env, 'POLL_INTERVAL_SECONDS', 60, 1, 3600);
-  // More rounds could pass the 25,000 history events of a Standard execution at 1,000 accounts.
+  const configuredInterval = integer(env, 'POLL_INTERVAL_SECONDS', 60, 1, 3600);
   const pollTimeoutMinutes = integer(env, 'POLL_TIMEOUT_MINUTES', 30, 1, 60);
+  const pollIntervalSeconds = Math.max(
+    configuredInterval,
+    Math.ceil((pollTimeoutMinutes * 60) / MAX_POLL_ROUNDS),
+  );
   return {
     maxConcurrency: integer(env, 'MAX_CONCURRENCY', 10, 1, 40),
     memberBatchSize: integer(env, 'MEMBER_BATCH_SIZE', 20, 1, 50),
     maxAttempts: integer(env, 'MAX_ATTEMPTS', 5, 1, 20),
     pollIntervalSeconds,
-    maxPollRounds: Math.ceil((pollTimeoutMinutes * 60) / pollIntervalSeconds),
+    maxPollRounds: Math.min(MAX_POLL_ROUNDS, Math.ceil((pollTimeoutMinutes * 60) / pollIntervalSeconds)),
+  };
+}
+
+/** Where the functions keep what grows with the organization: the stack's report bucket. */
+export interface ReportStoreSettings {
+  bucket: string;
+  region: string;
+  /** AWS_ENDPOINT_URL_S3 is set (the local stand-in): path-style addresses. */
+  customEndpoint: boolean;
+}
+
+export function readReportStoreSettings(env: Env): ReportStoreSettings {
+  return {
+    bucket: required(env, 'REPORT_BUCKET'),
+    region: required(env, 'AWS_REGION'),
+    customEndpoint: optionalText(env, 'AWS_ENDPOINT_URL_S3') !== undefined,
   };
 }
 

@@ -4,7 +4,7 @@ import { type Account, emailProblem } from './domain/accounts.ts';
 import type { FailedEntry, FailedGroup } from './domain/failures.ts';
 import { OUTCOMES, type Outcome } from './domain/outcomes.ts';
 import { KNOWN_REGIONS } from './domain/regions.ts';
-import type { OutcomeGroup, Pair, ReportDecision } from './domain/report.ts';
+import type { GroupSummary, OutcomeGroup, Pair, ReportDecision } from './domain/report.ts';
 
 export type { Pair };
 
@@ -258,24 +258,26 @@ const locatedPairSchema = z
   .object({ region: regionSchema, service: serviceSchema })
   .extend(locatedSchema.shape);
 
+/** Memberships to invite: Security Hub's only, as Detective's CreateMembers sends the invitation itself. */
+export const invitationGroupSchema = outcomeGroupSchema.extend({
+  pairs: z.array(
+    z.object({
+      region: regionSchema,
+      service: z.literal('securityhub', {
+        error: (issue) =>
+          `${describeValue(issue.input)}: only Security Hub invites members in a call of its own`,
+      }),
+    }),
+  ),
+});
+
 /** Input of the invite step: the memberships the last check found needing an invitation. */
 export const inviteOnboardingInputSchema = z.object({
   /** The plan's pairs: where the administrator has each service. */
   pairs: z.array(locatedPairSchema),
-  /** Security Hub's only: Detective's CreateMembers sends the invitation itself. */
-  invitations: z.array(
-    outcomeGroupSchema.extend({
-      pairs: z.array(
-        z.object({
-          region: regionSchema,
-          service: z.literal('securityhub', {
-            error: (issue) =>
-              `${describeValue(issue.input)}: only Security Hub invites members in a call of its own`,
-          }),
-        }),
-      ),
-    }),
-  ),
+  invitations: z.array(invitationGroupSchema),
+  /** Where the check wrote the invitations in the report bucket when they were too many to carry. */
+  invitationsKey: z.string().min(1).nullable().optional(),
   executionId: executionIdSchema.optional(),
 });
 export type InviteOnboardingInput = z.infer<typeof inviteOnboardingInputSchema>;
@@ -316,16 +318,22 @@ export const checkOnboardingInputSchema = z.object({
       unfinished: z.array(outcomeGroupSchema),
       crashed: crashSchema.optional(),
       groups: z.array(outcomeGroupSchema).optional(),
+      /** The invitations the crashed invite step was given in the report bucket (the check's invitationsKey). */
+      groupsKey: z.string().min(1).nullable().optional(),
     })
     .default({ unfinished: [] }),
   /** The previous round's `carried`: settled outcomes only earlier rounds could see. */
   recorded: z.array(outcomeGroupSchema).default([]),
+  /** Where the previous check wrote its `carried` groups in the report bucket (null on the first round). */
+  recordedKey: z.string().min(1).nullable().optional(),
   /** The latest member-side Map output: each batch's memberships that are not ENABLED. */
   member: z
     .array(
       z.object({
         /** A group without pairs is in every Region and service of the plan (compactOutput). */
         unfinished: z.array(outcomeGroupSchema.extend({ pairs: outcomeGroupSchema.shape.pairs.optional() })),
+        /** Where the batch wrote its groups in the report bucket when they were too many to carry. */
+        unfinishedKey: z.string().min(1).nullable().optional(),
         /** A batch that failed after its retries: its accounts and the error. */
         crashed: crashSchema.optional(),
         accountIds: z.array(accountIdSchema).optional(),
@@ -334,14 +342,42 @@ export const checkOnboardingInputSchema = z.object({
     .default([]),
   round: z.number().int().min(0).default(0),
   maxRounds: z.number().int().min(0).default(0),
+  /** The stack's member batch size: the next round's batches are this size, or larger when there are many. */
+  memberBatchSize: z.number().int().min(1).max(50).default(20),
   executionId: executionIdSchema.optional(),
 });
 export type CheckOnboardingInput = z.infer<typeof checkOnboardingInputSchema>;
 
-export interface OnboardingReport extends ReportDecision {
+/** The report files of an execution, in the report bucket: one row per requested membership. */
+export interface ReportFiles {
+  bucket: string;
+  /** JSON Lines, one membership a line. */
+  jsonl: string;
+  csv: string;
+}
+
+/**
+ * What Check Members hands the state machine. Its size does not grow with the number of distinct
+ * failures: the groups are a bounded summary (summarizeGroups), what the next round needs is in the
+ * report bucket (`carriedKey`), and the last round writes every membership to `files`.
+ */
+export interface OnboardingReport extends Omit<ReportDecision, 'notEnabled' | 'carried'> {
   round: number;
   /** Memberships requested: accounts × Regions × services, skipped accounts included. */
   total: number;
   /** A few lines for the Fail state's Cause. */
   cause: string;
+  /** The first groups of memberships not ENABLED, clipped to fit the state. */
+  notEnabled: GroupSummary['groups'];
+  /** Whether `notEnabled` lists every membership not ENABLED; when not, the report file does. */
+  notEnabledComplete: boolean;
+  omitted: GroupSummary['omitted'];
+  /** The next round's records (the decision's `carried`) in the report bucket. */
+  carriedKey: string;
+  /** Written when the run ends (keepPolling false). */
+  files?: ReportFiles;
+  /** Accounts per member-side batch next round: enough that a round has a bounded number of batches. */
+  memberBatchSize: number;
+  /** Where `invitations` are when too many to carry (then `invitations` is empty); null when inline. */
+  invitationsKey: string | null;
 }

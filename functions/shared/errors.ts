@@ -59,3 +59,11 @@ export const REJECTION_NAMES = [
 
 /** Every error name a state machine may match; a test checks the ASL against this list. */
 export const ERROR_NAMES = [...REJECTION_NAMES, 'AdministratorDeniedError'] as const;
+
+/** The report bucket could not be written or read (a missing bucket or object, a denied call). */
+export class ReportStoreError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ReportStoreError';
+  }
+}

@@ -7,10 +7,13 @@ import {
   type RetryingClient,
   regionalClient,
 } from './aws/clients.ts';
+import { s3Client } from './aws/s3.ts';
+import { type Env, readClientSettings, readReportStoreSettings } from './config.ts';
 import type { AdministratorStepOutput } from './contracts.ts';
 import { groupFailures } from './domain/failures.ts';
 import type { ServiceName } from './domain/services.ts';
 import { logger, recordCounts, tracer } from './observability.ts';
+import { type ReportStore, s3ReportStore } from './report/store.ts';
 
 /** How one step builds its adapter from each service's client: just the capabilities it uses. */
 export interface AdapterParts<T> {
@@ -80,4 +83,13 @@ export function onFirstUse<T>(make: () => T): () => T {
     made ??= { value: make() };
     return made.value;
   };
+}
+
+/** The report bucket of the stack (REPORT_BUCKET), through one traced S3 client. */
+export function reportStore(env: Env): ReportStore {
+  const { bucket, region, customEndpoint } = readReportStoreSettings(env);
+  return s3ReportStore(
+    tracer.captureAWSv3Client(s3Client(region, readClientSettings(env), customEndpoint)),
+    bucket,
+  );
 }

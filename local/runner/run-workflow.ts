@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
-import type { OnboardingReport, Plan } from '../../functions/shared/contracts.ts';
+import { s3Client } from '../../functions/shared/aws/s3.ts';
+import type { OnboardingReport, Plan, ReportFiles } from '../../functions/shared/contracts.ts';
+import { parseJsonLines, type ReportRow } from '../../functions/shared/report/files.ts';
+import { s3ReportStore } from '../../functions/shared/report/store.ts';
 import { type Inspection, type ScenarioInput, type StandIn, startStandIn } from '../standin/index.ts';
 import { Containers } from './containers.ts';
 import { type EventLog, HistoryMeter } from './history.ts';
@@ -74,6 +77,11 @@ export interface LocalRunOptions {
   wrapTask?: TaskWrapper;
   /** The execution's name (default local-<n>); it ends up in the member role's session name. */
   executionName?: string;
+  /**
+   * Bytes of JSON a state's input or output may have before the run fails with
+   * States.DataLimitExceeded: Step Functions' 256 KiB by default; tests hold muster to 200 KiB.
+   */
+  payloadLimit?: number;
 }
 
 export interface LocalRunResult {
@@ -84,6 +92,8 @@ export interface LocalRunResult {
   plan?: Plan;
   /** The last Check Members output: the report. */
   report?: OnboardingReport;
+  /** Every membership of the report file (report.files.jsonl), read back from the stand-in's S3. */
+  memberships?: ReportRow[];
   history: HistoryMeter;
   standIn: Inspection;
   /** From the execution's start (the definition checked) to its end. */
@@ -94,6 +104,15 @@ export interface LocalRunResult {
 
 /** Bytes of JSON a state's input or output may have (docs/aws-facts.md, Step Functions). */
 export const STATE_PAYLOAD_LIMIT = 262_144;
+
+/** The report file's rows, read as `muster status` reads them: GetObject on the report bucket. */
+async function readReportFile(env: Record<string, string>, files: ReportFiles): Promise<ReportRow[]> {
+  const store = s3ReportStore(
+    s3Client(env.AWS_REGION ?? 'us-east-1', { maxAttempts: 3 }, true),
+    files.bucket,
+  );
+  return parseJsonLines(await store.get(files.jsonl));
+}
 
 function lambdaContext(functionName: string, accountId: string): Context {
   return {
@@ -263,20 +282,22 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
     const wallSeconds = (performance.now() - started) / 1000;
     // Step Functions fails the execution at the first state whose input or output passes 256 KiB;
     // the local engine does not check, so the run fails here, after the fact, without a report.
-    const over =
-      history.maxPayloadBytes > STATE_PAYLOAD_LIMIT ? history.firstAbove(STATE_PAYLOAD_LIMIT) : undefined;
+    const limit = options.payloadLimit ?? STATE_PAYLOAD_LIMIT;
+    const over = history.maxPayloadBytes > limit ? history.firstAbove(limit) : undefined;
     if (over !== undefined) {
       result = {
         status: 'FAILED',
         error: 'States.DataLimitExceeded',
-        cause: `${over.state}: a state input or output of ${over.bytes} bytes, more than the ${STATE_PAYLOAD_LIMIT} Step Functions allows`,
+        cause: `${over.state}: a state input or output of ${over.bytes} bytes, more than the ${limit} allowed`,
       };
       report = undefined;
     }
+    const memberships = report?.files === undefined ? undefined : await readReportFile(env, report.files);
     return {
       ...result,
       ...(plan === undefined ? {} : { plan }),
       ...(report === undefined ? {} : { report }),
+      ...(memberships === undefined ? {} : { memberships }),
       history,
       standIn: await standIn.inspect(),
       wallSeconds,

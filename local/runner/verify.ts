@@ -2,6 +2,7 @@ import type { OnboardingReport } from '../../functions/shared/contracts.ts';
 import type { Outcome } from '../../functions/shared/domain/outcomes.ts';
 import { expandGroups } from '../../functions/shared/domain/report.ts';
 import type { ServiceName } from '../../functions/shared/domain/services.ts';
+import type { ReportRow } from '../../functions/shared/report/files.ts';
 import type { Inspection, InvitationRecord } from '../standin/index.ts';
 
 /** `account region service`, one membership. */
@@ -52,6 +53,40 @@ export function readReport(report: OnboardingReport, requested: readonly Members
     problems.push(`counts say ${report.counts.ENABLED ?? 0} ENABLED, the groups leave ${enabled.length}`);
   return { outcomes, problems };
 }
+
+/**
+ * Reads the report file against what was requested: every requested membership must be one row,
+ * ENABLED ones included, and the rows must add up to the report's counts.
+ */
+export function readReportRows(
+  rows: readonly ReportRow[],
+  report: Pick<OnboardingReport, 'counts' | 'total'>,
+  requested: readonly MembershipKey[],
+): ReportReading {
+  const wanted = new Set(requested);
+  const problems: string[] = [];
+  const outcomes = new Map<MembershipKey, Outcome>();
+  const counts: Partial<Record<string, number>> = {};
+  for (const { accountId, region, service, outcome } of rows) {
+    const key = membershipKey(accountId, region, service);
+    counts[outcome] = (counts[outcome] ?? 0) + 1;
+    if (!wanted.has(key)) problems.push(`${key} is in the report file but was not requested`);
+    else if (outcomes.has(key)) problems.push(`${key} is in the report file twice`);
+    else outcomes.set(key, outcome);
+  }
+  for (const key of requested)
+    if (!outcomes.has(key)) problems.push(`${key} is missing from the report file`);
+  if (report.total !== rows.length)
+    problems.push(`total is ${report.total}, the file has ${rows.length} rows`);
+  if (JSON.stringify(sorted(counts)) !== JSON.stringify(sorted(report.counts)))
+    problems.push(
+      `the file counts ${JSON.stringify(sorted(counts))}, the report ${JSON.stringify(sorted(report.counts))}`,
+    );
+  return { outcomes, problems };
+}
+
+const sorted = (counts: Partial<Record<string, number>>) =>
+  Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
 
 /** The memberships the stand-in holds as enabled for `administratorId` (Security Hub Enabled, Detective ENABLED). */
 export function enabledInStandIn(inspection: Inspection, administratorId: string): Set<MembershipKey> {

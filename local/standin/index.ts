@@ -1,10 +1,12 @@
 import { releaseEndpoints, withholdEndpoints } from './endpoints.ts';
+import { LOCAL_REPORT_BUCKET } from './s3.ts';
 import { loadScenario, parseScenario, type Scenario, type ScenarioInput } from './scenario.ts';
 import { type Inspection, StandInServer } from './server.ts';
 import { World } from './world.ts';
 
 export type { DetectiveRegionView, DetectiveStatus } from './detective.ts';
 export { DETECTIVE_TEXTS } from './detective.ts';
+export { LOCAL_REPORT_BUCKET } from './s3.ts';
 export type { Scenario, ScenarioAccount, ScenarioInput } from './scenario.ts';
 export { loadScenario, parseScenario, ScenarioError } from './scenario.ts';
 export type { SecurityHubRegionView, SecurityHubStatus } from './security-hub.ts';
@@ -26,7 +28,7 @@ export interface StandIn {
   readonly endpoint: string;
   readonly port: number;
   readonly scenario: Scenario;
-  /** AWS_ENDPOINT_URL_* for the four services plus dummy administrator credentials and AWS_REGION. */
+  /** AWS_ENDPOINT_URL_* for the five services, REPORT_BUCKET, dummy administrator credentials and AWS_REGION. */
   readonly env: Record<string, string>;
   inspect(): Inspection;
   resetCounters(): void;
@@ -68,6 +70,8 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       AWS_ENDPOINT_URL_DETECTIVE: endpoint,
       AWS_ENDPOINT_URL_ORGANIZATIONS: endpoint,
       AWS_ENDPOINT_URL_STS: endpoint,
+      AWS_ENDPOINT_URL_S3: endpoint,
+      REPORT_BUCKET: LOCAL_REPORT_BUCKET,
       AWS_ACCESS_KEY_ID: ADMINISTRATOR_ACCESS_KEY_ID,
       AWS_SECRET_ACCESS_KEY: 'standin-secret-access-key',
       AWS_REGION: scenario.regions[0] ?? 'us-east-1',

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { Detective, type DetectiveRegionView, detectiveInvalid } from './detective.ts';
 import { type ServiceName, Throttle } from './faults.ts';
 import { Organizations } from './organizations.ts';
+import { LOCAL_REPORT_BUCKET, S3 } from './s3.ts';
 import { SecurityHub, type SecurityHubRegionView, securityHubInvalid } from './security-hub.ts';
 import type { CounterSnapshot } from './stats.ts';
 import { Sts } from './sts.ts';
@@ -44,6 +45,8 @@ const INVALID: Record<ServiceName, (message: string) => AwsError> = {
 /** The request pipeline: identify the caller, count, fail on purpose, hand over to the service, answer when the latency is up. */
 export class StandInServer {
   readonly world: World;
+  /** The report bucket (LOCAL_REPORT_BUCKET), outside the scenario: it is the stack's, not the organization's. */
+  readonly s3 = new S3([LOCAL_REPORT_BUCKET]);
   readonly #server: Server;
   readonly #sts: Sts;
   readonly #securityHub: SecurityHub;
@@ -112,13 +115,19 @@ export class StandInServer {
 
   async #onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://stand-in');
-    const body = await readBody(req);
+    const raw = await readBody(req);
+    const body = raw.toString('utf8');
     if (url.pathname.startsWith('/_standin/')) {
       this.#introspection(req.method ?? 'GET', url.pathname, res);
       return;
     }
     const scope = CREDENTIAL_SCOPE.exec(req.headers.authorization ?? '');
     const [, accessKeyId, region, serviceName] = scope ?? [];
+    if (serviceName === 's3' && accessKeyId !== undefined) {
+      const contentType = req.headers['content-type'];
+      send(res, this.s3.handle(req.method ?? 'GET', url.pathname, raw, contentType));
+      return;
+    }
     const handler = serviceName === undefined ? undefined : this.#services.get(serviceName);
     if (accessKeyId === undefined || region === undefined || handler === undefined) {
       const error = new AwsError('MissingAuthenticationTokenException', 403, 'Missing Authentication Token');
@@ -249,11 +258,11 @@ function parseInput(form: boolean, body: string, query: URLSearchParams): Record
   return { ...Object.fromEntries(query), ...parsed };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

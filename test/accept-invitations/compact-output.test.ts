@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { compactOutput } from '../../functions/accept-invitations/accept-invitations.ts';
+import {
+  carriedOutput,
+  compactOutput,
+  MEMBER_INLINE_BYTES,
+} from '../../functions/accept-invitations/accept-invitations.ts';
+import { expandGroups } from '../../functions/shared/domain/report.ts';
+import { memoryReportStore } from '../report-store.ts';
 
 describe('compactOutput', () => {
   it('counts every result and keeps, grouped, each membership that is not ENABLED (skipped Regions included)', () => {
@@ -54,6 +60,7 @@ describe('compactOutput', () => {
         },
       ],
       retryAccountIds: ['222222222222'],
+      unfinishedKey: null,
     });
   });
 
@@ -83,5 +90,45 @@ describe('compactOutput', () => {
         accountIds: ['111111111111', '222222222222'],
       },
     ]);
+  });
+});
+
+describe('carriedOutput', () => {
+  const regions = ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'eu-central-1'];
+  /** A batch whose every membership fails for a reason of its own: the groups grow with the failures. */
+  const scattered = (accounts: number) => {
+    const accountIds = Array.from({ length: accounts }, (_, index) => String(100000000000 + index));
+    return {
+      results: accountIds.flatMap((accountId) =>
+        regions.map((region) => ({
+          accountId,
+          region,
+          service: 'securityhub' as const,
+          outcome: 'FAILED' as const,
+          disposition: 'failed' as const,
+          reason: `AccessDeniedException: denied by policy ${accountId}-${region}`,
+        })),
+      ),
+      retryAccountIds: [],
+    };
+  };
+
+  it('keeps small groups in the state and writes nothing', async () => {
+    const store = memoryReportStore();
+    const step = await carriedOutput(scattered(1), store, 'executions/m/run/member/a.json');
+    expect(step.unfinished).toHaveLength(4);
+    expect(step.unfinishedKey).toBeNull();
+    expect(store.objects.size).toBe(0);
+  });
+
+  it('moves groups past MEMBER_INLINE_BYTES to the report bucket, every membership kept', async () => {
+    const store = memoryReportStore();
+    const output = scattered(150);
+    const step = await carriedOutput(output, store, 'executions/m/run/member/a.json');
+    expect(step).toMatchObject({ unfinished: [], unfinishedKey: 'executions/m/run/member/a.json' });
+    expect(Buffer.byteLength(JSON.stringify(step))).toBeLessThan(MEMBER_INLINE_BYTES);
+    const stored = [...expandGroups(JSON.parse(await store.get('executions/m/run/member/a.json')))];
+    expect(stored).toHaveLength(600);
+    expect(new Set(stored.map(({ accountId, region }) => `${accountId} ${region}`)).size).toBe(600);
   });
 });

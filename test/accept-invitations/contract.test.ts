@@ -31,7 +31,7 @@ describe('acceptInvitationsInputSchema', () => {
     [{ accountIds: ['011111111111', 22222222222] }, 'input.accountIds[1]: the number 22222222222'],
     [{ accountIds: ['11111111111'] }, 'input.accountIds[0]: "11111111111" has 11 digits'],
     [{ accountIds: [] }, 'input.accountIds'],
-    [{ accountIds: accountIds(51) }, 'input.accountIds'],
+    [{ accountIds: accountIds(151) }, 'input.accountIds'],
     [{ regions: ['eu-west-9'] }, 'input.regions[0]: "eu-west-9" is not a known AWS Region'],
     [{ services: ['guardduty'] }, 'input.services[0]: "guardduty" is not a service muster manages'],
     [

@@ -22,6 +22,7 @@ import { lambdaContext } from '../lambda-context.ts';
 vi.hoisted(() => {
   process.env.MEMBER_ROLE_NAME = 'MusterMemberRole';
   process.env.ADMINISTRATOR_ACCOUNT_ID = '999999999999';
+  process.env.REPORT_BUCKET = 'muster-reports-test';
 });
 const { handler } = await import('../../functions/accept-invitations/handler.ts');
 
@@ -62,7 +63,12 @@ describe('accept-invitations handler', () => {
 
     const output = await handler(event('two-accounts'), context);
 
-    expect(output).toEqual({ counts: { ENABLED: 8 }, unfinished: [], retryAccountIds: [] });
+    expect(output).toEqual({
+      counts: { ENABLED: 8 },
+      unfinished: [],
+      retryAccountIds: [],
+      unfinishedKey: null,
+    });
     expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 2);
     expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, {
       RoleArn: 'arn:aws:iam::222222222222:role/MusterMemberRole',

@@ -6,10 +6,15 @@ import {
 import { DescribeHubCommand, GetMembersCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { checkOnboarding } from '../../functions/check-members/check-onboarding.ts';
+import {
+  checkOnboarding,
+  INVITATIONS_INLINE_BYTES,
+  memberBatchSize,
+} from '../../functions/check-members/check-onboarding.ts';
 import { checkOnboardingInputSchema } from '../../functions/shared/contracts.ts';
 import { expandGroups } from '../../functions/shared/domain/report.ts';
 import { accounts, awsError, detectiveAdministrator, securityHubAdministrator } from '../helpers.ts';
+import { memoryReportStore } from '../report-store.ts';
 
 const securityHub = mockClient(SecurityHubClient);
 const detective = mockClient(DetectiveClient);
@@ -17,6 +22,9 @@ const adapters = (service: 'securityhub' | 'detective', region: string) =>
   service === 'securityhub'
     ? securityHubAdministrator(new SecurityHubClient({ region }))
     : detectiveAdministrator(new DetectiveClient({ region }));
+
+let store = memoryReportStore();
+const deps = () => ({ adapters, store, uniqueId: () => 'test' });
 
 const PAIR = [{ region: 'us-east-1', service: 'securityhub' as const }];
 
@@ -35,6 +43,7 @@ describe('checkOnboarding', () => {
   beforeEach(() => {
     securityHub.reset();
     detective.reset();
+    store = memoryReportStore();
   });
 
   it('reports exactly one outcome per account, Region and service, skipped accounts included', async () => {
@@ -55,7 +64,7 @@ describe('checkOnboarding', () => {
       maxRounds: 3,
     });
 
-    const report = await checkOnboarding(input, { adapters });
+    const report = await checkOnboarding(input, deps());
 
     expect(report.total).toBe(61 * 4);
     expect(Object.values(report.counts).reduce((sum, count) => sum + (count ?? 0), 0)).toBe(244);
@@ -91,7 +100,7 @@ describe('checkOnboarding', () => {
       },
     );
 
-    const report = await checkOnboarding(input, { adapters });
+    const report = await checkOnboarding(input, deps());
 
     expect(report.counts).toEqual({ PENDING_ACCEPTANCE: 1, FAILED: 1 });
     expect(
@@ -116,7 +125,7 @@ describe('checkOnboarding', () => {
       maxRounds: 1,
     });
 
-    const report = await checkOnboarding(input, { adapters });
+    const report = await checkOnboarding(input, deps());
 
     expect(report.counts).toEqual({ PENDING_ACCEPTANCE: 2, MEMBER_ROLE_MISSING: 2 });
     expect(report.notEnabled).toContainEqual({
@@ -141,7 +150,7 @@ describe('checkOnboarding', () => {
         accountIds: ['100000000000'],
       },
     ]);
-    const report = await checkOnboarding(input, { adapters });
+    const report = await checkOnboarding(input, deps());
     expect(report.notEnabled).toEqual([
       {
         outcome: 'FAILED',
@@ -162,7 +171,7 @@ describe('checkOnboarding', () => {
       { outcome: 'CONFLICT', reason: 'another administrator', count: 1, accountIds: ['100000000003'] },
       { outcome: 'FAILED', reason: 'The account is suspended', count: 3 },
     ]);
-    const report = await checkOnboarding(input, { adapters });
+    const report = await checkOnboarding(input, deps());
     expect(report.counts).toEqual({ ENABLED: 1, CONFLICT: 1, FAILED: 2 });
     expect(report.notEnabled).toContainEqual({
       outcome: 'FAILED',
@@ -181,10 +190,10 @@ describe('checkOnboarding', () => {
         round,
         maxRounds: 2,
       });
-    const first = await checkOnboarding(input(0), { adapters });
+    const first = await checkOnboarding(input(0), deps());
     expect(first).toMatchObject({ status: 'PENDING', keepPolling: true, counts: { NOT_A_MEMBER: 4 } });
     expect(first.pendingAccountIds).toHaveLength(4);
-    const last = await checkOnboarding(input(2), { adapters });
+    const last = await checkOnboarding(input(2), deps());
     expect(last.status).toBe('NEEDS_ATTENTION');
     expect(last.notEnabled).toEqual([
       {
@@ -203,7 +212,7 @@ describe('checkOnboarding', () => {
       { outcome: 'FAILED', reason: 'The account is suspended', count: 700 },
       { outcome: 'FAILED', reason: 'Internal error', count: 500 },
     ]);
-    const report = await checkOnboarding(input, { adapters });
+    const report = await checkOnboarding(input, deps());
     expect(report.notEnabled).toEqual([
       {
         outcome: 'FAILED',
@@ -222,7 +231,7 @@ describe('checkOnboarding', () => {
       services: ['securityhub'],
       accounts: accounts(1),
     });
-    const report = await checkOnboarding(input, { adapters });
+    const report = await checkOnboarding(input, deps());
     expect(report.notEnabled[0]).toMatchObject({
       outcome: 'FAILED',
       reason: 'could not read the membership status: ThrottlingException: Rate exceeded',
@@ -239,7 +248,7 @@ describe('checkOnboarding', () => {
       services: ['securityhub'],
       accounts: accounts(60),
     });
-    await expect(checkOnboarding(input, { adapters })).rejects.toMatchObject({
+    await expect(checkOnboarding(input, deps())).rejects.toMatchObject({
       name: 'AdministratorDeniedError',
       message: expect.stringContaining(
         'denied a securityhub call in us-east-1 (AccessDeniedException: not authorized to perform: securityhub:GetMembers)',
@@ -257,13 +266,13 @@ describe('checkOnboarding', () => {
       round: 0,
       maxRounds: 3,
     });
-    const report = await checkOnboarding(input, { adapters });
+    const report = await checkOnboarding(input, deps());
     expect(report).toMatchObject({
       status: 'PENDING',
       keepPolling: true,
       pendingAccountIds: ['100000000000'],
     });
-    expect(report.carried).toEqual([]);
+    expect(JSON.parse(await store.get(report.carriedKey))).toEqual([]);
   });
 
   it('polls Detective verification until the rounds run out', async () => {
@@ -280,11 +289,11 @@ describe('checkOnboarding', () => {
       round: 0,
       maxRounds: 1,
     });
-    expect(await checkOnboarding(input, { adapters })).toMatchObject({
+    expect(await checkOnboarding(input, deps())).toMatchObject({
       status: 'PENDING',
       keepPolling: true,
     });
-    expect(await checkOnboarding({ ...input, round: 1 }, { adapters })).toMatchObject({
+    expect(await checkOnboarding({ ...input, round: 1 }, deps())).toMatchObject({
       status: 'NEEDS_ATTENTION',
       keepPolling: false,
     });
@@ -304,7 +313,7 @@ describe('checkOnboarding', () => {
       accounts: accounts(2),
       maxRounds: 2,
     });
-    const report = await checkOnboarding(input, { adapters });
+    const report = await checkOnboarding(input, deps());
     expect(report).toMatchObject({ status: 'PENDING', pendingAccountIds: ['100000000000'] });
     expect(report.invitations).toEqual([
       {
@@ -347,7 +356,7 @@ describe('checkOnboarding', () => {
       round: 1,
       maxRounds: 3,
     });
-    const report = await checkOnboarding(input, { adapters });
+    const report = await checkOnboarding(input, deps());
     expect(report).toMatchObject({ status: 'NEEDS_ATTENTION', invitations: [], pendingAccountIds: [] });
     expect(report.notEnabled).toEqual([
       { outcome: 'FAILED', reason, pairs: PAIR, accountIds: ['100000000000'] },
@@ -379,16 +388,81 @@ describe('checkOnboarding', () => {
     const reason =
       'the invite step failed after its retries (Sandbox.Timedout: Task timed out after 300 seconds)';
 
-    const report = await checkOnboarding(input, { adapters });
+    const report = await checkOnboarding(input, deps());
 
     expect(report).toMatchObject({ status: 'PENDING', pendingAccountIds: ['100000000000', '100000000001'] });
     expect(report.invitations).toEqual([
       { outcome: 'PENDING_INVITATION', reason, pairs: PAIR, accountIds: ['100000000000'] },
     ]);
-    const last = await checkOnboarding({ ...input, round: 3 }, { adapters });
+    const last = await checkOnboarding({ ...input, round: 3 }, deps());
     expect(last.status).toBe('NEEDS_ATTENTION');
     expect(last.notEnabled).toEqual([
       { outcome: 'PENDING_INVITATION', reason, pairs: PAIR, accountIds: ['100000000000', '100000000001'] },
     ]);
+  });
+});
+
+describe('memberBatchSize', () => {
+  it.each([
+    { pending: 0, configured: 20, size: 20, batches: 0 },
+    { pending: 150, configured: 20, size: 20, batches: 8 },
+    { pending: 200, configured: 20, size: 20, batches: 10 },
+    { pending: 201, configured: 20, size: 21, batches: 10 },
+    { pending: 1_200, configured: 20, size: 120, batches: 10 },
+    { pending: 1_500, configured: 20, size: 150, batches: 10 },
+    { pending: 1_500, configured: 50, size: 150, batches: 10 },
+  ])(
+    'gives $pending pending accounts batches of $size: $batches a round',
+    ({ pending, configured, size, batches }) => {
+      expect(memberBatchSize(pending, configured)).toBe(size);
+      expect(Math.ceil(pending / size)).toBe(batches);
+    },
+  );
+});
+
+describe('checkOnboarding with more to carry than the state holds', () => {
+  beforeEach(() => {
+    securityHub.reset();
+    detective.reset();
+    store = memoryReportStore();
+  });
+
+  const REGIONS = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'eu-west-1', 'eu-west-2'];
+
+  it('moves invitations past INVITATIONS_INLINE_BYTES to the report bucket: each Region its own accounts', async () => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    // Three Regions' sets of accounts still Created differ, so their invitations cannot merge.
+    securityHub
+      .on(GetMembersCommand)
+      .callsFake(async ({ AccountIds }: { AccountIds: string[] }, getClient) => {
+        const region = await getClient().config.region();
+        const offset = REGIONS.indexOf(region);
+        return {
+          Members: AccountIds.map((id) => ({
+            AccountId: id,
+            MemberStatus: (Number(id) + offset) % 3 === 0 ? 'Enabled' : 'Created',
+          })),
+        };
+      });
+    const input = checkOnboardingInputSchema.parse({
+      regions: REGIONS,
+      services: ['securityhub'],
+      accounts: accounts(1_000),
+      round: 0,
+      maxRounds: 3,
+      executionId: 'arn:aws:states:us-east-1:999999999999:execution:muster-onboarding:run-1',
+    });
+
+    const report = await checkOnboarding(input, deps());
+
+    expect(report.invitations).toEqual([]);
+    expect(report.invitationsKey).toBe('executions/muster-onboarding/run-1/round-0/invitations.json');
+    const stored = [...expandGroups(JSON.parse(await store.get(report.invitationsKey ?? '')))];
+    const created = REGIONS.flatMap((_, offset) =>
+      accounts(1_000).filter(({ accountId }) => (Number(accountId) + offset) % 3 !== 0),
+    );
+    expect(stored).toHaveLength(created.length);
+    expect(Buffer.byteLength(JSON.stringify(stored))).toBeGreaterThan(INVITATIONS_INLINE_BYTES);
+    expect(Buffer.byteLength(JSON.stringify(report))).toBeLessThan(60 * 1024);
   });
 });

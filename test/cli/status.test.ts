@@ -1,3 +1,4 @@
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   DescribeExecutionCommand,
   type DescribeExecutionCommandOutput,
@@ -9,6 +10,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main.ts';
 import { awsError } from '../helpers.ts';
 import {
+  ADMINISTRATOR as ADMINISTRATOR_ID,
   EXECUTION_ARN,
   HistoryBuilder,
   memoryIo,
@@ -19,6 +21,7 @@ import {
 } from './helpers.ts';
 
 const sfn = mockClient(SFNClient);
+const s3 = mockClient(S3Client);
 
 function described(status: DescribeExecutionCommandOutput['status'], more: Record<string, unknown> = {}) {
   return {
@@ -52,6 +55,7 @@ function needsAttention(): HistoryBuilder {
 
 beforeEach(() => {
   sfn.reset();
+  s3.reset();
 });
 
 describe('muster status', () => {
@@ -168,5 +172,68 @@ describe('muster status', () => {
 
     expect(await main(['status', EXECUTION_ARN], io)).toBe(2);
     expect(io.stderr.text).toContain('no such execution: check the ARN');
+  });
+});
+
+describe('muster status with a report too large for the state', () => {
+  it('reads every membership from the report file the execution names, and --json lists each once', async () => {
+    // The state carried a clipped summary: one CONFLICT group listing one of its two accounts.
+    const report = sampleReport({
+      notEnabled: [
+        {
+          outcome: 'CONFLICT',
+          reason: 'already a member of Security Hub administrator 999999999999',
+          pairs: [{ region: 'us-east-1', service: 'securityhub' }],
+          accountIds: ['200000000002'],
+          accountCount: 2,
+        },
+      ],
+      notEnabledComplete: false,
+      omitted: { groups: 1, memberships: 5 },
+      counts: { ENABLED: 10, CONFLICT: 2, SKIPPED_ADMINISTRATOR: 4 },
+      files: {
+        bucket: 'muster-reports',
+        jsonl: 'executions/muster-onboarding/run/report.jsonl',
+        csv: 'executions/muster-onboarding/run/report.csv',
+      },
+    });
+    const plan = samplePlan();
+    const rows = [...plan.accountIds, ADMINISTRATOR_ID].flatMap((accountId) =>
+      plan.regions.flatMap((region) =>
+        plan.services.map((service) => {
+          const outcome =
+            accountId === ADMINISTRATOR_ID
+              ? 'SKIPPED_ADMINISTRATOR'
+              : service === 'securityhub' && region === 'us-east-1' && accountId !== '200000000001'
+                ? 'CONFLICT'
+                : 'ENABLED';
+          const reason =
+            outcome === 'CONFLICT' ? 'already a member of Security Hub administrator 999999999999' : '';
+          return JSON.stringify({ accountId, region, service, outcome, reason });
+        }),
+      ),
+    );
+    const history = HistoryBuilder.throughFirstCheck(plan, report);
+    history.entered('Fail', 'Needs Attention').failed('OnboardingNeedsAttention', report.cause);
+    sfn.on(DescribeExecutionCommand).resolves(described('FAILED'));
+    servePages(history.events, 100);
+    // The part of GetObject's streaming body the report store reads.
+    const body = { transformToString: async () => `${rows.join('\n')}\n` };
+    s3.on(GetObjectCommand).resolves({ Body: body as never });
+    const io = memoryIo();
+
+    await main(['status', EXECUTION_ARN, '--json'], io);
+
+    expect(s3).toHaveReceivedCommandWith(GetObjectCommand, {
+      Bucket: 'muster-reports',
+      Key: 'executions/muster-onboarding/run/report.jsonl',
+    });
+    const json = JSON.parse(io.stdout.text);
+    expect(json.memberships).toHaveLength(16);
+    expect(
+      json.memberships
+        .filter(({ outcome }: { outcome: string }) => outcome === 'CONFLICT')
+        .map(({ accountId }: { accountId: string }) => accountId),
+    ).toEqual(['200000000002', '200000000003']);
   });
 });

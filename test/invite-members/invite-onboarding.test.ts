@@ -8,12 +8,15 @@ import {
   parseInput,
 } from '../../functions/shared/contracts.ts';
 import { awsError, securityHubAdministrator, silentTelemetry } from '../helpers.ts';
+import { memoryReportStore } from '../report-store.ts';
 
 const securityHub = mockClient(SecurityHubClient);
 const regionsCalled: string[] = [];
+const store = memoryReportStore();
 const deps = {
   securityHub: (region: string) => securityHubAdministrator(new SecurityHubClient({ region })),
   telemetry: silentTelemetry,
+  store,
 };
 const pairs = ['us-east-1', 'eu-west-1'].map((region) => ({
   region,
@@ -43,6 +46,27 @@ describe('inviteOnboarding', () => {
   beforeEach(() => {
     securityHub.reset();
     regionsCalled.length = 0;
+    store.objects.clear();
+  });
+
+  it('invites the groups the check left in the report bucket as well as those it carried', async () => {
+    members();
+    securityHub.on(InviteMembersCommand).resolves({ UnprocessedAccounts: [] });
+    await store.put(
+      'executions/m/run/round-0/invitations.json',
+      JSON.stringify([group(['444444444444'], ['us-east-1'])]),
+      'application/json',
+    );
+    const input = inviteOnboardingInputSchema.parse({
+      pairs,
+      invitations: [group(['111111111111'], ['us-east-1'])],
+      invitationsKey: 'executions/m/run/round-0/invitations.json',
+    });
+
+    expect(await inviteOnboarding(input, deps)).toEqual({ unfinished: [] });
+    expect(securityHub).toHaveReceivedCommandWith(InviteMembersCommand, {
+      AccountIds: ['111111111111', '444444444444'],
+    });
   });
 
   it('invites each pair of each group where the member still needs it, read right before, the plan locating the hub', async () => {

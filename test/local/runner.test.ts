@@ -201,7 +201,7 @@ describe('runLocalWorkflow and the 256 KiB Step Functions allows a state', () =>
 
     expect(run).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
     expect(run.cause).toMatch(
-      /^Create Members: a state input or output of \d+ bytes, more than the 262144 Step Functions allows$/,
+      /^Create Members: a state input or output of \d+ bytes, more than the 262144 allowed$/,
     );
     expect(run.report).toBeUndefined();
   });
@@ -311,7 +311,11 @@ describe('verify', () => {
         accountIds: ['222222222222'],
       },
     ],
-    carried: [],
+    notEnabledComplete: true,
+    omitted: { groups: 0, memberships: 0 },
+    carriedKey: 'executions/muster-onboarding/run/round-0/carried.json',
+    memberBatchSize: 20,
+    invitationsKey: null,
     pendingAccountIds: [],
     invitations: [],
     round: 0,

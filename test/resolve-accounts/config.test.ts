@@ -21,8 +21,8 @@ describe('readResolveConfig', () => {
         maxConcurrency: 10,
         memberBatchSize: 20,
         maxAttempts: 5,
-        pollIntervalSeconds: 60,
-        maxPollRounds: 30,
+        pollIntervalSeconds: 150,
+        maxPollRounds: 12,
       },
     });
   });
@@ -34,7 +34,8 @@ describe('readResolveConfig', () => {
       POLL_TIMEOUT_MINUTES: '10',
       MAX_CONCURRENCY: '40',
     });
-    expect(config.settings).toMatchObject({ pollIntervalSeconds: 45, maxPollRounds: 14, maxConcurrency: 40 });
+    // 14 rounds of 45 s would pass MAX_POLL_ROUNDS: 12 rounds of 50 s cover the 10 minutes instead.
+    expect(config.settings).toMatchObject({ pollIntervalSeconds: 50, maxPollRounds: 12, maxConcurrency: 40 });
   });
 
   it('returns the services asked for and the Organizations Region of another partition', () => {

@@ -136,8 +136,8 @@ describe('resolveAccounts', () => {
         maxConcurrency: 10,
         memberBatchSize: 20,
         maxAttempts: 5,
-        pollIntervalSeconds: 60,
-        maxPollRounds: 30,
+        pollIntervalSeconds: 150,
+        maxPollRounds: 12,
       },
     });
     expect(organizations).toHaveReceivedCommandWith(DescribeAccountCommand, { AccountId: '444455556666' });

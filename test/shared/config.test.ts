@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { readAdministratorConfig, readAdministratorId } from '../../functions/shared/config.ts';
+import {
+  MAX_POLL_ROUNDS,
+  readAdministratorConfig,
+  readAdministratorId,
+  readWorkflowSettings,
+} from '../../functions/shared/config.ts';
 import { ConfigurationError } from '../../functions/shared/errors.ts';
 
 describe('readAdministratorConfig', () => {
@@ -47,4 +52,25 @@ describe('readAdministratorId', () => {
   ])('throws for %j', (env, message) => {
     expect(() => readAdministratorId(env)).toThrow(message);
   });
+});
+
+describe('readWorkflowSettings', () => {
+  it.each([
+    { timeout: '1', interval: 60, rounds: 1 },
+    { timeout: '12', interval: 60, rounds: 12 },
+    { timeout: '30', interval: 150, rounds: 12 },
+    { timeout: '45', interval: 225, rounds: 12 },
+    { timeout: '60', interval: 300, rounds: 12 },
+  ])(
+    'waits $interval s between at most $rounds rounds for PollTimeoutMinutes $timeout',
+    ({ timeout, interval, rounds }) => {
+      const settings = readWorkflowSettings({ POLL_TIMEOUT_MINUTES: timeout, POLL_INTERVAL_SECONDS: '60' });
+      expect(settings).toMatchObject({ pollIntervalSeconds: interval, maxPollRounds: rounds });
+      // The rounds still cover the whole timeout.
+      expect(settings.pollIntervalSeconds * settings.maxPollRounds).toBeGreaterThanOrEqual(
+        Number(timeout) * 60,
+      );
+      expect(settings.maxPollRounds).toBeLessThanOrEqual(MAX_POLL_ROUNDS);
+    },
+  );
 });

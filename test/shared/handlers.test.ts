@@ -4,6 +4,7 @@ import {
   GetMembersCommand as GetGraphMembersCommand,
   ListGraphsCommand,
 } from '@aws-sdk/client-detective';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   DescribeHubCommand,
   GetMembersCommand,
@@ -11,19 +12,26 @@ import {
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { handler as checkMembers } from '../../functions/check-members/handler.ts';
-import { handler as inviteMembers } from '../../functions/invite-members/handler.ts';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { lambdaContext } from '../lambda-context.ts';
+
+vi.hoisted(() => {
+  process.env.REPORT_BUCKET = 'muster-reports-test';
+});
+const { handler: checkMembers } = await import('../../functions/check-members/handler.ts');
+const { handler: inviteMembers } = await import('../../functions/invite-members/handler.ts');
 
 const securityHub = mockClient(SecurityHubClient);
 const detective = mockClient(DetectiveClient);
+const s3 = mockClient(S3Client);
 const event = (path: string): unknown => JSON.parse(readFileSync(`events/${path}.json`, 'utf8'));
 
 describe('invite-members and check-members handlers', () => {
   beforeEach(() => {
     securityHub.reset();
     detective.reset();
+    s3.reset();
+    s3.on(PutObjectCommand).resolves({});
   });
 
   it('invites the sample accounts', async () => {
@@ -75,5 +83,17 @@ describe('invite-members and check-members handlers', () => {
       accountIds: ['222222222222'],
     });
     expect(report.keepPolling).toBe(false);
+    // The run ends: the report files, and the records for a next round, are in the report bucket.
+    expect(report.files).toEqual({
+      bucket: 'muster-reports-test',
+      jsonl: 'executions/muster-onboarding/sam-local/report.jsonl',
+      csv: 'executions/muster-onboarding/sam-local/report.csv',
+    });
+    expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 3);
+    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, {
+      Bucket: 'muster-reports-test',
+      Key: report.files?.csv,
+      ContentType: 'text/csv; charset=utf-8',
+    });
   });
 });

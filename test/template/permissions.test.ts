@@ -13,6 +13,7 @@ const IAM_PREFIX: Record<string, string> = {
   detective: 'detective',
   organizations: 'organizations',
   sts: 'sts',
+  s3: 's3',
 };
 
 /** The bundle of a handler and the project's own source files in it. */
@@ -66,7 +67,8 @@ async function actionsOf(functionName: string): Promise<string[]> {
 }
 
 function policyActions(statements: unknown): string[] {
-  const actions = JSON.stringify(statements).match(/"(securityhub|detective|organizations|sts):\w+"/g) ?? [];
+  const actions =
+    JSON.stringify(statements).match(/"(securityhub|detective|organizations|sts|s3):\w+"/g) ?? [];
   return [...new Set(actions.map((action) => action.slice(1, -1)))].sort();
 }
 
@@ -89,13 +91,89 @@ describe('least privilege', () => {
   it('lets accept-invitations only assume the member role, and the member role do exactly what the member side calls', async () => {
     const called = await actionsOf('accept-invitations');
     expect(policyActions(template.Resources.AcceptInvitationsRole?.Properties?.Policies)).toEqual(
-      called.filter((action) => action.startsWith('sts:')),
+      called.filter((action) => action.startsWith('sts:') || action.startsWith('s3:')),
     );
     // AWS says policies should allow Security Hub's deprecated AcceptInvitation name too
     // (docs/aws-facts.md, Security Hub).
-    const memberSide = called.filter((action) => !action.startsWith('sts:'));
+    const memberSide = called.filter((action) => !action.startsWith('sts:') && !action.startsWith('s3:'));
     expect(policyActions(memberRole.Resources.MemberRole?.Properties?.Policies)).toEqual(
       [...memberSide, 'securityhub:AcceptInvitation'].sort(),
     );
+  });
+
+  it('lets the functions that use the report bucket read and write its objects only, under executions/', () => {
+    const statements = [
+      ...JSON.parse(JSON.stringify(template.Resources.InviteMembersFunction?.Properties?.Policies)),
+      ...JSON.parse(JSON.stringify(template.Resources.CheckMembersFunction?.Properties?.Policies)),
+      ...JSON.parse(JSON.stringify(template.Resources.AcceptInvitationsRole?.Properties?.Policies)),
+    ]
+      .flatMap(
+        (policy: { Statement?: unknown[]; PolicyDocument?: { Statement: unknown[] } }) =>
+          policy.Statement ?? policy.PolicyDocument?.Statement ?? [],
+      )
+      .filter((statement: unknown) =>
+        JSON.stringify((statement as { Action: unknown }).Action).includes('s3:'),
+      );
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['s3:PutObject', 's3:GetObject'],
+        Resource: { 'Fn::Sub': '${ReportBucket.Arn}/executions/*' },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['s3:PutObject', 's3:GetObject'],
+        Resource: { 'Fn::Sub': '${ReportBucket.Arn}/executions/*' },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['s3:PutObject', 's3:GetObject'],
+        Resource: { 'Fn::Sub': '${ReportBucket.Arn}/executions/*' },
+      },
+    ]);
+    for (const logicalId of ['InviteMembersFunction', 'CheckMembersFunction', 'AcceptInvitationsFunction']) {
+      expect(template.Resources[logicalId]?.Properties?.Environment).toMatchObject({
+        Variables: { REPORT_BUCKET: { Ref: 'ReportBucket' } },
+      });
+    }
+  });
+});
+
+describe('the report bucket', () => {
+  const bucket = template.Resources.ReportBucket?.Properties ?? {};
+
+  it('is encrypted, blocks all public access, and expires objects after ReportRetentionDays', () => {
+    expect(bucket.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [
+        { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: true },
+      ],
+    });
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.LifecycleConfiguration).toMatchObject({
+      Rules: [{ Status: 'Enabled', ExpirationInDays: { Ref: 'ReportRetentionDays' } }],
+    });
+    expect(template.Parameters?.ReportRetentionDays).toMatchObject({ Type: 'Number', MinValue: 1 });
+  });
+
+  it('has a policy that denies every request not made over TLS, on the bucket and its objects', () => {
+    const policy = template.Resources.ReportBucketPolicy?.Properties ?? {};
+    expect(policy.Bucket).toEqual({ Ref: 'ReportBucket' });
+    expect(policy.PolicyDocument).toMatchObject({
+      Statement: expect.arrayContaining([
+        {
+          Sid: 'DenyInsecureTransport',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 's3:*',
+          Resource: [{ 'Fn::GetAtt': 'ReportBucket.Arn' }, { 'Fn::Sub': '${ReportBucket.Arn}/*' }],
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+      ]),
+    });
   });
 });

@@ -8,6 +8,7 @@ import {
   MEMBERSHIP_ENDING_CALLS,
   membershipKey,
   readReport,
+  readReportRows,
   requestedMemberships,
   unneededInvitations,
 } from '../../local/runner/verify.ts';
@@ -162,8 +163,11 @@ function expectedOutcome(traits: Awkward, outside: boolean, region: string, serv
 function expectSound(run: LocalRunResult, org: Organization, regions: string[]) {
   const requested = requestedMemberships(org.accountIds, regions, SERVICES);
   expect(run.report, `${run.status} ${run.error}: ${run.cause}`).toBeDefined();
-  const reading = readReport(run.report as NonNullable<LocalRunResult['report']>, requested);
-  // 1. Every requested (account, Region, service) appears exactly once in the report.
+  const report = run.report as NonNullable<LocalRunResult['report']>;
+  // 1. Every requested (account, Region, service) appears exactly once in the report, and in its file.
+  expect(readReport(report, requested).problems).toEqual([]);
+  expect(run.memberships).toBeDefined();
+  const reading = readReportRows(run.memberships ?? [], report, requested);
   expect(reading.problems).toEqual([]);
   // 2. What the report calls ENABLED is enabled in the stand-in, and the reverse.
   const reportedEnabled = requested.filter((key) => reading.outcomes.get(key) === 'ENABLED');

@@ -51,6 +51,7 @@ describe('the sample events for sam local invoke against the stand-in', () => {
       counts: { ENABLED: 2 },
       unfinished: [],
       retryAccountIds: [],
+      unfinishedKey: null,
     });
     expect(await invoke('check-members')).toMatchObject({ status: 'SUCCEEDED', counts: { ENABLED: 2 } });
   });

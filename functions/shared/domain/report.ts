@@ -141,15 +141,8 @@ function canStillChange(final: Membership, explained: boolean, lastRound: boolea
   return needsInvitation(final) || (final.outcome === 'NOT_A_MEMBER' && !explained);
 }
 
-/**
- * Merges observed and recorded outcomes (records in order, the latest wins) into the report.
- * Polling goes on while something can still change by itself and rounds remain.
- */
-export function decideReport(
-  observed: readonly Membership[],
-  recorded: Iterable<Membership>,
-  rounds: { round: number; maxRounds: number },
-): ReportDecision {
+/** Each membership's record that counts: the latest, unless it only says "not yet" of a settled one. */
+function latestRecords(recorded: Iterable<Membership>): Map<string, Membership> {
   const records = new Map<string, Membership>();
   for (const record of recorded) {
     const id = membershipKey(record.accountId, record.region, record.service);
@@ -163,7 +156,32 @@ export function decideReport(
       continue;
     records.set(id, record);
   }
+  return records;
+}
 
+/** Every observed membership with its final outcome, as decideReport decides it: one each, in order. */
+export function* finalMemberships(
+  observed: readonly Membership[],
+  recorded: Iterable<Membership>,
+): Generator<Membership> {
+  const records = latestRecords(recorded);
+  for (const membership of observed)
+    yield decideOutcome(
+      membership,
+      records.get(membershipKey(membership.accountId, membership.region, membership.service)),
+    );
+}
+
+/**
+ * Merges observed and recorded outcomes (records in order, the latest wins) into the report.
+ * Polling goes on while something can still change by itself and rounds remain.
+ */
+export function decideReport(
+  observed: readonly Membership[],
+  recorded: Iterable<Membership>,
+  rounds: { round: number; maxRounds: number },
+): ReportDecision {
+  const records = latestRecords(recorded);
   const lastRound = rounds.round >= rounds.maxRounds;
   const counts: Partial<Record<Outcome, number>> = {};
   const notEnabled: Membership[] = [];
@@ -196,6 +214,11 @@ export function decideReport(
   };
 }
 
+/** The Cause is part of the report the state carries: a few lines, not 32,768 characters. */
+const CAUSE_LENGTH = 8_000;
+
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
 /** A few lines for a Fail state's Cause (at most 32,768 characters there). */
 export function describeReport(decision: ReportDecision, total: number, limit = 20): string {
   const counts = Object.entries(decision.counts)
@@ -206,11 +229,64 @@ export function describeReport(decision: ReportDecision, total: number, limit = 
     .slice(0, limit)
     .map(
       ({ pairs, outcome, reason, accountIds }) =>
-        `${outcome} ${describePairs(pairs)} (${accountIds.length}): ${accountIds.slice(0, 5).join(', ')}${accountIds.length > 5 ? ', …' : ''}${reason ? ` — ${reason}` : ''}`,
+        `${outcome} ${describePairs(pairs)} (${plural(accountIds.length, 'account')}): ${accountIds.slice(0, 5).join(', ')}${accountIds.length > 5 ? ', …' : ''}${reason ? ` — ${clipText(reason, SUMMARY_LIMITS.reasonLength)}` : ''}`,
     );
   const more = attention.length > limit ? [`… and ${attention.length - limit} more groups`] : [];
-  const needing = attention.reduce((sum, { accountIds }) => sum + accountIds.length, 0);
+  // A group's accounts are in every one of its pairs: memberships are accounts × pairs.
+  const needing = attention.reduce((sum, { accountIds, pairs }) => sum + accountIds.length * pairs.length, 0);
   return [`${needing} of ${total} memberships need attention (${counts})`, ...lines, ...more]
     .join('\n')
-    .slice(0, 30_000);
+    .slice(0, CAUSE_LENGTH);
+}
+
+/**
+ * What the state may carry of a report's groups. The full report is a file (report/files.ts);
+ * the state gets as many groups as fit in `bytes` of JSON, each with at most `ids` account ids
+ * and its reason clipped, so a report's size never grows with the number of distinct failures.
+ */
+export const SUMMARY_LIMITS = { bytes: 16 * 1024, ids: 20, reasonLength: 300 };
+
+export interface GroupSummary {
+  /** The first groups, clipped: a group with more accounts than it lists says how many in `accountCount`. */
+  groups: (OutcomeGroup & { accountCount?: number })[];
+  /** Whether `groups` lists every membership, ids and reasons whole. */
+  complete: boolean;
+  /** Groups and memberships left out of `groups` (a clipped group's unlisted accounts count). */
+  omitted: { groups: number; memberships: number };
+}
+
+function clipText(text: string, length: number): string {
+  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
+}
+
+/** The groups that fit the state, in order, with what was left out counted. */
+export function summarizeGroups(groups: readonly OutcomeGroup[], limits = SUMMARY_LIMITS): GroupSummary {
+  const shown: GroupSummary['groups'] = [];
+  let bytes = 2;
+  let omittedGroups = 0;
+  let omittedMemberships = 0;
+  for (const group of groups) {
+    const { outcome, reason, pairs, accountIds } = group;
+    const clipped = {
+      outcome,
+      ...(reason === undefined ? {} : { reason: clipText(reason, limits.reasonLength) }),
+      pairs,
+      accountIds: accountIds.slice(0, limits.ids),
+      ...(accountIds.length > limits.ids ? { accountCount: accountIds.length } : {}),
+    };
+    const size = Buffer.byteLength(JSON.stringify(clipped)) + 1;
+    if (bytes + size > limits.bytes) {
+      omittedGroups += 1;
+      omittedMemberships += accountIds.length * pairs.length;
+      continue;
+    }
+    bytes += size;
+    shown.push(clipped);
+    omittedMemberships += (accountIds.length - clipped.accountIds.length) * pairs.length;
+  }
+  const complete =
+    omittedGroups === 0 &&
+    omittedMemberships === 0 &&
+    shown.every(({ reason }, index) => reason === groups[index]?.reason);
+  return { groups: shown, complete, omitted: { groups: omittedGroups, memberships: omittedMemberships } };
 }

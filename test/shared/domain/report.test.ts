@@ -6,6 +6,7 @@ import {
   expandGroups,
   groupMemberships,
   type Membership,
+  summarizeGroups,
 } from '../../../functions/shared/domain/report.ts';
 
 const at = (accountId: string, outcome: Membership['outcome'], reason?: string): Membership => ({
@@ -262,9 +263,32 @@ describe('describeReport', () => {
     );
     expect(describeReport(decision, 2)).toBe(
       '1 of 2 memberships need attention (ENABLED 1, CONFLICT 1)\n' +
-        'CONFLICT securityhub in us-east-1 (1): 222222222222 — another administrator 123456789012',
+        'CONFLICT securityhub in us-east-1 (1 account): 222222222222 — another administrator 123456789012',
     );
   });
+
+  const regions = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
+  const ids = (count: number) => Array.from({ length: count }, (_, index) => String(100000000000 + index));
+  const failing = (accounts: number, pairs: number): Membership[] =>
+    regions
+      .slice(0, pairs)
+      .flatMap((region) =>
+        ids(accounts).map((accountId) => ({ ...at(accountId, 'FAILED', 'denied'), region })),
+      );
+  it.each([
+    { accounts: 1, pairs: 1, headline: '1 of 1 memberships need attention (FAILED 1)' },
+    { accounts: 4, pairs: 3, headline: '12 of 12 memberships need attention (FAILED 12)' },
+    { accounts: 10, pairs: 2, headline: '20 of 20 memberships need attention (FAILED 20)' },
+  ])(
+    'counts memberships, not accounts, for $accounts accounts failing in $pairs Regions',
+    ({ accounts, pairs, headline }) => {
+      const memberships = failing(accounts, pairs);
+      const decision = decideReport(memberships, [], { round: 0, maxRounds: 0 });
+      const [first, group] = describeReport(decision, memberships.length).split('\n');
+      expect(first).toBe(headline);
+      expect(group).toContain(`(${accounts} account${accounts === 1 ? '' : 's'})`);
+    },
+  );
 });
 
 describe('groupMemberships across pairs', () => {
@@ -296,5 +320,61 @@ describe('groupMemberships across pairs', () => {
       [['us-east-1'], ['111111111111']],
       [['eu-west-1'], ['111111111111', '222222222222']],
     ]);
+  });
+});
+
+describe('summarizeGroups', () => {
+  const ids = (count: number, from = 100000000000) =>
+    Array.from({ length: count }, (_, i) => String(from + i));
+  const group = (accounts: number, reason: string, from?: number) => ({
+    outcome: 'FAILED' as const,
+    reason,
+    pairs: [
+      { region: 'us-east-1', service: 'securityhub' as const },
+      { region: 'eu-west-1', service: 'securityhub' as const },
+    ],
+    accountIds: ids(accounts, from),
+  });
+  const limits = { bytes: 2_000, ids: 3, reasonLength: 20 };
+
+  it.each([
+    {
+      name: 'small groups whole',
+      groups: [group(2, 'denied')],
+      shown: 1,
+      complete: true,
+      omitted: { groups: 0, memberships: 0 },
+    },
+    {
+      name: 'a long group clipped to its first ids',
+      groups: [group(5, 'denied')],
+      shown: 1,
+      complete: false,
+      omitted: { groups: 0, memberships: 4 },
+    },
+    {
+      name: 'a long reason clipped',
+      groups: [group(1, 'x'.repeat(50))],
+      shown: 1,
+      complete: false,
+      omitted: { groups: 0, memberships: 0 },
+    },
+    {
+      name: 'groups past the byte budget left out and counted',
+      groups: Array.from({ length: 40 }, (_, i) => group(1, `reason ${i}`, 100000000000 + i)),
+      shown: 11,
+      complete: false,
+      omitted: { groups: 29, memberships: 58 },
+    },
+  ])('keeps $name', ({ groups, shown, complete, omitted }) => {
+    const summary = summarizeGroups(groups, limits);
+    expect(summary.groups).toHaveLength(shown);
+    expect(summary.complete).toBe(complete);
+    expect(summary.omitted).toEqual(omitted);
+    expect(Buffer.byteLength(JSON.stringify(summary.groups))).toBeLessThanOrEqual(limits.bytes);
+    for (const shownGroup of summary.groups) {
+      expect(shownGroup.accountIds.length).toBeLessThanOrEqual(limits.ids);
+      expect(shownGroup.reason?.length ?? 0).toBeLessThanOrEqual(limits.reasonLength);
+    }
   });
 });

@@ -1,0 +1,27 @@
+import type { ReportFiles } from '../functions/shared/contracts.ts';
+import { groupMemberships } from '../functions/shared/domain/report.ts';
+import { parseJsonLines } from '../functions/shared/report/files.ts';
+import type { Progress } from './history.ts';
+
+/** Reads the text of a report file (JSON Lines) from the report bucket. */
+export type ReportFileReader = (files: ReportFiles) => Promise<string>;
+
+/**
+ * The progress with its report's groups read from the report file, when the state carried only a
+ * bounded summary of them (notEnabledComplete false): what status, start --follow and run --local
+ * print and list (--json one membership a row) is then every membership, as the file has it.
+ */
+export async function withReportFile(progress: Progress, read: ReportFileReader): Promise<Progress> {
+  const { report } = progress;
+  if (report?.files === undefined || report.notEnabledComplete !== false) return progress;
+  const rows = parseJsonLines(await read(report.files));
+  const notEnabled = groupMemberships(
+    rows
+      .filter(({ outcome }) => outcome !== 'ENABLED')
+      .map(({ reason, ...row }) => (reason === '' ? row : { ...row, reason })),
+  );
+  return {
+    ...progress,
+    report: { ...report, notEnabled, notEnabledComplete: true, omitted: { groups: 0, memberships: 0 } },
+  };
+}

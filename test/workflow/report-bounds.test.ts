@@ -1,0 +1,90 @@
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BENCH_REGIONS } from '../../bench/regions.ts';
+import type { ServiceName } from '../../functions/shared/domain/services.ts';
+import { runLocalWorkflow } from '../../local/runner/run-workflow.ts';
+import { readReportRows, requestedMemberships } from '../../local/runner/verify.ts';
+import { type StandIn, startStandIn } from '../../local/standin/index.ts';
+import { listing, organization, outsider } from './scenarios.ts';
+
+/** What muster holds itself to, below Step Functions' 256 KiB (issue 15, item 12). */
+const STATE_BUDGET = 200 * 1024;
+const ACCOUNTS = 1_000;
+const SERVICES: ServiceName[] = ['securityhub', 'detective'];
+
+/**
+ * One invited account's troubles, each making its failures differ from every other account's: its
+ * own other administrator (a CONFLICT naming it), its own disabled Regions, a missing member role,
+ * a wrong Detective email. Together: thousands of distinct (reason, pairs) groups.
+ */
+const trouble = fc.record({
+  otherAdministrator: fc.option(fc.constantFrom<ServiceName>(...SERVICES), { nil: undefined }),
+  disabledRegions: fc.subarray(BENCH_REGIONS, { maxLength: 8 }),
+  memberRoleMissing: fc.boolean(),
+  wrongDetectiveEmail: fc.boolean(),
+});
+
+const started: StandIn[] = [];
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((s) => s.stop()));
+});
+
+describe('the onboarding workflow with scattered, distinct failures at 1,000 accounts × 17 Regions', () => {
+  it('keeps every state under 200 KiB and reports every membership exactly once in the report file', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(trouble, { minLength: ACCOUNTS, maxLength: ACCOUNTS }), async (troubles) => {
+        const accounts = troubles.map((t, index) => {
+          const accountId = String(500000000000 + index);
+          return outsider(accountId, {
+            disabledRegions: t.disabledRegions,
+            memberRoleMissing: t.memberRoleMissing,
+            ...(t.otherAdministrator === undefined
+              ? {}
+              : { otherAdministrator: { [t.otherAdministrator]: String(600000000000 + index) } }),
+            ...(t.wrongDetectiveEmail ? { detectiveEmail: `real+${accountId}@example.net` } : {}),
+          });
+        });
+        const standIn = await startStandIn({
+          scenario: organization({ regions: [...BENCH_REGIONS], accounts }),
+          timeScale: 0,
+        });
+        started.push(standIn);
+
+        const run = await runLocalWorkflow({
+          standIn,
+          timeScale: 0,
+          input: { ...listing(accounts), regions: BENCH_REGIONS },
+          // One poll round: the member side's failures, and the check's records, pass through the state.
+          settings: { pollIntervalSeconds: 60, pollTimeoutMinutes: 1 },
+          payloadLimit: STATE_BUDGET,
+        });
+
+        expect(run.error, run.cause).toBe('OnboardingNeedsAttention');
+        expect(run.history.maxPayloadBytes).toBeLessThanOrEqual(STATE_BUDGET);
+        const requested = requestedMemberships(
+          accounts.map(({ accountId }) => accountId),
+          BENCH_REGIONS,
+          SERVICES,
+        );
+        expect(run.report?.notEnabledComplete).toBe(false);
+        const reading = readReportRows(
+          run.memberships ?? [],
+          run.report ?? { counts: {}, total: 0 },
+          requested,
+        );
+        expect(reading.problems).toEqual([]);
+        // Each trouble ends in its own outcome, never ENABLED.
+        for (const [index, t] of troubles.entries()) {
+          const accountId = String(500000000000 + index);
+          for (const region of t.disabledRegions)
+            for (const service of SERVICES)
+              expect(reading.outcomes.get(`${accountId} ${region} ${service}`)).not.toBe('ENABLED');
+        }
+        await standIn.stop();
+        started.splice(started.indexOf(standIn), 1);
+      }),
+      // A run onboards 34,000 memberships (about a minute on two cores): one random sample per test run.
+      { numRuns: 1, endOnFailure: true },
+    );
+  }, 300_000);
+});
