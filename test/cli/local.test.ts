@@ -91,8 +91,8 @@ describe('muster run --local', () => {
     expect(code).toBe(1);
     expect(io.stderr.text).toContain("Input: local/scenarios/hostile.input.json, the scenario's own");
     expect(io.stderr.text).toContain('resolve  71 accounts × 3 Regions × 2 services');
-    // The late member role (20 scenario minutes: 4.8 s here) is missing in the first rounds; every
-    // round waits a minute (0.24 s), so it appears well before the 30-minute poll timeout ends the run.
+    // The late member role (10 scenario minutes: 2.4 s here) is missing in the first rounds; every
+    // round waits 150 s (0.6 s), so it appears well before the 30-minute poll timeout ends the run.
     expect(io.stderr.text).toMatch(/^check {4}round [1-9]: .*MEMBER_ROLE_MISSING 6/m);
     const report = io.stdout.text;
     const group = (outcome: string, ...lines: string[]) =>
@@ -116,7 +116,7 @@ describe('muster run --local', () => {
     // The opt-in Region disabled for one member.
     group('FAILED', '444444444444', "Stand-in text, not AWS's: the account has not enabled this Region.");
     group('SKIPPED_ACCOUNT_INACTIVE', '666666666666');
-    expect(report).toMatch(/NEEDS ATTENTION .* check round 30/);
+    expect(report).toMatch(/NEEDS ATTENTION .* check round 12/);
   }, 60_000);
 
   describe("with a scenario's own input beside it", () => {
