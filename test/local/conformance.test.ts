@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import {
   CreateAccountCommand,
@@ -22,7 +21,7 @@ import {
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StandIn, startStandIn } from '../../local/standin/index.ts';
-import { type AwsCredentialIdentity, type Clients, clientsFor } from './helpers.ts';
+import { type AwsCredentialIdentity, type Clients, clientsFor, freePort, waitFor } from './helpers.ts';
 
 // moto runs every unknown access key as its default account; the stand-in's administrator is the same id.
 const ADMIN = '123456789012';
@@ -80,31 +79,6 @@ async function rejection(
     const e = error as Error & { $metadata?: { httpStatusCode?: number } };
     return { name: e.name, status: e.$metadata?.httpStatusCode };
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
 describe.skipIf(skip)(

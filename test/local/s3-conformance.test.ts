@@ -1,13 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
-import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s3Client } from '../../functions/shared/aws/s3.ts';
 import { s3ReportStore } from '../../functions/shared/report/store.ts';
 import { LOCAL_REPORT_BUCKET, type StandIn, startStandIn } from '../../local/standin/index.ts';
-import { smallScenario } from './helpers.ts';
+import { freePort, smallScenario, waitFor } from './helpers.ts';
 
 const CREDENTIALS = { accessKeyId: 'conformance-test-key', secretAccessKey: 'conformance-test-secret' };
 
@@ -21,31 +20,6 @@ const hasMoto = (process.env.PATH ?? '').split(delimiter).some((dir) => {
 });
 // As conformance.test.ts: moto is preinstalled in CI, where its absence must fail.
 const skip = !hasMoto && process.env.CI !== 'true';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-}
 
 /** What an S3 call answered, as muster sees it: the fields it reads, or the error's name, status and message. */
 async function outcome(call: Promise<unknown>): Promise<unknown> {

@@ -3,21 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BUILD_OPTIONS, buildFunction, functionNames } from '../../scripts/build.ts';
-import { readTemplate } from './template.ts';
+import { functionsOf, kebab, readTemplate } from './template.ts';
 
 const template = readTemplate('template.yaml');
 const packageJson = JSON.parse(readFileSync('package.json', 'utf8')) as {
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
 };
-const functions = Object.entries(template.Resources).filter(
-  ([, resource]) => resource.Type === 'AWS::Serverless::Function',
-);
-const kebab = (logicalId: string) =>
-  logicalId
-    .replace(/Function$/, '')
-    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
-    .toLowerCase();
+const functions = functionsOf(template);
 
 const scratch = mkdtempSync(join(tmpdir(), 'muster-build-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -46,3 +46,17 @@ export interface Template {
 export function readTemplate(path: string): Template {
   return parse(readFileSync(path, 'utf8'), { customTags: CLOUDFORMATION_TAGS }) as Template;
 }
+
+/** The template's functions, as [logical id, resource]. */
+export function functionsOf(template: Template): [string, Resource][] {
+  return Object.entries(template.Resources).filter(
+    ([, resource]) => resource.Type === 'AWS::Serverless::Function',
+  );
+}
+
+/** A function's folder under functions/ (and dist/, events/) from its logical id: AcceptInvitationsFunction → accept-invitations. */
+export const kebab = (logicalId: string) =>
+  logicalId
+    .replace(/Function$/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase();

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as errors from '../../functions/shared/errors.ts';
 import { ERROR_NAMES } from '../../functions/shared/errors.ts';
 import { functionNames } from '../../scripts/build.ts';
-import { readTemplate } from './template.ts';
+import { functionsOf, kebab, readTemplate } from './template.ts';
 
 const template = readTemplate('template.yaml');
 const machine = template.Resources.OnboardingStateMachine?.Properties as {
@@ -16,14 +16,7 @@ const machine = template.Resources.OnboardingStateMachine?.Properties as {
 };
 const aslText = readFileSync(machine.DefinitionUri, 'utf8');
 const asl = JSON.parse(aslText);
-const functions = Object.entries(template.Resources).filter(
-  ([, resource]) => resource.Type === 'AWS::Serverless::Function',
-);
-const kebab = (logicalId: string) =>
-  logicalId
-    .replace(/Function$/, '')
-    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
-    .toLowerCase();
+const functions = functionsOf(template);
 
 /** Every value of `key` anywhere in the definition. */
 function collect(node: unknown, key: string, found: unknown[] = []): unknown[] {
