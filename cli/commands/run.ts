@@ -31,7 +31,7 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
       'muster run only runs locally: add --local (to run in AWS, use muster start --follow)',
     );
   }
-  const given = await loadInput(options, io.cwd);
+  const given = await loadInput(options, io.cwd, io.stdin);
   const scenarioPath = resolve(io.cwd, options.scenario ?? HEALTHY_SCENARIO);
   const scenario = await loadLocalScenario(scenarioPath);
   const own = given === undefined ? await scenarioInput(scenarioPath) : undefined;

@@ -54,6 +54,7 @@ describe('muster start', () => {
     const code = await main(
       [
         'start',
+        '--yes',
         '--accounts',
         '200000000001,200000000002',
         '--regions',
@@ -83,6 +84,7 @@ describe('muster start', () => {
     const code = await main(
       [
         'start',
+        '--yes',
         '--csv',
         'console-export.csv',
         '--dry-run',
@@ -116,7 +118,7 @@ describe('muster start', () => {
   it('returns the same name prefix when the same input is started again later', async () => {
     const first = memoryIo();
     const later = { ...memoryIo(), now: () => new Date('2025-03-04T09:00:00Z') };
-    const argv = ['start', '--all-accounts', '--state-machine-arn', STATE_MACHINE_ARN];
+    const argv = ['start', '--yes', '--all-accounts', '--state-machine-arn', STATE_MACHINE_ARN];
 
     await main(argv, first);
     await main(argv, later);
@@ -132,7 +134,7 @@ describe('muster start', () => {
 
     expect(
       await main(
-        ['start', '--all-accounts', '--regions', 'mars-1', '--state-machine-arn', STATE_MACHINE_ARN],
+        ['start', '--yes', '--all-accounts', '--regions', 'mars-1', '--state-machine-arn', STATE_MACHINE_ARN],
         io,
       ),
     ).toBe(2);
@@ -143,7 +145,7 @@ describe('muster start', () => {
   it('returns 2 saying which option is missing when no state machine is named', async () => {
     const io = memoryIo();
 
-    expect(await main(['start', '--all-accounts'], io)).toBe(2);
+    expect(await main(['start', '--yes', '--all-accounts'], io)).toBe(2);
     expect(io.stderr.text).toContain(
       'say which state machine: --state-machine-arn ARN, or --stack-name NAME',
     );
@@ -154,7 +156,7 @@ describe('muster start', () => {
     const io = memoryIo();
 
     expect(
-      await main(['start', '--all-accounts', '--stack-name', 'other', '--region', 'eu-west-1'], io),
+      await main(['start', '--yes', '--all-accounts', '--stack-name', 'other', '--region', 'eu-west-1'], io),
     ).toBe(2);
     expect(io.stderr.text).toContain('stack other has no StateMachineArn output');
     expect(sfn.calls()).toHaveLength(0);
@@ -163,7 +165,7 @@ describe('muster start', () => {
   it('returns 2 when the state machine ARN is not one', async () => {
     const io = memoryIo();
 
-    expect(await main(['start', '--all-accounts', '--state-machine-arn', 'muster'], io)).toBe(2);
+    expect(await main(['start', '--yes', '--all-accounts', '--state-machine-arn', 'muster'], io)).toBe(2);
     expect(io.stderr.text).toContain(
       '--state-machine-arn: "muster" is not a Step Functions stateMachine ARN',
     );
@@ -194,7 +196,7 @@ describe('muster start', () => {
     const io = memoryIo();
 
     expect(
-      await main(['start', '--all-accounts', '--state-machine-arn', STATE_MACHINE_ARN, '--follow'], io),
+      await main(['start', '--yes', '--all-accounts', '--state-machine-arn', STATE_MACHINE_ARN, '--follow'], io),
     ).toBe(0);
     expect(io.stderr.text).toContain('Started muster-');
     expect(io.stderr.text).toContain('finished Onboarded');
