@@ -86,7 +86,7 @@ async function readText(
 export async function loadInput(
   options: InputOptions,
   cwd: string,
-  stdin?: Pick<Input, 'readAll'>,
+  stdin: Pick<Input, 'readAll'>,
 ): Promise<unknown> {
   if (options.input !== undefined) {
     const text = await readText(options.input, cwd, stdin);
