@@ -85,6 +85,12 @@ export function failureOf(error: unknown): { code: number; message: string } {
   const hint = SETUP_HINTS[name];
   if (hint !== undefined)
     return { code: EXIT.badInput, message: `${hint} (${describeError(error as ErrorLike)})` };
+  // The local runner loads the functions' TypeScript, which only a clone with tsx can do.
+  if ((error as { code?: unknown } | undefined)?.code === 'ERR_UNKNOWN_FILE_EXTENSION')
+    return {
+      code: EXIT.badInput,
+      message: `the local commands run the TypeScript sources: use them from a clone after \`npm ci\` (${describeError(error as ErrorLike)})`,
+    };
   const credentials = CREDENTIAL_HINTS[name];
   if (credentials !== undefined)
     return { code: EXIT.toolFailure, message: `${credentials} (${describeError(error as ErrorLike)})` };

@@ -105,6 +105,13 @@ describe('failureOf', () => {
       /could not finish talking to AWS: .*ENOTFOUND states\.eu-west-1\.amazonaws\.com/,
     ],
     [
+      Object.assign(new TypeError('Unknown file extension ".ts" for /x/functions/check-members/handler.ts'), {
+        code: 'ERR_UNKNOWN_FILE_EXTENSION',
+      }),
+      EXIT.badInput,
+      /use them from a clone after `npm ci`/,
+    ],
+    [
       awsError('ExpiredTokenException', 400, 'The security token included in the request is expired'),
       EXIT.toolFailure,
       /credentials have expired/,
