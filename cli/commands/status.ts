@@ -141,12 +141,21 @@ export function sfnClient(arn: string, kind: 'execution' | 'stateMachine', optio
   );
 }
 
-/** The newest executions of a state machine, newest first (ListExecutions sorts them so: docs/aws-facts.md, Step Functions). */
+/**
+ * The newest `limit` executions of a state machine, newest first. ListExecutions sorts them so and may
+ * return fewer than maxResults with a nextToken (docs/aws-facts.md, Step Functions), hence the loop.
+ */
 async function recentExecutions(sfn: SFNClient, arn: string, limit: number): Promise<ExecutionListItem[]> {
-  const { executions } = await sfn.send(
-    new ListExecutionsCommand({ stateMachineArn: arn, maxResults: limit }),
-  );
-  return executions ?? [];
+  const found: ExecutionListItem[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: arn, maxResults: limit - found.length, nextToken }),
+    );
+    found.push(...(page.executions ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken && found.length < limit);
+  return found.slice(0, limit);
 }
 
 /** The execution `status` reads: the ARN given, or with --latest the state machine's newest. */

@@ -95,6 +95,24 @@ describe('muster executions', () => {
     expect(sfn).toHaveReceivedCommandWith(ListExecutionsCommand, { maxResults: 10 });
   });
 
+  it('returns as many as asked for when ListExecutions answers with short pages', async () => {
+    sfn
+      .on(ListExecutionsCommand)
+      .resolvesOnce({ executions: listed.slice(0, 1), nextToken: 'more' })
+      .resolvesOnce({ executions: listed.slice(1), nextToken: 'still more' });
+    sfn.on(DescribeExecutionCommand).resolves({ input: '{"allAccounts": true}' });
+    const io = memoryIo();
+
+    expect(
+      await main(['executions', '--state-machine-arn', STATE_MACHINE_ARN, '--limit', '2', '--json'], io),
+    ).toBe(0);
+    expect(JSON.parse(io.stdout.text).map((row: { name: string }) => row.name)).toEqual(
+      listed.map(({ name }) => name),
+    );
+    expect(sfn).toHaveReceivedCommandWith(ListExecutionsCommand, { maxResults: 1, nextToken: 'more' });
+    expect(sfn).toHaveReceivedCommandTimes(ListExecutionsCommand, 2);
+  });
+
   it('returns 0 saying so when the state machine has no execution yet', async () => {
     sfn.on(ListExecutionsCommand).resolves({ executions: [] });
     const io = memoryIo();
