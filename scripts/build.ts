@@ -51,6 +51,8 @@ export async function buildCli(outRoot = 'dist'): Promise<string> {
     ...BUILD_OPTIONS,
     // Readable stack traces matter more than size for a command a person runs.
     minify: false,
+    // The CLI runs where the user runs it: Node.js 20 or later (package.json engines).
+    target: 'node20',
     entryPoints: { muster: join('cli', 'main.ts') },
     outdir,
   });
