@@ -110,3 +110,24 @@ export function stateMachineOf(stack: StackView, stackName: string): string {
   }
   return arn;
 }
+
+/** How a command names the deployed state machine. */
+export interface StateMachineOptions extends AwsOptions {
+  stateMachineArn?: string;
+  stackName?: string;
+}
+
+/** --state-machine-arn, else the StateMachineArn output of --stack-name. */
+export async function stateMachineArn(options: StateMachineOptions): Promise<string> {
+  if (options.stateMachineArn !== undefined) return options.stateMachineArn;
+  if (options.stackName === undefined) {
+    throw new ConfigurationError(
+      'say which state machine: --state-machine-arn ARN, or --stack-name NAME (the muster stack; its StateMachineArn output; or set MUSTER_STACK_NAME)',
+    );
+  }
+  const region = await resolveRegion(options);
+  return stateMachineOf(
+    await describeStack(options.stackName, awsTarget(options), region),
+    options.stackName,
+  );
+}

@@ -14,19 +14,40 @@ export const EXIT = {
   badInput: 2,
   /** `status` without --follow on an execution that is still running. */
   running: 3,
+  /**
+   * muster could not talk to AWS, so it knows nothing about the memberships: no or expired
+   * credentials, DNS or connection failures, AWS 5xx or throttling after the SDK's retries, a bug.
+   */
+  toolFailure: 4,
+  /** `start` would change more than one account and there is no terminal to confirm on: pass --yes. */
+  notConfirmed: 5,
 } as const;
+
+/** Every exit code with one line on what it means, for --help (docs/cli.md has the long form). */
+export const EXIT_CODE_HELP: readonly (readonly [number, string])[] = [
+  [EXIT.ok, 'every membership ENABLED or skipped by rule, or nothing to do; plan/start succeeded'],
+  [EXIT.needsAttention, 'the run needs attention (FAILED, CONFLICT, still pending, the execution failed)'],
+  [EXIT.badInput, 'bad input, configuration or permissions: nothing was started or changed'],
+  [EXIT.running, 'status without --follow: the execution is still running'],
+  [EXIT.toolFailure, 'could not talk to AWS (credentials, network, AWS 5xx or throttling after retries)'],
+  [EXIT.notConfirmed, 'start changes more than one account and was not confirmed (no terminal: pass --yes)'],
+];
 
 /** Errors by which the workflow (and `muster plan`) refuse a request before changing anything. */
 const REJECTIONS: ReadonlySet<string> = new Set(REJECTION_NAMES);
 
-/** SDK errors that mean the caller's credentials, permissions or arguments need fixing, with how. */
-const SETUP_HINTS: Readonly<Record<string, string>> = {
+/** SDK errors that mean muster could not authenticate to AWS at all, with how to fix it. */
+const CREDENTIAL_HINTS: Readonly<Record<string, string>> = {
   CredentialsProviderError:
     'no AWS credentials found: set AWS_PROFILE (or pass --profile) or environment credentials; `muster run --local` needs none',
   ExpiredToken: 'the AWS credentials have expired: refresh them',
   ExpiredTokenException: 'the AWS credentials have expired: refresh them',
   InvalidClientTokenId: 'AWS does not know these credentials: check the profile',
   UnrecognizedClientException: 'AWS does not know these credentials: check the profile',
+};
+
+/** SDK errors that mean the caller's permissions or arguments need fixing, with how. */
+const SETUP_HINTS: Readonly<Record<string, string>> = {
   AccessDenied: 'the caller may not do this: allow it in its IAM policy',
   AccessDeniedException: 'the caller may not do this: allow it in its IAM policy',
   ExecutionDoesNotExist: 'no such execution: check the ARN (muster reads its Region from the ARN)',
@@ -64,5 +85,19 @@ export function failureOf(error: unknown): { code: number; message: string } {
   const hint = SETUP_HINTS[name];
   if (hint !== undefined)
     return { code: EXIT.badInput, message: `${hint} (${describeError(error as ErrorLike)})` };
-  return { code: EXIT.needsAttention, message: describeError((error ?? {}) as ErrorLike) };
+  // The local runner loads the functions' TypeScript, which only a clone with tsx can do.
+  if ((error as { code?: unknown } | undefined)?.code === 'ERR_UNKNOWN_FILE_EXTENSION')
+    return {
+      code: EXIT.badInput,
+      message: `the local commands run the TypeScript sources: use them from a clone after \`npm ci\` (${describeError(error as ErrorLike)})`,
+    };
+  const credentials = CREDENTIAL_HINTS[name];
+  if (credentials !== undefined)
+    return { code: EXIT.toolFailure, message: `${credentials} (${describeError(error as ErrorLike)})` };
+  // Anything else (DNS, a refused connection, AWS 5xx or throttling the SDK's retries did not get
+  // past, a bug) says nothing about the memberships: not 1, which means the run needs attention.
+  return {
+    code: EXIT.toolFailure,
+    message: `could not finish talking to AWS: ${describeError((error ?? {}) as ErrorLike)}`,
+  };
 }

@@ -4,6 +4,13 @@ import { describeValue } from '../functions/shared/domain/account-id.ts';
 import type { Account } from '../functions/shared/domain/accounts.ts';
 import { InvalidInputError } from '../functions/shared/errors.ts';
 import { readAccountsCsv } from './csv.ts';
+import type { Input } from './io.ts';
+
+/** The file name that means standard input, as in `--csv -`. */
+export const STDIN = '-';
+
+/** How a file given on the command line is named in messages. */
+const fileLabel = (file: string) => (file === STDIN ? 'standard input' : file);
 
 /** The input options plan, start and run share. */
 export interface InputOptions {
@@ -50,7 +57,16 @@ export function manualInput(accounts: Account[] | 'all', options: InputOptions):
   };
 }
 
-async function readText(file: string, cwd: string): Promise<string> {
+async function readText(
+  file: string,
+  cwd: string,
+  stdin: Pick<Input, 'readAll'> | undefined,
+): Promise<string> {
+  if (file === STDIN) {
+    if (stdin === undefined)
+      throw new InvalidInputError(`${STDIN} (standard input) is not read by this command`);
+    return stdin.readAll();
+  }
   try {
     return await readFile(resolve(cwd, file), 'utf8');
   } catch (error) {
@@ -64,30 +80,37 @@ async function readText(file: string, cwd: string): Promise<string> {
 
 /**
  * The execution input the options describe: an --input document as it is, or a manual input built
- * from --accounts, --csv or --all-accounts. undefined when the options name no accounts.
+ * from --accounts, --csv or --all-accounts. undefined when the options name no accounts. A file
+ * named `-` is standard input.
  */
-export async function loadInput(options: InputOptions, cwd: string): Promise<unknown> {
+export async function loadInput(
+  options: InputOptions,
+  cwd: string,
+  stdin: Pick<Input, 'readAll'>,
+): Promise<unknown> {
   if (options.input !== undefined) {
-    const text = await readText(options.input, cwd);
+    const text = await readText(options.input, cwd, stdin);
+    const label = fileLabel(options.input);
     let document: unknown;
     try {
       document = JSON.parse(text);
     } catch (error) {
       throw new InvalidInputError(
-        `${options.input}: not a JSON document (${(error as Error).message}); --input takes a manual input or an EventBridge event`,
+        `${label}: not a JSON document (${(error as Error).message}); --input takes a manual input or an EventBridge event`,
       );
     }
     // Every input muster starts from is an object; null must not fall back to "every account".
     if (typeof document !== 'object' || document === null || Array.isArray(document)) {
       throw new InvalidInputError(
-        `${options.input}: holds ${describeValue(document)}, not a JSON object; --input takes a manual input ` +
+        `${label}: holds ${describeValue(document)}, not a JSON object; --input takes a manual input ` +
           '({"accounts": [...]} or {"allAccounts": true}) or an EventBridge event',
       );
     }
     return document;
   }
   if (options.csv !== undefined) {
-    return manualInput(readAccountsCsv(await readText(options.csv, cwd), options.csv), options);
+    const text = await readText(options.csv, cwd, stdin);
+    return manualInput(readAccountsCsv(text, fileLabel(options.csv)), options);
   }
   if (options.accounts !== undefined) {
     return manualInput(

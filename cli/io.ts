@@ -1,11 +1,23 @@
+import { createInterface } from 'node:readline/promises';
+import { text } from 'node:stream/consumers';
 import { setTimeout as delay } from 'node:timers/promises';
 import pc from 'picocolors';
 
 /** A stream the CLI writes to; a TTY gets colour and live progress bars. */
 export type Output = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 
+/** Standard input: `--csv -` reads it, and `start` asks its question there when it is a terminal. */
+export interface Input {
+  isTTY: boolean;
+  /** Everything up to the end of the stream. */
+  readAll(): Promise<string>;
+  /** Writes the question to standard error and returns the line answered. */
+  ask(question: string): Promise<string>;
+}
+
 /** Everything the CLI touches outside itself, so tests can run it in-process. */
 export interface Io {
+  stdin: Input;
   stdout: Output;
   stderr: Output;
   env: Readonly<Record<string, string | undefined>>;
@@ -24,6 +36,18 @@ export function processIo(): Io {
     });
   }
   return {
+    stdin: {
+      isTTY: process.stdin.isTTY === true,
+      readAll: () => text(process.stdin),
+      ask: async (question) => {
+        const lines = createInterface({ input: process.stdin, output: process.stderr });
+        try {
+          return await lines.question(question);
+        } finally {
+          lines.close();
+        }
+      },
+    },
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,

@@ -1,11 +1,13 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import packageJson from '../package.json' with { type: 'json' };
 import { planCommand } from './commands/plan.ts';
 import { runCommand } from './commands/run.ts';
 import { startCommand } from './commands/start.ts';
-import { statusCommand } from './commands/status.ts';
-import { EXIT, failureOf } from './exit-codes.ts';
+import { executionsCommand, statusCommand } from './commands/status.ts';
+import { type Defaults, loadDefaults } from './defaults.ts';
+import { EXIT, EXIT_CODE_HELP, failureOf } from './exit-codes.ts';
 import { commaList } from './input.ts';
 import { coloursFor, type Io, processIo } from './io.ts';
 import { terminalLines } from './terminal.ts';
@@ -60,9 +62,49 @@ function withInputOptions(command: Command): Command {
 
 function withAwsOptions(command: Command): Command {
   return command
-    .option('--region <region>', "AWS Region (default: AWS_REGION or the profile's)")
-    .option('--profile <name>', 'AWS profile (default: AWS_PROFILE or the default chain)');
+    .option('--region <region>', "AWS Region (default: AWS_REGION, the config file's, or the profile's)")
+    .option(
+      '--profile <name>',
+      "AWS profile (default: AWS_PROFILE, the config file's, or the default chain)",
+    );
 }
+
+const STACK_NAME_HELP = "the muster stack (default: MUSTER_STACK_NAME or the config file's stackName)";
+
+/** Options that name the deployed state machine: start, executions and status --latest. */
+function withStateMachineOptions(command: Command, stackNameHelp: string): Command {
+  return command
+    .addOption(new Option('--state-machine-arn <arn>', 'the onboarding state machine').conflicts('stackName'))
+    .option('--stack-name <name>', stackNameHelp);
+}
+
+/** Fills the options not given on the command line from the environment, then the config file. */
+function withDefaults<T extends Defaults & { stateMachineArn?: string }>(options: T, defaults: Defaults): T {
+  return {
+    ...options,
+    region: options.region ?? defaults.region,
+    profile: options.profile ?? defaults.profile,
+    // A state machine named by its ARN needs no stack.
+    stackName: options.stateMachineArn === undefined ? (options.stackName ?? defaults.stackName) : undefined,
+  };
+}
+
+const HELP_AFTER = `
+Defaults: a flag beats the environment (MUSTER_STACK_NAME, AWS_REGION, AWS_PROFILE), which beats a
+config file: ./.muster.json, else $XDG_CONFIG_HOME/muster/config.json (~/.config/muster/config.json),
+e.g. {"stackName": "muster", "region": "eu-west-1", "profile": "security-admin"}.
+
+Exit codes:
+${EXIT_CODE_HELP.map(([code, meaning]) => `  ${code}  ${meaning}`).join('\n')}
+
+Examples:
+  muster run --local                                  the whole workflow on the stand-in, no AWS account
+  muster plan --all-accounts --stack-name muster      what an onboarding of the organization would do
+  muster start --csv accounts.csv --follow --yes      start and follow it, without asking (CI)
+  cut -d, -f1,2 export.csv | muster start --csv - --yes
+  muster executions                                   the newest executions, with status and trigger
+  muster status --latest --follow                     attach to the newest execution
+`;
 
 function withFollowOptions(command: Command): Command {
   return command
@@ -86,7 +128,9 @@ function program(io: Io, done: (code: number) => void): Command {
       writeErr: (text) => io.stderr.write(text),
       outputError: (text, write) => write(c.red(terminalLines(text))),
     })
-    .showHelpAfterError('(muster <command> --help lists the options)');
+    .showHelpAfterError('(muster <command> --help lists the options)')
+    .version(packageJson.version, '-V, --version', 'print the version of muster')
+    .addHelpText('after', HELP_AFTER);
 
   withAwsOptions(
     withInputOptions(
@@ -98,7 +142,10 @@ function program(io: Io, done: (code: number) => void): Command {
     ),
   )
     .option('--administrator-id <id>', "the administrator account (default: the caller's account)")
-    .option('--stack-name <name>', "read the default Regions and services from the muster stack's parameters")
+    .option(
+      '--stack-name <name>',
+      "read the default Regions and services from the muster stack's parameters (default: MUSTER_STACK_NAME or the config file's)",
+    )
     .addOption(
       new Option('--local', 'plan against the local stand-in instead of AWS').conflicts([
         'region',
@@ -121,29 +168,74 @@ function program(io: Io, done: (code: number) => void): Command {
         'accounts per batch with --split (default: 1500, or 1200 with Detective)',
       ).argParser(positiveNumber),
     )
-    .action(async (options) => done(await planCommand(options, io)));
+    .action(async (options) =>
+      done(
+        await planCommand(
+          options.local === true ? options : withDefaults(options, await loadDefaults(io)),
+          io,
+        ),
+      ),
+    );
 
   withFollowOptions(
-    withAwsOptions(
-      withInputOptions(
-        root.command('start').description('Start an onboarding on the deployed state machine.'),
+    withStateMachineOptions(
+      withAwsOptions(
+        withInputOptions(
+          root.command('start').description('Start an onboarding on the deployed state machine.'),
+        ),
       ),
+      `find the state machine in this stack's StateMachineArn output (default: MUSTER_STACK_NAME or the config file's)`,
     ),
   )
-    .addOption(new Option('--state-machine-arn <arn>', 'the onboarding state machine').conflicts('stackName'))
-    .option('--stack-name <name>', "find the state machine in this stack's StateMachineArn output")
+    .option(
+      '--yes',
+      'start without asking, even when more than one account changes (needed without a terminal)',
+    )
     .option('--json', 'print the execution (with --follow: the report) as JSON')
-    .action(async (options) => done(await startCommand(options, io)));
+    .action(async (options) => done(await startCommand(withDefaults(options, await loadDefaults(io)), io)));
 
   withFollowOptions(
-    root
-      .command('status')
-      .description('Progress by phase from the execution history, then the report.')
-      .argument('<execution-arn>', 'the execution (its Region is taken from the ARN)'),
+    withStateMachineOptions(
+      root
+        .command('status')
+        .description('Progress by phase from the execution history, then the report.')
+        .argument('[execution-arn]', 'the execution (its Region is taken from the ARN)')
+        .option('--latest', "the state machine's newest execution instead of an ARN"),
+      `with --latest: ${STACK_NAME_HELP}`,
+    ),
   )
-    .option('--profile <name>', 'AWS profile (default: AWS_PROFILE or the default chain)')
+    .option(
+      '--region <region>',
+      "with --latest: the stack's Region (default: AWS_REGION, the config file's, or the profile's)",
+    )
+    .option('--profile <name>', "AWS profile (default: AWS_PROFILE, the config file's, or the default chain)")
     .option('--json', 'print the report as JSON')
-    .action(async (executionArn: string, options) => done(await statusCommand(executionArn, options, io)));
+    .action(async (executionArn: string | undefined, options) =>
+      done(await statusCommand(executionArn, withDefaults(options, await loadDefaults(io)), io)),
+    );
+
+  withStateMachineOptions(
+    withAwsOptions(
+      root
+        .command('executions')
+        .description("The state machine's newest executions: start time, status, trigger and name."),
+    ),
+    STACK_NAME_HELP,
+  )
+    .addOption(
+      new Option('--limit <n>', 'how many, newest first (at most 1000)')
+        .argParser((value) => {
+          const number = positiveNumber(value);
+          if (!Number.isInteger(number) || number > 1000)
+            throw new InvalidArgumentError('expected a whole number from 1 to 1000');
+          return number;
+        })
+        .default(10),
+    )
+    .option('--json', 'print them as JSON, with their ARNs')
+    .action(async (options) =>
+      done(await executionsCommand(withDefaults(options, await loadDefaults(io)), io)),
+    );
 
   withInputOptions(
     root

@@ -40,15 +40,38 @@ export async function buildFunction(name: string, outRoot = 'dist'): Promise<str
   return outdir;
 }
 
+/**
+ * Bundles the CLI into `<outRoot>/cli/muster.mjs`, one file with every dependency inside: it runs
+ * where only `npm install --omit=dev` was done (no tsx), and bin/muster.mjs uses it there.
+ */
+export async function buildCli(outRoot = 'dist'): Promise<string> {
+  const outdir = join(outRoot, 'cli');
+  rmSync(outdir, { recursive: true, force: true });
+  await build({
+    ...BUILD_OPTIONS,
+    // Readable stack traces matter more than size for a command a person runs.
+    minify: false,
+    // The CLI runs where the user runs it: Node.js 20 or later (package.json engines).
+    target: 'node20',
+    entryPoints: { muster: join('cli', 'main.ts') },
+    outdir,
+  });
+  return join(outdir, 'muster.mjs');
+}
+
 async function main() {
   const rows: [string, number][] = [];
   for (const name of functionNames()) {
     const outdir = await buildFunction(name);
     rows.push([name, statSync(join(outdir, 'index.mjs')).size]);
   }
+  const cli = await buildCli();
   const width = Math.max(...rows.map(([name]) => name.length));
   for (const [name, bytes] of rows)
     console.log(`${name.padEnd(width)}  ${(bytes / 1024).toFixed(1).padStart(7)} KB  dist/${name}/index.mjs`);
+  console.log(
+    `${'muster CLI'.padEnd(width)}  ${(statSync(cli).size / 1024).toFixed(1).padStart(7)} KB  ${cli}`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

@@ -28,6 +28,7 @@ import {
   resolveRegion,
 } from '../aws.ts';
 import { type BatchFile, checkBatchSize, overLimits, splitPlan } from '../batches.ts';
+import { realCommand, shellWord } from '../command-line.ts';
 import { EXIT } from '../exit-codes.ts';
 import { type InputOptions, loadInput, type ManualInput, NO_ACCOUNTS_MESSAGE } from '../input.ts';
 import { coloursFor, type Io } from '../io.ts';
@@ -90,10 +91,6 @@ async function writeBatches(folder: string, batches: readonly BatchFile[]): Prom
     throw error;
   }
 }
-
-// Quoted for a POSIX shell when it has anything but safe characters, so the line can be pasted.
-const shellWord = (word: string) =>
-  /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 
 /** What a split wrote and how to run it, after the plan. */
 function splitText(plan: Plan, folder: string, batches: readonly BatchFile[], options: PlanOptions): string {
@@ -189,7 +186,7 @@ export async function planCommand(options: PlanOptions, io: Io): Promise<number>
   if (options.batchSize !== undefined && options.split === undefined)
     throw new InvalidInputError('--batch-size goes with --split <folder>');
   checkBatchSize(options.batchSize);
-  const loaded = await loadInput(options, io.cwd);
+  const loaded = await loadInput(options, io.cwd, io.stdin);
   if (loaded === undefined) throw new InvalidInputError(NO_ACCOUNTS_MESSAGE);
   // Splitting plans as a dry run: all the batches together may be more than one execution takes.
   // (--split takes no --input, so this is always a manual input.)
@@ -239,7 +236,7 @@ export async function planCommand(options: PlanOptions, io: Io): Promise<number>
   io.stdout.write(
     options.json === true
       ? terminalJson(planJson(plan))
-      : `${planText(plan, coloursFor(io.stdout, io.env))}\nNothing was changed: \`muster start\` with the same options runs it.\n`,
+      : `${planText(plan, coloursFor(io.stdout, io.env))}\nNothing was changed. To run it for real:\n  ${terminalLines(realCommand(options, options.local === true ? 'local' : 'aws'))}\n`,
   );
   return EXIT.ok;
 }

@@ -2,6 +2,7 @@ import { basename, relative, resolve } from 'node:path';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
 import { toJsonLines } from '../../functions/shared/report/files.ts';
 import { HEALTHY_SCENARIO, runLocalWorkflow } from '../../local/runner/run-workflow.ts';
+import { realCommand } from '../command-line.ts';
 import { exitCodeOf } from '../exit-codes.ts';
 import { advance, fromLocalEvent, type Progress, startProgress } from '../history.ts';
 import { type InputOptions, loadInput, manualInput } from '../input.ts';
@@ -31,7 +32,7 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
       'muster run only runs locally: add --local (to run in AWS, use muster start --follow)',
     );
   }
-  const given = await loadInput(options, io.cwd);
+  const given = await loadInput(options, io.cwd, io.stdin);
   const scenarioPath = resolve(io.cwd, options.scenario ?? HEALTHY_SCENARIO);
   const scenario = await loadLocalScenario(scenarioPath);
   const own = given === undefined ? await scenarioInput(scenarioPath) : undefined;
@@ -97,6 +98,10 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
             `${history.historyEvents} history events and ${history.lambdaInvocations} Lambda invocations.\n`,
         ),
     );
+    if (options.dryRun === true)
+      io.stdout.write(
+        `A dry run changes nothing. To run it for real:\n  ${terminalText(realCommand(options, 'local'))}\n`,
+      );
   }
   return exitCodeOf(progress);
 }

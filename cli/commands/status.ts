@@ -2,19 +2,23 @@ import { S3Client } from '@aws-sdk/client-s3';
 import {
   DescribeExecutionCommand,
   type DescribeExecutionCommandOutput,
+  type ExecutionListItem,
   GetExecutionHistoryCommand,
   type HistoryEvent,
+  ListExecutionsCommand,
   SFNClient,
 } from '@aws-sdk/client-sfn';
+import { parseTrigger } from '../../functions/shared/domain/triggers.ts';
+import { InvalidInputError } from '../../functions/shared/errors.ts';
 import { s3ReportStore } from '../../functions/shared/report/store.ts';
-import { type AwsOptions, awsTarget, clientConfig, regionOfArn } from '../aws.ts';
-import { exitCodeOf } from '../exit-codes.ts';
+import { awsTarget, clientConfig, regionOfArn, type StateMachineOptions, stateMachineArn } from '../aws.ts';
+import { EXIT, exitCodeOf } from '../exit-codes.ts';
 import { advance, type ExecutionStatus, fromHistoryEvent, type Progress, startProgress } from '../history.ts';
 import { coloursFor, type Io } from '../io.ts';
 import { quietView, viewFor } from '../progress.ts';
 import { type ExecutionSummary, phasesText, reportJson, reportText } from '../render.ts';
 import { type ReportFileReader, withReportFile } from '../report-file.ts';
-import { terminalJson, terminalSafe } from '../terminal.ts';
+import { terminalJson, terminalSafe, terminalText } from '../terminal.ts';
 
 export interface WatchOptions {
   follow?: boolean;
@@ -25,7 +29,10 @@ export interface WatchOptions {
   json?: boolean;
 }
 
-export interface StatusOptions extends WatchOptions, Pick<AwsOptions, 'profile'> {}
+export interface StatusOptions extends WatchOptions, StateMachineOptions {
+  /** The newest execution of the state machine instead of an ARN. */
+  latest?: boolean;
+}
 
 /** Every event of the execution, oldest first, following nextToken. */
 async function readEvents(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
@@ -134,12 +141,140 @@ export function sfnClient(arn: string, kind: 'execution' | 'stateMachine', optio
   );
 }
 
-/** `muster status <execution-arn> [--follow]`. */
-export async function statusCommand(executionArn: string, options: StatusOptions, io: Io): Promise<number> {
-  const sfn = sfnClient(executionArn, 'execution', 'execution-arn', options.profile);
+/**
+ * The newest `limit` executions of a state machine, newest first. ListExecutions sorts them so and may
+ * return fewer than maxResults with a nextToken (docs/aws-facts.md, Step Functions), hence the loop.
+ */
+async function recentExecutions(sfn: SFNClient, arn: string, limit: number): Promise<ExecutionListItem[]> {
+  const found: ExecutionListItem[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: arn, maxResults: limit - found.length, nextToken }),
+    );
+    found.push(...(page.executions ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken && found.length < limit);
+  return found.slice(0, limit);
+}
+
+/** The execution `status` reads: the ARN given, or with --latest the state machine's newest. */
+async function executionToRead(executionArn: string | undefined, options: StatusOptions): Promise<string> {
+  if (options.latest === true) {
+    if (executionArn !== undefined)
+      throw new InvalidInputError(`give an execution ARN or --latest, not both (${executionArn})`);
+    const arn = await stateMachineArn(options);
+    const sfn = sfnClient(arn, 'stateMachine', '--state-machine-arn', options.profile);
+    try {
+      const [newest] = await recentExecutions(sfn, arn, 1);
+      if (newest?.executionArn === undefined)
+        throw new InvalidInputError(`${arn} has no execution yet: start one with \`muster start\``);
+      return newest.executionArn;
+    } finally {
+      sfn.destroy();
+    }
+  }
+  if (executionArn === undefined)
+    throw new InvalidInputError(
+      'say which execution: its ARN (from `muster start` or `muster executions`), or --latest',
+    );
+  return executionArn;
+}
+
+/** `muster status <execution-arn> [--follow]`, or `muster status --latest`. */
+export async function statusCommand(
+  executionArn: string | undefined,
+  options: StatusOptions,
+  io: Io,
+): Promise<number> {
+  const arn = await executionToRead(executionArn, options);
+  const sfn = sfnClient(arn, 'execution', 'execution-arn', options.profile);
   try {
-    return await watchExecution(sfn, executionArn, options, io);
+    return await watchExecution(sfn, arn, options, io);
   } finally {
     sfn.destroy();
   }
+}
+
+export interface ExecutionsOptions extends StateMachineOptions {
+  limit: number;
+  json?: boolean;
+}
+
+/** What started an execution, from its input as the workflow's first step reads it. */
+function triggerOf(input: string | undefined): string {
+  if (input === undefined) return 'unknown';
+  try {
+    const request = parseTrigger(JSON.parse(input));
+    return request.dryRun ? `${request.trigger} (dry run)` : request.trigger;
+  } catch {
+    // The workflow refused it too: the execution ended REJECTED.
+    return 'rejected input';
+  }
+}
+
+interface ExecutionRow {
+  name: string;
+  status: string;
+  startDate: string | null;
+  stopDate: string | null;
+  trigger: string;
+  executionArn: string;
+}
+
+/** `muster executions`: the newest executions with status, start time and trigger. */
+export async function executionsCommand(options: ExecutionsOptions, io: Io): Promise<number> {
+  const arn = await stateMachineArn(options);
+  const sfn = sfnClient(
+    arn,
+    'stateMachine',
+    options.stateMachineArn === undefined ? 'StateMachineArn output' : '--state-machine-arn',
+    options.profile,
+  );
+  let rows: ExecutionRow[];
+  try {
+    const listed = await recentExecutions(sfn, arn, options.limit);
+    rows = [];
+    // One DescribeExecution each, for the input that says what started it.
+    for (const item of listed) {
+      const executionArn = item.executionArn ?? '';
+      const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      rows.push({
+        name: item.name ?? '',
+        status: item.status ?? '',
+        startDate: item.startDate?.toISOString() ?? null,
+        stopDate: item.stopDate?.toISOString() ?? null,
+        trigger: triggerOf(described.input),
+        executionArn,
+      });
+    }
+  } finally {
+    sfn.destroy();
+  }
+  if (options.json === true) {
+    io.stdout.write(terminalJson(rows));
+    return EXIT.ok;
+  }
+  if (rows.length === 0) {
+    io.stdout.write(`No execution of ${terminalText(arn)} yet.\n`);
+    return EXIT.ok;
+  }
+  const table = [
+    ['STARTED', 'STATUS', 'TRIGGER', 'NAME'],
+    ...rows.map((row) => [row.startDate ?? '', row.status, row.trigger, row.name].map(terminalText)),
+  ];
+  const widths = [0, 1, 2].map((column) => Math.max(...table.map((row) => row[column]?.length ?? 0)));
+  const c = coloursFor(io.stdout, io.env);
+  io.stdout.write(
+    `${table
+      .map((row, index) => {
+        const line = row
+          .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+          .join('  ')
+          .trimEnd();
+        return index === 0 ? c.bold(line) : line;
+      })
+      .join('\n')}\nDetails: muster status <ARN>, or muster status --latest; --json lists the ARNs.\n`,
+  );
+  return EXIT.ok;
 }

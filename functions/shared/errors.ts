@@ -16,8 +16,8 @@ export class InvalidInputError extends Error {
 
 /** The deployment is misconfigured: a missing environment variable, a bad parameter value. */
 export class ConfigurationError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'ConfigurationError';
   }
 }

@@ -76,7 +76,7 @@ describe('failureOf', () => {
       Object.assign(new Error('Could not load credentials from any providers'), {
         name: 'CredentialsProviderError',
       }),
-      EXIT.badInput,
+      EXIT.toolFailure,
       /no AWS credentials found: set AWS_PROFILE.*Could not load credentials/,
     ],
     [
@@ -91,8 +91,30 @@ describe('failureOf', () => {
     ],
     [
       awsError('ServiceUnavailable', 503, 'Service Unavailable'),
-      EXIT.needsAttention,
-      /^ServiceUnavailable: Service Unavailable$/,
+      EXIT.toolFailure,
+      /^could not finish talking to AWS: ServiceUnavailable: Service Unavailable$/,
+    ],
+    [
+      awsError('ThrottlingException', 400, 'Rate exceeded'),
+      EXIT.toolFailure,
+      /^could not finish talking to AWS: ThrottlingException: Rate exceeded$/,
+    ],
+    [
+      Object.assign(new Error('getaddrinfo ENOTFOUND states.eu-west-1.amazonaws.com'), { code: 'ENOTFOUND' }),
+      EXIT.toolFailure,
+      /could not finish talking to AWS: .*ENOTFOUND states\.eu-west-1\.amazonaws\.com/,
+    ],
+    [
+      Object.assign(new TypeError('Unknown file extension ".ts" for /x/functions/check-members/handler.ts'), {
+        code: 'ERR_UNKNOWN_FILE_EXTENSION',
+      }),
+      EXIT.badInput,
+      /use them from a clone after `npm ci`/,
+    ],
+    [
+      awsError('ExpiredTokenException', 400, 'The security token included in the request is expired'),
+      EXIT.toolFailure,
+      /credentials have expired/,
     ],
   ])('returns the code and a message saying what to fix for %s', (error, code, message) => {
     const failure = failureOf(error);

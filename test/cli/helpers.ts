@@ -25,11 +25,34 @@ export interface MemoryIo extends Io {
   stderr: MemoryStream;
 }
 
-/** An Io that records output, never sleeps, and starts at a fixed time. */
-export function memoryIo(
-  options: { tty?: boolean; env?: Record<string, string>; cwd?: string } = {},
-): MemoryIo {
+export interface MemoryIoOptions {
+  tty?: boolean;
+  env?: Record<string, string>;
+  cwd?: string;
+  /** What standard input holds (`--csv -`). */
+  stdin?: string;
+  /** Whether standard input is a terminal (where `start` may ask). */
+  stdinTty?: boolean;
+  /** The answers typed at the questions, in order. */
+  answers?: string[];
+}
+
+/** An Io that records output and questions, never sleeps, and starts at a fixed time. */
+export function memoryIo(options: MemoryIoOptions = {}): MemoryIo & { questions: string[] } {
+  const answers = [...(options.answers ?? [])];
+  const questions: string[] = [];
   return {
+    questions,
+    stdin: {
+      isTTY: options.stdinTty ?? false,
+      readAll: async () => options.stdin ?? '',
+      ask: async (question) => {
+        questions.push(question);
+        const answer = answers.shift();
+        if (answer === undefined) throw new Error(`memoryIo: no answer left for ${JSON.stringify(question)}`);
+        return answer;
+      },
+    },
     stdout: new MemoryStream(options.tty),
     stderr: new MemoryStream(options.tty),
     env: options.env ?? {},

@@ -7,6 +7,10 @@ import { parseTrigger } from '../../functions/shared/domain/triggers.ts';
 
 const fixtures = new URL('fixtures/', import.meta.url).pathname;
 const root = new URL('../../', import.meta.url).pathname;
+/** Standard input for calls that must not read it. */
+const noStdin = {
+  readAll: () => Promise.reject(new Error('standard input was read')),
+};
 
 describe('commaList', () => {
   it('returns trimmed items without empties, added to earlier ones when the option repeats', () => {
@@ -38,11 +42,13 @@ describe('manualInput', () => {
 
 describe('loadInput', () => {
   it('returns undefined when no option names accounts', async () => {
-    expect(await loadInput({ regions: ['eu-west-1'] }, fixtures)).toBeUndefined();
+    expect(await loadInput({ regions: ['eu-west-1'] }, fixtures, noStdin)).toBeUndefined();
   });
 
   it('returns the accounts of a CSV file with the other options', async () => {
-    expect(await loadInput({ csv: 'console-export.csv', services: ['securityhub'] }, fixtures)).toEqual({
+    expect(
+      await loadInput({ csv: 'console-export.csv', services: ['securityhub'] }, fixtures, noStdin),
+    ).toEqual({
       accounts: [
         { accountId: '200000000001', email: 'aws+200000000001@example.com' },
         { accountId: '200000000002', email: 'aws+200000000002@example.com' },
@@ -53,7 +59,11 @@ describe('loadInput', () => {
   });
 
   it('returns an --input event exactly as written', async () => {
-    const event = await loadInput({ input: 'events/triggers/create-account-result-succeeded.json' }, root);
+    const event = await loadInput(
+      { input: 'events/triggers/create-account-result-succeeded.json' },
+      root,
+      noStdin,
+    );
     expect(event).toMatchObject({
       source: 'aws.organizations',
       'detail-type': 'AWS Service Event via CloudTrail',
@@ -61,10 +71,10 @@ describe('loadInput', () => {
   });
 
   it('throws InvalidInputError naming the file when it is missing or not JSON', async () => {
-    await expect(loadInput({ input: 'missing.json' }, fixtures)).rejects.toThrow(
+    await expect(loadInput({ input: 'missing.json' }, fixtures, noStdin)).rejects.toThrow(
       'missing.json: no such file',
     );
-    await expect(loadInput({ input: 'console-export.csv' }, fixtures)).rejects.toThrow(
+    await expect(loadInput({ input: 'console-export.csv' }, fixtures, noStdin)).rejects.toThrow(
       /console-export\.csv: not a JSON document/,
     );
   });
@@ -80,9 +90,33 @@ describe('loadInput', () => {
     try {
       writeFileSync(join(folder, 'input.json'), text);
 
-      await expect(loadInput({ input: 'input.json' }, folder)).rejects.toThrow(`input.json: ${message}`);
+      await expect(loadInput({ input: 'input.json' }, folder, noStdin)).rejects.toThrow(
+        `input.json: ${message}`,
+      );
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
+  });
+});
+
+describe('loadInput from standard input', () => {
+  const stdin = (text: string) => ({ readAll: async () => text });
+
+  it('returns the accounts of a CSV read from standard input when --csv is -', async () => {
+    expect(
+      await loadInput({ csv: '-' }, fixtures, stdin('Account ID,Email\n200000000001,one@example.com\n')),
+    ).toEqual({ accounts: [{ accountId: '200000000001', email: 'one@example.com' }] });
+  });
+
+  it('returns the document read from standard input when --input is -', async () => {
+    expect(await loadInput({ input: '-' }, fixtures, stdin('{"allAccounts": true}'))).toEqual({
+      allAccounts: true,
+    });
+  });
+
+  it('throws naming standard input when what it holds is not a CSV of accounts', async () => {
+    await expect(loadInput({ csv: '-' }, fixtures, stdin('200000000001\n'))).rejects.toThrow(
+      /^standard input line 1: expected the header/,
+    );
   });
 });

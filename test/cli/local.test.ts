@@ -228,6 +228,44 @@ describe('muster plan --local', () => {
   });
 });
 
+describe('muster plan --local, muster run --local --dry-run', () => {
+  it('returns 0 and prints the run that does it for real when the plan is local', async () => {
+    const io = memoryIo({ cwd: root });
+
+    expect(
+      await main(
+        ['plan', '--local', '--accounts', '200000000002', '--regions', 'eu-west-1', '--dry-run'],
+        io,
+      ),
+    ).toBe(0);
+    expect(io.stdout.text).toContain(
+      'To run it for real:\n  muster run --local --accounts 200000000002 --regions eu-west-1\n',
+    );
+  });
+
+  it('returns 0 and prints the same run without --dry-run after a local dry run', async () => {
+    const io = memoryIo({ cwd: root });
+
+    expect(
+      await main(
+        [
+          'run',
+          '--local',
+          '--accounts',
+          '200000000002',
+          '--dry-run',
+          '--scenario',
+          'local/scenarios/healthy.json',
+        ],
+        io,
+      ),
+    ).toBe(0);
+    expect(io.stdout.text).toContain(
+      'To run it for real:\n  muster run --local --accounts 200000000002 --scenario local/scenarios/healthy.json\n',
+    );
+  });
+});
+
 describe('muster plan --local --split', () => {
   const folders: string[] = [];
   const folder = () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { EXIT } from '../../cli/exit-codes.ts';
 import { main } from '../../cli/main.ts';
+import packageJson from '../../package.json' with { type: 'json' };
 import { memoryIo } from './helpers.ts';
 
 describe('main', () => {
@@ -9,6 +11,29 @@ describe('main', () => {
     expect(await main(['--help'], io)).toBe(0);
     for (const command of ['plan', 'start', 'status', 'run'])
       expect(io.stdout.text).toContain(`  ${command} `);
+  });
+
+  it.each([['--version'], ['-V']])(
+    'returns 0 and prints the version of package.json for %s',
+    async (flag) => {
+      const io = memoryIo();
+
+      expect(await main([flag], io)).toBe(0);
+      expect(io.stdout.text).toBe(`${packageJson.version}\n`);
+    },
+  );
+
+  it('returns the help with every exit code, the defaults and examples', async () => {
+    const io = memoryIo();
+
+    expect(await main(['--help'], io)).toBe(0);
+    for (const code of Object.values(EXIT))
+      expect(io.stdout.text).toMatch(new RegExp(`^  ${code}  \\S`, 'm'));
+    expect(io.stdout.text).toContain(
+      'a flag beats the environment (MUSTER_STACK_NAME, AWS_REGION, AWS_PROFILE)',
+    );
+    expect(io.stdout.text).toContain('./.muster.json, else $XDG_CONFIG_HOME/muster/config.json');
+    expect(io.stdout.text).toMatch(/Examples:\n {2}muster run --local/);
   });
 
   it.each([

@@ -102,7 +102,9 @@ describe('muster plan', () => {
     expect(await main(['plan', '--all-accounts', '--region', 'eu-west-1'], io)).toBe(0);
     expect(io.stdout.text).toContain('2 accounts × 1 Region × 2 services = 4 memberships, 1 skipped');
     expect(io.stdout.text).toMatch(/200000000002 {2}SKIPPED_ACCOUNT_INACTIVE {2}the account is SUSPENDED/);
-    expect(io.stdout.text).toContain('Nothing was changed');
+    expect(io.stdout.text).toContain(
+      'Nothing was changed. To run it for real:\n  muster start --all-accounts --region eu-west-1 --stack-name STACK\n',
+    );
     expect(organizations).toHaveReceivedCommandTimes(ListAccountsCommand, 2);
     expect(detective.calls().map((call) => call.args[0].constructor.name)).toEqual([
       'ListGraphsCommand',

@@ -54,6 +54,7 @@ describe('muster start', () => {
     const code = await main(
       [
         'start',
+        '--yes',
         '--accounts',
         '200000000001,200000000002',
         '--regions',
@@ -83,6 +84,7 @@ describe('muster start', () => {
     const code = await main(
       [
         'start',
+        '--yes',
         '--csv',
         'console-export.csv',
         '--dry-run',
@@ -116,7 +118,7 @@ describe('muster start', () => {
   it('returns the same name prefix when the same input is started again later', async () => {
     const first = memoryIo();
     const later = { ...memoryIo(), now: () => new Date('2025-03-04T09:00:00Z') };
-    const argv = ['start', '--all-accounts', '--state-machine-arn', STATE_MACHINE_ARN];
+    const argv = ['start', '--yes', '--all-accounts', '--state-machine-arn', STATE_MACHINE_ARN];
 
     await main(argv, first);
     await main(argv, later);
@@ -132,7 +134,7 @@ describe('muster start', () => {
 
     expect(
       await main(
-        ['start', '--all-accounts', '--regions', 'mars-1', '--state-machine-arn', STATE_MACHINE_ARN],
+        ['start', '--yes', '--all-accounts', '--regions', 'mars-1', '--state-machine-arn', STATE_MACHINE_ARN],
         io,
       ),
     ).toBe(2);
@@ -143,7 +145,7 @@ describe('muster start', () => {
   it('returns 2 saying which option is missing when no state machine is named', async () => {
     const io = memoryIo();
 
-    expect(await main(['start', '--all-accounts'], io)).toBe(2);
+    expect(await main(['start', '--yes', '--all-accounts'], io)).toBe(2);
     expect(io.stderr.text).toContain(
       'say which state machine: --state-machine-arn ARN, or --stack-name NAME',
     );
@@ -154,7 +156,7 @@ describe('muster start', () => {
     const io = memoryIo();
 
     expect(
-      await main(['start', '--all-accounts', '--stack-name', 'other', '--region', 'eu-west-1'], io),
+      await main(['start', '--yes', '--all-accounts', '--stack-name', 'other', '--region', 'eu-west-1'], io),
     ).toBe(2);
     expect(io.stderr.text).toContain('stack other has no StateMachineArn output');
     expect(sfn.calls()).toHaveLength(0);
@@ -163,7 +165,7 @@ describe('muster start', () => {
   it('returns 2 when the state machine ARN is not one', async () => {
     const io = memoryIo();
 
-    expect(await main(['start', '--all-accounts', '--state-machine-arn', 'muster'], io)).toBe(2);
+    expect(await main(['start', '--yes', '--all-accounts', '--state-machine-arn', 'muster'], io)).toBe(2);
     expect(io.stderr.text).toContain(
       '--state-machine-arn: "muster" is not a Step Functions stateMachine ARN',
     );
@@ -194,11 +196,125 @@ describe('muster start', () => {
     const io = memoryIo();
 
     expect(
-      await main(['start', '--all-accounts', '--state-machine-arn', STATE_MACHINE_ARN, '--follow'], io),
+      await main(
+        ['start', '--yes', '--all-accounts', '--state-machine-arn', STATE_MACHINE_ARN, '--follow'],
+        io,
+      ),
     ).toBe(0);
     expect(io.stderr.text).toContain('Started muster-');
     expect(io.stderr.text).toContain('finished Onboarded');
     expect(io.stdout.text).toMatch(/SUCCEEDED {2}16 memberships: 12 enabled, 4 skipped by rule/);
     expect(sfn).toHaveReceivedCommandTimes(DescribeExecutionCommand, 2);
+  });
+});
+
+describe('muster start asks before changing more than one account', () => {
+  const two = ['start', '--accounts', '200000000001,200000000002', '--state-machine-arn', STATE_MACHINE_ARN];
+
+  it('returns 5 and starts nothing when standard input is not a terminal and --yes is not given', async () => {
+    const io = memoryIo({ stdinTty: false });
+
+    expect(await main(two, io)).toBe(5);
+    expect(io.stderr.text).toContain('would change 2 accounts');
+    expect(io.stderr.text).toContain('pass --yes');
+    expect(io.questions).toEqual([]);
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('returns 5 and starts nothing when the user does not answer yes on a terminal', async () => {
+    const io = memoryIo({ stdinTty: true, answers: ['n'] });
+
+    expect(await main(['start', '--all-accounts', '--state-machine-arn', STATE_MACHINE_ARN], io)).toBe(5);
+    expect(io.questions).toEqual([
+      "Start an onboarding of every account of the organization (the workflow's default Regions, the workflow's default services)? [y/N] ",
+    ]);
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('returns 0 and starts once the user answers yes on a terminal', async () => {
+    const io = memoryIo({ stdinTty: true, answers: ['Yes'] });
+
+    expect(await main([...two, '--regions', 'eu-west-1', '--services', 'securityhub'], io)).toBe(0);
+    expect(io.questions).toEqual(['Start an onboarding of 2 accounts (eu-west-1, securityhub)? [y/N] ']);
+    expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
+  });
+
+  it.each([
+    ['one account', ['start', '--accounts', '200000000001,200000000001']],
+    ['a dry run', [...two, '--dry-run']],
+    ['--yes', [...two, '--yes']],
+  ])('returns 0 without asking, with no terminal, for %s', async (_, argv) => {
+    const io = memoryIo({ stdinTty: false });
+
+    expect(await main([...argv, '--state-machine-arn', STATE_MACHINE_ARN], io)).toBe(0);
+    expect(io.questions).toEqual([]);
+    expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
+  });
+});
+
+describe('muster start --dry-run', () => {
+  it('returns 0 and prints the start that runs it for real, quoted for the shell', async () => {
+    const io = memoryIo();
+
+    expect(
+      await main(
+        [
+          'start',
+          '--accounts',
+          '200000000001,200000000002',
+          '--regions',
+          'eu-west-1',
+          '--dry-run',
+          '--profile',
+          "sec admin'$(touch /tmp/pwned)",
+          '--state-machine-arn',
+          STATE_MACHINE_ARN,
+        ],
+        io,
+      ),
+    ).toBe(0);
+    expect(io.stdout.text).toContain(
+      `To run it for real:\n  muster start --accounts 200000000001,200000000002 --regions eu-west-1 --profile 'sec admin'\\''$(touch /tmp/pwned)' --state-machine-arn ${STATE_MACHINE_ARN}\n`,
+    );
+  });
+});
+
+describe('muster start --csv -', () => {
+  it('returns 0 after starting the accounts read from standard input', async () => {
+    const io = memoryIo({ stdin: 'Account ID,Email\n200000000001,one@example.com\n' });
+
+    expect(await main(['start', '--csv', '-', '--state-machine-arn', STATE_MACHINE_ARN], io)).toBe(0);
+    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, {
+      input: JSON.stringify({ accounts: [{ accountId: '200000000001', email: 'one@example.com' }] }),
+    });
+  });
+});
+
+describe('muster start defaults', () => {
+  it('returns 0 with the stack from MUSTER_STACK_NAME and the Region from AWS_REGION', async () => {
+    cloudFormation
+      .on(DescribeStacksCommand, { StackName: 'from-env' })
+      .resolves(stack([{ OutputKey: 'StateMachineArn', OutputValue: STATE_MACHINE_ARN }]));
+    const io = memoryIo({ env: { MUSTER_STACK_NAME: 'from-env', AWS_REGION: 'eu-west-1' } });
+
+    expect(await main(['start', '--accounts', '200000000001'], io)).toBe(0);
+    expect(cloudFormation).toHaveReceivedCommandWith(DescribeStacksCommand, { StackName: 'from-env' });
+    expect(await cloudFormation.call(0).thisValue.config.region()).toBe('eu-west-1');
+    expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
+  });
+
+  it('returns 0 with --stack-name beating MUSTER_STACK_NAME', async () => {
+    cloudFormation
+      .on(DescribeStacksCommand, { StackName: 'from-flag' })
+      .resolves(stack([{ OutputKey: 'StateMachineArn', OutputValue: STATE_MACHINE_ARN }]));
+    const io = memoryIo({ env: { MUSTER_STACK_NAME: 'from-env' } });
+
+    expect(
+      await main(
+        ['start', '--accounts', '200000000001', '--stack-name', 'from-flag', '--region', 'eu-west-1'],
+        io,
+      ),
+    ).toBe(0);
+    expect(cloudFormation).toHaveReceivedCommandWith(DescribeStacksCommand, { StackName: 'from-flag' });
   });
 });

@@ -173,6 +173,21 @@ describe('muster status', () => {
     expect(await main(['status', EXECUTION_ARN], io)).toBe(2);
     expect(io.stderr.text).toContain('no such execution: check the ARN');
   });
+
+  it.each([
+    ['AWS answers 503 after the retries', awsError('ServiceUnavailable', 503, 'Service Unavailable')],
+    ['AWS still throttles after the retries', awsError('ThrottlingException', 400, 'Rate exceeded')],
+    [
+      'the endpoint does not resolve',
+      Object.assign(new Error('getaddrinfo ENOTFOUND states.eu-west-1.amazonaws.com'), { code: 'ENOTFOUND' }),
+    ],
+  ])('returns 4, not 1, when %s: nothing is known about the memberships', async (_, error) => {
+    sfn.on(DescribeExecutionCommand).rejects(error);
+    const io = memoryIo();
+
+    expect(await main(['status', EXECUTION_ARN], io)).toBe(4);
+    expect(io.stderr.text).toContain(`could not finish talking to AWS: ${error.name}: ${error.message}`);
+  });
 });
 
 describe('muster status with a report too large for the state', () => {
