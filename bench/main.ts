@@ -41,6 +41,19 @@ const FAILURES = {
 } as const;
 type Failure = keyof typeof FAILURES;
 const CREATE_REFUSED = 'The account is not in a state that allows this operation.';
+
+/**
+ * The public Detective script, aws-samples/amazon-detective-multiaccount-scripts, run unmodified
+ * against the stand-in on 100 outside accounts × 3 Regions: issue 19's measurement, cited here, not
+ * re-measured (the script is not part of muster). `--compare-detective-script` runs muster on the same.
+ */
+const DETECTIVE_SCRIPT = {
+  source:
+    'issue 19: aws-samples/amazon-detective-multiaccount-scripts run unmodified against the stand-in, 100 outside accounts × 3 Regions',
+  calls: 926,
+  administratorCalls: 626,
+  shape: { accounts: 100, invited: 100, regions: 3, services: ['detective'] as ServiceName[] },
+};
 const USAGE =
   'npm run bench -- [--accounts N] [--regions N] [--invited N] [--services LIST] [--poll-timeout MINUTES] [--latency-ms N] [--max-concurrency N] [--failure KIND] [--json]\n' +
   '  --accounts N    accounts to onboard (default 1000)\n' +
@@ -53,9 +66,11 @@ const USAGE =
   `  --failure KIND  what fails for every account (default none): ${Object.entries(FAILURES)
     .map(([kind, meaning]) => `${kind}, ${meaning}`)
     .join('; ')}\n` +
+  `  --compare-detective-script  the public Detective script's scenario (${DETECTIVE_SCRIPT.shape.invited} outside accounts × ${DETECTIVE_SCRIPT.shape.regions} Regions, Detective), side by side with its ${DETECTIVE_SCRIPT.calls} calls; not with --accounts, --invited, --regions or --services\n` +
   '  --json          print the results as JSON only';
 
 interface Options extends BenchShape {
+  compareDetectiveScript: boolean;
   maxConcurrency: number;
   services: ServiceName[];
   pollTimeoutMinutes: number;
@@ -84,9 +99,27 @@ function readOptions(argv: string[]): Options {
       'poll-timeout': { type: 'string' },
       failure: { type: 'string', default: 'none' },
       json: { type: 'boolean', default: false },
+      'compare-detective-script': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
+  const compareDetectiveScript = values['compare-detective-script'] ?? false;
+  if (compareDetectiveScript) {
+    const shaped = (['accounts', 'invited', 'regions', 'services'] as const).filter(
+      (name) => values[name] !== undefined,
+    );
+    if (shaped.length > 0)
+      throw new RangeError(
+        `--compare-detective-script runs the script's own scenario: leave out ${shaped.map((name) => `--${name}`).join(', ')}`,
+      );
+    const { accounts, invited, regions, services } = DETECTIVE_SCRIPT.shape;
+    Object.assign(values, {
+      accounts: String(accounts),
+      invited: String(invited),
+      regions: String(regions),
+      services: services.join(','),
+    });
+  }
   if (values.help) {
     console.log(USAGE);
     process.exit(0);
@@ -104,6 +137,7 @@ function readOptions(argv: string[]): Options {
   if ((failure === 'role-missing' || failure === 'scattered') && invited === 0)
     throw new RangeError(`--failure ${failure} needs invited accounts: add --invited N`);
   return {
+    compareDetectiveScript,
     organizationAccounts: accounts - invited,
     invitedAccounts: invited,
     regions: count(values.regions, 'regions', BENCH_REGIONS.length, 1, BENCH_REGIONS.length),
@@ -201,6 +235,16 @@ class Phases {
 }
 
 interface BenchResult {
+  /** With --compare-detective-script: muster's calls next to the public script's (DETECTIVE_SCRIPT). */
+  detectiveScript?: {
+    source: string;
+    scriptCalls: number;
+    scriptAdministratorCalls: number;
+    musterCalls: number;
+    musterAdministratorCalls: number;
+    target: number;
+    met: boolean;
+  };
   accounts: number;
   invitedAccounts: number;
   regions: number;
@@ -295,7 +339,24 @@ async function bench(options: Options): Promise<BenchResult> {
   }
   const lowerBound = lowerBoundSeconds(options);
   const history = run.history;
+  const callsOf = (side?: Side) =>
+    Object.values(apiCalls)
+      .filter((entry) => side === undefined || entry.side === side)
+      .reduce((sum, { calls }) => sum + calls, 0);
   return {
+    ...(options.compareDetectiveScript
+      ? {
+          detectiveScript: {
+            source: DETECTIVE_SCRIPT.source,
+            scriptCalls: DETECTIVE_SCRIPT.calls,
+            scriptAdministratorCalls: DETECTIVE_SCRIPT.administratorCalls,
+            musterCalls: callsOf(),
+            musterAdministratorCalls: callsOf('administrator'),
+            target: DETECTIVE_SCRIPT.calls / 2,
+            met: callsOf() <= DETECTIVE_SCRIPT.calls / 2,
+          },
+        }
+      : {}),
     accounts: accounts.length,
     invitedAccounts: options.invitedAccounts,
     regions: regions.length,
@@ -396,6 +457,16 @@ function render(result: BenchResult, tookSeconds: number): string {
       .join(', ')}`,
     `The benchmark took ${round(tookSeconds)} s.`,
   );
+  const script = result.detectiveScript;
+  if (script !== undefined)
+    lines.push(
+      '',
+      '| side by side, same scenario | calls | administrator side | member side | wall time |',
+      '| --- | ---: | ---: | ---: | ---: |',
+      `| public Detective script (${script.source}; not re-measured here) | ${number(script.scriptCalls)} | ${number(script.scriptAdministratorCalls)} | ${number(script.scriptCalls - script.scriptAdministratorCalls)} | |`,
+      `| muster (this run) | ${number(script.musterCalls)} | ${number(script.musterAdministratorCalls)} | ${number(script.musterCalls - script.musterAdministratorCalls)} | ${result.wallSeconds} s |`,
+      `| target: at most half the script's calls | ${number(script.target)} | | | ${verdict(script.met)} |`,
+    );
   return lines.join('\n');
 }
 
