@@ -10,6 +10,7 @@ import {
 } from '../local/runner/run-workflow.ts';
 import { startStandInProcess } from '../local/runner/standin-process.ts';
 import type { ScenarioInput } from '../local/standin/index.ts';
+import { measureColdStarts, renderColdStarts } from './cold-start.ts';
 import {
   type BenchShape,
   lowerBoundSeconds,
@@ -67,7 +68,9 @@ const USAGE =
     .map(([kind, meaning]) => `${kind}, ${meaning}`)
     .join('; ')}\n` +
   `  --compare-detective-script  the public Detective script's scenario (${DETECTIVE_SCRIPT.shape.invited} outside accounts × ${DETECTIVE_SCRIPT.shape.regions} Regions, Detective), side by side with its ${DETECTIVE_SCRIPT.calls} calls; not with --accounts, --invited, --regions or --services\n` +
-  '  --json          print the results as JSON only';
+  '  --json          print the results as JSON only\n' +
+  'npm run bench -- --cold-start [--dist DIR] [--runs N] [--json]\n' +
+  '  each bundle of DIR (default dist, from npm run build) imported in a fresh Node process and invoked once against the stand-in; median of N runs (default 5)';
 
 interface Options extends BenchShape {
   compareDetectiveScript: boolean;
@@ -470,7 +473,27 @@ function render(result: BenchResult, tookSeconds: number): string {
   return lines.join('\n');
 }
 
+/** `npm run bench -- --cold-start [--dist DIR] [--runs N]`: each bundle's cold start (cold-start.ts). */
+async function coldStartMain(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'cold-start': { type: 'boolean' },
+      dist: { type: 'string', default: 'dist' },
+      runs: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const dist = values.dist ?? 'dist';
+  const runs = count(values.runs, 'runs', 5, 1, 50);
+  const results = await measureColdStarts(dist, runs);
+  process.stdout.write(
+    values.json ? `${JSON.stringify(results, null, 2)}\n` : `${renderColdStarts(dist, runs, results)}\n`,
+  );
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--cold-start')) return coldStartMain(process.argv.slice(2));
   let options: Options;
   try {
     options = readOptions(process.argv.slice(2));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { measureColdStarts } from '../../bench/cold-start.ts';
 import {
   type BenchShape,
   lowerBoundSeconds,
@@ -92,5 +93,13 @@ describe('the benchmark Regions', () => {
   it('returns 17 Regions muster knows', () => {
     expect(BENCH_REGIONS).toHaveLength(17);
     expect(BENCH_REGIONS.filter((region) => !KNOWN_REGIONS.has(region))).toEqual([]);
+  });
+});
+
+describe('measureColdStarts', () => {
+  it('names the missing bundles and how to make them, before starting anything', async () => {
+    await expect(measureColdStarts('no-such-dist', 1)).rejects.toThrow(
+      'no bundle for resolve-accounts, create-members, invite-members, accept-invitations, check-members in no-such-dist: run npm run build first',
+    );
   });
 });
