@@ -2,6 +2,7 @@
 // template.yaml deploys as that function's CodeUri (`sam build` only copies it; docs/deploy.md).
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 
 /**
@@ -34,6 +35,16 @@ const schemaKeys: Plugin = {
   },
 };
 
+/** The SDK's default credential chain, replaced by its first link in the bundles (lambda-credentials.ts). */
+const lambdaCredentials: Plugin = {
+  name: 'lambda-credentials',
+  setup(build) {
+    build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({
+      path: fileURLToPath(new URL('./lambda-credentials.ts', import.meta.url)),
+    }));
+  },
+};
+
 export const BUILD_OPTIONS = {
   bundle: true,
   platform: 'node',
@@ -49,7 +60,7 @@ export const BUILD_OPTIONS = {
   // Some bundled CommonJS (X-Ray SDK) calls require(); ESM output needs it defined.
   banner: { js: "import { createRequire } from 'module';const require = createRequire(import.meta.url);" },
   logLevel: 'warning',
-  plugins: [schemaKeys],
+  plugins: [schemaKeys, lambdaCredentials],
 } satisfies BuildOptions;
 
 export function functionNames(root = 'functions'): string[] {

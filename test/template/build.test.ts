@@ -102,4 +102,28 @@ describe('literalSchemaKeys', () => {
     expect(text).toContain('"CreateMembersRequest"');
     expect(text).not.toContain('"AwsSecurityFinding"');
   });
+
+  it("keeps only the environment's credentials, which Lambda always sets, of the SDK's default chain", async () => {
+    const result = await build({
+      ...BUILD_OPTIONS,
+      entryPoints: ['functions/accept-invitations/handler.ts'],
+      write: false,
+      sourcemap: false,
+      metafile: true,
+      outdir: join(scratch, 'credentials'),
+    });
+    const packages = Object.keys(result.metafile?.inputs ?? {});
+    expect(packages.some((path) => path.includes('@aws-sdk/credential-provider-env/'))).toBe(true);
+    for (const link of [
+      'credential-provider-node/',
+      'credential-provider-sso/',
+      'credential-provider-ini/',
+      'credential-provider-imds/',
+      'nested-clients/',
+    ])
+      expect(
+        packages.filter((path) => path.includes(link)),
+        link,
+      ).toEqual([]);
+  });
 });
