@@ -101,29 +101,37 @@ export function lowerBoundSeconds(shape: BenchShape): number {
   return pages * shape.latencySeconds + Math.max(throttled, chain);
 }
 
-/** Calls a second each muster client keeps to (CALLS_PER_SECOND's default), without a burst. */
-export const MUSTER_CALLS_PER_SECOND = 10;
-
 /**
- * The floor under muster's own pacing: each client keeps to at most 10 calls in any second, with
- * no burst (issue 2), so a step of c calls per Region and service needs floor((c - 1) / 10)
- * seconds between its first and last call, plus one answer. The listing, then locate, create,
- * invite (which reads each membership right before inviting it, on the same client) and one check
- * read follow one another; the member side adds its chain of answers. Above lowerBoundSeconds
- * mostly by AWS's burst, which muster does not use.
+ * The floor under muster's own pacing: one token bucket per (account, Region, service) at AWS's
+ * 10 calls a second after a burst of 30 (functions/shared/aws/rate-limit.ts), carried from step to
+ * step. The listing, then locate, create, invite (which reads each membership right before inviting
+ * it, on the same bucket), the member side's chain of answers, and one check read follow one
+ * another; each step's calls leave as tokens allow and the next step starts one answer after its
+ * last call, the bucket filling meanwhile. Above lowerBoundSeconds only by the invite step's reads.
  */
 export function pacedLowerBoundSeconds(shape: BenchShape): number {
   const bounds = operationBounds(shape);
   const perPair = (operation: string) => (bounds[operation]?.lowerBound ?? 0) / shape.regions;
-  const step = (calls: number) =>
-    calls === 0 ? 0 : Math.floor((calls - 1) / MUSTER_CALLS_PER_SECOND) + shape.latencySeconds;
-  const administrator =
-    step(perPair('securityhub:DescribeHub')) +
-    step(perPair('securityhub:CreateMembers')) +
-    step(2 * perPair('securityhub:InviteMembers')) +
-    step(perPair('securityhub:GetMembers'));
+  const { ratePerSecond: rate, burst } = THROTTLE;
+  let seconds = 0;
+  let tokens = burst;
+  const pass = (wait: number) => {
+    seconds += wait;
+    tokens = Math.min(burst, tokens + wait * rate);
+  };
+  const step = (calls: number) => {
+    if (calls === 0) return;
+    // Calls beyond the tokens at hand leave one every 1/rate seconds, each spending its token at once.
+    seconds += Math.max(0, calls - tokens) / rate;
+    tokens = Math.max(0, tokens - calls);
+    pass(shape.latencySeconds);
+  };
+  step(perPair('securityhub:DescribeHub'));
+  step(perPair('securityhub:CreateMembers'));
+  step(2 * perPair('securityhub:InviteMembers'));
   // Member side, per invited account and Region: enable, list the invitation, accept.
-  const member = shape.invitedAccounts > 0 ? 3 * shape.latencySeconds : 0;
+  if (shape.invitedAccounts > 0) pass(3 * shape.latencySeconds);
+  step(perPair('securityhub:GetMembers'));
   const pages = bounds['organizations:ListAccounts']?.lowerBound ?? 1;
-  return pages * shape.latencySeconds + administrator + member;
+  return pages * shape.latencySeconds + seconds;
 }

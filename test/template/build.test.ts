@@ -1,8 +1,9 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BUILD_OPTIONS, buildFunction, functionNames } from '../../scripts/build.ts';
+import { BUILD_OPTIONS, buildFunction, functionNames, literalSchemaKeys } from '../../scripts/build.ts';
 import { functionsOf, kebab, readTemplate } from './template.ts';
 
 const template = readTemplate('template.yaml');
@@ -58,5 +59,64 @@ describe('what sam build and sam deploy package', () => {
         /export\s*\{[^}]*\bas handler\b[^}]*\}/,
       );
     }
+  });
+});
+
+describe('literalSchemaKeys', () => {
+  it.each([
+    [
+      'a key named by a constant',
+      'const _h = "http";\nexport var A$ = [9, n0, _A, { [_h]: ["POST", "/a", 200] }];',
+      'const _h = "http";\nexport var A$ = [9, n0, _A, { ["http"]: ["POST", "/a", 200] }];',
+    ],
+    [
+      'a key without a string constant',
+      'export var A$ = [9, n0, _A, { [_x]: 1 }];',
+      'export var A$ = [9, n0, _A, { [_x]: 1 }];',
+    ],
+    [
+      'an array element, not a key',
+      'const _h = "http";\nexport var A$ = [3, n0, _A, 0, [_h], [0]];',
+      'const _h = "http";\nexport var A$ = [3, n0, _A, 0, [_h], [0]];',
+    ],
+  ])('writes the string in place of %s only', (_, source, expected) => {
+    expect(literalSchemaKeys(source)).toBe(expected);
+  });
+
+  it("leaves out the schemas of operations a function does not call (Security Hub's findings)", async () => {
+    const result = await build({
+      ...BUILD_OPTIONS,
+      entryPoints: ['functions/create-members/handler.ts'],
+      write: false,
+      sourcemap: false,
+      outdir: join(scratch, 'schemas'),
+    });
+    const text = result.outputFiles.find(({ path }) => path.endsWith('.mjs'))?.text ?? '';
+    expect(text).toContain('"CreateMembersRequest"');
+    expect(text).not.toContain('"AwsSecurityFinding"');
+  });
+
+  it("keeps only the environment's credentials, which Lambda always sets, of the SDK's default chain", async () => {
+    const result = await build({
+      ...BUILD_OPTIONS,
+      entryPoints: ['functions/accept-invitations/handler.ts'],
+      write: false,
+      sourcemap: false,
+      metafile: true,
+      outdir: join(scratch, 'credentials'),
+    });
+    const packages = Object.keys(result.metafile?.inputs ?? {});
+    expect(packages.some((path) => path.includes('@aws-sdk/credential-provider-env/'))).toBe(true);
+    for (const link of [
+      'credential-provider-node/',
+      'credential-provider-sso/',
+      'credential-provider-ini/',
+      'credential-provider-imds/',
+      'nested-clients/',
+    ])
+      expect(
+        packages.filter((path) => path.includes(link)),
+        link,
+      ).toEqual([]);
   });
 });

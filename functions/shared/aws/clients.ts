@@ -16,8 +16,9 @@ export interface ClientSettings {
    */
   maxAttempts: number;
   /**
-   * Calls per second this process makes per client (one account, one Region, one service).
-   * Left out for Organizations and STS, which publish no such quota: the SDK's backoff paces them.
+   * Calls per second this process makes per (account, Region, service), after a burst of three
+   * seconds' worth (rate-limit.ts). Left out for Organizations and STS, which publish no such
+   * quota: the SDK's backoff paces them.
    */
   callsPerSecond?: number;
 }
@@ -78,6 +79,35 @@ function withoutQuotaRetries(client: RetryingClient): void {
   };
 }
 
+/** The Lambda's own role, as a key of `limiters`: member clients are keyed by their credentials provider. */
+const OWN_ROLE = {};
+const limiters = new WeakMap<object, Map<string, RateLimiter>>();
+
+/**
+ * The one limiter of an (identity, Region, service) in this process, as AWS keeps one bucket per
+ * account and Region (docs/aws-facts.md, Pacing: a token bucket per account, Region and service):
+ * the clients of a step's invocations, and locally of every step, then draw on the same tokens.
+ */
+export function sharedLimiter(
+  identity: object,
+  service: string,
+  region: string,
+  callsPerSecond: number,
+): RateLimiter {
+  let byKey = limiters.get(identity);
+  if (byKey === undefined) {
+    byKey = new Map();
+    limiters.set(identity, byKey);
+  }
+  const key = `${service} ${region} ${callsPerSecond}`;
+  let limiter = byKey.get(key);
+  if (limiter === undefined) {
+    limiter = new RateLimiter(callsPerSecond);
+    byKey.set(key, limiter);
+  }
+  return limiter;
+}
+
 /**
  * Builds an SDK client for one Region with muster's retry and rate settings. `credentials`
  * defaults to the Lambda's own role; member-side clients pass the assumed-role provider.
@@ -103,7 +133,7 @@ export function regionalClient<C extends RetryingClient>(
   withoutQuotaRetries(client);
   return settings.callsPerSecond === undefined
     ? client
-    : limitRate(client, new RateLimiter(settings.callsPerSecond));
+    : limitRate(client, sharedLimiter(credentials ?? OWN_ROLE, Client.name, region, settings.callsPerSecond));
 }
 
 /** One client per Region, made on first use and kept for the life of the Lambda container. */

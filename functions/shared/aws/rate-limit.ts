@@ -1,33 +1,106 @@
 import type { MiddlewareStack } from '@smithy/types';
 
+/** A token bucket's settings: tokens added per second, and how many it holds (the burst). */
+export interface Rate {
+  perSecond: number;
+  burst: number;
+}
+
 /**
- * Allows at most `limit` calls in any rolling window of `windowMs`. Security Hub allows 10 requests/s, taken
- * per account per Region (docs/aws-facts.md, Security Hub); the SDK's own retries count too, so the limiter
- * sits inside the retry loop.
+ * Security Hub's operations with a rate of their own, below the 10 requests/s, burst 30 of every
+ * other operation (docs/aws-facts.md, Pacing: a token bucket per account, Region and service).
+ * muster calls none of them today; a call added later is paced as AWS rates it.
  */
-export class RateLimiter {
-  private readonly recent: number[] = [];
+export const LOWER_RATES: Readonly<Record<string, Rate>> = {
+  BatchEnableStandards: { perSecond: 1, burst: 1 },
+  UpdateStandardsControl: { perSecond: 1, burst: 5 },
+  GetFindings: { perSecond: 3, burst: 6 },
+};
+
+/** AWS's burst is three seconds of its rate (10 requests/s, burst 30): a lower setting keeps that ratio. */
+export const BURST_SECONDS = 3;
+
+type Clock = { now: () => number; sleep: (ms: number) => Promise<void> };
+
+const realClock: Clock = {
+  now: () => performance.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/**
+ * A token bucket: `burst` calls at once, then `perSecond`. Each call reserves its token when it
+ * asks, going into debt when the bucket is empty and waiting until the debt is paid, so waiting
+ * calls go in the order they asked and none wakes only to wait again.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private updated: number;
 
   constructor(
-    private readonly limit: number,
-    private readonly windowMs = 1000,
-    private readonly now: () => number = Date.now,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) =>
-      new Promise((resolve) => setTimeout(resolve, ms)),
+    private readonly rate: Rate,
+    private readonly clock: Clock = realClock,
   ) {
-    if (!(limit >= 1)) throw new RangeError(`rate limit must be at least 1 call per window, got ${limit}`);
+    if (!(rate.perSecond > 0) || !(rate.burst >= 1))
+      throw new RangeError(
+        `a token bucket needs a rate above 0 and a burst of at least 1, got ${rate.perSecond}/s, burst ${rate.burst}`,
+      );
+    this.tokens = rate.burst;
+    this.updated = clock.now();
   }
 
-  async take(): Promise<void> {
-    for (;;) {
-      const now = this.now();
-      while (this.recent.length > 0 && (this.recent[0] ?? 0) <= now - this.windowMs) this.recent.shift();
-      if (this.recent.length < this.limit) {
-        this.recent.push(now);
-        return;
+  take(): Promise<void> {
+    const now = this.clock.now();
+    this.tokens = Math.min(
+      this.rate.burst,
+      this.tokens + ((now - this.updated) * this.rate.perSecond) / 1000,
+    );
+    this.updated = now;
+    this.tokens -= 1;
+    return this.tokens >= 0
+      ? Promise.resolve()
+      : this.clock.sleep((-this.tokens * 1000) / this.rate.perSecond);
+  }
+}
+
+/**
+ * The buckets of one client, that is of one (account, Region, service): one shared by every
+ * operation, and one more for each operation AWS rates lower, which also takes from the shared one.
+ */
+export class RateLimiter {
+  private readonly shared: TokenBucket;
+  private readonly own = new Map<string, TokenBucket>();
+
+  constructor(
+    private readonly callsPerSecond: number,
+    private readonly clock: Clock = realClock,
+    private readonly lowerRates: Readonly<Record<string, Rate>> = LOWER_RATES,
+  ) {
+    if (!(callsPerSecond >= 1))
+      throw new RangeError(`rate limit must be at least 1 call per second, got ${callsPerSecond}`);
+    this.shared = new TokenBucket(
+      { perSecond: callsPerSecond, burst: callsPerSecond * BURST_SECONDS },
+      clock,
+    );
+  }
+
+  /** Waits until `operation` (an API operation name, such as `GetMembers`) may be called. */
+  async take(operation: string): Promise<void> {
+    const lower = Object.hasOwn(this.lowerRates, operation) ? this.lowerRates[operation] : undefined;
+    if (lower !== undefined) {
+      let bucket = this.own.get(operation);
+      if (bucket === undefined) {
+        bucket = new TokenBucket(
+          {
+            perSecond: Math.min(lower.perSecond, this.callsPerSecond),
+            burst: Math.min(lower.burst, this.callsPerSecond * BURST_SECONDS),
+          },
+          this.clock,
+        );
+        this.own.set(operation, bucket);
       }
-      await this.sleep((this.recent[0] ?? now) + this.windowMs - now);
+      await bucket.take();
     }
+    await this.shared.take();
   }
 }
 
@@ -38,8 +111,9 @@ export type SdkClient = { middlewareStack: MiddlewareStack<any, any> };
 /** Makes every attempt of every command of `client` wait for `limiter`. */
 export function limitRate<C extends SdkClient>(client: C, limiter: RateLimiter): C {
   client.middlewareStack.add(
-    (next) => async (args) => {
-      await limiter.take();
+    (next, context) => async (args) => {
+      // The SDK names each command's operation in its handler context ("GetMembersCommand").
+      await limiter.take(String(context.commandName ?? '').replace(/Command$/, ''));
       return next(args);
     },
     { step: 'finalizeRequest', priority: 'low', name: 'musterRateLimit' },

@@ -1,9 +1,13 @@
-import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import {
+  BatchEnableStandardsCommand,
+  GetMembersCommand,
+  SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
 import { describe, expect, it } from 'vitest';
-import { regionalClient } from '../../../functions/shared/aws/clients.ts';
-import { limitRate, RateLimiter } from '../../../functions/shared/aws/rate-limit.ts';
+import { regionalClient, sharedLimiter } from '../../../functions/shared/aws/clients.ts';
+import { limitRate, RateLimiter, TokenBucket } from '../../../functions/shared/aws/rate-limit.ts';
 
-/** A clock that only moves when the limiter sleeps. */
+/** A clock that only moves when told to or when a caller sleeps (callers here wait one after another). */
 function fakeClock() {
   let now = 0;
   return {
@@ -11,26 +15,112 @@ function fakeClock() {
     sleep: async (ms: number) => {
       now += ms;
     },
+    advance: (ms: number) => {
+      now += ms;
+    },
   };
 }
 
-describe('RateLimiter', () => {
-  it('lets at most 10 calls through in any one-second window', async () => {
+/** The clock's time at which each of `calls` calls, made one after another, got through. */
+async function times(take: () => Promise<void>, clock: ReturnType<typeof fakeClock>, calls: number) {
+  const seen: number[] = [];
+  for (let call = 0; call < calls; call += 1) {
+    await take();
+    seen.push(Math.round(clock.now()));
+  }
+  return seen;
+}
+
+describe('TokenBucket', () => {
+  it.each([
+    // AWS's "10 requests per second, burst 30": 30 at once, then one every 100 ms.
+    [{ perSecond: 10, burst: 30 }, 33, [...Array(30).fill(0), 100, 200, 300]],
+    // "1 request per second, burst 1" (BatchEnableStandards).
+    [{ perSecond: 1, burst: 1 }, 3, [0, 1000, 2000]],
+    // "1 request per second, burst 5" (UpdateStandardsControl).
+    [{ perSecond: 1, burst: 5 }, 7, [0, 0, 0, 0, 0, 1000, 2000]],
+  ])('at %o lets %i calls through at %o ms', async (rate, calls, expected) => {
     const clock = fakeClock();
-    const limiter = new RateLimiter(10, 1000, clock.now, clock.sleep);
-    const times: number[] = [];
-    for (let call = 0; call < 35; call += 1) {
-      await limiter.take();
-      times.push(clock.now());
-    }
-    for (const [index, time] of times.entries()) {
-      const inWindow = times.filter((other, otherIndex) => otherIndex <= index && other > time - 1000);
-      expect(inWindow.length).toBeLessThanOrEqual(10);
-    }
-    expect(times.at(-1)).toBe(3000);
+    const bucket = new TokenBucket(rate, clock);
+    expect(await times(() => bucket.take(), clock, calls)).toEqual(expected);
   });
 
-  it('rejects a limit below one call', () => {
+  it('takes 100 calls at 10/s, burst 30 in 7 seconds, and never more than 40 in one second', async () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket({ perSecond: 10, burst: 30 }, clock);
+    const seen = await times(() => bucket.take(), clock, 100);
+    expect(seen.at(-1)).toBe(7000);
+    for (const time of seen)
+      expect(seen.filter((other) => other >= time && other < time + 1000).length).toBeLessThanOrEqual(40);
+  });
+
+  it('fills again while idle, up to its burst and no further', async () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket({ perSecond: 10, burst: 30 }, clock);
+    await times(() => bucket.take(), clock, 30);
+    clock.advance(60_000);
+    const start = clock.now();
+    const seen = await times(() => bucket.take(), clock, 31);
+    expect(seen.filter((time) => time === start)).toHaveLength(30);
+    expect(seen.at(-1)).toBe(start + 100);
+  });
+
+  it('makes calls that ask at the same moment wait their turn, in order, without waking early', async () => {
+    let now = 0;
+    const waits: number[] = [];
+    const bucket = new TokenBucket(
+      { perSecond: 10, burst: 2 },
+      {
+        now: () => now,
+        sleep: async (ms) => {
+          waits.push(ms);
+        },
+      },
+    );
+    await Promise.all(Array.from({ length: 5 }, () => bucket.take()));
+    expect(waits).toEqual([100, 200, 300]);
+    now = 300;
+    await bucket.take();
+    expect(waits.at(-1)).toBe(100);
+  });
+
+  it.each([
+    [{ perSecond: 0, burst: 30 }],
+    [{ perSecond: 10, burst: 0 }],
+    [{ perSecond: Number.NaN, burst: 1 }],
+  ])('rejects %o, naming it', (rate) => {
+    expect(() => new TokenBucket(rate)).toThrow(
+      /token bucket needs a rate above 0 and a burst of at least 1/,
+    );
+  });
+});
+
+describe('RateLimiter', () => {
+  it.each([
+    // Every operation muster calls shares the client's bucket: 10/s, burst 30.
+    ['GetMembers', 10, 32, [...Array(30).fill(0), 100, 200]],
+    // CALLS_PER_SECOND 5 keeps AWS's three seconds of burst.
+    ['CreateMembers', 5, 16, [...Array(15).fill(0), 200]],
+    // An operation AWS rates lower gets its own bucket as well.
+    ['BatchEnableStandards', 10, 3, [0, 1000, 2000]],
+    ['GetFindings', 10, 8, [0, 0, 0, 0, 0, 0, 333, 667]],
+    // Never above the setting: at 1 call per second, UpdateStandardsControl's burst is 3, not 5.
+    ['UpdateStandardsControl', 1, 5, [0, 0, 0, 1000, 2000]],
+  ])('paces %s at CALLS_PER_SECOND %i: %i calls at %o ms', async (operation, perSecond, calls, expected) => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter(perSecond, clock);
+    expect(await times(() => limiter.take(operation), clock, calls)).toEqual(expected);
+  });
+
+  it("counts a lower-rated operation's calls in the client's shared bucket too", async () => {
+    const clock = fakeClock();
+    const limiter = new RateLimiter(10, clock);
+    await times(() => limiter.take('GetFindings'), clock, 6);
+    expect(await times(() => limiter.take('GetMembers'), clock, 24)).toEqual(Array(24).fill(0));
+    expect(await times(() => limiter.take('GetMembers'), clock, 1)).toEqual([100]);
+  });
+
+  it('rejects a limit below one call a second', () => {
     expect(() => new RateLimiter(0)).toThrow(RangeError);
   });
 
@@ -38,6 +128,30 @@ describe('RateLimiter', () => {
     const client = limitRate(new SecurityHubClient({ region: 'us-east-1' }), new RateLimiter(10));
     const entry = client.middlewareStack.identify().filter((name) => name.startsWith('musterRateLimit'));
     expect(entry).toEqual(['musterRateLimit - finalizeRequest']);
+  });
+
+  it('asks the limiter for the operation each command calls', async () => {
+    const asked: string[] = [];
+    class Recording extends RateLimiter {
+      override async take(operation: string): Promise<void> {
+        asked.push(operation);
+      }
+    }
+    const client = limitRate(
+      new SecurityHubClient({
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+      }),
+      new Recording(10),
+    );
+    // Answers before the request leaves the process.
+    client.middlewareStack.add(() => async () => ({ output: { $metadata: {} }, response: {} }), {
+      step: 'deserialize',
+      priority: 'high',
+    });
+    await client.send(new GetMembersCommand({ AccountIds: ['111111111111'] }));
+    await client.send(new BatchEnableStandardsCommand({ StandardsSubscriptionRequests: [] }));
+    expect(asked).toEqual(['GetMembers', 'BatchEnableStandards']);
   });
 
   it('limits membership clients only: without callsPerSecond a client is paced by SDK backoff alone', () => {
@@ -55,5 +169,21 @@ describe('RateLimiter', () => {
     expect(client.middlewareStack.identify().filter((name) => name.startsWith('loggerMiddleware'))).toEqual(
       [],
     );
+  });
+});
+
+describe('sharedLimiter', () => {
+  it('returns one limiter per identity, service, Region and rate, as AWS keeps one bucket per account and Region', () => {
+    const own = {};
+    const member = {};
+    const limiter = sharedLimiter(own, 'SecurityHubClient', 'us-east-1', 10);
+    expect(sharedLimiter(own, 'SecurityHubClient', 'us-east-1', 10)).toBe(limiter);
+    for (const other of [
+      sharedLimiter(member, 'SecurityHubClient', 'us-east-1', 10),
+      sharedLimiter(own, 'DetectiveClient', 'us-east-1', 10),
+      sharedLimiter(own, 'SecurityHubClient', 'eu-west-1', 10),
+      sharedLimiter(own, 'SecurityHubClient', 'us-east-1', 5),
+    ])
+      expect(other).not.toBe(limiter);
   });
 });
