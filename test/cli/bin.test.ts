@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -49,6 +49,13 @@ describe('the built CLI (npm run build) without node_modules', () => {
     expect(help.stdout).toMatch(/^Usage: muster \[options\] \[command\]/);
     expect(help.stdout).toContain('Exit codes:');
     expect(help.stderr).toBe('');
+  });
+
+  it("keeps the SDK's whole credential chain (profiles, SSO), unlike the Lambda bundles", () => {
+    const bundle = readFileSync(join(root, 'dist', 'cli', 'muster.mjs'), 'utf8');
+
+    expect(bundle).toContain('fromIni');
+    expect(bundle).toContain('fromSSO');
   });
 
   it('returns 2 from a bad input, as the sources do', async () => {
