@@ -154,7 +154,7 @@ describe('resolveAccounts', () => {
   it.each([
     ['triggers/control-tower-create-managed-account', 'CreateManagedAccount', '012345678901'],
     ['triggers/control-tower-update-managed-account', 'UpdateManagedAccount', '210987654321'],
-    ['triggers/accept-handshake', 'AcceptHandshake', '777788889999'],
+    ['triggers/account-joined-organization-invited', 'AccountJoinedOrganization', '777788889999'],
   ])('returns a plan for the account of %s', async (path, trigger, accountId) => {
     organizationOf([member(accountId)]);
     graphInUsEast1();
@@ -316,7 +316,7 @@ describe('resolveAccounts', () => {
 
   it('passes on an Organizations error that is not about access', async () => {
     organizations.on(DescribeAccountCommand).rejects(awsError('TooManyRequestsException', 400));
-    await expect(resolveAccounts(event('triggers/accept-handshake'), deps())).rejects.toThrow(
+    await expect(resolveAccounts(event('triggers/account-joined-organization-invited'), deps())).rejects.toThrow(
       'TooManyRequestsException',
     );
   });
@@ -338,7 +338,7 @@ describe('resolveAccounts', () => {
       'triggers/create-account-result-succeeded',
       'triggers/control-tower-create-managed-account',
       'triggers/control-tower-update-managed-account',
-      'triggers/accept-handshake',
+      'triggers/account-joined-organization-invited',
     ])(
       'that names an account outside the organization (%s) is refused before any Security Hub or Detective call',
       async (path) => {
