@@ -4,6 +4,7 @@ import {
   lowerBoundSeconds,
   operationBounds,
   pacedLowerBoundSeconds,
+  sweepBounds,
 } from '../../bench/lower-bound.ts';
 import { BENCH_REGIONS } from '../../bench/regions.ts';
 import { KNOWN_REGIONS } from '../../functions/shared/domain/regions.ts';
@@ -78,6 +79,26 @@ describe('pacedLowerBoundSeconds', () => {
 
   it('is above the throttle-limited lower bound for the default shape, by the burst muster leaves unused', () => {
     expect(pacedLowerBoundSeconds(organization)).toBeGreaterThan(lowerBoundSeconds(organization));
+  });
+});
+
+describe('sweepBounds', () => {
+  it('returns the reads of a whole sweep and CreateMembers only where memberships drifted, ceil(drifted/50) there', () => {
+    const shape = { ...organization, driftedByRegion: [2, 1, 51] };
+    expect(
+      Object.fromEntries(
+        Object.entries(sweepBounds(shape)).map(([name, { lowerBound }]) => [name, lowerBound]),
+      ),
+    ).toEqual({
+      'organizations:ListAccounts': 51,
+      'securityhub:DescribeHub': 17,
+      'detective:ListGraphs': 17,
+      'securityhub:ListMembers': 17 * 20,
+      'detective:ListMembers': 17 * 5,
+      'securityhub:CreateMembers': 1 + 1 + 2,
+      'securityhub:GetMembers': 17 * 20,
+      'detective:GetMembers': 17 * 20,
+    });
   });
 });
 
