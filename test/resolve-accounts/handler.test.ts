@@ -63,6 +63,7 @@ describe('resolve-accounts handler', () => {
     ['triggers/create-account-result-failed', 'CreateAccountResult', [], false],
     ['manual/accounts', 'manual', ['012345678901', '210987654321'], true],
     ['manual/all-accounts', 'manual', ['111111111111'], true],
+    ['triggers/scheduled-sweep', 'sweep', ['111111111111'], true],
     ['manual/dry-run', 'manual', ['111111111111'], false],
   ])('returns the plan of the sample %s', async (path, trigger, accountIds, hasWork) => {
     const plan = await handler(event(path), context);
