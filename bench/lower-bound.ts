@@ -135,3 +135,63 @@ export function pacedLowerBoundSeconds(shape: BenchShape): number {
   const pages = bounds['organizations:ListAccounts']?.lowerBound ?? 1;
   return pages * shape.latencySeconds + seconds;
 }
+
+/** A sweep after an onboarding: every membership exists, and `drifted` Security Hub memberships were removed. */
+export interface SweepShape extends BenchShape {
+  /** Removed Security Hub memberships in each Region that has any, which the sweep must make again. */
+  driftedByRegion: number[];
+}
+
+/** Detective ListMembers answers up to 200 members a page; Security Hub ListMembers 50 (docs/aws-facts.md). */
+const DETECTIVE_PAGE = 200;
+
+/**
+ * The fewest calls a sweep needs: the organization listing; where each service lives (one look per
+ * Region); the member lists that find invited members (every member, 50 or 200 a page); CreateMembers
+ * only for what drifted; and one read of every membership, to report each (GetMembers, ceil(N/50)).
+ * Nothing to invite or accept for organization accounts; Detective needs no change.
+ */
+export function sweepBounds(shape: SweepShape): Record<string, OperationBound> {
+  const { regions } = shape;
+  const accounts = shape.organizationAccounts + shape.invitedAccounts;
+  const batches = Math.ceil(accounts / BATCH);
+  const admin = (lowerBound: number, why: string): OperationBound => ({
+    side: 'administrator',
+    lowerBound,
+    why,
+  });
+  return {
+    'organizations:ListAccounts': admin(
+      Math.ceil((shape.organizationAccounts + 1) / PAGE),
+      'one listing, 20 a page',
+    ),
+    'securityhub:DescribeHub': admin(regions, 'one per Region'),
+    'detective:ListGraphs': admin(regions, 'one per Region'),
+    'securityhub:ListMembers': admin(regions * batches, 'every member, 50 a page, per Region'),
+    'detective:ListMembers': admin(
+      regions * Math.ceil(accounts / DETECTIVE_PAGE),
+      'every member, 200 a page, per Region',
+    ),
+    'securityhub:CreateMembers': admin(
+      shape.driftedByRegion.reduce((sum, n) => sum + Math.ceil(n / BATCH), 0),
+      'ceil(drifted/50) where something drifted',
+    ),
+    'securityhub:GetMembers': admin(regions * batches, 'ceil(N/50) per Region, to report every membership'),
+    'detective:GetMembers': admin(regions * batches, 'ceil(N/50) per Region, to report every membership'),
+  };
+}
+
+/** The throttle-limited floor of a sweep's wall time, as lowerBoundSeconds reckons an onboarding's. */
+export function sweepLowerBoundSeconds(shape: SweepShape): number {
+  const bounds = sweepBounds(shape);
+  const perRegion = (operation: string) => (bounds[operation]?.lowerBound ?? 0) / shape.regions;
+  const bucket = (calls: number) => Math.max(0, calls - THROTTLE.burst) / THROTTLE.ratePerSecond;
+  const securityHub = ['DescribeHub', 'ListMembers', 'CreateMembers', 'GetMembers']
+    .map((operation) => perRegion(`securityhub:${operation}`))
+    .reduce((sum, n) => sum + n, 0);
+  const detective = ['ListGraphs', 'ListMembers', 'GetMembers']
+    .map((operation) => perRegion(`detective:${operation}`))
+    .reduce((sum, n) => sum + n, 0);
+  const pages = bounds['organizations:ListAccounts']?.lowerBound ?? 1;
+  return pages * shape.latencySeconds + bucket(Math.max(securityHub, detective)) + shape.latencySeconds;
+}

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { DisassociateMembersCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { KNOWN_REGIONS } from '../functions/shared/domain/regions.ts';
 import { parseServices, SERVICE_NAMES, type ServiceName } from '../functions/shared/domain/services.ts';
 import type { EventLog } from '../local/runner/history.ts';
@@ -17,6 +18,8 @@ import {
   operationBounds,
   pacedLowerBoundSeconds,
   type Side,
+  sweepBounds,
+  sweepLowerBoundSeconds,
 } from './lower-bound.ts';
 import { BENCH_REGIONS } from './regions.ts';
 
@@ -41,6 +44,8 @@ const FAILURES = {
     'each invited account fails its own way: its own other administrator (a conflict naming it), disabled Regions of its own, a missing member role or a wrong Detective email',
 } as const;
 type Failure = keyof typeof FAILURES;
+/** Per cent of the organization accounts whose Security Hub membership `--sweep` removes, each in one Region. */
+const SWEEP_DRIFT_PERCENT = 2;
 const CREATE_REFUSED = 'The account is not in a state that allows this operation.';
 
 /**
@@ -68,6 +73,7 @@ const USAGE =
     .map(([kind, meaning]) => `${kind}, ${meaning}`)
     .join('; ')}\n` +
   `  --compare-detective-script  the public Detective script's scenario (${DETECTIVE_SCRIPT.shape.invited} outside accounts × ${DETECTIVE_SCRIPT.shape.regions} Regions, Detective), side by side with its ${DETECTIVE_SCRIPT.calls} calls; not with --accounts, --invited, --regions or --services\n` +
+  `  --sweep         onboard, remove ${SWEEP_DRIFT_PERCENT}% of the organization accounts' Security Hub memberships (each in one Region), then measure a sweep ({"sweep": true}) against its own lower bound\n` +
   '  --json          print the results as JSON only\n' +
   'npm run bench -- --cold-start [--dist DIR] [--runs N] [--json]\n' +
   '  each bundle of DIR (default dist, from npm run build) imported in a fresh Node process and invoked once against the stand-in; median of N runs (default 5)';
@@ -78,6 +84,7 @@ interface Options extends BenchShape {
   services: ServiceName[];
   pollTimeoutMinutes: number;
   failure: Failure;
+  sweep: boolean;
   json: boolean;
 }
 
@@ -101,6 +108,7 @@ function readOptions(argv: string[]): Options {
       services: { type: 'string' },
       'poll-timeout': { type: 'string' },
       failure: { type: 'string', default: 'none' },
+      sweep: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       'compare-detective-script': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -137,6 +145,10 @@ function readOptions(argv: string[]): Options {
   const failure = values.failure ?? 'none';
   if (!Object.hasOwn(FAILURES, failure))
     throw new RangeError(`--failure must be one of ${Object.keys(FAILURES).join(', ')}, got ${failure}`);
+  if (values.sweep && (invited > 0 || failure !== 'none' || values.services !== undefined))
+    throw new RangeError(
+      '--sweep measures a healthy organization in both services: drop --invited, --failure and --services',
+    );
   if ((failure === 'role-missing' || failure === 'scattered') && invited === 0)
     throw new RangeError(`--failure ${failure} needs invited accounts: add --invited N`);
   return {
@@ -154,6 +166,7 @@ function readOptions(argv: string[]): Options {
       40,
     ),
     failure: failure as Failure,
+    sweep: values.sweep ?? false,
     services,
     pollTimeoutMinutes: count(
       values['poll-timeout'],
@@ -255,6 +268,9 @@ interface BenchResult {
   latencyMs: number;
   maxConcurrency: number;
   failure: Failure;
+  /** A sweep after the onboarding, measured alone; `drifted` memberships were removed before it. */
+  sweep: boolean;
+  drifted: number;
   serviceNames: ServiceName[];
   pollTimeoutMinutes: number;
   status: string;
@@ -298,11 +314,13 @@ async function bench(options: Options): Promise<BenchResult> {
   if (unknown.length > 0) throw new Error(`not Regions muster knows: ${unknown.join(', ')}`);
   const scenario = scenarioOf(options, regions);
   const accounts = scenario.accounts ?? [];
-  const phases = new Phases();
+  let phases = new Phases();
   // The stand-in answers from its own process, as AWS answers from its own machines.
   const standIn = await startStandInProcess({ scenario, timeScale: 1 });
   let run: LocalRunResult;
-  const cpuBefore = process.cpuUsage();
+  let cpuBefore = process.cpuUsage();
+  let before: Counts = { byOperation: {}, administrator: {} };
+  let driftedByRegion: number[] = [];
   try {
     run = await runLocalWorkflow({
       standIn,
@@ -318,6 +336,23 @@ async function bench(options: Options): Promise<BenchResult> {
       settings: { maxConcurrency: options.maxConcurrency, pollTimeoutMinutes: options.pollTimeoutMinutes },
       onEvent: (event) => phases.record(event),
     });
+    if (options.sweep) {
+      if (run.status !== 'SUCCEEDED')
+        throw new Error(`the onboarding before the sweep ended ${run.status} ${run.error}`);
+      driftedByRegion = await drift(standIn, accounts, regions);
+      const inspection = await standIn.inspect();
+      before = { byOperation: inspection.calls.byOperation, administrator: inspection.administratorCalls };
+      phases = new Phases();
+      cpuBefore = process.cpuUsage();
+      run = await runLocalWorkflow({
+        standIn,
+        input: { sweep: true },
+        timeScale: 1,
+        waitScale: 0.001,
+        settings: { maxConcurrency: options.maxConcurrency, pollTimeoutMinutes: options.pollTimeoutMinutes },
+        onEvent: (event) => phases.record(event),
+      });
+    }
   } finally {
     await standIn.stop();
   }
@@ -325,15 +360,20 @@ async function bench(options: Options): Promise<BenchResult> {
 
   // Only the services asked for: the other's operations have no lower bound to meet. Organizations
   // and STS serve every service and keep theirs.
+  const sweepShape = { ...options, driftedByRegion };
   const bounds = Object.fromEntries(
-    Object.entries(operationBounds(options)).filter(([operation]) => {
-      const service = operation.replace(/^member:/, '').split(':')[0] as ServiceName;
-      return !SERVICE_NAMES.includes(service) || options.services.includes(service);
-    }),
+    Object.entries(options.sweep ? sweepBounds(sweepShape) : operationBounds(options)).filter(
+      ([operation]) => {
+        const service = operation.replace(/^member:/, '').split(':')[0] as ServiceName;
+        return !SERVICE_NAMES.includes(service) || options.services.includes(service);
+      },
+    ),
   );
-  const administrator = run.standIn.administratorCalls;
+  // With --sweep the stand-in's counters span both runs: only the sweep's own calls count.
+  const administrator = since(run.standIn.administratorCalls, before.administrator);
   const apiCalls: BenchResult['apiCalls'] = {};
-  for (const [operation, calls] of Object.entries(run.standIn.calls.byOperation)) {
+  for (const [operation, calls] of Object.entries(since(run.standIn.calls.byOperation, before.byOperation))) {
+    if (calls === 0) continue;
     const own = administrator[operation] ?? 0;
     if (own > 0) apiCalls[operation] = { calls: own, lowerBound: 0, side: 'administrator' };
     if (calls > own) apiCalls[`member:${operation}`] = { calls: calls - own, lowerBound: 0, side: 'member' };
@@ -342,7 +382,7 @@ async function bench(options: Options): Promise<BenchResult> {
     if (lowerBound === 0 && apiCalls[operation] === undefined) continue;
     apiCalls[operation] = { calls: apiCalls[operation]?.calls ?? 0, lowerBound, side };
   }
-  const lowerBound = lowerBoundSeconds(options);
+  const lowerBound = options.sweep ? sweepLowerBoundSeconds(sweepShape) : lowerBoundSeconds(options);
   const history = run.history;
   const callsOf = (side?: Side) =>
     Object.values(apiCalls)
@@ -369,6 +409,8 @@ async function bench(options: Options): Promise<BenchResult> {
     latencyMs: options.latencySeconds * 1000,
     maxConcurrency: options.maxConcurrency,
     failure: options.failure,
+    sweep: options.sweep,
+    drifted: driftedByRegion.reduce((sum, n) => sum + n, 0),
     serviceNames: options.services,
     pollTimeoutMinutes: options.pollTimeoutMinutes,
     status: run.status === 'SUCCEEDED' ? 'SUCCEEDED' : `FAILED ${run.error}`,
@@ -408,6 +450,52 @@ async function bench(options: Options): Promise<BenchResult> {
   };
 }
 
+interface Counts {
+  byOperation: Record<string, number>;
+  administrator: Record<string, number>;
+}
+
+/** Calls per operation made after `earlier` was read. */
+function since(now: Record<string, number>, earlier: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(now).map(([operation, n]) => [operation, n - (earlier[operation] ?? 0)]),
+  );
+}
+
+/**
+ * Removes the Security Hub membership of every 50th organization account (2%), each in one Region in
+ * turn, as an administrator's DisassociateMembers does: the member becomes Removed and a sweep must
+ * make it again. Returns how many were removed in each Region that lost any.
+ */
+async function drift(
+  standIn: { env: Record<string, string> },
+  accounts: readonly { accountId: string }[],
+  regions: readonly string[],
+): Promise<number[]> {
+  const step = 100 / SWEEP_DRIFT_PERCENT;
+  const byRegion = new Map<string, string[]>();
+  accounts
+    .filter((_, index) => index % step === 0)
+    .forEach(({ accountId }, index) => {
+      const region = regions[index % regions.length] as string;
+      byRegion.set(region, [...(byRegion.get(region) ?? []), accountId]);
+    });
+  const { env } = standIn;
+  for (const [region, ids] of byRegion) {
+    const client = new SecurityHubClient({
+      region,
+      endpoint: env.AWS_ENDPOINT_URL_SECURITYHUB,
+      credentials: {
+        accessKeyId: env.AWS_ACCESS_KEY_ID ?? '',
+        secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
+      },
+    });
+    for (let start = 0; start < ids.length; start += 50)
+      await client.send(new DisassociateMembersCommand({ AccountIds: ids.slice(start, start + 50) }));
+  }
+  return [...byRegion.values()].map((ids) => ids.length);
+}
+
 const round = (seconds: number) => Math.round(seconds * 100) / 100;
 const number = (n: number) => n.toLocaleString('en-US');
 const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
@@ -419,6 +507,11 @@ function render(result: BenchResult, tookSeconds: number): string {
       `${number(result.invitedAccounts)} invited) × ${result.regions} Regions × ${result.services} services`,
     `stand-in: Security Hub and Detective throttled at 10 calls/s, burst 30, per account and Region; ${result.latencyMs} ms per call; MaxConcurrency ${result.maxConcurrency}`,
     ...(result.failure === 'none' ? [] : [`failure: ${result.failure}, ${FAILURES[result.failure]}`]),
+    ...(result.sweep
+      ? [
+          `sweep: after the onboarding, ${number(result.drifted)} Security Hub memberships removed (${SWEEP_DRIFT_PERCENT}% of the organization accounts, each in one Region); the figures below are the sweep's alone`,
+        ]
+      : []),
     `PollTimeoutMinutes ${result.pollTimeoutMinutes}; services ${result.serviceNames.join(', ')}`,
     `run: ${result.status}, ${Object.entries(result.outcomes)
       .map(([outcome, n]) => `${outcome} ${number(n)}`)
@@ -448,7 +541,12 @@ function render(result: BenchResult, tookSeconds: number): string {
     `| largest state input or output (${result.maxPayloadState}) | ${number(result.maxPayloadBytes)} B | ${number(result.maxPayloadTarget)} B | ${number(result.maxPayloadLimit)} B | ${verdict(result.targets.maxPayload)} |`,
     `| wall time on the stand-in | ${result.wallSeconds} s | ${result.wallSecondsTarget} s (2 × ${result.lowerBoundSeconds} s lower bound) | | ${verdict(result.targets.wallTime)} |`,
     `| before the execution: loading the functions' code (not in the wall time) | ${result.deploySeconds} s | | | |`,
-    `| pacing floor: muster's token bucket per (account, Region, service), 10 calls/s after a burst of 30 | ${result.pacedLowerBoundSeconds} s | | | |`,
+    // The pacing floor is reckoned for an onboarding's calls, not a sweep's.
+    ...(result.sweep
+      ? []
+      : [
+          `| pacing floor: muster's token bucket per (account, Region, service), 10 calls/s after a burst of 30 | ${result.pacedLowerBoundSeconds} s | | | |`,
+        ]),
     `| calls the stand-in answered with throttling (the SDK retried them) | ${number(result.throttledCalls)} | | | |`,
     `| CPU of the workflow process (every Lambda shares it here) | ${result.workflowCpuSeconds} s | | | |`,
     `| peak memory (RSS) | ${number(Math.round(result.peakRssBytes / 1024 / 1024))} MiB | | | |`,

@@ -169,6 +169,34 @@ function requireInOrganization(
   }
 }
 
+/**
+ * What a sweep adds to the organization's accounts: every member the administrator's member lists show
+ * that Organizations does not list (an invitation-based member, or an account that left the
+ * organization), so a sweep needs no list of outside accounts. A member Organizations calls inactive
+ * stays skipped, its reason saying it is still a member (a stale member, which muster does not remove).
+ */
+function sweepMembers(
+  resolution: Resolution,
+  views: readonly { region: string; memberIds: ReadonlySet<string> }[],
+  administratorId: string,
+): void {
+  const where = new Map<string, string[]>();
+  for (const { region, memberIds } of views) {
+    for (const id of memberIds) where.set(id, [...(where.get(id) ?? []), region]);
+  }
+  const planned = new Set(resolution.accounts.map(({ accountId }) => accountId));
+  for (const id of [...where.keys()].sort()) {
+    if (id === administratorId || planned.has(id) || resolution.known?.has(id)) continue;
+    resolution.accounts.push({ accountId: id });
+    planned.add(id);
+  }
+  for (const skipped of resolution.skipped) {
+    const regions = where.get(skipped.accountId);
+    if (skipped.outcome !== 'SKIPPED_ACCOUNT_INACTIVE' || regions === undefined) continue;
+    skipped.reason += `, and it is still a member in ${[...new Set(regions)].join(', ')}: a stale member, reported and not removed`;
+  }
+}
+
 /** What the first step read of Security Hub in one Region where the administrator has it. */
 interface SecurityHubView {
   region: string;
@@ -366,13 +394,16 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
 
   const resolution =
     request.accounts === 'all' ? await wholeOrganization(deps) : await namedAccounts(request.accounts, deps);
-  if (request.trigger !== 'manual') requireInOrganization(resolution, request.trigger, deps);
+  // A sweep lists the organization itself; the members it adds later are the administrator's own.
+  if (request.trigger !== 'manual' && request.trigger !== 'sweep')
+    requireInOrganization(resolution, request.trigger, deps);
   const { accounts, skipped, notes } = resolution;
   const tooMany = executionProblem(resolution);
   // Refused before any change, and before reading Security Hub or Detective: no read changes the answer.
   if (tooMany !== undefined && !request.dryRun)
     throw new MemberLimitExceededError(`${tooMany}. Nothing was changed.`);
-  const working = accounts.length > 0;
+  // A sweep reads the member lists even for an organization with no other account: they name its invited members.
+  const working = accounts.length > 0 || request.trigger === 'sweep';
   const [graphs, hubs] = await Promise.all([
     working && services.includes('detective')
       ? locateIn(regions, deps.detective, 'detective:ListGraphs')
@@ -415,12 +446,19 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
       ),
     ),
   ]);
+  if (request.trigger === 'sweep') {
+    sweepMembers(resolution, [...hubViews, ...graphViews], deps.administratorId);
+    const swept = executionProblem(resolution);
+    if (swept !== undefined && !request.dryRun)
+      throw new MemberLimitExceededError(`${swept}. Nothing was changed.`);
+  }
   let organizationIds: Promise<ReadonlySet<string> | undefined> | undefined;
   const problems = await limitProblems(resolution, hubViews, graphViews, () => {
     organizationIds ??= listedOrganization(resolution, deps);
     return organizationIds;
   });
-  if (tooMany !== undefined) problems.push(tooMany);
+  const carried = executionProblem(resolution);
+  if (carried !== undefined) problems.push(carried);
   if (problems.length > 0) {
     // Refused before any change. A dry run only plans: it says what a run would refuse, and lists
     // the accounts, which helps to split them.

@@ -207,7 +207,8 @@ export interface Plan {
     | 'CreateAccountResult'
     | 'CreateManagedAccount'
     | 'UpdateManagedAccount'
-    | 'AcceptHandshake'
+    | 'AccountJoinedOrganization'
+    | 'sweep'
     | 'manual';
   dryRun: boolean;
   regions: string[];

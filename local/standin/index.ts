@@ -38,6 +38,8 @@ export interface StandIn {
    * organization stays: conflicts, emails, disabled Regions, suspended accounts, missing roles.
    */
   clearFaults(): void;
+  /** Makes an opt-in Region the scenario disabled for a member usable, as EnableRegion does once it completes. */
+  enableRegion(accountId: string, region: string): void;
   /** Closes the listener and every open socket. */
   stop(): Promise<void>;
 }
@@ -79,6 +81,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     inspect: () => server.inspect(),
     resetCounters: () => server.world.stats.reset(),
     clearFaults: () => server.clearFaults(),
+    enableRegion: (accountId, region) => server.world.enableRegion(accountId, region),
     stop: () => {
       releaseEndpoints(port);
       return server.stop();

@@ -95,6 +95,15 @@ export class World {
     return this.#regions.has(region) && !(this.#disabled.get(accountId)?.has(region) ?? false);
   }
 
+  /**
+   * What Account Management's EnableRegion does for a member once it completes: the opt-in Region
+   * becomes usable for the account (a test's mid-run change; the scenario keeps its starting state).
+   */
+  enableRegion(accountId: string, region: string): void {
+    if (!this.#regions.has(region)) throw new RangeError(`${region} is not a Region of the scenario`);
+    this.#disabled.get(accountId)?.delete(region);
+  }
+
   /** Organization accounts are added directly, without invitation, when the caller is the delegated administrator. */
   managedByOrganization(administratorId: string, accountId: string): boolean {
     const joined = this.accounts.get(accountId)?.joinedMethod;

@@ -5,6 +5,7 @@ import {
   lowerBoundSeconds,
   operationBounds,
   pacedLowerBoundSeconds,
+  sweepBounds,
 } from '../../bench/lower-bound.ts';
 import { BENCH_REGIONS } from '../../bench/regions.ts';
 import { KNOWN_REGIONS } from '../../functions/shared/domain/regions.ts';
@@ -86,6 +87,26 @@ describe('pacedLowerBoundSeconds', () => {
   it('is above the lower bound for invited accounts, by the reads of the invite step', () => {
     const invited = { ...organization, organizationAccounts: 0, invitedAccounts: 1000, allAccounts: false };
     expect(pacedLowerBoundSeconds(invited)).toBeGreaterThan(lowerBoundSeconds(invited));
+  });
+});
+
+describe('sweepBounds', () => {
+  it('returns the reads of a whole sweep and CreateMembers only where memberships drifted, ceil(drifted/50) there', () => {
+    const shape = { ...organization, driftedByRegion: [2, 1, 51] };
+    expect(
+      Object.fromEntries(
+        Object.entries(sweepBounds(shape)).map(([name, { lowerBound }]) => [name, lowerBound]),
+      ),
+    ).toEqual({
+      'organizations:ListAccounts': 51,
+      'securityhub:DescribeHub': 17,
+      'detective:ListGraphs': 17,
+      'securityhub:ListMembers': 17 * 20,
+      'detective:ListMembers': 17 * 5,
+      'securityhub:CreateMembers': 1 + 1 + 2,
+      'securityhub:GetMembers': 17 * 20,
+      'detective:GetMembers': 17 * 20,
+    });
   });
 });
 

@@ -58,10 +58,12 @@ describe('resolve-accounts handler', () => {
     ['triggers/create-account-result-succeeded', 'CreateAccountResult', ['444455556666'], true],
     ['triggers/control-tower-create-managed-account', 'CreateManagedAccount', ['012345678901'], true],
     ['triggers/control-tower-update-managed-account', 'UpdateManagedAccount', ['210987654321'], true],
-    ['triggers/accept-handshake', 'AcceptHandshake', ['777788889999'], true],
+    ['triggers/account-joined-organization-invited', 'AccountJoinedOrganization', ['777788889999'], true],
+    ['triggers/account-joined-organization-created', 'AccountJoinedOrganization', ['444455556666'], true],
     ['triggers/create-account-result-failed', 'CreateAccountResult', [], false],
     ['manual/accounts', 'manual', ['012345678901', '210987654321'], true],
     ['manual/all-accounts', 'manual', ['111111111111'], true],
+    ['triggers/scheduled-sweep', 'sweep', ['111111111111'], true],
     ['manual/dry-run', 'manual', ['111111111111'], false],
   ])('returns the plan of the sample %s', async (path, trigger, accountIds, hasWork) => {
     const plan = await handler(event(path), context);

@@ -154,7 +154,7 @@ describe('resolveAccounts', () => {
   it.each([
     ['triggers/control-tower-create-managed-account', 'CreateManagedAccount', '012345678901'],
     ['triggers/control-tower-update-managed-account', 'UpdateManagedAccount', '210987654321'],
-    ['triggers/accept-handshake', 'AcceptHandshake', '777788889999'],
+    ['triggers/account-joined-organization-invited', 'AccountJoinedOrganization', '777788889999'],
   ])('returns a plan for the account of %s', async (path, trigger, accountId) => {
     organizationOf([member(accountId)]);
     graphInUsEast1();
@@ -316,9 +316,9 @@ describe('resolveAccounts', () => {
 
   it('passes on an Organizations error that is not about access', async () => {
     organizations.on(DescribeAccountCommand).rejects(awsError('TooManyRequestsException', 400));
-    await expect(resolveAccounts(event('triggers/accept-handshake'), deps())).rejects.toThrow(
-      'TooManyRequestsException',
-    );
+    await expect(
+      resolveAccounts(event('triggers/account-joined-organization-invited'), deps()),
+    ).rejects.toThrow('TooManyRequestsException');
   });
 
   it('refuses a Region of another partition at input, naming it and the partition, before any AWS call', async () => {
@@ -338,7 +338,7 @@ describe('resolveAccounts', () => {
       'triggers/create-account-result-succeeded',
       'triggers/control-tower-create-managed-account',
       'triggers/control-tower-update-managed-account',
-      'triggers/accept-handshake',
+      'triggers/account-joined-organization-invited',
     ])(
       'that names an account outside the organization (%s) is refused before any Security Hub or Detective call',
       async (path) => {
@@ -649,6 +649,102 @@ describe('resolveAccounts', () => {
     detective.on(ListGraphsCommand).rejects(awsError('AccessDeniedException', 403, 'denied'));
     await expect(resolveAccounts({ accounts: [{ accountId: '111111111111' }] }, deps())).rejects.toThrow(
       'the administrator may not call detective:ListGraphs in us-east-1 (AccessDeniedException: denied): allow detective:ListGraphs',
+    );
+  });
+});
+
+describe('resolveAccounts for a sweep', () => {
+  beforeEach(() => {
+    organizations.reset();
+    detective.reset();
+    securityHub.reset();
+    securityHub.on(DescribeOrganizationConfigurationCommand).resolves({
+      AutoEnable: false,
+      MemberAccountLimitReached: false,
+      OrganizationConfiguration: { ConfigurationType: 'LOCAL', Status: 'ENABLED' },
+    });
+    graphInUsEast1();
+  });
+
+  /** Security Hub's members per Region and the us-east-1 graph's members, as the administrator lists them. */
+  function membersAre(hub: Record<string, string[]>, graph: string[]): void {
+    securityHub.on(ListMembersCommand).callsFake(async (_input, getClient: () => SecurityHubClient) => ({
+      Members: (hub[await getClient().config.region()] ?? []).map((AccountId) => ({ AccountId })),
+    }));
+    detective.on(ListGraphMembersCommand).resolves({
+      MemberDetails: graph.map((AccountId) => ({ AccountId, GraphArn: GRAPH })),
+    });
+  }
+
+  it('returns every active organization account and every member Organizations does not list, once, without the administrator', async () => {
+    organizationOf([member('111111111111'), member('222222222222')]);
+    membersAre({ 'us-east-1': ['111111111111', '300000000003', ADMIN], 'eu-west-1': ['300000000001'] }, [
+      '300000000001',
+      '300000000002',
+    ]);
+
+    const plan = await resolveAccounts(event('triggers/scheduled-sweep'), deps());
+
+    expect(plan).toMatchObject({ trigger: 'sweep', dryRun: false, hasWork: true });
+    expect(plan.accountIds).toEqual([
+      '111111111111',
+      '222222222222',
+      '300000000001',
+      '300000000002',
+      '300000000003',
+    ]);
+    // Members outside the organization: Security Hub invites them, and they count against its limit.
+    expect(plan.invitationBased).toBe(3);
+    expect(securityHub).toHaveReceivedCommandWith(ListMembersCommand, { OnlyAssociated: false });
+  });
+
+  it('keeps a closed or suspended account that is still a member skipped, saying it is a stale member and where', async () => {
+    organizationOf([
+      member('111111111111'),
+      member('222222222222', 'CLOSED'),
+      member('333333333333', 'SUSPENDED'),
+    ]);
+    membersAre({ 'us-east-1': ['222222222222'], 'eu-west-1': [] }, ['222222222222']);
+
+    const plan = await resolveAccounts({ sweep: true }, deps());
+
+    expect(plan.accountIds).toEqual(['111111111111']);
+    expect(plan.skipped).toEqual([
+      {
+        accountId: '222222222222',
+        outcome: 'SKIPPED_ACCOUNT_INACTIVE',
+        reason:
+          'the account is CLOSED in AWS Organizations, and it is still a member in us-east-1: a stale member, reported and not removed',
+      },
+      {
+        accountId: '333333333333',
+        outcome: 'SKIPPED_ACCOUNT_INACTIVE',
+        reason: 'the account is SUSPENDED in AWS Organizations',
+      },
+    ]);
+  });
+
+  it('plans the members of an organization that has no other account', async () => {
+    organizationOf([]);
+    membersAre({ 'us-east-1': ['300000000001'] }, []);
+
+    const plan = await resolveAccounts({ sweep: true }, deps());
+
+    expect(plan).toMatchObject({ accountIds: ['300000000001'], hasWork: true });
+  });
+
+  it('refuses a sweep whose members and accounts are more than one execution carries, before any change', async () => {
+    organizationOf(Array.from({ length: 1_000 }, (_, index) => member(String(100_000_000_000 + index))));
+    membersAre(
+      { 'us-east-1': Array.from({ length: 600 }, (_, index) => String(300_000_000_000 + index)) },
+      [],
+    );
+
+    const run = resolveAccounts({ sweep: true }, deps(['securityhub']));
+
+    await expect(run).rejects.toThrow(MemberLimitExceededError);
+    await expect(run).rejects.toThrow(
+      '1600 accounts (0 of them skipped) are more than one execution carries',
     );
   });
 });

@@ -130,12 +130,14 @@ describe('template.yaml', () => {
       'CreateAccountResult',
       'CreateManagedAccount',
       'UpdateManagedAccount',
-      'AcceptHandshake',
+      'AccountJoinedOrganization',
     ]) {
       expect(patterns).toContain(eventName);
     }
     // Only successful creations start an onboarding (docs/aws-facts.md, Events that announce an account).
     expect(patterns).toContain('"createAccountStatus":{"state":["SUCCEEDED"]}');
+    // AcceptHandshake is recorded in the joining account: a rule for it here could never fire.
+    expect(patterns).not.toContain('AcceptHandshake');
   });
 
   it('has the parameters the README documents, with safe defaults', () => {

@@ -245,7 +245,8 @@ describe('the onboarding workflow started by each trigger', () => {
     ['create-account-result-succeeded', 'CreateAccountResult', '444455556666'],
     ['control-tower-create-managed-account', 'CreateManagedAccount', '012345678901'],
     ['control-tower-update-managed-account', 'UpdateManagedAccount', '210987654321'],
-    ['accept-handshake', 'AcceptHandshake', '777788889999'],
+    ['account-joined-organization-invited', 'AccountJoinedOrganization', '777788889999'],
+    ['account-joined-organization-created', 'AccountJoinedOrganization', '444455556666'],
   ])('onboards the new account of %s', async (name, kind, accountId) => {
     const run = await runLocalWorkflow({
       scenario: organization({ accounts: [member(accountId)] }),

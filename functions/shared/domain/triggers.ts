@@ -17,7 +17,10 @@ export type TriggerName = Plan['trigger'];
 /** What an event or a manual input asks for, before Organizations is consulted. */
 export interface OnboardingRequest {
   trigger: TriggerName;
-  /** Every account of the organization, or the accounts named (ids validated, not yet de-duplicated). */
+  /**
+   * Every account of the organization, or the accounts named (ids validated, not yet de-duplicated).
+   * A sweep (trigger 'sweep') also takes every existing member the administrator's member lists show.
+   */
   accounts: 'all' | Account[];
   regions?: string[];
   services?: ServiceName[];
@@ -28,7 +31,7 @@ export interface OnboardingRequest {
 
 export const ACCEPTED_INPUTS =
   'an Organizations CreateAccountResult event, a Control Tower CreateManagedAccount or UpdateManagedAccount event, ' +
-  'an Organizations AcceptHandshake event, or a manual input {"accounts": [{"accountId": "123456789012", "email": "..."}]} ' +
+  'an Organizations AccountJoinedOrganization event, a scheduled sweep {"sweep": true}, or a manual input {"accounts": [{"accountId": "123456789012", "email": "..."}]} ' +
   'or {"allAccounts": true}, with optional "regions", "services" and "dryRun"';
 
 const EVENT = 'event';
@@ -62,21 +65,16 @@ function controlTowerSchema<Key extends string>(key: Key) {
   return eventSchema('aws.controltower', z.object({ serviceEventDetails: z.object(details) }));
 }
 
-const acceptHandshakeSchema = eventSchema(
+/** Where a field may sit in an AccountJoinedOrganization record: any object, or null as CloudTrail writes it. */
+const looseRecord = z.record(z.string(), z.unknown()).nullish();
+
+const accountJoinedSchema = eventSchema(
   'aws.organizations',
   z.object({
-    userIdentity: z.object({ accountId: z.unknown().optional() }).optional(),
-    errorCode: z.string().optional(),
-    errorMessage: z.string().optional(),
-    responseElements: z
-      .object({
-        handshake: z.object({
-          state: z.string(),
-          action: z.string().optional(),
-          parties: z.array(z.object({ id: z.unknown().optional(), type: z.string() })),
-        }),
-      })
-      .nullish(),
+    serviceEventDetails: looseRecord,
+    requestParameters: looseRecord,
+    responseElements: looseRecord,
+    resources: z.array(z.record(z.string(), z.unknown())).nullish(),
   }),
 );
 
@@ -93,6 +91,13 @@ const manualSchema = z
   .refine((input) => (input.accounts === undefined) !== (input.allAccounts === undefined), {
     error: 'give either "accounts" (a list) or "allAccounts": true, exactly one of them',
   });
+
+/** What the scheduled sweep sends: the whole organization and every existing member, reconciled. */
+const sweepSchema = z.strictObject({
+  sweep: z.literal(true),
+  dryRun: z.boolean().default(false),
+  executionId: executionIdSchema.optional(),
+});
 
 function event(trigger: TriggerName, accountId: string): OnboardingRequest {
   return { trigger, accounts: [{ accountId }], dryRun: false };
@@ -138,50 +143,63 @@ function managedAccount(
   );
 }
 
-function acceptHandshake(input: unknown): OnboardingRequest {
-  // The handshake is under detail.responseElements, where EventBridge puts the CloudTrail record
-  // (docs/aws-facts.md, Events that announce an account).
-  const { detail } = parseInput(acceptHandshakeSchema, input, EVENT);
-  if (detail.errorCode !== undefined) {
-    return nothingToDo(
-      'AcceptHandshake',
-      `the AcceptHandshake call failed (${detail.errorCode}${detail.errorMessage ? `: ${detail.errorMessage}` : ''}): no account joined`,
-    );
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const ORGANIZATION_ACCOUNT_ARN = /^arn:[\w-]+:organizations::\d{12}:account\/o-[a-z0-9]+\/(.*)$/;
+
+/**
+ * The places an AccountJoinedOrganization event may carry the joined account. AWS documents the event's
+ * name, that it reaches the management account, and its joinedMethod and joinedTime fields, not where
+ * the account id sits (docs/aws-facts.md, Events that announce an account): these are the places other
+ * Organizations records use for it.
+ */
+function joinedAccountCandidates(detail: z.infer<typeof accountJoinedSchema>['detail']): [string, unknown][] {
+  const at = `${EVENT}.detail`;
+  const candidates: [string, unknown][] = [];
+  const details = detail.serviceEventDetails;
+  if (details) {
+    candidates.push([`${at}.serviceEventDetails.accountId`, details.accountId]);
+    const nested = details.accountJoinedOrganization;
+    if (isRecord(nested)) {
+      candidates.push([`${at}.serviceEventDetails.accountJoinedOrganization.accountId`, nested.accountId]);
+    }
   }
-  const handshake = detail.responseElements?.handshake;
-  if (handshake === undefined) {
-    throw new InvalidInputError(
-      `${EVENT}.detail.responseElements.handshake: missing; a successful AcceptHandshake event carries the accepted handshake`,
-    );
-  }
-  if (handshake.state !== 'ACCEPTED') {
-    return nothingToDo(
-      'AcceptHandshake',
-      `the handshake is ${handshake.state}, not ACCEPTED: no account joined`,
-    );
-  }
-  // ENABLE_ALL_FEATURES and APPROVE_ALL_FEATURES handshakes are accepted by accounts already in the organization.
-  if (handshake.action !== undefined && handshake.action !== 'INVITE') {
-    return nothingToDo(
-      'AcceptHandshake',
-      `the accepted handshake is ${handshake.action}, not INVITE: no account joined the organization`,
-    );
-  }
-  const index = handshake.parties.findIndex(({ type }) => type === 'ACCOUNT');
-  if (index >= 0) {
-    return event(
-      'AcceptHandshake',
-      parseAccountId(
-        handshake.parties[index]?.id,
-        `${EVENT}.detail.responseElements.handshake.parties[${index}].id`,
-      ),
-    );
-  }
-  // An invitation sent to an email has an EMAIL party instead; only the joining account may accept it, so it is the caller.
-  return event(
-    'AcceptHandshake',
-    parseAccountId(detail.userIdentity?.accountId, `${EVENT}.detail.userIdentity.accountId`),
+  candidates.push([`${at}.requestParameters.accountId`, detail.requestParameters?.accountId]);
+  candidates.push([`${at}.responseElements.accountId`, detail.responseElements?.accountId]);
+  // A resource's own accountId is its owner's (the management account): only the account ARN names the joined one.
+  (detail.resources ?? []).forEach((resource, index) => {
+    if (resource.type !== 'AWS::Organizations::Account' || typeof resource.ARN !== 'string') return;
+    candidates.push([
+      `${at}.resources[${index}].ARN`,
+      ORGANIZATION_ACCOUNT_ARN.exec(resource.ARN)?.[1] ?? resource.ARN,
+    ]);
+  });
+  return candidates.filter(([, value]) => value !== undefined && value !== null);
+}
+
+function accountJoinedOrganization(input: unknown): OnboardingRequest {
+  const { detail } = parseInput(accountJoinedSchema, input, EVENT);
+  const found = joinedAccountCandidates(detail).map(
+    ([path, value]) => [path, parseAccountId(value, path)] as const,
   );
+  const first = found[0];
+  if (first === undefined) {
+    throw new InvalidInputError(
+      `${EVENT}: an AccountJoinedOrganization event without the joined account at any place muster reads it from ` +
+        '(detail.serviceEventDetails.accountId, detail.serviceEventDetails.accountJoinedOrganization.accountId, ' +
+        'detail.requestParameters.accountId, detail.responseElements.accountId, or a detail.resources[] ' +
+        'entry of type AWS::Organizations::Account): nothing was guessed',
+    );
+  }
+  const other = found.find(([, accountId]) => accountId !== first[1]);
+  if (other !== undefined) {
+    throw new InvalidInputError(
+      `${EVENT}: ${first[0]} says ${first[1]} and ${other[0]} says ${other[1]}: which account joined is unclear, so nothing was guessed`,
+    );
+  }
+  return event('AccountJoinedOrganization', first[1]);
 }
 
 const EVENT_PARSERS: ReadonlyMap<unknown, (input: unknown) => OnboardingRequest> = new Map([
@@ -194,8 +212,13 @@ const EVENT_PARSERS: ReadonlyMap<unknown, (input: unknown) => OnboardingRequest>
     'UpdateManagedAccount',
     (input: unknown) => managedAccount('UpdateManagedAccount', 'updateManagedAccountStatus', input),
   ],
-  ['AcceptHandshake', acceptHandshake],
+  ['AccountJoinedOrganization', accountJoinedOrganization],
 ]);
+
+function sweep(input: unknown): OnboardingRequest {
+  const { dryRun } = parseInput(sweepSchema, input, INPUT);
+  return { trigger: 'sweep', accounts: 'all', dryRun };
+}
 
 function manual(input: unknown): OnboardingRequest {
   const { accounts, regions, services, dryRun } = parseInput(manualSchema, input, INPUT);
@@ -206,10 +229,6 @@ function manual(input: unknown): OnboardingRequest {
     ...(services === undefined ? {} : { services: [...new Set(services)] }),
     dryRun,
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
@@ -225,6 +244,7 @@ export function parseTrigger(input: unknown): OnboardingRequest {
       `${EVENT}: source ${describeValue(input.source)}, detail.eventName ${describeValue(eventName)} is not an event muster starts from; accepted: ${ACCEPTED_INPUTS}`,
     );
   }
+  if (isRecord(input) && 'sweep' in input) return sweep(input);
   if (isRecord(input) && ('accounts' in input || 'allAccounts' in input)) return manual(input);
   throw new InvalidInputError(
     `${INPUT}: ${isRecord(input) ? `an object with keys ${JSON.stringify(Object.keys(input))}` : describeValue(input)} is not an input muster starts from; accepted: ${ACCEPTED_INPUTS}`,

@@ -19,7 +19,8 @@ describe('parseTrigger', () => {
     ['triggers/create-account-result-succeeded', 'CreateAccountResult', '444455556666'],
     ['triggers/control-tower-create-managed-account', 'CreateManagedAccount', '012345678901'],
     ['triggers/control-tower-update-managed-account', 'UpdateManagedAccount', '210987654321'],
-    ['triggers/accept-handshake', 'AcceptHandshake', '777788889999'],
+    ['triggers/account-joined-organization-invited', 'AccountJoinedOrganization', '777788889999'],
+    ['triggers/account-joined-organization-created', 'AccountJoinedOrganization', '444455556666'],
   ])('returns the new account of %s', (path, trigger, accountId) => {
     expect(parseTrigger(sample(path))).toEqual({ trigger, accounts: [{ accountId }], dryRun: false });
   });
@@ -40,46 +41,83 @@ describe('parseTrigger', () => {
       'CreateManagedAccount',
       'Control Tower CreateManagedAccount ended FAILED (AWS Control Tower failed.)',
     ],
-    [
-      'a handshake that is not ACCEPTED',
-      variant('triggers/accept-handshake', (event) => {
-        event.detail.responseElements.handshake.state = 'DECLINED';
-      }),
-      'AcceptHandshake',
-      'the handshake is DECLINED, not ACCEPTED',
-    ],
-    [
-      'an accepted ENABLE_ALL_FEATURES handshake',
-      variant('triggers/accept-handshake', (event) => {
-        event.detail.responseElements.handshake.action = 'ENABLE_ALL_FEATURES';
-      }),
-      'AcceptHandshake',
-      'the accepted handshake is ENABLE_ALL_FEATURES, not INVITE',
-    ],
-    [
-      'an AcceptHandshake call that failed',
-      variant('triggers/accept-handshake', (event) => {
-        event.detail.errorCode = 'HandshakeConstraintViolationException';
-        event.detail.errorMessage = 'The account is already a member of an organization.';
-        event.detail.responseElements = null;
-      }),
-      'AcceptHandshake',
-      'the AcceptHandshake call failed (HandshakeConstraintViolationException: The account is already a member',
-    ],
   ])('returns nothing to do with the reason for %s', (_, input, trigger, reason) => {
     const request = parseTrigger(input);
     expect(request).toMatchObject({ trigger, accounts: [], dryRun: false });
     expect(request.nothingToDo).toContain(reason);
   });
 
-  it('returns the caller of AcceptHandshake when the invitation went to an email address', () => {
-    const input = variant('triggers/accept-handshake', (event) => {
-      event.detail.responseElements.handshake.parties = [
-        { id: 'o-a1b2c3d4e5', type: 'ORGANIZATION' },
-        { id: 'owner@example.com', type: 'EMAIL' },
-      ];
+  /** The invited sample with its account moved from serviceEventDetails.accountId by `move`. */
+  const joined = (move: (event: Json) => void) =>
+    variant('triggers/account-joined-organization-invited', (event) => {
+      delete event.detail.serviceEventDetails.accountId;
+      move(event);
     });
-    expect(parseTrigger(input).accounts).toEqual([{ accountId: '777788889999' }]);
+
+  it.each([
+    [
+      'nested under serviceEventDetails.accountJoinedOrganization',
+      joined((event) => {
+        event.detail.serviceEventDetails.accountJoinedOrganization = {
+          accountId: '777788889999',
+          joinedMethod: 'INVITED',
+        };
+      }),
+    ],
+    [
+      'in requestParameters',
+      joined((event) => {
+        event.detail.requestParameters = { accountId: '777788889999' };
+      }),
+    ],
+    [
+      'in responseElements',
+      joined((event) => {
+        event.detail.responseElements = { accountId: '777788889999' };
+      }),
+    ],
+    [
+      'as the account ARN of a resource, whose own accountId is the management account',
+      joined((event) => {
+        event.detail.resources = [
+          {
+            accountId: '111122223333',
+            type: 'AWS::Organizations::Account',
+            ARN: 'arn:aws:organizations::111122223333:account/o-a1b2c3d4e5/777788889999',
+          },
+        ];
+      }),
+    ],
+    [
+      'in two places that agree',
+      variant('triggers/account-joined-organization-invited', (event) => {
+        event.detail.requestParameters = { accountId: '777788889999' };
+      }),
+    ],
+  ])('returns the account of an AccountJoinedOrganization event that carries it %s', (_, input) => {
+    expect(parseTrigger(input)).toEqual({
+      trigger: 'AccountJoinedOrganization',
+      accounts: [{ accountId: '777788889999' }],
+      dryRun: false,
+    });
+  });
+
+  it.each([
+    [{ sweep: true }, { trigger: 'sweep', accounts: 'all', dryRun: false }],
+    [
+      { sweep: true, dryRun: true },
+      { trigger: 'sweep', accounts: 'all', dryRun: true },
+    ],
+  ])('returns the whole organization for the sweep input %j', (input, request) => {
+    expect(parseTrigger(input)).toEqual(request);
+  });
+
+  it('returns the sweep of the scheduled sample', () => {
+    expect(parseTrigger(sample('triggers/scheduled-sweep'))).toEqual({
+      trigger: 'sweep',
+      accounts: 'all',
+      dryRun: false,
+    });
   });
 
   it('returns the manual list with its Regions, services and dry-run flag, duplicates of Regions collapsed', () => {
@@ -126,13 +164,6 @@ describe('parseTrigger', () => {
       'event.detail.serviceEventDetails.updateManagedAccountStatus.account.accountId: the number 210987654321',
     ],
     [
-      'a handshake party with 13 digits',
-      variant('triggers/accept-handshake', (event) => {
-        event.detail.responseElements.handshake.parties[1].id = '7777888899990';
-      }),
-      'event.detail.responseElements.handshake.parties[1].id: "7777888899990" has 13 digits',
-    ],
-    [
       'a succeeded creation without an account id',
       variant('triggers/create-account-result-succeeded', (event) => {
         delete event.detail.serviceEventDetails.createAccountStatus.accountId;
@@ -154,22 +185,48 @@ describe('parseTrigger', () => {
       'event.source',
     ],
     [
-      // EventBridge puts the CloudTrail record under detail, never at the top level
-      // (docs/aws-facts.md, Events that announce an account).
-      'a handshake at the top level instead of under detail',
-      variant('triggers/accept-handshake', (event) => {
-        event.responseElements = event.detail.responseElements;
-        delete event.detail.responseElements;
+      'an AccountJoinedOrganization event that carries no account where muster reads it',
+      joined(() => {}),
+      'an AccountJoinedOrganization event without the joined account at any place muster reads it from',
+    ],
+    [
+      'an AccountJoinedOrganization event whose account places disagree',
+      variant('triggers/account-joined-organization-invited', (event) => {
+        event.detail.requestParameters = { accountId: '111122223333' };
       }),
-      'event.detail.responseElements.handshake: missing',
+      'event.detail.serviceEventDetails.accountId says 777788889999 and event.detail.requestParameters.accountId says 111122223333',
+    ],
+    [
+      'an AccountJoinedOrganization account id with 11 digits',
+      variant('triggers/account-joined-organization-invited', (event) => {
+        event.detail.serviceEventDetails.accountId = '77778888999';
+      }),
+      'event.detail.serviceEventDetails.accountId: "77778888999" has 11 digits',
+    ],
+    [
+      'an AccountJoinedOrganization event whose source is not Organizations',
+      variant('triggers/account-joined-organization-invited', (event) => {
+        event.source = 'aws.account';
+      }),
+      'event.source',
+    ],
+    [
+      // AcceptHandshake is recorded in the joining account: muster no longer starts from it.
+      'an AcceptHandshake event',
+      variant('triggers/account-joined-organization-invited', (event) => {
+        event.detail.eventName = 'AcceptHandshake';
+      }),
+      'detail.eventName "AcceptHandshake" is not an event muster starts from',
     ],
     [
       'an event name in the wrong case',
-      variant('triggers/accept-handshake', (event) => {
-        event.detail.eventName = 'AcceptHandShake';
+      variant('triggers/account-joined-organization-invited', (event) => {
+        event.detail.eventName = 'AccountJoinedorganization';
       }),
-      'detail.eventName "AcceptHandShake" is not an event muster starts from; accepted: an Organizations CreateAccountResult event',
+      'detail.eventName "AccountJoinedorganization" is not an event muster starts from; accepted: an Organizations CreateAccountResult event',
     ],
+    ['a sweep that is not true', { sweep: false }, 'input.sweep'],
+    ['a sweep with accounts', { sweep: true, allAccounts: true }, 'input: Unrecognized key: "allAccounts"'],
     [
       'a mangled manual account id',
       sample('resolve-accounts/mangled-account-id'),
