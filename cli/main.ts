@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { OUTPUT_FORMATS } from '../functions/shared/report/formats/index.ts';
 import { planCommand } from './commands/plan.ts';
 import { runCommand } from './commands/run.ts';
 import { startCommand } from './commands/start.ts';
@@ -74,6 +75,20 @@ function withFollowOptions(command: Command): Command {
     );
 }
 
+/** --output and --output-file: one row per (account, Region, service) in a file format. */
+function withOutputOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--output <format>', 'table (the text), json, csv, md or html: one row per membership')
+        .choices(OUTPUT_FORMATS)
+        .conflicts('json'),
+    )
+    .option(
+      '--output-file <path>',
+      'write the report in the --output format to this file; the table still prints',
+    );
+}
+
 function program(io: Io, done: (code: number) => void): Command {
   const c = coloursFor(io.stderr, io.env);
   const root = new Command('muster')
@@ -123,7 +138,7 @@ function program(io: Io, done: (code: number) => void): Command {
     )
     .action(async (options) => done(await planCommand(options, io)));
 
-  withFollowOptions(
+  const start = withFollowOptions(
     withAwsOptions(
       withInputOptions(
         root.command('start').description('Start an onboarding on the deployed state machine.'),
@@ -134,23 +149,28 @@ function program(io: Io, done: (code: number) => void): Command {
     .option('--stack-name <name>', "find the state machine in this stack's StateMachineArn output")
     .option('--json', 'print the execution (with --follow: the report) as JSON')
     .action(async (options) => done(await startCommand(options, io)));
+  withOutputOptions(start);
 
-  withFollowOptions(
-    root
-      .command('status')
-      .description('Progress by phase from the execution history, then the report.')
-      .argument('<execution-arn>', 'the execution (its Region is taken from the ARN)'),
+  withOutputOptions(
+    withFollowOptions(
+      root
+        .command('status')
+        .description('Progress by phase from the execution history, then the report.')
+        .argument('<execution-arn>', 'the execution (its Region is taken from the ARN)'),
+    ),
   )
     .option('--profile <name>', 'AWS profile (default: AWS_PROFILE or the default chain)')
     .option('--json', 'print the report as JSON')
     .action(async (executionArn: string, options) => done(await statusCommand(executionArn, options, io)));
 
-  withInputOptions(
-    root
-      .command('run')
-      .description(
-        'Run the whole workflow locally against a stand-in for AWS (no AWS account needed): what npm start does.',
-      ),
+  withOutputOptions(
+    withInputOptions(
+      root
+        .command('run')
+        .description(
+          'Run the whole workflow locally against a stand-in for AWS (no AWS account needed): what npm start does.',
+        ),
+    ),
   )
     .option('--local', 'required: run locally')
     .option('--scenario <file>', 'the stand-in scenario (default: local/scenarios/healthy.json)')
