@@ -1,5 +1,5 @@
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { DOCUMENT_WRITERS, type OutputFormat } from '../functions/shared/report/formats/index.ts';
 import {
   type AccountNames,
@@ -48,6 +48,7 @@ export async function emitReport(
     return;
   }
   const path = resolve(io.cwd, options.outputFile);
+  await mkdir(dirname(path), { recursive: true });
   await writeFile(path, text(false));
   const c = coloursFor(io.stdout, io.env);
   io.stdout.write(`${report.table()}${c.dim(`Report (${format}) written to ${terminalText(path)}\n`)}`);
