@@ -1,4 +1,5 @@
 import { OUTCOMES, type Outcome } from '../../domain/outcomes.ts';
+import { coveragePercent } from './coverage.ts';
 import {
   type Attention,
   accountLabel,
@@ -78,7 +79,7 @@ export function reportHtml(document: ReportDocument): string {
     counts.set(record.outcome, (counts.get(record.outcome) ?? 0) + 1);
   }
   const enabledIn = columns.map(() => 0);
-  const requestedIn = columns.map(() => 0);
+  const expectedIn = columns.map(() => 0);
   let needing = 0;
   const body: string[] = [];
   for (const [accountId, { name, cells }] of [...accounts].sort(([a], [b]) => a.localeCompare(b))) {
@@ -88,7 +89,7 @@ export function reportHtml(document: ReportDocument): string {
       const record = cells.get(`${region}|${service}`);
       if (record === undefined) return '<td class="none"></td>';
       const attention = attentionOf(record.outcome);
-      requestedIn[index] = (requestedIn[index] ?? 0) + 1;
+      if (attention !== 'settled') expectedIn[index] = (expectedIn[index] ?? 0) + 1;
       if (attention === 'enabled') {
         enabled += 1;
         enabledIn[index] = (enabledIn[index] ?? 0) + 1;
@@ -108,16 +109,17 @@ export function reportHtml(document: ReportDocument): string {
     return `<li data-outcome="${outcome}"><span class="sw ${attention}">${MARK[attention]}</span>${outcome} <b class="count">${counts.get(outcome)}</b></li>`;
   });
   const enabledTotal = counts.get('ENABLED') ?? 0;
+  const expectedTotal = expectedIn.reduce((sum, count) => sum + count, 0);
   const head1 = services.map((service) => `<th colspan="${regions.length}">${escapeHtml(service)}</th>`);
   const head2 = columns.map(({ region }) => `<th>${escapeHtml(region)}</th>`);
   const foot = columns.map(
-    (_, index) => `<td>${percent(enabledIn[index] ?? 0, requestedIn[index] ?? 0)}</td>`,
+    (_, index) => `<td>${percent(enabledIn[index] ?? 0, expectedIn[index] ?? 0)}</td>`,
   );
   const title = escapeHtml(document.title);
   const meta = [
     document.status === undefined ? '' : `Status <b id="status">${escapeHtml(document.status)}</b>`,
     document.generatedAt === undefined ? '' : `as of ${escapeHtml(document.generatedAt)}`,
-    `<span id="total">${records.length}</span> memberships, <span id="enabled">${enabledTotal}</span> enabled (${percent(enabledTotal, records.length)}), ${accounts.size} accounts, <span id="needing">${needing}</span> needing attention or pending`,
+    `<span id="total">${records.length}</span> memberships, <span id="enabled">${enabledTotal}</span> enabled (${percent(enabledTotal, expectedTotal)} of those not skipped by rule), ${accounts.size} accounts, <span id="needing">${needing}</span> needing attention or pending`,
   ].filter((part) => part !== '');
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -130,7 +132,7 @@ export function reportHtml(document: ReportDocument): string {
 <p><label><input type="checkbox" id="filter"> Only accounts that need attention or are pending</label> · <span id="shown">${accounts.size}</span> accounts shown · hover a cell for its outcome and reason</p>
 <table id="matrix"><thead><tr><th class="account" rowspan="2">Account</th>${head1.join('')}<th rowspan="2">Enabled</th></tr><tr>${head2.join('')}</tr></thead>
 <tbody>${body.join('\n')}</tbody>
-<tfoot><tr><td class="account">Coverage</td>${foot.join('')}<td>${percent(enabledTotal, records.length)}</td></tr></tfoot></table>
+<tfoot><tr><td class="account">Coverage</td>${foot.join('')}<td>${percent(enabledTotal, expectedTotal)}</td></tr></tfoot></table>
 <script>${SCRIPT}</script></body></html>
 `;
 }
