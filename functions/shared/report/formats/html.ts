@@ -54,8 +54,10 @@ var shown=document.querySelectorAll(e.target.checked?'tbody tr.needs':'tbody tr'
 document.getElementById('shown').textContent=String(shown);});
 `;
 
-const percent = (part: number, whole: number) =>
-  whole === 0 ? '–' : `${((100 * part) / whole).toFixed(1)}%`;
+function percent(part: number, whole: number): string {
+  const value = coveragePercent(part, whole);
+  return value === undefined ? '–' : `${value.toFixed(1)}%`;
+}
 
 /**
  * One self-contained page (inline style and script, no external request): accounts as rows,
