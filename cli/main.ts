@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { OUTPUT_FORMATS } from '../functions/shared/report/formats/index.ts';
+import { COVERAGE_READ_CALLS, coverageCommand } from './commands/coverage.ts';
 import { planCommand } from './commands/plan.ts';
 import { runCommand } from './commands/run.ts';
 import { startCommand } from './commands/start.ts';
@@ -181,6 +182,41 @@ function program(io: Io, done: (code: number) => void): Command {
     )
     .option('--json', 'print the report as JSON')
     .action(async (options) => done(await runCommand(options, io)));
+
+  withOutputOptions(
+    withAwsOptions(
+      root
+        .command('coverage')
+        .description(
+          `Read-only audit: every membership of every ACTIVE organization account in every Region and service, coverage in percent, and what is not covered. Calls only ${COVERAGE_READ_CALLS.join(', ')}.`,
+        ),
+    ),
+  )
+    .option(
+      '--regions <regions>',
+      "Regions, comma-separated (default: the CLI's Region, or the scenario's with --local)",
+      commaList,
+    )
+    .option(
+      '--services <services>',
+      'securityhub, detective or both, comma-separated (default: both)',
+      commaList,
+    )
+    .option('--administrator-id <id>', "the administrator account (default: the caller's account)")
+    .option(
+      '--diff',
+      'also show what an onboarding would change per membership: create, invite, accept or nothing',
+    )
+    .addOption(
+      new Option('--local', 'read the local stand-in instead of AWS').conflicts([
+        'region',
+        'profile',
+        'administratorId',
+      ]),
+    )
+    .option('--scenario <file>', 'the stand-in scenario with --local (default: local/scenarios/healthy.json)')
+    .option('--json', 'print the coverage as JSON (as --output json)')
+    .action(async (options) => done(await coverageCommand(options, io)));
 
   return root;
 }
