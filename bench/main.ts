@@ -10,6 +10,7 @@ import {
 } from '../local/runner/run-workflow.ts';
 import { startStandInProcess } from '../local/runner/standin-process.ts';
 import type { ScenarioInput } from '../local/standin/index.ts';
+import { benchCoverage } from './coverage.ts';
 import {
   type BenchShape,
   lowerBoundSeconds,
@@ -53,7 +54,8 @@ const USAGE =
   `  --failure KIND  what fails for every account (default none): ${Object.entries(FAILURES)
     .map(([kind, meaning]) => `${kind}, ${meaning}`)
     .join('; ')}\n` +
-  '  --json          print the results as JSON only';
+  '  --json          print the results as JSON only\n' +
+  '  --coverage      instead: muster coverage at --accounts N × --regions N × 2 services, and its HTML (--latency-ms, --json apply)';
 
 interface Options extends BenchShape {
   maxConcurrency: number;
@@ -396,6 +398,11 @@ function render(result: BenchResult, tookSeconds: number): string {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--coverage')) {
+    process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+    await benchCoverage(process.argv.slice(2));
+    return;
+  }
   let options: Options;
   try {
     options = readOptions(process.argv.slice(2));
