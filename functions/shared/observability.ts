@@ -69,7 +69,7 @@ export function recordCounts(counts: Record<string, number>): void {
 
 /** The metrics of a finished check, as template.yaml's dashboard reads them. */
 export const COVERAGE_METRICS = {
-  /** Percent, dimensions Service and Region: enabled ÷ memberships expected (docs/observability.md). */
+  /** Percent, dimensions Service and Region: enabled ÷ memberships expected (README, "Metrics and the coverage dashboard"). */
   coverage: 'CoveragePercent',
   /** Count, dimension Outcome: memberships per outcome. */
   outcome: 'MembershipsByOutcome',
