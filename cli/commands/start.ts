@@ -33,6 +33,12 @@ async function stateMachineArn(options: StartOptions): Promise<string> {
  * of one input share a prefix in the console and in ListExecutions.
  */
 export async function startCommand(options: StartOptions, io: Io): Promise<number> {
+  // Without --follow there is no report to write, only the started execution.
+  if (
+    options.follow !== true &&
+    (options.outputFile !== undefined || (options.output ?? 'table') !== 'table')
+  )
+    throw new InvalidInputError('--output and --output-file write the report: add --follow');
   const input = await loadInput(options, io.cwd);
   if (input === undefined) throw new InvalidInputError(NO_ACCOUNTS_MESSAGE);
   // The first step's own parser, so a bad input is refused here and no execution starts.
