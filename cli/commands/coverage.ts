@@ -52,6 +52,7 @@ export interface CoverageOptions extends AwsOptions, OutputOptions {
 
 /** Every call coverage makes; none of them changes anything (README, "muster coverage"). */
 export const COVERAGE_READ_CALLS = [
+  'STS GetCallerIdentity (without --administrator-id)',
   'Organizations ListAccounts',
   'Security Hub DescribeHub',
   'Security Hub GetMembers',
