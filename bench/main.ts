@@ -12,6 +12,7 @@ import {
 import { startStandInProcess } from '../local/runner/standin-process.ts';
 import type { ScenarioInput } from '../local/standin/index.ts';
 import { measureColdStarts, renderColdStarts } from './cold-start.ts';
+import { benchCoverage } from './coverage.ts';
 import {
   type BenchShape,
   lowerBoundSeconds,
@@ -75,6 +76,7 @@ const USAGE =
   `  --compare-detective-script  the public Detective script's scenario (${DETECTIVE_SCRIPT.shape.invited} outside accounts × ${DETECTIVE_SCRIPT.shape.regions} Regions, Detective), side by side with its ${DETECTIVE_SCRIPT.calls} calls; not with --accounts, --invited, --regions or --services\n` +
   `  --sweep         onboard, remove ${SWEEP_DRIFT_PERCENT}% of the organization accounts' Security Hub memberships (each in one Region), then measure a sweep ({"sweep": true}) against its own lower bound\n` +
   '  --json          print the results as JSON only\n' +
+  '  --coverage      instead: muster coverage at --accounts N × --regions N × 2 services, and its HTML (--latency-ms, --json apply)\n' +
   'npm run bench -- --cold-start [--dist DIR] [--runs N] [--json]\n' +
   '  each bundle of DIR (default dist, from npm run build) imported in a fresh Node process and invoked once against the stand-in; median of N runs (default 5)';
 
@@ -594,6 +596,11 @@ async function coldStartMain(argv: string[]): Promise<void> {
 
 async function main(): Promise<void> {
   if (process.argv.includes('--cold-start')) return coldStartMain(process.argv.slice(2));
+  if (process.argv.includes('--coverage')) {
+    process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+    await benchCoverage(process.argv.slice(2));
+    return;
+  }
   let options: Options;
   try {
     options = readOptions(process.argv.slice(2));

@@ -1,7 +1,9 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { OUTPUT_FORMATS } from '../functions/shared/report/formats/index.ts';
 import packageJson from '../package.json' with { type: 'json' };
+import { COVERAGE_READ_CALLS, coverageCommand } from './commands/coverage.ts';
 import { planCommand } from './commands/plan.ts';
 import { runCommand } from './commands/run.ts';
 import { startCommand } from './commands/start.ts';
@@ -116,6 +118,20 @@ function withFollowOptions(command: Command): Command {
     );
 }
 
+/** --output and --output-file: one row per (account, Region, service) in a file format. */
+function withOutputOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--output <format>', 'table (the text), json, csv, md or html: one row per membership')
+        .choices(OUTPUT_FORMATS)
+        .conflicts('json'),
+    )
+    .option(
+      '--output-file <path>',
+      'write the report in the --output format to this file; the table still prints',
+    );
+}
+
 function program(io: Io, done: (code: number) => void): Command {
   const c = coloursFor(io.stderr, io.env);
   const root = new Command('muster')
@@ -177,7 +193,7 @@ function program(io: Io, done: (code: number) => void): Command {
       ),
     );
 
-  withFollowOptions(
+  const start = withFollowOptions(
     withStateMachineOptions(
       withAwsOptions(
         withInputOptions(
@@ -193,15 +209,18 @@ function program(io: Io, done: (code: number) => void): Command {
     )
     .option('--json', 'print the execution (with --follow: the report) as JSON')
     .action(async (options) => done(await startCommand(withDefaults(options, await loadDefaults(io)), io)));
+  withOutputOptions(start);
 
-  withFollowOptions(
-    withStateMachineOptions(
-      root
-        .command('status')
-        .description('Progress by phase from the execution history, then the report.')
-        .argument('[execution-arn]', 'the execution (its Region is taken from the ARN)')
-        .option('--latest', "the state machine's newest execution instead of an ARN"),
-      `with --latest: ${STACK_NAME_HELP}`,
+  withOutputOptions(
+    withFollowOptions(
+      withStateMachineOptions(
+        root
+          .command('status')
+          .description('Progress by phase from the execution history, then the report.')
+          .argument('[execution-arn]', 'the execution (its Region is taken from the ARN)')
+          .option('--latest', "the state machine's newest execution instead of an ARN"),
+        `with --latest: ${STACK_NAME_HELP}`,
+      ),
     ),
   )
     .option(
@@ -237,12 +256,14 @@ function program(io: Io, done: (code: number) => void): Command {
       done(await executionsCommand(withDefaults(options, await loadDefaults(io)), io)),
     );
 
-  withInputOptions(
-    root
-      .command('run')
-      .description(
-        'Run the whole workflow locally against a stand-in for AWS (no AWS account needed): what npm start does.',
-      ),
+  withOutputOptions(
+    withInputOptions(
+      root
+        .command('run')
+        .description(
+          'Run the whole workflow locally against a stand-in for AWS (no AWS account needed): what npm start does.',
+        ),
+    ),
   )
     .option('--local', 'required: run locally')
     .option('--scenario <file>', 'the stand-in scenario (default: local/scenarios/healthy.json)')
@@ -253,6 +274,41 @@ function program(io: Io, done: (code: number) => void): Command {
     )
     .option('--json', 'print the report as JSON')
     .action(async (options) => done(await runCommand(options, io)));
+
+  withOutputOptions(
+    withAwsOptions(
+      root
+        .command('coverage')
+        .description(
+          `Read-only audit: every membership of every ACTIVE organization account in every Region and service, coverage in percent, and what is not covered. Calls only ${COVERAGE_READ_CALLS.join(', ')}.`,
+        ),
+    ),
+  )
+    .option(
+      '--regions <regions>',
+      "Regions, comma-separated (default: the CLI's Region, or the scenario's with --local)",
+      commaList,
+    )
+    .option(
+      '--services <services>',
+      'securityhub, detective or both, comma-separated (default: both)',
+      commaList,
+    )
+    .option('--administrator-id <id>', "the administrator account (default: the caller's account)")
+    .option(
+      '--diff',
+      'also show what an onboarding would change per membership: create, invite, accept or nothing',
+    )
+    .addOption(
+      new Option('--local', 'read the local stand-in instead of AWS').conflicts([
+        'region',
+        'profile',
+        'administratorId',
+      ]),
+    )
+    .option('--scenario <file>', 'the stand-in scenario with --local (default: local/scenarios/healthy.json)')
+    .option('--json', 'print the coverage as JSON (as --output json)')
+    .action(async (options) => done(await coverageCommand(options, io)));
 
   return root;
 }

@@ -13,10 +13,11 @@ import {
 } from '../functions/shared/domain/report.ts';
 import type { ServiceName } from '../functions/shared/domain/services.ts';
 import { REJECTION_NAMES } from '../functions/shared/errors.ts';
+import { type AccountNames, accountLabel } from '../functions/shared/report/formats/records.ts';
 import { exitCodeOf } from './exit-codes.ts';
 import { type Progress, STATES } from './history.ts';
 import type { Colours } from './io.ts';
-import { terminalLines, terminalSafe } from './terminal.ts';
+import { terminalLines, terminalSafe, terminalText } from './terminal.ts';
 
 /** Lists longer than these are cut short in text output; --json always has everything. */
 const MAX_LISTED_ACCOUNTS = 50;
@@ -124,7 +125,7 @@ export function memberships(plan: Plan | undefined, notEnabled: readonly Outcome
 const REJECTIONS: ReadonlySet<string> = new Set(REJECTION_NAMES);
 
 /** One word for where an execution stands: the report's status when it decides, else how it ended. */
-function statusWord(progress: Progress): string {
+export function statusWord(progress: Progress): string {
   if (progress.finalState === STATES.nothingToDo) return 'NOTHING_TO_DO';
   if (progress.error !== undefined && REJECTIONS.has(progress.error)) return 'REJECTED';
   if (progress.status === 'RUNNING') return progress.report?.status ?? 'RUNNING';
@@ -171,7 +172,7 @@ function ordered(groups: readonly OutcomeGroup[]): OutcomeGroup[] {
   return [...groups].sort((a, b) => OUTCOMES.indexOf(a.outcome) - OUTCOMES.indexOf(b.outcome));
 }
 
-function describeAccounts(ids: readonly string[], plan: Plan | undefined): string[] {
+function describeAccounts(ids: readonly string[], plan: Plan | undefined, names: AccountNames): string[] {
   const all = plan?.accountIds;
   if (
     all !== undefined &&
@@ -181,10 +182,12 @@ function describeAccounts(ids: readonly string[], plan: Plan | undefined): strin
   ) {
     return [`all ${ids.length} accounts of the plan`];
   }
-  const shown = ids.slice(0, MAX_LISTED_IDS);
+  const shown = ids.slice(0, MAX_LISTED_IDS).map((id) => accountLabel(id, names.get(id)));
+  // Named accounts are wider: half as many a line.
+  const perLine = names.size > 0 ? IDS_PER_LINE / 2 : IDS_PER_LINE;
   const lines: string[] = [];
-  for (let index = 0; index < shown.length; index += IDS_PER_LINE) {
-    lines.push(shown.slice(index, index + IDS_PER_LINE).join('  '));
+  for (let index = 0; index < shown.length; index += perLine) {
+    lines.push(shown.slice(index, index + perLine).join('  '));
   }
   if (shown.length < ids.length)
     lines.push(`… and ${ids.length - shown.length} more (--json lists every membership)`);
@@ -222,9 +225,10 @@ function printable(original: Progress): Progress {
 }
 
 /** The final report: counts per outcome, then every membership that is not ENABLED, grouped. */
-export function reportText(original: Progress, c: Colours): string {
+export function reportText(original: Progress, c: Colours, names: AccountNames = new Map()): string {
   const progress = printable(original);
   const { report, plan } = progress;
+  const shownNames = new Map([...names].map(([id, name]) => [id, terminalText(name)]));
   const lines = [headline(progress, c)];
   if (report === undefined) {
     if (progress.finalState === STATES.nothingToDo && plan !== undefined) {
@@ -256,7 +260,7 @@ export function reportText(original: Progress, c: Colours): string {
     for (const group of members) {
       lines.push(
         `  ${outcomeColour(group.outcome, c)(group.outcome)}  ${describePairs(group.pairs)}  ${c.dim(plural(group.accountIds.length, 'account'))}`,
-        ...describeAccounts(group.accountIds, plan).map((line) => `    ${line}`),
+        ...describeAccounts(group.accountIds, plan, shownNames).map((line) => `    ${line}`),
       );
       if (group.reason !== undefined) lines.push(`    ${c.dim(group.reason)}`);
     }

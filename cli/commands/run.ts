@@ -8,17 +8,23 @@ import { advance, fromLocalEvent, type Progress, startProgress } from '../histor
 import { type InputOptions, loadInput, manualInput } from '../input.ts';
 import { coloursFor, type Io } from '../io.ts';
 import { viewFor } from '../progress.ts';
-import { reportJson, reportText } from '../render.ts';
+import { reportText } from '../render.ts';
 import { withReportFile } from '../report-file.ts';
-import { terminalJson, terminalText } from '../terminal.ts';
+import {
+  emitReport,
+  executionDocument,
+  executionJson,
+  type OutputOptions,
+  quietStdout,
+} from '../report-output.ts';
+import { terminalText } from '../terminal.ts';
 import { loadLocalScenario, scenarioInput } from './local.ts';
 
-export interface RunOptions extends InputOptions {
+export interface RunOptions extends InputOptions, OutputOptions {
   local?: boolean;
   scenario?: string;
   /** Compresses every wait of the workflow and the stand-in (the runner's timeScale). */
   timeScale: number;
-  json?: boolean;
 }
 
 /**
@@ -39,7 +45,7 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   // Without input options: the scenario's own input, or every account; --regions etc. still apply.
   const { allAccounts: _every, ...overrides } = manualInput('all', options);
   const input = given ?? (own === undefined ? manualInput('all', options) : { ...own.input, ...overrides });
-  const json = options.json === true;
+  const json = quietStdout(options);
   if (!json) {
     const c = coloursFor(io.stderr, io.env);
     io.stderr.write(
@@ -86,22 +92,28 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   // The state carries a summary of a large report; the runner read its file back from the stand-in.
   const rows = result.memberships;
   if (rows !== undefined) progress = await withReportFile(progress, async () => toJsonLines(rows));
-  if (json) {
-    io.stdout.write(terminalJson(reportJson(progress)));
-  } else {
-    const c = coloursFor(io.stdout, io.env);
-    const { history } = result;
-    io.stdout.write(
-      `\n${reportText(progress, c)}\n` +
+  // The scenario's accounts carry their Organizations names, as ListAccounts gives them.
+  const names = new Map(
+    scenario.accounts.flatMap(({ accountId, name }) => (name === undefined ? [] : [[accountId, name]])),
+  );
+  const final = progress;
+  await emitReport(io, options, {
+    json: () => executionJson(final, names),
+    document: () => executionDocument(final, names),
+    table: () => {
+      const c = coloursFor(io.stdout, io.env);
+      const { history } = result;
+      return (
+        `\n${reportText(final, c, names)}\n` +
         c.dim(
           `Ran in ${result.wallSeconds.toFixed(1)} s; in AWS this execution would take ${history.stateTransitions} state transitions, ` +
             `${history.historyEvents} history events and ${history.lambdaInvocations} Lambda invocations.\n`,
-        ),
-    );
-    if (options.dryRun === true)
-      io.stdout.write(
-        `A dry run changes nothing. To run it for real:\n  ${terminalText(realCommand(options, 'local'))}\n`,
+        ) +
+        (options.dryRun === true
+          ? `A dry run changes nothing. To run it for real:\n  ${terminalText(realCommand(options, 'local'))}\n`
+          : '')
       );
-  }
+    },
+  });
   return exitCodeOf(progress);
 }

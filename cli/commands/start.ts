@@ -55,6 +55,12 @@ async function confirmed(request: OnboardingRequest, options: StartOptions, io: 
  * of one input share a prefix in the console and in ListExecutions.
  */
 export async function startCommand(options: StartOptions, io: Io): Promise<number> {
+  // Without --follow there is no report to write, only the started execution.
+  if (
+    options.follow !== true &&
+    (options.outputFile !== undefined || (options.output ?? 'table') !== 'table')
+  )
+    throw new InvalidInputError('--output and --output-file write the report: add --follow');
   const input = await loadInput(options, io.cwd, io.stdin);
   if (input === undefined) throw new InvalidInputError(NO_ACCOUNTS_MESSAGE);
   // The first step's own parser, so a bad input is refused here and no execution starts.

@@ -16,17 +16,23 @@ import { EXIT, exitCodeOf } from '../exit-codes.ts';
 import { advance, type ExecutionStatus, fromHistoryEvent, type Progress, startProgress } from '../history.ts';
 import { coloursFor, type Io } from '../io.ts';
 import { quietView, viewFor } from '../progress.ts';
-import { type ExecutionSummary, phasesText, reportJson, reportText } from '../render.ts';
+import { type ExecutionSummary, phasesText, reportText } from '../render.ts';
 import { type ReportFileReader, withReportFile } from '../report-file.ts';
+import {
+  emitReport,
+  executionDocument,
+  executionJson,
+  type OutputOptions,
+  quietStdout,
+} from '../report-output.ts';
 import { terminalJson, terminalSafe, terminalText } from '../terminal.ts';
 
-export interface WatchOptions {
+export interface WatchOptions extends OutputOptions {
   follow?: boolean;
   /** The AWS profile the report file is read with (the execution's own Region). */
   profile?: string;
   /** Seconds between polls with --follow. */
   interval: number;
-  json?: boolean;
 }
 
 export interface StatusOptions extends WatchOptions, StateMachineOptions {
@@ -70,7 +76,7 @@ export async function watchExecution(
   options: WatchOptions,
   io: Io,
 ): Promise<number> {
-  const view = options.follow === true ? viewFor(io, options.json === true) : quietView();
+  const view = options.follow === true ? viewFor(io, quietStdout(options)) : quietView();
   let progress: Progress = startProgress();
   let seen = 0;
   let execution: DescribeExecutionCommandOutput;
@@ -102,19 +108,23 @@ export async function watchExecution(
   }
   progress = await withReportFile(progress, s3ReportReader(executionArn, options.profile));
   const about = summary(execution, executionArn);
-  if (options.json === true) {
-    io.stdout.write(terminalJson(reportJson(progress, about)));
-  } else {
-    const c = coloursFor(io.stdout, io.env);
-    const shown = terminalSafe(about);
-    io.stdout.write(
-      `${c.bold(shown.name ?? shown.executionArn)}  ${shown.status ?? ''}${shown.startDate === undefined ? '' : `  started ${shown.startDate}`}${shown.stopDate === undefined ? '' : `, stopped ${shown.stopDate}`}\n` +
-        `${phasesText(progress, c)}\n\n${reportText(progress, c)}`,
-    );
-    if (progress.status === 'RUNNING') {
-      io.stdout.write(c.dim(`Still running: muster status ${shown.executionArn} --follow\n`));
-    }
-  }
+  const names = new Map<string, string>();
+  const final = progress;
+  await emitReport(io, options, {
+    json: () => executionJson(final, names, about),
+    document: () => executionDocument(final, names, about),
+    table: () => {
+      const c = coloursFor(io.stdout, io.env);
+      const shown = terminalSafe(about);
+      return (
+        `${c.bold(shown.name ?? shown.executionArn)}  ${shown.status ?? ''}${shown.startDate === undefined ? '' : `  started ${shown.startDate}`}${shown.stopDate === undefined ? '' : `, stopped ${shown.stopDate}`}\n` +
+        `${phasesText(final, c)}\n\n${reportText(final, c)}` +
+        (final.status === 'RUNNING'
+          ? c.dim(`Still running: muster status ${shown.executionArn} --follow\n`)
+          : '')
+      );
+    },
+  });
   return exitCodeOf(progress);
 }
 

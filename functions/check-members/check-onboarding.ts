@@ -24,7 +24,8 @@ import {
   summarizeGroups,
 } from '../shared/domain/report.ts';
 import type { ServiceName } from '../shared/domain/services.ts';
-import { reportRows, toCsv, toJsonLines } from '../shared/report/files.ts';
+import { type ReportRow, reportRows, toCsv, toJsonLines } from '../shared/report/files.ts';
+import { type Coverage, coverageOf } from '../shared/report/formats/coverage.ts';
 import { executionPrefix, type ReportStore, readParsed } from '../shared/report/store.ts';
 import type { MembershipReader } from '../shared/services/administrator.ts';
 import { checkMembers } from './check-members.ts';
@@ -35,6 +36,8 @@ export interface CheckOnboardingDeps {
   store: ReportStore;
   /** A prefix for a check invoked without an execution id. */
   uniqueId: () => string;
+  /** Told the final report's coverage once, when the run ends (the handler makes it metrics). */
+  onCoverage?: (coverage: Coverage) => void;
 }
 
 /** The groups an earlier step wrote to the report bucket. */
@@ -273,7 +276,9 @@ export async function checkOnboarding(
     await deps.store.put(invitationsKey, JSON.stringify(invitations), 'application/json');
   }
   const summary = summarizeGroups(notEnabled);
-  const files = decision.keepPolling ? undefined : await writeReportFiles(deps.store, prefix, all, recorded);
+  const rows = decision.keepPolling ? undefined : reportRows(finalMemberships(all, recorded));
+  if (rows !== undefined) deps.onCoverage?.(coverageOf(rows));
+  const files = rows === undefined ? undefined : await writeReportFiles(deps.store, prefix, rows);
   const where =
     files === undefined ? '' : `\nEvery membership: s3://${files.bucket}/${files.csv} (and ${files.jsonl})`;
   return {
@@ -299,10 +304,8 @@ export async function checkOnboarding(
 async function writeReportFiles(
   store: ReportStore,
   prefix: string,
-  observed: readonly Membership[],
-  recorded: readonly Membership[],
+  rows: readonly ReportRow[],
 ): Promise<ReportFiles> {
-  const rows = reportRows(finalMemberships(observed, recorded));
   const files = { bucket: store.bucket, jsonl: `${prefix}/report.jsonl`, csv: `${prefix}/report.csv` };
   await Promise.all([
     store.put(files.jsonl, toJsonLines(rows), 'application/x-ndjson'),

@@ -5,7 +5,14 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { readClientSettings } from '../shared/config.ts';
 import { checkOnboardingInputSchema, parseInput } from '../shared/contracts.ts';
-import { CORRELATION_ID_PATH, logger, metrics, recordCounts, tracer } from '../shared/observability.ts';
+import {
+  CORRELATION_ID_PATH,
+  logger,
+  metrics,
+  recordCounts,
+  recordCoverage,
+  tracer,
+} from '../shared/observability.ts';
 import { detectiveReader } from '../shared/services/detective.ts';
 import { securityHubReader } from '../shared/services/securityhub.ts';
 import { administratorAdapters, onFirstUse, reportStore } from '../shared/wiring.ts';
@@ -27,6 +34,7 @@ export function createHandler() {
       adapters: adapters(),
       store: store(),
       uniqueId: randomUUID,
+      onCoverage: recordCoverage,
     });
     recordCounts({
       MembershipsEnabled: report.counts.ENABLED ?? 0,

@@ -4,6 +4,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { maskEmails } from './domain/accounts.ts';
 import type { Telemetry } from './engine.ts';
+import type { Coverage } from './report/formats/coverage.ts';
 
 /**
  * The longest correlation id a log line carries: an execution ARN's maximum (docs/aws-facts.md,
@@ -64,4 +65,30 @@ export const CORRELATION_ID_PATH = 'executionId';
  */
 export function recordCounts(counts: Record<string, number>): void {
   for (const [name, value] of Object.entries(counts)) metrics.addMetric(name, MetricUnit.Count, value);
+}
+
+/** The metrics of a finished check, as template.yaml's dashboard reads them. */
+export const COVERAGE_METRICS = {
+  /** Percent, dimensions Service and Region: enabled ÷ memberships expected (README, "Metrics and the coverage dashboard"). */
+  coverage: 'CoveragePercent',
+  /** Count, dimension Outcome: memberships per outcome. */
+  outcome: 'MembershipsByOutcome',
+} as const;
+
+/**
+ * Coverage per service and Region, and a count per outcome, once per execution (its final check).
+ * Dimensions stay bounded: services × Regions of one partition, and the outcome vocabulary.
+ */
+export function recordCoverage({ pairs, outcomes }: Coverage): void {
+  for (const { region, service, percent } of pairs) {
+    if (percent === undefined) continue;
+    const single = metrics.singleMetric();
+    single.addDimensions({ Service: service, Region: region });
+    single.addMetric(COVERAGE_METRICS.coverage, MetricUnit.Percent, percent);
+  }
+  for (const [outcome, count] of Object.entries(outcomes)) {
+    const single = metrics.singleMetric();
+    single.addDimension('Outcome', outcome);
+    single.addMetric(COVERAGE_METRICS.outcome, MetricUnit.Count, count);
+  }
 }

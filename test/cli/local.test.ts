@@ -95,13 +95,15 @@ describe('muster run --local', () => {
     // round waits 150 s (0.6 s), so it appears well before the 30-minute poll timeout ends the run.
     expect(io.stderr.text).toMatch(/^check {4}round [1-9]: .*MEMBER_ROLE_MISSING 6/m);
     const report = io.stdout.text;
+    // An account line is its id and, where Organizations names it, the name in brackets.
+    const named = (line: string) => line.replace(/^(\d{12})/, '$1(?: \\([^)\\n]*\\))?');
     const group = (outcome: string, ...lines: string[]) =>
       expect(report).toMatch(
-        new RegExp(`^ {2}${outcome} .*\\n${lines.map((line) => ` {4}${line}`).join('\\n')}`, 'm'),
+        new RegExp(`^ {2}${outcome} .*\\n${lines.map((line) => ` {4}${named(line)}`).join('\\n')}`, 'm'),
       );
     // Outside accounts invited and accepted, one with a wrong root email for Detective.
     expect(report).toMatch(
-      /^ {2}VERIFICATION_FAILED {2}detective in us-east-1 {2}1 account\n {4}333333333334\n {4}Detective could not verify the account: the email address is not the account root email/m,
+      /^ {2}VERIFICATION_FAILED {2}detective in us-east-1 {2}1 account\n {4}333333333334 \(outside-wrong-root-email\)\n {4}Detective could not verify the account: the email address is not the account root email/m,
     );
     // Other administrators, inside and outside the organization.
     group('CONFLICT', '555555555556', 'already a member of Security Hub administrator 999999999998');

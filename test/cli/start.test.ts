@@ -129,6 +129,19 @@ describe('muster start', () => {
     expect(names[0]).not.toBe(names[1]);
   });
 
+  it('returns 2 and starts nothing when a report format is asked for without --follow', async () => {
+    const io = memoryIo();
+
+    expect(
+      await main(
+        ['start', '--all-accounts', '--state-machine-arn', STATE_MACHINE_ARN, '--output', 'csv'],
+        io,
+      ),
+    ).toBe(2);
+    expect(io.stderr.text).toContain('--output and --output-file write the report: add --follow');
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
   it('returns 2 and starts nothing when the input is bad', async () => {
     const io = memoryIo();
 

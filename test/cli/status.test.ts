@@ -99,6 +99,7 @@ describe('muster status', () => {
     expect(json.memberships).toHaveLength(16);
     expect(json.memberships).toContainEqual({
       accountId: '200000000002',
+      accountName: null,
       region: 'us-east-1',
       service: 'securityhub',
       outcome: 'CONFLICT',

@@ -1,8 +1,8 @@
-import { stringify } from 'csv-stringify/sync';
 import * as z from 'zod';
 import { OUTCOMES, type Outcome } from '../domain/outcomes.ts';
 import type { Membership } from '../domain/report.ts';
 import { SERVICE_NAMES, type ServiceName } from '../domain/services.ts';
+import { csvText } from './formats/csv.ts';
 
 /** One row of the report file: a requested membership and how it ended ('' when no reason is given). */
 export interface ReportRow {
@@ -53,18 +53,7 @@ export function parseJsonLines(text: string): ReportRow[] {
     });
 }
 
-// A spreadsheet reads a cell starting with one of these as a formula (CSV injection, OWASP).
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/** A cell a spreadsheet shows as text: a leading apostrophe before what would start a formula. */
-export function neutralizeFormula(cell: string): string {
-  return FORMULA_START.test(cell) ? `'${cell}` : cell;
-}
-
-/** CSV with a header row (RFC 4180 quoting by csv-stringify), every cell safe to open in a spreadsheet. */
+/** CSV with a header row, every cell safe to open in a spreadsheet (formats/csv.ts). */
 export function toCsv(rows: readonly ReportRow[]): string {
-  return stringify(
-    rows.map((row) => REPORT_COLUMNS.map((column) => neutralizeFormula(row[column]))),
-    { header: true, columns: [...REPORT_COLUMNS] },
-  );
+  return csvText(REPORT_COLUMNS, rows);
 }

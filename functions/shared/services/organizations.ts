@@ -12,6 +12,8 @@ export interface OrganizationAccount {
   accountId: string;
   /** The root email address. */
   email?: string;
+  /** The account's friendly name, as reports show it beside the id. */
+  name?: string;
   /** PENDING_ACTIVATION | ACTIVE | SUSPENDED | PENDING_CLOSURE | CLOSED. */
   state?: string;
 }
@@ -30,13 +32,14 @@ export interface OrganizationsDirectory {
 /** ListAccounts takes at most 20 per page (docs/aws-facts.md, AWS Organizations). */
 export const LIST_ACCOUNTS_PAGE_SIZE = 20;
 
-function fromAws({ Id, Email, State, Status }: AwsAccount): OrganizationAccount | undefined {
+function fromAws({ Id, Email, Name, State, Status }: AwsAccount): OrganizationAccount | undefined {
   if (Id === undefined) return undefined;
   // State replaces Status, which is being retired in September 2026 (docs/aws-facts.md, AWS Organizations).
   const state = State ?? Status;
   return {
     accountId: Id,
     ...(Email === undefined ? {} : { email: Email }),
+    ...(Name === undefined ? {} : { name: Name }),
     ...(state === undefined ? {} : { state }),
   };
 }

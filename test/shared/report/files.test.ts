@@ -1,12 +1,12 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import {
-  neutralizeFormula,
   parseJsonLines,
   type ReportRow,
   toCsv,
   toJsonLines,
 } from '../../../functions/shared/report/files.ts';
+import { neutralizeFormula } from '../../../functions/shared/report/formats/csv.ts';
 
 const row = (reason: string): ReportRow => ({
   accountId: '200000000001',

@@ -1,0 +1,376 @@
+import { resolve } from 'node:path';
+import { DetectiveClient } from '@aws-sdk/client-detective';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import type { HandlerExecutionContext, InitializeHandler, InitializeHandlerArguments } from '@smithy/types';
+import { perRegion } from '../../functions/shared/aws/clients.ts';
+import { mapWithConcurrency } from '../../functions/shared/concurrency.ts';
+import { chunk } from '../../functions/shared/domain/chunk.ts';
+import { type Outcome, outcomeOfStatus } from '../../functions/shared/domain/outcomes.ts';
+import { type NextAction, nextAction } from '../../functions/shared/domain/reconcile.ts';
+import { parseRegions } from '../../functions/shared/domain/regions.ts';
+import { parseServices, SERVICE_NAMES, type ServiceName } from '../../functions/shared/domain/services.ts';
+import { type Coverage, coverageOf } from '../../functions/shared/report/formats/coverage.ts';
+import {
+  type AccountNames,
+  accountLabel,
+  attentionOf,
+  type ReportRecord,
+} from '../../functions/shared/report/formats/records.ts';
+import type { MembershipReader } from '../../functions/shared/services/administrator.ts';
+import { detectiveReader } from '../../functions/shared/services/detective.ts';
+import {
+  type OrganizationAccount,
+  organizationsDirectory,
+  organizationsRegion,
+} from '../../functions/shared/services/organizations.ts';
+import { securityHubReader } from '../../functions/shared/services/securityhub.ts';
+import { HEALTHY_SCENARIO } from '../../local/runner/run-workflow.ts';
+import { startStandIn } from '../../local/standin/index.ts';
+import {
+  type AwsOptions,
+  administratorAccount,
+  awsTarget,
+  type ClientTarget,
+  clientConfig,
+  resolveRegion,
+} from '../aws.ts';
+import { EXIT } from '../exit-codes.ts';
+import { type Colours, coloursFor, type Io } from '../io.ts';
+import { emitReport, type OutputOptions } from '../report-output.ts';
+import { terminalSafe } from '../terminal.ts';
+import { loadLocalScenario } from './local.ts';
+
+export interface CoverageOptions extends AwsOptions, OutputOptions {
+  regions?: string[];
+  services?: string[];
+  administratorId?: string;
+  local?: boolean;
+  scenario?: string;
+  diff?: boolean;
+}
+
+/** Every call coverage makes; none of them changes anything (README, "muster coverage"). */
+export const COVERAGE_READ_CALLS = [
+  'STS GetCallerIdentity (without --administrator-id)',
+  'Organizations ListAccounts',
+  'Security Hub DescribeHub',
+  'Security Hub GetMembers',
+  'Detective ListGraphs',
+  'Detective GetMembers',
+] as const;
+
+export interface CoverageInput {
+  administratorId: string;
+  regions: readonly string[];
+  services: readonly ServiceName[];
+}
+
+export interface CoverageDeps {
+  /** Every account of the organization, whatever its state. */
+  listAccounts(): Promise<OrganizationAccount[]>;
+  /** The administrator's read side of one service in one Region. */
+  reader(service: ServiceName, region: string): MembershipReader;
+}
+
+/** GetMembers calls of one Region and service in flight at once: under the burst of 30 Security Hub allows. */
+const READS_IN_FLIGHT = 20;
+
+type Settled<T> = { value: T } | { error: unknown };
+
+/** A promise that never rejects, so one started early and awaited later is no unhandled rejection. */
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+}
+
+async function unsettle<T>(settled: Promise<Settled<T>> | undefined): Promise<T> {
+  const result = await (settled ?? Promise.reject(new Error('no lookup for this pair')));
+  if ('error' in result) throw result.error;
+  return result.value;
+}
+
+/** What an onboarding would do to one membership, in the words of --diff. */
+const DIFF_WORDS: Record<NextAction, string> = {
+  create: 'create',
+  invite: 'invite',
+  'await-member': 'accept',
+  wait: 'wait',
+  done: 'nothing',
+  report: 'report',
+};
+
+export interface CoverageResult {
+  readAt: string;
+  administratorId: string;
+  regions: string[];
+  services: ServiceName[];
+  accounts: number;
+  records: ReportRecord[];
+  coverage: Coverage;
+  /** Read calls made, per `service:Operation`. */
+  calls: Record<string, number>;
+}
+
+/**
+ * The memberships of every ACTIVE organization account (the administrator's own is skipped by
+ * rule) in every Region and service, read with GetMembers 50 ids a call: the read methods of the
+ * administrator adapters, so each service the engine knows is read the same way.
+ */
+export async function readCoverage(
+  input: CoverageInput,
+  deps: CoverageDeps,
+): Promise<Omit<CoverageResult, 'readAt' | 'calls'>> {
+  const pairs = input.services.flatMap((service) => input.regions.map((region) => ({ service, region })));
+  // Where each service lives needs no account: it is looked up while the organization is listed.
+  const located = pairs.map(({ service, region }) => settle(deps.reader(service, region).locate(region)));
+  const active = (await deps.listAccounts()).filter(({ state }) => state === 'ACTIVE');
+  const names: AccountNames = new Map(
+    active.flatMap(({ accountId, name }) => (name === undefined ? [] : [[accountId, name]])),
+  );
+  const members = active.map(({ accountId }) => accountId).filter((id) => id !== input.administratorId);
+  const administratorListed = active.length > members.length;
+  const record = (
+    accountId: string,
+    region: string,
+    service: ServiceName,
+    outcome: Outcome,
+    reason = '',
+  ) => ({
+    accountId,
+    accountName: names.get(accountId) ?? '',
+    region,
+    service,
+    outcome,
+    reason,
+  });
+  const perPair = await Promise.all(
+    pairs.map(async ({ service, region }, index): Promise<ReportRecord[]> => {
+      const own = administratorListed
+        ? [
+            record(
+              input.administratorId,
+              region,
+              service,
+              'SKIPPED_ADMINISTRATOR',
+              'the administrator account itself',
+            ),
+          ]
+        : [];
+      const reader = deps.reader(service, region);
+      const observed = new Map<string, { outcome: Outcome; reason?: string }>();
+      try {
+        const target = await unsettle(located[index]);
+        if (target === undefined) {
+          const reason = `the administrator has not enabled ${service} in ${region}`;
+          return [...own, ...members.map((id) => record(id, region, service, 'SERVICE_NOT_ENABLED', reason))];
+        }
+        // The reads of one pair within the service's burst, so none waits for a token (docs/aws-facts.md, Security Hub).
+        await mapWithConcurrency(chunk(members), READS_IN_FLIGHT, async (ids) => {
+          const answer = await reader.getMembers(target, ids);
+          for (const { accountId, status, disabledReason } of answer.members)
+            observed.set(accountId, outcomeOfStatus(service, status, disabledReason));
+        });
+      } catch (error) {
+        const reason = `could not read ${service} in ${region}: ${(error as Error).name}: ${(error as Error).message}`;
+        return [...own, ...members.map((id) => record(id, region, service, 'FAILED', reason))];
+      }
+      return [
+        ...own,
+        ...members.map((id) => {
+          const status = observed.get(id) ?? { outcome: 'NOT_A_MEMBER' as const };
+          return record(id, region, service, status.outcome, status.reason);
+        }),
+      ];
+    }),
+  );
+  const records = perPair.flat();
+  return {
+    administratorId: input.administratorId,
+    regions: [...input.regions],
+    services: [...input.services],
+    accounts: active.length,
+    records,
+    coverage: coverageOf(records),
+  };
+}
+
+/** Counts every call a client sends, by `service:Operation`, as the stand-in's call log names them. */
+function countCalls<C extends SecurityHubClient | DetectiveClient | OrganizationsClient>(
+  client: C,
+  service: string,
+  calls: Record<string, number>,
+): C {
+  const counter =
+    <I extends object, O extends object>(next: InitializeHandler<I, O>, context: HandlerExecutionContext) =>
+    (args: InitializeHandlerArguments<I>) => {
+      const key = `${service}:${String(context.commandName).replace(/Command$/, '')}`;
+      calls[key] = (calls[key] ?? 0) + 1;
+      return next(args);
+    };
+  (client.middlewareStack as { add: (middleware: typeof counter, options: object) => void }).add(counter, {
+    step: 'initialize',
+    name: 'musterCountCalls',
+  });
+  return client;
+}
+
+export function coverageDeps(
+  target: ClientTarget,
+  home: string,
+  calls: Record<string, number>,
+): CoverageDeps {
+  const readers: Record<ServiceName, (region: string) => MembershipReader> = {
+    securityhub: perRegion((region) =>
+      securityHubReader(
+        countCalls(new SecurityHubClient(clientConfig(target, region)), 'securityhub', calls),
+      ),
+    ),
+    detective: perRegion((region) =>
+      detectiveReader(countCalls(new DetectiveClient(clientConfig(target, region)), 'detective', calls)),
+    ),
+  };
+  const organizations = organizationsDirectory(
+    countCalls(
+      new OrganizationsClient(clientConfig(target, organizationsRegion(home))),
+      'organizations',
+      calls,
+    ),
+  );
+  return {
+    listAccounts: () => organizations.listAccounts(),
+    reader: (service, region) => readers[service](region),
+  };
+}
+
+const percentText = (percent: number | undefined) =>
+  percent === undefined ? '   –  ' : `${percent.toFixed(1).padStart(5)}%`;
+
+/** Lists longer than this are cut short in the table; the file formats have every row. */
+const MAX_LISTED = 50;
+
+function coverageTable(result: CoverageResult, diff: boolean, c: Colours): string {
+  const shown = terminalSafe(result);
+  const lines = [
+    c.bold(`Coverage read at ${shown.readAt}`),
+    `  Administrator  ${shown.administratorId}`,
+    `  Accounts       ${shown.accounts} ACTIVE in the organization`,
+    `  Memberships    ${shown.records.length} (${shown.services.length} services × ${shown.regions.length} Regions)`,
+    '',
+    c.bold('Coverage (enabled ÷ memberships not skipped by rule)'),
+  ];
+  for (const service of shown.services) {
+    const pairs = shown.coverage.pairs.filter((pair) => pair.service === service);
+    lines.push(`  ${service}`);
+    for (const { region, enabled, expected, percent } of pairs)
+      lines.push(`    ${region.padEnd(16)} ${percentText(percent)}  ${enabled}/${expected}`);
+  }
+  const notCovered = shown.records.filter(({ outcome }) => {
+    const attention = attentionOf(outcome);
+    return attention === 'pending' || attention === 'attention';
+  });
+  lines.push('', c.bold(`Not covered (${notCovered.length})`));
+  for (const row of notCovered.slice(0, MAX_LISTED)) {
+    lines.push(
+      `  ${accountLabel(row.accountId, row.accountName)}  ${row.service} ${row.region}  ${c.red(row.outcome)}${row.reason === '' ? '' : `  ${c.dim(row.reason)}`}`,
+    );
+  }
+  if (notCovered.length > MAX_LISTED)
+    lines.push(
+      c.dim(`  … and ${notCovered.length - MAX_LISTED} more (--output csv|json|html lists every membership)`),
+    );
+  if (diff) {
+    const actions = new Map<string, number>();
+    for (const { outcome, service } of shown.records) {
+      const key = `${service} ${DIFF_WORDS[nextAction(outcome)]}`;
+      actions.set(key, (actions.get(key) ?? 0) + 1);
+    }
+    lines.push('', c.bold('What an onboarding of these accounts would change'));
+    for (const service of shown.services) {
+      const counts = Object.values(DIFF_WORDS)
+        .filter((word, index, all) => all.indexOf(word) === index)
+        .map((word) => [word, actions.get(`${service} ${word}`) ?? 0] as const)
+        .filter(([, count]) => count > 0)
+        .map(([word, count]) => `${word} ${count}`);
+      lines.push(`  ${service.padEnd(12)} ${counts.join(', ')}`);
+    }
+  }
+  const calls = Object.entries(shown.calls).sort(([a], [b]) => a.localeCompare(b));
+  lines.push(
+    '',
+    c.dim(
+      `Read calls only: ${calls.map(([operation, count]) => `${operation} ${count}`).join(', ')}. Organizational units are not read (one ListParents call per account).`,
+    ),
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+function coverageJson(result: CoverageResult, diff: boolean) {
+  return {
+    readAt: result.readAt,
+    administratorId: result.administratorId,
+    regions: result.regions,
+    services: result.services,
+    accounts: result.accounts,
+    coverage: result.coverage.pairs.map(({ percent, ...pair }) => ({ ...pair, percent: percent ?? null })),
+    counts: result.coverage.outcomes,
+    memberships: result.records.map((row) =>
+      diff ? { ...row, change: DIFF_WORDS[nextAction(row.outcome)] } : row,
+    ),
+    calls: result.calls,
+  };
+}
+
+/**
+ * `muster coverage`: reads every membership the administrator has for the ACTIVE organization
+ * accounts, and prints coverage per service and Region and what is not covered. Changes nothing.
+ * Exit code 0 when everything expected is ENABLED, 1 when something is not.
+ */
+export async function coverageCommand(options: CoverageOptions, io: Io): Promise<number> {
+  const services = parseServices(options.services ?? [...SERVICE_NAMES], '--services');
+  const calls: Record<string, number> = {};
+  let read: Omit<CoverageResult, 'readAt' | 'calls'>;
+  if (options.local === true) {
+    const scenario = await loadLocalScenario(resolve(io.cwd, options.scenario ?? HEALTHY_SCENARIO));
+    const regions = parseRegions(options.regions ?? scenario.regions, '--regions');
+    const standIn = await startStandIn({ scenario, timeScale: 0.01 });
+    try {
+      const target = {
+        endpoint: standIn.endpoint,
+        credentials: {
+          accessKeyId: standIn.env.AWS_ACCESS_KEY_ID ?? '',
+          secretAccessKey: standIn.env.AWS_SECRET_ACCESS_KEY ?? '',
+        },
+      };
+      read = await readCoverage(
+        { administratorId: scenario.administratorAccountId, regions, services },
+        coverageDeps(target, regions[0] ?? 'us-east-1', calls),
+      );
+    } finally {
+      await standIn.stop();
+    }
+  } else {
+    const home = await resolveRegion(options);
+    const regions = parseRegions(options.regions ?? [home], '--regions');
+    const target = awsTarget(options);
+    const administratorId = await administratorAccount(options.administratorId, target, home);
+    read = await readCoverage({ administratorId, regions, services }, coverageDeps(target, home, calls));
+  }
+  const result: CoverageResult = { ...read, readAt: io.now().toISOString(), calls };
+  const diff = options.diff === true;
+  await emitReport(io, options, {
+    table: () => coverageTable(result, diff, coloursFor(io.stdout, io.env)),
+    json: () => coverageJson(result, diff),
+    document: () => ({
+      title: `muster coverage of ${result.administratorId}`,
+      generatedAt: result.readAt,
+      records: result.records,
+    }),
+  });
+  const uncovered = result.records.some(
+    ({ outcome }) => !['enabled', 'settled'].includes(attentionOf(outcome)),
+  );
+  return uncovered ? EXIT.needsAttention : EXIT.ok;
+}

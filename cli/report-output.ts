@@ -1,0 +1,79 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { DOCUMENT_WRITERS, type OutputFormat } from '../functions/shared/report/formats/index.ts';
+import {
+  type AccountNames,
+  type ReportDocument,
+  reportRecords,
+} from '../functions/shared/report/formats/records.ts';
+import type { Progress } from './history.ts';
+import { coloursFor, type Io } from './io.ts';
+import { type ExecutionSummary, memberships, reportJson, statusWord } from './render.ts';
+import { terminalJson, terminalText } from './terminal.ts';
+
+/** --output, --output-file and the older --json, as status, start, run and coverage take them. */
+export interface OutputOptions {
+  output?: OutputFormat;
+  outputFile?: string;
+  json?: boolean;
+}
+
+export function outputFormat(options: OutputOptions): OutputFormat {
+  return options.output ?? (options.json === true ? 'json' : 'table');
+}
+
+/** Whether stdout carries a machine-readable report, so progress must stay off it. */
+export function quietStdout(options: OutputOptions): boolean {
+  return options.outputFile === undefined && outputFormat(options) !== 'table';
+}
+
+/**
+ * Writes a report in the chosen format: to --output-file (and then the table to the terminal, with
+ * where the file is), or to stdout. `table` is the command's own text; `json` its own document.
+ */
+export async function emitReport(
+  io: Io,
+  options: OutputOptions,
+  report: { table: () => string; json: () => unknown; document: () => ReportDocument },
+): Promise<void> {
+  const format = outputFormat(options);
+  const text = (forTerminal: boolean) => {
+    if (format === 'table') return report.table();
+    if (format === 'json')
+      return forTerminal ? terminalJson(report.json()) : `${JSON.stringify(report.json(), null, 2)}\n`;
+    return DOCUMENT_WRITERS[format](report.document());
+  };
+  if (options.outputFile === undefined) {
+    io.stdout.write(text(true));
+    return;
+  }
+  const path = resolve(io.cwd, options.outputFile);
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, text(false));
+  const c = coloursFor(io.stdout, io.env);
+  io.stdout.write(`${report.table()}${c.dim(`Report (${format}) written to ${terminalText(path)}\n`)}`);
+}
+
+/** An execution's report as a file document: one record per membership, names where known. */
+export function executionDocument(
+  progress: Progress,
+  names: AccountNames,
+  execution?: ExecutionSummary,
+): ReportDocument {
+  const { report, plan } = progress;
+  return {
+    title: `muster report${execution?.name === undefined ? '' : `: ${execution.name}`}`,
+    status: statusWord(progress),
+    ...(execution?.stopDate === undefined ? {} : { generatedAt: execution.stopDate }),
+    records: report === undefined ? [] : reportRecords(memberships(plan, report.notEnabled), names),
+  };
+}
+
+/** reportJson with each membership's account name, for --output json. */
+export function executionJson(progress: Progress, names: AccountNames, execution?: ExecutionSummary) {
+  const json = reportJson(progress, execution);
+  return {
+    ...json,
+    memberships: json.memberships.map((row) => ({ ...row, accountName: names.get(row.accountId) ?? null })),
+  };
+}

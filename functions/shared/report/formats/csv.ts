@@ -1,0 +1,37 @@
+import { stringify } from 'csv-stringify/sync';
+import { accountLabel, type ReportRecord } from './records.ts';
+
+// A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV Injection"; the
+// fullwidth forms as csv-stringify's escape_formulas has them).
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+/** A cell a spreadsheet shows as text: a leading apostrophe before what would start a formula. */
+export function neutralizeFormula(cell: string): string {
+  return FORMULA_START.test(cell) ? `'${cell}` : cell;
+}
+
+/** CSV with a header row (RFC 4180 quoting by csv-stringify), every cell safe to open in a spreadsheet. */
+export function csvText<C extends string>(columns: readonly C[], rows: readonly Record<C, string>[]): string {
+  return stringify(
+    rows.map((row) => columns.map((column) => neutralizeFormula(row[column]))),
+    { header: true, columns: [...columns] },
+  );
+}
+
+export const RECORD_CSV_COLUMNS = [
+  'account',
+  'accountId',
+  'accountName',
+  'region',
+  'service',
+  'outcome',
+  'reason',
+] as const;
+
+/** One line per membership; "account" is "123456789012 (payments-prod)" for a person, accountId for a program. */
+export function recordsCsv(records: readonly ReportRecord[]): string {
+  return csvText(
+    RECORD_CSV_COLUMNS,
+    records.map((record) => ({ ...record, account: accountLabel(record.accountId, record.accountName) })),
+  );
+}

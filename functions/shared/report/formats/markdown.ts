@@ -1,0 +1,34 @@
+import { OUTCOMES } from '../../domain/outcomes.ts';
+import { accountLabel, type ReportDocument } from './records.ts';
+
+/** A table cell: pipes and line breaks would end it, and markup is shown as text. */
+function cell(value: string): string {
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/[<>*_`[\]]/g, (char) => `\\${char}`)
+    .replace(/\r?\n|\r/g, ' ');
+}
+
+/** Counts per outcome, then one table row per membership. */
+export function reportMarkdown(document: ReportDocument): string {
+  const { records } = document;
+  const counts = new Map<string, number>();
+  for (const { outcome } of records) counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+  const lines = [`# ${cell(document.title)}`, ''];
+  if (document.status !== undefined) lines.push(`Status: **${cell(document.status)}**`, '');
+  if (document.generatedAt !== undefined) lines.push(`As of ${cell(document.generatedAt)}`, '');
+  lines.push('| Outcome | Memberships |', '| --- | ---: |');
+  for (const outcome of OUTCOMES) {
+    const count = counts.get(outcome);
+    if (count !== undefined) lines.push(`| ${outcome} | ${count} |`);
+  }
+  lines.push(`| Total | ${records.length} |`, '');
+  lines.push('| Account | Region | Service | Outcome | Reason |', '| --- | --- | --- | --- | --- |');
+  for (const record of records) {
+    lines.push(
+      `| ${cell(accountLabel(record.accountId, record.accountName))} | ${cell(record.region)} | ${record.service} | ${record.outcome} | ${cell(record.reason)} |`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { type CoverageResult, coverageDeps, readCoverage } from '../../cli/commands/coverage.ts';
+import { main } from '../../cli/main.ts';
+import { outcomeOfStatus } from '../../functions/shared/domain/outcomes.ts';
+import { runLocalWorkflow } from '../../local/runner/run-workflow.ts';
+import { type Inspection, type Scenario, startStandIn } from '../../local/standin/index.ts';
+import { memoryIo } from './helpers.ts';
+
+const HOSTILE = 'local/scenarios/hostile.json';
+const READ_OPERATIONS = new Set([
+  'organizations:ListAccounts',
+  'securityhub:DescribeHub',
+  'securityhub:GetMembers',
+  'detective:ListGraphs',
+  'detective:GetMembers',
+]);
+
+/** What the stand-in's own state says of one membership, in the outcome vocabulary. */
+function expectedOutcome(
+  scenario: Scenario,
+  state: Inspection['membership'],
+  { accountId, region, service }: CoverageResult['records'][number],
+): string {
+  const administrator = scenario.administratorAccountId;
+  if (accountId === administrator) return 'SKIPPED_ADMINISTRATOR';
+  if (!scenario.services[service].enabledRegions.includes(region)) return 'SERVICE_NOT_ENABLED';
+  if (service === 'securityhub') {
+    return outcomeOfStatus(
+      service,
+      state.securityhub[region]?.administrators[administrator]?.[accountId]?.status,
+    ).outcome;
+  }
+  const graph = Object.values(state.detective[region]?.graphs ?? {}).find(
+    (candidate) => candidate.administratorId === administrator,
+  );
+  return outcomeOfStatus(service, graph?.members[accountId]?.status).outcome;
+}
+
+describe('muster coverage', () => {
+  it('agrees with the stand-in, membership for membership, after the hostile onboarding, and makes only read calls', async () => {
+    const standIn = await startStandIn({ scenario: HOSTILE, timeScale: 0.01 });
+    try {
+      const input = JSON.parse(readFileSync('local/scenarios/hostile.input.json', 'utf8'));
+      await runLocalWorkflow({ standIn, input, timeScale: 0.01 });
+      // Faults off so every read answers (throttling and 500s are the workflow's test, not this one).
+      standIn.clearFaults();
+      standIn.resetCounters();
+      const { scenario } = standIn;
+      const calls: Record<string, number> = {};
+      const target = {
+        endpoint: standIn.endpoint,
+        credentials: {
+          accessKeyId: standIn.env.AWS_ACCESS_KEY_ID ?? '',
+          secretAccessKey: standIn.env.AWS_SECRET_ACCESS_KEY ?? '',
+        },
+      };
+      const result = await readCoverage(
+        {
+          administratorId: scenario.administratorAccountId,
+          regions: scenario.regions,
+          services: ['securityhub', 'detective'],
+        },
+        coverageDeps(target, scenario.regions[0] ?? 'us-east-1', calls),
+      );
+      const inspection = standIn.inspect();
+
+      // The organization's ACTIVE accounts and the administrator, which the stand-in's organization holds.
+      const active = scenario.accounts.filter(
+        ({ joinedMethod, state, accountId }) =>
+          joinedMethod !== 'OUTSIDE' && state === 'ACTIVE' && accountId !== scenario.administratorAccountId,
+      );
+      expect(result.records).toHaveLength((active.length + 1) * scenario.regions.length * 2);
+      const disagreements = result.records.filter(
+        (row) => row.outcome !== expectedOutcome(scenario, inspection.membership, row),
+      );
+      expect(disagreements).toEqual([]);
+      // The run onboarded most of them: coverage reads real memberships, not only NOT_A_MEMBER.
+      expect(result.coverage.outcomes.ENABLED).toBeGreaterThan(100);
+      expect(
+        Object.keys(inspection.calls.byOperation).filter((operation) => !READ_OPERATIONS.has(operation)),
+      ).toEqual([]);
+      expect(calls).toEqual(inspection.calls.byOperation);
+    } finally {
+      await standIn.stop();
+    }
+  }, 90_000);
+
+  it('writes one CSV row per account, Region and service, with names, and exits 1 when something is not covered', async () => {
+    const io = memoryIo();
+    expect(await main(['coverage', '--local', '--output', 'csv'], io)).toBe(1);
+    const scenario = JSON.parse(readFileSync('local/scenarios/healthy.json', 'utf8')) as {
+      regions: string[];
+      accounts?: unknown[];
+    };
+    const rows = parse(io.stdout.text, { columns: true }) as Record<string, string>[];
+    expect(rows.length % (scenario.regions.length * 2)).toBe(0);
+    expect(rows.filter((row) => row.outcome === 'SKIPPED_ADMINISTRATOR')).toHaveLength(
+      scenario.regions.length * 2,
+    );
+    expect(rows.every((row) => row.account?.startsWith(row.accountId ?? '-'))).toBe(true);
+    expect(rows.some((row) => row.account !== row.accountId)).toBe(true);
+  }, 30_000);
+
+  it('says per membership what an onboarding would change with --diff --output json', async () => {
+    const io = memoryIo();
+    await main(['coverage', '--local', '--scenario', HOSTILE, '--diff', '--output', 'json'], io);
+    const json = JSON.parse(io.stdout.text) as {
+      memberships: { outcome: string; change: string }[];
+      calls: Record<string, number>;
+    };
+    const changes = new Set(json.memberships.map(({ outcome, change }) => `${outcome}→${change}`));
+    expect(changes).toContain('NOT_A_MEMBER→create');
+    expect(changes).toContain('SKIPPED_ADMINISTRATOR→nothing');
+    expect(changes).toContain('SERVICE_NOT_ENABLED→report');
+    expect(Object.keys(json.calls).every((operation) => READ_OPERATIONS.has(operation))).toBe(true);
+  }, 30_000);
+
+  it('refuses an unknown service before reading anything', async () => {
+    const io = memoryIo();
+    expect(await main(['coverage', '--local', '--services', 'guardduty,macie'], io)).toBe(2);
+    expect(io.stderr.text).toContain('--services');
+  });
+});

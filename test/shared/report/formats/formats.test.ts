@@ -1,0 +1,85 @@
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { recordsCsv } from '../../../../functions/shared/report/formats/csv.ts';
+import { escapeHtml, reportHtml } from '../../../../functions/shared/report/formats/html.ts';
+import { reportMarkdown } from '../../../../functions/shared/report/formats/markdown.ts';
+import { accountLabel, type ReportRecord } from '../../../../functions/shared/report/formats/records.ts';
+
+const record = (overrides: Partial<ReportRecord> = {}): ReportRecord => ({
+  accountId: '200000000001',
+  accountName: 'payments-prod',
+  region: 'us-east-1',
+  service: 'securityhub',
+  outcome: 'ENABLED',
+  reason: '',
+  ...overrides,
+});
+
+describe('accountLabel', () => {
+  it.each([
+    ['200000000001', 'payments-prod', '200000000001 (payments-prod)'],
+    ['200000000001', '', '200000000001'],
+    ['200000000001', undefined, '200000000001'],
+  ])('labels %s named %j as %j', (id, name, expected) => {
+    expect(accountLabel(id, name)).toBe(expected);
+  });
+});
+
+describe('recordsCsv', () => {
+  it('reads back to the same records, a formula-like name behind an apostrophe', () => {
+    const records = [
+      record(),
+      record({
+        accountId: '200000000002',
+        accountName: '=HYPERLINK("http://x")',
+        outcome: 'CONFLICT',
+        reason: 'a, "quoted"\nreason',
+      }),
+      record({ accountId: '200000000003', accountName: '', outcome: 'FAILED', reason: '@SUM(A1)' }),
+    ];
+    const rows = parse(recordsCsv(records), { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(records.length);
+    expect(rows[0]).toMatchObject({ account: '200000000001 (payments-prod)', accountName: 'payments-prod' });
+    expect(rows[1]).toMatchObject({
+      account: '200000000002 (=HYPERLINK("http://x"))',
+      accountName: `'=HYPERLINK("http://x")`,
+      reason: 'a, "quoted"\nreason',
+    });
+    expect(rows[2]).toMatchObject({ account: '200000000003', reason: "'@SUM(A1)" });
+  });
+});
+
+describe('reportMarkdown', () => {
+  it('keeps a pipe, a line break or markup in a value inside its cell', () => {
+    const text = reportMarkdown({
+      title: 'Report',
+      records: [record({ accountName: 'a|b <i>', outcome: 'FAILED', reason: 'line\nbreak | pipe' })],
+    });
+    expect(text).toContain(
+      '| 200000000001 (a\\|b \\<i\\>) | us-east-1 | securityhub | FAILED | line break \\| pipe |',
+    );
+    expect(text).toContain('| FAILED | 1 |');
+  });
+});
+
+describe('reportHtml', () => {
+  it.each([
+    ['<script>alert(1)</script>', '&lt;script&gt;alert(1)&lt;/script&gt;'],
+    [`" onmouseover="x'`, '&quot; onmouseover=&quot;x&#39;'],
+    ['a & b', 'a &amp; b'],
+  ])('escapes %j as %j', (value, expected) => {
+    expect(escapeHtml(value)).toBe(expected);
+    const html = reportHtml({
+      title: value,
+      records: [record({ accountName: value, outcome: 'FAILED', reason: value })],
+    });
+    expect(html).not.toContain(value);
+    expect(html).toContain(expected);
+  });
+
+  it('names no external resource', () => {
+    const html = reportHtml({ title: 'Report', records: [record()] });
+    expect(html).not.toMatch(/(src|href)=|@import|url\(/);
+    expect(html).toContain("default-src 'none'");
+  });
+});
