@@ -33,12 +33,11 @@ export const SECURITY_HUB_INVITATION_LIMIT = 1_000;
 export const DETECTIVE_MEMBER_LIMIT = 1_200;
 
 /**
- * Accounts one execution carries. Step Functions passes at most 256 KiB between states and the plan
- * and the report list every account: measured on the stand-in in 17 Regions, 2,000 accounts take
- * 168 KB when all goes well and 235 KB when every membership fails alike; 1,500 leaves room for
- * longer emails.
+ * Accounts one execution onboards: Security Hub's 10,000 members per delegated administrator
+ * (docs/aws-facts.md, Security Hub). The parent execution carries counts and references only and
+ * hands the accounts to child executions of CHILD_BATCH_ACCOUNTS each (docs/report-bucket.md).
  */
-export const EXECUTION_ACCOUNT_LIMIT = 1_500;
+export const EXECUTION_ACCOUNT_LIMIT = 10_000;
 
 /** Up to this many accounts are looked up one by one; more cost one ListAccounts sweep instead. */
 export const DESCRIBE_ACCOUNT_MAX = 20;
@@ -259,16 +258,16 @@ async function limitProblems(
   return problems;
 }
 
-/** More accounts than one execution carries: known before any Security Hub or Detective call. */
+/** More accounts than one execution onboards: known before any Security Hub or Detective call. */
 function executionProblem(resolution: Resolution): string | undefined {
-  // Skipped accounts travel in the plan and the report too.
+  // Skipped accounts are reported too.
   const carried = resolution.accounts.length + resolution.skipped.length;
   if (carried <= EXECUTION_ACCOUNT_LIMIT) return undefined;
   return (
-    `${carried} accounts (${resolution.skipped.length} of them skipped) are more than one execution carries ` +
-    `(${EXECUTION_ACCOUNT_LIMIT}: Step Functions passes at most 256 KiB between states, and the plan and the report ` +
-    `list every account); split them into executions of at most ${EXECUTION_ACCOUNT_LIMIT}, each naming its accounts ` +
-    'in "accounts" (a dry run lists them; `muster plan --split FOLDER` writes them as CSV batches)'
+    `${carried} accounts (${resolution.skipped.length} of them skipped) are more than one execution onboards ` +
+    `(${EXECUTION_ACCOUNT_LIMIT}, the members Security Hub allows a delegated administrator); split them into ` +
+    `executions of at most ${EXECUTION_ACCOUNT_LIMIT}, each naming its accounts in "accounts" ` +
+    '(`muster plan --split FOLDER` writes them as CSV batches)'
   );
 }
 

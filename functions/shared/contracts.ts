@@ -381,3 +381,70 @@ export interface OnboardingReport extends Omit<ReportDecision, 'notEnabled' | 'c
   /** Where `invitations` are when too many to carry (then `invitations` is empty); null when inline. */
   invitationsKey: string | null;
 }
+
+/**
+ * Accounts one child execution onboards: the plan of 1,000 accounts with their emails, its report
+ * and its member batches stay well under 200 KiB (docs/report-bucket.md, "How it is proved").
+ */
+export const CHILD_BATCH_ACCOUNTS = 1_000;
+
+/** A child execution's share of the plan, in the report bucket: what its Load Batch state reads. */
+export interface PlanBatch {
+  /** The object holding this batch's Plan. */
+  key: string;
+  /** Accounts to onboard in it, and skipped accounts it reports. */
+  accountCount: number;
+  skippedCount: number;
+}
+
+/**
+ * What Resolve Accounts hands the parent execution when there is work: the plan without its
+ * per-account lists (they are in the batches), so the parent's state does not grow with the
+ * organization. The lists are empty; the counts say how many there were.
+ */
+export interface BatchedPlan extends Plan {
+  accountCount: number;
+  skippedCount: number;
+  batches: PlanBatch[];
+}
+
+/** Input of a child execution's first state: where its batch is. */
+export const batchInputSchema = z.object({ batchKey: z.string().min(1) }).strict();
+
+const settingsSchema = z.object({
+  maxConcurrency: z.number().int().min(1),
+  memberBatchSize: z.number().int().min(1),
+  maxAttempts: z.number().int().min(1),
+  pollIntervalSeconds: z.number().int().min(0),
+  maxPollRounds: z.number().int().min(0),
+});
+
+const pairSchema = z.object({ region: regionSchema, service: serviceSchema });
+
+/** A batch's Plan as Resolve Accounts wrote it, read back by the child execution. */
+export const planSchema = z.object({
+  administratorId: accountIdSchema,
+  trigger: z.enum([
+    'CreateAccountResult',
+    'CreateManagedAccount',
+    'UpdateManagedAccount',
+    'AcceptHandshake',
+    'manual',
+  ]),
+  dryRun: z.boolean(),
+  regions: z.array(regionSchema),
+  services: z.array(serviceSchema),
+  accounts: z.array(accountSchema),
+  accountIds: z.array(accountIdSchema),
+  invitationBased: z.number().int().min(0),
+  skipped: z.array(z.object({ accountId: accountIdSchema, outcome: outcomeSchema, reason: reasonSchema })),
+  pairs: z.array(locatedPairSchema),
+  graphArns: z.record(z.string(), graphArnSchema),
+  securityHubRegions: z.array(regionSchema),
+  securityHubCentralRegions: z.array(regionSchema),
+  invitedAccountIds: z.array(accountIdSchema),
+  notOffered: z.array(pairSchema),
+  hasWork: z.boolean(),
+  settings: settingsSchema,
+  note: z.string().optional(),
+});

@@ -529,25 +529,25 @@ describe('resolveAccounts', () => {
       expect(plan.invitationBased).toBe(1);
     });
 
-    it('refuses more accounts than one execution carries, skipped ones included, before any Security Hub call', async () => {
+    it('refuses more accounts than one execution onboards, skipped ones included, before any Security Hub call', async () => {
       organizationOf([
-        ...sampleAccounts(1400).map(({ accountId }) => member(accountId)),
-        ...sampleAccounts(1501)
-          .slice(1400)
+        ...sampleAccounts(9900).map(({ accountId }) => member(accountId)),
+        ...sampleAccounts(10_001)
+          .slice(9900)
           .map(({ accountId }) => member(accountId, 'SUSPENDED')),
       ]);
       await expect(resolveAccounts({ allAccounts: true }, deps(['securityhub']))).rejects.toThrow(
-        '1501 accounts (101 of them skipped) are more than one execution carries (1500: Step Functions passes at most 256 KiB between states',
+        '10001 accounts (101 of them skipped) are more than one execution onboards (10000, the members Security Hub allows a delegated administrator)',
       );
       expect(securityHub).not.toHaveReceivedAnyCommand();
     });
 
-    it('plans more accounts than one execution carries in a dry run, which helps to split them, saying a run would be refused', async () => {
-      organizationOf(sampleAccounts(1501).map(({ accountId }) => member(accountId)));
+    it('plans more accounts than one execution onboards in a dry run, which helps to split them, saying a run would be refused', async () => {
+      organizationOf(sampleAccounts(10_001).map(({ accountId }) => member(accountId)));
       const plan = await resolveAccounts({ allAccounts: true, dryRun: true }, deps(['securityhub']));
-      expect(plan.accountIds).toHaveLength(1501);
+      expect(plan.accountIds).toHaveLength(10_001);
       expect(plan.note).toContain(
-        'A run of this plan would be refused: 1501 accounts (0 of them skipped) are more than one execution carries',
+        'A run of this plan would be refused: 10001 accounts (0 of them skipped) are more than one execution onboards',
       );
     });
 
