@@ -189,12 +189,12 @@ function ordered(groups: readonly OutcomeGroup[]): OutcomeGroup[] {
 
 function describeAccounts(ids: readonly string[], plan: Plan | undefined): string[] {
   const all = plan?.accountIds;
-  if (
-    all !== undefined &&
-    ids.length > 1 &&
-    ids.length === all.length &&
-    all.every((id) => ids.includes(id))
-  ) {
+  // A parent execution's plan only counts its accounts: as many distinct ids are all of them.
+  const everyOne =
+    all !== undefined && all.length > 0
+      ? ids.length === all.length && all.every((id) => ids.includes(id))
+      : plan !== undefined && new Set(ids).size === planCounts(plan).accounts;
+  if (ids.length > 1 && everyOne) {
     return [`all ${ids.length} accounts of the plan`];
   }
   const shown = ids.slice(0, MAX_LISTED_IDS);

@@ -59,13 +59,31 @@ export function failedBatchRows(plan: Plan, error: string): ReportRow[] {
         region: pair.region,
         service: pair.service,
         ...(offered(pair)
-          ? { outcome: 'FAILED', reason }
+          ? { outcome: 'FAILED' as const, reason }
           : { outcome: 'SERVICE_NOT_OFFERED', reason: 'AWS does not offer the service in this Region' }),
       });
   for (const { accountId, outcome, reason: why } of plan.skipped)
     for (const pair of plan.pairs)
       rows.push({ accountId, region: pair.region, service: pair.service, outcome, reason: why });
   return rows;
+}
+
+/**
+ * The batch's child saw Detective off where the graph had no room for its accounts (the batch's
+ * plan said so): those memberships are FAILED, with the limit as the reason.
+ */
+export function withDetectiveLimit(rows: ReportRow[], plan: Plan): ReportRow[] {
+  const over = plan.detectiveOverLimit ?? [];
+  if (over.length === 0) return rows;
+  return rows.map((row) => {
+    const limit = over.find(
+      ({ region, accountIds }) =>
+        row.service === 'detective' && row.region === region && accountIds.includes(row.accountId),
+    );
+    return limit === undefined || row.outcome !== 'SERVICE_NOT_ENABLED'
+      ? row
+      : { ...row, outcome: 'FAILED', reason: limit.reason };
+  });
 }
 
 const asMembership = ({ reason, ...row }: ReportRow): Membership =>
@@ -81,8 +99,9 @@ export async function mergeReports(
 ): Promise<OnboardingReport> {
   const parts = await Promise.all(
     input.batches.map(async (batch) => {
-      if (batch.child !== undefined) return parseJsonLines(await deps.store.get(batch.child.files.jsonl));
-      return failedBatchRows(await deps.loadBatch(batch.batchKey), batch.crashed?.Error ?? 'no report');
+      const plan = await deps.loadBatch(batch.batchKey);
+      if (batch.child === undefined) return failedBatchRows(plan, batch.crashed?.Error ?? 'no report');
+      return withDetectiveLimit(parseJsonLines(await deps.store.get(batch.child.files.jsonl)), plan);
     }),
   );
   const rows = parts.flat();

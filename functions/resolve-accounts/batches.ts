@@ -5,26 +5,60 @@ import { type ReportStore, readParsed } from '../shared/report/store.ts';
 /**
  * The plan cut into child executions' shares: every account to onboard and every skipped account
  * in exactly one batch, at most `size` accounts (skipped ones included) a batch, each batch a
- * whole Plan of its own accounts. Pure.
+ * whole Plan of its own accounts. Accounts past Detective's limit in the same Regions share batches,
+ * whose plan has Detective off there (nothing is created) and says why. Pure.
  */
 export function splitPlan(plan: Plan, size = CHILD_BATCH_ACCOUNTS): Plan[] {
-  const entries = [
-    ...plan.accounts.map((account) => ({ account })),
-    ...plan.skipped.map((skipped) => ({ skipped })),
+  const over = plan.detectiveOverLimit ?? [];
+  const overRegions = (accountId: string) =>
+    over.filter(({ accountIds }) => accountIds.includes(accountId)).map(({ region }) => region);
+  // Accounts in order, grouped by the Regions whose graph has no room for them.
+  const groups = new Map<string, { regions: string[]; entries: Entry[] }>();
+  for (const account of plan.accounts) {
+    const regions = over.length === 0 ? [] : overRegions(account.accountId);
+    const key = regions.join(',');
+    const group = groups.get(key) ?? { regions, entries: [] };
+    group.entries.push({ account });
+    groups.set(key, group);
+  }
+  const skipped: Entry[] = plan.skipped.map((entry) => ({ skipped: entry }));
+  const plain = groups.get('') ?? { regions: [], entries: [] };
+  groups.delete('');
+  const parts = [
+    ...chunk([...plain.entries, ...skipped], size).map((entries) => ({ regions: [] as string[], entries })),
+    ...[...groups.values()].flatMap(({ regions, entries }) =>
+      chunk(entries, size).map((part) => ({ regions, entries: part })),
+    ),
   ];
-  return chunk(entries, size).map((part) => {
-    const accounts = part.flatMap((entry) => ('account' in entry ? [entry.account] : []));
-    const ids = new Set(accounts.map(({ accountId }) => accountId));
-    return {
-      ...plan,
-      accounts,
-      accountIds: [...ids],
-      skipped: part.flatMap((entry) => ('skipped' in entry ? [entry.skipped] : [])),
-      invitedAccountIds: plan.invitedAccountIds.filter((id) => ids.has(id)),
-      // A batch of skipped accounts alone still reports them: the child checks, nothing else.
-      hasWork: plan.hasWork,
-    };
-  });
+  return parts.map(({ regions, entries }) => batchPlan(plan, regions, entries));
+}
+
+type Entry = { account: Plan['accounts'][number] } | { skipped: Plan['skipped'][number] };
+
+function batchPlan(plan: Plan, overRegions: readonly string[], entries: readonly Entry[]): Plan {
+  const accounts = entries.flatMap((entry) => ('account' in entry ? [entry.account] : []));
+  const ids = new Set(accounts.map(({ accountId }) => accountId));
+  const { detectiveOverLimit: _, ...rest } = plan;
+  const off = (region: string, service: string) => service === 'detective' && overRegions.includes(region);
+  const over = (plan.detectiveOverLimit ?? [])
+    .filter(({ region }) => overRegions.includes(region))
+    .map(({ region, reason }) => ({ region, reason, accountIds: [...ids] }));
+  return {
+    ...rest,
+    accounts,
+    accountIds: [...ids],
+    skipped: entries.flatMap((entry) => ('skipped' in entry ? [entry.skipped] : [])),
+    invitedAccountIds: plan.invitedAccountIds.filter((id) => ids.has(id)),
+    pairs: plan.pairs.map((pair) => {
+      if (!off(pair.region, pair.service)) return pair;
+      const { graphArn: __, ...without } = pair;
+      return { ...without, enabled: false };
+    }),
+    graphArns: Object.fromEntries(
+      Object.entries(plan.graphArns).filter(([region]) => !overRegions.includes(region)),
+    ),
+    ...(over.length === 0 ? {} : { detectiveOverLimit: over }),
+  };
 }
 
 /**
@@ -45,8 +79,9 @@ export async function storeBatches(
       return { key, accountCount: part.accounts.length, skippedCount: part.skipped.length };
     }),
   );
+  const { detectiveOverLimit: _, ...rest } = plan;
   return {
-    ...plan,
+    ...rest,
     accounts: [],
     accountIds: [],
     skipped: [],

@@ -1,4 +1,4 @@
-import type { Pair, Plan, WorkflowSettings } from '../shared/contracts.ts';
+import type { DetectiveOverLimit, Pair, Plan, WorkflowSettings } from '../shared/contracts.ts';
 import { type Account, type SkippedAccount, selectAccounts, usableEmail } from '../shared/domain/accounts.ts';
 import { classifyError, describeError, type ErrorLike } from '../shared/domain/classify.ts';
 import { isServiceNotOffered, refuseOtherPartitions } from '../shared/domain/regions.ts';
@@ -222,7 +222,6 @@ async function existingInvitationBased(
 async function limitProblems(
   resolution: Resolution,
   hubs: readonly SecurityHubView[],
-  graphs: readonly DetectiveView[],
   organizationIds: () => Promise<ReadonlySet<string> | undefined>,
 ): Promise<string[]> {
   const problems: string[] = [];
@@ -246,25 +245,41 @@ async function limitProblems(
       );
     }
   }
-  for (const view of graphs) {
-    const added = ids.filter((id) => !view.memberIds.has(id)).length;
-    if (added > 0 && view.memberIds.size + added > DETECTIVE_MEMBER_LIMIT) {
-      problems.push(
-        `in ${view.region}, the behavior graph has ${view.memberIds.size} members and ${added} more would be added: ` +
-          `${view.memberIds.size + added} is more than the ${DETECTIVE_MEMBER_LIMIT} a behavior graph holds`,
-      );
-    }
-  }
   return problems;
+}
+
+/**
+ * Per Region, the accounts past what the behavior graph still holds (DETECTIVE_MEMBER_LIMIT less its
+ * members): the last ones asked for. They are reported FAILED for Detective there, with why; the
+ * others, and Security Hub, go on.
+ */
+export function overDetectiveLimit(
+  ids: readonly string[],
+  graphs: readonly DetectiveView[],
+): DetectiveOverLimit[] {
+  return graphs.flatMap((view) => {
+    const added = ids.filter((id) => !view.memberIds.has(id));
+    const room = Math.max(0, DETECTIVE_MEMBER_LIMIT - view.memberIds.size);
+    if (added.length <= room) return [];
+    return [
+      {
+        region: view.region,
+        accountIds: added.slice(room),
+        reason:
+          `the behavior graph in ${view.region} had ${view.memberIds.size} members and ${added.length} more were asked for: ` +
+          `a behavior graph holds at most ${DETECTIVE_MEMBER_LIMIT}, so this account was not added`,
+      },
+    ];
+  });
 }
 
 /** More accounts than one execution onboards: known before any Security Hub or Detective call. */
 function executionProblem(resolution: Resolution): string | undefined {
-  // Skipped accounts are reported too.
-  const carried = resolution.accounts.length + resolution.skipped.length;
-  if (carried <= EXECUTION_ACCOUNT_LIMIT) return undefined;
+  // Skipped accounts (the administrator, closed ones) become no member: they do not count.
+  const onboarded = resolution.accounts.length;
+  if (onboarded <= EXECUTION_ACCOUNT_LIMIT) return undefined;
   return (
-    `${carried} accounts (${resolution.skipped.length} of them skipped) are more than one execution onboards ` +
+    `${onboarded} accounts to onboard are more than one execution onboards ` +
     `(${EXECUTION_ACCOUNT_LIMIT}, the members Security Hub allows a delegated administrator); split them into ` +
     `executions of at most ${EXECUTION_ACCOUNT_LIMIT}, each naming its accounts in "accounts" ` +
     '(`muster plan --split FOLDER` writes them as CSV batches)'
@@ -415,7 +430,17 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
     ),
   ]);
   let organizationIds: Promise<ReadonlySet<string> | undefined> | undefined;
-  const problems = await limitProblems(resolution, hubViews, graphViews, () => {
+  const detectiveOverLimit = overDetectiveLimit(
+    resolution.accounts.map(({ accountId }) => accountId),
+    graphViews,
+  );
+  for (const { region, accountIds } of detectiveOverLimit) {
+    notes.push(
+      `In ${region}, ${accountIds.length} account(s) are past the ${DETECTIVE_MEMBER_LIMIT} members a Detective behavior graph holds: ` +
+        `they are reported FAILED for Detective there; Security Hub and the other accounts go on.`,
+    );
+  }
+  const problems = await limitProblems(resolution, hubViews, () => {
     organizationIds ??= listedOrganization(resolution, deps);
     return organizationIds;
   });
@@ -484,6 +509,7 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
         ? accounts.map(({ accountId }) => accountId).filter((id) => !resolution.known?.has(id))
         : [],
     notOffered,
+    ...(detectiveOverLimit.length === 0 ? {} : { detectiveOverLimit }),
     invitationBased: hubViews.length > 0 ? invitedSomewhere.size : outsideOrganization,
     hasWork: accounts.length > 0 && !request.dryRun,
     ...(notes.length === 0 ? {} : { note: notes.join(' ') }),

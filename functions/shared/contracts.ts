@@ -200,6 +200,13 @@ export interface WorkflowSettings {
   maxPollRounds: number;
 }
 
+/** Accounts a Region's behavior graph has no room for (1,200 members at most), and why. */
+export interface DetectiveOverLimit {
+  region: string;
+  accountIds: string[];
+  reason: string;
+}
+
 /** What a trigger or manual input asked for, resolved and validated: the first step's output. */
 export interface Plan {
   administratorId: string;
@@ -240,6 +247,8 @@ export interface Plan {
   notOffered: Pair[];
   /** True when there are accounts to onboard and this is not a dry run. */
   hasWork: boolean;
+  /** Per Region, the accounts past what Detective's behavior graph holds: FAILED for Detective there. */
+  detectiveOverLimit?: DetectiveOverLimit[];
   settings: WorkflowSettings;
   /** Why there is nothing to do (a failed account creation, no accounts), when so. */
   note?: string;
@@ -445,6 +454,9 @@ export const planSchema = z.object({
   invitedAccountIds: z.array(accountIdSchema),
   notOffered: z.array(pairSchema),
   hasWork: z.boolean(),
+  detectiveOverLimit: z
+    .array(z.object({ region: regionSchema, accountIds: z.array(accountIdSchema), reason: reasonSchema }))
+    .optional(),
   settings: settingsSchema,
   note: z.string().optional(),
 });

@@ -141,6 +141,50 @@ describe('splitting the plan into child executions and merging their reports', (
     expect(await store.get(report.files?.csv ?? '')).toContain('accountId,region,service,outcome,reason');
   });
 
+  it("reports the accounts past Detective's limit FAILED for Detective in that Region only, with the reason", async () => {
+    const store = memoryReportStore();
+    const whole = plan(4, 0, ['us-east-1', 'eu-west-1']);
+    whole.pairs = whole.pairs.map((pair) => ({ ...pair, enabled: true }));
+    const reason = 'a behavior graph holds at most 1200, so this account was not added';
+    whole.detectiveOverLimit = [{ region: 'eu-west-1', accountIds: [id(2), id(3)], reason }];
+    const batched = await storeBatches(whole, store, 'executions/muster-onboarding/run-1', 3);
+    expect(batched).not.toHaveProperty('detectiveOverLimit');
+    const parts = await Promise.all(batched.batches.map(({ key }) => loadBatch(key, store)));
+    // The accounts past the limit share their own batch, whose plan has Detective off in eu-west-1.
+    expect(parts.map(({ accountIds }) => accountIds)).toEqual([
+      [id(0), id(1)],
+      [id(2), id(3)],
+    ]);
+    expect(
+      parts[1]?.pairs.find(({ region, service }) => region === 'eu-west-1' && service === 'detective'),
+    ).toEqual({
+      region: 'eu-west-1',
+      service: 'detective',
+      enabled: false,
+    });
+    const results = await Promise.all(
+      parts.map(async (part, index) => ({
+        batchKey: batched.batches[index]?.key ?? '',
+        child: {
+          execution: `${PARENT}-${index}`,
+          status: 'SUCCEEDED',
+          files: await childReport(store, part, `child-${index}`),
+          round: 0,
+        },
+      })),
+    );
+    const report = await mergeReports(
+      { batches: results, executionId: PARENT },
+      { store, loadBatch: (key) => loadBatch(key, store), uniqueId: () => 'x' },
+    );
+    expect(report.counts).toEqual({ ENABLED: 14, FAILED: 2 });
+    const rows = parseJsonLines(await store.get(report.files?.jsonl ?? ''));
+    expect(rows.filter(({ outcome }) => outcome === 'FAILED')).toEqual([
+      { accountId: id(2), region: 'eu-west-1', service: 'detective', outcome: 'FAILED', reason },
+      { accountId: id(3), region: 'eu-west-1', service: 'detective', outcome: 'FAILED', reason },
+    ]);
+  });
+
   it('keeps each batch within the size and puts skipped accounts after the others', () => {
     const parts = splitPlan(plan(5, 2, ['us-east-1']), 3);
     expect(parts.map(({ accountIds, skipped }) => [accountIds.length, skipped.length])).toEqual([
