@@ -2,9 +2,12 @@ import { type BatchedPlan, CHILD_BATCH_ACCOUNTS, type Plan, planSchema } from '.
 import { chunk } from '../shared/domain/chunk.ts';
 import { type ReportStore, readParsed } from '../shared/report/store.ts';
 
+/** Skipped accounts a batch carries besides its accounts (each with its reason, about 100 bytes). */
+export const SKIPPED_PER_BATCH = 200;
+
 /**
  * The plan cut into child executions' shares: every account to onboard and every skipped account
- * in exactly one batch, at most `size` accounts (skipped ones included) a batch, each batch a
+ * in exactly one batch, at most `size` accounts and SKIPPED_PER_BATCH skipped ones a batch, each batch a
  * whole Plan of its own accounts. Accounts past Detective's limit in the same Regions share batches,
  * whose plan has Detective off there (nothing is created) and says why. Pure.
  */
@@ -21,11 +24,20 @@ export function splitPlan(plan: Plan, size = CHILD_BATCH_ACCOUNTS): Plan[] {
     group.entries.push({ account });
     groups.set(key, group);
   }
-  const skipped: Entry[] = plan.skipped.map((entry) => ({ skipped: entry }));
   const plain = groups.get('') ?? { regions: [], entries: [] };
   groups.delete('');
+  const onboarded = chunk(plain.entries, size);
+  // Skipped accounts cost no call: they ride along with the batches, at most SKIPPED_PER_BATCH each
+  // (their reasons are in the state), and only past that make batches of their own.
+  const skipped = chunk(
+    plan.skipped.map((entry): Entry => ({ skipped: entry })),
+    Math.min(size, SKIPPED_PER_BATCH),
+  );
   const parts = [
-    ...chunk([...plain.entries, ...skipped], size).map((entries) => ({ regions: [] as string[], entries })),
+    ...Array.from({ length: Math.max(onboarded.length, skipped.length) }, (_, index) => ({
+      regions: [] as string[],
+      entries: [...(onboarded[index] ?? []), ...(skipped[index] ?? [])],
+    })),
     ...[...groups.values()].flatMap(({ regions, entries }) =>
       chunk(entries, size).map((part) => ({ regions, entries: part })),
     ),

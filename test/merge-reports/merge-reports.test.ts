@@ -86,7 +86,9 @@ describe('splitting the plan into child executions and merging their reports', (
           const batched = await storeBatches(whole, store, 'executions/muster-onboarding/run-1', size);
           expect(batched.accounts).toEqual([]);
           expect(
-            batched.batches.every(({ accountCount, skippedCount }) => accountCount + skippedCount <= size),
+            batched.batches.every(
+              ({ accountCount, skippedCount }) => accountCount <= size && skippedCount <= size,
+            ),
           ).toBe(true);
           const results = await Promise.all(
             batched.batches.map(async ({ key }, index) => {
@@ -185,12 +187,27 @@ describe('splitting the plan into child executions and merging their reports', (
     ]);
   });
 
-  it('keeps each batch within the size and puts skipped accounts after the others', () => {
-    const parts = splitPlan(plan(5, 2, ['us-east-1']), 3);
-    expect(parts.map(({ accountIds, skipped }) => [accountIds.length, skipped.length])).toEqual([
-      [3, 0],
-      [2, 1],
-      [0, 1],
+  it('keeps each batch within the size, and skipped accounts ride along rather than make a batch of their own', () => {
+    expect(
+      splitPlan(plan(5, 2, ['us-east-1']), 3).map(({ accountIds, skipped }) => [
+        accountIds.length,
+        skipped.length,
+      ]),
+    ).toEqual([
+      [3, 2],
+      [2, 0],
+    ]);
+    // 1,000 accounts and the administrator, skipped: one child execution.
+    expect(splitPlan(plan(1000, 1, ['us-east-1']))).toHaveLength(1);
+    expect(
+      splitPlan(plan(1, 450, ['us-east-1'])).map(({ accountIds, skipped }) => [
+        accountIds.length,
+        skipped.length,
+      ]),
+    ).toEqual([
+      [1, 200],
+      [0, 200],
+      [0, 50],
     ]);
   });
 
