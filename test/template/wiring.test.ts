@@ -77,6 +77,15 @@ describe.each([
     }
   });
 
+  it('gives every Task a TimeoutSeconds of its own (aws-local-stepfunctions otherwise stops a task after 60 s)', () => {
+    const tasks = collect(asl, 'States').flatMap((states) =>
+      Object.entries(states as Record<string, { Type: string; TimeoutSeconds?: number }>).filter(
+        ([, state]) => state.Type === 'Task',
+      ),
+    );
+    for (const [name, task] of tasks) expect(task.TimeoutSeconds, name).toBeGreaterThanOrEqual(900);
+  });
+
   it('retries the Lambda service errors with full jitter on every task', () => {
     const tasks = collect(asl, 'States').flatMap((states) =>
       Object.values(
