@@ -1,5 +1,6 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { OnboardingReport, Plan } from '../functions/shared/contracts.ts';
+import type { ReportRow } from '../functions/shared/report/files.ts';
 import type { EventLog } from '../local/runner/history.ts';
 
 /** The states of statemachines/onboarding.asl.json the CLI reads; a test checks they exist. */
@@ -8,6 +9,8 @@ export const STATES = {
   onboard: 'Onboard Each Region',
   regionDone: 'Region Done',
   check: 'Check Members',
+  /** The parent's last step: the report of every child execution, as one file. */
+  merge: 'Merge Reports',
   nextRound: 'Next Round',
   invite: 'Invite Members',
   accept: 'Accept Invitations',
@@ -40,6 +43,7 @@ const PHASE_OF_STATE: Record<string, PhaseName> = {
   [STATES.resolve]: 'resolve',
   [STATES.onboard]: 'administrator',
   [STATES.check]: 'check',
+  [STATES.merge]: 'check',
   // A round's invitations come just before its acceptances.
   [STATES.invite]: 'member',
   [STATES.accept]: 'member',
@@ -58,6 +62,8 @@ export interface Progress {
   batches: { round: number; total: number; done: number; failed: number };
   /** The last Check Members output. */
   report?: OnboardingReport;
+  /** Every membership, from the report file, when the CLI read it (report-file.ts). */
+  rows?: ReportRow[];
   /** The terminal state reached (Onboarded, Needs Attention, Request Rejected, Nothing To Do). */
   finalState?: string;
   output?: unknown;
@@ -115,7 +121,8 @@ export function advance(progress: Progress, event: FlowEvent): Progress {
             0,
           ),
       };
-    case STATES.check: {
+    case STATES.check:
+    case STATES.merge: {
       const report = field<OnboardingReport>(event.output, 'report');
       return report === undefined ? progress : { ...progress, report };
     }

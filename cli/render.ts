@@ -26,8 +26,23 @@ const IDS_PER_LINE = 6;
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
+/**
+ * Accounts and skipped accounts of a plan. With work to do, the parent execution's plan lists
+ * none (they are in its batches, docs/report-bucket.md) and counts them instead.
+ */
+function planCounts(plan: Plan): { accounts: number; skipped: number } {
+  const counted = (key: 'accountCount' | 'skippedCount', listed: number) => {
+    const value: unknown = (plan as Plan & Partial<Record<typeof key, unknown>>)[key];
+    return typeof value === 'number' ? value : listed;
+  };
+  return {
+    accounts: counted('accountCount', plan.accountIds.length),
+    skipped: counted('skippedCount', plan.skipped.length),
+  };
+}
+
 function membershipCount(plan: Plan): number {
-  return plan.accountIds.length * plan.regions.length * plan.services.length;
+  return planCounts(plan).accounts * plan.regions.length * plan.services.length;
 }
 
 /** The plan as `muster plan --json` prints it. */
@@ -49,9 +64,9 @@ export function planJson(plan: Plan) {
 
 export function planSummary(plan: Plan): string {
   return (
-    `${plural(plan.accountIds.length, 'account')} × ${plural(plan.regions.length, 'Region')} × ` +
+    `${plural(planCounts(plan).accounts, 'account')} × ${plural(plan.regions.length, 'Region')} × ` +
     `${plural(plan.services.length, 'service')} = ${plural(membershipCount(plan), 'membership')}` +
-    (plan.skipped.length > 0 ? `, ${plan.skipped.length} skipped` : '')
+    (planCounts(plan).skipped > 0 ? `, ${planCounts(plan).skipped} skipped` : '')
   );
 }
 
@@ -153,13 +168,14 @@ export function reportJson(progress: Progress, execution?: ExecutionSummary) {
     counts: report?.counts ?? {},
     total: report?.total ?? 0,
     round: report?.round ?? null,
-    memberships: (report === undefined ? [] : memberships(plan, report.notEnabled)).map(
+    memberships: (progress.rows ?? (report === undefined ? [] : memberships(plan, report.notEnabled))).map(
       ({ accountId, region, service, outcome, reason }) => ({
         accountId,
         region,
         service,
         outcome,
-        reason: reason ?? null,
+        // The file says '' where there is no reason.
+        reason: reason === undefined || reason === '' ? null : reason,
       }),
     ),
     ...(progress.error === undefined ? {} : { error: progress.error, cause: progress.cause ?? null }),
@@ -174,12 +190,12 @@ function ordered(groups: readonly OutcomeGroup[]): OutcomeGroup[] {
 
 function describeAccounts(ids: readonly string[], plan: Plan | undefined, names: AccountNames): string[] {
   const all = plan?.accountIds;
-  if (
-    all !== undefined &&
-    ids.length > 1 &&
-    ids.length === all.length &&
-    all.every((id) => ids.includes(id))
-  ) {
+  // A parent execution's plan only counts its accounts: as many distinct ids are all of them.
+  const everyOne =
+    all !== undefined && all.length > 0
+      ? ids.length === all.length && all.every((id) => ids.includes(id))
+      : plan !== undefined && new Set(ids).size === planCounts(plan).accounts;
+  if (ids.length > 1 && everyOne) {
     return [`all ${ids.length} accounts of the plan`];
   }
   const shown = ids.slice(0, MAX_LISTED_IDS).map((id) => accountLabel(id, names.get(id)));

@@ -13,7 +13,9 @@ export type ReportFileReader = (files: ReportFiles) => Promise<string>;
  */
 export async function withReportFile(progress: Progress, read: ReportFileReader): Promise<Progress> {
   const { report } = progress;
-  if (report?.files === undefined || report.notEnabledComplete !== false) return progress;
+  // A parent's plan lists no accounts (they are in its batches): the file is then the only list.
+  const listsAccounts = (progress.plan?.accountIds.length ?? 0) > 0;
+  if (report?.files === undefined || (report.notEnabledComplete !== false && listsAccounts)) return progress;
   const rows = parseJsonLines(await read(report.files));
   const notEnabled = groupMemberships(
     rows
@@ -22,6 +24,7 @@ export async function withReportFile(progress: Progress, read: ReportFileReader)
   );
   return {
     ...progress,
+    rows,
     report: { ...report, notEnabled, notEnabledComplete: true, omitted: { groups: 0, memberships: 0 } },
   };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
@@ -5,15 +6,22 @@ import { DetectiveClient } from '@aws-sdk/client-detective';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import middy from '@middy/core';
+import * as z from 'zod';
 import { perRegion, regionalClient } from '../shared/aws/clients.ts';
 import { readClientSettings } from '../shared/config.ts';
+import { batchInputSchema, executionIdSchema, parseInput } from '../shared/contracts.ts';
 import { CORRELATION_ID_PATH, logger, metrics, recordCounts, tracer } from '../shared/observability.ts';
+import { executionPrefix } from '../shared/report/store.ts';
 import { detectivePlanner } from '../shared/services/detective.ts';
 import { organizationsDirectory } from '../shared/services/organizations.ts';
 import { securityHubPlanner } from '../shared/services/securityhub.ts';
-import { onFirstUse } from '../shared/wiring.ts';
+import { onFirstUse, reportStore } from '../shared/wiring.ts';
+import { loadBatch, storeBatches } from './batches.ts';
 import { readResolveConfig } from './config.ts';
 import { resolveAccounts } from './resolve-accounts.ts';
+
+/** What the parent state machine passes: the execution input as given, and the execution's id. */
+const parentInputSchema = z.object({ request: z.unknown(), executionId: executionIdSchema }).strict();
 
 /** One Lambda container's handler: the settings and clients it makes on first use are its own. */
 export function createHandler() {
@@ -32,9 +40,16 @@ export function createHandler() {
     securityHubPlanner(tracer.captureAWSv3Client(regionalClient(SecurityHubClient, region, clients()))),
   );
 
+  const store = onFirstUse(() => reportStore(process.env));
+
   async function run(event: unknown) {
+    // A child execution's first state: its batch, as the parent's Resolve Accounts wrote it.
+    if (batchInputSchema.safeParse(event).success)
+      return loadBatch(parseInput(batchInputSchema, event, 'input').batchKey, store());
+    const parent = parentInputSchema.safeParse(event);
+    const request = parent.success ? parent.data.request : event;
     const config = readResolveConfig(process.env);
-    const plan = await resolveAccounts(event, {
+    const plan = await resolveAccounts(request, {
       administratorId: config.administratorId,
       homeRegion: config.homeRegion,
       defaultRegions: config.defaultRegions,
@@ -59,7 +74,10 @@ export function createHandler() {
       securityHubCentralRegions: plan.securityHubCentralRegions,
       note: plan.note,
     });
-    return plan;
+    // With work to do, the parent carries counts and references: the accounts go to the report
+    // bucket, one object per child execution (docs/report-bucket.md).
+    if (!plan.hasWork || !parent.success) return plan;
+    return storeBatches(plan, store(), executionPrefix(parent.data.executionId, randomUUID));
   }
 
   return middy(run)

@@ -1,4 +1,4 @@
-import type { Pair, Plan, WorkflowSettings } from '../shared/contracts.ts';
+import type { DetectiveOverLimit, Pair, Plan, WorkflowSettings } from '../shared/contracts.ts';
 import { type Account, type SkippedAccount, selectAccounts, usableEmail } from '../shared/domain/accounts.ts';
 import { classifyError, describeError, type ErrorLike } from '../shared/domain/classify.ts';
 import { isServiceNotOffered, refuseOtherPartitions } from '../shared/domain/regions.ts';
@@ -33,12 +33,11 @@ export const SECURITY_HUB_INVITATION_LIMIT = 1_000;
 export const DETECTIVE_MEMBER_LIMIT = 1_200;
 
 /**
- * Accounts one execution carries. Step Functions passes at most 256 KiB between states and the plan
- * and the report list every account: measured on the stand-in in 17 Regions, 2,000 accounts take
- * 168 KB when all goes well and 235 KB when every membership fails alike; 1,500 leaves room for
- * longer emails.
+ * Accounts one execution onboards: Security Hub's 10,000 members per delegated administrator
+ * (docs/aws-facts.md, Security Hub). The parent execution carries counts and references only and
+ * hands the accounts to child executions of CHILD_BATCH_ACCOUNTS each (docs/report-bucket.md).
  */
-export const EXECUTION_ACCOUNT_LIMIT = 1_500;
+export const EXECUTION_ACCOUNT_LIMIT = 10_000;
 
 /** Up to this many accounts are looked up one by one; more cost one ListAccounts sweep instead. */
 export const DESCRIBE_ACCOUNT_MAX = 20;
@@ -251,7 +250,6 @@ async function existingInvitationBased(
 async function limitProblems(
   resolution: Resolution,
   hubs: readonly SecurityHubView[],
-  graphs: readonly DetectiveView[],
   organizationIds: () => Promise<ReadonlySet<string> | undefined>,
 ): Promise<string[]> {
   const problems: string[] = [];
@@ -275,28 +273,44 @@ async function limitProblems(
       );
     }
   }
-  for (const view of graphs) {
-    const added = ids.filter((id) => !view.memberIds.has(id)).length;
-    if (added > 0 && view.memberIds.size + added > DETECTIVE_MEMBER_LIMIT) {
-      problems.push(
-        `in ${view.region}, the behavior graph has ${view.memberIds.size} members and ${added} more would be added: ` +
-          `${view.memberIds.size + added} is more than the ${DETECTIVE_MEMBER_LIMIT} a behavior graph holds`,
-      );
-    }
-  }
   return problems;
 }
 
-/** More accounts than one execution carries: known before any Security Hub or Detective call. */
+/**
+ * Per Region, the accounts past what the behavior graph still holds (DETECTIVE_MEMBER_LIMIT less its
+ * members): the last ones asked for. They are reported FAILED for Detective there, with why; the
+ * others, and Security Hub, go on.
+ */
+export function overDetectiveLimit(
+  ids: readonly string[],
+  graphs: readonly DetectiveView[],
+): DetectiveOverLimit[] {
+  return graphs.flatMap((view) => {
+    const added = ids.filter((id) => !view.memberIds.has(id));
+    const room = Math.max(0, DETECTIVE_MEMBER_LIMIT - view.memberIds.size);
+    if (added.length <= room) return [];
+    return [
+      {
+        region: view.region,
+        accountIds: added.slice(room),
+        reason:
+          `the behavior graph in ${view.region} had ${view.memberIds.size} members and ${added.length} more were asked for: ` +
+          `a behavior graph holds at most ${DETECTIVE_MEMBER_LIMIT}, so this account was not added`,
+      },
+    ];
+  });
+}
+
+/** More accounts than one execution onboards: known before any Security Hub or Detective call. */
 function executionProblem(resolution: Resolution): string | undefined {
-  // Skipped accounts travel in the plan and the report too.
-  const carried = resolution.accounts.length + resolution.skipped.length;
-  if (carried <= EXECUTION_ACCOUNT_LIMIT) return undefined;
+  // Skipped accounts (the administrator, closed ones) become no member: they do not count.
+  const onboarded = resolution.accounts.length;
+  if (onboarded <= EXECUTION_ACCOUNT_LIMIT) return undefined;
   return (
-    `${carried} accounts (${resolution.skipped.length} of them skipped) are more than one execution carries ` +
-    `(${EXECUTION_ACCOUNT_LIMIT}: Step Functions passes at most 256 KiB between states, and the plan and the report ` +
-    `list every account); split them into executions of at most ${EXECUTION_ACCOUNT_LIMIT}, each naming its accounts ` +
-    'in "accounts" (a dry run lists them; `muster plan --split FOLDER` writes them as CSV batches)'
+    `${onboarded} accounts to onboard are more than one execution onboards ` +
+    `(${EXECUTION_ACCOUNT_LIMIT}, the members Security Hub allows a delegated administrator); split them into ` +
+    `executions of at most ${EXECUTION_ACCOUNT_LIMIT}, each naming its accounts in "accounts" ` +
+    '(`muster plan --split FOLDER` writes them as CSV batches)'
   );
 }
 
@@ -453,7 +467,17 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
       throw new MemberLimitExceededError(`${swept}. Nothing was changed.`);
   }
   let organizationIds: Promise<ReadonlySet<string> | undefined> | undefined;
-  const problems = await limitProblems(resolution, hubViews, graphViews, () => {
+  const detectiveOverLimit = overDetectiveLimit(
+    resolution.accounts.map(({ accountId }) => accountId),
+    graphViews,
+  );
+  for (const { region, accountIds } of detectiveOverLimit) {
+    notes.push(
+      `In ${region}, ${accountIds.length} account(s) are past the ${DETECTIVE_MEMBER_LIMIT} members a Detective behavior graph holds: ` +
+        `they are reported FAILED for Detective there; Security Hub and the other accounts go on.`,
+    );
+  }
+  const problems = await limitProblems(resolution, hubViews, () => {
     organizationIds ??= listedOrganization(resolution, deps);
     return organizationIds;
   });
@@ -523,6 +547,7 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
         ? accounts.map(({ accountId }) => accountId).filter((id) => !resolution.known?.has(id))
         : [],
     notOffered,
+    ...(detectiveOverLimit.length === 0 ? {} : { detectiveOverLimit }),
     invitationBased: hubViews.length > 0 ? invitedSomewhere.size : outsideOrganization,
     hasWork: accounts.length > 0 && !request.dryRun,
     ...(notes.length === 0 ? {} : { note: notes.join(' ') }),

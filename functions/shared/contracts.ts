@@ -200,16 +200,27 @@ export interface WorkflowSettings {
   maxPollRounds: number;
 }
 
+/** Accounts a Region's behavior graph has no room for (1,200 members at most), and why. */
+export interface DetectiveOverLimit {
+  region: string;
+  accountIds: string[];
+  reason: string;
+}
+
+/** What can start an execution: an event's name, the schedule's sweep, or a person. */
+export const PLAN_TRIGGERS = [
+  'CreateAccountResult',
+  'CreateManagedAccount',
+  'UpdateManagedAccount',
+  'AccountJoinedOrganization',
+  'sweep',
+  'manual',
+] as const;
+
 /** What a trigger or manual input asked for, resolved and validated: the first step's output. */
 export interface Plan {
   administratorId: string;
-  trigger:
-    | 'CreateAccountResult'
-    | 'CreateManagedAccount'
-    | 'UpdateManagedAccount'
-    | 'AccountJoinedOrganization'
-    | 'sweep'
-    | 'manual';
+  trigger: (typeof PLAN_TRIGGERS)[number];
   dryRun: boolean;
   regions: string[];
   services: ServiceName[];
@@ -241,6 +252,8 @@ export interface Plan {
   notOffered: Pair[];
   /** True when there are accounts to onboard and this is not a dry run. */
   hasWork: boolean;
+  /** Per Region, the accounts past what Detective's behavior graph holds: FAILED for Detective there. */
+  detectiveOverLimit?: DetectiveOverLimit[];
   settings: WorkflowSettings;
   /** Why there is nothing to do (a failed account creation, no accounts), when so. */
   note?: string;
@@ -382,3 +395,67 @@ export interface OnboardingReport extends Omit<ReportDecision, 'notEnabled' | 'c
   /** Where `invitations` are when too many to carry (then `invitations` is empty); null when inline. */
   invitationsKey: string | null;
 }
+
+/**
+ * Accounts one child execution onboards: the plan of 1,000 accounts with their emails, its report
+ * and its member batches stay well under 200 KiB (docs/report-bucket.md, "How it is proved").
+ */
+export const CHILD_BATCH_ACCOUNTS = 1_000;
+
+/** A child execution's share of the plan, in the report bucket: what its Load Batch state reads. */
+export interface PlanBatch {
+  /** The object holding this batch's Plan. */
+  key: string;
+  /** Accounts to onboard in it, and skipped accounts it reports. */
+  accountCount: number;
+  skippedCount: number;
+}
+
+/**
+ * What Resolve Accounts hands the parent execution when there is work: the plan without its
+ * per-account lists (they are in the batches), so the parent's state does not grow with the
+ * organization. The lists are empty; the counts say how many there were.
+ */
+export interface BatchedPlan extends Plan {
+  accountCount: number;
+  skippedCount: number;
+  batches: PlanBatch[];
+}
+
+/** Input of a child execution's first state: where its batch is. */
+export const batchInputSchema = z.object({ batchKey: z.string().min(1) }).strict();
+
+const settingsSchema = z.object({
+  maxConcurrency: z.number().int().min(1),
+  memberBatchSize: z.number().int().min(1),
+  maxAttempts: z.number().int().min(1),
+  pollIntervalSeconds: z.number().int().min(0),
+  maxPollRounds: z.number().int().min(0),
+});
+
+const pairSchema = z.object({ region: regionSchema, service: serviceSchema });
+
+/** A batch's Plan as Resolve Accounts wrote it, read back by the child execution. */
+export const planSchema = z.object({
+  administratorId: accountIdSchema,
+  trigger: z.enum(PLAN_TRIGGERS),
+  dryRun: z.boolean(),
+  regions: z.array(regionSchema),
+  services: z.array(serviceSchema),
+  accounts: z.array(accountSchema),
+  accountIds: z.array(accountIdSchema),
+  invitationBased: z.number().int().min(0),
+  skipped: z.array(z.object({ accountId: accountIdSchema, outcome: outcomeSchema, reason: reasonSchema })),
+  pairs: z.array(locatedPairSchema),
+  graphArns: z.record(z.string(), graphArnSchema),
+  securityHubRegions: z.array(regionSchema),
+  securityHubCentralRegions: z.array(regionSchema),
+  invitedAccountIds: z.array(accountIdSchema),
+  notOffered: z.array(pairSchema),
+  hasWork: z.boolean(),
+  detectiveOverLimit: z
+    .array(z.object({ region: regionSchema, accountIds: z.array(accountIdSchema), reason: reasonSchema }))
+    .optional(),
+  settings: settingsSchema,
+  note: z.string().optional(),
+});

@@ -30,6 +30,8 @@ if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DEFINITION_PATH = `${ROOT}statemachines/onboarding.asl.json`;
+/** The child state machine: one batch of accounts, started by the parent's Onboard Batch state. */
+export const BATCH_DEFINITION_PATH = `${ROOT}statemachines/batch.asl.json`;
 export const HEALTHY_SCENARIO = `${ROOT}local/scenarios/healthy.json`;
 
 /** Workflow settings, as the stack parameters set them (PollTimeoutMinutes, MaxConcurrency, ...). */
@@ -84,14 +86,27 @@ export interface LocalRunOptions {
   payloadLimit?: number;
 }
 
+/** One child execution, as the runner ran it: its own history, payloads and limits. */
+export interface ChildRun {
+  name: string;
+  status: 'SUCCEEDED' | 'FAILED';
+  error?: string;
+  cause?: string;
+  history: { historyEvents: number; stateTransitions: number; lambdaInvocations: number };
+  maxPayloadBytes: number;
+  maxPayloadState: string;
+}
+
 export interface LocalRunResult {
   status: 'SUCCEEDED' | 'FAILED';
   output?: unknown;
   error?: string;
   cause?: string;
   plan?: Plan;
-  /** The last Check Members output: the report. */
+  /** The Merge Reports output: the report's bounded summary. */
   report?: OnboardingReport;
+  /** Every child execution the parent started, retries included, in the order they ended. */
+  children: ChildRun[];
   /** Every membership of the report file (report.files.jsonl), read back from the stand-in's S3. */
   memberships?: ReportRow[];
   history: HistoryMeter;
@@ -198,13 +213,22 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
       ...options.env,
     };
     Object.assign(process.env, env);
-    const text = readFileSync(DEFINITION_PATH, 'utf8').replace(
-      /\$\{(\w+)FunctionArn\}/g,
-      (_, name: string) =>
-        `arn:aws:lambda:us-east-1:${administratorId}:function:muster-${functionFolder(name)}`,
-    );
-    const definition = JSON.parse(text);
-    const bindings = taskBindings(JSON.parse(readFileSync(DEFINITION_PATH, 'utf8')).States);
+    const substitute = (path: string) =>
+      readFileSync(path, 'utf8')
+        .replace(
+          /\$\{(\w+)FunctionArn\}/g,
+          (_, name: string) =>
+            `arn:aws:lambda:us-east-1:${administratorId}:function:muster-${functionFolder(name)}`,
+        )
+        .replace(
+          '${BatchStateMachineArn}',
+          `arn:aws:states:us-east-1:${administratorId}:stateMachine:muster-onboarding-batch`,
+        );
+    const definition = JSON.parse(substitute(DEFINITION_PATH));
+    const batchDefinition = JSON.parse(substitute(BATCH_DEFINITION_PATH));
+    const parentBindings = taskBindings(JSON.parse(readFileSync(DEFINITION_PATH, 'utf8')).States);
+    const childBindings = taskBindings(JSON.parse(readFileSync(BATCH_DEFINITION_PATH, 'utf8')).States);
+    const bindings = [...parentBindings, ...childBindings];
     const deployment = JSON.stringify(env);
     const deploying = performance.now();
     let deployed = deployments.get(deployment);
@@ -224,23 +248,95 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
       handlers[state] = async (input) => (await call(input)) as never;
     }
     const waitMs = Math.max(1, Math.round(1000 * waitScale));
-    const machine = new StateMachine(definition);
+    const limit = options.payloadLimit ?? STATE_PAYLOAD_LIMIT;
+    const overrides = (local: Record<string, (input: unknown) => Promise<never>>) => ({
+      taskResourceLocalHandlers: local,
+      // Backoff waits are at most minutes in AWS; here they only need to let the stand-in move on.
+      waitTimeOverrides: {
+        'Wait Before Create': waitMs * 5,
+        'Wait For Members': Math.round(settings.pollIntervalSeconds * 1000 * waitScale),
+      },
+      retryIntervalOverrides: Object.fromEntries(
+        [...bindings.map(({ state }) => state), 'Onboard Batch'].map((state) => [state, waitMs]),
+      ),
+    });
     // The execution starts here: checking the definition is deployment work, not part of a run.
     const started = performance.now();
     executions += 1;
     const name = options.executionName ?? `local-${Date.now()}-${executions}`;
+    const children: ChildRun[] = [];
+    const history = new HistoryMeter();
+
+    // startExecution.sync:2 as Step Functions runs it: a new execution of the child state machine
+    // with its own history and its own payload limit; the task fails when the child does
+    // (States.TaskFailed), and otherwise returns DescribeExecution's answer with Output as JSON.
+    const startChild = async (parameters: unknown) => {
+      const { Input: childInput } = parameters as { Input: unknown };
+      const childName = `${name}-batch-${children.length + 1}`;
+      const arn = `arn:aws:states:us-east-1:${administratorId}:execution:muster-onboarding-batch:${childName}`;
+      const childHistory = new HistoryMeter();
+      const childExecution = new StateMachine(batchDefinition).run(childInput as never, {
+        overrides: overrides(handlers),
+        context: {
+          Execution: {
+            Id: arn,
+            Name: childName,
+            StartTime: new Date().toISOString(),
+            Input: childInput as never,
+          },
+        },
+      });
+      let failure: { error: string; cause: string } | undefined;
+      let output: unknown;
+      const watchingChild = (async () => {
+        for await (const event of childExecution.eventLogs) {
+          childHistory.record(event);
+          options.onEvent?.(event);
+        }
+      })();
+      try {
+        output = await childExecution.result;
+      } catch (error) {
+        const cause = ((error as { cause?: unknown }).cause ?? error) as Error;
+        failure = { error: cause.name, cause: cause.message };
+      }
+      await watchingChild;
+      const over = childHistory.firstAbove(limit);
+      if (over !== undefined)
+        failure = {
+          error: 'States.DataLimitExceeded',
+          cause: `${over.state}: a state input or output of ${over.bytes} bytes, more than the ${limit} allowed`,
+        };
+      // Lambda invocations are counted across the parent and its children (history is not).
+      for (const [state, count] of childHistory.invocations)
+        history.invocations.set(state, (history.invocations.get(state) ?? 0) + count);
+      children.push({
+        name: childName,
+        status: failure === undefined ? 'SUCCEEDED' : 'FAILED',
+        ...(failure === undefined ? {} : { error: failure.error, cause: failure.cause }),
+        history: {
+          historyEvents: childHistory.historyEvents,
+          stateTransitions: childHistory.stateTransitions,
+          lambdaInvocations: childHistory.lambdaInvocations,
+        },
+        maxPayloadBytes: childHistory.maxPayloadBytes,
+        maxPayloadState: childHistory.maxPayloadState,
+      });
+      if (failure !== undefined) {
+        const taskFailed = new Error(
+          JSON.stringify({ ExecutionArn: arn, Status: 'FAILED', Error: failure.error, Cause: failure.cause }),
+        );
+        taskFailed.name = 'States.TaskFailed';
+        throw taskFailed;
+      }
+      return { ExecutionArn: arn, Status: 'SUCCEEDED', Output: output } as never;
+    };
+
+    const machine = new StateMachine(definition);
     // Only a missing input means every account: null is an input like any other (and a bad one).
     const input = options.input === undefined ? { allAccounts: true } : options.input;
     const execution = machine.run(input as never, {
-      overrides: {
-        taskResourceLocalHandlers: handlers,
-        // Backoff waits are at most minutes in AWS; here they only need to let the stand-in move on.
-        waitTimeOverrides: {
-          'Wait Before Create': waitMs * 5,
-          'Wait For Members': Math.round(settings.pollIntervalSeconds * 1000 * waitScale),
-        },
-        retryIntervalOverrides: Object.fromEntries(bindings.map(({ state }) => [state, waitMs])),
-      },
+      overrides: overrides({ ...handlers, 'Onboard Batch': startChild }),
       context: {
         Execution: {
           Id: `arn:aws:states:us-east-1:${administratorId}:execution:muster-onboarding:${name}`,
@@ -251,7 +347,6 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
       },
     });
 
-    const history = new HistoryMeter();
     let plan: Plan | undefined;
     let report: OnboardingReport | undefined;
     const watching = (async () => {
@@ -260,7 +355,7 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
         if (event.type === 'StateExited' && event.state.name === 'Resolve Accounts') {
           plan = (event.state.output as { plan?: Plan }).plan;
         }
-        if (event.type === 'StateExited' && event.state.name === 'Check Members') {
+        if (event.type === 'StateExited' && event.state.name === 'Merge Reports') {
           report = (event.state.output as { report?: OnboardingReport }).report;
         }
         options.onEvent?.(event);
@@ -269,7 +364,7 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
 
     let result: Omit<
       LocalRunResult,
-      'history' | 'standIn' | 'wallSeconds' | 'deploySeconds' | 'plan' | 'report'
+      'history' | 'standIn' | 'wallSeconds' | 'deploySeconds' | 'plan' | 'report' | 'children'
     >;
     try {
       result = { status: 'SUCCEEDED', output: await execution.result };
@@ -282,7 +377,6 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
     const wallSeconds = (performance.now() - started) / 1000;
     // Step Functions fails the execution at the first state whose input or output passes 256 KiB;
     // the local engine does not check, so the run fails here, after the fact, without a report.
-    const limit = options.payloadLimit ?? STATE_PAYLOAD_LIMIT;
     const over = history.maxPayloadBytes > limit ? history.firstAbove(limit) : undefined;
     if (over !== undefined) {
       result = {
@@ -298,6 +392,7 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
       ...(plan === undefined ? {} : { plan }),
       ...(report === undefined ? {} : { report }),
       ...(memberships === undefined ? {} : { memberships }),
+      children,
       history,
       standIn: await standIn.inspect(),
       wallSeconds,

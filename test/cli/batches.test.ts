@@ -19,7 +19,7 @@ const plan = (n: number, services: ServiceName[] = ['securityhub'], invitationBa
 
 describe('largestBatch', () => {
   it.each([
-    [['securityhub'], 0, 1500],
+    [['securityhub'], 0, 10000],
     [['detective'], 0, 1200],
     [['securityhub', 'detective'], 0, 1200],
     [['securityhub'], 1, 1000],
@@ -49,7 +49,7 @@ describe('splitPlan', () => {
 
   it.each([
     [['securityhub', 'detective'], 0, [1200, 1200, 100]],
-    [['securityhub'], 0, [1500, 1000]],
+    [['securityhub'], 0, [2500]],
     [['securityhub'], 3, [1000, 1000, 500]],
   ] as const)(
     'returns batches of the most one execution takes by default for %j with %i to invite',
@@ -117,10 +117,10 @@ describe('splitPlan', () => {
     expect(names.at(-1)).toBe('batch-1001.csv');
   });
 
-  it.each([0, 1.5, 1501])('throws InvalidInputError naming --batch-size %s, whatever the plan', (size) => {
+  it.each([0, 1.5, 10001])('throws InvalidInputError naming --batch-size %s, whatever the plan', (size) => {
     expect(() => splitPlan(plan(3), size)).toThrow(InvalidInputError);
     expect(() => splitPlan(plan(3), size)).toThrow(
-      `--batch-size must be an integer from 1 to 1500, got ${size}`,
+      `--batch-size must be an integer from 1 to 10000, got ${size}`,
     );
   });
 

@@ -253,3 +253,52 @@ describe('muster status with a report too large for the state', () => {
     ).toEqual(['200000000002', '200000000003']);
   });
 });
+
+describe('muster status of a parent execution', () => {
+  it('reads the merged report file, since the parent plan only counts its accounts, and lists every membership', async () => {
+    const whole = samplePlan();
+    // What Resolve Accounts hands the parent: counts and batch references, no account list.
+    const plan = {
+      ...whole,
+      accounts: [],
+      accountIds: [],
+      skipped: [],
+      accountCount: whole.accountIds.length,
+      skippedCount: 0,
+      batches: [
+        { key: 'executions/muster-onboarding/run/batches/0000.json', accountCount: 3, skippedCount: 0 },
+      ],
+    };
+    const report = sampleReport({
+      notEnabled: [],
+      notEnabledComplete: true,
+      counts: { ENABLED: whole.accountIds.length * whole.regions.length * whole.services.length },
+      files: {
+        bucket: 'muster-reports',
+        jsonl: 'executions/muster-onboarding/run/report.jsonl',
+        csv: 'executions/muster-onboarding/run/report.csv',
+      },
+    });
+    const rows = whole.accountIds.flatMap((accountId) =>
+      whole.regions.flatMap((region) =>
+        whole.services.map((service) =>
+          JSON.stringify({ accountId, region, service, outcome: 'ENABLED', reason: '' }),
+        ),
+      ),
+    );
+    const history = new HistoryBuilder().started({ allAccounts: true }).task('Resolve Accounts', { plan });
+    history.state('Choice', 'Has Work?').state('Map', 'Onboard Batches').task('Merge Reports', { report });
+    history.entered('Succeed', 'Onboarded').succeeded(report);
+    sfn.on(DescribeExecutionCommand).resolves(described('SUCCEEDED'));
+    servePages(history.events, 100);
+    const body = { transformToString: async () => `${rows.join('\n')}\n` };
+    s3.on(GetObjectCommand).resolves({ Body: body as never });
+    const io = memoryIo();
+
+    await main(['status', EXECUTION_ARN, '--json'], io);
+
+    const json = JSON.parse(io.stdout.text);
+    expect(json.memberships).toHaveLength(rows.length);
+    expect(json.memberships.every(({ outcome }: { outcome: string }) => outcome === 'ENABLED')).toBe(true);
+  });
+});

@@ -184,7 +184,7 @@ describe('runLocalWorkflow with a stand-in the caller started', () => {
 });
 
 describe('runLocalWorkflow and the 256 KiB Step Functions allows a state', () => {
-  it('fails the run with States.DataLimitExceeded, naming the state, and no report, when a state passes it', async () => {
+  it('fails the child execution with States.DataLimitExceeded, naming the state, when a state passes it; the parent reports its batch', async () => {
     const run = await runLocalWorkflow({
       scenario: smallScenario(),
       timeScale: 0.01,
@@ -199,11 +199,17 @@ describe('runLocalWorkflow and the 256 KiB Step Functions allows a state', () =>
           : invoke,
     });
 
-    expect(run).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
-    expect(run.cause).toMatch(
-      /^Create Members: a state input or output of \d+ bytes, more than the 262144 allowed$/,
-    );
-    expect(run.report).toBeUndefined();
+    // Started twice (the parent's retry), failing the same way each time.
+    expect(run.children).toHaveLength(2);
+    for (const child of run.children) {
+      expect(child).toMatchObject({ status: 'FAILED', error: 'States.DataLimitExceeded' });
+      expect(child.cause).toMatch(
+        /^Create Members: a state input or output of \d+ bytes, more than the 262144 allowed$/,
+      );
+    }
+    expect(run).toMatchObject({ status: 'FAILED', error: 'OnboardingNeedsAttention' });
+    expect(run.memberships?.length).toBeGreaterThan(0);
+    expect(run.memberships?.every(({ outcome }) => outcome === 'FAILED')).toBe(true);
   });
 });
 

@@ -529,37 +529,58 @@ describe('resolveAccounts', () => {
       expect(plan.invitationBased).toBe(1);
     });
 
-    it('refuses more accounts than one execution carries, skipped ones included, before any Security Hub call', async () => {
+    it('refuses more accounts than one execution onboards, skipped ones not counted, before any Security Hub call', async () => {
       organizationOf([
-        ...sampleAccounts(1400).map(({ accountId }) => member(accountId)),
-        ...sampleAccounts(1501)
-          .slice(1400)
+        ...sampleAccounts(10_001).map(({ accountId }) => member(accountId)),
+        ...sampleAccounts(10_101)
+          .slice(10_001)
           .map(({ accountId }) => member(accountId, 'SUSPENDED')),
       ]);
       await expect(resolveAccounts({ allAccounts: true }, deps(['securityhub']))).rejects.toThrow(
-        '1501 accounts (101 of them skipped) are more than one execution carries (1500: Step Functions passes at most 256 KiB between states',
+        '10001 accounts to onboard are more than one execution onboards (10000, the members Security Hub allows a delegated administrator)',
       );
       expect(securityHub).not.toHaveReceivedAnyCommand();
     });
 
-    it('plans more accounts than one execution carries in a dry run, which helps to split them, saying a run would be refused', async () => {
-      organizationOf(sampleAccounts(1501).map(({ accountId }) => member(accountId)));
+    it('plans 10,000 accounts to onboard besides skipped ones without refusing them', async () => {
+      organizationOf([
+        ...sampleAccounts(10_000).map(({ accountId }) => member(accountId)),
+        ...sampleAccounts(10_005)
+          .slice(10_000)
+          .map(({ accountId }) => member(accountId, 'SUSPENDED')),
+      ]);
       const plan = await resolveAccounts({ allAccounts: true, dryRun: true }, deps(['securityhub']));
-      expect(plan.accountIds).toHaveLength(1501);
+      expect(plan.accountIds).toHaveLength(10_000);
+      expect(plan.skipped).toHaveLength(5);
+      expect(plan.note ?? '').not.toContain('would be refused');
+    });
+
+    it('plans more accounts than one execution onboards in a dry run, which helps to split them, saying a run would be refused', async () => {
+      organizationOf(sampleAccounts(10_001).map(({ accountId }) => member(accountId)));
+      const plan = await resolveAccounts({ allAccounts: true, dryRun: true }, deps(['securityhub']));
+      expect(plan.accountIds).toHaveLength(10_001);
       expect(plan.note).toContain(
-        'A run of this plan would be refused: 1501 accounts (0 of them skipped) are more than one execution carries',
+        'A run of this plan would be refused: 10001 accounts to onboard are more than one execution onboards',
       );
     });
 
-    it('plans more Detective members than a graph holds in a dry run, saying a run would be refused', async () => {
+    it('plans more Detective members than a graph holds, naming the accounts past the limit rather than refusing', async () => {
       organizationOf(sampleAccounts(1201).map(({ accountId }) => member(accountId)));
       graphInUsEast1();
-      const plan = await resolveAccounts({ allAccounts: true, dryRun: true }, deps(['detective']));
-      expect(plan).toMatchObject({ dryRun: true, hasWork: false });
+      const plan = await resolveAccounts({ allAccounts: true }, deps(['detective']));
+      expect(plan).toMatchObject({ hasWork: true });
       expect(plan.accountIds).toHaveLength(1201);
+      expect(plan.detectiveOverLimit).toEqual([
+        {
+          region: 'us-east-1',
+          accountIds: [sampleAccounts(1201)[1200]?.accountId],
+          reason:
+            'the behavior graph in us-east-1 had 0 members and 1201 more were asked for: a behavior graph holds at most 1200, so this account was not added',
+        },
+      ]);
       expect(plan.note).toBe(
-        'A run of this plan would be refused: in us-east-1, the behavior graph has 0 members and 1201 more would be added: ' +
-          '1201 is more than the 1200 a behavior graph holds. Dry run: this is the plan; nothing was changed.',
+        'In us-east-1, 1 account(s) are past the 1200 members a Detective behavior graph holds: they are reported FAILED ' +
+          'for Detective there; Security Hub and the other accounts go on.',
       );
     });
 
@@ -578,9 +599,11 @@ describe('resolveAccounts', () => {
           ...(start + 200 < existing.length ? { NextToken: String(start + 200) } : {}),
         };
       });
-      await expect(resolveAccounts({ allAccounts: true }, deps(['detective']))).rejects.toThrow(
-        'in us-east-1, the behavior graph has 1150 members and 51 more would be added: 1201 is more than the 1200 a behavior graph holds',
-      );
+      const plan = await resolveAccounts({ allAccounts: true }, deps(['detective']));
+      // The graph has room for 50 of the 51: the last one asked for is past the limit.
+      expect(plan.detectiveOverLimit?.map(({ region, accountIds }) => [region, accountIds])).toEqual([
+        ['us-east-1', [sampleAccounts(51)[50]?.accountId]],
+      ]);
       noWrites();
     });
 
@@ -588,7 +611,7 @@ describe('resolveAccounts', () => {
       organizationOf([]);
       graphInUsEast1();
       await expect(resolveAccounts({ accounts: sampleAccounts(1201) }, deps())).rejects.toThrow(
-        /in us-east-1, the administrator has 0 invitation-based .*; in eu-west-1, .*; in us-east-1, the behavior graph has 0 members and 1201 more/,
+        /in us-east-1, the administrator has 0 invitation-based .*; in eu-west-1, .*\. Nothing was changed\./,
       );
     });
   });

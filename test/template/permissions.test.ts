@@ -77,6 +77,7 @@ const FUNCTIONS = {
   'create-members': 'CreateMembersFunction',
   'invite-members': 'InviteMembersFunction',
   'check-members': 'CheckMembersFunction',
+  'merge-reports': 'MergeReportsFunction',
 } as const;
 
 describe('least privilege', () => {
@@ -103,9 +104,11 @@ describe('least privilege', () => {
 
   it('lets the functions that use the report bucket read and write its objects only, under executions/', () => {
     const statements = [
+      ...JSON.parse(JSON.stringify(template.Resources.ResolveAccountsFunction?.Properties?.Policies)),
       ...JSON.parse(JSON.stringify(template.Resources.InviteMembersFunction?.Properties?.Policies)),
       ...JSON.parse(JSON.stringify(template.Resources.CheckMembersFunction?.Properties?.Policies)),
       ...JSON.parse(JSON.stringify(template.Resources.AcceptInvitationsRole?.Properties?.Policies)),
+      ...JSON.parse(JSON.stringify(template.Resources.MergeReportsFunction?.Properties?.Policies)),
     ]
       .flatMap(
         (policy: { Statement?: unknown[]; PolicyDocument?: { Statement: unknown[] } }) =>
@@ -114,28 +117,74 @@ describe('least privilege', () => {
       .filter((statement: unknown) =>
         JSON.stringify((statement as { Action: unknown }).Action).includes('s3:'),
       );
-    expect(statements).toEqual([
-      {
-        Effect: 'Allow',
-        Action: ['s3:PutObject', 's3:GetObject'],
-        Resource: { 'Fn::Sub': '${ReportBucket.Arn}/executions/*' },
-      },
-      {
-        Effect: 'Allow',
-        Action: ['s3:PutObject', 's3:GetObject'],
-        Resource: { 'Fn::Sub': '${ReportBucket.Arn}/executions/*' },
-      },
-      {
-        Effect: 'Allow',
-        Action: ['s3:PutObject', 's3:GetObject'],
-        Resource: { 'Fn::Sub': '${ReportBucket.Arn}/executions/*' },
-      },
-    ]);
-    for (const logicalId of ['InviteMembersFunction', 'CheckMembersFunction', 'AcceptInvitationsFunction']) {
+    const objects = {
+      Effect: 'Allow',
+      Action: ['s3:PutObject', 's3:GetObject'],
+      Resource: { 'Fn::Sub': '${ReportBucket.Arn}/executions/*' },
+    };
+    expect(statements).toEqual([objects, objects, objects, objects, objects]);
+    for (const logicalId of [
+      'ResolveAccountsFunction',
+      'InviteMembersFunction',
+      'CheckMembersFunction',
+      'AcceptInvitationsFunction',
+      'MergeReportsFunction',
+    ]) {
       expect(template.Resources[logicalId]?.Properties?.Environment).toMatchObject({
         Variables: { REPORT_BUCKET: { Ref: 'ReportBucket' } },
       });
     }
+  });
+});
+
+describe('the state machines', () => {
+  const statementsOf = (logicalId: string) =>
+    JSON.parse(JSON.stringify(template.Resources[logicalId]?.Properties?.Policies ?? [])).flatMap(
+      (policy: { Statement?: unknown[] }) => policy.Statement ?? [],
+    ) as { Action: string | string[]; Resource: unknown }[];
+  const lambdas = (logicalId: string) =>
+    JSON.parse(JSON.stringify(template.Resources[logicalId]?.Properties?.Policies ?? []))
+      .flatMap((policy: { LambdaInvokePolicy?: { FunctionName: { Ref: string } } }) =>
+        policy.LambdaInvokePolicy === undefined ? [] : [policy.LambdaInvokePolicy.FunctionName.Ref],
+      )
+      .sort();
+
+  it('let the parent start only the child state machine, follow only its executions, and use only the rule .sync needs', () => {
+    const granted = statementsOf('OnboardingStateMachine').filter(
+      ({ Action }) => !JSON.stringify(Action).includes('logs:'),
+    );
+    expect(granted).toEqual([
+      { Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: 'BatchStateMachine' } },
+      {
+        Effect: 'Allow',
+        Action: ['states:DescribeExecution', 'states:StopExecution'],
+        Resource: {
+          'Fn::Sub':
+            'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:${BatchStateMachine.Name}:*',
+        },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+        Resource: {
+          'Fn::Sub':
+            'arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:rule/StepFunctionsGetEventsForStepFunctionsExecutionRule',
+        },
+      },
+    ]);
+    expect(lambdas('OnboardingStateMachine')).toEqual(['MergeReportsFunction', 'ResolveAccountsFunction']);
+  });
+
+  it('let the child invoke only the functions of one batch, and start nothing', () => {
+    expect(lambdas('BatchStateMachine')).toEqual([
+      'AcceptInvitationsFunction',
+      'CheckMembersFunction',
+      'CreateMembersFunction',
+      'InviteMembersFunction',
+      'ResolveAccountsFunction',
+    ]);
+    const actions = statementsOf('BatchStateMachine').flatMap(({ Action }) => [Action].flat());
+    expect(actions.filter((action) => !action.startsWith('logs:'))).toEqual([]);
   });
 });
 

@@ -7,15 +7,15 @@ import { functionNames } from '../../scripts/build.ts';
 import { functionsOf, kebab, readTemplate } from './template.ts';
 
 const template = readTemplate('template.yaml');
-const machine = template.Resources.OnboardingStateMachine?.Properties as {
+interface MachineProperties {
   DefinitionUri: string;
   DefinitionSubstitutions: Record<string, unknown>;
   Logging: { IncludeExecutionData: boolean };
   Tracing: { Enabled: boolean };
   Events: Record<string, { Type: string; Properties: Record<string, unknown> }>;
-};
-const aslText = readFileSync(machine.DefinitionUri, 'utf8');
-const asl = JSON.parse(aslText);
+}
+const machine = template.Resources.OnboardingStateMachine?.Properties as unknown as MachineProperties;
+const batchMachine = template.Resources.BatchStateMachine?.Properties as unknown as MachineProperties;
 const functions = functionsOf(template);
 
 /** Every value of `key` anywhere in the definition. */
@@ -30,7 +30,13 @@ function collect(node: unknown, key: string, found: unknown[] = []): unknown[] {
   return found;
 }
 
-describe('the state machine definition', () => {
+describe.each([
+  ['parent (OnboardingStateMachine)', machine],
+  ['child (BatchStateMachine)', batchMachine],
+])('the %s state machine definition', (_, machine) => {
+  const aslText = readFileSync(machine.DefinitionUri, 'utf8');
+  const asl = JSON.parse(aslText);
+
   it('is valid ASL (asl-validator)', () => {
     const validate = createRequire(import.meta.url)('asl-validator') as (definition: unknown) => {
       isValid: boolean;
@@ -48,7 +54,9 @@ describe('the state machine definition', () => {
 
   it('matches only error names that errors.ts exports, besides the States, Lambda and runtime ones', () => {
     const names = new Set((collect(asl, 'ErrorEquals') as string[][]).flat());
-    const custom = [...names].filter((name) => !/^(States|Lambda|Sandbox|Runtime)\./.test(name));
+    const custom = [...names].filter(
+      (name) => !/^(States|Lambda|Sandbox|Runtime|StepFunctions)\./.test(name),
+    );
     expect(custom.sort()).toEqual([...ERROR_NAMES].sort());
     for (const name of ERROR_NAMES) {
       const ErrorClass = (errors as unknown as Record<string, new (message: string) => Error>)[name];
@@ -62,16 +70,31 @@ describe('the state machine definition', () => {
     }
   });
 
+  it('gives every Task a TimeoutSeconds of its own (aws-local-stepfunctions otherwise stops a task after 60 s)', () => {
+    const tasks = collect(asl, 'States').flatMap((states) =>
+      Object.entries(states as Record<string, { Type: string; TimeoutSeconds?: number }>).filter(
+        ([, state]) => state.Type === 'Task',
+      ),
+    );
+    for (const [name, task] of tasks) expect(task.TimeoutSeconds, name).toBeGreaterThanOrEqual(900);
+  });
+
   it('retries the Lambda service errors with full jitter on every task', () => {
     const tasks = collect(asl, 'States').flatMap((states) =>
       Object.values(
         states as Record<
           string,
-          { Type: string; Retry?: { ErrorEquals: string[]; JitterStrategy?: string }[] }
+          {
+            Type: string;
+            Resource?: string;
+            Retry?: { ErrorEquals: string[]; JitterStrategy?: string }[];
+          }
         >,
       ),
     );
-    const lambdaTasks = tasks.filter(({ Type }) => Type === 'Task');
+    const lambdaTasks = tasks.filter(
+      ({ Type, Resource }) => Type === 'Task' && /FunctionArn\}$/.test(Resource ?? ''),
+    );
     expect(lambdaTasks.length).toBeGreaterThan(0);
     for (const task of lambdaTasks) {
       expect(task.Retry?.[0]).toMatchObject({
@@ -91,6 +114,7 @@ describe('template.yaml', () => {
   it('has one function per functions/<name>/handler.ts, and the definition file exists with that exact case', () => {
     expect(functions.map(([logicalId]) => kebab(logicalId)).sort()).toEqual(functionNames());
     expect(readdirSync('statemachines')).toContain(machine.DefinitionUri.split('/')[1]);
+    expect(readdirSync('statemachines')).toContain(batchMachine.DefinitionUri.split('/')[1]);
   });
 
   it('has sample events for every function', () => {

@@ -257,11 +257,13 @@ describe('the onboarding workflow started by each trigger', () => {
     expect(run.plan).toMatchObject({
       administratorId: ADMINISTRATOR,
       trigger: kind,
-      accountIds: [accountId],
+      accountCount: 1,
+      batches: [{ accountCount: 1, skippedCount: 0 }],
       hasWork: true,
     });
     expect(run.status).toBe('SUCCEEDED');
     expect(run.report?.counts).toEqual({ ENABLED: 4 });
+    expect(new Set(run.memberships?.map((row) => row.accountId))).toEqual(new Set([accountId]));
   });
 
   it('ends successfully with nothing to do, saying why, for a FAILED account creation', async () => {
@@ -431,6 +433,34 @@ describe('the onboarding workflow when a step fails after its retries', () => {
     ).toBe(true);
   });
 
+  it('starts a failed child execution again, and the retry onboards its batch', async () => {
+    const accounts = [outsider('200000000001')];
+    let calls = 0;
+    const run = await runLocalWorkflow({
+      scenario: organization({ accounts }),
+      input: listing(accounts),
+      settings: FAST,
+      wrapTask: (name, invoke) =>
+        name !== 'Load Batch'
+          ? invoke
+          : async (input) => {
+              calls += 1;
+              // Not an error the child rejects the request for: the child fails, and is started again.
+              if (calls === 1) throw new TypeError("Cannot read properties of undefined (reading 'x')");
+              return invoke(input);
+            },
+    });
+
+    expect(run.children.map(({ status }) => status)).toEqual(['FAILED', 'SUCCEEDED']);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.memberships?.map(({ outcome }) => outcome)).toEqual([
+      'ENABLED',
+      'ENABLED',
+      'ENABLED',
+      'ENABLED',
+    ]);
+  });
+
   it('rejects the run when a member-side batch says the configuration is wrong', async () => {
     const accounts = [outsider('200000000001')];
     const misconfigured = Object.assign(new Error('environment variable MEMBER_ROLE_NAME is not set'), {
@@ -443,6 +473,8 @@ describe('the onboarding workflow when a step fails after its retries', () => {
       wrapTask: failing('Accept Batch', undefined, misconfigured),
     });
 
+    // The child ends with the rejection rather than failing: it is not started again.
+    expect(run.children.map(({ status }) => status)).toEqual(['SUCCEEDED']);
     expect(run.status).toBe('FAILED');
     expect(run.error).toBe('ConfigurationError');
     expect(run.cause).toContain('MEMBER_ROLE_NAME');

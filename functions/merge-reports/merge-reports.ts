@@ -1,0 +1,146 @@
+import * as z from 'zod';
+import {
+  boundedString,
+  executionIdSchema,
+  FIELD_LIMITS,
+  type OnboardingReport,
+  type Plan,
+  type ReportFiles,
+} from '../shared/contracts.ts';
+import type { Membership } from '../shared/domain/report.ts';
+import { decideReport, describeReport, summarizeGroups } from '../shared/domain/report.ts';
+import { parseJsonLines, type ReportRow, toCsv, toJsonLines } from '../shared/report/files.ts';
+import { executionPrefix, type ReportStore } from '../shared/report/store.ts';
+
+/** What the parent's Onboard Batches Map hands on: per batch, its child's report, or the error it failed with. */
+export const mergeReportsInputSchema = z.object({
+  batches: z
+    .array(
+      z.object({
+        batchKey: z.string().min(1),
+        child: z
+          .object({
+            execution: executionIdSchema,
+            status: z.string(),
+            files: z.object({ bucket: z.string().min(1), jsonl: z.string().min(1), csv: z.string().min(1) }),
+            round: z.number().int().min(0),
+          })
+          .optional(),
+        crashed: z.object({ Error: boundedString(FIELD_LIMITS.error, 'an error name') }).optional(),
+      }),
+    )
+    .min(1),
+  executionId: executionIdSchema.optional(),
+});
+export type MergeReportsInput = z.infer<typeof mergeReportsInputSchema>;
+
+export interface MergeReportsDeps {
+  store: ReportStore;
+  /** A batch's plan, as Resolve Accounts wrote it (to report a failed child's accounts). */
+  loadBatch: (batchKey: string) => Promise<Plan>;
+  uniqueId: () => string;
+}
+
+/**
+ * Every membership of a batch whose child execution failed after its retry: FAILED with the error,
+ * except skipped accounts (their own outcome) and pairs AWS does not offer. Nothing is dropped.
+ */
+export function failedBatchRows(plan: Plan, error: string): ReportRow[] {
+  const reason =
+    `the child execution onboarding this batch of ${plan.accounts.length} accounts failed twice (${error}); ` +
+    'its execution history says why, and a new run retries these accounts';
+  const offered = (pair: { region: string; service: string }) =>
+    !plan.notOffered.some(({ region, service }) => region === pair.region && service === pair.service);
+  const rows: ReportRow[] = [];
+  for (const { accountId } of plan.accounts)
+    for (const pair of plan.pairs)
+      rows.push({
+        accountId,
+        region: pair.region,
+        service: pair.service,
+        ...(offered(pair)
+          ? { outcome: 'FAILED' as const, reason }
+          : { outcome: 'SERVICE_NOT_OFFERED', reason: 'AWS does not offer the service in this Region' }),
+      });
+  for (const { accountId, outcome, reason: why } of plan.skipped)
+    for (const pair of plan.pairs)
+      rows.push({ accountId, region: pair.region, service: pair.service, outcome, reason: why });
+  return rows;
+}
+
+/**
+ * The batch's child saw Detective off where the graph had no room for its accounts (the batch's
+ * plan said so): those memberships are FAILED, with the limit as the reason.
+ */
+export function withDetectiveLimit(rows: ReportRow[], plan: Plan): ReportRow[] {
+  const over = plan.detectiveOverLimit ?? [];
+  if (over.length === 0) return rows;
+  return rows.map((row) => {
+    const limit = over.find(
+      ({ region, accountIds }) =>
+        row.service === 'detective' && row.region === region && accountIds.includes(row.accountId),
+    );
+    return limit === undefined || row.outcome !== 'SERVICE_NOT_ENABLED'
+      ? row
+      : { ...row, outcome: 'FAILED', reason: limit.reason };
+  });
+}
+
+const asMembership = ({ reason, ...row }: ReportRow): Membership =>
+  reason === '' ? row : { ...row, reason };
+
+/**
+ * The parent's report: the batches' report files as one (JSON Lines and CSV, one row per requested
+ * membership), and the bounded summary the state carries, as Check Members makes it for a batch.
+ */
+export async function mergeReports(
+  input: MergeReportsInput,
+  deps: MergeReportsDeps,
+): Promise<OnboardingReport> {
+  const parts = await Promise.all(
+    input.batches.map(async (batch) => {
+      const plan = await deps.loadBatch(batch.batchKey);
+      if (batch.child === undefined) return failedBatchRows(plan, batch.crashed?.Error ?? 'no report');
+      return withDetectiveLimit(parseJsonLines(await deps.store.get(batch.child.files.jsonl)), plan);
+    }),
+  );
+  const rows = parts.flat();
+  const decision = decideReport(rows.map(asMembership), [], { round: 0, maxRounds: 0 });
+  const prefix = executionPrefix(input.executionId, deps.uniqueId);
+  const files: ReportFiles = {
+    bucket: deps.store.bucket,
+    jsonl: `${prefix}/report.jsonl`,
+    csv: `${prefix}/report.csv`,
+  };
+  await Promise.all([
+    deps.store.put(files.jsonl, toJsonLines(rows), 'application/x-ndjson'),
+    deps.store.put(files.csv, toCsv(rows), 'text/csv; charset=utf-8'),
+  ]);
+  const summary = summarizeGroups(decision.notEnabled);
+  const failedBatches = input.batches.filter(({ child }) => child === undefined).length;
+  const note =
+    failedBatches > 0
+      ? `\n${failedBatches} of ${input.batches.length} batches failed: their memberships are FAILED`
+      : '';
+  return {
+    status: decision.status,
+    keepPolling: false,
+    counts: decision.counts,
+    pendingAccountIds: [],
+    invitations: [],
+    round: Math.max(0, ...input.batches.map(({ child }) => child?.round ?? 0)),
+    total: rows.length,
+    cause:
+      `${describeReport(decision, rows.length)}${note}\nEvery membership: s3://${files.bucket}/${files.csv} (and ${files.jsonl})`.slice(
+        0,
+        8_000,
+      ),
+    notEnabled: summary.groups,
+    notEnabledComplete: summary.complete,
+    omitted: summary.omitted,
+    carriedKey: '',
+    files,
+    memberBatchSize: 0,
+    invitationsKey: null,
+  };
+}
