@@ -19,6 +19,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
+  EXECUTION_ACCOUNT_LIMIT,
   type ResolveAccountsDeps,
   resolveAccounts,
 } from '../../functions/resolve-accounts/resolve-accounts.ts';
@@ -757,7 +758,7 @@ describe('resolveAccounts for a sweep', () => {
   });
 
   it('refuses a sweep whose members and accounts are more than one execution carries, before any change', async () => {
-    organizationOf(Array.from({ length: 1_000 }, (_, index) => member(String(100_000_000_000 + index))));
+    organizationOf(Array.from({ length: 9_500 }, (_, index) => member(String(100_000_000_000 + index))));
     membersAre(
       { 'us-east-1': Array.from({ length: 600 }, (_, index) => String(300_000_000_000 + index)) },
       [],
@@ -767,7 +768,7 @@ describe('resolveAccounts for a sweep', () => {
 
     await expect(run).rejects.toThrow(MemberLimitExceededError);
     await expect(run).rejects.toThrow(
-      '1600 accounts (0 of them skipped) are more than one execution carries',
+      `10100 accounts to onboard are more than one execution onboards (${EXECUTION_ACCOUNT_LIMIT}`,
     );
   });
 });

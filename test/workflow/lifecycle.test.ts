@@ -87,8 +87,9 @@ describe('the onboarding workflow started by AccountJoinedOrganization', () => {
     expect(result.plan).toMatchObject({
       administratorId: ADMINISTRATOR,
       trigger: 'AccountJoinedOrganization',
-      accountIds: ['777788889999'],
+      accountCount: 1,
     });
+    expect(new Set(result.memberships?.map(({ accountId }) => accountId))).toEqual(new Set(['777788889999']));
     expect(result.report?.counts).toEqual({ ENABLED: 4 });
   });
 
@@ -171,7 +172,11 @@ describe('the scheduled sweep', () => {
 
     const first = await run(s, SWEEP);
     expect(first.plan).toMatchObject({ trigger: 'sweep' });
-    expect(first.plan?.accountIds).toEqual(['222222222222', '333333333333', '200000000001']);
+    // The parent carries counts; the report file names every account the sweep planned.
+    expect(first.plan).toMatchObject({ accountCount: 3 });
+    expect(
+      new Set(first.memberships?.map(({ accountId }) => accountId).filter((id) => id !== ADMINISTRATOR)),
+    ).toEqual(new Set(['222222222222', '333333333333', '200000000001']));
     // Its opt-in Region is off for account 222222222222: the sweep needs attention.
     expect(first.status).toBe('FAILED');
     expect(first.error).toBe('OnboardingNeedsAttention');
