@@ -221,6 +221,8 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
             `arn:aws:lambda:us-east-1:${administratorId}:function:muster-${functionFolder(name)}`,
         )
         .replace(
+          // The ASL's own DefinitionSubstitutions placeholder, not a template literal.
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: the placeholder is ASL text
           '${BatchStateMachineArn}',
           `arn:aws:states:us-east-1:${administratorId}:stateMachine:muster-onboarding-batch`,
         );

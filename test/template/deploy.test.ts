@@ -114,7 +114,6 @@ describe('deploying template.yaml', () => {
       expect((key.Properties?.KeyPolicy as { Statement?: unknown[] } | undefined)?.Statement).toContainEqual(
         expect.objectContaining({
           Effect: 'Allow',
-          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's own ${} syntax
           Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' } },
           Action: 'kms:*',
         }),
