@@ -13,9 +13,9 @@ import type { Env } from '../../functions/shared/config.ts';
 import type { Plan } from '../../functions/shared/contracts.ts';
 import { parseTrigger } from '../../functions/shared/domain/triggers.ts';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
-import { detectivePlanner } from '../../functions/shared/services/detective.ts';
+import { detectivePlanner } from '../../functions/shared/services/detective/administrator.ts';
 import { organizationsDirectory } from '../../functions/shared/services/organizations.ts';
-import { securityHubPlanner } from '../../functions/shared/services/securityhub.ts';
+import { securityHubPlanner } from '../../functions/shared/services/securityhub/administrator.ts';
 import { HEALTHY_SCENARIO } from '../../local/runner/run-workflow.ts';
 import { startStandIn } from '../../local/standin/index.ts';
 import {

@@ -3,9 +3,9 @@ import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { type ClientSettings, regionalClient } from '../shared/aws/clients.ts';
 import type { ServiceName } from '../shared/domain/services.ts';
-import { detectiveMember } from '../shared/services/detective-member.ts';
+import { detectiveMember } from '../shared/services/detective/member.ts';
 import type { MemberAccount, MemberService } from '../shared/services/member.ts';
-import { type SecurityHubMemberOptions, securityHubMember } from '../shared/services/securityhub-member.ts';
+import { type SecurityHubMemberOptions, securityHubMember } from '../shared/services/securityhub/member.ts';
 
 /**
  * Opens member accounts: one rate-limited client per (Region, service), all on the account's one

@@ -6,8 +6,8 @@ import middy from '@middy/core';
 import { readClientSettings } from '../shared/config.ts';
 import { checkOnboardingInputSchema, parseInput } from '../shared/contracts.ts';
 import { CORRELATION_ID_PATH, logger, metrics, recordCounts, tracer } from '../shared/observability.ts';
-import { detectiveReader } from '../shared/services/detective.ts';
-import { securityHubReader } from '../shared/services/securityhub.ts';
+import { detectiveReader } from '../shared/services/detective/administrator.ts';
+import { securityHubReader } from '../shared/services/securityhub/administrator.ts';
 import { administratorAdapters, onFirstUse, reportStore } from '../shared/wiring.ts';
 import { checkOnboarding } from './check-onboarding.ts';
 

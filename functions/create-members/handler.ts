@@ -5,8 +5,8 @@ import middy from '@middy/core';
 import { readAdministratorConfig } from '../shared/config.ts';
 import { administratorStepInputSchema, parseInput } from '../shared/contracts.ts';
 import { CORRELATION_ID_PATH, logger, metrics, telemetry, tracer } from '../shared/observability.ts';
-import { detectiveCreator, detectiveGraphLocator } from '../shared/services/detective.ts';
-import { securityHubCreator, securityHubLocator } from '../shared/services/securityhub.ts';
+import { detectiveCreator, detectiveGraphLocator } from '../shared/services/detective/administrator.ts';
+import { securityHubCreator, securityHubLocator } from '../shared/services/securityhub/administrator.ts';
 import { administratorAdapters, logStepOutput, onFirstUse } from '../shared/wiring.ts';
 import { createMembers, stateOutput } from './create-members.ts';
 

@@ -13,7 +13,7 @@ import {
   telemetry,
   tracer,
 } from '../shared/observability.ts';
-import { securityHubInviter, securityHubReader } from '../shared/services/securityhub.ts';
+import { securityHubInviter, securityHubReader } from '../shared/services/securityhub/administrator.ts';
 import { onFirstUse, regionalAdapters, reportStore } from '../shared/wiring.ts';
 import { inviteOnboarding } from './invite-onboarding.ts';
 

@@ -6,13 +6,13 @@ import type { ServiceName } from '../shared/domain/services.ts';
 import { parseTrigger } from '../shared/domain/triggers.ts';
 import { AdministratorAccessError, InvalidInputError, MemberLimitExceededError } from '../shared/errors.ts';
 import type { MembershipReader, MembershipTarget } from '../shared/services/administrator.ts';
-import type { DetectivePlanner } from '../shared/services/detective.ts';
+import type { DetectivePlanner } from '../shared/services/detective/administrator.ts';
 import {
   isOrganizationsUnavailable,
   type OrganizationAccount,
   type OrganizationsDirectory,
 } from '../shared/services/organizations.ts';
-import type { SecurityHubOrganization, SecurityHubPlanner } from '../shared/services/securityhub.ts';
+import type { SecurityHubOrganization, SecurityHubPlanner } from '../shared/services/securityhub/administrator.ts';
 
 export interface ResolveAccountsDeps {
   administratorId: string;

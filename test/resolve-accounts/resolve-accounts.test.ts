@@ -29,9 +29,9 @@ import {
   InvalidInputError,
   MemberLimitExceededError,
 } from '../../functions/shared/errors.ts';
-import { detectivePlanner } from '../../functions/shared/services/detective.ts';
+import { detectivePlanner } from '../../functions/shared/services/detective/administrator.ts';
 import { organizationsDirectory } from '../../functions/shared/services/organizations.ts';
-import { securityHubPlanner } from '../../functions/shared/services/securityhub.ts';
+import { securityHubPlanner } from '../../functions/shared/services/securityhub/administrator.ts';
 import { awsError, accounts as sampleAccounts } from '../helpers.ts';
 
 const organizations = mockClient(OrganizationsClient);

@@ -8,7 +8,7 @@ import {
 import { readWorkflowSettings } from '../../functions/shared/config.ts';
 import { SERVICE_NOT_OFFERED_REASON } from '../../functions/shared/domain/outcomes.ts';
 import { isServiceNotOffered } from '../../functions/shared/domain/regions.ts';
-import { detectivePlanner, detectiveReader } from '../../functions/shared/services/detective.ts';
+import { detectivePlanner, detectiveReader } from '../../functions/shared/services/detective/administrator.ts';
 
 // No mockClient here: these tests need the SDK's own error for a host name that does not exist.
 // `.invalid` never resolves (RFC 6761), so DNS fails at once, without any network.

@@ -6,7 +6,7 @@ import {
   ListMembersCommand,
   type MemberDetail,
 } from '@aws-sdk/client-detective';
-import { everyPage } from '../aws/pages.ts';
+import { everyPage } from '../../aws/pages.ts';
 import type {
   MembershipCreator,
   MembershipLocator,
@@ -14,7 +14,7 @@ import type {
   MembershipTarget,
   ObservedMember,
   UnprocessedAccount,
-} from './administrator.ts';
+} from '../administrator.ts';
 
 function graphOf(target: MembershipTarget): string {
   if (target.graphArn === undefined)

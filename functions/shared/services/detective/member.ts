@@ -3,10 +3,10 @@ import {
   type DetectiveClient,
   ListInvitationsCommand,
 } from '@aws-sdk/client-detective';
-import { everyPage } from '../aws/pages.ts';
-import { describeError, type ErrorLike } from '../domain/classify.ts';
-import { outcomeOfStatus } from '../domain/outcomes.ts';
-import type { MemberService } from './member.ts';
+import { everyPage } from '../../aws/pages.ts';
+import { describeError, type ErrorLike } from '../../domain/classify.ts';
+import { outcomeOfStatus } from '../../domain/outcomes.ts';
+import type { MemberService } from '../member.ts';
 
 export function detectiveMember(client: DetectiveClient): MemberService {
   return {

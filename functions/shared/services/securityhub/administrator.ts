@@ -7,14 +7,14 @@ import {
   ListMembersCommand,
   type SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
-import { everyPage } from '../aws/pages.ts';
+import { everyPage } from '../../aws/pages.ts';
 import type {
   MembershipCreator,
   MembershipInviter,
   MembershipLocator,
   MembershipReader,
   UnprocessedAccount,
-} from './administrator.ts';
+} from '../administrator.ts';
 
 function unprocessed(
   entries: { AccountId?: string; ProcessingResult?: string }[] | undefined,

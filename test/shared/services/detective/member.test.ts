@@ -1,8 +1,8 @@
 import { AcceptInvitationCommand, DetectiveClient, ListInvitationsCommand } from '@aws-sdk/client-detective';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { detectiveMember } from '../../../functions/shared/services/detective-member.ts';
-import { awsError } from '../../helpers.ts';
+import { detectiveMember } from '../../../../functions/shared/services/detective/member.ts';
+import { awsError } from '../../../helpers.ts';
 
 const detective = mockClient(DetectiveClient);
 const member = detectiveMember(new DetectiveClient({ region: 'eu-west-1' }));
