@@ -184,7 +184,7 @@ export async function checkOnboarding(
     input.pairs ?? input.regions.flatMap((region) => input.services.map((service) => ({ region, service })));
   const observed = (
     await Promise.all(
-      pairs.map(async ({ region, service, enabled, graphArn, offered }) => {
+      pairs.map(async ({ region, service, enabled, home, offered }) => {
         // Pairs start a turn of the event loop apart, so each sends its first calls before the next
         // is set up; started together they would all wait for the last, and their second second's
         // calls would come due, and answer, all at once.
@@ -200,7 +200,7 @@ export async function checkOnboarding(
                 : {
                     located: {
                       enabled,
-                      ...(graphArn === undefined ? {} : { graphArn }),
+                      ...(home === undefined ? {} : { home }),
                       ...(offered === undefined ? {} : { offered }),
                     },
                   }),

@@ -6,19 +6,13 @@ import middy from '@middy/core';
 import { readClientSettings } from '../shared/config.ts';
 import { checkOnboardingInputSchema, parseInput } from '../shared/contracts.ts';
 import { CORRELATION_ID_PATH, logger, metrics, recordCounts, tracer } from '../shared/observability.ts';
-import { detectiveReader } from '../shared/services/detective/administrator.ts';
-import { securityHubReader } from '../shared/services/securityhub/administrator.ts';
-import { administratorAdapters, onFirstUse, reportStore } from '../shared/wiring.ts';
+import { administratorAdapters } from '../shared/services/registry.ts';
+import { onFirstUse, reportStore } from '../shared/wiring.ts';
 import { checkOnboarding } from './check-onboarding.ts';
 
 /** One Lambda container's handler: the clients it makes on first use are its own. */
 export function createHandler() {
-  const adapters = onFirstUse(() =>
-    administratorAdapters(readClientSettings(process.env), {
-      securityhub: securityHubReader,
-      detective: detectiveReader,
-    }),
-  );
+  const adapters = onFirstUse(() => administratorAdapters(readClientSettings(process.env)));
 
   const store = onFirstUse(() => reportStore(process.env));
 

@@ -1,16 +1,13 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { DetectiveClient } from '@aws-sdk/client-detective';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import middy from '@middy/core';
 import { perRegion, regionalClient } from '../shared/aws/clients.ts';
 import { readClientSettings } from '../shared/config.ts';
 import { CORRELATION_ID_PATH, logger, metrics, recordCounts, tracer } from '../shared/observability.ts';
-import { detectivePlanner } from '../shared/services/detective/administrator.ts';
 import { organizationsDirectory } from '../shared/services/organizations.ts';
-import { securityHubPlanner } from '../shared/services/securityhub/administrator.ts';
+import { administratorAdapters } from '../shared/services/registry.ts';
 import { onFirstUse } from '../shared/wiring.ts';
 import { readResolveConfig } from './config.ts';
 import { resolveAccounts } from './resolve-accounts.ts';
@@ -25,12 +22,7 @@ export function createHandler() {
       ),
     ),
   );
-  const detective = perRegion((region) =>
-    detectivePlanner(tracer.captureAWSv3Client(regionalClient(DetectiveClient, region, clients()))),
-  );
-  const securityHub = perRegion((region) =>
-    securityHubPlanner(tracer.captureAWSv3Client(regionalClient(SecurityHubClient, region, clients()))),
-  );
+  const planners = onFirstUse(() => administratorAdapters(clients()));
 
   async function run(event: unknown) {
     const config = readResolveConfig(process.env);
@@ -41,8 +33,7 @@ export function createHandler() {
       defaultServices: config.defaultServices,
       organizations: organizations(config.organizationsRegion),
       settings: config.settings,
-      detective,
-      securityHub,
+      planner: planners(),
     });
     recordCounts({ AccountsPlanned: plan.accountIds.length, AccountsSkipped: plan.skipped.length });
     // Counts and ids only: emails are personal data.
@@ -54,7 +45,7 @@ export function createHandler() {
       skipped: plan.skipped,
       regions: plan.regions,
       services: plan.services,
-      graphRegions: Object.keys(plan.graphArns),
+      homes: plan.homes.map(({ region, service }) => `${service} ${region}`),
       notOffered: plan.notOffered,
       securityHubCentralRegions: plan.securityHubCentralRegions,
       note: plan.note,

@@ -14,7 +14,8 @@ const securityHub = mockClient(SecurityHubClient);
 const regionsCalled: string[] = [];
 const store = memoryReportStore();
 const deps = {
-  securityHub: (region: string) => securityHubAdministrator(new SecurityHubClient({ region })),
+  adapters: (_service: string, region: string) => securityHubAdministrator(new SecurityHubClient({ region })),
+  options: () => ({ disableEmailNotification: false }),
   telemetry: silentTelemetry,
   store,
 };

@@ -74,8 +74,8 @@ describe('Task input schemas', () => {
     [
       'create/check step',
       administratorStepInputSchema,
-      { ...step, located: { enabled: true, graphArn: MB } },
-      'input.located.graphArn: "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"... (1048576 characters) is not a Detective behavior graph ARN',
+      { ...step, located: { enabled: true, home: MB } },
+      'input.located.home: 1048576 characters, more than the 2048 a home may have',
     ],
     [
       'check onboarding',

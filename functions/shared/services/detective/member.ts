@@ -11,7 +11,7 @@ import type { MemberService } from '../member.ts';
 export function detectiveMember(client: DetectiveClient): MemberService {
   return {
     service: 'detective',
-    async acceptMembership({ region, graphArn }) {
+    async acceptMembership({ region, home: graphArn }) {
       if (graphArn === undefined) throw new Error(`no Detective behavior graph given for ${region}`);
       const invitations = await everyPage(async (nextToken) => {
         // Detective allows up to 200 per page (docs/aws-facts.md, Amazon Detective).
