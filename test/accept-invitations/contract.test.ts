@@ -36,7 +36,7 @@ describe('acceptInvitationsInputSchema', () => {
     [{ accountIds: [] }, 'input.accountIds'],
     [{ accountIds: accountIds(151) }, 'input.accountIds'],
     [{ regions: ['eu-west-9'] }, 'input.regions[0]: "eu-west-9" is not a known AWS Region'],
-    [{ services: ['guardduty'] }, 'input.services[0]: "guardduty" is not a service muster manages'],
+    [{ services: ['macie'] }, 'input.services[0]: "macie" is not a service muster manages'],
     [
       { homes: [{ region: 'eu-west-1', service: 'detective', home: 'graph' }] },
       'input.homes[0].home: "graph" is not a Detective behavior graph ARN',

@@ -2,7 +2,7 @@ import { InvalidInputError } from '../errors.ts';
 import { describeValue } from './account-id.ts';
 import type { Outcome } from './outcomes.ts';
 
-export const SERVICE_NAMES = ['securityhub', 'detective'] as const;
+export const SERVICE_NAMES = ['securityhub', 'detective', 'guardduty'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /**
@@ -115,6 +115,49 @@ export const SERVICE_RULES: Readonly<Record<ServiceName, ServiceRules>> = {
       return undefined;
     },
     disableEmailNotificationVariable: 'DETECTIVE_DISABLE_EMAIL_NOTIFICATION',
+  },
+  guardduty: {
+    label: 'GuardDuty',
+    // RelationshipStatus is a free string (docs/aws-facts.md, Amazon GuardDuty).
+    statuses: {
+      created: 'PENDING_INVITATION',
+      invited: 'PENDING_ACCEPTANCE',
+      emailverificationinprogress: 'PENDING_VERIFICATION',
+      // Reported once and never re-invited: the aws-samples scripts looped on it forever.
+      emailverificationfailed: 'VERIFICATION_FAILED',
+      enabled: 'ENABLED',
+      disabled: 'ACCEPTED_BUT_DISABLED',
+      removed: 'REMOVED',
+      resigned: 'RESIGNED',
+      deleted: 'NOT_A_MEMBER',
+      accountsuspended: 'ACCOUNT_SUSPENDED',
+    },
+    reasons: {
+      VERIFICATION_FAILED: () =>
+        'GuardDuty could not verify the account: the email address is not the account root email, so no invitation was sent',
+      ACCEPTED_BUT_DISABLED: () =>
+        "the member's GuardDuty detector is suspended: turn GuardDuty on in the member account",
+    },
+    invitesSeparately: true,
+    requiresEmail: true,
+    notEnabledReason:
+      'the administrator has no GuardDuty detector in this Region: enable GuardDuty there first',
+    memberNeedsHome: false,
+    planReads: {
+      locate: 'guardduty:ListDetectors',
+      memberIds: 'guardduty:ListMembers',
+      organization: 'guardduty:DescribeOrganizationConfiguration',
+    },
+    // docs/aws-facts.md, Amazon GuardDuty: 1,000 invitation-based members per administrator per Region.
+    memberLimit: {
+      limit: 1_000,
+      counts: 'invited',
+      holder: 'GuardDuty allows per administrator per Region',
+      members: 'the administrator',
+    },
+    homeProblem: (home) =>
+      /^[a-zA-Z0-9]{1,300}$/.test(home) ? undefined : `${describeValue(home)} is not a GuardDuty detector id`,
+    disableEmailNotificationVariable: 'GUARDDUTY_DISABLE_EMAIL_NOTIFICATION',
   },
 };
 

@@ -1,7 +1,9 @@
 import { DetectiveClient } from '@aws-sdk/client-detective';
+import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { ServiceName } from '../domain/services.ts';
 import { detectiveMember } from './detective/member.ts';
+import { guardDutyMember } from './guardduty/member.ts';
 import type { MemberService } from './member.ts';
 import type { OpenClient } from './registry.ts';
 import { type SecurityHubMemberOptions, securityHubMember } from './securityhub/member.ts';
@@ -19,4 +21,5 @@ export const MEMBER_SIDES: Readonly<
 > = {
   securityhub: (open, options) => securityHubMember(open(SecurityHubClient), options),
   detective: (open) => detectiveMember(open(DetectiveClient)),
+  guardduty: (open) => guardDutyMember(open(GuardDutyClient)),
 };

@@ -1,4 +1,5 @@
 import { DetectiveClient } from '@aws-sdk/client-detective';
+import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import {
   type ClientSettings,
@@ -11,6 +12,7 @@ import { SERVICE_NAMES, SERVICE_RULES, type ServiceName, type ServiceRules } fro
 import { tracer } from '../observability.ts';
 import type { AdministratorAdapter } from './administrator.ts';
 import { detectiveAdministrator } from './detective/administrator.ts';
+import { guardDutyAdministrator } from './guardduty/administrator.ts';
 import { securityHubAdministrator } from './securityhub/administrator.ts';
 
 /**
@@ -40,6 +42,10 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceSpec>> = {
   detective: {
     ...SERVICE_RULES.detective,
     administrator: (open) => detectiveAdministrator(open(DetectiveClient)),
+  },
+  guardduty: {
+    ...SERVICE_RULES.guardduty,
+    administrator: (open) => guardDutyAdministrator(open(GuardDutyClient)),
   },
 };
 
