@@ -294,6 +294,7 @@ async function locateIn(
         if (kind === 'access-denied') {
           throw new AdministratorAccessError(
             `the administrator may not call ${action} in ${region} (${describeError(error as ErrorLike)}): allow ${action}`,
+            { cause: error },
           );
         }
         throw error;
@@ -314,6 +315,7 @@ async function readAs<T>(action: string, region: string, read: () => Promise<T>)
     if (classifyError(error as ErrorLike) !== 'access-denied') throw error;
     throw new AdministratorAccessError(
       `the administrator may not call ${action} in ${region} (${describeError(error as ErrorLike)}): allow ${action}`,
+      { cause: error },
     );
   }
 }

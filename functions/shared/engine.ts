@@ -190,6 +190,7 @@ function deniedError(results: StepResults, error: ErrorLike): AdministratorDenie
   const { region, service } = results.pair;
   return new AdministratorDeniedError(
     `the administrator was denied a ${service} call in ${region} (${describeError(error)}): allow it for muster's functions, then run again`,
+    { cause: error },
   );
 }
 
