@@ -36,6 +36,11 @@ export interface ServiceRules {
    * (all of them where the administrator is not its delegated administrator), `all` counts every member.
    */
   memberLimit: { limit: number; counts: 'invited' | 'all'; holder: string; members: string };
+  /**
+   * An outcome of this service that another service's membership of the same account and Region
+   * explains (Detective's VOLUME_UNKNOWN: GuardDuty off in the member), when both are onboarded.
+   */
+  explainedBy?: { service: ServiceName; outcome: Outcome; reasonStartsWith: string };
   /** The environment variable of the stack parameter that turns the service's invitation emails off. */
   disableEmailNotificationVariable?: string;
 }
@@ -115,6 +120,12 @@ export const SERVICE_RULES: Readonly<Record<ServiceName, ServiceRules>> = {
       return undefined;
     },
     disableEmailNotificationVariable: 'DETECTIVE_DISABLE_EMAIL_NOTIFICATION',
+    // docs/aws-facts.md, Amazon GuardDuty: VOLUME_UNKNOWN usually means GuardDuty is off in the member.
+    explainedBy: {
+      service: 'guardduty',
+      outcome: 'ACCEPTED_BUT_DISABLED',
+      reasonStartsWith: 'VOLUME_UNKNOWN',
+    },
   },
   guardduty: {
     label: 'GuardDuty',
