@@ -6,9 +6,9 @@ import {
   type ResolveAccountsDeps,
   resolveAccounts,
 } from '../../functions/resolve-accounts/resolve-accounts.ts';
+import { parseTrigger } from '../../functions/resolve-accounts/triggers.ts';
 import type { Env } from '../../functions/shared/config.ts';
 import type { Plan } from '../../functions/shared/contracts.ts';
-import { parseTrigger } from '../../functions/shared/domain/triggers.ts';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
 import { organizationsDirectory } from '../../functions/shared/services/organizations.ts';
 import { SERVICES } from '../../functions/shared/services/registry.ts';

@@ -1,5 +1,5 @@
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { parseTrigger } from '../../functions/shared/domain/triggers.ts';
+import { parseTrigger } from '../../functions/resolve-accounts/triggers.ts';
 import { ConfigurationError, InvalidInputError } from '../../functions/shared/errors.ts';
 import { type AwsOptions, awsTarget, describeStack, resolveRegion, stateMachineOf } from '../aws.ts';
 import { executionName } from '../execution-name.ts';

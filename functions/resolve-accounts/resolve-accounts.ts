@@ -3,7 +3,6 @@ import { type Account, type SkippedAccount, selectAccounts, usableEmail } from '
 import { classifyError, describeError, type ErrorLike } from '../shared/domain/classify.ts';
 import { isServiceNotOffered, refuseOtherPartitions } from '../shared/domain/regions.ts';
 import { SERVICE_RULES, type ServiceName } from '../shared/domain/services.ts';
-import { parseTrigger } from '../shared/domain/triggers.ts';
 import { AdministratorAccessError, InvalidInputError, MemberLimitExceededError } from '../shared/errors.ts';
 import type {
   MembershipPlanner,
@@ -16,6 +15,7 @@ import {
   type OrganizationAccount,
   type OrganizationsDirectory,
 } from '../shared/services/organizations.ts';
+import { parseTrigger } from './triggers.ts';
 
 export interface ResolveAccountsDeps {
   administratorId: string;

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { acceptInvitationsInputSchema } from '../../functions/accept-invitations/contract.ts';
+import { parseTrigger } from '../../functions/resolve-accounts/triggers.ts';
 import {
   administratorStepInputSchema,
   checkOnboardingInputSchema,
   inviteOnboardingInputSchema,
   parseInput,
 } from '../../functions/shared/contracts.ts';
-import { parseTrigger } from '../../functions/shared/domain/triggers.ts';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
 
 const MB = 'x'.repeat(1_048_576);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseTrigger } from '../../../functions/shared/domain/triggers.ts';
-import { InvalidInputError } from '../../../functions/shared/errors.ts';
+import { parseTrigger } from '../../functions/resolve-accounts/triggers.ts';
+import { InvalidInputError } from '../../functions/shared/errors.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: each case edits one field deep inside a sample event
 type Json = Record<string, any>;
