@@ -291,7 +291,7 @@ function program(io: Io, done: (code: number) => void): Command {
     )
     .option(
       '--services <services>',
-      'securityhub, detective or both, comma-separated (default: both)',
+      'any of securityhub, detective and guardduty, comma-separated (default: securityhub,detective)',
       commaList,
     )
     .option('--administrator-id <id>', "the administrator account (default: the caller's account)")

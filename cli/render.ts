@@ -11,7 +11,7 @@ import {
   type Membership,
   type OutcomeGroup,
 } from '../functions/shared/domain/report.ts';
-import type { ServiceName } from '../functions/shared/domain/services.ts';
+import { SERVICE_RULES } from '../functions/shared/domain/services.ts';
 import { REJECTION_NAMES } from '../functions/shared/errors.ts';
 import { type AccountNames, accountLabel } from '../functions/shared/report/formats/records.ts';
 import { exitCodeOf } from './exit-codes.ts';
@@ -56,8 +56,7 @@ export function planJson(plan: Plan) {
     services: plan.services,
     skipped: plan.skipped.map(({ accountId, outcome, reason }) => ({ accountId, outcome, reason })),
     memberships: membershipCount(plan),
-    securityHubRegions: plan.securityHubRegions,
-    detectiveGraphs: plan.graphArns,
+    homes: plan.homes,
     note: plan.note ?? null,
   };
 }
@@ -81,12 +80,11 @@ export function planText(original: Plan, c: Colours): string {
     `  Services       ${plan.services.join(', ')}`,
     `  Memberships    ${planSummary(plan)}`,
   ];
-  const enabledIn: [ServiceName, string, (region: string) => boolean][] = [
-    ['securityhub', 'Security Hub   ', (region) => plan.securityHubRegions.includes(region)],
-    ['detective', 'Detective      ', (region) => plan.graphArns[region] !== undefined],
-  ];
-  for (const [service, name, enabled] of enabledIn) {
-    if (!plan.services.includes(service) || plan.accountIds.length === 0) continue;
+  for (const service of plan.services) {
+    if (plan.accountIds.length === 0) continue;
+    const name = SERVICE_RULES[service].label.padEnd(15);
+    const enabled = (region: string) =>
+      plan.homes.some((home) => home.service === service && home.region === region);
     const notOffered = plan.notOffered.filter((pair) => pair.service === service).map(({ region }) => region);
     const without = plan.regions.filter((region) => !enabled(region) && !notOffered.includes(region));
     if (notOffered.length > 0) {

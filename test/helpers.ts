@@ -2,12 +2,12 @@ import type { DetectiveClient } from '@aws-sdk/client-detective';
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { AdministratorStepOutput } from '../functions/shared/contracts.ts';
 import type { Telemetry } from '../functions/shared/engine.ts';
-import { detectiveCreator, detectiveReader } from '../functions/shared/services/detective.ts';
+import { detectiveCreator, detectiveReader } from '../functions/shared/services/detective/administrator.ts';
 import {
   securityHubCreator,
   securityHubInviter,
   securityHubReader,
-} from '../functions/shared/services/securityhub.ts';
+} from '../functions/shared/services/securityhub/administrator.ts';
 
 /** `count` account ids from `first` upwards, 12 digits each. */
 export function accountIds(count: number, first = 100000000000): string[] {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { DetectiveClient } from '@aws-sdk/client-detective';
+import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { HandlerExecutionContext, InitializeHandler, InitializeHandlerArguments } from '@smithy/types';
@@ -9,7 +10,7 @@ import { chunk } from '../../functions/shared/domain/chunk.ts';
 import { type Outcome, outcomeOfStatus } from '../../functions/shared/domain/outcomes.ts';
 import { type NextAction, nextAction } from '../../functions/shared/domain/reconcile.ts';
 import { parseRegions } from '../../functions/shared/domain/regions.ts';
-import { parseServices, SERVICE_NAMES, type ServiceName } from '../../functions/shared/domain/services.ts';
+import { parseServices, type ServiceName } from '../../functions/shared/domain/services.ts';
 import { type Coverage, coverageOf } from '../../functions/shared/report/formats/coverage.ts';
 import {
   type AccountNames,
@@ -18,13 +19,14 @@ import {
   type ReportRecord,
 } from '../../functions/shared/report/formats/records.ts';
 import type { MembershipReader } from '../../functions/shared/services/administrator.ts';
-import { detectiveReader } from '../../functions/shared/services/detective.ts';
+import { detectiveReader } from '../../functions/shared/services/detective/administrator.ts';
+import { guardDutyAdministrator } from '../../functions/shared/services/guardduty/administrator.ts';
 import {
   type OrganizationAccount,
   organizationsDirectory,
   organizationsRegion,
 } from '../../functions/shared/services/organizations.ts';
-import { securityHubReader } from '../../functions/shared/services/securityhub.ts';
+import { securityHubReader } from '../../functions/shared/services/securityhub/administrator.ts';
 import { HEALTHY_SCENARIO } from '../../local/runner/run-workflow.ts';
 import { startStandIn } from '../../local/standin/index.ts';
 import {
@@ -198,7 +200,7 @@ export async function readCoverage(
 }
 
 /** Counts every call a client sends, by `service:Operation`, as the stand-in's call log names them. */
-function countCalls<C extends SecurityHubClient | DetectiveClient | OrganizationsClient>(
+function countCalls<C extends SecurityHubClient | DetectiveClient | GuardDutyClient | OrganizationsClient>(
   client: C,
   service: string,
   calls: Record<string, number>,
@@ -230,6 +232,11 @@ export function coverageDeps(
     ),
     detective: perRegion((region) =>
       detectiveReader(countCalls(new DetectiveClient(clientConfig(target, region)), 'detective', calls)),
+    ),
+    guardduty: perRegion((region) =>
+      guardDutyAdministrator(
+        countCalls(new GuardDutyClient(clientConfig(target, region)), 'guardduty', calls),
+      ),
     ),
   };
   const organizations = organizationsDirectory(
@@ -323,13 +330,16 @@ function coverageJson(result: CoverageResult, diff: boolean) {
   };
 }
 
+/** The stack's default Services parameter (template.yaml): GuardDuty is read when named. */
+const COVERAGE_DEFAULT_SERVICES: readonly ServiceName[] = ['securityhub', 'detective'];
+
 /**
  * `muster coverage`: reads every membership the administrator has for the ACTIVE organization
  * accounts, and prints coverage per service and Region and what is not covered. Changes nothing.
  * Exit code 0 when everything expected is ENABLED, 1 when something is not.
  */
 export async function coverageCommand(options: CoverageOptions, io: Io): Promise<number> {
-  const services = parseServices(options.services ?? [...SERVICE_NAMES], '--services');
+  const services = parseServices(options.services ?? [...COVERAGE_DEFAULT_SERVICES], '--services');
   const calls: Record<string, number> = {};
   let read: Omit<CoverageResult, 'readAt' | 'calls'>;
   if (options.local === true) {

@@ -1,21 +1,17 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { DetectiveClient } from '@aws-sdk/client-detective';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { readResolveConfig } from '../../functions/resolve-accounts/config.ts';
 import {
   type ResolveAccountsDeps,
   resolveAccounts,
 } from '../../functions/resolve-accounts/resolve-accounts.ts';
-import { perRegion } from '../../functions/shared/aws/clients.ts';
+import { parseTrigger } from '../../functions/resolve-accounts/triggers.ts';
 import type { Env } from '../../functions/shared/config.ts';
 import type { Plan } from '../../functions/shared/contracts.ts';
-import { parseTrigger } from '../../functions/shared/domain/triggers.ts';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
-import { detectivePlanner } from '../../functions/shared/services/detective.ts';
 import { organizationsDirectory } from '../../functions/shared/services/organizations.ts';
-import { securityHubPlanner } from '../../functions/shared/services/securityhub.ts';
+import { SERVICES } from '../../functions/shared/services/registry.ts';
 import { HEALTHY_SCENARIO } from '../../local/runner/run-workflow.ts';
 import { startStandIn } from '../../local/standin/index.ts';
 import {
@@ -153,10 +149,8 @@ function resolveDeps(env: Env, target: ClientTarget): ResolveAccountsDeps {
       new OrganizationsClient(clientConfig(target, config.organizationsRegion)),
     ),
     settings: config.settings,
-    detective: perRegion((region) => detectivePlanner(new DetectiveClient(clientConfig(target, region)))),
-    securityHub: perRegion((region) =>
-      securityHubPlanner(new SecurityHubClient(clientConfig(target, region))),
-    ),
+    planner: (service, region) =>
+      SERVICES[service].administrator((Client) => new Client(clientConfig(target, region))),
   };
 }
 

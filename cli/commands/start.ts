@@ -1,5 +1,5 @@
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { type OnboardingRequest, parseTrigger } from '../../functions/shared/domain/triggers.ts';
+import { type OnboardingRequest, parseTrigger } from '../../functions/resolve-accounts/triggers.ts';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
 import { type AwsOptions, type StateMachineOptions, stateMachineArn } from '../aws.ts';
 import { realCommand } from '../command-line.ts';

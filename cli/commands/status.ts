@@ -8,7 +8,7 @@ import {
   ListExecutionsCommand,
   SFNClient,
 } from '@aws-sdk/client-sfn';
-import { parseTrigger } from '../../functions/shared/domain/triggers.ts';
+import { parseTrigger } from '../../functions/resolve-accounts/triggers.ts';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
 import { s3ReportStore } from '../../functions/shared/report/store.ts';
 import { awsTarget, clientConfig, regionOfArn, type StateMachineOptions, stateMachineArn } from '../aws.ts';

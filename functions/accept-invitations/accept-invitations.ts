@@ -1,6 +1,7 @@
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { MemberCredentials } from '../shared/aws/credentials.ts';
 import { mapWithConcurrency } from '../shared/concurrency.ts';
+import type { Home } from '../shared/contracts.ts';
 import { classifyError, describeError, type ErrorLike } from '../shared/domain/classify.ts';
 import {
   type Disposition,
@@ -11,7 +12,7 @@ import { generalizeReason } from '../shared/domain/reasons.ts';
 import { nextAction } from '../shared/domain/reconcile.ts';
 import { isServiceNotOffered } from '../shared/domain/regions.ts';
 import { groupMemberships } from '../shared/domain/report.ts';
-import type { ServiceName } from '../shared/domain/services.ts';
+import { SERVICE_RULES, type ServiceName } from '../shared/domain/services.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import type { ReportStore } from '../shared/report/store.ts';
 import type { InvitingAdministrator, MemberAccount } from '../shared/services/member.ts';
@@ -129,6 +130,21 @@ export async function acceptInvitations(
   return { results, retryAccountIds };
 }
 
+function homeOf(input: AcceptInvitationsInput, { region, service }: Membership): Home | undefined {
+  return input.homes?.find((home) => home.region === region && home.service === service);
+}
+
+/**
+ * Whether the administrator has the service in the membership's Region. Without the plan's homes
+ * only a service whose member side needs no home can go ahead (it then finds the invitation itself).
+ */
+function administratorHas(input: AcceptInvitationsInput, membership: Membership): boolean {
+  const { memberNeedsHome } = SERVICE_RULES[membership.service];
+  if (input.homes === undefined) return !memberNeedsHome;
+  const home = homeOf(input, membership);
+  return home !== undefined && (!memberNeedsHome || home.home !== undefined);
+}
+
 async function acceptInAccount(
   accountId: string,
   memberships: Membership[],
@@ -153,20 +169,11 @@ async function acceptInAccount(
       )
     ) {
       settle(accountId, membership, { outcome: 'SERVICE_NOT_OFFERED', reason: SERVICE_NOT_OFFERED_REASON });
-    } else if (membership.service === 'detective' && input.graphArns?.[membership.region] === undefined) {
+    } else if (!administratorHas(input, membership)) {
+      // Never enable a service in a member where the administrator has none: it costs and helps nothing.
       settle(accountId, membership, {
         outcome: 'SERVICE_NOT_ENABLED',
-        reason:
-          'the administrator has no Detective behavior graph in this Region: enable Detective there first',
-      });
-    } else if (
-      membership.service === 'securityhub' &&
-      !(input.securityHubRegions?.includes(membership.region) ?? true)
-    ) {
-      // Never enable Security Hub in a member where the administrator has none: it costs and helps nothing.
-      settle(accountId, membership, {
-        outcome: 'SERVICE_NOT_ENABLED',
-        reason: 'Security Hub is not enabled for the administrator in this Region: enable it there first',
+        reason: SERVICE_RULES[membership.service].notEnabledReason,
       });
     } else open.push(membership);
   }
@@ -187,14 +194,12 @@ async function acceptInAccount(
     const regions = [...new Set(open.map(({ region }) => region))];
     await mapWithConcurrency(regions, deps.concurrency.regions, async (region) => {
       for (const membership of open.filter((candidate) => candidate.region === region)) {
-        const graphArn = input.graphArns?.[region];
+        const home = homeOf(input, membership)?.home;
         const administrator: InvitingAdministrator = {
           administratorId: input.administratorId,
           region,
-          ...(membership.service === 'detective' && graphArn !== undefined ? { graphArn } : {}),
-          ...(membership.service === 'securityhub' && centrallyConfigured(input, accountId, region)
-            ? { centrallyConfigured: true }
-            : {}),
+          ...(home === undefined ? {} : { home }),
+          ...(centrallyConfigured(input, accountId, region) ? { centrallyConfigured: true } : {}),
         };
         let status: ObservedStatus;
         try {

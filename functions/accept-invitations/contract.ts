@@ -1,9 +1,9 @@
 import * as z from 'zod';
 import {
   accountIdSchema,
+  checkHome,
   executionIdSchema,
-  GRAPH_ARN,
-  graphArnSchema,
+  homeEntrySchema,
   regionSchema,
   serviceSchema,
 } from '../shared/contracts.ts';
@@ -35,10 +35,11 @@ export const acceptInvitationsInputSchema = z
     accountIds: z.array(accountIdSchema).min(1).max(MAX_MEMBER_BATCH_SIZE).transform(distinct),
     regions: z.array(regionSchema).min(1).transform(distinct),
     services: z.array(serviceSchema).min(1).transform(distinct),
-    /** The administrator's Detective behavior graph per Region; a Region without one has no Detective. */
-    graphArns: z.record(regionSchema, graphArnSchema).optional(),
-    /** The Regions where the administrator has Security Hub; when given, no other Region's member hub is touched. */
-    securityHubRegions: z.array(regionSchema).optional(),
+    /**
+     * Where the administrator has each service (the plan's homes): when given, no other Region's
+     * member side is touched. A service whose member side needs the home works only where it is given.
+     */
+    homes: z.array(homeEntrySchema).optional(),
     /** Region × service pairs where AWS does not offer the service: SERVICE_NOT_OFFERED, nothing called. */
     notOffered: z.array(z.object({ region: regionSchema, service: serviceSchema })).optional(),
     /** Regions where Security Hub's central configuration decides for organization accounts: never enabled there. */
@@ -48,17 +49,9 @@ export const acceptInvitationsInputSchema = z
     /** Step Functions execution id: the log correlation id and the member role's session name. */
     executionId: executionIdSchema.optional(),
   })
-  .superRefine(({ administratorId, graphArns }, context) => {
-    for (const [region, arn] of Object.entries(graphArns ?? {})) {
-      const [, arnRegion, owner] = GRAPH_ARN.exec(arn) ?? [];
-      if (arnRegion !== region || owner !== administratorId) {
-        context.addIssue({
-          code: 'custom',
-          path: ['graphArns', region],
-          message: `${JSON.stringify(arn)} is not ${administratorId}'s behavior graph in ${region}`,
-        });
-      }
-    }
+  .superRefine(({ administratorId, homes }, context) => {
+    for (const [index, home] of (homes ?? []).entries())
+      checkHome(home, context, ['homes', index, 'home'], administratorId);
   });
 export type AcceptInvitationsInput = z.output<typeof acceptInvitationsInputSchema>;
 

@@ -1,11 +1,8 @@
-import { DetectiveClient } from '@aws-sdk/client-detective';
-import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { type ClientSettings, regionalClient } from '../shared/aws/clients.ts';
 import type { ServiceName } from '../shared/domain/services.ts';
-import { detectiveMember } from '../shared/services/detective-member.ts';
 import type { MemberAccount, MemberService } from '../shared/services/member.ts';
-import { type SecurityHubMemberOptions, securityHubMember } from '../shared/services/securityhub-member.ts';
+import { MEMBER_SIDES, type MemberOptions } from '../shared/services/member-registry.ts';
 
 /**
  * Opens member accounts: one rate-limited client per (Region, service), all on the account's one
@@ -13,28 +10,22 @@ import { type SecurityHubMemberOptions, securityHubMember } from '../shared/serv
  */
 export function memberAccountOpener(
   settings: ClientSettings,
-  options: SecurityHubMemberOptions,
+  options: MemberOptions,
   instrument: <C>(client: C) => C = (client) => client,
 ): (credentials: AwsCredentialIdentityProvider) => MemberAccount {
   return (credentials) => {
     const services = new Map<string, MemberService>();
     const clients: { destroy(): void }[] = [];
-    const open = <C extends SecurityHubClient | DetectiveClient>(client: C): C => {
-      clients.push(client);
-      return instrument(client);
-    };
     return {
       service(name: ServiceName, region: string) {
         const key = `${name} ${region}`;
         let service = services.get(key);
         if (service === undefined) {
-          service =
-            name === 'securityhub'
-              ? securityHubMember(
-                  open(regionalClient(SecurityHubClient, region, settings, credentials)),
-                  options,
-                )
-              : detectiveMember(open(regionalClient(DetectiveClient, region, settings, credentials)));
+          service = MEMBER_SIDES[name]((Client) => {
+            const client = regionalClient(Client, region, settings, credentials);
+            clients.push(client);
+            return instrument(client);
+          }, options);
           services.set(key, service);
         }
         return service;

@@ -25,5 +25,5 @@ export async function checkMembers(
     else if (SETTLED_OUTCOMES.has(status.outcome)) results.succeed(accountId, status.outcome);
     else results.fail(accountId, status.outcome, status.reason ?? `the membership is ${status.outcome}`);
   }
-  return results.output(target.graphArn === undefined ? {} : { graphArn: target.graphArn });
+  return results.output(target.home === undefined ? {} : { home: target.home });
 }

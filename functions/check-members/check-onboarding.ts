@@ -17,6 +17,7 @@ import {
   decideReport,
   describeReport,
   expandGroups,
+  explainByOtherService,
   finalMemberships,
   type Membership,
   membershipKey,
@@ -185,36 +186,38 @@ export async function checkOnboarding(
 ): Promise<OnboardingReport> {
   const pairs: LocatedPair[] =
     input.pairs ?? input.regions.flatMap((region) => input.services.map((service) => ({ region, service })));
-  const observed = (
-    await Promise.all(
-      pairs.map(async ({ region, service, enabled, graphArn, offered }) => {
-        // Pairs start a turn of the event loop apart, so each sends its first calls before the next
-        // is set up; started together they would all wait for the last, and their second second's
-        // calls would come due, and answer, all at once.
-        await nextTurn();
-        return memberships(
-          await checkMembers(
-            {
-              region,
-              service,
-              accounts: input.accounts,
-              ...(enabled === undefined
-                ? {}
-                : {
-                    located: {
-                      enabled,
-                      ...(graphArn === undefined ? {} : { graphArn }),
-                      ...(offered === undefined ? {} : { offered }),
-                    },
-                  }),
-            },
-            { adapter: deps.adapters(service, region) },
-          ),
-          input.round >= input.maxRounds,
-        );
-      }),
-    )
-  ).flat();
+  const observed = explainByOtherService(
+    (
+      await Promise.all(
+        pairs.map(async ({ region, service, enabled, home, offered }) => {
+          // Pairs start a turn of the event loop apart, so each sends its first calls before the next
+          // is set up; started together they would all wait for the last, and their second second's
+          // calls would come due, and answer, all at once.
+          await nextTurn();
+          return memberships(
+            await checkMembers(
+              {
+                region,
+                service,
+                accounts: input.accounts,
+                ...(enabled === undefined
+                  ? {}
+                  : {
+                      located: {
+                        enabled,
+                        ...(home === undefined ? {} : { home }),
+                        ...(offered === undefined ? {} : { offered }),
+                      },
+                    }),
+              },
+              { adapter: deps.adapters(service, region) },
+            ),
+            input.round >= input.maxRounds,
+          );
+        }),
+      )
+    ).flat(),
+  );
   const skipped = pairs.flatMap(({ region, service }) =>
     input.skipped.map(({ accountId, outcome, reason }) => ({ accountId, region, service, outcome, reason })),
   );

@@ -13,19 +13,13 @@ import {
   recordCoverage,
   tracer,
 } from '../shared/observability.ts';
-import { detectiveReader } from '../shared/services/detective.ts';
-import { securityHubReader } from '../shared/services/securityhub.ts';
-import { administratorAdapters, onFirstUse, reportStore } from '../shared/wiring.ts';
+import { administratorAdapters } from '../shared/services/registry.ts';
+import { onFirstUse, reportStore } from '../shared/wiring.ts';
 import { checkOnboarding } from './check-onboarding.ts';
 
 /** One Lambda container's handler: the clients it makes on first use are its own. */
 export function createHandler() {
-  const adapters = onFirstUse(() =>
-    administratorAdapters(readClientSettings(process.env), {
-      securityhub: securityHubReader,
-      detective: detectiveReader,
-    }),
-  );
+  const adapters = onFirstUse(() => administratorAdapters(readClientSettings(process.env)));
 
   const store = onFirstUse(() => reportStore(process.env));
 

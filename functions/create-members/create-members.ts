@@ -6,6 +6,7 @@ import type {
 import type { Account } from '../shared/domain/accounts.ts';
 import { groupFailures } from '../shared/domain/failures.ts';
 import { outcomeOfStatus } from '../shared/domain/outcomes.ts';
+import { SERVICE_RULES } from '../shared/domain/services.ts';
 import {
   forEachChunk,
   locateStep,
@@ -41,7 +42,7 @@ export async function createMembers(
 
   const toCreate: Account[] = [];
   for (const account of results.unsettled) {
-    if (adapter.requiresEmail && account.email === undefined) {
+    if (SERVICE_RULES[adapter.service].requiresEmail && account.email === undefined) {
       // Were it a member already, the check's read (ENABLED) outranks this record.
       results.fail(
         account.accountId,
@@ -71,7 +72,7 @@ export async function createMembers(
         );
     }
   });
-  return results.output(target.graphArn === undefined ? {} : { graphArn: target.graphArn });
+  return results.output(target.home === undefined ? {} : { home: target.home });
 }
 
 /**

@@ -1,9 +1,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import middy from '@middy/core';
-import { readClientSettings } from '../shared/config.ts';
+import { invitationOptions, readAdministratorConfig } from '../shared/config.ts';
 import { inviteOnboardingInputSchema, parseInput } from '../shared/contracts.ts';
 import {
   CORRELATION_ID_PATH,
@@ -13,24 +12,25 @@ import {
   telemetry,
   tracer,
 } from '../shared/observability.ts';
-import { securityHubInviter, securityHubReader } from '../shared/services/securityhub.ts';
-import { onFirstUse, regionalAdapters, reportStore } from '../shared/wiring.ts';
+import { administratorAdapters } from '../shared/services/registry.ts';
+import { onFirstUse, reportStore } from '../shared/wiring.ts';
 import { inviteOnboarding } from './invite-onboarding.ts';
 
 /** One Lambda container's handler: the clients it makes on first use are its own. */
 export function createHandler() {
-  const securityHub = onFirstUse(() =>
-    regionalAdapters(SecurityHubClient, readClientSettings(process.env), (client) => ({
-      ...securityHubReader(client),
-      ...securityHubInviter(client),
-    })),
-  );
+  const config = onFirstUse(() => readAdministratorConfig(process.env));
+  const adapters = onFirstUse(() => administratorAdapters(config().clients));
 
   const store = onFirstUse(() => reportStore(process.env));
 
   async function run(event: unknown) {
     const input = parseInput(inviteOnboardingInputSchema, event, 'input');
-    const output = await inviteOnboarding(input, { securityHub: securityHub(), telemetry, store: store() });
+    const output = await inviteOnboarding(input, {
+      adapters: adapters(),
+      options: (service) => invitationOptions(config(), service),
+      telemetry,
+      store: store(),
+    });
     const notSent = output.unfinished.reduce(
       (sum, { pairs, accountIds }) => sum + pairs.length * accountIds.length,
       0,

@@ -8,11 +8,13 @@ import {
   statusOf,
   type Telemetry,
 } from '../shared/engine.ts';
-import type { MembershipInviter, MembershipReader } from '../shared/services/administrator.ts';
+import type { CreateOptions, MembershipInviter, MembershipReader } from '../shared/services/administrator.ts';
 
 export interface InviteMembersDeps {
   /** Without an inviter (Detective invites on create) the step only observes. */
   adapter: MembershipReader & Partial<MembershipInviter>;
+  /** How the service words the invitations it emails. */
+  options: CreateOptions;
   telemetry: Telemetry;
 }
 
@@ -46,12 +48,12 @@ export async function inviteMembers(
   const invite = adapter.inviteMembers?.bind(adapter);
   if (invite !== undefined) {
     await forEachChunk(toInvite, results, async (part) => {
-      const { unprocessed } = await invite(target, part);
+      const { unprocessed } = await invite(target, part, deps.options);
       for (const entry of unprocessed) settleUnprocessed(results, entry, telemetry);
       const invited = part.filter((accountId) => results.isPending(accountId));
       telemetry.count('MembersInvited', invited.length);
       for (const accountId of invited) results.succeed(accountId, 'PENDING_ACCEPTANCE');
     });
   }
-  return results.output(target.graphArn === undefined ? {} : { graphArn: target.graphArn });
+  return results.output(target.home === undefined ? {} : { home: target.home });
 }

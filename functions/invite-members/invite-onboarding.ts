@@ -6,14 +6,17 @@ import {
   type LocatedPair,
 } from '../shared/contracts.ts';
 import { groupMemberships, type Membership } from '../shared/domain/report.ts';
+import type { ServiceName } from '../shared/domain/services.ts';
 import type { Telemetry } from '../shared/engine.ts';
 import { type ReportStore, readParsed } from '../shared/report/store.ts';
-import type { MembershipInviter, MembershipReader } from '../shared/services/administrator.ts';
+import type { CreateOptions, MembershipInviter, MembershipReader } from '../shared/services/administrator.ts';
 import { inviteMembers } from './invite-members.ts';
 
 export interface InviteOnboardingDeps {
-  /** The administrator's Security Hub in a Region: the only service that invites separately. */
-  securityHub: (region: string) => MembershipReader & MembershipInviter;
+  /** The administrator's service in a Region; only services that invite separately are asked to. */
+  adapters: (service: ServiceName, region: string) => MembershipReader & Partial<MembershipInviter>;
+  /** How each service words the invitations it emails. */
+  options: (service: ServiceName) => CreateOptions;
   telemetry: Telemetry;
   /** The report bucket, where the check leaves invitations too many to carry. */
   store: ReportStore;
@@ -46,17 +49,19 @@ export async function inviteOnboarding(
     }
   }
   const unfinished = await Promise.all(
-    [...wanted.values()].map(async ({ pair: { region, service, enabled, graphArn }, accountIds }) => {
+    [...wanted.values()].map(async ({ pair: { region, service, enabled, home }, accountIds }) => {
       const output = await inviteMembers(
         {
           region,
           service,
           accounts: [...accountIds].map((accountId) => ({ accountId })),
-          ...(enabled === undefined
-            ? {}
-            : { located: { enabled, ...(graphArn === undefined ? {} : { graphArn }) } }),
+          ...(enabled === undefined ? {} : { located: { enabled, ...(home === undefined ? {} : { home }) } }),
         },
-        { adapter: deps.securityHub(region), telemetry: deps.telemetry },
+        {
+          adapter: deps.adapters(service, region),
+          options: deps.options(service),
+          telemetry: deps.telemetry,
+        },
       );
       return [
         // Still to be invited: the next check finds them Created and the next round tries again.

@@ -9,6 +9,7 @@ import {
 } from '../shared/contracts.ts';
 import type { Membership } from '../shared/domain/report.ts';
 import { decideReport, describeReport, summarizeGroups } from '../shared/domain/report.ts';
+import { SERVICE_RULES } from '../shared/domain/services.ts';
 import { parseJsonLines, type ReportRow, toCsv, toJsonLines } from '../shared/report/files.ts';
 import { executionPrefix, type ReportStore } from '../shared/report/store.ts';
 
@@ -78,7 +79,10 @@ export function withDetectiveLimit(rows: ReportRow[], plan: Plan): ReportRow[] {
   return rows.map((row) => {
     const limit = over.find(
       ({ region, accountIds }) =>
-        row.service === 'detective' && row.region === region && accountIds.includes(row.accountId),
+        // The over-limit accounts are past a behavior graph's limit: the service whose limit counts every member.
+        SERVICE_RULES[row.service].memberLimit.counts === 'all' &&
+        row.region === region &&
+        accountIds.includes(row.accountId),
     );
     return limit === undefined || row.outcome !== 'SERVICE_NOT_ENABLED'
       ? row

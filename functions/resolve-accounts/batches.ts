@@ -1,5 +1,6 @@
 import { type BatchedPlan, CHILD_BATCH_ACCOUNTS, type Plan, planSchema } from '../shared/contracts.ts';
 import { chunk } from '../shared/domain/chunk.ts';
+import { SERVICE_RULES, type ServiceName } from '../shared/domain/services.ts';
 import { type ReportStore, readParsed } from '../shared/report/store.ts';
 
 /** Skipped accounts a batch carries besides its accounts (each with its reason, about 100 bytes). */
@@ -51,7 +52,9 @@ function batchPlan(plan: Plan, overRegions: readonly string[], entries: readonly
   const accounts = entries.flatMap((entry) => ('account' in entry ? [entry.account] : []));
   const ids = new Set(accounts.map(({ accountId }) => accountId));
   const { detectiveOverLimit: _, ...rest } = plan;
-  const off = (region: string, service: string) => service === 'detective' && overRegions.includes(region);
+  // The over-limit accounts are past a behavior graph's limit: the service whose limit counts every member.
+  const off = (region: string, service: ServiceName) =>
+    SERVICE_RULES[service].memberLimit.counts === 'all' && overRegions.includes(region);
   const over = (plan.detectiveOverLimit ?? [])
     .filter(({ region }) => overRegions.includes(region))
     .map(({ region, reason }) => ({ region, reason, accountIds: [...ids] }));
@@ -63,12 +66,10 @@ function batchPlan(plan: Plan, overRegions: readonly string[], entries: readonly
     invitedAccountIds: plan.invitedAccountIds.filter((id) => ids.has(id)),
     pairs: plan.pairs.map((pair) => {
       if (!off(pair.region, pair.service)) return pair;
-      const { graphArn: __, ...without } = pair;
+      const { home: __, ...without } = pair;
       return { ...without, enabled: false };
     }),
-    graphArns: Object.fromEntries(
-      Object.entries(plan.graphArns).filter(([region]) => !overRegions.includes(region)),
-    ),
+    homes: plan.homes.filter(({ region, service }) => !off(region, service)),
     ...(over.length === 0 ? {} : { detectiveOverLimit: over }),
   };
 }

@@ -2,9 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { DetectiveClient } from '@aws-sdk/client-detective';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import middy from '@middy/core';
 import * as z from 'zod';
 import { perRegion, regionalClient } from '../shared/aws/clients.ts';
@@ -12,9 +10,8 @@ import { readClientSettings } from '../shared/config.ts';
 import { batchInputSchema, executionIdSchema, parseInput } from '../shared/contracts.ts';
 import { CORRELATION_ID_PATH, logger, metrics, recordCounts, tracer } from '../shared/observability.ts';
 import { executionPrefix } from '../shared/report/store.ts';
-import { detectivePlanner } from '../shared/services/detective.ts';
 import { organizationsDirectory } from '../shared/services/organizations.ts';
-import { securityHubPlanner } from '../shared/services/securityhub.ts';
+import { administratorAdapters } from '../shared/services/registry.ts';
 import { onFirstUse, reportStore } from '../shared/wiring.ts';
 import { loadBatch, storeBatches } from './batches.ts';
 import { readResolveConfig } from './config.ts';
@@ -33,12 +30,7 @@ export function createHandler() {
       ),
     ),
   );
-  const detective = perRegion((region) =>
-    detectivePlanner(tracer.captureAWSv3Client(regionalClient(DetectiveClient, region, clients()))),
-  );
-  const securityHub = perRegion((region) =>
-    securityHubPlanner(tracer.captureAWSv3Client(regionalClient(SecurityHubClient, region, clients()))),
-  );
+  const planners = onFirstUse(() => administratorAdapters(clients()));
 
   const store = onFirstUse(() => reportStore(process.env));
 
@@ -56,8 +48,7 @@ export function createHandler() {
       defaultServices: config.defaultServices,
       organizations: organizations(config.organizationsRegion),
       settings: config.settings,
-      detective,
-      securityHub,
+      planner: planners(),
     });
     recordCounts({ AccountsPlanned: plan.accountIds.length, AccountsSkipped: plan.skipped.length });
     // Counts and ids only: emails are personal data.
@@ -69,7 +60,7 @@ export function createHandler() {
       skipped: plan.skipped,
       regions: plan.regions,
       services: plan.services,
-      graphRegions: Object.keys(plan.graphArns),
+      homes: plan.homes.map(({ region, service }) => `${service} ${region}`),
       notOffered: plan.notOffered,
       securityHubCentralRegions: plan.securityHubCentralRegions,
       note: plan.note,

@@ -1,18 +1,21 @@
-import type { DetectiveOverLimit, Pair, Plan, WorkflowSettings } from '../shared/contracts.ts';
+import type { DetectiveOverLimit, Home, Pair, Plan, WorkflowSettings } from '../shared/contracts.ts';
 import { type Account, type SkippedAccount, selectAccounts, usableEmail } from '../shared/domain/accounts.ts';
 import { classifyError, describeError, type ErrorLike } from '../shared/domain/classify.ts';
 import { isServiceNotOffered, refuseOtherPartitions } from '../shared/domain/regions.ts';
-import type { ServiceName } from '../shared/domain/services.ts';
-import { parseTrigger } from '../shared/domain/triggers.ts';
+import { SERVICE_RULES, type ServiceName } from '../shared/domain/services.ts';
 import { AdministratorAccessError, InvalidInputError, MemberLimitExceededError } from '../shared/errors.ts';
-import type { MembershipReader, MembershipTarget } from '../shared/services/administrator.ts';
-import type { DetectivePlanner } from '../shared/services/detective.ts';
+import type {
+  MembershipPlanner,
+  MembershipReader,
+  MembershipTarget,
+  ServiceOrganization,
+} from '../shared/services/administrator.ts';
 import {
   isOrganizationsUnavailable,
   type OrganizationAccount,
   type OrganizationsDirectory,
 } from '../shared/services/organizations.ts';
-import type { SecurityHubOrganization, SecurityHubPlanner } from '../shared/services/securityhub.ts';
+import { parseTrigger } from './triggers.ts';
 
 export interface ResolveAccountsDeps {
   administratorId: string;
@@ -22,15 +25,13 @@ export interface ResolveAccountsDeps {
   defaultServices: readonly ServiceName[];
   organizations: OrganizationsDirectory;
   settings: WorkflowSettings;
-  /** The administrator's Detective in a Region: its behavior graph and the graph's members. */
-  detective: (region: string) => DetectivePlanner;
-  /** The administrator's Security Hub in a Region: the hub, its members and its organization settings. */
-  securityHub: (region: string) => SecurityHubPlanner;
+  /** The administrator's service in a Region: its home, its members and its organization settings. */
+  planner: (service: ServiceName, region: string) => MembershipPlanner;
 }
 
 /** Membership limits per administrator per Region (docs/aws-facts.md, Security Hub; Amazon Detective). */
-export const SECURITY_HUB_INVITATION_LIMIT = 1_000;
-export const DETECTIVE_MEMBER_LIMIT = 1_200;
+export const SECURITY_HUB_INVITATION_LIMIT = SERVICE_RULES.securityhub.memberLimit.limit;
+export const DETECTIVE_MEMBER_LIMIT = SERVICE_RULES.detective.memberLimit.limit;
 
 /**
  * Accounts one execution onboards: Security Hub's 10,000 members per delegated administrator
@@ -196,80 +197,78 @@ function sweepMembers(
   }
 }
 
-/** What the first step read of Security Hub in one Region where the administrator has it. */
-interface SecurityHubView {
+/** What the first step read of a service in one Region where the administrator has it. */
+interface ServiceView {
+  service: ServiceName;
   region: string;
-  /** Undefined when the administrator is not Security Hub's delegated administrator there. */
-  organization: SecurityHubOrganization | undefined;
-  memberIds: ReadonlySet<string>;
-}
-
-/** What the first step read of Detective in one Region where the administrator has a behavior graph. */
-interface DetectiveView {
-  region: string;
+  /** Undefined when the administrator is not the service's delegated administrator there (or it has none to read). */
+  organization: ServiceOrganization | undefined;
   memberIds: ReadonlySet<string>;
 }
 
 /**
- * The accounts Security Hub would invite in a Region: all of them unless the administrator is its
+ * The accounts a service would invite in a Region: all of them unless the administrator is its
  * delegated administrator there, then those Organizations does not list (all, when it could not be read).
  * Being able to read Organizations proves nothing: a Detective-only delegated administrator can.
  */
-function invitedIn(view: SecurityHubView, resolution: Resolution): string[] {
+function invitedIn(view: ServiceView, resolution: Resolution): string[] {
   const ids = resolution.accounts.map(({ accountId }) => accountId);
   return view.organization === undefined ? ids : ids.filter((id) => !resolution.known?.has(id));
 }
 
-/** Under central configuration, configuration policies decide where Security Hub runs in organization accounts. */
-function isCentral(organization: SecurityHubOrganization | undefined): boolean {
+/** Under central configuration, configuration policies decide where the service runs in organization accounts. */
+function isCentral(organization: ServiceOrganization | undefined): boolean {
   return organization?.configurationType === 'CENTRAL' && organization.status !== 'FAILED';
 }
 
 /**
- * Counts the invitation-based members among a Region's members. Security Hub's member list does not
- * say how a member joined, so a member Organizations does not list is invitation-based; the
- * organization is listed only when the count could matter.
+ * Counts the invitation-based members among a Region's members. A member list does not say how a
+ * member joined, so a member Organizations does not list is invitation-based; the organization is
+ * listed only when the count could matter.
  */
 async function existingInvitationBased(
-  view: SecurityHubView,
+  view: ServiceView,
   newlyInvited: number,
   organizationIds: () => Promise<ReadonlySet<string> | undefined>,
 ): Promise<number> {
   if (view.organization === undefined) return view.memberIds.size;
-  if (view.memberIds.size + newlyInvited <= SECURITY_HUB_INVITATION_LIMIT) return 0;
+  if (view.memberIds.size + newlyInvited <= SERVICE_RULES[view.service].memberLimit.limit) return 0;
   const inOrganization = await organizationIds();
   if (inOrganization === undefined) return view.memberIds.size;
   return [...view.memberIds].filter((id) => !inOrganization.has(id)).length;
 }
 
 /**
- * What would make a run of the plan pass a membership limit: Security Hub's own word
- * (MemberAccountLimitReached), its 1,000 invitation-based members counting those it already has,
- * and Detective's 1,200 members per graph counting those it already has.
+ * What would make a run of the plan pass a membership limit: the service's own word
+ * (MemberAccountLimitReached), and each service's member limit (its registry rule) counting the
+ * members it already has.
  */
 async function limitProblems(
   resolution: Resolution,
-  hubs: readonly SecurityHubView[],
+  views: readonly ServiceView[],
   organizationIds: () => Promise<ReadonlySet<string> | undefined>,
 ): Promise<string[]> {
   const problems: string[] = [];
   const ids = resolution.accounts.map(({ accountId }) => accountId);
-  for (const view of hubs) {
+  for (const view of views) {
+    const { label, memberLimit } = SERVICE_RULES[view.service];
     const added = ids.filter((id) => !view.memberIds.has(id)).length;
     if (view.organization?.memberAccountLimitReached === true && added > 0) {
       problems.push(
-        `in ${view.region}, Security Hub says the administrator already has all the members it may have ` +
+        `in ${view.region}, ${label} says the administrator already has all the members it may have ` +
           `(DescribeOrganizationConfiguration: MemberAccountLimitReached), and ${added} accounts would be added`,
       );
     }
+    // Past a limit that counts every member (a behavior graph's), accounts are reported FAILED, not refused (overDetectiveLimit).
+    if (memberLimit.counts === 'all') continue;
     const invited = invitedIn(view, resolution).filter((id) => !view.memberIds.has(id)).length;
     if (invited === 0) continue;
     const existing = await existingInvitationBased(view, invited, organizationIds);
-    if (existing + invited > SECURITY_HUB_INVITATION_LIMIT) {
+    if (existing + invited > memberLimit.limit) {
       problems.push(
-        `in ${view.region}, the administrator has ${existing} invitation-based Security Hub members and ${invited} more would be invited: ` +
-          `${existing + invited} is more than the ${SECURITY_HUB_INVITATION_LIMIT} Security Hub allows per administrator per Region ` +
-          `(${view.organization === undefined ? 'the administrator is not Security Hub delegated administrator there, so it invites organization accounts too' : 'accounts outside the organization count'})`,
+        `in ${view.region}, the administrator has ${existing} invitation-based ${label} members and ${invited} more would be invited: ` +
+          `${existing + invited} is more than the ${memberLimit.limit} ${memberLimit.holder} ` +
+          `(${view.organization === undefined ? `the administrator is not ${label} delegated administrator there, so it invites organization accounts too` : 'accounts outside the organization count'})`,
       );
     }
   }
@@ -277,25 +276,26 @@ async function limitProblems(
 }
 
 /**
- * Per Region, the accounts past what the behavior graph still holds (DETECTIVE_MEMBER_LIMIT less its
+ * Per Region, the accounts past what the behavior graph still holds (its registry member limit less its
  * members): the last ones asked for. They are reported FAILED for Detective there, with why; the
- * others, and Security Hub, go on.
+ * others, and the other services, go on.
  */
 export function overDetectiveLimit(
   ids: readonly string[],
-  graphs: readonly DetectiveView[],
+  graphs: readonly Pick<ServiceView, 'service' | 'region' | 'memberIds'>[],
 ): DetectiveOverLimit[] {
   return graphs.flatMap((view) => {
+    const { limit, holder, members } = SERVICE_RULES[view.service].memberLimit;
     const added = ids.filter((id) => !view.memberIds.has(id));
-    const room = Math.max(0, DETECTIVE_MEMBER_LIMIT - view.memberIds.size);
+    const room = Math.max(0, limit - view.memberIds.size);
     if (added.length <= room) return [];
     return [
       {
         region: view.region,
         accountIds: added.slice(room),
         reason:
-          `the behavior graph in ${view.region} had ${view.memberIds.size} members and ${added.length} more were asked for: ` +
-          `a behavior graph holds at most ${DETECTIVE_MEMBER_LIMIT}, so this account was not added`,
+          `${members} in ${view.region} had ${view.memberIds.size} members and ${added.length} more were asked for: ` +
+          `${holder} at most ${limit}, so this account was not added`,
       },
     ];
   });
@@ -340,6 +340,7 @@ async function locateIn(
         if (kind === 'access-denied') {
           throw new AdministratorAccessError(
             `the administrator may not call ${action} in ${region} (${describeError(error as ErrorLike)}): allow ${action}`,
+            { cause: error },
           );
         }
         throw error;
@@ -360,11 +361,10 @@ async function readAs<T>(action: string, region: string, read: () => Promise<T>)
     if (classifyError(error as ErrorLike) !== 'access-denied') throw error;
     throw new AdministratorAccessError(
       `the administrator may not call ${action} in ${region} (${describeError(error as ErrorLike)}): allow ${action}`,
+      { cause: error },
     );
   }
 }
-
-const LABELS: Record<ServiceName, string> = { securityhub: 'Security Hub', detective: 'Detective' };
 
 /**
  * Turns a trigger event or a manual input into the plan of the onboarding: which accounts, in
@@ -395,8 +395,7 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
       accounts: [],
       accountIds: [],
       skipped: [],
-      graphArns: {},
-      securityHubRegions: [],
+      homes: [],
       securityHubCentralRegions: [],
       invitedAccountIds: [],
       notOffered: [],
@@ -418,58 +417,58 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
     throw new MemberLimitExceededError(`${tooMany}. Nothing was changed.`);
   // A sweep reads the member lists even for an organization with no other account: they name its invited members.
   const working = accounts.length > 0 || request.trigger === 'sweep';
-  const [graphs, hubs] = await Promise.all([
-    working && services.includes('detective')
-      ? locateIn(regions, deps.detective, 'detective:ListGraphs')
-      : { targets: [], notOffered: [] },
-    working && services.includes('securityhub')
-      ? locateIn(regions, deps.securityHub, 'securityhub:DescribeHub')
-      : { targets: [], notOffered: [] },
-  ]);
-  const graphArns = Object.fromEntries(
-    graphs.targets.flatMap(({ region, graphArn }) =>
-      graphArn === undefined ? [] : [[region, graphArn] as const],
-    ),
+  const located = await Promise.all(
+    services.map(async (service) => ({
+      service,
+      ...(working
+        ? await locateIn(
+            regions,
+            (region) => deps.planner(service, region),
+            SERVICE_RULES[service].planReads.locate,
+          )
+        : { targets: [], notOffered: [] }),
+    })),
   );
-  const securityHubRegions = hubs.targets.map(({ region }) => region);
-  const notOffered: Pair[] = [
-    ...hubs.notOffered.map((region) => ({ region, service: 'securityhub' as const })),
-    ...graphs.notOffered.map((region) => ({ region, service: 'detective' as const })),
-  ];
+  const homes: Home[] = located.flatMap(({ service, targets }) =>
+    targets.map(({ region, home }) => ({ region, service, ...(home === undefined ? {} : { home }) })),
+  );
+  const notOffered: Pair[] = located.flatMap(({ service, notOffered: where }) =>
+    where.map((region) => ({ region, service })),
+  );
 
   // What the administrator already has, for the limits and for central configuration.
-  const [hubViews, graphViews] = await Promise.all([
-    Promise.all(
-      securityHubRegions.map(async (region): Promise<SecurityHubView> => {
-        const hub = deps.securityHub(region);
-        const [organization, memberIds] = await Promise.all([
-          readAs('securityhub:DescribeOrganizationConfiguration', region, () => hub.organization()),
-          readAs('securityhub:ListMembers', region, () => hub.memberIds()),
-        ]);
-        return { region, organization, memberIds: new Set(memberIds) };
-      }),
-    ),
-    Promise.all(
-      Object.entries(graphArns).map(
-        async ([region, graphArn]): Promise<DetectiveView> => ({
-          region,
-          memberIds: new Set(
-            await readAs('detective:ListMembers', region, () => deps.detective(region).memberIds(graphArn)),
-          ),
-        }),
-      ),
-    ),
-  ]);
+  const views = await Promise.all(
+    homes.map(async ({ region, service, home }): Promise<ServiceView> => {
+      const planner = deps.planner(service, region);
+      const reads = SERVICE_RULES[service].planReads;
+      const target = home === undefined ? { region } : { region, home };
+      const [organization, memberIds] = await Promise.all([
+        reads.organization === undefined || planner.organization === undefined
+          ? undefined
+          : readAs(
+              reads.organization,
+              region,
+              () => planner.organization?.(target) ?? Promise.resolve(undefined),
+            ),
+        readAs(reads.memberIds, region, () => planner.memberIds(target)),
+      ]);
+      return { service, region, organization, memberIds: new Set(memberIds) };
+    }),
+  );
   if (request.trigger === 'sweep') {
-    sweepMembers(resolution, [...hubViews, ...graphViews], deps.administratorId);
+    sweepMembers(resolution, views, deps.administratorId);
     const swept = executionProblem(resolution);
     if (swept !== undefined && !request.dryRun)
       throw new MemberLimitExceededError(`${swept}. Nothing was changed.`);
   }
-  let organizationIds: Promise<ReadonlySet<string> | undefined> | undefined;
+  const invitingViews = views.filter(
+    ({ service }) => SERVICE_RULES[service].memberLimit.counts === 'invited',
+  );
+  // A limit that counts every member is a behavior graph's (Detective): past it, accounts fail, nothing is refused.
+  const wholeLimitViews = views.filter(({ service }) => SERVICE_RULES[service].memberLimit.counts === 'all');
   const detectiveOverLimit = overDetectiveLimit(
     resolution.accounts.map(({ accountId }) => accountId),
-    graphViews,
+    wholeLimitViews,
   );
   for (const { region, accountIds } of detectiveOverLimit) {
     notes.push(
@@ -477,7 +476,8 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
         `they are reported FAILED for Detective there; Security Hub and the other accounts go on.`,
     );
   }
-  const problems = await limitProblems(resolution, hubViews, () => {
+  let organizationIds: Promise<ReadonlySet<string> | undefined> | undefined;
+  const problems = await limitProblems(resolution, views, () => {
     organizationIds ??= listedOrganization(resolution, deps);
     return organizationIds;
   });
@@ -491,21 +491,23 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
   }
 
   const withoutEmail = accounts.filter(({ email }) => email === undefined).map(({ accountId }) => accountId);
-  if (services.includes('detective') && withoutEmail.length > 0) {
+  for (const service of services.filter((name) => SERVICE_RULES[name].requiresEmail)) {
+    if (withoutEmail.length === 0) break;
+    const { label } = SERVICE_RULES[service];
     notes.push(
-      `${withoutEmail.length} account(s) have no email (none given, none in Organizations that Detective accepts); Detective needs the root ` +
-        `email, so create-members reports them FAILED for Detective: ${idList(withoutEmail)}.`,
+      `${withoutEmail.length} account(s) have no email (none given, none in Organizations that ${label} accepts); ${label} needs the root ` +
+        `email, so create-members reports them FAILED for ${label}: ${idList(withoutEmail)}.`,
     );
   }
   for (const service of services) {
     const where = notOffered.filter((pair) => pair.service === service).map(({ region }) => region);
     if (where.length > 0) {
       notes.push(
-        `AWS does not offer ${LABELS[service]} in ${where.join(', ')} (no endpoint there): its memberships there are SERVICE_NOT_OFFERED.`,
+        `AWS does not offer ${SERVICE_RULES[service].label} in ${where.join(', ')} (no endpoint there): its memberships there are SERVICE_NOT_OFFERED.`,
       );
     }
   }
-  const securityHubCentralRegions = hubViews
+  const securityHubCentralRegions = views
     .filter(({ organization }) => isCentral(organization))
     .map(({ region }) => region);
   if (securityHubCentralRegions.length > 0) {
@@ -519,7 +521,7 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
   else if (request.dryRun) notes.push('Dry run: this is the plan; nothing was changed.');
 
   // Accounts Security Hub invites: in a Region where muster is not its delegated administrator, all.
-  const invitedSomewhere = new Set(hubViews.flatMap((view) => invitedIn(view, resolution)));
+  const invitedSomewhere = new Set(invitingViews.flatMap((view) => invitedIn(view, resolution)));
   const outsideOrganization = accounts.filter(({ accountId }) => !resolution.known?.has(accountId)).length;
   const isNotOffered = (pair: Pair) =>
     notOffered.some(({ region, service }) => region === pair.region && service === pair.service);
@@ -529,17 +531,17 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
     pairs: working
       ? pairs.map((pair) => {
           if (isNotOffered(pair)) return { ...pair, enabled: false, offered: false };
-          const graphArn = pair.service === 'detective' ? graphArns[pair.region] : undefined;
-          const enabled =
-            pair.service === 'detective' ? graphArn !== undefined : securityHubRegions.includes(pair.region);
-          return { ...pair, enabled, ...(graphArn === undefined ? {} : { graphArn }) };
+          const found = homes.find(
+            ({ region, service }) => region === pair.region && service === pair.service,
+          );
+          if (found === undefined) return { ...pair, enabled: false };
+          return { ...pair, enabled: true, ...(found.home === undefined ? {} : { home: found.home }) };
         })
       : pairs,
     accounts,
     accountIds: accounts.map(({ accountId }) => accountId),
     skipped,
-    graphArns,
-    securityHubRegions,
+    homes,
     securityHubCentralRegions,
     // Only central configuration needs them, to tell the accounts policies do not cover.
     invitedAccountIds:
@@ -548,7 +550,7 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
         : [],
     notOffered,
     ...(detectiveOverLimit.length === 0 ? {} : { detectiveOverLimit }),
-    invitationBased: hubViews.length > 0 ? invitedSomewhere.size : outsideOrganization,
+    invitationBased: invitingViews.length > 0 ? invitedSomewhere.size : outsideOrganization,
     hasWork: accounts.length > 0 && !request.dryRun,
     ...(notes.length === 0 ? {} : { note: notes.join(' ') }),
   };

@@ -1,7 +1,9 @@
 import type { ClientSettings } from './aws/clients.ts';
 import type { WorkflowSettings } from './contracts.ts';
 import { accountIdProblem } from './domain/account-id.ts';
+import { SERVICE_NAMES, SERVICE_RULES, type ServiceName } from './domain/services.ts';
 import { ConfigurationError } from './errors.ts';
+import type { CreateOptions } from './services/administrator.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -56,8 +58,17 @@ export function readAdministratorId(env: Env): string {
 /** Settings of the administrator-side steps (create, invite, check members). */
 export interface AdministratorConfig {
   clients: ClientSettings;
-  detectiveDisableEmailNotification: boolean;
+  /** Per service that emails its invitations: whether the stack turned those emails off. */
+  disableEmailNotification: Partial<Record<ServiceName, boolean>>;
   invitationMessage?: string;
+}
+
+/** How `service`'s invitation emails are worded and whether they are sent, as the stack says. */
+export function invitationOptions(config: AdministratorConfig, service: ServiceName): CreateOptions {
+  return {
+    disableEmailNotification: config.disableEmailNotification[service] ?? false,
+    ...(config.invitationMessage === undefined ? {} : { message: config.invitationMessage }),
+  };
 }
 
 export function readAdministratorConfig(env: Env): AdministratorConfig {
@@ -69,7 +80,12 @@ export function readAdministratorConfig(env: Env): AdministratorConfig {
   }
   return {
     clients: readClientSettings(env),
-    detectiveDisableEmailNotification: flag(env, 'DETECTIVE_DISABLE_EMAIL_NOTIFICATION', false),
+    disableEmailNotification: Object.fromEntries(
+      SERVICE_NAMES.flatMap((service) => {
+        const variable = SERVICE_RULES[service].disableEmailNotificationVariable;
+        return variable === undefined ? [] : [[service, flag(env, variable, false)]];
+      }),
+    ),
     ...(invitationMessage === undefined ? {} : { invitationMessage }),
   };
 }

@@ -11,12 +11,13 @@ export type { Pair };
 /** A pair with where the plan found the service for the administrator (absent when not looked up). */
 export interface LocatedPair extends Pair {
   enabled?: boolean;
-  graphArn?: string;
+  /** The service's home in the Region, when it names one (Detective: the behavior graph ARN). */
+  home?: string;
   /** false when AWS does not offer the service in the Region (no endpoint there). */
   offered?: boolean;
 }
 
-import { SERVICE_NAMES, type ServiceName } from './domain/services.ts';
+import { SERVICE_NAMES, SERVICE_RULES, type ServiceName } from './domain/services.ts';
 import { InvalidInputError } from './errors.ts';
 
 /** Task inputs are parsed, never cast: a bad value is named with its path before any AWS call. */
@@ -61,12 +62,20 @@ export function boundedString(max: number, what: string) {
 export const executionIdSchema = boundedString(FIELD_LIMITS.executionId, 'an execution ARN');
 const reasonSchema = boundedString(FIELD_LIMITS.reason, 'a reason');
 
-// docs/aws-facts.md, Amazon Detective: arn:aws[-\w]{0,10}?:detective:<region>:<12 digits>:graph:<32 hex>.
-export const GRAPH_ARN = /^arn:aws[-\w]{0,10}:detective:([a-z0-9-]+):(\d{12}):graph:[0-9a-f]{32}$/;
+/** A service's home in a Region as AWS names it (an ARN, a detector id); its service checks its form. */
+export const homeSchema = boundedString(2048, 'a home');
 
-export const graphArnSchema = z.string().regex(GRAPH_ARN, {
-  error: (issue) => `${describeValue(issue.input)} is not a Detective behavior graph ARN`,
-});
+/** Adds an issue at `path` when `home` cannot be `service`'s home in `region` (its registry rule says why). */
+export function checkHome(
+  { service, region, home }: { service: ServiceName; region: string; home?: string | undefined },
+  context: z.RefinementCtx,
+  path: (string | number)[],
+  administratorId?: string,
+): void {
+  if (home === undefined) return;
+  const problem = SERVICE_RULES[service].homeProblem(home, region, administratorId);
+  if (problem !== undefined) context.addIssue({ code: 'custom', path, message: problem });
+}
 
 /** An account with its root email, if given; a bad email is named by its account, never quoted. */
 export const accountSchema = z
@@ -90,10 +99,10 @@ const crashSchema = z.object({
 });
 export type Crash = z.infer<typeof crashSchema>;
 
-/** Whether the administrator has the service in a pair's Region, and its Detective graph there. */
+/** Whether the administrator has the service in a pair's Region, and its home there. */
 export const locatedSchema = z.object({
   enabled: z.boolean(),
-  graphArn: graphArnSchema.optional(),
+  home: homeSchema.optional(),
   /** false when AWS does not offer the service in the Region: every account there is SERVICE_NOT_OFFERED. */
   offered: z.boolean().optional(),
 });
@@ -109,22 +118,26 @@ const failedGroupSchema = z.object({
 export const DEFAULT_MAX_ATTEMPTS = 5;
 
 /** Input of every administrator-side step (create, invite, check): one Region, one service. */
-export const administratorStepInputSchema = z.object({
-  region: regionSchema,
-  service: serviceSchema,
-  accounts: z.array(accountSchema),
-  /** On a retry: the accounts of `accounts` to send again (the last attempt's `retry`), by id. */
-  retry: z.array(accountIdSchema).optional(),
-  /** Which try this is for these accounts (1 = first); at `maxAttempts` retryable ones fail instead. */
-  attempt: z.number().int().min(1).default(1),
-  maxAttempts: z.number().int().min(1).max(20).default(DEFAULT_MAX_ATTEMPTS),
-  /** Where the plan found the service for the administrator; without it the step looks it up. */
-  located: locatedSchema.optional(),
-  /** Failures of earlier attempts for this pair, grouped: the create step passes them on, merged with its own. */
-  failed: z.array(failedGroupSchema).default([]),
-  /** Step Functions execution id, used as the log correlation id. */
-  executionId: executionIdSchema.optional(),
-});
+export const administratorStepInputSchema = z
+  .object({
+    region: regionSchema,
+    service: serviceSchema,
+    accounts: z.array(accountSchema),
+    /** On a retry: the accounts of `accounts` to send again (the last attempt's `retry`), by id. */
+    retry: z.array(accountIdSchema).optional(),
+    /** Which try this is for these accounts (1 = first); at `maxAttempts` retryable ones fail instead. */
+    attempt: z.number().int().min(1).default(1),
+    maxAttempts: z.number().int().min(1).max(20).default(DEFAULT_MAX_ATTEMPTS),
+    /** Where the plan found the service for the administrator; without it the step looks it up. */
+    located: locatedSchema.optional(),
+    /** Failures of earlier attempts for this pair, grouped: the create step passes them on, merged with its own. */
+    failed: z.array(failedGroupSchema).default([]),
+    /** Step Functions execution id, used as the log correlation id. */
+    executionId: executionIdSchema.optional(),
+  })
+  .superRefine(({ service, region, located }, context) =>
+    checkHome({ service, region, home: located?.home }, context, ['located', 'home']),
+  );
 type ParsedStepInput = z.output<typeof administratorStepInputSchema>;
 /** A parsed step input; the retry bookkeeping fields may be left out by direct callers. */
 export type AdministratorStepInput = Omit<ParsedStepInput, 'attempt' | 'maxAttempts' | 'failed'> &
@@ -150,7 +163,8 @@ export type DoneMark = Outcome | 'CREATED';
 export interface AdministratorStepOutput {
   region: string;
   service: ServiceName;
-  graphArn?: string;
+  /** The service's home in the Region, when it names one (Detective: the behavior graph ARN). */
+  home?: string;
   done: Partial<Record<DoneMark, string[]>>;
   retry: RetryEntry[];
   failed: FailedEntry[];
@@ -237,10 +251,11 @@ export interface Plan {
   skipped: { accountId: string; outcome: Outcome; reason: string }[];
   /** Every Region × service, for the administrator-side Map, with where the administrator has each. */
   pairs: LocatedPair[];
-  /** The administrator's Detective behavior graph per Region, where it has one. */
-  graphArns: Record<string, string>;
-  /** The Regions where the administrator has Security Hub enabled. */
-  securityHubRegions: string[];
+  /**
+   * Where the administrator has each service: one entry per Region × service it is enabled in, with
+   * its home there when the service names one. The member side works only where there is an entry.
+   */
+  homes: Home[];
   /**
    * The Regions where Security Hub uses central configuration: configuration policies, not muster,
    * decide whether Security Hub runs in organization accounts there.
@@ -270,16 +285,32 @@ export const outcomeGroupSchema = z.object({
 
 const locatedPairSchema = z
   .object({ region: regionSchema, service: serviceSchema })
-  .extend(locatedSchema.shape);
+  .extend(locatedSchema.shape)
+  .superRefine((pair, context) => checkHome(pair, context, ['home']));
 
-/** Memberships to invite: Security Hub's only, as Detective's CreateMembers sends the invitation itself. */
+/** The administrator's home of one service in one Region (`home` absent where the service names none). */
+export interface Home extends Pair {
+  home?: string;
+}
+
+export const homeEntrySchema = z.object({
+  region: regionSchema,
+  service: serviceSchema,
+  home: homeSchema.optional(),
+});
+
+const inviters = SERVICE_NAMES.filter((name) => SERVICE_RULES[name].invitesSeparately).map(
+  (name) => SERVICE_RULES[name].label,
+);
+const INVITERS = `${inviters.join(' and ')} ${inviters.length === 1 ? 'invites' : 'invite'}`;
+
+/** Memberships to invite: only services whose invitation is a call of its own (the registry says which). */
 export const invitationGroupSchema = outcomeGroupSchema.extend({
   pairs: z.array(
     z.object({
       region: regionSchema,
-      service: z.literal('securityhub', {
-        error: (issue) =>
-          `${describeValue(issue.input)}: only Security Hub invites members in a call of its own`,
+      service: serviceSchema.refine((service) => SERVICE_RULES[service].invitesSeparately, {
+        error: (issue) => `${describeValue(issue.input)}: only ${INVITERS} members in a call of its own`,
       }),
     }),
   ),
@@ -447,8 +478,7 @@ export const planSchema = z.object({
   invitationBased: z.number().int().min(0),
   skipped: z.array(z.object({ accountId: accountIdSchema, outcome: outcomeSchema, reason: reasonSchema })),
   pairs: z.array(locatedPairSchema),
-  graphArns: z.record(z.string(), graphArnSchema),
-  securityHubRegions: z.array(regionSchema),
+  homes: z.array(homeEntrySchema),
   securityHubCentralRegions: z.array(regionSchema),
   invitedAccountIds: z.array(accountIdSchema),
   notOffered: z.array(pairSchema),

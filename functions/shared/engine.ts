@@ -20,6 +20,7 @@ import {
 import { generalizeReason } from './domain/reasons.ts';
 import { nextAction } from './domain/reconcile.ts';
 import { isServiceNotOffered } from './domain/regions.ts';
+import { SERVICE_RULES } from './domain/services.ts';
 import { AdministratorDeniedError, InvalidInputError } from './errors.ts';
 import type {
   MembershipLocator,
@@ -147,7 +148,7 @@ export class StepResults {
    * The step's output. On the last attempt, accounts that would be retried fail instead, keeping
    * the last reason: retries are bounded.
    */
-  output(extra: Pick<AdministratorStepOutput, 'graphArn'> = {}): AdministratorStepOutput {
+  output(extra: Pick<AdministratorStepOutput, 'home'> = {}): AdministratorStepOutput {
     if (this.pending.size > 0)
       throw new Error(`accounts left without a result: ${[...this.pending.keys()].join(', ')}`);
     const lastAttempt = this.attempt >= this.maxAttempts;
@@ -189,6 +190,7 @@ function deniedError(results: StepResults, error: ErrorLike): AdministratorDenie
   const { region, service } = results.pair;
   return new AdministratorDeniedError(
     `the administrator was denied a ${service} call in ${region} (${describeError(error)}): allow it for muster's functions, then run again`,
+    { cause: error },
   );
 }
 
@@ -272,7 +274,7 @@ function fromPlan(
   located: NonNullable<AdministratorStepInput['located']>,
 ): MembershipTarget | undefined {
   if (!located.enabled) return undefined;
-  return located.graphArn === undefined ? { region } : { region, graphArn: located.graphArn };
+  return located.home === undefined ? { region } : { region, home: located.home };
 }
 
 /**
@@ -294,10 +296,7 @@ async function locateTarget(
   try {
     const target = located === undefined ? await adapter.locate(region) : fromPlan(region, located);
     if (target !== undefined) return target;
-    const reason =
-      adapter.service === 'detective'
-        ? 'the administrator has no Detective behavior graph in this Region: enable Detective there first'
-        : 'Security Hub is not enabled for the administrator in this Region: enable it there first';
+    const reason = SERVICE_RULES[adapter.service].notEnabledReason;
     for (const { accountId } of results.unsettled) results.fail(accountId, 'SERVICE_NOT_ENABLED', reason);
   } catch (error) {
     if (classifyError(error as ErrorLike) === 'access-denied') throw deniedError(results, error as ErrorLike);

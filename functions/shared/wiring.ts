@@ -1,44 +1,9 @@
-import { DetectiveClient } from '@aws-sdk/client-detective';
-import { SecurityHubClient } from '@aws-sdk/client-securityhub';
-import {
-  type ClientSettings,
-  perRegion,
-  type RegionalClientClass,
-  type RetryingClient,
-  regionalClient,
-} from './aws/clients.ts';
 import { s3Client } from './aws/s3.ts';
 import { type Env, readClientSettings, readReportStoreSettings } from './config.ts';
 import type { AdministratorStepOutput } from './contracts.ts';
 import { groupFailures } from './domain/failures.ts';
-import type { ServiceName } from './domain/services.ts';
 import { logger, recordCounts, tracer } from './observability.ts';
 import { type ReportStore, s3ReportStore } from './report/store.ts';
-
-/** How one step builds its adapter from each service's client: just the capabilities it uses. */
-export interface AdapterParts<T> {
-  securityhub: (client: SecurityHubClient) => T;
-  detective: (client: DetectiveClient) => T;
-}
-
-/** One traced, rate-limited client per Region, made on first use, and the adapter `make` builds on it. */
-export function regionalAdapters<C extends RetryingClient, T>(
-  Client: RegionalClientClass<C>,
-  settings: ClientSettings,
-  make: (client: C) => T,
-): (region: string) => T {
-  return perRegion((region) => make(tracer.captureAWSv3Client(regionalClient(Client, region, settings))));
-}
-
-/** The administrator adapters of a Lambda container: one traced, rate-limited client per service and Region. */
-export function administratorAdapters<T>(
-  settings: ClientSettings,
-  parts: AdapterParts<T>,
-): (service: ServiceName, region: string) => T {
-  const securityHub = regionalAdapters(SecurityHubClient, settings, parts.securityhub);
-  const detective = regionalAdapters(DetectiveClient, settings, parts.detective);
-  return (service, region) => (service === 'securityhub' ? securityHub(region) : detective(region));
-}
 
 const UNBOUNDED = {
   ids: Number.POSITIVE_INFINITY,

@@ -102,7 +102,7 @@ describe('acceptInvitations', () => {
   });
 
   it('returns SERVICE_NOT_ENABLED for Detective in a Region without a graph ARN, without asking the member', async () => {
-    const input = { ...batch(['100000000000'], ['us-east-1', 'eu-west-1'], ['detective']), graphArns: {} };
+    const input = { ...batch(['100000000000'], ['us-east-1', 'eu-west-1'], ['detective']), homes: [] };
 
     const output = await acceptInvitations(input, memberDeps());
 
@@ -117,7 +117,7 @@ describe('acceptInvitations', () => {
   it("returns SERVICE_NOT_ENABLED for Security Hub outside the administrator's hub Regions, never enabling it there", async () => {
     const input = {
       ...batch(['100000000000'], ['us-east-1', 'eu-west-1'], ['securityhub']),
-      securityHubRegions: [],
+      homes: [],
     };
 
     const output = await acceptInvitations(input, memberDeps());

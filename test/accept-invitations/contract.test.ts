@@ -10,7 +10,10 @@ const valid = {
   accountIds: ['011111111111', '222222222222'],
   regions: ['eu-west-1'],
   services: ['securityhub', 'detective'],
-  graphArns: { 'eu-west-1': GRAPH },
+  homes: [
+    { region: 'eu-west-1', service: 'securityhub' },
+    { region: 'eu-west-1', service: 'detective', home: GRAPH },
+  ],
 };
 const parse = (value: unknown) => parseInput(acceptInvitationsInputSchema, value, 'input');
 
@@ -33,18 +36,22 @@ describe('acceptInvitationsInputSchema', () => {
     [{ accountIds: [] }, 'input.accountIds'],
     [{ accountIds: accountIds(151) }, 'input.accountIds'],
     [{ regions: ['eu-west-9'] }, 'input.regions[0]: "eu-west-9" is not a known AWS Region'],
-    [{ services: ['guardduty'] }, 'input.services[0]: "guardduty" is not a service muster manages'],
+    [{ services: ['macie'] }, 'input.services[0]: "macie" is not a service muster manages'],
     [
-      { graphArns: { 'eu-west-1': 'graph' } },
-      'input.graphArns.eu-west-1: "graph" is not a Detective behavior graph ARN',
+      { homes: [{ region: 'eu-west-1', service: 'detective', home: 'graph' }] },
+      'input.homes[0].home: "graph" is not a Detective behavior graph ARN',
     ],
     [
-      { graphArns: { 'us-east-1': GRAPH } },
-      `input.graphArns.us-east-1: "${GRAPH}" is not 999999999999's behavior graph in us-east-1`,
+      { homes: [{ region: 'us-east-1', service: 'detective', home: GRAPH }] },
+      `input.homes[0].home: "${GRAPH}" is not 999999999999's behavior graph in us-east-1`,
     ],
     [
       { administratorId: '888888888888' },
-      `input.graphArns.eu-west-1: "${GRAPH}" is not 888888888888's behavior graph in eu-west-1`,
+      `input.homes[1].home: "${GRAPH}" is not 888888888888's behavior graph in eu-west-1`,
+    ],
+    [
+      { homes: [{ region: 'eu-west-1', service: 'securityhub', home: 'hub' }] },
+      'input.homes[0].home: "hub": Security Hub has no home to name in a Region',
     ],
   ])('throws InvalidInputError naming the bad value and its position for %j', (override, message) => {
     const run = () => parse({ ...valid, ...override });

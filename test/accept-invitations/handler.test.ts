@@ -55,7 +55,11 @@ describe('accept-invitations handler', () => {
       Invitations: [{ AccountId: '999999999999', InvitationId: 'ours', MemberStatus: 'Invited' }],
     });
     securityHub.on(AcceptAdministratorInvitationCommand).resolves({});
-    const graphs = (event('two-accounts') as { graphArns: Record<string, string> }).graphArns;
+    const graphs = Object.fromEntries(
+      (event('two-accounts') as { homes: { region: string; home?: string }[] }).homes.flatMap(
+        ({ region, home }) => (home === undefined ? [] : [[region, home]]),
+      ),
+    );
     detective.on(ListGraphInvitationsCommand).resolves({
       Invitations: Object.values(graphs).map((GraphArn) => ({ GraphArn, Status: 'INVITED' as const })),
     });

@@ -197,6 +197,9 @@ export function batch(
     accountIds,
     regions,
     services,
-    graphArns: Object.fromEntries(regions.map((region) => [region, graphArn(region)])),
+    homes: regions.flatMap((region) => [
+      { region, service: 'securityhub' as const },
+      { region, service: 'detective' as const, home: graphArn(region) },
+    ]),
   };
 }

@@ -7,6 +7,7 @@ import type { AcceptInvitationsInput } from '../../functions/accept-invitations/
 import { memberAccountOpener } from '../../functions/accept-invitations/member-account.ts';
 import { regionalClient } from '../../functions/shared/aws/clients.ts';
 import { memberCredentials } from '../../functions/shared/aws/credentials.ts';
+import type { Home } from '../../functions/shared/contracts.ts';
 import { type StandIn, startStandIn } from '../../local/standin/index.ts';
 import { detectiveAdministrator, securityHubAdministrator } from '../helpers.ts';
 
@@ -64,18 +65,19 @@ describe('acceptInvitations against the local stand-in', () => {
     });
     Object.assign(process.env, standIn.env);
     const accounts = standIn.scenario.accounts.map(({ accountId, email }) => ({ accountId, email }));
-    const graphArns: Record<string, string> = {};
+    const homes: Home[] = [];
     for (const region of REGIONS) {
       const securityHub = securityHubAdministrator(regionalClient(SecurityHubClient, region, settings));
       await securityHub.createMembers({ region }, accounts, { disableEmailNotification: true });
       await securityHub.inviteMembers?.(
         { region },
         accounts.map(({ accountId }) => accountId),
+        { disableEmailNotification: true },
       );
       const detective = detectiveAdministrator(regionalClient(DetectiveClient, region, settings));
       const target = await detective.locate(region);
-      if (target?.graphArn === undefined) throw new Error(`the stand-in has no graph in ${region}`);
-      graphArns[region] = target.graphArn;
+      if (target?.home === undefined) throw new Error(`the stand-in has no graph in ${region}`);
+      homes.push({ region, service: 'securityhub' }, { region, service: 'detective', home: target.home });
       await detective.createMembers(target, accounts, { disableEmailNotification: true });
     }
     input = {
@@ -83,7 +85,7 @@ describe('acceptInvitations against the local stand-in', () => {
       accountIds: accounts.map(({ accountId }) => accountId),
       regions: REGIONS,
       services: ['securityhub', 'detective'],
-      graphArns,
+      homes,
     };
     standIn.resetCounters();
   });

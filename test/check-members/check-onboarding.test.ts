@@ -13,15 +13,17 @@ import {
 } from '../../functions/check-members/check-onboarding.ts';
 import { checkOnboardingInputSchema } from '../../functions/shared/contracts.ts';
 import { expandGroups } from '../../functions/shared/domain/report.ts';
+import type { ServiceName } from '../../functions/shared/domain/services.ts';
 import { accounts, awsError, detectiveAdministrator, securityHubAdministrator } from '../helpers.ts';
 import { memoryReportStore } from '../report-store.ts';
 
 const securityHub = mockClient(SecurityHubClient);
 const detective = mockClient(DetectiveClient);
-const adapters = (service: 'securityhub' | 'detective', region: string) =>
-  service === 'securityhub'
-    ? securityHubAdministrator(new SecurityHubClient({ region }))
-    : detectiveAdministrator(new DetectiveClient({ region }));
+const adapters = (service: ServiceName, region: string) => {
+  if (service === 'securityhub') return securityHubAdministrator(new SecurityHubClient({ region }));
+  if (service === 'detective') return detectiveAdministrator(new DetectiveClient({ region }));
+  throw new Error(`no ${service} in these tests`);
+};
 
 let store = memoryReportStore();
 const deps = () => ({ adapters, store, uniqueId: () => 'test' });

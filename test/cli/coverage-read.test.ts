@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { readCoverage } from '../../cli/commands/coverage.ts';
 import { organizationsDirectory } from '../../functions/shared/services/organizations.ts';
-import { securityHubReader } from '../../functions/shared/services/securityhub.ts';
+import { securityHubReader } from '../../functions/shared/services/securityhub/administrator.ts';
 import { awsError } from '../helpers.ts';
 
 const organizations = mockClient(OrganizationsClient);

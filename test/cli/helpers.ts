@@ -91,8 +91,14 @@ export function samplePlan(overrides: Partial<Plan> = {}): Plan {
       },
     ],
     pairs: regions.flatMap((region) => services.map((service) => ({ region, service }))),
-    graphArns: { 'us-east-1': `arn:aws:detective:us-east-1:${ADMINISTRATOR}:graph:${'a'.repeat(32)}` },
-    securityHubRegions: regions,
+    homes: [
+      ...regions.map((region) => ({ region, service: 'securityhub' as const })),
+      {
+        region: 'us-east-1',
+        service: 'detective' as const,
+        home: `arn:aws:detective:us-east-1:${ADMINISTRATOR}:graph:${'a'.repeat(32)}`,
+      },
+    ],
     securityHubCentralRegions: [],
     invitedAccountIds: [],
     notOffered: [],

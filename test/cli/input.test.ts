@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { commaList, loadInput, manualInput } from '../../cli/input.ts';
-import { parseTrigger } from '../../functions/shared/domain/triggers.ts';
+import { parseTrigger } from '../../functions/resolve-accounts/triggers.ts';
 
 const fixtures = new URL('fixtures/', import.meta.url).pathname;
 const root = new URL('../../', import.meta.url).pathname;

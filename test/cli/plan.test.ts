@@ -80,10 +80,14 @@ describe('muster plan', () => {
         },
       ],
       memberships: 2,
-      securityHubRegions: ['eu-west-1'],
-      detectiveGraphs: {
-        'eu-west-1': `arn:aws:detective:eu-west-1:${ADMINISTRATOR}:graph:${'b'.repeat(32)}`,
-      },
+      homes: [
+        { region: 'eu-west-1', service: 'securityhub' },
+        {
+          region: 'eu-west-1',
+          service: 'detective',
+          home: `arn:aws:detective:eu-west-1:${ADMINISTRATOR}:graph:${'b'.repeat(32)}`,
+        },
+      ],
       note: null,
     });
     expect(organizations).toHaveReceivedCommandWith(DescribeAccountCommand, { AccountId: '200000000001' });

@@ -340,7 +340,7 @@ describe('createMembers', () => {
       .map((call) => call.args[0].input.Accounts?.length);
     expect(sizes).toEqual([50, 1]);
     expect(output.done.PENDING_VERIFICATION).toHaveLength(51);
-    expect(output.graphArn).toBe(GRAPH);
+    expect(output.home).toBe(GRAPH);
   });
 
   it('reports SERVICE_NOT_ENABLED when the administrator has no Detective graph in the Region', async () => {
@@ -368,7 +368,7 @@ describe('createMembers', () => {
         region: 'eu-west-1',
         service: 'detective',
         accounts: accounts(1),
-        located: { enabled: true, graphArn: GRAPH },
+        located: { enabled: true, home: GRAPH },
       },
       dtDeps(),
     );

@@ -47,8 +47,8 @@ describe('create-members handler', () => {
       'input.region: "us-east-9" is not a known AWS Region',
     ],
     [
-      { region: 'us-east-1', service: 'guardduty', accounts: [] },
-      'input.service: "guardduty" is not a service muster manages',
+      { region: 'us-east-1', service: 'macie', accounts: [] },
+      'input.service: "macie" is not a service muster manages',
     ],
     [
       { region: 'us-east-1', service: 'securityhub', accounts: [{ accountId: 111111111111 }] },

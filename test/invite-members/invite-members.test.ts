@@ -25,6 +25,7 @@ const detective = mockClient(DetectiveClient);
 
 const deps = () => ({
   adapter: securityHubAdministrator(new SecurityHubClient({ region: 'us-east-1' })),
+  options: { disableEmailNotification: false },
   telemetry: silentTelemetry,
 });
 
@@ -147,6 +148,7 @@ describe('inviteMembers', () => {
       { region: 'us-east-1', service: 'detective', accounts: accounts(1) },
       {
         adapter: detectiveAdministrator(new DetectiveClient({ region: 'us-east-1' })),
+        options: { disableEmailNotification: false },
         telemetry: silentTelemetry,
       },
     );

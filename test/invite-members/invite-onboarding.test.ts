@@ -14,7 +14,8 @@ const securityHub = mockClient(SecurityHubClient);
 const regionsCalled: string[] = [];
 const store = memoryReportStore();
 const deps = {
-  securityHub: (region: string) => securityHubAdministrator(new SecurityHubClient({ region })),
+  adapters: (_service: string, region: string) => securityHubAdministrator(new SecurityHubClient({ region })),
+  options: () => ({ disableEmailNotification: false }),
   telemetry: silentTelemetry,
   store,
 };
@@ -150,7 +151,7 @@ describe('inviteOnboarding', () => {
     expect(() =>
       parseInput(inviteOnboardingInputSchema, { pairs, invitations: [detective] }, 'input'),
     ).toThrow(
-      'input.invitations[0].pairs[0].service: "detective": only Security Hub invites members in a call of its own',
+      'input.invitations[0].pairs[0].service: "detective": only Security Hub and GuardDuty invite members in a call of its own',
     );
   });
 });

@@ -57,8 +57,8 @@ describe('readResolveConfig', () => {
       'environment variable DEFAULT_REGIONS[1]: "eu-west-9" is not a known AWS Region',
     ],
     [
-      { DEFAULT_SERVICES: 'securityhub,guardduty' },
-      'environment variable DEFAULT_SERVICES[1]: "guardduty" is not a service muster manages',
+      { DEFAULT_SERVICES: 'securityhub,macie' },
+      'environment variable DEFAULT_SERVICES[1]: "macie" is not a service muster manages',
     ],
     [{ ADMINISTRATOR_ACCOUNT_ID: '99999999999' }, 'ADMINISTRATOR_ACCOUNT_ID: "99999999999" has 11 digits'],
     [

@@ -68,8 +68,10 @@ describe('resolve-accounts handler', () => {
   ])('returns the plan of the sample %s', async (path, trigger, accountIds, hasWork) => {
     const plan = await handler(event(path), context);
     expect(plan).toMatchObject({ administratorId: '999999999999', trigger, accountIds, hasWork });
-    expect(Object.keys(plan.graphArns)).toEqual(accountIds.length > 0 ? plan.regions : []);
-    expect(plan.securityHubRegions).toEqual(accountIds.length > 0 ? plan.regions : []);
+    const homesOf = (service: string) =>
+      plan.homes.filter((home) => home.service === service).map(({ region }) => region);
+    expect(homesOf('detective')).toEqual(accountIds.length > 0 ? plan.regions : []);
+    expect(homesOf('securityhub')).toEqual(accountIds.length > 0 ? plan.regions : []);
   });
 
   it('reads the Organizations client from us-east-1 and the default Regions from the environment', async () => {
@@ -77,7 +79,7 @@ describe('resolve-accounts handler', () => {
     expect(plan.regions).toEqual(['us-east-1']);
     expect(plan.pairs).toEqual([
       { region: 'us-east-1', service: 'securityhub', enabled: true },
-      { region: 'us-east-1', service: 'detective', enabled: true, graphArn: GRAPH },
+      { region: 'us-east-1', service: 'detective', enabled: true, home: GRAPH },
     ]);
     const client = organizations.commandCalls(DescribeAccountCommand)[0]?.thisValue as OrganizationsClient;
     await expect(client.config.region()).resolves.toBe('us-east-1');

@@ -30,9 +30,9 @@ import {
   InvalidInputError,
   MemberLimitExceededError,
 } from '../../functions/shared/errors.ts';
-import { detectivePlanner } from '../../functions/shared/services/detective.ts';
+import { detectivePlanner } from '../../functions/shared/services/detective/administrator.ts';
 import { organizationsDirectory } from '../../functions/shared/services/organizations.ts';
-import { securityHubPlanner } from '../../functions/shared/services/securityhub.ts';
+import { securityHubPlanner } from '../../functions/shared/services/securityhub/administrator.ts';
 import { awsError, accounts as sampleAccounts } from '../helpers.ts';
 
 const organizations = mockClient(OrganizationsClient);
@@ -51,8 +51,10 @@ function deps(defaultServices: ServiceName[] = ['securityhub', 'detective']): Re
     defaultServices,
     organizations: organizationsDirectory(new OrganizationsClient({ region: 'us-east-1' })),
     settings: readWorkflowSettings({}),
-    detective: (region) => detectivePlanner(new DetectiveClient({ region })),
-    securityHub: (region) => securityHubPlanner(new SecurityHubClient({ region })),
+    planner: (service, region) =>
+      service === 'detective'
+        ? detectivePlanner(new DetectiveClient({ region }))
+        : securityHubPlanner(new SecurityHubClient({ region })),
   };
 }
 
@@ -126,12 +128,15 @@ describe('resolveAccounts', () => {
       skipped: [],
       pairs: [
         { region: 'us-east-1', service: 'securityhub', enabled: true },
-        { region: 'us-east-1', service: 'detective', enabled: true, graphArn: GRAPH },
+        { region: 'us-east-1', service: 'detective', enabled: true, home: GRAPH },
         { region: 'eu-west-1', service: 'securityhub', enabled: true },
         { region: 'eu-west-1', service: 'detective', enabled: false },
       ],
-      graphArns: { 'us-east-1': GRAPH },
-      securityHubRegions: ['us-east-1', 'eu-west-1'],
+      homes: [
+        { region: 'us-east-1', service: 'securityhub' },
+        { region: 'eu-west-1', service: 'securityhub' },
+        { region: 'us-east-1', service: 'detective', home: GRAPH },
+      ],
       hasWork: true,
       settings: {
         maxConcurrency: 10,
@@ -285,7 +290,7 @@ describe('resolveAccounts', () => {
       deps(),
     );
     expect(plan.note).toBeUndefined();
-    expect(plan.graphArns).toEqual({});
+    expect(plan.homes.filter(({ service }) => service === 'detective')).toEqual([]);
     expect(detective).not.toHaveReceivedAnyCommand();
   });
 
@@ -642,8 +647,11 @@ describe('resolveAccounts', () => {
       hasWork: false,
       accountIds: ['111111111111', '222222222222'],
       regions: ['us-east-1', 'eu-west-1'],
-      graphArns: { 'us-east-1': GRAPH },
-      securityHubRegions: ['us-east-1', 'eu-west-1'],
+      homes: [
+        { region: 'us-east-1', service: 'securityhub' },
+        { region: 'eu-west-1', service: 'securityhub' },
+        { region: 'us-east-1', service: 'detective', home: GRAPH },
+      ],
       note: 'Dry run: this is the plan; nothing was changed.',
     });
     // Reads only: where the administrator has Security Hub, its organization settings and members.
@@ -652,7 +660,7 @@ describe('resolveAccounts', () => {
     );
   });
 
-  it('leaves out of graphArns a Region that is disabled for the administrator', async () => {
+  it('leaves out of the homes a Region that is disabled for the administrator', async () => {
     organizationOf([member('111111111111')]);
     detective.on(ListGraphsCommand).callsFake(async (_input, getClient: () => DetectiveClient) => {
       if ((await getClient().config.region()) === 'eu-west-1') {
@@ -665,7 +673,9 @@ describe('resolveAccounts', () => {
       return { GraphList: [{ Arn: GRAPH }] };
     });
     const plan = await resolveAccounts({ accounts: [{ accountId: '111111111111' }] }, deps());
-    expect(plan.graphArns).toEqual({ 'us-east-1': GRAPH });
+    expect(plan.homes.filter(({ service }) => service === 'detective')).toEqual([
+      { region: 'us-east-1', service: 'detective', home: GRAPH },
+    ]);
   });
 
   it('throws AdministratorAccessError when the administrator may not list its Detective graphs', async () => {

@@ -11,7 +11,7 @@ describe('readAdministratorConfig', () => {
   it('returns the defaults when nothing is set', () => {
     expect(readAdministratorConfig({})).toEqual({
       clients: { maxAttempts: 5, callsPerSecond: 10 },
-      detectiveDisableEmailNotification: false,
+      disableEmailNotification: { detective: false, guardduty: false },
     });
   });
 
@@ -25,7 +25,7 @@ describe('readAdministratorConfig', () => {
       }),
     ).toEqual({
       clients: { maxAttempts: 8, callsPerSecond: 5 },
-      detectiveDisableEmailNotification: true,
+      disableEmailNotification: { detective: true, guardduty: false },
       invitationMessage: 'Hello',
     });
   });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { acceptInvitationsInputSchema } from '../../functions/accept-invitations/contract.ts';
+import { parseTrigger } from '../../functions/resolve-accounts/triggers.ts';
 import {
   administratorStepInputSchema,
   checkOnboardingInputSchema,
   inviteOnboardingInputSchema,
   parseInput,
 } from '../../functions/shared/contracts.ts';
-import { parseTrigger } from '../../functions/shared/domain/triggers.ts';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
 
 const MB = 'x'.repeat(1_048_576);
@@ -74,8 +74,8 @@ describe('Task input schemas', () => {
     [
       'create/check step',
       administratorStepInputSchema,
-      { ...step, located: { enabled: true, graphArn: MB } },
-      'input.located.graphArn: "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"... (1048576 characters) is not a Detective behavior graph ARN',
+      { ...step, located: { enabled: true, home: MB } },
+      'input.located.home: 1048576 characters, more than the 2048 a home may have',
     ],
     [
       'check onboarding',

@@ -8,7 +8,10 @@ import {
 import { readWorkflowSettings } from '../../functions/shared/config.ts';
 import { SERVICE_NOT_OFFERED_REASON } from '../../functions/shared/domain/outcomes.ts';
 import { isServiceNotOffered } from '../../functions/shared/domain/regions.ts';
-import { detectivePlanner, detectiveReader } from '../../functions/shared/services/detective.ts';
+import {
+  detectivePlanner,
+  detectiveReader,
+} from '../../functions/shared/services/detective/administrator.ts';
 
 // No mockClient here: these tests need the SDK's own error for a host name that does not exist.
 // `.invalid` never resolves (RFC 6761), so DNS fails at once, without any network.
@@ -62,26 +65,20 @@ describe('a Region where AWS does not offer the service', () => {
         listAccounts: async () => [],
       },
       settings: readWorkflowSettings({}),
-      detective: (region) =>
-        region === 'me-central-1'
+      planner: (service, region) => {
+        if (service !== 'detective') throw new Error('Security Hub is not asked for');
+        return region === 'me-central-1'
           ? detectivePlanner(detectiveWithoutEndpoint(region))
-          : {
-              service: 'detective',
-              requiresEmail: true,
-              locate: async () => ({ region, graphArn: GRAPH }),
-              memberIds: async () => [],
-            },
-      securityHub: () => {
-        throw new Error('Security Hub is not asked for');
+          : { service, locate: async () => ({ region, home: GRAPH }), memberIds: async () => [] };
       },
     };
     const plan = await resolveAccounts({ accounts: [{ accountId: '111111111111' }] }, deps);
     expect(plan.pairs).toEqual([
-      { region: 'us-east-1', service: 'detective', enabled: true, graphArn: GRAPH },
+      { region: 'us-east-1', service: 'detective', enabled: true, home: GRAPH },
       { region: 'me-central-1', service: 'detective', enabled: false, offered: false },
     ]);
     expect(plan.notOffered).toEqual([{ region: 'me-central-1', service: 'detective' }]);
-    expect(plan.graphArns).toEqual({ 'us-east-1': GRAPH });
+    expect(plan.homes).toEqual([{ region: 'us-east-1', service: 'detective', home: GRAPH }]);
     expect(plan.note).toContain(
       'AWS does not offer Detective in me-central-1 (no endpoint there): its memberships there are SERVICE_NOT_OFFERED.',
     );

@@ -11,6 +11,7 @@ const memberRole = readTemplate('member-role.yaml');
 const IAM_PREFIX: Record<string, string> = {
   securityhub: 'securityhub',
   detective: 'detective',
+  guardduty: 'guardduty',
   organizations: 'organizations',
   sts: 'sts',
   s3: 's3',
@@ -68,7 +69,7 @@ async function actionsOf(functionName: string): Promise<string[]> {
 
 function policyActions(statements: unknown): string[] {
   const actions =
-    JSON.stringify(statements).match(/"(securityhub|detective|organizations|sts|s3):\w+"/g) ?? [];
+    JSON.stringify(statements).match(/"(securityhub|detective|guardduty|organizations|sts|s3):\w+"/g) ?? [];
   return [...new Set(actions.map((action) => action.slice(1, -1)))].sort();
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseTrigger } from '../../functions/shared/domain/triggers.ts';
+import { parseTrigger } from '../../functions/resolve-accounts/triggers.ts';
 import { readTemplate } from './template.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: the template's resources are read field by field

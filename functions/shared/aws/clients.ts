@@ -1,4 +1,5 @@
 import type {
+  AwsCredentialIdentity,
   AwsCredentialIdentityProvider,
   Provider,
   RetryErrorInfo,
@@ -23,16 +24,20 @@ export interface ClientSettings {
   callsPerSecond?: number;
 }
 
+/** What muster sets on a client; the CLI also names a profile or an endpoint. */
 interface ClientConfig {
   region: string;
   maxAttempts: number;
   retryMode: 'standard';
-  cacheMiddleware: boolean;
-  credentials?: AwsCredentialIdentityProvider;
+  cacheMiddleware?: boolean;
+  credentials?: AwsCredentialIdentityProvider | AwsCredentialIdentity;
+  profile?: string;
+  endpoint?: string;
 }
 
 /** An SDK client as muster configures it: its stack, and the retry strategy its retry middleware asks for. */
 export type RetryingClient = SdkClient & {
+  destroy(): void;
   config: { retryStrategy: Provider<RetryStrategy | RetryStrategyV2> };
 };
 

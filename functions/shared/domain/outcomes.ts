@@ -1,4 +1,4 @@
-import type { ServiceName } from './services.ts';
+import { SERVICE_RULES, type ServiceName } from './services.ts';
 
 /**
  * The one vocabulary for the state of a membership (one account, one Region, one service).
@@ -54,32 +54,9 @@ export const SETTLED_OUTCOMES: ReadonlySet<Outcome> = new Set([
   'SKIPPED_ACCOUNT_INACTIVE',
 ]);
 
-const SECURITY_HUB_STATUS: Record<string, Outcome> = {
-  created: 'PENDING_INVITATION',
-  invited: 'PENDING_ACCEPTANCE',
-  enabled: 'ENABLED',
-  // Security Hub said Associated before November 2020; it means Enabled (docs/aws-facts.md, Security Hub).
-  associated: 'ENABLED',
-  removed: 'REMOVED',
-  resigned: 'RESIGNED',
-  deleted: 'NOT_A_MEMBER',
-  accountsuspended: 'ACCOUNT_SUSPENDED',
-};
-
-const DETECTIVE_STATUS: Record<string, Outcome> = {
-  invited: 'PENDING_ACCEPTANCE',
-  verificationinprogress: 'PENDING_VERIFICATION',
-  verificationfailed: 'VERIFICATION_FAILED',
-  enabled: 'ENABLED',
-  acceptedbutdisabled: 'ACCEPTED_BUT_DISABLED',
-};
-
 /** The one reason SERVICE_NOT_OFFERED carries, wherever it is decided, so the report shows one group. */
 export const SERVICE_NOT_OFFERED_REASON =
   'AWS does not offer the service in this Region (its endpoint does not exist): nothing to onboard there';
-
-const VERIFICATION_FAILED_REASON =
-  'Detective could not verify the account: the email address is not the account root email, so no invitation was sent';
 
 /**
  * Maps a service's member status word to an outcome. Comparison ignores case and separators because Security
@@ -93,18 +70,11 @@ export function outcomeOfStatus(
 ): ObservedStatus {
   if (status === undefined || status === '') return { outcome: 'NOT_A_MEMBER' };
   const key = status.toLowerCase().replace(/[\s_-]/g, '');
-  const outcome = (service === 'securityhub' ? SECURITY_HUB_STATUS : DETECTIVE_STATUS)[key];
+  const { statuses, reasons } = SERVICE_RULES[service];
+  // Own keys only: a status word such as "constructor" must not find Object's.
+  const outcome = Object.hasOwn(statuses, key) ? statuses[key] : undefined;
   if (outcome === undefined)
     return { outcome: 'FAILED', reason: `unrecognised ${service} member status "${status}"` };
-  if (outcome === 'VERIFICATION_FAILED') return { outcome, reason: VERIFICATION_FAILED_REASON };
-  if (outcome === 'ACCEPTED_BUT_DISABLED') {
-    return {
-      outcome,
-      reason:
-        disabledReason === 'VOLUME_UNKNOWN'
-          ? 'VOLUME_UNKNOWN: Detective cannot see the account data volume (usually GuardDuty is not enabled in the member)'
-          : `${disabledReason ?? 'disabled'}: the account accepted but its data would exceed the behavior graph quota`,
-    };
-  }
-  return { outcome };
+  const reason = reasons[outcome];
+  return reason === undefined ? { outcome } : { outcome, reason: reason(disabledReason) };
 }

@@ -1,6 +1,6 @@
 import { type Outcome, PENDING_OUTCOMES, SETTLED_OUTCOMES } from './outcomes.ts';
 import { nextAction } from './reconcile.ts';
-import { INVITES_SEPARATELY, type ServiceName } from './services.ts';
+import { INVITES_SEPARATELY, SERVICE_RULES, type ServiceName } from './services.ts';
 
 /** One Region and service: where a membership lives. */
 export interface Pair {
@@ -289,4 +289,31 @@ export function summarizeGroups(groups: readonly OutcomeGroup[], limits = SUMMAR
     omittedMemberships === 0 &&
     shown.every(({ reason }, index) => reason === groups[index]?.reason);
   return { groups: shown, complete, omitted: { groups: omittedGroups, memberships: omittedMemberships } };
+}
+
+/**
+ * Adds to a membership whose service's rule says another service explains it (Detective's
+ * VOLUME_UNKNOWN) that account's membership of the other service in the same Region, when this
+ * run onboards it too: the report then points at the cause rather than only guessing it.
+ */
+export function explainByOtherService(memberships: readonly Membership[]): Membership[] {
+  const byKey = new Map(memberships.map((m) => [membershipKey(m.accountId, m.region, m.service), m]));
+  return memberships.map((membership) => {
+    const rule = SERVICE_RULES[membership.service].explainedBy;
+    if (
+      rule === undefined ||
+      membership.outcome !== rule.outcome ||
+      !(membership.reason ?? '').startsWith(rule.reasonStartsWith)
+    )
+      return membership;
+    const other = byKey.get(membershipKey(membership.accountId, membership.region, rule.service));
+    if (other === undefined) return membership;
+    const { label } = SERVICE_RULES[rule.service];
+    return {
+      ...membership,
+      reason: `${membership.reason}; this account's ${label} membership in this Region is ${other.outcome}${
+        other.outcome === 'ENABLED' ? '' : `: onboard ${label} there first`
+      }`,
+    };
+  });
 }

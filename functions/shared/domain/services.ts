@@ -1,11 +1,181 @@
 import { InvalidInputError } from '../errors.ts';
 import { describeValue } from './account-id.ts';
+import type { Outcome } from './outcomes.ts';
 
-export const SERVICE_NAMES = ['securityhub', 'detective'] as const;
+export const SERVICE_NAMES = ['securityhub', 'detective', 'guardduty'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
-/** Services whose CreateMembers does not invite: an invitation is a call of its own (InviteMembers). */
-export const INVITES_SEPARATELY: ReadonlySet<ServiceName> = new Set(['securityhub']);
+/**
+ * What muster knows of a service without calling it: pure values, so domain code reads them. The
+ * adapters that call the service join these in services/registry.ts.
+ */
+export interface ServiceRules {
+  /** The service's name in texts people read. */
+  label: string;
+  /** The service's member status words, lower-cased without separators, and the outcome each means. */
+  statuses: Readonly<Record<string, Outcome>>;
+  /** The reason an outcome carries for this service, when the outcome alone does not say why. */
+  reasons: Partial<Record<Outcome, (detail: string | undefined) => string>>;
+  /** CreateMembers does not invite: an invitation is a call of its own (InviteMembers). */
+  invitesSeparately: boolean;
+  /** CreateMembers needs the member's root email. */
+  requiresEmail: boolean;
+  /** Why no membership can be made where the administrator has not enabled the service in the Region. */
+  notEnabledReason: string;
+  /**
+   * The administrator's home in a Region (a behavior graph ARN, a detector id) names what the member
+   * accepts, so the member side cannot work without it.
+   */
+  memberNeedsHome: boolean;
+  /** Why `home` cannot be this service's home of `administratorId` in `region`; undefined when it can be. */
+  homeProblem(home: string, region: string, administratorId?: string): string | undefined;
+  /** The administrator's reads the first step makes, as IAM names them (a denial names what to allow). */
+  planReads: { locate: string; memberIds: string; organization?: string };
+  /**
+   * The members an administrator may have in a Region: `invited` counts those the service invites
+   * (all of them where the administrator is not its delegated administrator), `all` counts every member.
+   */
+  memberLimit: { limit: number; counts: 'invited' | 'all'; holder: string; members: string };
+  /**
+   * An outcome of this service that another service's membership of the same account and Region
+   * explains (Detective's VOLUME_UNKNOWN: GuardDuty off in the member), when both are onboarded.
+   */
+  explainedBy?: { service: ServiceName; outcome: Outcome; reasonStartsWith: string };
+  /** The environment variable of the stack parameter that turns the service's invitation emails off. */
+  disableEmailNotificationVariable?: string;
+}
+
+// docs/aws-facts.md, Amazon Detective: arn:aws[-\w]{0,10}?:detective:<region>:<12 digits>:graph:<32 hex>.
+export const GRAPH_ARN = /^arn:aws[-\w]{0,10}:detective:([a-z0-9-]+):(\d{12}):graph:[0-9a-f]{32}$/;
+
+export const SERVICE_RULES: Readonly<Record<ServiceName, ServiceRules>> = {
+  securityhub: {
+    label: 'Security Hub',
+    statuses: {
+      created: 'PENDING_INVITATION',
+      invited: 'PENDING_ACCEPTANCE',
+      enabled: 'ENABLED',
+      // Security Hub said Associated before November 2020; it means Enabled (docs/aws-facts.md, Security Hub).
+      associated: 'ENABLED',
+      removed: 'REMOVED',
+      resigned: 'RESIGNED',
+      deleted: 'NOT_A_MEMBER',
+      accountsuspended: 'ACCOUNT_SUSPENDED',
+    },
+    reasons: {},
+    invitesSeparately: true,
+    requiresEmail: false,
+    notEnabledReason:
+      'Security Hub is not enabled for the administrator in this Region: enable it there first',
+    memberNeedsHome: false,
+    planReads: {
+      locate: 'securityhub:DescribeHub',
+      memberIds: 'securityhub:ListMembers',
+      organization: 'securityhub:DescribeOrganizationConfiguration',
+    },
+    // docs/aws-facts.md, Security Hub: 1,000 invitation-based members per administrator per Region.
+    memberLimit: {
+      limit: 1_000,
+      counts: 'invited',
+      holder: 'Security Hub allows per administrator per Region',
+      members: 'the administrator',
+    },
+    homeProblem: (home) => `${describeValue(home)}: Security Hub has no home to name in a Region`,
+  },
+  detective: {
+    label: 'Detective',
+    statuses: {
+      invited: 'PENDING_ACCEPTANCE',
+      verificationinprogress: 'PENDING_VERIFICATION',
+      verificationfailed: 'VERIFICATION_FAILED',
+      enabled: 'ENABLED',
+      acceptedbutdisabled: 'ACCEPTED_BUT_DISABLED',
+    },
+    reasons: {
+      VERIFICATION_FAILED: () =>
+        'Detective could not verify the account: the email address is not the account root email, so no invitation was sent',
+      ACCEPTED_BUT_DISABLED: (disabledReason) =>
+        disabledReason === 'VOLUME_UNKNOWN'
+          ? 'VOLUME_UNKNOWN: Detective cannot see the account data volume (usually GuardDuty is not enabled in the member)'
+          : `${disabledReason ?? 'disabled'}: the account accepted but its data would exceed the behavior graph quota`,
+    },
+    invitesSeparately: false,
+    requiresEmail: true,
+    notEnabledReason:
+      'the administrator has no Detective behavior graph in this Region: enable Detective there first',
+    memberNeedsHome: true,
+    planReads: { locate: 'detective:ListGraphs', memberIds: 'detective:ListMembers' },
+    // docs/aws-facts.md, Amazon Detective: 1,200 members per behavior graph.
+    memberLimit: {
+      limit: 1_200,
+      counts: 'all',
+      holder: 'a behavior graph holds',
+      members: 'the behavior graph',
+    },
+    homeProblem(home, region, administratorId) {
+      const [, arnRegion, owner] = GRAPH_ARN.exec(home) ?? [];
+      if (arnRegion === undefined) return `${describeValue(home)} is not a Detective behavior graph ARN`;
+      if (arnRegion !== region || (administratorId !== undefined && owner !== administratorId))
+        return `${JSON.stringify(home)} is not ${administratorId ?? 'the administrator'}'s behavior graph in ${region}`;
+      return undefined;
+    },
+    disableEmailNotificationVariable: 'DETECTIVE_DISABLE_EMAIL_NOTIFICATION',
+    // docs/aws-facts.md, Amazon GuardDuty: VOLUME_UNKNOWN usually means GuardDuty is off in the member.
+    explainedBy: {
+      service: 'guardduty',
+      outcome: 'ACCEPTED_BUT_DISABLED',
+      reasonStartsWith: 'VOLUME_UNKNOWN',
+    },
+  },
+  guardduty: {
+    label: 'GuardDuty',
+    // RelationshipStatus is a free string (docs/aws-facts.md, Amazon GuardDuty).
+    statuses: {
+      created: 'PENDING_INVITATION',
+      invited: 'PENDING_ACCEPTANCE',
+      emailverificationinprogress: 'PENDING_VERIFICATION',
+      // Reported once and never re-invited: the aws-samples scripts looped on it forever.
+      emailverificationfailed: 'VERIFICATION_FAILED',
+      enabled: 'ENABLED',
+      disabled: 'ACCEPTED_BUT_DISABLED',
+      removed: 'REMOVED',
+      resigned: 'RESIGNED',
+      deleted: 'NOT_A_MEMBER',
+      accountsuspended: 'ACCOUNT_SUSPENDED',
+    },
+    reasons: {
+      VERIFICATION_FAILED: () =>
+        'GuardDuty could not verify the account: the email address is not the account root email, so no invitation was sent',
+      ACCEPTED_BUT_DISABLED: () =>
+        "the member's GuardDuty detector is suspended: turn GuardDuty on in the member account",
+    },
+    invitesSeparately: true,
+    requiresEmail: true,
+    notEnabledReason:
+      'the administrator has no GuardDuty detector in this Region: enable GuardDuty there first',
+    memberNeedsHome: false,
+    planReads: {
+      locate: 'guardduty:ListDetectors',
+      memberIds: 'guardduty:ListMembers',
+      organization: 'guardduty:DescribeOrganizationConfiguration',
+    },
+    // docs/aws-facts.md, Amazon GuardDuty: 1,000 invitation-based members per administrator per Region.
+    memberLimit: {
+      limit: 1_000,
+      counts: 'invited',
+      holder: 'GuardDuty allows per administrator per Region',
+      members: 'the administrator',
+    },
+    homeProblem: (home) =>
+      /^[a-zA-Z0-9]{1,300}$/.test(home) ? undefined : `${describeValue(home)} is not a GuardDuty detector id`,
+    disableEmailNotificationVariable: 'GUARDDUTY_DISABLE_EMAIL_NOTIFICATION',
+  },
+};
+
+/** The services whose invitations are a call of their own. */
+export const INVITES_SEPARATELY: ReadonlySet<ServiceName> = new Set(
+  SERVICE_NAMES.filter((name) => SERVICE_RULES[name].invitesSeparately),
+);
 
 export function isServiceName(value: unknown): value is ServiceName {
   return typeof value === 'string' && (SERVICE_NAMES as readonly string[]).includes(value);

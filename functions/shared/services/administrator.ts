@@ -13,16 +13,20 @@ export interface UnprocessedAccount {
   reason?: string;
 }
 
-/** Where a service's memberships live in one Region (Detective: the behavior graph). */
+/**
+ * Where a service's memberships live in one Region: `home` is what the service names it by (Detective:
+ * the behavior graph ARN), absent for a service that has one per Region and names none (Security Hub).
+ */
 export interface MembershipTarget {
   region: string;
-  graphArn?: string;
+  home?: string;
 }
 
+/** How the service words the invitations it emails, from the stack parameters. */
 export interface CreateOptions {
-  /** Detective: do not email the invited accounts. */
+  /** Services that email their invitations: do not email the invited accounts. */
   disableEmailNotification: boolean;
-  /** Detective: text added to the invitation email. */
+  /** Services that email their invitations: text added to the invitation email. */
   message?: string;
 }
 
@@ -34,8 +38,6 @@ export interface CreateOptions {
  */
 export interface MembershipLocator {
   readonly service: ServiceName;
-  /** Detective needs the member's root email on CreateMembers; Security Hub does not. */
-  readonly requiresEmail: boolean;
   /** The service's home for memberships in this Region, or undefined when the administrator has not enabled it. */
   locate(region: string): Promise<MembershipTarget | undefined>;
 }
@@ -61,5 +63,33 @@ export interface MembershipInviter {
   inviteMembers(
     target: MembershipTarget,
     accountIds: string[],
+    options: CreateOptions,
   ): Promise<{ unprocessed: UnprocessedAccount[] }>;
+}
+
+/** How the administrator's organization settings for a service read in one Region. */
+export interface ServiceOrganization {
+  /** AWS's own word that the administrator has all the members it may have (docs/aws-facts.md, Security Hub). */
+  memberAccountLimitReached: boolean;
+  /** CENTRAL: configuration policies decide where the service runs in organization accounts. */
+  configurationType?: string;
+  /** PENDING | ENABLED | FAILED: whether central configuration took effect. */
+  status?: string;
+}
+
+/** What the first step reads of a service in one Region, besides its home: for the limits. */
+export interface MembershipPlanner extends MembershipLocator {
+  /** Every member the administrator has there, whatever its status. */
+  memberIds(target: MembershipTarget): Promise<string[]>;
+  /**
+   * The service's organization settings, or undefined when the administrator is not the service's
+   * delegated administrator in the Region. Absent for a service that has none to read.
+   */
+  organization?(target: MembershipTarget): Promise<ServiceOrganization | undefined>;
+}
+
+/** Everything the administrator does with one service in one Region. */
+export interface AdministratorAdapter extends MembershipReader, MembershipCreator, MembershipPlanner {
+  /** Present only where the service invites separately from create. */
+  inviteMembers?: MembershipInviter['inviteMembers'];
 }

@@ -5,8 +5,8 @@ import type { ServiceName } from '../domain/services.ts';
 export interface InvitingAdministrator {
   administratorId: string;
   region: string;
-  /** Detective: the administrator's behavior graph in this Region. */
-  graphArn?: string;
+  /** The administrator's home of the service in this Region (Detective: its behavior graph ARN). */
+  home?: string;
   /**
    * Security Hub: central configuration decides whether Security Hub runs in this account here, so
    * the member side must never enable it (docs/aws-facts.md, Security Hub).

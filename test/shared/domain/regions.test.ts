@@ -87,7 +87,7 @@ describe('parseServices', () => {
     ]);
   });
 
-  it.each([['guardduty'], ['SecurityHub'], [3]])('rejects %j naming it and its position', (bad) => {
+  it.each([['macie'], ['SecurityHub'], [3]])('rejects %j naming it and its position', (bad) => {
     expect(() => parseServices(['securityhub', bad], 'services')).toThrow(
       /services\[1\]: .* is not a service muster manages/,
     );

@@ -4,6 +4,7 @@ import {
   decideReport,
   describeReport,
   expandGroups,
+  explainByOtherService,
   groupMemberships,
   type Membership,
   summarizeGroups,
@@ -376,5 +377,64 @@ describe('summarizeGroups', () => {
       expect(shownGroup.accountIds.length).toBeLessThanOrEqual(limits.ids);
       expect(shownGroup.reason?.length ?? 0).toBeLessThanOrEqual(limits.reasonLength);
     }
+  });
+});
+
+describe('explainByOtherService', () => {
+  const volumeUnknown = {
+    accountId: '100000000000',
+    region: 'eu-west-1',
+    service: 'detective' as const,
+    outcome: 'ACCEPTED_BUT_DISABLED' as const,
+    reason: 'VOLUME_UNKNOWN: Detective cannot see the account data volume',
+  };
+
+  it.each([
+    [
+      'GuardDuty is onboarded and not enabled there',
+      [
+        {
+          accountId: '100000000000',
+          region: 'eu-west-1',
+          service: 'guardduty' as const,
+          outcome: 'PENDING_ACCEPTANCE' as const,
+        },
+      ],
+      `${volumeUnknown.reason}; this account's GuardDuty membership in this Region is PENDING_ACCEPTANCE: onboard GuardDuty there first`,
+    ],
+    [
+      'GuardDuty is onboarded and enabled there',
+      [
+        {
+          accountId: '100000000000',
+          region: 'eu-west-1',
+          service: 'guardduty' as const,
+          outcome: 'ENABLED' as const,
+        },
+      ],
+      `${volumeUnknown.reason}; this account's GuardDuty membership in this Region is ENABLED`,
+    ],
+    ['GuardDuty is not onboarded', [], volumeUnknown.reason],
+    [
+      "only another Region's GuardDuty is onboarded",
+      [
+        {
+          accountId: '100000000000',
+          region: 'us-east-1',
+          service: 'guardduty' as const,
+          outcome: 'ENABLED' as const,
+        },
+      ],
+      volumeUnknown.reason,
+    ],
+  ])('explains VOLUME_UNKNOWN when %s', (_, others, reason) => {
+    const [explained] = explainByOtherService([volumeUnknown, ...others]);
+    expect(explained?.reason).toBe(reason);
+  });
+
+  it('leaves other outcomes alone', () => {
+    const enabled = { ...volumeUnknown, outcome: 'ENABLED' as const, reason: undefined };
+    const guardDuty = { ...volumeUnknown, service: 'guardduty' as const, outcome: 'ENABLED' as const };
+    expect(explainByOtherService([enabled, guardDuty])).toEqual([enabled, guardDuty]);
   });
 });

@@ -1,14 +1,14 @@
 import { AcceptInvitationCommand, DetectiveClient, ListInvitationsCommand } from '@aws-sdk/client-detective';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { detectiveMember } from '../../../functions/shared/services/detective-member.ts';
-import { awsError } from '../../helpers.ts';
+import { detectiveMember } from '../../../../functions/shared/services/detective/member.ts';
+import { awsError } from '../../../helpers.ts';
 
 const detective = mockClient(DetectiveClient);
 const member = detectiveMember(new DetectiveClient({ region: 'eu-west-1' }));
 const GRAPH = 'arn:aws:detective:eu-west-1:999999999999:graph:0123456789abcdef0123456789abcdef';
 const OTHER_GRAPH = 'arn:aws:detective:eu-west-1:888888888888:graph:fedcba9876543210fedcba9876543210';
-const ours = { administratorId: '999999999999', region: 'eu-west-1', graphArn: GRAPH };
+const ours = { administratorId: '999999999999', region: 'eu-west-1', home: GRAPH };
 
 describe('detectiveMember', () => {
   beforeEach(() => {

@@ -3,15 +3,15 @@ import {
   type DetectiveClient,
   ListInvitationsCommand,
 } from '@aws-sdk/client-detective';
-import { everyPage } from '../aws/pages.ts';
-import { describeError, type ErrorLike } from '../domain/classify.ts';
-import { outcomeOfStatus } from '../domain/outcomes.ts';
-import type { MemberService } from './member.ts';
+import { everyPage } from '../../aws/pages.ts';
+import { describeError, type ErrorLike } from '../../domain/classify.ts';
+import { outcomeOfStatus } from '../../domain/outcomes.ts';
+import type { MemberService } from '../member.ts';
 
 export function detectiveMember(client: DetectiveClient): MemberService {
   return {
     service: 'detective',
-    async acceptMembership({ region, graphArn }) {
+    async acceptMembership({ region, home: graphArn }) {
       if (graphArn === undefined) throw new Error(`no Detective behavior graph given for ${region}`);
       const invitations = await everyPage(async (nextToken) => {
         // Detective allows up to 200 per page (docs/aws-facts.md, Amazon Detective).

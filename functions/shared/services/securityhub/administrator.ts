@@ -7,14 +7,16 @@ import {
   ListMembersCommand,
   type SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
-import { everyPage } from '../aws/pages.ts';
+import { everyPage } from '../../aws/pages.ts';
 import type {
+  AdministratorAdapter,
   MembershipCreator,
   MembershipInviter,
   MembershipLocator,
+  MembershipPlanner,
   MembershipReader,
   UnprocessedAccount,
-} from './administrator.ts';
+} from '../administrator.ts';
 
 function unprocessed(
   entries: { AccountId?: string; ProcessingResult?: string }[] | undefined,
@@ -28,7 +30,6 @@ function unprocessed(
 export function securityHubLocator(client: SecurityHubClient): MembershipLocator {
   return {
     service: 'securityhub',
-    requiresEmail: false,
     async locate(region) {
       try {
         await client.send(new DescribeHubCommand({}));
@@ -82,26 +83,8 @@ export function securityHubInviter(client: SecurityHubClient): MembershipInviter
   };
 }
 
-/** How Security Hub's organization integration is set up in one Region, as its delegated administrator sees it. */
-export interface SecurityHubOrganization {
-  /** AWS's own word that the administrator has all the members it may have (docs/aws-facts.md, Security Hub). */
-  memberAccountLimitReached: boolean;
-  /** CENTRAL: configuration policies decide where Security Hub runs in organization accounts. */
-  configurationType?: string;
-  /** PENDING | ENABLED | FAILED: whether central configuration took effect. */
-  status?: string;
-}
-
 /** What the first step reads of Security Hub's members and organization settings in one Region. */
-export interface SecurityHubMembership {
-  /**
-   * The organization settings, or undefined when the administrator is not Security Hub's delegated
-   * administrator in the Region: then Security Hub invites every account, organization or not.
-   */
-  organization(): Promise<SecurityHubOrganization | undefined>;
-  /** Every member the administrator has in the Region, whatever its status. */
-  memberIds(): Promise<string[]>;
-}
+export type SecurityHubMembership = Required<Pick<MembershipPlanner, 'organization' | 'memberIds'>>;
 
 /** ListMembers takes at most 50 per page (docs/aws-facts.md, Security Hub). */
 export const LIST_MEMBERS_PAGE_SIZE = 50;
@@ -145,8 +128,16 @@ export function securityHubMembership(client: SecurityHubClient): SecurityHubMem
 }
 
 /** What the first step reads of the administrator's Security Hub in one Region. */
-export type SecurityHubPlanner = MembershipLocator & SecurityHubMembership;
-
-export function securityHubPlanner(client: SecurityHubClient): SecurityHubPlanner {
+export function securityHubPlanner(client: SecurityHubClient): MembershipPlanner {
   return { ...securityHubLocator(client), ...securityHubMembership(client) };
+}
+
+/** Everything the administrator does with Security Hub in one Region, on one client. */
+export function securityHubAdministrator(client: SecurityHubClient): AdministratorAdapter {
+  return {
+    ...securityHubPlanner(client),
+    ...securityHubReader(client),
+    ...securityHubCreator(client),
+    ...securityHubInviter(client),
+  };
 }

@@ -9,8 +9,8 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { securityHubMember } from '../../../functions/shared/services/securityhub-member.ts';
-import { awsError } from '../../helpers.ts';
+import { securityHubMember } from '../../../../functions/shared/services/securityhub/member.ts';
+import { awsError } from '../../../helpers.ts';
 
 const securityHub = mockClient(SecurityHubClient);
 const client = new SecurityHubClient({ region: 'eu-west-1' });

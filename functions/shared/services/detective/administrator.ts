@@ -6,20 +6,21 @@ import {
   ListMembersCommand,
   type MemberDetail,
 } from '@aws-sdk/client-detective';
-import { everyPage } from '../aws/pages.ts';
+import { everyPage } from '../../aws/pages.ts';
 import type {
+  AdministratorAdapter,
   MembershipCreator,
   MembershipLocator,
+  MembershipPlanner,
   MembershipReader,
   MembershipTarget,
   ObservedMember,
   UnprocessedAccount,
-} from './administrator.ts';
+} from '../administrator.ts';
 
 function graphOf(target: MembershipTarget): string {
-  if (target.graphArn === undefined)
-    throw new Error(`no Detective behavior graph located in ${target.region}`);
-  return target.graphArn;
+  if (target.home === undefined) throw new Error(`no Detective behavior graph located in ${target.region}`);
+  return target.home;
 }
 
 function unprocessed(entries: { AccountId?: string; Reason?: string }[] | undefined): UnprocessedAccount[] {
@@ -46,12 +47,11 @@ function observed(members: MemberDetail[] | undefined): ObservedMember[] {
 export function detectiveGraphLocator(client: DetectiveClient): MembershipLocator {
   return {
     service: 'detective',
-    requiresEmail: true,
     async locate(region) {
       // The administrator has at most one behavior graph per Region; none means Detective is off there.
       const { GraphList } = await client.send(new ListGraphsCommand({}));
       const graphArn = GraphList?.[0]?.Arn;
-      return graphArn === undefined ? undefined : { region, graphArn };
+      return graphArn === undefined ? undefined : { region, home: graphArn };
     },
   };
 }
@@ -95,8 +95,9 @@ export const DETECTIVE_LIST_MEMBERS_PAGE_SIZE = 200;
  * Every member of the administrator's behavior graph in one Region, invited or organization: the
  * graph's member limit counts them all. Removed members are not listed.
  */
-export function detectiveMemberIds(client: DetectiveClient): (graphArn: string) => Promise<string[]> {
-  return async (graphArn) => {
+export function detectiveMemberIds(client: DetectiveClient): MembershipPlanner['memberIds'] {
+  return async (target) => {
+    const graphArn = graphOf(target);
     const members = await everyPage(async (nextToken) => {
       const page = await client.send(
         new ListMembersCommand({
@@ -112,10 +113,11 @@ export function detectiveMemberIds(client: DetectiveClient): (graphArn: string) 
 }
 
 /** What the first step reads of the administrator's Detective in one Region: the graph and its members. */
-export interface DetectivePlanner extends MembershipLocator {
-  memberIds(graphArn: string): Promise<string[]>;
+export function detectivePlanner(client: DetectiveClient): MembershipPlanner {
+  return { ...detectiveGraphLocator(client), memberIds: detectiveMemberIds(client) };
 }
 
-export function detectivePlanner(client: DetectiveClient): DetectivePlanner {
-  return { ...detectiveGraphLocator(client), memberIds: detectiveMemberIds(client) };
+/** Everything the administrator does with Detective in one Region, on one client: it has no inviter. */
+export function detectiveAdministrator(client: DetectiveClient): AdministratorAdapter {
+  return { ...detectivePlanner(client), ...detectiveReader(client), ...detectiveCreator(client) };
 }

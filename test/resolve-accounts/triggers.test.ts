@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseTrigger } from '../../../functions/shared/domain/triggers.ts';
-import { InvalidInputError } from '../../../functions/shared/errors.ts';
+import { parseTrigger } from '../../functions/resolve-accounts/triggers.ts';
+import { InvalidInputError } from '../../functions/shared/errors.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: each case edits one field deep inside a sample event
 type Json = Record<string, any>;
@@ -240,8 +240,8 @@ describe('parseTrigger', () => {
     ['a misspelt key', { allAccounts: true, region: ['us-east-1'] }, 'input: Unrecognized key: "region"'],
     [
       'an unknown Region and service',
-      { allAccounts: true, regions: ['us-east-9'], services: ['guardduty'] },
-      'input.regions[0]: "us-east-9" is not a known AWS Region; input.services[0]: "guardduty" is not a service',
+      { allAccounts: true, regions: ['us-east-9'], services: ['macie'] },
+      'input.regions[0]: "us-east-9" is not a known AWS Region; input.services[0]: "macie" is not a service',
     ],
     ['an empty object', {}, 'input: an object with keys [] is not an input muster starts from; accepted:'],
     ['a list', [], 'input: a list of 0 items is not an input muster starts from'],

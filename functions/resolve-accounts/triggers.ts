@@ -6,11 +6,11 @@ import {
   parseInput,
   regionSchema,
   serviceSchema,
-} from '../contracts.ts';
-import { InvalidInputError } from '../errors.ts';
-import { describeValue, parseAccountId } from './account-id.ts';
-import type { Account } from './accounts.ts';
-import type { ServiceName } from './services.ts';
+} from '../shared/contracts.ts';
+import { describeValue, parseAccountId } from '../shared/domain/account-id.ts';
+import type { Account } from '../shared/domain/accounts.ts';
+import type { ServiceName } from '../shared/domain/services.ts';
+import { InvalidInputError } from '../shared/errors.ts';
 
 export type TriggerName = Plan['trigger'];
 

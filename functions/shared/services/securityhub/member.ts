@@ -8,9 +8,9 @@ import {
   ListInvitationsCommand,
   type SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
-import { everyPage } from '../aws/pages.ts';
-import { type Outcome, outcomeOfStatus } from '../domain/outcomes.ts';
-import type { MemberService } from './member.ts';
+import { everyPage } from '../../aws/pages.ts';
+import { type Outcome, outcomeOfStatus } from '../../domain/outcomes.ts';
+import type { MemberService } from '../member.ts';
 
 export interface SecurityHubMemberOptions {
   /** EnableSecurityHub's EnableDefaultStandards, used where muster has to enable the hub first. */

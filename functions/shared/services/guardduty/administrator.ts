@@ -1,0 +1,107 @@
+import {
+  CreateMembersCommand,
+  DescribeOrganizationConfigurationCommand,
+  GetMembersCommand,
+  type GuardDutyClient,
+  InviteMembersCommand,
+  ListDetectorsCommand,
+  ListMembersCommand,
+} from '@aws-sdk/client-guardduty';
+import { everyPage } from '../../aws/pages.ts';
+import type { AdministratorAdapter, MembershipTarget, UnprocessedAccount } from '../administrator.ts';
+
+/** ListMembers and ListDetectors take at most 50 per page (docs/aws-facts.md, Amazon GuardDuty). */
+export const GUARDDUTY_PAGE_SIZE = 50;
+
+function detectorOf(target: MembershipTarget): string {
+  if (target.home === undefined) throw new Error(`no GuardDuty detector located in ${target.region}`);
+  return target.home;
+}
+
+function unprocessed(entries: { AccountId?: string; Result?: string }[] | undefined): UnprocessedAccount[] {
+  return (entries ?? []).flatMap(({ AccountId, Result }) =>
+    AccountId === undefined ? [] : [{ accountId: AccountId, reason: Result }],
+  );
+}
+
+/**
+ * Everything the administrator does with GuardDuty in one Region, on one client. Its home is the
+ * administrator's detector: every member call names it.
+ */
+export function guardDutyAdministrator(client: GuardDutyClient): AdministratorAdapter {
+  return {
+    service: 'guardduty',
+    async locate(region) {
+      // An account has at most one detector per Region; none means GuardDuty is off there
+      // (docs/aws-facts.md, Amazon GuardDuty).
+      const { DetectorIds } = await client.send(
+        new ListDetectorsCommand({ MaxResults: GUARDDUTY_PAGE_SIZE }),
+      );
+      const detectorId = DetectorIds?.[0];
+      return detectorId === undefined ? undefined : { region, home: detectorId };
+    },
+    async getMembers(target, accountIds) {
+      const response = await client.send(
+        new GetMembersCommand({ DetectorId: detectorOf(target), AccountIds: accountIds }),
+      );
+      return {
+        members: (response.Members ?? []).flatMap(({ AccountId, RelationshipStatus }) =>
+          AccountId === undefined ? [] : [{ accountId: AccountId, status: RelationshipStatus ?? '' }],
+        ),
+        unprocessed: unprocessed(response.UnprocessedAccounts),
+      };
+    },
+    async createMembers(target, accounts) {
+      const response = await client.send(
+        new CreateMembersCommand({
+          DetectorId: detectorOf(target),
+          // Email is required by the API; an account without one is refused before the call (requiresEmail).
+          AccountDetails: accounts.map(({ accountId, email }) => ({
+            AccountId: accountId,
+            Email: email ?? '',
+          })),
+        }),
+      );
+      return { unprocessed: unprocessed(response.UnprocessedAccounts) };
+    },
+    async inviteMembers(target, accountIds, options) {
+      const response = await client.send(
+        new InviteMembersCommand({
+          DetectorId: detectorOf(target),
+          AccountIds: accountIds,
+          DisableEmailNotification: options.disableEmailNotification,
+          ...(options.message ? { Message: options.message } : {}),
+        }),
+      );
+      return { unprocessed: unprocessed(response.UnprocessedAccounts) };
+    },
+    async memberIds(target) {
+      // OnlyAssociated "false": Created, Invited and Removed members count too.
+      const members = await everyPage(async (nextToken) => {
+        const page = await client.send(
+          new ListMembersCommand({
+            DetectorId: detectorOf(target),
+            OnlyAssociated: 'false',
+            MaxResults: GUARDDUTY_PAGE_SIZE,
+            NextToken: nextToken,
+          }),
+        );
+        return { items: page.Members, nextToken: page.NextToken };
+      });
+      return members.flatMap(({ AccountId }) => (AccountId === undefined ? [] : [AccountId]));
+    },
+    async organization(target) {
+      try {
+        const response = await client.send(
+          new DescribeOrganizationConfigurationCommand({ DetectorId: detectorOf(target) }),
+        );
+        return { memberAccountLimitReached: response.MemberAccountLimitReached ?? false };
+      } catch (error) {
+        // Only GuardDuty's delegated administrator may call it; others get BadRequestException
+        // (docs/aws-facts.md, Amazon GuardDuty).
+        if ((error as Error).name === 'BadRequestException') return undefined;
+        throw error;
+      }
+    },
+  };
+}
