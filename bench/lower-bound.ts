@@ -33,7 +33,9 @@ export const PAGE = 20;
  * The fewest calls per operation that onboard the shape. Batch operations: ceil(N/50) per Region
  * and service (CreateMembers for everyone, InviteMembers for the invited, GetMembers once to verify).
  * One look per Region for where each service lives (DescribeHub; ListGraphs, for the graph ARN).
- * One organization listing. Member side, per invited account and Region: one session (AssumeRole,
+ * One read per Region of what the administrator already has, needed for safety before any change:
+ * the member limits count existing members (Security Hub DescribeOrganizationConfiguration and one
+ * ListMembers page; Detective one ListMembers page per graph). One organization listing. Member side, per invited account and Region: one session (AssumeRole,
  * per account), the hub switched on (it starts off), the invitation id listed, one accept per service.
  * Operations without a line here need no call at all (lower bound 0).
  */
@@ -61,6 +63,10 @@ export function operationBounds(shape: BenchShape): Record<string, OperationBoun
       : { 'organizations:DescribeAccount': admin(accounts, 'one per named account') }),
     'securityhub:DescribeHub': admin(regions, 'one per Region'),
     'detective:ListGraphs': admin(regions, 'one per Region'),
+    // The limit check reads what exists before any change; a fresh administrator has one empty page.
+    'securityhub:DescribeOrganizationConfiguration': admin(regions, 'one per Region, for the member limit'),
+    'securityhub:ListMembers': admin(regions, 'existing members, one page per Region, for the limit'),
+    'detective:ListMembers': admin(regions, 'existing members, one page per graph, for the limit'),
     'securityhub:CreateMembers': admin(regions * batches, 'ceil(N/50) per Region'),
     'detective:CreateMembers': admin(regions * batches, 'ceil(N/50) per Region'),
     'securityhub:InviteMembers': admin(regions * Math.ceil(invited / BATCH), 'ceil(invited/50) per Region'),
@@ -88,15 +94,19 @@ export function lowerBoundSeconds(shape: BenchShape): number {
   const bucket = (calls: number) => Math.max(0, calls - THROTTLE.burst) / THROTTLE.ratePerSecond;
   const securityHub =
     perRegion('securityhub:DescribeHub') +
+    perRegion('securityhub:DescribeOrganizationConfiguration') +
+    perRegion('securityhub:ListMembers') +
     perRegion('securityhub:CreateMembers') +
     perRegion('securityhub:InviteMembers') +
     perRegion('securityhub:GetMembers');
   const detective =
     perRegion('detective:ListGraphs') +
+    perRegion('detective:ListMembers') +
     perRegion('detective:CreateMembers') +
     perRegion('detective:GetMembers');
   const throttled = Math.max(bucket(securityHub), bucket(detective)) + shape.latencySeconds;
-  const chain = (shape.invitedAccounts > 0 ? 6 : 3) * shape.latencySeconds;
+  // locate, the limit reads, create, (invite, list, accept,) check.
+  const chain = (shape.invitedAccounts > 0 ? 7 : 4) * shape.latencySeconds;
   const pages = bounds['organizations:ListAccounts']?.lowerBound ?? 1;
   return pages * shape.latencySeconds + Math.max(throttled, chain);
 }
@@ -104,7 +114,7 @@ export function lowerBoundSeconds(shape: BenchShape): number {
 /**
  * The floor under muster's own pacing: one token bucket per (account, Region, service) at AWS's
  * 10 calls a second after a burst of 30 (functions/shared/aws/rate-limit.ts), carried from step to
- * step. The listing, then locate, create, invite (which reads each membership right before inviting
+ * step. The listing, then locate, the limit reads, create, invite (which reads each membership right before inviting
  * it, on the same bucket), the member side's chain of answers, and one check read follow one
  * another; each step's calls leave as tokens allow and the next step starts one answer after its
  * last call, the bucket filling meanwhile. Above lowerBoundSeconds only by the invite step's reads.
@@ -127,6 +137,7 @@ export function pacedLowerBoundSeconds(shape: BenchShape): number {
     pass(shape.latencySeconds);
   };
   step(perPair('securityhub:DescribeHub'));
+  step(perPair('securityhub:DescribeOrganizationConfiguration') + perPair('securityhub:ListMembers'));
   step(perPair('securityhub:CreateMembers'));
   step(2 * perPair('securityhub:InviteMembers'));
   // Member side, per invited account and Region: enable, list the invitation, accept.

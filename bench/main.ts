@@ -139,7 +139,8 @@ function readOptions(argv: string[]): Options {
   }
   // Security Hub allows 10,000 members and 1,000 invited ones per administrator and Region; Detective
   // 1,200 per graph (docs/aws-facts.md, Security Hub; Amazon Detective).
-  const services = parseServices((values.services ?? SERVICE_NAMES.join(',')).split(','), '--services');
+  // The stand-in emulates Security Hub and Detective, not GuardDuty (yet).
+  const services = parseServices((values.services ?? 'securityhub,detective').split(','), '--services');
   const accounts = count(
     values.accounts,
     'accounts',

@@ -50,32 +50,38 @@ describe('operationBounds', () => {
 
 describe('lowerBoundSeconds', () => {
   it('returns the listing pages one after another, then the busiest bucket past its burst at 10 calls a second', () => {
-    // Security Hub per Region: DescribeHub 1 + CreateMembers 20 + GetMembers 20 = 41 calls, 11 past the burst.
-    expect(lowerBoundSeconds(organization)).toBeCloseTo(51 * 0.02 + 11 / 10 + 0.02, 6);
+    // Security Hub per Region: DescribeHub 1 + the limit reads 2 + CreateMembers 20 + GetMembers 20 = 43
+    // calls, 13 past the burst.
+    expect(lowerBoundSeconds(organization)).toBeCloseTo(51 * 0.02 + 13 / 10 + 0.02, 6);
   });
 
   it('returns the chain of dependent calls when no bucket throttles', () => {
     const small = { ...organization, organizationAccounts: 0, invitedAccounts: 3, allAccounts: false };
 
-    // No listing page wait beyond one DescribeAccount round, then locate, create, invite, list, accept, check.
-    expect(lowerBoundSeconds(small)).toBeCloseTo(0.02 + 6 * 0.02, 6);
+    // No listing page wait beyond one DescribeAccount round, then locate, the limit reads, create,
+    // invite, list, accept, check.
+    expect(lowerBoundSeconds(small)).toBeCloseTo(0.02 + 7 * 0.02, 6);
   });
 });
 
 describe('pacedLowerBoundSeconds', () => {
   it('returns the listing, then each administrator step through one bucket of 10 calls a second after a burst of 30', () => {
-    // Per Region and service: locate 1 call (29 tokens left, 29.2 one answer later), create 20
-    // (9.4 left one answer later), check 20: 10.6 calls wait for tokens, 1.06 s, then one answer.
-    expect(pacedLowerBoundSeconds(organization)).toBeCloseTo(51 * 0.02 + 0.02 + 0.02 + (1.06 + 0.02), 6);
+    // Per Region and service: locate 1 call (29 tokens left, 29.2 one answer later), the limit reads 2
+    // (27.4 later), create 20 (7.6 later), check 20: 12.4 calls wait for tokens, 1.24 s, then one answer.
+    expect(pacedLowerBoundSeconds(organization)).toBeCloseTo(
+      51 * 0.02 + 0.02 + 0.02 + 0.02 + (1.24 + 0.02),
+      6,
+    );
   });
 
   it('adds the invite step, 20 reads then 20 invitations, and the member side for invited accounts', () => {
     const invited = { ...organization, organizationAccounts: 0, invitedAccounts: 1000, allAccounts: false };
 
-    // One listing page (1,000 DescribeAccount calls would be more); locate and create leave 9.4 tokens;
-    // invite's 40 calls wait 3.06 s; the member side's 3 answers refill 0.8 of the check's 20 tokens.
+    // One listing page (1,000 DescribeAccount calls would be more); locate, the limit reads and create
+    // leave 7.6 tokens; invite's 40 calls wait 3.24 s; the member side's 3 answers refill 0.8 of the
+    // check's 20 tokens.
     expect(pacedLowerBoundSeconds(invited)).toBeCloseTo(
-      0.02 + 0.02 + 0.02 + (3.06 + 0.02) + 3 * 0.02 + (1.92 + 0.02),
+      0.02 + 0.02 + 0.02 + 0.02 + (3.24 + 0.02) + 3 * 0.02 + (1.92 + 0.02),
       6,
     );
   });
