@@ -1,4 +1,3 @@
-import { lookup } from 'node:dns';
 import { Agent, type ClientRequest } from 'node:http';
 import { Socket } from 'node:net';
 
@@ -6,9 +5,10 @@ import { Socket } from 'node:net';
  * Regions where a stand-in's scenario says AWS does not offer a service. In AWS the endpoint's host
  * name does not exist there, and the SDK fails with Node's DNS error before any byte is sent
  * (docs/aws-facts.md, Regions and partitions). An HTTP server cannot answer with that, so the
- * stand-in makes the client's own DNS fail instead: a request to the stand-in, signed for such a
- * service and Region, is given the error of looking up `<service>.<region>.invalid`, a name that
- * never resolves (RFC 6761). Only clients in the process that started the stand-in see it.
+ * stand-in makes the client's own connection fail instead: a request to the stand-in, signed for
+ * such a service and Region, is given the error Node's getaddrinfo gives for a name that does not
+ * exist (`<service>.<region>.invalid`, RFC 6761), built here rather than looked up, so no DNS query
+ * leaves the machine. Only clients in the process that started the stand-in see it.
  */
 const notOffered = new Map<number, ReadonlySet<string>>();
 
@@ -37,13 +37,24 @@ function install(): void {
       addRequest.call(this, request, options, ...rest);
       return;
     }
-    lookup(`${service}.${region}.invalid`, (error) => {
-      (request as unknown as RequestInternals).onSocket(
-        new Socket(),
-        error ?? new Error(`${service}.${region}.invalid resolved, which RFC 6761 says it never does`),
-      );
-    });
+    const socket = new Socket();
+    process.nextTick(() =>
+      (request as unknown as RequestInternals).onSocket(socket, hostNotFound(`${service}.${region}.invalid`)),
+    );
   };
+}
+
+/**
+ * The error Node's DNS lookup (getaddrinfo) gives for a host name that does not exist, as the SDK
+ * surfaces it for a Region without the service's endpoint: built, so no query is sent.
+ */
+export function hostNotFound(hostname: string): NodeJS.ErrnoException & { hostname: string } {
+  return Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
+    errno: -3008,
+    code: 'ENOTFOUND',
+    syscall: 'getaddrinfo',
+    hostname,
+  });
 }
 
 /** From now on, clients in this process fail DNS for these `service region` pairs of the stand-in on `port`. */

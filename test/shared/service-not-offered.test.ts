@@ -1,4 +1,6 @@
+import { Agent } from 'node:https';
 import { DetectiveClient } from '@aws-sdk/client-detective';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { describe, expect, it } from 'vitest';
 import { checkMembers } from '../../functions/check-members/check-members.ts';
 import {
@@ -12,9 +14,11 @@ import {
   detectivePlanner,
   detectiveReader,
 } from '../../functions/shared/services/detective/administrator.ts';
+import { hostNotFound } from '../../local/standin/endpoints.ts';
 
-// No mockClient here: these tests need the SDK's own error for a host name that does not exist.
-// `.invalid` never resolves (RFC 6761), so DNS fails at once, without any network.
+// No mockClient here: these tests need the SDK's own handling of a host name that does not exist. The
+// client's agent answers the lookup of `.invalid` (RFC 6761) with getaddrinfo's ENOTFOUND itself, so
+// no DNS query leaves the machine, and the SDK meets the error where it would in AWS: connecting.
 const ADMIN = '999999999999';
 const GRAPH = 'arn:aws:detective:us-east-1:999999999999:graph:0123456789abcdef0123456789abcdef';
 
@@ -25,6 +29,12 @@ function detectiveWithoutEndpoint(region: string): DetectiveClient {
     endpoint: `https://detective.${region}.invalid`,
     credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
     maxAttempts: 1,
+    requestHandler: new NodeHttpHandler({
+      httpsAgent: new Agent({
+        lookup: (hostname, _options, callback) =>
+          (callback as (error: Error) => void)(hostNotFound(hostname)),
+      }),
+    }),
   });
 }
 
