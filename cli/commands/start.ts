@@ -1,14 +1,14 @@
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { type OnboardingRequest, parseTrigger } from '../../functions/resolve-accounts/triggers.ts';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
-import { type AwsOptions, type StateMachineOptions, stateMachineArn } from '../aws.ts';
+import type { AwsOptions, StateMachineOptions } from '../aws.ts';
 import { realCommand } from '../command-line.ts';
 import { executionName } from '../execution-name.ts';
 import { EXIT } from '../exit-codes.ts';
 import { type InputOptions, loadInput, NO_ACCOUNTS_MESSAGE } from '../input.ts';
 import { coloursFor, type Io } from '../io.ts';
 import { terminalJson, terminalText } from '../terminal.ts';
-import { sfnClient, type WatchOptions, watchExecution } from './status.ts';
+import { stateMachineClient, type WatchOptions, watchExecution } from './status.ts';
 
 export interface StartOptions extends InputOptions, AwsOptions, StateMachineOptions, WatchOptions {
   /** Start without asking, even when more than one account would change. */
@@ -66,13 +66,7 @@ export async function startCommand(options: StartOptions, io: Io): Promise<numbe
   // The first step's own parser, so a bad input is refused here and no execution starts.
   const request = parseTrigger(input);
   if (!(await confirmed(request, options, io))) return EXIT.notConfirmed;
-  const arn = await stateMachineArn(options);
-  const sfn = sfnClient(
-    arn,
-    'stateMachine',
-    options.stateMachineArn === undefined ? 'StateMachineArn output' : '--state-machine-arn',
-    options.profile,
-  );
+  const { arn, sfn } = await stateMachineClient(options);
   try {
     const name = executionName(input, io.now());
     const started = await sfn.send(

@@ -11,7 +11,14 @@ import {
 import { parseTrigger } from '../../functions/resolve-accounts/triggers.ts';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
 import { s3ReportStore } from '../../functions/shared/report/store.ts';
-import { awsTarget, clientConfig, regionOfArn, type StateMachineOptions, stateMachineArn } from '../aws.ts';
+import {
+  type AwsOptions,
+  awsTarget,
+  clientConfig,
+  regionOfArn,
+  type StateMachineOptions,
+  stateMachineArn,
+} from '../aws.ts';
 import { EXIT, exitCodeOf } from '../exit-codes.ts';
 import { advance, type ExecutionStatus, fromHistoryEvent, type Progress, startProgress } from '../history.ts';
 import { coloursFor, type Io } from '../io.ts';
@@ -151,6 +158,15 @@ export function sfnClient(arn: string, kind: 'execution' | 'stateMachine', optio
   );
 }
 
+/** The state machine the options name (its ARN, or its stack's output) and a client in its Region. */
+export async function stateMachineClient(
+  options: StateMachineOptions & Pick<AwsOptions, 'profile'>,
+): Promise<{ arn: string; sfn: SFNClient }> {
+  const arn = await stateMachineArn(options);
+  const option = options.stateMachineArn === undefined ? 'StateMachineArn output' : '--state-machine-arn';
+  return { arn, sfn: sfnClient(arn, 'stateMachine', option, options.profile) };
+}
+
 /**
  * The newest `limit` executions of a state machine, newest first. ListExecutions sorts them so and may
  * return fewer than maxResults with a nextToken (docs/aws-facts.md, Step Functions), hence the loop.
@@ -234,13 +250,7 @@ interface ExecutionRow {
 
 /** `muster executions`: the newest executions with status, start time and trigger. */
 export async function executionsCommand(options: ExecutionsOptions, io: Io): Promise<number> {
-  const arn = await stateMachineArn(options);
-  const sfn = sfnClient(
-    arn,
-    'stateMachine',
-    options.stateMachineArn === undefined ? 'StateMachineArn output' : '--state-machine-arn',
-    options.profile,
-  );
+  const { arn, sfn } = await stateMachineClient(options);
   let rows: ExecutionRow[];
   try {
     const listed = await recentExecutions(sfn, arn, options.limit);
