@@ -1,8 +1,15 @@
 import type { DetectiveClient } from '@aws-sdk/client-detective';
+import type { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { AdministratorStepOutput } from '../functions/shared/contracts.ts';
 import type { Telemetry } from '../functions/shared/engine.ts';
 import { detectiveCreator, detectiveReader } from '../functions/shared/services/detective/administrator.ts';
+import {
+  guardDutyCreator,
+  guardDutyInviter,
+  guardDutyPlanner,
+  guardDutyReader,
+} from '../functions/shared/services/guardduty/administrator.ts';
 import {
   securityHubCreator,
   securityHubInviter,
@@ -44,6 +51,16 @@ export function securityHubAdministrator(client: SecurityHubClient) {
 /** Every capability of the Detective adapter (it has no inviter), for use-case tests. */
 export function detectiveAdministrator(client: DetectiveClient) {
   return { ...detectiveReader(client), ...detectiveCreator(client) };
+}
+
+/** Every capability of the GuardDuty adapter, for use-case tests. */
+export function guardDutyAdministrator(client: GuardDutyClient) {
+  return {
+    ...guardDutyPlanner(client),
+    ...guardDutyReader(client),
+    ...guardDutyCreator(client),
+    ...guardDutyInviter(client),
+  };
 }
 
 /** Telemetry that records nothing, for use-case tests. */

@@ -20,7 +20,7 @@ import {
 } from '../../functions/shared/report/formats/records.ts';
 import type { MembershipReader } from '../../functions/shared/services/administrator.ts';
 import { detectiveReader } from '../../functions/shared/services/detective/administrator.ts';
-import { guardDutyAdministrator } from '../../functions/shared/services/guardduty/administrator.ts';
+import { guardDutyReader } from '../../functions/shared/services/guardduty/administrator.ts';
 import {
   type OrganizationAccount,
   organizationsDirectory,
@@ -234,9 +234,7 @@ export function coverageDeps(
       detectiveReader(countCalls(new DetectiveClient(clientConfig(target, region)), 'detective', calls)),
     ),
     guardduty: perRegion((region) =>
-      guardDutyAdministrator(
-        countCalls(new GuardDutyClient(clientConfig(target, region)), 'guardduty', calls),
-      ),
+      guardDutyReader(countCalls(new GuardDutyClient(clientConfig(target, region)), 'guardduty', calls)),
     ),
   };
   const organizations = organizationsDirectory(

@@ -11,7 +11,7 @@ import type { Env } from '../../functions/shared/config.ts';
 import type { Plan } from '../../functions/shared/contracts.ts';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
 import { organizationsDirectory } from '../../functions/shared/services/organizations.ts';
-import { SERVICES } from '../../functions/shared/services/registry.ts';
+import { PLANNERS } from '../../functions/shared/services/registry.ts';
 import { HEALTHY_SCENARIO } from '../../local/runner/run-workflow.ts';
 import { startStandIn } from '../../local/standin/index.ts';
 import {
@@ -149,8 +149,7 @@ function resolveDeps(env: Env, target: ClientTarget): ResolveAccountsDeps {
       new OrganizationsClient(clientConfig(target, config.organizationsRegion)),
     ),
     settings: config.settings,
-    planner: (service, region) =>
-      SERVICES[service].administrator((Client) => new Client(clientConfig(target, region))),
+    planner: (service, region) => PLANNERS[service]((Client) => new Client(clientConfig(target, region))),
   };
 }
 

@@ -13,13 +13,15 @@ import {
   recordCoverage,
   tracer,
 } from '../shared/observability.ts';
-import { administratorAdapters } from '../shared/services/registry.ts';
+import { administratorAdapters, READERS } from '../shared/services/registry.ts';
 import { onFirstUse, reportStore } from '../shared/wiring.ts';
 import { checkOnboarding } from './check-onboarding.ts';
 
 /** One Lambda container's handler: the clients it makes on first use are its own. */
 export function createHandler() {
-  const adapters = onFirstUse(() => administratorAdapters(readClientSettings(process.env)));
+  const adapters = onFirstUse(() =>
+    administratorAdapters(readClientSettings(process.env), (service, open) => READERS[service](open)),
+  );
 
   const store = onFirstUse(() => reportStore(process.env));
 

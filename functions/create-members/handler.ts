@@ -5,14 +5,16 @@ import middy from '@middy/core';
 import { invitationOptions, readAdministratorConfig } from '../shared/config.ts';
 import { administratorStepInputSchema, parseInput } from '../shared/contracts.ts';
 import { CORRELATION_ID_PATH, logger, metrics, telemetry, tracer } from '../shared/observability.ts';
-import { administratorAdapters } from '../shared/services/registry.ts';
+import { administratorAdapters, CREATORS } from '../shared/services/registry.ts';
 import { logStepOutput, onFirstUse } from '../shared/wiring.ts';
 import { createMembers, stateOutput } from './create-members.ts';
 
 /** One Lambda container's handler: the settings and clients it makes on first use are its own. */
 export function createHandler() {
   const config = onFirstUse(() => readAdministratorConfig(process.env));
-  const adapters = onFirstUse(() => administratorAdapters(config().clients));
+  const adapters = onFirstUse(() =>
+    administratorAdapters(config().clients, (service, open) => CREATORS[service](open)),
+  );
 
   async function run(event: unknown) {
     const input = parseInput(administratorStepInputSchema, event, 'input');

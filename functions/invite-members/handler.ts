@@ -12,14 +12,19 @@ import {
   telemetry,
   tracer,
 } from '../shared/observability.ts';
-import { administratorAdapters } from '../shared/services/registry.ts';
+import { administratorAdapters, INVITERS, READERS } from '../shared/services/registry.ts';
 import { onFirstUse, reportStore } from '../shared/wiring.ts';
 import { inviteOnboarding } from './invite-onboarding.ts';
 
 /** One Lambda container's handler: the clients it makes on first use are its own. */
 export function createHandler() {
   const config = onFirstUse(() => readAdministratorConfig(process.env));
-  const adapters = onFirstUse(() => administratorAdapters(config().clients));
+  const adapters = onFirstUse(() =>
+    administratorAdapters(config().clients, (service, open) => ({
+      ...READERS[service](open),
+      ...INVITERS[service](open),
+    })),
+  );
 
   const store = onFirstUse(() => reportStore(process.env));
 

@@ -11,7 +11,7 @@ import { batchInputSchema, executionIdSchema, parseInput } from '../shared/contr
 import { CORRELATION_ID_PATH, logger, metrics, recordCounts, tracer } from '../shared/observability.ts';
 import { executionPrefix } from '../shared/report/store.ts';
 import { organizationsDirectory } from '../shared/services/organizations.ts';
-import { administratorAdapters } from '../shared/services/registry.ts';
+import { administratorAdapters, PLANNERS } from '../shared/services/registry.ts';
 import { onFirstUse, reportStore } from '../shared/wiring.ts';
 import { loadBatch, storeBatches } from './batches.ts';
 import { readResolveConfig } from './config.ts';
@@ -30,7 +30,9 @@ export function createHandler() {
       ),
     ),
   );
-  const planners = onFirstUse(() => administratorAdapters(clients()));
+  const planners = onFirstUse(() =>
+    administratorAdapters(clients(), (service, open) => PLANNERS[service](open)),
+  );
 
   const store = onFirstUse(() => reportStore(process.env));
 

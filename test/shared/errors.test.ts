@@ -12,8 +12,7 @@ import {
   MusterError,
   ReportStoreError,
 } from '../../functions/shared/errors.ts';
-import { guardDutyAdministrator } from '../../functions/shared/services/guardduty/administrator.ts';
-import { awsError, silentTelemetry } from '../helpers.ts';
+import { awsError, guardDutyAdministrator, silentTelemetry } from '../helpers.ts';
 
 describe('errors', () => {
   it.each([

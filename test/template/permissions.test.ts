@@ -90,6 +90,67 @@ describe('least privilege', () => {
     },
   );
 
+  // Each step holds only its own capabilities (functions/shared/services/registry.ts): the
+  // exactness above would also pass if every bundle and policy held the union again.
+  it.each([
+    [
+      'resolve-accounts',
+      [
+        'securityhub:DescribeHub',
+        'securityhub:DescribeOrganizationConfiguration',
+        'securityhub:ListMembers',
+        'detective:ListGraphs',
+        'detective:ListMembers',
+        'guardduty:ListDetectors',
+        'guardduty:DescribeOrganizationConfiguration',
+        'guardduty:ListMembers',
+      ],
+    ],
+    [
+      'create-members',
+      [
+        'securityhub:DescribeHub',
+        'securityhub:CreateMembers',
+        'detective:ListGraphs',
+        'detective:CreateMembers',
+        'guardduty:ListDetectors',
+        'guardduty:CreateMembers',
+      ],
+    ],
+    [
+      'invite-members',
+      [
+        'securityhub:DescribeHub',
+        'securityhub:GetMembers',
+        'securityhub:InviteMembers',
+        'detective:ListGraphs',
+        'detective:GetMembers',
+        'guardduty:ListDetectors',
+        'guardduty:GetMembers',
+        'guardduty:InviteMembers',
+      ],
+    ],
+    [
+      'check-members',
+      [
+        'securityhub:DescribeHub',
+        'securityhub:GetMembers',
+        'detective:ListGraphs',
+        'detective:GetMembers',
+        'guardduty:ListDetectors',
+        'guardduty:GetMembers',
+      ],
+    ],
+  ] as const)("bundles and grants %s only its own step's service actions", async (name, expected) => {
+    const services = (actions: string[]) =>
+      actions.filter((action) => /^(securityhub|detective|guardduty):/.test(action)).sort();
+    const wanted = [...expected].sort();
+    expect(services(await actionsOf(name))).toEqual(wanted);
+    expect(services(policyActions(template.Resources[FUNCTIONS[name]]?.Properties?.Policies))).toEqual(
+      wanted,
+    );
+  });
+
   it('lets accept-invitations only assume the member role, and the member role do exactly what the member side calls', async () => {
     const called = await actionsOf('accept-invitations');
     expect(policyActions(template.Resources.AcceptInvitationsRole?.Properties?.Policies)).toEqual(

@@ -31,9 +31,10 @@ export interface CreateOptions {
 }
 
 /**
- * The administrator half of one service, one Region, in three capabilities. The engine's steps
- * speak only these interfaces, so a new service is a new adapter, not a new workflow; each step
- * is wired with just the capabilities it uses, so its bundle and IAM policy hold nothing more.
+ * The administrator half of one service, one Region, in capabilities (locate, plan, read, create,
+ * invite). The engine's steps speak only these interfaces, so a new service is a new adapter, not
+ * a new workflow; each step is wired with just the capabilities it uses (registry.ts), so its
+ * bundle and IAM policy hold nothing more.
  * Every call takes at most 50 accounts; the engine chunks.
  */
 export interface MembershipLocator {
@@ -86,10 +87,4 @@ export interface MembershipPlanner extends MembershipLocator {
    * delegated administrator in the Region. Absent for a service that has none to read.
    */
   organization?(target: MembershipTarget): Promise<ServiceOrganization | undefined>;
-}
-
-/** Everything the administrator does with one service in one Region. */
-export interface AdministratorAdapter extends MembershipReader, MembershipCreator, MembershipPlanner {
-  /** Present only where the service invites separately from create. */
-  inviteMembers?: MembershipInviter['inviteMembers'];
 }

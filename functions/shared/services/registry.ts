@@ -8,12 +8,35 @@ import {
   type RetryingClient,
   regionalClient,
 } from '../aws/clients.ts';
-import { SERVICE_NAMES, SERVICE_RULES, type ServiceName, type ServiceRules } from '../domain/services.ts';
+import type { ServiceName } from '../domain/services.ts';
 import { tracer } from '../observability.ts';
-import type { AdministratorAdapter } from './administrator.ts';
-import { detectiveAdministrator } from './detective/administrator.ts';
-import { guardDutyAdministrator } from './guardduty/administrator.ts';
-import { securityHubAdministrator } from './securityhub/administrator.ts';
+import type {
+  MembershipCreator,
+  MembershipInviter,
+  MembershipLocator,
+  MembershipPlanner,
+  MembershipReader,
+} from './administrator.ts';
+import {
+  detectiveCreator,
+  detectiveGraphLocator,
+  detectivePlanner,
+  detectiveReader,
+} from './detective/administrator.ts';
+import {
+  guardDutyCreator,
+  guardDutyInviter,
+  guardDutyLocator,
+  guardDutyPlanner,
+  guardDutyReader,
+} from './guardduty/administrator.ts';
+import {
+  securityHubCreator,
+  securityHubInviter,
+  securityHubLocator,
+  securityHubPlanner,
+  securityHubReader,
+} from './securityhub/administrator.ts';
 
 /**
  * Makes one client of a service for the caller's Region and credentials: the caller decides how it
@@ -22,49 +45,81 @@ import { securityHubAdministrator } from './securityhub/administrator.ts';
 export type OpenClient = <C extends RetryingClient>(Client: RegionalClientClass<C>) => C;
 
 /**
- * One service: its rules (statuses, texts, limits; pure, in domain/services.ts) and the adapter
- * that speaks its API as the administrator. The engine owns the algorithm (create, invite, accept,
- * confirm); an adapter fills in the calls, as Powertools' persistence layers fill in
- * BasePersistenceLayer's few methods. The member side has its own record (member-registry.ts):
- * the member role's bundle and policy must hold no administrator call.
+ * One administrator capability of every service, each built on a client `open` makes. A new
+ * service is an entry in each record below: the compiler names what it must fill in. The service's
+ * rules (statuses, texts, limits) are in domain/services.ts; the member side is member-registry.ts.
+ *
+ * One record per capability, not one adapter per service: a step imports only the records it uses,
+ * and esbuild leaves the others (and their SDK commands) out of its bundle, so each function's IAM
+ * policy grants only what its own step calls (test/template/permissions.test.ts checks both).
  */
-export interface ServiceSpec extends ServiceRules {
-  /** The administrator side in one Region, on one client `open` makes. */
-  administrator(open: OpenClient): AdministratorAdapter;
-}
+export type Capability<A> = Readonly<Record<ServiceName, (open: OpenClient) => A>>;
 
-/** Every service muster manages. A new one is an entry here: the compiler names what it must fill in. */
-export const SERVICES: Readonly<Record<ServiceName, ServiceSpec>> = {
-  securityhub: {
-    ...SERVICE_RULES.securityhub,
-    administrator: (open) => securityHubAdministrator(open(SecurityHubClient)),
+/** What Resolve Accounts reads: each service's home and, for the limits, its members and settings. */
+export const PLANNERS: Capability<MembershipPlanner> = {
+  securityhub: (open) => securityHubPlanner(open(SecurityHubClient)),
+  detective: (open) => detectivePlanner(open(DetectiveClient)),
+  guardduty: (open) => guardDutyPlanner(open(GuardDutyClient)),
+};
+
+/** What Check Members (and Invite Members, before inviting) reads: the members' statuses. */
+export const READERS: Capability<MembershipReader> = {
+  securityhub: (open) => securityHubReader(open(SecurityHubClient)),
+  detective: (open) => detectiveReader(open(DetectiveClient)),
+  guardduty: (open) => guardDutyReader(open(GuardDutyClient)),
+};
+
+/** What Create Members calls: it locates the home itself when the plan has none. */
+export const CREATORS: Capability<MembershipLocator & MembershipCreator> = {
+  securityhub: (open) => {
+    const client = open(SecurityHubClient);
+    return { ...securityHubLocator(client), ...securityHubCreator(client) };
   },
-  detective: {
-    ...SERVICE_RULES.detective,
-    administrator: (open) => detectiveAdministrator(open(DetectiveClient)),
+  detective: (open) => {
+    const client = open(DetectiveClient);
+    return { ...detectiveGraphLocator(client), ...detectiveCreator(client) };
   },
-  guardduty: {
-    ...SERVICE_RULES.guardduty,
-    administrator: (open) => guardDutyAdministrator(open(GuardDutyClient)),
+  guardduty: (open) => {
+    const client = open(GuardDutyClient);
+    return { ...guardDutyLocator(client), ...guardDutyCreator(client) };
   },
 };
 
+/** What Invite Members sends; undefined for a service whose CreateMembers already invites (Detective). */
+export const INVITERS: Capability<MembershipInviter | undefined> = {
+  securityhub: (open) => securityHubInviter(open(SecurityHubClient)),
+  detective: () => undefined,
+  guardduty: (open) => guardDutyInviter(open(GuardDutyClient)),
+};
+
 /**
- * The administrator adapters of a Lambda container: one traced, rate-limited client per service and
- * Region, made on first use, each service's adapter built by its registry entry.
+ * The administrator capabilities a Lambda container's step uses, as `make` joins them from the
+ * records above: built once per service and Region on first use, on one traced, rate-limited
+ * client per service and Region.
  */
-export function administratorAdapters(
+export function administratorAdapters<A>(
   settings: ClientSettings,
-): (service: ServiceName, region: string) => AdministratorAdapter {
-  const byService = Object.fromEntries(
-    SERVICE_NAMES.map((service) => [
-      service,
-      perRegion((region) =>
-        SERVICES[service].administrator((Client) =>
-          tracer.captureAWSv3Client(regionalClient(Client, region, settings)),
-        ),
-      ),
-    ]),
-  ) as Record<ServiceName, (region: string) => AdministratorAdapter>;
-  return (service, region) => byService[service](region);
+  make: (service: ServiceName, open: OpenClient) => A,
+): (service: ServiceName, region: string) => A {
+  const byRegion = perRegion((region) => {
+    // A step that joins two capabilities of a service (read, then invite) speaks on one client.
+    const clients = new Map<object, RetryingClient>();
+    const open: OpenClient = <C extends RetryingClient>(Client: RegionalClientClass<C>): C => {
+      const known = clients.get(Client);
+      if (known !== undefined) return known as C;
+      const client = tracer.captureAWSv3Client(regionalClient(Client, region, settings));
+      clients.set(Client, client);
+      return client;
+    };
+    const adapters = new Map<ServiceName, A>();
+    return (service: ServiceName) => {
+      let adapter = adapters.get(service);
+      if (adapter === undefined) {
+        adapter = make(service, open);
+        adapters.set(service, adapter);
+      }
+      return adapter;
+    };
+  });
+  return (service, region) => byRegion(region)(service);
 }

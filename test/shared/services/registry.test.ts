@@ -1,11 +1,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { DetectiveClient } from '@aws-sdk/client-detective';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { describe, expect, it } from 'vitest';
 import { OUTCOMES } from '../../../functions/shared/domain/outcomes.ts';
-import { SERVICE_NAMES } from '../../../functions/shared/domain/services.ts';
+import { SERVICE_NAMES, SERVICE_RULES } from '../../../functions/shared/domain/services.ts';
 import { MEMBER_SIDES } from '../../../functions/shared/services/member-registry.ts';
 import type { OpenClient } from '../../../functions/shared/services/registry.ts';
-import { SERVICES } from '../../../functions/shared/services/registry.ts';
+import {
+  administratorAdapters,
+  CREATORS,
+  INVITERS,
+  PLANNERS,
+  READERS,
+} from '../../../functions/shared/services/registry.ts';
 
 const FUNCTIONS = join(import.meta.dirname, '../../../functions');
 
@@ -47,17 +55,38 @@ describe('the service registry', () => {
   });
 
   it.each(SERVICE_NAMES)('maps every status word of %s to a known outcome', (name) => {
-    for (const outcome of Object.values(SERVICES[name].statuses)) expect(OUTCOMES).toContain(outcome);
+    for (const outcome of Object.values(SERVICE_RULES[name].statuses)) expect(OUTCOMES).toContain(outcome);
   });
 
   it.each(SERVICE_NAMES)('gives %s an inviter exactly when it invites separately', (name) => {
-    const adapter = SERVICES[name].administrator(open);
-    expect(adapter.service).toBe(name);
-    expect(adapter.inviteMembers !== undefined).toBe(SERVICES[name].invitesSeparately);
+    expect(INVITERS[name](open) !== undefined).toBe(SERVICE_RULES[name].invitesSeparately);
+  });
+
+  it.each(SERVICE_NAMES)('gives %s a planner, reader and creator for its own name', (name) => {
+    expect([PLANNERS, READERS, CREATORS].map((capability) => capability[name](open).service)).toEqual([
+      name,
+      name,
+      name,
+    ]);
   });
 
   it.each(SERVICE_NAMES)('gives %s a member side for its own name', (name) => {
     const member = MEMBER_SIDES[name](open, { enableDefaultStandards: true, allowTakeOver: false });
     expect(member.service).toBe(name);
+  });
+
+  it("builds a step's capabilities once per service and Region, joined on one client per service", () => {
+    const adapters = administratorAdapters({ maxAttempts: 1 }, (service, open) => ({
+      service,
+      reader: open(SecurityHubClient),
+      inviter: open(SecurityHubClient),
+      other: open(DetectiveClient),
+    }));
+    const first = adapters('securityhub', 'eu-west-1');
+    expect(first.inviter).toBe(first.reader);
+    expect(first.other).not.toBe(first.reader);
+    expect(adapters('securityhub', 'eu-west-1')).toBe(first);
+    expect(adapters('detective', 'eu-west-1').reader).toBe(first.reader);
+    expect(adapters('securityhub', 'us-east-1').reader).not.toBe(first.reader);
   });
 });

@@ -8,7 +8,6 @@ import {
 } from '@aws-sdk/client-detective';
 import { everyPage } from '../../aws/pages.ts';
 import type {
-  AdministratorAdapter,
   MembershipCreator,
   MembershipLocator,
   MembershipPlanner,
@@ -115,9 +114,4 @@ export function detectiveMemberIds(client: DetectiveClient): MembershipPlanner['
 /** What the first step reads of the administrator's Detective in one Region: the graph and its members. */
 export function detectivePlanner(client: DetectiveClient): MembershipPlanner {
   return { ...detectiveGraphLocator(client), memberIds: detectiveMemberIds(client) };
-}
-
-/** Everything the administrator does with Detective in one Region, on one client: it has no inviter. */
-export function detectiveAdministrator(client: DetectiveClient): AdministratorAdapter {
-  return { ...detectivePlanner(client), ...detectiveReader(client), ...detectiveCreator(client) };
 }

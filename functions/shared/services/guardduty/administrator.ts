@@ -8,7 +8,15 @@ import {
   ListMembersCommand,
 } from '@aws-sdk/client-guardduty';
 import { everyPage } from '../../aws/pages.ts';
-import type { AdministratorAdapter, MembershipTarget, UnprocessedAccount } from '../administrator.ts';
+import type {
+  MembershipCreator,
+  MembershipInviter,
+  MembershipLocator,
+  MembershipPlanner,
+  MembershipReader,
+  MembershipTarget,
+  UnprocessedAccount,
+} from '../administrator.ts';
 
 /** ListMembers and ListDetectors take at most 50 per page (docs/aws-facts.md, Amazon GuardDuty). */
 export const GUARDDUTY_PAGE_SIZE = 50;
@@ -24,11 +32,8 @@ function unprocessed(entries: { AccountId?: string; Result?: string }[] | undefi
   );
 }
 
-/**
- * Everything the administrator does with GuardDuty in one Region, on one client. Its home is the
- * administrator's detector: every member call names it.
- */
-export function guardDutyAdministrator(client: GuardDutyClient): AdministratorAdapter {
+/** Finds the administrator's detector in the client's Region: every member call names it. */
+export function guardDutyLocator(client: GuardDutyClient): MembershipLocator {
   return {
     service: 'guardduty',
     async locate(region) {
@@ -40,6 +45,12 @@ export function guardDutyAdministrator(client: GuardDutyClient): AdministratorAd
       const detectorId = DetectorIds?.[0];
       return detectorId === undefined ? undefined : { region, home: detectorId };
     },
+  };
+}
+
+export function guardDutyReader(client: GuardDutyClient): MembershipReader {
+  return {
+    ...guardDutyLocator(client),
     async getMembers(target, accountIds) {
       const response = await client.send(
         new GetMembersCommand({ DetectorId: detectorOf(target), AccountIds: accountIds }),
@@ -51,6 +62,11 @@ export function guardDutyAdministrator(client: GuardDutyClient): AdministratorAd
         unprocessed: unprocessed(response.UnprocessedAccounts),
       };
     },
+  };
+}
+
+export function guardDutyCreator(client: GuardDutyClient): MembershipCreator {
+  return {
     async createMembers(target, accounts) {
       const response = await client.send(
         new CreateMembersCommand({
@@ -64,6 +80,11 @@ export function guardDutyAdministrator(client: GuardDutyClient): AdministratorAd
       );
       return { unprocessed: unprocessed(response.UnprocessedAccounts) };
     },
+  };
+}
+
+export function guardDutyInviter(client: GuardDutyClient): MembershipInviter {
+  return {
     async inviteMembers(target, accountIds, options) {
       const response = await client.send(
         new InviteMembersCommand({
@@ -75,6 +96,13 @@ export function guardDutyAdministrator(client: GuardDutyClient): AdministratorAd
       );
       return { unprocessed: unprocessed(response.UnprocessedAccounts) };
     },
+  };
+}
+
+/** What the first step reads of the administrator's GuardDuty in one Region: the detector, its members, its organization settings. */
+export function guardDutyPlanner(client: GuardDutyClient): MembershipPlanner {
+  return {
+    ...guardDutyLocator(client),
     async memberIds(target) {
       // OnlyAssociated "false": Created, Invited and Removed members count too.
       const members = await everyPage(async (nextToken) => {

@@ -9,7 +9,6 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { everyPage } from '../../aws/pages.ts';
 import type {
-  AdministratorAdapter,
   MembershipCreator,
   MembershipInviter,
   MembershipLocator,
@@ -130,14 +129,4 @@ export function securityHubMembership(client: SecurityHubClient): SecurityHubMem
 /** What the first step reads of the administrator's Security Hub in one Region. */
 export function securityHubPlanner(client: SecurityHubClient): MembershipPlanner {
   return { ...securityHubLocator(client), ...securityHubMembership(client) };
-}
-
-/** Everything the administrator does with Security Hub in one Region, on one client. */
-export function securityHubAdministrator(client: SecurityHubClient): AdministratorAdapter {
-  return {
-    ...securityHubPlanner(client),
-    ...securityHubReader(client),
-    ...securityHubCreator(client),
-    ...securityHubInviter(client),
-  };
 }

@@ -10,8 +10,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createMembers } from '../../../../functions/create-members/create-members.ts';
 import { inviteMembers } from '../../../../functions/invite-members/invite-members.ts';
 import { outcomeOfStatus } from '../../../../functions/shared/domain/outcomes.ts';
-import { guardDutyAdministrator } from '../../../../functions/shared/services/guardduty/administrator.ts';
-import { accounts, silentTelemetry } from '../../../helpers.ts';
+import { accounts, guardDutyAdministrator, silentTelemetry } from '../../../helpers.ts';
 
 const guardDuty = mockClient(GuardDutyClient);
 const adapter = () => guardDutyAdministrator(new GuardDutyClient({ region: 'us-east-1' }));
