@@ -11,7 +11,7 @@ function shellWords(line: string): string[] {
 
 const HOSTILE = [
   "it's",
-  '$(touch /tmp/muster-pwned)',
+  '$(touch muster-pwned)',
   '`id`',
   'a b\tc',
   'x;y|z&',

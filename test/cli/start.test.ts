@@ -279,7 +279,7 @@ describe('muster start --dry-run', () => {
           'eu-west-1',
           '--dry-run',
           '--profile',
-          "sec admin'$(touch /tmp/pwned)",
+          "sec admin'$(touch pwned)",
           '--state-machine-arn',
           STATE_MACHINE_ARN,
         ],
@@ -287,7 +287,7 @@ describe('muster start --dry-run', () => {
       ),
     ).toBe(0);
     expect(io.stdout.text).toContain(
-      `To run it for real:\n  muster start --accounts 200000000001,200000000002 --regions eu-west-1 --profile 'sec admin'\\''$(touch /tmp/pwned)' --state-machine-arn ${STATE_MACHINE_ARN}\n`,
+      `To run it for real:\n  muster start --accounts 200000000001,200000000002 --regions eu-west-1 --profile 'sec admin'\\''$(touch pwned)' --state-machine-arn ${STATE_MACHINE_ARN}\n`,
     );
   });
 });
