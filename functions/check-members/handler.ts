@@ -13,8 +13,8 @@ import {
   recordCoverage,
   tracer,
 } from '../shared/observability.ts';
-import { administratorAdapters, READERS } from '../shared/services/registry.ts';
-import { onFirstUse, reportStore } from '../shared/wiring.ts';
+import { READERS } from '../shared/services/registry.ts';
+import { administratorAdapters, onFirstUse, reportStore } from '../shared/wiring.ts';
 import { checkOnboarding } from './check-onboarding.ts';
 
 /** One Lambda container's handler: the clients it makes on first use are its own. */

@@ -12,8 +12,8 @@ import {
   telemetry,
   tracer,
 } from '../shared/observability.ts';
-import { administratorAdapters, INVITERS, READERS } from '../shared/services/registry.ts';
-import { onFirstUse, reportStore } from '../shared/wiring.ts';
+import { INVITERS, READERS } from '../shared/services/registry.ts';
+import { administratorAdapters, onFirstUse, reportStore } from '../shared/wiring.ts';
 import { inviteOnboarding } from './invite-onboarding.ts';
 
 /** One Lambda container's handler: the clients it makes on first use are its own. */

@@ -11,8 +11,8 @@ import { batchInputSchema, executionIdSchema, parseInput } from '../shared/contr
 import { CORRELATION_ID_PATH, logger, metrics, recordCounts, tracer } from '../shared/observability.ts';
 import { executionPrefix } from '../shared/report/store.ts';
 import { organizationsDirectory } from '../shared/services/organizations.ts';
-import { administratorAdapters, PLANNERS } from '../shared/services/registry.ts';
-import { onFirstUse, reportStore } from '../shared/wiring.ts';
+import { PLANNERS } from '../shared/services/registry.ts';
+import { administratorAdapters, onFirstUse, reportStore } from '../shared/wiring.ts';
 import { loadBatch, storeBatches } from './batches.ts';
 import { readResolveConfig } from './config.ts';
 import { resolveAccounts } from './resolve-accounts.ts';

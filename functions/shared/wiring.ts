@@ -1,9 +1,18 @@
+import {
+  type ClientSettings,
+  perRegion,
+  type RegionalClientClass,
+  type RetryingClient,
+  regionalClient,
+} from './aws/clients.ts';
 import { s3Client } from './aws/s3.ts';
 import { type Env, readClientSettings, readReportStoreSettings } from './config.ts';
 import type { AdministratorStepOutput } from './contracts.ts';
 import { groupFailures } from './domain/failures.ts';
+import type { ServiceName } from './domain/services.ts';
 import { logger, recordCounts, tracer } from './observability.ts';
 import { type ReportStore, s3ReportStore } from './report/store.ts';
+import type { OpenClient } from './services/registry.ts';
 
 const UNBOUNDED = {
   ids: Number.POSITIVE_INFINITY,
@@ -57,4 +66,37 @@ export function reportStore(env: Env): ReportStore {
     tracer.captureAWSv3Client(s3Client(region, readClientSettings(env), customEndpoint)),
     bucket,
   );
+}
+
+/**
+ * The administrator capabilities a Lambda container's step uses, as `make` joins them from the
+ * registry's records (services/registry.ts, which stays free of observability so the CLI can import it
+ * without making a logger): built once per service and Region on first use, on one traced, rate-limited
+ * client per service and Region.
+ */
+export function administratorAdapters<A>(
+  settings: ClientSettings,
+  make: (service: ServiceName, open: OpenClient) => A,
+): (service: ServiceName, region: string) => A {
+  const byRegion = perRegion((region) => {
+    // A step that joins two capabilities of a service (read, then invite) speaks on one client.
+    const clients = new Map<object, RetryingClient>();
+    const open: OpenClient = <C extends RetryingClient>(Client: RegionalClientClass<C>): C => {
+      const known = clients.get(Client);
+      if (known !== undefined) return known as C;
+      const client = tracer.captureAWSv3Client(regionalClient(Client, region, settings));
+      clients.set(Client, client);
+      return client;
+    };
+    const adapters = new Map<ServiceName, A>();
+    return (service: ServiceName) => {
+      let adapter = adapters.get(service);
+      if (adapter === undefined) {
+        adapter = make(service, open);
+        adapters.set(service, adapter);
+      }
+      return adapter;
+    };
+  });
+  return (service, region) => byRegion(region)(service);
 }

@@ -1,15 +1,8 @@
 import { DetectiveClient } from '@aws-sdk/client-detective';
 import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
-import {
-  type ClientSettings,
-  perRegion,
-  type RegionalClientClass,
-  type RetryingClient,
-  regionalClient,
-} from '../aws/clients.ts';
+import type { RegionalClientClass, RetryingClient } from '../aws/clients.ts';
 import type { ServiceName } from '../domain/services.ts';
-import { tracer } from '../observability.ts';
 import type {
   MembershipCreator,
   MembershipInviter,
@@ -91,35 +84,3 @@ export const INVITERS: Capability<MembershipInviter | undefined> = {
   detective: () => undefined,
   guardduty: (open) => guardDutyInviter(open(GuardDutyClient)),
 };
-
-/**
- * The administrator capabilities a Lambda container's step uses, as `make` joins them from the
- * records above: built once per service and Region on first use, on one traced, rate-limited
- * client per service and Region.
- */
-export function administratorAdapters<A>(
-  settings: ClientSettings,
-  make: (service: ServiceName, open: OpenClient) => A,
-): (service: ServiceName, region: string) => A {
-  const byRegion = perRegion((region) => {
-    // A step that joins two capabilities of a service (read, then invite) speaks on one client.
-    const clients = new Map<object, RetryingClient>();
-    const open: OpenClient = <C extends RetryingClient>(Client: RegionalClientClass<C>): C => {
-      const known = clients.get(Client);
-      if (known !== undefined) return known as C;
-      const client = tracer.captureAWSv3Client(regionalClient(Client, region, settings));
-      clients.set(Client, client);
-      return client;
-    };
-    const adapters = new Map<ServiceName, A>();
-    return (service: ServiceName) => {
-      let adapter = adapters.get(service);
-      if (adapter === undefined) {
-        adapter = make(service, open);
-        adapters.set(service, adapter);
-      }
-      return adapter;
-    };
-  });
-  return (service, region) => byRegion(region)(service);
-}

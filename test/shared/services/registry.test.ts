@@ -7,13 +7,8 @@ import { OUTCOMES } from '../../../functions/shared/domain/outcomes.ts';
 import { SERVICE_NAMES, SERVICE_RULES } from '../../../functions/shared/domain/services.ts';
 import { MEMBER_SIDES } from '../../../functions/shared/services/member-registry.ts';
 import type { OpenClient } from '../../../functions/shared/services/registry.ts';
-import {
-  administratorAdapters,
-  CREATORS,
-  INVITERS,
-  PLANNERS,
-  READERS,
-} from '../../../functions/shared/services/registry.ts';
+import { CREATORS, INVITERS, PLANNERS, READERS } from '../../../functions/shared/services/registry.ts';
+import { administratorAdapters } from '../../../functions/shared/wiring.ts';
 
 const FUNCTIONS = join(import.meta.dirname, '../../../functions');
 
