@@ -3,7 +3,13 @@ import { DetectiveClient } from '@aws-sdk/client-detective';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { ADMINISTRATOR_ACCESS_KEY_ID, type ScenarioInput, type StandIn } from '../../local/standin/index.ts';
+import { afterEach } from 'vitest';
+import {
+  ADMINISTRATOR_ACCESS_KEY_ID,
+  type ScenarioInput,
+  type StandIn,
+  startStandIn,
+} from '../../local/standin/index.ts';
 
 export const ADMIN = '111111111111';
 
@@ -127,4 +133,17 @@ export async function waitFor(url: string, timeoutMs: number): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+/** A test file's stand-in starter: every stand-in it starts is stopped after each test. */
+export function standInsPerTest(timeScale?: number): (scenario: ScenarioInput) => Promise<StandIn> {
+  const started: StandIn[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((standIn) => standIn.stop()));
+  });
+  return async (scenario) => {
+    const standIn = await startStandIn({ scenario, ...(timeScale === undefined ? {} : { timeScale }) });
+    started.push(standIn);
+    return standIn;
+  };
 }

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mergeReports } from '../../functions/merge-reports/merge-reports.ts';
 import { loadBatch, splitPlan, storeBatches } from '../../functions/resolve-accounts/batches.ts';
+import { readWorkflowSettings } from '../../functions/shared/config.ts';
 import type { Plan } from '../../functions/shared/contracts.ts';
 import { membershipKey } from '../../functions/shared/domain/report.ts';
 import { parseJsonLines, toJsonLines } from '../../functions/shared/report/files.ts';
@@ -35,13 +36,7 @@ function plan(accounts: number, skipped: number, regions: string[]): Plan {
     invitedAccountIds: [],
     notOffered: [],
     hasWork: true,
-    settings: {
-      maxConcurrency: 10,
-      memberBatchSize: 20,
-      maxAttempts: 5,
-      pollIntervalSeconds: 60,
-      maxPollRounds: 12,
-    },
+    settings: readWorkflowSettings({}),
   };
 }
 

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ServiceName } from '../../functions/shared/domain/services.ts';
 import { type LocalRunResult, runLocalWorkflow } from '../../local/runner/run-workflow.ts';
 import { crashAfterCall } from '../../local/runner/sandbox.ts';
@@ -9,7 +9,8 @@ import {
   requestedMemberships,
   unneededInvitations,
 } from '../../local/runner/verify.ts';
-import { type ScenarioInput, type StandIn, startStandIn } from '../../local/standin/index.ts';
+import type { ScenarioInput } from '../../local/standin/index.ts';
+import { standInsPerTest } from '../local/helpers.ts';
 import { ADMINISTRATOR, FAST, listing, organization, outsider } from './scenarios.ts';
 
 const TIME_SCALE = 0.01;
@@ -22,17 +23,7 @@ interface Scope {
   services?: ServiceName[];
 }
 
-const started: StandIn[] = [];
-
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((standIn) => standIn.stop()));
-});
-
-async function standIn(scenario: ScenarioInput): Promise<StandIn> {
-  const s = await startStandIn({ scenario, timeScale: TIME_SCALE });
-  started.push(s);
-  return s;
-}
+const standIn = standInsPerTest(TIME_SCALE);
 
 /** `count` accounts outside the organization from `first` on: each needs invitations and an accept. */
 function outsiders(count: number, first = 200000000001) {

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { DisassociateFromAdministratorAccountCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expandGroups } from '../../functions/shared/domain/report.ts';
 import { type LocalRunResult, runLocalWorkflow } from '../../local/runner/run-workflow.ts';
-import { type ScenarioInput, type StandIn, startStandIn } from '../../local/standin/index.ts';
+import type { StandIn } from '../../local/standin/index.ts';
+import { standInsPerTest } from '../local/helpers.ts';
 import { ADMINISTRATOR, FAST, listing, organization, outsider } from './scenarios.ts';
 
 const TIME_SCALE = 0.01;
@@ -19,17 +20,7 @@ const trigger = (name: string): unknown => JSON.parse(readFileSync(`events/trigg
 const MEMBERSHIP_CHANGING =
   /:(InviteMembers|AcceptAdministratorInvitation|AcceptInvitation|EnableSecurityHub|DisassociateMembers|DeleteMembers|DisassociateFromAdministratorAccount|DisassociateMembership|RejectInvitation)$/;
 
-const started: StandIn[] = [];
-
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((standIn) => standIn.stop()));
-});
-
-async function standIn(scenario: ScenarioInput): Promise<StandIn> {
-  const s = await startStandIn({ scenario, timeScale: TIME_SCALE });
-  started.push(s);
-  return s;
-}
+const standIn = standInsPerTest(TIME_SCALE);
 
 function run(s: StandIn, input: unknown): Promise<LocalRunResult> {
   return runLocalWorkflow({ standIn: s, timeScale: TIME_SCALE, input, settings: FAST });
