@@ -20,7 +20,7 @@ export async function withReportFile(progress: Progress, read: ReportFileReader)
   const notEnabled = groupMemberships(
     rows
       .filter(({ outcome }) => outcome !== 'ENABLED')
-      .map(({ reason, ...row }) => (reason === '' ? row : { ...row, reason })),
+      .map(({ reason, accountName: _, ...row }) => (reason === '' ? row : { ...row, reason })),
   );
   return {
     ...progress,

@@ -65,7 +65,9 @@ export function executionDocument(
     title: `muster report${execution?.name === undefined ? '' : `: ${execution.name}`}`,
     status: statusWord(progress),
     ...(execution?.stopDate === undefined ? {} : { generatedAt: execution.stopDate }),
-    records: report === undefined ? [] : reportRecords(memberships(plan, report.notEnabled), names),
+    // The report file's rows when it was read (a parent's plan lists no accounts), else the state's groups.
+    records:
+      report === undefined ? [] : reportRecords(progress.rows ?? memberships(plan, report.notEnabled), names),
   };
 }
 

@@ -5,8 +5,6 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { HandlerExecutionContext, InitializeHandler, InitializeHandlerArguments } from '@smithy/types';
 import { perRegion } from '../../functions/shared/aws/clients.ts';
-import { mapWithConcurrency } from '../../functions/shared/concurrency.ts';
-import { chunk } from '../../functions/shared/domain/chunk.ts';
 import { type Outcome, outcomeOfStatus } from '../../functions/shared/domain/outcomes.ts';
 import { type NextAction, nextAction } from '../../functions/shared/domain/reconcile.ts';
 import { parseRegions } from '../../functions/shared/domain/regions.ts';
@@ -18,15 +16,15 @@ import {
   attentionOf,
   type ReportRecord,
 } from '../../functions/shared/report/formats/records.ts';
-import type { MembershipReader } from '../../functions/shared/services/administrator.ts';
-import { detectiveReader } from '../../functions/shared/services/detective/administrator.ts';
-import { guardDutyReader } from '../../functions/shared/services/guardduty/administrator.ts';
+import type { MembershipLister, ObservedMember } from '../../functions/shared/services/administrator.ts';
+import { detectiveLister } from '../../functions/shared/services/detective/administrator.ts';
+import { guardDutyLister } from '../../functions/shared/services/guardduty/administrator.ts';
 import {
   type OrganizationAccount,
   organizationsDirectory,
   organizationsRegion,
 } from '../../functions/shared/services/organizations.ts';
-import { securityHubReader } from '../../functions/shared/services/securityhub/administrator.ts';
+import { securityHubLister } from '../../functions/shared/services/securityhub/administrator.ts';
 import { HEALTHY_SCENARIO } from '../../local/runner/run-workflow.ts';
 import { startStandIn } from '../../local/standin/index.ts';
 import {
@@ -57,9 +55,11 @@ export const COVERAGE_READ_CALLS = [
   'STS GetCallerIdentity (without --administrator-id)',
   'Organizations ListAccounts',
   'Security Hub DescribeHub',
-  'Security Hub GetMembers',
+  'Security Hub ListMembers',
   'Detective ListGraphs',
-  'Detective GetMembers',
+  'Detective ListMembers',
+  'GuardDuty ListDetectors (with --services guardduty)',
+  'GuardDuty ListMembers (with --services guardduty)',
 ] as const;
 
 export interface CoverageInput {
@@ -71,27 +71,21 @@ export interface CoverageInput {
 export interface CoverageDeps {
   /** Every account of the organization, whatever its state. */
   listAccounts(): Promise<OrganizationAccount[]>;
-  /** The administrator's read side of one service in one Region. */
-  reader(service: ServiceName, region: string): MembershipReader;
+  /** The administrator's member list of one service in one Region. */
+  lister(service: ServiceName, region: string): MembershipLister;
 }
 
-/** GetMembers calls of one Region and service in flight at once: under the burst of 30 Security Hub allows. */
-const READS_IN_FLIGHT = 20;
+/** What a pair's read found: its members, or undefined when the administrator has not enabled the service. */
+type PairRead = { members: ObservedMember[] | undefined } | { error: unknown };
 
-type Settled<T> = { value: T } | { error: unknown };
-
-/** A promise that never rejects, so one started early and awaited later is no unhandled rejection. */
-function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
-  return promise.then(
-    (value) => ({ value }),
-    (error: unknown) => ({ error }),
-  );
-}
-
-async function unsettle<T>(settled: Promise<Settled<T>> | undefined): Promise<T> {
-  const result = await (settled ?? Promise.reject(new Error('no lookup for this pair')));
-  if ('error' in result) throw result.error;
-  return result.value;
+/** Locates the service in the pair's Region and lists its members; never rejects, so it may run ahead. */
+async function readPair(lister: MembershipLister, region: string): Promise<PairRead> {
+  try {
+    const target = await lister.locate(region);
+    return { members: target === undefined ? undefined : await lister.listMembers(target) };
+  } catch (error) {
+    return { error };
+  }
 }
 
 /** What an onboarding would do to one membership, in the words of --diff. */
@@ -118,17 +112,20 @@ export interface CoverageResult {
 
 /**
  * The memberships of every ACTIVE organization account (the administrator's own is skipped by
- * rule) in every Region and service, read with GetMembers 50 ids a call: the read methods of the
- * administrator adapters, so each service the engine knows is read the same way.
+ * rule) in every Region and service. Each pair's members are listed (ListMembers, page after page)
+ * while the organization is listed, as they need none of its ids: the wall time is the longer of
+ * the two chains, not their sum (docs/benchmark.md, "muster coverage"). Members outside the
+ * organization are not reported: coverage is of the organization's accounts.
  */
 export async function readCoverage(
   input: CoverageInput,
   deps: CoverageDeps,
 ): Promise<Omit<CoverageResult, 'readAt' | 'calls'>> {
   const pairs = input.services.flatMap((service) => input.regions.map((region) => ({ service, region })));
-  // Where each service lives needs no account: it is looked up while the organization is listed.
-  const located = pairs.map(({ service, region }) => settle(deps.reader(service, region).locate(region)));
-  const active = (await deps.listAccounts()).filter(({ state }) => state === 'ACTIVE');
+  // The listing first: its chain of pages is the longest, so nothing should delay its first call.
+  const listing = deps.listAccounts();
+  const reads = pairs.map(({ service, region }) => readPair(deps.lister(service, region), region));
+  const active = (await listing).filter(({ state }) => state === 'ACTIVE');
   const names: AccountNames = new Map(
     active.flatMap(({ accountId, name }) => (name === undefined ? [] : [[accountId, name]])),
   );
@@ -161,24 +158,22 @@ export async function readCoverage(
             ),
           ]
         : [];
-      const reader = deps.reader(service, region);
-      const observed = new Map<string, { outcome: Outcome; reason?: string }>();
-      try {
-        const target = await unsettle(located[index]);
-        if (target === undefined) {
-          const reason = `the administrator has not enabled ${service} in ${region}`;
-          return [...own, ...members.map((id) => record(id, region, service, 'SERVICE_NOT_ENABLED', reason))];
-        }
-        // The reads of one pair within the service's burst, so none waits for a token (docs/aws-facts.md, Security Hub).
-        await mapWithConcurrency(chunk(members), READS_IN_FLIGHT, async (ids) => {
-          const answer = await reader.getMembers(target, ids);
-          for (const { accountId, status, disabledReason } of answer.members)
-            observed.set(accountId, outcomeOfStatus(service, status, disabledReason));
-        });
-      } catch (error) {
-        const reason = `could not read ${service} in ${region}: ${(error as Error).name}: ${(error as Error).message}`;
+      const read = (await reads[index]) ?? { error: new Error(`no read of ${service} in ${region}`) };
+      if ('error' in read) {
+        const error = read.error as Error;
+        const reason = `could not read ${service} in ${region}: ${error.name}: ${error.message}`;
         return [...own, ...members.map((id) => record(id, region, service, 'FAILED', reason))];
       }
+      if (read.members === undefined) {
+        const reason = `the administrator has not enabled ${service} in ${region}`;
+        return [...own, ...members.map((id) => record(id, region, service, 'SERVICE_NOT_ENABLED', reason))];
+      }
+      const observed = new Map(
+        read.members.map(({ accountId, status, disabledReason }) => [
+          accountId,
+          outcomeOfStatus(service, status, disabledReason),
+        ]),
+      );
       return [
         ...own,
         ...members.map((id) => {
@@ -224,17 +219,17 @@ export function coverageDeps(
   home: string,
   calls: Record<string, number>,
 ): CoverageDeps {
-  const readers: Record<ServiceName, (region: string) => MembershipReader> = {
+  const listers: Record<ServiceName, (region: string) => MembershipLister> = {
     securityhub: perRegion((region) =>
-      securityHubReader(
+      securityHubLister(
         countCalls(new SecurityHubClient(clientConfig(target, region)), 'securityhub', calls),
       ),
     ),
     detective: perRegion((region) =>
-      detectiveReader(countCalls(new DetectiveClient(clientConfig(target, region)), 'detective', calls)),
+      detectiveLister(countCalls(new DetectiveClient(clientConfig(target, region)), 'detective', calls)),
     ),
     guardduty: perRegion((region) =>
-      guardDutyReader(countCalls(new GuardDutyClient(clientConfig(target, region)), 'guardduty', calls)),
+      guardDutyLister(countCalls(new GuardDutyClient(clientConfig(target, region)), 'guardduty', calls)),
     ),
   };
   const organizations = organizationsDirectory(
@@ -246,7 +241,7 @@ export function coverageDeps(
   );
   return {
     listAccounts: () => organizations.listAccounts(),
-    reader: (service, region) => readers[service](region),
+    lister: (service, region) => listers[service](region),
   };
 }
 

@@ -1,6 +1,7 @@
 import { basename, relative, resolve } from 'node:path';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
 import { toJsonLines } from '../../functions/shared/report/files.ts';
+import { namesOfRows } from '../../functions/shared/report/formats/records.ts';
 import { HEALTHY_SCENARIO, runLocalWorkflow } from '../../local/runner/run-workflow.ts';
 import { realCommand } from '../command-line.ts';
 import { exitCodeOf } from '../exit-codes.ts';
@@ -92,10 +93,13 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   // The state carries a summary of a large report; the runner read its file back from the stand-in.
   const rows = result.memberships;
   if (rows !== undefined) progress = await withReportFile(progress, async () => toJsonLines(rows));
-  // The scenario's accounts carry their Organizations names, as ListAccounts gives them.
-  const names = new Map(
-    scenario.accounts.flatMap(({ accountId, name }) => (name === undefined ? [] : [[accountId, name]])),
-  );
+  // The report file's names (Merge Reports took them from the batch files), else the scenario's own.
+  const names = new Map([
+    ...scenario.accounts.flatMap(({ accountId, name }) =>
+      name === undefined ? [] : [[accountId, name] as const],
+    ),
+    ...namesOfRows(progress.rows ?? []),
+  ]);
   const final = progress;
   await emitReport(io, options, {
     json: () => executionJson(final, names),

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { parseTrigger } from '../../functions/resolve-accounts/triggers.ts';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
+import { namesOfRows } from '../../functions/shared/report/formats/records.ts';
 import { s3ReportStore } from '../../functions/shared/report/store.ts';
 import {
   type AwsOptions,
@@ -115,7 +116,8 @@ export async function watchExecution(
   }
   progress = await withReportFile(progress, s3ReportReader(executionArn, options.profile));
   const about = summary(execution, executionArn);
-  const names = new Map<string, string>();
+  // Merge Reports wrote each account's name into the report file, from the batch files.
+  const names = namesOfRows(progress.rows ?? []);
   const final = progress;
   await emitReport(io, options, {
     json: () => executionJson(final, names, about),
@@ -125,7 +127,7 @@ export async function watchExecution(
       const shown = terminalSafe(about);
       return (
         `${c.bold(shown.name ?? shown.executionArn)}  ${shown.status ?? ''}${shown.startDate === undefined ? '' : `  started ${shown.startDate}`}${shown.stopDate === undefined ? '' : `, stopped ${shown.stopDate}`}\n` +
-        `${phasesText(final, c)}\n\n${reportText(final, c)}` +
+        `${phasesText(final, c)}\n\n${reportText(final, c, names)}` +
         (final.status === 'RUNNING'
           ? c.dim(`Still running: muster status ${shown.executionArn} --follow\n`)
           : '')

@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import { loadBatch } from '../resolve-accounts/batches.ts';
+import { loadBatchFile } from '../resolve-accounts/batches.ts';
 import { parseInput } from '../shared/contracts.ts';
 import { CORRELATION_ID_PATH, logger, metrics, recordCounts, tracer } from '../shared/observability.ts';
 import { onFirstUse, reportStore } from '../shared/wiring.ts';
@@ -16,7 +16,7 @@ export function createHandler() {
   async function run(event: unknown) {
     const report = await mergeReports(parseInput(mergeReportsInputSchema, event, 'input'), {
       store: store(),
-      loadBatch: (key) => loadBatch(key, store()),
+      loadBatch: (key) => loadBatchFile(key, store()),
       uniqueId: randomUUID,
     });
     recordCounts({

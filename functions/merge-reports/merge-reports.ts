@@ -10,7 +10,13 @@ import {
 import type { Membership } from '../shared/domain/report.ts';
 import { decideReport, describeReport, summarizeGroups } from '../shared/domain/report.ts';
 import { SERVICE_RULES } from '../shared/domain/services.ts';
-import { parseJsonLines, type ReportRow, toCsv, toJsonLines } from '../shared/report/files.ts';
+import {
+  parseJsonLines,
+  type ReportRow,
+  toCsv,
+  toJsonLines,
+  withAccountNames,
+} from '../shared/report/files.ts';
 import { executionPrefix, type ReportStore } from '../shared/report/store.ts';
 
 /** What the parent's Onboard Batches Map hands on: per batch, its child's report, or the error it failed with. */
@@ -37,8 +43,11 @@ export type MergeReportsInput = z.infer<typeof mergeReportsInputSchema>;
 
 export interface MergeReportsDeps {
   store: ReportStore;
-  /** A batch's plan, as Resolve Accounts wrote it (to report a failed child's accounts). */
-  loadBatch: (batchKey: string) => Promise<Plan>;
+  /**
+   * A batch's plan, as Resolve Accounts wrote it (to report a failed child's accounts), with its
+   * accounts' names when the file has them (the rows carry them).
+   */
+  loadBatch: (batchKey: string) => Promise<Plan & { accountNames?: Readonly<Record<string, string>> }>;
   uniqueId: () => string;
 }
 
@@ -90,7 +99,7 @@ export function withDetectiveLimit(rows: ReportRow[], plan: Plan): ReportRow[] {
   });
 }
 
-const asMembership = ({ reason, ...row }: ReportRow): Membership =>
+const asMembership = ({ reason, accountName: _, ...row }: ReportRow): Membership =>
   reason === '' ? row : { ...row, reason };
 
 /**
@@ -104,8 +113,11 @@ export async function mergeReports(
   const parts = await Promise.all(
     input.batches.map(async (batch) => {
       const plan = await deps.loadBatch(batch.batchKey);
-      if (batch.child === undefined) return failedBatchRows(plan, batch.crashed?.Error ?? 'no report');
-      return withDetectiveLimit(parseJsonLines(await deps.store.get(batch.child.files.jsonl)), plan);
+      const names = new Map(Object.entries(plan.accountNames ?? {}));
+      if (batch.child === undefined)
+        return withAccountNames(failedBatchRows(plan, batch.crashed?.Error ?? 'no report'), names);
+      const rows = parseJsonLines(await deps.store.get(batch.child.files.jsonl));
+      return withAccountNames(withDetectiveLimit(rows, plan), names);
     }),
   );
   const rows = parts.flat();

@@ -1,6 +1,14 @@
-import { type BatchedPlan, CHILD_BATCH_ACCOUNTS, type Plan, planSchema } from '../shared/contracts.ts';
+import * as z from 'zod';
+import {
+  accountIdSchema,
+  type BatchedPlan,
+  CHILD_BATCH_ACCOUNTS,
+  type Plan,
+  planSchema,
+} from '../shared/contracts.ts';
 import { chunk } from '../shared/domain/chunk.ts';
 import { SERVICE_RULES, type ServiceName } from '../shared/domain/services.ts';
+import { type AccountNames, clipAccountName } from '../shared/report/formats/records.ts';
 import { type ReportStore, readParsed } from '../shared/report/store.ts';
 
 /** Skipped accounts a batch carries besides its accounts (each with its reason, about 100 bytes). */
@@ -83,12 +91,14 @@ export async function storeBatches(
   store: ReportStore,
   prefix: string,
   size = CHILD_BATCH_ACCOUNTS,
+  names: AccountNames = new Map(),
 ): Promise<BatchedPlan> {
   const parts = splitPlan(plan, size);
   const batches = await Promise.all(
     parts.map(async (part, index) => {
       const key = `${prefix}/batches/${String(index).padStart(4, '0')}.json`;
-      await store.put(key, JSON.stringify(part), 'application/json');
+      const file = { ...part, accountNames: batchNames(part, names) };
+      await store.put(key, JSON.stringify(file), 'application/json');
       return { key, accountCount: part.accounts.length, skippedCount: part.skipped.length };
     }),
   );
@@ -105,7 +115,34 @@ export async function storeBatches(
   };
 }
 
-/** A child execution's plan: the batch its parent wrote, parsed (a bad object is named). */
-export function loadBatch(batchKey: string, store: ReportStore): Promise<Plan> {
-  return readParsed(store, batchKey, planSchema);
+/**
+ * A batch file: the batch's plan, and the names of its accounts for Merge Reports to put in the
+ * report rows. Only the plan enters the child execution's state (loadBatch), so names cost no state.
+ */
+export const batchFileSchema = planSchema.extend({
+  accountNames: z.record(accountIdSchema, z.string().transform(clipAccountName)).default({}),
+});
+
+/** The names of the batch's accounts, skipped ones included, clipped. */
+function batchNames(part: Plan, names: AccountNames): Record<string, string> {
+  const named: Record<string, string> = {};
+  for (const { accountId } of [...part.accounts, ...part.skipped]) {
+    const name = names.get(accountId);
+    if (name !== undefined && name !== '') named[accountId] = clipAccountName(name);
+  }
+  return named;
+}
+
+/** A child execution's plan: the batch its parent wrote, parsed (a bad object is named), without the names. */
+export async function loadBatch(batchKey: string, store: ReportStore): Promise<Plan> {
+  const { accountNames: _, ...plan } = await loadBatchFile(batchKey, store);
+  return plan;
+}
+
+/** The batch file as its parent wrote it: the plan and its accounts' names (Merge Reports). */
+export function loadBatchFile(
+  batchKey: string,
+  store: ReportStore,
+): Promise<z.output<typeof batchFileSchema>> {
+  return readParsed(store, batchKey, batchFileSchema);
 }

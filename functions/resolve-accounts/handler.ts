@@ -10,7 +10,7 @@ import { readClientSettings } from '../shared/config.ts';
 import { batchInputSchema, executionIdSchema, parseInput } from '../shared/contracts.ts';
 import { CORRELATION_ID_PATH, logger, metrics, recordCounts, tracer } from '../shared/observability.ts';
 import { executionPrefix } from '../shared/report/store.ts';
-import { organizationsDirectory } from '../shared/services/organizations.ts';
+import { organizationsDirectory, recordingNames } from '../shared/services/organizations.ts';
 import { PLANNERS } from '../shared/services/registry.ts';
 import { administratorAdapters, onFirstUse, reportStore } from '../shared/wiring.ts';
 import { loadBatch, storeBatches } from './batches.ts';
@@ -43,12 +43,14 @@ export function createHandler() {
     const parent = parentInputSchema.safeParse(event);
     const request = parent.success ? parent.data.request : event;
     const config = readResolveConfig(process.env);
+    // The names of the accounts it reads go to the batch files, for the report (never the state).
+    const named = recordingNames(organizations(config.organizationsRegion));
     const plan = await resolveAccounts(request, {
       administratorId: config.administratorId,
       homeRegion: config.homeRegion,
       defaultRegions: config.defaultRegions,
       defaultServices: config.defaultServices,
-      organizations: organizations(config.organizationsRegion),
+      organizations: named.directory,
       settings: config.settings,
       planner: planners(),
     });
@@ -70,7 +72,13 @@ export function createHandler() {
     // With work to do, the parent carries counts and references: the accounts go to the report
     // bucket, one object per child execution (docs/report-bucket.md).
     if (!plan.hasWork || !parent.success) return plan;
-    return storeBatches(plan, store(), executionPrefix(parent.data.executionId, randomUUID));
+    return storeBatches(
+      plan,
+      store(),
+      executionPrefix(parent.data.executionId, randomUUID),
+      undefined,
+      named.names,
+    );
   }
 
   return middy(run)

@@ -1,10 +1,18 @@
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import { DescribeHubCommand, GetMembersCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import {
+  DescribeHubCommand,
+  GetMembersCommand,
+  ListMembersCommand,
+  SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { readCoverage } from '../../cli/commands/coverage.ts';
-import { organizationsDirectory } from '../../functions/shared/services/organizations.ts';
-import { securityHubReader } from '../../functions/shared/services/securityhub/administrator.ts';
+import {
+  type OrganizationAccount,
+  organizationsDirectory,
+} from '../../functions/shared/services/organizations.ts';
+import { securityHubLister } from '../../functions/shared/services/securityhub/administrator.ts';
 import { awsError } from '../helpers.ts';
 
 const organizations = mockClient(OrganizationsClient);
@@ -12,8 +20,8 @@ const securityHub = mockClient(SecurityHubClient);
 
 const deps = {
   listAccounts: () => organizationsDirectory(new OrganizationsClient({ region: 'us-east-1' })).listAccounts(),
-  reader: (_service: 'securityhub' | 'detective', region: string) =>
-    securityHubReader(new SecurityHubClient({ region })),
+  lister: (_service: 'securityhub' | 'detective', region: string) =>
+    securityHubLister(new SecurityHubClient({ region })),
 };
 
 const ACCOUNTS = Array.from({ length: 120 }, (_, n) => ({
@@ -22,23 +30,34 @@ const ACCOUNTS = Array.from({ length: 120 }, (_, n) => ({
   State: n === 7 ? ('SUSPENDED' as const) : ('ACTIVE' as const),
 }));
 
+/** Security Hub's members: every even account Enabled, plus one outside the organization; 50 a page. */
+const MEMBERS = [
+  ...ACCOUNTS.filter(({ Id }) => Number(Id.slice(-3)) % 2 === 0).map(({ Id }) => ({
+    AccountId: Id,
+    MemberStatus: 'Enabled',
+  })),
+  { AccountId: '999999999999', MemberStatus: 'Invited' },
+];
+
 beforeEach(() => {
   organizations.reset();
   securityHub.reset();
   organizations
     .on(ListAccountsCommand)
     .resolves({ Accounts: [...ACCOUNTS, { Id: '111111111111', State: 'ACTIVE' as const }] });
+  securityHub.on(ListMembersCommand).callsFake(({ NextToken }: { NextToken?: string }) => {
+    const from = Number(NextToken ?? '0');
+    const next = from + 50;
+    return {
+      Members: MEMBERS.slice(from, next),
+      ...(next < MEMBERS.length ? { NextToken: String(next) } : {}),
+    };
+  });
 });
 
 describe('readCoverage', () => {
-  it('reads ACTIVE accounts 50 a call, names them, and reports what GetMembers does not show as NOT_A_MEMBER', async () => {
+  it('lists the members page by page, names the ACTIVE accounts, and reports the unlisted ones NOT_A_MEMBER', async () => {
     securityHub.on(DescribeHubCommand).resolves({});
-    securityHub.on(GetMembersCommand).callsFake(({ AccountIds }: { AccountIds: string[] }) => ({
-      Members: AccountIds.filter((id) => Number(id.slice(-3)) % 2 === 0).map((id) => ({
-        AccountId: id,
-        MemberStatus: 'Enabled',
-      })),
-    }));
 
     const result = await readCoverage(
       { administratorId: '111111111111', regions: ['us-east-1'], services: ['securityhub'] },
@@ -47,11 +66,17 @@ describe('readCoverage', () => {
 
     // 120 listed and the administrator, one of them SUSPENDED.
     expect(result.accounts).toBe(120);
-    expect(securityHub).toHaveReceivedCommandTimes(GetMembersCommand, 3);
-    for (const call of securityHub.commandCalls(GetMembersCommand))
-      expect(call.args[0].input.AccountIds?.length).toBeLessThanOrEqual(50);
+    // 61 members, 50 a page: two pages, every status (OnlyAssociated false), and no GetMembers.
+    expect(securityHub).toHaveReceivedCommandTimes(ListMembersCommand, 2);
+    for (const call of securityHub.commandCalls(ListMembersCommand)) {
+      expect(call.args[0].input.OnlyAssociated).toBe(false);
+      expect(call.args[0].input.MaxResults).toBe(50);
+    }
+    expect(securityHub).toHaveReceivedCommandTimes(GetMembersCommand, 0);
     expect(result.records).toHaveLength(120);
     expect(result.records.find(({ accountId }) => accountId === '200000000007')).toBeUndefined();
+    // A member outside the organization is not an organization account's coverage.
+    expect(result.records.find(({ accountId }) => accountId === '999999999999')).toBeUndefined();
     expect(result.records).toContainEqual({
       accountId: '200000000003',
       accountName: 'team-3',
@@ -61,6 +86,28 @@ describe('readCoverage', () => {
       reason: '',
     });
     expect(result.coverage.outcomes).toEqual({ ENABLED: 60, NOT_A_MEMBER: 59, SKIPPED_ADMINISTRATOR: 1 });
+  });
+
+  it('lists every pair’s members while the organization is still being listed', async () => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    let release: (accounts: OrganizationAccount[]) => void = () => undefined;
+    const listing = new Promise<OrganizationAccount[]>((resolve) => {
+      release = resolve;
+    });
+    const reading = readCoverage(
+      { administratorId: '111111111111', regions: ['us-east-1', 'eu-west-1'], services: ['securityhub'] },
+      { ...deps, listAccounts: () => listing },
+    );
+
+    // Both Regions' pages are read before the organization's listing has answered.
+    await expect.poll(() => securityHub.commandCalls(ListMembersCommand).length).toBe(4);
+    release(ACCOUNTS.map(({ Id, Name, State }) => ({ accountId: Id, name: Name, state: State })));
+    const result = await reading;
+
+    expect(result.coverage.pairs.map(({ region, enabled }) => [region, enabled])).toEqual([
+      ['us-east-1', 60],
+      ['eu-west-1', 60],
+    ]);
   });
 
   it('reports every membership of a pair it could not read as FAILED, naming the error', async () => {
@@ -78,7 +125,24 @@ describe('readCoverage', () => {
     expect(failed[0]?.reason).toBe(
       'could not read securityhub in eu-west-1: AccessDeniedException: not allowed to DescribeHub',
     );
-    expect(securityHub).toHaveReceivedCommandTimes(GetMembersCommand, 0);
+    expect(securityHub).toHaveReceivedCommandTimes(ListMembersCommand, 0);
+  });
+
+  it('reports every membership of a pair as FAILED when a ListMembers page fails, naming the error', async () => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    securityHub
+      .on(ListMembersCommand)
+      .rejects(awsError('AccessDeniedException', 403, 'not allowed to ListMembers'));
+
+    const result = await readCoverage(
+      { administratorId: '111111111111', regions: ['eu-west-1'], services: ['securityhub'] },
+      deps,
+    );
+
+    expect(result.records.filter(({ outcome }) => outcome === 'FAILED')).toHaveLength(119);
+    expect(result.records[1]?.reason).toBe(
+      'could not read securityhub in eu-west-1: AccessDeniedException: not allowed to ListMembers',
+    );
   });
 
   it('reports SERVICE_NOT_ENABLED where the administrator has no hub, without reading members', async () => {
@@ -92,6 +156,7 @@ describe('readCoverage', () => {
     expect(new Set(result.records.map(({ outcome }) => outcome))).toEqual(
       new Set(['SERVICE_NOT_ENABLED', 'SKIPPED_ADMINISTRATOR']),
     );
+    expect(securityHub).toHaveReceivedCommandTimes(ListMembersCommand, 0);
     expect(result.coverage.pairs).toEqual([
       { region: 'eu-west-1', service: 'securityhub', enabled: 0, expected: 119, percent: 0 },
     ]);

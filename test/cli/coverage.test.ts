@@ -12,9 +12,9 @@ const HOSTILE = 'local/scenarios/hostile.json';
 const READ_OPERATIONS = new Set([
   'organizations:ListAccounts',
   'securityhub:DescribeHub',
-  'securityhub:GetMembers',
+  'securityhub:ListMembers',
   'detective:ListGraphs',
-  'detective:GetMembers',
+  'detective:ListMembers',
 ]);
 
 /** What the stand-in's own state says of one membership, in the outcome vocabulary. */

@@ -6,6 +6,7 @@ import {
   SFNClient,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
+import { parse } from 'csv-parse/sync';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/main.ts';
 import { awsError } from '../helpers.ts';
@@ -300,5 +301,98 @@ describe('muster status of a parent execution', () => {
     const json = JSON.parse(io.stdout.text);
     expect(json.memberships).toHaveLength(rows.length);
     expect(json.memberships.every(({ outcome }: { outcome: string }) => outcome === 'ENABLED')).toBe(true);
+  });
+});
+
+describe('muster status shows the account names the report file carries', () => {
+  const NAMES: Record<string, string> = {
+    '200000000001': 'payments-prod',
+    '200000000002': '<b onmouseover=alert(1)>=cmd|calc',
+  };
+
+  /** A finished parent execution whose merged report file names two of its accounts. */
+  function finishedParent() {
+    const whole = samplePlan();
+    const plan = {
+      ...whole,
+      accounts: [],
+      accountIds: [],
+      skipped: [],
+      accountCount: whole.accountIds.length,
+      skippedCount: 0,
+      batches: [
+        { key: 'executions/muster-onboarding/run/batches/0000.json', accountCount: 3, skippedCount: 0 },
+      ],
+    };
+    const report = sampleReport({
+      notEnabled: [],
+      notEnabledComplete: true,
+      counts: { ENABLED: whole.accountIds.length * whole.regions.length * whole.services.length },
+      files: {
+        bucket: 'muster-reports',
+        jsonl: 'executions/muster-onboarding/run/report.jsonl',
+        csv: 'executions/muster-onboarding/run/report.csv',
+      },
+    });
+    const rows = whole.accountIds.flatMap((accountId) =>
+      whole.regions.flatMap((region) =>
+        whole.services.map((service) =>
+          JSON.stringify({
+            accountId,
+            ...(NAMES[accountId] === undefined ? {} : { accountName: NAMES[accountId] }),
+            region,
+            service,
+            outcome: 'ENABLED',
+            reason: '',
+          }),
+        ),
+      ),
+    );
+    const history = new HistoryBuilder().started({ allAccounts: true }).task('Resolve Accounts', { plan });
+    history.state('Choice', 'Has Work?').state('Map', 'Onboard Batches').task('Merge Reports', { report });
+    history.entered('Succeed', 'Onboarded').succeeded(report);
+    sfn.on(DescribeExecutionCommand).resolves(described('SUCCEEDED'));
+    servePages(history.events, 100);
+    const body = { transformToString: async () => `${rows.join('\n')}\n` };
+    s3.on(GetObjectCommand).resolves({ Body: body as never });
+  }
+
+  it('prints "id (name)" in JSON and a name field, null where none is known', async () => {
+    finishedParent();
+    const io = memoryIo();
+
+    await main(['status', EXECUTION_ARN, '--output', 'json'], io);
+
+    const names = new Map(
+      JSON.parse(io.stdout.text).memberships.map(
+        ({ accountId, accountName }: { accountId: string; accountName: string | null }) => [
+          accountId,
+          accountName,
+        ],
+      ),
+    );
+    expect(names.get('200000000001')).toBe('payments-prod');
+    expect(names.get('200000000002')).toBe(NAMES['200000000002']);
+    expect(names.get('200000000003')).toBeNull();
+  });
+
+  it('writes the names to CSV as text a spreadsheet will not run, and escapes them in HTML', async () => {
+    finishedParent();
+    const csvIo = memoryIo();
+    await main(['status', EXECUTION_ARN, '--output', 'csv'], csvIo);
+    const csv = parse(csvIo.stdout.text, { columns: true }) as Record<string, string>[];
+    expect(csv.find(({ accountId }) => accountId === '200000000001')?.account).toBe(
+      '200000000001 (payments-prod)',
+    );
+    expect(csv.find(({ accountId }) => accountId === '200000000002')?.accountName).toBe(
+      NAMES['200000000002'],
+    );
+
+    finishedParent();
+    const htmlIo = memoryIo();
+    await main(['status', EXECUTION_ARN, '--output', 'html'], htmlIo);
+    expect(htmlIo.stdout.text).toContain('200000000001 (payments-prod)');
+    expect(htmlIo.stdout.text).not.toContain('<b onmouseover');
+    expect(htmlIo.stdout.text).toContain('&lt;b onmouseover=alert(1)&gt;=cmd|calc');
   });
 });

@@ -1,11 +1,18 @@
+import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mergeReports } from '../../functions/merge-reports/merge-reports.ts';
-import { loadBatch, splitPlan, storeBatches } from '../../functions/resolve-accounts/batches.ts';
+import {
+  loadBatch,
+  loadBatchFile,
+  splitPlan,
+  storeBatches,
+} from '../../functions/resolve-accounts/batches.ts';
 import { readWorkflowSettings } from '../../functions/shared/config.ts';
 import type { Plan } from '../../functions/shared/contracts.ts';
 import { membershipKey } from '../../functions/shared/domain/report.ts';
 import { parseJsonLines, toJsonLines } from '../../functions/shared/report/files.ts';
+import { ACCOUNT_NAME_MAX } from '../../functions/shared/report/formats/records.ts';
 import { memoryReportStore } from '../report-store.ts';
 
 const PARENT = 'arn:aws:states:us-east-1:111111111111:execution:muster-onboarding:run-1';
@@ -134,7 +141,9 @@ describe('splitting the plan into child executions and merging their reports', (
         .filter(({ outcome }) => outcome === 'FAILED')
         .every(({ reason }) => reason.includes('States.Timeout')),
     ).toBe(true);
-    expect(await store.get(report.files?.csv ?? '')).toContain('accountId,region,service,outcome,reason');
+    expect(await store.get(report.files?.csv ?? '')).toContain(
+      'account,accountId,accountName,region,service,outcome,reason',
+    );
   });
 
   it("reports the accounts past Detective's limit FAILED for Detective in that Region only, with the reason", async () => {
@@ -215,5 +224,71 @@ describe('splitting the plan into child executions and merging their reports', (
     await expect(loadBatch('executions/x/batches/0000.json', store)).rejects.toThrow(
       /s3:\/\/memory\/executions\/x\/batches\/0000.json/,
     );
+  });
+});
+
+describe('account names through the batch files into the merged report', () => {
+  const LONG = 'x'.repeat(200);
+  const NAMES = new Map([
+    [id(0), 'payments-prod'],
+    [id(1), '=HYPERLINK("http://evil.example","click")'],
+    [id(2), `<img src=x onerror=alert(1)> ${LONG}`],
+    [id(50_000), 'closed-sandbox'],
+  ]);
+
+  it('writes the names to the batch files only, never to the plan a child loads into its state', async () => {
+    const store = memoryReportStore();
+    const batched = await storeBatches(plan(3, 1, ['us-east-1']), store, 'executions/m/run-1', 2, NAMES);
+    const keys = batched.batches.map(({ key }) => key);
+
+    expect(JSON.stringify(batched)).not.toContain('payments-prod');
+    const files = await Promise.all(keys.map((key) => loadBatchFile(key, store)));
+    expect(files.map(({ accountNames }) => accountNames)).toEqual([
+      { [id(0)]: 'payments-prod', [id(1)]: NAMES.get(id(1)), [id(50_000)]: 'closed-sandbox' },
+      { [id(2)]: `${[...(NAMES.get(id(2)) ?? '')].slice(0, ACCOUNT_NAME_MAX - 1).join('')}…` },
+    ]);
+    for (const key of keys) expect(await loadBatch(key, store)).not.toHaveProperty('accountNames');
+  });
+
+  it("puts each account's name in the merged JSON Lines and CSV rows, a failed child's included", async () => {
+    const store = memoryReportStore();
+    const whole = plan(3, 1, ['us-east-1']);
+    const batched = await storeBatches(whole, store, 'executions/m/run-1', 2, NAMES);
+    const [first, second] = batched.batches;
+    const report = await mergeReports(
+      {
+        batches: [
+          {
+            batchKey: first?.key ?? '',
+            child: {
+              execution: `${PARENT}-0`,
+              status: 'SUCCEEDED',
+              files: await childReport(store, await loadBatch(first?.key ?? '', store), 'child-0'),
+              round: 1,
+            },
+          },
+          { batchKey: second?.key ?? '', crashed: { Error: 'States.Timeout' } },
+        ],
+        executionId: PARENT,
+      },
+      { store, loadBatch: (key) => loadBatchFile(key, store), uniqueId: () => 'x' },
+    );
+
+    const rows = parseJsonLines(await store.get(report.files?.jsonl ?? ''));
+    const nameOf = (accountId: string) =>
+      rows.filter((row) => row.accountId === accountId).map(({ accountName }) => accountName);
+    expect(nameOf(id(0))).toEqual(['payments-prod', 'payments-prod']);
+    expect(nameOf(id(50_000))).toEqual(['closed-sandbox', 'closed-sandbox']);
+    expect(nameOf(id(2))[0]).toHaveLength(ACCOUNT_NAME_MAX);
+    expect(nameOf(id(2))[0]?.endsWith('…')).toBe(true);
+    const csv = parse(await store.get(report.files?.csv ?? ''), { columns: true }) as Record<
+      string,
+      string
+    >[];
+    const injected = csv.find((row) => row.accountId === id(1));
+    // A spreadsheet shows the name as text: the formula is behind an apostrophe in both columns.
+    expect(injected?.accountName).toBe(`'${NAMES.get(id(1))}`);
+    expect(injected?.account).toBe(`${id(1)} (${NAMES.get(id(1))})`);
+    expect(csv.find((row) => row.accountId === id(0))?.account).toBe(`${id(0)} (payments-prod)`);
   });
 });

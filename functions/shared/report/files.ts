@@ -2,18 +2,19 @@ import * as z from 'zod';
 import { OUTCOMES, type Outcome } from '../domain/outcomes.ts';
 import type { Membership } from '../domain/report.ts';
 import { SERVICE_NAMES, type ServiceName } from '../domain/services.ts';
-import { csvText } from './formats/csv.ts';
+import { recordsCsv } from './formats/csv.ts';
+import { ACCOUNT_NAME_MAX, type AccountNames, clipAccountName } from './formats/records.ts';
 
 /** One row of the report file: a requested membership and how it ended ('' when no reason is given). */
 export interface ReportRow {
   accountId: string;
+  /** The account's name (Organizations, or the input's), when known: Merge Reports adds it from the batch files. */
+  accountName?: string;
   region: string;
   service: ServiceName;
   outcome: Outcome;
   reason: string;
 }
-
-export const REPORT_COLUMNS = ['accountId', 'region', 'service', 'outcome', 'reason'] as const;
 
 export function reportRows(memberships: Iterable<Membership>): ReportRow[] {
   return [...memberships].map(({ accountId, region, service, outcome, reason }) => ({
@@ -25,6 +26,15 @@ export function reportRows(memberships: Iterable<Membership>): ReportRow[] {
   }));
 }
 
+/** The rows with each account's name where `names` has one (clipped: a report is read by a person). */
+export function withAccountNames(rows: readonly ReportRow[], names: AccountNames): ReportRow[] {
+  if (names.size === 0) return [...rows];
+  return rows.map((row) => {
+    const name = names.get(row.accountId);
+    return name === undefined || name === '' ? row : { ...row, accountName: clipAccountName(name) };
+  });
+}
+
 /** JSON Lines: one membership a line, in the order given. */
 export function toJsonLines(rows: readonly ReportRow[]): string {
   return rows.map((row) => `${JSON.stringify(row)}\n`).join('');
@@ -32,6 +42,7 @@ export function toJsonLines(rows: readonly ReportRow[]): string {
 
 const reportRowSchema = z.object({
   accountId: z.string(),
+  accountName: z.string().max(ACCOUNT_NAME_MAX).optional(),
   region: z.string(),
   service: z.enum(SERVICE_NAMES),
   outcome: z.enum(OUTCOMES),
@@ -53,7 +64,7 @@ export function parseJsonLines(text: string): ReportRow[] {
     });
 }
 
-/** CSV with a header row, every cell safe to open in a spreadsheet (formats/csv.ts). */
+/** The CSV that `--output csv` writes (formats/csv.ts): the name beside the id, every cell safe in a spreadsheet. */
 export function toCsv(rows: readonly ReportRow[]): string {
-  return csvText(REPORT_COLUMNS, rows);
+  return recordsCsv(rows.map((row) => ({ ...row, accountName: row.accountName ?? '' })));
 }

@@ -50,6 +50,12 @@ export interface MembershipReader extends MembershipLocator {
   ): Promise<{ members: ObservedMember[]; unprocessed: UnprocessedAccount[] }>;
 }
 
+/** Every member the administrator has in one Region, with its status: what `muster coverage` reads. */
+export interface MembershipLister extends MembershipLocator {
+  /** Whatever its status; each ListMembers page after the last one's token. */
+  listMembers(target: MembershipTarget): Promise<ObservedMember[]>;
+}
+
 export interface MembershipCreator {
   /** `members` is present when the service reports the new statuses itself (Detective does). */
   createMembers(

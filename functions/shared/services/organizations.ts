@@ -67,6 +67,32 @@ export function organizationsDirectory(client: OrganizationsClient): Organizatio
   };
 }
 
+/**
+ * The directory, remembering the name of every account it reads: the first step reads the
+ * organization anyway, and the reports show the names (carried in the batch files, not the state).
+ */
+export function recordingNames(directory: OrganizationsDirectory): {
+  directory: OrganizationsDirectory;
+  names: ReadonlyMap<string, string>;
+} {
+  const names = new Map<string, string>();
+  const remember = (account: OrganizationAccount | undefined) => {
+    if (account?.name !== undefined && account.name !== '') names.set(account.accountId, account.name);
+    return account;
+  };
+  return {
+    names,
+    directory: {
+      describeAccount: async (accountId) => remember(await directory.describeAccount(accountId)),
+      listAccounts: async () => {
+        const accounts = await directory.listAccounts();
+        for (const account of accounts) remember(account);
+        return accounts;
+      },
+    },
+  };
+}
+
 /** Organizations errors that mean the caller cannot read the organization at all. */
 export function isOrganizationsUnavailable(error: unknown): boolean {
   const name = (error as Error | undefined)?.name;

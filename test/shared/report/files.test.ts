@@ -5,8 +5,10 @@ import {
   type ReportRow,
   toCsv,
   toJsonLines,
+  withAccountNames,
 } from '../../../functions/shared/report/files.ts';
 import { neutralizeFormula } from '../../../functions/shared/report/formats/csv.ts';
+import { ACCOUNT_NAME_MAX } from '../../../functions/shared/report/formats/records.ts';
 
 const row = (reason: string): ReportRow => ({
   accountId: '200000000001',
@@ -35,7 +37,25 @@ describe('toCsv', () => {
   it('writes a header and one quoted row per membership that a CSV reader reads back, formulas neutralised', () => {
     const rows = [row('a "quoted", comma\nand a line break'), row('=cmd|calc')];
     const parsed = parse(toCsv(rows), { columns: true });
-    expect(parsed).toEqual([{ ...rows[0] }, { ...rows[1], reason: "'=cmd|calc" }]);
+    const unnamed = { account: '200000000001', accountName: '' };
+    expect(parsed).toEqual([
+      { ...unnamed, ...rows[0] },
+      { ...unnamed, ...rows[1], reason: "'=cmd|calc" },
+    ]);
+  });
+
+  it('writes the name beside the id, as text a spreadsheet will not run, a long one clipped', () => {
+    const rows = withAccountNames(
+      [row('x'), { ...row('y'), accountId: '200000000002' }],
+      new Map([
+        ['200000000001', '@SUM(A1:A9)'],
+        ['200000000002', `payments ${'p'.repeat(100)}`],
+      ]),
+    );
+    const parsed = parse(toCsv(rows), { columns: true }) as Record<string, string>[];
+    expect(parsed[0]).toMatchObject({ account: '200000000001 (@SUM(A1:A9))', accountName: "'@SUM(A1:A9)" });
+    expect([...(parsed[1]?.accountName ?? '')]).toHaveLength(ACCOUNT_NAME_MAX);
+    expect(parsed[1]?.account).toBe(`200000000002 (${parsed[1]?.accountName})`);
   });
 });
 
@@ -43,6 +63,17 @@ describe('parseJsonLines', () => {
   it('reads back what toJsonLines wrote', () => {
     const rows = [row('one'), row('')];
     expect(parseJsonLines(toJsonLines(rows))).toEqual(rows);
+  });
+
+  it('reads back hostile names as they were written', () => {
+    const names = ['<script>alert(1)</script>', '"quoted",\n\u202Ereversed', '=1+1', 'naïve 名前 🙂'];
+    const rows = names.map((accountName) => ({ ...row('r'), accountName }));
+    expect(parseJsonLines(toJsonLines(rows))).toEqual(rows);
+  });
+
+  it('names the line whose account name is longer than a report shows', () => {
+    const long = { ...row('r'), accountName: 'n'.repeat(ACCOUNT_NAME_MAX + 1) };
+    expect(() => parseJsonLines(toJsonLines([long]))).toThrow(/^line 1 of the report file/);
   });
 
   it('names the line that is not a membership row', () => {

@@ -9,6 +9,7 @@ import {
   isOrganizationsUnavailable,
   organizationsDirectory,
   organizationsRegion,
+  recordingNames,
 } from '../../../functions/shared/services/organizations.ts';
 import { awsError } from '../../helpers.ts';
 
@@ -92,5 +93,37 @@ describe('organizationsRegion', () => {
     ['us-gov-east-1', 'us-gov-east-1'],
   ])('returns a Region of the partition of %s', (lambdaRegion, expected) => {
     expect(organizationsRegion(lambdaRegion)).toBe(expected);
+  });
+});
+
+describe('recordingNames', () => {
+  beforeEach(() => {
+    organizations.reset();
+  });
+
+  it('remembers the name of every account the directory reads, and nothing for an unknown or unnamed one', async () => {
+    organizations.on(ListAccountsCommand).resolves({
+      Accounts: [
+        { Id: '111111111111', Name: 'payments-prod', State: 'ACTIVE' },
+        { Id: '222222222222', State: 'ACTIVE' },
+      ],
+    });
+    organizations
+      .on(DescribeAccountCommand, { AccountId: '333333333333' })
+      .resolves({ Account: { Id: '333333333333', Name: 'logs' } })
+      .on(DescribeAccountCommand, { AccountId: '444444444444' })
+      .rejects(awsError('AccountNotFoundException', 400, 'not in the organization'));
+    const { directory: named, names } = recordingNames(directory());
+
+    expect(await named.listAccounts()).toHaveLength(2);
+    expect(await named.describeAccount('333333333333')).toEqual({ accountId: '333333333333', name: 'logs' });
+    expect(await named.describeAccount('444444444444')).toBeUndefined();
+
+    expect(names).toEqual(
+      new Map([
+        ['111111111111', 'payments-prod'],
+        ['333333333333', 'logs'],
+      ]),
+    );
   });
 });

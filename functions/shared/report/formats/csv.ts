@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { accountLabel, type ReportRecord } from './records.ts';
+import { accountLabel, clipAccountName, type ReportRecord } from './records.ts';
 
 // A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV Injection"; the
 // fullwidth forms as csv-stringify's escape_formulas has them).
@@ -32,6 +32,10 @@ export const RECORD_CSV_COLUMNS = [
 export function recordsCsv(records: readonly ReportRecord[]): string {
   return csvText(
     RECORD_CSV_COLUMNS,
-    records.map((record) => ({ ...record, account: accountLabel(record.accountId, record.accountName) })),
+    records.map((record) => ({
+      ...record,
+      accountName: clipAccountName(record.accountName),
+      account: accountLabel(record.accountId, record.accountName),
+    })),
   );
 }

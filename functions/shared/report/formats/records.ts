@@ -23,12 +23,34 @@ export interface ReportDocument {
   records: readonly ReportRecord[];
 }
 
-/** Account id → name, from Organizations. */
+/** Account id → name, from Organizations (or, for an account outside it, the input's). */
 export type AccountNames = ReadonlyMap<string, string>;
+
+/**
+ * The longest name a report shows: Organizations allows 50 characters (docs/aws-facts.md, AWS
+ * Organizations, "Account names"); a name from an input file may be longer and is clipped.
+ */
+export const ACCOUNT_NAME_MAX = 64;
+
+/** The name cut to ACCOUNT_NAME_MAX characters (code points, so no surrogate is split), marked with "…". */
+export function clipAccountName(name: string): string {
+  const points = [...name];
+  return points.length <= ACCOUNT_NAME_MAX ? name : `${points.slice(0, ACCOUNT_NAME_MAX - 1).join('')}…`;
+}
 
 /** "123456789012 (payments-prod)", or the id alone when the name is not known. */
 export function accountLabel(accountId: string, accountName: string | undefined): string {
-  return accountName === undefined || accountName === '' ? accountId : `${accountId} (${accountName})`;
+  return accountName === undefined || accountName === ''
+    ? accountId
+    : `${accountId} (${clipAccountName(accountName)})`;
+}
+
+/** The names the rows carry, for the reports built from them. */
+export function namesOfRows(rows: Iterable<{ accountId: string; accountName?: string }>): AccountNames {
+  const names = new Map<string, string>();
+  for (const { accountId, accountName } of rows)
+    if (accountName !== undefined && accountName !== '') names.set(accountId, accountName);
+  return names;
 }
 
 export function reportRecords(
@@ -37,7 +59,7 @@ export function reportRecords(
 ): ReportRecord[] {
   return [...memberships].map(({ accountId, region, service, outcome, reason }) => ({
     accountId,
-    accountName: names.get(accountId) ?? '',
+    accountName: clipAccountName(names.get(accountId) ?? ''),
     region,
     service,
     outcome,

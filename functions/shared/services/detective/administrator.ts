@@ -9,6 +9,7 @@ import {
 import { everyPage } from '../../aws/pages.ts';
 import type {
   MembershipCreator,
+  MembershipLister,
   MembershipLocator,
   MembershipPlanner,
   MembershipReader,
@@ -95,23 +96,34 @@ export const DETECTIVE_LIST_MEMBERS_PAGE_SIZE = 200;
  * graph's member limit counts them all. Removed members are not listed.
  */
 export function detectiveMemberIds(client: DetectiveClient): MembershipPlanner['memberIds'] {
-  return async (target) => {
-    const graphArn = graphOf(target);
-    const members = await everyPage(async (nextToken) => {
-      const page = await client.send(
-        new ListMembersCommand({
-          GraphArn: graphArn,
-          MaxResults: DETECTIVE_LIST_MEMBERS_PAGE_SIZE,
-          NextToken: nextToken,
-        }),
-      );
-      return { items: page.MemberDetails, nextToken: page.NextToken };
-    });
-    return members.flatMap(({ AccountId }) => (AccountId === undefined ? [] : [AccountId]));
-  };
+  return async (target) => observed(await everyMember(client, target)).map(({ accountId }) => accountId);
+}
+
+function everyMember(client: DetectiveClient, target: MembershipTarget): Promise<MemberDetail[]> {
+  const graphArn = graphOf(target);
+  return everyPage(async (nextToken) => {
+    const page = await client.send(
+      new ListMembersCommand({
+        GraphArn: graphArn,
+        MaxResults: DETECTIVE_LIST_MEMBERS_PAGE_SIZE,
+        NextToken: nextToken,
+      }),
+    );
+    return { items: page.MemberDetails, nextToken: page.NextToken };
+  });
 }
 
 /** What the first step reads of the administrator's Detective in one Region: the graph and its members. */
 export function detectivePlanner(client: DetectiveClient): MembershipPlanner {
   return { ...detectiveGraphLocator(client), memberIds: detectiveMemberIds(client) };
+}
+
+/** Every member of the administrator's behavior graph in the client's Region, with its status (coverage). */
+export function detectiveLister(client: DetectiveClient): MembershipLister {
+  return {
+    ...detectiveGraphLocator(client),
+    async listMembers(target) {
+      return observed(await everyMember(client, target));
+    },
+  };
 }

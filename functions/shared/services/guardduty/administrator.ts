@@ -6,15 +6,18 @@ import {
   InviteMembersCommand,
   ListDetectorsCommand,
   ListMembersCommand,
+  type Member,
 } from '@aws-sdk/client-guardduty';
 import { everyPage } from '../../aws/pages.ts';
 import type {
   MembershipCreator,
   MembershipInviter,
+  MembershipLister,
   MembershipLocator,
   MembershipPlanner,
   MembershipReader,
   MembershipTarget,
+  ObservedMember,
   UnprocessedAccount,
 } from '../administrator.ts';
 
@@ -30,6 +33,28 @@ function unprocessed(entries: { AccountId?: string; Result?: string }[] | undefi
   return (entries ?? []).flatMap(({ AccountId, Result }) =>
     AccountId === undefined ? [] : [{ accountId: AccountId, reason: Result }],
   );
+}
+
+function observed(members: Member[] | undefined): ObservedMember[] {
+  return (members ?? []).flatMap(({ AccountId, RelationshipStatus }) =>
+    AccountId === undefined ? [] : [{ accountId: AccountId, status: RelationshipStatus ?? '' }],
+  );
+}
+
+/** Every member of the detector, 50 a page. */
+function everyMember(client: GuardDutyClient, target: MembershipTarget): Promise<Member[]> {
+  // OnlyAssociated "false": Created, Invited and Removed members count too.
+  return everyPage(async (nextToken) => {
+    const page = await client.send(
+      new ListMembersCommand({
+        DetectorId: detectorOf(target),
+        OnlyAssociated: 'false',
+        MaxResults: GUARDDUTY_PAGE_SIZE,
+        NextToken: nextToken,
+      }),
+    );
+    return { items: page.Members, nextToken: page.NextToken };
+  });
 }
 
 /** Finds the administrator's detector in the client's Region: every member call names it. */
@@ -55,12 +80,7 @@ export function guardDutyReader(client: GuardDutyClient): MembershipReader {
       const response = await client.send(
         new GetMembersCommand({ DetectorId: detectorOf(target), AccountIds: accountIds }),
       );
-      return {
-        members: (response.Members ?? []).flatMap(({ AccountId, RelationshipStatus }) =>
-          AccountId === undefined ? [] : [{ accountId: AccountId, status: RelationshipStatus ?? '' }],
-        ),
-        unprocessed: unprocessed(response.UnprocessedAccounts),
-      };
+      return { members: observed(response.Members), unprocessed: unprocessed(response.UnprocessedAccounts) };
     },
   };
 }
@@ -104,19 +124,7 @@ export function guardDutyPlanner(client: GuardDutyClient): MembershipPlanner {
   return {
     ...guardDutyLocator(client),
     async memberIds(target) {
-      // OnlyAssociated "false": Created, Invited and Removed members count too.
-      const members = await everyPage(async (nextToken) => {
-        const page = await client.send(
-          new ListMembersCommand({
-            DetectorId: detectorOf(target),
-            OnlyAssociated: 'false',
-            MaxResults: GUARDDUTY_PAGE_SIZE,
-            NextToken: nextToken,
-          }),
-        );
-        return { items: page.Members, nextToken: page.NextToken };
-      });
-      return members.flatMap(({ AccountId }) => (AccountId === undefined ? [] : [AccountId]));
+      return observed(await everyMember(client, target)).map(({ accountId }) => accountId);
     },
     async organization(target) {
       try {
@@ -130,6 +138,16 @@ export function guardDutyPlanner(client: GuardDutyClient): MembershipPlanner {
         if ((error as Error).name === 'BadRequestException') return undefined;
         throw error;
       }
+    },
+  };
+}
+
+/** Every member of the administrator's detector in the client's Region, with its status (coverage). */
+export function guardDutyLister(client: GuardDutyClient): MembershipLister {
+  return {
+    ...guardDutyLocator(client),
+    async listMembers(target) {
+      return observed(await everyMember(client, target));
     },
   };
 }

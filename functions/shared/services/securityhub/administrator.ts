@@ -5,15 +5,18 @@ import {
   GetMembersCommand,
   InviteMembersCommand,
   ListMembersCommand,
+  type Member,
   type SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import { everyPage } from '../../aws/pages.ts';
 import type {
   MembershipCreator,
   MembershipInviter,
+  MembershipLister,
   MembershipLocator,
   MembershipPlanner,
   MembershipReader,
+  ObservedMember,
   UnprocessedAccount,
 } from '../administrator.ts';
 
@@ -22,6 +25,12 @@ function unprocessed(
 ): UnprocessedAccount[] {
   return (entries ?? []).flatMap(({ AccountId, ProcessingResult }) =>
     AccountId === undefined ? [] : [{ accountId: AccountId, reason: ProcessingResult }],
+  );
+}
+
+function observed(members: Member[] | undefined): ObservedMember[] {
+  return (members ?? []).flatMap(({ AccountId, MemberStatus }) =>
+    AccountId === undefined ? [] : [{ accountId: AccountId, status: MemberStatus ?? '' }],
   );
 }
 
@@ -48,12 +57,7 @@ export function securityHubReader(client: SecurityHubClient): MembershipReader {
     ...securityHubLocator(client),
     async getMembers(_target, accountIds) {
       const response = await client.send(new GetMembersCommand({ AccountIds: accountIds }));
-      return {
-        members: (response.Members ?? []).flatMap(({ AccountId, MemberStatus }) =>
-          AccountId === undefined ? [] : [{ accountId: AccountId, status: MemberStatus ?? '' }],
-        ),
-        unprocessed: unprocessed(response.UnprocessedAccounts),
-      };
+      return { members: observed(response.Members), unprocessed: unprocessed(response.UnprocessedAccounts) };
     },
   };
 }
@@ -88,6 +92,21 @@ export type SecurityHubMembership = Required<Pick<MembershipPlanner, 'organizati
 /** ListMembers takes at most 50 per page (docs/aws-facts.md, Security Hub). */
 export const LIST_MEMBERS_PAGE_SIZE = 50;
 
+/** Every member in the client's Region, 50 a page. */
+function everyMember(client: SecurityHubClient): Promise<Member[]> {
+  // OnlyAssociated defaults to true, which would hide Created, Invited and Removed members.
+  return everyPage(async (nextToken) => {
+    const page = await client.send(
+      new ListMembersCommand({
+        OnlyAssociated: false,
+        MaxResults: LIST_MEMBERS_PAGE_SIZE,
+        NextToken: nextToken,
+      }),
+    );
+    return { items: page.Members, nextToken: page.NextToken };
+  });
+}
+
 export function securityHubMembership(client: SecurityHubClient): SecurityHubMembership {
   return {
     async organization() {
@@ -110,18 +129,7 @@ export function securityHubMembership(client: SecurityHubClient): SecurityHubMem
       }
     },
     async memberIds() {
-      // OnlyAssociated defaults to true, which would hide Created, Invited and Removed members.
-      const members = await everyPage(async (nextToken) => {
-        const page = await client.send(
-          new ListMembersCommand({
-            OnlyAssociated: false,
-            MaxResults: LIST_MEMBERS_PAGE_SIZE,
-            NextToken: nextToken,
-          }),
-        );
-        return { items: page.Members, nextToken: page.NextToken };
-      });
-      return members.flatMap(({ AccountId }) => (AccountId === undefined ? [] : [AccountId]));
+      return observed(await everyMember(client)).map(({ accountId }) => accountId);
     },
   };
 }
@@ -129,4 +137,14 @@ export function securityHubMembership(client: SecurityHubClient): SecurityHubMem
 /** What the first step reads of the administrator's Security Hub in one Region. */
 export function securityHubPlanner(client: SecurityHubClient): MembershipPlanner {
   return { ...securityHubLocator(client), ...securityHubMembership(client) };
+}
+
+/** Every member of the administrator's Security Hub in the client's Region, with its status (coverage). */
+export function securityHubLister(client: SecurityHubClient): MembershipLister {
+  return {
+    ...securityHubLocator(client),
+    async listMembers() {
+      return observed(await everyMember(client));
+    },
+  };
 }
