@@ -27,6 +27,10 @@ describe('the onboarding workflow on the local stand-in', () => {
     // ceil(120 / 50) = 3 CreateMembers calls per Region and service.
     expect(run.standIn.calls.byOperation['securityhub:CreateMembers']).toBe(3 * regions);
     expect(run.standIn.calls.byOperation['detective:CreateMembers']).toBe(3 * regions);
+    // Resolve Accounts' ListAccounts names reach every row of the merged report through the batch files.
+    const named = new Map(run.memberships?.map(({ accountId, accountName }) => [accountId, accountName]));
+    expect(named.size).toBe(121);
+    expect([...named.values()].every((name) => name !== undefined && name !== '')).toBe(true);
   });
 
   it('invites accounts outside the organization, waits through Detective verification and a late member role, and enables them', async () => {
