@@ -301,7 +301,7 @@ function coverageTable(result: CoverageResult, diff: boolean, c: Colours): strin
   lines.push(
     '',
     c.dim(
-      `Read calls only: ${calls.map(([operation, count]) => `${operation} ${count}`).join(', ')}. Organizational units are not read (one ListParents call per account).`,
+      `Read calls only: ${calls.map(([operation, count]) => `${operation} ${count}`).join(', ')}. Organizational units are not read (README, "Organizational units").`,
     ),
   );
   return `${lines.join('\n')}\n`;

@@ -228,7 +228,7 @@ describe('splitting the plan into child executions and merging their reports', (
 });
 
 describe('account names through the batch files into the merged report', () => {
-  const LONG = 'x'.repeat(200);
+  const LONG = 'x'.repeat(300);
   const NAMES = new Map([
     [id(0), 'payments-prod'],
     [id(1), '=HYPERLINK("http://evil.example","click")'],

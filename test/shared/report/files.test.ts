@@ -49,7 +49,7 @@ describe('toCsv', () => {
       [row('x'), { ...row('y'), accountId: '200000000002' }],
       new Map([
         ['200000000001', '@SUM(A1:A9)'],
-        ['200000000002', `payments ${'p'.repeat(100)}`],
+        ['200000000002', `payments ${'p'.repeat(200)}`],
       ]),
     );
     const parsed = parse(toCsv(rows), { columns: true }) as Record<string, string>[];

@@ -27,10 +27,11 @@ export interface ReportDocument {
 export type AccountNames = ReadonlyMap<string, string>;
 
 /**
- * The longest name a report shows: Organizations allows 50 characters (docs/aws-facts.md, AWS
- * Organizations, "Account names"); a name from an input file may be longer and is clipped.
+ * The longest name a report shows: the most Organizations allows (docs/aws-facts.md, AWS
+ * Organizations, "Account names, and what an organizational unit would cost"), so only a longer name
+ * from elsewhere is clipped.
  */
-export const ACCOUNT_NAME_MAX = 64;
+export const ACCOUNT_NAME_MAX = 128;
 
 /** The name cut to ACCOUNT_NAME_MAX characters (code points, so no surrogate is split), marked with "…". */
 export function clipAccountName(name: string): string {

@@ -20,9 +20,10 @@ describe('accountLabel', () => {
     ['200000000001', 'payments-prod', '200000000001 (payments-prod)'],
     ['200000000001', '', '200000000001'],
     ['200000000001', undefined, '200000000001'],
-    // Longer than Organizations allows (an input file's): clipped, the cut marked.
-    ['200000000001', 'n'.repeat(100), `200000000001 (${'n'.repeat(63)}…)`],
-    ['200000000001', '🙂'.repeat(70), `200000000001 (${'🙂'.repeat(63)}…)`],
+    // Longer than Organizations allows (an input file's, say): clipped, the cut marked.
+    ['200000000001', 'n'.repeat(128), `200000000001 (${'n'.repeat(128)})`],
+    ['200000000001', 'n'.repeat(300), `200000000001 (${'n'.repeat(127)}…)`],
+    ['200000000001', '🙂'.repeat(130), `200000000001 (${'🙂'.repeat(127)}…)`],
   ])('labels %s named %j as %j', (id, name, expected) => {
     expect(accountLabel(id, name)).toBe(expected);
   });
