@@ -87,7 +87,10 @@ export function splitPlan(plan: SplitPlan, size?: number): BatchFile[] {
     accounts: accounts.length,
     // csv-stringify quotes what needs quoting (RFC 4180); writeCell keeps a spreadsheet from running it.
     text: stringify(
-      [[...CSV_HEADER], ...accounts.map(({ accountId, email }) => [accountId, email ?? ''].map(writeCell))],
+      [
+        CSV_HEADER.slice(0, 2),
+        ...accounts.map(({ accountId, email }) => [accountId, email ?? ''].map(writeCell)),
+      ],
       { record_delimiter: 'unix' },
     ),
   }));

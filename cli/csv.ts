@@ -2,9 +2,16 @@ import { CsvError, parse } from 'csv-parse/sync';
 import { accountIdProblem } from '../functions/shared/domain/account-id.ts';
 import { type Account, emailProblem } from '../functions/shared/domain/accounts.ts';
 import { InvalidInputError } from '../functions/shared/errors.ts';
+import { clipAccountName } from '../functions/shared/report/formats/records.ts';
 
-/** The header of the Security Hub console's "Add accounts" CSV. */
-export const CSV_HEADER = ['Account ID', 'Email'] as const;
+/**
+ * The header of the Security Hub console's "Add accounts" CSV, and an optional third column: a name
+ * for an account outside the organization (Organizations has none for it), shown in the reports.
+ */
+export const CSV_HEADER = ['Account ID', 'Email', 'Name'] as const;
+
+/** An account as the CSV gives it: the name only in the execution's input, for the reports. */
+export type CsvAccount = Account & { name?: string };
 
 // What a spreadsheet makes of a 12-digit id: 444455556666.0, 4.44456E+11, or digits without a leading zero.
 const NUMBER_LIKE = /^[\d.]+(e[+-]?\d+)?$/i;
@@ -87,12 +94,12 @@ function unreadable(error: CsvError, text: string, file: string): InvalidInputEr
 }
 
 /**
- * Reads accounts from a CSV in the Security Hub console's format (`Account ID,Email`, one account
+ * Reads accounts from a CSV in the Security Hub console's format (`Account ID,Email`, optionally `Name`, one account
  * a line). Tolerates a BOM, CRLF, LF or a lone CR, quotes and spaces. Every bad id is reported with
  * the line it is on (1-based, as an editor shows it) and nothing is returned, so nothing runs on a
  * half-read file.
  */
-export function readAccountsCsv(original: string, file: string): Account[] {
+export function readAccountsCsv(original: string, file: string): CsvAccount[] {
   // One line ending, so lines count as an editor counts them (a line break inside a quoted value
   // becomes LF: neither an id nor an email has one).
   const text = original.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
@@ -116,11 +123,12 @@ export function readAccountsCsv(original: string, file: string): Account[] {
   if (
     header === undefined ||
     normalised(header.record[0]) !== expected[0] ||
-    (header.record.length > 1 && normalised(header.record[1]) !== expected[1])
+    (header.record.length > 1 && normalised(header.record[1]) !== expected[1]) ||
+    (header.record.length > 2 && normalised(header.record[2]) !== expected[2])
   ) {
     const found = header === undefined ? 'an empty file' : JSON.stringify(header.record.join(','));
     throw new InvalidInputError(
-      `${file} line ${header === undefined ? 1 : firstLine(header)}: expected the header "${CSV_HEADER.join(',')}" (the Security Hub console's CSV format), found ${found}`,
+      `${file} line ${header === undefined ? 1 : firstLine(header)}: expected the header "${CSV_HEADER.slice(0, 2).join(',')}" (the Security Hub console's CSV format), optionally with a third column "${CSV_HEADER[2]}", found ${found}`,
     );
   }
   if (data.length === 0) throw new InvalidInputError(`${file}: no accounts below the header`);
@@ -141,7 +149,12 @@ export function readAccountsCsv(original: string, file: string): Account[] {
       badEmails += 1;
       problems.push(`line ${firstLine(row)}: account ${accountId}: ${emailIssue}`);
     }
-    return email === '' ? { accountId } : { accountId, email };
+    const name = header.record.length > 2 ? readCell((row.record[2] ?? '').trim()) : '';
+    return {
+      accountId,
+      ...(email === '' ? {} : { email }),
+      ...(name === '' ? {} : { name: clipAccountName(name) }),
+    };
   });
   if (problems.length > 0) {
     const hint = spreadsheetMangled

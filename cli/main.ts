@@ -34,7 +34,7 @@ function withInputOptions(command: Command): Command {
     .addOption(
       new Option(
         '--csv <file>',
-        'accounts from a CSV in the Security Hub console format: "Account ID,Email"',
+        'accounts from a CSV in the Security Hub console format: "Account ID,Email" (and optionally ",Name")',
       ).conflicts(others('csv')),
     )
     .addOption(

@@ -123,6 +123,25 @@ export const batchFileSchema = planSchema.extend({
   accountNames: z.record(accountIdSchema, z.string().transform(clipAccountName)).default({}),
 });
 
+/**
+ * The names a manual input gives its accounts (`accounts[].name`, from a CSV's Name column), for
+ * accounts Organizations does not name: read apart from the request's schema, which drops them so
+ * that no name enters the plan. Anything that is not a name is ignored.
+ */
+export function inputNames(request: unknown): AccountNames {
+  const parsed = inputNamesSchema.safeParse(request);
+  if (!parsed.success) return new Map();
+  return new Map(
+    (parsed.data.accounts ?? []).flatMap(({ accountId, name }) =>
+      typeof accountId === 'string' && typeof name === 'string' && name !== '' ? [[accountId, name]] : [],
+    ),
+  );
+}
+
+const inputNamesSchema = z.object({
+  accounts: z.array(z.object({ accountId: z.unknown(), name: z.unknown() })).optional(),
+});
+
 /** The names of the batch's accounts, skipped ones included, clipped. */
 function batchNames(part: Plan, names: AccountNames): Record<string, string> {
   const named: Record<string, string> = {};

@@ -13,7 +13,7 @@ import { executionPrefix } from '../shared/report/store.ts';
 import { organizationsDirectory, recordingNames } from '../shared/services/organizations.ts';
 import { PLANNERS } from '../shared/services/registry.ts';
 import { administratorAdapters, onFirstUse, reportStore } from '../shared/wiring.ts';
-import { loadBatch, storeBatches } from './batches.ts';
+import { inputNames, loadBatch, storeBatches } from './batches.ts';
 import { readResolveConfig } from './config.ts';
 import { resolveAccounts } from './resolve-accounts.ts';
 
@@ -77,7 +77,8 @@ export function createHandler() {
       store(),
       executionPrefix(parent.data.executionId, randomUUID),
       undefined,
-      named.names,
+      // Organizations' name first; the input's only for an account it does not name (outside it).
+      new Map([...inputNames(request), ...named.names]),
     );
   }
 

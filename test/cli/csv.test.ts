@@ -79,7 +79,29 @@ describe('readAccountsCsv', () => {
 
   it('throws naming the expected header when the header is something else', () => {
     expect(() => readAccountsCsv(fixture('wrong-header.csv'), 'wrong-header.csv')).toThrow(
-      'wrong-header.csv line 1: expected the header "Account ID,Email" (the Security Hub console\'s CSV format), found "Id,Mail"',
+      'wrong-header.csv line 1: expected the header "Account ID,Email" (the Security Hub console\'s CSV format), optionally with a third column "Name", found "Id,Mail"',
+    );
+  });
+
+  it('reads a Name column for accounts outside the organization, a formula-safe or long name as given or clipped', () => {
+    const text = [
+      'Account ID,Email,Name',
+      '012345678901,a@example.com,partner-audit',
+      `111122223333,,"'=HYPERLINK(""x"")"`,
+      `222233334444,c@example.com,${'n'.repeat(300)}`,
+      '333344445555,d@example.com,',
+    ].join('\n');
+    expect(readAccountsCsv(text, 'named.csv')).toEqual([
+      { accountId: '012345678901', email: 'a@example.com', name: 'partner-audit' },
+      { accountId: '111122223333', name: '=HYPERLINK("x")' },
+      { accountId: '222233334444', email: 'c@example.com', name: `${'n'.repeat(127)}…` },
+      { accountId: '333344445555', email: 'd@example.com' },
+    ]);
+  });
+
+  it('throws naming the expected header when the third column is not Name', () => {
+    expect(() => readAccountsCsv('Account ID,Email,Owner\n012345678901,a@example.com,x\n', 'x.csv')).toThrow(
+      'x.csv line 1: expected the header "Account ID,Email" (the Security Hub console\'s CSV format), optionally with a third column "Name", found "Account ID,Email,Owner"',
     );
   });
 

@@ -9,6 +9,7 @@ import {
   ListAccountsCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   DescribeHubCommand,
   DescribeOrganizationConfigurationCommand,
@@ -23,12 +24,14 @@ import { lambdaContext } from '../lambda-context.ts';
 vi.hoisted(() => {
   process.env.ADMINISTRATOR_ACCOUNT_ID = '999999999999';
   process.env.DEFAULT_REGIONS = 'us-east-1';
+  process.env.REPORT_BUCKET = 'muster-reports';
 });
 const { handler } = await import('../../functions/resolve-accounts/handler.ts');
 
 const organizations = mockClient(OrganizationsClient);
 const detective = mockClient(DetectiveClient);
 const securityHub = mockClient(SecurityHubClient);
+const s3 = mockClient(S3Client);
 const GRAPH = 'arn:aws:detective:us-east-1:999999999999:graph:0123456789abcdef0123456789abcdef';
 const event = (path: string): unknown => JSON.parse(readFileSync(`events/${path}.json`, 'utf8'));
 const context = lambdaContext('resolve-accounts');
@@ -93,5 +96,45 @@ describe('resolve-accounts handler', () => {
     );
     expect(organizations).not.toHaveReceivedAnyCommand();
     expect(detective).not.toHaveReceivedAnyCommand();
+  });
+});
+
+describe('resolve-accounts handler of a parent execution', () => {
+  beforeEach(() => {
+    organizations.reset();
+    detective.reset();
+    securityHub.reset();
+    s3.reset();
+    securityHub.on(DescribeHubCommand).resolves({});
+    securityHub.on(DescribeOrganizationConfigurationCommand).resolves({ MemberAccountLimitReached: false });
+    securityHub.on(ListMembersCommand).resolves({ Members: [] });
+    detective.on(ListGraphsCommand).resolves({ GraphList: [{ Arn: GRAPH }] });
+    detective.on(ListGraphMembersCommand).resolves({ MemberDetails: [] });
+    s3.on(PutObjectCommand).resolves({});
+    organizations
+      .on(DescribeAccountCommand, { AccountId: '111111111111' })
+      .resolves({ Account: { Id: '111111111111', Name: 'dev-sandbox', State: 'ACTIVE' } })
+      .on(DescribeAccountCommand, { AccountId: '222222222222' })
+      .rejects(Object.assign(new Error('not in the organization'), { name: 'AccountNotFoundException' }));
+  });
+
+  it("writes Organizations' names, and the input's for an account outside it, to the batch file and not the plan", async () => {
+    const request = {
+      accounts: [
+        { accountId: '111111111111', name: 'what the CSV called it' },
+        { accountId: '222222222222', email: 'partner@example.com', name: '=partner "audit" <b>' },
+      ],
+    };
+    const executionId = 'arn:aws:states:us-east-1:999999999999:execution:muster-onboarding:run-1';
+
+    const plan = await handler({ request, executionId }, context);
+
+    expect(JSON.stringify(plan)).not.toMatch(/dev-sandbox|partner "audit"|CSV called/);
+    const put = s3.commandCalls(PutObjectCommand).map(({ args }) => args[0].input);
+    expect(put.map(({ Key }) => Key)).toEqual(['executions/muster-onboarding/run-1/batches/0000.json']);
+    expect(JSON.parse(String(put[0]?.Body)).accountNames).toEqual({
+      '111111111111': 'dev-sandbox',
+      '222222222222': '=partner "audit" <b>',
+    });
   });
 });
