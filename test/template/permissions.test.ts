@@ -79,6 +79,7 @@ const FUNCTIONS = {
   'invite-members': 'InviteMembersFunction',
   'check-members': 'CheckMembersFunction',
   'merge-reports': 'MergeReportsFunction',
+  'remove-members': 'RemoveMembersFunction',
 } as const;
 
 describe('least privilege', () => {
@@ -139,6 +140,22 @@ describe('least privilege', () => {
         'detective:GetMembers',
         'guardduty:ListDetectors',
         'guardduty:GetMembers',
+      ],
+    ],
+    [
+      'remove-members',
+      [
+        'securityhub:DescribeHub',
+        'securityhub:GetMembers',
+        'securityhub:DisassociateMembers',
+        'securityhub:DeleteMembers',
+        'detective:ListGraphs',
+        'detective:GetMembers',
+        'detective:DeleteMembers',
+        'guardduty:ListDetectors',
+        'guardduty:GetMembers',
+        'guardduty:DisassociateMembers',
+        'guardduty:DeleteMembers',
       ],
     ],
   ] as const)("bundles and grants %s only its own step's service actions", async (name, expected) => {
@@ -235,6 +252,12 @@ describe('the state machines', () => {
       },
     ]);
     expect(lambdas('OnboardingStateMachine')).toEqual(['MergeReportsFunction', 'ResolveAccountsFunction']);
+  });
+
+  it('let the offboarding state machine invoke only remove-members, and start nothing', () => {
+    expect(lambdas('OffboardingStateMachine')).toEqual(['RemoveMembersFunction']);
+    const actions = statementsOf('OffboardingStateMachine').flatMap(({ Action }) => [Action].flat());
+    expect(actions.filter((action) => !action.startsWith('logs:'))).toEqual([]);
   });
 
   it('let the child invoke only the functions of one batch, and start nothing', () => {
