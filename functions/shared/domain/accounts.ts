@@ -9,7 +9,7 @@ export interface Account {
 
 export interface SkippedAccount {
   accountId: string;
-  outcome: 'SKIPPED_ADMINISTRATOR' | 'SKIPPED_ACCOUNT_INACTIVE';
+  outcome: 'SKIPPED_ADMINISTRATOR' | 'SKIPPED_ACCOUNT_INACTIVE' | 'STALE_MEMBER';
   reason: string;
 }
 

@@ -26,6 +26,8 @@ export const OUTCOMES = [
   // Offboarding's outcomes: the membership was taken away, or there was none to take.
   'REMOVED_FROM_ADMINISTRATOR',
   'NOT_A_MEMBER_ALREADY',
+  // A sweep's: the account is closed, suspended or closing, and still a member of the administrator.
+  'STALE_MEMBER',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 

@@ -29,6 +29,8 @@ const NEXT_ACTION: Record<Outcome, NextAction> = {
   CONFLICT: 'report',
   SERVICE_NOT_ENABLED: 'report',
   FAILED: 'report',
+  // Offboarding removes it (RemoveStaleMembers), never the onboarding.
+  STALE_MEMBER: 'report',
 };
 
 export function nextAction(outcome: Outcome): NextAction {
