@@ -8,9 +8,10 @@ import { readResolveConfig } from '../resolve-accounts/config.ts';
 import { parseRemovalTrigger } from '../resolve-accounts/triggers.ts';
 import { perRegion, regionalClient } from '../shared/aws/clients.ts';
 import { executionIdSchema } from '../shared/contracts.ts';
+import { INACTIVE_STATES } from '../shared/domain/accounts.ts';
 import { refuseOtherPartitions } from '../shared/domain/regions.ts';
 import { CORRELATION_ID_PATH, logger, metrics, tracer } from '../shared/observability.ts';
-import { describeAccountOf } from '../shared/services/organizations.ts';
+import { organizationsDirectory } from '../shared/services/organizations.ts';
 import { REMOVERS } from '../shared/services/registry.ts';
 import { administratorAdapters, onFirstUse } from '../shared/wiring.ts';
 import { removeMembers } from './remove-members.ts';
@@ -28,7 +29,7 @@ const PAIR_CONCURRENCY = 8;
 export function createHandler() {
   const config = onFirstUse(() => readResolveConfig(process.env));
   const organizations = perRegion((region) =>
-    describeAccountOf(
+    organizationsDirectory(
       tracer.captureAWSv3Client(
         regionalClient(OrganizationsClient, region, { maxAttempts: config().clients.maxAttempts }),
       ),
@@ -44,17 +45,25 @@ export function createHandler() {
     const { administratorId, homeRegion, defaultRegions, defaultServices, organizationsRegion } = config();
     if (trigger.regions !== undefined)
       refuseOtherPartitions(trigger.regions, homeRegion, 'input.remove.regions');
-    const describeAccount = organizations(organizationsRegion);
+    const directory = organizations(organizationsRegion);
+    // The stale-member removal offboards whatever Organizations calls inactive when it runs.
+    const accountIds =
+      trigger.trigger === 'staleMembers'
+        ? (await directory.listAccounts())
+            .filter(({ state }) => state !== undefined && INACTIVE_STATES.has(state))
+            .map(({ accountId }) => accountId)
+        : trigger.accountIds;
     const output = await removeMembers(
       {
         ...trigger,
+        accountIds,
         regions: trigger.regions ?? defaultRegions,
         services: trigger.services ?? defaultServices,
       },
       {
         administratorId,
         remover: removers(),
-        describeAccount,
+        describeAccount: (accountId) => directory.describeAccount(accountId),
         concurrency: PAIR_CONCURRENCY,
       },
     );

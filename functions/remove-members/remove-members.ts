@@ -1,6 +1,11 @@
 import { mapWithConcurrency } from '../shared/concurrency.ts';
 import { chunk } from '../shared/domain/chunk.ts';
-import { type Outcome, SERVICE_NOT_OFFERED_REASON, SETTLED_OUTCOMES } from '../shared/domain/outcomes.ts';
+import {
+  type Outcome,
+  outcomeOfStatus,
+  SERVICE_NOT_OFFERED_REASON,
+  SETTLED_OUTCOMES,
+} from '../shared/domain/outcomes.ts';
 import { isServiceNotOffered } from '../shared/domain/regions.ts';
 import type { ServiceName } from '../shared/domain/services.ts';
 import { InvalidInputError } from '../shared/errors.ts';
@@ -13,7 +18,8 @@ export type DepartureMethod = (typeof DEPARTURE_METHODS)[number];
 
 /** An offboarding: these accounts lose their memberships in every Region and service named. */
 export interface RemovalRequest {
-  trigger: 'AccountDepartedOrganization' | 'manual';
+  /** staleMembers: the scheduled removal of closed, suspended and closing accounts (RemoveStaleMembers). */
+  trigger: 'AccountDepartedOrganization' | 'manual' | 'staleMembers';
   accountIds: string[];
   regions: string[];
   services: ServiceName[];
@@ -135,12 +141,28 @@ async function removeInPair(
       if (toRemove.length === 0) continue;
       const removal = await remover.removeMembers(target, toRemove);
       const left = new Map(removal.unprocessed.map(({ accountId, reason }) => [accountId, reason]));
+      // A member the service disassociated but would not delete (Security Hub keeps organization
+      // accounts, docs/aws-facts.md, Security Hub) no longer belongs to the administrator: read it again
+      // rather than guess from the text.
+      const kept = toRemove.filter((id) => left.has(id));
+      const disassociated = new Set<string>();
+      if (kept.length > 0) {
+        const { members: again } = await remover.getMembers(target, kept);
+        for (const { accountId, status } of again)
+          if (outcomeOfStatus(service, status).outcome === 'REMOVED') disassociated.add(accountId);
+      }
       for (const id of toRemove) {
-        records.push(
-          left.has(id)
-            ? record(id, 'FAILED', `${service} did not remove it: ${left.get(id) ?? 'no reason given'}`)
-            : record(id, 'REMOVED_FROM_ADMINISTRATOR'),
-        );
+        const text = left.get(id) ?? 'no reason given';
+        if (!left.has(id)) records.push(record(id, 'REMOVED_FROM_ADMINISTRATOR'));
+        else if (disassociated.has(id))
+          records.push(
+            record(
+              id,
+              'REMOVED_FROM_ADMINISTRATOR',
+              `${service} disassociated it but keeps it in its member list: ${text}`,
+            ),
+          );
+        else records.push(record(id, 'FAILED', `${service} did not remove it: ${text}`));
       }
     } catch (error) {
       // One chunk's failure costs only its own accounts; the rest of the pair goes on.

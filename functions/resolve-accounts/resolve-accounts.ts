@@ -1,5 +1,11 @@
 import type { DetectiveOverLimit, Home, Pair, Plan, WorkflowSettings } from '../shared/contracts.ts';
-import { type Account, type SkippedAccount, selectAccounts, usableEmail } from '../shared/domain/accounts.ts';
+import {
+  type Account,
+  INACTIVE_STATES,
+  type SkippedAccount,
+  selectAccounts,
+  usableEmail,
+} from '../shared/domain/accounts.ts';
 import { classifyError, describeError, type ErrorLike } from '../shared/domain/classify.ts';
 import { isServiceNotOffered, refuseOtherPartitions } from '../shared/domain/regions.ts';
 import { SERVICE_RULES, type ServiceName } from '../shared/domain/services.ts';
@@ -44,8 +50,6 @@ export const EXECUTION_ACCOUNT_LIMIT = 10_000;
 export const DESCRIBE_ACCOUNT_MAX = 20;
 
 // PENDING_ACTIVATION is kept: a just-created account can still be in it and becomes ACTIVE in minutes.
-const INACTIVE_STATES: ReadonlySet<string> = new Set(['SUSPENDED', 'PENDING_CLOSURE', 'CLOSED']);
-
 const MAX_IDS_IN_NOTE = 20;
 
 interface Resolution {

@@ -220,7 +220,8 @@ function accountJoinedOrganization(input: unknown): OnboardingRequest {
 
 /** What an offboarding input asks for, before the stack's Regions and services fill in what it leaves out. */
 export interface RemovalTrigger {
-  trigger: 'AccountDepartedOrganization' | 'manual';
+  trigger: 'AccountDepartedOrganization' | 'manual' | 'staleMembers';
+  /** Empty for staleMembers: the accounts are those Organizations calls inactive when it runs. */
   accountIds: string[];
   regions?: string[];
   services?: ServiceName[];
@@ -230,8 +231,16 @@ export interface RemovalTrigger {
 }
 
 export const ACCEPTED_REMOVAL_INPUTS =
-  'an Organizations AccountDepartedOrganization event, or a manual input {"remove": {"accounts": ["123456789012"]}} ' +
+  'an Organizations AccountDepartedOrganization event, the scheduled stale-member removal {"staleMembers": true}, ' +
+  'or a manual input {"remove": {"accounts": ["123456789012"]}} ' +
   'with optional "regions", "services", "dryRun" and "includeActiveOrganizationAccounts"';
+
+/** What the RemoveStaleMembers schedule sends: every closed, suspended or closing account, offboarded. */
+const staleMembersSchema = z.strictObject({
+  staleMembers: z.literal(true),
+  dryRun: z.boolean().default(false),
+  executionId: executionIdSchema.optional(),
+});
 
 const manualRemovalSchema = z.strictObject({
   remove: z.strictObject({
@@ -316,6 +325,10 @@ export function parseRemovalTrigger(input: unknown): RemovalTrigger {
     );
   }
   if (isRecord(input) && 'remove' in input) return manualRemoval(input);
+  if (isRecord(input) && 'staleMembers' in input) {
+    const { dryRun } = parseInput(staleMembersSchema, input, INPUT);
+    return { trigger: 'staleMembers', accountIds: [], dryRun, includeActiveOrganizationAccounts: false };
+  }
   throw new InvalidInputError(
     `${INPUT}: ${isRecord(input) ? `an object with keys ${JSON.stringify(Object.keys(input))}` : describeValue(input)} is not an input muster offboards from; accepted: ${ACCEPTED_REMOVAL_INPUTS}`,
   );

@@ -1,5 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { DescribeAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import {
+  DescribeAccountCommand,
+  ListAccountsCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
 import {
   DeleteMembersCommand,
   DescribeHubCommand,
@@ -75,5 +79,34 @@ describe('remove-members handler', () => {
       ),
     ).rejects.toThrow(/cn-north-1/);
     expect(securityHub.calls()).toHaveLength(0);
+  });
+
+  it('removes, for {"staleMembers": true}, the memberships of the accounts Organizations calls inactive, and no others', async () => {
+    organizations.on(ListAccountsCommand).resolves({
+      Accounts: [
+        { Id: '111111111111', State: 'ACTIVE' },
+        { Id: '222222222222', State: 'SUSPENDED' },
+        { Id: '333333333333', State: 'PENDING_CLOSURE' },
+      ],
+    });
+    organizations.on(DescribeAccountCommand).callsFake(({ AccountId }) => ({
+      Account: { Id: AccountId, State: AccountId === '111111111111' ? 'ACTIVE' : 'SUSPENDED' },
+    }));
+    securityHub.on(GetMembersCommand).callsFake(({ AccountIds }) => ({
+      Members: (AccountIds as string[]).map((AccountId) => ({ AccountId, MemberStatus: 'Enabled' })),
+    }));
+
+    const output = await handler(
+      { request: { staleMembers: true }, executionId: 'x' },
+      lambdaContext('remove-members'),
+    );
+
+    expect(output).toMatchObject({
+      trigger: 'staleMembers',
+      accountIds: ['222222222222', '333333333333'],
+      counts: { REMOVED_FROM_ADMINISTRATOR: 4 },
+    });
+    for (const call of securityHub.commandCalls(DeleteMembersCommand))
+      expect(call.args[0].input.AccountIds).toEqual(['222222222222', '333333333333']);
   });
 });

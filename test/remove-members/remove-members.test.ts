@@ -125,6 +125,20 @@ describe('removeMembers: Security Hub (DisassociateMembers, then DeleteMembers)'
     expect(output.needsAttention).toBe(true);
   });
 
+  it('counts a member Security Hub disassociated but would not delete (an organization account) removed, with its words', async () => {
+    securityHub.on(DeleteMembersCommand).resolves({
+      UnprocessedAccounts: [{ AccountId: '111111111111', ProcessingResult: 'managed by the organization' }],
+    });
+    securityHub
+      .on(GetMembersCommand)
+      .resolvesOnce({ Members: membersOf(['111111111111']) })
+      .resolves({ Members: [{ AccountId: '111111111111', MemberStatus: 'Removed' }] });
+    const output = await removeMembers(request({}), deps());
+
+    expect(output.counts).toEqual({ REMOVED_FROM_ADMINISTRATOR: 1 });
+    expect(securityHub.commandCalls(GetMembersCommand)).toHaveLength(2);
+  });
+
   it('fails only the chunk whose call threw, with the error named, and goes on with the next', async () => {
     securityHub
       .on(DisassociateMembersCommand)

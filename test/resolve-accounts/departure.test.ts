@@ -144,6 +144,18 @@ describe('parseRemovalTrigger: a removal asked for by hand', () => {
     });
   });
 
+  it('reads the scheduled stale-member removal, and refuses anything beside it', () => {
+    expect(parseRemovalTrigger({ staleMembers: true })).toEqual({
+      trigger: 'staleMembers',
+      accountIds: [],
+      dryRun: false,
+      includeActiveOrganizationAccounts: false,
+    });
+    expect(() => parseRemovalTrigger({ staleMembers: true, accounts: ['111111111111'] })).toThrow(
+      InvalidInputError,
+    );
+  });
+
   it.each([
     [{ remove: { accounts: [] } }, 'remove.accounts'],
     [{ remove: { accounts: ['12345'] } }, 'remove.accounts[0]'],

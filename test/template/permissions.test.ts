@@ -260,6 +260,39 @@ describe('the state machines', () => {
     expect(actions.filter((action) => !action.startsWith('logs:'))).toEqual([]);
   });
 
+  it('start the stale-member removal only with RemoveStaleMembers=true and a sweep, with a role that may only start the offboarding', () => {
+    expect(
+      (template as unknown as { Conditions: Record<string, unknown> }).Conditions.RemovesStaleMembers,
+    ).toEqual({
+      'Fn::And': [{ Condition: 'HasSweep' }, { 'Fn::Equals': [{ Ref: 'RemoveStaleMembers' }, 'true'] }],
+    });
+    expect(template.Parameters.RemoveStaleMembers).toMatchObject({
+      Default: 'false',
+      AllowedValues: ['false', 'true'],
+    });
+    const schedule = template.Resources.StaleMemberRemoval;
+    expect(schedule?.Condition).toBe('RemovesStaleMembers');
+    expect(schedule?.Properties?.Target).toMatchObject({
+      Arn: { Ref: 'OffboardingStateMachine' },
+      Input: '{"staleMembers":true}',
+    });
+    expect(template.Resources.StaleMemberRemovalRole?.Properties?.Policies).toEqual([
+      {
+        PolicyName: 'start-stale-member-removal',
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 'states:StartExecution',
+              Resource: { Ref: 'OffboardingStateMachine' },
+            },
+          ],
+        },
+      },
+    ]);
+  });
+
   it('let the child invoke only the functions of one batch, and start nothing', () => {
     expect(lambdas('BatchStateMachine')).toEqual([
       'AcceptInvitationsFunction',

@@ -8,8 +8,9 @@ import {
 import { GetMembersCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { describe, expect, it } from 'vitest';
 import { runOffboardingLocally } from '../../cli/commands/remove-local.ts';
+import { expandGroups } from '../../functions/shared/domain/report.ts';
 import { runLocalWorkflow } from '../../local/runner/run-workflow.ts';
-import type { StandIn } from '../../local/standin/index.ts';
+import type { ScenarioInput, StandIn } from '../../local/standin/index.ts';
 import { standInsPerTest } from '../local/helpers.ts';
 import { FAST, listing, organization, outsider } from './scenarios.ts';
 
@@ -28,8 +29,10 @@ const ACCOUNTS = [
 ];
 
 /** A stand-in whose accounts (and one outside account) are all onboarded by the real onboarding workflow. */
-async function onboarded(): Promise<StandIn> {
-  const s = await standIn(organization({ accounts: [...ACCOUNTS, outsider('555566667777')] }));
+async function onboarded(faults: Record<string, unknown> = {}): Promise<StandIn> {
+  const s = await standIn(
+    organization({ accounts: [...ACCOUNTS, outsider('555566667777')], faults } as Partial<ScenarioInput>),
+  );
   const all = [...ACCOUNTS, { accountId: '555566667777', email: 'root+555566667777@example.net' }];
   const onboarding = await runLocalWorkflow({
     standIn: s,
@@ -125,7 +128,7 @@ describe('the offboarding workflow started by AccountDepartedOrganization', () =
     expect(await memberships(s, '777788889999')).toHaveLength(4);
   });
 
-  it('fails with OffboardingNeedsAttention and names the membership when Security Hub keeps an organization account', async () => {
+  it('counts an ACTIVE organization account (with the flag) removed when Security Hub disassociates it but keeps it listed', async () => {
     const s = await onboarded();
 
     const result = await runOffboardingLocally({
@@ -140,13 +143,25 @@ describe('the offboarding workflow started by AccountDepartedOrganization', () =
       },
     });
 
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.removal?.counts).toEqual({ REMOVED_FROM_ADMINISTRATOR: 1 });
+    expect(await memberships(s, '333344445555')).toContain('us-east-1 securityhub Removed');
+  });
+
+  it("fails with OffboardingNeedsAttention, naming the membership and AWS's words, when a removal is denied", async () => {
+    const s = await onboarded({ denied: [{ action: 'detective:DeleteMembers', regions: ['eu-west-1'] }] });
+    s.depart('777788889999');
+
+    const result = await runOffboardingLocally({ standIn: s, input: departure('left') });
+
     expect(result).toMatchObject({ status: 'FAILED', error: 'OffboardingNeedsAttention' });
+    expect(result.removal?.counts).toEqual({ REMOVED_FROM_ADMINISTRATOR: 3, FAILED: 1 });
     expect(result.removal?.attention).toEqual([
       expect.objectContaining({
-        accountId: '333344445555',
-        region: 'us-east-1',
-        service: 'securityhub',
-        outcome: 'FAILED',
+        accountId: '777788889999',
+        region: 'eu-west-1',
+        service: 'detective',
+        reason: expect.stringContaining('AccessDeniedException'),
       }),
     ]);
   });
@@ -162,5 +177,42 @@ describe('the offboarding workflow started by AccountDepartedOrganization', () =
     expect(result.status).toBe('SUCCEEDED');
     expect(result.removal?.counts).toEqual({ REMOVED_FROM_ADMINISTRATOR: 4 });
     expect(await memberships(s, '555566667777')).toEqual([]);
+  });
+});
+
+describe('stale members: reported by the sweep, removed by the stale-member offboarding (RemoveStaleMembers=true)', () => {
+  it('reports a suspended account that is still a member STALE_MEMBER, then the offboarding ends its memberships', async () => {
+    const s = await onboarded();
+    const suspended = s.scenario.accounts.find(({ accountId }) => accountId === '222233334444');
+    if (suspended === undefined) throw new Error('the scenario lost its account');
+    suspended.state = 'SUSPENDED';
+
+    const sweep = await runLocalWorkflow({
+      standIn: s,
+      timeScale: TIME_SCALE,
+      input: { sweep: true },
+      settings: FAST,
+    });
+
+    expect(sweep).toMatchObject({ status: 'FAILED', error: 'OnboardingNeedsAttention' });
+    const stale = [...expandGroups(sweep.report?.notEnabled ?? [])].filter(
+      ({ outcome }) => outcome === 'STALE_MEMBER',
+    );
+    expect(stale.map(({ accountId }) => accountId)).toEqual(Array(4).fill('222233334444'));
+    expect(stale[0]?.reason).toContain('still a member in us-east-1, eu-west-1');
+
+    const removal = await runOffboardingLocally({ standIn: s, input: { staleMembers: true } });
+
+    expect(removal.status).toBe('SUCCEEDED');
+    expect(removal.removal).toMatchObject({
+      trigger: 'staleMembers',
+      accountIds: ['222233334444'],
+      counts: { REMOVED_FROM_ADMINISTRATOR: 4 },
+    });
+    // Security Hub keeps an organization account listed, disassociated; Detective deletes it.
+    expect(await memberships(s, '222233334444')).toEqual([
+      'us-east-1 securityhub Removed',
+      'eu-west-1 securityhub Removed',
+    ]);
   });
 });

@@ -44,22 +44,17 @@ function fromAws({ Id, Email, Name, State, Status }: AwsAccount): OrganizationAc
   };
 }
 
-/** DescribeAccount alone, for a step that reads one account at a time and never lists (offboarding). */
-export function describeAccountOf(client: OrganizationsClient): OrganizationsDirectory['describeAccount'] {
-  return async (accountId) => {
-    try {
-      const { Account } = await client.send(new DescribeAccountCommand({ AccountId: accountId }));
-      return Account === undefined ? undefined : fromAws(Account);
-    } catch (error) {
-      if ((error as Error).name === 'AccountNotFoundException') return undefined;
-      throw error;
-    }
-  };
-}
-
 export function organizationsDirectory(client: OrganizationsClient): OrganizationsDirectory {
   return {
-    describeAccount: describeAccountOf(client),
+    async describeAccount(accountId) {
+      try {
+        const { Account } = await client.send(new DescribeAccountCommand({ AccountId: accountId }));
+        return Account === undefined ? undefined : fromAws(Account);
+      } catch (error) {
+        if ((error as Error).name === 'AccountNotFoundException') return undefined;
+        throw error;
+      }
+    },
     async listAccounts() {
       const listed = await everyPage(async (nextToken) => {
         const page = await client.send(
