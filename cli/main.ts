@@ -5,6 +5,7 @@ import { OUTPUT_FORMATS } from '../functions/shared/report/formats/index.ts';
 import packageJson from '../package.json' with { type: 'json' };
 import { COVERAGE_READ_CALLS, coverageCommand } from './commands/coverage.ts';
 import { planCommand } from './commands/plan.ts';
+import { removeCommand } from './commands/remove.ts';
 import { runCommand } from './commands/run.ts';
 import { startCommand } from './commands/start.ts';
 import { executionsCommand, statusCommand } from './commands/status.ts';
@@ -309,6 +310,49 @@ function program(io: Io, done: (code: number) => void): Command {
     .option('--scenario <file>', 'the stand-in scenario with --local (default: local/scenarios/healthy.json)')
     .option('--json', 'print the coverage as JSON (as --output json)')
     .action(async (options) => done(await coverageCommand(options, io)));
+
+  withStateMachineOptions(
+    withAwsOptions(
+      root
+        .command('remove')
+        .description(
+          'Offboard accounts: remove every membership they have with the administrator, in every Region and service. Plans first; refuses ACTIVE organization accounts unless told.',
+        ),
+    ),
+    "find the offboarding state machine in this stack's OffboardingStateMachineArn output",
+  )
+    .addOption(
+      new Option('--accounts <ids>', 'account ids, comma-separated (repeatable)')
+        .argParser(commaList)
+        .conflicts('csv'),
+    )
+    .option('--csv <file>', 'accounts from a CSV with an "Account ID" column (- for standard input)')
+    .option('--regions <regions>', "Regions, comma-separated (default: the stack's Regions)", commaList)
+    .option('--services <services>', "services, comma-separated (default: the stack's Services)", commaList)
+    .option('--dry-run', 'show the plan and stop; change nothing')
+    .option(
+      '--include-active-organization-accounts',
+      'also remove accounts the organization still has ACTIVE (refused without it)',
+    )
+    .addOption(
+      new Option('--local', 'run the offboarding locally against the stand-in').conflicts([
+        'region',
+        'profile',
+        'stateMachineArn',
+        'stackName',
+      ]),
+    )
+    .option('--scenario <file>', 'the stand-in scenario with --local (default: local/scenarios/healthy.json)')
+    .option('--yes', 'remove without asking (needed without a terminal)')
+    .option('--json', 'print the plan or the result as JSON')
+    .action(async (options) =>
+      done(
+        await removeCommand(
+          options.local === true ? options : withDefaults(options, await loadDefaults(io)),
+          io,
+        ),
+      ),
+    );
 
   return root;
 }

@@ -1,5 +1,11 @@
 import type { DetectiveOverLimit, Home, Pair, Plan, WorkflowSettings } from '../shared/contracts.ts';
-import { type Account, type SkippedAccount, selectAccounts, usableEmail } from '../shared/domain/accounts.ts';
+import {
+  type Account,
+  INACTIVE_STATES,
+  type SkippedAccount,
+  selectAccounts,
+  usableEmail,
+} from '../shared/domain/accounts.ts';
 import { classifyError, describeError, type ErrorLike } from '../shared/domain/classify.ts';
 import { isServiceNotOffered, refuseOtherPartitions } from '../shared/domain/regions.ts';
 import { SERVICE_RULES, type ServiceName } from '../shared/domain/services.ts';
@@ -44,8 +50,6 @@ export const EXECUTION_ACCOUNT_LIMIT = 10_000;
 export const DESCRIBE_ACCOUNT_MAX = 20;
 
 // PENDING_ACTIVATION is kept: a just-created account can still be in it and becomes ACTIVE in minutes.
-const INACTIVE_STATES: ReadonlySet<string> = new Set(['SUSPENDED', 'PENDING_CLOSURE', 'CLOSED']);
-
 const MAX_IDS_IN_NOTE = 20;
 
 interface Resolution {
@@ -173,7 +177,7 @@ function requireInOrganization(
  * What a sweep adds to the organization's accounts: every member the administrator's member lists show
  * that Organizations does not list (an invitation-based member, or an account that left the
  * organization), so a sweep needs no list of outside accounts. A member Organizations calls inactive
- * stays skipped, its reason saying it is still a member (a stale member, which muster does not remove).
+ * is a STALE_MEMBER, its reason saying where it is still a member; the onboarding never removes it.
  */
 function sweepMembers(
   resolution: Resolution,
@@ -193,7 +197,9 @@ function sweepMembers(
   for (const skipped of resolution.skipped) {
     const regions = where.get(skipped.accountId);
     if (skipped.outcome !== 'SKIPPED_ACCOUNT_INACTIVE' || regions === undefined) continue;
-    skipped.reason += `, and it is still a member in ${[...new Set(regions)].join(', ')}: a stale member, reported and not removed`;
+    // An outcome of its own, which needs attention: the membership holds a place under the member limit.
+    skipped.outcome = 'STALE_MEMBER';
+    skipped.reason += `, and it is still a member in ${[...new Set(regions)].join(', ')}: a stale member, removed by the stale-member offboarding when the stack's RemoveStaleMembers is true, or by muster remove`;
   }
 }
 

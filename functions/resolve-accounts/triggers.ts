@@ -1,5 +1,7 @@
 import * as z from 'zod';
+import { DEPARTURE_METHODS, type DepartureMethod } from '../remove-members/remove-members.ts';
 import {
+  accountIdSchema,
   accountSchema,
   executionIdSchema,
   type Plan,
@@ -150,25 +152,28 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 const ORGANIZATION_ACCOUNT_ARN = /^arn:[\w-]+:organizations::\d{12}:account\/o-[a-z0-9]+\/(.*)$/;
 
 /**
- * The places an AccountJoinedOrganization event may carry the joined account. AWS documents the event's
- * name, that it reaches the management account, and its joinedMethod and joinedTime fields, not where
- * the account id sits (docs/aws-facts.md, Events that announce an account): these are the places other
- * Organizations records use for it.
+ * The places an AccountJoinedOrganization or AccountDepartedOrganization event may carry the account. AWS
+ * documents the events' names, that they reach the management account, and their method and time fields,
+ * not where the account id sits (docs/aws-facts.md, Events that announce an account): these are the places
+ * other Organizations records use for it. `nestedKey` is the event's own name under serviceEventDetails.
  */
-function joinedAccountCandidates(detail: z.infer<typeof accountJoinedSchema>['detail']): [string, unknown][] {
+function accountCandidates(
+  detail: z.infer<typeof accountJoinedSchema>['detail'],
+  nestedKey: 'accountJoinedOrganization' | 'accountDepartedOrganization',
+): [string, unknown][] {
   const at = `${EVENT}.detail`;
   const candidates: [string, unknown][] = [];
   const details = detail.serviceEventDetails;
   if (details) {
     candidates.push([`${at}.serviceEventDetails.accountId`, details.accountId]);
-    const nested = details.accountJoinedOrganization;
+    const nested = details[nestedKey];
     if (isRecord(nested)) {
-      candidates.push([`${at}.serviceEventDetails.accountJoinedOrganization.accountId`, nested.accountId]);
+      candidates.push([`${at}.serviceEventDetails.${nestedKey}.accountId`, nested.accountId]);
     }
   }
   candidates.push([`${at}.requestParameters.accountId`, detail.requestParameters?.accountId]);
   candidates.push([`${at}.responseElements.accountId`, detail.responseElements?.accountId]);
-  // A resource's own accountId is its owner's (the management account): only the account ARN names the joined one.
+  // A resource's own accountId is its owner's (the management account): only the account ARN names the event's one.
   (detail.resources ?? []).forEach((resource, index) => {
     if (resource.type !== 'AWS::Organizations::Account' || typeof resource.ARN !== 'string') return;
     candidates.push([
@@ -179,16 +184,22 @@ function joinedAccountCandidates(detail: z.infer<typeof accountJoinedSchema>['de
   return candidates.filter(([, value]) => value !== undefined && value !== null);
 }
 
-function accountJoinedOrganization(input: unknown): OnboardingRequest {
-  const { detail } = parseInput(accountJoinedSchema, input, EVENT);
-  const found = joinedAccountCandidates(detail).map(
+/** The one account an event names at every place it names one; refused when absent or contradictory. */
+function eventAccount(
+  detail: z.infer<typeof accountJoinedSchema>['detail'],
+  eventName: 'AccountJoinedOrganization' | 'AccountDepartedOrganization',
+): string {
+  const nestedKey =
+    eventName === 'AccountJoinedOrganization' ? 'accountJoinedOrganization' : 'accountDepartedOrganization';
+  const found = accountCandidates(detail, nestedKey).map(
     ([path, value]) => [path, parseAccountId(value, path)] as const,
   );
   const first = found[0];
+  const which = eventName === 'AccountJoinedOrganization' ? 'joined' : 'departed';
   if (first === undefined) {
     throw new InvalidInputError(
-      `${EVENT}: an AccountJoinedOrganization event without the joined account at any place muster reads it from ` +
-        '(detail.serviceEventDetails.accountId, detail.serviceEventDetails.accountJoinedOrganization.accountId, ' +
+      `${EVENT}: an ${eventName} event without the ${which} account at any place muster reads it from ` +
+        `(detail.serviceEventDetails.accountId, detail.serviceEventDetails.${nestedKey}.accountId, ` +
         'detail.requestParameters.accountId, detail.responseElements.accountId, or a detail.resources[] ' +
         'entry of type AWS::Organizations::Account): nothing was guessed',
     );
@@ -196,10 +207,131 @@ function accountJoinedOrganization(input: unknown): OnboardingRequest {
   const other = found.find(([, accountId]) => accountId !== first[1]);
   if (other !== undefined) {
     throw new InvalidInputError(
-      `${EVENT}: ${first[0]} says ${first[1]} and ${other[0]} says ${other[1]}: which account joined is unclear, so nothing was guessed`,
+      `${EVENT}: ${first[0]} says ${first[1]} and ${other[0]} says ${other[1]}: which account ${which === 'joined' ? 'joined' : 'left'} is unclear, so nothing was guessed`,
     );
   }
-  return event('AccountJoinedOrganization', first[1]);
+  return first[1];
+}
+
+function accountJoinedOrganization(input: unknown): OnboardingRequest {
+  const { detail } = parseInput(accountJoinedSchema, input, EVENT);
+  return event('AccountJoinedOrganization', eventAccount(detail, 'AccountJoinedOrganization'));
+}
+
+/** What an offboarding input asks for, before the stack's Regions and services fill in what it leaves out. */
+export interface RemovalTrigger {
+  trigger: 'AccountDepartedOrganization' | 'manual' | 'staleMembers';
+  /** Empty for staleMembers: the accounts are those Organizations calls inactive when it runs. */
+  accountIds: string[];
+  regions?: string[];
+  services?: ServiceName[];
+  dryRun: boolean;
+  departure?: DepartureMethod;
+  includeActiveOrganizationAccounts: boolean;
+}
+
+export const ACCEPTED_REMOVAL_INPUTS =
+  'an Organizations AccountDepartedOrganization event, the scheduled stale-member removal {"staleMembers": true}, ' +
+  'or a manual input {"remove": {"accounts": ["123456789012"]}} ' +
+  'with optional "regions", "services", "dryRun" and "includeActiveOrganizationAccounts"';
+
+/** What the RemoveStaleMembers schedule sends: every closed, suspended or closing account, offboarded. */
+const staleMembersSchema = z.strictObject({
+  staleMembers: z.literal(true),
+  dryRun: z.boolean().default(false),
+  executionId: executionIdSchema.optional(),
+});
+
+const manualRemovalSchema = z.strictObject({
+  remove: z.strictObject({
+    accounts: z.array(accountIdSchema).min(1),
+    regions: z.array(regionSchema).min(1).optional(),
+    services: z.array(serviceSchema).min(1).optional(),
+    dryRun: z.boolean().default(false),
+    /** Offboard an account the organization still has as ACTIVE: only ever said explicitly. */
+    includeActiveOrganizationAccounts: z.boolean().default(false),
+  }),
+  executionId: executionIdSchema.optional(),
+});
+
+/**
+ * How the account left: `departureMethod`, beside the account id or under the event's own name
+ * (docs/aws-facts.md, Events that announce an account). Absent, unknown or contradictory: refused.
+ */
+function departureMethod(detail: z.infer<typeof accountJoinedSchema>['detail']): DepartureMethod {
+  const at = `${EVENT}.detail.serviceEventDetails`;
+  const details = detail.serviceEventDetails;
+  const nested = isRecord(details?.accountDepartedOrganization)
+    ? details.accountDepartedOrganization
+    : undefined;
+  const found = (
+    [
+      [`${at}.departureMethod`, details?.departureMethod],
+      [`${at}.accountDepartedOrganization.departureMethod`, nested?.departureMethod],
+    ] as const
+  ).filter(([, value]) => value !== undefined && value !== null);
+  const first = found[0];
+  if (first === undefined) {
+    throw new InvalidInputError(
+      `${EVENT}: an AccountDepartedOrganization event without departureMethod (${at}.departureMethod or ${at}.accountDepartedOrganization.departureMethod): nothing was guessed`,
+    );
+  }
+  for (const [path, value] of found) {
+    if (!DEPARTURE_METHODS.includes(value as DepartureMethod)) {
+      throw new InvalidInputError(
+        `${path}: ${describeValue(value)} is not a departure method muster knows (${DEPARTURE_METHODS.join(', ')}): nothing was guessed`,
+      );
+    }
+    if (value !== first[1]) {
+      throw new InvalidInputError(
+        `${EVENT}: ${first[0]} says ${String(first[1])} and ${path} says ${String(value)}: nothing was guessed`,
+      );
+    }
+  }
+  return first[1] as DepartureMethod;
+}
+
+function accountDepartedOrganization(input: unknown): RemovalTrigger {
+  const { detail } = parseInput(accountJoinedSchema, input, EVENT);
+  const accountId = eventAccount(detail, 'AccountDepartedOrganization');
+  return {
+    trigger: 'AccountDepartedOrganization',
+    accountIds: [accountId],
+    dryRun: false,
+    departure: departureMethod(detail),
+    includeActiveOrganizationAccounts: false,
+  };
+}
+
+function manualRemoval(input: unknown): RemovalTrigger {
+  const { remove } = parseInput(manualRemovalSchema, input, INPUT);
+  return {
+    trigger: 'manual',
+    accountIds: [...new Set(remove.accounts)],
+    ...(remove.regions === undefined ? {} : { regions: [...new Set(remove.regions)] }),
+    ...(remove.services === undefined ? {} : { services: [...new Set(remove.services)] }),
+    dryRun: remove.dryRun,
+    includeActiveOrganizationAccounts: remove.includeActiveOrganizationAccounts,
+  };
+}
+
+/** Tells apart the inputs that start an offboarding: a departure event, or a removal asked for by hand. */
+export function parseRemovalTrigger(input: unknown): RemovalTrigger {
+  if (isRecord(input) && 'detail' in input) {
+    const eventName = isRecord(input.detail) ? input.detail.eventName : undefined;
+    if (eventName === 'AccountDepartedOrganization') return accountDepartedOrganization(input);
+    throw new InvalidInputError(
+      `${EVENT}: source ${describeValue(input.source)}, detail.eventName ${describeValue(eventName)} is not an event muster offboards from; accepted: ${ACCEPTED_REMOVAL_INPUTS}`,
+    );
+  }
+  if (isRecord(input) && 'remove' in input) return manualRemoval(input);
+  if (isRecord(input) && 'staleMembers' in input) {
+    const { dryRun } = parseInput(staleMembersSchema, input, INPUT);
+    return { trigger: 'staleMembers', accountIds: [], dryRun, includeActiveOrganizationAccounts: false };
+  }
+  throw new InvalidInputError(
+    `${INPUT}: ${isRecord(input) ? `an object with keys ${JSON.stringify(Object.keys(input))}` : describeValue(input)} is not an input muster offboards from; accepted: ${ACCEPTED_REMOVAL_INPUTS}`,
+  );
 }
 
 const EVENT_PARSERS: ReadonlyMap<unknown, (input: unknown) => OnboardingRequest> = new Map([

@@ -40,6 +40,8 @@ export interface StandIn {
   clearFaults(): void;
   /** Makes an opt-in Region the scenario disabled for a member usable, as EnableRegion does once it completes. */
   enableRegion(accountId: string, region: string): void;
+  /** The account leaves the organization (AccountDepartedOrganization): Organizations no longer knows it. */
+  depart(accountId: string): void;
   /** Closes the listener and every open socket. */
   stop(): Promise<void>;
 }
@@ -82,6 +84,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     resetCounters: () => server.world.stats.reset(),
     clearFaults: () => server.clearFaults(),
     enableRegion: (accountId, region) => server.world.enableRegion(accountId, region),
+    depart: (accountId) => server.world.depart(accountId),
     stop: () => {
       releaseEndpoints(port);
       return server.stop();

@@ -65,6 +65,11 @@ export class Organizations implements ServiceHandler {
     return operation === 'ListAccounts' ? this.#list(call) : this.#describe(call);
   }
 
+  /** An organization account (not the administrator) that has left since the scenario began. */
+  #departed(accountId: string): boolean {
+    return this.#world.accounts.has(accountId) && !this.#world.inOrganization(accountId);
+  }
+
   #shape(a: ScenarioAccount): object {
     return {
       Id: a.accountId,
@@ -93,8 +98,12 @@ export class Organizations implements ServiceHandler {
       return { Accounts: [], NextToken: `${encodeToken(cursor.offset)}.served` };
     }
     const end = cursor.offset + size;
+    // A departed account is no longer listed (its page is one shorter, as a page may be).
     return {
-      Accounts: this.#accounts.slice(cursor.offset, end).map((a) => this.#shape(a)),
+      Accounts: this.#accounts
+        .slice(cursor.offset, end)
+        .filter((a) => !this.#departed(a.accountId))
+        .map((a) => this.#shape(a)),
       ...(end < this.#accounts.length ? { NextToken: encodeToken(end) } : {}),
     };
   }
@@ -102,7 +111,7 @@ export class Organizations implements ServiceHandler {
   #describe(call: Call): object {
     const id = call.input.string('AccountId');
     if (!ACCOUNT_ID.test(id)) throw invalid(`AccountId ${id} must be 12 digits`, 'INVALID_INPUT');
-    const account = this.#byId.get(id);
+    const account = this.#departed(id) ? undefined : this.#byId.get(id);
     if (account === undefined) {
       throw new AwsError('AccountNotFoundException', 400, "You specified an account that doesn't exist.");
     }

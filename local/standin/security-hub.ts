@@ -487,7 +487,9 @@ export class SecurityHub implements ServiceHandler {
     const unprocessed: { AccountId: string; ProcessingResult: string }[] = [];
     for (const id of ids) {
       const m = members?.get(id);
-      const text = deletionBlocker(m);
+      // A member that has left the organization is no longer organization-managed (not verified:
+      // docs/aws-facts.md, Security Hub, "Removing members").
+      const text = deletionBlocker(m, this.#world.inOrganization(id));
       if (m === undefined || text !== undefined) {
         unprocessed.push({ AccountId: id, ProcessingResult: text ?? SECURITY_HUB_TEXTS.notMember });
         continue;
@@ -614,8 +616,8 @@ function invitationBlocker(member: MemberRecord | undefined): string | undefined
 }
 
 /** Why DeleteMembers leaves this member unprocessed: organization members stay, enabled ones must be disassociated. */
-function deletionBlocker(member: MemberRecord | undefined): string | undefined {
+function deletionBlocker(member: MemberRecord | undefined, inOrganization: boolean): string | undefined {
   if (member === undefined || member.status === 'Deleted') return SECURITY_HUB_TEXTS.notMember;
-  if (member.organization) return SECURITY_HUB_TEXTS.organizationManaged;
+  if (member.organization && inOrganization) return SECURITY_HUB_TEXTS.organizationManaged;
   return member.status === 'Enabled' ? SECURITY_HUB_TEXTS.stillAssociated : undefined;
 }

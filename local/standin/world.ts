@@ -43,6 +43,8 @@ export class World {
   readonly stats = new Stats();
   readonly #regions: Set<string>;
   readonly #disabled = new Map<string, Set<string>>();
+  /** Accounts that left the organization (LEFT, REMOVED, or CLEANED once closed) since the scenario began. */
+  readonly #departed = new Set<string>();
   #sequence = 0;
 
   constructor(scenario: Scenario, timeScale: number) {
@@ -104,10 +106,26 @@ export class World {
     this.#disabled.get(accountId)?.delete(region);
   }
 
+  /**
+   * What a departure does to the organization: Organizations no longer lists or describes the account,
+   * and the services stop treating it as an organization account (a test's mid-run change).
+   */
+  depart(accountId: string): void {
+    if (!this.accounts.has(accountId)) throw new RangeError(`${accountId} is not an account of the scenario`);
+    this.#departed.add(accountId);
+  }
+
+  /** Whether the account is still in the organization (an OUTSIDE account never was). */
+  inOrganization(accountId: string): boolean {
+    const joined = this.accounts.get(accountId)?.joinedMethod;
+    return joined !== undefined && joined !== 'OUTSIDE' && !this.#departed.has(accountId);
+  }
+
   /** Organization accounts are added directly, without invitation, when the caller is the delegated administrator. */
   managedByOrganization(administratorId: string, accountId: string): boolean {
     const joined = this.accounts.get(accountId)?.joinedMethod;
     return (
+      !this.#departed.has(accountId) &&
       administratorId === this.administratorId &&
       this.scenario.delegatedAdministrator &&
       joined !== undefined &&

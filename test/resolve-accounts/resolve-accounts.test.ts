@@ -732,7 +732,7 @@ describe('resolveAccounts for a sweep', () => {
     expect(securityHub).toHaveReceivedCommandWith(ListMembersCommand, { OnlyAssociated: false });
   });
 
-  it('keeps a closed or suspended account that is still a member skipped, saying it is a stale member and where', async () => {
+  it('reports a closed or suspended account that is still a member STALE_MEMBER, saying where', async () => {
     organizationOf([
       member('111111111111'),
       member('222222222222', 'CLOSED'),
@@ -746,9 +746,9 @@ describe('resolveAccounts for a sweep', () => {
     expect(plan.skipped).toEqual([
       {
         accountId: '222222222222',
-        outcome: 'SKIPPED_ACCOUNT_INACTIVE',
+        outcome: 'STALE_MEMBER',
         reason:
-          'the account is CLOSED in AWS Organizations, and it is still a member in us-east-1: a stale member, reported and not removed',
+          "the account is CLOSED in AWS Organizations, and it is still a member in us-east-1: a stale member, removed by the stale-member offboarding when the stack's RemoveStaleMembers is true, or by muster remove",
       },
       {
         accountId: '333333333333',

@@ -79,6 +79,7 @@ const FUNCTIONS = {
   'invite-members': 'InviteMembersFunction',
   'check-members': 'CheckMembersFunction',
   'merge-reports': 'MergeReportsFunction',
+  'remove-members': 'RemoveMembersFunction',
 } as const;
 
 describe('least privilege', () => {
@@ -139,6 +140,22 @@ describe('least privilege', () => {
         'detective:GetMembers',
         'guardduty:ListDetectors',
         'guardduty:GetMembers',
+      ],
+    ],
+    [
+      'remove-members',
+      [
+        'securityhub:DescribeHub',
+        'securityhub:GetMembers',
+        'securityhub:DisassociateMembers',
+        'securityhub:DeleteMembers',
+        'detective:ListGraphs',
+        'detective:GetMembers',
+        'detective:DeleteMembers',
+        'guardduty:ListDetectors',
+        'guardduty:GetMembers',
+        'guardduty:DisassociateMembers',
+        'guardduty:DeleteMembers',
       ],
     ],
   ] as const)("bundles and grants %s only its own step's service actions", async (name, expected) => {
@@ -235,6 +252,45 @@ describe('the state machines', () => {
       },
     ]);
     expect(lambdas('OnboardingStateMachine')).toEqual(['MergeReportsFunction', 'ResolveAccountsFunction']);
+  });
+
+  it('let the offboarding state machine invoke only remove-members, and start nothing', () => {
+    expect(lambdas('OffboardingStateMachine')).toEqual(['RemoveMembersFunction']);
+    const actions = statementsOf('OffboardingStateMachine').flatMap(({ Action }) => [Action].flat());
+    expect(actions.filter((action) => !action.startsWith('logs:'))).toEqual([]);
+  });
+
+  it('start the stale-member removal only with RemoveStaleMembers=true and a sweep, with a role that may only start the offboarding', () => {
+    expect(
+      (template as unknown as { Conditions: Record<string, unknown> }).Conditions.RemovesStaleMembers,
+    ).toEqual({
+      'Fn::And': [{ Condition: 'HasSweep' }, { 'Fn::Equals': [{ Ref: 'RemoveStaleMembers' }, 'true'] }],
+    });
+    expect(template.Parameters.RemoveStaleMembers).toMatchObject({
+      Default: 'false',
+      AllowedValues: ['false', 'true'],
+    });
+    const schedule = template.Resources.StaleMemberRemoval;
+    expect(schedule?.Condition).toBe('RemovesStaleMembers');
+    expect(schedule?.Properties?.Target).toMatchObject({
+      Arn: { Ref: 'OffboardingStateMachine' },
+      Input: '{"staleMembers":true}',
+    });
+    expect(template.Resources.StaleMemberRemovalRole?.Properties?.Policies).toEqual([
+      {
+        PolicyName: 'start-stale-member-removal',
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 'states:StartExecution',
+              Resource: { Ref: 'OffboardingStateMachine' },
+            },
+          ],
+        },
+      },
+    ]);
   });
 
   it('let the child invoke only the functions of one batch, and start nothing', () => {

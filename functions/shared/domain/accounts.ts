@@ -7,9 +7,12 @@ export interface Account {
   email?: string;
 }
 
+/** Organizations states of an account that is closing, closed or suspended: never onboarded. */
+export const INACTIVE_STATES: ReadonlySet<string> = new Set(['SUSPENDED', 'PENDING_CLOSURE', 'CLOSED']);
+
 export interface SkippedAccount {
   accountId: string;
-  outcome: 'SKIPPED_ADMINISTRATOR' | 'SKIPPED_ACCOUNT_INACTIVE';
+  outcome: 'SKIPPED_ADMINISTRATOR' | 'SKIPPED_ACCOUNT_INACTIVE' | 'STALE_MEMBER';
   reason: string;
 }
 

@@ -23,6 +23,11 @@ export const OUTCOMES = [
   'SKIPPED_ADMINISTRATOR',
   'SKIPPED_REGION_DISABLED',
   'SKIPPED_ACCOUNT_INACTIVE',
+  // Offboarding's outcomes: the membership was taken away, or there was none to take.
+  'REMOVED_FROM_ADMINISTRATOR',
+  'NOT_A_MEMBER_ALREADY',
+  // A sweep's: the account is closed, suspended or closing, and still a member of the administrator.
+  'STALE_MEMBER',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
@@ -52,6 +57,8 @@ export const SETTLED_OUTCOMES: ReadonlySet<Outcome> = new Set([
   'SKIPPED_ADMINISTRATOR',
   'SKIPPED_REGION_DISABLED',
   'SKIPPED_ACCOUNT_INACTIVE',
+  'REMOVED_FROM_ADMINISTRATOR',
+  'NOT_A_MEMBER_ALREADY',
 ]);
 
 /** The one reason SERVICE_NOT_OFFERED carries, wherever it is decided, so the report shows one group. */

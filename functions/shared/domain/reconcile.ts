@@ -20,12 +20,17 @@ const NEXT_ACTION: Record<Outcome, NextAction> = {
   SKIPPED_REGION_DISABLED: 'done',
   SKIPPED_ACCOUNT_INACTIVE: 'done',
   SERVICE_NOT_OFFERED: 'done',
+  // Offboarding's outcomes never reach an onboarding; if one did, there is nothing to do for it.
+  REMOVED_FROM_ADMINISTRATOR: 'done',
+  NOT_A_MEMBER_ALREADY: 'done',
   VERIFICATION_FAILED: 'report',
   ACCEPTED_BUT_DISABLED: 'report',
   ACCOUNT_SUSPENDED: 'report',
   CONFLICT: 'report',
   SERVICE_NOT_ENABLED: 'report',
   FAILED: 'report',
+  // Offboarding removes it (RemoveStaleMembers), never the onboarding.
+  STALE_MEMBER: 'report',
 };
 
 export function nextAction(outcome: Outcome): NextAction {

@@ -94,3 +94,15 @@ export interface MembershipPlanner extends MembershipLocator {
    */
   organization?(target: MembershipTarget): Promise<ServiceOrganization | undefined>;
 }
+
+/**
+ * What offboarding calls: reads who is a member (to tell "removed" from "was not one"), then takes
+ * the memberships away. `unprocessed` are the accounts the service did not remove, with its words.
+ * Idempotent: removing an account twice, or one that was never a member, changes nothing.
+ */
+export interface MembershipRemover extends MembershipReader {
+  removeMembers(
+    target: MembershipTarget,
+    accountIds: string[],
+  ): Promise<{ unprocessed: UnprocessedAccount[] }>;
+}

@@ -9,6 +9,7 @@ import type {
   MembershipLocator,
   MembershipPlanner,
   MembershipReader,
+  MembershipRemover,
 } from './administrator.ts';
 import {
   detectiveCreator,
@@ -16,6 +17,7 @@ import {
   detectivePlanner,
   detectiveReader,
 } from './detective/administrator.ts';
+import { detectiveRemover } from './detective/remover.ts';
 import {
   guardDutyCreator,
   guardDutyInviter,
@@ -23,6 +25,7 @@ import {
   guardDutyPlanner,
   guardDutyReader,
 } from './guardduty/administrator.ts';
+import { guardDutyRemover } from './guardduty/remover.ts';
 import {
   securityHubCreator,
   securityHubInviter,
@@ -30,6 +33,7 @@ import {
   securityHubPlanner,
   securityHubReader,
 } from './securityhub/administrator.ts';
+import { securityHubRemover } from './securityhub/remover.ts';
 
 /**
  * Makes one client of a service for the caller's Region and credentials: the caller decides how it
@@ -83,4 +87,11 @@ export const INVITERS: Capability<MembershipInviter | undefined> = {
   securityhub: (open) => securityHubInviter(open(SecurityHubClient)),
   detective: () => undefined,
   guardduty: (open) => guardDutyInviter(open(GuardDutyClient)),
+};
+
+/** What Remove Members (offboarding) calls: it reads the members, then takes their memberships away. */
+export const REMOVERS: Capability<MembershipRemover> = {
+  securityhub: (open) => securityHubRemover(open(SecurityHubClient)),
+  detective: (open) => detectiveRemover(open(DetectiveClient)),
+  guardduty: (open) => guardDutyRemover(open(GuardDutyClient)),
 };

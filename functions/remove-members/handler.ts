@@ -1,0 +1,81 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import middy from '@middy/core';
+import * as z from 'zod';
+import { readResolveConfig } from '../resolve-accounts/config.ts';
+import { parseRemovalTrigger } from '../resolve-accounts/triggers.ts';
+import { perRegion, regionalClient } from '../shared/aws/clients.ts';
+import { executionIdSchema } from '../shared/contracts.ts';
+import { INACTIVE_STATES } from '../shared/domain/accounts.ts';
+import { refuseOtherPartitions } from '../shared/domain/regions.ts';
+import { CORRELATION_ID_PATH, logger, metrics, tracer } from '../shared/observability.ts';
+import { organizationsDirectory } from '../shared/services/organizations.ts';
+import { REMOVERS } from '../shared/services/registry.ts';
+import { administratorAdapters, onFirstUse } from '../shared/wiring.ts';
+import { removeMembers } from './remove-members.ts';
+
+/** What the offboarding state machine passes: the execution input as given, and the execution's id. */
+const stateInputSchema = z.object({ request: z.unknown(), executionId: executionIdSchema }).strict();
+
+/**
+ * (Region, service) pairs offboarded at once: each pair has its own paced client, so they do not
+ * share a rate; a few at a time keep one Lambda's sockets and memory modest.
+ */
+const PAIR_CONCURRENCY = 8;
+
+/** One Lambda container's handler: the settings and clients it makes on first use are its own. */
+export function createHandler() {
+  const config = onFirstUse(() => readResolveConfig(process.env));
+  const organizations = perRegion((region) =>
+    organizationsDirectory(
+      tracer.captureAWSv3Client(
+        regionalClient(OrganizationsClient, region, { maxAttempts: config().clients.maxAttempts }),
+      ),
+    ),
+  );
+  const removers = onFirstUse(() =>
+    administratorAdapters(config().clients, (service, open) => REMOVERS[service](open)),
+  );
+
+  async function run(event: unknown) {
+    const state = stateInputSchema.safeParse(event);
+    const trigger = parseRemovalTrigger(state.success ? state.data.request : event);
+    const { administratorId, homeRegion, defaultRegions, defaultServices, organizationsRegion } = config();
+    if (trigger.regions !== undefined)
+      refuseOtherPartitions(trigger.regions, homeRegion, 'input.remove.regions');
+    const directory = organizations(organizationsRegion);
+    // The stale-member removal offboards whatever Organizations calls inactive when it runs.
+    const accountIds =
+      trigger.trigger === 'staleMembers'
+        ? (await directory.listAccounts())
+            .filter(({ state }) => state !== undefined && INACTIVE_STATES.has(state))
+            .map(({ accountId }) => accountId)
+        : trigger.accountIds;
+    const output = await removeMembers(
+      {
+        ...trigger,
+        accountIds,
+        regions: trigger.regions ?? defaultRegions,
+        services: trigger.services ?? defaultServices,
+      },
+      {
+        administratorId,
+        remover: removers(),
+        describeAccount: (accountId) => directory.describeAccount(accountId),
+        concurrency: PAIR_CONCURRENCY,
+      },
+    );
+    // Ids, counts and AWS's texts only: no emails reach an offboarding.
+    logger.info('members removed', { ...output });
+    return output;
+  }
+
+  return middy(run)
+    .use(injectLambdaContext(logger, { correlationIdPath: CORRELATION_ID_PATH }))
+    .use(captureLambdaHandler(tracer))
+    .use(logMetrics(metrics));
+}
+
+export const handler = createHandler();

@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import {
+  DescribeAccountCommand,
+  ListAccountsCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import {
+  DeleteMembersCommand,
+  DescribeHubCommand,
+  DisassociateMembersCommand,
+  GetMembersCommand,
+  SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { awsError } from '../helpers.ts';
+import { lambdaContext } from '../lambda-context.ts';
+
+vi.hoisted(() => {
+  process.env.ADMINISTRATOR_ACCOUNT_ID = '999999999999';
+  process.env.DEFAULT_REGIONS = 'us-east-1,eu-west-1';
+  process.env.DEFAULT_SERVICES = 'securityhub';
+});
+const { handler } = await import('../../functions/remove-members/handler.ts');
+
+const securityHub = mockClient(SecurityHubClient);
+const organizations = mockClient(OrganizationsClient);
+const sample = (path: string): unknown => JSON.parse(readFileSync(`events/${path}.json`, 'utf8'));
+
+describe('remove-members handler', () => {
+  beforeEach(() => {
+    securityHub.reset();
+    organizations.reset();
+    organizations.on(DescribeAccountCommand).rejects(awsError('AccountNotFoundException', 400));
+    securityHub.on(DescribeHubCommand).resolves({});
+    securityHub
+      .on(GetMembersCommand)
+      .resolves({ Members: [{ AccountId: '777788889999', MemberStatus: 'Enabled' }] });
+    securityHub.on(DisassociateMembersCommand).resolves({});
+    securityHub.on(DeleteMembersCommand).resolves({ UnprocessedAccounts: [] });
+  });
+
+  it('offboards the departed account of the sample event in every configured Region', async () => {
+    const output = await handler(
+      {
+        request: sample('triggers/account-departed-organization-left'),
+        executionId: 'arn:aws:states:us-east-1:111111111111:execution:Offboarding:x',
+      },
+      lambdaContext('remove-members'),
+    );
+
+    expect(output).toMatchObject({
+      trigger: 'AccountDepartedOrganization',
+      departure: 'LEFT',
+      regions: ['us-east-1', 'eu-west-1'],
+      counts: { REMOVED_FROM_ADMINISTRATOR: 2 },
+      needsAttention: false,
+    });
+    expect(securityHub.commandCalls(DeleteMembersCommand)).toHaveLength(2);
+  });
+
+  it('plans the sample manual removal as a dry run, calling no service', async () => {
+    const output = await handler(sample('remove-members/manual'), lambdaContext('remove-members'));
+
+    expect(output).toMatchObject({
+      trigger: 'manual',
+      dryRun: true,
+      accountIds: ['444455556666'],
+      counts: {},
+    });
+    expect(securityHub.calls()).toHaveLength(0);
+  });
+
+  it('refuses Regions of another partition by name before any call', async () => {
+    await expect(
+      handler(
+        { request: { remove: { accounts: ['444455556666'], regions: ['cn-north-1'] } }, executionId: 'x' },
+        lambdaContext('remove-members'),
+      ),
+    ).rejects.toThrow(/cn-north-1/);
+    expect(securityHub.calls()).toHaveLength(0);
+  });
+
+  it('removes, for {"staleMembers": true}, the memberships of the accounts Organizations calls inactive, and no others', async () => {
+    organizations.on(ListAccountsCommand).resolves({
+      Accounts: [
+        { Id: '111111111111', State: 'ACTIVE' },
+        { Id: '222222222222', State: 'SUSPENDED' },
+        { Id: '333333333333', State: 'PENDING_CLOSURE' },
+      ],
+    });
+    organizations.on(DescribeAccountCommand).callsFake(({ AccountId }) => ({
+      Account: { Id: AccountId, State: AccountId === '111111111111' ? 'ACTIVE' : 'SUSPENDED' },
+    }));
+    securityHub.on(GetMembersCommand).callsFake(({ AccountIds }) => ({
+      Members: (AccountIds as string[]).map((AccountId) => ({ AccountId, MemberStatus: 'Enabled' })),
+    }));
+
+    const output = await handler(
+      { request: { staleMembers: true }, executionId: 'x' },
+      lambdaContext('remove-members'),
+    );
+
+    expect(output).toMatchObject({
+      trigger: 'staleMembers',
+      accountIds: ['222222222222', '333333333333'],
+      counts: { REMOVED_FROM_ADMINISTRATOR: 4 },
+    });
+    for (const call of securityHub.commandCalls(DeleteMembersCommand))
+      expect(call.args[0].input.AccountIds).toEqual(['222222222222', '333333333333']);
+  });
+});

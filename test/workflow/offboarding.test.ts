@@ -1,0 +1,218 @@
+import { readFileSync } from 'node:fs';
+import {
+  DeleteMembersCommand,
+  DetectiveClient,
+  GetMembersCommand as GetGraphMembers,
+  ListGraphsCommand,
+} from '@aws-sdk/client-detective';
+import { GetMembersCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { describe, expect, it } from 'vitest';
+import { runOffboardingLocally } from '../../cli/commands/remove-local.ts';
+import { expandGroups } from '../../functions/shared/domain/report.ts';
+import { runLocalWorkflow } from '../../local/runner/run-workflow.ts';
+import type { ScenarioInput, StandIn } from '../../local/standin/index.ts';
+import { standInsPerTest } from '../local/helpers.ts';
+import { FAST, listing, organization, outsider } from './scenarios.ts';
+
+const TIME_SCALE = 0.01;
+const departure = (method: string): unknown =>
+  JSON.parse(readFileSync(`events/triggers/account-departed-organization-${method}.json`, 'utf8'));
+
+const REMOVING = /:(DisassociateMembers|DeleteMembers)$/;
+
+const standIn = standInsPerTest(TIME_SCALE);
+
+const ACCOUNTS = [
+  { accountId: '777788889999', email: 'left@example.com', joinedMethod: 'INVITED' as const },
+  { accountId: '222233334444', email: 'closed@example.com', joinedMethod: 'CREATED' as const },
+  { accountId: '333344445555', email: 'stays@example.com', joinedMethod: 'CREATED' as const },
+];
+
+/** A stand-in whose accounts (and one outside account) are all onboarded by the real onboarding workflow. */
+async function onboarded(faults: Record<string, unknown> = {}): Promise<StandIn> {
+  const s = await standIn(
+    organization({ accounts: [...ACCOUNTS, outsider('555566667777')], faults } as Partial<ScenarioInput>),
+  );
+  const all = [...ACCOUNTS, { accountId: '555566667777', email: 'root+555566667777@example.net' }];
+  const onboarding = await runLocalWorkflow({
+    standIn: s,
+    timeScale: TIME_SCALE,
+    input: listing(all),
+    settings: FAST,
+  });
+  expect(onboarding.status).toBe('SUCCEEDED');
+  return s;
+}
+
+/** Every membership the administrator still has for `accountId`, as `region service status`. */
+async function memberships(s: StandIn, accountId: string): Promise<string[]> {
+  const credentials = { accessKeyId: s.env.AWS_ACCESS_KEY_ID ?? '', secretAccessKey: 'x' };
+  const found: string[] = [];
+  for (const region of s.scenario.regions) {
+    const securityHub = new SecurityHubClient({ region, endpoint: s.endpoint, credentials });
+    const hub = await securityHub.send(new GetMembersCommand({ AccountIds: [accountId] }));
+    for (const m of hub.Members ?? []) found.push(`${region} securityhub ${m.MemberStatus}`);
+    const detective = new DetectiveClient({ region, endpoint: s.endpoint, credentials });
+    const { GraphList } = await detective.send(new ListGraphsCommand({}));
+    const graph = await detective.send(
+      new GetGraphMembers({ GraphArn: GraphList?.[0]?.Arn, AccountIds: [accountId] }),
+    );
+    for (const m of graph.MemberDetails ?? []) found.push(`${region} detective ${m.Status}`);
+  }
+  return found;
+}
+
+function removingCalls(s: StandIn): number {
+  return Object.entries(s.inspect().calls.byOperation)
+    .filter(([operation]) => REMOVING.test(operation))
+    .reduce((sum, [, count]) => sum + count, 0);
+}
+
+describe('the offboarding workflow started by AccountDepartedOrganization', () => {
+  it('removes every membership of the departed account in every Region and service, and a second run changes nothing', async () => {
+    const s = await onboarded();
+    expect(await memberships(s, '777788889999')).toHaveLength(4);
+    s.depart('777788889999');
+
+    const first = await runOffboardingLocally({ standIn: s, input: departure('left') });
+
+    expect(first.status).toBe('SUCCEEDED');
+    expect(first.removal).toMatchObject({
+      trigger: 'AccountDepartedOrganization',
+      departure: 'LEFT',
+      accountIds: ['777788889999'],
+      counts: { REMOVED_FROM_ADMINISTRATOR: 4 },
+    });
+    expect(await memberships(s, '777788889999')).toEqual([]);
+    // The other accounts keep theirs.
+    expect(await memberships(s, '333344445555')).toHaveLength(4);
+
+    s.resetCounters();
+    const again = await runOffboardingLocally({ standIn: s, input: departure('left') });
+    expect(again.removal?.counts).toEqual({ NOT_A_MEMBER_ALREADY: 4 });
+    expect(removingCalls(s)).toBe(0);
+  });
+
+  it('offboards a closed account (CLEANED) that Detective already removed: NOT_A_MEMBER_ALREADY there, removed in Security Hub', async () => {
+    const s = await onboarded();
+    s.depart('222233334444');
+    // Detective removes closed accounts on its own (docs/aws-facts.md, Amazon Detective): do as it does.
+    const credentials = { accessKeyId: s.env.AWS_ACCESS_KEY_ID ?? '', secretAccessKey: 'x' };
+    for (const region of s.scenario.regions) {
+      const detective = new DetectiveClient({ region, endpoint: s.endpoint, credentials });
+      const { GraphList } = await detective.send(new ListGraphsCommand({}));
+      await detective.send(
+        new DeleteMembersCommand({ GraphArn: GraphList?.[0]?.Arn, AccountIds: ['222233334444'] }),
+      );
+    }
+
+    const result = await runOffboardingLocally({ standIn: s, input: departure('cleaned') });
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.removal).toMatchObject({
+      departure: 'CLEANED',
+      counts: { REMOVED_FROM_ADMINISTRATOR: 2, NOT_A_MEMBER_ALREADY: 2 },
+    });
+    expect(await memberships(s, '222233334444')).toEqual([]);
+  });
+
+  it('refuses a departure event for an account the organization still has ACTIVE, and removes nothing', async () => {
+    const s = await onboarded();
+    s.resetCounters();
+
+    const result = await runOffboardingLocally({ standIn: s, input: departure('left') });
+
+    expect(result).toMatchObject({ status: 'FAILED', error: 'InvalidInputError' });
+    expect(result.cause).toContain('777788889999');
+    expect(removingCalls(s)).toBe(0);
+    expect(await memberships(s, '777788889999')).toHaveLength(4);
+  });
+
+  it('counts an ACTIVE organization account (with the flag) removed when Security Hub disassociates it but keeps it listed', async () => {
+    const s = await onboarded();
+
+    const result = await runOffboardingLocally({
+      standIn: s,
+      input: {
+        remove: {
+          accounts: ['333344445555'],
+          regions: ['us-east-1'],
+          services: ['securityhub'],
+          includeActiveOrganizationAccounts: true,
+        },
+      },
+    });
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.removal?.counts).toEqual({ REMOVED_FROM_ADMINISTRATOR: 1 });
+    expect(await memberships(s, '333344445555')).toContain('us-east-1 securityhub Removed');
+  });
+
+  it("fails with OffboardingNeedsAttention, naming the membership and AWS's words, when a removal is denied", async () => {
+    const s = await onboarded({ denied: [{ action: 'detective:DeleteMembers', regions: ['eu-west-1'] }] });
+    s.depart('777788889999');
+
+    const result = await runOffboardingLocally({ standIn: s, input: departure('left') });
+
+    expect(result).toMatchObject({ status: 'FAILED', error: 'OffboardingNeedsAttention' });
+    expect(result.removal?.counts).toEqual({ REMOVED_FROM_ADMINISTRATOR: 3, FAILED: 1 });
+    expect(result.removal?.attention).toEqual([
+      expect.objectContaining({
+        accountId: '777788889999',
+        region: 'eu-west-1',
+        service: 'detective',
+        reason: expect.stringContaining('AccessDeniedException'),
+      }),
+    ]);
+  });
+
+  it('removes an outside (invited) account by hand, without any flag', async () => {
+    const s = await onboarded();
+
+    const result = await runOffboardingLocally({
+      standIn: s,
+      input: { remove: { accounts: ['555566667777'] } },
+    });
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.removal?.counts).toEqual({ REMOVED_FROM_ADMINISTRATOR: 4 });
+    expect(await memberships(s, '555566667777')).toEqual([]);
+  });
+});
+
+describe('stale members: reported by the sweep, removed by the stale-member offboarding (RemoveStaleMembers=true)', () => {
+  it('reports a suspended account that is still a member STALE_MEMBER, then the offboarding ends its memberships', async () => {
+    const s = await onboarded();
+    const suspended = s.scenario.accounts.find(({ accountId }) => accountId === '222233334444');
+    if (suspended === undefined) throw new Error('the scenario lost its account');
+    suspended.state = 'SUSPENDED';
+
+    const sweep = await runLocalWorkflow({
+      standIn: s,
+      timeScale: TIME_SCALE,
+      input: { sweep: true },
+      settings: FAST,
+    });
+
+    expect(sweep).toMatchObject({ status: 'FAILED', error: 'OnboardingNeedsAttention' });
+    const stale = [...expandGroups(sweep.report?.notEnabled ?? [])].filter(
+      ({ outcome }) => outcome === 'STALE_MEMBER',
+    );
+    expect(stale.map(({ accountId }) => accountId)).toEqual(Array(4).fill('222233334444'));
+    expect(stale[0]?.reason).toContain('still a member in us-east-1, eu-west-1');
+
+    const removal = await runOffboardingLocally({ standIn: s, input: { staleMembers: true } });
+
+    expect(removal.status).toBe('SUCCEEDED');
+    expect(removal.removal).toMatchObject({
+      trigger: 'staleMembers',
+      accountIds: ['222233334444'],
+      counts: { REMOVED_FROM_ADMINISTRATOR: 4 },
+    });
+    // Security Hub keeps an organization account listed, disassociated; Detective deletes it.
+    expect(await memberships(s, '222233334444')).toEqual([
+      'us-east-1 securityhub Removed',
+      'eu-west-1 securityhub Removed',
+    ]);
+  });
+});
