@@ -51,7 +51,7 @@ const lambdaCredentials: Plugin = {
 /**
  * Packages the Lambda bundles carry a small stand-in for, each saying why in its own file: Powertools
  * Tracer without the X-Ray SDK (lambda-tracer.ts) and S3's event streams, which no muster call uses
- * (lambda-event-streams.ts).
+ * (lambda-event-streams.ts). zod's JSON Schema modules get one too (zodJsonSchema, below).
  */
 export const LAMBDA_STAND_INS: Record<string, string> = {
   '@aws-lambda-powertools/tracer': script('lambda-tracer.ts'),
@@ -86,6 +86,51 @@ const clientVersions: Plugin = {
   },
 };
 
+const JSON_SCHEMA_NOT_BUNDLED =
+  'JSON Schema generation is not bundled into the Lambda functions (scripts/build.ts, zodJsonSchema): muster only parses with zod';
+
+/**
+ * A stand-in for one of zod's two JSON Schema modules (`zod/v4/core/to-json-schema.js`,
+ * `json-schema-processors.js`): every export it names, each throwing when used. zod's classic build
+ * gives every schema a `toJSONSchema()` method and a processor for it, so they are bundled though
+ * muster's Lambdas only parse. The `create…` exports make those methods when a schema is made, so
+ * they return the throwing function rather than throw.
+ */
+export function jsonSchemaStandIn(source: string): string {
+  const names = new Set<string>();
+  for (const [, name] of source.matchAll(/^export (?:const|let|function|class) (\w+)/gm))
+    names.add(String(name));
+  for (const [, list] of source.matchAll(/^export \{([^}]*)\}/gm))
+    for (const entry of String(list).split(',')) {
+      const exported = entry
+        .split(/\bas\b/)
+        .pop()
+        ?.trim();
+      if (exported) names.add(exported);
+    }
+  return [
+    `const notBundled = () => { throw new Error(${JSON.stringify(JSON_SCHEMA_NOT_BUNDLED)}); };`,
+    ...[...names]
+      .sort()
+      .map(
+        (name) => `export const ${name} = ${name.startsWith('create') ? '() => notBundled' : 'notBundled'};`,
+      ),
+  ].join('\n');
+}
+
+const zodJsonSchema: Plugin = {
+  name: 'zod-json-schema',
+  setup(build) {
+    build.onLoad(
+      { filter: /[\\/]zod[\\/]v4[\\/]core[\\/](?:to-json-schema|json-schema-processors)\.js$/ },
+      (args) => ({
+        contents: jsonSchemaStandIn(readFileSync(args.path, 'utf8')),
+        loader: 'js',
+      }),
+    );
+  },
+};
+
 export const BUILD_OPTIONS = {
   bundle: true,
   platform: 'node',
@@ -101,7 +146,7 @@ export const BUILD_OPTIONS = {
   // Some bundled CommonJS calls require(); ESM output needs it defined.
   banner: { js: "import { createRequire } from 'module';const require = createRequire(import.meta.url);" },
   logLevel: 'warning',
-  plugins: [schemaKeys, clientVersions, lambdaCredentials, lambdaStandIns],
+  plugins: [schemaKeys, clientVersions, lambdaCredentials, lambdaStandIns, zodJsonSchema],
 } satisfies BuildOptions;
 
 /** The most a Lambda bundle may weigh (issue 19): every first invocation in AWS loads all of it. */

@@ -1,6 +1,12 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
-import { describe, expect, it } from 'vitest';
+import { build } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BUILD_OPTIONS, jsonSchemaStandIn } from '../../scripts/build.ts';
 import {
   EventStreamSerde,
   eventStreamSerdeProvider,
@@ -34,5 +40,58 @@ describe('the event streams bundled as a stand-in (scripts/lambda-event-streams.
     expect(() => config.eventStreamMarshaller.serialize()).toThrow(/event streams are not bundled/);
     expect(() => eventStreamSerdeProvider().deserialize()).toThrow(/no muster call streams events/);
     expect(() => new EventStreamSerde()).toThrow(/not bundled into the Lambda functions/);
+  });
+});
+
+describe("zod's JSON Schema modules, bundled as a stand-in (jsonSchemaStandIn)", () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'muster-zod-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('exports every name the module exports, the factories returning the throwing function', () => {
+    const source = [
+      'export const stringProcessor = (schema) => {};',
+      'export function toJSONSchema(input) {}',
+      'function processSchema() {}',
+      'export { processSchema as process };',
+      'export const createToJSONSchemaMethod = (schema) => (params) => {};',
+    ].join('\n');
+
+    const standIn = jsonSchemaStandIn(source);
+
+    expect(standIn.match(/^export const \w+/gm)).toEqual([
+      'export const createToJSONSchemaMethod',
+      'export const process',
+      'export const stringProcessor',
+      'export const toJSONSchema',
+    ]);
+    expect(standIn).toContain('export const createToJSONSchemaMethod = () => notBundled;');
+    expect(standIn).toContain('export const toJSONSchema = notBundled;');
+  });
+
+  it('parses as zod does in a Lambda bundle, and says why if a JSON Schema is asked for', async () => {
+    const entry = [
+      "import * as z from 'zod';",
+      'export const schema = z.object({ accountId: z.string().regex(/^\\d{12}$/), n: z.number().int().min(1).default(1) });',
+    ].join('\n');
+    const result = await build({
+      ...BUILD_OPTIONS,
+      stdin: { contents: entry, resolveDir: process.cwd(), loader: 'ts', sourcefile: 'entry.ts' },
+      write: false,
+      sourcemap: false,
+      outdir: scratch,
+    });
+    writeFileSync(join(scratch, 'entry.mjs'), result.outputFiles[0]?.text ?? '');
+    const { schema } = (await import(pathToFileURL(join(scratch, 'entry.mjs')).href)) as {
+      schema: import('zod').ZodType;
+    };
+
+    expect(schema.parse({ accountId: '111111111111' })).toEqual({ accountId: '111111111111', n: 1 });
+    expect(schema.safeParse({ accountId: 'x' }).error?.issues[0]?.message).toBe(
+      'Invalid string: must match pattern /^\\d{12}$/',
+    );
+    expect(schema['~standard'].validate({ accountId: '111111111111' })).toEqual({
+      value: { accountId: '111111111111', n: 1 },
+    });
+    expect(() => schema.toJSONSchema()).toThrow(/JSON Schema generation is not bundled/);
   });
 });

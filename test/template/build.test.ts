@@ -73,7 +73,7 @@ describe('what sam build and sam deploy package', () => {
 });
 
 describe('what each Lambda bundle carries', () => {
-  it('carries no X-Ray SDK, JMESPath engine or event-stream codec, and the stand-ins in their place', () => {
+  it("carries no X-Ray SDK, JMESPath engine, event-stream codec or zod's JSON Schema generator, and the stand-ins in their place", () => {
     for (const name of built.keys()) {
       const paths = bundledPaths(name);
       for (const left of [
@@ -89,6 +89,13 @@ describe('what each Lambda bundle carries', () => {
           `${name}: ${left}`,
         ).toEqual([]);
       expect(paths, name).toContain('scripts/lambda-tracer.ts');
+    }
+    // zod's JSON Schema modules are bundled as their stand-in: one throwing function per export.
+    for (const [name, { metafile }] of built) {
+      const output = Object.values(metafile.outputs).find(({ entryPoint }) => entryPoint !== undefined);
+      for (const [path, { bytesInOutput }] of Object.entries(output?.inputs ?? {}))
+        if (/zod\/v4\/core\/(?:to-json-schema|json-schema-processors)\.js$/.test(path))
+          expect(bytesInOutput, `${name}: ${path}`).toBeLessThan(2_048);
     }
     // The report bucket's S3 client wires an event-stream marshaller when it is made: the stand-in's.
     expect(bundledPaths('merge-reports')).toContain('scripts/lambda-event-streams.ts');
