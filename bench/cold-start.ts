@@ -4,14 +4,21 @@ import { join, resolve } from 'node:path';
 import { startStandInProcess } from '../local/runner/standin-process.ts';
 import type { ScenarioInput } from '../local/standin/index.ts';
 
-/** The functions in the order a run calls them: each one's sample event builds on the one before. */
+/**
+ * The functions in the order a run calls them: each one's sample event builds on the one before.
+ * Merge Reports comes last and is only imported: its input names the report files of a whole run's
+ * child executions, which no sample event holds.
+ */
 export const COLD_START_ORDER = [
   'resolve-accounts',
   'create-members',
   'invite-members',
   'accept-invitations',
   'check-members',
+  'merge-reports',
 ] as const;
+
+const IMPORT_ONLY = new Set<string>(['merge-reports']);
 
 export interface ColdStart {
   name: string;
@@ -19,8 +26,26 @@ export interface ColdStart {
   /** Importing the bundle in a fresh Node process: reading, compiling and running its top level. */
   importMs: number;
   /** The first invocation after it: configuration read, clients made, the stand-in's answers at once. */
-  firstInvocationMs: number;
+  firstInvocationMs?: number;
 }
+
+/**
+ * The bundles as issue 19's bundle work found them (commit 241062f, before it), measured with this
+ * bench on this machine: median of 5, Node 20.20.2, load average 1.6. What the bench prints next to
+ * its own figures when no earlier build is given (`--before DIR` measures one in the same run).
+ * merge-reports' import was not timed then: its 0 prints as "—".
+ */
+export const RECORDED_BEFORE: { when: string; results: ColdStart[] } = {
+  when: 'before issue 19 (commit 241062f; median of 5, load average 1.6)',
+  results: [
+    { name: 'resolve-accounts', bundleBytes: 705_828, importMs: 89, firstInvocationMs: 57 },
+    { name: 'create-members', bundleBytes: 543_837, importMs: 89, firstInvocationMs: 40 },
+    { name: 'invite-members', bundleBytes: 647_424, importMs: 65, firstInvocationMs: 29 },
+    { name: 'accept-invitations', bundleBytes: 679_192, importMs: 77, firstInvocationMs: 57 },
+    { name: 'check-members', bundleBytes: 665_875, importMs: 76, firstInvocationMs: 63 },
+    { name: 'merge-reports', bundleBytes: 586_306, importMs: 0 },
+  ],
+};
 
 /**
  * What a fresh process runs: import the bundle, then invoke its handler once with the sample event
@@ -28,10 +53,14 @@ export interface ColdStart {
  */
 const PROBE = `
 const [bundle, eventFile, name] = process.argv.slice(1);
-const event = JSON.parse((await import('node:fs')).readFileSync(eventFile, 'utf8'));
+const event = eventFile === '-' ? undefined : JSON.parse((await import('node:fs')).readFileSync(eventFile, 'utf8'));
 const started = performance.now();
 const { handler } = await import(bundle);
 const imported = performance.now();
+if (event === undefined) {
+  console.log(JSON.stringify({ importMs: imported - started }));
+  process.exit(0);
+}
 await handler(event, {
   functionName: 'muster-' + name, functionVersion: '$LATEST', memoryLimitInMB: '512',
   invokedFunctionArn: 'arn:aws:lambda:us-east-1:111111111111:function:muster-' + name,
@@ -47,7 +76,7 @@ function probe(
   bundle: string,
   name: string,
   env: Record<string, string>,
-): Promise<{ importMs: number; firstInvocationMs: number }> {
+): Promise<{ importMs: number; firstInvocationMs?: number }> {
   return new Promise((done, fail) => {
     const child = spawn(
       process.execPath,
@@ -56,7 +85,7 @@ function probe(
         '-e',
         PROBE,
         resolve(bundle),
-        resolve(`events/${name}/standin-healthy.json`),
+        IMPORT_ONLY.has(name) ? '-' : resolve(`events/${name}/standin-healthy.json`),
         name,
       ],
       { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
@@ -79,12 +108,16 @@ function probe(
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
+function missingBundles(dist: string): string[] {
+  return COLD_START_ORDER.filter((name) => !existsSync(join(dist, name, 'index.mjs')));
+}
+
 /**
  * Each function's bundle (`<dist>/<name>/index.mjs`, from `npm run build`) in fresh Node
  * processes against the healthy stand-in, `runs` times; the median of each figure.
  */
 export async function measureColdStarts(dist: string, runs: number): Promise<ColdStart[]> {
-  const missing = COLD_START_ORDER.filter((name) => !existsSync(join(dist, name, 'index.mjs')));
+  const missing = missingBundles(dist);
   if (missing.length > 0)
     throw new Error(`no bundle for ${missing.join(', ')} in ${dist}: run npm run build first`);
   const scenario = JSON.parse(readFileSync('local/scenarios/healthy.json', 'utf8')) as ScenarioInput;
@@ -111,11 +144,12 @@ export async function measureColdStarts(dist: string, runs: number): Promise<Col
       const bundle = join(dist, name, 'index.mjs');
       const samples = [];
       for (let run = 0; run < runs; run += 1) samples.push(await probe(bundle, name, env));
+      const invocations = samples.flatMap(({ firstInvocationMs }) => firstInvocationMs ?? []);
       results.push({
         name,
         bundleBytes: statSync(bundle).size,
         importMs: Math.round(median(samples.map(({ importMs }) => importMs))),
-        firstInvocationMs: Math.round(median(samples.map(({ firstInvocationMs }) => firstInvocationMs))),
+        ...(invocations.length > 0 && { firstInvocationMs: Math.round(median(invocations)) }),
       });
     }
     return results;
@@ -124,15 +158,29 @@ export async function measureColdStarts(dist: string, runs: number): Promise<Col
   }
 }
 
-export function renderColdStarts(dist: string, runs: number, results: ColdStart[]): string {
+const kilobytes = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const milliseconds = (ms: number | undefined) => (ms === undefined || ms === 0 ? '—' : `${ms} ms`);
+
+/**
+ * One row per function: bundle, import and first invocation, before (an earlier build measured in the
+ * same run, or RECORDED_BEFORE) and now, with the 400 KB target (issue 19).
+ */
+export function renderColdStarts(
+  dist: string,
+  runs: number,
+  results: ColdStart[],
+  before: { when: string; results: ColdStart[] } = RECORDED_BEFORE,
+  maxBytes = 400 * 1024,
+): string {
   return [
     `cold start: each bundle of ${dist} imported in a fresh Node ${process.version} process, then invoked once with events/<function>/standin-healthy.json against the healthy stand-in; median of ${runs}`,
+    `before: ${before.when}; merge-reports is only imported (its input names a whole run's report files)`,
     '',
-    '| function | bundle | import | first invocation (clients made, stand-in answers at once) |',
-    '| --- | ---: | ---: | ---: |',
-    ...results.map(
-      ({ name, bundleBytes, importMs, firstInvocationMs }) =>
-        `| ${name} | ${(bundleBytes / 1024).toFixed(1)} KB | ${importMs} ms | ${firstInvocationMs} ms |`,
-    ),
+    '| function | bundle before → now | ≤ 400 KB | import before → now | first invocation before → now |',
+    '| --- | ---: | :---: | ---: | ---: |',
+    ...results.map(({ name, bundleBytes, importMs, firstInvocationMs }) => {
+      const earlier = before.results.find((result) => result.name === name);
+      return `| ${name} | ${earlier ? kilobytes(earlier.bundleBytes) : '—'} → ${kilobytes(bundleBytes)} | ${bundleBytes <= maxBytes ? 'yes' : 'no'} | ${milliseconds(earlier?.importMs)} → ${milliseconds(importMs)} | ${milliseconds(earlier?.firstInvocationMs)} → ${milliseconds(firstInvocationMs)} |`;
+    }),
   ].join('\n');
 }

@@ -11,7 +11,7 @@ import {
 } from '../local/runner/run-workflow.ts';
 import { startStandInProcess } from '../local/runner/standin-process.ts';
 import type { ScenarioInput } from '../local/standin/index.ts';
-import { measureColdStarts, renderColdStarts } from './cold-start.ts';
+import { measureColdStarts, RECORDED_BEFORE, renderColdStarts } from './cold-start.ts';
 import { benchCoverage } from './coverage.ts';
 import {
   type BenchShape,
@@ -77,8 +77,9 @@ const USAGE =
   `  --sweep         onboard, remove ${SWEEP_DRIFT_PERCENT}% of the organization accounts' Security Hub memberships (each in one Region), then measure a sweep ({"sweep": true}) against its own lower bound\n` +
   '  --json          print the results as JSON only\n' +
   '  --coverage      instead: muster coverage at --accounts N × --regions N × 2 services, and its HTML (--latency-ms, --json apply)\n' +
-  'npm run bench -- --cold-start [--dist DIR] [--runs N] [--json]\n' +
-  '  each bundle of DIR (default dist, from npm run build) imported in a fresh Node process and invoked once against the stand-in; median of N runs (default 5)';
+  'npm run bench -- --cold-start [--dist DIR] [--before DIR] [--runs N] [--json]\n' +
+  '  each bundle of DIR (default dist, from npm run build) imported in a fresh Node process and invoked once against the stand-in; median of N runs (default 5),\n' +
+  '  next to the recorded figures from before issue 19, or to an earlier build in DIR (--before) measured in the same run';
 
 interface Options extends BenchShape {
   compareDetectiveScript: boolean;
@@ -601,22 +602,33 @@ function render(result: BenchResult, tookSeconds: number): string {
   return lines.join('\n');
 }
 
-/** `npm run bench -- --cold-start [--dist DIR] [--runs N]`: each bundle's cold start (cold-start.ts). */
+/** `npm run bench -- --cold-start [--dist DIR] [--before DIR] [--runs N]`: each bundle's cold start (cold-start.ts). */
 async function coldStartMain(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
       'cold-start': { type: 'boolean' },
       dist: { type: 'string', default: 'dist' },
+      before: { type: 'string' },
       runs: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
   const dist = values.dist ?? 'dist';
   const runs = count(values.runs, 'runs', 5, 1, 50);
+  // An earlier build (--before DIR) is measured first, in the same conditions, instead of the recorded figures.
+  const before =
+    values.before === undefined
+      ? RECORDED_BEFORE
+      : {
+          when: `${values.before}, measured in this run`,
+          results: await measureColdStarts(values.before, runs),
+        };
   const results = await measureColdStarts(dist, runs);
   process.stdout.write(
-    values.json ? `${JSON.stringify(results, null, 2)}\n` : `${renderColdStarts(dist, runs, results)}\n`,
+    values.json
+      ? `${JSON.stringify({ before, results }, null, 2)}\n`
+      : `${renderColdStarts(dist, runs, results, before)}\n`,
   );
 }
 

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 
+/** A file next to this one (the stand-ins bundled in place of a package). */
+const script = (name: string) => fileURLToPath(new URL(`./${name}`, import.meta.url));
+
 /**
  * The SDK clients' schema files (`@aws-sdk/client-x/dist-es/schemas/schemas_0.js`, one per client)
  * key a few objects by constants, `{ [_h]: [...] }`. esbuild cannot tell that such a computed key has
@@ -40,8 +43,91 @@ const lambdaCredentials: Plugin = {
   name: 'lambda-credentials',
   setup(build) {
     build.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({
-      path: fileURLToPath(new URL('./lambda-credentials.ts', import.meta.url)),
+      path: script('lambda-credentials.ts'),
     }));
+  },
+};
+
+/**
+ * Packages the Lambda bundles carry a small stand-in for, each saying why in its own file: Powertools
+ * Tracer without the X-Ray SDK (lambda-tracer.ts) and S3's event streams, which no muster call uses
+ * (lambda-event-streams.ts). zod's JSON Schema modules get one too (zodJsonSchema, below).
+ */
+export const LAMBDA_STAND_INS: Record<string, string> = {
+  '@aws-lambda-powertools/tracer': script('lambda-tracer.ts'),
+  '@aws-lambda-powertools/tracer/middleware': script('lambda-tracer.ts'),
+  '@smithy/core/event-streams': script('lambda-event-streams.ts'),
+};
+
+const lambdaStandIns: Plugin = {
+  name: 'lambda-stand-ins',
+  setup(build) {
+    build.onResolve(
+      { filter: /^(?:@aws-lambda-powertools\/tracer(?:\/middleware)?|@smithy\/core\/event-streams)$/ },
+      (args) => ({ path: LAMBDA_STAND_INS[args.path] }),
+    );
+  },
+};
+
+/**
+ * Each SDK client imports its whole package.json (about 2 KB) for one field, its version, which goes
+ * into the User-Agent header: only the name and version are bundled.
+ */
+const clientVersions: Plugin = {
+  name: 'client-versions',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]@aws-sdk[\\/]client-[\w-]+[\\/]package\.json$/ }, (args) => {
+      const { name, version } = JSON.parse(readFileSync(args.path, 'utf8')) as {
+        name: string;
+        version: string;
+      };
+      return { contents: JSON.stringify({ name, version }), loader: 'json' };
+    });
+  },
+};
+
+const JSON_SCHEMA_NOT_BUNDLED =
+  'JSON Schema generation is not bundled into the Lambda functions (scripts/build.ts, zodJsonSchema): muster only parses with zod';
+
+/**
+ * A stand-in for one of zod's two JSON Schema modules (`zod/v4/core/to-json-schema.js`,
+ * `json-schema-processors.js`): every export it names, each throwing when used. zod's classic build
+ * gives every schema a `toJSONSchema()` method and a processor for it, so they are bundled though
+ * muster's Lambdas only parse. The `create…` exports make those methods when a schema is made, so
+ * they return the throwing function rather than throw.
+ */
+export function jsonSchemaStandIn(source: string): string {
+  const names = new Set<string>();
+  for (const [, name] of source.matchAll(/^export (?:const|let|function|class) (\w+)/gm))
+    names.add(String(name));
+  for (const [, list] of source.matchAll(/^export \{([^}]*)\}/gm))
+    for (const entry of String(list).split(',')) {
+      const exported = entry
+        .split(/\bas\b/)
+        .pop()
+        ?.trim();
+      if (exported) names.add(exported);
+    }
+  return [
+    `const notBundled = () => { throw new Error(${JSON.stringify(JSON_SCHEMA_NOT_BUNDLED)}); };`,
+    ...[...names]
+      .sort()
+      .map(
+        (name) => `export const ${name} = ${name.startsWith('create') ? '() => notBundled' : 'notBundled'};`,
+      ),
+  ].join('\n');
+}
+
+const zodJsonSchema: Plugin = {
+  name: 'zod-json-schema',
+  setup(build) {
+    build.onLoad(
+      { filter: /[\\/]zod[\\/]v4[\\/]core[\\/](?:to-json-schema|json-schema-processors)\.js$/ },
+      (args) => ({
+        contents: jsonSchemaStandIn(readFileSync(args.path, 'utf8')),
+        loader: 'js',
+      }),
+    );
   },
 };
 
@@ -57,11 +143,14 @@ export const BUILD_OPTIONS = {
   keepNames: true,
   sourcemap: true,
   outExtension: { '.js': '.mjs' },
-  // Some bundled CommonJS (X-Ray SDK) calls require(); ESM output needs it defined.
+  // Some bundled CommonJS calls require(); ESM output needs it defined.
   banner: { js: "import { createRequire } from 'module';const require = createRequire(import.meta.url);" },
   logLevel: 'warning',
-  plugins: [schemaKeys, lambdaCredentials],
+  plugins: [schemaKeys, clientVersions, lambdaCredentials, lambdaStandIns, zodJsonSchema],
 } satisfies BuildOptions;
+
+/** The most a Lambda bundle may weigh (issue 19): every first invocation in AWS loads all of it. */
+export const LAMBDA_BUNDLE_MAX_BYTES = 400 * 1024;
 
 export function functionNames(root = 'functions'): string[] {
   return readdirSync(root)
@@ -108,7 +197,7 @@ export async function buildCli(outRoot = 'dist'): Promise<string> {
     // The CLI runs where the user runs it: Node.js 20 or later (package.json engines).
     target: 'node20',
     // A person's CLI needs the SDK's whole credential chain (profiles, SSO), not Lambda's first link.
-    plugins: [schemaKeys],
+    plugins: [schemaKeys, clientVersions],
     entryPoints: { muster: join('cli', 'main.ts') },
     outdir,
   });
@@ -133,9 +222,9 @@ async function main() {
   const showComposition = process.argv.includes('--composition');
   for (const name of functionNames()) {
     const { outdir, metafile } = await bundleFunction(name);
-    console.log(
-      `${name.padEnd(20)}${kilobytes(statSync(join(outdir, 'index.mjs')).size)}  ${outdir}/index.mjs`,
-    );
+    const bytes = statSync(join(outdir, 'index.mjs')).size;
+    const over = bytes > LAMBDA_BUNDLE_MAX_BYTES ? `  over ${kilobytes(LAMBDA_BUNDLE_MAX_BYTES).trim()}` : '';
+    console.log(`${name.padEnd(20)}${kilobytes(bytes)}  ${outdir}/index.mjs${over}`);
     if (showComposition)
       for (const [owner, bytes] of composition(metafile).filter(([, size]) => size >= 1024))
         console.log(`  ${owner.padEnd(44)}${kilobytes(bytes)}`);

@@ -1,4 +1,3 @@
-import { search } from '@aws-lambda-powertools/jmespath';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
@@ -30,15 +29,26 @@ export function logSafe(value: string): string {
   return maskEmails(clip(value, LOG_STRING_MAX_LENGTH));
 }
 
+/**
+ * The value of one top-level key, which is all CORRELATION_ID_PATH names: a JMESPath engine for
+ * that (Powertools' jmespath, 23 KB of every bundle) would read nothing more.
+ */
+export function topLevelValue(key: string, data: unknown): unknown {
+  return typeof data === 'object' && data !== null && Object.hasOwn(data, key)
+    ? (data as Record<string, unknown>)[key]
+    : undefined;
+}
+
 /** The one logger, tracer and metrics of every function; settings come from POWERTOOLS_* variables. */
 // The search function lets injectLambdaContext read the correlation id at CORRELATION_ID_PATH.
 export const logger = new Logger({
   serviceName: 'muster',
   // Root email addresses are personal data: no log line carries one in full, whatever logs it.
   jsonReplacerFn: (_key, value) => (typeof value === 'string' ? logSafe(value) : value),
-  correlationIdSearchFn: (expression, data) =>
-    boundCorrelationId(search(expression, data as Parameters<typeof search>[1])),
+  correlationIdSearchFn: (key, data) => boundCorrelationId(topLevelValue(key, data)),
 });
+// The Lambda bundles carry a Tracer without the X-Ray SDK (scripts/lambda-tracer.ts): Lambda's
+// active tracing records each invocation, not each AWS call (README, "Tracing").
 export const tracer = new Tracer({ serviceName: 'muster' });
 export const metrics = new Metrics({ namespace: 'Muster', serviceName: 'muster' });
 
@@ -56,7 +66,7 @@ export const telemetry: Telemetry = {
   },
 };
 
-/** Where the Step Functions execution id sits in every Task input: the log correlation id. */
+/** Where the Step Functions execution id sits in every Task input (a top-level key): the log correlation id. */
 export const CORRELATION_ID_PATH = 'executionId';
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { measureColdStarts } from '../../bench/cold-start.ts';
+import { measureColdStarts, RECORDED_BEFORE, renderColdStarts } from '../../bench/cold-start.ts';
 import {
   type BenchShape,
   lowerBoundSeconds,
@@ -126,7 +126,22 @@ describe('the benchmark Regions', () => {
 describe('measureColdStarts', () => {
   it('names the missing bundles and how to make them, before starting anything', async () => {
     await expect(measureColdStarts('no-such-dist', 1)).rejects.toThrow(
-      'no bundle for resolve-accounts, create-members, invite-members, accept-invitations, check-members in no-such-dist: run npm run build first',
+      'no bundle for resolve-accounts, create-members, invite-members, accept-invitations, check-members, merge-reports in no-such-dist: run npm run build first',
     );
+  });
+});
+
+describe('renderColdStarts', () => {
+  it('puts each function next to its figures from before, and says which bundles are over 400 KB', () => {
+    const table = renderColdStarts('dist', 3, [
+      { name: 'resolve-accounts', bundleBytes: 420 * 1024, importMs: 80, firstInvocationMs: 50 },
+      { name: 'merge-reports', bundleBytes: 300 * 1024, importMs: 60 },
+    ]);
+
+    expect(table).toContain(
+      '| resolve-accounts | 689.3 KB → 420.0 KB | no | 89 ms → 80 ms | 57 ms → 50 ms |',
+    );
+    expect(table).toContain('| merge-reports | 572.6 KB → 300.0 KB | yes | — → 60 ms | — → — |');
+    expect(table).toContain(`before: ${RECORDED_BEFORE.when}`);
   });
 });

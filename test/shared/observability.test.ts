@@ -46,6 +46,20 @@ describe('logger', () => {
     expect(line.correlation_id).toBe(`${'x'.repeat(256)}... (clipped, 204800 characters)`);
   });
 
+  it.each([
+    ['a top-level key', { executionId: 'arn:x' }, 'arn:x'],
+    ['an absent key', { other: 'arn:x' }, undefined],
+    ['a key inherited, not owned', Object.create({ executionId: 'arn:x' }), undefined],
+    ['an input that is not an object', 'executionId', undefined],
+    ['null', null, undefined],
+  ])('reads the correlation id from %s without a JMESPath engine', async (_, data, expected) => {
+    const { CORRELATION_ID_PATH, topLevelValue } = await import('../../functions/shared/observability.ts');
+
+    // The path is one key: nothing a JMESPath expression would read differently.
+    expect(CORRELATION_ID_PATH).toMatch(/^[A-Za-z_]\w*$/);
+    expect(topLevelValue(CORRELATION_ID_PATH, data)).toBe(expected);
+  });
+
   it('sets no correlation id from an execution id that is not a string', async () => {
     const lines = await captureLines();
     const { logger } = await import('../../functions/shared/observability.ts');

@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
-import { afterAll, describe, expect, it } from 'vitest';
-import { BUILD_OPTIONS, buildFunction, functionNames, literalSchemaKeys } from '../../scripts/build.ts';
+import { build, type Metafile } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILD_OPTIONS, bundleFunction, functionNames, literalSchemaKeys } from '../../scripts/build.ts';
 import { functionsOf, kebab, readTemplate } from './template.ts';
 
 const template = readTemplate('template.yaml');
@@ -15,6 +15,18 @@ const functions = functionsOf(template);
 
 const scratch = mkdtempSync(join(tmpdir(), 'muster-build-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** Every function built once into the scratch folder, as npm run build builds it, over a stale file. */
+const built = new Map<string, { outdir: string; metafile: Metafile }>();
+beforeAll(async () => {
+  for (const name of functionNames()) {
+    mkdirSync(join(scratch, name), { recursive: true });
+    writeFileSync(join(scratch, name, 'stale.txt'), 'from an earlier build');
+    built.set(name, await bundleFunction(name, scratch));
+  }
+}, 120_000);
+
+const bundledPaths = (name: string) => Object.keys(built.get(name)?.metafile.inputs ?? {});
 
 describe('what sam build and sam deploy package', () => {
   it('is no function built by SAM esbuild builder, unless esbuild is a production dependency', () => {
@@ -48,16 +60,63 @@ describe('what sam build and sam deploy package', () => {
     expect(template.Globals.Function.Runtime).toBe('nodejs22.x');
   });
 
-  it('writes only the bundle and its source map into each folder, removing what an earlier build left', async () => {
-    for (const name of functionNames()) {
-      mkdirSync(join(scratch, name), { recursive: true });
-      writeFileSync(join(scratch, name, 'stale.txt'), 'from an earlier build');
-      const folder = await buildFunction(name, scratch);
+  it('writes only the bundle and its source map into each folder, removing what an earlier build left', () => {
+    expect([...built.keys()]).toEqual(functions.map(([logicalId]) => kebab(logicalId)).sort());
+    for (const [name, { outdir: folder }] of built) {
       expect(readdirSync(folder).sort(), name).toEqual(['index.mjs', 'index.mjs.map']);
       // The handler Lambda calls (index.handler) is exported by the bundle.
       expect(readFileSync(join(folder, 'index.mjs'), 'utf8'), name).toMatch(
         /export\s*\{[^}]*\bas handler\b[^}]*\}/,
       );
+    }
+  });
+});
+
+describe('what each Lambda bundle carries', () => {
+  it("carries no X-Ray SDK, JMESPath engine, event-stream codec or zod's JSON Schema generator, and the stand-ins in their place", () => {
+    for (const name of built.keys()) {
+      const paths = bundledPaths(name);
+      for (const left of [
+        'node_modules/aws-xray-sdk-core/',
+        'node_modules/semver/',
+        'node_modules/cls-hooked/',
+        'node_modules/@aws-lambda-powertools/tracer/',
+        'node_modules/@aws-lambda-powertools/jmespath/',
+        'node_modules/@smithy/core/dist-es/submodules/event-streams/',
+      ])
+        expect(
+          paths.filter((path) => path.includes(left)),
+          `${name}: ${left}`,
+        ).toEqual([]);
+      expect(paths, name).toContain('scripts/lambda-tracer.ts');
+    }
+    // zod's JSON Schema modules are bundled as their stand-in: one throwing function per export.
+    for (const [name, { metafile }] of built) {
+      const output = Object.values(metafile.outputs).find(({ entryPoint }) => entryPoint !== undefined);
+      for (const [path, { bytesInOutput }] of Object.entries(output?.inputs ?? {}))
+        if (/zod\/v4\/core\/(?:to-json-schema|json-schema-processors)\.js$/.test(path))
+          expect(bytesInOutput, `${name}: ${path}`).toBeLessThan(2_048);
+    }
+    // The report bucket's S3 client wires an event-stream marshaller when it is made: the stand-in's.
+    expect(bundledPaths('merge-reports')).toContain('scripts/lambda-event-streams.ts');
+  });
+
+  it("bundles each SDK client's name and version from its package.json, which the User-Agent carries, not the whole file", () => {
+    const outputs = built.get('resolve-accounts')?.metafile.outputs ?? {};
+    const inputs = Object.values(outputs).find(({ entryPoint }) => entryPoint !== undefined)?.inputs ?? {};
+    const manifests = Object.keys(inputs).filter((path) =>
+      /@aws-sdk\/client-[\w-]+\/package\.json$/.test(path),
+    );
+    expect(manifests.length).toBeGreaterThanOrEqual(4);
+    const text = readFileSync(join(built.get('resolve-accounts')?.outdir ?? '', 'index.mjs'), 'utf8');
+    for (const manifest of manifests) {
+      const { name, version } = JSON.parse(readFileSync(manifest, 'utf8')) as {
+        name: string;
+        version: string;
+      };
+      expect(inputs[manifest]?.bytesInOutput, manifest).toBeLessThan(100);
+      expect(text, manifest).toContain(`"${version}"`);
+      expect(text, manifest).toContain(`"${name}"`);
     }
   });
 });
