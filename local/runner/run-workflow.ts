@@ -176,6 +176,17 @@ let standInPort = 0;
 
 // One set of containers per deployment: a changed endpoint or environment starts cold, as in Lambda.
 const deployments = new Map<string, Promise<Containers>>();
+// One checked state machine per definition text, as Step Functions checks a definition once, when it is
+// created: aws-local-stepfunctions compiles its JSON schema for every `new StateMachine` (about 0.25 s).
+const machines = new Map<string, StateMachine>();
+function stateMachine(definitionText: string): StateMachine {
+  let machine = machines.get(definitionText);
+  if (machine === undefined) {
+    machine = new StateMachine(JSON.parse(definitionText));
+    machines.set(definitionText, machine);
+  }
+  return machine;
+}
 let executions = 0;
 
 /**
@@ -226,8 +237,8 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
           '${BatchStateMachineArn}',
           `arn:aws:states:us-east-1:${administratorId}:stateMachine:muster-onboarding-batch`,
         );
-    const definition = JSON.parse(substitute(DEFINITION_PATH));
-    const batchDefinition = JSON.parse(substitute(BATCH_DEFINITION_PATH));
+    const machine = stateMachine(substitute(DEFINITION_PATH));
+    const batchMachine = stateMachine(substitute(BATCH_DEFINITION_PATH));
     const parentBindings = taskBindings(JSON.parse(readFileSync(DEFINITION_PATH, 'utf8')).States);
     const childBindings = taskBindings(JSON.parse(readFileSync(BATCH_DEFINITION_PATH, 'utf8')).States);
     const bindings = [...parentBindings, ...childBindings];
@@ -277,7 +288,7 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
       const childName = `${name}-batch-${children.length + 1}`;
       const arn = `arn:aws:states:us-east-1:${administratorId}:execution:muster-onboarding-batch:${childName}`;
       const childHistory = new HistoryMeter();
-      const childExecution = new StateMachine(batchDefinition).run(childInput as never, {
+      const childExecution = batchMachine.run(childInput as never, {
         overrides: overrides(handlers),
         context: {
           Execution: {
@@ -334,7 +345,6 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
       return { ExecutionArn: arn, Status: 'SUCCEEDED', Output: output } as never;
     };
 
-    const machine = new StateMachine(definition);
     // Only a missing input means every account: null is an input like any other (and a bad one).
     const input = options.input === undefined ? { allAccounts: true } : options.input;
     const execution = machine.run(input as never, {

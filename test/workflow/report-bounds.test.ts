@@ -88,3 +88,31 @@ describe('the onboarding workflow with scattered, distinct failures at 1,000 acc
     );
   }, 300_000);
 });
+
+describe('the onboarding workflow with more Region × service pairs than one child takes', () => {
+  it('gives each child at most MAX_CHILD_PAIRS pairs and reports every membership exactly once', async () => {
+    // 18 Regions × 2 services = 36 pairs: one more Region than a child takes with two services. (Three
+    // services in 17 Regions split the same way; the stand-in does not answer GuardDuty yet.)
+    const regions = [...BENCH_REGIONS, 'me-central-1'];
+    const accounts = [outsider('500000000001'), outsider('500000000002')];
+    const standIn = await startStandIn({ scenario: organization({ regions, accounts }), timeScale: 0 });
+    started.push(standIn);
+    const run = await runLocalWorkflow({
+      standIn,
+      timeScale: 0,
+      input: { ...listing(accounts), regions },
+      settings: { pollIntervalSeconds: 60, pollTimeoutMinutes: 1 },
+    });
+    expect(run.status, `${run.error}: ${run.cause}`).toBe('SUCCEEDED');
+    expect(run.children.map(({ status }) => status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    // Before the pair bound this was one child of 36 pairs; now 9 Regions × 2 services each.
+    const requested = requestedMemberships(
+      accounts.map(({ accountId }) => accountId),
+      regions,
+      SERVICES,
+    );
+    const reading = readReportRows(run.memberships ?? [], run.report ?? { counts: {}, total: 0 }, requested);
+    expect(reading.problems).toEqual([]);
+    expect(new Set(reading.outcomes.values())).toEqual(new Set(['ENABLED']));
+  }, 120_000);
+});
