@@ -84,12 +84,18 @@ export interface LocalRunOptions {
    * States.DataLimitExceeded: Step Functions' 256 KiB by default; tests hold muster to 200 KiB.
    */
   payloadLimit?: number;
+  /**
+   * Seconds before the parent's Onboard Batch task times out and stops its child: the state's
+   * TimeoutSeconds by default (6 hours); a test shortens it (whole seconds, as the ASL takes).
+   */
+  childTimeoutSeconds?: number;
 }
 
 /** One child execution, as the runner ran it: its own history, payloads and limits. */
 export interface ChildRun {
   name: string;
-  status: 'SUCCEEDED' | 'FAILED';
+  /** ABORTED: the parent's task timed out and stopped it, as Step Functions stops a `.sync` child. */
+  status: 'SUCCEEDED' | 'FAILED' | 'ABORTED';
   error?: string;
   cause?: string;
   history: { historyEvents: number; stateTransitions: number; lambdaInvocations: number };
@@ -149,6 +155,13 @@ function lambdaContext(functionName: string, accountId: string): Context {
 /** `${CreateMembersFunctionArn}` → `create-members`, the folder under functions/. */
 function functionFolder(placeholder: string): string {
   return placeholder.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+}
+
+/** Where the parent's definition says how long Onboard Batch waits for its child. */
+interface OnboardBatchDefinition {
+  States: {
+    'Onboard Batches': { ItemProcessor: { States: { 'Onboard Batch': { TimeoutSeconds: number } } } };
+  };
 }
 
 interface TaskBinding {
@@ -237,7 +250,11 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
           '${BatchStateMachineArn}',
           `arn:aws:states:us-east-1:${administratorId}:stateMachine:muster-onboarding-batch`,
         );
-    const machine = stateMachine(substitute(DEFINITION_PATH));
+    const parentDefinition = JSON.parse(substitute(DEFINITION_PATH)) as OnboardBatchDefinition;
+    const onboardBatch = parentDefinition.States['Onboard Batches'].ItemProcessor.States['Onboard Batch'];
+    if (options.childTimeoutSeconds !== undefined) onboardBatch.TimeoutSeconds = options.childTimeoutSeconds;
+    const childTimeoutMs = 1000 * onboardBatch.TimeoutSeconds;
+    const machine = stateMachine(JSON.stringify(parentDefinition));
     const batchMachine = stateMachine(substitute(BATCH_DEFINITION_PATH));
     const parentBindings = taskBindings(JSON.parse(readFileSync(DEFINITION_PATH, 'utf8')).States);
     const childBindings = taskBindings(JSON.parse(readFileSync(BATCH_DEFINITION_PATH, 'utf8')).States);
@@ -307,11 +324,25 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
           options.onEvent?.(event);
         }
       })();
+      // When the task times out, Step Functions stops the child (docs/aws-facts.md, Step Functions);
+      // aws-local-stepfunctions fails the task with States.Timeout and leaves the child running: it is
+      // stopped here a millisecond later, once the task has failed.
+      let timer: NodeJS.Timeout | undefined;
+      let timedOut = false;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          timedOut = true;
+          childExecution.abort();
+          reject(Object.assign(new Error('stopped: the task timed out'), { name: 'ExecutionAborted' }));
+        }, childTimeoutMs + 1);
+      });
       try {
-        output = await childExecution.result;
+        output = await Promise.race([childExecution.result, timeout]);
       } catch (error) {
         const cause = ((error as { cause?: unknown }).cause ?? error) as Error;
         failure = { error: cause.name, cause: cause.message };
+      } finally {
+        clearTimeout(timer);
       }
       await watchingChild;
       const over = childHistory.firstAbove(limit);
@@ -325,7 +356,7 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
         history.invocations.set(state, (history.invocations.get(state) ?? 0) + count);
       children.push({
         name: childName,
-        status: failure === undefined ? 'SUCCEEDED' : 'FAILED',
+        status: timedOut ? 'ABORTED' : failure === undefined ? 'SUCCEEDED' : 'FAILED',
         ...(failure === undefined ? {} : { error: failure.error, cause: failure.cause }),
         history: {
           historyEvents: childHistory.historyEvents,
