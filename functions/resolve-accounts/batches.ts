@@ -150,6 +150,31 @@ export async function storeBatches(
   };
 }
 
+/** Accounts and skipped accounts a plan with nothing to do (a dry run) lists in the state; past that, counts. */
+export const LISTED_WITHOUT_WORK = 100;
+
+/** A plan with nothing to do, as the execution carries it: the whole plan is in the report bucket. */
+export interface StoredPlan extends Plan {
+  accountCount: number;
+  skippedCount: number;
+  /** The object holding the whole plan (every account with its email, every skipped account). */
+  planKey: string;
+}
+
+/**
+ * Writes a plan with nothing to do (a dry run, or every account skipped) under the execution's prefix
+ * and returns what the execution ends with: the plan with counts and the object's key, its account
+ * lists only when they are short, so that a dry run of 10,000 accounts stays far under 256 KiB.
+ */
+export async function storePlan(plan: Plan, store: ReportStore, prefix: string): Promise<StoredPlan> {
+  const planKey = `${prefix}/plan.json`;
+  await store.put(planKey, JSON.stringify(plan), 'application/json');
+  const counts = { accountCount: plan.accounts.length, skippedCount: plan.skipped.length, planKey };
+  if (plan.accounts.length + plan.skipped.length <= LISTED_WITHOUT_WORK) return { ...plan, ...counts };
+  const { detectiveOverLimit: _, ...rest } = plan;
+  return { ...rest, accounts: [], accountIds: [], skipped: [], invitedAccountIds: [], ...counts };
+}
+
 /** A child execution's plan: the batch its parent wrote, parsed (a bad object is named). */
 export function loadBatch(batchKey: string, store: ReportStore): Promise<Plan> {
   return readParsed(store, batchKey, planSchema);

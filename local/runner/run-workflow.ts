@@ -3,9 +3,14 @@ import { fileURLToPath } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { s3Client } from '../../functions/shared/aws/s3.ts';
-import type { OnboardingReport, Plan, ReportFiles } from '../../functions/shared/contracts.ts';
+import {
+  type OnboardingReport,
+  type Plan,
+  planSchema,
+  type ReportFiles,
+} from '../../functions/shared/contracts.ts';
 import { parseJsonLines, type ReportRow } from '../../functions/shared/report/files.ts';
-import { s3ReportStore } from '../../functions/shared/report/store.ts';
+import { readParsed, s3ReportStore } from '../../functions/shared/report/store.ts';
 import { type Inspection, type ScenarioInput, type StandIn, startStandIn } from '../standin/index.ts';
 import { Containers } from './containers.ts';
 import { type EventLog, HistoryMeter } from './history.ts';
@@ -115,6 +120,8 @@ export interface LocalRunResult {
   children: ChildRun[];
   /** Every membership of the report file (report.files.jsonl), read back from the stand-in's S3. */
   memberships?: ReportRow[];
+  /** The account lists of a plan with nothing to do (a dry run), read back from the object its planKey names. */
+  storedPlan?: Pick<Plan, 'accounts' | 'accountIds' | 'skipped'>;
   history: HistoryMeter;
   standIn: Inspection;
   /** From the execution's start (the definition checked) to its end. */
@@ -430,11 +437,24 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
       report = undefined;
     }
     const memberships = report?.files === undefined ? undefined : await readReportFile(env, report.files);
+    const planKey = (plan as { planKey?: string } | undefined)?.planKey;
+    const storedPlan =
+      planKey === undefined
+        ? undefined
+        : await readParsed(
+            s3ReportStore(
+              s3Client(env.AWS_REGION ?? 'us-east-1', { maxAttempts: 3 }, true),
+              env.REPORT_BUCKET ?? '',
+            ),
+            planKey,
+            planSchema.pick({ accounts: true, accountIds: true, skipped: true }),
+          );
     return {
       ...result,
       ...(plan === undefined ? {} : { plan }),
       ...(report === undefined ? {} : { report }),
       ...(memberships === undefined ? {} : { memberships }),
+      ...(storedPlan === undefined ? {} : { storedPlan }),
       children,
       history,
       standIn: await standIn.inspect(),

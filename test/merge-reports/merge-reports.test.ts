@@ -4,10 +4,12 @@ import { BENCH_REGIONS } from '../../bench/regions.ts';
 import { mergeReports } from '../../functions/merge-reports/merge-reports.ts';
 import {
   groupRegions,
+  LISTED_WITHOUT_WORK,
   loadBatch,
   MAX_CHILD_PAIRS,
   splitPlan,
   storeBatches,
+  storePlan,
 } from '../../functions/resolve-accounts/batches.ts';
 import { MAX_POLL_ROUNDS, readWorkflowSettings } from '../../functions/shared/config.ts';
 import { CHILD_BATCH_ACCOUNTS, type Plan } from '../../functions/shared/contracts.ts';
@@ -299,6 +301,31 @@ describe('splitting the plan into child executions and merging their reports', (
       ['us-east-1', 'eu-west-1'],
       ['ap-south-1'],
     ]);
+  });
+
+  it('stores a plan with nothing to do whole, and hands on its lists only when they are short', async () => {
+    const store = memoryReportStore();
+    const prefix = 'executions/muster-onboarding/run-1';
+    const short = { ...plan(LISTED_WITHOUT_WORK - 1, 1, ['us-east-1']), hasWork: false, dryRun: true };
+    expect(await storePlan(short, store, prefix)).toEqual({
+      ...short,
+      accountCount: LISTED_WITHOUT_WORK - 1,
+      skippedCount: 1,
+      planKey: `${prefix}/plan.json`,
+    });
+    const long = { ...plan(5_000, 300, ['us-east-1']), hasWork: false, dryRun: true };
+    long.detectiveOverLimit = [{ region: 'us-east-1', accountIds: long.accountIds, reason: 'full' }];
+    const carried = await storePlan(long, store, prefix);
+    expect(carried).toMatchObject({
+      accounts: [],
+      accountIds: [],
+      skipped: [],
+      accountCount: 5_000,
+      skippedCount: 300,
+    });
+    expect(carried).not.toHaveProperty('detectiveOverLimit');
+    expect(JSON.stringify(carried).length).toBeLessThan(4_096);
+    expect(await loadBatch(carried.planKey, store)).toEqual(long);
   });
 
   it('names a batch object that is not a plan', async () => {

@@ -116,3 +116,34 @@ describe('the onboarding workflow with more Region × service pairs than one chi
     expect(new Set(reading.outcomes.values())).toEqual(new Set(['ENABLED']));
   }, 120_000);
 });
+
+describe('a dry run through the state machine', () => {
+  it('ends with counts and the plan object, not the plan, however many accounts it plans', async () => {
+    // 5,000 accounts with their emails: about 300 KB of plan, past the 256 KiB a state may carry.
+    const accounts = Array.from({ length: 5_000 }, (_, index) => {
+      const accountId = String(300000000000 + index);
+      return { accountId, email: `aws+${accountId}@example.com`, joinedMethod: 'CREATED' as const };
+    });
+    const standIn = await startStandIn({
+      scenario: organization({ regions: ['us-east-1'], accounts }),
+      timeScale: 0,
+    });
+    started.push(standIn);
+    const run = await runLocalWorkflow({
+      standIn,
+      timeScale: 0,
+      input: { allAccounts: true, dryRun: true },
+      payloadLimit: STATE_BUDGET,
+    });
+
+    expect(run.status, `${run.error}: ${run.cause}`).toBe('SUCCEEDED');
+    expect(run.history.maxPayloadBytes).toBeLessThanOrEqual(10 * 1024);
+    expect(run.plan).toMatchObject({ dryRun: true, hasWork: false, accountCount: 5_000, accounts: [] });
+    expect(run.storedPlan?.accountIds).toHaveLength(5_000);
+    expect(run.storedPlan?.accounts[0]).toEqual({
+      accountId: '300000000000',
+      email: 'aws+300000000000@example.com',
+    });
+    expect(run.children).toEqual([]);
+  }, 120_000);
+});
