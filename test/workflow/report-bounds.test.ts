@@ -3,9 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BENCH_REGIONS } from '../../bench/regions.ts';
 import type { ServiceName } from '../../functions/shared/domain/services.ts';
 import { runLocalWorkflow } from '../../local/runner/run-workflow.ts';
-import { readReportRows, requestedMemberships } from '../../local/runner/verify.ts';
+import { enabledInStandIn, readReportRows, requestedMemberships } from '../../local/runner/verify.ts';
 import { type StandIn, startStandIn } from '../../local/standin/index.ts';
-import { listing, organization, outsider } from './scenarios.ts';
+import { ADMINISTRATOR, listing, organization, outsider } from './scenarios.ts';
 
 /** What muster holds itself to, below Step Functions' 256 KiB (issue 15, item 12). */
 const STATE_BUDGET = 200 * 1024;
@@ -146,4 +146,51 @@ describe('a dry run through the state machine', () => {
     });
     expect(run.children).toEqual([]);
   }, 120_000);
+});
+
+describe("Detective's 1,200 members per behavior graph, end to end", () => {
+  it('onboards everyone else and reports the accounts past the limit FAILED for Detective there, with the reason', async () => {
+    const accounts = Array.from({ length: 1_205 }, (_, index) => {
+      const accountId = String(300000000000 + index);
+      return { accountId, email: `aws+${accountId}@example.com`, joinedMethod: 'CREATED' as const };
+    });
+    const regions = ['us-east-1', 'eu-west-1'];
+    const standIn = await startStandIn({ scenario: organization({ regions, accounts }), timeScale: 0 });
+    started.push(standIn);
+    const run = await runLocalWorkflow({
+      standIn,
+      timeScale: 0,
+      input: { allAccounts: true },
+      settings: { pollIntervalSeconds: 60, pollTimeoutMinutes: 1 },
+      payloadLimit: STATE_BUDGET,
+    });
+
+    expect(run.error, run.cause).toBe('OnboardingNeedsAttention');
+    // 1,200 accounts in batches of 1,000, and the 5 past the limit in a batch of their own.
+    expect(run.children.map(({ status }) => status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    // Every account of the organization: the administrator is reported too (SKIPPED_ADMINISTRATOR).
+    const requested = requestedMemberships(
+      [ADMINISTRATOR, ...accounts.map(({ accountId }) => accountId)],
+      regions,
+      SERVICES,
+    );
+    const reading = readReportRows(run.memberships ?? [], run.report ?? { counts: {}, total: 0 }, requested);
+    expect(reading.problems).toEqual([]);
+    const failed = (run.memberships ?? []).filter(
+      ({ accountId, outcome }) => outcome !== 'ENABLED' && accountId !== ADMINISTRATOR,
+    );
+    const over = accounts.slice(1_200).map(({ accountId }) => accountId);
+    expect(
+      failed
+        .map(({ accountId, region, service, outcome }) => `${accountId} ${region} ${service} ${outcome}`)
+        .sort(),
+    ).toEqual(over.flatMap((id) => regions.map((region) => `${id} ${region} detective FAILED`)).sort());
+    expect(failed.every(({ reason }) => reason.includes('at most 1200'))).toBe(true);
+    // Nothing was asked of Detective for them: each graph holds exactly 1,200 members.
+    const held = enabledInStandIn(run.standIn, ADMINISTRATOR);
+    for (const region of regions)
+      expect(requested.filter((key) => key.endsWith(`${region} detective`) && held.has(key))).toHaveLength(
+        1_200,
+      );
+  }, 300_000);
 });
