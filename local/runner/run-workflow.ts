@@ -126,6 +126,8 @@ export interface LocalRunResult {
   standIn: Inspection;
   /** From the execution's start (the definition checked) to its end. */
   wallSeconds: number;
+  /** CPU this process spent from the execution's start to its end: every Lambda, the runner, the engine. */
+  executionCpuSeconds: number;
   /** Before the execution: loading the functions' code, the first time a deployment runs. */
   deploySeconds: number;
 }
@@ -299,6 +301,7 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
     });
     // The execution starts here: checking the definition is deployment work, not part of a run.
     const started = performance.now();
+    const cpuAtStart = process.cpuUsage();
     executions += 1;
     const name = options.executionName ?? `local-${Date.now()}-${executions}`;
     const children: ChildRun[] = [];
@@ -414,7 +417,14 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
 
     let result: Omit<
       LocalRunResult,
-      'history' | 'standIn' | 'wallSeconds' | 'deploySeconds' | 'plan' | 'report' | 'children'
+      | 'history'
+      | 'standIn'
+      | 'wallSeconds'
+      | 'executionCpuSeconds'
+      | 'deploySeconds'
+      | 'plan'
+      | 'report'
+      | 'children'
     >;
     try {
       result = { status: 'SUCCEEDED', output: await execution.result };
@@ -425,6 +435,8 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
     }
     await watching;
     const wallSeconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuAtStart);
+    const executionCpuSeconds = (cpu.user + cpu.system) / 1e6;
     // Step Functions fails the execution at the first state whose input or output passes 256 KiB;
     // the local engine does not check, so the run fails here, after the fact, without a report.
     const over = history.maxPayloadBytes > limit ? history.firstAbove(limit) : undefined;
@@ -459,6 +471,7 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
       history,
       standIn: await standIn.inspect(),
       wallSeconds,
+      executionCpuSeconds,
       deploySeconds,
     };
   } finally {

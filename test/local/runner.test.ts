@@ -176,6 +176,8 @@ describe('runLocalWorkflow with a stand-in the caller started', () => {
     const second = await runLocalWorkflow({ standIn: s, input, timeScale: 0.01, executionName: 'again' });
 
     expect(first.status).toBe('SUCCEEDED');
+    // The process's CPU during the execution is measured apart from the deployment before it.
+    expect(first.executionCpuSeconds).toBeGreaterThan(0);
     expect(second.status).toBe('SUCCEEDED');
     expect(second.report?.counts).toEqual({ ENABLED: 4 });
     expect(s.inspect().membership).toEqual(before);
