@@ -305,6 +305,8 @@ interface BenchResult {
   wallSeconds: number;
   /** Loading the functions' code before the execution started (the runner's deployment; not in wallSeconds). */
   deploySeconds: number;
+  /** CPU of the workflow process within wallSeconds: with every Lambda in one process, a floor under it. */
+  executionCpuSeconds: number;
   lowerBoundSeconds: number;
   /** The floor under muster's own pacing: a token bucket per (account, Region, service), 10 calls a second after a burst of 30. */
   pacedLowerBoundSeconds: number;
@@ -457,6 +459,7 @@ async function bench(options: Options): Promise<BenchResult> {
     maxPayloadLimit: LIMITS.payloadBytes.limit,
     wallSeconds: round(run.wallSeconds),
     deploySeconds: round(run.deploySeconds),
+    executionCpuSeconds: round(run.executionCpuSeconds),
     lowerBoundSeconds: round(lowerBound),
     pacedLowerBoundSeconds: round(pacedLowerBoundSeconds(options)),
     wallSecondsTarget: round(lowerBound * LIMITS.wallTimeFactor),
@@ -578,6 +581,7 @@ function render(result: BenchResult, tookSeconds: number): string {
         ]),
     `| calls the stand-in answered with throttling (the SDK retried them) | ${number(result.throttledCalls)} | | | |`,
     `| CPU of the workflow process (every Lambda shares it here) | ${result.workflowCpuSeconds} s | | | |`,
+    `| of which during the execution (a floor under the wall time while one process runs every Lambda) | ${result.executionCpuSeconds} s | | | |`,
     `| peak memory (RSS) | ${number(Math.round(result.peakRssBytes / 1024 / 1024))} MiB | | | |`,
     '',
     `Lambda invocations per state: ${Object.entries(result.lambdaInvocationsByState)

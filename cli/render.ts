@@ -100,7 +100,11 @@ export function planText(original: Plan, c: Colours): string {
           ),
     );
   }
-  lines.push('', c.bold(`Accounts to onboard (${plan.accounts.length})`));
+  lines.push('', c.bold(`Accounts to onboard (${planCounts(plan).accounts})`));
+  // A long plan with nothing to do is carried as counts: its lists are in the report bucket.
+  const planKey = (plan as Plan & { planKey?: unknown }).planKey;
+  if (plan.accounts.length < planCounts(plan).accounts && typeof planKey === 'string')
+    lines.push(c.dim(`  listed in the report bucket, ${planKey}`));
   const shown = plan.accounts.length > MAX_LISTED_ACCOUNTS ? plan.accounts.slice(0, 20) : plan.accounts;
   for (const { accountId, email } of shown) lines.push(`  ${accountId}  ${email ?? c.dim('(no email)')}`);
   if (shown.length < plan.accounts.length) {

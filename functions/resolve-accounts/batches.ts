@@ -15,12 +15,22 @@ import { type ReportStore, readParsed } from '../shared/report/store.ts';
 export const SKIPPED_PER_BATCH = 200;
 
 /**
+ * Region × service pairs one child execution onboards. A child's worst-case history is
+ * 72 + 169·pairs + 404·rounds events, under 12,500 up to 44 pairs, and its largest state was proven
+ * under 200 KiB at 1,000 accounts × 34 pairs (docs/benchmark.md, "History events"): 17 Regions × 2
+ * services fit one child, 17 Regions × 3 services take two, each with every service of its Regions.
+ */
+export const MAX_CHILD_PAIRS = 34;
+
+/**
  * The plan cut into child executions' shares: every account to onboard and every skipped account
  * in exactly one batch, at most `size` accounts and SKIPPED_PER_BATCH skipped ones a batch, each batch a
  * whole Plan of its own accounts. Accounts past Detective's limit in the same Regions share batches,
- * whose plan has Detective off there (nothing is created) and says why. Pure.
+ * whose plan has Detective off there (nothing is created) and says why. A share with more than
+ * `maxPairs` Region × service pairs goes to as many children as it takes, each with its accounts in a
+ * group of Regions (every service of each). Every (account, Region, service) is in exactly one batch. Pure.
  */
-export function splitPlan(plan: Plan, size = CHILD_BATCH_ACCOUNTS): Plan[] {
+export function splitPlan(plan: Plan, size = CHILD_BATCH_ACCOUNTS, maxPairs = MAX_CHILD_PAIRS): Plan[] {
   const over = plan.detectiveOverLimit ?? [];
   const overRegions = (accountId: string) =>
     over.filter(({ accountIds }) => accountIds.includes(accountId)).map(({ region }) => region);
@@ -51,7 +61,41 @@ export function splitPlan(plan: Plan, size = CHILD_BATCH_ACCOUNTS): Plan[] {
       chunk(entries, size).map((part) => ({ regions, entries: part })),
     ),
   ];
-  return parts.map(({ regions, entries }) => batchPlan(plan, regions, entries));
+  const regionGroups = groupRegions(plan, maxPairs);
+  return parts.flatMap(({ regions, entries }) =>
+    regionGroups.map((group) => inRegions(batchPlan(plan, regions, entries), group)),
+  );
+}
+
+/**
+ * The plan's Regions in as few groups as keep each group's pairs at `maxPairs` or fewer, of even
+ * sizes (17 Regions × 3 services: 9 and 8 Regions, 27 and 24 pairs). One group when all fit.
+ */
+export function groupRegions(plan: Pick<Plan, 'regions' | 'pairs'>, maxPairs: number): string[][] {
+  const perRegion = Math.max(1, ...plan.regions.map((r) => plan.pairs.filter((p) => p.region === r).length));
+  if (perRegion > maxPairs)
+    throw new RangeError(
+      `a Region has ${perRegion} pairs, more than the ${maxPairs} a child execution takes`,
+    );
+  const groups = Math.ceil(plan.regions.length / Math.floor(maxPairs / perRegion));
+  return groups <= 1 ? [plan.regions] : chunk(plan.regions, Math.ceil(plan.regions.length / groups));
+}
+
+/** A batch's plan narrowed to a group of its Regions: every per-Region list keeps only those. */
+function inRegions(plan: Plan, regions: readonly string[]): Plan {
+  if (regions.length === plan.regions.length) return plan;
+  const kept = ({ region }: { region: string }) => regions.includes(region);
+  const over = plan.detectiveOverLimit?.filter(kept) ?? [];
+  const { detectiveOverLimit: _, ...rest } = plan;
+  return {
+    ...rest,
+    regions: [...regions],
+    pairs: plan.pairs.filter(kept),
+    homes: plan.homes.filter(kept),
+    notOffered: plan.notOffered.filter(kept),
+    securityHubCentralRegions: plan.securityHubCentralRegions.filter((region) => regions.includes(region)),
+    ...(over.length === 0 ? {} : { detectiveOverLimit: over }),
+  };
 }
 
 type Entry = { account: Plan['accounts'][number] } | { skipped: Plan['skipped'][number] };
@@ -91,9 +135,10 @@ export async function storeBatches(
   store: ReportStore,
   prefix: string,
   size = CHILD_BATCH_ACCOUNTS,
+  maxPairs = MAX_CHILD_PAIRS,
   names: AccountNames = new Map(),
 ): Promise<BatchedPlan> {
-  const parts = splitPlan(plan, size);
+  const parts = splitPlan(plan, size, maxPairs);
   const batches = await Promise.all(
     parts.map(async (part, index) => {
       const key = `${prefix}/batches/${String(index).padStart(4, '0')}.json`;
@@ -164,4 +209,29 @@ export function loadBatchFile(
   store: ReportStore,
 ): Promise<z.output<typeof batchFileSchema>> {
   return readParsed(store, batchKey, batchFileSchema);
+}
+
+/** Accounts and skipped accounts a plan with nothing to do (a dry run) lists in the state; past that, counts. */
+export const LISTED_WITHOUT_WORK = 100;
+
+/** A plan with nothing to do, as the execution carries it: the whole plan is in the report bucket. */
+export interface StoredPlan extends Plan {
+  accountCount: number;
+  skippedCount: number;
+  /** The object holding the whole plan (every account with its email, every skipped account). */
+  planKey: string;
+}
+
+/**
+ * Writes a plan with nothing to do (a dry run, or every account skipped) under the execution's prefix
+ * and returns what the execution ends with: the plan with counts and the object's key, its account
+ * lists only when they are short, so that a dry run of 10,000 accounts stays far under 256 KiB.
+ */
+export async function storePlan(plan: Plan, store: ReportStore, prefix: string): Promise<StoredPlan> {
+  const planKey = `${prefix}/plan.json`;
+  await store.put(planKey, JSON.stringify(plan), 'application/json');
+  const counts = { accountCount: plan.accounts.length, skippedCount: plan.skipped.length, planKey };
+  if (plan.accounts.length + plan.skipped.length <= LISTED_WITHOUT_WORK) return { ...plan, ...counts };
+  const { detectiveOverLimit: _, ...rest } = plan;
+  return { ...rest, accounts: [], accountIds: [], skipped: [], invitedAccountIds: [], ...counts };
 }

@@ -13,7 +13,7 @@ import { executionPrefix } from '../shared/report/store.ts';
 import { organizationsDirectory, recordingNames } from '../shared/services/organizations.ts';
 import { PLANNERS } from '../shared/services/registry.ts';
 import { administratorAdapters, onFirstUse, reportStore } from '../shared/wiring.ts';
-import { inputNames, loadBatch, storeBatches } from './batches.ts';
+import { inputNames, loadBatch, storeBatches, storePlan } from './batches.ts';
 import { readResolveConfig } from './config.ts';
 import { resolveAccounts } from './resolve-accounts.ts';
 
@@ -69,13 +69,17 @@ export function createHandler() {
       securityHubCentralRegions: plan.securityHubCentralRegions,
       note: plan.note,
     });
-    // With work to do, the parent carries counts and references: the accounts go to the report
-    // bucket, one object per child execution (docs/report-bucket.md).
-    if (!plan.hasWork || !parent.success) return plan;
+    if (!parent.success) return plan;
+    // The execution carries counts and references: with work to do the accounts go to the report
+    // bucket, one object per child execution; without (a dry run), the whole plan is one object there
+    // (docs/report-bucket.md).
+    const prefix = executionPrefix(parent.data.executionId, randomUUID);
+    if (!plan.hasWork) return storePlan(plan, store(), prefix);
     return storeBatches(
       plan,
       store(),
-      executionPrefix(parent.data.executionId, randomUUID),
+      prefix,
+      undefined,
       undefined,
       // Organizations' name first; the input's only for an account it does not name (outside it).
       new Map([...inputNames(request), ...named.names]),

@@ -26,9 +26,9 @@ export class HistoryMeter {
   historyEvents = 2; // ExecutionStarted and ExecutionSucceeded/Failed
   readonly invocations = new Map<string, number>();
   // Payloads are sized when asked, not as they pass: serializing each one would slow the very run
-  // it measures (the Map alone hands 34 iterations the whole account list).
+  // it measures (the Map alone hands 34 iterations the whole account list). Each is sized once.
   readonly #payloads: { state: string; payload: unknown }[] = [];
-  #largest: { bytes: number; state: string } | undefined;
+  readonly #sized: { state: string; bytes: number }[] = [];
 
   record(event: EventLog): void {
     switch (event.type) {
@@ -73,27 +73,24 @@ export class HistoryMeter {
 
   /** The first state input or output, in the order they passed, above `limit` bytes of JSON. */
   firstAbove(limit: number): { bytes: number; state: string } | undefined {
-    for (const { state, payload } of this.#payloads) {
-      const bytes = Buffer.byteLength(JSON.stringify(payload));
-      if (bytes > limit) return { bytes, state };
-    }
-    return undefined;
+    return this.#sizes().find(({ bytes }) => bytes > limit);
   }
 
   #keep(state: string, payload: unknown): void {
-    if (payload === undefined) return;
-    this.#payloads.push({ state, payload });
-    this.#largest = undefined;
+    if (payload !== undefined) this.#payloads.push({ state, payload });
+  }
+
+  /** Every payload's size, in the order they passed; a payload is dropped once sized. */
+  #sizes(): readonly { state: string; bytes: number }[] {
+    for (const { state, payload } of this.#payloads.splice(0))
+      this.#sized.push({ state, bytes: Buffer.byteLength(JSON.stringify(payload)) });
+    return this.#sized;
   }
 
   #largestPayload(): { bytes: number; state: string } {
-    if (this.#largest === undefined) {
-      this.#largest = { bytes: 0, state: '' };
-      for (const { state, payload } of this.#payloads) {
-        const bytes = Buffer.byteLength(JSON.stringify(payload));
-        if (bytes > this.#largest.bytes) this.#largest = { bytes, state };
-      }
-    }
-    return this.#largest;
+    return this.#sizes().reduce((largest, sized) => (sized.bytes > largest.bytes ? sized : largest), {
+      bytes: 0,
+      state: '',
+    });
   }
 }

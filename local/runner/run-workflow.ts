@@ -3,9 +3,14 @@ import { fileURLToPath } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { s3Client } from '../../functions/shared/aws/s3.ts';
-import type { OnboardingReport, Plan, ReportFiles } from '../../functions/shared/contracts.ts';
+import {
+  type OnboardingReport,
+  type Plan,
+  planSchema,
+  type ReportFiles,
+} from '../../functions/shared/contracts.ts';
 import { parseJsonLines, type ReportRow } from '../../functions/shared/report/files.ts';
-import { s3ReportStore } from '../../functions/shared/report/store.ts';
+import { readParsed, s3ReportStore } from '../../functions/shared/report/store.ts';
 import { type Inspection, type ScenarioInput, type StandIn, startStandIn } from '../standin/index.ts';
 import { Containers } from './containers.ts';
 import { type EventLog, HistoryMeter } from './history.ts';
@@ -84,12 +89,18 @@ export interface LocalRunOptions {
    * States.DataLimitExceeded: Step Functions' 256 KiB by default; tests hold muster to 200 KiB.
    */
   payloadLimit?: number;
+  /**
+   * Seconds before the parent's Onboard Batch task times out and stops its child: the state's
+   * TimeoutSeconds by default (6 hours); a test shortens it (whole seconds, as the ASL takes).
+   */
+  childTimeoutSeconds?: number;
 }
 
 /** One child execution, as the runner ran it: its own history, payloads and limits. */
 export interface ChildRun {
   name: string;
-  status: 'SUCCEEDED' | 'FAILED';
+  /** ABORTED: the parent's task timed out and stopped it, as Step Functions stops a `.sync` child. */
+  status: 'SUCCEEDED' | 'FAILED' | 'ABORTED';
   error?: string;
   cause?: string;
   history: { historyEvents: number; stateTransitions: number; lambdaInvocations: number };
@@ -109,10 +120,14 @@ export interface LocalRunResult {
   children: ChildRun[];
   /** Every membership of the report file (report.files.jsonl), read back from the stand-in's S3. */
   memberships?: ReportRow[];
+  /** The account lists of a plan with nothing to do (a dry run), read back from the object its planKey names. */
+  storedPlan?: Pick<Plan, 'accounts' | 'accountIds' | 'skipped'>;
   history: HistoryMeter;
   standIn: Inspection;
   /** From the execution's start (the definition checked) to its end. */
   wallSeconds: number;
+  /** CPU this process spent from the execution's start to its end: every Lambda, the runner, the engine. */
+  executionCpuSeconds: number;
   /** Before the execution: loading the functions' code, the first time a deployment runs. */
   deploySeconds: number;
 }
@@ -151,6 +166,13 @@ function functionFolder(placeholder: string): string {
   return placeholder.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 }
 
+/** Where the parent's definition says how long Onboard Batch waits for its child. */
+interface OnboardBatchDefinition {
+  States: {
+    'Onboard Batches': { ItemProcessor: { States: { 'Onboard Batch': { TimeoutSeconds: number } } } };
+  };
+}
+
 interface TaskBinding {
   state: string;
   folder: string;
@@ -176,6 +198,17 @@ let standInPort = 0;
 
 // One set of containers per deployment: a changed endpoint or environment starts cold, as in Lambda.
 const deployments = new Map<string, Promise<Containers>>();
+// One checked state machine per definition text, as Step Functions checks a definition once, when it is
+// created: aws-local-stepfunctions compiles its JSON schema for every `new StateMachine` (about 0.25 s).
+const machines = new Map<string, StateMachine>();
+function stateMachine(definitionText: string): StateMachine {
+  let machine = machines.get(definitionText);
+  if (machine === undefined) {
+    machine = new StateMachine(JSON.parse(definitionText));
+    machines.set(definitionText, machine);
+  }
+  return machine;
+}
 let executions = 0;
 
 /**
@@ -226,8 +259,12 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
           '${BatchStateMachineArn}',
           `arn:aws:states:us-east-1:${administratorId}:stateMachine:muster-onboarding-batch`,
         );
-    const definition = JSON.parse(substitute(DEFINITION_PATH));
-    const batchDefinition = JSON.parse(substitute(BATCH_DEFINITION_PATH));
+    const parentDefinition = JSON.parse(substitute(DEFINITION_PATH)) as OnboardBatchDefinition;
+    const onboardBatch = parentDefinition.States['Onboard Batches'].ItemProcessor.States['Onboard Batch'];
+    if (options.childTimeoutSeconds !== undefined) onboardBatch.TimeoutSeconds = options.childTimeoutSeconds;
+    const childTimeoutMs = 1000 * onboardBatch.TimeoutSeconds;
+    const machine = stateMachine(JSON.stringify(parentDefinition));
+    const batchMachine = stateMachine(substitute(BATCH_DEFINITION_PATH));
     const parentBindings = taskBindings(JSON.parse(readFileSync(DEFINITION_PATH, 'utf8')).States);
     const childBindings = taskBindings(JSON.parse(readFileSync(BATCH_DEFINITION_PATH, 'utf8')).States);
     const bindings = [...parentBindings, ...childBindings];
@@ -264,6 +301,7 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
     });
     // The execution starts here: checking the definition is deployment work, not part of a run.
     const started = performance.now();
+    const cpuAtStart = process.cpuUsage();
     executions += 1;
     const name = options.executionName ?? `local-${Date.now()}-${executions}`;
     const children: ChildRun[] = [];
@@ -277,7 +315,7 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
       const childName = `${name}-batch-${children.length + 1}`;
       const arn = `arn:aws:states:us-east-1:${administratorId}:execution:muster-onboarding-batch:${childName}`;
       const childHistory = new HistoryMeter();
-      const childExecution = new StateMachine(batchDefinition).run(childInput as never, {
+      const childExecution = batchMachine.run(childInput as never, {
         overrides: overrides(handlers),
         context: {
           Execution: {
@@ -296,11 +334,25 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
           options.onEvent?.(event);
         }
       })();
+      // When the task times out, Step Functions stops the child (docs/aws-facts.md, Step Functions);
+      // aws-local-stepfunctions fails the task with States.Timeout and leaves the child running: it is
+      // stopped here a millisecond later, once the task has failed.
+      let timer: NodeJS.Timeout | undefined;
+      let timedOut = false;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          timedOut = true;
+          childExecution.abort();
+          reject(Object.assign(new Error('stopped: the task timed out'), { name: 'ExecutionAborted' }));
+        }, childTimeoutMs + 1);
+      });
       try {
-        output = await childExecution.result;
+        output = await Promise.race([childExecution.result, timeout]);
       } catch (error) {
         const cause = ((error as { cause?: unknown }).cause ?? error) as Error;
         failure = { error: cause.name, cause: cause.message };
+      } finally {
+        clearTimeout(timer);
       }
       await watchingChild;
       const over = childHistory.firstAbove(limit);
@@ -314,7 +366,7 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
         history.invocations.set(state, (history.invocations.get(state) ?? 0) + count);
       children.push({
         name: childName,
-        status: failure === undefined ? 'SUCCEEDED' : 'FAILED',
+        status: timedOut ? 'ABORTED' : failure === undefined ? 'SUCCEEDED' : 'FAILED',
         ...(failure === undefined ? {} : { error: failure.error, cause: failure.cause }),
         history: {
           historyEvents: childHistory.historyEvents,
@@ -334,7 +386,6 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
       return { ExecutionArn: arn, Status: 'SUCCEEDED', Output: output } as never;
     };
 
-    const machine = new StateMachine(definition);
     // Only a missing input means every account: null is an input like any other (and a bad one).
     const input = options.input === undefined ? { allAccounts: true } : options.input;
     const execution = machine.run(input as never, {
@@ -366,7 +417,14 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
 
     let result: Omit<
       LocalRunResult,
-      'history' | 'standIn' | 'wallSeconds' | 'deploySeconds' | 'plan' | 'report' | 'children'
+      | 'history'
+      | 'standIn'
+      | 'wallSeconds'
+      | 'executionCpuSeconds'
+      | 'deploySeconds'
+      | 'plan'
+      | 'report'
+      | 'children'
     >;
     try {
       result = { status: 'SUCCEEDED', output: await execution.result };
@@ -377,6 +435,8 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
     }
     await watching;
     const wallSeconds = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuAtStart);
+    const executionCpuSeconds = (cpu.user + cpu.system) / 1e6;
     // Step Functions fails the execution at the first state whose input or output passes 256 KiB;
     // the local engine does not check, so the run fails here, after the fact, without a report.
     const over = history.maxPayloadBytes > limit ? history.firstAbove(limit) : undefined;
@@ -389,15 +449,29 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
       report = undefined;
     }
     const memberships = report?.files === undefined ? undefined : await readReportFile(env, report.files);
+    const planKey = (plan as { planKey?: string } | undefined)?.planKey;
+    const storedPlan =
+      planKey === undefined
+        ? undefined
+        : await readParsed(
+            s3ReportStore(
+              s3Client(env.AWS_REGION ?? 'us-east-1', { maxAttempts: 3 }, true),
+              env.REPORT_BUCKET ?? '',
+            ),
+            planKey,
+            planSchema.pick({ accounts: true, accountIds: true, skipped: true }),
+          );
     return {
       ...result,
       ...(plan === undefined ? {} : { plan }),
       ...(report === undefined ? {} : { report }),
       ...(memberships === undefined ? {} : { memberships }),
+      ...(storedPlan === undefined ? {} : { storedPlan }),
       children,
       history,
       standIn: await standIn.inspect(),
       wallSeconds,
+      executionCpuSeconds,
       deploySeconds,
     };
   } finally {

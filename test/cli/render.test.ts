@@ -36,6 +36,19 @@ describe('planText', () => {
     expect(text).toContain('Note: Dry run');
   });
 
+  it('returns the count and the plan object of a long dry run whose lists stayed in the report bucket', () => {
+    const carried = {
+      ...samplePlan({ accounts: [], accountIds: [], skipped: [] }),
+      accountCount: 5_000,
+      skippedCount: 0,
+      planKey: 'executions/muster-onboarding/run-1/plan.json',
+    };
+    const text = planText(carried, plain);
+    expect(text).toContain('5000 accounts × 2 Regions × 2 services = 20000 memberships');
+    expect(text).toContain('Accounts to onboard (5000)');
+    expect(text).toContain('listed in the report bucket, executions/muster-onboarding/run-1/plan.json');
+  });
+
   it('returns the Regions where AWS does not offer a service apart from those where it is not enabled', () => {
     const text = planText(samplePlan({ notOffered: [{ region: 'eu-west-1', service: 'detective' }] }), plain);
     expect(text).toContain(

@@ -176,6 +176,8 @@ describe('runLocalWorkflow with a stand-in the caller started', () => {
     const second = await runLocalWorkflow({ standIn: s, input, timeScale: 0.01, executionName: 'again' });
 
     expect(first.status).toBe('SUCCEEDED');
+    // The process's CPU during the execution is measured apart from the deployment before it.
+    expect(first.executionCpuSeconds).toBeGreaterThan(0);
     expect(second.status).toBe('SUCCEEDED');
     expect(second.report?.counts).toEqual({ ENABLED: 4 });
     expect(s.inspect().membership).toEqual(before);
@@ -211,6 +213,43 @@ describe('runLocalWorkflow and the 256 KiB Step Functions allows a state', () =>
     expect(run.memberships?.length).toBeGreaterThan(0);
     expect(run.memberships?.every(({ outcome }) => outcome === 'FAILED')).toBe(true);
   });
+});
+
+describe("runLocalWorkflow and the parent's Onboard Batch timeout", () => {
+  it('stops the child when the task times out, so it makes no call after, and reports its batch FAILED with States.Timeout', async () => {
+    let releaseCheck: () => void = () => undefined;
+    const checkHeld = new Promise<void>((resolve) => {
+      releaseCheck = resolve;
+    });
+    const entered: string[] = [];
+    const run = await runLocalWorkflow({
+      scenario: smallScenario(),
+      timeScale: 0.01,
+      input: { accounts: [{ accountId: '000000000002', email: 'a@example.com' }] },
+      childTimeoutSeconds: 1,
+      // The child's first check hangs past the timeout, as a stuck child would.
+      wrapTask: (state, invoke) => async (input) => {
+        entered.push(state);
+        if (state === 'Check Members') await checkHeld;
+        return invoke(input);
+      },
+    });
+    const stateAfterTimeout = entered.length;
+    releaseCheck();
+    // The held check now ends; a child still running would go on to its next state.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    expect(run.children.map(({ status }) => status)).toEqual(['ABORTED']);
+    expect(entered.slice(stateAfterTimeout)).toEqual([]);
+    expect(entered.filter((state) => state === 'Check Members')).toHaveLength(1);
+    expect(run).toMatchObject({ status: 'FAILED', error: 'OnboardingNeedsAttention' });
+    expect(run.memberships?.length).toBeGreaterThan(0);
+    expect(
+      run.memberships?.every(
+        ({ outcome, reason }) => outcome === 'FAILED' && reason.includes('States.Timeout'),
+      ),
+    ).toBe(true);
+  }, 30_000);
 });
 
 describe('runLocalWorkflow with a stand-in in a process of its own', () => {

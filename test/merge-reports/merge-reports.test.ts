@@ -1,16 +1,23 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { BENCH_REGIONS } from '../../bench/regions.ts';
 import { mergeReports } from '../../functions/merge-reports/merge-reports.ts';
 import {
+  groupRegions,
+  LISTED_WITHOUT_WORK,
   loadBatch,
   loadBatchFile,
+  MAX_CHILD_PAIRS,
   splitPlan,
   storeBatches,
+  storePlan,
 } from '../../functions/resolve-accounts/batches.ts';
-import { readWorkflowSettings } from '../../functions/shared/config.ts';
-import type { Plan } from '../../functions/shared/contracts.ts';
+import { MAX_POLL_ROUNDS, readWorkflowSettings } from '../../functions/shared/config.ts';
+import { CHILD_BATCH_ACCOUNTS, type Plan } from '../../functions/shared/contracts.ts';
+import { KNOWN_REGIONS, partitionOf } from '../../functions/shared/domain/regions.ts';
 import { membershipKey } from '../../functions/shared/domain/report.ts';
+import { SERVICE_NAMES, type ServiceName } from '../../functions/shared/domain/services.ts';
 import { parseJsonLines, toJsonLines } from '../../functions/shared/report/files.ts';
 import { ACCOUNT_NAME_MAX } from '../../functions/shared/report/formats/records.ts';
 import { memoryReportStore } from '../report-store.ts';
@@ -18,17 +25,21 @@ import { memoryReportStore } from '../report-store.ts';
 const PARENT = 'arn:aws:states:us-east-1:111111111111:execution:muster-onboarding:run-1';
 const id = (n: number) => String(200_000_000_000 + n);
 
-function plan(accounts: number, skipped: number, regions: string[]): Plan {
-  const pairs = regions.flatMap((region) => [
-    { region, service: 'securityhub' as const, enabled: true },
-    { region, service: 'detective' as const, enabled: false },
-  ]);
+function plan(
+  accounts: number,
+  skipped: number,
+  regions: string[],
+  services: ServiceName[] = ['securityhub', 'detective'],
+): Plan {
+  const pairs = regions.flatMap((region) =>
+    services.map((service) => ({ region, service, enabled: service !== 'detective' })),
+  );
   return {
     administratorId: '111111111111',
     trigger: 'manual',
     dryRun: false,
     regions,
-    services: ['securityhub', 'detective'],
+    services,
     accounts: Array.from({ length: accounts }, (_, n) => ({ accountId: id(n), email: `a${n}@example.com` })),
     accountIds: Array.from({ length: accounts }, (_, n) => id(n)),
     invitationBased: 0,
@@ -80,11 +91,13 @@ describe('splitting the plan into child executions and merging their reports', (
         fc.integer({ min: 0, max: 8 }),
         fc.integer({ min: 1, max: 25 }),
         fc.subarray(['us-east-1', 'eu-west-1', 'ap-south-1'], { minLength: 1 }),
+        fc.subarray([...SERVICE_NAMES], { minLength: 1 }),
         fc.infiniteStream(fc.boolean()),
-        async (accounts, skipped, size, regions, crashes) => {
+        async (accounts, skipped, size, regions, services, crashes) => {
           const store = memoryReportStore();
-          const whole = plan(accounts, skipped, regions);
-          const batched = await storeBatches(whole, store, 'executions/muster-onboarding/run-1', size);
+          const whole = plan(accounts, skipped, regions, services);
+          // Small children (4 pairs) so that the Region groups are split and merged too.
+          const batched = await storeBatches(whole, store, 'executions/muster-onboarding/run-1', size, 4);
           expect(batched.accounts).toEqual([]);
           expect(
             batched.batches.every(
@@ -214,6 +227,112 @@ describe('splitting the plan into child executions and merging their reports', (
     ]);
   });
 
+  it('gives no child more than MAX_CHILD_PAIRS pairs or CHILD_BATCH_ACCOUNTS accounts, and each membership to one child, for every Region and service of a partition', () => {
+    const awsRegions = [...KNOWN_REGIONS].filter((region) => partitionOf(region) === 'aws');
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 2_500 }),
+        fc.integer({ min: 0, max: 300 }),
+        fc.subarray(awsRegions, { minLength: 1 }),
+        fc.subarray([...SERVICE_NAMES], { minLength: 1 }),
+        (accounts, skipped, regions, services) => {
+          const whole = plan(accounts, skipped, regions, services);
+          const batches = splitPlan(whole);
+          const seen = new Map<string, number>();
+          for (const batch of batches) {
+            expect(batch.pairs.length).toBeLessThanOrEqual(MAX_CHILD_PAIRS);
+            expect(batch.accounts.length).toBeLessThanOrEqual(CHILD_BATCH_ACCOUNTS);
+            // Every per-Region list of a child stays within its Regions.
+            for (const { region } of [...batch.pairs, ...batch.homes, ...batch.notOffered])
+              expect(batch.regions).toContain(region);
+            for (const accountId of [...batch.accountIds, ...batch.skipped.map((entry) => entry.accountId)])
+              for (const { region, service } of batch.pairs) {
+                const key = membershipKey(accountId, region, service);
+                seen.set(key, (seen.get(key) ?? 0) + 1);
+              }
+          }
+          const expected = [...whole.accountIds, ...whole.skipped.map(({ accountId }) => accountId)].flatMap(
+            (accountId) =>
+              whole.pairs.map(({ region, service }) => membershipKey(accountId, region, service)),
+          );
+          expect([...seen.keys()].sort()).toEqual(expected.sort());
+          expect([...seen.values()].every((count) => count === 1)).toBe(true);
+        },
+      ),
+      { numRuns: 20 },
+    );
+  });
+
+  it("keeps each child's worst-case history under 12,500 events with 3 services in every Region (docs/benchmark.md)", () => {
+    // 72 + 169·pairs + 404·rounds: every Lambda invocation retried to its limit, at most 12 poll rounds.
+    const worstCase = (pairs: number) => 72 + 169 * pairs + 404 * MAX_POLL_ROUNDS;
+    const all = plan(1, 0, [...BENCH_REGIONS], [...SERVICE_NAMES]);
+    expect(worstCase(all.pairs.length)).toBeGreaterThan(12_500);
+    const groups = groupRegions(all, MAX_CHILD_PAIRS);
+    expect(groups.map((group) => group.length)).toEqual([9, 8]);
+    const children = splitPlan(all);
+    expect(children.map(({ pairs }) => pairs.length)).toEqual([27, 24]);
+    expect(Math.max(...children.map(({ pairs }) => worstCase(pairs.length)))).toBeLessThanOrEqual(12_500);
+    // Two services in 17 Regions stay one child, as before.
+    expect(splitPlan(plan(1, 0, [...BENCH_REGIONS]))).toHaveLength(1);
+  });
+
+  it('narrows a child of a group of Regions to them: homes, central Regions, Regions AWS does not offer, the Detective limit', () => {
+    const whole = plan(2, 1, ['us-east-1', 'eu-west-1', 'ap-south-1'], [...SERVICE_NAMES]);
+    whole.securityHubCentralRegions = ['us-east-1', 'ap-south-1'];
+    whole.notOffered = [{ region: 'ap-south-1', service: 'guardduty' }];
+    whole.detectiveOverLimit = [{ region: 'ap-south-1', accountIds: [id(1)], reason: 'full' }];
+    const parts = splitPlan(whole, 1_000, 6);
+    expect(parts.map(({ regions, accountIds }) => [regions, accountIds])).toEqual([
+      [['us-east-1', 'eu-west-1'], [id(0)]],
+      [['ap-south-1'], [id(0)]],
+      [['us-east-1', 'eu-west-1'], [id(1)]],
+      [['ap-south-1'], [id(1)]],
+    ]);
+    expect(parts[0]?.securityHubCentralRegions).toEqual(['us-east-1']);
+    expect(parts[0]?.notOffered).toEqual([]);
+    expect(parts[1]?.notOffered).toEqual([{ region: 'ap-south-1', service: 'guardduty' }]);
+    expect(parts[2]).not.toHaveProperty('detectiveOverLimit');
+    expect(parts[3]?.detectiveOverLimit).toEqual([
+      { region: 'ap-south-1', accountIds: [id(1)], reason: 'full' },
+    ]);
+    expect(parts[3]?.pairs.find(({ service }) => service === 'detective')).toEqual({
+      region: 'ap-south-1',
+      service: 'detective',
+      enabled: false,
+    });
+    // Every skipped account is reported in each group's Regions.
+    expect(parts.filter(({ skipped }) => skipped.length === 1).map(({ regions }) => regions)).toEqual([
+      ['us-east-1', 'eu-west-1'],
+      ['ap-south-1'],
+    ]);
+  });
+
+  it('stores a plan with nothing to do whole, and hands on its lists only when they are short', async () => {
+    const store = memoryReportStore();
+    const prefix = 'executions/muster-onboarding/run-1';
+    const short = { ...plan(LISTED_WITHOUT_WORK - 1, 1, ['us-east-1']), hasWork: false, dryRun: true };
+    expect(await storePlan(short, store, prefix)).toEqual({
+      ...short,
+      accountCount: LISTED_WITHOUT_WORK - 1,
+      skippedCount: 1,
+      planKey: `${prefix}/plan.json`,
+    });
+    const long = { ...plan(5_000, 300, ['us-east-1']), hasWork: false, dryRun: true };
+    long.detectiveOverLimit = [{ region: 'us-east-1', accountIds: long.accountIds, reason: 'full' }];
+    const carried = await storePlan(long, store, prefix);
+    expect(carried).toMatchObject({
+      accounts: [],
+      accountIds: [],
+      skipped: [],
+      accountCount: 5_000,
+      skippedCount: 300,
+    });
+    expect(carried).not.toHaveProperty('detectiveOverLimit');
+    expect(JSON.stringify(carried).length).toBeLessThan(4_096);
+    expect(await loadBatch(carried.planKey, store)).toEqual(long);
+  });
+
   it('names a batch object that is not a plan', async () => {
     const store = memoryReportStore();
     await store.put(
@@ -238,7 +357,14 @@ describe('account names through the batch files into the merged report', () => {
 
   it('writes the names to the batch files only, never to the plan a child loads into its state', async () => {
     const store = memoryReportStore();
-    const batched = await storeBatches(plan(3, 1, ['us-east-1']), store, 'executions/m/run-1', 2, NAMES);
+    const batched = await storeBatches(
+      plan(3, 1, ['us-east-1']),
+      store,
+      'executions/m/run-1',
+      2,
+      undefined,
+      NAMES,
+    );
     const keys = batched.batches.map(({ key }) => key);
 
     expect(JSON.stringify(batched)).not.toContain('payments-prod');
@@ -253,7 +379,7 @@ describe('account names through the batch files into the merged report', () => {
   it("puts each account's name in the merged JSON Lines and CSV rows, a failed child's included", async () => {
     const store = memoryReportStore();
     const whole = plan(3, 1, ['us-east-1']);
-    const batched = await storeBatches(whole, store, 'executions/m/run-1', 2, NAMES);
+    const batched = await storeBatches(whole, store, 'executions/m/run-1', 2, undefined, NAMES);
     const [first, second] = batched.batches;
     const report = await mergeReports(
       {

@@ -3,9 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BENCH_REGIONS } from '../../bench/regions.ts';
 import type { ServiceName } from '../../functions/shared/domain/services.ts';
 import { runLocalWorkflow } from '../../local/runner/run-workflow.ts';
-import { readReportRows, requestedMemberships } from '../../local/runner/verify.ts';
+import { enabledInStandIn, readReportRows, requestedMemberships } from '../../local/runner/verify.ts';
 import { type StandIn, startStandIn } from '../../local/standin/index.ts';
-import { listing, organization, outsider } from './scenarios.ts';
+import { ADMINISTRATOR, listing, organization, outsider } from './scenarios.ts';
 
 /** What muster holds itself to, below Step Functions' 256 KiB (issue 15, item 12). */
 const STATE_BUDGET = 200 * 1024;
@@ -86,5 +86,111 @@ describe('the onboarding workflow with scattered, distinct failures at 1,000 acc
       // A run onboards 34,000 memberships (about a minute on two cores): one random sample per test run.
       { numRuns: 1, endOnFailure: true },
     );
+  }, 300_000);
+});
+
+describe('the onboarding workflow with more Region × service pairs than one child takes', () => {
+  it('gives each child at most MAX_CHILD_PAIRS pairs and reports every membership exactly once', async () => {
+    // 18 Regions × 2 services = 36 pairs: one more Region than a child takes with two services. (Three
+    // services in 17 Regions split the same way; the stand-in does not answer GuardDuty yet.)
+    const regions = [...BENCH_REGIONS, 'me-central-1'];
+    const accounts = [outsider('500000000001'), outsider('500000000002')];
+    const standIn = await startStandIn({ scenario: organization({ regions, accounts }), timeScale: 0 });
+    started.push(standIn);
+    const run = await runLocalWorkflow({
+      standIn,
+      timeScale: 0,
+      input: { ...listing(accounts), regions },
+      settings: { pollIntervalSeconds: 60, pollTimeoutMinutes: 1 },
+    });
+    expect(run.status, `${run.error}: ${run.cause}`).toBe('SUCCEEDED');
+    expect(run.children.map(({ status }) => status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+    // Before the pair bound this was one child of 36 pairs; now 9 Regions × 2 services each.
+    const requested = requestedMemberships(
+      accounts.map(({ accountId }) => accountId),
+      regions,
+      SERVICES,
+    );
+    const reading = readReportRows(run.memberships ?? [], run.report ?? { counts: {}, total: 0 }, requested);
+    expect(reading.problems).toEqual([]);
+    expect(new Set(reading.outcomes.values())).toEqual(new Set(['ENABLED']));
+  }, 120_000);
+});
+
+describe('a dry run through the state machine', () => {
+  it('ends with counts and the plan object, not the plan, however many accounts it plans', async () => {
+    // 5,000 accounts with their emails: about 300 KB of plan, past the 256 KiB a state may carry.
+    const accounts = Array.from({ length: 5_000 }, (_, index) => {
+      const accountId = String(300000000000 + index);
+      return { accountId, email: `aws+${accountId}@example.com`, joinedMethod: 'CREATED' as const };
+    });
+    const standIn = await startStandIn({
+      scenario: organization({ regions: ['us-east-1'], accounts }),
+      timeScale: 0,
+    });
+    started.push(standIn);
+    const run = await runLocalWorkflow({
+      standIn,
+      timeScale: 0,
+      input: { allAccounts: true, dryRun: true },
+      payloadLimit: STATE_BUDGET,
+    });
+
+    expect(run.status, `${run.error}: ${run.cause}`).toBe('SUCCEEDED');
+    expect(run.history.maxPayloadBytes).toBeLessThanOrEqual(10 * 1024);
+    expect(run.plan).toMatchObject({ dryRun: true, hasWork: false, accountCount: 5_000, accounts: [] });
+    expect(run.storedPlan?.accountIds).toHaveLength(5_000);
+    expect(run.storedPlan?.accounts[0]).toEqual({
+      accountId: '300000000000',
+      email: 'aws+300000000000@example.com',
+    });
+    expect(run.children).toEqual([]);
+  }, 120_000);
+});
+
+describe("Detective's 1,200 members per behavior graph, end to end", () => {
+  it('onboards everyone else and reports the accounts past the limit FAILED for Detective there, with the reason', async () => {
+    const accounts = Array.from({ length: 1_205 }, (_, index) => {
+      const accountId = String(300000000000 + index);
+      return { accountId, email: `aws+${accountId}@example.com`, joinedMethod: 'CREATED' as const };
+    });
+    const regions = ['us-east-1', 'eu-west-1'];
+    const standIn = await startStandIn({ scenario: organization({ regions, accounts }), timeScale: 0 });
+    started.push(standIn);
+    const run = await runLocalWorkflow({
+      standIn,
+      timeScale: 0,
+      input: { allAccounts: true },
+      settings: { pollIntervalSeconds: 60, pollTimeoutMinutes: 1 },
+      payloadLimit: STATE_BUDGET,
+    });
+
+    expect(run.error, run.cause).toBe('OnboardingNeedsAttention');
+    // 1,200 accounts in batches of 1,000, and the 5 past the limit in a batch of their own.
+    expect(run.children.map(({ status }) => status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    // Every account of the organization: the administrator is reported too (SKIPPED_ADMINISTRATOR).
+    const requested = requestedMemberships(
+      [ADMINISTRATOR, ...accounts.map(({ accountId }) => accountId)],
+      regions,
+      SERVICES,
+    );
+    const reading = readReportRows(run.memberships ?? [], run.report ?? { counts: {}, total: 0 }, requested);
+    expect(reading.problems).toEqual([]);
+    const failed = (run.memberships ?? []).filter(
+      ({ accountId, outcome }) => outcome !== 'ENABLED' && accountId !== ADMINISTRATOR,
+    );
+    const over = accounts.slice(1_200).map(({ accountId }) => accountId);
+    expect(
+      failed
+        .map(({ accountId, region, service, outcome }) => `${accountId} ${region} ${service} ${outcome}`)
+        .sort(),
+    ).toEqual(over.flatMap((id) => regions.map((region) => `${id} ${region} detective FAILED`)).sort());
+    expect(failed.every(({ reason }) => reason.includes('at most 1200'))).toBe(true);
+    // Nothing was asked of Detective for them: each graph holds exactly 1,200 members.
+    const held = enabledInStandIn(run.standIn, ADMINISTRATOR);
+    for (const region of regions)
+      expect(requested.filter((key) => key.endsWith(`${region} detective`) && held.has(key))).toHaveLength(
+        1_200,
+      );
   }, 300_000);
 });
