@@ -17,7 +17,7 @@ export type GuardDutyStatus =
 
 /**
  * UnprocessedAccounts results. The first four are AWS's own words from its GuardDuty API
- * reference (docs/aws-facts.md, Amazon GuardDuty, "Unprocessed-account texts"); the rest are made
+ * reference (docs/aws-facts.md, Amazon GuardDuty, "GuardDuty's unprocessed-account texts"); the rest are made
  * up and say so (INVENTED): muster reports them FAILED, as it would any unknown text.
  */
 export const GUARDDUTY_TEXTS = {
@@ -44,7 +44,7 @@ const NOT_DELEGATED = `${INVENTED}the current account is not the GuardDuty deleg
 
 /**
  * Invitation-based members per administrator per Region, and every member of a delegated
- * administrator (docs/aws-facts.md, Amazon GuardDuty, "Member limits").
+ * administrator (docs/aws-facts.md, Amazon GuardDuty, "GuardDuty's member limits").
  */
 export const GUARDDUTY_INVITED_LIMIT = 1_000;
 export const GUARDDUTY_MEMBER_LIMIT = 50_000;
@@ -96,7 +96,7 @@ export interface GuardDutyRegionView {
   administrators: Record<string, { detectorId: string; members: Record<string, GuardDutyMemberView> }>;
 }
 
-/** restJson1 paths (botocore guardduty/2017-11-28/service-2.json); `{}` is the DetectorId. */
+/** restJson1 paths (docs/aws-facts.md, Amazon GuardDuty, "GuardDuty's wire protocol and errors"). */
 const ROUTES: readonly [method: string, path: RegExp, operation: string][] = [
   ['GET', /^\/detector$/, 'ListDetectors'],
   ['POST', /^\/detector$/, 'CreateDetector'],
@@ -112,7 +112,10 @@ const ROUTES: readonly [method: string, path: RegExp, operation: string][] = [
   ['GET', /^\/invitation$/, 'ListInvitations'],
 ];
 
-/** GuardDuty's client errors: BadRequestException, the finer type in the body (docs/aws-facts.md, Amazon GuardDuty). */
+/**
+ * GuardDuty's client errors: BadRequestException, the finer type in the body (docs/aws-facts.md,
+ * Amazon GuardDuty, "GuardDuty's wire protocol and errors").
+ */
 export function guardDutyInvalid(message: string): AwsError {
   return new AwsError('BadRequestException', 400, message, { __type: 'InvalidInputException' });
 }

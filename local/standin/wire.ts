@@ -125,7 +125,7 @@ export const FAULT_ERRORS: Record<ServiceName, { throttle: AwsError; internal: A
     ),
   },
   // GuardDuty's model names only BadRequestException and InternalServerErrorException; throttling is
-  // AWS's common ThrottlingException (docs/aws-facts.md, Amazon GuardDuty, "Wire protocol and errors").
+  // AWS's common ThrottlingException (docs/aws-facts.md, Amazon GuardDuty, "GuardDuty's wire protocol and errors").
   guardduty: {
     throttle: new AwsError('ThrottlingException', 400, 'Rate exceeded'),
     internal: new AwsError('InternalServerErrorException', 500, 'Internal server error.', {
