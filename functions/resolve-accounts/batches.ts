@@ -13,7 +13,7 @@ export const SKIPPED_PER_BATCH = 200;
  * whose plan has Detective off there (nothing is created) and says why. Pure.
  */
 export function splitPlan(plan: Plan, size = CHILD_BATCH_ACCOUNTS): Plan[] {
-  const over = plan.detectiveOverLimit ?? [];
+  const over = plan.overMemberLimit ?? [];
   const overRegions = (accountId: string) =>
     over.filter(({ accountIds }) => accountIds.includes(accountId)).map(({ region }) => region);
   // Accounts in order, grouped by the Regions whose graph has no room for them.
@@ -51,11 +51,11 @@ type Entry = { account: Plan['accounts'][number] } | { skipped: Plan['skipped'][
 function batchPlan(plan: Plan, overRegions: readonly string[], entries: readonly Entry[]): Plan {
   const accounts = entries.flatMap((entry) => ('account' in entry ? [entry.account] : []));
   const ids = new Set(accounts.map(({ accountId }) => accountId));
-  const { detectiveOverLimit: _, ...rest } = plan;
+  const { overMemberLimit: _, ...rest } = plan;
   // The over-limit accounts are past a behavior graph's limit: the service whose limit counts every member.
   const off = (region: string, service: ServiceName) =>
     SERVICE_RULES[service].memberLimit.counts === 'all' && overRegions.includes(region);
-  const over = (plan.detectiveOverLimit ?? [])
+  const over = (plan.overMemberLimit ?? [])
     .filter(({ region }) => overRegions.includes(region))
     .map(({ region, reason }) => ({ region, reason, accountIds: [...ids] }));
   return {
@@ -70,7 +70,7 @@ function batchPlan(plan: Plan, overRegions: readonly string[], entries: readonly
       return { ...without, enabled: false };
     }),
     homes: plan.homes.filter(({ region, service }) => !off(region, service)),
-    ...(over.length === 0 ? {} : { detectiveOverLimit: over }),
+    ...(over.length === 0 ? {} : { overMemberLimit: over }),
   };
 }
 
@@ -92,7 +92,7 @@ export async function storeBatches(
       return { key, accountCount: part.accounts.length, skippedCount: part.skipped.length };
     }),
   );
-  const { detectiveOverLimit: _, ...rest } = plan;
+  const { overMemberLimit: _, ...rest } = plan;
   return {
     ...rest,
     accounts: [],

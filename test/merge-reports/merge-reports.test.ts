@@ -142,9 +142,9 @@ describe('splitting the plan into child executions and merging their reports', (
     const whole = plan(4, 0, ['us-east-1', 'eu-west-1']);
     whole.pairs = whole.pairs.map((pair) => ({ ...pair, enabled: true }));
     const reason = 'a behavior graph holds at most 1200, so this account was not added';
-    whole.detectiveOverLimit = [{ region: 'eu-west-1', accountIds: [id(2), id(3)], reason }];
+    whole.overMemberLimit = [{ region: 'eu-west-1', accountIds: [id(2), id(3)], reason }];
     const batched = await storeBatches(whole, store, 'executions/muster-onboarding/run-1', 3);
-    expect(batched).not.toHaveProperty('detectiveOverLimit');
+    expect(batched).not.toHaveProperty('overMemberLimit');
     const parts = await Promise.all(batched.batches.map(({ key }) => loadBatch(key, store)));
     // The accounts past the limit share their own batch, whose plan has Detective off in eu-west-1.
     expect(parts.map(({ accountIds }) => accountIds)).toEqual([
