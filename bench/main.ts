@@ -539,7 +539,7 @@ function render(result: BenchResult, tookSeconds: number): string {
   const lines = [
     `muster benchmark: ${number(result.accounts)} accounts (${number(result.accounts - result.invitedAccounts)} in the organization, ` +
       `${number(result.invitedAccounts)} invited) × ${result.regions} Regions × ${result.services} services`,
-    `stand-in: Security Hub and Detective throttled at 10 calls/s, burst 30, per account and Region; ${result.latencyMs} ms per call; MaxConcurrency ${result.maxConcurrency}`,
+    `stand-in: every member service throttled at 10 calls/s, burst 30, per account and Region; ${result.latencyMs} ms per call; MaxConcurrency ${result.maxConcurrency}`,
     ...(result.failure === 'none' ? [] : [`failure: ${result.failure}, ${FAILURES[result.failure]}`]),
     ...(result.sweep
       ? [
