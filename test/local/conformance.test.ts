@@ -23,6 +23,7 @@ import {
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StandIn, startStandIn } from '../../local/standin/index.ts';
+import { guardDutyClient } from './guardduty-client.ts';
 import { type AwsCredentialIdentity, type Clients, clientsFor } from './helpers.ts';
 import { type Moto, SKIPPED_WITHOUT_MOTO, skipWithoutMoto, startMoto } from './moto.ts';
 
@@ -38,6 +39,8 @@ interface Side {
   name: 'moto' | 'stand-in';
   /** An organization account that AssumeRole reaches. */
   memberId: string;
+  /** Where its server listens. */
+  endpoint: { endpoint: string };
   clients(region: string, credentials?: AwsCredentialIdentity): Clients;
 }
 
@@ -123,9 +126,15 @@ describe.skipIf(skipWithoutMoto)(`stand-in conformance with moto_server${SKIPPED
       {
         name: 'moto',
         memberId: motoMember,
+        endpoint: { endpoint: motoEndpoint },
         clients: (r, c = CREDENTIALS) => clientsFor({ endpoint: motoEndpoint }, r, c),
       },
-      { name: 'stand-in', memberId: '210987654321', clients: (r, c = CREDENTIALS) => clientsFor(s, r, c) },
+      {
+        name: 'stand-in',
+        memberId: '210987654321',
+        endpoint: s,
+        clients: (r, c = CREDENTIALS) => clientsFor(s, r, c),
+      },
     ];
   }, 30_000);
 
@@ -284,7 +293,7 @@ describe.skipIf(skipWithoutMoto)(`stand-in conformance with moto_server${SKIPPED
 
   it('lists, creates and reads GuardDuty detectors in the same shape; a second detector differs on purpose', async () => {
     const [moto, ours] = await onBoth(async (side) => {
-      const guardDuty = side.clients('us-east-2').guardDuty;
+      const guardDuty = guardDutyClient(side.endpoint, 'us-east-2', CREDENTIALS);
       const before = await guardDuty.send(new ListDetectorsCommand({}));
       const created = await guardDuty.send(new CreateDetectorCommand({ Enable: true }));
       const after = await guardDuty.send(new ListDetectorsCommand({ MaxResults: 50 }));
@@ -313,9 +322,9 @@ describe.skipIf(skipWithoutMoto)(`stand-in conformance with moto_server${SKIPPED
   it('returns BadRequestException 400 for a GuardDuty detector the caller does not own', async () => {
     const [moto, ours] = await onBoth((side) =>
       rejection(
-        side
-          .clients('us-west-1')
-          .guardDuty.send(new GetAdministratorAccountCommand({ DetectorId: 'a'.repeat(32) })),
+        guardDutyClient(side.endpoint, 'us-west-1', CREDENTIALS).send(
+          new GetAdministratorAccountCommand({ DetectorId: 'a'.repeat(32) }),
+        ),
       ),
     );
 

@@ -2,6 +2,7 @@ import { ListGraphsCommand } from '@aws-sdk/client-detective';
 import { ListDetectorsCommand } from '@aws-sdk/client-guardduty';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type StandIn, startStandIn } from '../../local/standin/index.ts';
+import { guardDutyClient } from './guardduty-client.ts';
 import { clientsFor, failure, smallScenario } from './helpers.ts';
 
 let standIn: StandIn | undefined;
@@ -45,10 +46,8 @@ describe('stand-in Regions where a service is not offered', () => {
       }),
     });
 
-    const error = await failure(
-      clientsFor(standIn, 'eu-west-1').guardDuty.send(new ListDetectorsCommand({})),
-    );
-    const elsewhere = await clientsFor(standIn, 'us-east-1').guardDuty.send(new ListDetectorsCommand({}));
+    const error = await failure(guardDutyClient(standIn, 'eu-west-1').send(new ListDetectorsCommand({})));
+    const elsewhere = await guardDutyClient(standIn, 'us-east-1').send(new ListDetectorsCommand({}));
 
     expect(error).toMatchObject({ code: 'ENOTFOUND', hostname: 'guardduty.eu-west-1.invalid' });
     expect(elsewhere.DetectorIds).toHaveLength(1);

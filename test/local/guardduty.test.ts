@@ -21,7 +21,8 @@ import {
 } from '@aws-sdk/client-guardduty';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GUARDDUTY_TEXTS, type StandIn, startStandIn } from '../../local/standin/index.ts';
-import { ADMIN, clientsFor, failure, memberClients, sleep, smallScenario } from './helpers.ts';
+import { guardDutyClient } from './guardduty-client.ts';
+import { ADMIN, clientsFor, failure, memberCredentials, sleep, smallScenario } from './helpers.ts';
 
 const OUTSIDE = '444444444444';
 const CREATED = '000000000002';
@@ -46,7 +47,7 @@ async function detectorOf(client: GuardDutyClient): Promise<string> {
 
 /** Creates and invites the outside account; returns the administrator's client and detector. */
 async function invitedOutside(s: StandIn, email = 'outside@example.net') {
-  const guardDuty = clientsFor(s).guardDuty;
+  const guardDuty = guardDutyClient(s);
   const DetectorId = await detectorOf(guardDuty);
   await guardDuty.send(
     new CreateMembersCommand({ DetectorId, AccountDetails: [{ AccountId: OUTSIDE, Email: email }] }),
@@ -64,7 +65,7 @@ describe('stand-in GuardDuty', () => {
         guardduty: { enabledRegions: ['us-east-1'] },
       },
     });
-    const guardDuty = clientsFor(s, 'eu-west-1').guardDuty;
+    const guardDuty = guardDutyClient(s, 'eu-west-1');
 
     const before = await guardDuty.send(new ListDetectorsCommand({}));
     const { DetectorId } = await guardDuty.send(new CreateDetectorCommand({ Enable: true }));
@@ -79,13 +80,11 @@ describe('stand-in GuardDuty', () => {
 
   it('answers BadRequestException 400 for a detector the caller does not own', async () => {
     const s = await start();
-    const member = (await memberClients(s, CREATED)).guardDuty;
+    const member = guardDutyClient(s, 'us-east-1', await memberCredentials(s, CREATED));
     const memberDetector = await detectorOf(member);
 
     const error = await failure(
-      clientsFor(s).guardDuty.send(
-        new GetMembersCommand({ DetectorId: memberDetector, AccountIds: [CREATED] }),
-      ),
+      guardDutyClient(s).send(new GetMembersCommand({ DetectorId: memberDetector, AccountIds: [CREATED] })),
     );
 
     expect(error).toBeInstanceOf(BadRequestException);
@@ -97,7 +96,7 @@ describe('stand-in GuardDuty', () => {
 
   it('refuses CreateMembers with more than 50 accounts before changing anything', async () => {
     const s = await start({ accounts: [], generate: { count: 51 } });
-    const guardDuty = clientsFor(s).guardDuty;
+    const guardDuty = guardDutyClient(s);
     const DetectorId = await detectorOf(guardDuty);
     const AccountDetails = s.scenario.accounts.map((a) => ({ AccountId: a.accountId, Email: a.email }));
 
@@ -113,9 +112,9 @@ describe('stand-in GuardDuty', () => {
     const s = await start({
       accounts: [{ accountId: CREATED, email: 'a@example.com', joinedMethod: 'CREATED', guardDutyOff: true }],
     });
-    const guardDuty = clientsFor(s).guardDuty;
+    const guardDuty = guardDutyClient(s);
     const DetectorId = await detectorOf(guardDuty);
-    const member = (await memberClients(s, CREATED)).guardDuty;
+    const member = guardDutyClient(s, 'us-east-1', await memberCredentials(s, CREATED));
     const before = await member.send(new ListDetectorsCommand({}));
 
     const created = await guardDuty.send(
@@ -146,7 +145,7 @@ describe('stand-in GuardDuty', () => {
 
   it('takes an invited account from Created through Invited to Enabled when it accepts our invitation', async () => {
     const s = await start();
-    const guardDuty = clientsFor(s).guardDuty;
+    const guardDuty = guardDutyClient(s);
     const DetectorId = await detectorOf(guardDuty);
     await guardDuty.send(
       new CreateMembersCommand({
@@ -158,7 +157,7 @@ describe('stand-in GuardDuty', () => {
     const invited = await guardDuty.send(
       new InviteMembersCommand({ DetectorId, AccountIds: [OUTSIDE], DisableEmailNotification: true }),
     );
-    const member = (await memberClients(s, OUTSIDE)).guardDuty;
+    const member = guardDutyClient(s, 'us-east-1', await memberCredentials(s, OUTSIDE));
     const { Invitations } = await member.send(new ListInvitationsCommand({}));
     const memberDetector = await detectorOf(member);
     await member.send(
@@ -191,7 +190,7 @@ describe('stand-in GuardDuty', () => {
   it('ends in EmailVerificationFailed when the email is not the root email, sends no invitation, and refuses the accept', async () => {
     const s = await start({}, 0.01);
     const { guardDuty, DetectorId } = await invitedOutside(s, 'someone-else@example.net');
-    const member = (await memberClients(s, OUTSIDE)).guardDuty;
+    const member = guardDutyClient(s, 'us-east-1', await memberCredentials(s, OUTSIDE));
 
     const { Invitations } = await member.send(new ListInvitationsCommand({}));
     const { Members } = await guardDuty.send(new GetMembersCommand({ DetectorId, AccountIds: [OUTSIDE] }));
@@ -242,7 +241,7 @@ describe('stand-in GuardDuty', () => {
 
   it('leaves an account past 1,000 invitation-based members unprocessed with the limit text', async () => {
     const s = await start({ accounts: [], generate: { count: 1001, joinedMethod: 'OUTSIDE' } });
-    const guardDuty = clientsFor(s).guardDuty;
+    const guardDuty = guardDutyClient(s);
     const DetectorId = await detectorOf(guardDuty);
     const unprocessed = [];
     const accounts = s.scenario.accounts;
@@ -272,7 +271,7 @@ describe('stand-in GuardDuty', () => {
       ],
     });
     await invitedOutside(s);
-    const member = (await memberClients(s, OUTSIDE)).guardDuty;
+    const member = guardDutyClient(s, 'us-east-1', await memberCredentials(s, OUTSIDE));
     const memberDetector = await detectorOf(member);
 
     const { Administrator } = await member.send(
@@ -317,14 +316,14 @@ describe('stand-in GuardDuty', () => {
 
   it('answers DescribeOrganizationConfiguration to the delegated administrator only', async () => {
     const delegated = await start();
-    const answer = await clientsFor(delegated).guardDuty.send(
+    const answer = await guardDutyClient(delegated).send(
       new DescribeOrganizationConfigurationCommand({
-        DetectorId: await detectorOf(clientsFor(delegated).guardDuty),
+        DetectorId: await detectorOf(guardDutyClient(delegated)),
       }),
     );
     await delegated.stop();
     const plain = await start({ delegatedAdministrator: false });
-    const guardDuty = clientsFor(plain).guardDuty;
+    const guardDuty = guardDutyClient(plain);
     const refused = await failure(
       guardDuty.send(
         new DescribeOrganizationConfigurationCommand({ DetectorId: await detectorOf(guardDuty) }),
@@ -339,7 +338,8 @@ describe('stand-in GuardDuty', () => {
     const s = await start({
       accounts: [{ accountId: CREATED, email: 'a@example.com', joinedMethod: 'CREATED', guardDutyOff: true }],
     });
-    const { detective, guardDuty } = clientsFor(s);
+    const { detective } = clientsFor(s);
+    const guardDuty = guardDutyClient(s);
     const graph = (await detective.send(new ListGraphsCommand({}))).GraphList?.[0]?.Arn;
     await detective.send(
       new DetectiveCreateMembers({

@@ -1,6 +1,5 @@
 import { createServer } from 'node:net';
 import { DetectiveClient } from '@aws-sdk/client-detective';
-import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -46,7 +45,6 @@ export function smallScenario(overrides: Partial<ScenarioInput> = {}): ScenarioI
 export interface Clients {
   securityHub: SecurityHubClient;
   detective: DetectiveClient;
-  guardDuty: GuardDutyClient;
   organizations: OrganizationsClient;
   sts: STSClient;
 }
@@ -61,7 +59,6 @@ export function clientsFor(
   return {
     securityHub: new SecurityHubClient(config),
     detective: new DetectiveClient(config),
-    guardDuty: new GuardDutyClient(config),
     organizations: new OrganizationsClient(config),
     sts: new STSClient(config),
   };
