@@ -1,3 +1,5 @@
+import type { ServiceName } from '../functions/shared/domain/services.ts';
+
 /** What a benchmark run asks for: the stand-in's administrator is the delegated administrator. */
 export interface BenchShape {
   /** Accounts in the organization: CreateMembers makes them members, nothing to accept. */
@@ -9,7 +11,11 @@ export interface BenchShape {
   latencySeconds: number;
   /** The input is `{allAccounts: true}` (the organization is listed) rather than a list of accounts. */
   allAccounts: boolean;
+  /** The services onboarded; all three when left out. Each runs on its own token buckets. */
+  services?: readonly ServiceName[];
 }
+
+const ALL_SERVICES: readonly ServiceName[] = ['securityhub', 'detective', 'guardduty'];
 
 export type Side = 'administrator' | 'member';
 
@@ -21,22 +27,24 @@ export interface OperationBound {
 }
 
 /**
- * Security Hub's documented quota, which the stand-in applies to Security Hub and Detective
+ * Security Hub's documented quota, which the stand-in applies to Security Hub, Detective and GuardDuty
  * (docs/aws-facts.md, Security Hub).
  */
 export const THROTTLE = { ratePerSecond: 10, burst: 30 };
-/** Accounts per Security Hub and Detective batch call; accounts per Organizations ListAccounts page. */
+/** Accounts per batch call of every service; accounts per Organizations ListAccounts page. */
 export const BATCH = 50;
 export const PAGE = 20;
 
 /**
  * The fewest calls per operation that onboard the shape. Batch operations: ceil(N/50) per Region
  * and service (CreateMembers for everyone, InviteMembers for the invited, GetMembers once to verify).
- * One look per Region for where each service lives (DescribeHub; ListGraphs, for the graph ARN).
- * One read per Region of what the administrator already has, needed for safety before any change:
- * the member limits count existing members (Security Hub DescribeOrganizationConfiguration and one
- * ListMembers page; Detective one ListMembers page per graph). One organization listing. Member side, per invited account and Region: one session (AssumeRole,
- * per account), the hub switched on (it starts off), the invitation id listed, one accept per service.
+ * One look per Region for where each service lives (DescribeHub; ListGraphs, for the graph ARN;
+ * ListDetectors, for the detector id). One read per Region of what the administrator already has,
+ * needed for safety before any change: the member limits count existing members (Security Hub and
+ * GuardDuty DescribeOrganizationConfiguration and one ListMembers page; Detective one ListMembers page
+ * per graph). One organization listing. Member side, per invited account and Region: one session
+ * (AssumeRole, per account), the hub switched on (it starts off), the member's GuardDuty detector id
+ * (it has one), the invitation ids listed, one accept per service.
  * Operations without a line here need no call at all (lower bound 0).
  */
 export function operationBounds(shape: BenchShape): Record<string, OperationBound> {
@@ -77,8 +85,32 @@ export function operationBounds(shape: BenchShape): Record<string, OperationBoun
     'member:securityhub:ListInvitations': member(perMember, 'the invitation id, per member and Region'),
     'member:securityhub:AcceptAdministratorInvitation': member(perMember, 'one per member and Region'),
     'member:detective:AcceptInvitation': member(perMember, 'one per member and Region'),
+    'guardduty:ListDetectors': admin(regions, 'one per Region, for the detector id'),
+    'guardduty:DescribeOrganizationConfiguration': admin(regions, 'one per Region, for the member limit'),
+    'guardduty:ListMembers': admin(regions, 'existing members, one page per Region, for the limit'),
+    'guardduty:CreateMembers': admin(regions * batches, 'ceil(N/50) per Region'),
+    'guardduty:InviteMembers': admin(regions * Math.ceil(invited / BATCH), 'ceil(invited/50) per Region'),
+    'guardduty:GetMembers': admin(regions * batches, 'ceil(N/50) per Region, one round'),
+    'member:guardduty:ListDetectors': member(perMember, 'its detector id, per member and Region'),
+    'member:guardduty:ListInvitations': member(perMember, 'the invitation id, per member and Region'),
+    'member:guardduty:AcceptAdministratorInvitation': member(perMember, 'one per member and Region'),
   };
 }
+
+/** The administrator's calls per Region of each service, in the order its steps make them. */
+const STEPS: Record<ServiceName, { locate: string; limits: string[]; invites: boolean }> = {
+  securityhub: {
+    locate: 'DescribeHub',
+    limits: ['DescribeOrganizationConfiguration', 'ListMembers'],
+    invites: true,
+  },
+  detective: { locate: 'ListGraphs', limits: ['ListMembers'], invites: false },
+  guardduty: {
+    locate: 'ListDetectors',
+    limits: ['DescribeOrganizationConfiguration', 'ListMembers'],
+    invites: true,
+  },
+};
 
 /**
  * The throttle-limited lower bound of the wall time, in seconds. The organization listing comes
@@ -92,19 +124,14 @@ export function lowerBoundSeconds(shape: BenchShape): number {
   const bounds = operationBounds(shape);
   const perRegion = (operation: string) => (bounds[operation]?.lowerBound ?? 0) / shape.regions;
   const bucket = (calls: number) => Math.max(0, calls - THROTTLE.burst) / THROTTLE.ratePerSecond;
-  const securityHub =
-    perRegion('securityhub:DescribeHub') +
-    perRegion('securityhub:DescribeOrganizationConfiguration') +
-    perRegion('securityhub:ListMembers') +
-    perRegion('securityhub:CreateMembers') +
-    perRegion('securityhub:InviteMembers') +
-    perRegion('securityhub:GetMembers');
-  const detective =
-    perRegion('detective:ListGraphs') +
-    perRegion('detective:ListMembers') +
-    perRegion('detective:CreateMembers') +
-    perRegion('detective:GetMembers');
-  const throttled = Math.max(bucket(securityHub), bucket(detective)) + shape.latencySeconds;
+  const busiest = Math.max(
+    ...(shape.services ?? ALL_SERVICES).map((service) => {
+      const { locate, limits, invites } = STEPS[service];
+      const calls = [locate, ...limits, 'CreateMembers', ...(invites ? ['InviteMembers'] : []), 'GetMembers'];
+      return bucket(calls.reduce((sum, operation) => sum + perRegion(`${service}:${operation}`), 0));
+    }),
+  );
+  const throttled = busiest + shape.latencySeconds;
   // locate, the limit reads, create, (invite, list, accept,) check.
   const chain = (shape.invitedAccounts > 0 ? 7 : 4) * shape.latencySeconds;
   const pages = bounds['organizations:ListAccounts']?.lowerBound ?? 1;
@@ -123,28 +150,33 @@ export function pacedLowerBoundSeconds(shape: BenchShape): number {
   const bounds = operationBounds(shape);
   const perPair = (operation: string) => (bounds[operation]?.lowerBound ?? 0) / shape.regions;
   const { ratePerSecond: rate, burst } = THROTTLE;
-  let seconds = 0;
-  let tokens = burst;
-  const pass = (wait: number) => {
-    seconds += wait;
-    tokens = Math.min(burst, tokens + wait * rate);
+  // Each service paces on buckets of its own, so the services run side by side: the slowest sets the floor.
+  const paced = (service: ServiceName) => {
+    const { locate, limits, invites } = STEPS[service];
+    let seconds = 0;
+    let tokens = burst;
+    const pass = (wait: number) => {
+      seconds += wait;
+      tokens = Math.min(burst, tokens + wait * rate);
+    };
+    const step = (calls: number) => {
+      if (calls === 0) return;
+      // Calls beyond the tokens at hand leave one every 1/rate seconds, each spending its token at once.
+      seconds += Math.max(0, calls - tokens) / rate;
+      tokens = Math.max(0, tokens - calls);
+      pass(shape.latencySeconds);
+    };
+    step(perPair(`${service}:${locate}`));
+    step(limits.reduce((sum, operation) => sum + perPair(`${service}:${operation}`), 0));
+    step(perPair(`${service}:CreateMembers`));
+    if (invites) step(2 * perPair(`${service}:InviteMembers`));
+    // Member side, per invited account and Region: enable or find, list the invitation, accept.
+    if (shape.invitedAccounts > 0) pass(3 * shape.latencySeconds);
+    step(perPair(`${service}:GetMembers`));
+    return seconds;
   };
-  const step = (calls: number) => {
-    if (calls === 0) return;
-    // Calls beyond the tokens at hand leave one every 1/rate seconds, each spending its token at once.
-    seconds += Math.max(0, calls - tokens) / rate;
-    tokens = Math.max(0, tokens - calls);
-    pass(shape.latencySeconds);
-  };
-  step(perPair('securityhub:DescribeHub'));
-  step(perPair('securityhub:DescribeOrganizationConfiguration') + perPair('securityhub:ListMembers'));
-  step(perPair('securityhub:CreateMembers'));
-  step(2 * perPair('securityhub:InviteMembers'));
-  // Member side, per invited account and Region: enable, list the invitation, accept.
-  if (shape.invitedAccounts > 0) pass(3 * shape.latencySeconds);
-  step(perPair('securityhub:GetMembers'));
   const pages = bounds['organizations:ListAccounts']?.lowerBound ?? 1;
-  return pages * shape.latencySeconds + seconds;
+  return pages * shape.latencySeconds + Math.max(...(shape.services ?? ALL_SERVICES).map(paced));
 }
 
 /** A sweep after an onboarding: every membership exists, and `drifted` Security Hub memberships were removed. */
@@ -189,6 +221,9 @@ export function sweepBounds(shape: SweepShape): Record<string, OperationBound> {
     ),
     'securityhub:GetMembers': admin(regions * batches, 'ceil(N/50) per Region, to report every membership'),
     'detective:GetMembers': admin(regions * batches, 'ceil(N/50) per Region, to report every membership'),
+    'guardduty:ListDetectors': admin(regions, 'one per Region'),
+    'guardduty:ListMembers': admin(regions * batches, 'every member, 50 a page, per Region'),
+    'guardduty:GetMembers': admin(regions * batches, 'ceil(N/50) per Region, to report every membership'),
   };
 }
 
@@ -203,6 +238,11 @@ export function sweepLowerBoundSeconds(shape: SweepShape): number {
   const detective = ['ListGraphs', 'ListMembers', 'GetMembers']
     .map((operation) => perRegion(`detective:${operation}`))
     .reduce((sum, n) => sum + n, 0);
+  const guardDuty = ['ListDetectors', 'ListMembers', 'GetMembers']
+    .map((operation) => perRegion(`guardduty:${operation}`))
+    .reduce((sum, n) => sum + n, 0);
   const pages = bounds['organizations:ListAccounts']?.lowerBound ?? 1;
-  return pages * shape.latencySeconds + bucket(Math.max(securityHub, detective)) + shape.latencySeconds;
+  return (
+    pages * shape.latencySeconds + bucket(Math.max(securityHub, detective, guardDuty)) + shape.latencySeconds
+  );
 }

@@ -61,12 +61,13 @@ const DETECTIVE_SCRIPT = {
   administratorCalls: 626,
   shape: { accounts: 100, invited: 100, regions: 3, services: ['detective'] as ServiceName[] },
 };
+const SWEEP_SERVICES: ServiceName[] = ['securityhub', 'detective'];
 const USAGE =
   'npm run bench -- [--accounts N] [--regions N] [--invited N] [--services LIST] [--poll-timeout MINUTES] [--latency-ms N] [--max-concurrency N] [--failure KIND] [--json]\n' +
   '  --accounts N    accounts to onboard (default 1000; at most 10000, 1200 with Detective)\n' +
   `  --regions N     Regions, 1 to ${BENCH_REGIONS.length} (default ${BENCH_REGIONS.length})\n` +
   '  --invited N     how many of the accounts are outside the organization: invited and accepted (default 0)\n' +
-  '  --services LIST securityhub, detective or securityhub,detective (default both)\n' +
+  '  --services LIST any of securityhub, detective, guardduty, comma-separated (default all three)\n' +
   `  --poll-timeout MINUTES  the stack's PollTimeoutMinutes, 1 to 60 (default ${DEFAULT_SETTINGS.pollTimeoutMinutes})\n` +
   '  --latency-ms N  the stand-in answers each call after N ms (default 20)\n' +
   `  --max-concurrency N  the stack's MaxConcurrency, 1 to 40 (default ${DEFAULT_SETTINGS.maxConcurrency})\n` +
@@ -139,9 +140,13 @@ function readOptions(argv: string[]): Options {
     process.exit(0);
   }
   // Security Hub allows 10,000 members and 1,000 invited ones per administrator and Region; Detective
-  // 1,200 per graph (docs/aws-facts.md, Security Hub; Amazon Detective).
-  // The stand-in emulates Security Hub and Detective, not GuardDuty (yet).
-  const services = parseServices((values.services ?? 'securityhub,detective').split(','), '--services');
+  // 1,200 per graph; GuardDuty 1,000 invited ones (docs/aws-facts.md, Security Hub; Amazon Detective;
+  // Amazon GuardDuty).
+  // A sweep takes the stack's default Services, Security Hub and Detective (template.yaml; the local
+  // runner's DEFAULT_SERVICES): its onboarding takes the same, so both measure one set.
+  const services = values.sweep
+    ? SWEEP_SERVICES
+    : parseServices((values.services ?? SERVICE_NAMES.join(',')).split(','), '--services');
   const accounts = count(
     values.accounts,
     'accounts',
@@ -149,15 +154,15 @@ function readOptions(argv: string[]): Options {
     1,
     services.includes('detective') ? 1200 : 10_000,
   );
-  // Security Hub's 1,000 invitation-based members bind only when Security Hub is onboarded.
-  const invitedLimit = services.includes('securityhub') ? 1000 : 1200;
+  // 1,000 invitation-based members bind only when Security Hub or GuardDuty is onboarded.
+  const invitedLimit = services.some((service) => service !== 'detective') ? 1000 : 1200;
   const invited = count(values.invited, 'invited', 0, 0, Math.min(accounts, invitedLimit));
   const failure = values.failure ?? 'none';
   if (!Object.hasOwn(FAILURES, failure))
     throw new RangeError(`--failure must be one of ${Object.keys(FAILURES).join(', ')}, got ${failure}`);
   if (values.sweep && (invited > 0 || failure !== 'none' || values.services !== undefined))
     throw new RangeError(
-      '--sweep measures a healthy organization in both services: drop --invited, --failure and --services',
+      "--sweep measures a healthy organization in the stack's default services: drop --invited, --failure and --services",
     );
   if ((failure === 'role-missing' || failure === 'scattered') && invited === 0)
     throw new RangeError(`--failure ${failure} needs invited accounts: add --invited N`);
@@ -224,7 +229,11 @@ function scenarioOf(options: Options, regions: string[]): ScenarioInput {
     administratorAccountId: ADMINISTRATOR,
     regions,
     delegatedAdministrator: true,
-    services: { securityhub: { enabledRegions: 'all' }, detective: { enabledRegions: 'all' } },
+    services: {
+      securityhub: { enabledRegions: 'all' },
+      detective: { enabledRegions: 'all' },
+      guardduty: { enabledRegions: 'all' },
+    },
     accounts: [
       ...Array.from({ length: options.organizationAccounts }, (_, n) => account(n, 'CREATED')),
       ...Array.from({ length: options.invitedAccounts }, (_, n) =>
@@ -232,7 +241,7 @@ function scenarioOf(options: Options, regions: string[]): ScenarioInput {
       ),
     ],
     // throttle: true is Security Hub's documented 10 requests/s, burst 30, taken per account and Region
-    // (docs/aws-facts.md, Security Hub).
+    // (docs/aws-facts.md, Security Hub), for Detective and GuardDuty too.
     faults: {
       throttle: true,
       latencyMs: options.latencySeconds * 1000,
@@ -534,7 +543,7 @@ function render(result: BenchResult, tookSeconds: number): string {
   const lines = [
     `muster benchmark: ${number(result.accounts)} accounts (${number(result.accounts - result.invitedAccounts)} in the organization, ` +
       `${number(result.invitedAccounts)} invited) × ${result.regions} Regions × ${result.services} services`,
-    `stand-in: Security Hub and Detective throttled at 10 calls/s, burst 30, per account and Region; ${result.latencyMs} ms per call; MaxConcurrency ${result.maxConcurrency}`,
+    `stand-in: every member service throttled at 10 calls/s, burst 30, per account and Region; ${result.latencyMs} ms per call; MaxConcurrency ${result.maxConcurrency}`,
     ...(result.failure === 'none' ? [] : [`failure: ${result.failure}, ${FAILURES[result.failure]}`]),
     ...(result.sweep
       ? [

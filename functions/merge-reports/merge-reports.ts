@@ -83,7 +83,7 @@ export function failedBatchRows(plan: Plan, error: string): ReportRow[] {
  * plan said so): those memberships are FAILED, with the limit as the reason.
  */
 export function withDetectiveLimit(rows: ReportRow[], plan: Plan): ReportRow[] {
-  const over = plan.detectiveOverLimit ?? [];
+  const over = plan.overMemberLimit ?? [];
   if (over.length === 0) return rows;
   return rows.map((row) => {
     const limit = over.find(

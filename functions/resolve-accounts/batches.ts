@@ -31,7 +31,7 @@ export const MAX_CHILD_PAIRS = 34;
  * group of Regions (every service of each). Every (account, Region, service) is in exactly one batch. Pure.
  */
 export function splitPlan(plan: Plan, size = CHILD_BATCH_ACCOUNTS, maxPairs = MAX_CHILD_PAIRS): Plan[] {
-  const over = plan.detectiveOverLimit ?? [];
+  const over = plan.overMemberLimit ?? [];
   const overRegions = (accountId: string) =>
     over.filter(({ accountIds }) => accountIds.includes(accountId)).map(({ region }) => region);
   // Accounts in order, grouped by the Regions whose graph has no room for them.
@@ -85,8 +85,8 @@ export function groupRegions(plan: Pick<Plan, 'regions' | 'pairs'>, maxPairs: nu
 function inRegions(plan: Plan, regions: readonly string[]): Plan {
   if (regions.length === plan.regions.length) return plan;
   const kept = ({ region }: { region: string }) => regions.includes(region);
-  const over = plan.detectiveOverLimit?.filter(kept) ?? [];
-  const { detectiveOverLimit: _, ...rest } = plan;
+  const over = plan.overMemberLimit?.filter(kept) ?? [];
+  const { overMemberLimit: _, ...rest } = plan;
   return {
     ...rest,
     regions: [...regions],
@@ -94,7 +94,7 @@ function inRegions(plan: Plan, regions: readonly string[]): Plan {
     homes: plan.homes.filter(kept),
     notOffered: plan.notOffered.filter(kept),
     securityHubCentralRegions: plan.securityHubCentralRegions.filter((region) => regions.includes(region)),
-    ...(over.length === 0 ? {} : { detectiveOverLimit: over }),
+    ...(over.length === 0 ? {} : { overMemberLimit: over }),
   };
 }
 
@@ -103,11 +103,11 @@ type Entry = { account: Plan['accounts'][number] } | { skipped: Plan['skipped'][
 function batchPlan(plan: Plan, overRegions: readonly string[], entries: readonly Entry[]): Plan {
   const accounts = entries.flatMap((entry) => ('account' in entry ? [entry.account] : []));
   const ids = new Set(accounts.map(({ accountId }) => accountId));
-  const { detectiveOverLimit: _, ...rest } = plan;
+  const { overMemberLimit: _, ...rest } = plan;
   // The over-limit accounts are past a behavior graph's limit: the service whose limit counts every member.
   const off = (region: string, service: ServiceName) =>
     SERVICE_RULES[service].memberLimit.counts === 'all' && overRegions.includes(region);
-  const over = (plan.detectiveOverLimit ?? [])
+  const over = (plan.overMemberLimit ?? [])
     .filter(({ region }) => overRegions.includes(region))
     .map(({ region, reason }) => ({ region, reason, accountIds: [...ids] }));
   return {
@@ -122,7 +122,7 @@ function batchPlan(plan: Plan, overRegions: readonly string[], entries: readonly
       return { ...without, enabled: false };
     }),
     homes: plan.homes.filter(({ region, service }) => !off(region, service)),
-    ...(over.length === 0 ? {} : { detectiveOverLimit: over }),
+    ...(over.length === 0 ? {} : { overMemberLimit: over }),
   };
 }
 
@@ -147,7 +147,7 @@ export async function storeBatches(
       return { key, accountCount: part.accounts.length, skippedCount: part.skipped.length };
     }),
   );
-  const { detectiveOverLimit: _, ...rest } = plan;
+  const { overMemberLimit: _, ...rest } = plan;
   return {
     ...rest,
     accounts: [],
@@ -232,6 +232,6 @@ export async function storePlan(plan: Plan, store: ReportStore, prefix: string):
   await store.put(planKey, JSON.stringify(plan), 'application/json');
   const counts = { accountCount: plan.accounts.length, skippedCount: plan.skipped.length, planKey };
   if (plan.accounts.length + plan.skipped.length <= LISTED_WITHOUT_WORK) return { ...plan, ...counts };
-  const { detectiveOverLimit: _, ...rest } = plan;
+  const { overMemberLimit: _, ...rest } = plan;
   return { ...rest, accounts: [], accountIds: [], skipped: [], invitedAccountIds: [], ...counts };
 }

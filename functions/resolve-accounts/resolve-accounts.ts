@@ -1,4 +1,4 @@
-import type { DetectiveOverLimit, Home, Pair, Plan, WorkflowSettings } from '../shared/contracts.ts';
+import type { Home, OverMemberLimit, Pair, Plan, WorkflowSettings } from '../shared/contracts.ts';
 import {
   type Account,
   INACTIVE_STATES,
@@ -289,7 +289,7 @@ async function limitProblems(
 export function overDetectiveLimit(
   ids: readonly string[],
   graphs: readonly Pick<ServiceView, 'service' | 'region' | 'memberIds'>[],
-): DetectiveOverLimit[] {
+): OverMemberLimit[] {
   return graphs.flatMap((view) => {
     const { limit, holder, members } = SERVICE_RULES[view.service].memberLimit;
     const added = ids.filter((id) => !view.memberIds.has(id));
@@ -472,11 +472,11 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
   );
   // A limit that counts every member is a behavior graph's (Detective): past it, accounts fail, nothing is refused.
   const wholeLimitViews = views.filter(({ service }) => SERVICE_RULES[service].memberLimit.counts === 'all');
-  const detectiveOverLimit = overDetectiveLimit(
+  const overMemberLimit = overDetectiveLimit(
     resolution.accounts.map(({ accountId }) => accountId),
     wholeLimitViews,
   );
-  for (const { region, accountIds } of detectiveOverLimit) {
+  for (const { region, accountIds } of overMemberLimit) {
     notes.push(
       `In ${region}, ${accountIds.length} account(s) are past the ${DETECTIVE_MEMBER_LIMIT} members a Detective behavior graph holds: ` +
         `they are reported FAILED for Detective there; Security Hub and the other accounts go on.`,
@@ -555,7 +555,7 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
         ? accounts.map(({ accountId }) => accountId).filter((id) => !resolution.known?.has(id))
         : [],
     notOffered,
-    ...(detectiveOverLimit.length === 0 ? {} : { detectiveOverLimit }),
+    ...(overMemberLimit.length === 0 ? {} : { overMemberLimit }),
     invitationBased: invitingViews.length > 0 ? invitedSomewhere.size : outsideOrganization,
     hasWork: accounts.length > 0 && !request.dryRun,
     ...(notes.length === 0 ? {} : { note: notes.join(' ') }),

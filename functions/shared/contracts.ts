@@ -215,7 +215,11 @@ export interface WorkflowSettings {
 }
 
 /** Accounts a Region's behavior graph has no room for (1,200 members at most), and why. */
-export interface DetectiveOverLimit {
+/**
+ * Accounts past a member limit that counts every member (SERVICE_RULES `memberLimit.counts` "all":
+ * Detective's behavior graph) in a Region: that service's memberships there are FAILED, nothing is refused.
+ */
+export interface OverMemberLimit {
   region: string;
   accountIds: string[];
   reason: string;
@@ -267,8 +271,11 @@ export interface Plan {
   notOffered: Pair[];
   /** True when there are accounts to onboard and this is not a dry run. */
   hasWork: boolean;
-  /** Per Region, the accounts past what Detective's behavior graph holds: FAILED for Detective there. */
-  detectiveOverLimit?: DetectiveOverLimit[];
+  /**
+   * Per Region, the accounts past a limit that counts every member (Detective's behavior graph): FAILED
+   * for that service there.
+   */
+  overMemberLimit?: OverMemberLimit[];
   settings: WorkflowSettings;
   /** Why there is nothing to do (a failed account creation, no accounts), when so. */
   note?: string;
@@ -293,11 +300,14 @@ export interface Home extends Pair {
   home?: string;
 }
 
-export const homeEntrySchema = z.object({
-  region: regionSchema,
-  service: serviceSchema,
-  home: homeSchema.optional(),
-});
+/** A plan's home entry: a Detective graph ARN of its Region, a GuardDuty detector id; Security Hub names none. */
+export const homeEntrySchema = z
+  .object({
+    region: regionSchema,
+    service: serviceSchema,
+    home: homeSchema.optional(),
+  })
+  .superRefine((entry, context) => checkHome(entry, context, ['home']));
 
 const inviters = SERVICE_NAMES.filter((name) => SERVICE_RULES[name].invitesSeparately).map(
   (name) => SERVICE_RULES[name].label,
@@ -483,7 +493,7 @@ export const planSchema = z.object({
   invitedAccountIds: z.array(accountIdSchema),
   notOffered: z.array(pairSchema),
   hasWork: z.boolean(),
-  detectiveOverLimit: z
+  overMemberLimit: z
     .array(z.object({ region: regionSchema, accountIds: z.array(accountIdSchema), reason: reasonSchema }))
     .optional(),
   settings: settingsSchema,

@@ -88,7 +88,10 @@ export function readReportRows(
 const sorted = (counts: Partial<Record<string, number>>) =>
   Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
 
-/** The memberships the stand-in holds as enabled for `administratorId` (Security Hub Enabled, Detective ENABLED). */
+/**
+ * The memberships the stand-in holds as enabled for `administratorId` (Security Hub and GuardDuty
+ * Enabled, Detective ENABLED).
+ */
 export function enabledInStandIn(inspection: Inspection, administratorId: string): Set<MembershipKey> {
   const enabled = new Set<MembershipKey>();
   for (const [region, view] of Object.entries(inspection.membership.securityhub)) {
@@ -102,6 +105,10 @@ export function enabledInStandIn(inspection: Inspection, administratorId: string
         if (member.status === 'ENABLED') enabled.add(membershipKey(accountId, region, 'detective'));
     }
   }
+  for (const [region, view] of Object.entries(inspection.membership.guardduty)) {
+    for (const [accountId, member] of Object.entries(view.administrators[administratorId]?.members ?? {}))
+      if (member.status === 'Enabled') enabled.add(membershipKey(accountId, region, 'guardduty'));
+  }
   return enabled;
 }
 
@@ -112,6 +119,8 @@ export const MEMBERSHIP_ENDING_CALLS = [
   'securityhub:DisassociateFromAdministratorAccount',
   'detective:DeleteMembers',
   'detective:DisassociateMembership',
+  'guardduty:DisassociateMembers',
+  'guardduty:DeleteMembers',
 ];
 
 /**

@@ -30,6 +30,7 @@ const GRAPH_ARN = /^arn:aws[-\w]{0,10}?:detective:[-\w]{2,20}?:\d{12}:graph:[abc
 
 interface Graph {
   arn: string;
+  region: string;
   administratorId: string;
   createdAt: number;
   members: Map<string, MemberRecord>;
@@ -90,9 +91,12 @@ export class Detective implements ServiceHandler {
   readonly name = 'detective' as const;
   readonly #world: World;
   readonly #regions = new Map<string, RegionState>();
+  readonly #guardDutyOn: (accountId: string, region: string) => boolean;
 
-  constructor(world: World) {
+  /** `guardDutyOn` says whether a member has GuardDuty in a Region: without it Detective sees no data volume. */
+  constructor(world: World, guardDutyOn: (accountId: string, region: string) => boolean = () => true) {
     this.#world = world;
+    this.#guardDutyOn = guardDutyOn;
     for (const region of world.regions)
       this.#regions.set(region, { graphs: new Map(), byArn: new Map(), memberships: new Map() });
     for (const region of world.expand(world.scenario.services.detective.enabledRegions)) {
@@ -163,7 +167,7 @@ export class Detective implements ServiceHandler {
         for (const m of graph.members.values()) {
           settle(m, now);
           members[m.accountId] = {
-            status: m.status,
+            status: this.#reported(m).status,
             email: m.email,
             invitationType: m.invitationType,
             invitedTime: m.invitedTime === undefined ? undefined : world.iso(m.invitedTime),
@@ -194,6 +198,7 @@ export class Detective implements ServiceHandler {
   #createGraph(state: RegionState, administratorId: string, region: string, at: number): Graph {
     const graph: Graph = {
       arn: `arn:aws:detective:${region}:${administratorId}:graph:${this.#world.hexId(administratorId, region)}`,
+      region,
       administratorId,
       createdAt: at,
       members: new Map(),
@@ -242,15 +247,27 @@ export class Detective implements ServiceHandler {
     return ids;
   }
 
+  /**
+   * What Detective reports: an enabled member whose GuardDuty is off contributes no data, so it is
+   * ACCEPTED_BUT_DISABLED with VOLUME_UNKNOWN (docs/aws-facts.md, Amazon GuardDuty).
+   */
+  #reported(m: MemberRecord): { status: DetectiveStatus; disabledReason?: 'VOLUME_UNKNOWN' } {
+    return m.status === 'ENABLED' && !this.#guardDutyOn(m.accountId, m.graph.region)
+      ? { status: 'ACCEPTED_BUT_DISABLED', disabledReason: 'VOLUME_UNKNOWN' }
+      : { status: m.status };
+  }
+
   #detail(m: MemberRecord): object {
     const world = this.#world;
+    const { status, disabledReason } = this.#reported(m);
     return {
       AccountId: m.accountId,
       ...(m.email === undefined ? {} : { EmailAddress: m.email }),
       GraphArn: m.graph.arn,
       MasterId: m.graph.administratorId,
       AdministratorId: m.graph.administratorId,
-      Status: m.status,
+      Status: status,
+      ...(disabledReason === undefined ? {} : { DisabledReason: disabledReason }),
       ...(m.invitedTime === undefined ? {} : { InvitedTime: world.iso(m.invitedTime) }),
       UpdatedTime: world.iso(m.updatedTime),
       InvitationType: m.invitationType,

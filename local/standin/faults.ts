@@ -1,6 +1,9 @@
 import type { Scenario } from './scenario.ts';
 
-export type ServiceName = 'securityhub' | 'detective' | 'organizations' | 'sts';
+export type ServiceName = 'securityhub' | 'detective' | 'guardduty' | 'organizations' | 'sts';
+
+/** The services whose memberships the stand-in keeps. */
+export type MemberService = 'securityhub' | 'detective' | 'guardduty';
 
 /**
  * Starts every unprocessed-account text the stand-in makes up. AWS publishes no text for those
@@ -30,10 +33,11 @@ interface Bucket {
 }
 
 // Security Hub: 10 requests/s, burst 30, taken per account per Region (docs/aws-facts.md, Security Hub).
-// Detective publishes none: same.
+// Detective and GuardDuty publish none for their member APIs: same.
 const AWS_RATES: Partial<Record<ServiceName, Bucket>> = {
   securityhub: { ratePerSecond: 10, burst: 30 },
   detective: { ratePerSecond: 10, burst: 30 },
+  guardduty: { ratePerSecond: 10, burst: 30 },
 };
 
 /** Token buckets per service, account and Region, refilled lazily on each call. */
@@ -73,7 +77,7 @@ export class ForcedUnprocessed {
   }
 
   /** The reason to report, or undefined when this account is processed normally. */
-  reasonFor(service: 'securityhub' | 'detective'): string | undefined {
+  reasonFor(service: MemberService): string | undefined {
     const s = this.#setting;
     if (s === undefined || !s.services.includes(service)) return undefined;
     if (this.#remaining > 0) {

@@ -6,6 +6,8 @@ import { World } from './world.ts';
 
 export type { DetectiveRegionView, DetectiveStatus } from './detective.ts';
 export { DETECTIVE_TEXTS } from './detective.ts';
+export type { GuardDutyRegionView, GuardDutyStatus } from './guardduty.ts';
+export { GUARDDUTY_TEXTS } from './guardduty.ts';
 export { LOCAL_REPORT_BUCKET } from './s3.ts';
 export type { Scenario, ScenarioAccount, ScenarioInput } from './scenario.ts';
 export { loadScenario, parseScenario, ScenarioError } from './scenario.ts';
@@ -28,7 +30,7 @@ export interface StandIn {
   readonly endpoint: string;
   readonly port: number;
   readonly scenario: Scenario;
-  /** AWS_ENDPOINT_URL_* for the five services, REPORT_BUCKET, dummy administrator credentials and AWS_REGION. */
+  /** AWS_ENDPOINT_URL_* for the six services, REPORT_BUCKET, dummy administrator credentials and AWS_REGION. */
   readonly env: Record<string, string>;
   inspect(): Inspection;
   resetCounters(): void;
@@ -60,7 +62,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   const port = await server.listen(options.port ?? 0);
   withholdEndpoints(
     port,
-    (['securityhub', 'detective'] as const).flatMap((service) =>
+    (['securityhub', 'detective', 'guardduty'] as const).flatMap((service) =>
       scenario.services[service].notOfferedRegions.map((region) => ({ service, region })),
     ),
   );
@@ -72,6 +74,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     env: {
       AWS_ENDPOINT_URL_SECURITYHUB: endpoint,
       AWS_ENDPOINT_URL_DETECTIVE: endpoint,
+      AWS_ENDPOINT_URL_GUARDDUTY: endpoint,
       AWS_ENDPOINT_URL_ORGANIZATIONS: endpoint,
       AWS_ENDPOINT_URL_STS: endpoint,
       AWS_ENDPOINT_URL_S3: endpoint,

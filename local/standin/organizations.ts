@@ -39,6 +39,7 @@ export class Organizations implements ServiceHandler {
       state: 'ACTIVE',
       disabledRegions: [],
       securityHubEnabledRegions: [],
+      guardDutyOff: false,
       memberRoleMissing: false,
     };
     this.#accounts = scenario.delegatedAdministrator ? [administrator, ...members] : members;

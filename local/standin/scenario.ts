@@ -28,8 +28,18 @@ const accountSchema = z.strictObject({
   securityHubEnabledRegions: regionList.default([]),
   /** The account already belongs to another administrator, per service, in every Region. */
   otherAdministrator: z
-    .strictObject({ securityhub: accountId.optional(), detective: accountId.optional() })
+    .strictObject({
+      securityhub: accountId.optional(),
+      detective: accountId.optional(),
+      guardduty: accountId.optional(),
+    })
     .optional(),
+  /**
+   * GuardDuty is off in this account: no detector in any Region until muster (or the delegated
+   * administrator's CreateMembers) turns it on, and meanwhile Detective reports the account
+   * ACCEPTED_BUT_DISABLED with VOLUME_UNKNOWN. Every other account has a detector in every Region.
+   */
+  guardDutyOff: z.boolean().default(false),
   /** The root email Detective verifies against, when it is not the email Organizations lists. */
   detectiveEmail: email.optional(),
   memberRoleMissing: z.boolean().default(false),
@@ -62,6 +72,7 @@ const faultsSchema = z.strictObject({
       z.strictObject({
         securityhub: bucketSchema.optional(),
         detective: bucketSchema.optional(),
+        guardduty: bucketSchema.optional(),
         organizations: bucketSchema.optional(),
         sts: bucketSchema.optional(),
       }),
@@ -73,7 +84,9 @@ const faultsSchema = z.strictObject({
       probability: z.number().min(0).max(1).optional(),
       count: z.number().int().min(1).optional(),
       reason: z.string().min(1).default(MAXIMUM_EXCEEDED),
-      services: z.array(z.enum(['securityhub', 'detective'])).default(['securityhub', 'detective']),
+      services: z
+        .array(z.enum(['securityhub', 'detective', 'guardduty']))
+        .default(['securityhub', 'detective', 'guardduty']),
     })
     .refine((f) => f.probability !== undefined || f.count !== undefined, 'needs probability or count')
     .optional(),
@@ -91,7 +104,7 @@ const faultsSchema = z.strictObject({
         action: z
           .string()
           .regex(
-            /^(securityhub|detective):[A-Za-z]+$/,
+            /^(securityhub|detective|guardduty):[A-Za-z]+$/,
             'must be an action such as securityhub:CreateMembers',
           ),
         regions: regionList.default('all'),
@@ -131,6 +144,13 @@ const scenarioSchema = z
         enabledRegions: regionList,
         notOfferedRegions: z.array(region).default([]),
       }),
+      /** Where the administrator has a GuardDuty detector; left out, every Region. */
+      guardduty: z
+        .strictObject({
+          enabledRegions: regionList,
+          notOfferedRegions: z.array(region).default([]),
+        })
+        .default({ enabledRegions: 'all', notOfferedRegions: [] }),
     }),
     accounts: z.array(accountSchema).default([]),
     generate: generateSchema.optional(),
@@ -149,6 +169,8 @@ const scenarioSchema = z
     checkRegions(s.services.detective.enabledRegions, ['services', 'detective', 'enabledRegions']);
     checkRegions(s.services.securityhub.notOfferedRegions, ['services', 'securityhub', 'notOfferedRegions']);
     checkRegions(s.services.detective.notOfferedRegions, ['services', 'detective', 'notOfferedRegions']);
+    checkRegions(s.services.guardduty.enabledRegions, ['services', 'guardduty', 'enabledRegions']);
+    checkRegions(s.services.guardduty.notOfferedRegions, ['services', 'guardduty', 'notOfferedRegions']);
     const seen = new Set<string>([s.administratorAccountId]);
     for (const [i, a] of s.accounts.entries()) {
       if (seen.has(a.accountId)) {
@@ -160,7 +182,7 @@ const scenarioSchema = z
       }
       seen.add(a.accountId);
       checkRegions(a.securityHubEnabledRegions, ['accounts', i, 'securityHubEnabledRegions']);
-      for (const service of ['securityhub', 'detective'] as const) {
+      for (const service of ['securityhub', 'detective', 'guardduty'] as const) {
         if (a.otherAdministrator?.[service] === s.administratorAccountId) {
           ctx.addIssue({
             code: 'custom',
@@ -230,6 +252,7 @@ function generateAccounts(scenario: Scenario): ScenarioAccount[] {
       state: 'ACTIVE',
       disabledRegions: [],
       securityHubEnabledRegions: spec.securityHubEnabledRegions,
+      guardDutyOff: false,
       memberRoleMissing: false,
     });
   }

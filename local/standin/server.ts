@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Detective, type DetectiveRegionView, detectiveInvalid } from './detective.ts';
 import { type ServiceName, Throttle } from './faults.ts';
+import { GuardDuty, type GuardDutyRegionView, guardDutyInvalid } from './guardduty.ts';
 import { Organizations } from './organizations.ts';
 import { LOCAL_REPORT_BUCKET, S3 } from './s3.ts';
 import { SecurityHub, type SecurityHubRegionView, securityHubInvalid } from './security-hub.ts';
@@ -28,6 +29,7 @@ export interface Inspection extends CounterSnapshot {
   membership: {
     securityhub: Record<string, SecurityHubRegionView>;
     detective: Record<string, DetectiveRegionView>;
+    guardduty: Record<string, GuardDutyRegionView>;
   };
 }
 
@@ -37,6 +39,7 @@ const CREDENTIAL_SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_r
 const INVALID: Record<ServiceName, (message: string) => AwsError> = {
   securityhub: securityHubInvalid,
   detective: detectiveInvalid,
+  guardduty: guardDutyInvalid,
   organizations: (message) =>
     new AwsError('InvalidInputException', 400, message, { Reason: 'INVALID_INPUT' }),
   sts: (message) => new AwsError('ValidationError', 400, message),
@@ -51,6 +54,7 @@ export class StandInServer {
   readonly #sts: Sts;
   readonly #securityHub: SecurityHub;
   readonly #detective: Detective;
+  readonly #guardDuty: GuardDuty;
   readonly #services: Map<string, ServiceHandler>;
   #throttle: Throttle;
   readonly #timers = new Set<NodeJS.Timeout>();
@@ -59,10 +63,13 @@ export class StandInServer {
     this.world = world;
     this.#sts = new Sts(world);
     this.#securityHub = new SecurityHub(world);
-    this.#detective = new Detective(world);
+    this.#guardDuty = new GuardDuty(world);
+    const guardDuty = this.#guardDuty;
+    this.#detective = new Detective(world, (accountId, region) => guardDuty.enabled(accountId, region));
     this.#services = new Map<string, ServiceHandler>([
       ['securityhub', this.#securityHub],
       ['detective', this.#detective],
+      ['guardduty', this.#guardDuty],
       ['organizations', new Organizations(world)],
       ['sts', this.#sts],
     ]);
@@ -109,7 +116,11 @@ export class StandInServer {
       timeScale: world.timeScale,
       ...world.stats.snapshot(),
       credentialsIssued: this.#sts.issuedCount,
-      membership: { securityhub: this.#securityHub.inspect(), detective: this.#detective.inspect() },
+      membership: {
+        securityhub: this.#securityHub.inspect(),
+        detective: this.#detective.inspect(),
+        guardduty: this.#guardDuty.inspect(),
+      },
     };
   }
 
@@ -175,6 +186,7 @@ export class StandInServer {
         caller,
         accessKeyId,
         region,
+        path: url.pathname,
         input: new Input(fields, INVALID[service]),
       });
       answer = renderSuccess(protocol, operation, output);

@@ -1,8 +1,11 @@
-import type { ServiceName } from './faults.ts';
+import type { MemberService, ServiceName } from './faults.ts';
 
-/** One invitation sent to a member (Security Hub InviteMembers, or Detective CreateMembers for an invited account). */
+/**
+ * One invitation sent to a member (Security Hub's and GuardDuty's InviteMembers, or Detective's
+ * CreateMembers for an invited account).
+ */
 export interface InvitationRecord {
-  service: 'securityhub' | 'detective';
+  service: MemberService;
   operation: string;
   administratorId: string;
   accountId: string;

@@ -102,6 +102,7 @@ function escapeXml(text: string): string {
 export const PROTOCOLS: Record<ServiceName, Protocol> = {
   securityhub: 'restJson',
   detective: 'restJson',
+  guardduty: 'restJson',
   organizations: 'awsJson',
   sts: 'query',
 };
@@ -122,6 +123,14 @@ export const FAULT_ERRORS: Record<ServiceName, { throttle: AwsError; internal: A
       500,
       'The request was unsuccessful because of an internal error.',
     ),
+  },
+  // GuardDuty's model names only BadRequestException and InternalServerErrorException; throttling is
+  // AWS's common ThrottlingException (docs/aws-facts.md, Amazon GuardDuty, "GuardDuty's wire protocol and errors").
+  guardduty: {
+    throttle: new AwsError('ThrottlingException', 400, 'Rate exceeded'),
+    internal: new AwsError('InternalServerErrorException', 500, 'Internal server error.', {
+      __type: 'InternalException',
+    }),
   },
   organizations: {
     throttle: new AwsError(

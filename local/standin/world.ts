@@ -10,6 +10,8 @@ export interface Call {
   caller: string;
   accessKeyId: string;
   region: string;
+  /** The URL path without the query string, for services that carry fields in it (GuardDuty's detector id). */
+  path: string;
   input: Input;
 }
 

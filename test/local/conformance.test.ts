@@ -1,4 +1,9 @@
 import {
+  CreateDetectorCommand,
+  GetAdministratorAccountCommand,
+  ListDetectorsCommand,
+} from '@aws-sdk/client-guardduty';
+import {
   CreateAccountCommand,
   CreateOrganizationCommand,
   DescribeAccountCommand,
@@ -18,6 +23,7 @@ import {
 import { AssumeRoleCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StandIn, startStandIn } from '../../local/standin/index.ts';
+import { guardDutyClient } from './guardduty-client.ts';
 import { type AwsCredentialIdentity, type Clients, clientsFor } from './helpers.ts';
 import { type Moto, SKIPPED_WITHOUT_MOTO, skipWithoutMoto, startMoto } from './moto.ts';
 
@@ -33,6 +39,8 @@ interface Side {
   name: 'moto' | 'stand-in';
   /** An organization account that AssumeRole reaches. */
   memberId: string;
+  /** Where its server listens. */
+  endpoint: { endpoint: string };
   clients(region: string, credentials?: AwsCredentialIdentity): Clients;
 }
 
@@ -97,7 +105,11 @@ describe.skipIf(skipWithoutMoto)(`stand-in conformance with moto_server${SKIPPED
           'eu-central-1',
         ],
         delegatedAdministrator: true,
-        services: { securityhub: { enabledRegions: [] }, detective: { enabledRegions: [] } },
+        services: {
+          securityhub: { enabledRegions: [] },
+          detective: { enabledRegions: [] },
+          guardduty: { enabledRegions: [] },
+        },
         accounts: [
           {
             accountId: '210987654321',
@@ -114,9 +126,15 @@ describe.skipIf(skipWithoutMoto)(`stand-in conformance with moto_server${SKIPPED
       {
         name: 'moto',
         memberId: motoMember,
+        endpoint: { endpoint: motoEndpoint },
         clients: (r, c = CREDENTIALS) => clientsFor({ endpoint: motoEndpoint }, r, c),
       },
-      { name: 'stand-in', memberId: '210987654321', clients: (r, c = CREDENTIALS) => clientsFor(s, r, c) },
+      {
+        name: 'stand-in',
+        memberId: '210987654321',
+        endpoint: s,
+        clients: (r, c = CREDENTIALS) => clientsFor(s, r, c),
+      },
     ];
   }, 30_000);
 
@@ -271,6 +289,47 @@ describe.skipIf(skipWithoutMoto)(`stand-in conformance with moto_server${SKIPPED
     // Hence ListMembers (OnlyAssociated defaults to true) lists both on moto and only the enabled one here.
     expect(moto.associated.Members).toHaveLength(2);
     expect(ours.associated.Members?.map((m) => m.AccountId)).toEqual([ours.memberId]);
+  });
+
+  it('lists, creates and reads GuardDuty detectors in the same shape; a second detector differs on purpose', async () => {
+    const [moto, ours] = await onBoth(async (side) => {
+      const guardDuty = guardDutyClient(side.endpoint, 'us-east-2', CREDENTIALS);
+      const before = await guardDuty.send(new ListDetectorsCommand({}));
+      const created = await guardDuty.send(new CreateDetectorCommand({ Enable: true }));
+      const after = await guardDuty.send(new ListDetectorsCommand({ MaxResults: 50 }));
+      const administrator = await guardDuty.send(
+        new GetAdministratorAccountCommand({ DetectorId: created.DetectorId }),
+      );
+      const again = await rejection(guardDuty.send(new CreateDetectorCommand({ Enable: true })));
+      return { before, created, after, administrator, again };
+    });
+
+    expect(ours.before.DetectorIds).toEqual([]);
+    expect(moto.before.DetectorIds).toEqual([]);
+    expect(shape(ours.created)).toEqual(shape(moto.created));
+    for (const side of [moto, ours]) {
+      expect(side.created.DetectorId).toMatch(/^[0-9a-f]{32}$/);
+      expect(side.after.DetectorIds).toEqual([side.created.DetectorId]);
+    }
+    // An account that has no administrator: both answer without one.
+    expect(shape(ours.administrator)).toEqual(shape(moto.administrator));
+    expect(ours.administrator.Administrator).toBeUndefined();
+    // AWS allows one detector per account and Region (docs/aws-facts.md, Amazon GuardDuty); moto makes another.
+    expect(moto.again).toBe('succeeded');
+    expect(ours.again).toEqual({ name: 'BadRequestException', status: 400 });
+  });
+
+  it('returns BadRequestException 400 for a GuardDuty detector the caller does not own', async () => {
+    const [moto, ours] = await onBoth((side) =>
+      rejection(
+        guardDutyClient(side.endpoint, 'us-west-1', CREDENTIALS).send(
+          new GetAdministratorAccountCommand({ DetectorId: 'a'.repeat(32) }),
+        ),
+      ),
+    );
+
+    expect(ours).toEqual(moto);
+    expect(ours).toEqual({ name: 'BadRequestException', status: 400 });
   });
 
   // Last: designating the delegated administrator changes what moto returns for members afterwards.

@@ -1,6 +1,8 @@
 import { ListGraphsCommand } from '@aws-sdk/client-detective';
+import { ListDetectorsCommand } from '@aws-sdk/client-guardduty';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type StandIn, startStandIn } from '../../local/standin/index.ts';
+import { guardDutyClient } from './guardduty-client.ts';
 import { clientsFor, failure, smallScenario } from './helpers.ts';
 
 let standIn: StandIn | undefined;
@@ -31,6 +33,24 @@ describe('stand-in Regions where a service is not offered', () => {
 
     const elsewhere = await clientsFor(standIn, 'us-east-1').detective.send(new ListGraphsCommand({}));
     expect(elsewhere.GraphList).toHaveLength(1);
+  });
+
+  it("withholds GuardDuty's endpoint where the scenario says AWS does not offer it", async () => {
+    standIn = await startStandIn({
+      scenario: smallScenario({
+        services: {
+          securityhub: { enabledRegions: 'all' },
+          detective: { enabledRegions: 'all' },
+          guardduty: { enabledRegions: 'all', notOfferedRegions: ['eu-west-1'] },
+        },
+      }),
+    });
+
+    const error = await failure(guardDutyClient(standIn, 'eu-west-1').send(new ListDetectorsCommand({})));
+    const elsewhere = await guardDutyClient(standIn, 'us-east-1').send(new ListDetectorsCommand({}));
+
+    expect(error).toMatchObject({ code: 'ENOTFOUND', hostname: 'guardduty.eu-west-1.invalid' });
+    expect(elsewhere.DetectorIds).toHaveLength(1);
   });
 
   it('lets the next stand-in on the same port answer every Region once the first has stopped', async () => {

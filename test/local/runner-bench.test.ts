@@ -28,6 +28,12 @@ describe('operationBounds', () => {
     // 1,000 accounts and the administrator.
     expect(bound(organization, 'organizations:ListAccounts')).toBe(51);
     expect(bound(organization, 'member:securityhub:AcceptAdministratorInvitation')).toBe(0);
+    // GuardDuty: its detector and the limit reads once per Region, then the batches.
+    expect(bound(organization, 'guardduty:ListDetectors')).toBe(17);
+    expect(bound(organization, 'guardduty:DescribeOrganizationConfiguration')).toBe(17);
+    expect(bound(organization, 'guardduty:ListMembers')).toBe(17);
+    expect(bound(organization, 'guardduty:CreateMembers')).toBe(17 * 20);
+    expect(bound(organization, 'guardduty:GetMembers')).toBe(17 * 20);
   });
 
   it('returns one accept per invited member, Region and service, and one session per invited account', () => {
@@ -37,6 +43,9 @@ describe('operationBounds', () => {
     expect(bound(invited, 'member:securityhub:AcceptAdministratorInvitation')).toBe(120 * 17);
     expect(bound(invited, 'member:detective:AcceptInvitation')).toBe(120 * 17);
     expect(bound(invited, 'sts:AssumeRole')).toBe(120);
+    expect(bound(invited, 'guardduty:InviteMembers')).toBe(17 * 3);
+    expect(bound(invited, 'member:guardduty:AcceptAdministratorInvitation')).toBe(120 * 17);
+    expect(bound(invited, 'member:guardduty:ListDetectors')).toBe(120 * 17);
     expect(operationBounds(invited)['member:securityhub:AcceptAdministratorInvitation']?.side).toBe('member');
   });
 
@@ -53,6 +62,19 @@ describe('lowerBoundSeconds', () => {
     // Security Hub per Region: DescribeHub 1 + the limit reads 2 + CreateMembers 20 + GetMembers 20 = 43
     // calls, 13 past the burst.
     expect(lowerBoundSeconds(organization)).toBeCloseTo(51 * 0.02 + 13 / 10 + 0.02, 6);
+  });
+
+  it("counts only the services onboarded: Detective alone has no limit read of Security Hub's or GuardDuty's", () => {
+    // Detective per Region: ListGraphs 1 + ListMembers 1 + CreateMembers 20 + GetMembers 20 = 42, 12 past the burst.
+    expect(lowerBoundSeconds({ ...organization, services: ['detective'] })).toBeCloseTo(
+      51 * 0.02 + 12 / 10 + 0.02,
+      6,
+    );
+    // GuardDuty's administrator calls match Security Hub's one for one: three services cost no more than two.
+    expect(lowerBoundSeconds({ ...organization, services: ['guardduty'] })).toBeCloseTo(
+      lowerBoundSeconds(organization),
+      6,
+    );
   });
 
   it('returns the chain of dependent calls when no bucket throttles', () => {
@@ -112,6 +134,9 @@ describe('sweepBounds', () => {
       'securityhub:CreateMembers': 1 + 1 + 2,
       'securityhub:GetMembers': 17 * 20,
       'detective:GetMembers': 17 * 20,
+      'guardduty:ListDetectors': 17,
+      'guardduty:ListMembers': 17 * 20,
+      'guardduty:GetMembers': 17 * 20,
     });
   });
 });

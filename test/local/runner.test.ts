@@ -413,12 +413,25 @@ describe('verify', () => {
             accounts: {},
           },
         },
+        guardduty: {
+          'us-east-1': {
+            detectors: {},
+            administrators: {
+              [ADMIN]: {
+                detectorId: 'd1',
+                members: { '333333333333': { status: 'Enabled' }, '000000000002': { status: 'Created' } },
+              },
+              '999999999999': { detectorId: 'd2', members: { '222222222222': { status: 'Enabled' } } },
+            },
+          },
+        },
       },
     } as unknown as Inspection;
 
     expect([...enabledInStandIn(inspection, ADMIN)].sort()).toEqual([
       membershipKey('000000000002', 'us-east-1', 'securityhub'),
       membershipKey('222222222222', 'us-east-1', 'detective'),
+      membershipKey('333333333333', 'us-east-1', 'guardduty'),
     ]);
   });
 

@@ -13,7 +13,7 @@ function errorOf(input: unknown): string {
 }
 
 describe('loadScenario', () => {
-  it('loads the healthy scenario: 120 organization accounts, 3 Regions, both services everywhere, no faults', async () => {
+  it('loads the healthy scenario: 120 organization accounts, 3 Regions, all three services everywhere, no faults', async () => {
     const s = await loadScenario('local/scenarios/healthy.json');
 
     expect(s.accounts).toHaveLength(120);
@@ -23,6 +23,7 @@ describe('loadScenario', () => {
     expect(s.services).toEqual({
       securityhub: { enabledRegions: 'all', configurationType: 'LOCAL', notOfferedRegions: [] },
       detective: { enabledRegions: 'all', notOfferedRegions: [] },
+      guardduty: { enabledRegions: 'all', notOfferedRegions: [] },
     });
     expect(s.faults).toEqual({
       seed: 1,
@@ -45,7 +46,12 @@ describe('loadScenario', () => {
     expect(some((a) => a.disabledRegions.length > 0)).toBe(true);
     expect(some((a) => a.otherAdministrator?.securityhub !== undefined)).toBe(true);
     expect(some((a) => a.otherAdministrator?.detective !== undefined)).toBe(true);
+    expect(some((a) => a.otherAdministrator?.guardduty !== undefined)).toBe(true);
     expect(some((a) => a.detectiveEmail !== undefined)).toBe(true);
+    expect(some((a) => a.guardDutyOff)).toBe(true);
+    // GuardDuty off where Detective is on and the administrator has no detector: VOLUME_UNKNOWN stays.
+    expect(s.services.detective.enabledRegions).toEqual(['us-east-1']);
+    expect(s.services.guardduty.enabledRegions).not.toContain('us-east-1');
     expect(some((a) => a.memberRoleMissing)).toBe(true);
     expect(some((a) => a.memberRoleAppearsAfterSeconds !== undefined)).toBe(true);
     expect(some((a) => a.state === 'SUSPENDED')).toBe(true);

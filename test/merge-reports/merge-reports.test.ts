@@ -164,9 +164,9 @@ describe('splitting the plan into child executions and merging their reports', (
     const whole = plan(4, 0, ['us-east-1', 'eu-west-1']);
     whole.pairs = whole.pairs.map((pair) => ({ ...pair, enabled: true }));
     const reason = 'a behavior graph holds at most 1200, so this account was not added';
-    whole.detectiveOverLimit = [{ region: 'eu-west-1', accountIds: [id(2), id(3)], reason }];
+    whole.overMemberLimit = [{ region: 'eu-west-1', accountIds: [id(2), id(3)], reason }];
     const batched = await storeBatches(whole, store, 'executions/muster-onboarding/run-1', 3);
-    expect(batched).not.toHaveProperty('detectiveOverLimit');
+    expect(batched).not.toHaveProperty('overMemberLimit');
     const parts = await Promise.all(batched.batches.map(({ key }) => loadBatch(key, store)));
     // The accounts past the limit share their own batch, whose plan has Detective off in eu-west-1.
     expect(parts.map(({ accountIds }) => accountIds)).toEqual([
@@ -281,7 +281,7 @@ describe('splitting the plan into child executions and merging their reports', (
     const whole = plan(2, 1, ['us-east-1', 'eu-west-1', 'ap-south-1'], [...SERVICE_NAMES]);
     whole.securityHubCentralRegions = ['us-east-1', 'ap-south-1'];
     whole.notOffered = [{ region: 'ap-south-1', service: 'guardduty' }];
-    whole.detectiveOverLimit = [{ region: 'ap-south-1', accountIds: [id(1)], reason: 'full' }];
+    whole.overMemberLimit = [{ region: 'ap-south-1', accountIds: [id(1)], reason: 'full' }];
     const parts = splitPlan(whole, 1_000, 6);
     expect(parts.map(({ regions, accountIds }) => [regions, accountIds])).toEqual([
       [['us-east-1', 'eu-west-1'], [id(0)]],
@@ -292,8 +292,8 @@ describe('splitting the plan into child executions and merging their reports', (
     expect(parts[0]?.securityHubCentralRegions).toEqual(['us-east-1']);
     expect(parts[0]?.notOffered).toEqual([]);
     expect(parts[1]?.notOffered).toEqual([{ region: 'ap-south-1', service: 'guardduty' }]);
-    expect(parts[2]).not.toHaveProperty('detectiveOverLimit');
-    expect(parts[3]?.detectiveOverLimit).toEqual([
+    expect(parts[2]).not.toHaveProperty('overMemberLimit');
+    expect(parts[3]?.overMemberLimit).toEqual([
       { region: 'ap-south-1', accountIds: [id(1)], reason: 'full' },
     ]);
     expect(parts[3]?.pairs.find(({ service }) => service === 'detective')).toEqual({
@@ -319,7 +319,7 @@ describe('splitting the plan into child executions and merging their reports', (
       planKey: `${prefix}/plan.json`,
     });
     const long = { ...plan(5_000, 300, ['us-east-1']), hasWork: false, dryRun: true };
-    long.detectiveOverLimit = [{ region: 'us-east-1', accountIds: long.accountIds, reason: 'full' }];
+    long.overMemberLimit = [{ region: 'us-east-1', accountIds: long.accountIds, reason: 'full' }];
     const carried = await storePlan(long, store, prefix);
     expect(carried).toMatchObject({
       accounts: [],
@@ -328,7 +328,7 @@ describe('splitting the plan into child executions and merging their reports', (
       accountCount: 5_000,
       skippedCount: 300,
     });
-    expect(carried).not.toHaveProperty('detectiveOverLimit');
+    expect(carried).not.toHaveProperty('overMemberLimit');
     expect(JSON.stringify(carried).length).toBeLessThan(4_096);
     expect(await loadBatch(carried.planKey, store)).toEqual(long);
   });

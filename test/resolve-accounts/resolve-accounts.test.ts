@@ -576,7 +576,7 @@ describe('resolveAccounts', () => {
       const plan = await resolveAccounts({ allAccounts: true }, deps(['detective']));
       expect(plan).toMatchObject({ hasWork: true });
       expect(plan.accountIds).toHaveLength(1201);
-      expect(plan.detectiveOverLimit).toEqual([
+      expect(plan.overMemberLimit).toEqual([
         {
           region: 'us-east-1',
           accountIds: [sampleAccounts(1201)[1200]?.accountId],
@@ -607,7 +607,7 @@ describe('resolveAccounts', () => {
       });
       const plan = await resolveAccounts({ allAccounts: true }, deps(['detective']));
       // The graph has room for 50 of the 51: the last one asked for is past the limit.
-      expect(plan.detectiveOverLimit?.map(({ region, accountIds }) => [region, accountIds])).toEqual([
+      expect(plan.overMemberLimit?.map(({ region, accountIds }) => [region, accountIds])).toEqual([
         ['us-east-1', [sampleAccounts(51)[50]?.accountId]],
       ]);
       noWrites();

@@ -4,6 +4,7 @@ import { parseTrigger } from '../../functions/resolve-accounts/triggers.ts';
 import {
   administratorStepInputSchema,
   checkOnboardingInputSchema,
+  homeEntrySchema,
   inviteOnboardingInputSchema,
   parseInput,
 } from '../../functions/shared/contracts.ts';
@@ -154,5 +155,54 @@ describe('Task input schemas', () => {
     expect(parseInput(checkOnboardingInputSchema, input, 'input')).toMatchObject({
       executionId: input.executionId,
     });
+  });
+});
+
+describe('the plan contract', () => {
+  const graph = `arn:aws:detective:us-east-1:111111111111:graph:${'a'.repeat(32)}`;
+
+  it.each([
+    [
+      'a Security Hub home',
+      { region: 'us-east-1', service: 'securityhub', home: 'hub/default' },
+      'Security Hub has no home',
+    ],
+    [
+      'a Detective home that is not a graph ARN',
+      { region: 'us-east-1', service: 'detective', home: 'graph' },
+      'is not a Detective behavior graph ARN',
+    ],
+    [
+      'a Detective graph of another Region',
+      { region: 'eu-west-1', service: 'detective', home: graph },
+      'behavior graph in eu-west-1',
+    ],
+    [
+      'a GuardDuty home that is not a detector id',
+      { region: 'us-east-1', service: 'guardduty', home: '../admin' },
+      'is not a GuardDuty detector id',
+    ],
+    [
+      'a GuardDuty detector id past 300 characters',
+      { region: 'us-east-1', service: 'guardduty', home: 'a'.repeat(301) },
+      'is not a GuardDuty detector id',
+    ],
+  ])('refuses %s in Plan.homes, naming it', (_what, entry, message) => {
+    const result = homeEntrySchema.safeParse(entry);
+
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path).toEqual(['home']);
+    expect(result.error?.issues[0]?.message).toContain(message);
+  });
+
+  it.each([
+    ['a Detective graph ARN of its Region', { region: 'us-east-1', service: 'detective', home: graph }],
+    [
+      'a GuardDuty detector id',
+      { region: 'us-east-1', service: 'guardduty', home: '12abc34d567e8fa901bc2d34e56789f0' },
+    ],
+    ['a Security Hub entry without a home', { region: 'us-east-1', service: 'securityhub' }],
+  ])('accepts %s in Plan.homes', (_what, entry) => {
+    expect(homeEntrySchema.safeParse(entry).success).toBe(true);
   });
 });

@@ -9,13 +9,14 @@ import {
   requestedMemberships,
   unneededInvitations,
 } from '../../local/runner/verify.ts';
-import type { ScenarioInput } from '../../local/standin/index.ts';
+import type { ScenarioInput, StandIn } from '../../local/standin/index.ts';
 import { standInsPerTest } from '../local/helpers.ts';
 import { ADMINISTRATOR, FAST, listing, organization, outsider } from './scenarios.ts';
 
 const TIME_SCALE = 0.01;
 const REGIONS = ['us-east-1', 'eu-west-1'];
 const SERVICES: ServiceName[] = ['securityhub', 'detective'];
+const ALL_THREE: ServiceName[] = ['securityhub', 'detective', 'guardduty'];
 
 interface Scope {
   organizationAccounts?: string[];
@@ -24,6 +25,13 @@ interface Scope {
 }
 
 const standIn = standInsPerTest(TIME_SCALE);
+
+/** The administrator's GuardDuty detector in `region`: GuardDuty's member calls carry it in their path. */
+function detectorIn(s: StandIn, region: string): string {
+  const id = s.inspect().membership.guardduty[region]?.detectors[ADMINISTRATOR];
+  if (id === undefined) throw new Error(`the administrator has no GuardDuty detector in ${region}`);
+  return id;
+}
 
 /** `count` accounts outside the organization from `first` on: each needs invitations and an accept. */
 function outsiders(count: number, first = 200000000001) {
@@ -56,7 +64,7 @@ function expectConverged(
 }
 
 /** Invitations per service, to compare with what the accounts needed. */
-function invitationsOf(run: LocalRunResult, service: 'securityhub' | 'detective'): number {
+function invitationsOf(run: LocalRunResult, service: ServiceName): number {
   return run.standIn.invitations.filter((invitation) => invitation.service === service).length;
 }
 
@@ -163,6 +171,79 @@ describe('the onboarding workflow when a Lambda dies and Step Functions retries 
       run,
       accounts.map(({ accountId }) => accountId),
     );
+  });
+
+  it('converges with all three services when Create Members dies after GuardDuty CreateMembers, before InviteMembers', async () => {
+    const accounts = outsiders(3);
+    const s = await standIn(organization({ accounts }));
+    const crash = crashAfterCall({
+      state: 'Create Members',
+      after: `POST /detector/${detectorIn(s, 'us-east-1')}/member`,
+    });
+
+    const run = await runLocalWorkflow({
+      standIn: s,
+      timeScale: TIME_SCALE,
+      input: { ...listing(accounts), services: ALL_THREE },
+      settings: FAST,
+      wrapTask: crash.wrap,
+    });
+
+    expect(crash.crashes).toBe(1);
+    expect(run.history.invocations.get('Create Members')).toBe(REGIONS.length * 3 + 1);
+    expectConverged(
+      run,
+      accounts.map(({ accountId }) => accountId),
+      { services: ALL_THREE },
+    );
+    for (const service of ALL_THREE)
+      expect(invitationsOf(run, service)).toBe(accounts.length * REGIONS.length);
+  });
+
+  it('invites only the rest when Invite Members dies after its first GuardDuty InviteMembers call of 50', async () => {
+    const accounts = outsiders(60);
+    const s = await standIn(organization({ accounts, regions: ['us-east-1'] }));
+    const crash = crashAfterCall({
+      state: 'Invite Members',
+      after: `POST /detector/${detectorIn(s, 'us-east-1')}/member/invite`,
+      failure: 'Runtime.ExitError',
+    });
+
+    const run = await runLocalWorkflow({
+      standIn: s,
+      timeScale: TIME_SCALE,
+      input: { ...listing(accounts), regions: ['us-east-1'], services: ['guardduty'] },
+      settings: FAST,
+      wrapTask: crash.wrap,
+    });
+
+    expect(crash.crashes).toBe(1);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.report?.counts).toEqual({ ENABLED: 60 });
+    expect(run.standIn.largestAccountList['guardduty:InviteMembers']).toBe(50);
+    expect(run.standIn.calls.byOperation['guardduty:InviteMembers']).toBe(2);
+    expect(invitationsOf(run, 'guardduty')).toBe(60);
+  });
+
+  it('converges when a member-side batch dies after creating the member its GuardDuty detector, and makes no second one', async () => {
+    const accounts = outsiders(2).map((account) => ({ ...account, guardDutyOff: true }));
+    const crash = crashAfterCall({ state: 'Accept Batch', after: 'POST /detector' });
+
+    const run = await runLocalWorkflow({
+      scenario: organization({ accounts }),
+      input: { ...listing(accounts), services: ALL_THREE },
+      settings: FAST,
+      wrapTask: crash.wrap,
+    });
+
+    expect(crash.crashes).toBe(1);
+    expectConverged(
+      run,
+      accounts.map(({ accountId }) => accountId),
+      { services: ALL_THREE },
+    );
+    // One detector per account and Region: the retry finds the one made before the death.
+    expect(run.standIn.calls.byOperation['guardduty:CreateDetector']).toBe(accounts.length * REGIONS.length);
   });
 
   it('reports the pair FAILED when Create Members dies on every attempt, and a re-run converges', async () => {

@@ -16,17 +16,20 @@ function notEnabled(report: { notEnabled: Parameters<typeof expandGroups>[0] } |
 }
 
 describe('the onboarding workflow on the local stand-in', () => {
-  it('ends with every membership ENABLED for the healthy 120-account organization, 50 accounts per call at most', async () => {
-    const run = await runLocalWorkflow({ scenario: healthy });
+  it('ends with every membership ENABLED for the healthy 120-account organization in all three services, 50 accounts per call at most', async () => {
+    const services = ['securityhub', 'detective', 'guardduty'];
+    const run = await runLocalWorkflow({ scenario: healthy, input: { allAccounts: true, services } });
 
     expect(run.status).toBe('SUCCEEDED');
     expect(run.report?.status).toBe('SUCCEEDED');
     const regions = healthy.regions.length;
-    expect(run.report?.counts).toEqual({ ENABLED: 120 * regions * 2, SKIPPED_ADMINISTRATOR: regions * 2 });
+    expect(run.report?.counts).toEqual({ ENABLED: 120 * regions * 3, SKIPPED_ADMINISTRATOR: regions * 3 });
     expect(Math.max(...Object.values(run.standIn.largestAccountList))).toBe(50);
     // ceil(120 / 50) = 3 CreateMembers calls per Region and service.
-    expect(run.standIn.calls.byOperation['securityhub:CreateMembers']).toBe(3 * regions);
-    expect(run.standIn.calls.byOperation['detective:CreateMembers']).toBe(3 * regions);
+    for (const service of services)
+      expect(run.standIn.calls.byOperation[`${service}:CreateMembers`]).toBe(3 * regions);
+    // Organization accounts join without invitations, in GuardDuty as in the others.
+    expect(run.standIn.invitations).toEqual([]);
     // Resolve Accounts' ListAccounts names reach every row of the merged report through the batch files.
     const named = new Map(run.memberships?.map(({ accountId, accountName }) => [accountId, accountName]));
     expect(named.size).toBe(121);
@@ -483,5 +486,84 @@ describe('the onboarding workflow when a step fails after its retries', () => {
     expect(run.status).toBe('FAILED');
     expect(run.error).toBe('ConfigurationError');
     expect(run.cause).toContain('MEMBER_ROLE_NAME');
+  });
+});
+
+describe('the onboarding workflow with GuardDuty as the third service', () => {
+  const ALL_THREE = ['securityhub', 'detective', 'guardduty'];
+
+  it('enables organization accounts without an invitation and invited ones through InviteMembers and the accept, in every service', async () => {
+    const organizationAccount = {
+      accountId: '200000000001',
+      email: 'a@example.com',
+      joinedMethod: 'CREATED' as const,
+    };
+    const accounts = [outsider('300000000001'), outsider('300000000002')];
+    const run = await runLocalWorkflow({
+      scenario: organization({ accounts: [organizationAccount, ...accounts] }),
+      input: { ...listing([organizationAccount, ...accounts]), services: ALL_THREE },
+      settings: FAST,
+    });
+
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.report?.counts).toEqual({ ENABLED: 3 * 2 * 3 });
+    const guardDuty = run.standIn.invitations.filter(({ service }) => service === 'guardduty');
+    expect(guardDuty.map(({ accountId, region }) => `${accountId} ${region}`).sort()).toEqual([
+      '300000000001 eu-west-1',
+      '300000000001 us-east-1',
+      '300000000002 eu-west-1',
+      '300000000002 us-east-1',
+    ]);
+    expect(run.standIn.calls.byOperation['guardduty:CreateMembers']).toBe(2);
+    expect(run.standIn.calls.byOperation['guardduty:AcceptAdministratorInvitation']).toBe(4);
+  });
+
+  it('reports a wrong root email as VERIFICATION_FAILED in GuardDuty once, and never invites it again', async () => {
+    const accounts = [outsider('300000000001', { detectiveEmail: 'real-root@example.net' })];
+    const run = await runLocalWorkflow({
+      scenario: organization({ accounts, faults: { verificationDelaySeconds: 60 } }),
+      input: { ...listing(accounts), services: ALL_THREE },
+      settings: FAST,
+    });
+
+    expect(notEnabled(run.report).sort()).toEqual([
+      '300000000001 eu-west-1 detective VERIFICATION_FAILED',
+      '300000000001 eu-west-1 guardduty VERIFICATION_FAILED',
+      '300000000001 us-east-1 detective VERIFICATION_FAILED',
+      '300000000001 us-east-1 guardduty VERIFICATION_FAILED',
+    ]);
+    // One InviteMembers per Region, however many rounds the check took: the aws-samples scripts looped here.
+    expect(run.standIn.calls.byOperation['guardduty:InviteMembers']).toBe(2);
+    expect(run.standIn.calls.byOperation['guardduty:AcceptAdministratorInvitation']).toBeUndefined();
+  });
+
+  it("explains Detective's VOLUME_UNKNOWN by the account's GuardDuty membership where the administrator has no detector", async () => {
+    const account = {
+      accountId: '200000000001',
+      email: 'a@example.com',
+      joinedMethod: 'CREATED' as const,
+      guardDutyOff: true,
+    };
+    const run = await runLocalWorkflow({
+      scenario: organization({
+        accounts: [account],
+        services: {
+          securityhub: { enabledRegions: 'all' },
+          detective: { enabledRegions: 'all' },
+          guardduty: { enabledRegions: ['us-east-1'] },
+        },
+      }),
+      input: { accounts: [{ accountId: account.accountId }], services: ALL_THREE },
+      settings: FAST,
+    });
+
+    const groups = [...expandGroups(run.report?.notEnabled ?? [])];
+    expect(notEnabled(run.report).sort()).toEqual([
+      '200000000001 eu-west-1 detective ACCEPTED_BUT_DISABLED',
+      '200000000001 eu-west-1 guardduty SERVICE_NOT_ENABLED',
+    ]);
+    expect(groups.find(({ service }) => service === 'detective')?.reason).toMatch(
+      /^VOLUME_UNKNOWN: .*GuardDuty membership in this Region is SERVICE_NOT_ENABLED/,
+    );
   });
 });
