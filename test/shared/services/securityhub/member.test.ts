@@ -141,11 +141,9 @@ describe('securityHubMember', () => {
 
   it('returns ENABLED after exactly EnableSecurityHub, ListInvitations and AcceptAdministratorInvitation on a fresh member', async () => {
     securityHub.on(EnableSecurityHubCommand).resolves({});
-    securityHub
-      .on(ListInvitationsCommand)
-      .resolves({
-        Invitations: [{ AccountId: '999999999999', InvitationId: 'ours', MemberStatus: 'Invited' }],
-      });
+    securityHub.on(ListInvitationsCommand).resolves({
+      Invitations: [{ AccountId: '999999999999', InvitationId: 'ours', MemberStatus: 'Invited' }],
+    });
 
     await expect(member(false, false).acceptMembership(ours)).resolves.toEqual({
       outcome: 'ENABLED',
