@@ -42,10 +42,15 @@ export const PAGE = 20;
  * ListDetectors, for the detector id). One read per Region of what the administrator already has,
  * needed for safety before any change: the member limits count existing members (Security Hub and
  * GuardDuty DescribeOrganizationConfiguration and one ListMembers page; Detective one ListMembers page
- * per graph). One organization listing. Member side, per invited account and Region: one session
- * (AssumeRole, per account), the hub switched on (it starts off), the member's GuardDuty detector id
- * (it has one), the invitation ids listed, one accept per service.
- * Operations without a line here need no call at all (lower bound 0).
+ * per graph). One organization listing.
+ * Member side, per invited account (docs/benchmark.md, "The member side's lower bound"): one
+ * session (AssumeRole, per account and execution), and per Region: Security Hub's hub switched on
+ * (it starts off in an invited account, and a member must have it on to accept), the invitation id
+ * listed (AcceptAdministratorInvitation requires it, and only ListInvitations gives it to the
+ * member), one accept; Detective's one accept by the graph ARN the plan knows; GuardDuty's detector
+ * id and invitation id (ListDetectors, CreateDetector where there is none, which is every invited
+ * account here, ListInvitations), one accept. Operations without a line here need no call at all
+ * (lower bound 0): DescribeHub and GetAdministratorAccount in a member only explain a refusal.
  */
 export function operationBounds(shape: BenchShape): Record<string, OperationBound> {
   const { regions, invitedAccounts: invited } = shape;
@@ -84,14 +89,15 @@ export function operationBounds(shape: BenchShape): Record<string, OperationBoun
     'member:securityhub:EnableSecurityHub': member(perMember, 'one per invited member and Region'),
     'member:securityhub:ListInvitations': member(perMember, 'the invitation id, per member and Region'),
     'member:securityhub:AcceptAdministratorInvitation': member(perMember, 'one per member and Region'),
-    'member:detective:AcceptInvitation': member(perMember, 'one per member and Region'),
+    'member:detective:AcceptInvitation': member(perMember, 'one per member and Region, by the graph ARN'),
     'guardduty:ListDetectors': admin(regions, 'one per Region, for the detector id'),
     'guardduty:DescribeOrganizationConfiguration': admin(regions, 'one per Region, for the member limit'),
     'guardduty:ListMembers': admin(regions, 'existing members, one page per Region, for the limit'),
     'guardduty:CreateMembers': admin(regions * batches, 'ceil(N/50) per Region'),
     'guardduty:InviteMembers': admin(regions * Math.ceil(invited / BATCH), 'ceil(invited/50) per Region'),
     'guardduty:GetMembers': admin(regions * batches, 'ceil(N/50) per Region, one round'),
-    'member:guardduty:ListDetectors': member(perMember, 'its detector id, per member and Region'),
+    'member:guardduty:ListDetectors': member(perMember, 'the detector id, per member and Region'),
+    'member:guardduty:CreateDetector': member(perMember, 'GuardDuty starts off in an invited account'),
     'member:guardduty:ListInvitations': member(perMember, 'the invitation id, per member and Region'),
     'member:guardduty:AcceptAdministratorInvitation': member(perMember, 'one per member and Region'),
   };

@@ -26,7 +26,7 @@ import type {
 export interface AcceptInvitationsDeps {
   /** The administrator this deployment serves; an input naming another one is refused. */
   administratorId: string;
-  /** Made for this invocation: one session per member account, shared by its clients. */
+  /** One session per member account, shared by its clients (and, in a warm container, by later rounds of the execution). */
   credentials: MemberCredentials;
   openAccount(credentials: AwsCredentialIdentityProvider): MemberAccount;
   concurrency: { accounts: number; regions: number };

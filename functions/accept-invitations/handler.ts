@@ -5,7 +5,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { STSClient } from '@aws-sdk/client-sts';
 import middy from '@middy/core';
 import { perRegion, regionalClient } from '../shared/aws/clients.ts';
-import { memberCredentials, roleSessionName } from '../shared/aws/credentials.ts';
+import { memberSessions, roleSessionName } from '../shared/aws/credentials.ts';
 import { readClientSettings } from '../shared/config.ts';
 import { parseInput } from '../shared/contracts.ts';
 import { readMemberConfig } from '../shared/member-config.ts';
@@ -26,13 +26,15 @@ export function createHandler() {
   );
 
   const store = onFirstUse(() => reportStore(process.env));
+  // The container's member sessions: a later poll round of the same execution reuses them.
+  const sessions = memberSessions();
 
   async function run(event: unknown) {
     const config = readMemberConfig(process.env);
     const input = parseInput(acceptInvitationsInputSchema, event, 'input');
     const output = await acceptInvitations(input, {
       administratorId: config.administratorId,
-      credentials: memberCredentials(sts(config.region), {
+      credentials: sessions(sts(config.region), {
         ...config.role,
         sessionName: roleSessionName(input.executionId),
       }),

@@ -528,16 +528,15 @@ export class SecurityHub implements ServiceHandler {
     const invitationId = call.input.string('InvitationId');
     const current = state.administrators.get(call.caller);
     if (current?.administratorId === administratorId) return {};
+    // A member accepts one administrator (docs/aws-facts.md, Security Hub); AWS's error and words are unpublished.
     if (current !== undefined) {
       throw securityHubInvalid(
-        `The request is rejected because the account is already associated with administrator account ${current.administratorId}.`,
+        `${INVENTED}the account is already associated with administrator account ${current.administratorId}.`,
       );
     }
     const ownMembers = state.members.get(call.caller);
     if (ownMembers !== undefined && [...ownMembers.values()].some((m) => m.status !== 'Deleted')) {
-      throw securityHubInvalid(
-        'The request is rejected because an administrator account cannot accept an invitation.',
-      );
+      throw securityHubInvalid(`${INVENTED}an administrator account cannot accept an invitation.`);
     }
     const invitation = state.invitations.get(call.caller)?.get(administratorId);
     if (

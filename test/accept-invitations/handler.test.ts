@@ -6,7 +6,6 @@ import {
 } from '@aws-sdk/client-detective';
 import {
   AcceptAdministratorInvitationCommand,
-  DescribeHubCommand,
   GetAdministratorAccountCommand,
   ListInvitationsCommand,
   SecurityHubClient,
@@ -24,7 +23,7 @@ vi.hoisted(() => {
   process.env.ADMINISTRATOR_ACCOUNT_ID = '999999999999';
   process.env.REPORT_BUCKET = 'muster-reports-test';
 });
-const { handler } = await import('../../functions/accept-invitations/handler.ts');
+const { handler, createHandler } = await import('../../functions/accept-invitations/handler.ts');
 
 const sts = mockClient(STSClient);
 const securityHub = mockClient(SecurityHubClient);
@@ -49,7 +48,6 @@ describe('accept-invitations handler', () => {
   });
 
   it('returns ENABLED for every account, Region and service of the sample batch', async () => {
-    securityHub.on(DescribeHubCommand).resolves({});
     securityHub.on(GetAdministratorAccountCommand).resolves({});
     securityHub.on(ListInvitationsCommand).resolves({
       Invitations: [{ AccountId: '999999999999', InvitationId: 'ours', MemberStatus: 'Invited' }],
@@ -80,12 +78,47 @@ describe('accept-invitations handler', () => {
     });
   });
 
+  it("reuses a warm container's member sessions in a later round of the same execution: one AssumeRole per account for 2 Regions × 2 services, twice", async () => {
+    securityHub.on(ListInvitationsCommand).resolves({ Invitations: [] });
+    securityHub.on(GetAdministratorAccountCommand).resolves({});
+    detective
+      .on(AcceptInvitationCommand)
+      .rejects(awsError('ResourceNotFoundException', 404, 'The request refers to a nonexistent resource.'));
+    const container = createHandler();
+
+    const first = await container(event('two-accounts'), context);
+    const second = await container(event('two-accounts'), context);
+
+    expect(first.counts).toEqual({ PENDING_INVITATION: 8 });
+    expect(second.counts).toEqual({ PENDING_INVITATION: 8 });
+    expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 2);
+    expect(securityHub).toHaveReceivedCommandTimes(ListInvitationsCommand, 8);
+  });
+
+  it('assumes the member role again for another execution, even in the same container', async () => {
+    securityHub.on(ListInvitationsCommand).resolves({ Invitations: [] });
+    securityHub.on(GetAdministratorAccountCommand).resolves({});
+    detective.on(AcceptInvitationCommand).rejects(awsError('ResourceNotFoundException', 404));
+    const container = createHandler();
+    const other = {
+      ...(event('two-accounts') as object),
+      executionId: 'arn:aws:states:us-east-1:999999999999:execution:muster-onboarding:another-run',
+    };
+
+    await container(event('two-accounts'), context);
+    await container(other, context);
+
+    expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 4);
+    expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, { RoleSessionName: 'muster-another-run' });
+  });
+
   it('returns MEMBER_ROLE_MISSING to retry in every Region when the member role is not deployed yet', async () => {
     sts
       .on(AssumeRoleCommand)
       .rejects(awsError('AccessDenied', 403, 'not authorized to perform: sts:AssumeRole'));
 
-    const output = await handler(event('securityhub-only'), context);
+    // A fresh container: the module's own handler keeps the sessions of the other tests' execution.
+    const output = await createHandler()(event('securityhub-only'), context);
 
     expect(output.counts).toEqual({ MEMBER_ROLE_MISSING: 3 });
     expect(output.unfinished).toEqual([

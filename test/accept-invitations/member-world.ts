@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-detective';
 import {
   AcceptAdministratorInvitationCommand,
-  DescribeHubCommand,
+  EnableSecurityHubCommand,
   GetAdministratorAccountCommand,
   ListInvitationsCommand,
   SecurityHubClient,
@@ -52,6 +52,11 @@ export const EXPECTED: Record<Behaviour, { outcome: Outcome; disposition: Dispos
 export interface World {
   /** Accounts whose member role is not deployed. */
   roleMissing: Set<string>;
+  /**
+   * Security Hub starts off in every member and Region (until EnableSecurityHub); otherwise it is on.
+   * Off, every other call answers InvalidAccessException, as AWS does (docs/aws-facts.md, Security Hub).
+   */
+  hubsOff?: boolean;
   behaviour(accountId: string, region: string, service: ServiceName): Behaviour;
 }
 
@@ -83,6 +88,20 @@ export function mockMembers() {
   const securityHub = mockClient(SecurityHubClient);
   const detective = mockClient(DetectiveClient);
   let world: World = { roleMissing: new Set(), behaviour: () => 'invited' };
+  let hubsOn = new Set<string>();
+
+  /** A Security Hub call other than EnableSecurityHub: refused while the member's hub is off. */
+  const hubCaller = async (getClient: () => unknown) => {
+    const found = await caller(getClient, 'securityhub');
+    const { accessKeyId } = await (getClient() as CallerView).config.credentials();
+    if (world.hubsOff === true && !hubsOn.has(`${accessKeyId} ${found.region}`))
+      throw awsError(
+        'InvalidAccessException',
+        401,
+        `Account ${accessKeyId} is not subscribed to AWS Security Hub`,
+      );
+    return found;
+  };
 
   const caller = async (getClient: () => unknown, service: ServiceName) => {
     const { config } = getClient() as CallerView;
@@ -96,6 +115,7 @@ export function mockMembers() {
 
   function install(next: World): void {
     world = next;
+    hubsOn = new Set();
     sts.on(AssumeRoleCommand).callsFake(({ RoleArn }: { RoleArn: string }) => {
       const accountId = RoleArn.split(':')[4] ?? '';
       if (world.roleMissing.has(accountId)) {
@@ -114,12 +134,17 @@ export function mockMembers() {
         },
       };
     });
-    securityHub.on(DescribeHubCommand).callsFake(async (_input, getClient) => {
-      await caller(getClient, 'securityhub');
+    securityHub.on(EnableSecurityHubCommand).callsFake(async (_input, getClient) => {
+      const { region } = await caller(getClient, 'securityhub');
+      const { accessKeyId } = await (getClient() as CallerView).config.credentials();
+      const key = `${accessKeyId} ${region}`;
+      if (world.hubsOff !== true || hubsOn.has(key))
+        throw awsError('ResourceConflictException', 409, 'Account is already subscribed to Security Hub');
+      hubsOn.add(key);
       return {};
     });
     securityHub.on(GetAdministratorAccountCommand).callsFake(async (_input, getClient) => {
-      const { behaviour } = await caller(getClient, 'securityhub');
+      const { behaviour } = await hubCaller(getClient);
       if (behaviour === 'already-enabled')
         return { Administrator: { AccountId: ADMINISTRATOR, MemberStatus: 'Enabled' } };
       if (behaviour === 'other-administrator') {
@@ -128,7 +153,7 @@ export function mockMembers() {
       return {};
     });
     securityHub.on(ListInvitationsCommand).callsFake(async (_input, getClient) => {
-      const { behaviour } = await caller(getClient, 'securityhub');
+      const { behaviour } = await hubCaller(getClient);
       return behaviour === 'invited'
         ? {
             Invitations: [
@@ -138,9 +163,17 @@ export function mockMembers() {
         : { Invitations: [] };
     });
     securityHub.on(AcceptAdministratorInvitationCommand).callsFake(async (_input, getClient) => {
-      await caller(getClient, 'securityhub');
+      const { behaviour } = await hubCaller(getClient);
+      if (behaviour === 'other-administrator')
+        throw awsError(
+          'InvalidInputException',
+          400,
+          'the account is already associated with another administrator',
+        );
+      if (behaviour !== 'invited') throw awsError('ResourceNotFoundException', 404, 'Invitation not found.');
       return {};
     });
+    // Detective's ListInvitations shows open and accepted invitations (docs/aws-facts.md, Amazon Detective).
     detective.on(ListGraphInvitationsCommand).callsFake(async (_input, getClient) => {
       const { region, behaviour } = await caller(getClient, 'detective');
       if (behaviour === 'no-invitation') return { Invitations: [] };
@@ -149,7 +182,9 @@ export function mockMembers() {
     });
     detective.on(AcceptInvitationCommand).callsFake(async (_input, getClient) => {
       const { behaviour } = await caller(getClient, 'detective');
-      if (behaviour === 'other-administrator') {
+      if (behaviour === 'no-invitation')
+        throw awsError('ResourceNotFoundException', 404, 'The request refers to a nonexistent resource.');
+      if (behaviour === 'other-administrator' || behaviour === 'already-enabled') {
         throw awsError('ConflictException', 409, 'The request conflicts with the member account status');
       }
       return {};

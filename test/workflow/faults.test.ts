@@ -246,6 +246,24 @@ describe('the onboarding workflow when a Lambda dies and Step Functions retries 
     expect(run.standIn.calls.byOperation['guardduty:CreateDetector']).toBe(accounts.length * REGIONS.length);
   });
 
+  it("converges when a member-side batch dies right after Detective's AcceptInvitation: the retry's ConflictException is explained as ENABLED", async () => {
+    const accounts = outsiders(2);
+    const crash = crashAfterCall({ state: 'Accept Batch', after: 'PUT /invitation' });
+
+    const run = await runLocalWorkflow({
+      scenario: organization({ accounts }),
+      input: listing(accounts),
+      settings: FAST,
+      wrapTask: crash.wrap,
+    });
+
+    expect(crash.crashes).toBe(1);
+    expectConverged(
+      run,
+      accounts.map(({ accountId }) => accountId),
+    );
+  });
+
   it('reports the pair FAILED when Create Members dies on every attempt, and a re-run converges', async () => {
     const accounts = outsiders(3);
     const scope = { regions: ['us-east-1'], services: ['securityhub'] as ServiceName[] };

@@ -34,26 +34,61 @@ export function roleSessionName(executionId?: string): string {
 /** The member role's credentials in each account, one provider per account. */
 export type MemberCredentials = (accountId: string) => AwsCredentialIdentityProvider;
 
+/** A container's member sessions: `sessions(sts, settings)` hands out one invocation's providers. */
+export type MemberSessions = (sts: STSClient, settings: MemberRoleSettings) => MemberCredentials;
+
+/** How often idle sessions are dropped, so a long-lived container does not keep every execution's. */
+const SWEEP_EVERY_MS = 60_000;
+
 /**
- * Create one per invocation and hand an account's provider to all of that account's regional clients: the SDK
- * does not share credentials between clients, so a raw provider per client would cost one AssumeRole per
- * client (docs/aws-facts.md, Getting into member accounts (STS)). `sts` should be a Regional STS client
- * because global-endpoint tokens do not work in opt-in Regions; the SDK honours AWS_ENDPOINT_URL_STS.
+ * Member sessions kept for the life of a Lambda container, one per (account, role, session name,
+ * external id, duration): a member batch that comes back in a later poll round of the same execution
+ * (same session name) to a warm container signs with the session it already has, renewed a minute
+ * before it expires, instead of a new AssumeRole. The SDK does not share credentials between clients
+ * (docs/aws-facts.md, Getting into member accounts (STS)), so every regional client of an account
+ * gets the same provider. A session idle for its whole duration is dropped. Another container, or
+ * another execution (another session name), assumes the role again.
+ */
+export function memberSessions(now: () => number = Date.now): MemberSessions {
+  const sessions = new Map<string, { provider: AwsCredentialIdentityProvider; usedAt: number }>();
+  let sweptAt = now();
+  return (sts, settings) => (accountId) => {
+    const time = now();
+    if (time - sweptAt >= SWEEP_EVERY_MS) {
+      for (const [key, session] of sessions)
+        if (time - session.usedAt >= settings.durationSeconds * 1000) sessions.delete(key);
+      sweptAt = time;
+    }
+    const key = [
+      memberRoleArn(settings.partition, accountId, settings.roleName),
+      settings.sessionName,
+      settings.externalId ?? '',
+      settings.durationSeconds,
+    ].join(' ');
+    let session = sessions.get(key);
+    if (session === undefined) {
+      session = {
+        provider: sharedSession(() => assumeMemberRole(sts, settings, accountId), now),
+        usedAt: time,
+      };
+      sessions.set(key, session);
+    }
+    session.usedAt = time;
+    return session.provider;
+  };
+}
+
+/**
+ * One invocation's member sessions (memberSessions without the container): hand an account's provider
+ * to all of that account's regional clients. `sts` should be a Regional STS client because
+ * global-endpoint tokens do not work in opt-in Regions; the SDK honours AWS_ENDPOINT_URL_STS.
  */
 export function memberCredentials(
   sts: STSClient,
   settings: MemberRoleSettings,
   now: () => number = Date.now,
 ): MemberCredentials {
-  const providers = new Map<string, AwsCredentialIdentityProvider>();
-  return (accountId) => {
-    let provider = providers.get(accountId);
-    if (provider === undefined) {
-      provider = sharedSession(() => assumeMemberRole(sts, settings, accountId), now);
-      providers.set(accountId, provider);
-    }
-    return provider;
-  };
+  return memberSessions(now)(sts, settings);
 }
 
 async function assumeMemberRole(

@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import {
   memberCredentials,
   memberRoleArn,
+  memberSessions,
   roleSessionName,
 } from '../../../functions/shared/aws/credentials.ts';
 import { awsError } from '../../helpers.ts';
@@ -94,6 +95,69 @@ describe('memberCredentials', () => {
     await expect(memberCredentials(client, settings, () => NOW)('111111111111')()).rejects.toThrow(
       'AssumeRole of arn:aws:iam::111111111111:role/MusterMemberRole returned no credentials',
     );
+  });
+});
+
+describe('memberSessions', () => {
+  beforeEach(() => {
+    sts.reset();
+    sts
+      .on(AssumeRoleCommand)
+      .callsFake(({ RoleArn, RoleSessionName }: { RoleArn: string; RoleSessionName: string }) =>
+        session(`${RoleArn.split(':')[4]}/${RoleSessionName}`, 3_600_000),
+      );
+  });
+
+  it('returns the same session to later invocations of one execution in the same container', async () => {
+    const sessions = memberSessions(() => NOW);
+
+    const first = await sessions(client, settings)('111111111111')();
+    const second = await sessions(client, settings)('111111111111')();
+
+    expect(second).toBe(first);
+    expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
+  });
+
+  it.each([
+    ['another execution (session name)', { sessionName: 'muster-run-2' }],
+    ['another external id', { externalId: 'other-secret' }],
+    ['another role', { roleName: 'OtherRole' }],
+    ['another duration', { durationSeconds: 1800 }],
+  ])('assumes the role again for %s', async (_, change) => {
+    const sessions = memberSessions(() => NOW);
+
+    await sessions(client, settings)('111111111111')();
+    await sessions(client, { ...settings, ...change })('111111111111')();
+
+    expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 2);
+  });
+
+  it('renews a kept session a minute before it expires, once', async () => {
+    let now = NOW;
+    sts.reset();
+    sts.on(AssumeRoleCommand).resolvesOnce(session('OLD', 900_000)).resolves(session('NEW', 1_800_000));
+    const sessions = memberSessions(() => now);
+    await sessions(client, settings)('111111111111')();
+
+    now = NOW + 850_000;
+    const renewed = await Promise.all([1, 2].map(() => sessions(client, settings)('111111111111')()));
+
+    expect(renewed.map(({ accessKeyId }) => accessKeyId)).toEqual(['NEW', 'NEW']);
+    expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 2);
+  });
+
+  it('drops a session left idle for its whole duration, and assumes the role again when asked', async () => {
+    let now = NOW;
+    const sessions = memberSessions(() => now);
+    const first = sessions(client, settings)('111111111111');
+    await first();
+
+    now = NOW + settings.durationSeconds * 1000;
+    const later = sessions(client, settings)('111111111111');
+    await later();
+
+    expect(later).not.toBe(first);
+    expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 2);
   });
 });
 

@@ -8,7 +8,7 @@ import {
   ListInvitationsCommand,
 } from '@aws-sdk/client-guardduty';
 import { everyPage } from '../../aws/pages.ts';
-import { type Outcome, outcomeOfStatus } from '../../domain/outcomes.ts';
+import { type ObservedStatus, type Outcome, outcomeOfStatus } from '../../domain/outcomes.ts';
 import type { MemberService } from '../member.ts';
 import { GUARDDUTY_PAGE_SIZE } from './administrator.ts';
 
@@ -36,8 +36,10 @@ function invitationFrom(administratorId: string, invitations: Invitation[]): Inv
 /**
  * The member side of GuardDuty in one account and Region: its detector (created when absent, as a
  * member needs one to accept: docs/aws-facts.md, Amazon GuardDuty), then our administrator's
- * invitation accepted. An organization account its delegated administrator added is Enabled
- * already, with no invitation to accept.
+ * invitation accepted. AcceptAdministratorInvitation needs the DetectorId and the InvitationId, so
+ * ListDetectors and ListInvitations are the least it takes; GetAdministratorAccount only explains a
+ * member with no invitation from us (an organization account its delegated administrator added is
+ * Enabled with none), another administrator's invitation, or a refused accept.
  */
 export function guardDutyMember(client: GuardDutyClient): MemberService {
   return {
@@ -54,27 +56,29 @@ export function guardDutyMember(client: GuardDutyClient): MemberService {
         detectorId = created.DetectorId;
         enabledNote = 'muster enabled GuardDuty (created a detector) in this Region';
       }
+      const enabled = (): ObservedStatus =>
+        enabledNote === undefined ? { outcome: 'ENABLED' } : { outcome: 'ENABLED', reason: enabledNote };
 
-      const { Administrator } = await client.send(
-        new GetAdministratorAccountCommand({ DetectorId: detectorId }),
-      );
-      const current = outcomeOfStatus('guardduty', Administrator?.RelationshipStatus).outcome;
-      if (Administrator?.AccountId === administratorId && current === 'ENABLED') {
-        return enabledNote === undefined
-          ? { outcome: 'ENABLED' }
-          : { outcome: 'ENABLED', reason: enabledNote };
-      }
-      // A member has one administrator; another one is a conflict to report, not to override.
-      if (
-        Administrator?.AccountId !== undefined &&
-        Administrator.AccountId !== administratorId &&
-        !UNBOUND.has(current)
-      ) {
-        return {
-          outcome: 'CONFLICT',
-          reason: `already a member of GuardDuty administrator ${Administrator.AccountId} (status ${Administrator.RelationshipStatus})`,
-        };
-      }
+      /** Who administers the member now: ENABLED when ours, CONFLICT for another, undefined for none. */
+      const explain = async (): Promise<ObservedStatus | undefined> => {
+        const { Administrator } = await client.send(
+          new GetAdministratorAccountCommand({ DetectorId: detectorId }),
+        );
+        const current = outcomeOfStatus('guardduty', Administrator?.RelationshipStatus).outcome;
+        if (Administrator?.AccountId === administratorId && current === 'ENABLED') return enabled();
+        // A member has one administrator; another one is a conflict to report, not to override.
+        if (
+          Administrator?.AccountId !== undefined &&
+          Administrator.AccountId !== administratorId &&
+          !UNBOUND.has(current)
+        ) {
+          return {
+            outcome: 'CONFLICT',
+            reason: `already a member of GuardDuty administrator ${Administrator.AccountId} (status ${Administrator.RelationshipStatus})`,
+          };
+        }
+        return undefined;
+      };
 
       const invitations = await everyPage(async (nextToken) => {
         const page = await client.send(
@@ -83,17 +87,29 @@ export function guardDutyMember(client: GuardDutyClient): MemberService {
         return { items: page.Invitations, nextToken: page.NextToken };
       });
       const invitation = invitationFrom(administratorId, invitations);
+      if (invitation === undefined || invitations.some(({ AccountId }) => AccountId !== administratorId)) {
+        const explained = await explain();
+        if (explained !== undefined) return explained;
+      }
       if (invitation?.InvitationId === undefined) {
         return { outcome: 'PENDING_INVITATION', reason: `no invitation from ${administratorId} yet` };
       }
-      await client.send(
-        new AcceptAdministratorInvitationCommand({
-          DetectorId: detectorId,
-          AdministratorId: administratorId,
-          InvitationId: invitation.InvitationId,
-        }),
-      );
-      return enabledNote === undefined ? { outcome: 'ENABLED' } : { outcome: 'ENABLED', reason: enabledNote };
+      try {
+        await client.send(
+          new AcceptAdministratorInvitationCommand({
+            DetectorId: detectorId,
+            AdministratorId: administratorId,
+            InvitationId: invitation.InvitationId,
+          }),
+        );
+      } catch (error) {
+        // A duplicate execution may have accepted it first: the explanation then says ENABLED.
+        if ((error as { name?: string }).name !== 'BadRequestException') throw error;
+        const explained = await explain();
+        if (explained !== undefined) return explained;
+        throw error;
+      }
+      return enabled();
     },
   };
 }

@@ -16,65 +16,80 @@ describe('detectiveMember', () => {
     detective.on(AcceptInvitationCommand).resolves({});
   });
 
-  it("returns ENABLED after accepting the invitation to our graph, ignoring another graph's", async () => {
+  it('returns ENABLED after one AcceptInvitation by the known graph ARN, listing nothing', async () => {
+    await expect(member.acceptMembership(ours)).resolves.toEqual({ outcome: 'ENABLED' });
+    expect(detective).toHaveReceivedCommandTimes(AcceptInvitationCommand, 1);
+    expect(detective).toHaveReceivedCommandWith(AcceptInvitationCommand, { GraphArn: GRAPH });
+    expect(detective).not.toHaveReceivedCommand(ListInvitationsCommand);
+  });
+
+  it('returns PENDING_INVITATION without listing when AcceptInvitation answers ResourceNotFoundException', async () => {
+    detective
+      .on(AcceptInvitationCommand)
+      .rejects(awsError('ResourceNotFoundException', 404, 'The request refers to a nonexistent resource.'));
+
+    await expect(member.acceptMembership(ours)).resolves.toEqual({
+      outcome: 'PENDING_INVITATION',
+      reason: `no invitation to ${GRAPH} yet`,
+    });
+    expect(detective).not.toHaveReceivedCommand(ListInvitationsCommand);
+  });
+
+  it('returns ENABLED on a re-run after a crash that had accepted: the conflict is explained by one listing', async () => {
+    detective
+      .on(AcceptInvitationCommand)
+      .rejects(awsError('ConflictException', 409, 'The request attempted an invalid action.'));
     detective.on(ListInvitationsCommand).resolves({
       Invitations: [
         { GraphArn: OTHER_GRAPH, Status: 'INVITED' },
-        { GraphArn: GRAPH, Status: 'INVITED' },
+        { GraphArn: GRAPH, Status: 'ENABLED' },
       ],
     });
 
     await expect(member.acceptMembership(ours)).resolves.toEqual({ outcome: 'ENABLED' });
-    expect(detective).toHaveReceivedCommandTimes(AcceptInvitationCommand, 1);
-    expect(detective).toHaveReceivedCommandWith(AcceptInvitationCommand, { GraphArn: GRAPH });
     expect(detective).toHaveReceivedCommandWith(ListInvitationsCommand, { MaxResults: 200 });
   });
 
-  it('returns ENABLED after reading every page when our invitation is on a later one', async () => {
+  it('reads every page of the listing when our graph is on a later one', async () => {
+    detective.on(AcceptInvitationCommand).rejects(awsError('ConflictException', 409));
     detective
       .on(ListInvitationsCommand)
       .resolvesOnce({ Invitations: [{ GraphArn: OTHER_GRAPH, Status: 'INVITED' }], NextToken: 'next' })
-      .resolvesOnce({ Invitations: [{ GraphArn: GRAPH, Status: 'INVITED' }] });
+      .resolvesOnce({ Invitations: [{ GraphArn: GRAPH, Status: 'ENABLED' }] });
 
     await expect(member.acceptMembership(ours)).resolves.toEqual({ outcome: 'ENABLED' });
     expect(detective).toHaveReceivedNthCommandWith(ListInvitationsCommand, 2, { NextToken: 'next' });
   });
 
-  it('returns ENABLED without accepting again when the membership is already enabled', async () => {
-    detective.on(ListInvitationsCommand).resolves({ Invitations: [{ GraphArn: GRAPH, Status: 'ENABLED' }] });
+  it.each([
+    ['ACCEPTED_BUT_DISABLED', 'ACCEPTED_BUT_DISABLED'],
+    ['VERIFICATION_FAILED', 'VERIFICATION_FAILED'],
+  ] as const)('returns a conflict whose listing shows %s as %s', async (Status, outcome) => {
+    detective.on(AcceptInvitationCommand).rejects(awsError('ConflictException', 409));
+    detective.on(ListInvitationsCommand).resolves({ Invitations: [{ GraphArn: GRAPH, Status }] });
 
-    await expect(member.acceptMembership(ours)).resolves.toEqual({ outcome: 'ENABLED' });
-    expect(detective).not.toHaveReceivedCommand(AcceptInvitationCommand);
+    await expect(member.acceptMembership(ours)).resolves.toMatchObject({ outcome });
   });
 
-  it('returns PENDING_INVITATION when no invitation to our graph exists yet', async () => {
+  it('returns PENDING_INVITATION when a conflict has no open invitation listed (Detective still verifying the email)', async () => {
+    detective
+      .on(AcceptInvitationCommand)
+      .rejects(awsError('ConflictException', 409, 'The request attempted an invalid action.'));
     detective
       .on(ListInvitationsCommand)
       .resolves({ Invitations: [{ GraphArn: OTHER_GRAPH, Status: 'INVITED' }] });
 
     await expect(member.acceptMembership(ours)).resolves.toEqual({
       outcome: 'PENDING_INVITATION',
-      reason: `no invitation to ${GRAPH} yet`,
+      reason: `no open invitation to ${GRAPH} yet (ConflictException: The request attempted an invalid action.)`,
     });
-    expect(detective).not.toHaveReceivedCommand(AcceptInvitationCommand);
   });
 
-  it.each([
-    ['VERIFICATION_IN_PROGRESS', 'PENDING_VERIFICATION'],
-    ['VERIFICATION_FAILED', 'VERIFICATION_FAILED'],
-    ['ACCEPTED_BUT_DISABLED', 'ACCEPTED_BUT_DISABLED'],
-  ] as const)('returns %s as %s without accepting', async (Status, outcome) => {
-    detective.on(ListInvitationsCommand).resolves({ Invitations: [{ GraphArn: GRAPH, Status }] });
-
-    await expect(member.acceptMembership(ours)).resolves.toMatchObject({ outcome });
-    expect(detective).not.toHaveReceivedCommand(AcceptInvitationCommand);
-  });
-
-  it("returns CONFLICT with AWS's text when AcceptInvitation answers ConflictException", async () => {
-    detective.on(ListInvitationsCommand).resolves({ Invitations: [{ GraphArn: GRAPH, Status: 'INVITED' }] });
+  it("returns CONFLICT with AWS's text when the listing still shows the invitation INVITED", async () => {
     detective
       .on(AcceptInvitationCommand)
       .rejects(awsError('ConflictException', 409, 'member status is not INVITED'));
+    detective.on(ListInvitationsCommand).resolves({ Invitations: [{ GraphArn: GRAPH, Status: 'INVITED' }] });
 
     await expect(member.acceptMembership(ours)).resolves.toEqual({
       outcome: 'CONFLICT',
@@ -83,7 +98,7 @@ describe('detectiveMember', () => {
   });
 
   it('throws the SDK error for anything it does not expect, for the caller to classify', async () => {
-    detective.on(ListInvitationsCommand).rejects(awsError('TooManyRequestsException', 429));
+    detective.on(AcceptInvitationCommand).rejects(awsError('TooManyRequestsException', 429));
 
     await expect(member.acceptMembership(ours)).rejects.toMatchObject({ name: 'TooManyRequestsException' });
   });
