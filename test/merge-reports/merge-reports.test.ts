@@ -4,7 +4,7 @@ import { mergeReports } from '../../functions/merge-reports/merge-reports.ts';
 import { loadBatch, splitPlan, storeBatches } from '../../functions/resolve-accounts/batches.ts';
 import { readWorkflowSettings } from '../../functions/shared/config.ts';
 import type { Plan } from '../../functions/shared/contracts.ts';
-import { membershipKey } from '../../functions/shared/domain/report.ts';
+import { membershipKey } from '../../functions/shared/domain/keys.ts';
 import { parseJsonLines, toJsonLines } from '../../functions/shared/report/files.ts';
 import { memoryReportStore } from '../report-store.ts';
 
