@@ -148,7 +148,9 @@ describe('inviteMembers', () => {
 
   it('rejects a Detective invitation, which its CreateMembers sends itself, naming the pair', () => {
     const detective = { ...group(['111111111111']), pairs: [{ region: 'us-east-1', service: 'detective' }] };
-    expect(() => parseInput(inviteOnboardingInputSchema, { pairs, invitations: [detective] }, 'input')).toThrow(
+    expect(() =>
+      parseInput(inviteOnboardingInputSchema, { pairs, invitations: [detective] }, 'input'),
+    ).toThrow(
       'input.invitations[0].pairs[0].service: "detective": only Security Hub and GuardDuty invite members in a call of its own',
     );
   });
