@@ -158,9 +158,11 @@ const DETECTIVE_PAGE = 200;
 
 /**
  * The fewest calls a sweep needs: the organization listing; where each service lives (one look per
- * Region); the member lists that find invited members (every member, 50 or 200 a page); CreateMembers
- * only for what drifted; and one read of every membership, to report each (GetMembers, ceil(N/50)).
- * Nothing to invite or accept for organization accounts; Detective needs no change.
+ * Region); Security Hub's organization settings, for the member limit before any change; the member
+ * lists that find invited members and show which memberships are enabled (every member, 50 or 200 a
+ * page); CreateMembers only for what drifted (the lists name it); and one read of every membership,
+ * to report each (GetMembers, ceil(N/50)). Nothing to invite or accept for organization accounts;
+ * Detective needs no change.
  */
 export function sweepBounds(shape: SweepShape): Record<string, OperationBound> {
   const { regions } = shape;
@@ -178,6 +180,8 @@ export function sweepBounds(shape: SweepShape): Record<string, OperationBound> {
     ),
     'securityhub:DescribeHub': admin(regions, 'one per Region'),
     'detective:ListGraphs': admin(regions, 'one per Region'),
+    // The member limit is checked before any change, as in an onboarding.
+    'securityhub:DescribeOrganizationConfiguration': admin(regions, 'one per Region, for the member limit'),
     'securityhub:ListMembers': admin(regions * batches, 'every member, 50 a page, per Region'),
     'detective:ListMembers': admin(
       regions * Math.ceil(accounts / DETECTIVE_PAGE),
@@ -197,7 +201,13 @@ export function sweepLowerBoundSeconds(shape: SweepShape): number {
   const bounds = sweepBounds(shape);
   const perRegion = (operation: string) => (bounds[operation]?.lowerBound ?? 0) / shape.regions;
   const bucket = (calls: number) => Math.max(0, calls - THROTTLE.burst) / THROTTLE.ratePerSecond;
-  const securityHub = ['DescribeHub', 'ListMembers', 'CreateMembers', 'GetMembers']
+  const securityHub = [
+    'DescribeHub',
+    'DescribeOrganizationConfiguration',
+    'ListMembers',
+    'CreateMembers',
+    'GetMembers',
+  ]
     .map((operation) => perRegion(`securityhub:${operation}`))
     .reduce((sum, n) => sum + n, 0);
   const detective = ['ListGraphs', 'ListMembers', 'GetMembers']

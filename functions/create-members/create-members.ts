@@ -28,7 +28,7 @@ export interface CreateMembersDeps {
 
 /**
  * Makes every account a member of the administrator in one Region for one service, 50 per call, without
- * reading first: CreateMembers answers an existing member as "already a member" and changes nothing
+ * reading first (a sweep skips those its plan's member list showed enabled): CreateMembers answers an existing member as "already a member" and changes nothing
  * (docs/aws-facts.md, Security Hub; Amazon Detective), so a retried or duplicated step is safe, and the one
  * read each membership needs is the check's. Accounts come out CREATED, or with the status Detective reports.
  */
@@ -40,9 +40,12 @@ export async function createMembers(
   const { results, target } = await locateStep(input, adapter);
   if (target === undefined) return results.output();
 
+  // A sweep's plan read every member here: the accounts it showed enabled need no call.
+  const create = input.located?.create === undefined ? undefined : new Set(input.located.create);
   const toCreate: Account[] = [];
   for (const account of results.unsettled) {
-    if (SERVICE_RULES[adapter.service].requiresEmail && account.email === undefined) {
+    if (create !== undefined && !create.has(account.accountId)) results.succeed(account.accountId, 'ENABLED');
+    else if (SERVICE_RULES[adapter.service].requiresEmail && account.email === undefined) {
       // Were it a member already, the check's read (ENABLED) outranks this record.
       results.fail(
         account.accountId,

@@ -15,6 +15,8 @@ export interface LocatedPair extends Pair {
   home?: string;
   /** false when AWS does not offer the service in the Region (no endpoint there). */
   offered?: boolean;
+  /** A sweep's accounts its member list did not show enabled here: only these need CreateMembers. */
+  create?: string[];
 }
 
 import { SERVICE_NAMES, SERVICE_RULES, type ServiceName } from './domain/services.ts';
@@ -99,12 +101,23 @@ const crashSchema = z.object({
 });
 export type Crash = z.infer<typeof crashSchema>;
 
+/**
+ * The most accounts a pair's `create` list carries: it rides in the plan's pairs, which every state
+ * of a child holds (51 pairs × 20 ids is about 16 KB at most).
+ */
+export const CREATE_LIST_LIMIT = 20;
+
 /** Whether the administrator has the service in a pair's Region, and its home there. */
 export const locatedSchema = z.object({
   enabled: z.boolean(),
   home: homeSchema.optional(),
   /** false when AWS does not offer the service in the Region: every account there is SERVICE_NOT_OFFERED. */
   offered: z.boolean().optional(),
+  /**
+   * When the plan read every member here (a sweep): the accounts not enabled, the only ones to
+   * create. Absent: create every account.
+   */
+  create: z.array(accountIdSchema).max(CREATE_LIST_LIMIT).optional(),
 });
 
 const failedGroupSchema = z.object({

@@ -137,6 +137,24 @@ describe('createMembers', () => {
     expect(output.retry.map(({ accountId }) => accountId)).toEqual(input.map(({ accountId }) => accountId));
   });
 
+  it("creates only a sweep's accounts its plan did not find enabled, and sends nothing when there are none", async () => {
+    securityHubWithState();
+    const located = (create: string[]) => ({ enabled: true, create });
+    const input = { region: 'eu-west-1', service: 'securityhub' as const, accounts: accounts(3) };
+
+    const output = await createMembers({ ...input, located: located(['100000000001']) }, shDeps());
+
+    expect(securityHub).toHaveReceivedCommandExactlyOnceWith(CreateMembersCommand, {
+      AccountDetails: [{ AccountId: '100000000001', Email: expect.any(String) }],
+    });
+    expect(output.done).toEqual({ ENABLED: ['100000000000', '100000000002'], CREATED: ['100000000001'] });
+
+    securityHub.reset();
+    const unchanged = await createMembers({ ...input, located: located([]) }, shDeps());
+    expect(securityHub.calls()).toHaveLength(0);
+    expect(settledIds(unchanged)).toHaveLength(3);
+  });
+
   it('passes emails through to Security Hub', async () => {
     securityHubWithState();
     await createMembers({ region: 'eu-west-1', service: 'securityhub', accounts: accounts(1) }, shDeps());

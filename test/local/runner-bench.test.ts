@@ -107,6 +107,7 @@ describe('sweepBounds', () => {
       'organizations:ListAccounts': 51,
       'securityhub:DescribeHub': 17,
       'detective:ListGraphs': 17,
+      'securityhub:DescribeOrganizationConfiguration': 17,
       'securityhub:ListMembers': 17 * 20,
       'detective:ListMembers': 17 * 5,
       'securityhub:CreateMembers': 1 + 1 + 2,

@@ -181,6 +181,18 @@ describe('splitting the plan into child executions and merging their reports', (
     ]);
   });
 
+  it("gives each batch's pairs only its own accounts of a sweep's accounts to create", () => {
+    const whole = plan(5, 0, ['us-east-1']);
+    const swept = {
+      ...whole,
+      pairs: whole.pairs.map((pair) => (pair.enabled ? { ...pair, create: [id(1), id(4)] } : pair)),
+    };
+    expect(splitPlan(swept, 3).map(({ pairs }) => pairs.map(({ create }) => create))).toEqual([
+      [[id(1)], undefined],
+      [[id(4)], undefined],
+    ]);
+  });
+
   it('keeps each batch within the size, and skipped accounts ride along rather than make a batch of their own', () => {
     expect(
       splitPlan(plan(5, 2, ['us-east-1']), 3).map(({ accountIds, skipped }) => [

@@ -79,7 +79,7 @@ describe('a Region where AWS does not offer the service', () => {
         if (service !== 'detective') throw new Error('Security Hub is not asked for');
         return region === 'me-central-1'
           ? detectivePlanner(detectiveWithoutEndpoint(region))
-          : { service, locate: async () => ({ region, home: GRAPH }), memberIds: async () => [] };
+          : { service, locate: async () => ({ region, home: GRAPH }), members: async () => [] };
       },
     };
     const plan = await resolveAccounts({ accounts: [{ accountId: '111111111111' }] }, deps);

@@ -20,20 +20,13 @@ describe('membershipKey', () => {
   });
 
   it.each([
-    [
-      ['111111111111', 'us-east-1', 'securityhub'],
-      ['111111111111', 'us-east-1', 'detective'],
-    ],
-    [
-      ['111111111111', 'us-east-1', 'securityhub'],
-      ['111111111111', 'us-east-2', 'securityhub'],
-    ],
-    [
-      ['111111111111', 'us-east-1', 'securityhub'],
-      ['222222222222', 'us-east-1', 'securityhub'],
-    ],
-  ] as const)('tells %j from %j', (a, b) => {
-    expect(membershipKey(...a)).not.toBe(membershipKey(...b));
+    ['another service', '111111111111', 'us-east-1', 'detective'],
+    ['another Region', '111111111111', 'us-east-2', 'securityhub'],
+    ['another account', '222222222222', 'us-east-1', 'securityhub'],
+  ])('tells a membership from one in %s', (_, accountId, region, service) => {
+    expect(membershipKey(accountId, region, service)).not.toBe(
+      membershipKey('111111111111', 'us-east-1', 'securityhub'),
+    );
   });
 
   it('ends with the pair key, so a membership can be found from its pair', () => {

@@ -94,7 +94,7 @@ export const DETECTIVE_LIST_MEMBERS_PAGE_SIZE = 200;
  * Every member of the administrator's behavior graph in one Region, invited or organization: the
  * graph's member limit counts them all. Removed members are not listed.
  */
-export function detectiveMemberIds(client: DetectiveClient): MembershipPlanner['memberIds'] {
+export function detectiveMembers(client: DetectiveClient): MembershipPlanner['members'] {
   return async (target) => {
     const graphArn = graphOf(target);
     const members = await everyPage(async (nextToken) => {
@@ -107,11 +107,11 @@ export function detectiveMemberIds(client: DetectiveClient): MembershipPlanner['
       );
       return { items: page.MemberDetails, nextToken: page.NextToken };
     });
-    return members.flatMap(({ AccountId }) => (AccountId === undefined ? [] : [AccountId]));
+    return observed(members);
   };
 }
 
 /** What the first step reads of the administrator's Detective in one Region: the graph and its members. */
 export function detectivePlanner(client: DetectiveClient): MembershipPlanner {
-  return { ...detectiveGraphLocator(client), memberIds: detectiveMemberIds(client) };
+  return { ...detectiveGraphLocator(client), members: detectiveMembers(client) };
 }

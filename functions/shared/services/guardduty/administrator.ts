@@ -103,7 +103,7 @@ export function guardDutyInviter(client: GuardDutyClient): MembershipInviter {
 export function guardDutyPlanner(client: GuardDutyClient): MembershipPlanner {
   return {
     ...guardDutyLocator(client),
-    async memberIds(target) {
+    async members(target) {
       // OnlyAssociated "false": Created, Invited and Removed members count too.
       const members = await everyPage(async (nextToken) => {
         const page = await client.send(
@@ -116,7 +116,9 @@ export function guardDutyPlanner(client: GuardDutyClient): MembershipPlanner {
         );
         return { items: page.Members, nextToken: page.NextToken };
       });
-      return members.flatMap(({ AccountId }) => (AccountId === undefined ? [] : [AccountId]));
+      return members.flatMap(({ AccountId, RelationshipStatus }) =>
+        AccountId === undefined ? [] : [{ accountId: AccountId, status: RelationshipStatus ?? '' }],
+      );
     },
     async organization(target) {
       try {

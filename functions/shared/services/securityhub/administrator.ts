@@ -83,7 +83,7 @@ export function securityHubInviter(client: SecurityHubClient): MembershipInviter
 }
 
 /** What the first step reads of Security Hub's members and organization settings in one Region. */
-export type SecurityHubMembership = Required<Pick<MembershipPlanner, 'organization' | 'memberIds'>>;
+export type SecurityHubMembership = Required<Pick<MembershipPlanner, 'organization' | 'members'>>;
 
 /** ListMembers takes at most 50 per page (docs/aws-facts.md, Security Hub). */
 export const LIST_MEMBERS_PAGE_SIZE = 50;
@@ -109,7 +109,7 @@ export function securityHubMembership(client: SecurityHubClient): SecurityHubMem
         throw error;
       }
     },
-    async memberIds() {
+    async members() {
       // OnlyAssociated defaults to true, which would hide Created, Invited and Removed members.
       const members = await everyPage(async (nextToken) => {
         const page = await client.send(
@@ -121,7 +121,9 @@ export function securityHubMembership(client: SecurityHubClient): SecurityHubMem
         );
         return { items: page.Members, nextToken: page.NextToken };
       });
-      return members.flatMap(({ AccountId }) => (AccountId === undefined ? [] : [AccountId]));
+      return members.flatMap(({ AccountId, MemberStatus }) =>
+        AccountId === undefined ? [] : [{ accountId: AccountId, status: MemberStatus ?? '' }],
+      );
     },
   };
 }
