@@ -560,6 +560,7 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
             enabled: true,
             ...(found.home === undefined ? {} : { home: found.home }),
             ...(request.trigger === 'sweep' ? toCreate(pair, accounts, views) : {}),
+            ...(allInvited(pair, resolution, views) ? { inviteCreated: true } : {}),
           };
         })
       : pairs,
@@ -579,6 +580,17 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
     hasWork: accounts.length > 0 && !request.dryRun,
     ...(notes.length === 0 ? {} : { note: notes.join(' ') }),
   };
+}
+
+/**
+ * Whether every planned account is invitation-based in the pair, for a service that invites in a
+ * call of its own: the create step may then invite what it creates. A plan that mixes organization
+ * accounts in leaves the invitations to the check and the invite step, which read first.
+ */
+function allInvited(pair: Pair, resolution: Resolution, views: readonly ServiceView[]): boolean {
+  if (!SERVICE_RULES[pair.service].invitesSeparately || resolution.accounts.length === 0) return false;
+  const view = views.find(({ region, service }) => region === pair.region && service === pair.service);
+  return view !== undefined && invitedIn(view, resolution).length === resolution.accounts.length;
 }
 
 /**

@@ -17,6 +17,8 @@ export interface LocatedPair extends Pair {
   offered?: boolean;
   /** A sweep's accounts its member list did not show enabled here: only these need CreateMembers. */
   create?: string[];
+  /** Every account is invitation-based here: the create step invites the members it creates. */
+  inviteCreated?: boolean;
 }
 
 import { SERVICE_NAMES, SERVICE_RULES, type ServiceName } from './domain/services.ts';
@@ -118,6 +120,12 @@ export const locatedSchema = z.object({
    * create. Absent: create every account.
    */
   create: z.array(accountIdSchema).max(CREATE_LIST_LIMIT).optional(),
+  /**
+   * Every account of the plan is invitation-based here (outside the organization, or the
+   * administrator is not the service's delegated administrator in the Region): the create step
+   * invites the members it creates, from CreateMembers' answer.
+   */
+  inviteCreated: z.boolean().optional(),
 });
 
 const failedGroupSchema = z.object({

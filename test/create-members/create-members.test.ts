@@ -7,6 +7,7 @@ import {
   CreateMembersCommand,
   DescribeHubCommand,
   GetMembersCommand,
+  InviteMembersCommand,
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -153,6 +154,50 @@ describe('createMembers', () => {
     const unchanged = await createMembers({ ...input, located: located([]) }, shDeps());
     expect(securityHub.calls()).toHaveLength(0);
     expect(settledIds(unchanged)).toHaveLength(3);
+  });
+
+  it('invites the members it has just created where the plan says all are invited, and only those', async () => {
+    // 100000000000 is a member already (a re-run or a duplicate): its state is the check's to read.
+    securityHubWithState({ '100000000000': 'Invited' });
+    securityHub.on(InviteMembersCommand).resolves({
+      UnprocessedAccounts: [{ AccountId: '100000000002', ProcessingResult: 'Stand-in text' }],
+    });
+    const input = {
+      region: 'eu-west-1',
+      service: 'securityhub' as const,
+      accounts: accounts(4),
+      located: { enabled: true, inviteCreated: true },
+    };
+
+    const output = await createMembers(input, shDeps());
+
+    expect(securityHub).toHaveReceivedCommandExactlyOnceWith(InviteMembersCommand, {
+      AccountIds: ['100000000001', '100000000002', '100000000003'],
+    });
+    expect(securityHub).not.toHaveReceivedCommand(GetMembersCommand);
+    // What the invitation left undone stays CREATED: the check reads it and Invite Members sends it.
+    expect(output.done).toEqual({
+      CREATED: ['100000000000', '100000000002'],
+      PENDING_ACCEPTANCE: ['100000000001', '100000000003'],
+    });
+  });
+
+  it('leaves every member CREATED when inviting what it created fails, and invites nothing without the plan saying so', async () => {
+    securityHubWithState();
+    securityHub.on(InviteMembersCommand).rejects(awsError('InternalException', 500));
+    const input = { region: 'eu-west-1', service: 'securityhub' as const, accounts: accounts(2) };
+
+    const failed = await createMembers(
+      { ...input, located: { enabled: true, inviteCreated: true } },
+      shDeps(),
+    );
+    expect(failed.done).toEqual({ CREATED: ['100000000000', '100000000001'] });
+
+    securityHub.reset();
+    securityHubWithState();
+    const mixed = await createMembers({ ...input, located: { enabled: true } }, shDeps());
+    expect(securityHub).not.toHaveReceivedCommand(InviteMembersCommand);
+    expect(mixed.done).toEqual({ CREATED: ['100000000000', '100000000001'] });
   });
 
   it('passes emails through to Security Hub', async () => {

@@ -108,6 +108,33 @@ describe('resolveAccounts', () => {
     detective.on(ListGraphMembersCommand).resolves({ MemberDetails: [] });
   });
 
+  it.each([
+    ['every account is outside the organization', [], [true, undefined, true, undefined]],
+    [
+      'an organization account is among them',
+      [member('111111111111')],
+      [undefined, undefined, undefined, undefined],
+    ],
+  ] as const)(
+    'marks the pairs where Security Hub invites every account (%s) so the create step invites what it creates',
+    async (_, organizationAccounts, marks) => {
+      organizationOf([...organizationAccounts]);
+      graphInUsEast1();
+
+      const plan = await resolveAccounts(
+        {
+          accounts: [
+            { accountId: '200000000001', email: 'outside@example.com' },
+            ...organizationAccounts.map(({ Id }) => ({ accountId: Id })),
+          ],
+        },
+        deps(),
+      );
+
+      expect(plan.pairs.map(({ inviteCreated }) => inviteCreated)).toEqual(marks);
+    },
+  );
+
   it('returns a plan for the new account of a succeeded CreateAccountResult, with its email from Organizations', async () => {
     organizationOf([member('444455556666')]);
     graphInUsEast1();
