@@ -199,9 +199,28 @@ function unlistedFailures(
   });
 }
 
+/** Why the first check did not read a membership: the create step's own calls invited it. */
+export const INVITED_BY_CREATE =
+  'invited by the create step (its calls answered so); waiting for the acceptance';
+
+/**
+ * The accounts of a pair the first check need not read: the create step says it invited every
+ * account it did not fail, and the failures name their accounts (those are read). Anything less
+ * certain (a crash, failures too many to name, an account that was a member already) is read.
+ */
+function invitedByCreate(input: CheckOnboardingInput, pair: Pair): ReadonlySet<string> {
+  const step = input.administrator.find(
+    ({ region, service }) => region === pair.region && service === pair.service,
+  );
+  if (step?.allInvited !== true || step.crashed !== undefined) return new Set();
+  if (step.failed.some(({ accountIds }) => accountIds === undefined)) return new Set();
+  const failed = new Set(step.failed.flatMap(({ accountIds = [] }) => accountIds));
+  return new Set(input.accounts.map(({ accountId }) => accountId).filter((id) => !failed.has(id)));
+}
+
 /**
  * Reads every requested membership from the services (GetMembers), not from what earlier steps
- * believed, and decides the report: counts per outcome, every membership that is not ENABLED
+ * believed (except, in the first round, what the create step itself invited), and decides the report: counts per outcome, every membership that is not ENABLED
  * with its reason, and whether waiting longer can still change something.
  */
 export async function checkMembers(
@@ -218,12 +237,27 @@ export async function checkMembers(
           // is set up; started together they would all wait for the last, and their second second's
           // calls would come due, and answer, all at once.
           await nextTurn();
-          return checkPair(
+          const invited = input.round === 0 ? invitedByCreate(input, pair) : new Set<string>();
+          const read = await checkPair(
             pair,
-            input.accounts,
+            invited.size === 0
+              ? input.accounts
+              : input.accounts.filter(({ accountId }) => !invited.has(accountId)),
             deps.adapters(pair.service, pair.region),
             input.round >= input.maxRounds,
           );
+          return [
+            ...read,
+            ...[...invited].map(
+              (accountId): Membership => ({
+                accountId,
+                region: pair.region,
+                service: pair.service,
+                outcome: 'PENDING_ACCEPTANCE',
+                reason: INVITED_BY_CREATE,
+              }),
+            ),
+          ];
         }),
       )
     ).flat(),

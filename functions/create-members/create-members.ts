@@ -2,6 +2,7 @@ import type {
   AdministratorStepInput,
   AdministratorStepOutput,
   CreateStepOutput,
+  DoneMark,
 } from '../shared/contracts.ts';
 import type { Account } from '../shared/domain/accounts.ts';
 import { classifyUnprocessed } from '../shared/domain/classify.ts';
@@ -121,16 +122,19 @@ async function inviteCreated(
 
 /**
  * What the create step hands the state machine: this attempt's failures merged into the earlier
- * attempts' (`input.failed`), grouped and bounded, and the ids to retry (the reasons are in the
- * log), so a pair's share of the state stays small.
+ * attempts' (`input.failed`), grouped and bounded, the ids to retry (the reasons are in the log),
+ * so a pair's share of the state stays small, and whether every account it did not fail is invited
+ * by its own calls (a Detective member INVITED by CreateMembers, or one it invited after creating).
  */
 export function stateOutput(
   input: AdministratorStepInput,
   output: AdministratorStepOutput,
 ): CreateStepOutput {
+  const doneMarks = Object.keys(output.done) as DoneMark[];
   return {
     ...output,
     failed: groupFailures(input.failed ?? [], output.failed),
     retry: output.retry.map(({ accountId }) => accountId),
+    allInvited: input.allInvited !== false && doneMarks.every((mark) => mark === 'PENDING_ACCEPTANCE'),
   };
 }

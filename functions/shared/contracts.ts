@@ -153,6 +153,8 @@ export const administratorStepInputSchema = z
     located: locatedSchema.optional(),
     /** Failures of earlier attempts for this pair, grouped: the create step passes them on, merged with its own. */
     failed: z.array(failedGroupSchema).default([]),
+    /** The earlier attempt's `allInvited`: the create step passes it on, and-ed with its own. */
+    allInvited: z.boolean().optional(),
     /** Step Functions execution id, used as the log correlation id. */
     executionId: executionIdSchema.optional(),
   })
@@ -202,6 +204,12 @@ export type CreateStepOutput = Omit<AdministratorStepOutput, 'failed' | 'retry'>
   failed: FailedGroup[];
   /** The ids to send again: the next attempt takes their emails from the pair's `accounts`. */
   retry: string[];
+  /**
+   * Every account of the pair, in every attempt so far, was created and invited by this step (the
+   * calls' own answers say so) or failed: the first check need not read them to know they wait for
+   * their acceptance.
+   */
+  allInvited: boolean;
 };
 
 /** Parses `value` with `schema`, or throws InvalidInputError naming every bad path and value. */
@@ -373,6 +381,8 @@ export const checkOnboardingInputSchema = z.object({
         region: regionSchema,
         service: serviceSchema,
         failed: z.array(failedGroupSchema),
+        /** The create step's word that it invited every account it did not fail (CreateStepOutput). */
+        allInvited: z.boolean().optional(),
         /** The error a step of this pair failed with after its retries (Step Functions' Catch output). */
         crashed: crashSchema.optional(),
       }),

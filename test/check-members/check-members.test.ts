@@ -48,6 +48,58 @@ describe('checkMembers', () => {
     store = memoryReportStore();
   });
 
+  it.each([
+    ['its invitations', { allInvited: true, failed: [] }, 0, []],
+    [
+      'its invitations, reading the failures it names',
+      {
+        allInvited: true,
+        failed: [{ outcome: 'FAILED', reason: 'refused', count: 1, accountIds: ['100000000001'] }],
+      },
+      0,
+      ['100000000001'],
+    ],
+    [
+      'no word (an account was a member already)',
+      { allInvited: false, failed: [] },
+      0,
+      ['100000000000', '100000000001'],
+    ],
+    [
+      'a crash',
+      { allInvited: true, failed: [], crashed: { Error: 'Runtime.ExitError' } },
+      0,
+      ['100000000000', '100000000001'],
+    ],
+    ['a later round', { allInvited: true, failed: [] }, 1, ['100000000000', '100000000001']],
+  ] as const)(
+    'reads in the first round only what the create step did not invite itself: %s',
+    async (_, step, round, read) => {
+      securityHub.on(DescribeHubCommand).resolves({});
+      securityHub.on(GetMembersCommand).callsFake(({ AccountIds }: { AccountIds: string[] }) => ({
+        Members: AccountIds.map((id) => ({ AccountId: id, MemberStatus: 'Invited' })),
+      }));
+      const input = checkOnboardingInputSchema.parse({
+        regions: ['us-east-1'],
+        services: ['securityhub'],
+        accounts: accounts(2),
+        administrator: [{ region: 'us-east-1', service: 'securityhub', ...step }],
+        round,
+        maxRounds: 3,
+      });
+
+      const report = await checkMembers(input, deps());
+
+      expect(
+        securityHub.commandCalls(GetMembersCommand).flatMap((call) => call.args[0].input.AccountIds),
+      ).toEqual(read);
+      // Both wait for their acceptance, and the member side is asked for both (a crashed create is reported instead).
+      if ('crashed' in step) return;
+      expect(report.counts).toEqual({ PENDING_ACCEPTANCE: 2 });
+      expect([...report.pendingAccountIds].sort()).toEqual(['100000000000', '100000000001']);
+    },
+  );
+
   it('reports exactly one outcome per account, Region and service, skipped accounts included', async () => {
     securityHub.on(DescribeHubCommand).resolves({});
     securityHub.on(GetMembersCommand).callsFake(({ AccountIds }: { AccountIds: string[] }) => ({

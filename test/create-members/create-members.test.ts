@@ -14,6 +14,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createMembers, stateOutput } from '../../functions/create-members/create-members.ts';
+import type { DoneMark } from '../../functions/shared/contracts.ts';
 import { CHUNKS_IN_FLIGHT } from '../../functions/shared/engine.ts';
 import {
   accounts,
@@ -181,6 +182,39 @@ describe('createMembers', () => {
       PENDING_ACCEPTANCE: ['100000000001', '100000000003'],
     });
   });
+
+  it.each([
+    ['every account invited by its own calls', undefined, { PENDING_ACCEPTANCE: ['1'] }, true],
+    ['an earlier attempt that was not', false, { PENDING_ACCEPTANCE: ['1'] }, false],
+    [
+      'an account a member already, to be read',
+      undefined,
+      { PENDING_ACCEPTANCE: ['1'], CREATED: ['2'] },
+      false,
+    ],
+    ['an account skipped as enabled', undefined, { ENABLED: ['2'] }, false],
+    ['only failures (the check reads those)', undefined, {}, true],
+  ] as [string, boolean | undefined, Partial<Record<DoneMark, string[]>>, boolean][])(
+    'says allInvited for %s',
+    (_, earlier, done, allInvited) => {
+      const input = {
+        region: 'eu-west-1',
+        service: 'securityhub' as const,
+        accounts: [],
+        ...(earlier === undefined ? {} : { allInvited: earlier }),
+      };
+      const output = {
+        region: 'eu-west-1',
+        service: 'securityhub' as const,
+        done,
+        retry: [],
+        failed: [],
+        attempt: 1,
+        retryAfterSeconds: 0,
+      };
+      expect(stateOutput(input, output).allInvited).toBe(allInvited);
+    },
+  );
 
   it('leaves every member CREATED when inviting what it created fails, and invites nothing without the plan saying so', async () => {
     securityHubWithState();
