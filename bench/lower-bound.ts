@@ -31,7 +31,9 @@ export const PAGE = 20;
 
 /**
  * The fewest calls per operation that onboard the shape. Batch operations: ceil(N/50) per Region
- * and service (CreateMembers for everyone, InviteMembers for the invited, GetMembers once to verify).
+ * and service (CreateMembers for everyone, InviteMembers for the invited, GetMembers once to verify:
+ * the first check reads only organization accounts, the next one the invited accounts after they
+ * accept, since the create step's own answers say they were invited).
  * One look per Region for where each service lives (DescribeHub; ListGraphs, for the graph ARN).
  * One read per Region of what the administrator already has, needed for safety before any change:
  * the member limits count existing members (Security Hub DescribeOrganizationConfiguration and one
@@ -114,10 +116,10 @@ export function lowerBoundSeconds(shape: BenchShape): number {
 /**
  * The floor under muster's own pacing: one token bucket per (account, Region, service) at AWS's
  * 10 calls a second after a burst of 30 (functions/shared/aws/rate-limit.ts), carried from step to
- * step. The listing, then locate, the limit reads, create, invite (which reads each membership right before inviting
- * it, on the same bucket), the member side's chain of answers, and one check read follow one
- * another; each step's calls leave as tokens allow and the next step starts one answer after its
- * last call, the bucket filling meanwhile. Above lowerBoundSeconds only by the invite step's reads.
+ * step. The listing, then locate, the limit reads, create with its invitations (sent from
+ * CreateMembers' answers, on the same bucket), the member side's chain of answers, and one check
+ * read follow one another; each step's calls leave as tokens allow and the next step starts one
+ * answer after its last call, the bucket filling meanwhile.
  */
 export function pacedLowerBoundSeconds(shape: BenchShape): number {
   const bounds = operationBounds(shape);
@@ -138,8 +140,8 @@ export function pacedLowerBoundSeconds(shape: BenchShape): number {
   };
   step(perPair('securityhub:DescribeHub'));
   step(perPair('securityhub:DescribeOrganizationConfiguration') + perPair('securityhub:ListMembers'));
-  step(perPair('securityhub:CreateMembers'));
-  step(2 * perPair('securityhub:InviteMembers'));
+  // The create step invites each chunk it has created as soon as CreateMembers answers: one step.
+  step(perPair('securityhub:CreateMembers') + perPair('securityhub:InviteMembers'));
   // Member side, per invited account and Region: enable, list the invitation, accept.
   if (shape.invitedAccounts > 0) pass(3 * shape.latencySeconds);
   step(perPair('securityhub:GetMembers'));

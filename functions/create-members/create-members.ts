@@ -33,10 +33,12 @@ export interface CreateMembersDeps {
 }
 
 /**
- * Makes every account a member of the administrator in one Region for one service, 50 per call, without
- * reading first (a sweep skips those its plan's member list showed enabled): CreateMembers answers an existing member as "already a member" and changes nothing
- * (docs/aws-facts.md, Security Hub; Amazon Detective), so a retried or duplicated step is safe, and the one
- * read each membership needs is the check's. Accounts come out CREATED, or with the status Detective reports.
+ * Makes every account a member of the administrator in one Region for one service, 50 per call,
+ * without reading first (a sweep skips those its plan's member list showed enabled): CreateMembers
+ * answers an existing member as "already a member" and changes nothing (docs/aws-facts.md, Security
+ * Hub; Amazon Detective), so a retried or duplicated step is safe. Where every account is
+ * invitation-based it also invites what it has just created. Accounts come out CREATED (the check
+ * reads them), PENDING_ACCEPTANCE when invited here, or with the status Detective reports.
  */
 export async function createMembers(
   input: AdministratorStepInput,
@@ -47,7 +49,8 @@ export async function createMembers(
   if (target === undefined) return results.output();
 
   // Where the plan says every account is invitation-based, the members this step has just created
-  // are invited at once, from CreateMembers' own answer: no read is needed to know they are Created.
+  // are invited at once, from CreateMembers' own answer: no read is needed to know they are Created
+  // (docs/aws-facts.md, Security Hub).
   const invite = input.located?.inviteCreated === true ? adapter.inviteMembers?.bind(adapter) : undefined;
   // A sweep's plan read every member here: the accounts it showed enabled need no call.
   const create = input.located?.create === undefined ? undefined : new Set(input.located.create);

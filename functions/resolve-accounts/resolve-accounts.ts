@@ -594,8 +594,9 @@ function allInvited(pair: Pair, resolution: Resolution, views: readonly ServiceV
 }
 
 /**
- * What a sweep must create in a pair: the accounts its member list does not show enabled. Every
- * other account is a member already, and CreateMembers would only answer so; a sweep that finds
+ * What a sweep must create in a pair: the accounts its member list does not show enabled (the lists
+ * carry each member's status: docs/aws-facts.md, Security Hub). Every other account is a member
+ * already, and CreateMembers would only answer so; a sweep that finds
  * nothing drifted then changes nothing. Carried only while it is short (CREATE_LIST_LIMIT), so the
  * plan's pairs stay small in the state; a longer list is left out and every account is created, as
  * an onboarding does.
