@@ -37,7 +37,9 @@ export const PAGE = 20;
 
 /**
  * The fewest calls per operation that onboard the shape. Batch operations: ceil(N/50) per Region
- * and service (CreateMembers for everyone, InviteMembers for the invited, GetMembers once to verify).
+ * and service (CreateMembers for everyone, InviteMembers for the invited, GetMembers once to verify:
+ * the first check reads only organization accounts, the next one the invited accounts after they
+ * accept, since the create step's own answers say they were invited).
  * One look per Region for where each service lives (DescribeHub; ListGraphs, for the graph ARN;
  * ListDetectors, for the detector id). One read per Region of what the administrator already has,
  * needed for safety before any change: the member limits count existing members (Security Hub and
@@ -147,10 +149,10 @@ export function lowerBoundSeconds(shape: BenchShape): number {
 /**
  * The floor under muster's own pacing: one token bucket per (account, Region, service) at AWS's
  * 10 calls a second after a burst of 30 (functions/shared/aws/rate-limit.ts), carried from step to
- * step. The listing, then locate, the limit reads, create, invite (which reads each membership right before inviting
- * it, on the same bucket), the member side's chain of answers, and one check read follow one
- * another; each step's calls leave as tokens allow and the next step starts one answer after its
- * last call, the bucket filling meanwhile. Above lowerBoundSeconds only by the invite step's reads.
+ * step. The listing, then locate, the limit reads, create with its invitations (sent from
+ * CreateMembers' answers, on the same bucket), the member side's chain of answers, and one check
+ * read follow one another; each step's calls leave as tokens allow and the next step starts one
+ * answer after its last call, the bucket filling meanwhile.
  */
 export function pacedLowerBoundSeconds(shape: BenchShape): number {
   const bounds = operationBounds(shape);
@@ -174,8 +176,8 @@ export function pacedLowerBoundSeconds(shape: BenchShape): number {
     };
     step(perPair(`${service}:${locate}`));
     step(limits.reduce((sum, operation) => sum + perPair(`${service}:${operation}`), 0));
-    step(perPair(`${service}:CreateMembers`));
-    if (invites) step(2 * perPair(`${service}:InviteMembers`));
+    // The create step invites each chunk it has created as soon as CreateMembers answers: one step.
+    step(perPair(`${service}:CreateMembers`) + (invites ? perPair(`${service}:InviteMembers`) : 0));
     // Member side, per invited account and Region: enable or find, list the invitation, accept.
     if (shape.invitedAccounts > 0) pass(3 * shape.latencySeconds);
     step(perPair(`${service}:GetMembers`));
@@ -196,9 +198,11 @@ const DETECTIVE_PAGE = 200;
 
 /**
  * The fewest calls a sweep needs: the organization listing; where each service lives (one look per
- * Region); the member lists that find invited members (every member, 50 or 200 a page); CreateMembers
- * only for what drifted; and one read of every membership, to report each (GetMembers, ceil(N/50)).
- * Nothing to invite or accept for organization accounts; Detective needs no change.
+ * Region); Security Hub's organization settings, for the member limit before any change; the member
+ * lists that find invited members and show which memberships are enabled (every member, 50 or 200 a
+ * page); CreateMembers only for what drifted (the lists name it); and one read of every membership,
+ * to report each (GetMembers, ceil(N/50)). Nothing to invite or accept for organization accounts;
+ * Detective needs no change.
  */
 export function sweepBounds(shape: SweepShape): Record<string, OperationBound> {
   const { regions } = shape;
@@ -216,6 +220,8 @@ export function sweepBounds(shape: SweepShape): Record<string, OperationBound> {
     ),
     'securityhub:DescribeHub': admin(regions, 'one per Region'),
     'detective:ListGraphs': admin(regions, 'one per Region'),
+    // The member limit is checked before any change, as in an onboarding.
+    'securityhub:DescribeOrganizationConfiguration': admin(regions, 'one per Region, for the member limit'),
     'securityhub:ListMembers': admin(regions * batches, 'every member, 50 a page, per Region'),
     'detective:ListMembers': admin(
       regions * Math.ceil(accounts / DETECTIVE_PAGE),
@@ -238,7 +244,13 @@ export function sweepLowerBoundSeconds(shape: SweepShape): number {
   const bounds = sweepBounds(shape);
   const perRegion = (operation: string) => (bounds[operation]?.lowerBound ?? 0) / shape.regions;
   const bucket = (calls: number) => Math.max(0, calls - THROTTLE.burst) / THROTTLE.ratePerSecond;
-  const securityHub = ['DescribeHub', 'ListMembers', 'CreateMembers', 'GetMembers']
+  const securityHub = [
+    'DescribeHub',
+    'DescribeOrganizationConfiguration',
+    'ListMembers',
+    'CreateMembers',
+    'GetMembers',
+  ]
     .map((operation) => perRegion(`securityhub:${operation}`))
     .reduce((sum, n) => sum + n, 0);
   const detective = ['ListGraphs', 'ListMembers', 'GetMembers']

@@ -1,29 +1,362 @@
-import type { AdministratorStepInput, AdministratorStepOutput } from '../shared/contracts.ts';
-import { PENDING_OUTCOMES, SETTLED_OUTCOMES } from '../shared/domain/outcomes.ts';
+import * as z from 'zod';
+import { MAX_MEMBER_BATCH_SIZE, MAX_MEMBER_BATCHES } from '../accept-invitations/contract.ts';
+import { nextTurn } from '../shared/concurrency.ts';
+import {
+  type CheckOnboardingInput,
+  type Crash,
+  type LocatedPair,
+  type OnboardingReport,
+  outcomeGroupSchema,
+  type Pair,
+  type ReportFiles,
+} from '../shared/contracts.ts';
+import { explainNotMembers } from '../shared/domain/failures.ts';
+import { membershipKey } from '../shared/domain/keys.ts';
+import {
+  type ObservedStatus,
+  type Outcome,
+  PENDING_OUTCOMES,
+  SETTLED_OUTCOMES,
+} from '../shared/domain/outcomes.ts';
+import { generalizeReason } from '../shared/domain/reasons.ts';
+import {
+  decideReport,
+  describeReport,
+  expandGroups,
+  explainByOtherService,
+  finalMemberships,
+  type Membership,
+  type OutcomeGroup,
+  summarizeGroups,
+} from '../shared/domain/report.ts';
+import type { ServiceName } from '../shared/domain/services.ts';
+import { clipText } from '../shared/domain/text.ts';
 import { beginStep, statusOf } from '../shared/engine.ts';
+import { type ReportRow, reportRows, toCsv, toJsonLines } from '../shared/report/files.ts';
+import { type Coverage, coverageOf } from '../shared/report/formats/coverage.ts';
+import { executionPrefix, type ReportStore, readParsed } from '../shared/report/store.ts';
 import type { MembershipReader } from '../shared/services/administrator.ts';
 
 export interface CheckMembersDeps {
-  adapter: MembershipReader;
+  adapters: (service: ServiceName, region: string) => MembershipReader;
+  /** The report bucket: what grows with the organization is kept there, not in the state. */
+  store: ReportStore;
+  /** A prefix for a check invoked without an execution id. */
+  uniqueId: () => string;
+  /** Told the final report's coverage once, when the run ends (the handler makes it metrics). */
+  onCoverage?: (coverage: Coverage) => void;
+}
+
+/** The groups an earlier step wrote to the report bucket. */
+function readGroups(store: ReportStore, key: string): Promise<OutcomeGroup[]> {
+  return readParsed(store, key, z.array(outcomeGroupSchema));
 }
 
 /**
- * Reads each account's membership status. Accounts still on their way (invited, verifying) come
- * back under `retry` with their status as the reason, so the workflow waits and polls again.
+ * Bytes of JSON the next round's invitations may take in the state. Above it (Security Hub members
+ * Created in different Regions for different accounts, up to 1,000 ids × 17 Regions) they go to
+ * the report bucket and the invite step reads them there.
+ */
+export const INVITATIONS_INLINE_BYTES = 16 * 1024;
+
+/**
+ * Accounts per member-side batch for `pending` accounts: the configured size, or more when that
+ * would make more than MAX_MEMBER_BATCHES batches, so a round's history events stay bounded
+ * (docs/benchmark.md, "History events").
+ */
+export function memberBatchSize(pending: number, configured: number): number {
+  return Math.min(MAX_MEMBER_BATCH_SIZE, Math.max(configured, Math.ceil(pending / MAX_MEMBER_BATCHES)));
+}
+
+/** A membership as GetMembers showed it: pending ones say what they wait for, others why they are not ENABLED. */
+function readMembership(accountId: string, pair: Pair, status: ObservedStatus): Membership {
+  const { region, service } = pair;
+  const membership = { accountId, region, service, outcome: status.outcome };
+  if (PENDING_OUTCOMES.has(status.outcome)) return { ...membership, reason: `still ${status.outcome}` };
+  if (SETTLED_OUTCOMES.has(status.outcome)) return membership;
+  const reason = status.reason ?? `the membership is ${status.outcome}`;
+  return { ...membership, reason: generalizeReason(reason, accountId, region) };
+}
+
+/**
+ * Reads each account's membership in one pair (GetMembers, 50 at a time). A status that could not
+ * be read (throttled or 5xx after the SDK's retries) counts as pending, so the next round reads it
+ * again; only on the last round is it reported FAILED.
+ */
+export async function checkPair(
+  pair: LocatedPair,
+  accounts: CheckOnboardingInput['accounts'],
+  adapter: MembershipReader,
+  lastRound: boolean,
+): Promise<Membership[]> {
+  const { region, service, enabled, home, offered } = pair;
+  const located =
+    enabled === undefined
+      ? {}
+      : {
+          located: {
+            enabled,
+            ...(home === undefined ? {} : { home }),
+            ...(offered === undefined ? {} : { offered }),
+          },
+        };
+  const { results, target, observed } = await beginStep({ region, service, accounts, ...located }, adapter);
+  const read: Membership[] = [];
+  if (target !== undefined) {
+    for (const { accountId } of results.unsettled) {
+      results.settle(accountId);
+      read.push(readMembership(accountId, pair, statusOf(observed, accountId)));
+    }
+  }
+  // What is left in the results is what could not be read or located.
+  const { retry, failed } = results.output();
+  return [
+    ...read,
+    ...retry.map(({ accountId, reason }) => ({
+      accountId,
+      region,
+      service,
+      outcome: lastRound ? ('FAILED' as const) : ('PENDING_ACCEPTANCE' as const),
+      reason: `could not read the membership status: ${reason}`,
+    })),
+    ...failed.map(({ accountId, outcome, reason }) => ({ accountId, region, service, outcome, reason })),
+  ];
+}
+
+/** Why a step that failed after its retries left its memberships where they are. */
+function crashReason(step: string, crash: Crash): string {
+  // The state machine keeps only the error's name: a cause can be a long stack trace, and no
+  // intrinsic function can clip it (docs/aws-facts.md, Step Functions).
+  const cause =
+    crash.Cause === undefined ? "; the execution's history has its cause" : `: ${clipText(crash.Cause, 300)}`;
+  return `the ${step} step failed after its retries (${crash.Error}${cause})`;
+}
+
+/**
+ * The memberships of a step that failed after its retries, carrying the error so nothing is lost
+ * silently: administrator-side ones are FAILED; member-side ones stay pending (asked again next
+ * round) so a run that times out says why.
+ */
+function crashedMemberships(
+  side: 'administrator' | 'member',
+  crash: Crash,
+  accountIds: readonly string[],
+  pairs: readonly Pair[],
+): Membership[] {
+  const reason = crashReason(`${side}-side`, crash);
+  const outcome = side === 'administrator' ? ('FAILED' as const) : ('PENDING_ACCEPTANCE' as const);
+  return accountIds.flatMap((accountId) =>
+    pairs.map(({ region, service }) => ({ accountId, region, service, outcome, reason })),
+  );
+}
+
+/**
+ * The invitations of an invite step that failed after its retries: pending with its error, as some
+ * may have gone out. The next round invites what GetMembers still shows Created (reading first).
+ */
+function crashedInvitations(crash: Crash, groups: readonly OutcomeGroup[]): Membership[] {
+  const reason = crashReason('invite', crash);
+  return [...expandGroups(groups)].map((membership) => ({
+    ...membership,
+    outcome: 'PENDING_INVITATION' as const,
+    reason,
+  }));
+}
+
+/** What GetMembers shows for a membership that exists and is on its way to ENABLED. */
+const UNDERWAY: ReadonlySet<Outcome> = new Set([
+  'PENDING_INVITATION',
+  'PENDING_ACCEPTANCE',
+  'PENDING_VERIFICATION',
+]);
+
+/**
+ * The failures a pair carried without their ids (too many to carry, FailedGroup): its memberships
+ * GetMembers shows are not members and nothing recorded explains, when there are as many.
+ */
+function unlistedFailures(
+  administrator: CheckOnboardingInput['administrator'],
+  observed: readonly Membership[],
+  recorded: readonly Membership[],
+  lastRound: boolean,
+): Membership[] {
+  const explained = new Set(
+    recorded.map(({ accountId, region, service }) => membershipKey(accountId, region, service)),
+  );
+  return administrator.flatMap(({ region, service, failed }) => {
+    if (failed.every(({ accountIds }) => accountIds !== undefined)) return [];
+    const unexplained = observed.filter(
+      (membership) =>
+        membership.region === region &&
+        membership.service === service &&
+        membership.outcome === 'NOT_A_MEMBER' &&
+        !explained.has(membershipKey(membership.accountId, region, service)),
+    );
+    const explanation = explainNotMembers(failed, unexplained.length, lastRound);
+    return explanation === undefined
+      ? []
+      : unexplained.map(({ accountId }) => ({ accountId, region, service, ...explanation }));
+  });
+}
+
+/** Why the first check did not read a membership: the create step's own calls invited it. */
+export const INVITED_BY_CREATE =
+  'invited by the create step (its calls answered so); waiting for the acceptance';
+
+/**
+ * The accounts of a pair the first check need not read: the create step says it invited every
+ * account it did not fail, and the failures name their accounts (those are read). Anything less
+ * certain (a crash, failures too many to name, an account that was a member already) is read.
+ */
+function invitedByCreate(input: CheckOnboardingInput, pair: Pair): ReadonlySet<string> {
+  const step = input.administrator.find(
+    ({ region, service }) => region === pair.region && service === pair.service,
+  );
+  if (step?.allInvited !== true || step.crashed !== undefined) return new Set();
+  if (step.failed.some(({ accountIds }) => accountIds === undefined)) return new Set();
+  const failed = new Set(step.failed.flatMap(({ accountIds = [] }) => accountIds));
+  return new Set(input.accounts.map(({ accountId }) => accountId).filter((id) => !failed.has(id)));
+}
+
+/**
+ * Reads every requested membership from the services (GetMembers), not from what earlier steps
+ * believed (except, in the first round, what the create step itself invited), and decides the report: counts per outcome, every membership that is not ENABLED
+ * with its reason, and whether waiting longer can still change something.
  */
 export async function checkMembers(
-  input: AdministratorStepInput,
+  input: CheckOnboardingInput,
   deps: CheckMembersDeps,
-): Promise<AdministratorStepOutput> {
-  const { adapter } = deps;
-  const { results, target, observed } = await beginStep(input, adapter);
-  if (target === undefined) return results.output();
-  for (const { accountId } of results.unsettled) {
-    const status = statusOf(observed, accountId);
-    if (PENDING_OUTCOMES.has(status.outcome))
-      results.retry(accountId, `still ${status.outcome}`, status.outcome);
-    else if (SETTLED_OUTCOMES.has(status.outcome)) results.succeed(accountId, status.outcome);
-    else results.fail(accountId, status.outcome, status.reason ?? `the membership is ${status.outcome}`);
+): Promise<OnboardingReport> {
+  const pairs: LocatedPair[] =
+    input.pairs ?? input.regions.flatMap((region) => input.services.map((service) => ({ region, service })));
+  const observed = explainByOtherService(
+    (
+      await Promise.all(
+        pairs.map(async (pair) => {
+          // Pairs start a turn of the event loop apart, so each sends its first calls before the next
+          // is set up; started together they would all wait for the last, and their second second's
+          // calls would come due, and answer, all at once.
+          await nextTurn();
+          const invited = input.round === 0 ? invitedByCreate(input, pair) : new Set<string>();
+          const read = await checkPair(
+            pair,
+            invited.size === 0
+              ? input.accounts
+              : input.accounts.filter(({ accountId }) => !invited.has(accountId)),
+            deps.adapters(pair.service, pair.region),
+            input.round >= input.maxRounds,
+          );
+          return [
+            ...read,
+            ...[...invited].map(
+              (accountId): Membership => ({
+                accountId,
+                region: pair.region,
+                service: pair.service,
+                outcome: 'PENDING_ACCEPTANCE',
+                reason: INVITED_BY_CREATE,
+              }),
+            ),
+          ];
+        }),
+      )
+    ).flat(),
+  );
+  const skipped = pairs.flatMap(({ region, service }) =>
+    input.skipped.map(({ accountId, outcome, reason }) => ({ accountId, region, service, outcome, reason })),
+  );
+  const accountIds = input.accounts.map(({ accountId }) => accountId);
+  // What the create step could not do is moot for a membership GetMembers shows on its way: Detective
+  // leaves an existing member unprocessed, with a text AWS does not publish (docs/aws-facts.md,
+  // Amazon Detective, "Unprocessed-account texts").
+  const underway = new Set(
+    observed
+      .filter(({ outcome }) => UNDERWAY.has(outcome))
+      .map(({ accountId, region, service }) => membershipKey(accountId, region, service)),
+  );
+  const recorded = [
+    ...input.administrator.flatMap(({ region, service, failed, crashed }) => [
+      ...(crashed === undefined
+        ? []
+        : crashedMemberships('administrator', crashed, accountIds, [{ region, service }])),
+      ...failed.flatMap(({ accountIds: ids = [], outcome, reason }) =>
+        ids
+          .filter((accountId) => !underway.has(membershipKey(accountId, region, service)))
+          .map((accountId) => ({ accountId, region, service, outcome, reason })),
+      ),
+    ]),
+    ...expandGroups(input.recorded),
+    ...(input.recordedKey == null ? [] : expandGroups(await readGroups(deps.store, input.recordedKey))),
+    ...expandGroups(input.invited.unfinished),
+    ...(input.invited.crashed === undefined
+      ? []
+      : crashedInvitations(input.invited.crashed, [
+          ...(input.invited.groups ?? []),
+          ...(input.invited.groupsKey == null ? [] : await readGroups(deps.store, input.invited.groupsKey)),
+        ])),
+    ...expandGroups(
+      input.member.flatMap(({ unfinished }) =>
+        unfinished.map((group) => ({ ...group, pairs: group.pairs ?? pairs })),
+      ),
+    ),
+    ...(
+      await Promise.all(
+        input.member.map(async ({ unfinishedKey }) =>
+          unfinishedKey == null ? [] : [...expandGroups(await readGroups(deps.store, unfinishedKey))],
+        ),
+      )
+    ).flat(),
+    ...input.member.flatMap(({ crashed, accountIds: batch }) =>
+      crashed === undefined ? [] : crashedMemberships('member', crashed, batch ?? [], pairs),
+    ),
+  ];
+  const all = [...observed, ...skipped];
+  recorded.push(...unlistedFailures(input.administrator, observed, recorded, input.round >= input.maxRounds));
+  const decision = decideReport(all, recorded, input);
+  const { notEnabled, carried, invitations, ...rest } = decision;
+  const prefix = executionPrefix(input.executionId, deps.uniqueId);
+  const carriedKey = `${prefix}/round-${input.round}/carried.json`;
+  await deps.store.put(carriedKey, JSON.stringify(carried), 'application/json');
+  let invitationsKey: string | null = null;
+  if (Buffer.byteLength(JSON.stringify(invitations)) > INVITATIONS_INLINE_BYTES) {
+    invitationsKey = `${prefix}/round-${input.round}/invitations.json`;
+    await deps.store.put(invitationsKey, JSON.stringify(invitations), 'application/json');
   }
-  return results.output(target.home === undefined ? {} : { home: target.home });
+  const summary = summarizeGroups(notEnabled);
+  const rows = decision.keepPolling ? undefined : reportRows(finalMemberships(all, recorded));
+  if (rows !== undefined) deps.onCoverage?.(coverageOf(rows));
+  const files = rows === undefined ? undefined : await writeReportFiles(deps.store, prefix, rows);
+  const where =
+    files === undefined ? '' : `\nEvery membership: s3://${files.bucket}/${files.csv} (and ${files.jsonl})`;
+  return {
+    ...rest,
+    round: input.round,
+    total: all.length,
+    cause: `${describeReport(decision, all.length)}${where}`,
+    notEnabled: summary.groups,
+    notEnabledComplete: summary.complete,
+    omitted: summary.omitted,
+    carriedKey,
+    ...(files === undefined ? {} : { files }),
+    memberBatchSize: memberBatchSize(decision.pendingAccountIds.length, input.memberBatchSize),
+    invitations: invitationsKey === null ? invitations : [],
+    invitationsKey,
+  };
+}
+
+/**
+ * The report as files: every requested membership once, with its final outcome and reason, as
+ * JSON Lines and as CSV. Written when the run ends, so the files are its final word.
+ */
+async function writeReportFiles(
+  store: ReportStore,
+  prefix: string,
+  rows: readonly ReportRow[],
+): Promise<ReportFiles> {
+  const files = { bucket: store.bucket, jsonl: `${prefix}/report.jsonl`, csv: `${prefix}/report.csv` };
+  await Promise.all([
+    store.put(files.jsonl, toJsonLines(rows), 'application/x-ndjson'),
+    store.put(files.csv, toCsv(rows), 'text/csv; charset=utf-8'),
+  ]);
+  return files;
 }

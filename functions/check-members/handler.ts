@@ -15,7 +15,7 @@ import {
 } from '../shared/observability.ts';
 import { READERS } from '../shared/services/registry.ts';
 import { administratorAdapters, onFirstUse, reportStore } from '../shared/wiring.ts';
-import { checkOnboarding } from './check-onboarding.ts';
+import { checkMembers } from './check-members.ts';
 
 /** One Lambda container's handler: the clients it makes on first use are its own. */
 export function createHandler() {
@@ -26,7 +26,7 @@ export function createHandler() {
   const store = onFirstUse(() => reportStore(process.env));
 
   async function run(event: unknown) {
-    const report = await checkOnboarding(parseInput(checkOnboardingInputSchema, event, 'input'), {
+    const report = await checkMembers(parseInput(checkOnboardingInputSchema, event, 'input'), {
       adapters: adapters(),
       store: store(),
       uniqueId: randomUUID,

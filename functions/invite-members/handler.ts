@@ -14,7 +14,7 @@ import {
 } from '../shared/observability.ts';
 import { INVITERS, READERS } from '../shared/services/registry.ts';
 import { administratorAdapters, onFirstUse, reportStore } from '../shared/wiring.ts';
-import { inviteOnboarding } from './invite-onboarding.ts';
+import { inviteMembers } from './invite-members.ts';
 
 /** One Lambda container's handler: the clients it makes on first use are its own. */
 export function createHandler() {
@@ -30,7 +30,7 @@ export function createHandler() {
 
   async function run(event: unknown) {
     const input = parseInput(inviteOnboardingInputSchema, event, 'input');
-    const output = await inviteOnboarding(input, {
+    const output = await inviteMembers(input, {
       adapters: adapters(),
       options: (service) => invitationOptions(config(), service),
       telemetry,

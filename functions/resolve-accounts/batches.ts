@@ -117,9 +117,12 @@ function batchPlan(plan: Plan, overRegions: readonly string[], entries: readonly
     skipped: entries.flatMap((entry) => ('skipped' in entry ? [entry.skipped] : [])),
     invitedAccountIds: plan.invitedAccountIds.filter((id) => ids.has(id)),
     pairs: plan.pairs.map((pair) => {
-      if (!off(pair.region, pair.service)) return pair;
-      const { home: __, ...without } = pair;
-      return { ...without, enabled: false };
+      if (off(pair.region, pair.service)) {
+        const { home: __, create: ___, ...without } = pair;
+        return { ...without, enabled: false };
+      }
+      // A sweep's accounts to create, of this batch's accounts only.
+      return pair.create === undefined ? pair : { ...pair, create: pair.create.filter((id) => ids.has(id)) };
     }),
     homes: plan.homes.filter(({ region, service }) => !off(region, service)),
     ...(over.length === 0 ? {} : { overMemberLimit: over }),

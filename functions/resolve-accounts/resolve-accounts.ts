@@ -1,4 +1,11 @@
-import type { Home, OverMemberLimit, Pair, Plan, WorkflowSettings } from '../shared/contracts.ts';
+import {
+  CREATE_LIST_LIMIT,
+  type Home,
+  type OverMemberLimit,
+  type Pair,
+  type Plan,
+  type WorkflowSettings,
+} from '../shared/contracts.ts';
 import {
   type Account,
   INACTIVE_STATES,
@@ -7,6 +14,7 @@ import {
   usableEmail,
 } from '../shared/domain/accounts.ts';
 import { classifyError, describeError, type ErrorLike } from '../shared/domain/classify.ts';
+import { outcomeOfStatus } from '../shared/domain/outcomes.ts';
 import { isServiceNotOffered, refuseOtherPartitions } from '../shared/domain/regions.ts';
 import { SERVICE_RULES, type ServiceName } from '../shared/domain/services.ts';
 import { AdministratorAccessError, InvalidInputError, MemberLimitExceededError } from '../shared/errors.ts';
@@ -210,6 +218,8 @@ interface ServiceView {
   /** Undefined when the administrator is not the service's delegated administrator there (or it has none to read). */
   organization: ServiceOrganization | undefined;
   memberIds: ReadonlySet<string>;
+  /** The members its list shows enabled: a sweep need not create them again. */
+  enabledIds: ReadonlySet<string>;
 }
 
 /**
@@ -448,7 +458,7 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
       const planner = deps.planner(service, region);
       const reads = SERVICE_RULES[service].planReads;
       const target = home === undefined ? { region } : { region, home };
-      const [organization, memberIds] = await Promise.all([
+      const [organization, members] = await Promise.all([
         reads.organization === undefined || planner.organization === undefined
           ? undefined
           : readAs(
@@ -456,9 +466,19 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
               region,
               () => planner.organization?.(target) ?? Promise.resolve(undefined),
             ),
-        readAs(reads.memberIds, region, () => planner.memberIds(target)),
+        readAs(reads.memberIds, region, () => planner.members(target)),
       ]);
-      return { service, region, organization, memberIds: new Set(memberIds) };
+      const enabled = members.filter(
+        ({ status, disabledReason }) =>
+          outcomeOfStatus(service, status, disabledReason).outcome === 'ENABLED',
+      );
+      return {
+        service,
+        region,
+        organization,
+        memberIds: new Set(members.map(({ accountId }) => accountId)),
+        enabledIds: new Set(enabled.map(({ accountId }) => accountId)),
+      };
     }),
   );
   if (request.trigger === 'sweep') {
@@ -541,7 +561,13 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
             ({ region, service }) => region === pair.region && service === pair.service,
           );
           if (found === undefined) return { ...pair, enabled: false };
-          return { ...pair, enabled: true, ...(found.home === undefined ? {} : { home: found.home }) };
+          return {
+            ...pair,
+            enabled: true,
+            ...(found.home === undefined ? {} : { home: found.home }),
+            ...(request.trigger === 'sweep' ? toCreate(pair, accounts, views) : {}),
+            ...(allInvited(pair, resolution, views) ? { inviteCreated: true } : {}),
+          };
         })
       : pairs,
     accounts,
@@ -560,6 +586,36 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
     hasWork: accounts.length > 0 && !request.dryRun,
     ...(notes.length === 0 ? {} : { note: notes.join(' ') }),
   };
+}
+
+/**
+ * Whether every planned account is invitation-based in the pair, for a service that invites in a
+ * call of its own: the create step may then invite what it creates. A plan that mixes organization
+ * accounts in leaves the invitations to the check and the invite step, which read first.
+ */
+function allInvited(pair: Pair, resolution: Resolution, views: readonly ServiceView[]): boolean {
+  if (!SERVICE_RULES[pair.service].invitesSeparately || resolution.accounts.length === 0) return false;
+  const view = views.find(({ region, service }) => region === pair.region && service === pair.service);
+  return view !== undefined && invitedIn(view, resolution).length === resolution.accounts.length;
+}
+
+/**
+ * What a sweep must create in a pair: the accounts its member list does not show enabled (the lists
+ * carry each member's status: docs/aws-facts.md, Security Hub). Every other account is a member
+ * already, and CreateMembers would only answer so; a sweep that finds
+ * nothing drifted then changes nothing. Carried only while it is short (CREATE_LIST_LIMIT), so the
+ * plan's pairs stay small in the state; a longer list is left out and every account is created, as
+ * an onboarding does.
+ */
+function toCreate(
+  pair: Pair,
+  accounts: readonly { accountId: string }[],
+  views: readonly ServiceView[],
+): { create?: string[] } {
+  const view = views.find(({ region, service }) => region === pair.region && service === pair.service);
+  if (view === undefined) return {};
+  const create = accounts.map(({ accountId }) => accountId).filter((id) => !view.enabledIds.has(id));
+  return create.length > CREATE_LIST_LIMIT ? {} : { create };
 }
 
 /** The organization's account ids, listed once when a count needs them; undefined when Organizations cannot be read. */

@@ -15,6 +15,10 @@ export interface LocatedPair extends Pair {
   home?: string;
   /** false when AWS does not offer the service in the Region (no endpoint there). */
   offered?: boolean;
+  /** A sweep's accounts its member list did not show enabled here: only these need CreateMembers. */
+  create?: string[];
+  /** Every account is invitation-based here: the create step invites the members it creates. */
+  inviteCreated?: boolean;
 }
 
 import { SERVICE_NAMES, SERVICE_RULES, type ServiceName } from './domain/services.ts';
@@ -99,12 +103,29 @@ const crashSchema = z.object({
 });
 export type Crash = z.infer<typeof crashSchema>;
 
+/**
+ * The most accounts a pair's `create` list carries: it rides in the plan's pairs, which every state
+ * of a child holds (51 pairs × 20 ids is about 16 KB at most).
+ */
+export const CREATE_LIST_LIMIT = 20;
+
 /** Whether the administrator has the service in a pair's Region, and its home there. */
 export const locatedSchema = z.object({
   enabled: z.boolean(),
   home: homeSchema.optional(),
   /** false when AWS does not offer the service in the Region: every account there is SERVICE_NOT_OFFERED. */
   offered: z.boolean().optional(),
+  /**
+   * When the plan read every member here (a sweep): the accounts not enabled, the only ones to
+   * create. Absent: create every account.
+   */
+  create: z.array(accountIdSchema).max(CREATE_LIST_LIMIT).optional(),
+  /**
+   * Every account of the plan is invitation-based here (outside the organization, or the
+   * administrator is not the service's delegated administrator in the Region): the create step
+   * invites the members it creates, from CreateMembers' answer.
+   */
+  inviteCreated: z.boolean().optional(),
 });
 
 const failedGroupSchema = z.object({
@@ -132,6 +153,8 @@ export const administratorStepInputSchema = z
     located: locatedSchema.optional(),
     /** Failures of earlier attempts for this pair, grouped: the create step passes them on, merged with its own. */
     failed: z.array(failedGroupSchema).default([]),
+    /** The earlier attempt's `allInvited`: the create step passes it on, and-ed with its own. */
+    allInvited: z.boolean().optional(),
     /** Step Functions execution id, used as the log correlation id. */
     executionId: executionIdSchema.optional(),
   })
@@ -181,6 +204,12 @@ export type CreateStepOutput = Omit<AdministratorStepOutput, 'failed' | 'retry'>
   failed: FailedGroup[];
   /** The ids to send again: the next attempt takes their emails from the pair's `accounts`. */
   retry: string[];
+  /**
+   * Every account of the pair, in every attempt so far, was created and invited by this step (the
+   * calls' own answers say so) or failed: the first check need not read them to know they wait for
+   * their acceptance.
+   */
+  allInvited: boolean;
 };
 
 /** Parses `value` with `schema`, or throws InvalidInputError naming every bad path and value. */
@@ -362,6 +391,8 @@ export const checkOnboardingInputSchema = z.object({
         region: regionSchema,
         service: serviceSchema,
         failed: z.array(failedGroupSchema),
+        /** The create step's word that it invited every account it did not fail (CreateStepOutput). */
+        allInvited: z.boolean().optional(),
         /** The error a step of this pair failed with after its retries (Step Functions' Catch output). */
         crashed: crashSchema.optional(),
       }),

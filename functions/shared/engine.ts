@@ -87,6 +87,14 @@ export class StepResults {
     return account;
   }
 
+  /**
+   * Settles an account whose membership the caller reports itself (the check and the invitations
+   * say what they read as memberships), so only errors travel through `retry` and `failed`.
+   */
+  settle(accountId: string): void {
+    this.take(accountId);
+  }
+
   succeed(accountId: string, mark: DoneMark): void {
     this.take(accountId);
     const ids = this.done[mark] ?? [];

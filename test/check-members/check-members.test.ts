@@ -6,57 +6,559 @@ import {
 import { DescribeHubCommand, GetMembersCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { checkMembers } from '../../functions/check-members/check-members.ts';
-import { accounts, detectiveAdministrator, securityHubAdministrator } from '../helpers.ts';
+import {
+  checkMembers,
+  INVITATIONS_INLINE_BYTES,
+  memberBatchSize,
+} from '../../functions/check-members/check-members.ts';
+import { checkOnboardingInputSchema } from '../../functions/shared/contracts.ts';
+import { expandGroups } from '../../functions/shared/domain/report.ts';
+import type { ServiceName } from '../../functions/shared/domain/services.ts';
+import { accounts, awsError, detectiveAdministrator, securityHubAdministrator } from '../helpers.ts';
+import { memoryReportStore } from '../report-store.ts';
 
 const securityHub = mockClient(SecurityHubClient);
 const detective = mockClient(DetectiveClient);
-const GRAPH = 'arn:aws:detective:us-east-1:999999999999:graph:0123456789abcdef0123456789abcdef';
+const adapters = (service: ServiceName, region: string) => {
+  if (service === 'securityhub') return securityHubAdministrator(new SecurityHubClient({ region }));
+  if (service === 'detective') return detectiveAdministrator(new DetectiveClient({ region }));
+  throw new Error(`no ${service} in these tests`);
+};
+
+let store = memoryReportStore();
+const deps = () => ({ adapters, store, uniqueId: () => 'test' });
+
+const PAIR = [{ region: 'us-east-1', service: 'securityhub' as const }];
+
+/** A check of Security Hub in us-east-1 for `count` accounts, after a create step that carried `failed`. */
+function afterCreate(count: number, failed: unknown[], rounds: { round?: number; maxRounds?: number } = {}) {
+  return checkOnboardingInputSchema.parse({
+    regions: ['us-east-1'],
+    services: ['securityhub'],
+    accounts: accounts(count),
+    administrator: [{ region: 'us-east-1', service: 'securityhub', failed }],
+    ...rounds,
+  });
+}
 
 describe('checkMembers', () => {
   beforeEach(() => {
     securityHub.reset();
     detective.reset();
+    store = memoryReportStore();
   });
 
-  it('returns enabled members as done and pending ones as retry with their status', async () => {
+  it.each([
+    ['its invitations', { allInvited: true, failed: [] }, 0, []],
+    [
+      'its invitations, reading the failures it names',
+      {
+        allInvited: true,
+        failed: [{ outcome: 'FAILED', reason: 'refused', count: 1, accountIds: ['100000000001'] }],
+      },
+      0,
+      ['100000000001'],
+    ],
+    [
+      'no word (an account was a member already)',
+      { allInvited: false, failed: [] },
+      0,
+      ['100000000000', '100000000001'],
+    ],
+    [
+      'a crash',
+      { allInvited: true, failed: [], crashed: { Error: 'Runtime.ExitError' } },
+      0,
+      ['100000000000', '100000000001'],
+    ],
+    ['a later round', { allInvited: true, failed: [] }, 1, ['100000000000', '100000000001']],
+  ] as const)(
+    'reads in the first round only what the create step did not invite itself: %s',
+    async (_, step, round, read) => {
+      securityHub.on(DescribeHubCommand).resolves({});
+      securityHub.on(GetMembersCommand).callsFake(({ AccountIds }: { AccountIds: string[] }) => ({
+        Members: AccountIds.map((id) => ({ AccountId: id, MemberStatus: 'Invited' })),
+      }));
+      const input = checkOnboardingInputSchema.parse({
+        regions: ['us-east-1'],
+        services: ['securityhub'],
+        accounts: accounts(2),
+        administrator: [{ region: 'us-east-1', service: 'securityhub', ...step }],
+        round,
+        maxRounds: 3,
+      });
+
+      const report = await checkMembers(input, deps());
+
+      expect(
+        securityHub.commandCalls(GetMembersCommand).flatMap((call) => call.args[0].input.AccountIds),
+      ).toEqual(read);
+      // Both wait for their acceptance, and the member side is asked for both (a crashed create is reported instead).
+      if ('crashed' in step) return;
+      expect(report.counts).toEqual({ PENDING_ACCEPTANCE: 2 });
+      expect([...report.pendingAccountIds].sort()).toEqual(['100000000000', '100000000001']);
+    },
+  );
+
+  it('reports exactly one outcome per account, Region and service, skipped accounts included', async () => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    securityHub.on(GetMembersCommand).callsFake(({ AccountIds }: { AccountIds: string[] }) => ({
+      Members: AccountIds.map((id) => ({
+        AccountId: id,
+        MemberStatus: id.endsWith('7') ? 'Invited' : 'Enabled',
+      })),
+    }));
+    detective.on(ListGraphsCommand).resolves({ GraphList: [] });
+    const input = checkOnboardingInputSchema.parse({
+      regions: ['us-east-1', 'eu-west-1'],
+      services: ['securityhub', 'detective'],
+      accounts: accounts(60),
+      skipped: [{ accountId: '999999999999', outcome: 'SKIPPED_ADMINISTRATOR', reason: 'administrator' }],
+      round: 3,
+      maxRounds: 3,
+    });
+
+    const report = await checkMembers(input, deps());
+
+    expect(report.total).toBe(61 * 4);
+    expect(Object.values(report.counts).reduce((sum, count) => sum + (count ?? 0), 0)).toBe(244);
+    const notEnabled = [...expandGroups(report.notEnabled)];
+    const keys = notEnabled.map(({ accountId, region, service }) => `${accountId} ${region} ${service}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(report.counts).toEqual({
+      ENABLED: 108,
+      PENDING_ACCEPTANCE: 12,
+      SERVICE_NOT_ENABLED: 120,
+      SKIPPED_ADMINISTRATOR: 4,
+    });
+    expect(report.status).toBe('NEEDS_ATTENTION');
+    expect(report.pendingAccountIds).toHaveLength(6);
+    expect(report.cause).toContain('SERVICE_NOT_ENABLED detective');
+  });
+
+  it('lets GetMembers showing a membership under way outrank what the create step failed to do for it', async () => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    securityHub.on(GetMembersCommand).callsFake(({ AccountIds }: { AccountIds: string[] }) => ({
+      Members: AccountIds.filter((id) => id !== '100000000001').map((id) => ({
+        AccountId: id,
+        MemberStatus: 'Invited',
+      })),
+    }));
+    const unpublished = 'A text AWS does not publish';
+    const input = afterCreate(
+      2,
+      [{ outcome: 'FAILED', reason: unpublished, count: 2, accountIds: ['100000000000', '100000000001'] }],
+      {
+        round: 1,
+        maxRounds: 3,
+      },
+    );
+
+    const report = await checkMembers(input, deps());
+
+    expect(report.counts).toEqual({ PENDING_ACCEPTANCE: 1, FAILED: 1 });
+    expect(
+      [...expandGroups(report.notEnabled)].map(({ accountId, outcome }) => `${accountId} ${outcome}`),
+    ).toEqual(['100000000000 PENDING_ACCEPTANCE', '100000000001 FAILED']);
+  });
+
+  it("reads a member batch's group without pairs as in every Region and service of the plan", async () => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    securityHub.on(GetMembersCommand).callsFake(({ AccountIds }: { AccountIds: string[] }) => ({
+      Members: AccountIds.map((id) => ({ AccountId: id, MemberStatus: 'Invited' })),
+    }));
+    const missing = 'AccessDenied: arn:aws:iam::<account>:role/MusterMemberRole';
+    const input = checkOnboardingInputSchema.parse({
+      regions: ['us-east-1', 'eu-west-1'],
+      services: ['securityhub'],
+      accounts: accounts(2),
+      member: [
+        { unfinished: [{ outcome: 'MEMBER_ROLE_MISSING', reason: missing, accountIds: ['100000000001'] }] },
+      ],
+      round: 1,
+      maxRounds: 1,
+    });
+
+    const report = await checkMembers(input, deps());
+
+    expect(report.counts).toEqual({ PENDING_ACCEPTANCE: 2, MEMBER_ROLE_MISSING: 2 });
+    expect(report.notEnabled).toContainEqual({
+      outcome: 'MEMBER_ROLE_MISSING',
+      reason: missing,
+      pairs: [
+        { region: 'us-east-1', service: 'securityhub' },
+        { region: 'eu-west-1', service: 'securityhub' },
+      ],
+      accountIds: ['100000000001'],
+    });
+  });
+
+  it('keeps AWS text of a failed create that GetMembers can only show as not a member', async () => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    securityHub.on(GetMembersCommand).resolves({ Members: [] });
+    const input = afterCreate(1, [
+      {
+        outcome: 'FAILED',
+        reason: 'The account is in an unexpected state',
+        count: 1,
+        accountIds: ['100000000000'],
+      },
+    ]);
+    const report = await checkMembers(input, deps());
+    expect(report.notEnabled).toEqual([
+      {
+        outcome: 'FAILED',
+        reason: 'The account is in an unexpected state',
+        pairs: PAIR,
+        accountIds: ['100000000000'],
+      },
+    ]);
+  });
+
+  it('gives failures carried without ids to the not-members nothing else explains, and trusts GetMembers for the rest', async () => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    // 100000000000 is a member after all; the others are not.
+    securityHub.on(GetMembersCommand).resolves({
+      Members: [{ AccountId: '100000000000', MemberStatus: 'Enabled' }],
+    });
+    const input = afterCreate(4, [
+      { outcome: 'CONFLICT', reason: 'another administrator', count: 1, accountIds: ['100000000003'] },
+      { outcome: 'FAILED', reason: 'The account is suspended', count: 3 },
+    ]);
+    const report = await checkMembers(input, deps());
+    expect(report.counts).toEqual({ ENABLED: 1, CONFLICT: 1, FAILED: 2 });
+    expect(report.notEnabled).toContainEqual({
+      outcome: 'FAILED',
+      reason: 'The account is suspended',
+      pairs: PAIR,
+      accountIds: ['100000000001', '100000000002'],
+    });
+  });
+
+  it('looks again rather than blame unlisted failures when more accounts are not members than failed', async () => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    // Three accounts failed; a fourth was created but GetMembers does not show it yet.
+    securityHub.on(GetMembersCommand).resolves({ Members: [] });
+    const input = (round: number) =>
+      afterCreate(4, [{ outcome: 'SKIPPED_REGION_DISABLED', reason: 'Region not enabled', count: 3 }], {
+        round,
+        maxRounds: 2,
+      });
+    const first = await checkMembers(input(0), deps());
+    expect(first).toMatchObject({ status: 'PENDING', keepPolling: true, counts: { NOT_A_MEMBER: 4 } });
+    expect(first.pendingAccountIds).toHaveLength(4);
+    const last = await checkMembers(input(2), deps());
+    expect(last.status).toBe('NEEDS_ATTENTION');
+    expect(last.notEnabled).toEqual([
+      {
+        outcome: 'NOT_A_MEMBER',
+        reason: 'not a member; some accounts here failed to be created: Region not enabled',
+        pairs: PAIR,
+        accountIds: accounts(4).map(({ accountId }) => accountId),
+      },
+    ]);
+  });
+
+  it('says which reasons an unlisted failure is one of when a pair carried several without ids', async () => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    securityHub.on(GetMembersCommand).resolves({ Members: [] });
+    const input = afterCreate(2, [
+      { outcome: 'FAILED', reason: 'The account is suspended', count: 700 },
+      { outcome: 'FAILED', reason: 'Internal error', count: 500 },
+    ]);
+    const report = await checkMembers(input, deps());
+    expect(report.notEnabled).toEqual([
+      {
+        outcome: 'FAILED',
+        reason: 'one of: The account is suspended; Internal error',
+        pairs: PAIR,
+        accountIds: ['100000000000', '100000000001'],
+      },
+    ]);
+  });
+
+  it('reports a status it could not read as FAILED with the error', async () => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    securityHub.on(GetMembersCommand).rejects(awsError('ThrottlingException', 429, 'Rate exceeded'));
+    const input = checkOnboardingInputSchema.parse({
+      regions: ['us-east-1'],
+      services: ['securityhub'],
+      accounts: accounts(1),
+    });
+    const report = await checkMembers(input, deps());
+    expect(report.notEnabled[0]).toMatchObject({
+      outcome: 'FAILED',
+      reason: 'could not read the membership status: ThrottlingException: Rate exceeded',
+    });
+  });
+
+  it('stops with AdministratorDeniedError when GetMembers is denied, rather than failing every account', async () => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    securityHub
+      .on(GetMembersCommand)
+      .rejects(awsError('AccessDeniedException', 403, 'not authorized to perform: securityhub:GetMembers'));
+    const input = checkOnboardingInputSchema.parse({
+      regions: ['us-east-1'],
+      services: ['securityhub'],
+      accounts: accounts(60),
+    });
+    await expect(checkMembers(input, deps())).rejects.toMatchObject({
+      name: 'AdministratorDeniedError',
+      message: expect.stringContaining(
+        'denied a securityhub call in us-east-1 (AccessDeniedException: not authorized to perform: securityhub:GetMembers)',
+      ),
+    });
+  });
+
+  it('reads a status it could not read again next round rather than failing it early', async () => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    securityHub.on(GetMembersCommand).rejects(awsError('ThrottlingException', 429, 'Rate exceeded'));
+    const input = checkOnboardingInputSchema.parse({
+      regions: ['us-east-1'],
+      services: ['securityhub'],
+      accounts: accounts(1),
+      round: 0,
+      maxRounds: 3,
+    });
+    const report = await checkMembers(input, deps());
+    expect(report).toMatchObject({
+      status: 'PENDING',
+      keepPolling: true,
+      pendingAccountIds: ['100000000000'],
+    });
+    expect(JSON.parse(await store.get(report.carriedKey))).toEqual([]);
+  });
+
+  it('polls Detective verification until the rounds run out', async () => {
+    detective.on(ListGraphsCommand).resolves({
+      GraphList: [{ Arn: 'arn:aws:detective:us-east-1:999999999999:graph:0123456789abcdef0123456789abcdef' }],
+    });
+    detective.on(GetGraphMembersCommand).resolves({
+      MemberDetails: [{ AccountId: '100000000000', Status: 'VERIFICATION_IN_PROGRESS' }],
+    });
+    const input = checkOnboardingInputSchema.parse({
+      regions: ['us-east-1'],
+      services: ['detective'],
+      accounts: accounts(1),
+      round: 0,
+      maxRounds: 1,
+    });
+    expect(await checkMembers(input, deps())).toMatchObject({
+      status: 'PENDING',
+      keepPolling: true,
+    });
+    expect(await checkMembers({ ...input, round: 1 }, deps())).toMatchObject({
+      status: 'NEEDS_ATTENTION',
+      keepPolling: false,
+    });
+  });
+
+  it('tells onCoverage the final report once, per Region and service, and nothing while it polls', async () => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    securityHub.on(GetMembersCommand).callsFake(({ AccountIds }: { AccountIds: string[] }) => ({
+      Members: AccountIds.map((id) => ({
+        AccountId: id,
+        MemberStatus: id.endsWith('1') ? 'Invited' : 'Enabled',
+      })),
+    }));
+    const input = checkOnboardingInputSchema.parse({
+      regions: ['us-east-1'],
+      services: ['securityhub'],
+      accounts: accounts(4),
+      skipped: [{ accountId: '999999999999', outcome: 'SKIPPED_ADMINISTRATOR', reason: 'administrator' }],
+      round: 0,
+      maxRounds: 1,
+    });
+    const told: unknown[] = [];
+    const onCoverage = (coverage: unknown) => {
+      told.push(coverage);
+    };
+
+    await checkMembers(input, { ...deps(), onCoverage });
+    expect(told).toEqual([]);
+    await checkMembers({ ...input, round: 1 }, { ...deps(), onCoverage });
+
+    const pending = accounts(4).filter(({ accountId }) => accountId.endsWith('1')).length;
+    expect(told).toEqual([
+      {
+        pairs: [
+          {
+            region: 'us-east-1',
+            service: 'securityhub',
+            enabled: 4 - pending,
+            expected: 4,
+            percent: (100 * (4 - pending)) / 4,
+          },
+        ],
+        outcomes: { ENABLED: 4 - pending, PENDING_ACCEPTANCE: pending, SKIPPED_ADMINISTRATOR: 1 },
+      },
+    ]);
+  });
+
+  it('asks the next round to invite the Security Hub members it finds Created, with the accounts and pairs', async () => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    securityHub.on(GetMembersCommand).callsFake(({ AccountIds }: { AccountIds: string[] }) => ({
+      Members: AccountIds.map((id) => ({
+        AccountId: id,
+        MemberStatus: id.endsWith('0') ? 'Created' : 'Enabled',
+      })),
+    }));
+    const input = checkOnboardingInputSchema.parse({
+      regions: ['us-east-1', 'eu-west-1'],
+      services: ['securityhub'],
+      accounts: accounts(2),
+      maxRounds: 2,
+    });
+    const report = await checkMembers(input, deps());
+    expect(report).toMatchObject({ status: 'PENDING', pendingAccountIds: ['100000000000'] });
+    expect(report.invitations).toEqual([
+      {
+        outcome: 'PENDING_INVITATION',
+        reason: 'still PENDING_INVITATION',
+        pairs: [
+          { region: 'us-east-1', service: 'securityhub' },
+          { region: 'eu-west-1', service: 'securityhub' },
+        ],
+        accountIds: ['100000000000'],
+      },
+    ]);
+  });
+
+  it.each([
+    [
+      'an invitation AWS refused',
+      {
+        unfinished: [
+          {
+            outcome: 'FAILED',
+            reason: 'The account is suspended',
+            pairs: PAIR,
+            accountIds: ['100000000000'],
+          },
+        ],
+      },
+      'The account is suspended',
+    ],
+  ])('reports %s FAILED with why, and invites it no more', async (_, invited, reason) => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    securityHub
+      .on(GetMembersCommand)
+      .resolves({ Members: [{ AccountId: '100000000000', MemberStatus: 'Created' }] });
+    const input = checkOnboardingInputSchema.parse({
+      regions: ['us-east-1'],
+      services: ['securityhub'],
+      accounts: accounts(1),
+      invited,
+      round: 1,
+      maxRounds: 3,
+    });
+    const report = await checkMembers(input, deps());
+    expect(report).toMatchObject({ status: 'NEEDS_ATTENTION', invitations: [], pendingAccountIds: [] });
+    expect(report.notEnabled).toEqual([
+      { outcome: 'FAILED', reason, pairs: PAIR, accountIds: ['100000000000'] },
+    ]);
+  });
+
+  it('keeps the invitations of an invite step that failed after its retries pending with the error, and invites again only what is still Created', async () => {
     securityHub.on(DescribeHubCommand).resolves({});
     securityHub.on(GetMembersCommand).resolves({
       Members: [
-        { AccountId: '100000000000', MemberStatus: 'Enabled' },
+        { AccountId: '100000000000', MemberStatus: 'Created' },
         { AccountId: '100000000001', MemberStatus: 'Invited' },
-        { AccountId: '100000000002', MemberStatus: 'AccountSuspended' },
       ],
     });
-    const output = await checkMembers(
-      { region: 'us-east-1', service: 'securityhub', accounts: accounts(3) },
-      { adapter: securityHubAdministrator(new SecurityHubClient({ region: 'us-east-1' })) },
-    );
-    expect(output.done).toEqual({ ENABLED: ['100000000000'] });
-    expect(output.retry).toEqual([
-      expect.objectContaining({ accountId: '100000000001', reason: 'still PENDING_ACCEPTANCE' }),
+    const input = checkOnboardingInputSchema.parse({
+      regions: ['us-east-1'],
+      services: ['securityhub'],
+      accounts: accounts(2),
+      invited: {
+        unfinished: [],
+        crashed: { Error: 'Sandbox.Timedout', Cause: 'Task timed out after 300 seconds' },
+        groups: [
+          { outcome: 'PENDING_INVITATION', pairs: PAIR, accountIds: ['100000000000', '100000000001'] },
+        ],
+      },
+      round: 1,
+      maxRounds: 3,
+    });
+    const reason =
+      'the invite step failed after its retries (Sandbox.Timedout: Task timed out after 300 seconds)';
+
+    const report = await checkMembers(input, deps());
+
+    expect(report).toMatchObject({ status: 'PENDING', pendingAccountIds: ['100000000000', '100000000001'] });
+    expect(report.invitations).toEqual([
+      { outcome: 'PENDING_INVITATION', reason, pairs: PAIR, accountIds: ['100000000000'] },
     ]);
-    expect(output.failed).toEqual([
-      expect.objectContaining({ accountId: '100000000002', outcome: 'ACCOUNT_SUSPENDED' }),
+    const last = await checkMembers({ ...input, round: 3 }, deps());
+    expect(last.status).toBe('NEEDS_ATTENTION');
+    expect(last.notEnabled).toEqual([
+      { outcome: 'PENDING_INVITATION', reason, pairs: PAIR, accountIds: ['100000000000', '100000000001'] },
     ]);
   });
+});
 
-  it('reads Detective statuses 50 at a time and keeps verification pending', async () => {
-    detective.on(ListGraphsCommand).resolves({ GraphList: [{ Arn: GRAPH }] });
-    detective.on(GetGraphMembersCommand).callsFake(({ AccountIds }: { AccountIds: string[] }) => ({
-      MemberDetails: AccountIds.map((id) => ({
-        AccountId: id,
-        Status: id.endsWith('0') ? 'VERIFICATION_IN_PROGRESS' : 'ENABLED',
-      })),
-    }));
-    const output = await checkMembers(
-      { region: 'us-east-1', service: 'detective', accounts: accounts(75) },
-      { adapter: detectiveAdministrator(new DetectiveClient({ region: 'us-east-1' })) },
+describe('memberBatchSize', () => {
+  it.each([
+    { pending: 0, configured: 20, size: 20, batches: 0 },
+    { pending: 150, configured: 20, size: 20, batches: 8 },
+    { pending: 200, configured: 20, size: 20, batches: 10 },
+    { pending: 201, configured: 20, size: 21, batches: 10 },
+    { pending: 1_200, configured: 20, size: 120, batches: 10 },
+    { pending: 1_500, configured: 20, size: 150, batches: 10 },
+    { pending: 1_500, configured: 50, size: 150, batches: 10 },
+  ])(
+    'gives $pending pending accounts batches of $size: $batches a round',
+    ({ pending, configured, size, batches }) => {
+      expect(memberBatchSize(pending, configured)).toBe(size);
+      expect(Math.ceil(pending / size)).toBe(batches);
+    },
+  );
+});
+
+describe('checkMembers with more to carry than the state holds', () => {
+  beforeEach(() => {
+    securityHub.reset();
+    detective.reset();
+    store = memoryReportStore();
+  });
+
+  const REGIONS = ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'eu-west-1', 'eu-west-2'];
+
+  it('moves invitations past INVITATIONS_INLINE_BYTES to the report bucket: each Region its own accounts', async () => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    // Three Regions' sets of accounts still Created differ, so their invitations cannot merge.
+    securityHub
+      .on(GetMembersCommand)
+      .callsFake(async ({ AccountIds }: { AccountIds: string[] }, getClient) => {
+        const region = await getClient().config.region();
+        const offset = REGIONS.indexOf(region);
+        return {
+          Members: AccountIds.map((id) => ({
+            AccountId: id,
+            MemberStatus: (Number(id) + offset) % 3 === 0 ? 'Enabled' : 'Created',
+          })),
+        };
+      });
+    const input = checkOnboardingInputSchema.parse({
+      regions: REGIONS,
+      services: ['securityhub'],
+      accounts: accounts(1_000),
+      round: 0,
+      maxRounds: 3,
+      executionId: 'arn:aws:states:us-east-1:999999999999:execution:muster-onboarding:run-1',
+    });
+
+    const report = await checkMembers(input, deps());
+
+    expect(report.invitations).toEqual([]);
+    expect(report.invitationsKey).toBe('executions/muster-onboarding/run-1/round-0/invitations.json');
+    const stored = [...expandGroups(JSON.parse(await store.get(report.invitationsKey ?? '')))];
+    const created = REGIONS.flatMap((_, offset) =>
+      accounts(1_000).filter(({ accountId }) => (Number(accountId) + offset) % 3 !== 0),
     );
-    expect(
-      detective.commandCalls(GetGraphMembersCommand).map((call) => call.args[0].input.AccountIds?.length),
-    ).toEqual([50, 25]);
-    expect(output.retry).toHaveLength(8);
-    expect(output.done.ENABLED).toHaveLength(67);
+    expect(stored).toHaveLength(created.length);
+    expect(Buffer.byteLength(JSON.stringify(stored))).toBeGreaterThan(INVITATIONS_INLINE_BYTES);
+    expect(Buffer.byteLength(JSON.stringify(report))).toBeLessThan(60 * 1024);
   });
 });

@@ -7,12 +7,14 @@ import {
   CreateMembersCommand,
   DescribeHubCommand,
   GetMembersCommand,
+  InviteMembersCommand,
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createMembers, stateOutput } from '../../functions/create-members/create-members.ts';
+import type { DoneMark } from '../../functions/shared/contracts.ts';
 import { CHUNKS_IN_FLIGHT } from '../../functions/shared/engine.ts';
 import {
   accounts,
@@ -135,6 +137,101 @@ describe('createMembers', () => {
     );
 
     expect(output.retry.map(({ accountId }) => accountId)).toEqual(input.map(({ accountId }) => accountId));
+  });
+
+  it("creates only a sweep's accounts its plan did not find enabled, and sends nothing when there are none", async () => {
+    securityHubWithState();
+    const located = (create: string[]) => ({ enabled: true, create });
+    const input = { region: 'eu-west-1', service: 'securityhub' as const, accounts: accounts(3) };
+
+    const output = await createMembers({ ...input, located: located(['100000000001']) }, shDeps());
+
+    expect(securityHub).toHaveReceivedCommandExactlyOnceWith(CreateMembersCommand, {
+      AccountDetails: [{ AccountId: '100000000001', Email: expect.any(String) }],
+    });
+    expect(output.done).toEqual({ ENABLED: ['100000000000', '100000000002'], CREATED: ['100000000001'] });
+
+    securityHub.reset();
+    const unchanged = await createMembers({ ...input, located: located([]) }, shDeps());
+    expect(securityHub.calls()).toHaveLength(0);
+    expect(settledIds(unchanged)).toHaveLength(3);
+  });
+
+  it('invites the members it has just created where the plan says all are invited, and only those', async () => {
+    // 100000000000 is a member already (a re-run or a duplicate): its state is the check's to read.
+    securityHubWithState({ '100000000000': 'Invited' });
+    securityHub.on(InviteMembersCommand).resolves({
+      UnprocessedAccounts: [{ AccountId: '100000000002', ProcessingResult: 'Stand-in text' }],
+    });
+    const input = {
+      region: 'eu-west-1',
+      service: 'securityhub' as const,
+      accounts: accounts(4),
+      located: { enabled: true, inviteCreated: true },
+    };
+
+    const output = await createMembers(input, shDeps());
+
+    expect(securityHub).toHaveReceivedCommandExactlyOnceWith(InviteMembersCommand, {
+      AccountIds: ['100000000001', '100000000002', '100000000003'],
+    });
+    expect(securityHub).not.toHaveReceivedCommand(GetMembersCommand);
+    // What the invitation left undone stays CREATED: the check reads it and Invite Members sends it.
+    expect(output.done).toEqual({
+      CREATED: ['100000000000', '100000000002'],
+      PENDING_ACCEPTANCE: ['100000000001', '100000000003'],
+    });
+  });
+
+  it.each([
+    ['every account invited by its own calls', undefined, { PENDING_ACCEPTANCE: ['1'] }, true],
+    ['an earlier attempt that was not', false, { PENDING_ACCEPTANCE: ['1'] }, false],
+    [
+      'an account a member already, to be read',
+      undefined,
+      { PENDING_ACCEPTANCE: ['1'], CREATED: ['2'] },
+      false,
+    ],
+    ['an account skipped as enabled', undefined, { ENABLED: ['2'] }, false],
+    ['only failures (the check reads those)', undefined, {}, true],
+  ] as [string, boolean | undefined, Partial<Record<DoneMark, string[]>>, boolean][])(
+    'says allInvited for %s',
+    (_, earlier, done, allInvited) => {
+      const input = {
+        region: 'eu-west-1',
+        service: 'securityhub' as const,
+        accounts: [],
+        ...(earlier === undefined ? {} : { allInvited: earlier }),
+      };
+      const output = {
+        region: 'eu-west-1',
+        service: 'securityhub' as const,
+        done,
+        retry: [],
+        failed: [],
+        attempt: 1,
+        retryAfterSeconds: 0,
+      };
+      expect(stateOutput(input, output).allInvited).toBe(allInvited);
+    },
+  );
+
+  it('leaves every member CREATED when inviting what it created fails, and invites nothing without the plan saying so', async () => {
+    securityHubWithState();
+    securityHub.on(InviteMembersCommand).rejects(awsError('InternalException', 500));
+    const input = { region: 'eu-west-1', service: 'securityhub' as const, accounts: accounts(2) };
+
+    const failed = await createMembers(
+      { ...input, located: { enabled: true, inviteCreated: true } },
+      shDeps(),
+    );
+    expect(failed.done).toEqual({ CREATED: ['100000000000', '100000000001'] });
+
+    securityHub.reset();
+    securityHubWithState();
+    const mixed = await createMembers({ ...input, located: { enabled: true } }, shDeps());
+    expect(securityHub).not.toHaveReceivedCommand(InviteMembersCommand);
+    expect(mixed.done).toEqual({ CREATED: ['100000000000', '100000000001'] });
   });
 
   it('passes emails through to Security Hub', async () => {

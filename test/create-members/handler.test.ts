@@ -29,6 +29,8 @@ describe('create-members handler', () => {
       failed: [],
       attempt: 1,
       retryAfterSeconds: 0,
+      // Created, not invited: the first check reads them.
+      allInvited: false,
     });
   });
 

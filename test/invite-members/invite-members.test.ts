@@ -1,157 +1,157 @@
-import {
-  DetectiveClient,
-  GetMembersCommand as GetGraphMembersCommand,
-  ListGraphsCommand,
-} from '@aws-sdk/client-detective';
-import {
-  DescribeHubCommand,
-  GetMembersCommand,
-  InviteMembersCommand,
-  SecurityHubClient,
-} from '@aws-sdk/client-securityhub';
+import { GetMembersCommand, InviteMembersCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { inviteMembers } from '../../functions/invite-members/invite-members.ts';
 import {
-  accounts,
-  awsError,
-  detectiveAdministrator,
-  securityHubAdministrator,
-  silentTelemetry,
-} from '../helpers.ts';
+  type InviteOnboardingInput,
+  inviteOnboardingInputSchema,
+  parseInput,
+} from '../../functions/shared/contracts.ts';
+import { awsError, securityHubAdministrator, silentTelemetry } from '../helpers.ts';
+import { memoryReportStore } from '../report-store.ts';
 
 const securityHub = mockClient(SecurityHubClient);
-const detective = mockClient(DetectiveClient);
-
-const deps = () => ({
-  adapter: securityHubAdministrator(new SecurityHubClient({ region: 'us-east-1' })),
-  options: { disableEmailNotification: false },
+const regionsCalled: string[] = [];
+const store = memoryReportStore();
+const deps = {
+  adapters: (_service: string, region: string) => securityHubAdministrator(new SecurityHubClient({ region })),
+  options: () => ({ disableEmailNotification: false }),
   telemetry: silentTelemetry,
+  store,
+};
+const pairs = ['us-east-1', 'eu-west-1'].map((region) => ({
+  region,
+  service: 'securityhub' as const,
+  enabled: true,
+}));
+const group = (
+  accountIds: string[],
+  regions = ['us-east-1', 'eu-west-1'],
+): InviteOnboardingInput['invitations'][number] => ({
+  outcome: 'PENDING_INVITATION',
+  pairs: regions.map((region) => ({ region, service: 'securityhub' as const })),
+  accountIds,
 });
 
-function membersWithStatuses(statuses: string[]) {
-  securityHub.on(DescribeHubCommand).resolves({});
-  securityHub.on(GetMembersCommand).callsFake(({ AccountIds }: { AccountIds: string[] }) => ({
-    Members: AccountIds.flatMap((id) => {
-      const status = statuses[Number(id) - 100000000000];
-      return status === undefined ? [] : [{ AccountId: id, MemberStatus: status }];
-    }),
-  }));
+/** Every account Created, except those listed with another status. */
+function members(statuses: Record<string, string> = {}) {
+  securityHub.on(GetMembersCommand).callsFake(async ({ AccountIds }: { AccountIds: string[] }, getClient) => {
+    regionsCalled.push(await getClient().config.region());
+    return {
+      Members: AccountIds.map((id) => ({ AccountId: id, MemberStatus: statuses[id] ?? 'Created' })),
+    };
+  });
 }
 
 describe('inviteMembers', () => {
   beforeEach(() => {
     securityHub.reset();
-    detective.reset();
+    regionsCalled.length = 0;
+    store.objects.clear();
   });
 
-  it('invites created accounts in chunks of 50 and reports them pending acceptance', async () => {
-    membersWithStatuses(Array.from({ length: 101 }, () => 'Created'));
+  it('invites the groups the check left in the report bucket as well as those it carried', async () => {
+    members();
     securityHub.on(InviteMembersCommand).resolves({ UnprocessedAccounts: [] });
-
-    const output = await inviteMembers(
-      { region: 'us-east-1', service: 'securityhub', accounts: accounts(101) },
-      deps(),
+    await store.put(
+      'executions/m/run/round-0/invitations.json',
+      JSON.stringify([group(['444444444444'], ['us-east-1'])]),
+      'application/json',
     );
+    const input = inviteOnboardingInputSchema.parse({
+      pairs,
+      invitations: [group(['111111111111'], ['us-east-1'])],
+      invitationsKey: 'executions/m/run/round-0/invitations.json',
+    });
 
-    const sizes = securityHub
+    expect(await inviteMembers(input, deps)).toEqual({ unfinished: [] });
+    expect(securityHub).toHaveReceivedCommandWith(InviteMembersCommand, {
+      AccountIds: ['111111111111', '444444444444'],
+    });
+  });
+
+  it('invites each pair of each group where the member still needs it, read right before, the plan locating the hub', async () => {
+    members({ '222222222222': 'Invited' });
+    securityHub.on(InviteMembersCommand).resolves({ UnprocessedAccounts: [] });
+    const input = inviteOnboardingInputSchema.parse({
+      pairs,
+      invitations: [group(['111111111111', '222222222222']), group(['333333333333'], ['eu-west-1'])],
+    });
+
+    const output = await inviteMembers(input, deps);
+
+    expect(output).toEqual({ unfinished: [] });
+    expect(regionsCalled.sort()).toEqual(['eu-west-1', 'us-east-1']);
+    const invited = securityHub
       .commandCalls(InviteMembersCommand)
-      .map((call) => call.args[0].input.AccountIds?.length);
-    expect(sizes).toEqual([50, 50, 1]);
-    expect(output.done.PENDING_ACCEPTANCE).toHaveLength(101);
+      .map((call) => call.args[0].input.AccountIds);
+    // The account found Invited already gets no second invitation.
+    expect(invited.sort()).toEqual([['111111111111'], ['111111111111', '333333333333']]);
+    expect(securityHub.commandCalls(GetMembersCommand)).toHaveLength(2);
   });
 
-  it('re-invites Removed and Resigned members and leaves Enabled and Invited ones alone', async () => {
-    membersWithStatuses(['Removed', 'Resigned', 'Enabled', 'Invited', 'Associated']);
-    securityHub.on(InviteMembersCommand).resolves({ UnprocessedAccounts: [] });
-
-    const output = await inviteMembers(
-      { region: 'us-east-1', service: 'securityhub', accounts: accounts(5) },
-      deps(),
-    );
-
-    expect(securityHub).toHaveReceivedCommandExactlyOnceWith(InviteMembersCommand, {
-      AccountIds: ['100000000000', '100000000001'],
-    });
-    expect(output.done).toEqual({
-      PENDING_ACCEPTANCE: ['100000000000', '100000000001', '100000000003'],
-      ENABLED: ['100000000002', '100000000004'],
-    });
-  });
-
-  it('sends no invitation to organization accounts that came out Enabled', async () => {
-    membersWithStatuses(['Enabled', 'Enabled']);
-    const output = await inviteMembers(
-      { region: 'us-east-1', service: 'securityhub', accounts: accounts(2) },
-      deps(),
-    );
-    expect(securityHub).not.toHaveReceivedCommand(InviteMembersCommand);
-    expect(output.done).toEqual({ ENABLED: ['100000000000', '100000000001'] });
-  });
-
-  it('keeps AWS text for unprocessed invitations and retries the one AWS says to send again', async () => {
-    membersWithStatuses(['Created', 'Created', 'Created']);
+  it('hands on the invitations it could not send: transient ones pending with why, the rest failed with AWS text', async () => {
+    members();
     securityHub.on(InviteMembersCommand).resolves({
       UnprocessedAccounts: [
-        { AccountId: '100000000000', ProcessingResult: 'Maximum number of results exceeded' },
-        { AccountId: '100000000001', ProcessingResult: 'The account is suspended' },
+        { AccountId: '111111111111', ProcessingResult: 'Maximum number of results exceeded' },
+        { AccountId: '222222222222', ProcessingResult: 'The account is suspended' },
       ],
     });
     const output = await inviteMembers(
-      { region: 'us-east-1', service: 'securityhub', accounts: accounts(3) },
-      deps(),
+      { pairs, invitations: [group(['111111111111', '222222222222', '333333333333'], ['us-east-1'])] },
+      deps,
     );
-    expect(output.retry).toEqual([
-      expect.objectContaining({ accountId: '100000000000', reason: 'Maximum number of results exceeded' }),
+    expect(output.unfinished).toEqual([
+      {
+        outcome: 'PENDING_INVITATION',
+        reason: 'not invited yet: Maximum number of results exceeded',
+        pairs: [{ region: 'us-east-1', service: 'securityhub' }],
+        accountIds: ['111111111111'],
+      },
+      {
+        outcome: 'FAILED',
+        reason: 'The account is suspended',
+        pairs: [{ region: 'us-east-1', service: 'securityhub' }],
+        accountIds: ['222222222222'],
+      },
     ]);
-    expect(output.failed).toEqual([
-      { accountId: '100000000001', outcome: 'FAILED', reason: 'The account is suspended' },
-    ]);
-    expect(output.done).toEqual({ PENDING_ACCEPTANCE: ['100000000002'] });
   });
 
-  it('fails accounts that are not members instead of inviting them', async () => {
-    membersWithStatuses([]);
-    const output = await inviteMembers(
-      { region: 'us-east-1', service: 'securityhub', accounts: accounts(1) },
-      deps(),
-    );
-    expect(output.failed).toEqual([
-      expect.objectContaining({ accountId: '100000000000', outcome: 'NOT_A_MEMBER' }),
-    ]);
-    expect(securityHub).not.toHaveReceivedCommand(InviteMembersCommand);
-  });
-
-  it('retries every account of a chunk whose GetMembers call failed for good', async () => {
-    securityHub.on(DescribeHubCommand).resolves({});
+  it('keeps a pair whose reads fail pending with the error, and invites in the other pairs', async () => {
     securityHub
       .on(GetMembersCommand)
-      .rejects(awsError('InternalException', 500, 'We encountered an internal error'));
-    const output = await inviteMembers(
-      { region: 'us-east-1', service: 'securityhub', accounts: accounts(2) },
-      deps(),
-    );
-    expect(output.retry.map(({ reason }) => reason)).toEqual([
-      'InternalException: We encountered an internal error',
-      'InternalException: We encountered an internal error',
+      .callsFake(async ({ AccountIds }: { AccountIds: string[] }, getClient) => {
+        if ((await getClient().config.region()) === 'eu-west-1')
+          throw awsError('InternalException', 500, 'We encountered an internal error');
+        return { Members: AccountIds.map((id) => ({ AccountId: id, MemberStatus: 'Removed' })) };
+      });
+    securityHub.on(InviteMembersCommand).resolves({ UnprocessedAccounts: [] });
+    const output = await inviteMembers({ pairs, invitations: [group(['111111111111'])] }, deps);
+    expect(securityHub).toHaveReceivedCommandExactlyOnceWith(InviteMembersCommand, {
+      AccountIds: ['111111111111'],
+    });
+    expect(output.unfinished).toEqual([
+      expect.objectContaining({
+        outcome: 'PENDING_INVITATION',
+        reason: 'not invited yet: InternalException: We encountered an internal error',
+        pairs: [{ region: 'eu-west-1', service: 'securityhub' }],
+      }),
     ]);
   });
 
-  it('only observes Detective members, because Detective invites on create', async () => {
-    detective.on(ListGraphsCommand).resolves({
-      GraphList: [{ Arn: 'arn:aws:detective:us-east-1:999999999999:graph:0123456789abcdef0123456789abcdef' }],
-    });
-    detective
-      .on(GetGraphMembersCommand)
-      .resolves({ MemberDetails: [{ AccountId: '100000000000', Status: 'INVITED' }] });
-    const output = await inviteMembers(
-      { region: 'us-east-1', service: 'detective', accounts: accounts(1) },
-      {
-        adapter: detectiveAdministrator(new DetectiveClient({ region: 'us-east-1' })),
-        options: { disableEmailNotification: false },
-        telemetry: silentTelemetry,
-      },
+  it('rejects a mangled account id in the invitations with its value and position', () => {
+    expect(() =>
+      parseInput(inviteOnboardingInputSchema, { pairs, invitations: [group(['11111111111'])] }, 'input'),
+    ).toThrow(/input\.invitations\[0\]\.accountIds\[0\]: .*11111111111/);
+  });
+
+  it('rejects a Detective invitation, which its CreateMembers sends itself, naming the pair', () => {
+    const detective = { ...group(['111111111111']), pairs: [{ region: 'us-east-1', service: 'detective' }] };
+    expect(() =>
+      parseInput(inviteOnboardingInputSchema, { pairs, invitations: [detective] }, 'input'),
+    ).toThrow(
+      'input.invitations[0].pairs[0].service: "detective": only Security Hub and GuardDuty invite members in a call of its own',
     );
-    expect(output.done).toEqual({ PENDING_ACCEPTANCE: ['100000000000'] });
   });
 });

@@ -15,8 +15,8 @@ import {
 } from '../../functions/resolve-accounts/batches.ts';
 import { MAX_POLL_ROUNDS, readWorkflowSettings } from '../../functions/shared/config.ts';
 import { CHILD_BATCH_ACCOUNTS, type Plan } from '../../functions/shared/contracts.ts';
+import { membershipKey } from '../../functions/shared/domain/keys.ts';
 import { KNOWN_REGIONS, partitionOf } from '../../functions/shared/domain/regions.ts';
-import { membershipKey } from '../../functions/shared/domain/report.ts';
 import { SERVICE_NAMES, type ServiceName } from '../../functions/shared/domain/services.ts';
 import { parseJsonLines, toJsonLines } from '../../functions/shared/report/files.ts';
 import { ACCOUNT_NAME_MAX } from '../../functions/shared/report/formats/records.ts';
@@ -200,6 +200,18 @@ describe('splitting the plan into child executions and merging their reports', (
     expect(rows.filter(({ outcome }) => outcome === 'FAILED')).toEqual([
       { accountId: id(2), region: 'eu-west-1', service: 'detective', outcome: 'FAILED', reason },
       { accountId: id(3), region: 'eu-west-1', service: 'detective', outcome: 'FAILED', reason },
+    ]);
+  });
+
+  it("gives each batch's pairs only its own accounts of a sweep's accounts to create", () => {
+    const whole = plan(5, 0, ['us-east-1']);
+    const swept = {
+      ...whole,
+      pairs: whole.pairs.map((pair) => (pair.enabled ? { ...pair, create: [id(1), id(4)] } : pair)),
+    };
+    expect(splitPlan(swept, 3).map(({ pairs }) => pairs.map(({ create }) => create))).toEqual([
+      [[id(1)], undefined],
+      [[id(4)], undefined],
     ]);
   });
 

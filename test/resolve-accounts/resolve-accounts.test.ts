@@ -24,6 +24,7 @@ import {
   resolveAccounts,
 } from '../../functions/resolve-accounts/resolve-accounts.ts';
 import { readWorkflowSettings } from '../../functions/shared/config.ts';
+import { CREATE_LIST_LIMIT } from '../../functions/shared/contracts.ts';
 import type { ServiceName } from '../../functions/shared/domain/services.ts';
 import {
   AdministratorAccessError,
@@ -106,6 +107,33 @@ describe('resolveAccounts', () => {
     securityHub.on(ListMembersCommand).resolves({ Members: [] });
     detective.on(ListGraphMembersCommand).resolves({ MemberDetails: [] });
   });
+
+  it.each([
+    ['every account is outside the organization', [], [true, undefined, true, undefined]],
+    [
+      'an organization account is among them',
+      [member('111111111111')],
+      [undefined, undefined, undefined, undefined],
+    ],
+  ] as const)(
+    'marks the pairs where Security Hub invites every account (%s) so the create step invites what it creates',
+    async (_, organizationAccounts, marks) => {
+      organizationOf([...organizationAccounts]);
+      graphInUsEast1();
+
+      const plan = await resolveAccounts(
+        {
+          accounts: [
+            { accountId: '200000000001', email: 'outside@example.com' },
+            ...organizationAccounts.map(({ Id }) => ({ accountId: Id })),
+          ],
+        },
+        deps(),
+      );
+
+      expect(plan.pairs.map(({ inviteCreated }) => inviteCreated)).toEqual(marks);
+    },
+  );
 
   it('returns a plan for the new account of a succeeded CreateAccountResult, with its email from Organizations', async () => {
     organizationOf([member('444455556666')]);
@@ -756,6 +784,52 @@ describe('resolveAccounts for a sweep', () => {
         reason: 'the account is SUSPENDED in AWS Organizations',
       },
     ]);
+  });
+
+  it('carries, per pair, the accounts its member list does not show enabled: the only ones a sweep creates', async () => {
+    organizationOf([member('111111111111'), member('222222222222')]);
+    securityHub.on(ListMembersCommand).callsFake(async (_input, getClient: () => SecurityHubClient) => ({
+      Members:
+        (await getClient().config.region()) === 'us-east-1'
+          ? [
+              { AccountId: '111111111111', MemberStatus: 'Enabled' },
+              { AccountId: '222222222222', MemberStatus: 'Enabled' },
+            ]
+          : [
+              { AccountId: '111111111111', MemberStatus: 'Enabled' },
+              { AccountId: '222222222222', MemberStatus: 'Removed' },
+            ],
+    }));
+    detective.on(ListGraphMembersCommand).resolves({
+      MemberDetails: [{ AccountId: '111111111111', GraphArn: GRAPH, Status: 'ENABLED' }],
+    });
+
+    const plan = await resolveAccounts({ sweep: true }, deps());
+
+    expect(plan.pairs).toEqual([
+      { region: 'us-east-1', service: 'securityhub', enabled: true, create: [] },
+      { region: 'us-east-1', service: 'detective', enabled: true, home: GRAPH, create: ['222222222222'] },
+      { region: 'eu-west-1', service: 'securityhub', enabled: true, create: ['222222222222'] },
+      { region: 'eu-west-1', service: 'detective', enabled: false },
+    ]);
+  });
+
+  it(`carries no list past ${CREATE_LIST_LIMIT} accounts, nor outside a sweep: every account is then created`, async () => {
+    const many = Array.from({ length: CREATE_LIST_LIMIT + 1 }, (_, index) =>
+      member(String(100_000_000_000 + index)),
+    );
+    organizationOf(many);
+    membersAre({}, []);
+
+    const swept = await resolveAccounts({ sweep: true }, deps(['securityhub']));
+    const manual = await resolveAccounts(
+      { accounts: [{ accountId: '100000000000' }] },
+      deps(['securityhub']),
+    );
+
+    expect(swept.accountIds).toHaveLength(CREATE_LIST_LIMIT + 1);
+    for (const plan of [swept, manual])
+      expect(plan.pairs.every((pair) => pair.create === undefined)).toBe(true);
   });
 
   it('plans the members of an organization that has no other account', async () => {

@@ -2,7 +2,7 @@ import { Agent } from 'node:https';
 import { DetectiveClient } from '@aws-sdk/client-detective';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { describe, expect, it } from 'vitest';
-import { checkMembers } from '../../functions/check-members/check-members.ts';
+import { checkPair } from '../../functions/check-members/check-members.ts';
 import {
   type ResolveAccountsDeps,
   resolveAccounts,
@@ -79,7 +79,7 @@ describe('a Region where AWS does not offer the service', () => {
         if (service !== 'detective') throw new Error('Security Hub is not asked for');
         return region === 'me-central-1'
           ? detectivePlanner(detectiveWithoutEndpoint(region))
-          : { service, locate: async () => ({ region, home: GRAPH }), memberIds: async () => [] };
+          : { service, locate: async () => ({ region, home: GRAPH }), members: async () => [] };
       },
     };
     const plan = await resolveAccounts({ accounts: [{ accountId: '111111111111' }] }, deps);
@@ -95,39 +95,48 @@ describe('a Region where AWS does not offer the service', () => {
   });
 
   it('settles every account SERVICE_NOT_OFFERED in a step that looks the service up itself', async () => {
-    const output = await checkMembers(
-      {
-        region: 'me-central-1',
-        service: 'detective',
-        accounts: [{ accountId: '111111111111' }, { accountId: '222222222222' }],
-      },
-      { adapter: detectiveReader(detectiveWithoutEndpoint('me-central-1')) },
+    const memberships = await checkPair(
+      { region: 'me-central-1', service: 'detective' },
+      [{ accountId: '111111111111' }, { accountId: '222222222222' }],
+      detectiveReader(detectiveWithoutEndpoint('me-central-1')),
+      false,
     );
-    expect(output.failed).toEqual([
-      { accountId: '111111111111', outcome: 'SERVICE_NOT_OFFERED', reason: SERVICE_NOT_OFFERED_REASON },
-      { accountId: '222222222222', outcome: 'SERVICE_NOT_OFFERED', reason: SERVICE_NOT_OFFERED_REASON },
+    const pair = { region: 'me-central-1', service: 'detective' };
+    expect(memberships).toEqual([
+      {
+        accountId: '111111111111',
+        ...pair,
+        outcome: 'SERVICE_NOT_OFFERED',
+        reason: SERVICE_NOT_OFFERED_REASON,
+      },
+      {
+        accountId: '222222222222',
+        ...pair,
+        outcome: 'SERVICE_NOT_OFFERED',
+        reason: SERVICE_NOT_OFFERED_REASON,
+      },
     ]);
-    expect(output.retry).toEqual([]);
   });
 
   it('settles every account SERVICE_NOT_OFFERED without a call when the plan says so', async () => {
-    const output = await checkMembers(
+    const memberships = await checkPair(
+      { region: 'me-central-1', service: 'detective', enabled: false, offered: false },
+      [{ accountId: '111111111111' }],
       {
+        ...detectiveReader(detectiveWithoutEndpoint('me-central-1')),
+        locate: () => Promise.reject(new Error('the plan already said')),
+        getMembers: () => Promise.reject(new Error('the plan already said')),
+      },
+      false,
+    );
+    expect(memberships).toEqual([
+      {
+        accountId: '111111111111',
         region: 'me-central-1',
         service: 'detective',
-        accounts: [{ accountId: '111111111111' }],
-        located: { enabled: false, offered: false },
+        outcome: 'SERVICE_NOT_OFFERED',
+        reason: SERVICE_NOT_OFFERED_REASON,
       },
-      {
-        adapter: {
-          ...detectiveReader(detectiveWithoutEndpoint('me-central-1')),
-          locate: () => Promise.reject(new Error('the plan already said')),
-          getMembers: () => Promise.reject(new Error('the plan already said')),
-        },
-      },
-    );
-    expect(output.failed).toEqual([
-      { accountId: '111111111111', outcome: 'SERVICE_NOT_OFFERED', reason: SERVICE_NOT_OFFERED_REASON },
     ]);
   });
 });

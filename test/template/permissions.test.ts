@@ -112,10 +112,12 @@ describe('least privilege', () => {
       [
         'securityhub:DescribeHub',
         'securityhub:CreateMembers',
+        'securityhub:InviteMembers',
         'detective:ListGraphs',
         'detective:CreateMembers',
         'guardduty:ListDetectors',
         'guardduty:CreateMembers',
+        'guardduty:InviteMembers',
       ],
     ],
     [

@@ -90,6 +90,28 @@ describe('the onboarding workflow when a Lambda dies and Step Functions retries 
     expect(invitationsOf(run, 'securityhub')).toBe(accounts.length * REGIONS.length);
   });
 
+  it('sends no second Security Hub invitation when Create Members dies after inviting what it created', async () => {
+    const accounts = outsiders(3);
+    const crash = crashAfterCall({ state: 'Create Members', after: 'POST /members/invite' });
+
+    const run = await runLocalWorkflow({
+      scenario: organization({ accounts }),
+      input: listing(accounts),
+      settings: FAST,
+      wrapTask: crash.wrap,
+    });
+
+    expect(crash.crashes).toBe(1);
+    expectConverged(
+      run,
+      accounts.map(({ accountId }) => accountId),
+    );
+    // Every outside account is invited by Create Members itself, once per Region; the retry's
+    // CreateMembers answers "already a member", and the check finds them Invited: no Invite Members.
+    expect(invitationsOf(run, 'securityhub')).toBe(accounts.length * REGIONS.length);
+    expect(run.history.invocations.get('Invite Members')).toBeUndefined();
+  });
+
   it('converges when Create Members dies mid-batch, between two Security Hub CreateMembers calls of 50 and 10', async () => {
     const accounts = outsiders(60);
     const crash = crashAfterCall({
@@ -133,7 +155,12 @@ describe('the onboarding workflow when a Lambda dies and Step Functions retries 
   });
 
   it('invites only the rest when Invite Members dies after its first InviteMembers call of 50', async () => {
-    const accounts = outsiders(60);
+    // An organization account among them: the plan is mixed, so the create step leaves the
+    // invitations to Invite Members, which reads right before inviting.
+    const accounts = [
+      ...outsiders(60),
+      { accountId: '333333333333', email: 'b@example.com', joinedMethod: 'CREATED' as const },
+    ];
     const crash = crashAfterCall({
       state: 'Invite Members',
       after: 'POST /members/invite',
@@ -149,7 +176,7 @@ describe('the onboarding workflow when a Lambda dies and Step Functions retries 
 
     expect(crash.crashes).toBe(1);
     expect(run.status).toBe('SUCCEEDED');
-    expect(run.report?.counts).toEqual({ ENABLED: 60 * 2 });
+    expect(run.report?.counts).toEqual({ ENABLED: 61 * 2 });
     // Two calls before the death would have been 60 invitations already; the retry adds none twice.
     expect(run.standIn.calls.byOperation['securityhub:InviteMembers']).toBe(2);
     expect(invitationsOf(run, 'securityhub')).toBe(60);

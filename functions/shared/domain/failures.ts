@@ -1,4 +1,5 @@
 import type { Outcome } from './outcomes.ts';
+import { clipText } from './text.ts';
 
 /** One account a step could not make a member, and why. */
 export interface FailedEntry {
@@ -26,10 +27,6 @@ export interface FailedGroup {
  * 1,500 accounts fail.
  */
 export const FAILURE_LIMITS = { ids: 60, groups: 4, reasonLength: 300, otherReasonsLength: 120 };
-
-function clip(text: string, length: number): string {
-  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
-}
 
 const keyOf = ({ outcome, reason }: { outcome: Outcome; reason: string }) =>
   JSON.stringify([outcome, reason]);
@@ -62,7 +59,7 @@ export function groupFailures(
   };
   for (const group of carried) add(group);
   for (const { accountId, outcome, reason } of entries) {
-    add({ outcome, reason: clip(reason, limits.reasonLength), count: 1, accountIds: [accountId] });
+    add({ outcome, reason: clipText(reason, limits.reasonLength), count: 1, accountIds: [accountId] });
   }
 
   // Merging within an outcome only: a skip is never reported as a failure.
@@ -113,7 +110,7 @@ function mergeGroups(a: FailedGroup, b: FailedGroup, reasonLength: number): Fail
     a.accountIds !== undefined && b.accountIds !== undefined ? [...a.accountIds, ...b.accountIds] : undefined;
   return {
     outcome: a.outcome,
-    reason: named?.reason ?? clip(`${OTHER_REASONS}${larger.reason}`, reasonLength),
+    reason: named?.reason ?? clipText(`${OTHER_REASONS}${larger.reason}`, reasonLength),
     count: a.count + b.count,
     ...(ids === undefined ? {} : { accountIds: ids }),
   };

@@ -1,6 +1,8 @@
+import { membershipKey } from './keys.ts';
 import { type Outcome, PENDING_OUTCOMES, SETTLED_OUTCOMES } from './outcomes.ts';
 import { nextAction } from './reconcile.ts';
 import { INVITES_SEPARATELY, SERVICE_RULES, type ServiceName } from './services.ts';
+import { clipText } from './text.ts';
 
 /** One Region and service: where a membership lives. */
 export interface Pair {
@@ -27,10 +29,6 @@ export interface Membership {
   outcome: Outcome;
   reason?: string;
 }
-
-/** One membership's identity: account, Region and service. */
-export const membershipKey = (accountId: string, region: string, service: string) =>
-  `${accountId}|${region}|${service}`;
 
 /** Groups memberships by outcome, reason and set of accounts, merging the pairs they share; first-seen order. */
 export function groupMemberships(memberships: Iterable<Membership>): OutcomeGroup[] {
@@ -253,10 +251,6 @@ export interface GroupSummary {
   complete: boolean;
   /** Groups and memberships left out of `groups` (a clipped group's unlisted accounts count). */
   omitted: { groups: number; memberships: number };
-}
-
-function clipText(text: string, length: number): string {
-  return text.length > length ? `${text.slice(0, length - 1)}…` : text;
 }
 
 /** The groups that fit the state, in order, with what was left out counted. */

@@ -86,8 +86,11 @@ export interface ServiceOrganization {
 
 /** What the first step reads of a service in one Region, besides its home: for the limits. */
 export interface MembershipPlanner extends MembershipLocator {
-  /** Every member the administrator has there, whatever its status. */
-  memberIds(target: MembershipTarget): Promise<string[]>;
+  /**
+   * Every member the administrator has there, whatever its status, with the status its list shows
+   * (the limits count them; a sweep creates none of those already enabled).
+   */
+  members(target: MembershipTarget): Promise<ObservedMember[]>;
   /**
    * The service's organization settings, or undefined when the administrator is not the service's
    * delegated administrator in the Region. Absent for a service that has none to read.

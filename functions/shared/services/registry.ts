@@ -66,11 +66,14 @@ export const READERS: Capability<MembershipReader> = {
   guardduty: (open) => guardDutyReader(open(GuardDutyClient)),
 };
 
-/** What Create Members calls: it locates the home itself when the plan has none. */
-export const CREATORS: Capability<MembershipLocator & MembershipCreator> = {
+/**
+ * What Create Members calls: it locates the home itself when the plan has none, and invites the
+ * members it creates where the plan says every account is invitation-based.
+ */
+export const CREATORS: Capability<MembershipLocator & MembershipCreator & Partial<MembershipInviter>> = {
   securityhub: (open) => {
     const client = open(SecurityHubClient);
-    return { ...securityHubLocator(client), ...securityHubCreator(client) };
+    return { ...securityHubLocator(client), ...securityHubCreator(client), ...securityHubInviter(client) };
   },
   detective: (open) => {
     const client = open(DetectiveClient);
@@ -78,7 +81,7 @@ export const CREATORS: Capability<MembershipLocator & MembershipCreator> = {
   },
   guardduty: (open) => {
     const client = open(GuardDutyClient);
-    return { ...guardDutyLocator(client), ...guardDutyCreator(client) };
+    return { ...guardDutyLocator(client), ...guardDutyCreator(client), ...guardDutyInviter(client) };
   },
 };
 

@@ -95,8 +95,8 @@ export const DETECTIVE_LIST_MEMBERS_PAGE_SIZE = 200;
  * Every member of the administrator's behavior graph in one Region, invited or organization: the
  * graph's member limit counts them all. Removed members are not listed.
  */
-export function detectiveMemberIds(client: DetectiveClient): MembershipPlanner['memberIds'] {
-  return async (target) => observed(await everyMember(client, target)).map(({ accountId }) => accountId);
+export function detectiveMembers(client: DetectiveClient): MembershipPlanner['members'] {
+  return async (target) => observed(await everyMember(client, target));
 }
 
 function everyMember(client: DetectiveClient, target: MembershipTarget): Promise<MemberDetail[]> {
@@ -115,7 +115,7 @@ function everyMember(client: DetectiveClient, target: MembershipTarget): Promise
 
 /** What the first step reads of the administrator's Detective in one Region: the graph and its members. */
 export function detectivePlanner(client: DetectiveClient): MembershipPlanner {
-  return { ...detectiveGraphLocator(client), memberIds: detectiveMemberIds(client) };
+  return { ...detectiveGraphLocator(client), members: detectiveMembers(client) };
 }
 
 /** Every member of the administrator's behavior graph in the client's Region, with its status (coverage). */

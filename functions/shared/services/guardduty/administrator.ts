@@ -123,8 +123,8 @@ export function guardDutyInviter(client: GuardDutyClient): MembershipInviter {
 export function guardDutyPlanner(client: GuardDutyClient): MembershipPlanner {
   return {
     ...guardDutyLocator(client),
-    async memberIds(target) {
-      return observed(await everyMember(client, target)).map(({ accountId }) => accountId);
+    async members(target) {
+      return observed(await everyMember(client, target));
     },
     async organization(target) {
       try {

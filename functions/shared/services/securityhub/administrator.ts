@@ -87,7 +87,7 @@ export function securityHubInviter(client: SecurityHubClient): MembershipInviter
 }
 
 /** What the first step reads of Security Hub's members and organization settings in one Region. */
-export type SecurityHubMembership = Required<Pick<MembershipPlanner, 'organization' | 'memberIds'>>;
+export type SecurityHubMembership = Required<Pick<MembershipPlanner, 'organization' | 'members'>>;
 
 /** ListMembers takes at most 50 per page (docs/aws-facts.md, Security Hub). */
 export const LIST_MEMBERS_PAGE_SIZE = 50;
@@ -128,8 +128,8 @@ export function securityHubMembership(client: SecurityHubClient): SecurityHubMem
         throw error;
       }
     },
-    async memberIds() {
-      return observed(await everyMember(client)).map(({ accountId }) => accountId);
+    async members() {
+      return observed(await everyMember(client));
     },
   };
 }
