@@ -25,8 +25,8 @@ const SWEEP_CHANGING = new RegExp(`${MEMBERSHIP_CHANGING.source.slice(0, -2)}|Cr
 
 const standIn = standInsPerTest(TIME_SCALE);
 
-function run(s: StandIn, input: unknown): Promise<LocalRunResult> {
-  return runLocalWorkflow({ standIn: s, timeScale: TIME_SCALE, input, settings: FAST });
+function run(s: StandIn, input: unknown, env: Record<string, string> = {}): Promise<LocalRunResult> {
+  return runLocalWorkflow({ standIn: s, timeScale: TIME_SCALE, input, settings: FAST, env });
 }
 
 function membershipChangingCalls(
@@ -204,5 +204,30 @@ describe('the scheduled sweep', () => {
     expect(Object.keys(third.standIn.calls.byOperation)).toContain('securityhub:ListMembers');
     // The stand-in's invitation log spans the runs: the third adds nothing to it.
     expect(third.standIn.invitations).toHaveLength(second.standIn.invitations.length);
+  });
+
+  it('sweeps all three services when the stack names them, and a second sweep changes nothing in any', async () => {
+    const invited = outsider('200000000001');
+    const s = await standIn(
+      organization({
+        accounts: [{ accountId: '333333333333', email: 'b@example.com', joinedMethod: 'CREATED' }, invited],
+      }),
+    );
+    const threeServices = { DEFAULT_SERVICES: 'securityhub,detective,guardduty' };
+    expect((await run(s, listing([invited]), threeServices)).status).toBe('SUCCEEDED');
+    const regions = s.scenario.regions.length;
+
+    const first = await run(s, SWEEP, threeServices);
+    expect(first.status).toBe('SUCCEEDED');
+    expect(first.report?.counts).toEqual({ ENABLED: 2 * regions * 3, SKIPPED_ADMINISTRATOR: regions * 3 });
+    expect(new Set(first.memberships?.map(({ service }) => service))).toEqual(
+      new Set(['securityhub', 'detective', 'guardduty']),
+    );
+
+    s.resetCounters();
+    const second = await run(s, SWEEP, threeServices);
+    expect(second.report?.counts).toEqual(first.report?.counts);
+    expect(membershipChangingCalls(second, SWEEP_CHANGING)).toEqual({});
+    expect(Object.keys(second.standIn.calls.byOperation)).toContain('guardduty:ListMembers');
   });
 });
