@@ -204,12 +204,13 @@ export async function readCoverage(
   };
 }
 
-/** Counts every call a client sends, by `service:Operation`, as the stand-in's call log names them. */
-function countCalls<C extends SecurityHubClient | DetectiveClient | GuardDutyClient | OrganizationsClient>(
-  client: C,
-  service: string,
-  calls: Record<string, number>,
-): C {
+/**
+ * A client as coverage reads with it: counting every call it sends, by `service:Operation` as the
+ * stand-in's call log names them, and without the SDK's logger middleware.
+ */
+export function readingClient<
+  C extends SecurityHubClient | DetectiveClient | GuardDutyClient | OrganizationsClient,
+>(client: C, service: string, calls: Record<string, number>): C {
   const counter =
     <I extends object, O extends object>(next: InitializeHandler<I, O>, context: HandlerExecutionContext) =>
     (args: InitializeHandlerArguments<I>) => {
@@ -217,12 +218,21 @@ function countCalls<C extends SecurityHubClient | DetectiveClient | GuardDutyCli
       calls[key] = (calls[key] ?? 0) + 1;
       return next(args);
     };
+  // The SDK's logger middleware filters every answer for a log line its no-op logger drops: about a
+  // tenth of coverage's CPU over 1,000 accounts × 17 Regions (docs/benchmark.md, "muster coverage").
+  client.middlewareStack.remove('loggerMiddleware');
   (client.middlewareStack as { add: (middleware: typeof counter, options: object) => void }).add(counter, {
     step: 'initialize',
     name: 'musterCountCalls',
   });
   return client;
 }
+
+/** The CLI's client settings, the middleware stack resolved once per command rather than on every call. */
+const readingConfig = (target: ClientTarget, region: string) => ({
+  ...clientConfig(target, region),
+  cacheMiddleware: true,
+});
 
 export function coverageDeps(
   target: ClientTarget,
@@ -233,18 +243,18 @@ export function coverageDeps(
   const listers: Record<ServiceName, (region: string) => MembershipLister> = {
     securityhub: perRegion((region) =>
       securityHubLister(
-        countCalls(new SecurityHubClient(clientConfig(target, region)), 'securityhub', calls),
+        readingClient(new SecurityHubClient(readingConfig(target, region)), 'securityhub', calls),
       ),
     ),
     detective: perRegion((region) =>
-      detectiveLister(countCalls(new DetectiveClient(clientConfig(target, region)), 'detective', calls)),
+      detectiveLister(readingClient(new DetectiveClient(readingConfig(target, region)), 'detective', calls)),
     ),
     guardduty: perRegion((region) =>
-      guardDutyLister(countCalls(new GuardDutyClient(clientConfig(target, region)), 'guardduty', calls)),
+      guardDutyLister(readingClient(new GuardDutyClient(readingConfig(target, region)), 'guardduty', calls)),
     ),
   };
-  const organizationsClient = countCalls(
-    new OrganizationsClient(clientConfig(target, organizationsRegion(home))),
+  const organizationsClient = readingClient(
+    new OrganizationsClient(readingConfig(target, organizationsRegion(home))),
     'organizations',
     calls,
   );
