@@ -11,6 +11,7 @@ import {
   detectiveCreator,
   detectiveGraphLocator,
 } from '../functions/shared/services/detective/administrator.ts';
+import { TREE_PARENTS_AT_ONCE } from '../functions/shared/services/organizations.ts';
 import { securityHubCreator } from '../functions/shared/services/securityhub/administrator.ts';
 import { startStandInProcess } from '../local/runner/standin-process.ts';
 import type { ScenarioInput } from '../local/standin/index.ts';
@@ -38,12 +39,32 @@ function chainSeconds(calls: number, latencySeconds: number, paced: boolean): nu
  * so do each Region and service's locate call (DescribeHub, ListGraphs) and its ListMembers pages,
  * paced by that pair's bucket. No chain needs another's answer, so they overlap.
  */
-export function coverageLowerBoundSeconds(accounts: number, members: number, latencySeconds: number): number {
-  const listing = chainSeconds(Math.ceil((accounts + 1) / PAGE), latencySeconds, false);
+export function coverageLowerBoundSeconds(
+  accounts: number,
+  members: number,
+  latencySeconds: number,
+  units = 0,
+): number {
+  const listing =
+    units === 0
+      ? chainSeconds(Math.ceil((accounts + 1) / PAGE), latencySeconds, false)
+      : treeWalkSeconds(accounts, units, latencySeconds);
   const pairs = Object.values(LIST_PAGE).map((page) =>
     chainSeconds(1 + Math.max(1, Math.ceil(members / page)), latencySeconds, true),
   );
   return Math.max(listing, ...pairs);
+}
+
+/**
+ * The longest chain of `muster coverage --ous` over the bench's tree: `units` OUs under the root,
+ * the accounts spread evenly over them, the administrator under the root. ListRoots; then the root's
+ * child OUs and own accounts side by side; then the OUs, TREE_PARENTS_AT_ONCE at a time, each its
+ * (empty) child-OU page beside its account pages.
+ */
+export function treeWalkSeconds(accounts: number, units: number, latencySeconds: number): number {
+  const rootPages = Math.max(Math.ceil(units / PAGE), 1);
+  const unitPages = Math.max(Math.ceil(Math.ceil(accounts / units) / PAGE), 1);
+  return (1 + rootPages + Math.ceil(units / TREE_PARENTS_AT_ONCE) * unitPages) * latencySeconds;
 }
 
 /** Makes every account a member in every pair before the read is timed: coverage of an onboarded organization. */
@@ -81,6 +102,7 @@ export async function benchCoverage(argv: string[]): Promise<void> {
       accounts: { type: 'string', default: '1000' },
       regions: { type: 'string', default: String(BENCH_REGIONS.length) },
       'latency-ms': { type: 'string', default: '20' },
+      ous: { type: 'string', default: '0' },
       json: { type: 'boolean' },
     },
     strict: true,
@@ -88,6 +110,9 @@ export async function benchCoverage(argv: string[]): Promise<void> {
   const accounts = Number(values.accounts);
   const regions = BENCH_REGIONS.slice(0, Number(values.regions));
   const latencySeconds = Number(values['latency-ms']) / 1000;
+  // With --ous N the accounts sit in N OUs under the root, and coverage walks the tree for them.
+  const units = Number(values.ous);
+  const perUnit = Math.ceil(accounts / Math.max(units, 1));
   const scenario: ScenarioInput = {
     name: 'bench-coverage',
     administratorAccountId: ADMINISTRATOR,
@@ -101,6 +126,7 @@ export async function benchCoverage(argv: string[]): Promise<void> {
         email: `aws+${accountId}@example.com`,
         joinedMethod: 'CREATED' as const,
         name: `account-${n}`,
+        ...(units === 0 ? {} : { ou: `workload-${String(Math.floor(n / perUnit) + 1).padStart(2, '0')}` }),
       };
     }),
     faults: { throttle: true, latencyMs: latencySeconds * 1000 },
@@ -118,7 +144,7 @@ export async function benchCoverage(argv: string[]): Promise<void> {
     await onboardEveryone(target, regions, members);
     const before = await standIn.inspect();
     const calls: Record<string, number> = {};
-    const deps = coverageDeps(target, regions[0] ?? 'us-east-1', calls);
+    const deps = coverageDeps(target, regions[0] ?? 'us-east-1', calls, units > 0);
     // When each chain ended, to show which one the wall time waited for.
     const ended = { listing: 0, members: 0 };
     const readCpu = process.cpuUsage();
@@ -155,10 +181,11 @@ export async function benchCoverage(argv: string[]): Promise<void> {
     });
     const cpu = process.cpuUsage(cpuBefore);
     const htmlCpuSeconds = (cpu.user + cpu.system) / 1e6;
-    const lowerBound = coverageLowerBoundSeconds(accounts, members.length, latencySeconds);
+    const lowerBound = coverageLowerBoundSeconds(accounts, members.length, latencySeconds, units);
     const inspection = await standIn.inspect();
     const figures = {
       accounts,
+      ous: units,
       regions: regions.length,
       services: 2,
       memberships: result.records.length,
@@ -186,7 +213,7 @@ export async function benchCoverage(argv: string[]): Promise<void> {
       values.json === true
         ? `${JSON.stringify(figures, null, 2)}\n`
         : `${[
-            `coverage: ${figures.memberships} memberships (${accounts} accounts × ${regions.length} Regions × 2 services, every account a member)`,
+            `coverage: ${figures.memberships} memberships (${accounts} accounts${units === 0 ? '' : ` in ${units} OUs, --ous`} × ${regions.length} Regions × 2 services, every account a member)`,
             `  wall ${figures.wallSeconds} s, lower bound ${figures.lowerBoundSeconds} s, ratio ${figures.ratio} (target ≤ 1.1)`,
             `  organization listed at ${figures.organizationListedSeconds} s, every member list at ${figures.membersListedSeconds} s; ${figures.readCpuSeconds} s of CPU reading`,
             `  calls ${Object.entries(calls)

@@ -84,7 +84,8 @@ const USAGE =
   `  --sweep         onboard, remove ${SWEEP_DRIFT_PERCENT}% of the organization accounts' Security Hub memberships (each in one Region), then measure a sweep ({"sweep": true}) against its own lower bound\n` +
   "  --member-workers  run each Accept Batch invocation in a worker thread of its own, as separate Lambdas run (the member side off the workflow's event loop)\n" +
   '  --json          print the results as JSON only\n' +
-  '  --coverage      instead: muster coverage at --accounts N × --regions N × 2 services, and its HTML (--latency-ms, --json apply)\n' +
+  '  --coverage      instead: muster coverage at --accounts N × --regions N × 2 services, and its HTML (--latency-ms, --json apply;\n' +
+  '                  --ous N puts the accounts in N OUs and reads them with muster coverage --ous)\n' +
   'npm run bench -- --cold-start [--dist DIR] [--before DIR] [--runs N] [--json]\n' +
   '  each bundle of DIR (default dist, from npm run build) imported in a fresh Node process and invoked once against the stand-in; median of N runs (default 5),\n' +
   '  next to the recorded figures from before issue 19, or to an earlier build in DIR (--before) measured in the same run';

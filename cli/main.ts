@@ -300,6 +300,10 @@ function program(io: Io, done: (code: number) => void): Command {
       '--diff',
       'also show what an onboarding would change per membership: create, invite, accept or nothing',
     )
+    .option(
+      '--ous',
+      "also show each account's organizational unit: walks the OU tree instead of ListAccounts (about 2 calls more per OU)",
+    )
     .addOption(
       new Option('--local', 'read the local stand-in instead of AWS').conflicts([
         'region',

@@ -46,15 +46,25 @@ function membershipCount(plan: Plan): number {
 }
 
 /** The plan as `muster plan --json` prints it. */
-export function planJson(plan: Plan) {
+export function planJson(plan: Plan, names: AccountNames = new Map()) {
+  const accountName = (accountId: string) => names.get(accountId) ?? null;
   return {
     administratorId: plan.administratorId,
     trigger: plan.trigger,
     dryRun: plan.dryRun,
-    accounts: plan.accounts.map(({ accountId, email }) => ({ accountId, email: email ?? null })),
+    accounts: plan.accounts.map(({ accountId, email }) => ({
+      accountId,
+      accountName: accountName(accountId),
+      email: email ?? null,
+    })),
     regions: plan.regions,
     services: plan.services,
-    skipped: plan.skipped.map(({ accountId, outcome, reason }) => ({ accountId, outcome, reason })),
+    skipped: plan.skipped.map(({ accountId, outcome, reason }) => ({
+      accountId,
+      accountName: accountName(accountId),
+      outcome,
+      reason,
+    })),
     memberships: membershipCount(plan),
     homes: plan.homes,
     note: plan.note ?? null,
@@ -69,8 +79,13 @@ export function planSummary(plan: Plan): string {
   );
 }
 
-export function planText(original: Plan, c: Colours): string {
+/** The plan as a person reads it: each account as "123456789012 (payments-prod)" where its name is known. */
+export function planText(original: Plan, c: Colours, names: AccountNames = new Map()): string {
   const plan = terminalSafe(original);
+  const label = (accountId: string) => {
+    const name = names.get(accountId);
+    return accountLabel(accountId, name === undefined ? undefined : terminalText(name));
+  };
   const lines = [
     c.bold(
       `Plan (${plan.trigger === 'manual' ? 'manual input' : `${plan.trigger} event`}${plan.dryRun ? ', dry run' : ''})`,
@@ -106,14 +121,15 @@ export function planText(original: Plan, c: Colours): string {
   if (plan.accounts.length < planCounts(plan).accounts && typeof planKey === 'string')
     lines.push(c.dim(`  listed in the report bucket, ${planKey}`));
   const shown = plan.accounts.length > MAX_LISTED_ACCOUNTS ? plan.accounts.slice(0, 20) : plan.accounts;
-  for (const { accountId, email } of shown) lines.push(`  ${accountId}  ${email ?? c.dim('(no email)')}`);
+  for (const { accountId, email } of shown)
+    lines.push(`  ${label(accountId)}  ${email ?? c.dim('(no email)')}`);
   if (shown.length < plan.accounts.length) {
     lines.push(c.dim(`  … and ${plan.accounts.length - shown.length} more (--json lists them all)`));
   }
   if (plan.skipped.length > 0) {
     lines.push('', c.bold(`Skipped (${plan.skipped.length})`));
     for (const { accountId, outcome, reason } of plan.skipped)
-      lines.push(`  ${accountId}  ${outcome}  ${reason}`);
+      lines.push(`  ${label(accountId)}  ${outcome}  ${reason}`);
   }
   if (plan.note !== undefined) lines.push('', `Note: ${plan.note}`);
   return `${lines.join('\n')}\n`;

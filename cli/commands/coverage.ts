@@ -14,12 +14,14 @@ import {
   type AccountNames,
   accountLabel,
   attentionOf,
+  hasOus,
   type ReportRecord,
 } from '../../functions/shared/report/formats/records.ts';
 import type { MembershipLister, ObservedMember } from '../../functions/shared/services/administrator.ts';
 import { detectiveLister } from '../../functions/shared/services/detective/administrator.ts';
 import { guardDutyLister } from '../../functions/shared/services/guardduty/administrator.ts';
 import {
+  listPlacedAccounts,
   type OrganizationAccount,
   organizationsDirectory,
   organizationsRegion,
@@ -48,12 +50,15 @@ export interface CoverageOptions extends AwsOptions, OutputOptions {
   local?: boolean;
   scenario?: string;
   diff?: boolean;
+  /** Walk the OU tree instead of ListAccounts, so every account carries its OU. */
+  ous?: boolean;
 }
 
 /** Every call coverage makes; none of them changes anything (README, "muster coverage"). */
 export const COVERAGE_READ_CALLS = [
   'STS GetCallerIdentity (without --administrator-id)',
-  'Organizations ListAccounts',
+  'Organizations ListAccounts (without --ous)',
+  'Organizations ListRoots, ListOrganizationalUnitsForParent and ListAccountsForParent (with --ous)',
   'Security Hub DescribeHub',
   'Security Hub ListMembers',
   'Detective ListGraphs',
@@ -69,8 +74,8 @@ export interface CoverageInput {
 }
 
 export interface CoverageDeps {
-  /** Every account of the organization, whatever its state. */
-  listAccounts(): Promise<OrganizationAccount[]>;
+  /** Every account of the organization, whatever its state, with its OU when the tree is walked. */
+  listAccounts(): Promise<(OrganizationAccount & { ou?: string })[]>;
   /** The administrator's member list of one service in one Region. */
   lister(service: ServiceName, region: string): MembershipLister;
 }
@@ -129,6 +134,7 @@ export async function readCoverage(
   const names: AccountNames = new Map(
     active.flatMap(({ accountId, name }) => (name === undefined ? [] : [[accountId, name]])),
   );
+  const ous = new Map(active.flatMap(({ accountId, ou }) => (ou === undefined ? [] : [[accountId, ou]])));
   const members = active.map(({ accountId }) => accountId).filter((id) => id !== input.administratorId);
   const administratorListed = active.length > members.length;
   const record = (
@@ -137,14 +143,18 @@ export async function readCoverage(
     service: ServiceName,
     outcome: Outcome,
     reason = '',
-  ) => ({
-    accountId,
-    accountName: names.get(accountId) ?? '',
-    region,
-    service,
-    outcome,
-    reason,
-  });
+  ): ReportRecord => {
+    const ou = ous.get(accountId);
+    return {
+      accountId,
+      accountName: names.get(accountId) ?? '',
+      ...(ou === undefined ? {} : { ou }),
+      region,
+      service,
+      outcome,
+      reason,
+    };
+  };
   const perPair = await Promise.all(
     pairs.map(async ({ service, region }, index): Promise<ReportRecord[]> => {
       const own = administratorListed
@@ -194,12 +204,13 @@ export async function readCoverage(
   };
 }
 
-/** Counts every call a client sends, by `service:Operation`, as the stand-in's call log names them. */
-function countCalls<C extends SecurityHubClient | DetectiveClient | GuardDutyClient | OrganizationsClient>(
-  client: C,
-  service: string,
-  calls: Record<string, number>,
-): C {
+/**
+ * A client as coverage reads with it: counting every call it sends, by `service:Operation` as the
+ * stand-in's call log names them, and without the SDK's logger middleware.
+ */
+export function readingClient<
+  C extends SecurityHubClient | DetectiveClient | GuardDutyClient | OrganizationsClient,
+>(client: C, service: string, calls: Record<string, number>): C {
   const counter =
     <I extends object, O extends object>(next: InitializeHandler<I, O>, context: HandlerExecutionContext) =>
     (args: InitializeHandlerArguments<I>) => {
@@ -207,6 +218,9 @@ function countCalls<C extends SecurityHubClient | DetectiveClient | GuardDutyCli
       calls[key] = (calls[key] ?? 0) + 1;
       return next(args);
     };
+  // The SDK's logger middleware filters every answer for a log line its no-op logger drops: about a
+  // tenth of coverage's CPU over 1,000 accounts × 17 Regions (docs/benchmark.md, "muster coverage").
+  client.middlewareStack.remove('loggerMiddleware');
   (client.middlewareStack as { add: (middleware: typeof counter, options: object) => void }).add(counter, {
     step: 'initialize',
     name: 'musterCountCalls',
@@ -214,33 +228,39 @@ function countCalls<C extends SecurityHubClient | DetectiveClient | GuardDutyCli
   return client;
 }
 
+/** The CLI's client settings, the middleware stack resolved once per command rather than on every call. */
+const readingConfig = (target: ClientTarget, region: string) => ({
+  ...clientConfig(target, region),
+  cacheMiddleware: true,
+});
+
 export function coverageDeps(
   target: ClientTarget,
   home: string,
   calls: Record<string, number>,
+  ous = false,
 ): CoverageDeps {
   const listers: Record<ServiceName, (region: string) => MembershipLister> = {
     securityhub: perRegion((region) =>
       securityHubLister(
-        countCalls(new SecurityHubClient(clientConfig(target, region)), 'securityhub', calls),
+        readingClient(new SecurityHubClient(readingConfig(target, region)), 'securityhub', calls),
       ),
     ),
     detective: perRegion((region) =>
-      detectiveLister(countCalls(new DetectiveClient(clientConfig(target, region)), 'detective', calls)),
+      detectiveLister(readingClient(new DetectiveClient(readingConfig(target, region)), 'detective', calls)),
     ),
     guardduty: perRegion((region) =>
-      guardDutyLister(countCalls(new GuardDutyClient(clientConfig(target, region)), 'guardduty', calls)),
+      guardDutyLister(readingClient(new GuardDutyClient(readingConfig(target, region)), 'guardduty', calls)),
     ),
   };
-  const organizations = organizationsDirectory(
-    countCalls(
-      new OrganizationsClient(clientConfig(target, organizationsRegion(home))),
-      'organizations',
-      calls,
-    ),
+  const organizationsClient = readingClient(
+    new OrganizationsClient(readingConfig(target, organizationsRegion(home))),
+    'organizations',
+    calls,
   );
+  const organizations = organizationsDirectory(organizationsClient);
   return {
-    listAccounts: () => organizations.listAccounts(),
+    listAccounts: () => (ous ? listPlacedAccounts(organizationsClient) : organizations.listAccounts()),
     lister: (service, region) => listers[service](region),
   };
 }
@@ -253,6 +273,7 @@ const MAX_LISTED = 50;
 
 function coverageTable(result: CoverageResult, diff: boolean, c: Colours): string {
   const shown = terminalSafe(result);
+  const ous = hasOus(shown.records);
   const lines = [
     c.bold(`Coverage read at ${shown.readAt}`),
     `  Administrator  ${shown.administratorId}`,
@@ -274,7 +295,7 @@ function coverageTable(result: CoverageResult, diff: boolean, c: Colours): strin
   lines.push('', c.bold(`Not covered (${notCovered.length})`));
   for (const row of notCovered.slice(0, MAX_LISTED)) {
     lines.push(
-      `  ${accountLabel(row.accountId, row.accountName)}  ${row.service} ${row.region}  ${c.red(row.outcome)}${row.reason === '' ? '' : `  ${c.dim(row.reason)}`}`,
+      `  ${accountLabel(row.accountId, row.accountName)}${row.ou === undefined ? '' : `  ${c.dim(row.ou)}`}  ${row.service} ${row.region}  ${c.red(row.outcome)}${row.reason === '' ? '' : `  ${c.dim(row.reason)}`}`,
     );
   }
   if (notCovered.length > MAX_LISTED)
@@ -301,7 +322,7 @@ function coverageTable(result: CoverageResult, diff: boolean, c: Colours): strin
   lines.push(
     '',
     c.dim(
-      `Read calls only: ${calls.map(([operation, count]) => `${operation} ${count}`).join(', ')}. Organizational units are not read (README, "Organizational units").`,
+      `Read calls only: ${calls.map(([operation, count]) => `${operation} ${count}`).join(', ')}.${ous ? '' : ' Organizational units are read with --ous (README, "Organizational units").'}`,
     ),
   );
   return `${lines.join('\n')}\n`;
@@ -349,7 +370,7 @@ export async function coverageCommand(options: CoverageOptions, io: Io): Promise
       };
       read = await readCoverage(
         { administratorId: scenario.administratorAccountId, regions, services },
-        coverageDeps(target, regions[0] ?? 'us-east-1', calls),
+        coverageDeps(target, regions[0] ?? 'us-east-1', calls, options.ous === true),
       );
     } finally {
       await standIn.stop();
@@ -359,7 +380,10 @@ export async function coverageCommand(options: CoverageOptions, io: Io): Promise
     const regions = parseRegions(options.regions ?? [home], '--regions');
     const target = awsTarget(options);
     const administratorId = await administratorAccount(options.administratorId, target, home);
-    read = await readCoverage({ administratorId, regions, services }, coverageDeps(target, home, calls));
+    read = await readCoverage(
+      { administratorId, regions, services },
+      coverageDeps(target, home, calls, options.ous === true),
+    );
   }
   const result: CoverageResult = { ...read, readAt: io.now().toISOString(), calls };
   const diff = options.diff === true;

@@ -10,7 +10,8 @@ import { parseTrigger } from '../../functions/resolve-accounts/triggers.ts';
 import type { Env } from '../../functions/shared/config.ts';
 import type { Plan } from '../../functions/shared/contracts.ts';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
-import { organizationsDirectory } from '../../functions/shared/services/organizations.ts';
+import type { AccountNames } from '../../functions/shared/report/formats/records.ts';
+import { organizationsDirectory, recordingNames } from '../../functions/shared/services/organizations.ts';
 import { PLANNERS } from '../../functions/shared/services/registry.ts';
 import { HEALTHY_SCENARIO } from '../../local/runner/run-workflow.ts';
 import { startStandIn } from '../../local/standin/index.ts';
@@ -138,19 +139,22 @@ function splitText(plan: Plan, folder: string, batches: readonly BatchFile[], op
 }
 
 /** The first step's dependencies over real SDK clients, aimed at AWS or at the stand-in. */
-function resolveDeps(env: Env, target: ClientTarget): ResolveAccountsDeps {
+function resolveDeps(env: Env, target: ClientTarget): { deps: ResolveAccountsDeps; names: AccountNames } {
   const config = readResolveConfig(env);
-  return {
+  // The plan reads the organization anyway: the names it reads are shown beside the ids.
+  const { directory, names } = recordingNames(
+    organizationsDirectory(new OrganizationsClient(clientConfig(target, config.organizationsRegion))),
+  );
+  const deps: ResolveAccountsDeps = {
     administratorId: config.administratorId,
     homeRegion: config.homeRegion,
     defaultRegions: config.defaultRegions,
     defaultServices: config.defaultServices,
-    organizations: organizationsDirectory(
-      new OrganizationsClient(clientConfig(target, config.organizationsRegion)),
-    ),
+    organizations: directory,
     settings: config.settings,
     planner: (service, region) => PLANNERS[service]((Client) => new Client(clientConfig(target, region))),
   };
+  return { deps, names };
 }
 
 /**
@@ -189,6 +193,7 @@ export async function planCommand(options: PlanOptions, io: Io): Promise<number>
   const folder = options.split === undefined ? undefined : resolve(io.cwd, options.split);
   if (folder !== undefined) await checkFolder(folder);
   let plan: Awaited<ReturnType<typeof resolveAccounts>>;
+  let names: AccountNames;
   if (options.local === true) {
     const scenario = await loadLocalScenario(resolve(io.cwd, options.scenario ?? HEALTHY_SCENARIO));
     const standIn = await startStandIn({ scenario, timeScale: 0.01 });
@@ -205,13 +210,17 @@ export async function planCommand(options: PlanOptions, io: Io): Promise<number>
           secretAccessKey: standIn.env.AWS_SECRET_ACCESS_KEY ?? '',
         },
       };
-      plan = await resolveAccounts(input, resolveDeps(env, target));
+      const resolved = resolveDeps(env, target);
+      plan = await resolveAccounts(input, resolved.deps);
+      names = resolved.names;
     } finally {
       await standIn.stop();
     }
   } else {
     const target = awsTarget(options);
-    plan = await resolveAccounts(input, resolveDeps(await awsEnv(options, target), target));
+    const resolved = resolveDeps(await awsEnv(options, target), target);
+    plan = await resolveAccounts(input, resolved.deps);
+    names = resolved.names;
   }
   if (folder !== undefined) {
     const batches = splitPlan(plan, options.batchSize);
@@ -219,17 +228,17 @@ export async function planCommand(options: PlanOptions, io: Io): Promise<number>
     io.stdout.write(
       options.json === true
         ? terminalJson({
-            ...planJson(plan),
+            ...planJson(plan, names),
             batches: batches.map(({ name, accounts }) => ({ file: join(folder, name), accounts })),
           })
-        : `${planText(plan, coloursFor(io.stdout, io.env))}\n${terminalLines(splitText(plan, folder, batches, options))}`,
+        : `${planText(plan, coloursFor(io.stdout, io.env), names)}\n${terminalLines(splitText(plan, folder, batches, options))}`,
     );
     return EXIT.ok;
   }
   io.stdout.write(
     options.json === true
-      ? terminalJson(planJson(plan))
-      : `${planText(plan, coloursFor(io.stdout, io.env))}\nNothing was changed. To run it for real:\n  ${terminalLines(realCommand(options, options.local === true ? 'local' : 'aws'))}\n`,
+      ? terminalJson(planJson(plan, names))
+      : `${planText(plan, coloursFor(io.stdout, io.env), names)}\nNothing was changed. To run it for real:\n  ${terminalLines(realCommand(options, options.local === true ? 'local' : 'aws'))}\n`,
   );
   return EXIT.ok;
 }

@@ -9,7 +9,7 @@ import { advance, fromLocalEvent, type Progress, startProgress } from '../histor
 import { type InputOptions, loadInput, manualInput } from '../input.ts';
 import { coloursFor, type Io } from '../io.ts';
 import { viewFor } from '../progress.ts';
-import { reportText } from '../render.ts';
+import { planText, reportText } from '../render.ts';
 import { withReportFile } from '../report-file.ts';
 import {
   emitReport,
@@ -107,8 +107,15 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
     table: () => {
       const c = coloursFor(io.stdout, io.env);
       const { history } = result;
+      // A dry run's result is its plan: shown as `muster plan` shows it, names beside the ids.
+      // (Its note is the report's one line below, so it is not printed twice.)
+      let planned = '';
+      if (options.dryRun === true && final.plan !== undefined) {
+        const { note: _printedBelow, ...plan } = final.plan;
+        planned = `\n${planText(plan, c, names)}`;
+      }
       return (
-        `\n${reportText(final, c, names)}\n` +
+        `${planned}\n${reportText(final, c, names)}\n` +
         c.dim(
           `Ran in ${result.wallSeconds.toFixed(1)} s; in AWS this execution would take ${history.stateTransitions} state transitions, ` +
             `${history.historyEvents} history events and ${history.lambdaInvocations} Lambda invocations.\n`,

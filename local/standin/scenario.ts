@@ -19,6 +19,11 @@ const accountSchema = z.strictObject({
   accountId,
   email,
   name: z.string().min(1).optional(),
+  /** The account's organizational unit, as OU names from the root down ("Workloads/Prod"); absent: under the root. */
+  ou: z
+    .string()
+    .regex(/^[^/]+(\/[^/]+)*$/, 'must be OU names separated by "/"')
+    .optional(),
   /** CREATED or INVITED: an account of the organization (ListAccounts shows it); OUTSIDE: invitation only. */
   joinedMethod: z.enum(['CREATED', 'INVITED', 'OUTSIDE']),
   state: z.enum(['ACTIVE', 'SUSPENDED', 'PENDING_CLOSURE', 'CLOSED', 'PENDING_ACTIVATION']).default('ACTIVE'),

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { readCoverage } from '../../cli/commands/coverage.ts';
+import { readCoverage, readingClient } from '../../cli/commands/coverage.ts';
 import {
   type OrganizationAccount,
   organizationsDirectory,
@@ -160,5 +160,17 @@ describe('readCoverage', () => {
     expect(result.coverage.pairs).toEqual([
       { region: 'eu-west-1', service: 'securityhub', enabled: 0, expected: 119, percent: 0 },
     ]);
+  });
+});
+
+describe('readingClient', () => {
+  it('counts the calls of a client that carries no SDK logger middleware', () => {
+    const plain = new SecurityHubClient({ region: 'us-east-1' });
+    expect(plain.middlewareStack.identify().some((name) => name.startsWith('loggerMiddleware'))).toBe(true);
+
+    const client = readingClient(new SecurityHubClient({ region: 'us-east-1' }), 'securityhub', {});
+    const names = client.middlewareStack.identify();
+    expect(names.filter((name) => name.startsWith('loggerMiddleware'))).toEqual([]);
+    expect(names.filter((name) => name.startsWith('musterCountCalls'))).toHaveLength(1);
   });
 });

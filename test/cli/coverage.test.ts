@@ -119,6 +119,59 @@ describe('muster coverage', () => {
     expect(Object.keys(json.calls).every((operation) => READ_OPERATIONS.has(operation))).toBe(true);
   }, 30_000);
 
+  it("shows each account's OU with --ous, by walking the stand-in's OU tree, for the same memberships and only read calls", async () => {
+    const args = ['coverage', '--local', '--scenario', HOSTILE, '--output', 'json'];
+    const plain = memoryIo();
+    const placed = memoryIo();
+    await main(args, plain);
+    await main([...args, '--ous'], placed);
+    type Json = {
+      memberships: { accountId: string; region: string; service: string; outcome: string; ou?: string }[];
+      calls: Record<string, number>;
+    };
+    const without = JSON.parse(plain.stdout.text) as Json;
+    const withOus = JSON.parse(placed.stdout.text) as Json;
+
+    const key = ({ accountId, region, service, outcome }: Json['memberships'][number]) =>
+      `${accountId}|${region}|${service}|${outcome}`;
+    expect(withOus.memberships.map(key).sort()).toEqual(without.memberships.map(key).sort());
+    expect(without.memberships.every(({ ou }) => ou === undefined)).toBe(true);
+    const ouOf = new Map(withOus.memberships.map(({ accountId, ou }) => [accountId, ou]));
+    expect(ouOf.get('000000000002')).toBe('Root/Workloads/Prod');
+    expect(ouOf.get('555555555555')).toBe('Root/Workloads/Prod');
+    expect(ouOf.get('222222222222')).toBe('Root/Workloads/Dev');
+    expect(ouOf.get('444444444444')).toBe('Root/Sandbox');
+    expect(ouOf.get('111111111111')).toBe('Root');
+    expect(Object.keys(withOus.calls).sort()).toEqual([
+      'detective:ListGraphs',
+      'detective:ListMembers',
+      'organizations:ListAccountsForParent',
+      'organizations:ListOrganizationalUnitsForParent',
+      'organizations:ListRoots',
+      'securityhub:DescribeHub',
+      'securityhub:ListMembers',
+    ]);
+  }, 30_000);
+
+  it('writes the OU beside each account in the CSV and the table with --ous', async () => {
+    const csv = memoryIo();
+    await main(['coverage', '--local', '--scenario', HOSTILE, '--ous', '--output', 'csv'], csv);
+    const rows = parse(csv.stdout.text, { columns: true }) as Record<string, string>[];
+    expect(rows.find((row) => row.accountId === '222222222222')?.ou).toBe('Root/Workloads/Dev');
+
+    const table = memoryIo();
+    await main(['coverage', '--local', '--scenario', HOSTILE, '--ous'], table);
+    const notCovered = table.stdout.text.split('\n').filter((line) => / NOT_A_MEMBER$/.test(line));
+    expect(notCovered.length).toBeGreaterThan(0);
+    expect(
+      notCovered.every((line) =>
+        /^ {2}\d{12}( \([^)]*\))? {2}Root(\/[^ ]+)? {2}(securityhub|detective) /.test(line),
+      ),
+    ).toBe(true);
+    expect(table.stdout.text).toContain('organizations:ListRoots');
+    expect(table.stdout.text).not.toContain('read with --ous');
+  }, 30_000);
+
   it('refuses an unknown service before reading anything', async () => {
     const io = memoryIo();
     expect(await main(['coverage', '--local', '--services', 'guardduty,macie'], io)).toBe(2);

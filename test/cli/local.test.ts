@@ -240,6 +240,7 @@ describe('muster plan --local, muster run --local --dry-run', () => {
         io,
       ),
     ).toBe(0);
+    expect(io.stdout.text).toContain('  200000000002 (member-2)  aws+200000000002@example.com\n');
     expect(io.stdout.text).toContain(
       'To run it for real:\n  muster run --local --accounts 200000000002 --regions eu-west-1\n',
     );
@@ -262,6 +263,11 @@ describe('muster plan --local, muster run --local --dry-run', () => {
         io,
       ),
     ).toBe(0);
+    expect(io.stdout.text).toContain(
+      'Accounts to onboard (1)\n  200000000002 (member-2)  aws+200000000002@example.com\n',
+    );
+    // The plan's note is the report's line, printed once.
+    expect(io.stdout.text.match(/Dry run: this is the plan/g)).toHaveLength(1);
     expect(io.stdout.text).toContain(
       'To run it for real:\n  muster run --local --accounts 200000000002 --scenario local/scenarios/healthy.json\n',
     );

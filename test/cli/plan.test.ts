@@ -57,7 +57,10 @@ beforeEach(() => {
 });
 
 describe('muster plan', () => {
-  it('returns the plan as JSON with emails from Organizations when accounts are named', async () => {
+  it('returns the plan as JSON with emails and names from Organizations when accounts are named', async () => {
+    organizations
+      .on(DescribeAccountCommand, { AccountId: '200000000001' })
+      .resolves({ Account: { ...account('200000000001'), Name: 'payments-prod' } });
     const io = memoryIo();
     const code = await main(
       ['plan', '--accounts', `200000000001,${ADMINISTRATOR}`, '--regions', 'eu-west-1', '--json'],
@@ -69,12 +72,15 @@ describe('muster plan', () => {
       administratorId: ADMINISTRATOR,
       trigger: 'manual',
       dryRun: false,
-      accounts: [{ accountId: '200000000001', email: 'root+200000000001@example.com' }],
+      accounts: [
+        { accountId: '200000000001', accountName: 'payments-prod', email: 'root+200000000001@example.com' },
+      ],
       regions: ['eu-west-1'],
       services: ['securityhub', 'detective'],
       skipped: [
         {
           accountId: ADMINISTRATOR,
+          accountName: null,
           outcome: 'SKIPPED_ADMINISTRATOR',
           reason: 'this is the administrator account itself; it cannot be its own member',
         },
@@ -97,7 +103,10 @@ describe('muster plan', () => {
     organizations
       .on(ListAccountsCommand)
       .resolvesOnce({
-        Accounts: [account('200000000001'), account('200000000002', 'SUSPENDED')],
+        Accounts: [
+          { ...account('200000000001'), Name: 'payments-prod' },
+          { ...account('200000000002', 'SUSPENDED'), Name: 'old-sandbox' },
+        ],
         NextToken: 't',
       })
       .resolvesOnce({ Accounts: [account('200000000003')] });
@@ -105,7 +114,11 @@ describe('muster plan', () => {
 
     expect(await main(['plan', '--all-accounts', '--region', 'eu-west-1'], io)).toBe(0);
     expect(io.stdout.text).toContain('2 accounts × 1 Region × 2 services = 4 memberships, 1 skipped');
-    expect(io.stdout.text).toMatch(/200000000002 {2}SKIPPED_ACCOUNT_INACTIVE {2}the account is SUSPENDED/);
+    expect(io.stdout.text).toContain('  200000000001 (payments-prod)  root+200000000001@example.com\n');
+    expect(io.stdout.text).toContain('  200000000003  root+200000000003@example.com\n');
+    expect(io.stdout.text).toMatch(
+      /200000000002 \(old-sandbox\) {2}SKIPPED_ACCOUNT_INACTIVE {2}the account is SUSPENDED/,
+    );
     expect(io.stdout.text).toContain(
       'Nothing was changed. To run it for real:\n  muster start --all-accounts --region eu-west-1 --stack-name STACK\n',
     );

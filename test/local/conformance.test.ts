@@ -5,9 +5,14 @@ import {
 } from '@aws-sdk/client-guardduty';
 import {
   CreateAccountCommand,
+  CreateOrganizationalUnitCommand,
   CreateOrganizationCommand,
   DescribeAccountCommand,
   ListAccountsCommand,
+  ListAccountsForParentCommand,
+  ListOrganizationalUnitsForParentCommand,
+  ListRootsCommand,
+  MoveAccountCommand,
 } from '@aws-sdk/client-organizations';
 import {
   CreateMembersCommand,
@@ -91,6 +96,18 @@ describe.skipIf(skipWithoutMoto)(`stand-in conformance with moto_server${SKIPPED
       new CreateAccountCommand({ AccountName: 'member', Email: 'member@example.com' }),
     );
     const motoMember = created.CreateAccountStatus?.AccountId ?? '';
+    // The member in an OU of its own, as the stand-in's scenario places it (its account's `ou`).
+    const motoRoot = (await motoOrganizations.send(new ListRootsCommand({}))).Roots?.[0]?.Id ?? '';
+    const unit = await motoOrganizations.send(
+      new CreateOrganizationalUnitCommand({ ParentId: motoRoot, Name: 'Workloads' }),
+    );
+    await motoOrganizations.send(
+      new MoveAccountCommand({
+        AccountId: motoMember,
+        SourceParentId: motoRoot,
+        DestinationParentId: unit.OrganizationalUnit?.Id ?? '',
+      }),
+    );
 
     standIn = await startStandIn({
       scenario: {
@@ -115,6 +132,7 @@ describe.skipIf(skipWithoutMoto)(`stand-in conformance with moto_server${SKIPPED
             accountId: '210987654321',
             email: 'member@example.com',
             name: 'member',
+            ou: 'Workloads',
             joinedMethod: 'CREATED',
           },
           { accountId: OUTSIDE, email: 'outside@example.net', joinedMethod: 'OUTSIDE' },
@@ -166,6 +184,40 @@ describe.skipIf(skipWithoutMoto)(`stand-in conformance with moto_server${SKIPPED
     expect(ours.described.Account).toMatchObject({ State: 'ACTIVE', JoinedMethod: 'CREATED' });
     expect(ours.missing).toEqual(moto.missing);
     expect(ours.missing).toMatchObject({ name: 'AccountNotFoundException' });
+  });
+
+  it('walks the OU tree in the same shapes: ListRoots, ListOrganizationalUnitsForParent, ListAccountsForParent, ParentNotFoundException', async () => {
+    const [moto, ours] = await onBoth(async (side) => {
+      const organizations = side.clients('us-east-1').organizations;
+      const roots = await organizations.send(new ListRootsCommand({ MaxResults: 20 }));
+      const root = roots.Roots?.[0]?.Id ?? '';
+      const units = await organizations.send(
+        new ListOrganizationalUnitsForParentCommand({ ParentId: root, MaxResults: 20 }),
+      );
+      const unit = units.OrganizationalUnits?.[0]?.Id ?? '';
+      const accounts = await organizations.send(
+        new ListAccountsForParentCommand({ ParentId: unit, MaxResults: 20 }),
+      );
+      const missing = await rejection(
+        organizations.send(new ListAccountsForParentCommand({ ParentId: 'ou-zzzz-99999999' })),
+      );
+      return { roots, units, accounts, missing, memberId: side.memberId };
+    });
+
+    expect(shape(ours.roots)).toEqual(shape(moto.roots));
+    expect(ours.roots.Roots?.[0]).toMatchObject({
+      Name: 'Root',
+      Id: expect.stringMatching(/^r-[0-9a-z]{4,32}$/),
+    });
+    expect(shape(ours.units)).toEqual(shape(moto.units));
+    expect(ours.units.OrganizationalUnits?.map(({ Name }) => Name)).toEqual(['Workloads']);
+    expect(moto.units.OrganizationalUnits?.map(({ Name }) => Name)).toEqual(['Workloads']);
+    expect(ours.units.OrganizationalUnits?.[0]?.Id).toMatch(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/);
+    expect(shape(ours.accounts)).toEqual(shape(moto.accounts));
+    expect(ours.accounts.Accounts?.map(({ Id }) => Id)).toEqual([ours.memberId]);
+    expect(moto.accounts.Accounts?.map(({ Id }) => Id)).toEqual([moto.memberId]);
+    expect(ours.missing).toEqual(moto.missing);
+    expect(ours.missing).toMatchObject({ name: 'ParentNotFoundException' });
   });
 
   it('differs on purpose when ListAccounts asks for more than 20: AWS rejects it, moto answers', async () => {

@@ -2,9 +2,13 @@ import {
   type Account as AwsAccount,
   DescribeAccountCommand,
   ListAccountsCommand,
+  ListAccountsForParentCommand,
+  ListOrganizationalUnitsForParentCommand,
+  ListRootsCommand,
   type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { everyPage } from '../aws/pages.ts';
+import { mapWithConcurrency } from '../concurrency.ts';
 import { partitionOf } from '../domain/regions.ts';
 
 /** An account as AWS Organizations knows it. */
@@ -65,6 +69,71 @@ export function organizationsDirectory(client: OrganizationsClient): Organizatio
       return listed.flatMap((account) => fromAws(account) ?? []);
     },
   };
+}
+
+/** An organization account and where it sits: OU names from the root down, the root's first ("Root/Workloads/Prod"). */
+export interface PlacedAccount extends OrganizationAccount {
+  ou: string;
+}
+
+/**
+ * Parents (the root or OUs) listed at once while walking the tree, each by two chains of pages: with no
+ * published rate for these calls, a wide organization is walked 20 calls at a time
+ * (docs/aws-facts.md, AWS Organizations, "Organizational units in muster coverage").
+ */
+export const TREE_PARENTS_AT_ONCE = 10;
+
+/**
+ * Every account of the organization with its OU, by walking the tree: ListRoots, then, level by level,
+ * each parent's child OUs (ListOrganizationalUnitsForParent) and own accounts (ListAccountsForParent).
+ * It replaces ListAccounts: the same `Account` shape, about two calls per OU more, and a longest chain
+ * of the tree's depth plus the largest parent's pages instead of one page per 20 accounts
+ * (docs/aws-facts.md, AWS Organizations, "Account names, and what an organizational unit would cost").
+ */
+export async function listPlacedAccounts(client: OrganizationsClient): Promise<PlacedAccount[]> {
+  const roots = await everyPage(async (nextToken) => {
+    const page = await client.send(
+      new ListRootsCommand({ MaxResults: LIST_ACCOUNTS_PAGE_SIZE, NextToken: nextToken }),
+    );
+    return { items: page.Roots, nextToken: page.NextToken };
+  });
+  const placed: PlacedAccount[] = [];
+  let level = roots.flatMap(({ Id, Name }) => (Id === undefined ? [] : [{ id: Id, path: Name ?? Id }]));
+  while (level.length > 0) {
+    const children = await mapWithConcurrency(level, TREE_PARENTS_AT_ONCE, async ({ id, path }) => {
+      const [units, accounts] = await Promise.all([
+        everyPage(async (nextToken) => {
+          const page = await client.send(
+            new ListOrganizationalUnitsForParentCommand({
+              ParentId: id,
+              MaxResults: LIST_ACCOUNTS_PAGE_SIZE,
+              NextToken: nextToken,
+            }),
+          );
+          return { items: page.OrganizationalUnits, nextToken: page.NextToken };
+        }),
+        everyPage(async (nextToken) => {
+          const page = await client.send(
+            new ListAccountsForParentCommand({
+              ParentId: id,
+              MaxResults: LIST_ACCOUNTS_PAGE_SIZE,
+              NextToken: nextToken,
+            }),
+          );
+          return { items: page.Accounts, nextToken: page.NextToken };
+        }),
+      ]);
+      for (const account of accounts) {
+        const read = fromAws(account);
+        if (read !== undefined) placed.push({ ...read, ou: path });
+      }
+      return units.flatMap(({ Id, Name }) =>
+        Id === undefined ? [] : [{ id: Id, path: `${path}/${Name ?? Id}` }],
+      );
+    });
+    level = children.flat();
+  }
+  return placed;
 }
 
 /**

@@ -1,12 +1,16 @@
 import {
   DescribeAccountCommand,
   ListAccountsCommand,
+  ListAccountsForParentCommand,
+  ListOrganizationalUnitsForParentCommand,
+  ListRootsCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   isOrganizationsUnavailable,
+  listPlacedAccounts,
   organizationsDirectory,
   organizationsRegion,
   recordingNames,
@@ -125,5 +129,77 @@ describe('recordingNames', () => {
         ['333333333333', 'logs'],
       ]),
     );
+  });
+});
+
+describe('listPlacedAccounts', () => {
+  beforeEach(() => {
+    organizations.reset();
+  });
+
+  it('places every account under its OU path, following pages of OUs and accounts at every level', async () => {
+    const account = (Id: string) => ({
+      Id,
+      Email: `${Id}@example.com`,
+      Name: `name-${Id}`,
+      State: 'ACTIVE' as const,
+    });
+    // The generic answers first: aws-sdk-client-mock lets a later, input-specific one take precedence.
+    organizations.on(ListOrganizationalUnitsForParentCommand).resolves({ OrganizationalUnits: [] });
+    organizations.on(ListAccountsForParentCommand).resolves({ Accounts: [] });
+    organizations.on(ListRootsCommand).resolves({ Roots: [{ Id: 'r-abcd', Name: 'Root' }] });
+    organizations
+      .on(ListOrganizationalUnitsForParentCommand, { ParentId: 'r-abcd' })
+      .resolvesOnce({ OrganizationalUnits: [{ Id: 'ou-abcd-11111111', Name: 'Workloads' }], NextToken: 'o1' })
+      .resolvesOnce({ OrganizationalUnits: [{ Id: 'ou-abcd-22222222', Name: 'Sandbox' }] });
+    organizations
+      .on(ListOrganizationalUnitsForParentCommand, { ParentId: 'ou-abcd-11111111' })
+      .resolves({ OrganizationalUnits: [{ Id: 'ou-abcd-33333333', Name: 'Prod' }] });
+    organizations
+      .on(ListAccountsForParentCommand, { ParentId: 'r-abcd' })
+      .resolves({ Accounts: [account('111111111111')] });
+    organizations
+      .on(ListAccountsForParentCommand, { ParentId: 'ou-abcd-33333333' })
+      .resolvesOnce({ Accounts: [account('222222222222')], NextToken: 'a1' })
+      .resolvesOnce({ Accounts: [], NextToken: 'a2' })
+      .resolvesOnce({ Accounts: [account('333333333333')] });
+    organizations
+      .on(ListAccountsForParentCommand, { ParentId: 'ou-abcd-22222222' })
+      .resolves({ Accounts: [account('444444444444')] });
+
+    const placed = await listPlacedAccounts(new OrganizationsClient({ region: 'us-east-1' }));
+
+    expect(new Map(placed.map(({ accountId, ou }) => [accountId, ou]))).toEqual(
+      new Map([
+        ['111111111111', 'Root'],
+        ['222222222222', 'Root/Workloads/Prod'],
+        ['333333333333', 'Root/Workloads/Prod'],
+        ['444444444444', 'Root/Sandbox'],
+      ]),
+    );
+    expect(placed.find(({ accountId }) => accountId === '444444444444')).toEqual({
+      accountId: '444444444444',
+      email: '444444444444@example.com',
+      name: 'name-444444444444',
+      state: 'ACTIVE',
+      ou: 'Root/Sandbox',
+    });
+    // One ListOrganizationalUnitsForParent chain per parent (the root's two pages), one ListAccountsForParent chain.
+    expect(organizations).toHaveReceivedCommandTimes(ListOrganizationalUnitsForParentCommand, 5);
+    expect(organizations).toHaveReceivedCommandTimes(ListAccountsForParentCommand, 6);
+    expect(organizations).toHaveReceivedCommandTimes(ListAccountsCommand, 0);
+    for (const call of organizations.calls()) expect(call.args[0].input).toMatchObject({ MaxResults: 20 });
+  });
+
+  it('rejects with the error of a parent it could not list', async () => {
+    organizations.on(ListRootsCommand).resolves({ Roots: [{ Id: 'r-abcd', Name: 'Root' }] });
+    organizations.on(ListOrganizationalUnitsForParentCommand).resolves({ OrganizationalUnits: [] });
+    organizations
+      .on(ListAccountsForParentCommand)
+      .rejects(awsError('AccessDeniedException', 400, 'not allowed'));
+
+    await expect(listPlacedAccounts(new OrganizationsClient({ region: 'us-east-1' }))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+    });
   });
 });

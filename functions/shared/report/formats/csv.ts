@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { accountLabel, clipAccountName, type ReportRecord } from './records.ts';
+import { accountLabel, clipAccountName, hasOus, type ReportRecord } from './records.ts';
 
 // A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV Injection"; the
 // fullwidth forms as csv-stringify's escape_formulas has them).
@@ -28,14 +28,23 @@ export const RECORD_CSV_COLUMNS = [
   'reason',
 ] as const;
 
-/** One line per membership; "account" is "123456789012 (payments-prod)" for a person, accountId for a program. */
+/** The columns with the account's OU after its name, when the records carry OUs. */
+const RECORD_CSV_COLUMNS_WITH_OU = [
+  ...RECORD_CSV_COLUMNS.slice(0, 3),
+  'ou',
+  ...RECORD_CSV_COLUMNS.slice(3),
+] as const;
+
+/**
+ * One line per membership; "account" is "123456789012 (payments-prod)" for a person, accountId for a
+ * program; an "ou" column when the records carry OUs.
+ */
 export function recordsCsv(records: readonly ReportRecord[]): string {
-  return csvText(
-    RECORD_CSV_COLUMNS,
-    records.map((record) => ({
-      ...record,
-      accountName: clipAccountName(record.accountName),
-      account: accountLabel(record.accountId, record.accountName),
-    })),
-  );
+  const rows = records.map((record) => ({
+    ...record,
+    accountName: clipAccountName(record.accountName),
+    account: accountLabel(record.accountId, record.accountName),
+    ou: record.ou ?? '',
+  }));
+  return hasOus(records) ? csvText(RECORD_CSV_COLUMNS_WITH_OU, rows) : csvText(RECORD_CSV_COLUMNS, rows);
 }

@@ -5,6 +5,7 @@ import {
   accountLabel,
   attentionOf,
   firstSeen,
+  hasOus,
   type ReportDocument,
   type ReportRecord,
 } from './records.ts';
@@ -37,6 +38,7 @@ h1{font-size:1.4em;margin:0 0 .3em}
 table{border-collapse:collapse}
 th,td{border:1px solid #d0d7de;padding:2px 5px;text-align:center;white-space:nowrap}
 th.account,td.account{text-align:left;position:sticky;left:0;background:#fff}
+td.ou{text-align:left}
 thead th{background:#f6f8fa;position:sticky;top:0}
 .enabled{background:#2da44e;color:#fff}
 .settled{background:#d0d7de;color:#24292f}
@@ -69,12 +71,13 @@ export function reportHtml(document: ReportDocument): string {
   const services = firstSeen(records.map(({ service }) => service));
   const regions = firstSeen(records.map(({ region }) => region));
   const columns = services.flatMap((service) => regions.map((region) => ({ service, region })));
-  const accounts = new Map<string, { name: string; cells: Map<string, ReportRecord> }>();
+  const ous = hasOus(records);
+  const accounts = new Map<string, { name: string; ou: string; cells: Map<string, ReportRecord> }>();
   const counts = new Map<Outcome, number>();
   for (const record of records) {
     let account = accounts.get(record.accountId);
     if (account === undefined) {
-      account = { name: record.accountName, cells: new Map() };
+      account = { name: record.accountName, ou: record.ou ?? '', cells: new Map() };
       accounts.set(record.accountId, account);
     }
     account.cells.set(`${record.region}|${record.service}`, record);
@@ -84,7 +87,7 @@ export function reportHtml(document: ReportDocument): string {
   const expectedIn = columns.map(() => 0);
   let needing = 0;
   const body: string[] = [];
-  for (const [accountId, { name, cells }] of [...accounts].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [accountId, { name, ou, cells }] of [...accounts].sort(([a], [b]) => a.localeCompare(b))) {
     let needs = false;
     let enabled = 0;
     const tds = columns.map(({ region, service }, index) => {
@@ -103,7 +106,7 @@ export function reportHtml(document: ReportDocument): string {
     });
     if (needs) needing += 1;
     body.push(
-      `<tr class="${needs ? 'needs' : 'ok'}"><td class="account">${escapeHtml(accountLabel(accountId, name))}</td>${tds.join('')}<td>${enabled}/${cells.size}</td></tr>`,
+      `<tr class="${needs ? 'needs' : 'ok'}"><td class="account">${escapeHtml(accountLabel(accountId, name))}</td>${ous ? `<td class="ou">${escapeHtml(ou)}</td>` : ''}${tds.join('')}<td>${enabled}/${cells.size}</td></tr>`,
     );
   }
   const legend = OUTCOMES.filter((outcome) => counts.has(outcome)).map((outcome) => {
@@ -132,9 +135,9 @@ export function reportHtml(document: ReportDocument): string {
 <p class="meta">${meta.join(' · ')}</p>
 <ul class="legend">${legend.join('')}</ul>
 <p><label><input type="checkbox" id="filter"> Only accounts that need attention or are pending</label> · <span id="shown">${accounts.size}</span> accounts shown · hover a cell for its outcome and reason</p>
-<table id="matrix"><thead><tr><th class="account" rowspan="2">Account</th>${head1.join('')}<th rowspan="2">Enabled</th></tr><tr>${head2.join('')}</tr></thead>
+<table id="matrix"><thead><tr><th class="account" rowspan="2">Account</th>${ous ? '<th class="ou" rowspan="2">OU</th>' : ''}${head1.join('')}<th rowspan="2">Enabled</th></tr><tr>${head2.join('')}</tr></thead>
 <tbody>${body.join('\n')}</tbody>
-<tfoot><tr><td class="account">Coverage</td>${foot.join('')}<td>${percent(enabledTotal, expectedTotal)}</td></tr></tfoot></table>
+<tfoot><tr><td class="account">Coverage</td>${ous ? '<td class="ou"></td>' : ''}${foot.join('')}<td>${percent(enabledTotal, expectedTotal)}</td></tr></tfoot></table>
 <script>${SCRIPT}</script></body></html>
 `;
 }

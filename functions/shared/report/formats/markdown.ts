@@ -1,5 +1,5 @@
 import { OUTCOMES } from '../../domain/outcomes.ts';
-import { accountLabel, type ReportDocument } from './records.ts';
+import { accountLabel, hasOus, type ReportDocument } from './records.ts';
 
 /** A table cell: pipes and line breaks would end it, and markup is shown as text. */
 function cell(value: string): string {
@@ -24,10 +24,14 @@ export function reportMarkdown(document: ReportDocument): string {
     if (count !== undefined) lines.push(`| ${outcome} | ${count} |`);
   }
   lines.push(`| Total | ${records.length} |`, '');
-  lines.push('| Account | Region | Service | Outcome | Reason |', '| --- | --- | --- | --- | --- |');
+  const ous = hasOus(records);
+  lines.push(
+    `| Account |${ous ? ' OU |' : ''} Region | Service | Outcome | Reason |`,
+    `| --- |${ous ? ' --- |' : ''} --- | --- | --- | --- |`,
+  );
   for (const record of records) {
     lines.push(
-      `| ${cell(accountLabel(record.accountId, record.accountName))} | ${cell(record.region)} | ${record.service} | ${record.outcome} | ${cell(record.reason)} |`,
+      `| ${cell(accountLabel(record.accountId, record.accountName))} |${ous ? ` ${cell(record.ou ?? '')} |` : ''} ${cell(record.region)} | ${record.service} | ${record.outcome} | ${cell(record.reason)} |`,
     );
   }
   return `${lines.join('\n')}\n`;

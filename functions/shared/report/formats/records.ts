@@ -7,6 +7,8 @@ export interface ReportRecord {
   accountId: string;
   /** The account's name in AWS Organizations ('' for an account outside it or when not read). */
   accountName: string;
+  /** The account's organizational unit, OU names from the root down ("Root/Workloads/Prod"): only when read (`muster coverage --ous`). */
+  ou?: string;
   region: string;
   service: ServiceName;
   outcome: Outcome;
@@ -52,6 +54,11 @@ export function namesOfRows(rows: Iterable<{ accountId: string; accountName?: st
   for (const { accountId, accountName } of rows)
     if (accountName !== undefined && accountName !== '') names.set(accountId, accountName);
   return names;
+}
+
+/** Whether the records carry OUs, so a report gives them a column of their own. */
+export function hasOus(records: readonly ReportRecord[]): boolean {
+  return records.some(({ ou }) => ou !== undefined);
 }
 
 export function reportRecords(

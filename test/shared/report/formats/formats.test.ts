@@ -87,3 +87,37 @@ describe('reportHtml', () => {
     expect(html).toContain("default-src 'none'");
   });
 });
+
+describe('the OU column', () => {
+  const placed = [
+    record({ ou: 'Root/Workloads/=Prod' }),
+    record({ accountId: '200000000002', ou: 'Root/<b>Sandbox</b>', outcome: 'NOT_A_MEMBER' }),
+  ];
+
+  it('is in the CSV, the Markdown and the HTML only when the records carry OUs', () => {
+    expect(recordsCsv([record()]).split('\n')[0]).toBe(
+      'account,accountId,accountName,region,service,outcome,reason',
+    );
+    expect(reportMarkdown({ title: 'R', records: [record()] })).not.toContain('| OU |');
+    expect(reportHtml({ title: 'R', records: [record()] })).not.toContain('class="ou"');
+
+    const rows = parse(recordsCsv(placed), { columns: true }) as Record<string, string>[];
+    expect(Object.keys(rows[0] ?? {})).toEqual([
+      'account',
+      'accountId',
+      'accountName',
+      'ou',
+      'region',
+      'service',
+      'outcome',
+      'reason',
+    ]);
+    expect(rows.map(({ ou }) => ou)).toEqual(['Root/Workloads/=Prod', 'Root/<b>Sandbox</b>']);
+    expect(reportMarkdown({ title: 'R', records: placed })).toContain(
+      '| 200000000002 (payments-prod) | Root/\\<b\\>Sandbox\\</b\\> | us-east-1 | securityhub | NOT_A_MEMBER |  |',
+    );
+    const html = reportHtml({ title: 'R', records: placed });
+    expect(html).toContain('<th class="ou" rowspan="2">OU</th>');
+    expect(html).toContain('<td class="ou">Root/&lt;b&gt;Sandbox&lt;/b&gt;</td>');
+  });
+});
