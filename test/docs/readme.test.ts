@@ -141,6 +141,30 @@ describe('the README and docs/', () => {
   });
 });
 
+/** Every outcome named in the first column of a table headed "| outcome |", as `file: OUTCOME`. */
+function tabledOutcomes(file: string): string[] {
+  const tables = read(file)
+    .split(/\n(?=\| outcome \|)/)
+    .slice(1);
+  return tables.flatMap((table) =>
+    (table.split('\n\n')[0] ?? '')
+      .split('\n')
+      .slice(2)
+      .flatMap((line) =>
+        [...(line.split(' | ')[0] ?? '').matchAll(/`([A-Z_]+)`/g)].map((m) => `${file}: ${m[1]}`),
+      ),
+  );
+}
+
+describe('outcome tables in the docs', () => {
+  it('name only outcomes the code has', () => {
+    const named = DOCS.flatMap(tabledOutcomes);
+    expect(named).toContain('docs/member-side.md: MEMBER_ROLE_MISSING');
+    const known = new Set<string>(OUTCOMES);
+    expect(named.filter((entry) => !known.has(entry.split(': ')[1] ?? ''))).toEqual([]);
+  });
+});
+
 describe("the README's outcome table", () => {
   const rows = outcomeRows();
 
