@@ -127,6 +127,17 @@ describe('the README and docs/', () => {
     expect(DOCS.flatMap(brokenLinks)).toEqual([]);
   });
 
+  it('name only npm scripts that package.json has', () => {
+    const scripts = Object.keys(
+      (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts,
+    );
+    const named = DOCS.flatMap((file) =>
+      [...read(file).matchAll(/npm run (?:--silent )?([\w:-]+)/g)].map((m) => `${file}: ${m[1]}`),
+    );
+    expect(named).toContain('README.md: report:demo');
+    expect(named.filter((entry) => !scripts.includes(entry.split(': ')[1] ?? ''))).toEqual([]);
+  });
+
   it('are cited only by sections they have', () => {
     expect(CITING.length).toBeGreaterThan(50);
     expect(CITING.flatMap(unknownSections)).toEqual([]);
