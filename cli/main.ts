@@ -1,6 +1,11 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import {
+  DETECTIVE_MEMBER_LIMIT,
+  EXECUTION_ACCOUNT_LIMIT,
+  SECURITY_HUB_INVITATION_LIMIT,
+} from '../functions/resolve-accounts/resolve-accounts.ts';
 import { OUTPUT_FORMATS } from '../functions/shared/report/formats/index.ts';
 import packageJson from '../package.json' with { type: 'json' };
 import { COVERAGE_READ_CALLS, coverageCommand } from './commands/coverage.ts';
@@ -182,7 +187,8 @@ function program(io: Io, done: (code: number) => void): Command {
     .addOption(
       new Option(
         '--batch-size <n>',
-        'accounts per batch with --split (default: 1500, or 1200 with Detective)',
+        `accounts per batch with --split (default: the most one execution takes, ${EXECUTION_ACCOUNT_LIMIT}; ` +
+          `${DETECTIVE_MEMBER_LIMIT} with Detective, ${SECURITY_HUB_INVITATION_LIMIT} when Security Hub invites)`,
       ).argParser(positiveNumber),
     )
     .action(async (options) =>

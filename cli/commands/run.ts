@@ -2,7 +2,7 @@ import { basename, relative, resolve } from 'node:path';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
 import { toJsonLines } from '../../functions/shared/report/files.ts';
 import { namesOfRows } from '../../functions/shared/report/formats/records.ts';
-import { HEALTHY_SCENARIO, runLocalWorkflow } from '../../local/runner/run-workflow.ts';
+import { type ChildRun, HEALTHY_SCENARIO, runLocalWorkflow } from '../../local/runner/run-workflow.ts';
 import { realCommand } from '../command-line.ts';
 import { exitCodeOf } from '../exit-codes.ts';
 import { advance, fromLocalEvent, type Progress, startProgress } from '../history.ts';
@@ -106,7 +106,6 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
     document: () => executionDocument(final, names),
     table: () => {
       const c = coloursFor(io.stdout, io.env);
-      const { history } = result;
       // A dry run's result is its plan: shown as `muster plan` shows it, names beside the ids.
       // (Its note is the report's one line below, so it is not printed twice.)
       let planned = '';
@@ -116,10 +115,7 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
       }
       return (
         `${planned}\n${reportText(final, c, names)}\n` +
-        c.dim(
-          `Ran in ${result.wallSeconds.toFixed(1)} s; in AWS this execution would take ${history.stateTransitions} state transitions, ` +
-            `${history.historyEvents} history events and ${history.lambdaInvocations} Lambda invocations.\n`,
-        ) +
+        c.dim(`Ran in ${result.wallSeconds.toFixed(1)} s; ${historyText(result)}\n`) +
         (options.dryRun === true
           ? `A dry run changes nothing. To run it for real:\n  ${terminalText(realCommand(options, 'local'))}\n`
           : '')
@@ -127,4 +123,26 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
     },
   });
   return exitCodeOf(progress);
+}
+
+/**
+ * What the run would cost in AWS. Each child execution has a history of its own (with its own limit), so
+ * the parent's figures and the children's are given apart; Lambda invocations are counted across them all.
+ */
+export function historyText({
+  history,
+  children,
+}: {
+  history: ChildRun['history'];
+  children: readonly ChildRun[];
+}): string {
+  const parent = `the parent execution ${history.stateTransitions} state transitions and ${history.historyEvents} history events`;
+  const transitions = children.reduce((sum, child) => sum + child.history.stateTransitions, 0);
+  const events = Math.max(0, ...children.map((child) => child.history.historyEvents));
+  const childText =
+    children.length === 0
+      ? ''
+      : `; ${children.length} child execution${children.length === 1 ? '' : 's'}, ${transitions} state transitions, ` +
+        `at most ${events} history events each`;
+  return `in AWS: ${parent}${childText}; ${history.lambdaInvocations} Lambda invocations in all.`;
 }

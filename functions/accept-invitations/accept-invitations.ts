@@ -3,6 +3,7 @@ import type { MemberCredentials } from '../shared/aws/credentials.ts';
 import { mapWithConcurrency } from '../shared/concurrency.ts';
 import type { Home } from '../shared/contracts.ts';
 import { classifyError, describeError, type ErrorLike } from '../shared/domain/classify.ts';
+import { membershipKey, pairKey } from '../shared/domain/keys.ts';
 import {
   type Disposition,
   type ObservedStatus,
@@ -13,6 +14,7 @@ import { nextAction } from '../shared/domain/reconcile.ts';
 import { isServiceNotOffered } from '../shared/domain/regions.ts';
 import { groupMemberships } from '../shared/domain/report.ts';
 import { SERVICE_RULES, type ServiceName } from '../shared/domain/services.ts';
+import { clipMiddle } from '../shared/domain/text.ts';
 import { InvalidInputError } from '../shared/errors.ts';
 import type { ReportStore } from '../shared/report/store.ts';
 import type { InvitingAdministrator, MemberAccount } from '../shared/services/member.ts';
@@ -39,9 +41,7 @@ export interface AcceptInvitationsDeps {
 export const MAX_REASON_LENGTH = 200;
 
 export function brief(reason: string): string {
-  if (reason.length <= MAX_REASON_LENGTH) return reason;
-  const head = Math.ceil((MAX_REASON_LENGTH - 1) * 0.6);
-  return `${reason.slice(0, head)}…${reason.slice(reason.length - (MAX_REASON_LENGTH - 1 - head))}`;
+  return clipMiddle(reason, MAX_REASON_LENGTH);
 }
 
 export function dispositionOf(status: ObservedStatus): Disposition {
@@ -77,7 +77,8 @@ interface Membership {
   service: ServiceName;
 }
 
-const keyOf = (accountId: string, { region, service }: Membership) => `${accountId} ${region} ${service}`;
+const keyOf = (accountId: string, { region, service }: Membership) =>
+  membershipKey(accountId, region, service);
 
 /**
  * Accepts the administrator's invitations in every member account of the batch, every Region and
@@ -232,7 +233,7 @@ export function compactOutput(output: AcceptInvitationsOutput): AcceptInvitation
   const counts: AcceptInvitationsStepOutput['counts'] = {};
   for (const { outcome } of output.results) counts[outcome] = (counts[outcome] ?? 0) + 1;
   // Every account has a result in every Region and service of the batch.
-  const everyPair = new Set(output.results.map(({ region, service }) => `${region} ${service}`)).size;
+  const everyPair = new Set(output.results.map(({ region, service }) => pairKey(region, service))).size;
   return {
     counts,
     // Skipped Regions are done here but the administrator still sees them Invited: keep them.

@@ -1,6 +1,6 @@
 import { INVENTED } from './faults.ts';
 import { ACCOUNT_ID, AwsError, decodeToken, page } from './wire.ts';
-import type { Call, RouteRequest, ServiceHandler, World } from './world.ts';
+import { type Call, type RouteRequest, regionState, type ServiceHandler, type World } from './world.ts';
 
 /** Member status enum of the Detective API (docs/aws-facts.md, Amazon Detective). */
 export type DetectiveStatus =
@@ -189,10 +189,7 @@ export class Detective implements ServiceHandler {
   }
 
   #region(region: string): RegionState {
-    const state = this.#regions.get(region);
-    // The server rejects Regions outside the scenario before any handler runs.
-    if (state === undefined) throw new Error(`Region ${region} is not in the scenario`);
-    return state;
+    return regionState(this.#regions, region);
   }
 
   #createGraph(state: RegionState, administratorId: string, region: string, at: number): Graph {

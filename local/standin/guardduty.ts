@@ -1,6 +1,6 @@
 import { INVENTED } from './faults.ts';
 import { ACCOUNT_ID, AwsError, decodeToken, page } from './wire.ts';
-import type { Call, RouteRequest, ServiceHandler, World } from './world.ts';
+import { type Call, type RouteRequest, regionState, type ServiceHandler, type World } from './world.ts';
 
 /**
  * The RelationshipStatus words the stand-in uses. The model types the field as a free string
@@ -230,10 +230,7 @@ export class GuardDuty implements ServiceHandler {
   }
 
   #region(region: string): RegionState {
-    const state = this.#regions.get(region);
-    // The server rejects Regions outside the scenario before any handler runs.
-    if (state === undefined) throw new Error(`Region ${region} is not in the scenario`);
-    return state;
+    return regionState(this.#regions, region);
   }
 
   #createDetector(state: RegionState, accountId: string, at: number): Detector {

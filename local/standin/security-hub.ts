@@ -1,6 +1,6 @@
 import { INVENTED, MAXIMUM_EXCEEDED } from './faults.ts';
 import { ACCOUNT_ID, AwsError, decodeToken, type Input, page } from './wire.ts';
-import type { Call, RouteRequest, ServiceHandler, World } from './world.ts';
+import { type Call, type RouteRequest, regionState, type ServiceHandler, type World } from './world.ts';
 
 /** MemberStatus words as the Security Hub API reference documents them (docs/aws-facts.md, Security Hub). */
 export type SecurityHubStatus =
@@ -245,10 +245,7 @@ export class SecurityHub implements ServiceHandler {
   }
 
   #region(region: string): RegionState {
-    const state = this.#regions.get(region);
-    // The server rejects Regions outside the scenario before any handler runs.
-    if (state === undefined) throw new Error(`Region ${region} is not in the scenario`);
-    return state;
+    return regionState(this.#regions, region);
   }
 
   #membersOf(state: RegionState, administratorId: string): Map<string, MemberRecord> {

@@ -158,3 +158,10 @@ export class World {
     return new Date(ms).toISOString();
   }
 }
+
+/** A service's state in one Region of the scenario; the server refuses other Regions before any handler runs. */
+export function regionState<S>(regions: ReadonlyMap<string, S>, region: string): S {
+  const state = regions.get(region);
+  if (state === undefined) throw new Error(`Region ${region} is not in the scenario`);
+  return state;
+}

@@ -10,12 +10,40 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { historyText } from '../../cli/commands/run.ts';
 import { main } from '../../cli/main.ts';
 import { memoryIo } from './helpers.ts';
 
 // The real state machine and handlers against the stand-in: each run takes one to three seconds.
 const root = new URL('../../', import.meta.url).pathname;
 const fast = ['--time-scale', '0.002'];
+
+describe('historyText', () => {
+  const child = (historyEvents: number, stateTransitions: number) => ({
+    name: 'child',
+    status: 'SUCCEEDED' as const,
+    history: { historyEvents, stateTransitions, lambdaInvocations: 0 },
+    maxPayloadBytes: 0,
+    maxPayloadState: '',
+  });
+
+  it.each([
+    {
+      children: [],
+      text: 'in AWS: the parent execution 10 state transitions and 35 history events; 3 Lambda invocations in all.',
+    },
+    {
+      children: [child(120, 40), child(300, 90)],
+      text:
+        'in AWS: the parent execution 10 state transitions and 35 history events; 2 child executions, ' +
+        '130 state transitions, at most 300 history events each; 3 Lambda invocations in all.',
+    },
+  ])('gives the parent and its $children.length children apart', ({ children, text }) => {
+    expect(
+      historyText({ history: { historyEvents: 35, stateTransitions: 10, lambdaInvocations: 3 }, children }),
+    ).toBe(text);
+  });
+});
 
 describe('muster run --local', () => {
   it('returns 0 with progress on stderr and the report on stdout when the healthy organization onboards', async () => {
@@ -32,7 +60,7 @@ describe('muster run --local', () => {
       /SUCCEEDED {2}726 memberships: 720 enabled, 6 skipped by rule, check round 0/,
     );
     expect(io.stdout.text).toMatch(
-      /Ran in \d+\.\d s; in AWS this execution would take \d+ state transitions/,
+      /Ran in \d+\.\d s; in AWS: the parent execution \d+ state transitions and \d+ history events; 1 child execution, \d+ state transitions, at most \d+ history events each; \d+ Lambda invocations in all\./,
     );
   });
 

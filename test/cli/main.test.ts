@@ -36,6 +36,15 @@ describe('main', () => {
     expect(io.stdout.text).toMatch(/Examples:\n {2}muster run --local/);
   });
 
+  it("gives --batch-size's default as the most one execution takes", async () => {
+    const io = memoryIo();
+
+    expect(await main(['plan', '--help'], io)).toBe(0);
+    expect(io.stdout.text.replace(/\s+/g, ' ')).toContain(
+      'accounts per batch with --split (default: the most one execution takes, 10000; 1200 with Detective, 1000 when Security Hub invites)',
+    );
+  });
+
   it.each([
     ['no subcommand is given', []],
     ['an option is unknown', ['plan', '--acounts', '200000000001']],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clipText } from '../../../functions/shared/domain/text.ts';
+import { clipMiddle, clipText } from '../../../functions/shared/domain/text.ts';
 
 describe('clipText', () => {
   it.each([
@@ -16,5 +16,27 @@ describe('clipText', () => {
 
   it.each([0, -1])('refuses a length of %i, naming it', (length) => {
     expect(() => clipText('text', length)).toThrow(`not ${length}`);
+  });
+});
+
+describe('clipMiddle', () => {
+  it.each([
+    ['', 5, ''],
+    ['short', 5, 'short'],
+    ['abcdefghij', 6, 'abc…ij'],
+    ['abcdefghij', 2, 'a…'],
+    ['abcdefghij', 1, '…'],
+    [
+      'AccessDenied: not authorized to perform sts:AssumeRole on arn:aws:iam::123456789012:role/MusterMemberRole',
+      40,
+      'AccessDenied: not author…usterMemberRole',
+    ],
+  ])('clips %j to %i characters as %j, keeping both ends', (text, length, clipped) => {
+    expect(clipMiddle(text, length)).toBe(clipped);
+    expect(clipMiddle(text, length).length).toBeLessThanOrEqual(length);
+  });
+
+  it.each([0, -1])('refuses a length of %i for a text to clip, naming it', (length) => {
+    expect(() => clipMiddle('text', length)).toThrow(`not ${length}`);
   });
 });
