@@ -2,8 +2,9 @@
 // Lambda bundles: 18 KB that only compute and check CRC32 and SHA-1 checksums of objects. Without
 // it, PutObject carries no x-amz-checksum-crc32 and GetObject's answer is not checked against the
 // stored one. PutObject's body stays covered by SigV4: the signer hashes the string body with
-// SHA-256 into x-amz-content-sha256, and S3 refuses a body that does not match it
-// (docs/aws-facts.md, Amazon S3). A command S3 requires a checksum for fails before it is sent.
+// SHA-256 into x-amz-content-sha256, and S3 refuses a body that does not match it (docs/aws-facts.md,
+// S3: what protects a report object without the SDK's checksums). A command S3 requires a checksum
+// for fails before it is sent.
 
 const WHEN_REQUIRED = 'WHEN_REQUIRED';
 const NOT_BUNDLED =
