@@ -6,8 +6,9 @@ import type { ScenarioInput } from '../local/standin/index.ts';
 
 /**
  * The functions in the order a run calls them: each one's sample event builds on the one before.
- * Merge Reports comes last and is only imported: its input names the report files of a whole run's
- * child executions, which no sample event holds.
+ * Merge Reports and Remove Members come last and are only imported: Merge Reports' input names the
+ * report files of a whole run's child executions, which no sample event holds, and Remove Members
+ * has no healthy stand-in event (it offboards what an onboarding made).
  */
 export const COLD_START_ORDER = [
   'resolve-accounts',
@@ -16,9 +17,10 @@ export const COLD_START_ORDER = [
   'accept-invitations',
   'check-members',
   'merge-reports',
+  'remove-members',
 ] as const;
 
-const IMPORT_ONLY = new Set<string>(['merge-reports']);
+const IMPORT_ONLY = new Set<string>(['merge-reports', 'remove-members']);
 
 export interface ColdStart {
   name: string;
@@ -174,7 +176,7 @@ export function renderColdStarts(
 ): string {
   return [
     `cold start: each bundle of ${dist} imported in a fresh Node ${process.version} process, then invoked once with events/<function>/standin-healthy.json against the healthy stand-in; median of ${runs}`,
-    `before: ${before.when}; merge-reports is only imported (its input names a whole run's report files)`,
+    `before: ${before.when}; merge-reports and remove-members are only imported (no healthy stand-in event)`,
     '',
     '| function | bundle before → now | ≤ 400 KB | import before → now | first invocation before → now |',
     '| --- | ---: | :---: | ---: | ---: |',

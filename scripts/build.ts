@@ -1,7 +1,7 @@
 // Bundles every Lambda (functions/<name>/handler.ts) into dist/<name>/index.mjs: the folder
 // template.yaml deploys as that function's CodeUri (`sam build` only copies it; docs/deploy.md).
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 
@@ -25,16 +25,65 @@ export function literalSchemaKeys(source: string): string {
   });
 }
 
+const SCHEMA_FILES = /[\\/]@aws-sdk[\\/].*[\\/]dist-es[\\/](?:.*[\\/])?schemas[\\/]schemas_\d+\.js$/;
+
 const schemaKeys: Plugin = {
   name: 'literal-schema-keys',
   setup(build) {
-    build.onLoad(
-      { filter: /[\\/]@aws-sdk[\\/].*[\\/]dist-es[\\/](?:.*[\\/])?schemas[\\/]schemas_\d+\.js$/ },
-      (args) => ({
-        contents: literalSchemaKeys(readFileSync(args.path, 'utf8')),
+    build.onLoad({ filter: SCHEMA_FILES }, (args) => ({
+      contents: literalSchemaKeys(readFileSync(args.path, 'utf8')),
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * Every AWS error name muster's Lambda code tells apart: each string literal in functions/ that
+ * ends in `Exception` (a name the code matches, `error.name === '…'` or a list of them).
+ */
+export function handledErrorNames(root = 'functions'): Set<string> {
+  const names = new Set<string>();
+  for (const file of readdirSync(root, { recursive: true, encoding: 'utf8' }))
+    if (file.endsWith('.ts'))
+      for (const [, name] of readFileSync(join(root, file), 'utf8').matchAll(/'(\w+Exception)'/g))
+        names.add(String(name));
+  return names;
+}
+
+/**
+ * The error classes a Lambda bundle keeps of a client: the service's base exception, the errors
+ * muster tells apart by name, and every error AWS marks retryable (the SDK's retry strategy reads
+ * that mark from the class). Each client's schema file registers all of its error classes
+ * (Organizations has 50, 17 KB), so esbuild keeps every one. An error AWS answers without a
+ * registered class still arrives as the client's service exception with AWS's name, message,
+ * fields and `$fault` (from the status), which is all muster reads of it.
+ */
+export function keepErrorClasses(source: string, errors: string, keep: ReadonlySet<string>): string {
+  const retryable = new Set<string>();
+  for (const [, name, body] of errors.matchAll(/^export class (\w+) extends \w+ \{([\s\S]*?)^\}/gm))
+    if (String(body).includes('$retryable')) retryable.add(String(name));
+  return source.replace(
+    /^(\w+)_registry\.registerError\((\w+)\$, (\w+)\);\n/gm,
+    (line, registry: string, _, name: string) =>
+      registry === '_s' || keep.has(name) || retryable.has(name) ? line : '',
+  );
+}
+
+/** literalSchemaKeys, and only the error classes keepErrorClasses keeps: for the Lambda bundles. */
+const lambdaSchemas: Plugin = {
+  name: 'lambda-schemas',
+  setup(build) {
+    const handled = handledErrorNames();
+    build.onLoad({ filter: SCHEMA_FILES }, (args) => {
+      const errors = join(dirname(args.path), '..', 'models', 'errors.js');
+      const source = literalSchemaKeys(readFileSync(args.path, 'utf8'));
+      return {
+        contents: existsSync(errors)
+          ? keepErrorClasses(source, readFileSync(errors, 'utf8'), handled)
+          : source,
         loader: 'js',
-      }),
-    );
+      };
+    });
   },
 };
 
@@ -50,20 +99,25 @@ const lambdaCredentials: Plugin = {
 
 /**
  * Packages the Lambda bundles carry a small stand-in for, each saying why in its own file: Powertools
- * Tracer without the X-Ray SDK (lambda-tracer.ts) and S3's event streams, which no muster call uses
- * (lambda-event-streams.ts). zod's JSON Schema modules get one too (zodJsonSchema, below).
+ * Tracer without the X-Ray SDK (lambda-tracer.ts), S3's event streams, which no muster call uses
+ * (lambda-event-streams.ts), and S3's flexible checksums (lambda-checksums.ts).
  */
 export const LAMBDA_STAND_INS: Record<string, string> = {
   '@aws-lambda-powertools/tracer': script('lambda-tracer.ts'),
   '@aws-lambda-powertools/tracer/middleware': script('lambda-tracer.ts'),
   '@smithy/core/event-streams': script('lambda-event-streams.ts'),
+  '@aws-sdk/checksums/flexible-checksums': script('lambda-checksums.ts'),
+  '@aws-sdk/checksums/sha': script('lambda-checksums.ts'),
 };
 
 const lambdaStandIns: Plugin = {
   name: 'lambda-stand-ins',
   setup(build) {
     build.onResolve(
-      { filter: /^(?:@aws-lambda-powertools\/tracer(?:\/middleware)?|@smithy\/core\/event-streams)$/ },
+      {
+        filter:
+          /^(?:@aws-lambda-powertools\/tracer(?:\/middleware)?|@smithy\/core\/event-streams|@aws-sdk\/checksums\/(?:flexible-checksums|sha))$/,
+      },
       (args) => ({ path: LAMBDA_STAND_INS[args.path] }),
     );
   },
@@ -86,51 +140,6 @@ const clientVersions: Plugin = {
   },
 };
 
-const JSON_SCHEMA_NOT_BUNDLED =
-  'JSON Schema generation is not bundled into the Lambda functions (scripts/build.ts, zodJsonSchema): muster only parses with zod';
-
-/**
- * A stand-in for one of zod's two JSON Schema modules (`zod/v4/core/to-json-schema.js`,
- * `json-schema-processors.js`): every export it names, each throwing when used. zod's classic build
- * gives every schema a `toJSONSchema()` method and a processor for it, so they are bundled though
- * muster's Lambdas only parse. The `create…` exports make those methods when a schema is made, so
- * they return the throwing function rather than throw.
- */
-export function jsonSchemaStandIn(source: string): string {
-  const names = new Set<string>();
-  for (const [, name] of source.matchAll(/^export (?:const|let|function|class) (\w+)/gm))
-    names.add(String(name));
-  for (const [, list] of source.matchAll(/^export \{([^}]*)\}/gm))
-    for (const entry of String(list).split(',')) {
-      const exported = entry
-        .split(/\bas\b/)
-        .pop()
-        ?.trim();
-      if (exported) names.add(exported);
-    }
-  return [
-    `const notBundled = () => { throw new Error(${JSON.stringify(JSON_SCHEMA_NOT_BUNDLED)}); };`,
-    ...[...names]
-      .sort()
-      .map(
-        (name) => `export const ${name} = ${name.startsWith('create') ? '() => notBundled' : 'notBundled'};`,
-      ),
-  ].join('\n');
-}
-
-const zodJsonSchema: Plugin = {
-  name: 'zod-json-schema',
-  setup(build) {
-    build.onLoad(
-      { filter: /[\\/]zod[\\/]v4[\\/]core[\\/](?:to-json-schema|json-schema-processors)\.js$/ },
-      (args) => ({
-        contents: jsonSchemaStandIn(readFileSync(args.path, 'utf8')),
-        loader: 'js',
-      }),
-    );
-  },
-};
-
 export const BUILD_OPTIONS = {
   bundle: true,
   platform: 'node',
@@ -146,7 +155,7 @@ export const BUILD_OPTIONS = {
   // Some bundled CommonJS calls require(); ESM output needs it defined.
   banner: { js: "import { createRequire } from 'module';const require = createRequire(import.meta.url);" },
   logLevel: 'warning',
-  plugins: [schemaKeys, clientVersions, lambdaCredentials, lambdaStandIns, zodJsonSchema],
+  plugins: [lambdaSchemas, clientVersions, lambdaCredentials, lambdaStandIns],
 } satisfies BuildOptions;
 
 /** The most a Lambda bundle may weigh (issue 19): every first invocation in AWS loads all of it. */
@@ -177,10 +186,6 @@ export async function bundleFunction(
     metafile: true,
   });
   return { outdir, metafile };
-}
-
-export async function buildFunction(name: string, outRoot = 'dist'): Promise<string> {
-  return (await bundleFunction(name, outRoot)).outdir;
 }
 
 /**

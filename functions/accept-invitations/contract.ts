@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   accountIdSchema,
   checkHome,
@@ -32,27 +32,32 @@ function distinct<T>(values: T[]): T[] {
 export const acceptInvitationsInputSchema = z
   .object({
     administratorId: accountIdSchema,
-    accountIds: z.array(accountIdSchema).min(1).max(MAX_MEMBER_BATCH_SIZE).transform(distinct),
-    regions: z.array(regionSchema).min(1).transform(distinct),
-    services: z.array(serviceSchema).min(1).transform(distinct),
+    accountIds: z.pipe(
+      z.array(accountIdSchema).check(z.minLength(1), z.maxLength(MAX_MEMBER_BATCH_SIZE)),
+      z.transform(distinct),
+    ),
+    regions: z.pipe(z.array(regionSchema).check(z.minLength(1)), z.transform(distinct)),
+    services: z.pipe(z.array(serviceSchema).check(z.minLength(1)), z.transform(distinct)),
     /**
      * Where the administrator has each service (the plan's homes): when given, no other Region's
      * member side is touched. A service whose member side needs the home works only where it is given.
      */
-    homes: z.array(homeEntrySchema).optional(),
+    homes: z.optional(z.array(homeEntrySchema)),
     /** Region × service pairs where AWS does not offer the service: SERVICE_NOT_OFFERED, nothing called. */
-    notOffered: z.array(z.object({ region: regionSchema, service: serviceSchema })).optional(),
+    notOffered: z.optional(z.array(z.object({ region: regionSchema, service: serviceSchema }))),
     /** Regions where Security Hub's central configuration decides for organization accounts: never enabled there. */
-    securityHubCentralRegions: z.array(regionSchema).optional(),
+    securityHubCentralRegions: z.optional(z.array(regionSchema)),
     /** Accounts Security Hub invites (outside the organization): central configuration does not cover them. */
-    invitedAccountIds: z.array(accountIdSchema).optional(),
+    invitedAccountIds: z.optional(z.array(accountIdSchema)),
     /** Step Functions execution id: the log correlation id and the member role's session name. */
-    executionId: executionIdSchema.optional(),
+    executionId: z.optional(executionIdSchema),
   })
-  .superRefine(({ administratorId, homes }, context) => {
-    for (const [index, home] of (homes ?? []).entries())
-      checkHome(home, context, ['homes', index, 'home'], administratorId);
-  });
+  .check(
+    z.superRefine(({ administratorId, homes }, context) => {
+      for (const [index, home] of (homes ?? []).entries())
+        checkHome(home, context, ['homes', index, 'home'], administratorId);
+    }),
+  );
 export type AcceptInvitationsInput = z.output<typeof acceptInvitationsInputSchema>;
 
 /** What the step did for one (account, Region, service). */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { MAX_MEMBER_BATCH_SIZE, MAX_MEMBER_BATCHES } from '../accept-invitations/contract.ts';
 import { nextTurn } from '../shared/concurrency.ts';
 import {

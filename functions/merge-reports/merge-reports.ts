@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   boundedString,
   executionIdSchema,
@@ -24,20 +24,24 @@ export const mergeReportsInputSchema = z.object({
   batches: z
     .array(
       z.object({
-        batchKey: z.string().min(1),
-        child: z
-          .object({
+        batchKey: z.string().check(z.minLength(1)),
+        child: z.optional(
+          z.object({
             execution: executionIdSchema,
             status: z.string(),
-            files: z.object({ bucket: z.string().min(1), jsonl: z.string().min(1), csv: z.string().min(1) }),
-            round: z.number().int().min(0),
-          })
-          .optional(),
-        crashed: z.object({ Error: boundedString(FIELD_LIMITS.error, 'an error name') }).optional(),
+            files: z.object({
+              bucket: z.string().check(z.minLength(1)),
+              jsonl: z.string().check(z.minLength(1)),
+              csv: z.string().check(z.minLength(1)),
+            }),
+            round: z.number().check(z.int(), z.minimum(0)),
+          }),
+        ),
+        crashed: z.optional(z.object({ Error: boundedString(FIELD_LIMITS.error, 'an error name') })),
       }),
     )
-    .min(1),
-  executionId: executionIdSchema.optional(),
+    .check(z.minLength(1)),
+  executionId: z.optional(executionIdSchema),
 });
 export type MergeReportsInput = z.infer<typeof mergeReportsInputSchema>;
 

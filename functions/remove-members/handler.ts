@@ -3,7 +3,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import middy from '@middy/core';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { readResolveConfig } from '../resolve-accounts/config.ts';
 import { parseRemovalTrigger } from '../resolve-accounts/triggers.ts';
 import { perRegion, regionalClient } from '../shared/aws/clients.ts';
@@ -17,7 +17,7 @@ import { administratorAdapters, onFirstUse } from '../shared/wiring.ts';
 import { removeMembers } from './remove-members.ts';
 
 /** What the offboarding state machine passes: the execution input as given, and the execution's id. */
-const stateInputSchema = z.object({ request: z.unknown(), executionId: executionIdSchema }).strict();
+const stateInputSchema = z.strictObject({ request: z.unknown(), executionId: executionIdSchema });
 
 /**
  * (Region, service) pairs offboarded at once: each pair has its own paced client, so they do not

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   accountIdSchema,
   type BatchedPlan,
@@ -167,8 +167,8 @@ export async function storeBatches(
  * A batch file: the batch's plan, and the names of its accounts for Merge Reports to put in the
  * report rows. Only the plan enters the child execution's state (loadBatch), so names cost no state.
  */
-export const batchFileSchema = planSchema.extend({
-  accountNames: z.record(accountIdSchema, z.string().transform(clipAccountName)).default({}),
+export const batchFileSchema = z.extend(planSchema, {
+  accountNames: z._default(z.record(accountIdSchema, z.pipe(z.string(), z.transform(clipAccountName))), {}),
 });
 
 /**
@@ -187,7 +187,7 @@ export function inputNames(request: unknown): AccountNames {
 }
 
 const inputNamesSchema = z.object({
-  accounts: z.array(z.object({ accountId: z.unknown(), name: z.unknown() })).optional(),
+  accounts: z.optional(z.array(z.object({ accountId: z.unknown(), name: z.unknown() }))),
 });
 
 /** The names of the batch's accounts, skipped ones included, clipped. */

@@ -4,7 +4,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import middy from '@middy/core';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { perRegion, regionalClient } from '../shared/aws/clients.ts';
 import { readClientSettings } from '../shared/config.ts';
 import { batchInputSchema, executionIdSchema, parseInput } from '../shared/contracts.ts';
@@ -18,7 +18,7 @@ import { readResolveConfig } from './config.ts';
 import { resolveAccounts } from './resolve-accounts.ts';
 
 /** What the parent state machine passes: the execution input as given, and the execution's id. */
-const parentInputSchema = z.object({ request: z.unknown(), executionId: executionIdSchema }).strict();
+const parentInputSchema = z.strictObject({ request: z.unknown(), executionId: executionIdSchema });
 
 /** One Lambda container's handler: the settings and clients it makes on first use are its own. */
 export function createHandler() {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DEPARTURE_METHODS, type DepartureMethod } from '../remove-members/remove-members.ts';
 import {
   accountIdSchema,
@@ -39,7 +39,7 @@ export const ACCEPTED_INPUTS =
 const EVENT = 'event';
 const INPUT = 'input';
 
-function eventSchema<Detail extends z.ZodType>(source: string, detail: Detail) {
+function eventSchema<Detail extends z.ZodMiniType>(source: string, detail: Detail) {
   return z.object({ source: z.literal(source), detail });
 }
 
@@ -49,8 +49,8 @@ const createAccountResultSchema = eventSchema(
     serviceEventDetails: z.object({
       createAccountStatus: z.object({
         state: z.string(),
-        accountId: z.unknown().optional(),
-        failureReason: z.string().optional(),
+        accountId: z.optional(z.unknown()),
+        failureReason: z.optional(z.string()),
       }),
     }),
   }),
@@ -58,8 +58,8 @@ const createAccountResultSchema = eventSchema(
 
 const managedAccountStatusSchema = z.object({
   state: z.string(),
-  message: z.string().optional(),
-  account: z.object({ accountId: z.unknown().optional() }).optional(),
+  message: z.optional(z.string()),
+  account: z.optional(z.object({ accountId: z.optional(z.unknown()) })),
 });
 
 function controlTowerSchema<Key extends string>(key: Key) {
@@ -68,7 +68,7 @@ function controlTowerSchema<Key extends string>(key: Key) {
 }
 
 /** Where a field may sit in an AccountJoinedOrganization record: any object, or null as CloudTrail writes it. */
-const looseRecord = z.record(z.string(), z.unknown()).nullish();
+const looseRecord = z.nullish(z.record(z.string(), z.unknown()));
 
 const accountJoinedSchema = eventSchema(
   'aws.organizations',
@@ -76,29 +76,31 @@ const accountJoinedSchema = eventSchema(
     serviceEventDetails: looseRecord,
     requestParameters: looseRecord,
     responseElements: looseRecord,
-    resources: z.array(z.record(z.string(), z.unknown())).nullish(),
+    resources: z.nullish(z.array(z.record(z.string(), z.unknown()))),
   }),
 );
 
 const manualSchema = z
   .strictObject({
-    accounts: z.array(accountSchema).min(1).optional(),
-    allAccounts: z.literal(true).optional(),
-    regions: z.array(regionSchema).min(1).optional(),
-    services: z.array(serviceSchema).min(1).optional(),
-    dryRun: z.boolean().default(false),
+    accounts: z.optional(z.array(accountSchema).check(z.minLength(1))),
+    allAccounts: z.optional(z.literal(true)),
+    regions: z.optional(z.array(regionSchema).check(z.minLength(1))),
+    services: z.optional(z.array(serviceSchema).check(z.minLength(1))),
+    dryRun: z._default(z.boolean(), false),
     /** Step Functions execution id, used as the log correlation id. */
-    executionId: executionIdSchema.optional(),
+    executionId: z.optional(executionIdSchema),
   })
-  .refine((input) => (input.accounts === undefined) !== (input.allAccounts === undefined), {
-    error: 'give either "accounts" (a list) or "allAccounts": true, exactly one of them',
-  });
+  .check(
+    z.refine((input) => (input.accounts === undefined) !== (input.allAccounts === undefined), {
+      error: 'give either "accounts" (a list) or "allAccounts": true, exactly one of them',
+    }),
+  );
 
 /** What the scheduled sweep sends: the whole organization and every existing member, reconciled. */
 const sweepSchema = z.strictObject({
   sweep: z.literal(true),
-  dryRun: z.boolean().default(false),
-  executionId: executionIdSchema.optional(),
+  dryRun: z._default(z.boolean(), false),
+  executionId: z.optional(executionIdSchema),
 });
 
 function event(trigger: TriggerName, accountId: string): OnboardingRequest {
@@ -238,20 +240,20 @@ export const ACCEPTED_REMOVAL_INPUTS =
 /** What the RemoveStaleMembers schedule sends: every closed, suspended or closing account, offboarded. */
 const staleMembersSchema = z.strictObject({
   staleMembers: z.literal(true),
-  dryRun: z.boolean().default(false),
-  executionId: executionIdSchema.optional(),
+  dryRun: z._default(z.boolean(), false),
+  executionId: z.optional(executionIdSchema),
 });
 
 const manualRemovalSchema = z.strictObject({
   remove: z.strictObject({
-    accounts: z.array(accountIdSchema).min(1),
-    regions: z.array(regionSchema).min(1).optional(),
-    services: z.array(serviceSchema).min(1).optional(),
-    dryRun: z.boolean().default(false),
+    accounts: z.array(accountIdSchema).check(z.minLength(1)),
+    regions: z.optional(z.array(regionSchema).check(z.minLength(1))),
+    services: z.optional(z.array(serviceSchema).check(z.minLength(1))),
+    dryRun: z._default(z.boolean(), false),
     /** Offboard an account the organization still has as ACTIVE: only ever said explicitly. */
-    includeActiveOrganizationAccounts: z.boolean().default(false),
+    includeActiveOrganizationAccounts: z._default(z.boolean(), false),
   }),
-  executionId: executionIdSchema.optional(),
+  executionId: z.optional(executionIdSchema),
 });
 
 /**

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 import { accountIdProblem, describeValue } from './domain/account-id.ts';
 import { type Account, emailProblem } from './domain/accounts.ts';
 import type { FailedEntry, FailedGroup } from './domain/failures.ts';
@@ -24,17 +25,25 @@ export interface LocatedPair extends Pair {
 import { SERVICE_NAMES, SERVICE_RULES, type ServiceName } from './domain/services.ts';
 import { InvalidInputError } from './errors.ts';
 
-/** Task inputs are parsed, never cast: a bad value is named with its path before any AWS call. */
-export const accountIdSchema = z.unknown().transform((value, context) => {
-  const problem = accountIdProblem(value);
-  if (problem === undefined) return value as string;
-  context.addIssue({ code: 'custom', message: problem });
-  return z.NEVER;
-});
+// zod's smaller build has no messages of its own: its English ones, as the full build gives.
+z.config(en());
 
-export const regionSchema = z.string().refine((value) => KNOWN_REGIONS.has(value), {
-  error: (issue) => `${describeValue(issue.input)} is not a known AWS Region`,
-});
+/** Task inputs are parsed, never cast: a bad value is named with its path before any AWS call. */
+export const accountIdSchema = z.pipe(
+  z.unknown(),
+  z.transform((value, context) => {
+    const problem = accountIdProblem(value);
+    if (problem === undefined) return value as string;
+    context.issues.push({ code: 'custom', message: problem, input: value });
+    return z.NEVER;
+  }),
+);
+
+export const regionSchema = z.string().check(
+  z.refine((value) => KNOWN_REGIONS.has(value), {
+    error: (issue) => `${describeValue(issue.input)} is not a known AWS Region`,
+  }),
+);
 
 export const serviceSchema = z.enum(SERVICE_NAMES, {
   error: (issue) =>
@@ -58,9 +67,11 @@ export const FIELD_LIMITS = {
 
 /** A string of at most `max` characters; a longer one is named with its size, never quoted in full. */
 export function boundedString(max: number, what: string) {
-  return z.string().max(max, {
-    error: (issue) => `${String(issue.input).length} characters, more than the ${max} ${what} may have`,
-  });
+  return z.string().check(
+    z.maxLength(max, {
+      error: (issue) => `${String(issue.input).length} characters, more than the ${max} ${what} may have`,
+    }),
+  );
 }
 
 export const executionIdSchema = boundedString(FIELD_LIMITS.executionId, 'an execution ARN');
@@ -72,7 +83,7 @@ export const homeSchema = boundedString(2048, 'a home');
 /** Adds an issue at `path` when `home` cannot be `service`'s home in `region` (its registry rule says why). */
 export function checkHome(
   { service, region, home }: { service: ServiceName; region: string; home?: string | undefined },
-  context: z.RefinementCtx,
+  context: z.core.$RefinementCtx,
   path: (string | number)[],
   administratorId?: string,
 ): void {
@@ -82,24 +93,26 @@ export function checkHome(
 }
 
 /** An account with its root email, if given; a bad email is named by its account, never quoted. */
-export const accountSchema = z
-  .object({ accountId: accountIdSchema, email: z.unknown().optional() })
-  .transform((account, context): Account => {
+export const accountSchema = z.pipe(
+  z.object({ accountId: accountIdSchema, email: z.optional(z.unknown()) }),
+  z.transform((account, context): Account => {
     if (account.email === undefined) return { accountId: account.accountId };
     const problem = emailProblem(account.email);
     if (problem === undefined) return { accountId: account.accountId, email: account.email as string };
-    context.addIssue({
+    context.issues.push({
       code: 'custom',
       path: ['email'],
       message: `account ${account.accountId}: ${problem}`,
+      input: account,
     });
     return z.NEVER;
-  });
+  }),
+);
 
 /** What Step Functions' Catch hands on when a step failed after its retries. */
 const crashSchema = z.object({
   Error: boundedString(FIELD_LIMITS.error, 'an error name'),
-  Cause: boundedString(FIELD_LIMITS.cause, 'an error cause').optional(),
+  Cause: z.optional(boundedString(FIELD_LIMITS.cause, 'an error cause')),
 });
 export type Crash = z.infer<typeof crashSchema>;
 
@@ -112,27 +125,27 @@ export const CREATE_LIST_LIMIT = 20;
 /** Whether the administrator has the service in a pair's Region, and its home there. */
 export const locatedSchema = z.object({
   enabled: z.boolean(),
-  home: homeSchema.optional(),
+  home: z.optional(homeSchema),
   /** false when AWS does not offer the service in the Region: every account there is SERVICE_NOT_OFFERED. */
-  offered: z.boolean().optional(),
+  offered: z.optional(z.boolean()),
   /**
    * When the plan read every member here (a sweep): the accounts not enabled, the only ones to
    * create. Absent: create every account.
    */
-  create: z.array(accountIdSchema).max(CREATE_LIST_LIMIT).optional(),
+  create: z.optional(z.array(accountIdSchema).check(z.maxLength(CREATE_LIST_LIMIT))),
   /**
    * Every account of the plan is invitation-based here (outside the organization, or the
    * administrator is not the service's delegated administrator in the Region): the create step
    * invites the members it creates, from CreateMembers' answer.
    */
-  inviteCreated: z.boolean().optional(),
+  inviteCreated: z.optional(z.boolean()),
 });
 
 const failedGroupSchema = z.object({
   outcome: z.enum(OUTCOMES),
   reason: reasonSchema,
-  count: z.number().int().min(1),
-  accountIds: z.array(accountIdSchema).optional(),
+  count: z.number().check(z.int(), z.minimum(1)),
+  accountIds: z.optional(z.array(accountIdSchema)),
 });
 
 /** Tries per account per step when the workflow does not say otherwise. */
@@ -145,21 +158,23 @@ export const administratorStepInputSchema = z
     service: serviceSchema,
     accounts: z.array(accountSchema),
     /** On a retry: the accounts of `accounts` to send again (the last attempt's `retry`), by id. */
-    retry: z.array(accountIdSchema).optional(),
+    retry: z.optional(z.array(accountIdSchema)),
     /** Which try this is for these accounts (1 = first); at `maxAttempts` retryable ones fail instead. */
-    attempt: z.number().int().min(1).default(1),
-    maxAttempts: z.number().int().min(1).max(20).default(DEFAULT_MAX_ATTEMPTS),
+    attempt: z._default(z.number().check(z.int(), z.minimum(1)), 1),
+    maxAttempts: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(20)), DEFAULT_MAX_ATTEMPTS),
     /** Where the plan found the service for the administrator; without it the step looks it up. */
-    located: locatedSchema.optional(),
+    located: z.optional(locatedSchema),
     /** Failures of earlier attempts for this pair, grouped: the create step passes them on, merged with its own. */
-    failed: z.array(failedGroupSchema).default([]),
+    failed: z._default(z.array(failedGroupSchema), []),
     /** The earlier attempt's `allInvited`: the create step passes it on, and-ed with its own. */
-    allInvited: z.boolean().optional(),
+    allInvited: z.optional(z.boolean()),
     /** Step Functions execution id, used as the log correlation id. */
-    executionId: executionIdSchema.optional(),
+    executionId: z.optional(executionIdSchema),
   })
-  .superRefine(({ service, region, located }, context) =>
-    checkHome({ service, region, home: located?.home }, context, ['located', 'home']),
+  .check(
+    z.superRefine(({ service, region, located }, context) =>
+      checkHome({ service, region, home: located?.home }, context, ['located', 'home']),
+    ),
   );
 type ParsedStepInput = z.output<typeof administratorStepInputSchema>;
 /** A parsed step input; the retry bookkeeping fields may be left out by direct callers. */
@@ -213,12 +228,12 @@ export type CreateStepOutput = Omit<AdministratorStepOutput, 'failed' | 'retry'>
 };
 
 /** Parses `value` with `schema`, or throws InvalidInputError naming every bad path and value. */
-export function parseInput<Schema extends z.ZodType>(
+export function parseInput<Schema extends z.ZodMiniType>(
   schema: Schema,
   value: unknown,
   what: string,
 ): z.output<Schema> {
-  const result = schema.safeParse(value);
+  const result = z.safeParse(schema, value);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const path = issue.path.reduce<string>(
@@ -314,15 +329,14 @@ export const outcomeSchema = z.enum(OUTCOMES);
 
 export const outcomeGroupSchema = z.object({
   outcome: outcomeSchema,
-  reason: reasonSchema.optional(),
+  reason: z.optional(reasonSchema),
   pairs: z.array(z.object({ region: regionSchema, service: serviceSchema })),
   accountIds: z.array(accountIdSchema),
 });
 
 const locatedPairSchema = z
-  .object({ region: regionSchema, service: serviceSchema })
-  .extend(locatedSchema.shape)
-  .superRefine((pair, context) => checkHome(pair, context, ['home']));
+  .extend(z.object({ region: regionSchema, service: serviceSchema }), locatedSchema.shape)
+  .check(z.superRefine((pair, context) => checkHome(pair, context, ['home'])));
 
 /** The administrator's home of one service in one Region (`home` absent where the service names none). */
 export interface Home extends Pair {
@@ -334,9 +348,9 @@ export const homeEntrySchema = z
   .object({
     region: regionSchema,
     service: serviceSchema,
-    home: homeSchema.optional(),
+    home: z.optional(homeSchema),
   })
-  .superRefine((entry, context) => checkHome(entry, context, ['home']));
+  .check(z.superRefine((entry, context) => checkHome(entry, context, ['home'])));
 
 const inviters = SERVICE_NAMES.filter((name) => SERVICE_RULES[name].invitesSeparately).map(
   (name) => SERVICE_RULES[name].label,
@@ -344,13 +358,15 @@ const inviters = SERVICE_NAMES.filter((name) => SERVICE_RULES[name].invitesSepar
 const INVITERS = `${inviters.join(' and ')} ${inviters.length === 1 ? 'invites' : 'invite'}`;
 
 /** Memberships to invite: only services whose invitation is a call of its own (the registry says which). */
-export const invitationGroupSchema = outcomeGroupSchema.extend({
+export const invitationGroupSchema = z.extend(outcomeGroupSchema, {
   pairs: z.array(
     z.object({
       region: regionSchema,
-      service: serviceSchema.refine((service) => SERVICE_RULES[service].invitesSeparately, {
-        error: (issue) => `${describeValue(issue.input)}: only ${INVITERS} members in a call of its own`,
-      }),
+      service: serviceSchema.check(
+        z.refine((service) => SERVICE_RULES[service].invitesSeparately, {
+          error: (issue) => `${describeValue(issue.input)}: only ${INVITERS} members in a call of its own`,
+        }),
+      ),
     }),
   ),
 });
@@ -361,8 +377,8 @@ export const inviteOnboardingInputSchema = z.object({
   pairs: z.array(locatedPairSchema),
   invitations: z.array(invitationGroupSchema),
   /** Where the check wrote the invitations in the report bucket when they were too many to carry. */
-  invitationsKey: z.string().min(1).nullable().optional(),
-  executionId: executionIdSchema.optional(),
+  invitationsKey: z.optional(z.nullable(z.string().check(z.minLength(1)))),
+  executionId: z.optional(executionIdSchema),
 });
 export type InviteOnboardingInput = z.infer<typeof inviteOnboardingInputSchema>;
 
@@ -376,61 +392,67 @@ export interface InviteOnboardingOutput {
  * that GetMembers cannot show (failed creates, member-side conflicts), oldest first.
  */
 export const checkOnboardingInputSchema = z.object({
-  regions: z.array(regionSchema).min(1),
-  services: z.array(serviceSchema).min(1),
+  regions: z.array(regionSchema).check(z.minLength(1)),
+  services: z.array(serviceSchema).check(z.minLength(1)),
   /** The plan's pairs: where the administrator has each service, so the check need not look again. */
-  pairs: z.array(locatedPairSchema).optional(),
+  pairs: z.optional(z.array(locatedPairSchema)),
   accounts: z.array(accountSchema),
-  skipped: z
-    .array(z.object({ accountId: accountIdSchema, outcome: outcomeSchema, reason: reasonSchema }))
-    .default([]),
+  skipped: z._default(
+    z.array(z.object({ accountId: accountIdSchema, outcome: outcomeSchema, reason: reasonSchema })),
+    [],
+  ),
   /** The administrator-side Map's output: each pair's failures. */
-  administrator: z
-    .array(
+  administrator: z._default(
+    z.array(
       z.object({
         region: regionSchema,
         service: serviceSchema,
         failed: z.array(failedGroupSchema),
         /** The create step's word that it invited every account it did not fail (CreateStepOutput). */
-        allInvited: z.boolean().optional(),
+        allInvited: z.optional(z.boolean()),
         /** The error a step of this pair failed with after its retries (Step Functions' Catch output). */
-        crashed: crashSchema.optional(),
+        crashed: z.optional(crashSchema),
       }),
-    )
-    .default([]),
+    ),
+    [],
+  ),
   /** The invite step's output this round, or its error and the invitations it was given. */
-  invited: z
-    .object({
+  invited: z._default(
+    z.object({
       unfinished: z.array(outcomeGroupSchema),
-      crashed: crashSchema.optional(),
-      groups: z.array(outcomeGroupSchema).optional(),
+      crashed: z.optional(crashSchema),
+      groups: z.optional(z.array(outcomeGroupSchema)),
       /** The invitations the crashed invite step was given in the report bucket (the check's invitationsKey). */
-      groupsKey: z.string().min(1).nullable().optional(),
-    })
-    .default({ unfinished: [] }),
+      groupsKey: z.optional(z.nullable(z.string().check(z.minLength(1)))),
+    }),
+    { unfinished: [] },
+  ),
   /** The previous round's `carried`: settled outcomes only earlier rounds could see. */
-  recorded: z.array(outcomeGroupSchema).default([]),
+  recorded: z._default(z.array(outcomeGroupSchema), []),
   /** Where the previous check wrote its `carried` groups in the report bucket (null on the first round). */
-  recordedKey: z.string().min(1).nullable().optional(),
+  recordedKey: z.optional(z.nullable(z.string().check(z.minLength(1)))),
   /** The latest member-side Map output: each batch's memberships that are not ENABLED. */
-  member: z
-    .array(
+  member: z._default(
+    z.array(
       z.object({
         /** A group without pairs is in every Region and service of the plan (compactOutput). */
-        unfinished: z.array(outcomeGroupSchema.extend({ pairs: outcomeGroupSchema.shape.pairs.optional() })),
+        unfinished: z.array(
+          z.extend(outcomeGroupSchema, { pairs: z.optional(outcomeGroupSchema.shape.pairs) }),
+        ),
         /** Where the batch wrote its groups in the report bucket when they were too many to carry. */
-        unfinishedKey: z.string().min(1).nullable().optional(),
+        unfinishedKey: z.optional(z.nullable(z.string().check(z.minLength(1)))),
         /** A batch that failed after its retries: its accounts and the error. */
-        crashed: crashSchema.optional(),
-        accountIds: z.array(accountIdSchema).optional(),
+        crashed: z.optional(crashSchema),
+        accountIds: z.optional(z.array(accountIdSchema)),
       }),
-    )
-    .default([]),
-  round: z.number().int().min(0).default(0),
-  maxRounds: z.number().int().min(0).default(0),
+    ),
+    [],
+  ),
+  round: z._default(z.number().check(z.int(), z.minimum(0)), 0),
+  maxRounds: z._default(z.number().check(z.int(), z.minimum(0)), 0),
   /** The stack's member batch size: the next round's batches are this size, or larger when there are many. */
-  memberBatchSize: z.number().int().min(1).max(50).default(20),
-  executionId: executionIdSchema.optional(),
+  memberBatchSize: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(50)), 20),
+  executionId: z.optional(executionIdSchema),
 });
 export type CheckOnboardingInput = z.infer<typeof checkOnboardingInputSchema>;
 
@@ -495,14 +517,14 @@ export interface BatchedPlan extends Plan {
 }
 
 /** Input of a child execution's first state: where its batch is. */
-export const batchInputSchema = z.object({ batchKey: z.string().min(1) }).strict();
+export const batchInputSchema = z.strictObject({ batchKey: z.string().check(z.minLength(1)) });
 
 const settingsSchema = z.object({
-  maxConcurrency: z.number().int().min(1),
-  memberBatchSize: z.number().int().min(1),
-  maxAttempts: z.number().int().min(1),
-  pollIntervalSeconds: z.number().int().min(0),
-  maxPollRounds: z.number().int().min(0),
+  maxConcurrency: z.number().check(z.int(), z.minimum(1)),
+  memberBatchSize: z.number().check(z.int(), z.minimum(1)),
+  maxAttempts: z.number().check(z.int(), z.minimum(1)),
+  pollIntervalSeconds: z.number().check(z.int(), z.minimum(0)),
+  maxPollRounds: z.number().check(z.int(), z.minimum(0)),
 });
 
 const pairSchema = z.object({ region: regionSchema, service: serviceSchema });
@@ -516,7 +538,7 @@ export const planSchema = z.object({
   services: z.array(serviceSchema),
   accounts: z.array(accountSchema),
   accountIds: z.array(accountIdSchema),
-  invitationBased: z.number().int().min(0),
+  invitationBased: z.number().check(z.int(), z.minimum(0)),
   skipped: z.array(z.object({ accountId: accountIdSchema, outcome: outcomeSchema, reason: reasonSchema })),
   pairs: z.array(locatedPairSchema),
   homes: z.array(homeEntrySchema),
@@ -524,9 +546,9 @@ export const planSchema = z.object({
   invitedAccountIds: z.array(accountIdSchema),
   notOffered: z.array(pairSchema),
   hasWork: z.boolean(),
-  overMemberLimit: z
-    .array(z.object({ region: regionSchema, accountIds: z.array(accountIdSchema), reason: reasonSchema }))
-    .optional(),
+  overMemberLimit: z.optional(
+    z.array(z.object({ region: regionSchema, accountIds: z.array(accountIdSchema), reason: reasonSchema })),
+  ),
   settings: settingsSchema,
-  note: z.string().optional(),
+  note: z.optional(z.string()),
 });

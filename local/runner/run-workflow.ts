@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { pick } from 'zod/mini';
 import { s3Client } from '../../functions/shared/aws/s3.ts';
 import {
   type OnboardingReport,
@@ -459,7 +460,7 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
               env.REPORT_BUCKET ?? '',
             ),
             planKey,
-            planSchema.pick({ accounts: true, accountIds: true, skipped: true }),
+            pick(planSchema, { accounts: true, accountIds: true, skipped: true }),
           );
     return {
       ...result,

@@ -152,7 +152,7 @@ describe('the benchmark Regions', () => {
 describe('measureColdStarts', () => {
   it('names the missing bundles and how to make them, before starting anything', async () => {
     await expect(measureColdStarts('no-such-dist', 1)).rejects.toThrow(
-      'no bundle for resolve-accounts, create-members, invite-members, accept-invitations, check-members, merge-reports in no-such-dist: run npm run build first',
+      'no bundle for resolve-accounts, create-members, invite-members, accept-invitations, check-members, merge-reports, remove-members in no-such-dist: run npm run build first',
     );
   });
 });

@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -6,7 +9,10 @@ import { S3Client } from '@aws-sdk/client-s3';
 import middy from '@middy/core';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BUILD_OPTIONS, jsonSchemaStandIn } from '../../scripts/build.ts';
+import type { s3Client } from '../../functions/shared/aws/s3.ts';
+import type { s3ReportStore } from '../../functions/shared/report/store.ts';
+import { BUILD_OPTIONS, handledErrorNames, keepErrorClasses } from '../../scripts/build.ts';
+import { getFlexibleChecksumsPlugin, Sha1 } from '../../scripts/lambda-checksums.ts';
 import {
   EventStreamSerde,
   eventStreamSerdeProvider,
@@ -43,55 +49,133 @@ describe('the event streams bundled as a stand-in (scripts/lambda-event-streams.
   });
 });
 
-describe("zod's JSON Schema modules, bundled as a stand-in (jsonSchemaStandIn)", () => {
-  const scratch = mkdtempSync(join(tmpdir(), 'muster-zod-'));
+describe('the report store bundled with the S3 checksums stand-in (scripts/lambda-checksums.ts)', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'muster-s3-'));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-  it('exports every name the module exports, the factories returning the throwing function', () => {
-    const source = [
-      'export const stringProcessor = (schema) => {};',
-      'export function toJSONSchema(input) {}',
-      'function processSchema() {}',
-      'export { processSchema as process };',
-      'export const createToJSONSchemaMethod = (schema) => (params) => {};',
-    ].join('\n');
-
-    const standIn = jsonSchemaStandIn(source);
-
-    expect(standIn.match(/^export const \w+/gm)).toEqual([
-      'export const createToJSONSchemaMethod',
-      'export const process',
-      'export const stringProcessor',
-      'export const toJSONSchema',
-    ]);
-    expect(standIn).toContain('export const createToJSONSchemaMethod = () => notBundled;');
-    expect(standIn).toContain('export const toJSONSchema = notBundled;');
-  });
-
-  it('parses as zod does in a Lambda bundle, and says why if a JSON Schema is asked for', async () => {
+  it("writes and reads through the bundled S3 client: no CRC32, the body's SHA-256 signed, AWS's error name kept", async () => {
     const entry = [
-      "import * as z from 'zod';",
-      'export const schema = z.object({ accountId: z.string().regex(/^\\d{12}$/), n: z.number().int().min(1).default(1) });',
+      "export { s3Client } from './functions/shared/aws/s3.ts';",
+      "export { s3ReportStore } from './functions/shared/report/store.ts';",
     ].join('\n');
     const result = await build({
       ...BUILD_OPTIONS,
       stdin: { contents: entry, resolveDir: process.cwd(), loader: 'ts', sourcefile: 'entry.ts' },
       write: false,
       sourcemap: false,
+      metafile: true,
       outdir: scratch,
     });
-    writeFileSync(join(scratch, 'entry.mjs'), result.outputFiles[0]?.text ?? '');
-    const { schema } = (await import(pathToFileURL(join(scratch, 'entry.mjs')).href)) as {
-      schema: import('zod').ZodType;
+    expect(Object.keys(result.metafile?.inputs ?? {})).toContain('scripts/lambda-checksums.ts');
+    writeFileSync(
+      join(scratch, 'entry.mjs'),
+      result.outputFiles.find(({ path }) => path.endsWith('.mjs'))?.text ?? '',
+    );
+    const bundled = (await import(pathToFileURL(join(scratch, 'entry.mjs')).href)) as {
+      s3Client: typeof s3Client;
+      s3ReportStore: typeof s3ReportStore;
     };
 
-    expect(schema.parse({ accountId: '111111111111' })).toEqual({ accountId: '111111111111', n: 1 });
-    expect(schema.safeParse({ accountId: 'x' }).error?.issues[0]?.message).toBe(
-      'Invalid string: must match pattern /^\\d{12}$/',
-    );
-    expect(schema['~standard'].validate({ accountId: '111111111111' })).toEqual({
-      value: { accountId: '111111111111', n: 1 },
+    const objects = new Map<string, string>();
+    const puts: IncomingHttpHeaders[] = [];
+    const server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const key = request.url?.split('?')[0] ?? '';
+        if (request.method === 'PUT') {
+          puts.push(request.headers);
+          objects.set(key, Buffer.concat(chunks).toString('utf8'));
+          response.writeHead(200).end();
+        } else if (objects.has(key)) response.writeHead(200).end(objects.get(key));
+        else
+          response
+            .writeHead(404, { 'content-type': 'application/xml' })
+            .end('<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>');
+      });
     });
-    expect(() => schema.toJSONSchema()).toThrow(/JSON Schema generation is not bundled/);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const saved = { ...process.env };
+    try {
+      const { port } = server.address() as AddressInfo;
+      Object.assign(process.env, {
+        AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,
+        AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'secret',
+      });
+      const store = bundled.s3ReportStore(bundled.s3Client('eu-west-1', { maxAttempts: 1 }, true), 'reports');
+      const body = '{"accountId":"111111111111"}\n';
+
+      await store.put('a/report.jsonl', body, 'application/x-ndjson');
+      await expect(store.get('a/report.jsonl')).resolves.toBe(body);
+      const error = await store.get('a/missing.jsonl').catch((caught: Error) => caught);
+
+      expect(Object.keys(puts[0] ?? {}).filter((name) => name.startsWith('x-amz-checksum'))).toEqual([]);
+      expect(puts[0]?.['x-amz-content-sha256']).toBe(createHash('sha256').update(body).digest('hex'));
+      expect(puts[0]?.authorization).toContain('x-amz-content-sha256');
+      expect(error).toMatchObject({
+        name: 'ReportStoreError',
+        cause: { name: 'NoSuchKey', $fault: 'client' },
+      });
+    } finally {
+      process.env = saved;
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('says why if a command that needs a checksum were ever sent', () => {
+    const added: string[] = [];
+    getFlexibleChecksumsPlugin(undefined, { requestChecksumRequired: true }).applyToStack({
+      add: (middleware, { name }) => {
+        added.push(name);
+        expect(middleware()).toThrow(/S3 flexible checksums are not bundled/);
+      },
+    });
+    getFlexibleChecksumsPlugin(undefined, { requestChecksumRequired: false }).applyToStack({
+      add: (_, { name }) => added.push(name),
+    });
+    expect(added).toEqual(['checksumsNotBundled']);
+    expect(() => new Sha1()).toThrow(/not bundled/);
+  });
+});
+
+describe('keepErrorClasses', () => {
+  const errors = [
+    'export class ThrottledException extends __BaseException {',
+    '    $retryable = {};',
+    '}',
+    'export class OtherException extends __BaseException {',
+    '    name = "OtherException";',
+    '}',
+  ].join('\n');
+  const schema = (names: string[]) =>
+    names
+      .map(
+        (name) => `${name === 'ServiceException' ? '_s' : 'n0'}_registry.registerError(${name}$, ${name});\n`,
+      )
+      .join('');
+
+  it.each([
+    ['the base exception, always', ['ServiceException'], []],
+    ['an error muster names', ['AccessDeniedException'], ['AccessDeniedException']],
+    ['an error AWS marks retryable', ['ThrottledException'], []],
+  ])('keeps %s', (_, names, handled) => {
+    expect(keepErrorClasses(schema(names), errors, new Set(handled))).toBe(schema(names));
+  });
+
+  it('drops the registration of an error muster neither names nor retries', () => {
+    expect(keepErrorClasses(schema(['OtherException', 'ServiceException']), errors, new Set())).toBe(
+      schema(['ServiceException']),
+    );
+  });
+
+  it('finds the names muster matches in its Lambda code', () => {
+    const handled = handledErrorNames();
+    for (const name of [
+      'AccessDeniedException',
+      'TooManyRequestsException',
+      'AWSOrganizationsNotInUseException',
+    ])
+      expect(handled, name).toContain(name);
   });
 });

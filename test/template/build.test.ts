@@ -1,9 +1,15 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILD_OPTIONS, bundleFunction, functionNames, literalSchemaKeys } from '../../scripts/build.ts';
+import {
+  BUILD_OPTIONS,
+  bundleFunction,
+  functionNames,
+  LAMBDA_BUNDLE_MAX_BYTES,
+  literalSchemaKeys,
+} from '../../scripts/build.ts';
 import { functionsOf, kebab, readTemplate } from './template.ts';
 
 const template = readTemplate('template.yaml');
@@ -73,7 +79,7 @@ describe('what sam build and sam deploy package', () => {
 });
 
 describe('what each Lambda bundle carries', () => {
-  it("carries no X-Ray SDK, JMESPath engine, event-stream codec or zod's JSON Schema generator, and the stand-ins in their place", () => {
+  it("carries no X-Ray SDK, JMESPath engine, event-stream codec, S3 flexible checksums or zod's full build, and the stand-ins in their place", () => {
     for (const name of built.keys()) {
       const paths = bundledPaths(name);
       for (const left of [
@@ -83,22 +89,37 @@ describe('what each Lambda bundle carries', () => {
         'node_modules/@aws-lambda-powertools/tracer/',
         'node_modules/@aws-lambda-powertools/jmespath/',
         'node_modules/@smithy/core/dist-es/submodules/event-streams/',
+        'node_modules/@aws-sdk/checksums/',
+        'node_modules/zod/v4/classic/',
       ])
         expect(
           paths.filter((path) => path.includes(left)),
           `${name}: ${left}`,
         ).toEqual([]);
       expect(paths, name).toContain('scripts/lambda-tracer.ts');
-    }
-    // zod's JSON Schema modules are bundled as their stand-in: one throwing function per export.
-    for (const [name, { metafile }] of built) {
-      const output = Object.values(metafile.outputs).find(({ entryPoint }) => entryPoint !== undefined);
-      for (const [path, { bytesInOutput }] of Object.entries(output?.inputs ?? {}))
-        if (/zod\/v4\/core\/(?:to-json-schema|json-schema-processors)\.js$/.test(path))
-          expect(bytesInOutput, `${name}: ${path}`).toBeLessThan(2_048);
+      expect(paths, name).toContain('node_modules/zod/v4/mini/schemas.js');
     }
     // The report bucket's S3 client wires an event-stream marshaller when it is made: the stand-in's.
     expect(bundledPaths('merge-reports')).toContain('scripts/lambda-event-streams.ts');
+    expect(bundledPaths('merge-reports')).toContain('scripts/lambda-checksums.ts');
+  });
+
+  it('weighs at most 400 KB, every one (issue 19): each first invocation in AWS loads all of it', () => {
+    for (const [name, { outdir }] of built)
+      expect(statSync(join(outdir, 'index.mjs')).size, name).toBeLessThanOrEqual(LAMBDA_BUNDLE_MAX_BYTES);
+    expect(LAMBDA_BUNDLE_MAX_BYTES).toBe(400 * 1024);
+  });
+
+  it('registers only the error classes muster names or AWS marks retryable: Organizations keeps 6 of its 50', () => {
+    const text = readFileSync(join(built.get('resolve-accounts')?.outdir ?? '', 'index.mjs'), 'utf8');
+    for (const kept of [
+      'AccessDeniedException',
+      'TooManyRequestsException',
+      'AWSOrganizationsNotInUseException',
+    ])
+      expect(text, kept).toContain(`"com.amazonaws.organizations#${kept}"`);
+    for (const dropped of ['PolicyNotFoundException', 'DuplicateHandshakeException'])
+      expect(text, dropped).not.toContain(`"com.amazonaws.organizations#${dropped}"`);
   });
 
   it("bundles each SDK client's name and version from its package.json, which the User-Agent carries, not the whole file", () => {

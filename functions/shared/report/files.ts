@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { OUTCOMES, type Outcome } from '../domain/outcomes.ts';
 import type { Membership } from '../domain/report.ts';
 import { SERVICE_NAMES, type ServiceName } from '../domain/services.ts';
@@ -42,7 +42,7 @@ export function toJsonLines(rows: readonly ReportRow[]): string {
 
 const reportRowSchema = z.object({
   accountId: z.string(),
-  accountName: z.string().max(ACCOUNT_NAME_MAX).optional(),
+  accountName: z.optional(z.string().check(z.maxLength(ACCOUNT_NAME_MAX))),
   region: z.string(),
   service: z.enum(SERVICE_NAMES),
   outcome: z.enum(OUTCOMES),

@@ -1,5 +1,5 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { parseInput } from '../contracts.ts';
 import { ReportStoreError } from '../errors.ts';
 
@@ -40,7 +40,7 @@ export function s3ReportStore(client: S3Client, bucket: string): ReportStore {
 }
 
 /** An object an earlier step wrote, parsed with `schema`: a bad one is an InvalidInputError naming it. */
-export async function readParsed<Schema extends z.ZodType>(
+export async function readParsed<Schema extends z.ZodMiniType>(
   store: ReportStore,
   key: string,
   schema: Schema,
