@@ -202,6 +202,11 @@ export async function removeCommand(options: RemoveOptions, io: Io): Promise<num
           io.stdout.write(`  ${outcome}: ${count}\n`);
         for (const { accountId, region, service, outcome, reason } of result.removal?.attention ?? [])
           io.stdout.write(`  ${accountId} ${region} ${service} ${outcome}: ${terminalText(reason ?? '')}\n`);
+        const files = result.removal?.files;
+        if (files !== undefined)
+          io.stdout.write(
+            `Every membership: s3://${terminalText(`${files.bucket}/${files.csv}`)} (and ${terminalText(files.jsonl)})\n`,
+          );
       }
       if (result.status === 'SUCCEEDED') return EXIT.ok;
       return result.error === 'InvalidInputError' ? EXIT.badInput : EXIT.needsAttention;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
@@ -11,9 +12,10 @@ import { executionIdSchema } from '../shared/contracts.ts';
 import { INACTIVE_STATES } from '../shared/domain/accounts.ts';
 import { refuseOtherPartitions } from '../shared/domain/regions.ts';
 import { CORRELATION_ID_PATH, logger, metrics, tracer } from '../shared/observability.ts';
+import { executionPrefix } from '../shared/report/store.ts';
 import { organizationsDirectory } from '../shared/services/organizations.ts';
 import { REMOVERS } from '../shared/services/registry.ts';
-import { administratorAdapters, onFirstUse } from '../shared/wiring.ts';
+import { administratorAdapters, onFirstUse, reportStore } from '../shared/wiring.ts';
 import { removeMembers } from './remove-members.ts';
 
 /** What the offboarding state machine passes: the execution input as given, and the execution's id. */
@@ -35,6 +37,7 @@ export function createHandler() {
       ),
     ),
   );
+  const store = onFirstUse(() => reportStore(process.env));
   const removers = onFirstUse(() =>
     administratorAdapters(config().clients, (service, open) => REMOVERS[service](open)),
   );
@@ -65,6 +68,8 @@ export function createHandler() {
         remover: removers(),
         describeAccount: (accountId) => directory.describeAccount(accountId),
         concurrency: PAIR_CONCURRENCY,
+        store: store(),
+        reportPrefix: executionPrefix(state.success ? state.data.executionId : undefined, randomUUID),
       },
     );
     // Ids, counts and AWS's texts only: no emails reach an offboarding.

@@ -1,4 +1,5 @@
 import { mapWithConcurrency } from '../shared/concurrency.ts';
+import type { ReportFiles } from '../shared/contracts.ts';
 import { chunk } from '../shared/domain/chunk.ts';
 import {
   type Outcome,
@@ -9,6 +10,8 @@ import {
 import { isServiceNotOffered } from '../shared/domain/regions.ts';
 import type { ServiceName } from '../shared/domain/services.ts';
 import { InvalidInputError } from '../shared/errors.ts';
+import { type ReportRow, toCsv, toJsonLines } from '../shared/report/files.ts';
+import type { ReportStore } from '../shared/report/store.ts';
 import type { MembershipRemover } from '../shared/services/administrator.ts';
 import type { OrganizationAccount } from '../shared/services/organizations.ts';
 
@@ -46,6 +49,10 @@ export interface RemovalDeps {
   describeAccount(accountId: string): Promise<OrganizationAccount | undefined>;
   /** (Region, service) pairs worked at once; each pair's calls are paced by its own client. */
   concurrency: number;
+  /** Where the full removal report goes: the report bucket. */
+  store: ReportStore;
+  /** The prefix of this execution's objects in it (report/store.ts, executionPrefix). */
+  reportPrefix: string;
 }
 
 export interface RemovalOutput {
@@ -63,6 +70,10 @@ export interface RemovalOutput {
   attention: RemovalRecord[];
   /** How many of them `attention` leaves out. */
   attentionOmitted: number;
+  /** Memberships reported: accounts × Regions × services (a dry run: none). */
+  total: number;
+  /** The full removal report, one row per membership (JSON Lines and CSV); absent for a dry run. */
+  files?: ReportFiles;
 }
 
 /** Bounds the state the output makes, whatever the number of failures (Step Functions' 256 KiB). */
@@ -190,7 +201,7 @@ export async function removeMembers(request: RemovalRequest, deps: RemovalDeps):
     services: request.services,
   };
   if (request.dryRun)
-    return { ...base, counts: {}, needsAttention: false, attention: [], attentionOmitted: 0 };
+    return { ...base, counts: {}, needsAttention: false, attention: [], attentionOmitted: 0, total: 0 };
 
   const members = request.accountIds.filter((id) => id !== deps.administratorId);
   const pairs = request.regions.flatMap((region) => request.services.map((service) => ({ region, service })));
@@ -214,11 +225,38 @@ export async function removeMembers(request: RemovalRequest, deps: RemovalDeps):
   const counts: Partial<Record<Outcome, number>> = {};
   for (const { outcome } of records) counts[outcome] = (counts[outcome] ?? 0) + 1;
   const attention = records.filter(({ outcome }) => !SETTLED_OUTCOMES.has(outcome));
+  const files = await writeReport(records, deps);
   return {
     ...base,
     counts,
     needsAttention: attention.length > 0,
     attention: attention.slice(0, ATTENTION_LIMIT),
     attentionOmitted: Math.max(0, attention.length - ATTENTION_LIMIT),
+    total: records.length,
+    files,
   };
+}
+
+/**
+ * Every membership's outcome in the report bucket, in onboarding's report formats (report/files.ts):
+ * the state carries only the counts and the first ATTENTION_LIMIT that need attention.
+ */
+async function writeReport(records: readonly RemovalRecord[], deps: RemovalDeps): Promise<ReportFiles> {
+  const rows: ReportRow[] = records.map(({ accountId, region, service, outcome, reason }) => ({
+    accountId,
+    region,
+    service,
+    outcome,
+    reason: reason ?? '',
+  }));
+  const files: ReportFiles = {
+    bucket: deps.store.bucket,
+    jsonl: `${deps.reportPrefix}/report.jsonl`,
+    csv: `${deps.reportPrefix}/report.csv`,
+  };
+  await Promise.all([
+    deps.store.put(files.jsonl, toJsonLines(rows), 'application/x-ndjson'),
+    deps.store.put(files.csv, toCsv(rows), 'text/csv; charset=utf-8'),
+  ]);
+  return files;
 }

@@ -4,6 +4,7 @@ import {
   ListAccountsCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   DeleteMembersCommand,
   DescribeHubCommand,
@@ -20,17 +21,21 @@ vi.hoisted(() => {
   process.env.ADMINISTRATOR_ACCOUNT_ID = '999999999999';
   process.env.DEFAULT_REGIONS = 'us-east-1,eu-west-1';
   process.env.DEFAULT_SERVICES = 'securityhub';
+  process.env.REPORT_BUCKET = 'muster-reports';
 });
 const { handler } = await import('../../functions/remove-members/handler.ts');
 
 const securityHub = mockClient(SecurityHubClient);
 const organizations = mockClient(OrganizationsClient);
+const s3 = mockClient(S3Client);
 const sample = (path: string): unknown => JSON.parse(readFileSync(`events/${path}.json`, 'utf8'));
 
 describe('remove-members handler', () => {
   beforeEach(() => {
     securityHub.reset();
     organizations.reset();
+    s3.reset();
+    s3.on(PutObjectCommand).resolves({});
     organizations.on(DescribeAccountCommand).rejects(awsError('AccountNotFoundException', 400));
     securityHub.on(DescribeHubCommand).resolves({});
     securityHub
@@ -57,6 +62,27 @@ describe('remove-members handler', () => {
       needsAttention: false,
     });
     expect(securityHub.commandCalls(DeleteMembersCommand)).toHaveLength(2);
+    // The full report, under the execution's own prefix, named in the output.
+    expect(output).toMatchObject({
+      total: 2,
+      files: {
+        bucket: 'muster-reports',
+        jsonl: 'executions/Offboarding/x/report.jsonl',
+        csv: 'executions/Offboarding/x/report.csv',
+      },
+    });
+    const written = s3.commandCalls(PutObjectCommand).map(({ args }) => args[0].input);
+    expect(written.map(({ Key }) => Key).sort()).toEqual([
+      'executions/Offboarding/x/report.csv',
+      'executions/Offboarding/x/report.jsonl',
+    ]);
+    const jsonl = String(written.find(({ Key }) => Key?.endsWith('.jsonl'))?.Body);
+    expect(
+      jsonl
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line).region),
+    ).toEqual(['us-east-1', 'eu-west-1']);
   });
 
   it('plans the sample manual removal as a dry run, calling no service', async () => {

@@ -27,15 +27,19 @@ import {
   removeMembers,
 } from '../../functions/remove-members/remove-members.ts';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
+import { parseJsonLines } from '../../functions/shared/report/files.ts';
 import type { OrganizationAccount } from '../../functions/shared/services/organizations.ts';
 import { REMOVERS } from '../../functions/shared/services/registry.ts';
 import { accountIds, awsError } from '../helpers.ts';
+import { memoryReportStore } from '../report-store.ts';
 
 const securityHub = mockClient(SecurityHubClient);
 const detective = mockClient(DetectiveClient);
 const guardDuty = mockClient(GuardDutyClient);
 const GRAPH = 'arn:aws:detective:us-east-1:999999999999:graph:abc';
 const ADMINISTRATOR = '999999999999';
+
+let store = memoryReportStore();
 
 function deps(organization: Record<string, OrganizationAccount> = {}): RemovalDeps {
   const clients = {
@@ -49,6 +53,8 @@ function deps(organization: Record<string, OrganizationAccount> = {}): RemovalDe
       REMOVERS[service]((Client) => Object.values(clients).find((c) => c instanceof Client) as never),
     describeAccount: async (accountId) => organization[accountId],
     concurrency: 2,
+    store,
+    reportPrefix: 'executions/muster-offboarding/test',
   };
 }
 
@@ -181,6 +187,49 @@ describe('removeMembers: Security Hub (DisassociateMembers, then DeleteMembers)'
     expect(output.attention).toHaveLength(ATTENTION_LIMIT);
     expect(output.attentionOmitted).toBe(20);
     expect(output.counts).toEqual({ FAILED: ATTENTION_LIMIT + 20 });
+  });
+
+  it('writes every membership, with its outcome, to the report files the output names, past the listed failures', async () => {
+    store = memoryReportStore('reports');
+    const ids = accountIds(ATTENTION_LIMIT + 20);
+    securityHub.on(DeleteMembersCommand).callsFake(({ AccountIds }) => ({
+      UnprocessedAccounts: (AccountIds as string[])
+        .filter((id) => ids.indexOf(id) % 2 === 0)
+        .map((AccountId) => ({ AccountId, ProcessingResult: 'no' })),
+    }));
+
+    const output = await removeMembers(
+      request({ accountIds: [...ids, ADMINISTRATOR], regions: ['us-east-1', 'eu-west-1'] }),
+      deps(),
+    );
+
+    expect(output.files).toEqual({
+      bucket: 'reports',
+      jsonl: 'executions/muster-offboarding/test/report.jsonl',
+      csv: 'executions/muster-offboarding/test/report.csv',
+    });
+    const rows = parseJsonLines(store.objects.get(output.files?.jsonl ?? '') ?? '');
+    expect(rows).toHaveLength((ids.length + 1) * 2);
+    expect(output.total).toBe(rows.length);
+    // Exactly one row per (account, Region, service), the administrator's included.
+    expect(
+      new Set(rows.map(({ accountId, region, service }) => `${accountId} ${region} ${service}`)).size,
+    ).toBe(rows.length);
+    const failed = rows.filter(({ outcome }) => outcome === 'FAILED');
+    expect(failed).toHaveLength(ids.length);
+    expect(failed.every(({ reason }) => reason.includes('no'))).toBe(true);
+    expect(output.attention).toHaveLength(ATTENTION_LIMIT);
+    const csv = store.objects.get(output.files?.csv ?? '') ?? '';
+    expect(csv.trimEnd().split('\n')).toHaveLength(rows.length + 1);
+    store = memoryReportStore();
+  });
+
+  it('writes no report for a dry run', async () => {
+    store = memoryReportStore();
+    const output = await removeMembers(request({ dryRun: true }), deps());
+
+    expect(output.files).toBeUndefined();
+    expect(store.objects.size).toBe(0);
   });
 });
 
