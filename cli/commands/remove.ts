@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DescribeAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { refuseOversizedRemoval } from '../../functions/remove-members/remove-members.ts';
 import { parseRemovalTrigger, type RemovalTrigger } from '../../functions/resolve-accounts/triggers.ts';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
 import { organizationsRegion } from '../../functions/shared/services/organizations.ts';
@@ -155,6 +156,12 @@ async function offboardingStateMachine(options: RemoveOptions): Promise<StateMac
 export async function removeCommand(options: RemoveOptions, io: Io): Promise<number> {
   const input = await removalInput(options, io);
   const trigger = parseRemovalTrigger(input);
+  // The stack's Regions and services are checked again by the workflow: here, what the options name.
+  refuseOversizedRemoval(
+    trigger.accountIds.length,
+    trigger.regions?.length ?? 1,
+    trigger.services?.length ?? 1,
+  );
   const standIn =
     options.local === true
       ? await startStandIn({

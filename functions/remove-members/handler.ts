@@ -16,16 +16,10 @@ import { executionPrefix } from '../shared/report/store.ts';
 import { organizationsDirectory } from '../shared/services/organizations.ts';
 import { REMOVERS } from '../shared/services/registry.ts';
 import { administratorAdapters, onFirstUse, reportStore } from '../shared/wiring.ts';
-import { removeMembers } from './remove-members.ts';
+import { PAIR_CONCURRENCY, removeMembers } from './remove-members.ts';
 
 /** What the offboarding state machine passes: the execution input as given, and the execution's id. */
 const stateInputSchema = z.object({ request: z.unknown(), executionId: executionIdSchema }).strict();
-
-/**
- * (Region, service) pairs offboarded at once: each pair has its own paced client, so they do not
- * share a rate; a few at a time keep one Lambda's sockets and memory modest.
- */
-const PAIR_CONCURRENCY = 8;
 
 /** One Lambda container's handler: the settings and clients it makes on first use are its own. */
 export function createHandler() {

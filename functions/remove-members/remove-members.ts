@@ -79,6 +79,53 @@ export interface RemovalOutput {
 /** Bounds the state the output makes, whatever the number of failures (Step Functions' 256 KiB). */
 export const ATTENTION_LIMIT = 100;
 
+/**
+ * One offboarding runs in one Lambda invocation (900 s), so its size is bounded: at most this many
+ * accounts, REMOVAL_PAIR_LIMIT Region × service pairs and REMOVAL_MEMBERSHIP_LIMIT memberships
+ * (accounts × pairs). Within them it makes at most 387 calls one after another (removalCallBound),
+ * which at even 1 s a call ends in under half the timeout; docs/triggers.md, "How large an
+ * offboarding may be", has the arithmetic.
+ */
+export const REMOVAL_ACCOUNT_LIMIT = 500;
+export const REMOVAL_PAIR_LIMIT = 120;
+export const REMOVAL_MEMBERSHIP_LIMIT = 25_500;
+
+/**
+ * (Region, service) pairs offboarded at once: each pair has its own paced client, so they do not
+ * share a rate; a few at a time keep one Lambda's sockets and memory modest.
+ */
+export const PAIR_CONCURRENCY = 8;
+
+/** Organizations' DescribeAccount calls made at once to refuse ACTIVE accounts. */
+const DESCRIBE_CONCURRENCY = 5;
+
+/**
+ * The most calls an offboarding of `accounts` × `pairs` makes one after another, with `concurrency`
+ * pairs at once: the DescribeAccount rounds, then per pair one locate and, per 50 accounts, at most four
+ * (GetMembers, DisassociateMembers, DeleteMembers, GetMembers again for what was kept).
+ */
+export function removalCallBound(accounts: number, pairs: number, concurrency: number): number {
+  const perPair = 1 + 4 * Math.ceil(accounts / 50);
+  return Math.ceil(accounts / DESCRIBE_CONCURRENCY) + Math.ceil(pairs / concurrency) * perPair;
+}
+
+/** Refuses, before any call, an offboarding larger than one invocation finishes well within its timeout. */
+export function refuseOversizedRemoval(accounts: number, regions: number, services: number): void {
+  const pairs = regions * services;
+  const memberships = accounts * pairs;
+  if (
+    accounts <= REMOVAL_ACCOUNT_LIMIT &&
+    pairs <= REMOVAL_PAIR_LIMIT &&
+    memberships <= REMOVAL_MEMBERSHIP_LIMIT
+  )
+    return;
+  throw new InvalidInputError(
+    `an offboarding of ${accounts} accounts × ${regions} Regions × ${services} services (${memberships} memberships) is larger than one offboarding does: ` +
+      `at most ${REMOVAL_ACCOUNT_LIMIT} accounts, ${REMOVAL_PAIR_LIMIT} Region × service pairs and ${REMOVAL_MEMBERSHIP_LIMIT} memberships, so that it ends well within Lambda's 900 s. ` +
+      'Nothing was removed: remove the accounts in parts (several muster remove runs), or name fewer Regions or services',
+  );
+}
+
 const ADMINISTRATOR_REASON = 'the administrator account is no member of itself: nothing to remove';
 
 function describeError(error: unknown): string {
@@ -93,7 +140,7 @@ function describeError(error: unknown): string {
  */
 async function refuseActiveAccounts(request: RemovalRequest, deps: RemovalDeps): Promise<void> {
   if (request.includeActiveOrganizationAccounts) return;
-  const known = await mapWithConcurrency(request.accountIds, 5, (accountId) =>
+  const known = await mapWithConcurrency(request.accountIds, DESCRIBE_CONCURRENCY, (accountId) =>
     deps.describeAccount(accountId),
   );
   const active = request.accountIds.filter((_, index) => known[index]?.state === 'ACTIVE');
@@ -191,6 +238,7 @@ async function removeInPair(
  * (account, Region, service) ends in exactly one outcome; a re-run finds NOT_A_MEMBER_ALREADY.
  */
 export async function removeMembers(request: RemovalRequest, deps: RemovalDeps): Promise<RemovalOutput> {
+  refuseOversizedRemoval(request.accountIds.length, request.regions.length, request.services.length);
   await refuseActiveAccounts(request, deps);
   const base = {
     trigger: request.trigger,

@@ -22,8 +22,13 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   ATTENTION_LIMIT,
+  PAIR_CONCURRENCY,
+  REMOVAL_ACCOUNT_LIMIT,
+  REMOVAL_MEMBERSHIP_LIMIT,
+  REMOVAL_PAIR_LIMIT,
   type RemovalDeps,
   type RemovalRequest,
+  removalCallBound,
   removeMembers,
 } from '../../functions/remove-members/remove-members.ts';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
@@ -401,5 +406,55 @@ describe('removeMembers: the organization check, the dry run, and one outcome pe
     const total = Object.values(output.counts).reduce((sum, count) => sum + (count ?? 0), 0);
     expect(total).toBe(7 * 3 * 2);
     expect(output.counts).toEqual({ NOT_A_MEMBER_ALREADY: 3 + 21, FAILED: 18 });
+  });
+});
+
+describe('removeMembers: bounded to what one invocation finishes well within its 900 s', () => {
+  beforeEach(() => {
+    securityHub.reset();
+  });
+
+  it.each([
+    [REMOVAL_ACCOUNT_LIMIT + 1, 1, 1],
+    [REMOVAL_ACCOUNT_LIMIT, 18, 3],
+    [200, 43, 3],
+    [1, 41, 3],
+  ])(
+    'refuses %i accounts × %i Regions × %i services by name, before any call',
+    async (accounts, regions, services) => {
+      const calls: string[] = [];
+      const refusal = removeMembers(
+        request({
+          accountIds: accountIds(accounts),
+          regions: Array.from({ length: regions }, (_, index) => `xx-test-${index + 1}`),
+          services: (['securityhub', 'detective', 'guardduty'] as const).slice(0, services),
+        }),
+        {
+          ...deps(),
+          describeAccount: async (accountId) => {
+            calls.push(accountId);
+            return undefined;
+          },
+        },
+      );
+
+      await expect(refusal).rejects.toThrow(InvalidInputError);
+      await expect(refusal).rejects.toThrow(
+        `${accounts} accounts × ${regions} Regions × ${services} services`,
+      );
+      expect(calls).toEqual([]);
+      expect(securityHub.calls()).toHaveLength(0);
+    },
+  );
+
+  it('keeps every input it takes under 450 calls one after another: half the timeout even at 1 s a call', () => {
+    let largest = 0;
+    for (let accounts = 1; accounts <= REMOVAL_ACCOUNT_LIMIT; accounts += 1) {
+      const pairs = Math.min(REMOVAL_PAIR_LIMIT, Math.floor(REMOVAL_MEMBERSHIP_LIMIT / accounts));
+      largest = Math.max(largest, removalCallBound(accounts, pairs, PAIR_CONCURRENCY));
+    }
+    expect(largest).toBeLessThan(450);
+    // 500 accounts × 17 Regions × 3 services is the largest input it takes with every service.
+    expect(removalCallBound(500, 51, PAIR_CONCURRENCY)).toBe(387);
   });
 });
