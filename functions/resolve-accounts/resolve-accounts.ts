@@ -186,25 +186,38 @@ function requireInOrganization(
  * that Organizations does not list (an invitation-based member, or an account that left the
  * organization), so a sweep needs no list of outside accounts. A member Organizations calls inactive
  * is a STALE_MEMBER, its reason saying where it is still a member; the onboarding never removes it.
+ * One its lists keep only as removed (Security Hub keeps a disassociated organization account listed,
+ * docs/aws-facts.md, Security Hub) holds no membership any more: it stays SKIPPED_ACCOUNT_INACTIVE,
+ * which needs nobody, so a removed stale member is not reported again by every later sweep.
  */
 function sweepMembers(
   resolution: Resolution,
-  views: readonly { region: string; memberIds: ReadonlySet<string> }[],
+  views: readonly Pick<ServiceView, 'region' | 'memberIds' | 'removedIds'>[],
   administratorId: string,
 ): void {
   const where = new Map<string, string[]>();
-  for (const { region, memberIds } of views) {
-    for (const id of memberIds) where.set(id, [...(where.get(id) ?? []), region]);
+  const removedWhere = new Map<string, string[]>();
+  for (const { region, memberIds, removedIds } of views) {
+    for (const id of memberIds) {
+      const held = removedIds.has(id) ? removedWhere : where;
+      held.set(id, [...(held.get(id) ?? []), region]);
+    }
   }
   const planned = new Set(resolution.accounts.map(({ accountId }) => accountId));
-  for (const id of [...where.keys()].sort()) {
+  for (const id of [...new Set([...where.keys(), ...removedWhere.keys()])].sort()) {
     if (id === administratorId || planned.has(id) || resolution.known?.has(id)) continue;
     resolution.accounts.push({ accountId: id });
     planned.add(id);
   }
   for (const skipped of resolution.skipped) {
+    if (skipped.outcome !== 'SKIPPED_ACCOUNT_INACTIVE') continue;
     const regions = where.get(skipped.accountId);
-    if (skipped.outcome !== 'SKIPPED_ACCOUNT_INACTIVE' || regions === undefined) continue;
+    if (regions === undefined) {
+      const removed = removedWhere.get(skipped.accountId);
+      if (removed !== undefined)
+        skipped.reason += `; its memberships are removed (still listed as removed in ${[...new Set(removed)].join(', ')}): nothing left to remove`;
+      continue;
+    }
     // An outcome of its own, which needs attention: the membership holds a place under the member limit.
     skipped.outcome = 'STALE_MEMBER';
     skipped.reason += `, and it is still a member in ${[...new Set(regions)].join(', ')}: a stale member, removed by the stale-member offboarding when the stack's RemoveStaleMembers is true, or by muster remove`;
@@ -220,6 +233,8 @@ interface ServiceView {
   memberIds: ReadonlySet<string>;
   /** The members its list shows enabled: a sweep need not create them again. */
   enabledIds: ReadonlySet<string>;
+  /** The members its list keeps only as removed (disassociated): they hold no membership. */
+  removedIds: ReadonlySet<string>;
 }
 
 /**
@@ -468,16 +483,17 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
             ),
         readAs(reads.memberIds, region, () => planner.members(target)),
       ]);
-      const enabled = members.filter(
-        ({ status, disabledReason }) =>
-          outcomeOfStatus(service, status, disabledReason).outcome === 'ENABLED',
-      );
+      const outcomeOf = ({ status, disabledReason }: (typeof members)[number]) =>
+        outcomeOfStatus(service, status, disabledReason).outcome;
+      const enabled = members.filter((member) => outcomeOf(member) === 'ENABLED');
+      const removed = members.filter((member) => outcomeOf(member) === 'REMOVED');
       return {
         service,
         region,
         organization,
         memberIds: new Set(members.map(({ accountId }) => accountId)),
         enabledIds: new Set(enabled.map(({ accountId }) => accountId)),
+        removedIds: new Set(removed.map(({ accountId }) => accountId)),
       };
     }),
   );

@@ -786,6 +786,42 @@ describe('resolveAccounts for a sweep', () => {
     ]);
   });
 
+  it('reports a closed account its lists keep only as Removed SKIPPED_ACCOUNT_INACTIVE, needing nobody, not STALE_MEMBER again', async () => {
+    organizationOf([
+      member('111111111111'),
+      member('222222222222', 'CLOSED'),
+      member('333333333333', 'CLOSED'),
+    ]);
+    securityHub.on(ListMembersCommand).callsFake(async (_input, getClient: () => SecurityHubClient) => ({
+      Members:
+        (await getClient().config.region()) === 'us-east-1'
+          ? [
+              { AccountId: '222222222222', MemberStatus: 'Removed' },
+              { AccountId: '333333333333', MemberStatus: 'Removed' },
+            ]
+          : [{ AccountId: '333333333333', MemberStatus: 'Enabled' }],
+    }));
+    detective.on(ListGraphMembersCommand).resolves({ MemberDetails: [] });
+
+    const plan = await resolveAccounts({ sweep: true }, deps());
+
+    expect(plan.accountIds).toEqual(['111111111111']);
+    expect(plan.skipped).toEqual([
+      {
+        accountId: '222222222222',
+        outcome: 'SKIPPED_ACCOUNT_INACTIVE',
+        reason:
+          'the account is CLOSED in AWS Organizations; its memberships are removed (still listed as removed in us-east-1): nothing left to remove',
+      },
+      // Still enabled in one Region: stale there, whatever the other Region's list keeps.
+      expect.objectContaining({
+        accountId: '333333333333',
+        outcome: 'STALE_MEMBER',
+        reason: expect.stringContaining('still a member in eu-west-1:'),
+      }),
+    ]);
+  });
+
   it('carries, per pair, the accounts its member list does not show enabled: the only ones a sweep creates', async () => {
     organizationOf([member('111111111111'), member('222222222222')]);
     securityHub.on(ListMembersCommand).callsFake(async (_input, getClient: () => SecurityHubClient) => ({

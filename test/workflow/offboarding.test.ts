@@ -249,6 +249,21 @@ describe('stale members: reported by the sweep, removed by the stale-member offb
       'us-east-1 securityhub Removed',
       'eu-west-1 securityhub Removed',
     ]);
+
+    // The next sweep finds it only listed as Removed: nothing needs attention, and it is not reported stale again.
+    const next = await runLocalWorkflow({
+      standIn: s,
+      timeScale: TIME_SCALE,
+      input: { sweep: true },
+      settings: FAST,
+    });
+    expect(next.status).toBe('SUCCEEDED');
+    expect(next.report?.counts.STALE_MEMBER).toBeUndefined();
+    const skipped = [...expandGroups(next.report?.notEnabled ?? [])].filter(
+      ({ accountId }) => accountId === '222233334444',
+    );
+    expect(skipped.map(({ outcome }) => outcome)).toEqual(Array(4).fill('SKIPPED_ACCOUNT_INACTIVE'));
+    expect(skipped[0]?.reason).toContain('nothing left to remove');
   });
 });
 
