@@ -6,6 +6,7 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import middy from '@middy/core';
 import * as z from 'zod';
 import { readResolveConfig } from '../resolve-accounts/config.ts';
+import { readSweepMemory } from '../resolve-accounts/sweep-memory.ts';
 import { parseRemovalTrigger } from '../resolve-accounts/triggers.ts';
 import { perRegion, regionalClient } from '../shared/aws/clients.ts';
 import { executionIdSchema } from '../shared/contracts.ts';
@@ -13,7 +14,7 @@ import { INACTIVE_STATES } from '../shared/domain/accounts.ts';
 import { refuseOtherPartitions } from '../shared/domain/regions.ts';
 import { CORRELATION_ID_PATH, logger, metrics, tracer } from '../shared/observability.ts';
 import { executionPrefix } from '../shared/report/store.ts';
-import { organizationsDirectory } from '../shared/services/organizations.ts';
+import { type OrganizationsDirectory, organizationsDirectory } from '../shared/services/organizations.ts';
 import { REMOVERS } from '../shared/services/registry.ts';
 import { administratorAdapters, onFirstUse, reportStore } from '../shared/wiring.ts';
 import { PAIR_CONCURRENCY, removeMembers } from './remove-members.ts';
@@ -36,6 +37,21 @@ export function createHandler() {
     administratorAdapters(config().clients, (service, open) => REMOVERS[service](open)),
   );
 
+  /**
+   * The stale-member removal offboards whatever Organizations calls inactive when it runs, and the
+   * departed accounts the last sweep found still members (resolve-accounts/sweep-memory.ts) that
+   * Organizations still does not list.
+   */
+  async function staleAccounts(directory: OrganizationsDirectory): Promise<string[]> {
+    const [listed, memory] = await Promise.all([directory.listAccounts(), readSweepMemory(store())]);
+    const inOrganization = new Set(listed.map(({ accountId }) => accountId));
+    const inactive = listed
+      .filter(({ state }) => state !== undefined && INACTIVE_STATES.has(state))
+      .map(({ accountId }) => accountId);
+    const departed = (memory?.departed ?? []).filter((id) => !inOrganization.has(id));
+    return [...new Set([...inactive, ...departed])];
+  }
+
   async function run(event: unknown) {
     const state = stateInputSchema.safeParse(event);
     const trigger = parseRemovalTrigger(state.success ? state.data.request : event);
@@ -43,13 +59,8 @@ export function createHandler() {
     if (trigger.regions !== undefined)
       refuseOtherPartitions(trigger.regions, homeRegion, 'input.remove.regions');
     const directory = organizations(organizationsRegion);
-    // The stale-member removal offboards whatever Organizations calls inactive when it runs.
     const accountIds =
-      trigger.trigger === 'staleMembers'
-        ? (await directory.listAccounts())
-            .filter(({ state }) => state !== undefined && INACTIVE_STATES.has(state))
-            .map(({ accountId }) => accountId)
-        : trigger.accountIds;
+      trigger.trigger === 'staleMembers' ? await staleAccounts(directory) : trigger.accountIds;
     const output = await removeMembers(
       {
         ...trigger,

@@ -307,3 +307,41 @@ describe('the offboarding workflow with GuardDuty as the third service', () => {
     expect(await guardDutyMemberships(s, '333344445555')).toHaveLength(2);
   });
 });
+
+describe('a departed account whose departure event was missed', () => {
+  it('is reported STALE_MEMBER by the next sweep, not invited again, and removed by the stale-member offboarding', async () => {
+    const s = await onboarded();
+    const sweep = () =>
+      runLocalWorkflow({ standIn: s, timeScale: TIME_SCALE, input: { sweep: true }, settings: FAST });
+    // The first sweep keeps the organization's accounts in the report bucket.
+    expect((await sweep()).status).toBe('SUCCEEDED');
+    s.depart('777788889999');
+    s.resetCounters();
+
+    const second = await sweep();
+
+    expect(second).toMatchObject({ status: 'FAILED', error: 'OnboardingNeedsAttention' });
+    const departed = [...expandGroups(second.report?.notEnabled ?? [])].filter(
+      ({ accountId }) => accountId === '777788889999',
+    );
+    expect(departed.map(({ outcome }) => outcome)).toEqual(Array(4).fill('STALE_MEMBER'));
+    expect(departed[0]?.reason).toContain('it left the organization');
+    expect(second.plan?.accountIds).not.toContain('777788889999');
+    const calls = s.inspect().calls.byOperation;
+    expect(calls['securityhub:CreateMembers'] ?? 0).toBe(0);
+    expect(calls['securityhub:InviteMembers'] ?? 0).toBe(0);
+    expect(calls['detective:CreateMembers'] ?? 0).toBe(0);
+
+    const removal = await runOffboardingLocally({ standIn: s, input: { staleMembers: true } });
+
+    expect(removal.status).toBe('SUCCEEDED');
+    expect(removal.removal).toMatchObject({
+      accountIds: ['777788889999'],
+      counts: { REMOVED_FROM_ADMINISTRATOR: 4 },
+    });
+    expect(await memberships(s, '777788889999')).toEqual([]);
+    const third = await sweep();
+    expect(third.status).toBe('SUCCEEDED');
+    expect(third.report?.counts.STALE_MEMBER).toBeUndefined();
+  });
+});
