@@ -1,9 +1,11 @@
+import { DescribeAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   DescribeExecutionCommand,
   type DescribeExecutionCommandOutput,
   GetExecutionHistoryCommand,
   SFNClient,
+  StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { parse } from 'csv-parse/sync';
@@ -23,6 +25,7 @@ import {
 
 const sfn = mockClient(SFNClient);
 const s3 = mockClient(S3Client);
+const organizations = mockClient(OrganizationsClient);
 
 function described(status: DescribeExecutionCommandOutput['status'], more: Record<string, unknown> = {}) {
   return {
@@ -463,6 +466,34 @@ describe('muster status of an offboarding execution', () => {
     expect(json.memberships.filter(({ outcome }: { outcome: string }) => outcome === 'FAILED')).toHaveLength(
       75,
     );
+  });
+
+  it('muster remove --follow starts the offboarding, stays attached and prints its whole removal report', async () => {
+    finishedOffboarding();
+    sfn.on(StartExecutionCommand).resolves({ executionArn: OFFBOARDING_ARN, startDate: new Date() });
+    organizations.on(DescribeAccountCommand).rejects(awsError('AccountNotFoundException', 400));
+    const io = memoryIo();
+
+    const code = await main(
+      [
+        'remove',
+        '--accounts',
+        ids.join(','),
+        '--state-machine-arn',
+        'arn:aws:states:us-east-1:999999999999:stateMachine:muster-offboarding',
+        '--region',
+        'us-east-1',
+        '--yes',
+        '--follow',
+        '--output',
+        'json',
+      ],
+      io,
+    );
+
+    expect(code).toBe(1);
+    expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
+    expect(JSON.parse(io.stdout.text).memberships).toHaveLength(300);
   });
 
   it.each([
