@@ -1,5 +1,7 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import type { OnboardingReport, Plan } from '../functions/shared/contracts.ts';
+import type { OnboardingReport, Plan, ReportFiles } from '../functions/shared/contracts.ts';
+import type { Outcome } from '../functions/shared/domain/outcomes.ts';
+import { groupMemberships, type Membership } from '../functions/shared/domain/report.ts';
 import type { ReportRow } from '../functions/shared/report/files.ts';
 import type { EventLog } from '../local/runner/history.ts';
 
@@ -21,6 +23,14 @@ export const STATES = {
   needsAttention: 'Needs Attention',
   rejected: 'Request Rejected',
   nothingToDo: 'Nothing To Do',
+} as const;
+
+/** The states of statemachines/offboarding.asl.json the CLI reads; a test checks they exist. */
+export const OFFBOARDING_STATES = {
+  remove: 'Remove Members',
+  offboarded: 'Offboarded',
+  needsAttention: 'Offboarding Needs Attention',
+  rejected: 'Request Rejected',
 } as const;
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
@@ -48,6 +58,8 @@ const PHASE_OF_STATE: Record<string, PhaseName> = {
   [STATES.invite]: 'member',
   [STATES.accept]: 'member',
   [STATES.wait]: 'wait',
+  // An offboarding's one task reads, then removes, on the administrator side.
+  [OFFBOARDING_STATES.remove]: 'administrator',
 };
 
 /** What an execution has done so far. */
@@ -93,6 +105,41 @@ const TERMINAL_STATES: ReadonlySet<string> = new Set([
   STATES.nothingToDo,
 ]);
 
+/** An offboarding's ends, as the onboarding ends the CLI already prints (render.ts reads finalState). */
+const SAME_END: Readonly<Record<string, string>> = {
+  [OFFBOARDING_STATES.offboarded]: STATES.onboarded,
+  [OFFBOARDING_STATES.needsAttention]: STATES.needsAttention,
+};
+
+/**
+ * An offboarding's Remove Members output as the report the CLI prints: its counts, the memberships it
+ * lists as needing attention, and its report file (every membership), which status then reads.
+ */
+export function removalReport(output: unknown): OnboardingReport | undefined {
+  const counts = field<Partial<Record<Outcome, number>>>(output, 'counts');
+  if (counts === undefined) return undefined;
+  const attention = field<Membership[]>(output, 'attention') ?? [];
+  const files = field<ReportFiles>(output, 'files');
+  const needsAttention = field<boolean>(output, 'needsAttention') === true;
+  return {
+    status: needsAttention ? 'NEEDS_ATTENTION' : 'SUCCEEDED',
+    keepPolling: false,
+    counts,
+    pendingAccountIds: [],
+    invitations: [],
+    round: 0,
+    total: field<number>(output, 'total') ?? 0,
+    cause: '',
+    notEnabled: groupMemberships(attention),
+    notEnabledComplete: (field<number>(output, 'attentionOmitted') ?? 0) === 0 && files === undefined,
+    omitted: { groups: 0, memberships: field<number>(output, 'attentionOmitted') ?? 0 },
+    carriedKey: '',
+    ...(files === undefined ? {} : { files }),
+    memberBatchSize: 0,
+    invitationsKey: null,
+  };
+}
+
 /** Applies one event; pure. */
 export function advance(progress: Progress, event: FlowEvent): Progress {
   if (event.type === 'ended') {
@@ -103,6 +150,8 @@ export function advance(progress: Progress, event: FlowEvent): Progress {
     const phase = PHASE_OF_STATE[event.state];
     if (phase !== undefined) return { ...progress, phase };
     if (TERMINAL_STATES.has(event.state)) return { ...progress, finalState: event.state };
+    const end = SAME_END[event.state];
+    if (end !== undefined) return { ...progress, finalState: end };
     return progress;
   }
   switch (event.state) {
@@ -121,6 +170,10 @@ export function advance(progress: Progress, event: FlowEvent): Progress {
             0,
           ),
       };
+    case OFFBOARDING_STATES.remove: {
+      const report = removalReport(event.output);
+      return report === undefined ? progress : { ...progress, report };
+    }
     case STATES.check:
     case STATES.merge: {
       const report = field<OnboardingReport>(event.output, 'report');

@@ -321,15 +321,17 @@ function program(io: Io, done: (code: number) => void): Command {
     .option('--json', 'print the coverage as JSON (as --output json)')
     .action(async (options) => done(await coverageCommand(options, io)));
 
-  withStateMachineOptions(
-    withAwsOptions(
-      root
-        .command('remove')
-        .description(
-          'Offboard accounts: remove every membership they have with the administrator, in every Region and service. Plans first; refuses ACTIVE organization accounts unless told.',
-        ),
+  const remove = withFollowOptions(
+    withStateMachineOptions(
+      withAwsOptions(
+        root
+          .command('remove')
+          .description(
+            'Offboard accounts: remove every membership they have with the administrator, in every Region and service. Plans first; refuses ACTIVE organization accounts unless told.',
+          ),
+      ),
+      "find the offboarding state machine in this stack's OffboardingStateMachineArn output",
     ),
-    "find the offboarding state machine in this stack's OffboardingStateMachineArn output",
   )
     .addOption(
       new Option('--accounts <ids>', 'account ids, comma-separated (repeatable)')
@@ -354,7 +356,7 @@ function program(io: Io, done: (code: number) => void): Command {
     )
     .option('--scenario <file>', 'the stand-in scenario with --local (default: local/scenarios/healthy.json)')
     .option('--yes', 'remove without asking (needed without a terminal)')
-    .option('--json', 'print the plan or the result as JSON')
+    .option('--json', 'print the plan or the result (with --follow: the report) as JSON')
     .action(async (options) =>
       done(
         await removeCommand(
@@ -363,6 +365,7 @@ function program(io: Io, done: (code: number) => void): Command {
         ),
       ),
     );
+  withOutputOptions(remove);
 
   return root;
 }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DescribeAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { refuseOversizedRemoval } from '../../functions/remove-members/remove-members.ts';
 import { parseRemovalTrigger, type RemovalTrigger } from '../../functions/resolve-accounts/triggers.ts';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
 import { organizationsRegion } from '../../functions/shared/services/organizations.ts';
@@ -19,12 +20,13 @@ import { readAccountsCsv } from '../csv.ts';
 import { executionName } from '../execution-name.ts';
 import { EXIT } from '../exit-codes.ts';
 import { coloursFor, type Io } from '../io.ts';
+import { quietStdout } from '../report-output.ts';
 import { terminalJson, terminalText } from '../terminal.ts';
 import { loadLocalScenario } from './local.ts';
 import { runOffboardingLocally } from './remove-local.ts';
-import { stateMachineClient } from './status.ts';
+import { stateMachineClient, type WatchOptions, watchExecution } from './status.ts';
 
-export interface RemoveOptions extends AwsOptions, StateMachineOptions {
+export interface RemoveOptions extends AwsOptions, StateMachineOptions, WatchOptions {
   accounts?: string[];
   csv?: string;
   regions?: string[];
@@ -153,8 +155,22 @@ async function offboardingStateMachine(options: RemoveOptions): Promise<StateMac
  * locally (--local) or starts it in AWS.
  */
 export async function removeCommand(options: RemoveOptions, io: Io): Promise<number> {
+  if (options.follow === true && options.local === true)
+    throw new InvalidInputError('--follow attaches to a started execution: --local runs to the end anyway');
+  // Without --follow there is no report to write, only the started execution.
+  if (
+    options.follow !== true &&
+    (options.outputFile !== undefined || (options.output ?? 'table') !== 'table')
+  )
+    throw new InvalidInputError('--output and --output-file write the removal report: add --follow');
   const input = await removalInput(options, io);
   const trigger = parseRemovalTrigger(input);
+  // The stack's Regions and services are checked again by the workflow: here, what the options name.
+  refuseOversizedRemoval(
+    trigger.accountIds.length,
+    trigger.regions?.length ?? 1,
+    trigger.services?.length ?? 1,
+  );
   const standIn =
     options.local === true
       ? await startStandIn({
@@ -181,7 +197,8 @@ export async function removeCommand(options: RemoveOptions, io: Io): Promise<num
         organizations.destroy();
       }
     }
-    if (options.json !== true) io.stdout.write(planText(trigger, io));
+    // The plan is text: where stdout carries a report format, it goes to stderr.
+    if (options.json !== true) (quietStdout(options) ? io.stderr : io.stdout).write(planText(trigger, io));
     if (trigger.dryRun) {
       if (options.json === true) io.stdout.write(terminalJson({ plan: trigger }));
       else
@@ -202,6 +219,11 @@ export async function removeCommand(options: RemoveOptions, io: Io): Promise<num
           io.stdout.write(`  ${outcome}: ${count}\n`);
         for (const { accountId, region, service, outcome, reason } of result.removal?.attention ?? [])
           io.stdout.write(`  ${accountId} ${region} ${service} ${outcome}: ${terminalText(reason ?? '')}\n`);
+        const files = result.removal?.files;
+        if (files !== undefined)
+          io.stdout.write(
+            `Every membership: s3://${terminalText(`${files.bucket}/${files.csv}`)} (and ${terminalText(files.jsonl)})\n`,
+          );
       }
       if (result.status === 'SUCCEEDED') return EXIT.ok;
       return result.error === 'InvalidInputError' ? EXIT.badInput : EXIT.needsAttention;
@@ -213,9 +235,16 @@ export async function removeCommand(options: RemoveOptions, io: Io): Promise<num
         new StartExecutionCommand({ stateMachineArn: arn, name, input: JSON.stringify(input) }),
       );
       const executionArn = started.executionArn ?? '';
+      if (options.follow === true) {
+        if (options.json !== true) io.stderr.write(`Started ${name}\n`);
+        return await watchExecution(sfn, executionArn, options, io);
+      }
       if (options.json === true)
         io.stdout.write(terminalJson({ executionArn, name, stateMachineArn: arn, input }));
-      else io.stdout.write(`Started ${name}\n  ${terminalText(executionArn)}\n`);
+      else
+        io.stdout.write(
+          `Started ${name}\n  ${terminalText(executionArn)}\nFollow it: muster status ${terminalText(executionArn)} --follow\n`,
+        );
       return EXIT.ok;
     } finally {
       sfn.destroy();

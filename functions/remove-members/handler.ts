@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
@@ -5,25 +6,21 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import middy from '@middy/core';
 import * as z from 'zod/mini';
 import { readResolveConfig } from '../resolve-accounts/config.ts';
+import { readSweepMemory } from '../resolve-accounts/sweep-memory.ts';
 import { parseRemovalTrigger } from '../resolve-accounts/triggers.ts';
 import { perRegion, regionalClient } from '../shared/aws/clients.ts';
 import { executionIdSchema } from '../shared/contracts.ts';
 import { INACTIVE_STATES } from '../shared/domain/accounts.ts';
 import { refuseOtherPartitions } from '../shared/domain/regions.ts';
 import { CORRELATION_ID_PATH, logger, metrics, tracer } from '../shared/observability.ts';
-import { organizationsDirectory } from '../shared/services/organizations.ts';
+import { executionPrefix } from '../shared/report/store.ts';
+import { type OrganizationsDirectory, organizationsDirectory } from '../shared/services/organizations.ts';
 import { REMOVERS } from '../shared/services/registry.ts';
-import { administratorAdapters, onFirstUse } from '../shared/wiring.ts';
-import { removeMembers } from './remove-members.ts';
+import { administratorAdapters, onFirstUse, reportStore } from '../shared/wiring.ts';
+import { PAIR_CONCURRENCY, removeMembers } from './remove-members.ts';
 
 /** What the offboarding state machine passes: the execution input as given, and the execution's id. */
 const stateInputSchema = z.strictObject({ request: z.unknown(), executionId: executionIdSchema });
-
-/**
- * (Region, service) pairs offboarded at once: each pair has its own paced client, so they do not
- * share a rate; a few at a time keep one Lambda's sockets and memory modest.
- */
-const PAIR_CONCURRENCY = 8;
 
 /** One Lambda container's handler: the settings and clients it makes on first use are its own. */
 export function createHandler() {
@@ -35,9 +32,25 @@ export function createHandler() {
       ),
     ),
   );
+  const store = onFirstUse(() => reportStore(process.env));
   const removers = onFirstUse(() =>
     administratorAdapters(config().clients, (service, open) => REMOVERS[service](open)),
   );
+
+  /**
+   * The stale-member removal offboards whatever Organizations calls inactive when it runs, and the
+   * departed accounts the last sweep found still members (resolve-accounts/sweep-memory.ts) that
+   * Organizations still does not list.
+   */
+  async function staleAccounts(directory: OrganizationsDirectory): Promise<string[]> {
+    const [listed, memory] = await Promise.all([directory.listAccounts(), readSweepMemory(store())]);
+    const inOrganization = new Set(listed.map(({ accountId }) => accountId));
+    const inactive = listed
+      .filter(({ state }) => state !== undefined && INACTIVE_STATES.has(state))
+      .map(({ accountId }) => accountId);
+    const departed = (memory?.departed ?? []).filter((id) => !inOrganization.has(id));
+    return [...new Set([...inactive, ...departed])];
+  }
 
   async function run(event: unknown) {
     const state = stateInputSchema.safeParse(event);
@@ -46,13 +59,8 @@ export function createHandler() {
     if (trigger.regions !== undefined)
       refuseOtherPartitions(trigger.regions, homeRegion, 'input.remove.regions');
     const directory = organizations(organizationsRegion);
-    // The stale-member removal offboards whatever Organizations calls inactive when it runs.
     const accountIds =
-      trigger.trigger === 'staleMembers'
-        ? (await directory.listAccounts())
-            .filter(({ state }) => state !== undefined && INACTIVE_STATES.has(state))
-            .map(({ accountId }) => accountId)
-        : trigger.accountIds;
+      trigger.trigger === 'staleMembers' ? await staleAccounts(directory) : trigger.accountIds;
     const output = await removeMembers(
       {
         ...trigger,
@@ -65,6 +73,8 @@ export function createHandler() {
         remover: removers(),
         describeAccount: (accountId) => directory.describeAccount(accountId),
         concurrency: PAIR_CONCURRENCY,
+        store: store(),
+        reportPrefix: executionPrefix(state.success ? state.data.executionId : undefined, randomUUID),
       },
     );
     // Ids, counts and AWS's texts only: no emails reach an offboarding.

@@ -1,4 +1,5 @@
 import { mapWithConcurrency } from '../shared/concurrency.ts';
+import type { ReportFiles } from '../shared/contracts.ts';
 import { chunk } from '../shared/domain/chunk.ts';
 import {
   type Outcome,
@@ -9,6 +10,8 @@ import {
 import { isServiceNotOffered } from '../shared/domain/regions.ts';
 import type { ServiceName } from '../shared/domain/services.ts';
 import { InvalidInputError } from '../shared/errors.ts';
+import { type ReportRow, toCsv, toJsonLines } from '../shared/report/files.ts';
+import type { ReportStore } from '../shared/report/store.ts';
 import type { MembershipRemover } from '../shared/services/administrator.ts';
 import type { OrganizationAccount } from '../shared/services/organizations.ts';
 
@@ -46,6 +49,10 @@ export interface RemovalDeps {
   describeAccount(accountId: string): Promise<OrganizationAccount | undefined>;
   /** (Region, service) pairs worked at once; each pair's calls are paced by its own client. */
   concurrency: number;
+  /** Where the full removal report goes: the report bucket. */
+  store: ReportStore;
+  /** The prefix of this execution's objects in it (report/store.ts, executionPrefix). */
+  reportPrefix: string;
 }
 
 export interface RemovalOutput {
@@ -63,10 +70,61 @@ export interface RemovalOutput {
   attention: RemovalRecord[];
   /** How many of them `attention` leaves out. */
   attentionOmitted: number;
+  /** Memberships reported: accounts × Regions × services (a dry run: none). */
+  total: number;
+  /** The full removal report, one row per membership (JSON Lines and CSV); absent for a dry run. */
+  files?: ReportFiles;
 }
 
 /** Bounds the state the output makes, whatever the number of failures (Step Functions' 256 KiB). */
 export const ATTENTION_LIMIT = 100;
+
+/**
+ * One offboarding runs in one Lambda invocation (900 s), so its size is bounded: at most this many
+ * accounts, REMOVAL_PAIR_LIMIT Region × service pairs and REMOVAL_MEMBERSHIP_LIMIT memberships
+ * (accounts × pairs). Within them it makes at most 387 calls one after another (removalCallBound),
+ * which at even 1 s a call ends in under half the timeout; docs/triggers.md, "How large an
+ * offboarding may be", has the arithmetic.
+ */
+export const REMOVAL_ACCOUNT_LIMIT = 500;
+export const REMOVAL_PAIR_LIMIT = 120;
+export const REMOVAL_MEMBERSHIP_LIMIT = 25_500;
+
+/**
+ * (Region, service) pairs offboarded at once: each pair has its own paced client, so they do not
+ * share a rate; a few at a time keep one Lambda's sockets and memory modest.
+ */
+export const PAIR_CONCURRENCY = 8;
+
+/** Organizations' DescribeAccount calls made at once to refuse ACTIVE accounts. */
+const DESCRIBE_CONCURRENCY = 5;
+
+/**
+ * The most calls an offboarding of `accounts` × `pairs` makes one after another, with `concurrency`
+ * pairs at once: the DescribeAccount rounds, then per pair one locate and, per 50 accounts, at most four
+ * (GetMembers, DisassociateMembers, DeleteMembers, GetMembers again for what was kept).
+ */
+export function removalCallBound(accounts: number, pairs: number, concurrency: number): number {
+  const perPair = 1 + 4 * Math.ceil(accounts / 50);
+  return Math.ceil(accounts / DESCRIBE_CONCURRENCY) + Math.ceil(pairs / concurrency) * perPair;
+}
+
+/** Refuses, before any call, an offboarding larger than one invocation finishes well within its timeout. */
+export function refuseOversizedRemoval(accounts: number, regions: number, services: number): void {
+  const pairs = regions * services;
+  const memberships = accounts * pairs;
+  if (
+    accounts <= REMOVAL_ACCOUNT_LIMIT &&
+    pairs <= REMOVAL_PAIR_LIMIT &&
+    memberships <= REMOVAL_MEMBERSHIP_LIMIT
+  )
+    return;
+  throw new InvalidInputError(
+    `an offboarding of ${accounts} accounts × ${regions} Regions × ${services} services (${memberships} memberships) is larger than one offboarding does: ` +
+      `at most ${REMOVAL_ACCOUNT_LIMIT} accounts, ${REMOVAL_PAIR_LIMIT} Region × service pairs and ${REMOVAL_MEMBERSHIP_LIMIT} memberships, so that it ends well within Lambda's 900 s. ` +
+      'Nothing was removed: remove the accounts in parts (several muster remove runs), or name fewer Regions or services',
+  );
+}
 
 const ADMINISTRATOR_REASON = 'the administrator account is no member of itself: nothing to remove';
 
@@ -82,7 +140,7 @@ function describeError(error: unknown): string {
  */
 async function refuseActiveAccounts(request: RemovalRequest, deps: RemovalDeps): Promise<void> {
   if (request.includeActiveOrganizationAccounts) return;
-  const known = await mapWithConcurrency(request.accountIds, 5, (accountId) =>
+  const known = await mapWithConcurrency(request.accountIds, DESCRIBE_CONCURRENCY, (accountId) =>
     deps.describeAccount(accountId),
   );
   const active = request.accountIds.filter((_, index) => known[index]?.state === 'ACTIVE');
@@ -180,6 +238,7 @@ async function removeInPair(
  * (account, Region, service) ends in exactly one outcome; a re-run finds NOT_A_MEMBER_ALREADY.
  */
 export async function removeMembers(request: RemovalRequest, deps: RemovalDeps): Promise<RemovalOutput> {
+  refuseOversizedRemoval(request.accountIds.length, request.regions.length, request.services.length);
   await refuseActiveAccounts(request, deps);
   const base = {
     trigger: request.trigger,
@@ -190,7 +249,7 @@ export async function removeMembers(request: RemovalRequest, deps: RemovalDeps):
     services: request.services,
   };
   if (request.dryRun)
-    return { ...base, counts: {}, needsAttention: false, attention: [], attentionOmitted: 0 };
+    return { ...base, counts: {}, needsAttention: false, attention: [], attentionOmitted: 0, total: 0 };
 
   const members = request.accountIds.filter((id) => id !== deps.administratorId);
   const pairs = request.regions.flatMap((region) => request.services.map((service) => ({ region, service })));
@@ -214,11 +273,38 @@ export async function removeMembers(request: RemovalRequest, deps: RemovalDeps):
   const counts: Partial<Record<Outcome, number>> = {};
   for (const { outcome } of records) counts[outcome] = (counts[outcome] ?? 0) + 1;
   const attention = records.filter(({ outcome }) => !SETTLED_OUTCOMES.has(outcome));
+  const files = await writeReport(records, deps);
   return {
     ...base,
     counts,
     needsAttention: attention.length > 0,
     attention: attention.slice(0, ATTENTION_LIMIT),
     attentionOmitted: Math.max(0, attention.length - ATTENTION_LIMIT),
+    total: records.length,
+    files,
   };
+}
+
+/**
+ * Every membership's outcome in the report bucket, in onboarding's report formats (report/files.ts):
+ * the state carries only the counts and the first ATTENTION_LIMIT that need attention.
+ */
+async function writeReport(records: readonly RemovalRecord[], deps: RemovalDeps): Promise<ReportFiles> {
+  const rows: ReportRow[] = records.map(({ accountId, region, service, outcome, reason }) => ({
+    accountId,
+    region,
+    service,
+    outcome,
+    reason: reason ?? '',
+  }));
+  const files: ReportFiles = {
+    bucket: deps.store.bucket,
+    jsonl: `${deps.reportPrefix}/report.jsonl`,
+    csv: `${deps.reportPrefix}/report.csv`,
+  };
+  await Promise.all([
+    deps.store.put(files.jsonl, toJsonLines(rows), 'application/x-ndjson'),
+    deps.store.put(files.csv, toCsv(rows), 'text/csv; charset=utf-8'),
+  ]);
+  return files;
 }

@@ -16,6 +16,7 @@ import { administratorAdapters, onFirstUse, reportStore } from '../shared/wiring
 import { inputNames, loadBatch, storeBatches, storePlan } from './batches.ts';
 import { readResolveConfig } from './config.ts';
 import { resolveAccounts } from './resolve-accounts.ts';
+import { readSweepMemory, writeSweepMemory } from './sweep-memory.ts';
 
 /** What the parent state machine passes: the execution input as given, and the execution's id. */
 const parentInputSchema = z.strictObject({ request: z.unknown(), executionId: executionIdSchema });
@@ -53,6 +54,10 @@ export function createHandler() {
       organizations: named.directory,
       settings: config.settings,
       planner: planners(),
+      sweepMemory: {
+        read: () => readSweepMemory(store()),
+        write: (memory) => writeSweepMemory(store(), { sweptAt: new Date().toISOString(), ...memory }),
+      },
     });
     recordCounts({ AccountsPlanned: plan.accountIds.length, AccountsSkipped: plan.skipped.length });
     // Counts and ids only: emails are personal data.

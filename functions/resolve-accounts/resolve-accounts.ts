@@ -29,6 +29,7 @@ import {
   type OrganizationAccount,
   type OrganizationsDirectory,
 } from '../shared/services/organizations.ts';
+import type { SweepMemory } from './sweep-memory.ts';
 import { parseTrigger } from './triggers.ts';
 
 export interface ResolveAccountsDeps {
@@ -41,6 +42,11 @@ export interface ResolveAccountsDeps {
   settings: WorkflowSettings;
   /** The administrator's service in a Region: its home, its members and its organization settings. */
   planner: (service: ServiceName, region: string) => MembershipPlanner;
+  /** What the last sweep knew of the organization (sweep-memory.ts); without it, only what AWS says. */
+  sweepMemory?: {
+    read(): Promise<SweepMemory | undefined>;
+    write(memory: Omit<SweepMemory, 'sweptAt'>): Promise<void>;
+  };
 }
 
 /** Membership limits per administrator per Region (docs/aws-facts.md, Security Hub; Amazon Detective). */
@@ -183,32 +189,86 @@ function requireInOrganization(
 
 /**
  * What a sweep adds to the organization's accounts: every member the administrator's member lists show
- * that Organizations does not list (an invitation-based member, or an account that left the
- * organization), so a sweep needs no list of outside accounts. A member Organizations calls inactive
- * is a STALE_MEMBER, its reason saying where it is still a member; the onboarding never removes it.
+ * that Organizations does not list (an invitation-based member), so a sweep needs no list of outside
+ * accounts. A member Organizations calls inactive is a STALE_MEMBER, its reason saying where it is
+ * still a member; the onboarding never removes it. One its lists keep only as removed (Security Hub
+ * keeps a disassociated organization account listed, docs/aws-facts.md, Security Hub) holds no
+ * membership any more: it stays SKIPPED_ACCOUNT_INACTIVE, which needs nobody, so a removed stale
+ * member is not reported again by every later sweep.
+ *
+ * A member Organizations does not list but that was in the organization (the last sweep's memory, or
+ * Detective's InvitationType ORGANIZATION) left it, and its departure event was missed: it is a
+ * STALE_MEMBER too, never invited again (docs/triggers.md, "Departed accounts that are still members").
+ * Returns the departed accounts still listed anywhere, for the next sweep's memory.
  */
 function sweepMembers(
   resolution: Resolution,
-  views: readonly { region: string; memberIds: ReadonlySet<string> }[],
+  views: readonly Pick<
+    ServiceView,
+    'region' | 'service' | 'memberIds' | 'removedIds' | 'organizationJoinedIds'
+  >[],
   administratorId: string,
-): void {
+  memory: SweepMemory | undefined,
+): string[] {
   const where = new Map<string, string[]>();
-  for (const { region, memberIds } of views) {
-    for (const id of memberIds) where.set(id, [...(where.get(id) ?? []), region]);
+  const removedWhere = new Map<string, string[]>();
+  const joinedByOrganization = new Map<string, string[]>();
+  for (const { region, service, memberIds, removedIds, organizationJoinedIds } of views) {
+    for (const id of memberIds) {
+      const held = removedIds.has(id) ? removedWhere : where;
+      held.set(id, [...(held.get(id) ?? []), region]);
+    }
+    for (const id of organizationJoinedIds)
+      joinedByOrganization.set(id, [...(joinedByOrganization.get(id) ?? []), `${service} ${region}`]);
   }
+  const wasInOrganization = new Set([...(memory?.organization ?? []), ...(memory?.departed ?? [])]);
+  const regionsText = (regions: readonly string[]) => [...new Set(regions)].join(', ');
   const planned = new Set(resolution.accounts.map(({ accountId }) => accountId));
-  for (const id of [...where.keys()].sort()) {
+  const departed: string[] = [];
+  for (const id of [...new Set([...where.keys(), ...removedWhere.keys()])].sort()) {
     if (id === administratorId || planned.has(id) || resolution.known?.has(id)) continue;
-    resolution.accounts.push({ accountId: id });
     planned.add(id);
+    const detective = joinedByOrganization.get(id);
+    if (!wasInOrganization.has(id) && detective === undefined) {
+      resolution.accounts.push({ accountId: id });
+      continue;
+    }
+    departed.push(id);
+    const why = `the account is not in AWS Organizations, but ${
+      wasInOrganization.has(id)
+        ? `it was at an earlier sweep (${memory?.sweptAt})`
+        : `Detective lists it as an organization member (${detective?.join(', ')})`
+    }: it left the organization and its departure was not acted on, so it is not invited again`;
+    const held = where.get(id);
+    resolution.skipped.push(
+      held === undefined
+        ? {
+            accountId: id,
+            outcome: 'SKIPPED_ACCOUNT_INACTIVE',
+            reason: `${why}; its memberships are removed (still listed as removed in ${regionsText(removedWhere.get(id) ?? [])}): nothing left to remove`,
+          }
+        : {
+            accountId: id,
+            outcome: 'STALE_MEMBER',
+            reason: `${why}. It is still a member in ${regionsText(held)}: a departed member, removed by the stale-member offboarding when the stack's RemoveStaleMembers is true, or by muster remove`,
+          },
+    );
   }
+  const gone = new Set(departed);
   for (const skipped of resolution.skipped) {
+    if (skipped.outcome !== 'SKIPPED_ACCOUNT_INACTIVE' || gone.has(skipped.accountId)) continue;
     const regions = where.get(skipped.accountId);
-    if (skipped.outcome !== 'SKIPPED_ACCOUNT_INACTIVE' || regions === undefined) continue;
+    if (regions === undefined) {
+      const removed = removedWhere.get(skipped.accountId);
+      if (removed !== undefined)
+        skipped.reason += `; its memberships are removed (still listed as removed in ${regionsText(removed)}): nothing left to remove`;
+      continue;
+    }
     // An outcome of its own, which needs attention: the membership holds a place under the member limit.
     skipped.outcome = 'STALE_MEMBER';
-    skipped.reason += `, and it is still a member in ${[...new Set(regions)].join(', ')}: a stale member, removed by the stale-member offboarding when the stack's RemoveStaleMembers is true, or by muster remove`;
+    skipped.reason += `, and it is still a member in ${regionsText(regions)}: a stale member, removed by the stale-member offboarding when the stack's RemoveStaleMembers is true, or by muster remove`;
   }
+  return departed;
 }
 
 /** What the first step read of a service in one Region where the administrator has it. */
@@ -220,6 +280,10 @@ interface ServiceView {
   memberIds: ReadonlySet<string>;
   /** The members its list shows enabled: a sweep need not create them again. */
   enabledIds: ReadonlySet<string>;
+  /** The members its list keeps only as removed (disassociated): they hold no membership. */
+  removedIds: ReadonlySet<string>;
+  /** The members the service says came from the organization (Detective's InvitationType ORGANIZATION). */
+  organizationJoinedIds: ReadonlySet<string>;
 }
 
 /**
@@ -468,21 +532,30 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
             ),
         readAs(reads.memberIds, region, () => planner.members(target)),
       ]);
-      const enabled = members.filter(
-        ({ status, disabledReason }) =>
-          outcomeOfStatus(service, status, disabledReason).outcome === 'ENABLED',
-      );
+      const outcomeOf = ({ status, disabledReason }: (typeof members)[number]) =>
+        outcomeOfStatus(service, status, disabledReason).outcome;
+      const enabled = members.filter((member) => outcomeOf(member) === 'ENABLED');
+      const removed = members.filter((member) => outcomeOf(member) === 'REMOVED');
       return {
         service,
         region,
         organization,
         memberIds: new Set(members.map(({ accountId }) => accountId)),
         enabledIds: new Set(enabled.map(({ accountId }) => accountId)),
+        removedIds: new Set(removed.map(({ accountId }) => accountId)),
+        organizationJoinedIds: new Set(
+          members
+            .filter(({ invitationType }) => invitationType === 'ORGANIZATION')
+            .map(({ accountId }) => accountId),
+        ),
       };
     }),
   );
   if (request.trigger === 'sweep') {
-    sweepMembers(resolution, views, deps.administratorId);
+    const departed = sweepMembers(resolution, views, deps.administratorId, await deps.sweepMemory?.read());
+    // A sweep always lists the whole organization: what it saw is the next sweep's memory.
+    if (!request.dryRun && resolution.known !== undefined)
+      await deps.sweepMemory?.write({ organization: [...resolution.known.keys()].sort(), departed });
     const swept = executionProblem(resolution);
     if (swept !== undefined && !request.dryRun)
       throw new MemberLimitExceededError(`${swept}. Nothing was changed.`);

@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { advance, fromLocalEvent, readHistory, STATES, startProgress } from '../../cli/history.ts';
+import {
+  advance,
+  fromLocalEvent,
+  OFFBOARDING_STATES,
+  readHistory,
+  STATES,
+  startProgress,
+} from '../../cli/history.ts';
 import type { EventLog } from '../../local/runner/history.ts';
 import { HistoryBuilder, samplePlan, sampleReport, settledReport } from './helpers.ts';
 
@@ -22,6 +29,16 @@ describe('STATES', () => {
       ),
     );
     expect(names).toEqual(expect.arrayContaining(Object.values(STATES)));
+  });
+});
+
+describe('OFFBOARDING_STATES', () => {
+  it('returns only names the offboarding state machine has', () => {
+    const names = stateNames(
+      JSON.parse(readFileSync(new URL('../../statemachines/offboarding.asl.json', import.meta.url), 'utf8'))
+        .States,
+    );
+    expect(names).toEqual(expect.arrayContaining(Object.values(OFFBOARDING_STATES)));
   });
 });
 

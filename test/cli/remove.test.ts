@@ -71,4 +71,13 @@ describe('muster remove --local', () => {
     expect(await main(['remove', '--local', '--accounts', '12345', '--dry-run'], io)).toBe(2);
     expect(io.stderr.text).toContain('12345');
   });
+
+  it('refuses more accounts than one offboarding takes, naming the limit, before any call', async () => {
+    const io = memoryIo();
+    const accounts = Array.from({ length: 501 }, (_, index) => String(400000000000 + index)).join(',');
+    expect(await main(['remove', '--local', '--accounts', accounts, '--dry-run'], io)).toBe(2);
+    expect(io.stderr.text).toContain('501 accounts');
+    expect(io.stderr.text).toContain('at most 500 accounts');
+    expect(io.stdout.text).toBe('');
+  });
 });

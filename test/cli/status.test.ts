@@ -1,9 +1,11 @@
+import { DescribeAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   DescribeExecutionCommand,
   type DescribeExecutionCommandOutput,
   GetExecutionHistoryCommand,
   SFNClient,
+  StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { parse } from 'csv-parse/sync';
@@ -23,6 +25,7 @@ import {
 
 const sfn = mockClient(SFNClient);
 const s3 = mockClient(S3Client);
+const organizations = mockClient(OrganizationsClient);
 
 function described(status: DescribeExecutionCommandOutput['status'], more: Record<string, unknown> = {}) {
   return {
@@ -394,5 +397,116 @@ describe('muster status shows the account names the report file carries', () => 
     expect(htmlIo.stdout.text).toContain('200000000001 (payments-prod)');
     expect(htmlIo.stdout.text).not.toContain('<b onmouseover');
     expect(htmlIo.stdout.text).toContain('&lt;b onmouseover=alert(1)&gt;=cmd|calc');
+  });
+});
+
+describe('muster status of an offboarding execution', () => {
+  const OFFBOARDING_ARN =
+    'arn:aws:states:us-east-1:999999999999:execution:muster-offboarding:muster-remove-20250304T050607';
+  const FILES = {
+    bucket: 'muster-reports',
+    jsonl: 'executions/muster-offboarding/muster-remove-20250304T050607/report.jsonl',
+    csv: 'executions/muster-offboarding/muster-remove-20250304T050607/report.csv',
+  };
+  // 150 accounts × 2 Regions: the output lists 100 that need attention, the file every membership.
+  const ids = Array.from({ length: 150 }, (_, index) => String(300000000000 + index));
+  const rows = ids.flatMap((accountId, index) =>
+    ['us-east-1', 'eu-west-1'].map((region) =>
+      region === 'eu-west-1' && index % 2 === 0
+        ? { accountId, region, service: 'detective', outcome: 'FAILED', reason: 'AccessDeniedException: no' }
+        : { accountId, region, service: 'detective', outcome: 'REMOVED_FROM_ADMINISTRATOR', reason: '' },
+    ),
+  );
+  const failed = rows.filter(({ outcome }) => outcome === 'FAILED');
+
+  function finishedOffboarding() {
+    const removal = {
+      trigger: 'manual',
+      dryRun: false,
+      accountIds: ids,
+      regions: ['us-east-1', 'eu-west-1'],
+      services: ['detective'],
+      counts: { REMOVED_FROM_ADMINISTRATOR: rows.length - failed.length, FAILED: failed.length },
+      needsAttention: true,
+      attention: failed.slice(0, 50),
+      attentionOmitted: failed.length - 50,
+      total: rows.length,
+      files: FILES,
+    };
+    const history = new HistoryBuilder()
+      .started({ remove: { accounts: ids } })
+      .task('Remove Members', removal);
+    history.state('Choice', 'Needs Attention?', removal);
+    history
+      .entered('Fail', 'Offboarding Needs Attention')
+      .failed('OffboardingNeedsAttention', 'see the report');
+    sfn.on(DescribeExecutionCommand).resolves({
+      ...described('FAILED', { error: 'OffboardingNeedsAttention' }),
+      executionArn: OFFBOARDING_ARN,
+    });
+    servePages(history.events, 100);
+    const body = { transformToString: async () => rows.map((row) => `${JSON.stringify(row)}\n`).join('') };
+    s3.on(GetObjectCommand).resolves({ Body: body as never });
+  }
+
+  it('reads the removal report file and lists every membership in JSON, past the ones the output lists', async () => {
+    finishedOffboarding();
+    const io = memoryIo();
+
+    expect(await main(['status', OFFBOARDING_ARN, '--output', 'json'], io)).toBe(1);
+
+    expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: FILES.bucket, Key: FILES.jsonl });
+    const json = JSON.parse(io.stdout.text);
+    expect(json).toMatchObject({
+      status: 'NEEDS_ATTENTION',
+      counts: { REMOVED_FROM_ADMINISTRATOR: 225, FAILED: 75 },
+      error: 'OffboardingNeedsAttention',
+    });
+    expect(json.memberships).toHaveLength(300);
+    expect(json.memberships.filter(({ outcome }: { outcome: string }) => outcome === 'FAILED')).toHaveLength(
+      75,
+    );
+  });
+
+  it('muster remove --follow starts the offboarding, stays attached and prints its whole removal report', async () => {
+    finishedOffboarding();
+    sfn.on(StartExecutionCommand).resolves({ executionArn: OFFBOARDING_ARN, startDate: new Date() });
+    organizations.on(DescribeAccountCommand).rejects(awsError('AccountNotFoundException', 400));
+    const io = memoryIo();
+
+    const code = await main(
+      [
+        'remove',
+        '--accounts',
+        ids.join(','),
+        '--state-machine-arn',
+        'arn:aws:states:us-east-1:999999999999:stateMachine:muster-offboarding',
+        '--region',
+        'us-east-1',
+        '--yes',
+        '--follow',
+        '--output',
+        'json',
+      ],
+      io,
+    );
+
+    expect(code).toBe(1);
+    expect(sfn).toHaveReceivedCommandTimes(StartExecutionCommand, 1);
+    expect(JSON.parse(io.stdout.text).memberships).toHaveLength(300);
+  });
+
+  it.each([
+    ['csv', (text: string) => (parse(text, { columns: true }) as unknown[]).length === 300],
+    ['md', (text: string) => text.includes('FAILED') && text.includes(ids[148] ?? '')],
+    ['html', (text: string) => text.includes(ids[148] ?? '') && text.includes('REMOVED_FROM_ADMINISTRATOR')],
+    ['table', (text: string) => text.includes('FAILED') && text.includes('75')],
+  ])('prints the whole removal report with --output %s', async (format, holds) => {
+    finishedOffboarding();
+    const io = memoryIo();
+
+    expect(await main(['status', OFFBOARDING_ARN, '--output', format], io)).toBe(1);
+
+    expect(holds(io.stdout.text)).toBe(true);
   });
 });

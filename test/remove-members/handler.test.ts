@@ -4,6 +4,7 @@ import {
   ListAccountsCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   DeleteMembersCommand,
   DescribeHubCommand,
@@ -20,17 +21,23 @@ vi.hoisted(() => {
   process.env.ADMINISTRATOR_ACCOUNT_ID = '999999999999';
   process.env.DEFAULT_REGIONS = 'us-east-1,eu-west-1';
   process.env.DEFAULT_SERVICES = 'securityhub';
+  process.env.REPORT_BUCKET = 'muster-reports';
 });
 const { handler } = await import('../../functions/remove-members/handler.ts');
 
 const securityHub = mockClient(SecurityHubClient);
 const organizations = mockClient(OrganizationsClient);
+const s3 = mockClient(S3Client);
 const sample = (path: string): unknown => JSON.parse(readFileSync(`events/${path}.json`, 'utf8'));
 
 describe('remove-members handler', () => {
   beforeEach(() => {
     securityHub.reset();
     organizations.reset();
+    s3.reset();
+    s3.on(PutObjectCommand).resolves({});
+    // No sweep memory yet (S3's answer without s3:ListBucket).
+    s3.on(GetObjectCommand).rejects(awsError('AccessDenied', 403));
     organizations.on(DescribeAccountCommand).rejects(awsError('AccountNotFoundException', 400));
     securityHub.on(DescribeHubCommand).resolves({});
     securityHub
@@ -57,6 +64,27 @@ describe('remove-members handler', () => {
       needsAttention: false,
     });
     expect(securityHub.commandCalls(DeleteMembersCommand)).toHaveLength(2);
+    // The full report, under the execution's own prefix, named in the output.
+    expect(output).toMatchObject({
+      total: 2,
+      files: {
+        bucket: 'muster-reports',
+        jsonl: 'executions/Offboarding/x/report.jsonl',
+        csv: 'executions/Offboarding/x/report.csv',
+      },
+    });
+    const written = s3.commandCalls(PutObjectCommand).map(({ args }) => args[0].input);
+    expect(written.map(({ Key }) => Key).sort()).toEqual([
+      'executions/Offboarding/x/report.csv',
+      'executions/Offboarding/x/report.jsonl',
+    ]);
+    const jsonl = String(written.find(({ Key }) => Key?.endsWith('.jsonl'))?.Body);
+    expect(
+      jsonl
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line).region),
+    ).toEqual(['us-east-1', 'eu-west-1']);
   });
 
   it('plans the sample manual removal as a dry run, calling no service', async () => {
@@ -108,5 +136,46 @@ describe('remove-members handler', () => {
     });
     for (const call of securityHub.commandCalls(DeleteMembersCommand))
       expect(call.args[0].input.AccountIds).toEqual(['222222222222', '333333333333']);
+  });
+
+  it('removes, for {"staleMembers": true}, the departed accounts the last sweep found still members too, unless they are back in the organization', async () => {
+    organizations.on(ListAccountsCommand).resolves({
+      Accounts: [
+        { Id: '111111111111', State: 'ACTIVE' },
+        { Id: '222222222222', State: 'SUSPENDED' },
+      ],
+    });
+    organizations
+      .on(DescribeAccountCommand)
+      .callsFake(({ AccountId }) =>
+        AccountId === '111111111111'
+          ? { Account: { Id: AccountId, State: 'ACTIVE' } }
+          : AccountId === '222222222222'
+            ? { Account: { Id: AccountId, State: 'SUSPENDED' } }
+            : Promise.reject(awsError('AccountNotFoundException', 400)),
+      );
+    const memory = {
+      sweptAt: '2026-12-01T00:00:00.000Z',
+      organization: ['111111111111', '222222222222'],
+      // 111111111111 left and came back: no longer departed.
+      departed: ['444444444444', '111111111111'],
+    };
+    s3.on(GetObjectCommand, { Key: 'executions/sweep-memory/organization.json' }).resolves({
+      Body: { transformToString: async () => JSON.stringify(memory) } as never,
+    });
+    securityHub.on(GetMembersCommand).callsFake(({ AccountIds }) => ({
+      Members: (AccountIds as string[]).map((AccountId) => ({ AccountId, MemberStatus: 'Enabled' })),
+    }));
+
+    const output = await handler(
+      { request: { staleMembers: true }, executionId: 'x' },
+      lambdaContext('remove-members'),
+    );
+
+    expect(output).toMatchObject({
+      trigger: 'staleMembers',
+      accountIds: ['222222222222', '444444444444'],
+      counts: { REMOVED_FROM_ADMINISTRATOR: 4 },
+    });
   });
 });

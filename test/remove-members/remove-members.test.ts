@@ -22,20 +22,29 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   ATTENTION_LIMIT,
+  PAIR_CONCURRENCY,
+  REMOVAL_ACCOUNT_LIMIT,
+  REMOVAL_MEMBERSHIP_LIMIT,
+  REMOVAL_PAIR_LIMIT,
   type RemovalDeps,
   type RemovalRequest,
+  removalCallBound,
   removeMembers,
 } from '../../functions/remove-members/remove-members.ts';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
+import { parseJsonLines } from '../../functions/shared/report/files.ts';
 import type { OrganizationAccount } from '../../functions/shared/services/organizations.ts';
 import { REMOVERS } from '../../functions/shared/services/registry.ts';
 import { accountIds, awsError } from '../helpers.ts';
+import { memoryReportStore } from '../report-store.ts';
 
 const securityHub = mockClient(SecurityHubClient);
 const detective = mockClient(DetectiveClient);
 const guardDuty = mockClient(GuardDutyClient);
 const GRAPH = 'arn:aws:detective:us-east-1:999999999999:graph:abc';
 const ADMINISTRATOR = '999999999999';
+
+let store = memoryReportStore();
 
 function deps(organization: Record<string, OrganizationAccount> = {}): RemovalDeps {
   const clients = {
@@ -49,6 +58,8 @@ function deps(organization: Record<string, OrganizationAccount> = {}): RemovalDe
       REMOVERS[service]((Client) => Object.values(clients).find((c) => c instanceof Client) as never),
     describeAccount: async (accountId) => organization[accountId],
     concurrency: 2,
+    store,
+    reportPrefix: 'executions/muster-offboarding/test',
   };
 }
 
@@ -181,6 +192,49 @@ describe('removeMembers: Security Hub (DisassociateMembers, then DeleteMembers)'
     expect(output.attention).toHaveLength(ATTENTION_LIMIT);
     expect(output.attentionOmitted).toBe(20);
     expect(output.counts).toEqual({ FAILED: ATTENTION_LIMIT + 20 });
+  });
+
+  it('writes every membership, with its outcome, to the report files the output names, past the listed failures', async () => {
+    store = memoryReportStore('reports');
+    const ids = accountIds(ATTENTION_LIMIT + 20);
+    securityHub.on(DeleteMembersCommand).callsFake(({ AccountIds }) => ({
+      UnprocessedAccounts: (AccountIds as string[])
+        .filter((id) => ids.indexOf(id) % 2 === 0)
+        .map((AccountId) => ({ AccountId, ProcessingResult: 'no' })),
+    }));
+
+    const output = await removeMembers(
+      request({ accountIds: [...ids, ADMINISTRATOR], regions: ['us-east-1', 'eu-west-1'] }),
+      deps(),
+    );
+
+    expect(output.files).toEqual({
+      bucket: 'reports',
+      jsonl: 'executions/muster-offboarding/test/report.jsonl',
+      csv: 'executions/muster-offboarding/test/report.csv',
+    });
+    const rows = parseJsonLines(store.objects.get(output.files?.jsonl ?? '') ?? '');
+    expect(rows).toHaveLength((ids.length + 1) * 2);
+    expect(output.total).toBe(rows.length);
+    // Exactly one row per (account, Region, service), the administrator's included.
+    expect(
+      new Set(rows.map(({ accountId, region, service }) => `${accountId} ${region} ${service}`)).size,
+    ).toBe(rows.length);
+    const failed = rows.filter(({ outcome }) => outcome === 'FAILED');
+    expect(failed).toHaveLength(ids.length);
+    expect(failed.every(({ reason }) => reason.includes('no'))).toBe(true);
+    expect(output.attention).toHaveLength(ATTENTION_LIMIT);
+    const csv = store.objects.get(output.files?.csv ?? '') ?? '';
+    expect(csv.trimEnd().split('\n')).toHaveLength(rows.length + 1);
+    store = memoryReportStore();
+  });
+
+  it('writes no report for a dry run', async () => {
+    store = memoryReportStore();
+    const output = await removeMembers(request({ dryRun: true }), deps());
+
+    expect(output.files).toBeUndefined();
+    expect(store.objects.size).toBe(0);
   });
 });
 
@@ -352,5 +406,55 @@ describe('removeMembers: the organization check, the dry run, and one outcome pe
     const total = Object.values(output.counts).reduce((sum, count) => sum + (count ?? 0), 0);
     expect(total).toBe(7 * 3 * 2);
     expect(output.counts).toEqual({ NOT_A_MEMBER_ALREADY: 3 + 21, FAILED: 18 });
+  });
+});
+
+describe('removeMembers: bounded to what one invocation finishes well within its 900 s', () => {
+  beforeEach(() => {
+    securityHub.reset();
+  });
+
+  it.each([
+    [REMOVAL_ACCOUNT_LIMIT + 1, 1, 1],
+    [REMOVAL_ACCOUNT_LIMIT, 18, 3],
+    [200, 43, 3],
+    [1, 41, 3],
+  ])(
+    'refuses %i accounts × %i Regions × %i services by name, before any call',
+    async (accounts, regions, services) => {
+      const calls: string[] = [];
+      const refusal = removeMembers(
+        request({
+          accountIds: accountIds(accounts),
+          regions: Array.from({ length: regions }, (_, index) => `xx-test-${index + 1}`),
+          services: (['securityhub', 'detective', 'guardduty'] as const).slice(0, services),
+        }),
+        {
+          ...deps(),
+          describeAccount: async (accountId) => {
+            calls.push(accountId);
+            return undefined;
+          },
+        },
+      );
+
+      await expect(refusal).rejects.toThrow(InvalidInputError);
+      await expect(refusal).rejects.toThrow(
+        `${accounts} accounts × ${regions} Regions × ${services} services`,
+      );
+      expect(calls).toEqual([]);
+      expect(securityHub.calls()).toHaveLength(0);
+    },
+  );
+
+  it('keeps every input it takes under 450 calls one after another: half the timeout even at 1 s a call', () => {
+    let largest = 0;
+    for (let accounts = 1; accounts <= REMOVAL_ACCOUNT_LIMIT; accounts += 1) {
+      const pairs = Math.min(REMOVAL_PAIR_LIMIT, Math.floor(REMOVAL_MEMBERSHIP_LIMIT / accounts));
+      largest = Math.max(largest, removalCallBound(accounts, pairs, PAIR_CONCURRENCY));
+    }
+    expect(largest).toBeLessThan(450);
+    // 500 accounts × 17 Regions × 3 services is the largest input it takes with every service.
+    expect(removalCallBound(500, 51, PAIR_CONCURRENCY)).toBe(387);
   });
 });

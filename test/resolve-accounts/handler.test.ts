@@ -9,7 +9,7 @@ import {
   ListAccountsCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   DescribeHubCommand,
   DescribeOrganizationConfigurationCommand,
@@ -19,6 +19,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
+import { awsError } from '../helpers.ts';
 import { lambdaContext } from '../lambda-context.ts';
 
 vi.hoisted(() => {
@@ -41,6 +42,10 @@ describe('resolve-accounts handler', () => {
     organizations.reset();
     detective.reset();
     securityHub.reset();
+    s3.reset();
+    // No sweep has run yet: S3 answers AccessDenied for a missing object to a caller without s3:ListBucket.
+    s3.on(GetObjectCommand).rejects(awsError('AccessDenied', 403));
+    s3.on(PutObjectCommand).resolves({});
     securityHub.on(DescribeHubCommand).resolves({});
     securityHub.on(DescribeOrganizationConfigurationCommand).resolves({ MemberAccountLimitReached: false });
     securityHub.on(ListMembersCommand).resolves({ Members: [] });
@@ -75,6 +80,17 @@ describe('resolve-accounts handler', () => {
       plan.homes.filter((home) => home.service === service).map(({ region }) => region);
     expect(homesOf('detective')).toEqual(accountIds.length > 0 ? plan.regions : []);
     expect(homesOf('securityhub')).toEqual(accountIds.length > 0 ? plan.regions : []);
+  });
+
+  it("keeps, for the next sweep, the organization's accounts a sweep saw, in the report bucket", async () => {
+    await handler(event('triggers/scheduled-sweep'), context);
+
+    const put = s3.commandCalls(PutObjectCommand).map(({ args }) => args[0].input);
+    const memory = put.find(({ Key }) => Key === 'executions/sweep-memory/organization.json');
+    expect(JSON.parse(String(memory?.Body))).toMatchObject({
+      organization: ['111111111111', '999999999999'],
+      departed: [],
+    });
   });
 
   it('reads the Organizations client from us-east-1 and the default Regions from the environment', async () => {

@@ -23,6 +23,7 @@ import {
   type ResolveAccountsDeps,
   resolveAccounts,
 } from '../../functions/resolve-accounts/resolve-accounts.ts';
+import type { SweepMemory } from '../../functions/resolve-accounts/sweep-memory.ts';
 import { readWorkflowSettings } from '../../functions/shared/config.ts';
 import { CREATE_LIST_LIMIT } from '../../functions/shared/contracts.ts';
 import type { ServiceName } from '../../functions/shared/domain/services.ts';
@@ -784,6 +785,141 @@ describe('resolveAccounts for a sweep', () => {
         reason: 'the account is SUSPENDED in AWS Organizations',
       },
     ]);
+  });
+
+  it('reports a closed account its lists keep only as Removed SKIPPED_ACCOUNT_INACTIVE, needing nobody, not STALE_MEMBER again', async () => {
+    organizationOf([
+      member('111111111111'),
+      member('222222222222', 'CLOSED'),
+      member('333333333333', 'CLOSED'),
+    ]);
+    securityHub.on(ListMembersCommand).callsFake(async (_input, getClient: () => SecurityHubClient) => ({
+      Members:
+        (await getClient().config.region()) === 'us-east-1'
+          ? [
+              { AccountId: '222222222222', MemberStatus: 'Removed' },
+              { AccountId: '333333333333', MemberStatus: 'Removed' },
+            ]
+          : [{ AccountId: '333333333333', MemberStatus: 'Enabled' }],
+    }));
+    detective.on(ListGraphMembersCommand).resolves({ MemberDetails: [] });
+
+    const plan = await resolveAccounts({ sweep: true }, deps());
+
+    expect(plan.accountIds).toEqual(['111111111111']);
+    expect(plan.skipped).toEqual([
+      {
+        accountId: '222222222222',
+        outcome: 'SKIPPED_ACCOUNT_INACTIVE',
+        reason:
+          'the account is CLOSED in AWS Organizations; its memberships are removed (still listed as removed in us-east-1): nothing left to remove',
+      },
+      // Still enabled in one Region: stale there, whatever the other Region's list keeps.
+      expect.objectContaining({
+        accountId: '333333333333',
+        outcome: 'STALE_MEMBER',
+        reason: expect.stringContaining('still a member in eu-west-1:'),
+      }),
+    ]);
+  });
+
+  /** A sweep's deps whose memory of the last sweep is `memory`, recording what it writes. */
+  function withMemory(memory: SweepMemory | undefined) {
+    const written: Omit<SweepMemory, 'sweptAt'>[] = [];
+    const sweepDeps: ResolveAccountsDeps = {
+      ...deps(),
+      sweepMemory: {
+        read: async () => memory,
+        write: async (next) => {
+          written.push(next);
+        },
+      },
+    };
+    return { sweepDeps, written };
+  }
+
+  it('reports a member that was in the organization at the last sweep STALE_MEMBER (departed), and does not invite it', async () => {
+    organizationOf([member('111111111111')]);
+    membersAre({ 'us-east-1': ['300000000001', '300000000002'], 'eu-west-1': ['300000000001'] }, []);
+    const { sweepDeps, written } = withMemory({
+      sweptAt: '2026-12-01T00:00:00.000Z',
+      organization: ['111111111111', '300000000001'],
+      departed: [],
+    });
+
+    const plan = await resolveAccounts({ sweep: true }, sweepDeps);
+
+    // 300000000002 was never in the organization: an outside member, invited as before.
+    expect(plan.accountIds).toEqual(['111111111111', '300000000002']);
+    expect(plan.skipped).toEqual([
+      {
+        accountId: '300000000001',
+        outcome: 'STALE_MEMBER',
+        reason:
+          "the account is not in AWS Organizations, but it was at an earlier sweep (2026-12-01T00:00:00.000Z): it left the organization and its departure was not acted on, so it is not invited again. It is still a member in us-east-1, eu-west-1: a departed member, removed by the stale-member offboarding when the stack's RemoveStaleMembers is true, or by muster remove",
+      },
+    ]);
+    expect(written).toEqual([{ organization: ['111111111111'], departed: ['300000000001'] }]);
+  });
+
+  it('reports a member Detective lists as joined by the organization STALE_MEMBER when Organizations no longer lists it, without any memory', async () => {
+    organizationOf([member('111111111111')]);
+    securityHub.on(ListMembersCommand).resolves({ Members: [{ AccountId: '300000000001' }] });
+    detective.on(ListGraphMembersCommand).resolves({
+      MemberDetails: [
+        { AccountId: '300000000001', GraphArn: GRAPH, Status: 'ENABLED', InvitationType: 'ORGANIZATION' },
+        { AccountId: '300000000002', GraphArn: GRAPH, Status: 'ENABLED', InvitationType: 'INVITATION' },
+      ],
+    });
+    const { sweepDeps } = withMemory(undefined);
+
+    const plan = await resolveAccounts({ sweep: true }, sweepDeps);
+
+    expect(plan.accountIds).toEqual(['111111111111', '300000000002']);
+    expect(plan.skipped).toEqual([
+      expect.objectContaining({
+        accountId: '300000000001',
+        outcome: 'STALE_MEMBER',
+        reason: expect.stringContaining('Detective lists it as an organization member (detective us-east-1)'),
+      }),
+    ]);
+  });
+
+  it('keeps a departed account in the memory while it is listed, and reports it needing nobody once only listed as removed', async () => {
+    organizationOf([member('111111111111')]);
+    securityHub.on(ListMembersCommand).resolves({
+      Members: [{ AccountId: '300000000001', MemberStatus: 'Removed' }],
+    });
+    detective.on(ListGraphMembersCommand).resolves({ MemberDetails: [] });
+    const { sweepDeps, written } = withMemory({
+      sweptAt: '2026-12-01T00:00:00.000Z',
+      organization: ['111111111111'],
+      departed: ['300000000001'],
+    });
+
+    const plan = await resolveAccounts({ sweep: true }, sweepDeps);
+
+    expect(plan.accountIds).toEqual(['111111111111']);
+    expect(plan.skipped).toEqual([
+      expect.objectContaining({
+        accountId: '300000000001',
+        outcome: 'SKIPPED_ACCOUNT_INACTIVE',
+        reason: expect.stringContaining(
+          'still listed as removed in us-east-1, eu-west-1): nothing left to remove',
+        ),
+      }),
+    ]);
+    expect(written[0]?.departed).toEqual(['300000000001']);
+  });
+
+  it('writes no memory for a dry run', async () => {
+    organizationOf([member('111111111111')]);
+    membersAre({}, []);
+    const { sweepDeps, written } = withMemory(undefined);
+
+    await resolveAccounts({ sweep: true, dryRun: true }, sweepDeps);
+
+    expect(written).toEqual([]);
   });
 
   it('carries, per pair, the accounts its member list does not show enabled: the only ones a sweep creates', async () => {

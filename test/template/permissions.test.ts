@@ -190,6 +190,7 @@ describe('least privilege', () => {
       ...JSON.parse(JSON.stringify(template.Resources.CheckMembersFunction?.Properties?.Policies)),
       ...JSON.parse(JSON.stringify(template.Resources.AcceptInvitationsRole?.Properties?.Policies)),
       ...JSON.parse(JSON.stringify(template.Resources.MergeReportsFunction?.Properties?.Policies)),
+      ...JSON.parse(JSON.stringify(template.Resources.RemoveMembersFunction?.Properties?.Policies)),
     ]
       .flatMap(
         (policy: { Statement?: unknown[]; PolicyDocument?: { Statement: unknown[] } }) =>
@@ -203,13 +204,14 @@ describe('least privilege', () => {
       Action: ['s3:PutObject', 's3:GetObject'],
       Resource: { 'Fn::Sub': '${ReportBucket.Arn}/executions/*' },
     };
-    expect(statements).toEqual([objects, objects, objects, objects, objects]);
+    expect(statements).toEqual([objects, objects, objects, objects, objects, objects]);
     for (const logicalId of [
       'ResolveAccountsFunction',
       'InviteMembersFunction',
       'CheckMembersFunction',
       'AcceptInvitationsFunction',
       'MergeReportsFunction',
+      'RemoveMembersFunction',
     ]) {
       expect(template.Resources[logicalId]?.Properties?.Environment).toMatchObject({
         Variables: { REPORT_BUCKET: { Ref: 'ReportBucket' } },

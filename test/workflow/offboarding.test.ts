@@ -5,10 +5,17 @@ import {
   GetMembersCommand as GetGraphMembers,
   ListGraphsCommand,
 } from '@aws-sdk/client-detective';
+import {
+  GetMembersCommand as GetGuardDutyMembers,
+  GuardDutyClient,
+  ListDetectorsCommand,
+} from '@aws-sdk/client-guardduty';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetMembersCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { describe, expect, it } from 'vitest';
 import { runOffboardingLocally } from '../../cli/commands/remove-local.ts';
 import { expandGroups } from '../../functions/shared/domain/report.ts';
+import { parseJsonLines } from '../../functions/shared/report/files.ts';
 import { runLocalWorkflow } from '../../local/runner/run-workflow.ts';
 import type { ScenarioInput, StandIn } from '../../local/standin/index.ts';
 import { standInsPerTest } from '../local/helpers.ts';
@@ -29,7 +36,7 @@ const ACCOUNTS = [
 ];
 
 /** A stand-in whose accounts (and one outside account) are all onboarded by the real onboarding workflow. */
-async function onboarded(faults: Record<string, unknown> = {}): Promise<StandIn> {
+async function onboarded(faults: Record<string, unknown> = {}, services?: string[]): Promise<StandIn> {
   const s = await standIn(
     organization({ accounts: [...ACCOUNTS, outsider('555566667777')], faults } as Partial<ScenarioInput>),
   );
@@ -37,7 +44,7 @@ async function onboarded(faults: Record<string, unknown> = {}): Promise<StandIn>
   const onboarding = await runLocalWorkflow({
     standIn: s,
     timeScale: TIME_SCALE,
-    input: listing(all),
+    input: { ...listing(all), ...(services === undefined ? {} : { services }) },
     settings: FAST,
   });
   expect(onboarding.status).toBe('SUCCEEDED');
@@ -60,6 +67,34 @@ async function memberships(s: StandIn, accountId: string): Promise<string[]> {
     for (const m of graph.MemberDetails ?? []) found.push(`${region} detective ${m.Status}`);
   }
   return found;
+}
+
+/** The administrator's GuardDuty memberships of `accountId`, as `region guardduty status`. */
+async function guardDutyMemberships(s: StandIn, accountId: string): Promise<string[]> {
+  const credentials = { accessKeyId: s.env.AWS_ACCESS_KEY_ID ?? '', secretAccessKey: 'x' };
+  const found: string[] = [];
+  for (const region of s.scenario.regions) {
+    const guardDuty = new GuardDutyClient({ region, endpoint: s.endpoint, credentials });
+    const { DetectorIds } = await guardDuty.send(new ListDetectorsCommand({}));
+    const members = await guardDuty.send(
+      new GetGuardDutyMembers({ DetectorId: DetectorIds?.[0], AccountIds: [accountId] }),
+    );
+    for (const m of members.Members ?? []) found.push(`${region} guardduty ${m.RelationshipStatus}`);
+  }
+  return found;
+}
+
+/** The rows of the report file an offboarding named, read from the stand-in's S3. */
+async function reportRows(s: StandIn, files: { bucket: string; jsonl: string } | undefined) {
+  if (files === undefined) throw new Error('the offboarding named no report file');
+  const client = new S3Client({
+    region: 'us-east-1',
+    endpoint: s.endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s.env.AWS_ACCESS_KEY_ID ?? '', secretAccessKey: 'x' },
+  });
+  const answer = await client.send(new GetObjectCommand({ Bucket: files.bucket, Key: files.jsonl }));
+  return parseJsonLines((await answer.Body?.transformToString('utf8')) ?? '');
 }
 
 function removingCalls(s: StandIn): number {
@@ -214,5 +249,99 @@ describe('stale members: reported by the sweep, removed by the stale-member offb
       'us-east-1 securityhub Removed',
       'eu-west-1 securityhub Removed',
     ]);
+
+    // The next sweep finds it only listed as Removed: nothing needs attention, and it is not reported stale again.
+    const next = await runLocalWorkflow({
+      standIn: s,
+      timeScale: TIME_SCALE,
+      input: { sweep: true },
+      settings: FAST,
+    });
+    expect(next.status).toBe('SUCCEEDED');
+    expect(next.report?.counts.STALE_MEMBER).toBeUndefined();
+    const skipped = [...expandGroups(next.report?.notEnabled ?? [])].filter(
+      ({ accountId }) => accountId === '222233334444',
+    );
+    expect(skipped.map(({ outcome }) => outcome)).toEqual(Array(4).fill('SKIPPED_ACCOUNT_INACTIVE'));
+    expect(skipped[0]?.reason).toContain('nothing left to remove');
+  });
+});
+
+describe('the offboarding workflow with GuardDuty as the third service', () => {
+  const ALL_THREE = ['securityhub', 'detective', 'guardduty'];
+
+  it('disassociates, then deletes, the departed account in GuardDuty too, and writes one report row per membership', async () => {
+    const s = await onboarded({}, ALL_THREE);
+    expect(await guardDutyMemberships(s, '777788889999')).toEqual([
+      'us-east-1 guardduty Enabled',
+      'eu-west-1 guardduty Enabled',
+    ]);
+    s.depart('777788889999');
+    s.resetCounters();
+
+    const result = await runOffboardingLocally({
+      standIn: s,
+      input: departure('left'),
+      services: ALL_THREE.join(','),
+    });
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.removal?.counts).toEqual({ REMOVED_FROM_ADMINISTRATOR: 6 });
+    expect(await guardDutyMemberships(s, '777788889999')).toEqual([]);
+    expect(await memberships(s, '777788889999')).toEqual([]);
+    expect(s.inspect().calls.byOperation['guardduty:DisassociateMembers']).toBe(2);
+    expect(s.inspect().calls.byOperation['guardduty:DeleteMembers']).toBe(2);
+    const rows = await reportRows(s, result.removal?.files);
+    expect(
+      rows
+        .map(({ accountId, region, service, outcome }) => `${accountId} ${region} ${service} ${outcome}`)
+        .sort(),
+    ).toEqual(
+      ALL_THREE.flatMap((service) =>
+        ['eu-west-1', 'us-east-1'].map(
+          (region) => `777788889999 ${region} ${service} REMOVED_FROM_ADMINISTRATOR`,
+        ),
+      ).sort(),
+    );
+    // The other accounts keep their GuardDuty memberships.
+    expect(await guardDutyMemberships(s, '333344445555')).toHaveLength(2);
+  });
+});
+
+describe('a departed account whose departure event was missed', () => {
+  it('is reported STALE_MEMBER by the next sweep, not invited again, and removed by the stale-member offboarding', async () => {
+    const s = await onboarded();
+    const sweep = () =>
+      runLocalWorkflow({ standIn: s, timeScale: TIME_SCALE, input: { sweep: true }, settings: FAST });
+    // The first sweep keeps the organization's accounts in the report bucket.
+    expect((await sweep()).status).toBe('SUCCEEDED');
+    s.depart('777788889999');
+    s.resetCounters();
+
+    const second = await sweep();
+
+    expect(second).toMatchObject({ status: 'FAILED', error: 'OnboardingNeedsAttention' });
+    const departed = [...expandGroups(second.report?.notEnabled ?? [])].filter(
+      ({ accountId }) => accountId === '777788889999',
+    );
+    expect(departed.map(({ outcome }) => outcome)).toEqual(Array(4).fill('STALE_MEMBER'));
+    expect(departed[0]?.reason).toContain('it left the organization');
+    expect(second.plan?.accountIds).not.toContain('777788889999');
+    const calls = s.inspect().calls.byOperation;
+    expect(calls['securityhub:CreateMembers'] ?? 0).toBe(0);
+    expect(calls['securityhub:InviteMembers'] ?? 0).toBe(0);
+    expect(calls['detective:CreateMembers'] ?? 0).toBe(0);
+
+    const removal = await runOffboardingLocally({ standIn: s, input: { staleMembers: true } });
+
+    expect(removal.status).toBe('SUCCEEDED');
+    expect(removal.removal).toMatchObject({
+      accountIds: ['777788889999'],
+      counts: { REMOVED_FROM_ADMINISTRATOR: 4 },
+    });
+    expect(await memberships(s, '777788889999')).toEqual([]);
+    const third = await sweep();
+    expect(third.status).toBe('SUCCEEDED');
+    expect(third.report?.counts.STALE_MEMBER).toBeUndefined();
   });
 });

@@ -6,6 +6,8 @@ export interface ObservedMember {
   accountId: string;
   status: string;
   disabledReason?: string;
+  /** How it became a member, where the service says (Detective's InvitationType: INVITATION or ORGANIZATION). */
+  invitationType?: string;
 }
 
 export interface UnprocessedAccount {

@@ -30,7 +30,7 @@ function unprocessed(entries: { AccountId?: string; Reason?: string }[] | undefi
 }
 
 function observed(members: MemberDetail[] | undefined): ObservedMember[] {
-  return (members ?? []).flatMap(({ AccountId, Status, DisabledReason }) =>
+  return (members ?? []).flatMap(({ AccountId, Status, DisabledReason, InvitationType }) =>
     AccountId === undefined
       ? []
       : [
@@ -38,6 +38,7 @@ function observed(members: MemberDetail[] | undefined): ObservedMember[] {
             accountId: AccountId,
             status: Status ?? '',
             ...(DisabledReason ? { disabledReason: DisabledReason } : {}),
+            ...(InvitationType ? { invitationType: InvitationType } : {}),
           },
         ],
   );
