@@ -32,7 +32,7 @@ import {
 import type { ServiceName } from '../shared/domain/services.ts';
 import { clipText } from '../shared/domain/text.ts';
 import { beginStep, statusOf } from '../shared/engine.ts';
-import { type ReportRow, reportRows, toCsv, toJsonLines } from '../shared/report/files.ts';
+import { type ReportRow, reportRows, toJsonLines } from '../shared/report/files.ts';
 import { type Coverage, coverageOf } from '../shared/report/formats/coverage.ts';
 import { executionPrefix, type ReportStore, readParsed } from '../shared/report/store.ts';
 import type { MembershipReader } from '../shared/services/administrator.ts';
@@ -325,9 +325,8 @@ export async function checkMembers(
   const summary = summarizeGroups(notEnabled);
   const rows = decision.keepPolling ? undefined : reportRows(finalMemberships(all, recorded));
   if (rows !== undefined) deps.onCoverage?.(coverageOf(rows));
-  const files = rows === undefined ? undefined : await writeReportFiles(deps.store, prefix, rows);
-  const where =
-    files === undefined ? '' : `\nEvery membership: s3://${files.bucket}/${files.csv} (and ${files.jsonl})`;
+  const files = rows === undefined ? undefined : await writeReportFile(deps.store, prefix, rows);
+  const where = files === undefined ? '' : `\nEvery membership: s3://${files.bucket}/${files.jsonl}`;
   return {
     ...rest,
     round: input.round,
@@ -345,18 +344,16 @@ export async function checkMembers(
 }
 
 /**
- * The report as files: every requested membership once, with its final outcome and reason, as
- * JSON Lines and as CSV. Written when the run ends, so the files are its final word.
+ * The batch's report file: every requested membership once, with its final outcome and reason, as
+ * JSON Lines. Written when the run ends, so the file is its final word. A batch runs only as a child
+ * execution, whose report only Merge Reports reads (JSON Lines): the CSV a person reads is the parent's.
  */
-async function writeReportFiles(
+async function writeReportFile(
   store: ReportStore,
   prefix: string,
   rows: readonly ReportRow[],
 ): Promise<ReportFiles> {
-  const files = { bucket: store.bucket, jsonl: `${prefix}/report.jsonl`, csv: `${prefix}/report.csv` };
-  await Promise.all([
-    store.put(files.jsonl, toJsonLines(rows), 'application/x-ndjson'),
-    store.put(files.csv, toCsv(rows), 'text/csv; charset=utf-8'),
-  ]);
+  const files = { bucket: store.bucket, jsonl: `${prefix}/report.jsonl` };
+  await store.put(files.jsonl, toJsonLines(rows), 'application/x-ndjson');
   return files;
 }

@@ -19,28 +19,26 @@ import {
 } from '../shared/report/files.ts';
 import { executionPrefix, type ReportStore } from '../shared/report/store.ts';
 
-/** What the parent's Onboard Batches Map hands on: per batch, its child's report, or the error it failed with. */
-export const mergeReportsInputSchema = z.object({
-  batches: z
-    .array(
-      z.object({
-        batchKey: z.string().check(z.minLength(1)),
-        child: z.optional(
-          z.object({
-            execution: executionIdSchema,
-            status: z.string(),
-            files: z.object({
-              bucket: z.string().check(z.minLength(1)),
-              jsonl: z.string().check(z.minLength(1)),
-              csv: z.string().check(z.minLength(1)),
-            }),
-            round: z.number().check(z.int(), z.minimum(0)),
-          }),
-        ),
-        crashed: z.optional(z.object({ Error: boundedString(FIELD_LIMITS.error, 'an error name') })),
+/** One batch as the parent's inner Map hands it on: its child's report, or the error it failed with. */
+const batchResultSchema = z.object({
+  batchKey: z.string().check(z.minLength(1)),
+  child: z.optional(
+    z.object({
+      execution: executionIdSchema,
+      status: z.string(),
+      files: z.object({
+        bucket: z.string().check(z.minLength(1)),
+        jsonl: z.string().check(z.minLength(1)),
       }),
-    )
-    .check(z.minLength(1)),
+      round: z.number().check(z.int(), z.minimum(0)),
+    }),
+  ),
+  crashed: z.optional(z.object({ Error: boundedString(FIELD_LIMITS.error, 'an error name') })),
+});
+
+/** What the parent's Onboard Batches Map hands on: per group of Regions, its batches in order. */
+export const mergeReportsInputSchema = z.object({
+  batches: z.array(z.array(batchResultSchema).check(z.minLength(1))).check(z.minLength(1)),
   executionId: z.optional(executionIdSchema),
 });
 export type MergeReportsInput = z.infer<typeof mergeReportsInputSchema>;
@@ -114,8 +112,9 @@ export async function mergeReports(
   input: MergeReportsInput,
   deps: MergeReportsDeps,
 ): Promise<OnboardingReport> {
+  const batches = input.batches.flat();
   const parts = await Promise.all(
-    input.batches.map(async (batch) => {
+    batches.map(async (batch) => {
       const plan = await deps.loadBatch(batch.batchKey);
       const names = new Map(Object.entries(plan.accountNames ?? {}));
       if (batch.child === undefined)
@@ -127,7 +126,7 @@ export async function mergeReports(
   const rows = parts.flat();
   const decision = decideReport(rows.map(asMembership), [], { round: 0, maxRounds: 0 });
   const prefix = executionPrefix(input.executionId, deps.uniqueId);
-  const files: ReportFiles = {
+  const files: Required<ReportFiles> = {
     bucket: deps.store.bucket,
     jsonl: `${prefix}/report.jsonl`,
     csv: `${prefix}/report.csv`,
@@ -137,10 +136,10 @@ export async function mergeReports(
     deps.store.put(files.csv, toCsv(rows), 'text/csv; charset=utf-8'),
   ]);
   const summary = summarizeGroups(decision.notEnabled);
-  const failedBatches = input.batches.filter(({ child }) => child === undefined).length;
+  const failedBatches = batches.filter(({ child }) => child === undefined).length;
   const note =
     failedBatches > 0
-      ? `\n${failedBatches} of ${input.batches.length} batches failed: their memberships are FAILED`
+      ? `\n${failedBatches} of ${batches.length} batches failed: their memberships are FAILED`
       : '';
   return {
     status: decision.status,
@@ -148,7 +147,7 @@ export async function mergeReports(
     counts: decision.counts,
     pendingAccountIds: [],
     invitations: [],
-    round: Math.max(0, ...input.batches.map(({ child }) => child?.round ?? 0)),
+    round: Math.max(0, ...batches.map(({ child }) => child?.round ?? 0)),
     total: rows.length,
     cause:
       `${describeReport(decision, rows.length)}${note}\nEvery membership: s3://${files.bucket}/${files.csv} (and ${files.jsonl})`.slice(

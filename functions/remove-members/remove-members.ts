@@ -297,14 +297,11 @@ async function writeReport(records: readonly RemovalRecord[], deps: RemovalDeps)
     outcome,
     reason: reason ?? '',
   }));
-  const files: ReportFiles = {
-    bucket: deps.store.bucket,
-    jsonl: `${deps.reportPrefix}/report.jsonl`,
-    csv: `${deps.reportPrefix}/report.csv`,
-  };
+  const jsonl = `${deps.reportPrefix}/report.jsonl`;
+  const csv = `${deps.reportPrefix}/report.csv`;
   await Promise.all([
-    deps.store.put(files.jsonl, toJsonLines(rows), 'application/x-ndjson'),
-    deps.store.put(files.csv, toCsv(rows), 'text/csv; charset=utf-8'),
+    deps.store.put(jsonl, toJsonLines(rows), 'application/x-ndjson'),
+    deps.store.put(csv, toCsv(rows), 'text/csv; charset=utf-8'),
   ]);
-  return files;
+  return { bucket: deps.store.bucket, jsonl, csv };
 }

@@ -5,6 +5,7 @@ import {
   CHILD_BATCH_ACCOUNTS,
   type Plan,
   planSchema,
+  type RegionGroup,
 } from '../shared/contracts.ts';
 import { chunk } from '../shared/domain/chunk.ts';
 import { SERVICE_RULES, type ServiceName } from '../shared/domain/services.ts';
@@ -131,7 +132,7 @@ function batchPlan(plan: Plan, overRegions: readonly string[], entries: readonly
 
 /**
  * Writes each batch's plan under the execution's prefix and returns the plan the parent carries:
- * counts and references instead of the per-account lists.
+ * counts and references instead of the per-account lists, the references by group of Regions.
  */
 export async function storeBatches(
   plan: Plan,
@@ -150,6 +151,15 @@ export async function storeBatches(
       return { key, accountCount: part.accounts.length, skippedCount: part.skipped.length };
     }),
   );
+  // Each part covers one group of Regions (splitPlan narrows it to the group): the parts of a group
+  // share its Regions' quotas, parts of different groups share none.
+  const regionGroups = new Map<string, RegionGroup>();
+  for (const [index, part] of parts.entries()) {
+    const group = regionGroups.get(part.regions.join(',')) ?? { regions: part.regions, batches: [] };
+    const batch = batches[index];
+    if (batch !== undefined) group.batches.push(batch);
+    regionGroups.set(part.regions.join(','), group);
+  }
   const { overMemberLimit: _, ...rest } = plan;
   return {
     ...rest,
@@ -159,7 +169,7 @@ export async function storeBatches(
     invitedAccountIds: [],
     accountCount: plan.accounts.length,
     skippedCount: plan.skipped.length,
-    batches,
+    regionGroups: [...regionGroups.values()],
   };
 }
 

@@ -461,7 +461,8 @@ export interface ReportFiles {
   bucket: string;
   /** JSON Lines, one membership a line. */
   jsonl: string;
-  csv: string;
+  /** CSV, the same rows: the parent's report only (a child's is read only by Merge Reports). */
+  csv?: string;
 }
 
 /**
@@ -513,6 +514,16 @@ export interface PlanBatch {
 export interface BatchedPlan extends Plan {
   accountCount: number;
   skippedCount: number;
+  /**
+   * The batches by group of Regions: groups share no Region, so their children run side by side;
+   * a group's batches share its Regions' quotas, so they run one after another.
+   */
+  regionGroups: RegionGroup[];
+}
+
+/** The batches of one group of Regions, each with every account batch's share of those Regions. */
+export interface RegionGroup {
+  regions: string[];
   batches: PlanBatch[];
 }
 

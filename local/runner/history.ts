@@ -25,9 +25,8 @@ export class HistoryMeter {
   stateTransitions = 0;
   historyEvents = 2; // ExecutionStarted and ExecutionSucceeded/Failed
   readonly invocations = new Map<string, number>();
-  // Payloads are sized when asked, not as they pass: serializing each one would slow the very run
-  // it measures (the Map alone hands 34 iterations the whole account list). Each is sized once.
-  readonly #payloads: { state: string; payload: unknown }[] = [];
+  // Each payload is sized as it passes and dropped: kept until asked, the Map's 34 iterations' inputs
+  // (each with the batch's account list) stayed alive for the whole child, and the collector copied them.
   readonly #sized: { state: string; bytes: number }[] = [];
 
   record(event: EventLog): void {
@@ -37,10 +36,10 @@ export class HistoryMeter {
         this.historyEvents += EVENTS_PER_STATE[event.state.type] ?? 2;
         if (event.state.type === 'Task')
           this.invocations.set(event.state.name, (this.invocations.get(event.state.name) ?? 0) + 1);
-        this.#keep(event.state.name, event.state.input);
+        this.#size(event.state.name, event.state.input);
         break;
       case 'StateExited':
-        this.#keep(event.state.name, event.state.output);
+        this.#size(event.state.name, event.state.output);
         break;
       case 'StateRetried':
         // LambdaFunctionFailed, then Scheduled and Started again.
@@ -73,22 +72,15 @@ export class HistoryMeter {
 
   /** The first state input or output, in the order they passed, above `limit` bytes of JSON. */
   firstAbove(limit: number): { bytes: number; state: string } | undefined {
-    return this.#sizes().find(({ bytes }) => bytes > limit);
+    return this.#sized.find(({ bytes }) => bytes > limit);
   }
 
-  #keep(state: string, payload: unknown): void {
-    if (payload !== undefined) this.#payloads.push({ state, payload });
-  }
-
-  /** Every payload's size, in the order they passed; a payload is dropped once sized. */
-  #sizes(): readonly { state: string; bytes: number }[] {
-    for (const { state, payload } of this.#payloads.splice(0))
-      this.#sized.push({ state, bytes: Buffer.byteLength(JSON.stringify(payload)) });
-    return this.#sized;
+  #size(state: string, payload: unknown): void {
+    if (payload !== undefined) this.#sized.push({ state, bytes: Buffer.byteLength(JSON.stringify(payload)) });
   }
 
   #largestPayload(): { bytes: number; state: string } {
-    return this.#sizes().reduce((largest, sized) => (sized.bytes > largest.bytes ? sized : largest), {
+    return this.#sized.reduce((largest, sized) => (sized.bytes > largest.bytes ? sized : largest), {
       bytes: 0,
       state: '',
     });

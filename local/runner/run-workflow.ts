@@ -107,6 +107,11 @@ export interface ChildRun {
   history: { historyEvents: number; stateTransitions: number; lambdaInvocations: number };
   maxPayloadBytes: number;
   maxPayloadState: string;
+  /**
+   * Other children of the parent still running when this one started: children of different Region
+   * groups run side by side, those of one group (its account batches) one after another.
+   */
+  runningAtStart: string[];
 }
 
 export interface LocalRunResult {
@@ -167,10 +172,16 @@ function functionFolder(placeholder: string): string {
   return placeholder.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 }
 
-/** Where the parent's definition says how long Onboard Batch waits for its child. */
+/** Where the parent's definition says how long Onboard Batch waits for its child: the Map inside the Map. */
 interface OnboardBatchDefinition {
   States: {
-    'Onboard Batches': { ItemProcessor: { States: { 'Onboard Batch': { TimeoutSeconds: number } } } };
+    'Onboard Batches': {
+      ItemProcessor: {
+        States: {
+          'Onboard Group': { ItemProcessor: { States: { 'Onboard Batch': { TimeoutSeconds: number } } } };
+        };
+      };
+    };
   };
 }
 
@@ -261,7 +272,10 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
           `arn:aws:states:us-east-1:${administratorId}:stateMachine:muster-onboarding-batch`,
         );
     const parentDefinition = JSON.parse(substitute(DEFINITION_PATH)) as OnboardBatchDefinition;
-    const onboardBatch = parentDefinition.States['Onboard Batches'].ItemProcessor.States['Onboard Batch'];
+    const onboardBatch =
+      parentDefinition.States['Onboard Batches'].ItemProcessor.States['Onboard Group'].ItemProcessor.States[
+        'Onboard Batch'
+      ];
     if (options.childTimeoutSeconds !== undefined) onboardBatch.TimeoutSeconds = options.childTimeoutSeconds;
     const childTimeoutMs = 1000 * onboardBatch.TimeoutSeconds;
     const machine = stateMachine(JSON.stringify(parentDefinition));
@@ -306,6 +320,9 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
     executions += 1;
     const name = options.executionName ?? `local-${Date.now()}-${executions}`;
     const children: ChildRun[] = [];
+    // Children of different Region groups run at once: each is numbered when it starts.
+    let childrenStarted = 0;
+    const running = new Set<string>();
     const history = new HistoryMeter();
 
     // startExecution.sync:2 as Step Functions runs it: a new execution of the child state machine
@@ -313,7 +330,10 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
     // (States.TaskFailed), and otherwise returns DescribeExecution's answer with Output as JSON.
     const startChild = async (parameters: unknown) => {
       const { Input: childInput } = parameters as { Input: unknown };
-      const childName = `${name}-batch-${children.length + 1}`;
+      childrenStarted += 1;
+      const childName = `${name}-batch-${childrenStarted}`;
+      const runningAtStart = [...running];
+      running.add(childName);
       const arn = `arn:aws:states:us-east-1:${administratorId}:execution:muster-onboarding-batch:${childName}`;
       const childHistory = new HistoryMeter();
       const childExecution = batchMachine.run(childInput as never, {
@@ -356,6 +376,7 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
         clearTimeout(timer);
       }
       await watchingChild;
+      running.delete(childName);
       const over = childHistory.firstAbove(limit);
       if (over !== undefined)
         failure = {
@@ -376,6 +397,7 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
         },
         maxPayloadBytes: childHistory.maxPayloadBytes,
         maxPayloadState: childHistory.maxPayloadState,
+        runningAtStart,
       });
       if (failure !== undefined) {
         const taskFailed = new Error(

@@ -14,6 +14,7 @@ import {
 import { checkOnboardingInputSchema } from '../../functions/shared/contracts.ts';
 import { expandGroups } from '../../functions/shared/domain/report.ts';
 import type { ServiceName } from '../../functions/shared/domain/services.ts';
+import { parseJsonLines } from '../../functions/shared/report/files.ts';
 import { accounts, awsError, detectiveAdministrator, securityHubAdministrator } from '../helpers.ts';
 import { memoryReportStore } from '../report-store.ts';
 
@@ -134,6 +135,10 @@ describe('checkMembers', () => {
     expect(report.status).toBe('NEEDS_ATTENTION');
     expect(report.pendingAccountIds).toHaveLength(6);
     expect(report.cause).toContain('SERVICE_NOT_ENABLED detective');
+    // A batch's report is read only by Merge Reports, as JSON Lines: no CSV that nobody reads.
+    expect(report.files).toEqual({ bucket: store.bucket, jsonl: 'executions/direct/test/report.jsonl' });
+    expect([...store.objects.keys()].filter((key) => key.endsWith('.csv'))).toEqual([]);
+    expect(parseJsonLines(await store.get(report.files?.jsonl ?? ''))).toHaveLength(244);
   });
 
   it('lets GetMembers showing a membership under way outrank what the create step failed to do for it', async () => {

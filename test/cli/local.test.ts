@@ -25,6 +25,7 @@ describe('historyText', () => {
     history: { historyEvents, stateTransitions, lambdaInvocations: 0 },
     maxPayloadBytes: 0,
     maxPayloadState: '',
+    runningAtStart: [],
   });
 
   it.each([

@@ -269,8 +269,13 @@ describe('muster status of a parent execution', () => {
       skipped: [],
       accountCount: whole.accountIds.length,
       skippedCount: 0,
-      batches: [
-        { key: 'executions/muster-onboarding/run/batches/0000.json', accountCount: 3, skippedCount: 0 },
+      regionGroups: [
+        {
+          regions: whole.regions,
+          batches: [
+            { key: 'executions/muster-onboarding/run/batches/0000.json', accountCount: 3, skippedCount: 0 },
+          ],
+        },
       ],
     };
     const report = sampleReport({
@@ -323,8 +328,13 @@ describe('muster status shows the account names the report file carries', () => 
       skipped: [],
       accountCount: whole.accountIds.length,
       skippedCount: 0,
-      batches: [
-        { key: 'executions/muster-onboarding/run/batches/0000.json', accountCount: 3, skippedCount: 0 },
+      regionGroups: [
+        {
+          regions: whole.regions,
+          batches: [
+            { key: 'executions/muster-onboarding/run/batches/0000.json', accountCount: 3, skippedCount: 0 },
+          ],
+        },
       ],
     };
     const report = sampleReport({

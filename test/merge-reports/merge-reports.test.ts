@@ -14,7 +14,7 @@ import {
   storePlan,
 } from '../../functions/resolve-accounts/batches.ts';
 import { MAX_POLL_ROUNDS, readWorkflowSettings } from '../../functions/shared/config.ts';
-import { CHILD_BATCH_ACCOUNTS, type Plan } from '../../functions/shared/contracts.ts';
+import { type BatchedPlan, CHILD_BATCH_ACCOUNTS, type Plan } from '../../functions/shared/contracts.ts';
 import { membershipKey } from '../../functions/shared/domain/keys.ts';
 import { KNOWN_REGIONS, partitionOf } from '../../functions/shared/domain/regions.ts';
 import { SERVICE_NAMES, type ServiceName } from '../../functions/shared/domain/services.ts';
@@ -77,11 +77,13 @@ async function childReport(store: ReturnType<typeof memoryReportStore>, batch: P
   const files = {
     bucket: store.bucket,
     jsonl: `executions/batch/${name}/report.jsonl`,
-    csv: `executions/batch/${name}/report.csv`,
   };
   await store.put(files.jsonl, toJsonLines(rows), 'application/x-ndjson');
   return files;
 }
+
+/** Every batch of a batched plan, group after group. */
+const batches = (batched: BatchedPlan) => batched.regionGroups.flatMap((group) => group.batches);
 
 describe('splitting the plan into child executions and merging their reports', () => {
   it('lists every requested membership exactly once in the merged report, whichever children fail', async () => {
@@ -99,18 +101,34 @@ describe('splitting the plan into child executions and merging their reports', (
           // Small children (4 pairs) so that the Region groups are split and merged too.
           const batched = await storeBatches(whole, store, 'executions/muster-onboarding/run-1', size, 4);
           expect(batched.accounts).toEqual([]);
+          const all = batched.regionGroups.flatMap(({ batches }) => batches);
           expect(
-            batched.batches.every(
-              ({ accountCount, skippedCount }) => accountCount <= size && skippedCount <= size,
-            ),
+            all.every(({ accountCount, skippedCount }) => accountCount <= size && skippedCount <= size),
           ).toBe(true);
+          // Groups run side by side: no Region in two groups, and each batch covers its group's Regions.
+          const grouped = batched.regionGroups.flatMap(({ regions: groupRegions }) => groupRegions);
+          expect(new Set(grouped).size).toBe(grouped.length);
+          expect(new Set(grouped)).toEqual(new Set(whole.regions));
+          for (const group of batched.regionGroups)
+            for (const { key } of group.batches)
+              expect((await loadBatch(key, store)).regions).toEqual(group.regions);
           const results = await Promise.all(
-            batched.batches.map(async ({ key }, index) => {
-              if (crashes.next().value) return { batchKey: key, crashed: { Error: 'States.TaskFailed' } };
-              const files = await childReport(store, await loadBatch(key, store), `child-${index}`);
-              const child = { execution: `${PARENT}-${index}`, status: 'SUCCEEDED', files, round: 1 };
-              return { batchKey: key, child };
-            }),
+            batched.regionGroups.map(({ batches }, group) =>
+              Promise.all(
+                batches.map(async ({ key }, index) => {
+                  if (crashes.next().value) return { batchKey: key, crashed: { Error: 'States.TaskFailed' } };
+                  const name = `child-${group}-${index}`;
+                  const files = await childReport(store, await loadBatch(key, store), name);
+                  const child = {
+                    execution: `${PARENT}-${group}-${index}`,
+                    status: 'SUCCEEDED',
+                    files,
+                    round: 1,
+                  };
+                  return { batchKey: key, child };
+                }),
+              ),
+            ),
           );
           const report = await mergeReports(
             { batches: results, executionId: PARENT },
@@ -140,7 +158,7 @@ describe('splitting the plan into child executions and merging their reports', (
     const batched = await storeBatches(whole, store, 'executions/muster-onboarding/run-1');
     const report = await mergeReports(
       {
-        batches: [{ batchKey: batched.batches[0]?.key ?? '', crashed: { Error: 'States.Timeout' } }],
+        batches: [[{ batchKey: batches(batched)[0]?.key ?? '', crashed: { Error: 'States.Timeout' } }]],
         executionId: PARENT,
       },
       { store, loadBatch: (key) => loadBatch(key, store), uniqueId: () => 'x' },
@@ -167,7 +185,7 @@ describe('splitting the plan into child executions and merging their reports', (
     whole.overMemberLimit = [{ region: 'eu-west-1', accountIds: [id(2), id(3)], reason }];
     const batched = await storeBatches(whole, store, 'executions/muster-onboarding/run-1', 3);
     expect(batched).not.toHaveProperty('overMemberLimit');
-    const parts = await Promise.all(batched.batches.map(({ key }) => loadBatch(key, store)));
+    const parts = await Promise.all(batches(batched).map(({ key }) => loadBatch(key, store)));
     // The accounts past the limit share their own batch, whose plan has Detective off in eu-west-1.
     expect(parts.map(({ accountIds }) => accountIds)).toEqual([
       [id(0), id(1)],
@@ -182,7 +200,7 @@ describe('splitting the plan into child executions and merging their reports', (
     });
     const results = await Promise.all(
       parts.map(async (part, index) => ({
-        batchKey: batched.batches[index]?.key ?? '',
+        batchKey: batches(batched)[index]?.key ?? '',
         child: {
           execution: `${PARENT}-${index}`,
           status: 'SUCCEEDED',
@@ -192,7 +210,7 @@ describe('splitting the plan into child executions and merging their reports', (
       })),
     );
     const report = await mergeReports(
-      { batches: results, executionId: PARENT },
+      { batches: [results], executionId: PARENT },
       { store, loadBatch: (key) => loadBatch(key, store), uniqueId: () => 'x' },
     );
     expect(report.counts).toEqual({ ENABLED: 14, FAILED: 2 });
@@ -377,7 +395,7 @@ describe('account names through the batch files into the merged report', () => {
       undefined,
       NAMES,
     );
-    const keys = batched.batches.map(({ key }) => key);
+    const keys = batches(batched).map(({ key }) => key);
 
     expect(JSON.stringify(batched)).not.toContain('payments-prod');
     const files = await Promise.all(keys.map((key) => loadBatchFile(key, store)));
@@ -392,20 +410,22 @@ describe('account names through the batch files into the merged report', () => {
     const store = memoryReportStore();
     const whole = plan(3, 1, ['us-east-1']);
     const batched = await storeBatches(whole, store, 'executions/m/run-1', 2, undefined, NAMES);
-    const [first, second] = batched.batches;
+    const [first, second] = batches(batched);
     const report = await mergeReports(
       {
         batches: [
-          {
-            batchKey: first?.key ?? '',
-            child: {
-              execution: `${PARENT}-0`,
-              status: 'SUCCEEDED',
-              files: await childReport(store, await loadBatch(first?.key ?? '', store), 'child-0'),
-              round: 1,
+          [
+            {
+              batchKey: first?.key ?? '',
+              child: {
+                execution: `${PARENT}-0`,
+                status: 'SUCCEEDED',
+                files: await childReport(store, await loadBatch(first?.key ?? '', store), 'child-0'),
+                round: 1,
+              },
             },
-          },
-          { batchKey: second?.key ?? '', crashed: { Error: 'States.Timeout' } },
+            { batchKey: second?.key ?? '', crashed: { Error: 'States.Timeout' } },
+          ],
         ],
         executionId: PARENT,
       },

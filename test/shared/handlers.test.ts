@@ -83,17 +83,17 @@ describe('invite-members and check-members handlers', () => {
       accountIds: ['222222222222'],
     });
     expect(report.keepPolling).toBe(false);
-    // The run ends: the report files, and the records for a next round, are in the report bucket.
+    // The run ends: the report file (JSON Lines, for Merge Reports: no CSV nobody reads), and the
+    // records for a next round, are in the report bucket.
     expect(report.files).toEqual({
       bucket: 'muster-reports-test',
       jsonl: 'executions/muster-onboarding/sam-local/report.jsonl',
-      csv: 'executions/muster-onboarding/sam-local/report.csv',
     });
-    expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 3);
+    expect(s3).toHaveReceivedCommandTimes(PutObjectCommand, 2);
     expect(s3).toHaveReceivedCommandWith(PutObjectCommand, {
       Bucket: 'muster-reports-test',
-      Key: report.files?.csv,
-      ContentType: 'text/csv; charset=utf-8',
+      Key: report.files?.jsonl,
+      ContentType: 'application/x-ndjson',
     });
   });
 });

@@ -451,7 +451,7 @@ describe('the onboarding workflow started twice at once for the same new account
     );
 
     for (const run of runs) {
-      expect(run.plan).toMatchObject({ accountCount: 1, batches: [{ accountCount: 1 }] });
+      expect(run.plan).toMatchObject({ accountCount: 1, regionGroups: [{ batches: [{ accountCount: 1 }] }] });
       expect(new Set(run.memberships?.map(({ accountId }) => accountId))).toEqual(new Set([newAccount]));
       expectConverged(run, [newAccount], { organizationAccounts: [newAccount] });
     }

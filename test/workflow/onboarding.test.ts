@@ -265,7 +265,9 @@ describe('the onboarding workflow started by each trigger', () => {
       administratorId: ADMINISTRATOR,
       trigger: kind,
       accountCount: 1,
-      batches: [{ accountCount: 1, skippedCount: 0 }],
+      regionGroups: [
+        { regions: ['us-east-1', 'eu-west-1'], batches: [{ accountCount: 1, skippedCount: 0 }] },
+      ],
       hasWork: true,
     });
     expect(run.status).toBe('SUCCEEDED');

@@ -105,7 +105,9 @@ describe('the onboarding workflow with more Region × service pairs than one chi
     });
     expect(run.status, `${run.error}: ${run.cause}`).toBe('SUCCEEDED');
     expect(run.children.map(({ status }) => status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
-    // Before the pair bound this was one child of 36 pairs; now 9 Regions × 2 services each.
+    // Before the pair bound this was one child of 36 pairs; now 9 Regions × 2 services each. The two
+    // Region groups share no Region, so their children run side by side (they ran one after another).
+    expect(run.children.map(({ runningAtStart }) => runningAtStart.length).sort()).toEqual([0, 1]);
     const requested = requestedMemberships(
       accounts.map(({ accountId }) => accountId),
       regions,
@@ -168,6 +170,8 @@ describe("Detective's 1,200 members per behavior graph, end to end", () => {
     expect(run.error, run.cause).toBe('OnboardingNeedsAttention');
     // 1,200 accounts in batches of 1,000, and the 5 past the limit in a batch of their own.
     expect(run.children.map(({ status }) => status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    // All three are batches of the same Regions: one at a time, each with the Regions' whole quota.
+    expect(run.children.map(({ runningAtStart }) => runningAtStart)).toEqual([[], [], []]);
     // Every account of the organization: the administrator is reported too (SKIPPED_ADMINISTRATOR).
     const requested = requestedMemberships(
       [ADMINISTRATOR, ...accounts.map(({ accountId }) => accountId)],

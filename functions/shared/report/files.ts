@@ -66,5 +66,5 @@ export function parseJsonLines(text: string): ReportRow[] {
 
 /** The CSV that `--output csv` writes (formats/csv.ts): the name beside the id, every cell safe in a spreadsheet. */
 export function toCsv(rows: readonly ReportRow[]): string {
-  return recordsCsv(rows.map((row) => ({ ...row, accountName: row.accountName ?? '' })));
+  return recordsCsv(rows);
 }

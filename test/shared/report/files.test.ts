@@ -1,4 +1,6 @@
 import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   parseJsonLines,
@@ -7,7 +9,7 @@ import {
   toJsonLines,
   withAccountNames,
 } from '../../../functions/shared/report/files.ts';
-import { neutralizeFormula } from '../../../functions/shared/report/formats/csv.ts';
+import { csvText, neutralizeFormula } from '../../../functions/shared/report/formats/csv.ts';
 import { ACCOUNT_NAME_MAX } from '../../../functions/shared/report/formats/records.ts';
 
 const row = (reason: string): ReportRow => ({
@@ -30,6 +32,23 @@ describe('neutralizeFormula', () => {
     ['', ''],
   ])('turns %j into %j', (cell, expected) => {
     expect(neutralizeFormula(cell)).toBe(expected);
+  });
+});
+
+describe('csvText', () => {
+  it('writes what csv-stringify writes (RFC 4180 quoting, formulas neutralised), and csv-parse reads the cells back', () => {
+    // Cells full of what CSV must quote or neutralise: delimiters, quotes, line breaks, formula starts.
+    const cell = fc.stringMatching(/^[a-z=+\-@\t\r\n",' \uFF1D\u00e9]{0,12}$/);
+    const columns = ['a', 'b', 'c'];
+    fc.assert(
+      fc.property(fc.array(fc.tuple(cell, cell, cell), { maxLength: 8 }), (rows) => {
+        const text = csvText(columns, rows);
+        const neutralised = rows.map((cells) => cells.map(neutralizeFormula));
+        expect(text).toBe(stringify(neutralised, { header: true, columns }));
+        expect(parse(text, { relax_column_count: false })).toEqual([columns, ...neutralised]);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

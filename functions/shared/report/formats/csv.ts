@@ -1,4 +1,3 @@
-import { stringify } from 'csv-stringify/sync';
 import { accountLabel, clipAccountName, hasOus, type ReportRecord } from './records.ts';
 
 // A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV Injection"; the
@@ -10,12 +9,22 @@ export function neutralizeFormula(cell: string): string {
   return FORMULA_START.test(cell) ? `'${cell}` : cell;
 }
 
-/** CSV with a header row (RFC 4180 quoting by csv-stringify), every cell safe to open in a spreadsheet. */
-export function csvText<C extends string>(columns: readonly C[], rows: readonly Record<C, string>[]): string {
-  return stringify(
-    rows.map((row) => columns.map((column) => neutralizeFormula(row[column]))),
-    { header: true, columns: [...columns] },
-  );
+// RFC 4180: a cell holding the delimiter, a quote or a line break is quoted, its quotes doubled.
+const NEEDS_QUOTES = /[",\r\n]/;
+
+function quoted(cell: string): string {
+  return NEEDS_QUOTES.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell;
+}
+
+/**
+ * CSV with a header row, RFC 4180 quoting, every cell safe to open in a spreadsheet: what csv-stringify
+ * writes (a test holds it to that), written line by line, because through csv-stringify a report of
+ * 34,000 rows cost Merge Reports about 0.3 s of CPU.
+ */
+export function csvText(columns: readonly string[], rows: Iterable<readonly string[]>): string {
+  const lines = [columns.map(quoted).join(',')];
+  for (const cells of rows) lines.push(cells.map((cell) => quoted(neutralizeFormula(cell))).join(','));
+  return `${lines.join('\n')}\n`;
 }
 
 export const RECORD_CSV_COLUMNS = [
@@ -37,14 +46,24 @@ const RECORD_CSV_COLUMNS_WITH_OU = [
 
 /**
  * One line per membership; "account" is "123456789012 (payments-prod)" for a person, accountId for a
- * program; an "ou" column when the records carry OUs.
+ * program. A record without a name (a report row) has '' there; an "ou" column when the records
+ * carry OUs.
  */
-export function recordsCsv(records: readonly ReportRecord[]): string {
-  const rows = records.map((record) => ({
-    ...record,
-    accountName: clipAccountName(record.accountName),
-    account: accountLabel(record.accountId, record.accountName),
-    ou: record.ou ?? '',
-  }));
-  return hasOus(records) ? csvText(RECORD_CSV_COLUMNS_WITH_OU, rows) : csvText(RECORD_CSV_COLUMNS, rows);
+export function recordsCsv(
+  records: readonly (Omit<ReportRecord, 'accountName'> & { accountName?: string })[],
+): string {
+  const withOus = hasOus(records);
+  return csvText(
+    withOus ? RECORD_CSV_COLUMNS_WITH_OU : RECORD_CSV_COLUMNS,
+    records.map(({ accountId, accountName = '', ou = '', region, service, outcome, reason }) => [
+      accountLabel(accountId, accountName),
+      accountId,
+      clipAccountName(accountName),
+      ...(withOus ? [ou] : []),
+      region,
+      service,
+      outcome,
+      reason,
+    ]),
+  );
 }

@@ -57,7 +57,7 @@ export function namesOfRows(rows: Iterable<{ accountId: string; accountName?: st
 }
 
 /** Whether the records carry OUs, so a report gives them a column of their own. */
-export function hasOus(records: readonly ReportRecord[]): boolean {
+export function hasOus(records: readonly Pick<ReportRecord, 'ou'>[]): boolean {
   return records.some(({ ou }) => ou !== undefined);
 }
 
