@@ -1,4 +1,5 @@
 import type { Plan } from '../functions/shared/contracts.ts';
+import { membershipKey } from '../functions/shared/domain/keys.ts';
 import {
   OUTCOMES,
   type Outcome,
@@ -142,13 +143,13 @@ export function planText(original: Plan, c: Colours, names: AccountNames = new M
 export function memberships(plan: Plan | undefined, notEnabled: readonly OutcomeGroup[]): Membership[] {
   const listed = [...expandGroups(notEnabled)];
   if (plan === undefined) return listed;
-  const byKey = new Map(listed.map((row) => [`${row.accountId}|${row.region}|${row.service}`, row]));
+  const byKey = new Map(listed.map((row) => [membershipKey(row.accountId, row.region, row.service), row]));
   const ids = [...plan.accountIds, ...plan.skipped.map(({ accountId }) => accountId)];
   return ids.flatMap((accountId) =>
     plan.regions.flatMap((region) =>
       plan.services.map(
         (service) =>
-          byKey.get(`${accountId}|${region}|${service}`) ??
+          byKey.get(membershipKey(accountId, region, service)) ??
           ({ accountId, region, service, outcome: 'ENABLED' } satisfies Membership),
       ),
     ),

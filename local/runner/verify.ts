@@ -1,15 +1,13 @@
 import type { OnboardingReport } from '../../functions/shared/contracts.ts';
+import { membershipKey } from '../../functions/shared/domain/keys.ts';
 import type { Outcome } from '../../functions/shared/domain/outcomes.ts';
 import { expandGroups } from '../../functions/shared/domain/report.ts';
 import type { ServiceName } from '../../functions/shared/domain/services.ts';
 import type { ReportRow } from '../../functions/shared/report/files.ts';
 import type { Inspection, InvitationRecord } from '../standin/index.ts';
 
-/** `account region service`, one membership. */
+/** One membership, as functions/shared/domain/keys.ts names it. */
 export type MembershipKey = string;
-
-export const membershipKey = (accountId: string, region: string, service: string): MembershipKey =>
-  `${accountId} ${region} ${service}`;
 
 /** Every (account, Region, service) a run was asked for. */
 export function requestedMemberships(

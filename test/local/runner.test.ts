@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { OnboardingReport } from '../../functions/shared/contracts.ts';
+import { membershipKey } from '../../functions/shared/domain/keys.ts';
 import { Containers } from '../../local/runner/containers.ts';
 import { type EventLog, HistoryMeter } from '../../local/runner/history.ts';
 import { runLocalWorkflow, STATE_PAYLOAD_LIMIT } from '../../local/runner/run-workflow.ts';
@@ -16,7 +17,6 @@ import { crashAfterCall } from '../../local/runner/sandbox.ts';
 import { startStandInProcess } from '../../local/runner/standin-process.ts';
 import {
   enabledInStandIn,
-  membershipKey,
   readReport,
   requestedMemberships,
   unneededInvitations,
@@ -374,8 +374,8 @@ describe('verify', () => {
 
     expect(reading.problems).toEqual([]);
     expect(Object.fromEntries(reading.outcomes)).toEqual({
-      '000000000002 us-east-1 securityhub': 'ENABLED',
-      '222222222222 us-east-1 securityhub': 'CONFLICT',
+      '000000000002|us-east-1|securityhub': 'ENABLED',
+      '222222222222|us-east-1|securityhub': 'CONFLICT',
     });
   });
 
@@ -389,8 +389,8 @@ describe('verify', () => {
     const reading = readReport(report({ notEnabled: [group], total: 3 }), requested);
 
     expect(reading.problems).toEqual([
-      '222222222222 us-east-1 securityhub is reported twice',
-      '333333333333 us-east-1 securityhub is reported but was not requested',
+      '222222222222|us-east-1|securityhub is reported twice',
+      '333333333333|us-east-1|securityhub is reported but was not requested',
       'total is 3, 2 were requested',
     ]);
   });
@@ -460,9 +460,9 @@ describe('verify', () => {
     );
 
     expect(problems).toEqual([
-      'InviteMembers 444444444444 us-east-1 securityhub at t2: already invited',
-      'InviteMembers 000000000002 us-east-1 securityhub at t3: an organization account joins without invitation',
-      'InviteMembers 555555555555 us-east-1 securityhub at t4: the account was not requested',
+      'InviteMembers 444444444444|us-east-1|securityhub at t2: already invited',
+      'InviteMembers 000000000002|us-east-1|securityhub at t3: an organization account joins without invitation',
+      'InviteMembers 555555555555|us-east-1|securityhub at t4: the account was not requested',
     ]);
   });
 });

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { membershipKey } from '../../functions/shared/domain/keys.ts';
 import type { Outcome } from '../../functions/shared/domain/outcomes.ts';
 import type { ServiceName } from '../../functions/shared/domain/services.ts';
 import { type LocalRunResult, runLocalWorkflow } from '../../local/runner/run-workflow.ts';
 import {
   enabledInStandIn,
   MEMBERSHIP_ENDING_CALLS,
-  membershipKey,
   readReport,
   readReportRows,
   requestedMemberships,

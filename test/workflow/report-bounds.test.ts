@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BENCH_REGIONS } from '../../bench/regions.ts';
+import { membershipKey } from '../../functions/shared/domain/keys.ts';
 import type { ServiceName } from '../../functions/shared/domain/services.ts';
 import { runLocalWorkflow } from '../../local/runner/run-workflow.ts';
 import { enabledInStandIn, readReportRows, requestedMemberships } from '../../local/runner/verify.ts';
@@ -78,7 +79,7 @@ describe('the onboarding workflow with scattered, distinct failures at 1,000 acc
           const accountId = String(500000000000 + index);
           for (const region of t.disabledRegions)
             for (const service of SERVICES)
-              expect(reading.outcomes.get(`${accountId} ${region} ${service}`)).not.toBe('ENABLED');
+              expect(reading.outcomes.get(membershipKey(accountId, region, service))).not.toBe('ENABLED');
         }
         await standIn.stop();
         started.splice(started.indexOf(standIn), 1);

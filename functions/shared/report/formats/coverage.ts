@@ -1,3 +1,4 @@
+import { pairKey } from '../../domain/keys.ts';
 import { type Outcome, SETTLED_OUTCOMES } from '../../domain/outcomes.ts';
 import type { ServiceName } from '../../domain/services.ts';
 
@@ -31,7 +32,7 @@ export function coverageOf(
   const outcomes: Partial<Record<Outcome, number>> = {};
   for (const { region, service, outcome } of rows) {
     outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-    const key = `${region}|${service}`;
+    const key = pairKey(region, service);
     let pair = pairs.get(key);
     if (pair === undefined) {
       pair = { region, service, enabled: 0, expected: 0 };

@@ -1,3 +1,4 @@
+import { pairKey } from '../../domain/keys.ts';
 import { OUTCOMES, type Outcome } from '../../domain/outcomes.ts';
 import { coveragePercent } from './coverage.ts';
 import {
@@ -80,7 +81,7 @@ export function reportHtml(document: ReportDocument): string {
       account = { name: record.accountName, ou: record.ou ?? '', cells: new Map() };
       accounts.set(record.accountId, account);
     }
-    account.cells.set(`${record.region}|${record.service}`, record);
+    account.cells.set(pairKey(record.region, record.service), record);
     counts.set(record.outcome, (counts.get(record.outcome) ?? 0) + 1);
   }
   const enabledIn = columns.map(() => 0);
@@ -91,7 +92,7 @@ export function reportHtml(document: ReportDocument): string {
     let needs = false;
     let enabled = 0;
     const tds = columns.map(({ region, service }, index) => {
-      const record = cells.get(`${region}|${service}`);
+      const record = cells.get(pairKey(region, service));
       if (record === undefined) return '<td class="none"></td>';
       const attention = attentionOf(record.outcome);
       if (attention !== 'settled') expectedIn[index] = (expectedIn[index] ?? 0) + 1;
