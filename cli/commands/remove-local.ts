@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import type { Context } from 'aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { RemovalOutput } from '../../functions/remove-members/remove-members.ts';
 import type { StandIn } from '../../local/standin/index.ts';
 // For its side effect too: it gives Node 20 the Promise.withResolvers aws-local-stepfunctions uses.
 import '../../local/runner/run-workflow.ts';
+import { lambdaContext } from '../../local/runner/lambda-context.ts';
 
 const DEFINITION_PATH = 'statemachines/offboarding.asl.json';
 
@@ -14,24 +14,6 @@ export interface LocalOffboarding {
   removal?: RemovalOutput;
   error?: string;
   cause?: string;
-}
-
-function context(accountId: string): Context {
-  const functionName = 'muster-remove-members';
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:${accountId}:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: crypto.randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 900_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }
 
 /**
@@ -73,7 +55,10 @@ export async function runOffboardingLocally(options: {
     overrides: {
       taskResourceLocalHandlers: {
         'Remove Members': async (input: unknown) => {
-          removal = (await handler(input, context(administratorId))) as RemovalOutput;
+          removal = (await handler(
+            input,
+            lambdaContext('muster-remove-members', administratorId),
+          )) as RemovalOutput;
           return removal as never;
         },
       },

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Context } from 'aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { pick } from 'zod/mini';
 import { s3Client } from '../../functions/shared/aws/s3.ts';
@@ -15,6 +14,7 @@ import { readParsed, s3ReportStore } from '../../functions/shared/report/store.t
 import { type Inspection, type ScenarioInput, type StandIn, startStandIn } from '../standin/index.ts';
 import { Containers } from './containers.ts';
 import { type EventLog, HistoryMeter } from './history.ts';
+import { lambdaContext } from './lambda-context.ts';
 import type { TaskInvoke, TaskWrapper } from './sandbox.ts';
 
 // aws-local-stepfunctions uses Promise.withResolvers, which Node 22 added and Node 20 lacks.
@@ -148,23 +148,6 @@ async function readReportFile(env: Record<string, string>, files: ReportFiles): 
     files.bucket,
   );
   return parseJsonLines(await store.get(files.jsonl));
-}
-
-function lambdaContext(functionName: string, accountId: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:${accountId}:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: crypto.randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 900_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }
 
 /** `${CreateMembersFunctionArn}` → `create-members`, the folder under functions/. */

@@ -14,8 +14,8 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
+import { lambdaContext } from '../../local/runner/lambda-context.ts';
 import { awsError } from '../helpers.ts';
-import { lambdaContext } from '../lambda-context.ts';
 
 // The handler reads its configuration when loaded, as in Lambda.
 vi.hoisted(() => {
@@ -30,7 +30,7 @@ const securityHub = mockClient(SecurityHubClient);
 const detective = mockClient(DetectiveClient);
 const event = (name: string): unknown =>
   JSON.parse(readFileSync(`events/accept-invitations/${name}.json`, 'utf8'));
-const context = lambdaContext('accept-invitations');
+const context = lambdaContext('accept-invitations', '999999999999');
 
 describe('accept-invitations handler', () => {
   beforeEach(() => {

@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/create-members/handler.ts';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
-import { lambdaContext } from '../lambda-context.ts';
+import { lambdaContext } from '../../local/runner/lambda-context.ts';
 
 const securityHub = mockClient(SecurityHubClient);
 const event = (name: string): unknown =>
@@ -19,7 +19,7 @@ describe('create-members handler', () => {
     securityHub.on(DescribeHubCommand).resolves({});
     securityHub.on(CreateMembersCommand).resolves({ UnprocessedAccounts: [] });
 
-    const output = await handler(event('securityhub'), lambdaContext('create-members'));
+    const output = await handler(event('securityhub'), lambdaContext('create-members', '999999999999'));
 
     expect(output).toEqual({
       region: 'us-east-1',
@@ -35,11 +35,11 @@ describe('create-members handler', () => {
   });
 
   it('rejects a spreadsheet-mangled account id with its value and position before any AWS call', async () => {
-    const run = handler(event('mangled-account-id'), lambdaContext('create-members'));
+    const run = handler(event('mangled-account-id'), lambdaContext('create-members', '999999999999'));
     await expect(run).rejects.toThrow(InvalidInputError);
-    await expect(handler(event('mangled-account-id'), lambdaContext('create-members'))).rejects.toThrow(
-      'input.accounts[1].accountId: "444455556666.0" is not an account id',
-    );
+    await expect(
+      handler(event('mangled-account-id'), lambdaContext('create-members', '999999999999')),
+    ).rejects.toThrow('input.accounts[1].accountId: "444455556666.0" is not an account id');
     expect(securityHub).not.toHaveReceivedAnyCommand();
   });
 
@@ -65,7 +65,7 @@ describe('create-members handler', () => {
       'input.accounts[0].email: account 111111111111: the email is not an address Detective accepts',
     ],
   ])('rejects %j with a clear message', async (input, message) => {
-    await expect(handler(input, lambdaContext('create-members'))).rejects.toThrow(message);
+    await expect(handler(input, lambdaContext('create-members', '999999999999'))).rejects.toThrow(message);
     expect(securityHub).not.toHaveReceivedAnyCommand();
   });
 
@@ -87,7 +87,7 @@ describe('create-members handler', () => {
       'input.failed[0].reason: 1048576 characters, more than the 32768 a reason may have',
     ],
   ])('rejects %s by name and size before any AWS call', async (_, input, message) => {
-    await expect(handler(input, lambdaContext('create-members'))).rejects.toThrow(message);
+    await expect(handler(input, lambdaContext('create-members', '999999999999'))).rejects.toThrow(message);
     expect(securityHub).not.toHaveReceivedAnyCommand();
   });
 });

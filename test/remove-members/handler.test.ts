@@ -14,8 +14,8 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { lambdaContext } from '../../local/runner/lambda-context.ts';
 import { awsError } from '../helpers.ts';
-import { lambdaContext } from '../lambda-context.ts';
 
 vi.hoisted(() => {
   process.env.ADMINISTRATOR_ACCOUNT_ID = '999999999999';
@@ -53,7 +53,7 @@ describe('remove-members handler', () => {
         request: sample('triggers/account-departed-organization-left'),
         executionId: 'arn:aws:states:us-east-1:111111111111:execution:Offboarding:x',
       },
-      lambdaContext('remove-members'),
+      lambdaContext('remove-members', '999999999999'),
     );
 
     expect(output).toMatchObject({
@@ -88,7 +88,10 @@ describe('remove-members handler', () => {
   });
 
   it('plans the sample manual removal as a dry run, calling no service', async () => {
-    const output = await handler(sample('remove-members/manual'), lambdaContext('remove-members'));
+    const output = await handler(
+      sample('remove-members/manual'),
+      lambdaContext('remove-members', '999999999999'),
+    );
 
     expect(output).toMatchObject({
       trigger: 'manual',
@@ -103,7 +106,7 @@ describe('remove-members handler', () => {
     await expect(
       handler(
         { request: { remove: { accounts: ['444455556666'], regions: ['cn-north-1'] } }, executionId: 'x' },
-        lambdaContext('remove-members'),
+        lambdaContext('remove-members', '999999999999'),
       ),
     ).rejects.toThrow(/cn-north-1/);
     expect(securityHub.calls()).toHaveLength(0);
@@ -126,7 +129,7 @@ describe('remove-members handler', () => {
 
     const output = await handler(
       { request: { staleMembers: true }, executionId: 'x' },
-      lambdaContext('remove-members'),
+      lambdaContext('remove-members', '999999999999'),
     );
 
     expect(output).toMatchObject({
@@ -169,7 +172,7 @@ describe('remove-members handler', () => {
 
     const output = await handler(
       { request: { staleMembers: true }, executionId: 'x' },
-      lambdaContext('remove-members'),
+      lambdaContext('remove-members', '999999999999'),
     );
 
     expect(output).toMatchObject({

@@ -19,8 +19,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
+import { lambdaContext } from '../../local/runner/lambda-context.ts';
 import { awsError } from '../helpers.ts';
-import { lambdaContext } from '../lambda-context.ts';
 
 vi.hoisted(() => {
   process.env.ADMINISTRATOR_ACCOUNT_ID = '999999999999';
@@ -35,7 +35,7 @@ const securityHub = mockClient(SecurityHubClient);
 const s3 = mockClient(S3Client);
 const GRAPH = 'arn:aws:detective:us-east-1:999999999999:graph:0123456789abcdef0123456789abcdef';
 const event = (path: string): unknown => JSON.parse(readFileSync(`events/${path}.json`, 'utf8'));
-const context = lambdaContext('resolve-accounts');
+const context = lambdaContext('resolve-accounts', '999999999999');
 
 describe('resolve-accounts handler', () => {
   beforeEach(() => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { lambdaContext } from '../lambda-context.ts';
+import { lambdaContext } from '../../local/runner/lambda-context.ts';
 
 describe('handlers with a bad setting', () => {
   afterEach(() => {
@@ -21,11 +21,11 @@ describe('handlers with a bad setting', () => {
         (await import('node:fs')).readFileSync(`events/${name}/standin-healthy.json`, 'utf8'),
       ) as unknown;
 
-      const run = handler(event, lambdaContext(name));
+      const run = handler(event, lambdaContext(name, '999999999999'));
 
       // Each test loads the handler afresh, so the class is compared by the name the state machine matches.
       await expect(run).rejects.toMatchObject({ name: 'ConfigurationError' });
-      await expect(handler(event, lambdaContext(name))).rejects.toThrow('SDK_MAX_ATTEMPTS');
+      await expect(handler(event, lambdaContext(name, '999999999999'))).rejects.toThrow('SDK_MAX_ATTEMPTS');
     },
   );
 });

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { lambdaContext } from '../lambda-context.ts';
+import { lambdaContext } from '../../local/runner/lambda-context.ts';
 
 vi.hoisted(() => {
   process.env.REPORT_BUCKET = 'muster-reports-test';
@@ -43,7 +43,10 @@ describe('invite-members and check-members handlers', () => {
       ],
     });
     securityHub.on(InviteMembersCommand).resolves({ UnprocessedAccounts: [] });
-    const output = await inviteMembers(event('invite-members/securityhub'), lambdaContext('invite-members'));
+    const output = await inviteMembers(
+      event('invite-members/securityhub'),
+      lambdaContext('invite-members', '999999999999'),
+    );
     expect(securityHub).toHaveReceivedCommandExactlyOnceWith(InviteMembersCommand, {
       AccountIds: ['111111111111'],
     });
@@ -70,7 +73,7 @@ describe('invite-members and check-members handlers', () => {
 
     const report = await checkMembers(
       event('check-members/after-member-side'),
-      lambdaContext('check-members'),
+      lambdaContext('check-members', '999999999999'),
     );
 
     expect(report.status).toBe('NEEDS_ATTENTION');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { lambdaContext } from '../../local/runner/lambda-context.ts';
 import { type StandIn, startStandIn } from '../../local/standin/index.ts';
-import { lambdaContext } from '../lambda-context.ts';
 
 /**
  * What `sam local invoke <Function> -e events/<function>/standin-healthy.json
@@ -33,7 +33,7 @@ async function invoke(name: string): Promise<unknown> {
   const { handler } = (await import(`../../functions/${name}/handler.ts`)) as {
     handler: (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
   };
-  return handler(event(name), lambdaContext(name));
+  return handler(event(name), lambdaContext(name, '999999999999'));
 }
 
 describe('the sample events for sam local invoke against the stand-in', () => {
