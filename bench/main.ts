@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DisassociateMembersCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { MAX_MEMBER_BATCHES } from '../functions/accept-invitations/contract.ts';
+import { chunk } from '../functions/shared/domain/chunk.ts';
 import { KNOWN_REGIONS } from '../functions/shared/domain/regions.ts';
 import { parseServices, SERVICE_NAMES, type ServiceName } from '../functions/shared/domain/services.ts';
 import type { EventLog } from '../local/runner/history.ts';
@@ -573,8 +574,8 @@ async function drift(
         secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? '',
       },
     });
-    for (let start = 0; start < ids.length; start += 50)
-      await client.send(new DisassociateMembersCommand({ AccountIds: ids.slice(start, start + 50) }));
+    for (const accountIds of chunk(ids))
+      await client.send(new DisassociateMembersCommand({ AccountIds: accountIds }));
   }
   return [...byRegion.values()].map((ids) => ids.length);
 }
