@@ -1,6 +1,7 @@
 import { type Outcome, PENDING_OUTCOMES, SETTLED_OUTCOMES } from '../../domain/outcomes.ts';
 import type { Membership } from '../../domain/report.ts';
 import type { ServiceName } from '../../domain/services.ts';
+import { clipText } from '../../domain/text.ts';
 
 /** One (account, Region, service) as a person reads it in a report file; '' where nothing is known. */
 export interface ReportRecord {
@@ -37,8 +38,7 @@ export const ACCOUNT_NAME_MAX = 128;
 
 /** The name cut to ACCOUNT_NAME_MAX characters (code points, so no surrogate is split), marked with "…". */
 export function clipAccountName(name: string): string {
-  const points = [...name];
-  return points.length <= ACCOUNT_NAME_MAX ? name : `${points.slice(0, ACCOUNT_NAME_MAX - 1).join('')}…`;
+  return clipText(name, ACCOUNT_NAME_MAX);
 }
 
 /** "123456789012 (payments-prod)", or the id alone when the name is not known. */
