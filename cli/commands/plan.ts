@@ -178,7 +178,10 @@ async function awsEnv(options: PlanOptions, target: ClientTarget): Promise<Env> 
   };
 }
 
-/** `muster plan`: the workflow's first step, run here; it only reads (Organizations, Detective ListGraphs). */
+/**
+ * `muster plan`: the workflow's first step, run here. It only reads: STS, Organizations, each named
+ * service's administrator settings and members, and the stack with --stack-name (docs/cli.md lists the calls).
+ */
 export async function planCommand(options: PlanOptions, io: Io): Promise<number> {
   if (options.batchSize !== undefined && options.split === undefined)
     throw new InvalidInputError('--batch-size goes with --split <folder>');

@@ -91,33 +91,43 @@ describe('the onboarding workflow with scattered, distinct failures at 1,000 acc
 });
 
 describe('the onboarding workflow with more Region × service pairs than one child takes', () => {
-  it('gives each child at most MAX_CHILD_PAIRS pairs and reports every membership exactly once', async () => {
-    // 18 Regions × 2 services = 36 pairs: one more Region than a child takes with two services. (Three
-    // services in 17 Regions split the same way; the stand-in does not answer GuardDuty yet.)
-    const regions = [...BENCH_REGIONS, 'me-central-1'];
-    const accounts = [outsider('500000000001'), outsider('500000000002')];
-    const standIn = await startStandIn({ scenario: organization({ regions, accounts }), timeScale: 0 });
-    started.push(standIn);
-    const run = await runLocalWorkflow({
-      standIn,
-      timeScale: 0,
-      input: { ...listing(accounts), regions },
-      settings: { pollIntervalSeconds: 60, pollTimeoutMinutes: 1 },
-    });
-    expect(run.status, `${run.error}: ${run.cause}`).toBe('SUCCEEDED');
-    expect(run.children.map(({ status }) => status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
-    // Before the pair bound this was one child of 36 pairs; now 9 Regions × 2 services each. The two
-    // Region groups share no Region, so their children run side by side (they ran one after another).
-    expect(run.children.map(({ runningAtStart }) => runningAtStart.length).sort()).toEqual([0, 1]);
-    const requested = requestedMemberships(
-      accounts.map(({ accountId }) => accountId),
-      regions,
-      SERVICES,
-    );
-    const reading = readReportRows(run.memberships ?? [], run.report ?? { counts: {}, total: 0 }, requested);
-    expect(reading.problems).toEqual([]);
-    expect(new Set(reading.outcomes.values())).toEqual(new Set(['ENABLED']));
-  }, 120_000);
+  it.each([
+    // One more Region than a child takes with two services: 36 pairs, 9 Regions × 2 services each.
+    { regions: [...BENCH_REGIONS, 'me-central-1'], services: SERVICES },
+    // 17 Regions × 3 services = 51 pairs: a child takes 11 Regions with three, so two children.
+    { regions: BENCH_REGIONS, services: [...SERVICES, 'guardduty'] satisfies ServiceName[] },
+  ])(
+    'gives each child at most MAX_CHILD_PAIRS pairs and reports every membership exactly once ($services.length services)',
+    async ({ regions, services }) => {
+      const accounts = [outsider('500000000001'), outsider('500000000002')];
+      const standIn = await startStandIn({ scenario: organization({ regions, accounts }), timeScale: 0 });
+      started.push(standIn);
+      const run = await runLocalWorkflow({
+        standIn,
+        timeScale: 0,
+        input: { ...listing(accounts), regions, services },
+        settings: { pollIntervalSeconds: 60, pollTimeoutMinutes: 1 },
+      });
+      expect(run.status, `${run.error}: ${run.cause}`).toBe('SUCCEEDED');
+      expect(run.children.map(({ status }) => status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+      // Before the pair bound this was one child of every pair. The two Region groups share no Region,
+      // so their children run side by side (they ran one after another).
+      expect(run.children.map(({ runningAtStart }) => runningAtStart.length).sort()).toEqual([0, 1]);
+      const requested = requestedMemberships(
+        accounts.map(({ accountId }) => accountId),
+        regions,
+        services,
+      );
+      const reading = readReportRows(
+        run.memberships ?? [],
+        run.report ?? { counts: {}, total: 0 },
+        requested,
+      );
+      expect(reading.problems).toEqual([]);
+      expect(new Set(reading.outcomes.values())).toEqual(new Set(['ENABLED']));
+    },
+    120_000,
+  );
 });
 
 describe('a dry run through the state machine', () => {
