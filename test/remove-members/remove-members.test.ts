@@ -144,10 +144,20 @@ describe('removeMembers: Security Hub (DisassociateMembers, then DeleteMembers)'
       .on(GetMembersCommand)
       .resolvesOnce({ Members: membersOf(['111111111111']) })
       .resolves({ Members: [{ AccountId: '111111111111', MemberStatus: 'Removed' }] });
+    store = memoryReportStore('reports');
     const output = await removeMembers(request({}), deps());
 
     expect(output.counts).toEqual({ REMOVED_FROM_ADMINISTRATOR: 1 });
     expect(securityHub.commandCalls(GetMembersCommand)).toHaveLength(2);
+    // What README and docs/triggers.md say the report carries for it.
+    const rows = parseJsonLines(store.objects.get(output.files?.jsonl ?? '') ?? '');
+    expect(rows.map(({ outcome, reason }) => [outcome, reason])).toEqual([
+      [
+        'REMOVED_FROM_ADMINISTRATOR',
+        'securityhub disassociated it but keeps it in its member list: managed by the organization',
+      ],
+    ]);
+    store = memoryReportStore();
   });
 
   it('fails only the chunk whose call threw, with the error named, and goes on with the next', async () => {
