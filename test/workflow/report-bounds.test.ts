@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BENCH_REGIONS } from '../../bench/regions.ts';
-import { membershipKey } from '../../functions/shared/domain/keys.ts';
+import { membershipKey, pairKey } from '../../functions/shared/domain/keys.ts';
 import type { ServiceName } from '../../functions/shared/domain/services.ts';
 import { runLocalWorkflow } from '../../local/runner/run-workflow.ts';
 import { enabledInStandIn, readReportRows, requestedMemberships } from '../../local/runner/verify.ts';
@@ -204,8 +204,8 @@ describe("Detective's 1,200 members per behavior graph, end to end", () => {
     // Nothing was asked of Detective for them: each graph holds exactly 1,200 members.
     const held = enabledInStandIn(run.standIn, ADMINISTRATOR);
     for (const region of regions)
-      expect(requested.filter((key) => key.endsWith(`${region} detective`) && held.has(key))).toHaveLength(
-        1_200,
-      );
+      expect(
+        requested.filter((key) => key.endsWith(pairKey(region, 'detective')) && held.has(key)),
+      ).toHaveLength(1_200);
   }, 300_000);
 });
