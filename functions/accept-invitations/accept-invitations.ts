@@ -1,23 +1,23 @@
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import type { MemberCredentials } from '../shared/aws/credentials.ts';
-import { mapWithConcurrency } from '../shared/concurrency.ts';
-import type { Home } from '../shared/contracts.ts';
-import { classifyError, describeError, type ErrorLike } from '../shared/domain/classify.ts';
-import { membershipKey, pairKey } from '../shared/domain/keys.ts';
+import type { MemberCredentials } from '#shared/aws/credentials.ts';
+import { mapWithConcurrency } from '#shared/concurrency.ts';
+import type { Home } from '#shared/contracts.ts';
+import { classifyError, describeError, type ErrorLike } from '#shared/domain/classify.ts';
+import { membershipKey, pairKey } from '#shared/domain/keys.ts';
 import {
   type Disposition,
   type ObservedStatus,
   SERVICE_NOT_OFFERED_REASON,
-} from '../shared/domain/outcomes.ts';
-import { generalizeReason } from '../shared/domain/reasons.ts';
-import { nextAction } from '../shared/domain/reconcile.ts';
-import { isServiceNotOffered } from '../shared/domain/regions.ts';
-import { groupMemberships } from '../shared/domain/report.ts';
-import { SERVICE_RULES, type ServiceName } from '../shared/domain/services.ts';
-import { clipMiddle } from '../shared/domain/text.ts';
-import { InvalidInputError } from '../shared/errors.ts';
-import type { ReportStore } from '../shared/report/store.ts';
-import type { InvitingAdministrator, MemberAccount } from '../shared/services/member.ts';
+} from '#shared/domain/outcomes.ts';
+import { generalizeReason } from '#shared/domain/reasons.ts';
+import { nextAction } from '#shared/domain/reconcile.ts';
+import { isServiceNotOffered } from '#shared/domain/regions.ts';
+import { groupMemberships } from '#shared/domain/report.ts';
+import { SERVICE_RULES, type ServiceName } from '#shared/domain/services.ts';
+import { clipMiddle } from '#shared/domain/text.ts';
+import { InvalidInputError } from '#shared/errors.ts';
+import type { ReportStore } from '#shared/report/store.ts';
+import type { InvitingAdministrator, MemberAccount } from '#shared/services/member.ts';
 import type {
   AcceptInvitationsInput,
   AcceptInvitationsOutput,

@@ -6,10 +6,10 @@ import {
   homeEntrySchema,
   regionSchema,
   serviceSchema,
-} from '../shared/contracts.ts';
-import type { Disposition, Outcome } from '../shared/domain/outcomes.ts';
-import type { OutcomeGroup } from '../shared/domain/report.ts';
-import type { ServiceName } from '../shared/domain/services.ts';
+} from '#shared/contracts.ts';
+import type { Disposition, Outcome } from '#shared/domain/outcomes.ts';
+import type { OutcomeGroup } from '#shared/domain/report.ts';
+import type { ServiceName } from '#shared/domain/services.ts';
 
 /**
  * Accounts one accept-invitations invocation takes at most. Each account's calls are its own (one

@@ -1,8 +1,8 @@
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { type ClientSettings, regionalClient } from '../shared/aws/clients.ts';
-import type { ServiceName } from '../shared/domain/services.ts';
-import type { MemberAccount, MemberService } from '../shared/services/member.ts';
-import { MEMBER_SIDES, type MemberOptions } from '../shared/services/member-registry.ts';
+import { type ClientSettings, regionalClient } from '#shared/aws/clients.ts';
+import type { ServiceName } from '#shared/domain/services.ts';
+import type { MemberAccount, MemberService } from '#shared/services/member.ts';
+import { MEMBER_SIDES, type MemberOptions } from '#shared/services/member-registry.ts';
 
 /**
  * Opens member accounts: one rate-limited client per (Region, service), all on the account's one

@@ -1,6 +1,5 @@
 import * as z from 'zod/mini';
-import { MAX_MEMBER_BATCH_SIZE, MAX_MEMBER_BATCHES } from '../accept-invitations/contract.ts';
-import { nextTurn } from '../shared/concurrency.ts';
+import { nextTurn } from '#shared/concurrency.ts';
 import {
   type CheckOnboardingInput,
   type Crash,
@@ -9,16 +8,16 @@ import {
   outcomeGroupSchema,
   type Pair,
   type ReportFiles,
-} from '../shared/contracts.ts';
-import { explainNotMembers } from '../shared/domain/failures.ts';
-import { membershipKey } from '../shared/domain/keys.ts';
+} from '#shared/contracts.ts';
+import { explainNotMembers } from '#shared/domain/failures.ts';
+import { membershipKey } from '#shared/domain/keys.ts';
 import {
   type ObservedStatus,
   type Outcome,
   PENDING_OUTCOMES,
   SETTLED_OUTCOMES,
-} from '../shared/domain/outcomes.ts';
-import { generalizeReason } from '../shared/domain/reasons.ts';
+} from '#shared/domain/outcomes.ts';
+import { generalizeReason } from '#shared/domain/reasons.ts';
 import {
   decideReport,
   describeReport,
@@ -28,14 +27,15 @@ import {
   type Membership,
   type OutcomeGroup,
   summarizeGroups,
-} from '../shared/domain/report.ts';
-import type { ServiceName } from '../shared/domain/services.ts';
-import { clipText } from '../shared/domain/text.ts';
-import { beginStep, statusOf } from '../shared/engine.ts';
-import { type ReportRow, reportRows, toJsonLines } from '../shared/report/files.ts';
-import { type Coverage, coverageOf } from '../shared/report/formats/coverage.ts';
-import { executionPrefix, type ReportStore, readParsed } from '../shared/report/store.ts';
-import type { MembershipReader } from '../shared/services/administrator.ts';
+} from '#shared/domain/report.ts';
+import type { ServiceName } from '#shared/domain/services.ts';
+import { clipText } from '#shared/domain/text.ts';
+import { beginStep, statusOf } from '#shared/engine.ts';
+import { type ReportRow, reportRows, toJsonLines } from '#shared/report/files.ts';
+import { type Coverage, coverageOf } from '#shared/report/formats/coverage.ts';
+import { executionPrefix, type ReportStore, readParsed } from '#shared/report/store.ts';
+import type { MembershipReader } from '#shared/services/administrator.ts';
+import { MAX_MEMBER_BATCH_SIZE, MAX_MEMBER_BATCHES } from '../accept-invitations/contract.ts';
 
 export interface CheckMembersDeps {
   adapters: (service: ServiceName, region: string) => MembershipReader;

@@ -3,8 +3,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import { readClientSettings } from '../shared/config.ts';
-import { checkOnboardingInputSchema, parseInput } from '../shared/contracts.ts';
+import { readClientSettings } from '#shared/config.ts';
+import { checkOnboardingInputSchema, parseInput } from '#shared/contracts.ts';
 import {
   CORRELATION_ID_PATH,
   logger,
@@ -12,9 +12,9 @@ import {
   recordCounts,
   recordCoverage,
   tracer,
-} from '../shared/observability.ts';
-import { READERS } from '../shared/services/registry.ts';
-import { administratorAdapters, onFirstUse, reportStore } from '../shared/wiring.ts';
+} from '#shared/observability.ts';
+import { READERS } from '#shared/services/registry.ts';
+import { administratorAdapters, onFirstUse, reportStore } from '#shared/wiring.ts';
 import { checkMembers } from './check-members.ts';
 
 /** One Lambda container's handler: the clients it makes on first use are its own. */

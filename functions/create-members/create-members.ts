@@ -3,12 +3,12 @@ import type {
   AdministratorStepOutput,
   CreateStepOutput,
   DoneMark,
-} from '../shared/contracts.ts';
-import type { Account } from '../shared/domain/accounts.ts';
-import { classifyUnprocessed } from '../shared/domain/classify.ts';
-import { groupFailures } from '../shared/domain/failures.ts';
-import { outcomeOfStatus } from '../shared/domain/outcomes.ts';
-import { SERVICE_RULES } from '../shared/domain/services.ts';
+} from '#shared/contracts.ts';
+import type { Account } from '#shared/domain/accounts.ts';
+import { classifyUnprocessed } from '#shared/domain/classify.ts';
+import { groupFailures } from '#shared/domain/failures.ts';
+import { outcomeOfStatus } from '#shared/domain/outcomes.ts';
+import { SERVICE_RULES } from '#shared/domain/services.ts';
 import {
   forEachChunk,
   locateStep,
@@ -16,14 +16,14 @@ import {
   settleObserved,
   settleUnprocessed,
   type Telemetry,
-} from '../shared/engine.ts';
+} from '#shared/engine.ts';
 import type {
   CreateOptions,
   MembershipCreator,
   MembershipInviter,
   MembershipLocator,
   MembershipTarget,
-} from '../shared/services/administrator.ts';
+} from '#shared/services/administrator.ts';
 
 export interface CreateMembersDeps {
   /** With an inviter (Security Hub, GuardDuty), members created where the plan says all are invited are invited too. */

@@ -2,11 +2,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import { invitationOptions, readAdministratorConfig } from '../shared/config.ts';
-import { administratorStepInputSchema, parseInput } from '../shared/contracts.ts';
-import { CORRELATION_ID_PATH, logger, metrics, telemetry, tracer } from '../shared/observability.ts';
-import { CREATORS } from '../shared/services/registry.ts';
-import { administratorAdapters, logStepOutput, onFirstUse } from '../shared/wiring.ts';
+import { invitationOptions, readAdministratorConfig } from '#shared/config.ts';
+import { administratorStepInputSchema, parseInput } from '#shared/contracts.ts';
+import { CORRELATION_ID_PATH, logger, metrics, telemetry, tracer } from '#shared/observability.ts';
+import { CREATORS } from '#shared/services/registry.ts';
+import { administratorAdapters, logStepOutput, onFirstUse } from '#shared/wiring.ts';
 import { createMembers, stateOutput } from './create-members.ts';
 
 /** One Lambda container's handler: the settings and clients it makes on first use are its own. */

@@ -2,8 +2,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import { invitationOptions, readAdministratorConfig } from '../shared/config.ts';
-import { inviteOnboardingInputSchema, parseInput } from '../shared/contracts.ts';
+import { invitationOptions, readAdministratorConfig } from '#shared/config.ts';
+import { inviteOnboardingInputSchema, parseInput } from '#shared/contracts.ts';
 import {
   CORRELATION_ID_PATH,
   logger,
@@ -11,9 +11,9 @@ import {
   recordCounts,
   telemetry,
   tracer,
-} from '../shared/observability.ts';
-import { INVITERS, READERS } from '../shared/services/registry.ts';
-import { administratorAdapters, onFirstUse, reportStore } from '../shared/wiring.ts';
+} from '#shared/observability.ts';
+import { INVITERS, READERS } from '#shared/services/registry.ts';
+import { administratorAdapters, onFirstUse, reportStore } from '#shared/wiring.ts';
 import { inviteMembers } from './invite-members.ts';
 
 /** One Lambda container's handler: the clients it makes on first use are its own. */

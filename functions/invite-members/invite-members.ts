@@ -4,11 +4,11 @@ import {
   type InviteOnboardingOutput,
   invitationGroupSchema,
   type LocatedPair,
-} from '../shared/contracts.ts';
-import { pairKey } from '../shared/domain/keys.ts';
-import { nextAction } from '../shared/domain/reconcile.ts';
-import { groupMemberships, type Membership } from '../shared/domain/report.ts';
-import type { ServiceName } from '../shared/domain/services.ts';
+} from '#shared/contracts.ts';
+import { pairKey } from '#shared/domain/keys.ts';
+import { nextAction } from '#shared/domain/reconcile.ts';
+import { groupMemberships, type Membership } from '#shared/domain/report.ts';
+import type { ServiceName } from '#shared/domain/services.ts';
 import {
   beginStep,
   forEachChunk,
@@ -16,9 +16,9 @@ import {
   settleUnprocessed,
   statusOf,
   type Telemetry,
-} from '../shared/engine.ts';
-import { type ReportStore, readParsed } from '../shared/report/store.ts';
-import type { CreateOptions, MembershipInviter, MembershipReader } from '../shared/services/administrator.ts';
+} from '#shared/engine.ts';
+import { type ReportStore, readParsed } from '#shared/report/store.ts';
+import type { CreateOptions, MembershipInviter, MembershipReader } from '#shared/services/administrator.ts';
 
 export interface InviteMembersDeps {
   /** The administrator's service in a Region; only services that invite separately are asked to. */

@@ -3,10 +3,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
+import { parseInput } from '#shared/contracts.ts';
+import { CORRELATION_ID_PATH, logger, metrics, recordCounts, tracer } from '#shared/observability.ts';
+import { onFirstUse, reportStore } from '#shared/wiring.ts';
 import { loadBatchFile } from '../resolve-accounts/batches.ts';
-import { parseInput } from '../shared/contracts.ts';
-import { CORRELATION_ID_PATH, logger, metrics, recordCounts, tracer } from '../shared/observability.ts';
-import { onFirstUse, reportStore } from '../shared/wiring.ts';
 import { mergeReports, mergeReportsInputSchema } from './merge-reports.ts';
 
 /** One Lambda container's handler: its S3 client is made on first use. */

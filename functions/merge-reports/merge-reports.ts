@@ -6,18 +6,18 @@ import {
   type OnboardingReport,
   type Plan,
   type ReportFiles,
-} from '../shared/contracts.ts';
-import type { Membership } from '../shared/domain/report.ts';
-import { decideReport, describeReport, summarizeGroups } from '../shared/domain/report.ts';
-import { SERVICE_RULES } from '../shared/domain/services.ts';
+} from '#shared/contracts.ts';
+import type { Membership } from '#shared/domain/report.ts';
+import { decideReport, describeReport, summarizeGroups } from '#shared/domain/report.ts';
+import { SERVICE_RULES } from '#shared/domain/services.ts';
 import {
   parseJsonLines,
   type ReportRow,
   toCsv,
   toJsonLines,
   withAccountNames,
-} from '../shared/report/files.ts';
-import { executionPrefix, type ReportStore } from '../shared/report/store.ts';
+} from '#shared/report/files.ts';
+import { executionPrefix, type ReportStore } from '#shared/report/store.ts';
 
 /** One batch as the parent's inner Map hands it on: its child's report, or the error it failed with. */
 const batchResultSchema = z.object({

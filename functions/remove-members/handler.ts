@@ -5,18 +5,18 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import middy from '@middy/core';
 import * as z from 'zod/mini';
+import { perRegion, regionalClient } from '#shared/aws/clients.ts';
+import { executionIdSchema } from '#shared/contracts.ts';
+import { INACTIVE_STATES } from '#shared/domain/accounts.ts';
+import { refuseOtherPartitions } from '#shared/domain/regions.ts';
+import { CORRELATION_ID_PATH, logger, metrics, tracer } from '#shared/observability.ts';
+import { executionPrefix } from '#shared/report/store.ts';
+import { type OrganizationsDirectory, organizationsDirectory } from '#shared/services/organizations.ts';
+import { REMOVERS } from '#shared/services/registry.ts';
+import { administratorAdapters, onFirstUse, reportStore } from '#shared/wiring.ts';
 import { readResolveConfig } from '../resolve-accounts/config.ts';
 import { readSweepMemory } from '../resolve-accounts/sweep-memory.ts';
 import { parseRemovalTrigger } from '../resolve-accounts/triggers.ts';
-import { perRegion, regionalClient } from '../shared/aws/clients.ts';
-import { executionIdSchema } from '../shared/contracts.ts';
-import { INACTIVE_STATES } from '../shared/domain/accounts.ts';
-import { refuseOtherPartitions } from '../shared/domain/regions.ts';
-import { CORRELATION_ID_PATH, logger, metrics, tracer } from '../shared/observability.ts';
-import { executionPrefix } from '../shared/report/store.ts';
-import { type OrganizationsDirectory, organizationsDirectory } from '../shared/services/organizations.ts';
-import { REMOVERS } from '../shared/services/registry.ts';
-import { administratorAdapters, onFirstUse, reportStore } from '../shared/wiring.ts';
 import { PAIR_CONCURRENCY, removeMembers } from './remove-members.ts';
 
 /** What the offboarding state machine passes: the execution input as given, and the execution's id. */

@@ -1,19 +1,19 @@
-import { mapWithConcurrency } from '../shared/concurrency.ts';
-import type { ReportFiles } from '../shared/contracts.ts';
-import { chunk } from '../shared/domain/chunk.ts';
+import { mapWithConcurrency } from '#shared/concurrency.ts';
+import type { ReportFiles } from '#shared/contracts.ts';
+import { chunk } from '#shared/domain/chunk.ts';
 import {
   type Outcome,
   outcomeOfStatus,
   SERVICE_NOT_OFFERED_REASON,
   SETTLED_OUTCOMES,
-} from '../shared/domain/outcomes.ts';
-import { isServiceNotOffered } from '../shared/domain/regions.ts';
-import type { ServiceName } from '../shared/domain/services.ts';
-import { InvalidInputError } from '../shared/errors.ts';
-import { type ReportRow, toCsv, toJsonLines } from '../shared/report/files.ts';
-import type { ReportStore } from '../shared/report/store.ts';
-import type { MembershipRemover } from '../shared/services/administrator.ts';
-import type { OrganizationAccount } from '../shared/services/organizations.ts';
+} from '#shared/domain/outcomes.ts';
+import { isServiceNotOffered } from '#shared/domain/regions.ts';
+import type { ServiceName } from '#shared/domain/services.ts';
+import { InvalidInputError } from '#shared/errors.ts';
+import { type ReportRow, toCsv, toJsonLines } from '#shared/report/files.ts';
+import type { ReportStore } from '#shared/report/store.ts';
+import type { MembershipRemover } from '#shared/services/administrator.ts';
+import type { OrganizationAccount } from '#shared/services/organizations.ts';
 
 /** How an account left the organization (docs/aws-facts.md, Events that announce an account). */
 export const DEPARTURE_METHODS = ['LEFT', 'REMOVED', 'CLEANED'] as const;

@@ -6,11 +6,11 @@ import {
   type Plan,
   planSchema,
   type RegionGroup,
-} from '../shared/contracts.ts';
-import { chunk } from '../shared/domain/chunk.ts';
-import { SERVICE_RULES, type ServiceName } from '../shared/domain/services.ts';
-import { type AccountNames, clipAccountName } from '../shared/report/formats/records.ts';
-import { type ReportStore, readParsed } from '../shared/report/store.ts';
+} from '#shared/contracts.ts';
+import { chunk } from '#shared/domain/chunk.ts';
+import { SERVICE_RULES, type ServiceName } from '#shared/domain/services.ts';
+import { type AccountNames, clipAccountName } from '#shared/report/formats/records.ts';
+import { type ReportStore, readParsed } from '#shared/report/store.ts';
 
 /** Skipped accounts a batch carries besides its accounts (each with its reason, about 100 bytes). */
 export const SKIPPED_PER_BATCH = 200;

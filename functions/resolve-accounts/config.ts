@@ -1,16 +1,16 @@
-import type { ClientSettings } from '../shared/aws/clients.ts';
+import type { ClientSettings } from '#shared/aws/clients.ts';
 import {
   configReaders,
   type Env,
   readAdministratorId,
   readClientSettings,
   readWorkflowSettings,
-} from '../shared/config.ts';
-import type { WorkflowSettings } from '../shared/contracts.ts';
-import { parseRegions, refuseOtherPartitions } from '../shared/domain/regions.ts';
-import { parseServices, type ServiceName } from '../shared/domain/services.ts';
-import { ConfigurationError, InvalidInputError } from '../shared/errors.ts';
-import { organizationsRegion } from '../shared/services/organizations.ts';
+} from '#shared/config.ts';
+import type { WorkflowSettings } from '#shared/contracts.ts';
+import { parseRegions, refuseOtherPartitions } from '#shared/domain/regions.ts';
+import { parseServices, type ServiceName } from '#shared/domain/services.ts';
+import { ConfigurationError, InvalidInputError } from '#shared/errors.ts';
+import { organizationsRegion } from '#shared/services/organizations.ts';
 
 /** Settings of the first step, which resolves a trigger into a plan. */
 export interface ResolveConfig {

@@ -5,30 +5,30 @@ import {
   type Pair,
   type Plan,
   type WorkflowSettings,
-} from '../shared/contracts.ts';
+} from '#shared/contracts.ts';
 import {
   type Account,
   INACTIVE_STATES,
   type SkippedAccount,
   selectAccounts,
   usableEmail,
-} from '../shared/domain/accounts.ts';
-import { classifyError, describeError, type ErrorLike } from '../shared/domain/classify.ts';
-import { outcomeOfStatus } from '../shared/domain/outcomes.ts';
-import { isServiceNotOffered, refuseOtherPartitions } from '../shared/domain/regions.ts';
-import { SERVICE_RULES, type ServiceName } from '../shared/domain/services.ts';
-import { AdministratorAccessError, InvalidInputError, MemberLimitExceededError } from '../shared/errors.ts';
+} from '#shared/domain/accounts.ts';
+import { classifyError, describeError, type ErrorLike } from '#shared/domain/classify.ts';
+import { outcomeOfStatus } from '#shared/domain/outcomes.ts';
+import { isServiceNotOffered, refuseOtherPartitions } from '#shared/domain/regions.ts';
+import { SERVICE_RULES, type ServiceName } from '#shared/domain/services.ts';
+import { AdministratorAccessError, InvalidInputError, MemberLimitExceededError } from '#shared/errors.ts';
 import type {
   MembershipPlanner,
   MembershipReader,
   MembershipTarget,
   ServiceOrganization,
-} from '../shared/services/administrator.ts';
+} from '#shared/services/administrator.ts';
 import {
   isOrganizationsUnavailable,
   type OrganizationAccount,
   type OrganizationsDirectory,
-} from '../shared/services/organizations.ts';
+} from '#shared/services/organizations.ts';
 import type { SweepMemory } from './sweep-memory.ts';
 import { parseTrigger } from './triggers.ts';
 

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
-import { ReportStoreError } from '../shared/errors.ts';
-import { type ReportStore, readParsed } from '../shared/report/store.ts';
+import { ReportStoreError } from '#shared/errors.ts';
+import { type ReportStore, readParsed } from '#shared/report/store.ts';
 
 /**
  * What the last sweep knew, kept in the report bucket between sweeps: the accounts AWS Organizations

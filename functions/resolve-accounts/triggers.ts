@@ -1,5 +1,4 @@
 import * as z from 'zod/mini';
-import { DEPARTURE_METHODS, type DepartureMethod } from '../remove-members/remove-members.ts';
 import {
   accountIdSchema,
   accountSchema,
@@ -8,11 +7,12 @@ import {
   parseInput,
   regionSchema,
   serviceSchema,
-} from '../shared/contracts.ts';
-import { describeValue, parseAccountId } from '../shared/domain/account-id.ts';
-import type { Account } from '../shared/domain/accounts.ts';
-import type { ServiceName } from '../shared/domain/services.ts';
-import { InvalidInputError } from '../shared/errors.ts';
+} from '#shared/contracts.ts';
+import { describeValue, parseAccountId } from '#shared/domain/account-id.ts';
+import type { Account } from '#shared/domain/accounts.ts';
+import type { ServiceName } from '#shared/domain/services.ts';
+import { InvalidInputError } from '#shared/errors.ts';
+import { DEPARTURE_METHODS, type DepartureMethod } from '../remove-members/remove-members.ts';
 
 export type TriggerName = Plan['trigger'];
 
