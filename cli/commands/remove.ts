@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DescribeAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
-import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { refuseOversizedRemoval } from '../../functions/remove-members/remove-members.ts';
 import { parseRemovalTrigger, type RemovalTrigger } from '../../functions/resolve-accounts/triggers.ts';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
@@ -17,14 +16,13 @@ import {
   type StateMachineOptions,
 } from '../aws.ts';
 import { readAccountsCsv } from '../csv.ts';
-import { executionName } from '../execution-name.ts';
 import { EXIT } from '../exit-codes.ts';
 import { coloursFor, type Io } from '../io.ts';
 import { quietStdout } from '../report-output.ts';
 import { terminalJson, terminalText } from '../terminal.ts';
 import { loadLocalScenario } from './local.ts';
 import { runOffboardingLocally } from './remove-local.ts';
-import { stateMachineClient, type WatchOptions, watchExecution } from './status.ts';
+import { startExecution, stateMachineClient, type WatchOptions, watchExecution } from './status.ts';
 
 export interface RemoveOptions extends AwsOptions, StateMachineOptions, WatchOptions {
   accounts?: string[];
@@ -230,11 +228,7 @@ export async function removeCommand(options: RemoveOptions, io: Io): Promise<num
     }
     const { arn, sfn } = await stateMachineClient(await offboardingStateMachine(options));
     try {
-      const name = executionName(input, io.now());
-      const started = await sfn.send(
-        new StartExecutionCommand({ stateMachineArn: arn, name, input: JSON.stringify(input) }),
-      );
-      const executionArn = started.executionArn ?? '';
+      const { name, executionArn } = await startExecution(sfn, arn, input, io.now());
       if (options.follow === true) {
         if (options.json !== true) io.stderr.write(`Started ${name}\n`);
         return await watchExecution(sfn, executionArn, options, io);

@@ -1,14 +1,12 @@
-import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { type OnboardingRequest, parseTrigger } from '../../functions/resolve-accounts/triggers.ts';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
 import type { AwsOptions, StateMachineOptions } from '../aws.ts';
 import { realCommand } from '../command-line.ts';
-import { executionName } from '../execution-name.ts';
 import { EXIT } from '../exit-codes.ts';
 import { type InputOptions, loadInput, NO_ACCOUNTS_MESSAGE } from '../input.ts';
 import { coloursFor, type Io } from '../io.ts';
 import { terminalJson, terminalText } from '../terminal.ts';
-import { stateMachineClient, type WatchOptions, watchExecution } from './status.ts';
+import { startExecution, stateMachineClient, type WatchOptions, watchExecution } from './status.ts';
 
 export interface StartOptions extends InputOptions, AwsOptions, StateMachineOptions, WatchOptions {
   /** Start without asking, even when more than one account would change. */
@@ -68,11 +66,7 @@ export async function startCommand(options: StartOptions, io: Io): Promise<numbe
   if (!(await confirmed(request, options, io))) return EXIT.notConfirmed;
   const { arn, sfn } = await stateMachineClient(options);
   try {
-    const name = executionName(input, io.now());
-    const started = await sfn.send(
-      new StartExecutionCommand({ stateMachineArn: arn, name, input: JSON.stringify(input) }),
-    );
-    const executionArn = started.executionArn ?? '';
+    const { name, executionArn, startDate } = await startExecution(sfn, arn, input, io.now());
     if (options.follow === true) {
       if (options.json !== true)
         io.stderr.write(`Started ${name}\n${request.dryRun ? dryRunNote(options) : ''}`);
@@ -84,7 +78,7 @@ export async function startCommand(options: StartOptions, io: Io): Promise<numbe
           executionArn,
           name,
           stateMachineArn: arn,
-          startDate: started.startDate?.toISOString() ?? null,
+          startDate: startDate?.toISOString() ?? null,
           input,
         }),
       );

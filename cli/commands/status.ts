@@ -7,6 +7,7 @@ import {
   type HistoryEvent,
   ListExecutionsCommand,
   SFNClient,
+  StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { parseTrigger } from '../../functions/resolve-accounts/triggers.ts';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
@@ -20,6 +21,7 @@ import {
   type StateMachineOptions,
   stateMachineArn,
 } from '../aws.ts';
+import { executionName } from '../execution-name.ts';
 import { EXIT, exitCodeOf } from '../exit-codes.ts';
 import { advance, type ExecutionStatus, fromHistoryEvent, type Progress, startProgress } from '../history.ts';
 import { coloursFor, type Io } from '../io.ts';
@@ -167,6 +169,20 @@ export async function stateMachineClient(
   const arn = await stateMachineArn(options);
   const option = options.stateMachineArn === undefined ? 'StateMachineArn output' : '--state-machine-arn';
   return { arn, sfn: sfnClient(arn, 'stateMachine', option, options.profile) };
+}
+
+/** Starts one execution of the input under its name (executionName): what `start` and `remove` send. */
+export async function startExecution(
+  sfn: SFNClient,
+  stateMachineArn: string,
+  input: unknown,
+  now: Date,
+): Promise<{ name: string; executionArn: string; startDate: Date | undefined }> {
+  const name = executionName(input, now);
+  const started = await sfn.send(
+    new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }),
+  );
+  return { name, executionArn: started.executionArn ?? '', startDate: started.startDate };
 }
 
 /**
