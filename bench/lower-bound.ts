@@ -121,36 +121,51 @@ const STEPS: Record<ServiceName, { locate: string; limits: string[]; invites: bo
 };
 
 /**
+ * Tokens a bucket holds when the onboarding's first change can start: the reads that do not need the
+ * account list (locate, the limit reads: `preCalls`) leave at once, beside the listing, and the bucket
+ * refills at 10 a second until the listing ends, never past its burst.
+ */
+function tokensAfterListing(preCalls: number, startSeconds: number): number {
+  return Math.min(THROTTLE.burst, THROTTLE.burst - preCalls + startSeconds * THROTTLE.ratePerSecond);
+}
+
+/**
  * The throttle-limited lower bound of the wall time, in seconds. The organization listing comes
- * first, page after page. Then the larger of: the busiest token bucket (the administrator's, one per
- * Region and service, 10 calls a second after a burst of 30; Regions and services run in parallel)
- * plus one answer, and the longest chain of calls that must follow one another (locate, create,
- * invite, the member lists and accepts, the check reads). Member buckets hold a few calls each and
- * never throttle. Waits the workflow chooses (poll interval, backoff) are not part of the bound.
+ * first, page after page; the reads that need no account list (locate, the limit reads) run beside
+ * it, so the changes start when the longer of the two ends. Then the larger of: the busiest token
+ * bucket (the administrator's, one per Region and service, 10 calls a second after a burst of 30,
+ * refilled during the listing; Regions and services run in parallel) plus one answer, and the longest
+ * chain of calls that must follow one another (create, invite, the member lists and accepts, the
+ * check reads). Member buckets hold a few calls each and never throttle. Waits the workflow chooses
+ * (poll interval, backoff) are not part of the bound.
  */
 export function lowerBoundSeconds(shape: BenchShape): number {
   const bounds = operationBounds(shape);
   const perRegion = (operation: string) => (bounds[operation]?.lowerBound ?? 0) / shape.regions;
-  const bucket = (calls: number) => Math.max(0, calls - THROTTLE.burst) / THROTTLE.ratePerSecond;
+  const sum = (service: ServiceName, operations: string[]) =>
+    operations.reduce((total, operation) => total + perRegion(`${service}:${operation}`), 0);
+  const pages = bounds['organizations:ListAccounts']?.lowerBound ?? 1;
+  // Locate, then the limit reads: two answers one after the other, beside the listing.
+  const start = Math.max(pages * shape.latencySeconds, 2 * shape.latencySeconds);
   const busiest = Math.max(
     ...(shape.services ?? ALL_SERVICES).map((service) => {
       const { locate, limits, invites } = STEPS[service];
-      const calls = [locate, ...limits, 'CreateMembers', ...(invites ? ['InviteMembers'] : []), 'GetMembers'];
-      return bucket(calls.reduce((sum, operation) => sum + perRegion(`${service}:${operation}`), 0));
+      const tokens = tokensAfterListing(sum(service, [locate, ...limits]), start);
+      const calls = sum(service, ['CreateMembers', ...(invites ? ['InviteMembers'] : []), 'GetMembers']);
+      return Math.max(0, calls - tokens) / THROTTLE.ratePerSecond;
     }),
   );
   const throttled = busiest + shape.latencySeconds;
-  // locate, the limit reads, create, (invite, list, accept,) check.
-  const chain = (shape.invitedAccounts > 0 ? 7 : 4) * shape.latencySeconds;
-  const pages = bounds['organizations:ListAccounts']?.lowerBound ?? 1;
-  return pages * shape.latencySeconds + Math.max(throttled, chain);
+  // create, (invite, list, accept,) check.
+  const chain = (shape.invitedAccounts > 0 ? 5 : 2) * shape.latencySeconds;
+  return start + Math.max(throttled, chain);
 }
 
 /**
  * The floor under muster's own pacing: one token bucket per (account, Region, service) at AWS's
  * 10 calls a second after a burst of 30 (functions/shared/aws/rate-limit.ts), carried from step to
- * step. The listing, then locate, the limit reads, create with its invitations (sent from
- * CreateMembers' answers, on the same bucket), the member side's chain of answers, and one check
+ * step. Locate and the limit reads run beside the listing; then create with its invitations (sent
+ * from CreateMembers' answers, on the same bucket), the member side's chain of answers, and one check
  * read follow one another; each step's calls leave as tokens allow and the next step starts one
  * answer after its last call, the bucket filling meanwhile.
  */
@@ -158,6 +173,7 @@ export function pacedLowerBoundSeconds(shape: BenchShape): number {
   const bounds = operationBounds(shape);
   const perPair = (operation: string) => (bounds[operation]?.lowerBound ?? 0) / shape.regions;
   const { ratePerSecond: rate, burst } = THROTTLE;
+  const listing = (bounds['organizations:ListAccounts']?.lowerBound ?? 1) * shape.latencySeconds;
   // Each service paces on buckets of its own, so the services run side by side: the slowest sets the floor.
   const paced = (service: ServiceName) => {
     const { locate, limits, invites } = STEPS[service];
@@ -176,6 +192,8 @@ export function pacedLowerBoundSeconds(shape: BenchShape): number {
     };
     step(perPair(`${service}:${locate}`));
     step(limits.reduce((sum, operation) => sum + perPair(`${service}:${operation}`), 0));
+    // The changes wait for the account list.
+    pass(Math.max(0, listing - seconds));
     // The create step invites each chunk it has created as soon as CreateMembers answers: one step.
     step(perPair(`${service}:CreateMembers`) + (invites ? perPair(`${service}:InviteMembers`) : 0));
     // Member side, per invited account and Region: enable or find, list the invitation, accept.
@@ -183,8 +201,7 @@ export function pacedLowerBoundSeconds(shape: BenchShape): number {
     step(perPair(`${service}:GetMembers`));
     return seconds;
   };
-  const pages = bounds['organizations:ListAccounts']?.lowerBound ?? 1;
-  return pages * shape.latencySeconds + Math.max(...(shape.services ?? ALL_SERVICES).map(paced));
+  return Math.max(...(shape.services ?? ALL_SERVICES).map(paced));
 }
 
 /** A sweep after an onboarding: every membership exists, and `drifted` Security Hub memberships were removed. */
@@ -239,28 +256,37 @@ export function sweepBounds(shape: SweepShape): Record<string, OperationBound> {
   };
 }
 
-/** The throttle-limited floor of a sweep's wall time, as lowerBoundSeconds reckons an onboarding's. */
+/**
+ * The throttle-limited floor of a sweep's wall time, as lowerBoundSeconds reckons an onboarding's: the
+ * reads that need no account list (locate, the organization settings, every member list page, one
+ * after another) run beside the listing; then what drifted is created and every membership read.
+ */
 export function sweepLowerBoundSeconds(shape: SweepShape): number {
   const bounds = sweepBounds(shape);
   const perRegion = (operation: string) => (bounds[operation]?.lowerBound ?? 0) / shape.regions;
-  const bucket = (calls: number) => Math.max(0, calls - THROTTLE.burst) / THROTTLE.ratePerSecond;
-  const securityHub = [
-    'DescribeHub',
-    'DescribeOrganizationConfiguration',
-    'ListMembers',
-    'CreateMembers',
-    'GetMembers',
-  ]
-    .map((operation) => perRegion(`securityhub:${operation}`))
-    .reduce((sum, n) => sum + n, 0);
-  const detective = ['ListGraphs', 'ListMembers', 'GetMembers']
-    .map((operation) => perRegion(`detective:${operation}`))
-    .reduce((sum, n) => sum + n, 0);
-  const guardDuty = ['ListDetectors', 'ListMembers', 'GetMembers']
-    .map((operation) => perRegion(`guardduty:${operation}`))
-    .reduce((sum, n) => sum + n, 0);
+  const sum = (service: string, operations: string[]) =>
+    operations.reduce((total, operation) => total + perRegion(`${service}:${operation}`), 0);
+  const reads: Record<ServiceName, { before: string[]; lists: string; after: string[] }> = {
+    securityhub: {
+      before: ['DescribeHub', 'DescribeOrganizationConfiguration'],
+      lists: 'ListMembers',
+      after: ['CreateMembers', 'GetMembers'],
+    },
+    detective: { before: ['ListGraphs'], lists: 'ListMembers', after: ['GetMembers'] },
+    guardduty: { before: ['ListDetectors'], lists: 'ListMembers', after: ['GetMembers'] },
+  };
+  const services = Object.entries(reads).map(([service, { before, lists, after }]) => ({
+    pre: sum(service, [...before, lists]),
+    // Locate, then the member list's pages one after another (each needs the last one's token).
+    chain: (1 + sum(service, [lists])) * shape.latencySeconds,
+    after: sum(service, after),
+  }));
   const pages = bounds['organizations:ListAccounts']?.lowerBound ?? 1;
-  return (
-    pages * shape.latencySeconds + bucket(Math.max(securityHub, detective, guardDuty)) + shape.latencySeconds
+  const start = Math.max(pages * shape.latencySeconds, ...services.map(({ chain }) => chain));
+  const busiest = Math.max(
+    ...services.map(
+      ({ pre, after }) => Math.max(0, after - tokensAfterListing(pre, start)) / THROTTLE.ratePerSecond,
+    ),
   );
+  return start + busiest + shape.latencySeconds;
 }

@@ -6,6 +6,7 @@ import {
   operationBounds,
   pacedLowerBoundSeconds,
   sweepBounds,
+  sweepLowerBoundSeconds,
 } from '../../bench/lower-bound.ts';
 import { BENCH_REGIONS } from '../../bench/regions.ts';
 import { KNOWN_REGIONS } from '../../functions/shared/domain/regions.ts';
@@ -59,15 +60,16 @@ describe('operationBounds', () => {
 
 describe('lowerBoundSeconds', () => {
   it('returns the listing pages one after another, then the busiest bucket past its burst at 10 calls a second', () => {
-    // Security Hub per Region: DescribeHub 1 + the limit reads 2 + CreateMembers 20 + GetMembers 20 = 43
-    // calls, 13 past the burst.
-    expect(lowerBoundSeconds(organization)).toBeCloseTo(51 * 0.02 + 13 / 10 + 0.02, 6);
+    // Security Hub per Region: DescribeHub 1 and the limit reads 2 go beside the listing, and the
+    // bucket is full again when it ends (1.02 s); CreateMembers 20 + GetMembers 20 = 40 calls, 10 past the burst.
+    expect(lowerBoundSeconds(organization)).toBeCloseTo(51 * 0.02 + 10 / 10 + 0.02, 6);
   });
 
   it("counts only the services onboarded: Detective alone has no limit read of Security Hub's or GuardDuty's", () => {
-    // Detective per Region: ListGraphs 1 + ListMembers 1 + CreateMembers 20 + GetMembers 20 = 42, 12 past the burst.
+    // Detective per Region: ListGraphs 1 + ListMembers 1 beside the listing, then CreateMembers 20 +
+    // GetMembers 20: the same 10 past the burst as Security Hub's.
     expect(lowerBoundSeconds({ ...organization, services: ['detective'] })).toBeCloseTo(
-      51 * 0.02 + 12 / 10 + 0.02,
+      51 * 0.02 + 10 / 10 + 0.02,
       6,
     );
     // GuardDuty's administrator calls match Security Hub's one for one: three services cost no more than two.
@@ -80,30 +82,28 @@ describe('lowerBoundSeconds', () => {
   it('returns the chain of dependent calls when no bucket throttles', () => {
     const small = { ...organization, organizationAccounts: 0, invitedAccounts: 3, allAccounts: false };
 
-    // No listing page wait beyond one DescribeAccount round, then locate, the limit reads, create,
-    // invite, list, accept, check.
-    expect(lowerBoundSeconds(small)).toBeCloseTo(0.02 + 7 * 0.02, 6);
+    // One DescribeAccount round beside locate and the limit reads (two answers), then create, invite,
+    // list, accept, check.
+    expect(lowerBoundSeconds(small)).toBeCloseTo(2 * 0.02 + 5 * 0.02, 6);
   });
 });
 
 describe('pacedLowerBoundSeconds', () => {
   it('returns the listing, then each administrator step through one bucket of 10 calls a second after a burst of 30', () => {
-    // Per Region and service: locate 1 call (29 tokens left, 29.2 one answer later), the limit reads 2
-    // (27.4 later), create 20 (7.6 later), check 20: 12.4 calls wait for tokens, 1.24 s, then one answer.
-    expect(pacedLowerBoundSeconds(organization)).toBeCloseTo(
-      51 * 0.02 + 0.02 + 0.02 + 0.02 + (1.24 + 0.02),
-      6,
-    );
+    // Per Region and service: locate 1 call and the limit reads 2 beside the listing, whose 1.02 s
+    // refill the bucket to its 30; create 20 (10.2 one answer later), check 20: 9.8 calls wait for
+    // tokens, 0.98 s, then one answer.
+    expect(pacedLowerBoundSeconds(organization)).toBeCloseTo(51 * 0.02 + 0.02 + (0.98 + 0.02), 6);
   });
 
   it('adds 20 invitations to the create step and the member side for invited accounts', () => {
     const invited = { ...organization, organizationAccounts: 0, invitedAccounts: 1000, allAccounts: false };
 
-    // One listing page (1,000 DescribeAccount calls would be more); locate and the limit reads leave
-    // 27.4 tokens; create's 20 calls and their 20 invitations wait 1.26 s; the member side's 3 answers
-    // refill 0.8 of the check's 20 tokens.
+    // One listing page (1,000 DescribeAccount calls would be more) beside locate and the limit reads,
+    // which leave 27.4 tokens two answers later; create's 20 calls and their 20 invitations wait
+    // 1.26 s; the member side's 3 answers refill 0.8 of the check's 20 tokens.
     expect(pacedLowerBoundSeconds(invited)).toBeCloseTo(
-      0.02 + 0.02 + 0.02 + (1.26 + 0.02) + 3 * 0.02 + (1.92 + 0.02),
+      0.02 + 0.02 + (1.26 + 0.02) + 3 * 0.02 + (1.92 + 0.02),
       6,
     );
   });
@@ -115,6 +115,16 @@ describe('pacedLowerBoundSeconds', () => {
   it('meets the lower bound for invited accounts too: no read comes before an invitation', () => {
     const invited = { ...organization, organizationAccounts: 0, invitedAccounts: 1000, allAccounts: false };
     expect(pacedLowerBoundSeconds(invited)).toBeCloseTo(lowerBoundSeconds(invited), 6);
+  });
+});
+
+describe('sweepLowerBoundSeconds', () => {
+  it('lists every member beside the organization listing, then creates what drifted and reads every membership', () => {
+    const sweep = { ...organization, driftedByRegion: [1] };
+    // Security Hub per Region: DescribeHub, the organization settings and 20 ListMembers pages (22 calls)
+    // beside the 1.02 s listing leave 18.2 tokens; 1 CreateMembers (in the one Region that drifted,
+    // 1/17 a Region) and 20 GetMembers wait for the rest, then one answer.
+    expect(sweepLowerBoundSeconds(sweep)).toBeCloseTo(51 * 0.02 + (1 / 17 + 20 - 18.2) / 10 + 0.02, 6);
   });
 });
 
