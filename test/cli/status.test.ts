@@ -501,6 +501,14 @@ describe('muster status of a dry run prints its stored plan with the account nam
     }
   });
 
+  it('writes a CSV with no row, as a dry run has no outcome yet (README, "Report files")', async () => {
+    finishedDryRun(false);
+    const io = memoryIo();
+
+    expect(await main(['status', EXECUTION_ARN, '--output', 'csv'], io)).toBe(0);
+    expect(io.stdout.text.trim()).toBe('account,accountId,accountName,region,service,outcome,reason');
+  });
+
   it('names the object when plan.json cannot be read', async () => {
     finishedDryRun(false);
     s3.on(GetObjectCommand).rejects(awsError('AccessDenied', 403));
