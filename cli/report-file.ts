@@ -31,6 +31,9 @@ export async function withReportFile(progress: Progress, read: ReportFileReader)
   };
 }
 
+/** Where a plan with nothing to do was stored, as the execution's output says (storePlan). */
+export const storedPlanPlaceSchema = z.object({ planKey: z.string(), planBucket: z.string() });
+
 /**
  * A dry run's plan.json (storePlan, functions/resolve-accounts/batches.ts): a batch file's shape, the
  * whole plan and its accounts' names, except that a plan with no account to onboard located no pair,

@@ -35,7 +35,12 @@ import {
 import { coloursFor, type Io } from '../io.ts';
 import { quietView, viewFor } from '../progress.ts';
 import { dryRunPlanText, type ExecutionSummary, phasesText, reportText } from '../render.ts';
-import { type ReportFileReader, storedPlanSchema, withReportFile } from '../report-file.ts';
+import {
+  type ReportFileReader,
+  storedPlanPlaceSchema,
+  storedPlanSchema,
+  withReportFile,
+} from '../report-file.ts';
 import {
   emitReport,
   executionDocument,
@@ -188,8 +193,9 @@ async function storedPlan(
   executionArn: string,
   profile: string | undefined,
 ): Promise<{ plan: Plan; names: AccountNames } | undefined> {
-  const { planKey, planBucket } = (plan ?? {}) as { planKey?: unknown; planBucket?: unknown };
-  if (typeof planKey !== 'string' || typeof planBucket !== 'string') return undefined;
+  const place = storedPlanPlaceSchema.safeParse(plan);
+  if (!place.success) return undefined;
+  const { planKey, planBucket } = place.data;
   const { accountNames, ...whole } = await readBucket(executionArn, profile, planBucket, (store) =>
     readParsed(store, planKey, storedPlanSchema),
   );

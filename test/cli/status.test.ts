@@ -423,14 +423,14 @@ describe('muster status of a dry run prints its stored plan with the account nam
    * A dry run as Resolve Accounts ends it (storePlan): counts and where plan.json is, the lists only
    * when `listed`; plan.json holds the whole plan and the names.
    */
-  function finishedDryRun(listed: boolean) {
+  function finishedDryRun(listed: boolean, bucketNamed = true) {
     const carried = {
       ...whole,
       ...(listed ? {} : { accounts: [], accountIds: [], skipped: [], invitedAccountIds: [] }),
       accountCount: whole.accountIds.length,
       skippedCount: whole.skipped.length,
       planKey: PLAN_KEY,
-      planBucket: 'muster-reports',
+      ...(bucketNamed ? { planBucket: 'muster-reports' } : {}),
     };
     const history = new HistoryBuilder()
       .started({ allAccounts: true, dryRun: true })
@@ -507,6 +507,15 @@ describe('muster status of a dry run prints its stored plan with the account nam
 
     expect(await main(['status', EXECUTION_ARN, '--output', 'csv'], io)).toBe(0);
     expect(io.stdout.text.trim()).toBe('account,accountId,accountName,region,service,outcome,reason');
+  });
+
+  it('prints the plan the execution carries, reading nothing, when its output does not name the bucket (an older execution)', async () => {
+    finishedDryRun(false, false);
+    const io = memoryIo();
+
+    expect(await main(['status', EXECUTION_ARN], io)).toBe(0);
+    expect(s3).not.toHaveReceivedAnyCommand();
+    expect(io.stdout.text).toContain(`Accounts to onboard (3)\n  listed in the report bucket, ${PLAN_KEY}`);
   });
 
   it('names the object when plan.json cannot be read', async () => {
