@@ -137,6 +137,16 @@ export function planText(original: Plan, c: Colours, names: AccountNames = new M
 }
 
 /**
+ * A dry run's result, its plan, as `muster plan` shows it, names beside the ids: what `run --local
+ * --dry-run`, `start --dry-run --follow` and `status` print. Its note is the report's line below it
+ * (reportText), so it is not printed twice.
+ */
+export function dryRunPlanText(plan: Plan, c: Colours, names: AccountNames): string {
+  const { note: _printedBelow, ...shown } = plan;
+  return planText(shown, c, names);
+}
+
+/**
  * Every membership of the report: the plan's accounts (skipped ones included) in every Region for
  * every service, ENABLED unless the report lists it. Without the plan, only those the report lists.
  */
@@ -177,8 +187,12 @@ export interface ExecutionSummary {
   stopDate?: string;
 }
 
-/** The report as `--json` prints it (status, run --local, start --follow). */
-export function reportJson(progress: Progress, execution?: ExecutionSummary) {
+/** The report as `--json` prints it (status, run --local, start --follow); a dry run's plan as `plan --json`. */
+export function reportJson(
+  progress: Progress,
+  execution?: ExecutionSummary,
+  names: AccountNames = new Map(),
+) {
   const { report, plan } = progress;
   return {
     ...(execution === undefined ? {} : { execution }),
@@ -198,7 +212,9 @@ export function reportJson(progress: Progress, execution?: ExecutionSummary) {
       }),
     ),
     ...(progress.error === undefined ? {} : { error: progress.error, cause: progress.cause ?? null }),
-    ...(progress.finalState === STATES.nothingToDo && plan !== undefined ? { plan: planJson(plan) } : {}),
+    ...(progress.finalState === STATES.nothingToDo && plan !== undefined
+      ? { plan: planJson(plan, names) }
+      : {}),
   };
 }
 

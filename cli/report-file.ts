@@ -1,4 +1,6 @@
-import type { ReportFiles } from '../functions/shared/contracts.ts';
+import * as z from 'zod/mini';
+import { batchFileSchema } from '../functions/resolve-accounts/batches.ts';
+import { type ReportFiles, regionSchema, serviceSchema } from '../functions/shared/contracts.ts';
 import { groupMemberships } from '../functions/shared/domain/report.ts';
 import { parseJsonLines } from '../functions/shared/report/files.ts';
 import type { Progress } from './history.ts';
@@ -28,3 +30,17 @@ export async function withReportFile(progress: Progress, read: ReportFileReader)
     report: { ...report, notEnabled, notEnabledComplete: true, omitted: { groups: 0, memberships: 0 } },
   };
 }
+
+/** Where a plan with nothing to do was stored, as the execution's output says (storePlan). */
+export const storedPlanPlaceSchema = z.object({ planKey: z.string(), planBucket: z.string() });
+
+/**
+ * A dry run's plan.json (storePlan, functions/resolve-accounts/batches.ts): a batch file's shape, the
+ * whole plan and its accounts' names, except that a plan with no account to onboard located no pair,
+ * so its pairs need not say whether the administrator has the service there.
+ */
+export const storedPlanSchema = z.extend(batchFileSchema, {
+  pairs: z.array(
+    z.looseObject({ region: regionSchema, service: serviceSchema, enabled: z.optional(z.boolean()) }),
+  ),
+});

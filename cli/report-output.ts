@@ -71,9 +71,9 @@ export function executionDocument(
   };
 }
 
-/** reportJson with each membership's account name, for --output json. */
+/** reportJson with each membership's account name (and a dry run's plan's), for --output json. */
 export function executionJson(progress: Progress, names: AccountNames, execution?: ExecutionSummary) {
-  const json = reportJson(progress, execution);
+  const json = reportJson(progress, execution, names);
   return {
     ...json,
     memberships: json.memberships.map((row) => ({ ...row, accountName: names.get(row.accountId) ?? null })),

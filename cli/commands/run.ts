@@ -9,7 +9,7 @@ import { advance, fromLocalEvent, type Progress, startProgress } from '../histor
 import { type InputOptions, loadInput, manualInput } from '../input.ts';
 import { coloursFor, type Io } from '../io.ts';
 import { viewFor } from '../progress.ts';
-import { planText, reportText } from '../render.ts';
+import { dryRunPlanText, reportText } from '../render.ts';
 import { withReportFile } from '../report-file.ts';
 import {
   emitReport,
@@ -106,13 +106,10 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
     document: () => executionDocument(final, names),
     table: () => {
       const c = coloursFor(io.stdout, io.env);
-      // A dry run's result is its plan: shown as `muster plan` shows it, names beside the ids.
-      // (Its note is the report's one line below, so it is not printed twice.)
-      let planned = '';
-      if (options.dryRun === true && final.plan !== undefined) {
-        const { note: _printedBelow, ...plan } = final.plan;
-        planned = `\n${planText(plan, c, names)}`;
-      }
+      const planned =
+        options.dryRun === true && final.plan !== undefined
+          ? `\n${dryRunPlanText(final.plan, c, names)}`
+          : '';
       return (
         `${planned}\n${reportText(final, c, names)}\n` +
         c.dim(`Ran in ${result.wallSeconds.toFixed(1)} s; ${historyText(result)}\n`) +

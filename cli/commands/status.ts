@@ -10,9 +10,10 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { parseTrigger } from '../../functions/resolve-accounts/triggers.ts';
+import type { Plan } from '../../functions/shared/contracts.ts';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
-import { namesOfRows } from '../../functions/shared/report/formats/records.ts';
-import { s3ReportStore } from '../../functions/shared/report/store.ts';
+import { type AccountNames, namesOfRows } from '../../functions/shared/report/formats/records.ts';
+import { type ReportStore, readParsed, s3ReportStore } from '../../functions/shared/report/store.ts';
 import {
   type AwsOptions,
   awsTarget,
@@ -23,11 +24,23 @@ import {
 } from '../aws.ts';
 import { executionName } from '../execution-name.ts';
 import { EXIT, exitCodeOf } from '../exit-codes.ts';
-import { advance, type ExecutionStatus, fromHistoryEvent, type Progress, startProgress } from '../history.ts';
+import {
+  advance,
+  type ExecutionStatus,
+  fromHistoryEvent,
+  type Progress,
+  STATES,
+  startProgress,
+} from '../history.ts';
 import { coloursFor, type Io } from '../io.ts';
 import { quietView, viewFor } from '../progress.ts';
-import { type ExecutionSummary, phasesText, reportText } from '../render.ts';
-import { type ReportFileReader, withReportFile } from '../report-file.ts';
+import { dryRunPlanText, type ExecutionSummary, phasesText, reportText } from '../render.ts';
+import {
+  type ReportFileReader,
+  storedPlanPlaceSchema,
+  storedPlanSchema,
+  withReportFile,
+} from '../report-file.ts';
 import {
   emitReport,
   executionDocument,
@@ -117,9 +130,13 @@ export async function watchExecution(
     };
   }
   progress = await withReportFile(progress, s3ReportReader(executionArn, options.profile));
+  const dryRun = progress.finalState === STATES.nothingToDo && progress.plan?.dryRun === true;
+  const stored = dryRun ? await storedPlan(progress.plan, executionArn, options.profile) : undefined;
+  if (stored !== undefined) progress = { ...progress, plan: stored.plan };
   const about = summary(execution, executionArn);
-  // Merge Reports wrote each account's name into the report file, from the batch files.
-  const names = namesOfRows(progress.rows ?? []);
+  // Merge Reports wrote each account's name into the report file, from the batch files; a dry run's
+  // are in its stored plan.
+  const names = stored?.names ?? namesOfRows(progress.rows ?? []);
   const final = progress;
   await emitReport(io, options, {
     json: () => executionJson(final, names, about),
@@ -129,7 +146,10 @@ export async function watchExecution(
       const shown = terminalSafe(about);
       return (
         `${c.bold(shown.name ?? shown.executionArn)}  ${shown.status ?? ''}${shown.startDate === undefined ? '' : `  started ${shown.startDate}`}${shown.stopDate === undefined ? '' : `, stopped ${shown.stopDate}`}\n` +
-        `${phasesText(final, c)}\n\n${reportText(final, c, names)}` +
+        `${phasesText(final, c)}\n\n` +
+        // A dry run's result is its plan, as `muster plan` prints it.
+        (dryRun && final.plan !== undefined ? `${dryRunPlanText(final.plan, c, names)}\n` : '') +
+        reportText(final, c, names) +
         (final.status === 'RUNNING'
           ? c.dim(`Still running: muster status ${shown.executionArn} --follow\n`)
           : '')
@@ -139,21 +159,47 @@ export async function watchExecution(
   return exitCodeOf(progress);
 }
 
-/** Reads a report file with GetObject, in the execution's Region (the stack's, where its bucket is). */
+/** One read of the report bucket with GetObject, in the execution's Region (the stack's, where its bucket is). */
+async function readBucket<T>(
+  executionArn: string,
+  profile: string | undefined,
+  bucket: string,
+  read: (store: ReportStore) => Promise<T>,
+): Promise<T> {
+  const client = new S3Client(
+    clientConfig(
+      awsTarget(profile === undefined ? {} : { profile }),
+      regionOfArn(executionArn, 'execution', 'execution-arn'),
+    ),
+  );
+  try {
+    return await read(s3ReportStore(client, bucket));
+  } finally {
+    client.destroy();
+  }
+}
+
 function s3ReportReader(executionArn: string, profile: string | undefined): ReportFileReader {
-  return async (files) => {
-    const client = new S3Client(
-      clientConfig(
-        awsTarget(profile === undefined ? {} : { profile }),
-        regionOfArn(executionArn, 'execution', 'execution-arn'),
-      ),
-    );
-    try {
-      return await s3ReportStore(client, files.bucket).get(files.jsonl);
-    } finally {
-      client.destroy();
-    }
-  };
+  return (files) => readBucket(executionArn, profile, files.bucket, (store) => store.get(files.jsonl));
+}
+
+/**
+ * A dry run's whole plan and its accounts' names, from the plan.json Resolve Accounts wrote: the state
+ * has no names, and no account lists past 100 entries (docs/report-bucket.md). Undefined when the
+ * execution's output does not say where it is (an execution from before the bucket was handed on).
+ */
+async function storedPlan(
+  plan: Plan | undefined,
+  executionArn: string,
+  profile: string | undefined,
+): Promise<{ plan: Plan; names: AccountNames } | undefined> {
+  const place = storedPlanPlaceSchema.safeParse(plan);
+  if (!place.success) return undefined;
+  const { planKey, planBucket } = place.data;
+  const { accountNames, ...whole } = await readBucket(executionArn, profile, planBucket, (store) =>
+    readParsed(store, planKey, storedPlanSchema),
+  );
+  return { plan: whole, names: new Map(Object.entries(accountNames)) };
 }
 
 export function sfnClient(arn: string, kind: 'execution' | 'stateMachine', option: string, profile?: string) {

@@ -176,6 +176,7 @@ export async function storeBatches(
 /**
  * A batch file: the batch's plan, and the names of its accounts for Merge Reports to put in the
  * report rows. Only the plan enters the child execution's state (loadBatch), so names cost no state.
+ * A dry run's stored plan (storePlan) has the same shape, for `muster status` to print.
  */
 export const batchFileSchema = z.extend(planSchema, {
   accountNames: z._default(z.record(accountIdSchema, z.pipe(z.string(), z.transform(clipAccountName))), {}),
@@ -231,19 +232,36 @@ export const LISTED_WITHOUT_WORK = 100;
 export interface StoredPlan extends Plan {
   accountCount: number;
   skippedCount: number;
-  /** The object holding the whole plan (every account with its email, every skipped account). */
+  /** The object holding the whole plan (every account with its email, every skipped account, their names). */
   planKey: string;
+  /** The report bucket that holds it, so that `muster status` can read it from the execution alone. */
+  planBucket: string;
 }
 
 /**
- * Writes a plan with nothing to do (a dry run, or every account skipped) under the execution's prefix
- * and returns what the execution ends with: the plan with counts and the object's key, its account
- * lists only when they are short, so that a dry run of 10,000 accounts stays far under 256 KiB.
+ * Writes a plan with nothing to do (a dry run, or every account skipped) under the execution's prefix,
+ * as a batch file is written (the plan and its accounts' names, batchFileSchema), and returns what the
+ * execution ends with: the plan with counts and the object's place, its account lists only when they
+ * are short, so that a dry run of 10,000 accounts stays far under 256 KiB. No name enters the state.
  */
-export async function storePlan(plan: Plan, store: ReportStore, prefix: string): Promise<StoredPlan> {
+export async function storePlan(
+  plan: Plan,
+  store: ReportStore,
+  prefix: string,
+  names: AccountNames = new Map(),
+): Promise<StoredPlan> {
   const planKey = `${prefix}/plan.json`;
-  await store.put(planKey, JSON.stringify(plan), 'application/json');
-  const counts = { accountCount: plan.accounts.length, skippedCount: plan.skipped.length, planKey };
+  await store.put(
+    planKey,
+    JSON.stringify({ ...plan, accountNames: batchNames(plan, names) }),
+    'application/json',
+  );
+  const counts = {
+    accountCount: plan.accounts.length,
+    skippedCount: plan.skipped.length,
+    planKey,
+    planBucket: store.bucket,
+  };
   if (plan.accounts.length + plan.skipped.length <= LISTED_WITHOUT_WORK) return { ...plan, ...counts };
   const { overMemberLimit: _, ...rest } = plan;
   return { ...rest, accounts: [], accountIds: [], skipped: [], invitedAccountIds: [], ...counts };

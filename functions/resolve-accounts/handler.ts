@@ -77,18 +77,12 @@ export function createHandler() {
     if (!parent.success) return plan;
     // The execution carries counts and references: with work to do the accounts go to the report
     // bucket, one object per child execution; without (a dry run), the whole plan is one object there
-    // (docs/report-bucket.md).
+    // (docs/report-bucket.md). The names go with the accounts, never into the state.
     const prefix = executionPrefix(parent.data.executionId, randomUUID);
-    if (!plan.hasWork) return storePlan(plan, store(), prefix);
-    return storeBatches(
-      plan,
-      store(),
-      prefix,
-      undefined,
-      undefined,
-      // Organizations' name first; the input's only for an account it does not name (outside it).
-      new Map([...inputNames(request), ...named.names]),
-    );
+    // Organizations' name first; the input's only for an account it does not name (outside it).
+    const names = new Map([...inputNames(request), ...named.names]);
+    if (!plan.hasWork) return storePlan(plan, store(), prefix, names);
+    return storeBatches(plan, store(), prefix, undefined, undefined, names);
   }
 
   return middy(run)

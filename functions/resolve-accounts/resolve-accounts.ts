@@ -381,7 +381,7 @@ export function overDetectiveLimit(
   });
 }
 
-/** More accounts than one execution onboards: known before any Security Hub or Detective call. */
+/** More accounts than one execution onboards: known from Organizations alone, whatever the administrator has. */
 function executionProblem(resolution: Resolution): string | undefined {
   // Skipped accounts (the administrator, closed ones) become no member: they do not count.
   const onboarded = resolution.accounts.length;
@@ -446,6 +446,76 @@ async function readAs<T>(action: string, region: string, read: () => Promise<T>)
   }
 }
 
+/** What the administrator has: where each service lives in each Region, and what each home holds. */
+interface AdministratorView {
+  homes: Home[];
+  notOffered: Pair[];
+  views: ServiceView[];
+}
+
+/**
+ * Locates each service in each Region, then reads each home's organization settings and members:
+ * for the limits, for central configuration, and for a sweep's members. Reads only.
+ */
+async function readAdministrator(
+  regions: readonly string[],
+  services: readonly ServiceName[],
+  deps: ResolveAccountsDeps,
+): Promise<AdministratorView> {
+  const located = await Promise.all(
+    services.map(async (service) => ({
+      service,
+      ...(await locateIn(
+        regions,
+        (region) => deps.planner(service, region),
+        SERVICE_RULES[service].planReads.locate,
+      )),
+    })),
+  );
+  const homes: Home[] = located.flatMap(({ service, targets }) =>
+    targets.map(({ region, home }) => ({ region, service, ...(home === undefined ? {} : { home }) })),
+  );
+  const notOffered: Pair[] = located.flatMap(({ service, notOffered: where }) =>
+    where.map((region) => ({ region, service })),
+  );
+  // What the administrator already has, for the limits and for central configuration.
+  const views = await Promise.all(
+    homes.map(async ({ region, service, home }): Promise<ServiceView> => {
+      const planner = deps.planner(service, region);
+      const reads = SERVICE_RULES[service].planReads;
+      const target = home === undefined ? { region } : { region, home };
+      const [organization, members] = await Promise.all([
+        reads.organization === undefined || planner.organization === undefined
+          ? undefined
+          : readAs(
+              reads.organization,
+              region,
+              () => planner.organization?.(target) ?? Promise.resolve(undefined),
+            ),
+        readAs(reads.memberIds, region, () => planner.members(target)),
+      ]);
+      const outcomeOf = ({ status, disabledReason }: (typeof members)[number]) =>
+        outcomeOfStatus(service, status, disabledReason).outcome;
+      const enabled = members.filter((member) => outcomeOf(member) === 'ENABLED');
+      const removed = members.filter((member) => outcomeOf(member) === 'REMOVED');
+      return {
+        service,
+        region,
+        organization,
+        memberIds: new Set(members.map(({ accountId }) => accountId)),
+        enabledIds: new Set(enabled.map(({ accountId }) => accountId)),
+        removedIds: new Set(removed.map(({ accountId }) => accountId)),
+        organizationJoinedIds: new Set(
+          members
+            .filter(({ invitationType }) => invitationType === 'ORGANIZATION')
+            .map(({ accountId }) => accountId),
+        ),
+      };
+    }),
+  );
+  return { homes, notOffered, views };
+}
+
 /**
  * Turns a trigger event or a manual input into the plan of the onboarding: which accounts, in
  * which Regions, for which services. Changes nothing; a dry run stops here.
@@ -485,6 +555,11 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
     };
   }
 
+  // The administrator's reads do not depend on the accounts: they run beside the organization
+  // listing. A refusal below is thrown before they are awaited, and they change nothing.
+  const reading = readAdministrator(regions, services, deps);
+  // Awaited later (or never, when there is nothing to plan): a failure waits for that, unreported meanwhile.
+  reading.catch(() => undefined);
   const resolution =
     request.accounts === 'all' ? await wholeOrganization(deps) : await namedAccounts(request.accounts, deps);
   // A sweep lists the organization itself; the members it adds later are the administrator's own.
@@ -492,65 +567,12 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
     requireInOrganization(resolution, request.trigger, deps);
   const { accounts, skipped, notes } = resolution;
   const tooMany = executionProblem(resolution);
-  // Refused before any change, and before reading Security Hub or Detective: no read changes the answer.
+  // Refused before any change, whatever the reads beside the listing say: none changes the answer.
   if (tooMany !== undefined && !request.dryRun)
     throw new MemberLimitExceededError(`${tooMany}. Nothing was changed.`);
   // A sweep reads the member lists even for an organization with no other account: they name its invited members.
   const working = accounts.length > 0 || request.trigger === 'sweep';
-  const located = await Promise.all(
-    services.map(async (service) => ({
-      service,
-      ...(working
-        ? await locateIn(
-            regions,
-            (region) => deps.planner(service, region),
-            SERVICE_RULES[service].planReads.locate,
-          )
-        : { targets: [], notOffered: [] }),
-    })),
-  );
-  const homes: Home[] = located.flatMap(({ service, targets }) =>
-    targets.map(({ region, home }) => ({ region, service, ...(home === undefined ? {} : { home }) })),
-  );
-  const notOffered: Pair[] = located.flatMap(({ service, notOffered: where }) =>
-    where.map((region) => ({ region, service })),
-  );
-
-  // What the administrator already has, for the limits and for central configuration.
-  const views = await Promise.all(
-    homes.map(async ({ region, service, home }): Promise<ServiceView> => {
-      const planner = deps.planner(service, region);
-      const reads = SERVICE_RULES[service].planReads;
-      const target = home === undefined ? { region } : { region, home };
-      const [organization, members] = await Promise.all([
-        reads.organization === undefined || planner.organization === undefined
-          ? undefined
-          : readAs(
-              reads.organization,
-              region,
-              () => planner.organization?.(target) ?? Promise.resolve(undefined),
-            ),
-        readAs(reads.memberIds, region, () => planner.members(target)),
-      ]);
-      const outcomeOf = ({ status, disabledReason }: (typeof members)[number]) =>
-        outcomeOfStatus(service, status, disabledReason).outcome;
-      const enabled = members.filter((member) => outcomeOf(member) === 'ENABLED');
-      const removed = members.filter((member) => outcomeOf(member) === 'REMOVED');
-      return {
-        service,
-        region,
-        organization,
-        memberIds: new Set(members.map(({ accountId }) => accountId)),
-        enabledIds: new Set(enabled.map(({ accountId }) => accountId)),
-        removedIds: new Set(removed.map(({ accountId }) => accountId)),
-        organizationJoinedIds: new Set(
-          members
-            .filter(({ invitationType }) => invitationType === 'ORGANIZATION')
-            .map(({ accountId }) => accountId),
-        ),
-      };
-    }),
-  );
+  const { homes, notOffered, views } = working ? await reading : { homes: [], notOffered: [], views: [] };
   if (request.trigger === 'sweep') {
     const departed = sweepMembers(resolution, views, deps.administratorId, await deps.sweepMemory?.read());
     // A sweep always lists the whole organization: what it saw is the next sweep's memory.

@@ -1,4 +1,5 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
@@ -19,6 +20,7 @@ import {
 } from './helpers.ts';
 
 const sfn = mockClient(SFNClient);
+const s3 = mockClient(S3Client);
 const cloudFormation = mockClient(CloudFormationClient);
 const fixtures = new URL('fixtures/', import.meta.url).pathname;
 
@@ -37,6 +39,7 @@ function stack(outputs: { OutputKey: string; OutputValue: string }[]) {
 
 beforeEach(() => {
   sfn.reset();
+  s3.reset();
   cloudFormation.reset();
   sfn
     .on(StartExecutionCommand)
@@ -289,6 +292,59 @@ describe('muster start --dry-run', () => {
     expect(io.stdout.text).toContain(
       `To run it for real:\n  muster start --accounts 200000000001,200000000002 --regions eu-west-1 --profile 'sec admin'\\''$(touch pwned)' --state-machine-arn ${STATE_MACHINE_ARN}\n`,
     );
+  });
+});
+
+describe('muster start --dry-run --follow', () => {
+  it("returns 0 and prints the plan with each account's name, read from the plan.json the execution stored", async () => {
+    const planKey = 'executions/muster-onboarding/muster-0a1b2c3d-20250304T050607/plan.json';
+    const whole = samplePlan({
+      dryRun: true,
+      hasWork: false,
+      note: 'Dry run: this is the plan; nothing was changed.',
+    });
+    // What the execution carries past 100 accounts: counts and where the whole plan is, no list, no name.
+    const carried = {
+      ...whole,
+      accounts: [],
+      accountIds: [],
+      skipped: [],
+      accountCount: 3,
+      skippedCount: 1,
+      planKey,
+      planBucket: 'muster-reports',
+    };
+    const history = new HistoryBuilder()
+      .started({ allAccounts: true, dryRun: true })
+      .task('Resolve Accounts', { plan: carried })
+      .state('Choice', 'Has Work?')
+      .entered('Succeed', 'Nothing To Do')
+      .succeeded({ plan: carried });
+    sfn.on(DescribeExecutionCommand).resolves({
+      executionArn: EXECUTION_ARN,
+      status: 'SUCCEEDED',
+      stateMachineArn: STATE_MACHINE_ARN,
+      startDate: new Date(),
+    });
+    sfn.on(GetExecutionHistoryCommand).resolves({ events: history.events });
+    const body = {
+      transformToString: async () =>
+        JSON.stringify({ ...whole, accountNames: { '200000000003': 'payments-prod' } }),
+    };
+    s3.on(GetObjectCommand, { Bucket: 'muster-reports', Key: planKey }).resolves({ Body: body as never });
+    const io = memoryIo();
+
+    expect(
+      await main(
+        ['start', '--all-accounts', '--dry-run', '--follow', '--state-machine-arn', STATE_MACHINE_ARN],
+        io,
+      ),
+    ).toBe(0);
+    expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: 'muster-reports', Key: planKey });
+    expect(io.stdout.text).toContain('Plan (manual input, dry run)');
+    expect(io.stdout.text).toContain('  200000000003 (payments-prod)  three@example.com');
+    expect(io.stdout.text).toContain('NOTHING TO DO');
+    expect(io.stderr.text).toContain('A dry run changes nothing. To run it for real:');
   });
 });
 

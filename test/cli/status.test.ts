@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DescribeAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
@@ -407,6 +410,121 @@ describe('muster status shows the account names the report file carries', () => 
     expect(htmlIo.stdout.text).toContain('200000000001 (payments-prod)');
     expect(htmlIo.stdout.text).not.toContain('<b onmouseover');
     expect(htmlIo.stdout.text).toContain('&lt;b onmouseover=alert(1)&gt;=cmd|calc');
+  });
+});
+
+describe('muster status of a dry run prints its stored plan with the account names', () => {
+  const PLAN_KEY = 'executions/muster-onboarding/muster-0a1b2c3d-20250304T050607/plan.json';
+  const NOTE = 'Dry run: this is the plan; nothing was changed.';
+  const whole = samplePlan({ dryRun: true, hasWork: false, note: NOTE });
+  const NAMES = { '200000000001': 'payments-prod', [ADMINISTRATOR_ID]: 'security-tooling' };
+
+  /**
+   * A dry run as Resolve Accounts ends it (storePlan): counts and where plan.json is, the lists only
+   * when `listed`; plan.json holds the whole plan and the names.
+   */
+  function finishedDryRun(listed: boolean, bucketNamed = true) {
+    const carried = {
+      ...whole,
+      ...(listed ? {} : { accounts: [], accountIds: [], skipped: [], invitedAccountIds: [] }),
+      accountCount: whole.accountIds.length,
+      skippedCount: whole.skipped.length,
+      planKey: PLAN_KEY,
+      ...(bucketNamed ? { planBucket: 'muster-reports' } : {}),
+    };
+    const history = new HistoryBuilder()
+      .started({ allAccounts: true, dryRun: true })
+      .task('Resolve Accounts', { plan: carried });
+    history.state('Choice', 'Has Work?').entered('Succeed', 'Nothing To Do').succeeded({ plan: carried });
+    sfn.on(DescribeExecutionCommand).resolves(described('SUCCEEDED'));
+    servePages(history.events, 100);
+    const body = { transformToString: async () => JSON.stringify({ ...whole, accountNames: NAMES }) };
+    s3.on(GetObjectCommand, { Bucket: 'muster-reports', Key: PLAN_KEY }).resolves({ Body: body as never });
+  }
+
+  it.each([
+    ['carries only counts', false],
+    ['lists its accounts', true],
+  ])('prints each account as "id (name)", as muster plan does, when the execution %s', async (_, listed) => {
+    finishedDryRun(listed);
+    const io = memoryIo();
+
+    expect(await main(['status', EXECUTION_ARN], io)).toBe(0);
+
+    expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: 'muster-reports', Key: PLAN_KEY });
+    const text = io.stdout.text;
+    expect(text).toContain('Plan (manual input, dry run)');
+    expect(text).toContain('Accounts to onboard (3)');
+    expect(text).toContain('  200000000001 (payments-prod)  one@example.com');
+    expect(text).toContain('  200000000002  two@example.com');
+    expect(text).toContain(
+      `  ${ADMINISTRATOR_ID} (security-tooling)  SKIPPED_ADMINISTRATOR  this is the administrator account itself`,
+    );
+    expect(text).not.toContain('listed in the report bucket');
+    // The note is the report's line, once.
+    expect(text.split(`\n${NOTE}`)).toHaveLength(2);
+  });
+
+  it('prints the plan with names in JSON as muster plan --json does, and writes it with --output-file', async () => {
+    finishedDryRun(false);
+    const io = memoryIo();
+
+    expect(await main(['status', EXECUTION_ARN, '--output', 'json'], io)).toBe(0);
+
+    const { plan } = JSON.parse(io.stdout.text);
+    expect(plan.accounts).toEqual([
+      { accountId: '200000000001', accountName: 'payments-prod', email: 'one@example.com' },
+      { accountId: '200000000002', accountName: null, email: 'two@example.com' },
+      { accountId: '200000000003', accountName: null, email: 'three@example.com' },
+    ]);
+    expect(plan.skipped).toEqual([
+      expect.objectContaining({ accountId: ADMINISTRATOR_ID, accountName: 'security-tooling' }),
+    ]);
+    expect(plan.memberships).toBe(12);
+
+    finishedDryRun(false);
+    const folder = await mkdtemp(join(tmpdir(), 'muster-dry-run-'));
+    try {
+      const toFile = memoryIo({ cwd: folder });
+      expect(
+        await main(['status', EXECUTION_ARN, '--output', 'json', '--output-file', 'plan.json'], toFile),
+      ).toBe(0);
+      const written = JSON.parse(await readFile(join(folder, 'plan.json'), 'utf8'));
+      expect(written.plan.accounts[0]).toMatchObject({
+        accountId: '200000000001',
+        accountName: 'payments-prod',
+      });
+      // The terminal still gets the table, with the names.
+      expect(toFile.stdout.text).toContain('  200000000001 (payments-prod)  one@example.com');
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('writes a CSV with no row, as a dry run has no outcome yet (README, "Report files")', async () => {
+    finishedDryRun(false);
+    const io = memoryIo();
+
+    expect(await main(['status', EXECUTION_ARN, '--output', 'csv'], io)).toBe(0);
+    expect(io.stdout.text.trim()).toBe('account,accountId,accountName,region,service,outcome,reason');
+  });
+
+  it('prints the plan the execution carries, reading nothing, when its output does not name the bucket (an older execution)', async () => {
+    finishedDryRun(false, false);
+    const io = memoryIo();
+
+    expect(await main(['status', EXECUTION_ARN], io)).toBe(0);
+    expect(s3).not.toHaveReceivedAnyCommand();
+    expect(io.stdout.text).toContain(`Accounts to onboard (3)\n  listed in the report bucket, ${PLAN_KEY}`);
+  });
+
+  it('names the object when plan.json cannot be read', async () => {
+    finishedDryRun(false);
+    s3.on(GetObjectCommand).rejects(awsError('AccessDenied', 403));
+    const io = memoryIo();
+
+    expect(await main(['status', EXECUTION_ARN], io)).not.toBe(0);
+    expect(io.stderr.text).toContain(`could not read s3://muster-reports/${PLAN_KEY}: AccessDenied`);
   });
 });
 

@@ -347,6 +347,7 @@ describe('splitting the plan into child executions and merging their reports', (
       accountCount: LISTED_WITHOUT_WORK - 1,
       skippedCount: 1,
       planKey: `${prefix}/plan.json`,
+      planBucket: 'memory',
     });
     const long = { ...plan(5_000, 300, ['us-east-1']), hasWork: false, dryRun: true };
     long.overMemberLimit = [{ region: 'us-east-1', accountIds: long.accountIds, reason: 'full' }];

@@ -153,4 +153,60 @@ describe('resolve-accounts handler of a parent execution', () => {
       '222222222222': '=partner "audit" <b>',
     });
   });
+
+  it("writes a dry run's whole plan with Organizations' names and the input's to plan.json, and no name to the state", async () => {
+    organizations.on(ListAccountsCommand).resolves({
+      Accounts: [
+        { Id: '999999999999', Name: 'security-tooling', State: 'ACTIVE' },
+        { Id: '111111111111', Name: 'payments-prod', Email: 'prod@example.com', State: 'ACTIVE' },
+        { Id: '333333333333', Name: 'old-sandbox', State: 'SUSPENDED' },
+      ],
+    });
+    const request = {
+      allAccounts: true,
+      dryRun: true,
+    };
+    const executionId = 'arn:aws:states:us-east-1:999999999999:execution:muster-onboarding:dry-1';
+
+    const plan = await handler({ request, executionId }, context);
+
+    expect(JSON.stringify(plan)).not.toMatch(/security-tooling|payments-prod|old-sandbox/);
+    expect(plan).toMatchObject({
+      dryRun: true,
+      hasWork: false,
+      accountIds: ['111111111111'],
+      planKey: 'executions/muster-onboarding/dry-1/plan.json',
+      planBucket: 'muster-reports',
+    });
+    const put = s3.commandCalls(PutObjectCommand).map(({ args }) => args[0].input);
+    expect(put.map(({ Bucket, Key }) => `${Bucket}/${Key}`)).toEqual([
+      'muster-reports/executions/muster-onboarding/dry-1/plan.json',
+    ]);
+    const stored = JSON.parse(String(put[0]?.Body));
+    expect(stored.accountIds).toEqual(['111111111111']);
+    expect(stored.accountNames).toEqual({
+      '111111111111': 'payments-prod',
+      '999999999999': 'security-tooling',
+      '333333333333': 'old-sandbox',
+    });
+  });
+
+  it("writes the input's name to a dry run's plan.json only for an account Organizations does not name", async () => {
+    const request = {
+      accounts: [
+        { accountId: '111111111111', name: 'what the CSV called it' },
+        { accountId: '222222222222', email: 'partner@example.com', name: 'partner-audit' },
+      ],
+      dryRun: true,
+    };
+    const executionId = 'arn:aws:states:us-east-1:999999999999:execution:muster-onboarding:dry-2';
+
+    await handler({ request, executionId }, context);
+
+    const put = s3.commandCalls(PutObjectCommand).map(({ args }) => args[0].input);
+    expect(JSON.parse(String(put[0]?.Body)).accountNames).toEqual({
+      '111111111111': 'dev-sandbox',
+      '222222222222': 'partner-audit',
+    });
+  });
 });

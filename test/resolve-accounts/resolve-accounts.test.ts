@@ -94,6 +94,17 @@ function graphInUsEast1(): void {
   }));
 }
 
+/**
+ * The commands a mocked client received that are not reads (Describe, List, Get): the administrator's
+ * reads run beside the organization listing, so a refusal may follow them, but never a change.
+ */
+function changesSent(client: { calls(): { args: unknown[] }[] }): string[] {
+  return client
+    .calls()
+    .map(({ args }) => (args[0] as object).constructor.name)
+    .filter((name) => !/^(Describe|List|Get)/.test(name));
+}
+
 describe('resolveAccounts', () => {
   beforeEach(() => {
     organizations.reset();
@@ -270,8 +281,13 @@ describe('resolveAccounts', () => {
 
   it('returns no work, saying so, when every listed account is skipped', async () => {
     const plan = await resolveAccounts({ accounts: [{ accountId: ADMIN }] }, deps());
-    expect(plan).toMatchObject({ accounts: [], hasWork: false, note: 'No account to onboard (1 skipped).' });
-    expect(detective).not.toHaveReceivedAnyCommand();
+    expect(plan).toMatchObject({
+      accounts: [],
+      homes: [],
+      hasWork: false,
+      note: 'No account to onboard (1 skipped).',
+    });
+    expect(changesSent(detective)).toEqual([]);
   });
 
   it('sweeps ListAccounts once instead of calling DescribeAccount for more than 20 accounts', async () => {
@@ -375,14 +391,14 @@ describe('resolveAccounts', () => {
       'triggers/control-tower-update-managed-account',
       'triggers/account-joined-organization-invited',
     ])(
-      'that names an account outside the organization (%s) is refused before any Security Hub or Detective call',
+      'that names an account outside the organization (%s) is refused before any Security Hub or Detective change',
       async (path) => {
         organizationOf([member('111111111111')]);
         const run = resolveAccounts(event(path), deps());
         await expect(run).rejects.toThrow(InvalidInputError);
         await expect(run).rejects.toThrow(/event names account \d{12}, which is not in the organization/);
-        expect(securityHub).not.toHaveReceivedAnyCommand();
-        expect(detective).not.toHaveReceivedAnyCommand();
+        expect(changesSent(securityHub)).toEqual([]);
+        expect(changesSent(detective)).toEqual([]);
       },
     );
 
@@ -391,7 +407,7 @@ describe('resolveAccounts', () => {
       await expect(
         resolveAccounts(event('triggers/create-account-result-succeeded'), deps()),
       ).rejects.toThrow(AdministratorAccessError);
-      expect(securityHub).not.toHaveReceivedAnyCommand();
+      expect(changesSent(securityHub)).toEqual([]);
     });
 
     it("names a manual input's outside account as invited, not refused", async () => {
@@ -564,7 +580,7 @@ describe('resolveAccounts', () => {
       expect(plan.invitationBased).toBe(1);
     });
 
-    it('refuses more accounts than one execution onboards, skipped ones not counted, before any Security Hub call', async () => {
+    it('refuses more accounts than one execution onboards, skipped ones not counted, before any Security Hub change', async () => {
       organizationOf([
         ...sampleAccounts(10_001).map(({ accountId }) => member(accountId)),
         ...sampleAccounts(10_101)
@@ -574,7 +590,7 @@ describe('resolveAccounts', () => {
       await expect(resolveAccounts({ allAccounts: true }, deps(['securityhub']))).rejects.toThrow(
         '10001 accounts to onboard are more than one execution onboards (10000, the members Security Hub allows a delegated administrator)',
       );
-      expect(securityHub).not.toHaveReceivedAnyCommand();
+      expect(changesSent(securityHub)).toEqual([]);
     });
 
     it('plans 10,000 accounts to onboard besides skipped ones without refusing them', async () => {
@@ -705,6 +721,63 @@ describe('resolveAccounts', () => {
     expect(plan.homes.filter(({ service }) => service === 'detective')).toEqual([
       { region: 'us-east-1', service: 'detective', home: GRAPH },
     ]);
+  });
+
+  describe('reads beside the organization listing', () => {
+    /** Whether every Region's plan reads were sent: both services located, their members and settings read. */
+    function planReadsSent(): boolean {
+      return (
+        detective.commandCalls(ListGraphsCommand).length === 2 &&
+        detective.commandCalls(ListGraphMembersCommand).length === 1 &&
+        securityHub.commandCalls(DescribeOrganizationConfigurationCommand).length === 2 &&
+        securityHub.commandCalls(ListMembersCommand).length === 2
+      );
+    }
+
+    it("sends every Region's plan reads before the organization listing ends", async () => {
+      graphInUsEast1();
+      const members = sampleAccounts(45).map(({ accountId }) => member(accountId));
+      const readsSentBeforePage: boolean[] = [];
+      organizations.on(ListAccountsCommand).callsFake(async ({ NextToken }: { NextToken?: string }) => {
+        // Mocks answer without timers: a few turns of the event loop let every read started beside this
+        // page reach its client. Reads started only after the listing never come, and the page goes on without them.
+        for (let turn = 0; turn < 20 && !planReadsSent(); turn += 1)
+          await new Promise((resolve) => setImmediate(resolve));
+        readsSentBeforePage.push(planReadsSent());
+        const start = Number.parseInt(NextToken ?? '0', 10);
+        return {
+          Accounts: members.slice(start, start + 20),
+          ...(start + 20 < members.length ? { NextToken: String(start + 20) } : {}),
+        };
+      });
+
+      const plan = await resolveAccounts({ allAccounts: true }, deps());
+
+      expect(readsSentBeforePage).toEqual([true, true, true]);
+      expect(plan.accountIds).toHaveLength(45);
+      expect(plan.homes).toEqual([
+        { region: 'us-east-1', service: 'securityhub' },
+        { region: 'eu-west-1', service: 'securityhub' },
+        { region: 'us-east-1', service: 'detective', home: GRAPH },
+      ]);
+    });
+
+    it("reports the listing's error, not a read's, when both fail", async () => {
+      organizations.on(ListAccountsCommand).rejects(awsError('AccessDeniedException', 400, 'no list'));
+      detective.on(ListGraphsCommand).rejects(awsError('AccessDeniedException', 403, 'no graphs'));
+      await expect(resolveAccounts({ allAccounts: true }, deps())).rejects.toThrow(
+        /^"allAccounts" needs to list AWS Organizations, and administrator 999999999999 may not \(AccessDeniedException: no list\)/,
+      );
+      expect(detective).toHaveReceivedCommand(ListGraphsCommand);
+    });
+
+    it("refuses an event's outside account with the refusal, not a read's error", async () => {
+      organizationOf([member('111111111111')]);
+      detective.on(ListGraphsCommand).rejects(awsError('AccessDeniedException', 403, 'no graphs'));
+      await expect(
+        resolveAccounts(event('triggers/account-joined-organization-invited'), deps()),
+      ).rejects.toThrow(/event names account 777788889999, which is not in the organization/);
+    });
   });
 
   it('throws AdministratorAccessError when the administrator may not list its Detective graphs', async () => {
