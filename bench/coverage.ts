@@ -1,4 +1,4 @@
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { DetectiveClient } from '@aws-sdk/client-detective';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
@@ -45,14 +45,18 @@ export function coverageLowerBoundSeconds(
   latencySeconds: number,
   units = 0,
 ): number {
-  const listing =
-    units === 0
-      ? chainSeconds(Math.ceil((accounts + 1) / PAGE), latencySeconds, false)
-      : treeWalkSeconds(accounts, units, latencySeconds);
+  const listing = listingLowerBoundSeconds(accounts, latencySeconds, units);
   const pairs = Object.values(LIST_PAGE).map((page) =>
     chainSeconds(1 + Math.max(1, Math.ceil(members / page)), latencySeconds, true),
   );
   return Math.max(listing, ...pairs);
+}
+
+/** The organization's own chain: ListAccounts' pages one after another, or with `units` OUs the tree walk's. */
+export function listingLowerBoundSeconds(accounts: number, latencySeconds: number, units = 0): number {
+  return units === 0
+    ? chainSeconds(Math.ceil((accounts + 1) / PAGE), latencySeconds, false)
+    : treeWalkSeconds(accounts, units, latencySeconds);
 }
 
 /**
@@ -142,11 +146,20 @@ export async function benchCoverage(argv: string[]): Promise<void> {
     };
     const members = (scenario.accounts ?? []).map(({ accountId, email }) => ({ accountId, email }));
     await onboardEveryone(target, regions, members);
+    // The listing alone, on the same stand-in at the same latency: what this machine's pages take
+    // with nothing beside them. Where the listing is the longest chain (without --ous), that is the
+    // floor under coverage on this machine, whatever the bound says.
+    const alone = performance.now();
+    await coverageDeps(target, regions[0] ?? 'us-east-1', {}, units > 0).listAccounts();
+    const listingAloneSeconds = (performance.now() - alone) / 1000;
     const before = await standIn.inspect();
     const calls: Record<string, number> = {};
     const deps = coverageDeps(target, regions[0] ?? 'us-east-1', calls, units > 0);
     // When each chain ended, to show which one the wall time waited for.
     const ended = { listing: 0, members: 0 };
+    // The longest stretch the event loop ran one thing without reading its sockets (1 ms resolution).
+    const loop = monitorEventLoopDelay({ resolution: 1 });
+    loop.enable();
     const readCpu = process.cpuUsage();
     const started = performance.now();
     const result = await readCoverage(
@@ -172,6 +185,7 @@ export async function benchCoverage(argv: string[]): Promise<void> {
     );
     const wallSeconds = (performance.now() - started) / 1000;
     const readCpuUsed = process.cpuUsage(readCpu);
+    loop.disable();
     const since = (at: number) => Number(((at - started) / 1000).toFixed(3));
     const cpuBefore = process.cpuUsage();
     const html = reportHtml({
@@ -182,6 +196,7 @@ export async function benchCoverage(argv: string[]): Promise<void> {
     const cpu = process.cpuUsage(cpuBefore);
     const htmlCpuSeconds = (cpu.user + cpu.system) / 1e6;
     const lowerBound = coverageLowerBoundSeconds(accounts, members.length, latencySeconds, units);
+    const listingBound = listingLowerBoundSeconds(accounts, latencySeconds, units);
     const inspection = await standIn.inspect();
     const figures = {
       accounts,
@@ -192,10 +207,14 @@ export async function benchCoverage(argv: string[]): Promise<void> {
       wallSeconds: Number(wallSeconds.toFixed(3)),
       lowerBoundSeconds: Number(lowerBound.toFixed(3)),
       ratio: Number((wallSeconds / lowerBound).toFixed(3)),
+      listingBoundSeconds: Number(listingBound.toFixed(3)),
+      listingAloneSeconds: Number(listingAloneSeconds.toFixed(3)),
+      ratioToListingAlone: Number((wallSeconds / listingAloneSeconds).toFixed(3)),
       // The CLI's own CPU while reading (the stand-in's is another process's): a figure load does not inflate.
       readCpuSeconds: Number(((readCpuUsed.user + readCpuUsed.system) / 1e6).toFixed(3)),
       organizationListedSeconds: since(ended.listing),
       membersListedSeconds: since(ended.members),
+      eventLoopHeldMaxMs: Number((loop.max / 1e6).toFixed(1)),
       calls,
       standInCalls: Object.fromEntries(
         Object.entries(inspection.calls.byOperation)
@@ -215,7 +234,8 @@ export async function benchCoverage(argv: string[]): Promise<void> {
         : `${[
             `coverage: ${figures.memberships} memberships (${accounts} accounts${units === 0 ? '' : ` in ${units} OUs, --ous`} × ${regions.length} Regions × 2 services, every account a member)`,
             `  wall ${figures.wallSeconds} s, lower bound ${figures.lowerBoundSeconds} s, ratio ${figures.ratio} (target ≤ 1.1)`,
-            `  organization listed at ${figures.organizationListedSeconds} s, every member list at ${figures.membersListedSeconds} s; ${figures.readCpuSeconds} s of CPU reading`,
+            `  the organization listed alone first: ${figures.listingAloneSeconds} s against its own chain's bound of ${figures.listingBoundSeconds} s${listingBound >= lowerBound ? ", the longest chain: this machine's floor for coverage" : ''}; coverage took ${figures.ratioToListingAlone} × that`,
+            `  organization listed at ${figures.organizationListedSeconds} s, every member list at ${figures.membersListedSeconds} s; ${figures.readCpuSeconds} s of CPU reading; event loop held at most ${figures.eventLoopHeldMaxMs} ms at a time`,
             `  calls ${Object.entries(calls)
               .map(([operation, count]) => `${operation} ${count}`)
               .join(', ')}; throttled ${figures.throttles}`,

@@ -3,9 +3,19 @@ import { DetectiveClient } from '@aws-sdk/client-detective';
 import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
-import type { HandlerExecutionContext, InitializeHandler, InitializeHandlerArguments } from '@smithy/types';
+import type {
+  DeserializeHandler,
+  DeserializeHandlerArguments,
+  HandlerExecutionContext,
+  InitializeHandler,
+  InitializeHandlerArguments,
+} from '@smithy/types';
 import { perRegion } from '../../functions/shared/aws/clients.ts';
-import { type Outcome, outcomeOfStatus } from '../../functions/shared/domain/outcomes.ts';
+import {
+  type ObservedStatus,
+  type Outcome,
+  outcomeOfStatus,
+} from '../../functions/shared/domain/outcomes.ts';
 import { type NextAction, nextAction } from '../../functions/shared/domain/reconcile.ts';
 import { parseRegions } from '../../functions/shared/domain/regions.ts';
 import { parseServices, type ServiceName } from '../../functions/shared/domain/services.ts';
@@ -17,7 +27,7 @@ import {
   hasOus,
   type ReportRecord,
 } from '../../functions/shared/report/formats/records.ts';
-import type { MembershipLister, ObservedMember } from '../../functions/shared/services/administrator.ts';
+import type { MembershipLister } from '../../functions/shared/services/administrator.ts';
 import { detectiveLister } from '../../functions/shared/services/detective/administrator.ts';
 import { guardDutyLister } from '../../functions/shared/services/guardduty/administrator.ts';
 import {
@@ -41,6 +51,7 @@ import { EXIT } from '../exit-codes.ts';
 import { type Colours, coloursFor, type Io } from '../io.ts';
 import { emitReport, type OutputOptions } from '../report-output.ts';
 import { terminalSafe } from '../terminal.ts';
+import { type TakeTurn, turns } from '../turns.ts';
 import { loadLocalScenario } from './local.ts';
 
 export interface CoverageOptions extends AwsOptions, OutputOptions {
@@ -80,14 +91,29 @@ export interface CoverageDeps {
   lister(service: ServiceName, region: string): MembershipLister;
 }
 
-/** What a pair's read found: its members, or undefined when the administrator has not enabled the service. */
-type PairRead = { members: ObservedMember[] | undefined } | { error: unknown };
+/**
+ * What a pair's read found: each member's status as an outcome, by account id, or undefined when the
+ * administrator has not enabled the service.
+ */
+type PairRead = { observed: Map<string, ObservedStatus> | undefined } | { error: unknown };
 
-/** Locates the service in the pair's Region and lists its members; never rejects, so it may run ahead. */
-async function readPair(lister: MembershipLister, region: string): Promise<PairRead> {
+/**
+ * Locates the service in the pair's Region, lists its members and classifies their statuses as the
+ * last page arrives, while the organization is still listed; never rejects, so it may run ahead.
+ */
+async function readPair(lister: MembershipLister, service: ServiceName, region: string): Promise<PairRead> {
   try {
     const target = await lister.locate(region);
-    return { members: target === undefined ? undefined : await lister.listMembers(target) };
+    if (target === undefined) return { observed: undefined };
+    const members = await lister.listMembers(target);
+    return {
+      observed: new Map(
+        members.map(({ accountId, status, disabledReason }) => [
+          accountId,
+          outcomeOfStatus(service, status, disabledReason),
+        ]),
+      ),
+    };
   } catch (error) {
     return { error };
   }
@@ -118,9 +144,10 @@ export interface CoverageResult {
 /**
  * The memberships of every ACTIVE organization account (the administrator's own is skipped by
  * rule) in every Region and service. Each pair's members are listed (ListMembers, page after page)
- * while the organization is listed, as they need none of its ids: the wall time is the longer of
- * the two chains, not their sum (docs/benchmark.md, "muster coverage"). Members outside the
- * organization are not reported: coverage is of the organization's accounts.
+ * while the organization is listed, as they need none of its ids, and taking turns (coverageDeps)
+ * so that the listing's pages are not held behind theirs: the wall time is about the listing's, not
+ * the sum of the two (docs/benchmark.md, "muster coverage"). Members outside the organization are
+ * not reported: coverage is of the organization's accounts.
  */
 export async function readCoverage(
   input: CoverageInput,
@@ -129,7 +156,7 @@ export async function readCoverage(
   const pairs = input.services.flatMap((service) => input.regions.map((region) => ({ service, region })));
   // The listing first: its chain of pages is the longest, so nothing should delay its first call.
   const listing = deps.listAccounts();
-  const reads = pairs.map(({ service, region }) => readPair(deps.lister(service, region), region));
+  const reads = pairs.map(({ service, region }) => readPair(deps.lister(service, region), service, region));
   const active = (await listing).filter(({ state }) => state === 'ACTIVE');
   const names: AccountNames = new Map(
     active.flatMap(({ accountId, name }) => (name === undefined ? [] : [[accountId, name]])),
@@ -174,16 +201,11 @@ export async function readCoverage(
         const reason = `could not read ${service} in ${region}: ${error.name}: ${error.message}`;
         return [...own, ...members.map((id) => record(id, region, service, 'FAILED', reason))];
       }
-      if (read.members === undefined) {
+      const { observed } = read;
+      if (observed === undefined) {
         const reason = `the administrator has not enabled ${service} in ${region}`;
         return [...own, ...members.map((id) => record(id, region, service, 'SERVICE_NOT_ENABLED', reason))];
       }
-      const observed = new Map(
-        read.members.map(({ accountId, status, disabledReason }) => [
-          accountId,
-          outcomeOfStatus(service, status, disabledReason),
-        ]),
-      );
       return [
         ...own,
         ...members.map((id) => {
@@ -206,11 +228,14 @@ export async function readCoverage(
 
 /**
  * A client as coverage reads with it: counting every call it sends, by `service:Operation` as the
- * stand-in's call log names them, and without the SDK's logger middleware.
+ * stand-in's call log names them, and without the SDK's logger middleware. With `turn`, each answer
+ * is parsed (and the next page asked for) in a turn of the event loop of its own (cli/turns.ts):
+ * then the members' many answers never hold the organization's next page back by more than one
+ * parse, and the listing, the longest chain, keeps its pace (docs/benchmark.md, "muster coverage").
  */
 export function readingClient<
   C extends SecurityHubClient | DetectiveClient | GuardDutyClient | OrganizationsClient,
->(client: C, service: string, calls: Record<string, number>): C {
+>(client: C, service: string, calls: Record<string, number>, turn?: TakeTurn): C {
   const counter =
     <I extends object, O extends object>(next: InitializeHandler<I, O>, context: HandlerExecutionContext) =>
     (args: InitializeHandlerArguments<I>) => {
@@ -221,10 +246,23 @@ export function readingClient<
   // The SDK's logger middleware filters every answer for a log line its no-op logger drops: about a
   // tenth of coverage's CPU over 1,000 accounts × 17 Regions (docs/benchmark.md, "muster coverage").
   client.middlewareStack.remove('loggerMiddleware');
-  (client.middlewareStack as { add: (middleware: typeof counter, options: object) => void }).add(counter, {
-    step: 'initialize',
-    name: 'musterCountCalls',
-  });
+  const stack = client.middlewareStack as { add: (middleware: unknown, options: object) => void };
+  stack.add(counter, { step: 'initialize', name: 'musterCountCalls' });
+  if (turn !== undefined) {
+    // Inside the deserializer (lowest priority of its step): the body is read as it arrives, and
+    // parsed once the turn comes.
+    const inTurn =
+      <I extends object, O extends object>(next: DeserializeHandler<I, O>) =>
+      async (args: DeserializeHandlerArguments<I>) => {
+        const answer = await next(args);
+        const response = answer.response as { body?: unknown };
+        if (response.body !== undefined && !(response.body instanceof Uint8Array))
+          response.body = await client.config.streamCollector(response.body);
+        await turn();
+        return answer;
+      };
+    stack.add(inTurn, { step: 'deserialize', priority: 'low', name: 'musterParseInTurn' });
+  }
   return client;
 }
 
@@ -240,17 +278,23 @@ export function coverageDeps(
   calls: Record<string, number>,
   ous = false,
 ): CoverageDeps {
+  // Every member list takes turns; the organization's listing does not wait for one.
+  const turn = turns();
   const listers: Record<ServiceName, (region: string) => MembershipLister> = {
     securityhub: perRegion((region) =>
       securityHubLister(
-        readingClient(new SecurityHubClient(readingConfig(target, region)), 'securityhub', calls),
+        readingClient(new SecurityHubClient(readingConfig(target, region)), 'securityhub', calls, turn),
       ),
     ),
     detective: perRegion((region) =>
-      detectiveLister(readingClient(new DetectiveClient(readingConfig(target, region)), 'detective', calls)),
+      detectiveLister(
+        readingClient(new DetectiveClient(readingConfig(target, region)), 'detective', calls, turn),
+      ),
     ),
     guardduty: perRegion((region) =>
-      guardDutyLister(readingClient(new GuardDutyClient(readingConfig(target, region)), 'guardduty', calls)),
+      guardDutyLister(
+        readingClient(new GuardDutyClient(readingConfig(target, region)), 'guardduty', calls, turn),
+      ),
     ),
   };
   const organizationsClient = readingClient(

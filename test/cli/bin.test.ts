@@ -58,6 +58,36 @@ describe('the built CLI (npm run build) without node_modules', () => {
     expect(bundle).toContain('fromSSO');
   });
 
+  it('reads the same coverage on the stand-in as the sources do, with the same read calls', async () => {
+    const scenario = new URL('../../local/scenarios/healthy.json', import.meta.url).pathname;
+    const args = ['coverage', '--local', '--scenario', scenario, '--output', 'json'];
+    // Exit code 1: the healthy scenario's accounts are not members yet.
+    const read = async (file: string, cwd: string, environment?: NodeJS.ProcessEnv) => {
+      const failed = await run(process.execPath, [file, ...args], { cwd, env: environment }).then(
+        () => expect.unreachable('coverage exited 0 with nothing covered'),
+        (error: { code: number; stdout: string }) => error,
+      );
+      expect(failed.code).toBe(1);
+      const { readAt: _, ...report } = JSON.parse(failed.stdout) as {
+        readAt: string;
+        calls: Record<string, number>;
+      };
+      return report;
+    };
+
+    const fromBundle = await read(join(root, 'dist', 'cli', 'muster.mjs'), root, env);
+    const fromSources = await read(bin, process.cwd());
+
+    expect(fromBundle).toEqual(fromSources);
+    expect(Object.keys(fromBundle.calls).sort()).toEqual([
+      'detective:ListGraphs',
+      'detective:ListMembers',
+      'organizations:ListAccounts',
+      'securityhub:DescribeHub',
+      'securityhub:ListMembers',
+    ]);
+  });
+
   it('returns 2 from a bad input, as the sources do', async () => {
     const failed = run(
       process.execPath,
