@@ -135,6 +135,54 @@ describe('regionalClient answers', () => {
     ]);
   });
 
+  it('reads Detective GetMembers and Organizations ListAccounts without their timestamps too', async () => {
+    const graph = 'arn:aws:detective:us-east-1:111111111111:graph:0123456789abcdef0123456789abcdef';
+    server = await loopback((request) =>
+      request.headers['x-amz-target'] === undefined
+        ? {
+            status: 200,
+            body: {
+              MemberDetails: [
+                {
+                  AccountId: '222222222222',
+                  GraphArn: graph,
+                  Status: 'ENABLED',
+                  InvitedTime: stamp,
+                  UpdatedTime: stamp,
+                },
+              ],
+              UnprocessedAccounts: [],
+            },
+          }
+        : {
+            status: 200,
+            body: {
+              Accounts: [{ Id: '222222222222', Name: 'workload', State: 'ACTIVE', JoinedTimestamp: 1.7e9 }],
+            },
+            headers: { 'content-type': 'application/x-amz-json-1.1' },
+          },
+    );
+    vi.stubEnv('AWS_ENDPOINT_URL_DETECTIVE', server.url);
+    vi.stubEnv('AWS_ENDPOINT_URL_ORGANIZATIONS', server.url);
+    const graphs = regionalClient(detective.DetectiveClient, 'us-east-1', { maxAttempts: 1 }, credentials);
+    const organization = regionalClient(
+      organizations.OrganizationsClient,
+      'us-east-1',
+      { maxAttempts: 1 },
+      credentials,
+    );
+
+    const members = await graphs.send(
+      new detective.GetMembersCommand({ GraphArn: graph, AccountIds: ['222222222222'] }),
+    );
+    const accounts = await organization.send(new organizations.ListAccountsCommand({}));
+
+    expect(members.MemberDetails).toEqual([
+      { AccountId: '222222222222', GraphArn: graph, Status: 'ENABLED' },
+    ]);
+    expect(accounts.Accounts).toEqual([{ Id: '222222222222', Name: 'workload', State: 'ACTIVE' }]);
+  });
+
   it('keeps the timestamps of an answer muster reads them from (ListInvitations, newest invitation first)', async () => {
     server = await loopback(() => ({
       status: 200,
