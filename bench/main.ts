@@ -25,6 +25,7 @@ import {
   sweepLowerBoundSeconds,
 } from './lower-bound.ts';
 import { memberWorkers } from './member-workers.ts';
+import { perCallMain } from './per-call.ts';
 import { BENCH_REGIONS } from './regions.ts';
 
 /** Step Functions quotas (docs/aws-facts.md, Step Functions) and the targets issue 7 sets against them. */
@@ -91,6 +92,8 @@ const USAGE =
   '  --json          print the results as JSON only\n' +
   '  --coverage      instead: muster coverage at --accounts N × --regions N × 2 services, and its HTML (--latency-ms, --json apply;\n' +
   '                  --ous N puts the accounts in N OUs and reads them with muster coverage --ous)\n' +
+  'npm run bench -- --per-call [--latency-ms N] [--rounds N] [--json]\n' +
+  '  the client CPU of one CreateMembers, GetMembers (50 accounts) and ListAccounts page (20) against the stand-in; median of N rounds (default 3)\n' +
   'npm run bench -- --cold-start [--dist DIR] [--before DIR] [--runs N] [--json]\n' +
   '  each bundle of DIR (default dist, from npm run build) imported in a fresh Node process and invoked once against the stand-in; median of N runs (default 5),\n' +
   '  next to the recorded figures from before issue 19, or to an earlier build in DIR (--before) measured in the same run';
@@ -708,6 +711,7 @@ async function coldStartMain(argv: string[]): Promise<void> {
 
 async function main(): Promise<void> {
   if (process.argv.includes('--cold-start')) return coldStartMain(process.argv.slice(2));
+  if (process.argv.includes('--per-call')) return perCallMain(process.argv.slice(2));
   if (process.argv.includes('--coverage')) {
     process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
     await benchCoverage(process.argv.slice(2));

@@ -1,5 +1,6 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { sharedConnections } from '../functions/shared/aws/connections.ts';
 import { parseAccountId } from '../functions/shared/domain/account-id.ts';
 import { ConfigurationError, InvalidInputError } from '../functions/shared/errors.ts';
 
@@ -15,9 +16,18 @@ export interface AwsOptions {
   profile?: string;
 }
 
-/** The SDK's own retries (429, 5xx) with the same attempts the Lambdas use by default. */
+/**
+ * The SDK's own retries (429, 5xx) with the same attempts the Lambdas use by default, on the
+ * keep-alive connections every client of the process shares (functions/shared/aws/connections.ts).
+ */
 export function clientConfig(target: ClientTarget, region: string) {
-  return { region, maxAttempts: 5, retryMode: 'standard' as const, ...target };
+  return {
+    region,
+    maxAttempts: 5,
+    retryMode: 'standard' as const,
+    requestHandler: sharedConnections,
+    ...target,
+  };
 }
 
 export function awsTarget(options: AwsOptions): ClientTarget {

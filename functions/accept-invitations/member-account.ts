@@ -30,7 +30,7 @@ export function memberAccountOpener(
         }
         return service;
       },
-      // Each client keeps its own keep-alive sockets: hundreds per invocation would exhaust file descriptors.
+      // Drops the account's clients; their connections stay in the process's shared pool (#shared/aws/connections.ts).
       close() {
         for (const client of clients.splice(0)) client.destroy();
         services.clear();

@@ -8,7 +8,9 @@ import type {
   RetryToken,
 } from '@smithy/types';
 import { type ErrorLike, isQuotaExceeded } from '../domain/classify.ts';
+import { sharedConnections } from './connections.ts';
 import { limitRate, RateLimiter, type SdkClient } from './rate-limit.ts';
+import { skipUnreadTimestamps } from './unread-timestamps.ts';
 
 export interface ClientSettings {
   /**
@@ -33,6 +35,7 @@ interface ClientConfig {
   credentials?: AwsCredentialIdentityProvider | AwsCredentialIdentity;
   profile?: string;
   endpoint?: string;
+  requestHandler?: typeof sharedConnections;
 }
 
 /** An SDK client as muster configures it: its stack, and the retry strategy its retry middleware asks for. */
@@ -130,11 +133,13 @@ export function regionalClient<C extends RetryingClient>(
     // The stack is complete before the first call (rate limit, tracing), so it is resolved once per
     // command, not on every call.
     cacheMiddleware: true,
+    requestHandler: sharedConnections,
     ...(credentials === undefined ? {} : { credentials }),
   });
   // The SDK's logger middleware filters every input and output for a log line that its default
   // no-op logger drops: for a GetMembers answer of 50 members that costs about as much as signing.
   client.middlewareStack.remove('loggerMiddleware');
+  skipUnreadTimestamps(client);
   withoutQuotaRetries(client);
   return settings.callsPerSecond === undefined
     ? client

@@ -27,6 +27,6 @@ export interface MemberService {
 /** The member-side services of one account, all signed with that account's one session. */
 export interface MemberAccount {
   service(name: ServiceName, region: string): MemberService;
-  /** Releases the account's clients and their sockets once its work is done. */
+  /** Releases the account's clients once its work is done (their connections are the process's, shared). */
   close(): void;
 }

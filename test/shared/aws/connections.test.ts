@@ -1,0 +1,71 @@
+import { GetMembersCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { regionalClient } from '../../../functions/shared/aws/clients.ts';
+import { type Loopback, loopback } from './loopback.ts';
+
+const member = (accessKeyId: string) => async () => ({ accessKeyId, secretAccessKey: 'secret' });
+const getMembers = () => new GetMembersCommand({ AccountIds: ['111111111111'] });
+const members = { status: 200, body: { Members: [], UnprocessedAccounts: [] } };
+
+describe('regionalClient connections', () => {
+  let server: Loopback | undefined;
+
+  afterEach(async () => {
+    vi.unstubAllEnvs();
+    await server?.close();
+    server = undefined;
+  });
+
+  async function serve(answer: Parameters<typeof loopback>[0]): Promise<Loopback> {
+    server = await loopback(answer);
+    vi.stubEnv('AWS_ENDPOINT_URL_SECURITYHUB', server.url);
+    return server;
+  }
+
+  it("reuses one connection for two accounts' clients, each request signed with its own account's key", async () => {
+    const stub = await serve(() => members);
+    const first = regionalClient(SecurityHubClient, 'us-east-1', { maxAttempts: 1 }, member('AKIDFIRST'));
+    const second = regionalClient(SecurityHubClient, 'us-east-1', { maxAttempts: 1 }, member('AKIDSECOND'));
+
+    await first.send(getMembers());
+    await second.send(getMembers());
+
+    expect(stub.connections()).toBe(1);
+    expect(stub.requests.map(({ authorization }) => /Credential=(\w+)\//.exec(authorization)?.[1])).toEqual([
+      'AKIDFIRST',
+      'AKIDSECOND',
+    ]);
+  });
+
+  it("does not cut another client's call when one client is destroyed", async () => {
+    let arrived: () => void = () => {};
+    const inFlight = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    await serve((_request, index) => {
+      if (index === 1) arrived();
+      return { ...members, delayMs: index === 1 ? 100 : 0 };
+    });
+    const closing = regionalClient(SecurityHubClient, 'us-east-1', { maxAttempts: 1 }, member('AKIDCLOSING'));
+    const busy = regionalClient(SecurityHubClient, 'us-east-1', { maxAttempts: 1 }, member('AKIDBUSY'));
+    await closing.send(getMembers());
+
+    const call = busy.send(getMembers());
+    await inFlight;
+    closing.destroy();
+
+    await expect(call).resolves.toMatchObject({ Members: [] });
+  });
+
+  it('still retries a server error up to maxAttempts on the shared connections', async () => {
+    const stub = await serve((_request, index) =>
+      index === 0
+        ? { status: 500, body: { message: 'internal' }, headers: { 'x-amzn-errortype': 'InternalException' } }
+        : members,
+    );
+    const client = regionalClient(SecurityHubClient, 'us-east-1', { maxAttempts: 2 }, member('AKIDRETRY'));
+
+    await expect(client.send(getMembers())).resolves.toMatchObject({ Members: [] });
+    expect(stub.requests).toHaveLength(2);
+  });
+});
