@@ -151,6 +151,9 @@ export const BUILD_OPTIONS = {
   // Error names are the contract with the state machine: keep them through minification.
   keepNames: true,
   sourcemap: true,
+  // Comments esbuild keeps as legal notices go beside the bundle (index.mjs.LEGAL.txt), not into the
+  // code every cold start loads; today the only one is a coverage pragma marked @preserve.
+  legalComments: 'external',
   outExtension: { '.js': '.mjs' },
   // Some bundled CommonJS calls require(); ESM output needs it defined.
   banner: { js: "import { createRequire } from 'module';const require = createRequire(import.meta.url);" },

@@ -66,10 +66,19 @@ describe('what sam build and sam deploy package', () => {
     expect(template.Globals.Function.Runtime).toBe('nodejs22.x');
   });
 
-  it('writes only the bundle and its source map into each folder, removing what an earlier build left', () => {
+  it('writes only the bundle, its source map and its legal comments into each folder, removing what an earlier build left', () => {
     expect([...built.keys()]).toEqual(functions.map(([logicalId]) => kebab(logicalId)).sort());
     for (const [name, { outdir: folder }] of built) {
-      expect(readdirSync(folder).sort(), name).toEqual(['index.mjs', 'index.mjs.map']);
+      const files = readdirSync(folder).sort();
+      expect(
+        files.filter((file) => file !== 'index.mjs.LEGAL.txt'),
+        name,
+      ).toEqual(['index.mjs', 'index.mjs.map']);
+      // Legal comments stay in the deployed folder, beside the code rather than in it.
+      if (files.includes('index.mjs.LEGAL.txt'))
+        expect(readFileSync(join(folder, 'index.mjs'), 'utf8'), name).not.toContain(
+          'Bundled license information',
+        );
       // The handler Lambda calls (index.handler) is exported by the bundle.
       expect(readFileSync(join(folder, 'index.mjs'), 'utf8'), name).toMatch(
         /export\s*\{[^}]*\bas handler\b[^}]*\}/,
