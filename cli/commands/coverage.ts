@@ -11,6 +11,7 @@ import type {
   InitializeHandlerArguments,
 } from '@smithy/types';
 import { perRegion } from '../../functions/shared/aws/clients.ts';
+import { skipUnreadTimestamps } from '../../functions/shared/aws/unread-timestamps.ts';
 import {
   type ObservedStatus,
   type Outcome,
@@ -246,6 +247,8 @@ export function readingClient<
   // The SDK's logger middleware filters every answer for a log line its no-op logger drops: about a
   // tenth of coverage's CPU over 1,000 accounts × 17 Regions (docs/benchmark.md, "muster coverage").
   client.middlewareStack.remove('loggerMiddleware');
+  // Coverage reads no timestamp of a member or an account: the SDK need not turn each into a Date.
+  skipUnreadTimestamps(client);
   const stack = client.middlewareStack as { add: (middleware: unknown, options: object) => void };
   stack.add(counter, { step: 'initialize', name: 'musterCountCalls' });
   if (turn !== undefined) {
