@@ -60,15 +60,18 @@ export class StepResults {
   constructor(private readonly input: AdministratorStepInput) {
     this.attempt = input.attempt ?? 1;
     this.maxAttempts = input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-    const byId = new Map(input.accounts.map((account) => [account.accountId, account]));
-    for (const [index, { accountId }] of input.accounts.entries()) this.position.set(accountId, index);
-    const ids = input.retry ?? [...byId.keys()];
-    for (const [index, accountId] of ids.entries()) {
-      const account = byId.get(accountId);
-      if (account === undefined)
-        throw new InvalidInputError(`input.retry[${index}]: "${accountId}" is not one of input.accounts`);
-      this.pending.set(accountId, account);
-    }
+    const { accounts, retry } = input;
+    // One pass over the accounts (a step has up to 1,000; a run makes many steps): an account's place
+    // also finds it, and a repeated id keeps its last entry, as a Map built from the list would.
+    for (const [index, { accountId }] of accounts.entries()) this.position.set(accountId, index);
+    if (retry === undefined) for (const account of accounts) this.pending.set(account.accountId, account);
+    else
+      for (const [index, accountId] of retry.entries()) {
+        const account = accounts[this.position.get(accountId) ?? -1];
+        if (account === undefined)
+          throw new InvalidInputError(`input.retry[${index}]: "${accountId}" is not one of input.accounts`);
+        this.pending.set(accountId, account);
+      }
   }
 
   /** Accounts not settled yet, in input order. */
