@@ -139,6 +139,54 @@ describe('withAccountNames', () => {
   });
 });
 
+describe('toJsonLines', () => {
+  // Texts that look like JSON, or like the place where one row ends and the next begins.
+  const text = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 12 }),
+    fc.constantFrom('},{"accountId":"1"}', '"},{"accountId":', '\\"},{\\"accountId\\":', '\n', '\ud800', ''),
+  );
+  const reportRow = fc.record({
+    accountId: text,
+    region: text,
+    service: fc.constantFrom(...SERVICE_NAMES),
+    outcome: fc.constantFrom(...OUTCOMES),
+    reason: text,
+  });
+
+  it('writes each row as JSON.stringify does, one a line, whatever its strings hold and wherever its name is', () => {
+    const named = fc
+      .tuple(reportRow, fc.option(text, { nil: undefined }), fc.boolean())
+      .map(([fields, accountName, second]): ReportRow => {
+        if (accountName === undefined) return fields;
+        const { accountId, ...rest } = fields;
+        return second ? { accountId, accountName, ...rest } : { ...fields, accountName };
+      });
+    fc.assert(
+      fc.property(fc.array(named, { maxLength: 6 }), (rows) => {
+        expect(toJsonLines(rows)).toBe(rows.map((row) => `${JSON.stringify(row)}\n`).join(''));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('writes each row as JSON.stringify does when a row does not start with its account id', () => {
+    const rows = [
+      row('a'),
+      {
+        region: 'us-east-1',
+        accountId: '200000000001',
+        service: 'securityhub',
+        outcome: 'FAILED',
+        reason: 'b',
+      } as const,
+      row('c'),
+    ];
+
+    expect(toJsonLines(rows)).toBe(rows.map((one) => `${JSON.stringify(one)}\n`).join(''));
+    expect(toJsonLines([])).toBe('');
+  });
+});
+
 describe('parseJsonLines', () => {
   it('reads back what toJsonLines wrote', () => {
     const rows = [row('one'), row('')];
