@@ -60,15 +60,18 @@ export class StepResults {
   constructor(private readonly input: AdministratorStepInput) {
     this.attempt = input.attempt ?? 1;
     this.maxAttempts = input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-    const byId = new Map(input.accounts.map((account) => [account.accountId, account]));
-    for (const [index, { accountId }] of input.accounts.entries()) this.position.set(accountId, index);
-    const ids = input.retry ?? [...byId.keys()];
-    for (const [index, accountId] of ids.entries()) {
-      const account = byId.get(accountId);
-      if (account === undefined)
-        throw new InvalidInputError(`input.retry[${index}]: "${accountId}" is not one of input.accounts`);
-      this.pending.set(accountId, account);
-    }
+    const { accounts, retry } = input;
+    // One pass over the accounts (a step has up to 1,000; a run makes many steps): an account's place
+    // also finds it, and a repeated id keeps its last entry, as a Map built from the list would.
+    for (const [index, { accountId }] of accounts.entries()) this.position.set(accountId, index);
+    if (retry === undefined) for (const account of accounts) this.pending.set(account.accountId, account);
+    else
+      for (const [index, accountId] of retry.entries()) {
+        const account = accounts[this.position.get(accountId) ?? -1];
+        if (account === undefined)
+          throw new InvalidInputError(`input.retry[${index}]: "${accountId}" is not one of input.accounts`);
+        this.pending.set(accountId, account);
+      }
   }
 
   /** Accounts not settled yet, in input order. */
@@ -153,6 +156,17 @@ export class StepResults {
   }
 
   /**
+   * Settled items in their accounts' input order: each account is settled once, so each has a slot
+   * of its own, and a step's 1,000 need one pass rather than a sort that looks both up each time.
+   */
+  private inInputOrder<T>(items: readonly T[], accountIdOf: (item: T) => string): T[] {
+    if (items.length < 2) return [...items];
+    const slots = new Array<T | undefined>(this.input.accounts.length);
+    for (const item of items) slots[this.position.get(accountIdOf(item)) ?? 0] = item;
+    return slots.filter((item): item is T => item !== undefined);
+  }
+
+  /**
    * The step's output. On the last attempt, accounts that would be retried fail instead, keeping
    * the last reason: retries are bounded.
    */
@@ -162,15 +176,14 @@ export class StepResults {
     const lastAttempt = this.attempt >= this.maxAttempts;
     // In input order whatever order the chunks answered in: the same result in two Regions must
     // read the same, or the report keeps their groups apart.
-    const place = ({ accountId }: { accountId: string }) => this.position.get(accountId) ?? 0;
-    const byPlace = (a: { accountId: string }, b: { accountId: string }) => place(a) - place(b);
-    this.retries.sort(byPlace);
-    this.failures.sort(byPlace);
-    for (const ids of Object.values(this.done))
-      ids?.sort((a, b) => place({ accountId: a }) - place({ accountId: b }));
-    const retry = lastAttempt ? [] : this.retries;
+    const retries = this.inInputOrder(this.retries, ({ accountId }) => accountId);
+    const failures = this.inInputOrder(this.failures, ({ accountId }) => accountId);
+    const done: Partial<Record<DoneMark, string[]>> = {};
+    for (const [mark, ids] of Object.entries(this.done) as [DoneMark, string[]][])
+      done[mark] = this.inInputOrder(ids, (accountId) => accountId);
+    const retry = lastAttempt ? [] : retries;
     const gaveUp = lastAttempt
-      ? this.retries.map(({ accountId, reason, outcome }) => ({
+      ? retries.map(({ accountId, reason, outcome }) => ({
           accountId,
           outcome: outcome ?? ('FAILED' as const),
           reason: `still failing after ${this.attempt} attempt${this.attempt === 1 ? '' : 's'}: ${reason}`,
@@ -180,9 +193,9 @@ export class StepResults {
       region: this.input.region,
       service: this.input.service,
       ...extra,
-      done: this.done,
+      done,
       retry,
-      failed: [...this.failures, ...gaveUp],
+      failed: [...failures, ...gaveUp],
       attempt: this.attempt,
       retryAfterSeconds: retry.length > 0 ? backoffSeconds(this.attempt) : 0,
     };

@@ -28,6 +28,11 @@ export class HistoryMeter {
   // Each payload is sized as it passes and dropped: kept until asked, the Map's 34 iterations' inputs
   // (each with the batch's account list) stayed alive for the whole child, and the collector copied them.
   readonly #sized: { state: string; bytes: number }[] = [];
+  // A state's output is the next state's input, the same object, and a state without paths hands its
+  // input on as it is: about 70 % of the bytes passing were objects already sized (19 MB of JSON in
+  // the default bench). Each object is sized once: a payload is a value once it has passed (the
+  // library clones a state's input before running the state, and no handler changes its event).
+  readonly #bytesOf = new WeakMap<object, number>();
 
   record(event: EventLog): void {
     switch (event.type) {
@@ -76,7 +81,17 @@ export class HistoryMeter {
   }
 
   #size(state: string, payload: unknown): void {
-    if (payload !== undefined) this.#sized.push({ state, bytes: Buffer.byteLength(JSON.stringify(payload)) });
+    if (payload === undefined) return;
+    if (typeof payload !== 'object' || payload === null) {
+      this.#sized.push({ state, bytes: Buffer.byteLength(JSON.stringify(payload)) });
+      return;
+    }
+    let bytes = this.#bytesOf.get(payload);
+    if (bytes === undefined) {
+      bytes = Buffer.byteLength(JSON.stringify(payload));
+      this.#bytesOf.set(payload, bytes);
+    }
+    this.#sized.push({ state, bytes });
   }
 
   #largestPayload(): { bytes: number; state: string } {

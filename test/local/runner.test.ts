@@ -341,6 +341,26 @@ describe('HistoryMeter', () => {
     expect(meter.maxPayloadBytes).toBe(JSON.stringify({ big: 'x'.repeat(100) }).length);
     expect(meter.maxPayloadState).toBe('Resolve Accounts');
   });
+
+  it('returns the same size for an object passed on as the next input, sized once, in bytes of UTF-8', () => {
+    const meter = new HistoryMeter();
+    const passed = { name: 'é'.repeat(60) };
+    const stringify = vi.spyOn(JSON, 'stringify');
+
+    try {
+      meter.record(event('StateExited', { state: { ...state('Load Batch', 'Task'), output: passed } }));
+      meter.record(event('StateEntered', { state: state('Onboard Each Region', 'Map', passed) }));
+      meter.record(event('StateEntered', { state: state('Create Members', 'Task', { ...passed }) }));
+
+      expect(stringify.mock.calls.filter(([value]) => value === passed)).toHaveLength(1);
+    } finally {
+      stringify.mockRestore();
+    }
+    // {"name":"…"}: 11 bytes around 60 two-byte characters.
+    expect(meter.firstAbove(130)).toEqual({ bytes: 131, state: 'Load Batch' });
+    expect(meter.maxPayloadBytes).toBe(131);
+    expect(meter.firstAbove(131)).toBeUndefined();
+  });
 });
 
 describe('verify', () => {

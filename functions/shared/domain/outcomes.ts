@@ -65,6 +65,21 @@ export const SETTLED_OUTCOMES: ReadonlySet<Outcome> = new Set([
 export const SERVICE_NOT_OFFERED_REASON =
   'AWS does not offer the service in this Region (its endpoint does not exist): nothing to onboard there';
 
+/** Status words already folded: a check reads tens of thousands of members, in a handful of words. */
+const FOLDED = new Map<string, string>();
+/** How many status words FOLDED keeps: AWS's are a handful, so anything past this is folded each time. */
+const FOLDED_MAX = 64;
+
+/** The status word without case or separators, as the service rules' tables spell it. */
+function statusKey(status: string): string {
+  let key = FOLDED.get(status);
+  if (key === undefined) {
+    key = status.toLowerCase().replace(/[\s_-]/g, '');
+    if (FOLDED.size < FOLDED_MAX) FOLDED.set(status, key);
+  }
+  return key;
+}
+
 /**
  * Maps a service's member status word to an outcome. Comparison ignores case and separators because Security
  * Hub's MemberStatus is a free string (docs/aws-facts.md, Security Hub). `undefined` means the administrator
@@ -76,7 +91,7 @@ export function outcomeOfStatus(
   disabledReason?: string,
 ): ObservedStatus {
   if (status === undefined || status === '') return { outcome: 'NOT_A_MEMBER' };
-  const key = status.toLowerCase().replace(/[\s_-]/g, '');
+  const key = statusKey(status);
   const { statuses, reasons } = SERVICE_RULES[service];
   // Own keys only: a status word such as "constructor" must not find Object's.
   const outcome = Object.hasOwn(statuses, key) ? statuses[key] : undefined;

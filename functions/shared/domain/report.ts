@@ -163,11 +163,14 @@ export function* finalMemberships(
   recorded: Iterable<Membership>,
 ): Generator<Membership> {
   const records = latestRecords(recorded);
-  for (const membership of observed)
-    yield decideOutcome(
-      membership,
-      records.get(membershipKey(membership.accountId, membership.region, membership.service)),
-    );
+  for (const membership of observed) yield decideOutcome(membership, recordOf(records, membership));
+}
+
+/** The record of a membership, if any; without records, no key is built for each of thousands. */
+function recordOf(records: ReadonlyMap<string, Membership>, membership: Membership): Membership | undefined {
+  return records.size === 0
+    ? undefined
+    : records.get(membershipKey(membership.accountId, membership.region, membership.service));
 }
 
 /**
@@ -187,7 +190,7 @@ export function decideReport(
   const pending = new Set<string>();
   const toInvite: Membership[] = [];
   for (const membership of observed) {
-    const record = records.get(membershipKey(membership.accountId, membership.region, membership.service));
+    const record = recordOf(records, membership);
     const final = decideOutcome(membership, record);
     const changing = canStillChange(final, record !== undefined, lastRound);
     counts[final.outcome] = (counts[final.outcome] ?? 0) + 1;
@@ -291,15 +294,20 @@ export function summarizeGroups(groups: readonly OutcomeGroup[], limits = SUMMAR
  * run onboards it too: the report then points at the cause rather than only guessing it.
  */
 export function explainByOtherService(memberships: readonly Membership[]): Membership[] {
+  const explained = (membership: Membership) => {
+    const rule = SERVICE_RULES[membership.service].explainedBy;
+    return rule !== undefined &&
+      membership.outcome === rule.outcome &&
+      (membership.reason ?? '').startsWith(rule.reasonStartsWith)
+      ? rule
+      : undefined;
+  };
+  // Usually none is: then no key is built for each of thousands of memberships.
+  if (!memberships.some((membership) => explained(membership) !== undefined)) return [...memberships];
   const byKey = new Map(memberships.map((m) => [membershipKey(m.accountId, m.region, m.service), m]));
   return memberships.map((membership) => {
-    const rule = SERVICE_RULES[membership.service].explainedBy;
-    if (
-      rule === undefined ||
-      membership.outcome !== rule.outcome ||
-      !(membership.reason ?? '').startsWith(rule.reasonStartsWith)
-    )
-      return membership;
+    const rule = explained(membership);
+    if (rule === undefined) return membership;
     const other = byKey.get(membershipKey(membership.accountId, membership.region, rule.service));
     if (other === undefined) return membership;
     const { label } = SERVICE_RULES[rule.service];

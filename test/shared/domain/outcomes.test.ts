@@ -25,6 +25,18 @@ describe('outcomeOfStatus', () => {
     expect(outcomeOfStatus(service, status).outcome).toBe(outcome);
   });
 
+  it('maps a word the same way however many other words came before it', () => {
+    const others = Array.from({ length: 100 }, (_, n) => `Unheard-Of ${n}`);
+    for (const word of others) outcomeOfStatus('securityhub', word);
+
+    expect(outcomeOfStatus('securityhub', 'Unheard-Of 99').reason).toBe(
+      'unrecognised securityhub member status "Unheard-Of 99"',
+    );
+    expect(outcomeOfStatus('securityhub', 'ENABLED').outcome).toBe('ENABLED');
+    expect(outcomeOfStatus('securityhub', 'Account_Suspended').outcome).toBe('ACCOUNT_SUSPENDED');
+    expect(outcomeOfStatus('detective', 'ENABLED').outcome).toBe('ENABLED');
+  });
+
   it('returns FAILED with the unknown word when a status is not documented', () => {
     expect(outcomeOfStatus('securityhub', 'Quarantined')).toEqual({
       outcome: 'FAILED',

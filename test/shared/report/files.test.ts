@@ -2,6 +2,8 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { OUTCOMES } from '../../../functions/shared/domain/outcomes.ts';
+import { SERVICE_NAMES } from '../../../functions/shared/domain/services.ts';
 import {
   parseJsonLines,
   type ReportRow,
@@ -9,8 +11,12 @@ import {
   toJsonLines,
   withAccountNames,
 } from '../../../functions/shared/report/files.ts';
-import { csvText, neutralizeFormula } from '../../../functions/shared/report/formats/csv.ts';
-import { ACCOUNT_NAME_MAX } from '../../../functions/shared/report/formats/records.ts';
+import { neutralizeFormula, recordsCsv } from '../../../functions/shared/report/formats/csv.ts';
+import {
+  ACCOUNT_NAME_MAX,
+  accountLabel,
+  clipAccountName,
+} from '../../../functions/shared/report/formats/records.ts';
 
 const row = (reason: string): ReportRow => ({
   accountId: '200000000001',
@@ -35,17 +41,42 @@ describe('neutralizeFormula', () => {
   });
 });
 
-describe('csvText', () => {
+describe('recordsCsv', () => {
   it('writes what csv-stringify writes (RFC 4180 quoting, formulas neutralised), and csv-parse reads the cells back', () => {
     // Cells full of what CSV must quote or neutralise: delimiters, quotes, line breaks, formula starts.
     const cell = fc.stringMatching(/^[a-z=+\-@\t\r\n",' \uFF1D\u00e9]{0,12}$/);
-    const columns = ['a', 'b', 'c'];
+    // Few accounts, so one account comes back in several rows, named alike or not.
+    const record = fc.record({
+      accountId: fc.constantFrom('200000000001', '200000000002', '=1+2'),
+      accountName: fc.option(cell, { nil: undefined }),
+      region: cell,
+      service: fc.constantFrom(...SERVICE_NAMES),
+      outcome: fc.constantFrom(...OUTCOMES),
+      reason: cell,
+    });
+    const withOu = fc.record({ ou: fc.option(cell, { nil: undefined }) });
     fc.assert(
-      fc.property(fc.array(fc.tuple(cell, cell, cell), { maxLength: 8 }), (rows) => {
-        const text = csvText(columns, rows);
-        const neutralised = rows.map((cells) => cells.map(neutralizeFormula));
-        expect(text).toBe(stringify(neutralised, { header: true, columns }));
-        expect(parse(text, { relax_column_count: false })).toEqual([columns, ...neutralised]);
+      fc.property(fc.array(fc.tuple(record, withOu), { maxLength: 8 }), (pairs) => {
+        const records = pairs.map(([fields, { ou }]) => (ou === undefined ? fields : { ...fields, ou }));
+        const ous = records.some((fields) => 'ou' in fields);
+        const columns = ous
+          ? ['account', 'accountId', 'accountName', 'ou', 'region', 'service', 'outcome', 'reason']
+          : ['account', 'accountId', 'accountName', 'region', 'service', 'outcome', 'reason'];
+        const cells = records.map((fields) =>
+          [
+            accountLabel(fields.accountId, fields.accountName),
+            fields.accountId,
+            clipAccountName(fields.accountName ?? ''),
+            ...(ous ? [('ou' in fields ? fields.ou : undefined) ?? ''] : []),
+            fields.region,
+            fields.service,
+            fields.outcome,
+            fields.reason,
+          ].map(neutralizeFormula),
+        );
+        const text = recordsCsv(records);
+        expect(text).toBe(stringify(cells, { header: true, columns }));
+        expect(parse(text, { relax_column_count: false })).toEqual([columns, ...cells]);
       }),
       { numRuns: 300 },
     );
@@ -75,6 +106,84 @@ describe('toCsv', () => {
     expect(parsed[0]).toMatchObject({ account: '200000000001 (@SUM(A1:A9))', accountName: "'@SUM(A1:A9)" });
     expect([...(parsed[1]?.accountName ?? '')]).toHaveLength(ACCOUNT_NAME_MAX);
     expect(parsed[1]?.account).toBe(`200000000002 (${parsed[1]?.accountName})`);
+  });
+});
+
+describe('withAccountNames', () => {
+  it("adds the name after the row's own fields, replaces one it had, and leaves an unnamed account alone", () => {
+    const names = new Map([
+      ['200000000001', 'payments'],
+      ['200000000002', 'renamed'],
+    ]);
+    const rows = [
+      row('r'),
+      {
+        accountId: '200000000002',
+        accountName: 'old',
+        region: 'us-east-1',
+        service: 'securityhub',
+        outcome: 'FAILED',
+        reason: '',
+      } as const,
+      { ...row(''), accountId: '200000000003' },
+    ];
+
+    expect(toJsonLines(withAccountNames(rows, names))).toBe(
+      [
+        '{"accountId":"200000000001","region":"us-east-1","service":"securityhub","outcome":"FAILED","reason":"r","accountName":"payments"}',
+        '{"accountId":"200000000002","accountName":"renamed","region":"us-east-1","service":"securityhub","outcome":"FAILED","reason":""}',
+        '{"accountId":"200000000003","region":"us-east-1","service":"securityhub","outcome":"FAILED","reason":""}',
+        '',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('toJsonLines', () => {
+  // Texts that look like JSON, or like the place where one row ends and the next begins.
+  const text = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 12 }),
+    fc.constantFrom('},{"accountId":"1"}', '"},{"accountId":', '\\"},{\\"accountId\\":', '\n', '\ud800', ''),
+  );
+  const reportRow = fc.record({
+    accountId: text,
+    region: text,
+    service: fc.constantFrom(...SERVICE_NAMES),
+    outcome: fc.constantFrom(...OUTCOMES),
+    reason: text,
+  });
+
+  it('writes each row as JSON.stringify does, one a line, whatever its strings hold and wherever its name is', () => {
+    const named = fc
+      .tuple(reportRow, fc.option(text, { nil: undefined }), fc.boolean())
+      .map(([fields, accountName, second]): ReportRow => {
+        if (accountName === undefined) return fields;
+        const { accountId, ...rest } = fields;
+        return second ? { accountId, accountName, ...rest } : { ...fields, accountName };
+      });
+    fc.assert(
+      fc.property(fc.array(named, { maxLength: 6 }), (rows) => {
+        expect(toJsonLines(rows)).toBe(rows.map((row) => `${JSON.stringify(row)}\n`).join(''));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('writes each row as JSON.stringify does when a row does not start with its account id', () => {
+    const rows = [
+      row('a'),
+      {
+        region: 'us-east-1',
+        accountId: '200000000001',
+        service: 'securityhub',
+        outcome: 'FAILED',
+        reason: 'b',
+      } as const,
+      row('c'),
+    ];
+
+    expect(toJsonLines(rows)).toBe(rows.map((one) => `${JSON.stringify(one)}\n`).join(''));
+    expect(toJsonLines([])).toBe('');
   });
 });
 

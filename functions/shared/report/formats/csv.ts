@@ -16,15 +16,25 @@ function quoted(cell: string): string {
   return NEEDS_QUOTES.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell;
 }
 
+/** A cell as CSV text: quoted where RFC 4180 needs it, safe to open in a spreadsheet. */
+function csvCell(cell: string): string {
+  return quoted(neutralizeFormula(cell));
+}
+
 /**
- * CSV with a header row, RFC 4180 quoting, every cell safe to open in a spreadsheet: what csv-stringify
- * writes (a test holds it to that), written line by line, because through csv-stringify a report of
- * 34,000 rows cost Merge Reports about 0.3 s of CPU.
+ * csvCell, each distinct cell written once: a report repeats few values (its Regions, services,
+ * outcomes and reasons) in many rows.
  */
-export function csvText(columns: readonly string[], rows: Iterable<readonly string[]>): string {
-  const lines = [columns.map(quoted).join(',')];
-  for (const cells of rows) lines.push(cells.map((cell) => quoted(neutralizeFormula(cell))).join(','));
-  return `${lines.join('\n')}\n`;
+function csvCells(): (cell: string) => string {
+  const written = new Map<string, string>();
+  return (cell) => {
+    let text = written.get(cell);
+    if (text === undefined) {
+      text = csvCell(cell);
+      written.set(cell, text);
+    }
+    return text;
+  };
 }
 
 export const RECORD_CSV_COLUMNS = [
@@ -47,23 +57,27 @@ const RECORD_CSV_COLUMNS_WITH_OU = [
 /**
  * One line per membership; "account" is "123456789012 (payments-prod)" for a person, accountId for a
  * program. A record without a name (a report row) has '' there; an "ou" column when the records
- * carry OUs.
+ * carry OUs. RFC 4180 quoting, every cell safe to open in a spreadsheet: what csv-stringify writes
+ * (a test holds it to that), written a line at a time with each account's cells made once, because
+ * through csv-stringify, and then through an array per row, a report of 34,000 rows cost Merge
+ * Reports 0.3 s and then 0.06 s of CPU.
  */
 export function recordsCsv(
   records: readonly (Omit<ReportRecord, 'accountName'> & { accountName?: string })[],
 ): string {
   const withOus = hasOus(records);
-  return csvText(
-    withOus ? RECORD_CSV_COLUMNS_WITH_OU : RECORD_CSV_COLUMNS,
-    records.map(({ accountId, accountName = '', ou = '', region, service, outcome, reason }) => [
-      accountLabel(accountId, accountName),
-      accountId,
-      clipAccountName(accountName),
-      ...(withOus ? [ou] : []),
-      region,
-      service,
-      outcome,
-      reason,
-    ]),
-  );
+  const cell = csvCells();
+  // An account's first three cells, the same in each of its rows (one per Region and service).
+  const accounts = new Map<string, { accountName: string; cells: string }>();
+  let text = `${(withOus ? RECORD_CSV_COLUMNS_WITH_OU : RECORD_CSV_COLUMNS).join(',')}\n`;
+  for (const { accountId, accountName = '', ou = '', region, service, outcome, reason } of records) {
+    let account = accounts.get(accountId);
+    if (account?.accountName !== accountName) {
+      const cells = [accountLabel(accountId, accountName), accountId, clipAccountName(accountName)];
+      account = { accountName, cells: cells.map(csvCell).join(',') };
+      accounts.set(accountId, account);
+    }
+    text += `${account.cells},${withOus ? `${cell(ou)},` : ''}${cell(region)},${cell(service)},${cell(outcome)},${cell(reason)}\n`;
+  }
+  return text;
 }
