@@ -133,8 +133,10 @@ export function regionalClient<C extends RetryingClient>(
     // The stack is complete before the first call (rate limit, tracing), so it is resolved once per
     // command, not on every call.
     cacheMiddleware: true,
-    requestHandler: sharedConnections,
-    ...(credentials === undefined ? {} : { credentials }),
+    // Member accounts' clients share the process's connections (a few calls each, many accounts);
+    // the administrator's paced clients keep their own: sharing one pool among them made the local
+    // stand-in throttle about 20 calls of each default bench run (docs/benchmark.md, "Client CPU per AWS call").
+    ...(credentials === undefined ? {} : { credentials, requestHandler: sharedConnections }),
   });
   // The SDK's logger middleware filters every input and output for a log line that its default
   // no-op logger drops: for a GetMembers answer of 50 members that costs about as much as signing.

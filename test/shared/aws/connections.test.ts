@@ -37,6 +37,21 @@ describe('regionalClient connections', () => {
     ]);
   });
 
+  it("keeps the administrator's paced clients on connections of their own", async () => {
+    const stub = await serve(() => members);
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDADMIN');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'secret');
+    const first = regionalClient(SecurityHubClient, 'us-east-1', { maxAttempts: 1, callsPerSecond: 10 });
+    const second = regionalClient(SecurityHubClient, 'us-east-1', { maxAttempts: 1, callsPerSecond: 10 });
+
+    await first.send(getMembers());
+    await second.send(getMembers());
+    first.destroy();
+    second.destroy();
+
+    expect(stub.connections()).toBe(2);
+  });
+
   it("does not cut another client's call when one client is destroyed", async () => {
     let arrived: () => void = () => {};
     const inFlight = new Promise<void>((resolve) => {
