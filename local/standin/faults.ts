@@ -55,8 +55,13 @@ export class Throttle {
     if (rate === undefined) return true;
     const key = `${service}|${accountId}|${region}`;
     const bucket = this.#buckets.get(key) ?? { tokens: rate.burst, at: now };
-    bucket.tokens = Math.min(rate.burst, bucket.tokens + ((now - bucket.at) / 1000) * rate.ratePerSecond);
-    bucket.at = now;
+    // Calls are stamped when they arrive and counted when reached, so one may come stamped a moment
+    // before the last one counted: it finds the bucket as that one left it.
+    bucket.tokens = Math.min(
+      rate.burst,
+      bucket.tokens + (Math.max(0, now - bucket.at) / 1000) * rate.ratePerSecond,
+    );
+    bucket.at = Math.max(bucket.at, now);
     this.#buckets.set(key, bucket);
     if (bucket.tokens < 1) return false;
     bucket.tokens -= 1;

@@ -125,6 +125,14 @@ export class StandInServer {
   }
 
   async #onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // When the call arrived (its headers), before this one process reads its body and gets to it:
+    // AWS's bucket and latency count from arrival, and a burst of calls across Regions must not
+    // drain a Region's bucket later than it arrived (a later drain leaves it short when muster's
+    // next call comes exactly when muster's own bucket has refilled).
+    const arrived = performance.now();
+    // Every call that arrived with this one is stamped before any call's work is done: the work
+    // waits for the event loop's next check phase, after it has read every ready socket.
+    await new Promise((resolve) => setImmediate(resolve));
     const url = new URL(req.url ?? '/', 'http://stand-in');
     const raw = await readBody(req);
     const body = raw.toString('utf8');
@@ -178,10 +186,10 @@ export class StandInServer {
     const caller = this.#sts.accountOf(accessKeyId) ?? this.world.administratorId;
     this.world.stats.call(service, operation, region, caller, caller === this.world.administratorId);
     // The latency counts from arrival and includes the work, as an AWS answer's does.
-    const latency = this.#latency();
+    const latency = this.#latency(arrived);
     let answer: Reply;
     try {
-      this.#faults(service, operation, region, caller);
+      this.#faults(service, operation, region, caller, arrived);
       const output = handler.handle(operation, {
         caller,
         accessKeyId,
@@ -199,7 +207,7 @@ export class StandInServer {
     send(res, answer);
   }
 
-  #faults(service: ServiceName, operation: string, region: string, caller: string): void {
+  #faults(service: ServiceName, operation: string, region: string, caller: string, arrived: number): void {
     const world = this.world;
     // Organizations is global; STS's global endpoint signs as us-east-1, which is never an opt-in Region.
     const regional = service !== 'organizations' && !(service === 'sts' && region === 'us-east-1');
@@ -216,7 +224,7 @@ export class StandInServer {
         `User: arn:aws:sts::${caller}:assumed-role/muster/step is not authorized to perform: ${action} with an explicit deny in a service control policy`,
       );
     }
-    if (!this.#throttle.take(service, caller, region, world.now())) {
+    if (!this.#throttle.take(service, caller, region, arrived)) {
       world.stats.throttled(service, operation);
       throw FAULT_ERRORS[service].throttle;
     }
@@ -227,11 +235,12 @@ export class StandInServer {
     }
   }
 
-  #latency(): Promise<void> {
+  /** The rest of the call's latency, counted from `arrived` (performance.now()). */
+  #latency(arrived: number): Promise<void> {
     const setting = this.world.scenario.faults.latencyMs;
     const base =
       typeof setting === 'number' ? setting : setting.min + this.world.random() * (setting.max - setting.min);
-    const ms = base * this.world.timeScale;
+    const ms = base * this.world.timeScale - (performance.now() - arrived);
     if (ms <= 0) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(() => {

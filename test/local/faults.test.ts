@@ -116,6 +116,21 @@ describe('stand-in faults', () => {
     expect(take(1, 60_000)).toBe(0);
   });
 
+  it('counts a call stamped a moment before the last one counted against the bucket as that one left it', () => {
+    const throttle = new Throttle(true);
+    const take = (n: number, at: number) =>
+      Array.from({ length: n }, () => throttle.take('securityhub', ADMIN, 'us-east-1', at)).filter(Boolean)
+        .length;
+
+    expect(take(30, 0)).toBe(30);
+    // 2.2 tokens at 220 ms, 1.2 left.
+    expect(take(1, 220)).toBe(1);
+    // Arrived at 170 ms but reached after the call of 220 ms: it finds the 1.2 tokens that call left
+    // (counting back to 170 ms would leave it 0.7).
+    expect(take(1, 170)).toBe(1);
+    expect(take(1, 220)).toBe(0);
+  });
+
   it('throttles Detective with TooManyRequestsException and Organizations only when given a bucket', async () => {
     const s = await start({
       throttle: { detective: { ratePerSecond: 1, burst: 2 }, organizations: { ratePerSecond: 1, burst: 1 } },
