@@ -27,10 +27,22 @@ const realClock: Clock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
+/** Called when a paced call's answer (or error) comes back. */
+export type Answered = () => void;
+
+const NOTHING_TO_DO: Answered = () => {};
+
 /**
  * A token bucket: `burst` calls at once, then `perSecond`. Each call reserves its token when it
  * asks, going into debt when the bucket is empty and waiting until the debt is paid, so waiting
  * calls go in the order they asked and none wakes only to wait again.
+ *
+ * AWS's bucket is not ours: it takes a token when the call arrives, which can be well after we took
+ * ours (the call still has to be written to its connection). That matters only for a call that finds
+ * the bucket full: ours starts refilling when we take its token, AWS's only when the call reaches it,
+ * and from then on ours would count tokens AWS does not have. So when the answer to such a call comes
+ * back (by when it surely arrived), the refill ours counted since taking its token is given back
+ * (docs/aws-facts.md, Pacing: a token bucket per account, Region and service).
  */
 export class TokenBucket {
   private tokens: number;
@@ -48,17 +60,28 @@ export class TokenBucket {
     this.updated = clock.now();
   }
 
-  take(): Promise<void> {
-    const now = this.clock.now();
+  private refill(now: number): void {
     this.tokens = Math.min(
       this.rate.burst,
       this.tokens + ((now - this.updated) * this.rate.perSecond) / 1000,
     );
     this.updated = now;
+  }
+
+  /** Waits for a token; what it resolves to is called when the call's answer comes back. */
+  async take(): Promise<Answered> {
+    const now = this.clock.now();
+    this.refill(now);
+    const fromFull = this.tokens >= this.rate.burst;
     this.tokens -= 1;
-    return this.tokens >= 0
-      ? Promise.resolve()
-      : this.clock.sleep((-this.tokens * 1000) / this.rate.perSecond);
+    if (this.tokens < 0) await this.clock.sleep((-this.tokens * 1000) / this.rate.perSecond);
+    if (!fromFull) return NOTHING_TO_DO;
+    const taken = now;
+    return () => {
+      const answered = this.clock.now();
+      this.refill(answered);
+      this.tokens -= ((answered - taken) * this.rate.perSecond) / 1000;
+    };
   }
 }
 
@@ -83,8 +106,11 @@ export class RateLimiter {
     );
   }
 
-  /** Waits until `operation` (an API operation name, such as `GetMembers`) may be called. */
-  async take(operation: string): Promise<void> {
+  /**
+   * Waits until `operation` (an API operation name, such as `GetMembers`) may be called; what it
+   * resolves to is called when the call's answer comes back.
+   */
+  async take(operation: string): Promise<Answered> {
     const lower = Object.hasOwn(this.lowerRates, operation) ? this.lowerRates[operation] : undefined;
     if (lower !== undefined) {
       let bucket = this.own.get(operation);
@@ -98,9 +124,14 @@ export class RateLimiter {
         );
         this.own.set(operation, bucket);
       }
-      await bucket.take();
+      const own = await bucket.take();
+      const shared = await this.shared.take();
+      return () => {
+        own();
+        shared();
+      };
     }
-    await this.shared.take();
+    return this.shared.take();
   }
 }
 
@@ -113,8 +144,12 @@ export function limitRate<C extends SdkClient>(client: C, limiter: RateLimiter):
   client.middlewareStack.add(
     (next, context) => async (args) => {
       // The SDK names each command's operation in its handler context ("GetMembersCommand").
-      await limiter.take(String(context.commandName ?? '').replace(/Command$/, ''));
-      return next(args);
+      const answered = await limiter.take(String(context.commandName ?? '').replace(/Command$/, ''));
+      try {
+        return await next(args);
+      } finally {
+        answered();
+      }
     },
     { step: 'finalizeRequest', priority: 'low', name: 'musterRateLimit' },
   );

@@ -5,7 +5,12 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { describe, expect, it } from 'vitest';
 import { regionalClient, sharedLimiter } from '../../../functions/shared/aws/clients.ts';
-import { limitRate, RateLimiter, TokenBucket } from '../../../functions/shared/aws/rate-limit.ts';
+import {
+  type Answered,
+  limitRate,
+  RateLimiter,
+  TokenBucket,
+} from '../../../functions/shared/aws/rate-limit.ts';
 
 /** A clock that only moves when told to or when a caller sleeps (callers here wait one after another). */
 function fakeClock() {
@@ -22,7 +27,7 @@ function fakeClock() {
 }
 
 /** The clock's time at which each of `calls` calls, made one after another, got through. */
-async function times(take: () => Promise<void>, clock: ReturnType<typeof fakeClock>, calls: number) {
+async function times(take: () => Promise<unknown>, clock: ReturnType<typeof fakeClock>, calls: number) {
   const seen: number[] = [];
   for (let call = 0; call < calls; call += 1) {
     await take();
@@ -84,6 +89,39 @@ describe('TokenBucket', () => {
     expect(waits.at(-1)).toBe(100);
   });
 
+  it("gives back the refill counted while a call that found the bucket full was on its way: AWS's bucket started when it arrived", async () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket({ perSecond: 10, burst: 30 }, clock);
+    // 25 calls at 0 ms; the first found the bucket full, and its answer comes back at 80 ms.
+    const answers = [];
+    for (let call = 0; call < 25; call += 1) answers.push(await bucket.take());
+    clock.advance(80);
+    for (const answered of answers) answered();
+    // At 500 ms ours would hold 5 + 5 = 10 tokens; AWS's, full until the first call arrived (by 80 ms), 9.2.
+    clock.advance(420);
+    const start = clock.now();
+    expect((await times(() => bucket.take(), clock, 10)).map((time) => time - start)).toEqual([
+      ...Array(9).fill(0),
+      80,
+    ]);
+  });
+
+  it('gives nothing back for calls that found the bucket below its burst: both buckets were refilling already', async () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket({ perSecond: 10, burst: 30 }, clock);
+    await bucket.take();
+    clock.advance(10);
+    const answered = await bucket.take();
+    clock.advance(90);
+    answered();
+    // 28.1 at 10 ms, 29 at 100 ms (nothing given back): 29 at once, the 30th one token later.
+    const start = clock.now();
+    expect((await times(() => bucket.take(), clock, 30)).map((time) => time - start)).toEqual([
+      ...Array(29).fill(0),
+      100,
+    ]);
+  });
+
   it.each([
     [{ perSecond: 0, burst: 30 }],
     [{ perSecond: 10, burst: 0 }],
@@ -132,9 +170,11 @@ describe('RateLimiter', () => {
 
   it('asks the limiter for the operation each command calls', async () => {
     const asked: string[] = [];
+    const answered: string[] = [];
     class Recording extends RateLimiter {
-      override async take(operation: string): Promise<void> {
+      override async take(operation: string): Promise<Answered> {
         asked.push(operation);
+        return () => answered.push(operation);
       }
     }
     const client = limitRate(
@@ -152,6 +192,8 @@ describe('RateLimiter', () => {
     await client.send(new GetMembersCommand({ AccountIds: ['111111111111'] }));
     await client.send(new BatchEnableStandardsCommand({ StandardsSubscriptionRequests: [] }));
     expect(asked).toEqual(['GetMembers', 'BatchEnableStandards']);
+    // Each call tells the limiter when its answer came back.
+    expect(answered).toEqual(['GetMembers', 'BatchEnableStandards']);
   });
 
   it('limits membership clients only: without callsPerSecond a client is paced by SDK backoff alone', () => {
