@@ -21,6 +21,9 @@ const IAM_PREFIX: Record<string, string> = {
 async function bundle(entry: string): Promise<{ text: string; sources: string[] }> {
   const result = await build({
     ...BUILD_OPTIONS,
+    // The shipped bundles drop function names; this one keeps them to see which functions the same
+    // tree-shaking kept.
+    keepNames: true,
     entryPoints: [entry],
     write: false,
     metafile: true,
@@ -33,8 +36,8 @@ async function bundle(entry: string): Promise<{ text: string; sources: string[] 
 
 /**
  * Every AWS API action a top-level function of `file` calls: each `new XCommand(` traced to the
- * client package it was imported from. A function counts only if the bundle kept it (keepNames
- * leaves its name in the bundle), so capabilities a step is not wired with are not counted.
+ * client package it was imported from. A function counts only if the bundle kept it (keepNames, set
+ * for this check, leaves its name in the bundle), so capabilities a step is not wired with are not counted.
  */
 function actionsIn(file: string, bundleText: string): string[] {
   const text = readFileSync(file, 'utf8');

@@ -41,7 +41,7 @@ interface ClientConfig {
 /** An SDK client as muster configures it: its stack, and the retry strategy its retry middleware asks for. */
 export type RetryingClient = SdkClient & {
   destroy(): void;
-  config: { retryStrategy: Provider<RetryStrategy | RetryStrategyV2> };
+  config: { retryStrategy: Provider<RetryStrategy | RetryStrategyV2>; serviceId: string };
 };
 
 /** An SDK client class muster can configure: every AWS SDK v3 client. */
@@ -145,7 +145,11 @@ export function regionalClient<C extends RetryingClient>(
   withoutQuotaRetries(client);
   return settings.callsPerSecond === undefined
     ? client
-    : limitRate(client, sharedLimiter(credentials ?? OWN_ROLE, Client.name, region, settings.callsPerSecond));
+    : limitRate(
+        client,
+        // The SDK's own service id ("SecurityHub"): a class name would not survive minification.
+        sharedLimiter(credentials ?? OWN_ROLE, client.config.serviceId, region, settings.callsPerSecond),
+      );
 }
 
 /** One client per Region, made on first use and kept for the life of the Lambda container. */

@@ -218,13 +218,13 @@ describe('sharedLimiter', () => {
   it('returns one limiter per identity, service, Region and rate, as AWS keeps one bucket per account and Region', () => {
     const own = {};
     const member = {};
-    const limiter = sharedLimiter(own, 'SecurityHubClient', 'us-east-1', 10);
-    expect(sharedLimiter(own, 'SecurityHubClient', 'us-east-1', 10)).toBe(limiter);
+    const limiter = sharedLimiter(own, 'SecurityHub', 'us-east-1', 10);
+    expect(sharedLimiter(own, 'SecurityHub', 'us-east-1', 10)).toBe(limiter);
     for (const other of [
-      sharedLimiter(member, 'SecurityHubClient', 'us-east-1', 10),
+      sharedLimiter(member, 'SecurityHub', 'us-east-1', 10),
       sharedLimiter(own, 'DetectiveClient', 'us-east-1', 10),
-      sharedLimiter(own, 'SecurityHubClient', 'eu-west-1', 10),
-      sharedLimiter(own, 'SecurityHubClient', 'us-east-1', 5),
+      sharedLimiter(own, 'SecurityHub', 'eu-west-1', 10),
+      sharedLimiter(own, 'SecurityHub', 'us-east-1', 5),
     ])
       expect(other).not.toBe(limiter);
   });
