@@ -30,23 +30,25 @@ const realClock: Clock = {
 /** Called when a paced call's answer (or error) comes back. */
 export type Answered = () => void;
 
-const NOTHING_TO_DO: Answered = () => {};
-
 /**
  * A token bucket: `burst` calls at once, then `perSecond`. Each call reserves its token when it
  * asks, going into debt when the bucket is empty and waiting until the debt is paid, so waiting
  * calls go in the order they asked and none wakes only to wait again.
  *
  * AWS's bucket is not ours: it takes a token when the call arrives, which can be well after we took
- * ours (the call still has to be written to its connection). That matters only for a call that finds
- * the bucket full: ours starts refilling when we take its token, AWS's only when the call reaches it,
- * and from then on ours would count tokens AWS does not have. So when the answer to such a call comes
- * back (by when it surely arrived), the refill ours counted since taking its token is given back
- * (docs/aws-facts.md, Pacing: a token bucket per account, Region and service).
+ * ours (the call still has to be written to its connection). That matters while a bucket is full:
+ * ours starts refilling when we take a token, AWS's only when a call reaches it, and the refill a
+ * full bucket cannot hold is lost. So when the answer comes back (by when the call surely arrived)
+ * to a call taken with nothing else in flight, ours gives back what AWS's may have lost meanwhile:
+ * the refill since that token was taken beyond the room the bucket had then. The calls taken while
+ * it was in flight give nothing back: AWS's bucket was below full once it arrived (docs/aws-facts.md,
+ * Pacing: a token bucket per account, Region and service).
  */
 export class TokenBucket {
   private tokens: number;
   private updated: number;
+  /** Calls taken whose answer has not come back. */
+  private inFlight = 0;
 
   constructor(
     private readonly rate: Rate,
@@ -70,17 +72,21 @@ export class TokenBucket {
 
   /** Waits for a token; what it resolves to is called when the call's answer comes back. */
   async take(): Promise<Answered> {
-    const now = this.clock.now();
-    this.refill(now);
-    const fromFull = this.tokens >= this.rate.burst;
+    const taken = this.clock.now();
+    this.refill(taken);
+    const first = this.inFlight === 0;
+    const room = this.rate.burst - this.tokens;
     this.tokens -= 1;
+    this.inFlight += 1;
     if (this.tokens < 0) await this.clock.sleep((-this.tokens * 1000) / this.rate.perSecond);
-    if (!fromFull) return NOTHING_TO_DO;
-    const taken = now;
     return () => {
+      this.inFlight -= 1;
+      if (!first) return;
       const answered = this.clock.now();
+      const lost = ((answered - taken) * this.rate.perSecond) / 1000 - room;
+      if (lost <= 0) return;
       this.refill(answered);
-      this.tokens -= ((answered - taken) * this.rate.perSecond) / 1000;
+      this.tokens -= lost;
     };
   }
 }

@@ -106,20 +106,40 @@ describe('TokenBucket', () => {
     ]);
   });
 
-  it('gives nothing back for calls that found the bucket below its burst: both buckets were refilling already', async () => {
+  it('gives back only the refill beyond the room the bucket had when the token was taken', async () => {
     const clock = fakeClock();
     const bucket = new TokenBucket({ perSecond: 10, burst: 30 }, clock);
-    await bucket.take();
+    // Answered at once: nothing to give back.
+    (await bucket.take())();
     clock.advance(10);
+    // 29.1 tokens before this take: room for 0.9 of refill before AWS's bucket would be full.
     const answered = await bucket.take();
-    clock.advance(90);
+    clock.advance(140);
+    // 1.4 tokens of refill while the call was on its way: AWS's may have lost the 0.5 past its room.
     answered();
-    // 28.1 at 10 ms, 29 at 100 ms (nothing given back): 29 at once, the 30th one token later.
     const start = clock.now();
+    // 28.1 + 1.4 - 0.5 = 29 at 150 ms: 29 at once, the 30th one token later (50 ms later without it).
     expect((await times(() => bucket.take(), clock, 30)).map((time) => time - start)).toEqual([
       ...Array(29).fill(0),
       100,
     ]);
+  });
+
+  it("gives nothing back for a call taken while another was in flight: AWS's bucket was below full once that one arrived", async () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket({ perSecond: 10, burst: 30 }, clock);
+    const first = await bucket.take();
+    const second = await bucket.take();
+    clock.advance(100);
+    first();
+    clock.advance(400);
+    // The second was 0.5 s on its way (4 tokens past its room of 1): nothing given back for it.
+    second();
+    const start = clock.now();
+    // 28 at 0, 29 at 100 ms less the first's 1 given back, 32 at 500 ms, held to 30: all 30 at once.
+    expect((await times(() => bucket.take(), clock, 30)).map((time) => time - start)).toEqual(
+      Array(30).fill(0),
+    );
   });
 
   it.each([
