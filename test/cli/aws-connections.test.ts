@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { administratorAccount, describeStack } from '../../cli/aws.ts';
-import { type Loopback, loopback } from '../shared/aws/loopback.ts';
+import { type Loopback, loopback } from '../loopback.ts';
 
 const xml = (body: string) => ({ status: 200, body, headers: { 'content-type': 'text/xml' } });
 

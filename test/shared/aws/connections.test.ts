@@ -1,7 +1,7 @@
 import { GetMembersCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { regionalClient } from '../../../functions/shared/aws/clients.ts';
-import { type Loopback, loopback } from './loopback.ts';
+import { type Loopback, loopback } from '../../loopback.ts';
 
 const member = (accessKeyId: string) => async () => ({ accessKeyId, secretAccessKey: 'secret' });
 const getMembers = () => new GetMembersCommand({ AccountIds: ['111111111111'] });

@@ -7,7 +7,7 @@ import type { $SchemaRef, StaticOperationSchema } from '@smithy/types';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { regionalClient } from '../../../functions/shared/aws/clients.ts';
 import { UNREAD_TIMESTAMPS, withoutTimestamps } from '../../../functions/shared/aws/unread-timestamps.ts';
-import { type Loopback, loopback } from './loopback.ts';
+import { type Loopback, loopback } from '../../loopback.ts';
 
 const credentials = async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' });
 const NS = 'test';
