@@ -31,6 +31,13 @@ const realClock: Clock = {
 export type Answered = () => void;
 
 /**
+ * How long after its token was taken a call is assumed to have reached AWS, at most: its answer can
+ * come much later (CreateMembers of 50 accounts may take seconds), and that wait is no lag of ours.
+ * Locally, with every Lambda in one process, calls left up to about 100 ms after their token.
+ */
+export const ARRIVAL_WITHIN_MS = 250;
+
+/**
  * A token bucket: `burst` calls at once, then `perSecond`. Each call reserves its token when it
  * asks, going into debt when the bucket is empty and waiting until the debt is paid, so waiting
  * calls go in the order they asked and none wakes only to wait again.
@@ -40,9 +47,9 @@ export type Answered = () => void;
  * ours starts refilling when we take a token, AWS's only when a call reaches it, and the refill a
  * full bucket cannot hold is lost. So when the answer comes back (by when the call surely arrived)
  * to a call taken with nothing else in flight, ours gives back what AWS's may have lost meanwhile:
- * the refill since that token was taken beyond the room the bucket had then. The calls taken while
- * it was in flight give nothing back: AWS's bucket was below full once it arrived (docs/aws-facts.md,
- * Pacing: a token bucket per account, Region and service).
+ * the refill since that token was taken, up to ARRIVAL_WITHIN_MS, beyond the room the bucket had
+ * then. The calls taken while it was in flight give nothing back: AWS's bucket was below full once
+ * it arrived (docs/aws-facts.md, Pacing: a token bucket per account, Region and service).
  */
 export class TokenBucket {
   private tokens: number;
@@ -83,7 +90,8 @@ export class TokenBucket {
       this.inFlight -= 1;
       if (!first) return;
       const answered = this.clock.now();
-      const lost = ((answered - taken) * this.rate.perSecond) / 1000 - room;
+      const onItsWay = Math.min(answered - taken, ARRIVAL_WITHIN_MS);
+      const lost = (onItsWay * this.rate.perSecond) / 1000 - room;
       if (lost <= 0) return;
       this.refill(answered);
       this.tokens -= lost;

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { regionalClient, sharedLimiter } from '../../../functions/shared/aws/clients.ts';
 import {
   type Answered,
+  ARRIVAL_WITHIN_MS,
   limitRate,
   RateLimiter,
   TokenBucket,
@@ -122,6 +123,22 @@ describe('TokenBucket', () => {
     expect((await times(() => bucket.take(), clock, 30)).map((time) => time - start)).toEqual([
       ...Array(29).fill(0),
       100,
+    ]);
+  });
+
+  it('counts at most ARRIVAL_WITHIN_MS of a slow answer as the call being on its way', async () => {
+    const clock = fakeClock();
+    const bucket = new TokenBucket({ perSecond: 10, burst: 30 }, clock);
+    const answered = await bucket.take();
+    // CreateMembers answering after 2 s: the call reached AWS long before; 2.5 tokens given back, not 20.
+    clock.advance(2000);
+    answered();
+    const start = clock.now();
+    // 29 + 20, held to 30, less 2.5: 27.5 tokens, so 27 calls at once and the 28th 50 ms later.
+    expect(ARRIVAL_WITHIN_MS).toBe(250);
+    expect((await times(() => bucket.take(), clock, 28)).map((time) => time - start)).toEqual([
+      ...Array(27).fill(0),
+      50,
     ]);
   });
 
