@@ -130,15 +130,15 @@ describe('TokenBucket', () => {
     const clock = fakeClock();
     const bucket = new TokenBucket({ perSecond: 10, burst: 30 }, clock);
     const answered = await bucket.take();
-    // CreateMembers answering after 2 s: the call reached AWS long before; 2.5 tokens given back, not 20.
-    clock.advance(2000);
+    // CreateMembers answering after 3 s: the call reached AWS long before; 10 tokens given back, not 30.
+    clock.advance(3000);
     answered();
     const start = clock.now();
-    // 29 + 20, held to 30, less 2.5: 27.5 tokens, so 27 calls at once and the 28th 50 ms later.
-    expect(ARRIVAL_WITHIN_MS).toBe(250);
-    expect((await times(() => bucket.take(), clock, 28)).map((time) => time - start)).toEqual([
-      ...Array(27).fill(0),
-      50,
+    // 29 + 30, held to 30, less 10: 20 calls at once, the 21st one token later.
+    expect(ARRIVAL_WITHIN_MS).toBe(1000);
+    expect((await times(() => bucket.take(), clock, 21)).map((time) => time - start)).toEqual([
+      ...Array(20).fill(0),
+      100,
     ]);
   });
 
