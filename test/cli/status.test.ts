@@ -261,50 +261,66 @@ describe('muster status with a report too large for the state', () => {
   });
 });
 
+/**
+ * A finished parent execution served by the mocks: the plan Resolve Accounts hands the parent (counts
+ * and batch references, no account list) and the merged report file, naming the accounts in `names`.
+ * Returns the report file's lines.
+ */
+function serveFinishedParent(names: Record<string, string> = {}): string[] {
+  const whole = samplePlan();
+  const plan = {
+    ...whole,
+    accounts: [],
+    accountIds: [],
+    skipped: [],
+    accountCount: whole.accountIds.length,
+    skippedCount: 0,
+    regionGroups: [
+      {
+        regions: whole.regions,
+        batches: [
+          { key: 'executions/muster-onboarding/run/batches/0000.json', accountCount: 3, skippedCount: 0 },
+        ],
+      },
+    ],
+  };
+  const report = sampleReport({
+    notEnabled: [],
+    notEnabledComplete: true,
+    counts: { ENABLED: whole.accountIds.length * whole.regions.length * whole.services.length },
+    files: {
+      bucket: 'muster-reports',
+      jsonl: 'executions/muster-onboarding/run/report.jsonl',
+      csv: 'executions/muster-onboarding/run/report.csv',
+    },
+  });
+  const rows = whole.accountIds.flatMap((accountId) =>
+    whole.regions.flatMap((region) =>
+      whole.services.map((service) =>
+        JSON.stringify({
+          accountId,
+          ...(names[accountId] === undefined ? {} : { accountName: names[accountId] }),
+          region,
+          service,
+          outcome: 'ENABLED',
+          reason: '',
+        }),
+      ),
+    ),
+  );
+  const history = new HistoryBuilder().started({ allAccounts: true }).task('Resolve Accounts', { plan });
+  history.state('Choice', 'Has Work?').state('Map', 'Onboard Batches').task('Merge Reports', { report });
+  history.entered('Succeed', 'Onboarded').succeeded(report);
+  sfn.on(DescribeExecutionCommand).resolves(described('SUCCEEDED'));
+  servePages(history.events, 100);
+  const body = { transformToString: async () => `${rows.join('\n')}\n` };
+  s3.on(GetObjectCommand).resolves({ Body: body as never });
+  return rows;
+}
+
 describe('muster status of a parent execution', () => {
   it('reads the merged report file, since the parent plan only counts its accounts, and lists every membership', async () => {
-    const whole = samplePlan();
-    // What Resolve Accounts hands the parent: counts and batch references, no account list.
-    const plan = {
-      ...whole,
-      accounts: [],
-      accountIds: [],
-      skipped: [],
-      accountCount: whole.accountIds.length,
-      skippedCount: 0,
-      regionGroups: [
-        {
-          regions: whole.regions,
-          batches: [
-            { key: 'executions/muster-onboarding/run/batches/0000.json', accountCount: 3, skippedCount: 0 },
-          ],
-        },
-      ],
-    };
-    const report = sampleReport({
-      notEnabled: [],
-      notEnabledComplete: true,
-      counts: { ENABLED: whole.accountIds.length * whole.regions.length * whole.services.length },
-      files: {
-        bucket: 'muster-reports',
-        jsonl: 'executions/muster-onboarding/run/report.jsonl',
-        csv: 'executions/muster-onboarding/run/report.csv',
-      },
-    });
-    const rows = whole.accountIds.flatMap((accountId) =>
-      whole.regions.flatMap((region) =>
-        whole.services.map((service) =>
-          JSON.stringify({ accountId, region, service, outcome: 'ENABLED', reason: '' }),
-        ),
-      ),
-    );
-    const history = new HistoryBuilder().started({ allAccounts: true }).task('Resolve Accounts', { plan });
-    history.state('Choice', 'Has Work?').state('Map', 'Onboard Batches').task('Merge Reports', { report });
-    history.entered('Succeed', 'Onboarded').succeeded(report);
-    sfn.on(DescribeExecutionCommand).resolves(described('SUCCEEDED'));
-    servePages(history.events, 100);
-    const body = { transformToString: async () => `${rows.join('\n')}\n` };
-    s3.on(GetObjectCommand).resolves({ Body: body as never });
+    const rows = serveFinishedParent();
     const io = memoryIo();
 
     await main(['status', EXECUTION_ARN, '--json'], io);
@@ -320,58 +336,7 @@ describe('muster status shows the account names the report file carries', () => 
     '200000000001': 'payments-prod',
     '200000000002': '<b onmouseover=alert(1)>=cmd|calc',
   };
-
-  /** A finished parent execution whose merged report file names two of its accounts. */
-  function finishedParent() {
-    const whole = samplePlan();
-    const plan = {
-      ...whole,
-      accounts: [],
-      accountIds: [],
-      skipped: [],
-      accountCount: whole.accountIds.length,
-      skippedCount: 0,
-      regionGroups: [
-        {
-          regions: whole.regions,
-          batches: [
-            { key: 'executions/muster-onboarding/run/batches/0000.json', accountCount: 3, skippedCount: 0 },
-          ],
-        },
-      ],
-    };
-    const report = sampleReport({
-      notEnabled: [],
-      notEnabledComplete: true,
-      counts: { ENABLED: whole.accountIds.length * whole.regions.length * whole.services.length },
-      files: {
-        bucket: 'muster-reports',
-        jsonl: 'executions/muster-onboarding/run/report.jsonl',
-        csv: 'executions/muster-onboarding/run/report.csv',
-      },
-    });
-    const rows = whole.accountIds.flatMap((accountId) =>
-      whole.regions.flatMap((region) =>
-        whole.services.map((service) =>
-          JSON.stringify({
-            accountId,
-            ...(NAMES[accountId] === undefined ? {} : { accountName: NAMES[accountId] }),
-            region,
-            service,
-            outcome: 'ENABLED',
-            reason: '',
-          }),
-        ),
-      ),
-    );
-    const history = new HistoryBuilder().started({ allAccounts: true }).task('Resolve Accounts', { plan });
-    history.state('Choice', 'Has Work?').state('Map', 'Onboard Batches').task('Merge Reports', { report });
-    history.entered('Succeed', 'Onboarded').succeeded(report);
-    sfn.on(DescribeExecutionCommand).resolves(described('SUCCEEDED'));
-    servePages(history.events, 100);
-    const body = { transformToString: async () => `${rows.join('\n')}\n` };
-    s3.on(GetObjectCommand).resolves({ Body: body as never });
-  }
+  const finishedParent = () => serveFinishedParent(NAMES);
 
   it('prints "id (name)" in JSON and a name field, null where none is known', async () => {
     finishedParent();
