@@ -22,7 +22,7 @@ export function memberAccountOpener(
         let service = services.get(key);
         if (service === undefined) {
           service = MEMBER_SIDES[name]((Client) => {
-            const client = regionalClient(Client, region, settings, credentials);
+            const client = regionalClient(Client, region, settings, { credentials });
             clients.push(client);
             return instrument(client);
           }, options);

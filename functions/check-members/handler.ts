@@ -3,8 +3,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
+import { Pacing } from '#shared/aws/pacing.ts';
 import { readClientSettings } from '#shared/config.ts';
-import { checkOnboardingInputSchema, parseInput } from '#shared/contracts.ts';
+import {
+  checkOnboardingInputSchema,
+  type OnboardingReport,
+  type Paced,
+  parseInput,
+} from '#shared/contracts.ts';
 import {
   CORRELATION_ID_PATH,
   logger,
@@ -19,14 +25,24 @@ import { checkMembers } from './check-members.ts';
 
 /** One Lambda container's handler: the clients it makes on first use are its own. */
 export function createHandler() {
+  const settings = onFirstUse(() => readClientSettings(process.env));
+  const pacing = onFirstUse(() => new Pacing(settings().callsPerSecond));
   const adapters = onFirstUse(() =>
-    administratorAdapters(readClientSettings(process.env), (service, open) => READERS[service](open)),
+    administratorAdapters(settings(), (service, open) => READERS[service](open), pacing()),
   );
 
   const store = onFirstUse(() => reportStore(process.env));
 
-  async function run(event: unknown) {
-    const report = await checkMembers(parseInput(checkOnboardingInputSchema, event, 'input'), {
+  async function run(event: unknown): Promise<OnboardingReport | Paced<OnboardingReport>> {
+    const input = parseInput(checkOnboardingInputSchema, event, 'input');
+    // Every step before it says what it left: the create steps (the first round), the last check and
+    // the invite step since; the lowest level of each bucket counts.
+    pacing().adopt([
+      ...input.administrator.flatMap((pair) => pair.pacing ?? []),
+      ...(input.pacing ?? []),
+      ...(input.invited.pacing ?? []),
+    ]);
+    const report = await checkMembers(input, {
       adapters: adapters(),
       store: store(),
       uniqueId: randomUUID,
@@ -43,7 +59,8 @@ export function createHandler() {
       counts: report.counts,
       pendingAccounts: report.pendingAccountIds.length,
     });
-    return report;
+    // Only a next round has steps to hand it to; the last report is the child execution's output.
+    return report.keepPolling ? { ...report, pacing: pacing().carried() } : report;
   }
 
   return middy(run)

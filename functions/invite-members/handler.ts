@@ -2,8 +2,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
+import { Pacing } from '#shared/aws/pacing.ts';
 import { invitationOptions, readAdministratorConfig } from '#shared/config.ts';
-import { inviteOnboardingInputSchema, parseInput } from '#shared/contracts.ts';
+import {
+  type InviteOnboardingOutput,
+  inviteOnboardingInputSchema,
+  type Paced,
+  parseInput,
+} from '#shared/contracts.ts';
 import {
   CORRELATION_ID_PATH,
   logger,
@@ -19,17 +25,23 @@ import { inviteMembers } from './invite-members.ts';
 /** One Lambda container's handler: the clients it makes on first use are its own. */
 export function createHandler() {
   const config = onFirstUse(() => readAdministratorConfig(process.env));
+  const pacing = onFirstUse(() => new Pacing(config().clients.callsPerSecond));
   const adapters = onFirstUse(() =>
-    administratorAdapters(config().clients, (service, open) => ({
-      ...READERS[service](open),
-      ...INVITERS[service](open),
-    })),
+    administratorAdapters(
+      config().clients,
+      (service, open) => ({
+        ...READERS[service](open),
+        ...INVITERS[service](open),
+      }),
+      pacing(),
+    ),
   );
 
   const store = onFirstUse(() => reportStore(process.env));
 
-  async function run(event: unknown) {
+  async function run(event: unknown): Promise<Paced<InviteOnboardingOutput>> {
     const input = parseInput(inviteOnboardingInputSchema, event, 'input');
+    pacing().adopt(input.pacing ?? []);
     const output = await inviteMembers(input, {
       adapters: adapters(),
       options: (service) => invitationOptions(config(), service),
@@ -42,7 +54,7 @@ export function createHandler() {
     );
     recordCounts({ InvitationsNotSent: notSent });
     logger.info('invite members finished', { invitationsNotSent: notSent, unfinished: output.unfinished });
-    return output;
+    return { ...output, pacing: pacing().carried() };
   }
 
   return middy(run)

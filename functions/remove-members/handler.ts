@@ -6,6 +6,7 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import middy from '@middy/core';
 import * as z from 'zod/mini';
 import { perRegion, regionalClient } from '#shared/aws/clients.ts';
+import { Pacing } from '#shared/aws/pacing.ts';
 import { executionIdSchema } from '#shared/contracts.ts';
 import { INACTIVE_STATES } from '#shared/domain/accounts.ts';
 import { refuseOtherPartitions } from '#shared/domain/regions.ts';
@@ -34,7 +35,11 @@ export function createHandler() {
   );
   const store = onFirstUse(() => reportStore(process.env));
   const removers = onFirstUse(() =>
-    administratorAdapters(config().clients, (service, open) => REMOVERS[service](open)),
+    administratorAdapters(
+      config().clients,
+      (service, open) => REMOVERS[service](open),
+      new Pacing(config().clients.callsPerSecond),
+    ),
   );
 
   /**

@@ -1,9 +1,12 @@
 import * as z from 'zod/mini';
+import type { CarriedPace } from '#shared/aws/pacing.ts';
 import {
   accountIdSchema,
   type BatchedPlan,
   CHILD_BATCH_ACCOUNTS,
+  type Paced,
   type Plan,
+  pacingSchema,
   planSchema,
   type RegionGroup,
 } from '#shared/contracts.ts';
@@ -138,15 +141,24 @@ export async function storeBatches(
   plan: Plan,
   store: ReportStore,
   prefix: string,
-  size = CHILD_BATCH_ACCOUNTS,
-  maxPairs = MAX_CHILD_PAIRS,
-  names: AccountNames = new Map(),
+  {
+    size = CHILD_BATCH_ACCOUNTS,
+    maxPairs = MAX_CHILD_PAIRS,
+    names = new Map(),
+    pacing = [],
+  }: {
+    size?: number;
+    maxPairs?: number;
+    names?: AccountNames;
+    /** What the plan's reads left of the administrator's buckets, for the children's first steps. */
+    pacing?: CarriedPace[];
+  } = {},
 ): Promise<BatchedPlan> {
   const parts = splitPlan(plan, size, maxPairs);
   const batches = await Promise.all(
     parts.map(async (part, index) => {
       const key = `${prefix}/batches/${String(index).padStart(4, '0')}.json`;
-      const file = { ...part, accountNames: batchNames(part, names) };
+      const file = { ...part, accountNames: batchNames(part, names), pacing };
       await store.put(key, JSON.stringify(file), 'application/json');
       return { key, accountCount: part.accounts.length, skippedCount: part.skipped.length };
     }),
@@ -180,6 +192,8 @@ export async function storeBatches(
  */
 export const batchFileSchema = z.extend(planSchema, {
   accountNames: z._default(z.record(accountIdSchema, z.pipe(z.string(), z.transform(clipAccountName))), {}),
+  /** Always there once loaded, as the state machine reads `$.plan.pacing`: a file written before it had none. */
+  pacing: z._default(pacingSchema, []),
 });
 
 /**
@@ -212,7 +226,7 @@ function batchNames(part: Plan, names: AccountNames): Record<string, string> {
 }
 
 /** A child execution's plan: the batch its parent wrote, parsed (a bad object is named), without the names. */
-export async function loadBatch(batchKey: string, store: ReportStore): Promise<Plan> {
+export async function loadBatch(batchKey: string, store: ReportStore): Promise<Paced<Plan>> {
   const { accountNames: _, ...plan } = await loadBatchFile(batchKey, store);
   return plan;
 }

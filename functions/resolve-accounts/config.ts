@@ -1,4 +1,4 @@
-import type { ClientSettings } from '#shared/aws/clients.ts';
+import type { PacedClientSettings } from '#shared/aws/clients.ts';
 import {
   configReaders,
   type Env,
@@ -22,7 +22,7 @@ export interface ResolveConfig {
   defaultServices: ServiceName[];
   /** Where the Organizations client is made: the partition's Organizations Region. */
   organizationsRegion: string;
-  clients: ClientSettings;
+  clients: PacedClientSettings;
   settings: WorkflowSettings;
 }
 

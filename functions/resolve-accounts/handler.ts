@@ -6,6 +6,7 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import middy from '@middy/core';
 import * as z from 'zod/mini';
 import { perRegion, regionalClient } from '#shared/aws/clients.ts';
+import { Pacing } from '#shared/aws/pacing.ts';
 import { readClientSettings } from '#shared/config.ts';
 import { batchInputSchema, executionIdSchema, parseInput } from '#shared/contracts.ts';
 import { CORRELATION_ID_PATH, logger, metrics, recordCounts, tracer } from '#shared/observability.ts';
@@ -31,8 +32,9 @@ export function createHandler() {
       ),
     ),
   );
+  const pacing = onFirstUse(() => new Pacing(clients().callsPerSecond));
   const planners = onFirstUse(() =>
-    administratorAdapters(clients(), (service, open) => PLANNERS[service](open)),
+    administratorAdapters(clients(), (service, open) => PLANNERS[service](open), pacing()),
   );
 
   const store = onFirstUse(() => reportStore(process.env));
@@ -41,6 +43,8 @@ export function createHandler() {
     // A child execution's first state: its batch, as the parent's Resolve Accounts wrote it.
     if (batchInputSchema.safeParse(event).success)
       return loadBatch(parseInput(batchInputSchema, event, 'input').batchKey, store());
+    // The first step of an execution: its buckets are its own (what it reads is handed to the children).
+    pacing().adopt([]);
     const parent = parentInputSchema.safeParse(event);
     const request = parent.success ? parent.data.request : event;
     const config = readResolveConfig(process.env);
@@ -82,7 +86,7 @@ export function createHandler() {
     // Organizations' name first; the input's only for an account it does not name (outside it).
     const names = new Map([...inputNames(request), ...named.names]);
     if (!plan.hasWork) return storePlan(plan, store(), prefix, names);
-    return storeBatches(plan, store(), prefix, undefined, undefined, names);
+    return storeBatches(plan, store(), prefix, { names, pacing: pacing().carried() });
   }
 
   return middy(run)

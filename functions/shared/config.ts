@@ -1,4 +1,4 @@
-import type { ClientSettings } from './aws/clients.ts';
+import type { PacedClientSettings } from './aws/clients.ts';
 import type { WorkflowSettings } from './contracts.ts';
 import { accountIdProblem } from './domain/account-id.ts';
 import { SERVICE_NAMES, SERVICE_RULES, type ServiceName } from './domain/services.ts';
@@ -40,7 +40,7 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
-export function readClientSettings(env: Env): ClientSettings {
+export function readClientSettings(env: Env): PacedClientSettings {
   return {
     maxAttempts: integer(env, 'SDK_MAX_ATTEMPTS', 5, 1, 20),
     callsPerSecond: integer(env, 'CALLS_PER_SECOND', 10, 1, 100),
@@ -57,7 +57,7 @@ export function readAdministratorId(env: Env): string {
 
 /** Settings of the administrator-side steps (create, invite, check members). */
 export interface AdministratorConfig {
-  clients: ClientSettings;
+  clients: PacedClientSettings;
   /** Per service that emails its invitations: whether the stack turned those emails off. */
   disableEmailNotification: Partial<Record<ServiceName, boolean>>;
   invitationMessage?: string;

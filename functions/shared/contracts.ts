@@ -1,5 +1,6 @@
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
+import type { CarriedPace } from './aws/pacing.ts';
 import { accountIdProblem, describeValue } from './domain/account-id.ts';
 import { type Account, emailProblem } from './domain/accounts.ts';
 import type { FailedEntry, FailedGroup } from './domain/failures.ts';
@@ -141,6 +142,26 @@ export const locatedSchema = z.object({
   inviteCreated: z.optional(z.boolean()),
 });
 
+/**
+ * What a step left of the administrator's bucket for one API in one Region, for the next step
+ * (aws/pacing.ts): one entry a pair at most, so it never grows with the organization.
+ */
+export const carriedPaceSchema = z.strictObject({
+  api: z.string().check(z.minLength(1), z.maxLength(64)),
+  region: regionSchema,
+  tokens: z.number().check(z.minimum(0)),
+  at: z.number().check(z.int(), z.minimum(0)),
+});
+export const pacingSchema = z
+  .array(carriedPaceSchema)
+  .check(z.maxLength(KNOWN_REGIONS.size * SERVICE_NAMES.length));
+
+/**
+ * What an administrator step's Lambda hands the state machine: its output, and what its calls left
+ * of the pairs' buckets for the step after it.
+ */
+export type Paced<T> = T & { pacing: CarriedPace[] };
+
 const failedGroupSchema = z.object({
   outcome: z.enum(OUTCOMES),
   reason: reasonSchema,
@@ -168,6 +189,8 @@ export const administratorStepInputSchema = z
     failed: z._default(z.array(failedGroupSchema), []),
     /** The earlier attempt's `allInvited`: the create step passes it on, and-ed with its own. */
     allInvited: z.optional(z.boolean()),
+    /** What the earlier attempt left of the pair's bucket. */
+    pacing: z.optional(pacingSchema),
     /** Step Functions execution id, used as the log correlation id. */
     executionId: z.optional(executionIdSchema),
   })
@@ -378,6 +401,8 @@ export const inviteOnboardingInputSchema = z.object({
   invitations: z.array(invitationGroupSchema),
   /** Where the check wrote the invitations in the report bucket when they were too many to carry. */
   invitationsKey: z.optional(z.nullable(z.string().check(z.minLength(1)))),
+  /** What the last check left of the pairs' buckets. */
+  pacing: z.optional(pacingSchema),
   executionId: z.optional(executionIdSchema),
 });
 export type InviteOnboardingInput = z.infer<typeof inviteOnboardingInputSchema>;
@@ -412,6 +437,8 @@ export const checkOnboardingInputSchema = z.object({
         allInvited: z.optional(z.boolean()),
         /** The error a step of this pair failed with after its retries (Step Functions' Catch output). */
         crashed: z.optional(crashSchema),
+        /** What the create step left of the pair's bucket. */
+        pacing: z.optional(pacingSchema),
       }),
     ),
     [],
@@ -424,9 +451,13 @@ export const checkOnboardingInputSchema = z.object({
       groups: z.optional(z.array(outcomeGroupSchema)),
       /** The invitations the crashed invite step was given in the report bucket (the check's invitationsKey). */
       groupsKey: z.optional(z.nullable(z.string().check(z.minLength(1)))),
+      /** What the invite step left of the pairs' buckets. */
+      pacing: z.optional(pacingSchema),
     }),
     { unfinished: [] },
   ),
+  /** What the previous check left of the pairs' buckets (its report's `pacing`). */
+  pacing: z.optional(pacingSchema),
   /** The previous round's `carried`: settled outcomes only earlier rounds could see. */
   recorded: z._default(z.array(outcomeGroupSchema), []),
   /** Where the previous check wrote its `carried` groups in the report bucket (null on the first round). */

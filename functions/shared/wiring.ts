@@ -5,6 +5,7 @@ import {
   type RetryingClient,
   regionalClient,
 } from './aws/clients.ts';
+import type { Pacing } from './aws/pacing.ts';
 import { s3Client } from './aws/s3.ts';
 import { type Env, readClientSettings, readReportStoreSettings } from './config.ts';
 import type { AdministratorStepOutput } from './contracts.ts';
@@ -71,12 +72,13 @@ export function reportStore(env: Env): ReportStore {
 /**
  * The administrator capabilities a Lambda container's step uses, as `make` joins them from the
  * registry's records (services/registry.ts, which stays free of observability so the CLI can import it
- * without making a logger): built once per service and Region on first use, on one traced, rate-limited
- * client per service and Region.
+ * without making a logger): built once per service and Region on first use, on one traced client per
+ * service and Region, paced by the container's `pacing`.
  */
 export function administratorAdapters<A>(
   settings: ClientSettings,
   make: (service: ServiceName, open: OpenClient) => A,
+  pacing: Pacing,
 ): (service: ServiceName, region: string) => A {
   const byRegion = perRegion((region) => {
     // A step that joins two capabilities of a service (read, then invite) speaks on one client.
@@ -84,7 +86,7 @@ export function administratorAdapters<A>(
     const open: OpenClient = <C extends RetryingClient>(Client: RegionalClientClass<C>): C => {
       const known = clients.get(Client);
       if (known !== undefined) return known as C;
-      const client = tracer.captureAWSv3Client(regionalClient(Client, region, settings));
+      const client = tracer.captureAWSv3Client(regionalClient(Client, region, settings, { pacing }));
       clients.set(Client, client);
       return client;
     };

@@ -99,7 +99,10 @@ describe('splitting the plan into child executions and merging their reports', (
           const store = memoryReportStore();
           const whole = plan(accounts, skipped, regions, services);
           // Small children (4 pairs) so that the Region groups are split and merged too.
-          const batched = await storeBatches(whole, store, 'executions/muster-onboarding/run-1', size, 4);
+          const batched = await storeBatches(whole, store, 'executions/muster-onboarding/run-1', {
+            size,
+            maxPairs: 4,
+          });
           expect(batched.accounts).toEqual([]);
           const all = batched.regionGroups.flatMap(({ batches }) => batches);
           expect(
@@ -183,7 +186,7 @@ describe('splitting the plan into child executions and merging their reports', (
     whole.pairs = whole.pairs.map((pair) => ({ ...pair, enabled: true }));
     const reason = 'a behavior graph holds at most 1200, so this account was not added';
     whole.overMemberLimit = [{ region: 'eu-west-1', accountIds: [id(2), id(3)], reason }];
-    const batched = await storeBatches(whole, store, 'executions/muster-onboarding/run-1', 3);
+    const batched = await storeBatches(whole, store, 'executions/muster-onboarding/run-1', { size: 3 });
     expect(batched).not.toHaveProperty('overMemberLimit');
     const parts = await Promise.all(batches(batched).map(({ key }) => loadBatch(key, store)));
     // The accounts past the limit share their own batch, whose plan has Detective off in eu-west-1.
@@ -361,7 +364,8 @@ describe('splitting the plan into child executions and merging their reports', (
     });
     expect(carried).not.toHaveProperty('overMemberLimit');
     expect(JSON.stringify(carried).length).toBeLessThan(4_096);
-    expect(await loadBatch(carried.planKey, store)).toEqual(long);
+    // A stored plan carries no pacing; loaded, it has none to hand on.
+    expect(await loadBatch(carried.planKey, store)).toEqual({ ...long, pacing: [] });
   });
 
   it('names a batch object that is not a plan', async () => {
@@ -388,14 +392,10 @@ describe('account names through the batch files into the merged report', () => {
 
   it('writes the names to the batch files only, never to the plan a child loads into its state', async () => {
     const store = memoryReportStore();
-    const batched = await storeBatches(
-      plan(3, 1, ['us-east-1']),
-      store,
-      'executions/m/run-1',
-      2,
-      undefined,
-      NAMES,
-    );
+    const batched = await storeBatches(plan(3, 1, ['us-east-1']), store, 'executions/m/run-1', {
+      size: 2,
+      names: NAMES,
+    });
     const keys = batches(batched).map(({ key }) => key);
 
     expect(JSON.stringify(batched)).not.toContain('payments-prod');
@@ -410,7 +410,7 @@ describe('account names through the batch files into the merged report', () => {
   it("puts each account's name in the merged JSON Lines and CSV rows, a failed child's included", async () => {
     const store = memoryReportStore();
     const whole = plan(3, 1, ['us-east-1']);
-    const batched = await storeBatches(whole, store, 'executions/m/run-1', 2, undefined, NAMES);
+    const batched = await storeBatches(whole, store, 'executions/m/run-1', { size: 2, names: NAMES });
     const [first, second] = batches(batched);
     const report = await mergeReports(
       {

@@ -46,7 +46,13 @@ describe('the sample events for sam local invoke against the stand-in', () => {
       done: { CREATED: ['200000000001', '200000000002'] },
     });
     // Organization accounts come out of CreateMembers enabled: nothing to invite.
-    expect(await invoke('invite-members')).toEqual({ unfinished: [] });
+    // It read the members once before inviting: 29 of the pair's 30 tokens are left for the next step.
+    expect(await invoke('invite-members')).toEqual({
+      unfinished: [],
+      pacing: [
+        { api: 'SecurityHub', region: 'us-east-1', tokens: expect.closeTo(29, 0), at: expect.any(Number) },
+      ],
+    });
     expect(await invoke('accept-invitations')).toEqual({
       counts: { ENABLED: 2 },
       unfinished: [],

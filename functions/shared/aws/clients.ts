@@ -9,6 +9,7 @@ import type {
 } from '@smithy/types';
 import { type ErrorLike, isQuotaExceeded } from '../domain/classify.ts';
 import { sharedConnections } from './connections.ts';
+import type { Pacing } from './pacing.ts';
 import { limitRate, RateLimiter, type SdkClient } from './rate-limit.ts';
 import { skipUnreadTimestamps } from './unread-timestamps.ts';
 
@@ -25,6 +26,9 @@ export interface ClientSettings {
    */
   callsPerSecond?: number;
 }
+
+/** The settings of the clients of AWS's paced services: the Lambdas' own, from their environment. */
+export type PacedClientSettings = Required<ClientSettings>;
 
 /** What muster sets on a client; the CLI also names a profile or an endpoint. */
 interface ClientConfig {
@@ -94,7 +98,8 @@ const limiters = new WeakMap<object, Map<string, RateLimiter>>();
 /**
  * The one limiter of an (identity, Region, service) in this process, as AWS keeps one bucket per
  * account and Region (docs/aws-facts.md, Pacing: a token bucket per account, Region and service):
- * the clients of a step's invocations, and locally of every step, then draw on the same tokens.
+ * for member accounts' clients and the CLI's. A Lambda's own calls are paced by its container's
+ * Pacing instead, which each step hands on to the next (pacing.ts).
  */
 export function sharedLimiter(
   identity: object,
@@ -116,15 +121,24 @@ export function sharedLimiter(
   return limiter;
 }
 
+/** Whose client it is: the Lambda's own role by default. */
+export interface ClientIdentity {
+  /** A member account's assumed-role provider. */
+  credentials?: AwsCredentialIdentityProvider;
+  /** The Lambda container's own buckets, which it carries from step to step (pacing.ts). */
+  pacing?: Pacing;
+}
+
 /**
- * Builds an SDK client for one Region with muster's retry and rate settings. `credentials`
- * defaults to the Lambda's own role; member-side clients pass the assumed-role provider.
+ * Builds an SDK client for one Region with muster's retry and rate settings: the Lambda's own role's
+ * client paced by `pacing` when given, by this process's buckets otherwise; a member account's
+ * client with its `credentials`, paced by that member's own buckets.
  */
 export function regionalClient<C extends RetryingClient>(
   Client: RegionalClientClass<C>,
   region: string,
   settings: ClientSettings,
-  credentials?: AwsCredentialIdentityProvider,
+  { credentials, pacing }: ClientIdentity = {},
 ): C {
   const client = new Client({
     region,
@@ -143,13 +157,15 @@ export function regionalClient<C extends RetryingClient>(
   client.middlewareStack.remove('loggerMiddleware');
   skipUnreadTimestamps(client);
   withoutQuotaRetries(client);
-  return settings.callsPerSecond === undefined
-    ? client
-    : limitRate(
-        client,
-        // The SDK's own service id ("SecurityHub"): a class name would not survive minification.
-        sharedLimiter(credentials ?? OWN_ROLE, client.config.serviceId, region, settings.callsPerSecond),
-      );
+  if (settings.callsPerSecond === undefined) return client;
+  // The SDK's own service id ("SecurityHub"): a class name would not survive minification.
+  const api = client.config.serviceId;
+  return limitRate(
+    client,
+    credentials === undefined && pacing !== undefined
+      ? pacing.limiter(api, region)
+      : sharedLimiter(credentials ?? OWN_ROLE, api, region, settings.callsPerSecond),
+  );
 }
 
 /** One client per Region, made on first use and kept for the life of the Lambda container. */

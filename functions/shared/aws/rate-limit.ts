@@ -20,9 +20,9 @@ export const LOWER_RATES: Readonly<Record<string, Rate>> = {
 /** AWS's burst is three seconds of its rate (10 requests/s, burst 30): a lower setting keeps that ratio. */
 export const BURST_SECONDS = 3;
 
-type Clock = { now: () => number; sleep: (ms: number) => Promise<void> };
+export type Clock = { now: () => number; sleep: (ms: number) => Promise<void> };
 
-const realClock: Clock = {
+export const realClock: Clock = {
   now: () => performance.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
@@ -78,6 +78,18 @@ export class TokenBucket {
     this.updated = now;
   }
 
+  /** The tokens it holds now (below 0 while calls wait for their turn). */
+  level(): number {
+    this.refill(this.clock.now());
+    return this.tokens;
+  }
+
+  /** Holds no more than `tokens` now: what another Lambda's calls left of AWS's bucket. */
+  lower(tokens: number): void {
+    this.refill(this.clock.now());
+    this.tokens = Math.min(this.tokens, tokens);
+  }
+
   /** Waits for a token; what it resolves to is called when the call's answer comes back. */
   async take(): Promise<Answered> {
     const taken = this.clock.now();
@@ -107,6 +119,8 @@ export class TokenBucket {
 export class RateLimiter {
   private readonly shared: TokenBucket;
   private readonly own = new Map<string, TokenBucket>();
+  /** When a call last asked for a token (the clock's time), or undefined before the first. */
+  lastAsked: number | undefined;
 
   constructor(
     private readonly callsPerSecond: number,
@@ -126,6 +140,7 @@ export class RateLimiter {
    * resolves to is called when the call's answer comes back.
    */
   async take(operation: string): Promise<Answered> {
+    this.lastAsked = this.clock.now();
     const lower = Object.hasOwn(this.lowerRates, operation) ? this.lowerRates[operation] : undefined;
     if (lower !== undefined) {
       let bucket = this.own.get(operation);
@@ -147,6 +162,16 @@ export class RateLimiter {
       };
     }
     return this.shared.take();
+  }
+
+  /** The bucket every operation takes from: what muster carries from one Lambda to the next. */
+  get bucket(): Pick<TokenBucket, 'level' | 'lower'> {
+    return this.shared;
+  }
+
+  /** Its settings: the burst caps what a carried level may have refilled to. */
+  get rate(): Rate {
+    return { perSecond: this.callsPerSecond, burst: this.callsPerSecond * BURST_SECONDS };
   }
 }
 

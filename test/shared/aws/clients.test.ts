@@ -51,7 +51,7 @@ describe('regionalClient', () => {
     const stub = await limitExceededServer(message);
     server = stub.server;
     vi.stubEnv('AWS_ENDPOINT_URL_SECURITYHUB', stub.url);
-    const client = regionalClient(SecurityHubClient, 'us-east-1', { maxAttempts: 2 }, credentials);
+    const client = regionalClient(SecurityHubClient, 'us-east-1', { maxAttempts: 2 }, { credentials });
 
     await expect(client.send(new GetMembersCommand({ AccountIds: ['111111111111'] }))).rejects.toMatchObject({
       name: 'LimitExceededException',

@@ -24,8 +24,18 @@ describe('regionalClient connections', () => {
 
   it("reuses one connection for two accounts' clients, each request signed with its own account's key", async () => {
     const stub = await serve(() => members);
-    const first = regionalClient(SecurityHubClient, 'us-east-1', { maxAttempts: 1 }, member('AKIDFIRST'));
-    const second = regionalClient(SecurityHubClient, 'us-east-1', { maxAttempts: 1 }, member('AKIDSECOND'));
+    const first = regionalClient(
+      SecurityHubClient,
+      'us-east-1',
+      { maxAttempts: 1 },
+      { credentials: member('AKIDFIRST') },
+    );
+    const second = regionalClient(
+      SecurityHubClient,
+      'us-east-1',
+      { maxAttempts: 1 },
+      { credentials: member('AKIDSECOND') },
+    );
 
     await first.send(getMembers());
     await second.send(getMembers());
@@ -61,8 +71,18 @@ describe('regionalClient connections', () => {
       if (index === 1) arrived();
       return { ...members, delayMs: index === 1 ? 100 : 0 };
     });
-    const closing = regionalClient(SecurityHubClient, 'us-east-1', { maxAttempts: 1 }, member('AKIDCLOSING'));
-    const busy = regionalClient(SecurityHubClient, 'us-east-1', { maxAttempts: 1 }, member('AKIDBUSY'));
+    const closing = regionalClient(
+      SecurityHubClient,
+      'us-east-1',
+      { maxAttempts: 1 },
+      { credentials: member('AKIDCLOSING') },
+    );
+    const busy = regionalClient(
+      SecurityHubClient,
+      'us-east-1',
+      { maxAttempts: 1 },
+      { credentials: member('AKIDBUSY') },
+    );
     await closing.send(getMembers());
 
     const call = busy.send(getMembers());
@@ -78,7 +98,12 @@ describe('regionalClient connections', () => {
         ? { status: 500, body: { message: 'internal' }, headers: { 'x-amzn-errortype': 'InternalException' } }
         : members,
     );
-    const client = regionalClient(SecurityHubClient, 'us-east-1', { maxAttempts: 2 }, member('AKIDRETRY'));
+    const client = regionalClient(
+      SecurityHubClient,
+      'us-east-1',
+      { maxAttempts: 2 },
+      { credentials: member('AKIDRETRY') },
+    );
 
     await expect(client.send(getMembers())).resolves.toMatchObject({ Members: [] });
     expect(stub.requests).toHaveLength(2);

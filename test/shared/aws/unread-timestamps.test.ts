@@ -122,7 +122,7 @@ describe('regionalClient answers', () => {
       securityhub.SecurityHubClient,
       'us-east-1',
       { maxAttempts: 1 },
-      credentials,
+      { credentials },
     );
 
     const answer = await client.send(
@@ -164,12 +164,17 @@ describe('regionalClient answers', () => {
     );
     vi.stubEnv('AWS_ENDPOINT_URL_DETECTIVE', server.url);
     vi.stubEnv('AWS_ENDPOINT_URL_ORGANIZATIONS', server.url);
-    const graphs = regionalClient(detective.DetectiveClient, 'us-east-1', { maxAttempts: 1 }, credentials);
+    const graphs = regionalClient(
+      detective.DetectiveClient,
+      'us-east-1',
+      { maxAttempts: 1 },
+      { credentials },
+    );
     const organization = regionalClient(
       organizations.OrganizationsClient,
       'us-east-1',
       { maxAttempts: 1 },
-      credentials,
+      { credentials },
     );
 
     const members = await graphs.send(
@@ -197,7 +202,7 @@ describe('regionalClient answers', () => {
       securityhub.SecurityHubClient,
       'us-east-1',
       { maxAttempts: 1 },
-      credentials,
+      { credentials },
     );
 
     const answer = await client.send(new securityhub.ListInvitationsCommand({}));

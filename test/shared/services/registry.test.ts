@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { DetectiveClient } from '@aws-sdk/client-detective';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { describe, expect, it } from 'vitest';
+import { Pacing } from '../../../functions/shared/aws/pacing.ts';
 import { OUTCOMES } from '../../../functions/shared/domain/outcomes.ts';
 import { SERVICE_NAMES, SERVICE_RULES } from '../../../functions/shared/domain/services.ts';
 import { MEMBER_SIDES } from '../../../functions/shared/services/member-registry.ts';
@@ -71,12 +72,16 @@ describe('the service registry', () => {
   });
 
   it("builds a step's capabilities once per service and Region, joined on one client per service", () => {
-    const adapters = administratorAdapters({ maxAttempts: 1 }, (service, open) => ({
-      service,
-      reader: open(SecurityHubClient),
-      inviter: open(SecurityHubClient),
-      other: open(DetectiveClient),
-    }));
+    const adapters = administratorAdapters(
+      { maxAttempts: 1 },
+      (service, open) => ({
+        service,
+        reader: open(SecurityHubClient),
+        inviter: open(SecurityHubClient),
+        other: open(DetectiveClient),
+      }),
+      new Pacing(10),
+    );
     const first = adapters('securityhub', 'eu-west-1');
     expect(first.inviter).toBe(first.reader);
     expect(first.other).not.toBe(first.reader);
