@@ -59,8 +59,21 @@ export function createHandler() {
       counts: report.counts,
       pendingAccounts: report.pendingAccountIds.length,
     });
-    // Only a next round has steps to hand it to; the last report is the child execution's output.
-    return report.keepPolling ? { ...report, pacing: pacing().carried() } : report;
+    // A next round's steps get it in the state; after the last round, the next child execution of
+    // this group of Regions reads it (the report is the child's output: it stays out of it).
+    if (report.keepPolling) return { ...report, pacing: pacing().carried() };
+    if (input.pacingKey) await handOn(input.pacingKey);
+    return report;
+  }
+
+  async function handOn(key: string): Promise<void> {
+    try {
+      await store().put(key, JSON.stringify(pacing().carried()), 'application/json');
+    } catch (error) {
+      // Pacing only: the next child then starts from what Resolve Accounts left, and the SDK retries
+      // what AWS throttles.
+      logger.warn('could not hand on what the check left of the buckets', { key, error });
+    }
   }
 
   return middy(run)

@@ -12,6 +12,7 @@ import {
 } from '#shared/contracts.ts';
 import { chunk } from '#shared/domain/chunk.ts';
 import { SERVICE_RULES, type ServiceName } from '#shared/domain/services.ts';
+import { ReportStoreError } from '#shared/errors.ts';
 import { type AccountNames, clipAccountName } from '#shared/report/formats/records.ts';
 import { type ReportStore, readParsed } from '#shared/report/store.ts';
 
@@ -155,10 +156,27 @@ export async function storeBatches(
   } = {},
 ): Promise<BatchedPlan> {
   const parts = splitPlan(plan, size, maxPairs);
+  const numbered = (folder: string, index: number) =>
+    `${prefix}/${folder}/${String(index).padStart(4, '0')}.json`;
+  // The batches of one group of Regions run one after another, each on the pairs the one before it
+  // left: it reads what that one's last check wrote.
+  const lastOfGroup = new Map<string, number>();
+  const before = parts.map((part, index) => {
+    const prior = lastOfGroup.get(part.regions.join(','));
+    lastOfGroup.set(part.regions.join(','), index);
+    return prior;
+  });
   const batches = await Promise.all(
     parts.map(async (part, index) => {
-      const key = `${prefix}/batches/${String(index).padStart(4, '0')}.json`;
-      const file = { ...part, accountNames: batchNames(part, names), pacing };
+      const key = numbered('batches', index);
+      const prior = before[index];
+      const file = {
+        ...part,
+        accountNames: batchNames(part, names),
+        pacing,
+        pacingKey: numbered('pacing', index),
+        ...(prior === undefined ? {} : { priorPacingKey: numbered('pacing', prior) }),
+      };
       await store.put(key, JSON.stringify(file), 'application/json');
       return { key, accountCount: part.accounts.length, skippedCount: part.skipped.length };
     }),
@@ -192,8 +210,12 @@ export async function storeBatches(
  */
 export const batchFileSchema = z.extend(planSchema, {
   accountNames: z._default(z.record(accountIdSchema, z.pipe(z.string(), z.transform(clipAccountName))), {}),
-  /** Always there once loaded, as the state machine reads `$.plan.pacing`: a file written before it had none. */
+  /** What Resolve Accounts' reads left of the buckets. Always there once loaded, as the state machine reads it. */
   pacing: z._default(pacingSchema, []),
+  /** Where this child's last check writes what it left, for the next child of its group (null: nowhere). */
+  pacingKey: z._default(z.nullable(z.string().check(z.minLength(1))), null),
+  /** Where the child before it in its group wrote that; absent for a group's first. */
+  priorPacingKey: z.optional(z.string().check(z.minLength(1))),
 });
 
 /**
@@ -226,9 +248,20 @@ function batchNames(part: Plan, names: AccountNames): Record<string, string> {
 }
 
 /** A child execution's plan: the batch its parent wrote, parsed (a bad object is named), without the names. */
-export async function loadBatch(batchKey: string, store: ReportStore): Promise<Paced<Plan>> {
-  const { accountNames: _, ...plan } = await loadBatchFile(batchKey, store);
-  return plan;
+export async function loadBatch(
+  batchKey: string,
+  store: ReportStore,
+): Promise<Paced<Plan> & { pacingKey: string | null }> {
+  const { accountNames: _, priorPacingKey, ...plan } = await loadBatchFile(batchKey, store);
+  if (priorPacingKey === undefined) return plan;
+  try {
+    return { ...plan, pacing: await readParsed(store, priorPacingKey, pacingSchema) };
+  } catch (error) {
+    // The child before it wrote nothing (it failed first) or it cannot be read: what Resolve
+    // Accounts' reads left, refilled since, is all this child knows.
+    if (error instanceof ReportStoreError) return plan;
+    throw error;
+  }
 }
 
 /** The batch file as its parent wrote it: the plan and its accounts' names (Merge Reports). */

@@ -458,6 +458,8 @@ export const checkOnboardingInputSchema = z.object({
   ),
   /** What the previous check left of the pairs' buckets (its report's `pacing`). */
   pacing: z.optional(pacingSchema),
+  /** Where the last check writes what it left, for the next child execution of its group of Regions. */
+  pacingKey: z.optional(z.nullable(z.string().check(z.minLength(1)))),
   /** The previous round's `carried`: settled outcomes only earlier rounds could see. */
   recorded: z._default(z.array(outcomeGroupSchema), []),
   /** Where the previous check wrote its `carried` groups in the report bucket (null on the first round). */

@@ -155,6 +155,26 @@ describe('splitting the plan into child executions and merging their reports', (
     );
   });
 
+  it("hands each batch of a group of Regions what the batch before it left of the buckets, else what the plan's reads left", async () => {
+    const store = memoryReportStore();
+    const read = [{ api: 'SecurityHub', region: 'us-east-1', tokens: 27, at: 1_800_000_000_000 }];
+    const batched = await storeBatches(plan(5, 0, ['us-east-1']), store, 'executions/m/run-1', {
+      size: 2,
+      pacing: read,
+    });
+    const keys = batches(batched).map(({ key }) => key);
+    const [first, second, third] = await Promise.all(keys.map((key) => loadBatch(key, store)));
+    // Before any child's last check has written: the plan's reads, for every batch.
+    expect([first?.pacing, second?.pacing, third?.pacing]).toEqual([read, read, read]);
+    expect(new Set([first?.pacingKey, second?.pacingKey, third?.pacingKey]).size).toBe(3);
+    // The first child's last check writes where its plan says: the second child reads it, the third
+    // (after the second, which wrote nothing) keeps the plan's reads.
+    const left = [{ ...read[0], tokens: 3.5, at: 1_800_000_005_000 }];
+    await store.put(first?.pacingKey ?? '', JSON.stringify(left), 'application/json');
+    expect((await loadBatch(keys[1] ?? '', store)).pacing).toEqual(left);
+    expect((await loadBatch(keys[2] ?? '', store)).pacing).toEqual(read);
+  });
+
   it("reports a failed child's accounts FAILED with its error, and its skipped accounts as they were", async () => {
     const store = memoryReportStore();
     const whole = plan(2, 1, ['us-east-1']);
@@ -364,8 +384,8 @@ describe('splitting the plan into child executions and merging their reports', (
     });
     expect(carried).not.toHaveProperty('overMemberLimit');
     expect(JSON.stringify(carried).length).toBeLessThan(4_096);
-    // A stored plan carries no pacing; loaded, it has none to hand on.
-    expect(await loadBatch(carried.planKey, store)).toEqual({ ...long, pacing: [] });
+    // A stored plan carries no pacing and has no child to write any: loaded, it has none to hand on.
+    expect(await loadBatch(carried.planKey, store)).toEqual({ ...long, pacing: [], pacingKey: null });
   });
 
   it('names a batch object that is not a plan', async () => {

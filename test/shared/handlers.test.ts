@@ -100,4 +100,50 @@ describe('invite-members and check-members handlers', () => {
       ContentType: 'application/x-ndjson',
     });
   });
+
+  it.each([
+    ['writes', undefined],
+    ['still reports when it cannot write', new Error('AccessDenied')],
+  ])(
+    'after the last round, %s what it left of the buckets where the next child of its group reads it',
+    async (_, failure) => {
+      securityHub.on(GetMembersCommand).resolves({
+        Members: [
+          { AccountId: '111111111111', MemberStatus: 'Enabled' },
+          { AccountId: '222222222222', MemberStatus: 'Enabled' },
+        ],
+      });
+      detective.on(ListGraphsCommand).resolves({
+        GraphList: [
+          { Arn: 'arn:aws:detective:us-east-1:999999999999:graph:0123456789abcdef0123456789abcdef' },
+        ],
+      });
+      detective.on(GetGraphMembersCommand).resolves({
+        MemberDetails: [
+          { AccountId: '111111111111', Status: 'ENABLED' },
+          { AccountId: '222222222222', Status: 'ENABLED' },
+        ],
+      });
+      const pacingKey = 'executions/muster-onboarding/run-1/pacing/0000.json';
+      if (failure !== undefined) s3.on(PutObjectCommand, { Key: pacingKey }).rejects(failure);
+      const left = { api: 'SecurityHub', region: 'us-east-1', tokens: 4, at: Date.now() };
+
+      const report = await checkMembers(
+        { ...(event('check-members/after-member-side') as object), pacingKey, pacing: [left] },
+        lambdaContext('check-members', '999999999999'),
+      );
+
+      expect(report.keepPolling).toBe(false);
+      expect(report).not.toHaveProperty('pacing');
+      expect(s3).toHaveReceivedCommandWith(PutObjectCommand, {
+        Key: pacingKey,
+        ContentType: 'application/json',
+      });
+      // It was handed 4 tokens; the mocked SDK took none of them (it answers before the middleware).
+      const written = s3.commandCalls(PutObjectCommand, { Key: pacingKey })[0]?.args[0].input.Body;
+      expect(JSON.parse(String(written))).toEqual([
+        { ...left, tokens: expect.closeTo(4, 0), at: expect.any(Number) },
+      ]);
+    },
+  );
 });

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { CHILD_BATCH_ACCOUNTS } from '../../functions/shared/contracts.ts';
 import { type LocalRunResult, runLocalWorkflow } from '../../local/runner/run-workflow.ts';
 import { organization } from './scenarios.ts';
 
 /**
- * 20 CreateMembers and then 20 GetMembers calls in one pair: 40 calls against AWS's burst of 30, in two
- * Lambda containers (Create Members, then Check Members), each with buckets of its own as in AWS.
+ * Two child executions of 1,000 accounts, one after another on one pair: each makes 20 CreateMembers
+ * and then 20 GetMembers calls, 80 calls against AWS's burst of 30, in four Lambda containers (Create
+ * Members, then Check Members, twice), each with buckets of its own as in AWS.
  */
-const ACCOUNTS = 1000;
+const ACCOUNTS = 2 * CHILD_BATCH_ACCOUNTS;
 
 const scenario = organization({
   regions: ['us-east-1'],
@@ -37,9 +39,10 @@ function onboard(carry: boolean): Promise<LocalRunResult> {
 }
 
 describe('pacing carried from step to step, as Lambda containers keep buckets of their own', () => {
-  it("keeps AWS's bucket from throttling Check Members after Create Members drained it", async () => {
+  it("keeps AWS's bucket from throttling a step after the one before drained it, across child executions too", async () => {
     const carried = await onboard(true);
     expect(carried.status).toBe('SUCCEEDED');
+    expect(carried.children).toHaveLength(2);
     expect(carried.report?.counts).toEqual({ ENABLED: ACCOUNTS, SKIPPED_ADMINISTRATOR: 1 });
     expect(carried.standIn.calls.byOperation['securityhub:CreateMembers']).toBe(ACCOUNTS / 50);
     expect(carried.standIn.calls.byOperation['securityhub:GetMembers']).toBe(ACCOUNTS / 50);
