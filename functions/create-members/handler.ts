@@ -25,7 +25,12 @@ export function createHandler() {
 
   async function run(event: unknown): Promise<Paced<CreateStepOutput>> {
     const input = parseInput(administratorStepInputSchema, event, 'input');
-    pacing().adopt(input.pacing ?? []);
+    // Its own pair's bucket only: what it hands on joins the other pairs' in the check's input.
+    pacing().adopt(
+      (input.pacing ?? []).filter(
+        ({ service, region }) => service === input.service && region === input.region,
+      ),
+    );
     const output = await createMembers(input, {
       adapter: adapters()(input.service, input.region),
       options: invitationOptions(config(), input.service),

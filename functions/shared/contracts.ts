@@ -147,7 +147,7 @@ export const locatedSchema = z.object({
  * (aws/pacing.ts): one entry a pair at most, so it never grows with the organization.
  */
 export const carriedPaceSchema = z.strictObject({
-  api: z.string().check(z.minLength(1), z.maxLength(64)),
+  service: serviceSchema,
   region: regionSchema,
   tokens: z.number().check(z.minimum(0)),
   at: z.number().check(z.int(), z.minimum(0)),

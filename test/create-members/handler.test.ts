@@ -36,6 +36,23 @@ describe('create-members handler', () => {
     });
   });
 
+  it("hands on its own pair's bucket only, of the plan's pairs it is given", async () => {
+    securityHub.on(CreateMembersCommand).resolves({ UnprocessedAccounts: [] });
+    const at = Date.now();
+    const own = { service: 'securityhub', region: 'us-east-1', tokens: 12, at };
+    const others = [
+      { service: 'detective', region: 'us-east-1', tokens: 3, at },
+      { service: 'securityhub', region: 'eu-west-1', tokens: 3, at },
+    ];
+
+    const output = await handler(
+      { ...(event('securityhub') as object), pacing: [...others, own] },
+      lambdaContext('create-members', '999999999999'),
+    );
+
+    expect(output.pacing).toEqual([{ ...own, tokens: expect.closeTo(12, 0), at: expect.any(Number) }]);
+  });
+
   it('rejects a spreadsheet-mangled account id with its value and position before any AWS call', async () => {
     const run = handler(event('mangled-account-id'), lambdaContext('create-members', '999999999999'));
     await expect(run).rejects.toThrow(InvalidInputError);

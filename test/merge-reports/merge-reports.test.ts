@@ -157,7 +157,9 @@ describe('splitting the plan into child executions and merging their reports', (
 
   it("hands each batch of a group of Regions what the batch before it left of the buckets, else what the plan's reads left", async () => {
     const store = memoryReportStore();
-    const read = [{ api: 'SecurityHub', region: 'us-east-1', tokens: 27, at: 1_800_000_000_000 }];
+    const read = [
+      { service: 'securityhub' as const, region: 'us-east-1', tokens: 27, at: 1_800_000_000_000 },
+    ];
     const batched = await storeBatches(plan(5, 0, ['us-east-1']), store, 'executions/m/run-1', {
       size: 2,
       pacing: read,

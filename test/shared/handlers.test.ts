@@ -126,7 +126,7 @@ describe('invite-members and check-members handlers', () => {
       });
       const pacingKey = 'executions/muster-onboarding/run-1/pacing/0000.json';
       if (failure !== undefined) s3.on(PutObjectCommand, { Key: pacingKey }).rejects(failure);
-      const left = { api: 'SecurityHub', region: 'us-east-1', tokens: 4, at: Date.now() };
+      const left = { service: 'securityhub', region: 'us-east-1', tokens: 4, at: Date.now() };
 
       const report = await checkMembers(
         { ...(event('check-members/after-member-side') as object), pacingKey, pacing: [left] },

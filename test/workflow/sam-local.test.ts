@@ -50,7 +50,12 @@ describe('the sample events for sam local invoke against the stand-in', () => {
     expect(await invoke('invite-members')).toEqual({
       unfinished: [],
       pacing: [
-        { api: 'SecurityHub', region: 'us-east-1', tokens: expect.closeTo(29, 0), at: expect.any(Number) },
+        {
+          service: 'securityhub',
+          region: 'us-east-1',
+          tokens: expect.closeTo(29, 0),
+          at: expect.any(Number),
+        },
       ],
     });
     expect(await invoke('accept-invitations')).toEqual({

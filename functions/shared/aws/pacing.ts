@@ -1,19 +1,24 @@
+import { SERVICE_NAMES, SERVICE_RULES, type ServiceName } from '../domain/services.ts';
 import { type Clock, RateLimiter, realClock } from './rate-limit.ts';
 
 /**
- * What one step's calls left of the administrator's bucket for one API in one Region, handed to the
- * next step through the state: each Lambda container keeps buckets of its own, while AWS keeps one per
- * account, Region and service (docs/aws-facts.md, Pacing: a token bucket per account, Region and service).
+ * What one step's calls left of the administrator's bucket for one service in one Region, handed to
+ * the next step through the state: each Lambda container keeps buckets of its own, while AWS keeps one
+ * per account, Region and service (docs/aws-facts.md, Pacing: a token bucket per account, Region and service).
  */
 export interface CarriedPace {
-  /** The SDK's service id ("SecurityHub"), as the buckets are keyed. */
-  api: string;
+  service: ServiceName;
   region: string;
   /** Tokens left at `at`, rounded down. */
   tokens: number;
   /** Milliseconds since the epoch. */
   at: number;
 }
+
+/** Each service of a bucket's API (the SDK's service id, as the buckets are keyed). */
+const SERVICE_OF_API = new Map(
+  SERVICE_NAMES.map((service) => [SERVICE_RULES[service].sdkServiceId, service]),
+);
 
 interface Entry {
   api: string;
@@ -38,7 +43,7 @@ export class Pacing {
     private readonly epoch: () => number = Date.now,
   ) {}
 
-  /** The one limiter of `api` in `region` in this container. */
+  /** The one limiter of `api` (the SDK's service id) in `region` in this container. */
   limiter(api: string, region: string): RateLimiter {
     return this.#entry(api, region).limiter;
   }
@@ -51,7 +56,8 @@ export class Pacing {
     this.#since = this.clock.now();
     this.#adopted = new Set();
     const now = this.epoch();
-    for (const { api, region, tokens, at } of carried) {
+    for (const { service, region, tokens, at } of carried) {
+      const api = SERVICE_RULES[service].sdkServiceId;
       const { limiter } = this.#entry(api, region);
       const { perSecond, burst } = limiter.rate;
       // Two Lambdas' clocks may disagree a little: a level stamped in the future has refilled nothing.
@@ -65,10 +71,17 @@ export class Pacing {
     const at = this.epoch();
     const carried: CarriedPace[] = [];
     for (const [key, { api, region, limiter }] of this.#entries) {
+      const service = SERVICE_OF_API.get(api);
+      if (service === undefined) continue;
       if (!this.#adopted.has(key) && !((limiter.lastAsked ?? Number.NEGATIVE_INFINITY) >= this.#since))
         continue;
       // Rounded down: the next step never counts on a token this one did not leave.
-      carried.push({ api, region, tokens: Math.max(0, Math.floor(limiter.bucket.level() * 100) / 100), at });
+      carried.push({
+        service,
+        region,
+        tokens: Math.max(0, Math.floor(limiter.bucket.level() * 100) / 100),
+        at,
+      });
     }
     return carried;
   }

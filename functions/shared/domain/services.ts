@@ -12,6 +12,11 @@ export type ServiceName = (typeof SERVICE_NAMES)[number];
 export interface ServiceRules {
   /** The service's name in texts people read. */
   label: string;
+  /**
+   * The AWS SDK's id of the service's API ("SecurityHub"): muster's token buckets are keyed by it, one
+   * per account, Region and API as AWS keeps them (docs/aws-facts.md, Pacing).
+   */
+  sdkServiceId: string;
   /** The service's member status words, lower-cased without separators, and the outcome each means. */
   statuses: Readonly<Record<string, Outcome>>;
   /** The reason an outcome carries for this service, when the outcome alone does not say why. */
@@ -51,6 +56,7 @@ export const GRAPH_ARN = /^arn:aws[-\w]{0,10}:detective:([a-z0-9-]+):(\d{12}):gr
 export const SERVICE_RULES: Readonly<Record<ServiceName, ServiceRules>> = {
   securityhub: {
     label: 'Security Hub',
+    sdkServiceId: 'SecurityHub',
     statuses: {
       created: 'PENDING_INVITATION',
       invited: 'PENDING_ACCEPTANCE',
@@ -84,6 +90,7 @@ export const SERVICE_RULES: Readonly<Record<ServiceName, ServiceRules>> = {
   },
   detective: {
     label: 'Detective',
+    sdkServiceId: 'Detective',
     statuses: {
       invited: 'PENDING_ACCEPTANCE',
       verificationinprogress: 'PENDING_VERIFICATION',
@@ -129,6 +136,7 @@ export const SERVICE_RULES: Readonly<Record<ServiceName, ServiceRules>> = {
   },
   guardduty: {
     label: 'GuardDuty',
+    sdkServiceId: 'GuardDuty',
     // RelationshipStatus is a free string (docs/aws-facts.md, Amazon GuardDuty).
     statuses: {
       created: 'PENDING_INVITATION',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type CarriedPace, Pacing } from '../../../functions/shared/aws/pacing.ts';
+import type { ServiceName } from '../../../functions/shared/domain/services.ts';
 import { fakeClock, times } from './fake-clock.ts';
 
 /** Where the fake clock's 0 is on the epoch. */
@@ -11,8 +12,13 @@ function container() {
   return { clock, pacing };
 }
 
-const pace = (tokens: number, at: number, api = 'SecurityHub', region = 'us-east-1'): CarriedPace => ({
-  api,
+const pace = (
+  tokens: number,
+  at: number,
+  service: ServiceName = 'securityhub',
+  region = 'us-east-1',
+): CarriedPace => ({
+  service,
   region,
   tokens,
   at,
@@ -31,7 +37,7 @@ describe("Pacing: each step starts from what the steps before it left of AWS's b
     // Refilled past the burst: full, as a fresh bucket.
     ['refilled past the burst', [pace(0, EPOCH - 60_000)], 30],
     // Another API's or Region's bucket is not this one.
-    ['other buckets', [pace(0, EPOCH, 'Detective'), pace(0, EPOCH, 'SecurityHub', 'eu-west-1')], 30],
+    ['other buckets', [pace(0, EPOCH, 'detective'), pace(0, EPOCH, 'securityhub', 'eu-west-1')], 30],
   ])('%s', (_, carried: CarriedPace[], level: number) => {
     const { pacing } = container();
     pacing.adopt(carried);
@@ -45,20 +51,22 @@ describe("Pacing: each step starts from what the steps before it left of AWS's b
     expect(await times(() => limiter.take('GetMembers'), clock, 9)).toEqual([0, 0, 0, 0, 0, 0, 0, 100, 200]);
   });
 
-  it('hands on each bucket it was given or took from in this invocation, rounded down, stamped now', async () => {
+  it("hands on each service's bucket it was given or took from in this invocation, rounded down, stamped now", async () => {
     const { clock, pacing } = container();
     // An earlier invocation of this container used eu-west-1; this one is not about it.
     await pacing.limiter('SecurityHub', 'eu-west-1').take('GetMembers');
     clock.advance(10);
-    pacing.adopt([pace(3.339, EPOCH + 10, 'Detective')]);
+    pacing.adopt([pace(3.339, EPOCH + 10, 'detective')]);
     const securityHub = pacing.limiter('SecurityHub', 'us-east-1');
     for (let call = 0; call < 29; call += 1) await securityHub.take('CreateMembers');
     pacing.limiter('GuardDuty', 'us-east-1');
+    // An API no service of muster's uses is not handed on.
+    await pacing.limiter('Organizations', 'us-east-1').take('ListAccounts');
     clock.advance(50);
 
     expect(pacing.carried()).toEqual([
       // 3.339 + 0.5 refilled, rounded down
-      pace(3.83, EPOCH + 60, 'Detective'),
+      pace(3.83, EPOCH + 60, 'detective'),
       // 30 - 29 + 0.5 refilled
       pace(1.5, EPOCH + 60),
     ]);

@@ -58,6 +58,21 @@ describe('the service registry', () => {
     expect(INVITERS[name](open) !== undefined).toBe(SERVICE_RULES[name].invitesSeparately);
   });
 
+  it.each(SERVICE_NAMES)(
+    "names %s's API as the SDK clients its adapters open do (its buckets' key)",
+    (name) => {
+      const apis = new Set<string>();
+      const opening: OpenClient = (Client) => {
+        const client = open(Client);
+        apis.add(client.config.serviceId);
+        return client;
+      };
+      for (const capability of [PLANNERS, READERS, CREATORS]) capability[name](opening);
+      INVITERS[name](opening);
+      expect([...apis]).toEqual([SERVICE_RULES[name].sdkServiceId]);
+    },
+  );
+
   it.each(SERVICE_NAMES)('gives %s a planner, reader and creator for its own name', (name) => {
     expect([PLANNERS, READERS, CREATORS].map((capability) => capability[name](open).service)).toEqual([
       name,
