@@ -14,7 +14,8 @@ export interface ServiceRules {
   label: string;
   /**
    * The AWS SDK's id of the service's API ("SecurityHub"): muster's token buckets are keyed by it, one
-   * per account, Region and API as AWS keeps them (docs/aws-facts.md, Pacing).
+   * per account, Region and API as AWS keeps them (docs/aws-facts.md, Pacing: a token bucket per
+   * account, Region and service).
    */
   sdkServiceId: string;
   /** The service's member status words, lower-cased without separators, and the outcome each means. */
