@@ -624,7 +624,7 @@ function render(result: BenchResult, tookSeconds: number): string {
       : [
           result.memberAlone === undefined
             ? `member side: each Accept Batch invocation in a worker thread of its own (${result.memberWorkers} workers, ${result.memberWorkersWarmSeconds} s to start and load them before the execution, not in the wall time), as separate Lambdas run it`
-            : `member side: each Accept Batch invocation ALONE, one after another, in a worker thread of its own (${result.memberWorkers} workers, one per batch a round runs at once, ${result.memberWorkersWarmSeconds} s to start and load them before the execution, not in the wall time); the wall time with the batches side by side, as separate Lambdas run them, is modelled below`,
+            : `member side: each Accept Batch invocation ALONE, one after another, in a worker thread of its own running the function's Lambda bundle (${result.memberWorkers} workers, one per batch a round runs at once, ${result.memberWorkersWarmSeconds} s to bundle the function and start them before the execution, not in the wall time; each imports the bundle with its first batch, in it); the wall time with the batches side by side, as separate Lambdas run them, is modelled below`,
         ]),
     ...(result.sweep
       ? [

@@ -1,7 +1,12 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { transform } from 'esbuild';
 import { z } from 'zod';
 import type { EventLog } from '../local/runner/history.ts';
 import type { TaskWrapper } from '../local/runner/sandbox.ts';
-import { invokeMemberWorker, MEMBER_STATE, startMemberWorker } from './member-workers.ts';
+import { bundleFunction } from '../scripts/build.ts';
+import { invokeMemberWorker, MEMBER_STATE, MEMBER_WORKER, startMemberWorker } from './member-workers.ts';
 
 /** The Map state whose iterations are the Accept Batch invocations: one visit per poll round. */
 export const MEMBER_MAP = 'Accept Invitations';
@@ -131,15 +136,37 @@ const mapInputSchema = z.object({ plan: z.object({ regions: z.array(z.string()) 
 const batchInputSchema = z.object({ regions: z.array(z.string()) });
 const keyOf = (regions: string[]) => regions.join(' ');
 
-/** One Lambda container of a slot: member-worker.ts in a worker thread of its own. */
+/** One Lambda container of a slot. */
 export interface Container {
   invoke(input: unknown): Promise<unknown>;
   end(): Promise<unknown>;
 }
 
-async function workerContainer(): Promise<Container> {
-  const worker = await startMemberWorker();
-  return { invoke: (input) => invokeMemberWorker(worker, input), end: () => worker.terminate() };
+/**
+ * Containers as AWS runs the function: member-worker.ts, compiled to JavaScript, in a worker thread of
+ * its own, running the function's Lambda bundle, built by `npm run build`'s own code into a folder of
+ * its own: minified, without tsx's loader hook (which answers each dynamic import from another
+ * thread), with the build's stand-ins such as the Tracer without the X-Ray SDK (whose async hooks tax
+ * every promise of the TypeScript sources' run).
+ */
+export async function bundledContainers(): Promise<{
+  start: () => Promise<Container>;
+  /** Removes the bundle's folder. */
+  remove: () => Promise<void>;
+}> {
+  const root = await mkdtemp(join(tmpdir(), 'muster-member-alone-'));
+  const { outdir } = await bundleFunction('accept-invitations', root);
+  const worker = join(root, 'member-worker.mjs');
+  const { code } = await transform(await readFile(MEMBER_WORKER, 'utf8'), { loader: 'ts', format: 'esm' });
+  await writeFile(worker, code);
+  const bundled = { bundle: join(outdir, 'index.mjs'), worker };
+  return {
+    start: async () => {
+      const worker = await startMemberWorker(bundled);
+      return { invoke: (input) => invokeMemberWorker(worker, input), end: () => worker.terminate() };
+    },
+    remove: () => rm(root, { recursive: true, force: true }),
+  };
 }
 
 interface Started {
@@ -151,8 +178,8 @@ interface Started {
 
 /**
  * `--member-alone`: every Accept Batch invocation runs alone, one after another in the order the Map
- * started them, each in a worker thread of its own, so each has a core while the stand-in has the
- * other. A batch takes the worker of the slot the Map would give it in AWS (makespan above), so the
+ * started them, each in a worker thread of its own running the Lambda bundle, so each has a core while
+ * the stand-in has the other. A batch takes the worker of the slot the Map would give it in AWS (makespan above), so the
  * batches of one round never share a container, and a later round finds its containers warm.
  * `record` takes the runner's events; `model` turns the measured parts into the execution as AWS
  * would run it.
@@ -160,9 +187,10 @@ interface Started {
 export function memberAlone(
   maxConcurrency: number,
   {
-    startContainer = workerContainer,
+    startContainer,
     now = Date.now,
   }: {
+    /** Without it, bundledContainers(), made at the first start. */
     startContainer?: () => Promise<Container>;
     /** Milliseconds, on the clock the runner stamps its events with. */
     now?: () => number;
@@ -176,11 +204,18 @@ export function memberAlone(
   model: (wallSeconds: number) => MemberAloneModel;
   close: () => Promise<void>;
 } {
+  let bundled: ReturnType<typeof bundledContainers> | undefined;
+  const start =
+    startContainer ??
+    (async () => {
+      bundled ??= bundledContainers();
+      return (await bundled).start();
+    });
   const bySlot = new Map<number, Promise<Container>>();
   const containerOf = (slot: number) => {
     let container = bySlot.get(slot);
     if (container === undefined) {
-      container = startContainer();
+      container = start();
       bySlot.set(slot, container);
     }
     return container;
@@ -264,6 +299,10 @@ export function memberAlone(
       bySlot.clear();
       // A container that failed to start has stopped already.
       await Promise.allSettled(containers.map(async (container) => (await container).end()));
+      await bundled?.then(
+        ({ remove }) => remove(),
+        () => undefined,
+      );
     },
   };
 }

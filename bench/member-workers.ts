@@ -4,19 +4,25 @@ import type { TaskWrapper } from '../local/runner/sandbox.ts';
 /** The member side's Task state: each of its invocations runs in a worker thread of its own. */
 export const MEMBER_STATE = 'Accept Batch';
 
-const ENTRY = new URL('./member-worker.ts', import.meta.url).href;
+/** The worker's own code, TypeScript: member-worker.ts. */
+export const MEMBER_WORKER = new URL('./member-worker.ts', import.meta.url);
 
 /**
  * Starts one accept-invitations "container" (member-worker.ts) and resolves once it has loaded its
- * code. A worker that fails to load has stopped with its error.
+ * code: the TypeScript sources through tsx, as the bench itself runs; or, with `bundled`, the
+ * function's Lambda bundle (its index.mjs), as deployed, from member-worker.ts compiled to JavaScript
+ * (`worker`), so no tsx loader hook stands between the bundle and Node. A worker that fails to load
+ * has stopped with its error.
  */
-export function startMemberWorker(): Promise<Worker> {
+export function startMemberWorker(bundled?: { bundle: string; worker: string }): Promise<Worker> {
   return new Promise<Worker>((resolve, reject) => {
-    // A worker loads TypeScript through tsx, as the bench itself does.
-    const worker = new Worker(
-      `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(ENTRY)}); });`,
-      { eval: true },
-    );
+    const worker =
+      bundled === undefined
+        ? new Worker(
+            `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(MEMBER_WORKER.href)}); });`,
+            { eval: true, workerData: {} },
+          )
+        : new Worker(bundled.worker, { workerData: { bundle: bundled.bundle } });
     worker.once('error', reject);
     worker.once('message', () => {
       worker.off('error', reject);
