@@ -24,6 +24,7 @@ import {
   sweepBounds,
   sweepLowerBoundSeconds,
 } from './lower-bound.ts';
+import { type MemberAloneModel, memberAlone, renderMemberAlone } from './member-alone.ts';
 import { memberWorkers } from './member-workers.ts';
 import { perCallMain } from './per-call.ts';
 import { BENCH_REGIONS } from './regions.ts';
@@ -75,7 +76,7 @@ const DETECTIVE_SCRIPT = {
  */
 const DEFAULT_SERVICES: ServiceName[] = ['securityhub', 'detective'];
 const USAGE =
-  'npm run bench -- [--accounts N] [--regions N] [--invited N] [--services LIST] [--poll-timeout MINUTES] [--latency-ms N] [--max-concurrency N] [--failure KIND] [--member-workers] [--json]\n' +
+  'npm run bench -- [--accounts N] [--regions N] [--invited N] [--services LIST] [--poll-timeout MINUTES] [--latency-ms N] [--max-concurrency N] [--failure KIND] [--member-workers | --member-alone] [--json]\n' +
   '  --accounts N    accounts to onboard (default 1000; at most 10000, 1200 with Detective)\n' +
   `  --regions N     Regions, 1 to ${BENCH_REGIONS.length} (default ${BENCH_REGIONS.length})\n` +
   '  --invited N     how many of the accounts are outside the organization: invited and accepted (default 0)\n' +
@@ -89,6 +90,7 @@ const USAGE =
   `  --compare-detective-script  the public Detective script's scenario (${DETECTIVE_SCRIPT.shape.invited} outside accounts × ${DETECTIVE_SCRIPT.shape.regions} Regions, Detective), side by side with its ${DETECTIVE_SCRIPT.calls} calls; not with --accounts, --invited, --regions or --services\n` +
   `  --sweep         onboard, remove ${SWEEP_DRIFT_PERCENT}% of the organization accounts' Security Hub memberships (each in one Region), then measure a sweep ({"sweep": true}) against its own lower bound\n` +
   "  --member-workers  run each Accept Batch invocation in a worker thread of its own, as separate Lambdas run (the member side off the workflow's event loop)\n" +
+  '  --member-alone  run each Accept Batch invocation alone, one after another, in a worker thread of its own (a core for it, the other for the stand-in), and model the wall time with the batches side by side as separate Lambdas run them; needs --invited\n' +
   '  --json          print the results as JSON only\n' +
   '  --coverage      instead: muster coverage at --accounts N × --regions N × 2 services, and its HTML (--latency-ms, --json apply;\n' +
   '                  --ous N puts the accounts in N OUs and reads them with muster coverage --ous)\n' +
@@ -101,6 +103,7 @@ const USAGE =
 interface Options extends BenchShape {
   compareDetectiveScript: boolean;
   memberWorkers: boolean;
+  memberAlone: boolean;
   maxConcurrency: number;
   services: ServiceName[];
   pollTimeoutMinutes: number;
@@ -133,6 +136,7 @@ function readOptions(argv: string[]): Options {
       json: { type: 'boolean', default: false },
       'compare-detective-script': { type: 'boolean', default: false },
       'member-workers': { type: 'boolean', default: false },
+      'member-alone': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -183,9 +187,14 @@ function readOptions(argv: string[]): Options {
     );
   if ((failure === 'role-missing' || failure === 'scattered') && invited === 0)
     throw new RangeError(`--failure ${failure} needs invited accounts: add --invited N`);
+  if (values['member-alone'] && (invited === 0 || values.sweep || values['member-workers']))
+    throw new RangeError(
+      '--member-alone models the member side of an onboarding with invited accounts: add --invited N, and drop --sweep and --member-workers',
+    );
   return {
     compareDetectiveScript,
     memberWorkers: values['member-workers'] ?? false,
+    memberAlone: values['member-alone'] ?? false,
     organizationAccounts: accounts - invited,
     invitedAccounts: invited,
     regions: count(values.regions, 'regions', BENCH_REGIONS.length, 1, BENCH_REGIONS.length),
@@ -309,6 +318,8 @@ interface BenchResult {
   memberWorkers: number;
   /** Starting and loading the first workers before the execution (not in the wall time). */
   memberWorkersWarmSeconds: number;
+  /** With --member-alone: the batches as measured one at a time, and the execution as AWS would run them. */
+  memberAlone?: MemberAloneModel;
   /** A sweep after the onboarding, measured alone; `drifted` memberships were removed before it. */
   sweep: boolean;
   drifted: number;
@@ -373,7 +384,8 @@ async function bench(options: Options): Promise<BenchResult> {
   let cpuBefore = process.cpuUsage();
   let before: Counts = { byOperation: {}, administrator: {} };
   let driftedByRegion: number[] = [];
-  const workers = options.memberWorkers ? memberWorkers() : undefined;
+  const alone = options.memberAlone ? memberAlone(options.maxConcurrency) : undefined;
+  const workers = alone ?? (options.memberWorkers ? memberWorkers() : undefined);
   let workerCount = 0;
   let warmSeconds = 0;
   try {
@@ -395,7 +407,10 @@ async function bench(options: Options): Promise<BenchResult> {
       timeScale: 1,
       waitScale: 0.001,
       settings: { maxConcurrency: options.maxConcurrency, pollTimeoutMinutes: options.pollTimeoutMinutes },
-      onEvent: (event) => phases.record(event),
+      onEvent: (event) => {
+        phases.record(event);
+        alone?.record(event);
+      },
       ...(workers === undefined ? {} : { wrapTask: workers.wrap }),
     });
     workerCount = workers?.workers() ?? 0;
@@ -489,6 +504,7 @@ async function bench(options: Options): Promise<BenchResult> {
     failure: options.failure,
     memberWorkers: workerCount,
     memberWorkersWarmSeconds: round(warmSeconds),
+    ...(alone === undefined ? {} : { memberAlone: alone.model(run.wallSeconds) }),
     sweep: options.sweep,
     drifted: driftedByRegion.reduce((sum, n) => sum + n, 0),
     serviceNames: options.services,
@@ -589,6 +605,15 @@ const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
 
 /** The results as the table docs/benchmark.md shows. */
 function render(result: BenchResult, tookSeconds: number): string {
+  const invitedTarget = result.lowerBoundSeconds * INVITED_WALL_TIME_FACTOR;
+  const alone =
+    result.memberAlone === undefined
+      ? { rows: [], lines: [] }
+      : renderMemberAlone(
+          result.memberAlone,
+          { seconds: invitedTarget, label: `${round(invitedTarget)} s` },
+          verdict,
+        );
   const lines = [
     `muster benchmark: ${number(result.accounts)} accounts (${number(result.accounts - result.invitedAccounts)} in the organization, ` +
       `${number(result.invitedAccounts)} invited) × ${result.regions} Regions × ${result.services} services`,
@@ -597,7 +622,9 @@ function render(result: BenchResult, tookSeconds: number): string {
     ...(result.memberWorkers === 0
       ? []
       : [
-          `member side: each Accept Batch invocation in a worker thread of its own (${result.memberWorkers} workers, ${result.memberWorkersWarmSeconds} s to start and load them before the execution, not in the wall time), as separate Lambdas run it`,
+          result.memberAlone === undefined
+            ? `member side: each Accept Batch invocation in a worker thread of its own (${result.memberWorkers} workers, ${result.memberWorkersWarmSeconds} s to start and load them before the execution, not in the wall time), as separate Lambdas run it`
+            : `member side: each Accept Batch invocation ALONE, one after another, in a worker thread of its own running the function's Lambda bundle (${result.memberWorkers} workers, one per batch a round runs at once, ${result.memberWorkersWarmSeconds} s to bundle the function and start them before the execution, not in the wall time; each imports the bundle with its first batch, in it); the wall time with the batches side by side, as separate Lambdas run them, is modelled below`,
         ]),
     ...(result.sweep
       ? [
@@ -643,7 +670,8 @@ function render(result: BenchResult, tookSeconds: number): string {
     ...(result.invitedAccounts === 0 || result.sweep
       ? []
       : [
-          `| wall time with invited accounts (issue 19: at most ${INVITED_WALL_TIME_FACTOR} × the lower bound) | ${result.wallSeconds} s | ${round(result.lowerBoundSeconds * INVITED_WALL_TIME_FACTOR)} s | | ${verdict(result.wallSeconds <= result.lowerBoundSeconds * INVITED_WALL_TIME_FACTOR)} |`,
+          `| wall time with invited accounts${result.memberAlone === undefined ? '' : ', measured with each Accept Batch alone, one after another'} (issue 19: at most ${INVITED_WALL_TIME_FACTOR} × the lower bound) | ${result.wallSeconds} s | ${round(invitedTarget)} s | | ${verdict(result.wallSeconds <= invitedTarget)} |`,
+          ...alone.rows,
         ]),
     `| before the execution: loading the functions' code (not in the wall time) | ${result.deploySeconds} s | | | |`,
     // The pacing floor is reckoned for an onboarding's calls, not a sweep's.
@@ -664,6 +692,7 @@ function render(result: BenchResult, tookSeconds: number): string {
       .filter(([, s]) => s >= 0.01)
       .map(([state, s]) => `${state} ${s}`)
       .join(', ')}`,
+    ...alone.lines,
     `The benchmark took ${round(tookSeconds)} s.`,
   );
   const script = result.detectiveScript;

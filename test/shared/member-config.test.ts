@@ -17,7 +17,7 @@ describe('readMemberConfig', () => {
       enableDefaultStandards: true,
       allowTakeOver: false,
       clients: { maxAttempts: 5, callsPerSecond: 10 },
-      concurrency: { accounts: 5, regions: 8 },
+      concurrency: { accounts: 5, regions: 17 },
     });
   });
 
@@ -30,7 +30,7 @@ describe('readMemberConfig', () => {
       ENABLE_DEFAULT_STANDARDS: 'false',
       ALLOW_TAKE_OVER: 'TRUE',
       ACCOUNT_CONCURRENCY: '10',
-      REGION_CONCURRENCY: '17',
+      REGION_CONCURRENCY: '8',
     });
 
     expect(config.role).toEqual({
@@ -42,7 +42,7 @@ describe('readMemberConfig', () => {
     expect(config).toMatchObject({
       enableDefaultStandards: false,
       allowTakeOver: true,
-      concurrency: { accounts: 10, regions: 17 },
+      concurrency: { accounts: 10, regions: 8 },
     });
   });
 
