@@ -4,6 +4,9 @@ import { regionalClient } from '../../../functions/shared/aws/clients.ts';
 import { type Loopback, loopback } from '../../loopback.ts';
 
 const member = (accessKeyId: string) => async () => ({ accessKeyId, secretAccessKey: 'secret' });
+/** A member account's client, as the member side makes one: its own credentials, the shared connections. */
+const memberClient = (accessKeyId: string, maxAttempts = 1) =>
+  regionalClient(SecurityHubClient, 'us-east-1', { maxAttempts }, { credentials: member(accessKeyId) });
 const getMembers = () => new GetMembersCommand({ AccountIds: ['111111111111'] });
 const members = { status: 200, body: { Members: [], UnprocessedAccounts: [] } };
 
@@ -24,18 +27,8 @@ describe('regionalClient connections', () => {
 
   it("reuses one connection for two accounts' clients, each request signed with its own account's key", async () => {
     const stub = await serve(() => members);
-    const first = regionalClient(
-      SecurityHubClient,
-      'us-east-1',
-      { maxAttempts: 1 },
-      { credentials: member('AKIDFIRST') },
-    );
-    const second = regionalClient(
-      SecurityHubClient,
-      'us-east-1',
-      { maxAttempts: 1 },
-      { credentials: member('AKIDSECOND') },
-    );
+    const first = memberClient('AKIDFIRST');
+    const second = memberClient('AKIDSECOND');
 
     await first.send(getMembers());
     await second.send(getMembers());
@@ -71,18 +64,8 @@ describe('regionalClient connections', () => {
       if (index === 1) arrived();
       return { ...members, delayMs: index === 1 ? 100 : 0 };
     });
-    const closing = regionalClient(
-      SecurityHubClient,
-      'us-east-1',
-      { maxAttempts: 1 },
-      { credentials: member('AKIDCLOSING') },
-    );
-    const busy = regionalClient(
-      SecurityHubClient,
-      'us-east-1',
-      { maxAttempts: 1 },
-      { credentials: member('AKIDBUSY') },
-    );
+    const closing = memberClient('AKIDCLOSING');
+    const busy = memberClient('AKIDBUSY');
     await closing.send(getMembers());
 
     const call = busy.send(getMembers());
@@ -98,12 +81,7 @@ describe('regionalClient connections', () => {
         ? { status: 500, body: { message: 'internal' }, headers: { 'x-amzn-errortype': 'InternalException' } }
         : members,
     );
-    const client = regionalClient(
-      SecurityHubClient,
-      'us-east-1',
-      { maxAttempts: 2 },
-      { credentials: member('AKIDRETRY') },
-    );
+    const client = memberClient('AKIDRETRY', 2);
 
     await expect(client.send(getMembers())).resolves.toMatchObject({ Members: [] });
     expect(stub.requests).toHaveLength(2);
