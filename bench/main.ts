@@ -349,6 +349,12 @@ interface BenchResult {
   deploySeconds: number;
   /** CPU of the workflow process within wallSeconds: with every Lambda in one process, a floor under it. */
   executionCpuSeconds: number;
+  /** Of it, the main thread's (every Lambda, the engine, the runner); the rest is V8's compiler and collector threads. Linux only. */
+  executionMainThreadCpuSeconds?: number;
+  /** The collector's pauses of the main thread during the execution. */
+  executionGcPauses: { pauses: number; seconds: number };
+  /** CPU of the stand-in's process during the execution (it answers for AWS on the other core). Linux only. */
+  standInCpuSeconds?: number;
   lowerBoundSeconds: number;
   /** The floor under muster's own pacing: a token bucket per (account, Region, service), 10 calls a second after a burst of 30. */
   pacedLowerBoundSeconds: number;
@@ -532,6 +538,14 @@ async function bench(options: Options): Promise<BenchResult> {
     wallSeconds: round(run.wallSeconds),
     deploySeconds: round(run.deploySeconds),
     executionCpuSeconds: round(run.executionCpuSeconds),
+    ...(run.executionMainThreadCpuSeconds === undefined
+      ? {}
+      : { executionMainThreadCpuSeconds: round(run.executionMainThreadCpuSeconds) }),
+    executionGcPauses: {
+      pauses: run.executionGcPauses.pauses,
+      seconds: round(run.executionGcPauses.seconds),
+    },
+    ...(run.standInCpuSeconds === undefined ? {} : { standInCpuSeconds: round(run.standInCpuSeconds) }),
     lowerBoundSeconds: round(lowerBound),
     pacedLowerBoundSeconds: round(pacedLowerBoundSeconds(options)),
     wallSecondsTarget: round(lowerBound * LIMITS.wallTimeFactor),
@@ -683,6 +697,15 @@ function render(result: BenchResult, tookSeconds: number): string {
     `| calls the stand-in answered with throttling (the SDK retried them) | ${number(result.throttledCalls)} | | | |`,
     `| CPU of the workflow process (every Lambda shares it here${result.memberWorkers === 0 ? '' : ', member-side worker threads included'}) | ${result.workflowCpuSeconds} s | | | |`,
     `| of which during the execution (a floor under the wall time while one process runs every Lambda) | ${result.executionCpuSeconds} s | | | |`,
+    ...(result.executionMainThreadCpuSeconds === undefined
+      ? []
+      : [
+          `| of which the main thread (every Lambda, the Step Functions engine, the runner; the rest is V8's compiler and collector threads${result.memberWorkers === 0 ? '' : ' and the member workers'}) | ${result.executionMainThreadCpuSeconds} s | | | |`,
+        ]),
+    `| the collector's pauses of the main thread during the execution | ${result.executionGcPauses.seconds} s (${number(result.executionGcPauses.pauses)}) | | | |`,
+    ...(result.standInCpuSeconds === undefined
+      ? []
+      : [`| CPU of the stand-in's process during the execution | ${result.standInCpuSeconds} s | | | |`]),
     `| peak memory (RSS) | ${number(Math.round(result.peakRssBytes / 1024 / 1024))} MiB | | | |`,
     '',
     `Lambda invocations per state: ${Object.entries(result.lambdaInvocationsByState)

@@ -51,7 +51,7 @@ export class StepResults {
   private readonly attempt: number;
   private readonly maxAttempts: number;
   /** Each account's place in the input: chunks answer in any order, the output keeps this one. */
-  private readonly position = new Map<string, number>();
+  #position: Map<string, number> | undefined;
 
   /**
    * Works on `input.retry` of `input.accounts` when given, else on all of them. Earlier attempts'
@@ -61,9 +61,6 @@ export class StepResults {
     this.attempt = input.attempt ?? 1;
     this.maxAttempts = input.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     const { accounts, retry } = input;
-    // One pass over the accounts (a step has up to 1,000; a run makes many steps): an account's place
-    // also finds it, and a repeated id keeps its last entry, as a Map built from the list would.
-    for (const [index, { accountId }] of accounts.entries()) this.position.set(accountId, index);
     if (retry === undefined) for (const account of accounts) this.pending.set(account.accountId, account);
     else
       for (const [index, accountId] of retry.entries()) {
@@ -72,6 +69,20 @@ export class StepResults {
           throw new InvalidInputError(`input.retry[${index}]: "${accountId}" is not one of input.accounts`);
         this.pending.set(accountId, account);
       }
+  }
+
+  /**
+   * Made when first needed: a step that settles its accounts itself (the check's 34 pairs of 1,000
+   * each) never orders an output. A repeated id keeps its last place, as it keeps its last entry.
+   */
+  private get position(): Map<string, number> {
+    if (this.#position === undefined) {
+      const { accounts } = this.input;
+      this.#position = new Map();
+      for (let index = 0; index < accounts.length; index += 1)
+        this.#position.set((accounts[index] as Account).accountId, index);
+    }
+    return this.#position;
   }
 
   /** Accounts not settled yet, in input order. */

@@ -13,6 +13,7 @@ import { parseJsonLines, type ReportRow } from '../../functions/shared/report/fi
 import { readParsed, s3ReportStore } from '../../functions/shared/report/store.ts';
 import { type Inspection, type ScenarioInput, type StandIn, startStandIn } from '../standin/index.ts';
 import { Containers } from './containers.ts';
+import { type GcPauses, mainThreadCpuSeconds, watchGcPauses } from './cpu.ts';
 import { type EventLog, HistoryMeter } from './history.ts';
 import { lambdaContext } from './lambda-context.ts';
 import type { TaskInvoke, TaskWrapper } from './sandbox.ts';
@@ -60,6 +61,8 @@ export const DEFAULT_SETTINGS: WorkflowSettings = {
 /** What a run needs of a stand-in: a StandIn, or one in another process (standin-process.ts). */
 export interface StandInHandle extends Pick<StandIn, 'port' | 'scenario' | 'env'> {
   inspect(): Inspection | Promise<Inspection>;
+  /** CPU seconds its process has used, when it runs in one of its own (standin-process.ts). */
+  cpuSeconds?(): number | undefined;
 }
 
 export interface LocalRunOptions {
@@ -134,6 +137,15 @@ export interface LocalRunResult {
   wallSeconds: number;
   /** CPU this process spent from the execution's start to its end: every Lambda, the runner, the engine. */
   executionCpuSeconds: number;
+  /**
+   * Of executionCpuSeconds, the main thread's, where every Lambda, the engine and the runner run
+   * (Linux only, to 10 ms); the rest is V8's own threads: its optimizing compiler, the collector's helpers.
+   */
+  executionMainThreadCpuSeconds?: number;
+  /** The collector's pauses of the main thread during the execution. */
+  executionGcPauses: GcPauses;
+  /** CPU the stand-in's own process spent during the execution (Linux only, to 10 ms). */
+  standInCpuSeconds?: number;
   /** Before the execution: loading the functions' code, the first time a deployment runs. */
   deploySeconds: number;
 }
@@ -300,6 +312,9 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
     // The execution starts here: checking the definition is deployment work, not part of a run.
     const started = performance.now();
     const cpuAtStart = process.cpuUsage();
+    const mainAtStart = mainThreadCpuSeconds();
+    const standInAtStart = standIn.cpuSeconds?.();
+    const gcPauses = watchGcPauses();
     executions += 1;
     const name = options.executionName ?? `local-${Date.now()}-${executions}`;
     const children: ChildRun[] = [];
@@ -427,6 +442,7 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
       | 'standIn'
       | 'wallSeconds'
       | 'executionCpuSeconds'
+      | 'executionGcPauses'
       | 'deploySeconds'
       | 'plan'
       | 'report'
@@ -443,6 +459,9 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
     const wallSeconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuAtStart);
     const executionCpuSeconds = (cpu.user + cpu.system) / 1e6;
+    const executionGcPauses = gcPauses();
+    const mainAtEnd = mainThreadCpuSeconds();
+    const standInAtEnd = standIn.cpuSeconds?.();
     // Step Functions fails the execution at the first state whose input or output passes 256 KiB;
     // the local engine does not check, so the run fails here, after the fact, without a report.
     const over = history.maxPayloadBytes > limit ? history.firstAbove(limit) : undefined;
@@ -478,6 +497,13 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
       standIn: await standIn.inspect(),
       wallSeconds,
       executionCpuSeconds,
+      ...(mainAtStart === undefined || mainAtEnd === undefined
+        ? {}
+        : { executionMainThreadCpuSeconds: mainAtEnd - mainAtStart }),
+      executionGcPauses,
+      ...(standInAtStart === undefined || standInAtEnd === undefined
+        ? {}
+        : { standInCpuSeconds: standInAtEnd - standInAtStart }),
       deploySeconds,
     };
   } finally {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { type Inspection, parseScenario, type ScenarioInput } from '../standin/index.ts';
+import { processCpuSeconds } from './cpu.ts';
 import type { StandInHandle } from './run-workflow.ts';
 
 const MAIN = fileURLToPath(new URL('../standin/main.ts', import.meta.url));
@@ -58,6 +59,7 @@ export async function startStandInProcess(options: {
     async inspect() {
       return (await (await fetch(`${endpoint}/_standin/inspect`)).json()) as Inspection;
     },
+    cpuSeconds: () => (child.pid === undefined ? undefined : processCpuSeconds(child.pid)),
     async stop() {
       child.kill('SIGTERM');
       if (child.exitCode === null) await once(child, 'exit');

@@ -48,6 +48,7 @@ export class World {
   /** Accounts that left the organization (LEFT, REMOVED, or CLEANED once closed) since the scenario began. */
   readonly #departed = new Set<string>();
   #sequence = 0;
+  #lastIso = { ms: Number.NaN, text: '' };
 
   constructor(scenario: Scenario, timeScale: number) {
     this.scenario = scenario;
@@ -155,7 +156,10 @@ export class World {
   }
 
   iso(ms: number): string {
-    return new Date(ms).toISOString();
+    // An answer's members mostly share one time (the call that made or changed them): Detective's
+    // 680 member calls of a default bench format about 70,000 timestamps, 50 ms of the stand-in's CPU.
+    if (ms !== this.#lastIso.ms) this.#lastIso = { ms, text: new Date(ms).toISOString() };
+    return this.#lastIso.text;
   }
 }
 

@@ -265,6 +265,11 @@ describe('runLocalWorkflow with a stand-in in a process of its own', () => {
       expect(run.status).toBe('SUCCEEDED');
       expect(run.report?.counts).toEqual({ ENABLED: 4 });
       expect(run.standIn.administratorCalls['securityhub:CreateMembers']).toBe(2);
+      // Where the CPU went (Linux's /proc): the main thread's share of the process, the stand-in's own.
+      expect(run.executionMainThreadCpuSeconds).toBeGreaterThan(0);
+      expect(run.executionMainThreadCpuSeconds).toBeLessThanOrEqual(run.executionCpuSeconds + 0.02);
+      expect(run.standInCpuSeconds).toBeGreaterThanOrEqual(0);
+      expect(run.executionGcPauses.seconds).toBeLessThan(run.wallSeconds);
     } finally {
       await s.stop();
     }

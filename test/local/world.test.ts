@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { regionState } from '../../local/standin/world.ts';
+import { parseScenario } from '../../local/standin/scenario.ts';
+import { regionState, World } from '../../local/standin/world.ts';
+import { smallScenario } from './helpers.ts';
 
 describe('regionState', () => {
   const regions = new Map([
@@ -16,5 +18,14 @@ describe('regionState', () => {
 
   it('throws naming a Region the scenario does not have', () => {
     expect(() => regionState(regions, 'ap-east-1')).toThrow('Region ap-east-1 is not in the scenario');
+  });
+});
+
+describe('World.iso', () => {
+  it('formats each time as toISOString does, whether it repeats the last one or not', () => {
+    const world = new World(parseScenario(smallScenario()), 1);
+    const times = [0, 0, 1_764_650_000_123, 1_764_650_000_123, 1_764_650_000_124, 0, -1, 8.64e15];
+
+    expect(times.map((ms) => world.iso(ms))).toEqual(times.map((ms) => new Date(ms).toISOString()));
   });
 });

@@ -66,13 +66,49 @@ const reportRowSchema = z.object({
   reason: z.string(),
 });
 
+const SERVICES: ReadonlySet<unknown> = new Set(SERVICE_NAMES);
+const OUTCOME_SET: ReadonlySet<unknown> = new Set(OUTCOMES);
+
+/**
+ * The row `value` is when it is one as toJsonLines writes it, else undefined (reportRowSchema then
+ * says why): the same check and the same object, in the schema's key order, at a fraction of the
+ * CPU, since zod/mini has no fast path for objects and Merge Reports reads 34,000 rows a run.
+ */
+function plainRow(value: unknown): ReportRow | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { accountId, accountName, region, service, outcome, reason } = value as Record<string, unknown>;
+  if (
+    typeof accountId !== 'string' ||
+    typeof region !== 'string' ||
+    !SERVICES.has(service) ||
+    !OUTCOME_SET.has(outcome) ||
+    typeof reason !== 'string'
+  )
+    return undefined;
+  // The sets hold exactly the enums' values, so the casts say what was checked.
+  if (accountName === undefined)
+    return { accountId, region, service: service as ServiceName, outcome: outcome as Outcome, reason };
+  if (typeof accountName !== 'string' || accountName.length > ACCOUNT_NAME_MAX) return undefined;
+  return {
+    accountId,
+    accountName,
+    region,
+    service: service as ServiceName,
+    outcome: outcome as Outcome,
+    reason,
+  };
+}
+
 /** The rows of a JSON Lines report file; a line that is not a row is an error naming its line number. */
 export function parseJsonLines(text: string): ReportRow[] {
   return text
     .split('\n')
     .filter((line) => line !== '')
     .map((line, index) => {
-      const row = reportRowSchema.safeParse(JSON.parse(line));
+      const value: unknown = JSON.parse(line);
+      const plain = plainRow(value);
+      if (plain !== undefined) return plain;
+      const row = reportRowSchema.safeParse(value);
       if (!row.success)
         throw new Error(
           `line ${index + 1} of the report file is not a membership row: ${line.slice(0, 200)}`,

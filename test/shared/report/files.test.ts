@@ -204,6 +204,46 @@ describe('parseJsonLines', () => {
     expect(() => parseJsonLines(toJsonLines([long]))).toThrow(/^line 1 of the report file/);
   });
 
+  it('reads a line exactly when it is a row, keeping only its fields, in the order rows are written', () => {
+    // Each field valid or not, or missing; any other field is dropped. The rows come back as the
+    // schema makes them, whichever way they are read (a row as written, or anything else).
+    const maybe = <T>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<unknown>) =>
+      fc.oneof(
+        valid.map((value) => ({ ok: true, value })),
+        invalid.map((value) => ({ ok: false, value })),
+      );
+    const missing = fc.constant(undefined);
+    const field = fc.record({
+      accountId: maybe(fc.string(), fc.oneof(fc.integer(), fc.constant(null), missing)),
+      accountName: fc.oneof(
+        { weight: 2, arbitrary: fc.constant({ ok: true, value: undefined }) },
+        maybe(
+          fc.string({ maxLength: ACCOUNT_NAME_MAX }),
+          fc.oneof(fc.string({ minLength: ACCOUNT_NAME_MAX + 1, maxLength: 140 }), fc.integer()),
+        ),
+      ),
+      region: maybe(fc.string(), fc.oneof(fc.boolean(), missing)),
+      service: maybe(fc.constantFrom(...SERVICE_NAMES), fc.oneof(fc.constant('macie'), missing)),
+      outcome: maybe(fc.constantFrom(...OUTCOMES), fc.oneof(fc.constant('enabled'), fc.integer(), missing)),
+      reason: maybe(fc.string(), fc.oneof(fc.constant(null), missing)),
+      extra: fc.option(fc.string(), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(field, (fields) => {
+        const { extra, ...known } = fields;
+        const value: Record<string, unknown> = {};
+        for (const [key, { value: one }] of Object.entries(known)) if (one !== undefined) value[key] = one;
+        if (extra !== undefined) value.extra = extra;
+        const line = `${JSON.stringify(value)}\n`;
+        if (Object.values(known).every(({ ok }) => ok)) {
+          const { extra: _, ...expected } = value;
+          expect(JSON.stringify(parseJsonLines(line))).toBe(JSON.stringify([expected]));
+        } else expect(() => parseJsonLines(line)).toThrow(/^line 1 of the report file/);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('names the line that is not a membership row', () => {
     expect(() => parseJsonLines(`${JSON.stringify(row('x'))}\n{"accountId":"1"}\n`)).toThrow(
       /^line 2 of the report file is not a membership row/,
