@@ -165,6 +165,7 @@ export async function readCoverage(
   const ous = new Map(active.flatMap(({ accountId, ou }) => (ou === undefined ? [] : [[accountId, ou]])));
   const members = active.map(({ accountId }) => accountId).filter((id) => id !== input.administratorId);
   const administratorListed = active.length > members.length;
+  // Two literal shapes rather than a spread per record: 34,000 of them follow the listing's last page.
   const record = (
     accountId: string,
     region: string,
@@ -172,51 +173,42 @@ export async function readCoverage(
     outcome: Outcome,
     reason = '',
   ): ReportRecord => {
+    const accountName = names.get(accountId) ?? '';
     const ou = ous.get(accountId);
-    return {
-      accountId,
-      accountName: names.get(accountId) ?? '',
-      ...(ou === undefined ? {} : { ou }),
-      region,
-      service,
-      outcome,
-      reason,
-    };
+    return ou === undefined
+      ? { accountId, accountName, region, service, outcome, reason }
+      : { accountId, accountName, ou, region, service, outcome, reason };
   };
-  const perPair = await Promise.all(
-    pairs.map(async ({ service, region }, index): Promise<ReportRecord[]> => {
-      const own = administratorListed
-        ? [
-            record(
-              input.administratorId,
-              region,
-              service,
-              'SKIPPED_ADMINISTRATOR',
-              'the administrator account itself',
-            ),
-          ]
-        : [];
-      const read = (await reads[index]) ?? { error: new Error(`no read of ${service} in ${region}`) };
-      if ('error' in read) {
-        const error = read.error as Error;
-        const reason = `could not read ${service} in ${region}: ${error.name}: ${error.message}`;
-        return [...own, ...members.map((id) => record(id, region, service, 'FAILED', reason))];
-      }
-      const { observed } = read;
-      if (observed === undefined) {
-        const reason = `the administrator has not enabled ${service} in ${region}`;
-        return [...own, ...members.map((id) => record(id, region, service, 'SERVICE_NOT_ENABLED', reason))];
-      }
-      return [
-        ...own,
-        ...members.map((id) => {
-          const status = observed.get(id) ?? { outcome: 'NOT_A_MEMBER' as const };
-          return record(id, region, service, status.outcome, status.reason);
-        }),
-      ];
-    }),
-  );
-  const records = perPair.flat();
+  const records: ReportRecord[] = [];
+  for (const [index, { service, region }] of pairs.entries()) {
+    if (administratorListed)
+      records.push(
+        record(
+          input.administratorId,
+          region,
+          service,
+          'SKIPPED_ADMINISTRATOR',
+          'the administrator account itself',
+        ),
+      );
+    const read = (await reads[index]) ?? { error: new Error(`no read of ${service} in ${region}`) };
+    if ('error' in read) {
+      const error = read.error as Error;
+      const reason = `could not read ${service} in ${region}: ${error.name}: ${error.message}`;
+      for (const id of members) records.push(record(id, region, service, 'FAILED', reason));
+      continue;
+    }
+    const { observed } = read;
+    if (observed === undefined) {
+      const reason = `the administrator has not enabled ${service} in ${region}`;
+      for (const id of members) records.push(record(id, region, service, 'SERVICE_NOT_ENABLED', reason));
+      continue;
+    }
+    for (const id of members) {
+      const status = observed.get(id) ?? { outcome: 'NOT_A_MEMBER' as const };
+      records.push(record(id, region, service, status.outcome, status.reason));
+    }
+  }
   return {
     administratorId: input.administratorId,
     regions: [...input.regions],

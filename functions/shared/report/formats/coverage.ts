@@ -30,13 +30,19 @@ export function coverageOf(
 ): Coverage {
   const pairs = new Map<string, PairCoverage>();
   const outcomes: Partial<Record<Outcome, number>> = {};
+  // Rows come one pair after another: the last row's pair is found without making its key.
+  let last: PairCoverage | undefined;
   for (const { region, service, outcome } of rows) {
     outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-    const key = pairKey(region, service);
-    let pair = pairs.get(key);
+    let pair = last !== undefined && last.region === region && last.service === service ? last : undefined;
     if (pair === undefined) {
-      pair = { region, service, enabled: 0, expected: 0 };
-      pairs.set(key, pair);
+      const key = pairKey(region, service);
+      pair = pairs.get(key);
+      if (pair === undefined) {
+        pair = { region, service, enabled: 0, expected: 0 };
+        pairs.set(key, pair);
+      }
+      last = pair;
     }
     if (outcome === 'ENABLED') pair.enabled += 1;
     if (!skippedByRule(outcome)) pair.expected += 1;

@@ -34,4 +34,18 @@ describe('coverageOf', () => {
       ['eu-west-1', 100],
     ]);
   });
+
+  it('finds a pair again when its rows come back after another pair', () => {
+    const coverage = coverageOf([
+      ...rows(['ENABLED']),
+      ...rows(['FAILED'], 'eu-west-1'),
+      ...rows(['FAILED']),
+      { region: 'us-east-1', service: 'detective', outcome: 'ENABLED' },
+    ]);
+    expect(coverage.pairs.map(({ region, service, percent }) => [region, service, percent])).toEqual([
+      ['us-east-1', 'securityhub', 50],
+      ['eu-west-1', 'securityhub', 0],
+      ['us-east-1', 'detective', 100],
+    ]);
+  });
 });
