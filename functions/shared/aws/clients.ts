@@ -7,6 +7,13 @@ import type {
   RetryStrategyV2,
   RetryToken,
 } from '@smithy/types';
+import { NODE_APP_ID_CONFIG_OPTIONS } from '@aws-sdk/core/client';
+import { NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } from '@aws-sdk/core/httpAuthSchemes';
+import {
+  loadConfig,
+  NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS,
+  NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS,
+} from '@smithy/core/config';
 import { type ErrorLike, isQuotaExceeded } from '../domain/classify.ts';
 import { sharedConnections } from './connections.ts';
 import type { Pacing } from './pacing.ts';
@@ -30,8 +37,23 @@ export interface ClientSettings {
 /** The settings of the clients of AWS's paced services: the Lambdas' own, from their environment. */
 export type PacedClientSettings = Required<ClientSettings>;
 
+/**
+ * Settings every client otherwise looks up on its own, in the environment and then the shared config
+ * files, making and catching an error for each one that is not set: looked up once per process (a
+ * Lambda container) through the SDK's own providers, which remember what they found, and shared. The
+ * member side makes a client per account, Region and service, thousands an invocation; the lookups
+ * were about a third of the CPU of making one and sending its first call (docs/benchmark.md, "Latest
+ * runs (wave 8)"). The default profile is the one read, as for every client made here (none names one).
+ */
+const LOOKED_UP_ONCE = {
+  useFipsEndpoint: loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS),
+  useDualstackEndpoint: loadConfig(NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS),
+  userAgentAppId: loadConfig(NODE_APP_ID_CONFIG_OPTIONS),
+  authSchemePreference: loadConfig(NODE_AUTH_SCHEME_PREFERENCE_OPTIONS),
+};
+
 /** What muster sets on a client; the CLI also names a profile or an endpoint. */
-interface ClientConfig {
+interface ClientConfig extends Partial<typeof LOOKED_UP_ONCE> {
   region: string;
   maxAttempts: number;
   retryMode: 'standard';
@@ -141,6 +163,7 @@ export function regionalClient<C extends RetryingClient>(
   { credentials, pacing }: ClientIdentity = {},
 ): C {
   const client = new Client({
+    ...LOOKED_UP_ONCE,
     region,
     maxAttempts: settings.maxAttempts,
     retryMode: 'standard',
