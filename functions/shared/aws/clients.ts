@@ -1,3 +1,10 @@
+import { NODE_APP_ID_CONFIG_OPTIONS } from '@aws-sdk/core/client';
+import { NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } from '@aws-sdk/core/httpAuthSchemes';
+import {
+  loadConfig,
+  NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS,
+  NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS,
+} from '@smithy/core/config';
 import type {
   AwsCredentialIdentity,
   AwsCredentialIdentityProvider,
@@ -7,13 +14,6 @@ import type {
   RetryStrategyV2,
   RetryToken,
 } from '@smithy/types';
-import { NODE_APP_ID_CONFIG_OPTIONS } from '@aws-sdk/core/client';
-import { NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } from '@aws-sdk/core/httpAuthSchemes';
-import {
-  loadConfig,
-  NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS,
-  NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS,
-} from '@smithy/core/config';
 import { type ErrorLike, isQuotaExceeded } from '../domain/classify.ts';
 import { sharedConnections } from './connections.ts';
 import type { Pacing } from './pacing.ts';
@@ -42,8 +42,9 @@ export type PacedClientSettings = Required<ClientSettings>;
  * files, making and catching an error for each one that is not set: looked up once per process (a
  * Lambda container) through the SDK's own providers, which remember what they found, and shared. The
  * member side makes a client per account, Region and service, thousands an invocation; the lookups
- * were about a third of the CPU of making one and sending its first call (docs/benchmark.md, "Latest
- * runs (wave 8)"). The default profile is the one read, as for every client made here (none names one).
+ * were about a third of the CPU of making one and sending its first call (docs/aws-facts.md, Settings
+ * every SDK client reads from the environment). No client made here names a profile: the default one's
+ * settings are read, as before.
  */
 const LOOKED_UP_ONCE = {
   useFipsEndpoint: loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS),
