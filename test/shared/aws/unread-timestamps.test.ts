@@ -5,7 +5,11 @@ import * as organizations from '@aws-sdk/client-organizations';
 import * as securityhub from '@aws-sdk/client-securityhub';
 import type { $SchemaRef, StaticOperationSchema } from '@smithy/types';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { regionalClient } from '../../../functions/shared/aws/clients.ts';
+import {
+  type RegionalClientClass,
+  type RetryingClient,
+  regionalClient,
+} from '../../../functions/shared/aws/clients.ts';
 import { UNREAD_TIMESTAMPS, withoutTimestamps } from '../../../functions/shared/aws/unread-timestamps.ts';
 import { type Loopback, loopback } from '../../loopback.ts';
 
@@ -108,6 +112,9 @@ describe('regionalClient answers', () => {
   });
 
   const stamp = '2026-12-01T10:00:00.000Z';
+  /** A member account's client of `Client`, as the member side makes it, against the loopback. */
+  const clientOf = <C extends RetryingClient>(Client: RegionalClientClass<C>) =>
+    regionalClient(Client, 'us-east-1', { maxAttempts: 1 }, { credentials });
 
   it('reads GetMembers without the timestamps muster never reads, and everything else as before', async () => {
     server = await loopback(() => ({
@@ -118,12 +125,7 @@ describe('regionalClient answers', () => {
       },
     }));
     vi.stubEnv('AWS_ENDPOINT_URL_SECURITYHUB', server.url);
-    const client = regionalClient(
-      securityhub.SecurityHubClient,
-      'us-east-1',
-      { maxAttempts: 1 },
-      { credentials },
-    );
+    const client = clientOf(securityhub.SecurityHubClient);
 
     const answer = await client.send(
       new securityhub.GetMembersCommand({ AccountIds: ['111111111111', '222222222222'] }),
@@ -164,18 +166,8 @@ describe('regionalClient answers', () => {
     );
     vi.stubEnv('AWS_ENDPOINT_URL_DETECTIVE', server.url);
     vi.stubEnv('AWS_ENDPOINT_URL_ORGANIZATIONS', server.url);
-    const graphs = regionalClient(
-      detective.DetectiveClient,
-      'us-east-1',
-      { maxAttempts: 1 },
-      { credentials },
-    );
-    const organization = regionalClient(
-      organizations.OrganizationsClient,
-      'us-east-1',
-      { maxAttempts: 1 },
-      { credentials },
-    );
+    const graphs = clientOf(detective.DetectiveClient);
+    const organization = clientOf(organizations.OrganizationsClient);
 
     const members = await graphs.send(
       new detective.GetMembersCommand({ GraphArn: graph, AccountIds: ['222222222222'] }),
@@ -198,12 +190,7 @@ describe('regionalClient answers', () => {
       },
     }));
     vi.stubEnv('AWS_ENDPOINT_URL_SECURITYHUB', server.url);
-    const client = regionalClient(
-      securityhub.SecurityHubClient,
-      'us-east-1',
-      { maxAttempts: 1 },
-      { credentials },
-    );
+    const client = clientOf(securityhub.SecurityHubClient);
 
     const answer = await client.send(new securityhub.ListInvitationsCommand({}));
 
