@@ -196,10 +196,13 @@ export class GuardDuty implements ServiceHandler {
     }
   }
 
-  /** Whether the account has a GuardDuty detector in the Region: Detective's data volume depends on it. */
+  /**
+   * Whether the account has a GuardDuty detector in the Region: Detective's data volume depends on it.
+   * It makes no detector: Detective asks about every member it answers for (17,000 at the default bench).
+   */
   enabled(accountId: string, region: string): boolean {
     const state = this.#regions.get(region);
-    return state !== undefined && this.#detectorOf(state, accountId) !== undefined;
+    return state !== undefined && (state.detectors.has(accountId) || this.#onByDefault(accountId, region));
   }
 
   inspect(): Record<string, GuardDutyRegionView> {
@@ -252,11 +255,16 @@ export class GuardDuty implements ServiceHandler {
   #detectorOf(state: RegionState, accountId: string): Detector | undefined {
     const existing = state.detectors.get(accountId);
     if (existing !== undefined) return existing;
+    if (!this.#onByDefault(accountId, state.region)) return undefined;
+    return this.#createDetector(state, accountId, this.#world.startedAt);
+  }
+
+  /** A scenario member with GuardDuty on where it can use the Region, whose detector is not made yet. */
+  #onByDefault(accountId: string, region: string): boolean {
     const world = this.#world;
     const account = world.accounts.get(accountId);
-    if (account === undefined || account.guardDutyOff || !world.active(accountId)) return undefined;
-    if (!world.regionEnabled(accountId, state.region)) return undefined;
-    return this.#createDetector(state, accountId, world.startedAt);
+    if (account === undefined || account.guardDutyOff || !world.active(accountId)) return false;
+    return world.regionEnabled(accountId, region);
   }
 
   #addMember(state: RegionState, administrator: Detector, member: MemberRecord): void {

@@ -362,4 +362,22 @@ describe('stand-in GuardDuty', () => {
     });
     expect(on.MemberDetails?.[0]).toMatchObject({ Status: 'ENABLED' });
   });
+
+  it("answers Detective about a member's GuardDuty without making the member a detector", async () => {
+    const s = await start();
+    const { detective } = clientsFor(s);
+    const graph = (await detective.send(new ListGraphsCommand({}))).GraphList?.[0]?.Arn;
+    await detective.send(
+      new DetectiveCreateMembers({
+        GraphArn: graph,
+        Accounts: [{ AccountId: CREATED, EmailAddress: 'a@example.com' }],
+      }),
+    );
+    const read = await detective.send(new DetectiveGetMembers({ GraphArn: graph, AccountIds: [CREATED] }));
+
+    // GuardDuty is on by default for a scenario member: Detective sees its data, and the member's
+    // detector is made only when a GuardDuty call asks for it.
+    expect(read.MemberDetails?.[0]).toMatchObject({ Status: 'ENABLED' });
+    expect(Object.keys(s.inspect().membership.guardduty['us-east-1']?.detectors ?? {})).toEqual([ADMIN]);
+  });
 });
