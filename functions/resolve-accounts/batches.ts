@@ -12,7 +12,7 @@ import {
 } from '#shared/contracts.ts';
 import { chunk } from '#shared/domain/chunk.ts';
 import { SERVICE_RULES, type ServiceName } from '#shared/domain/services.ts';
-import { ReportStoreError } from '#shared/errors.ts';
+import { InvalidInputError, ReportStoreError } from '#shared/errors.ts';
 import { type AccountNames, clipAccountName } from '#shared/report/formats/records.ts';
 import { type ReportStore, readParsed } from '#shared/report/store.ts';
 
@@ -247,20 +247,30 @@ function batchNames(part: Plan, names: AccountNames): Record<string, string> {
   return named;
 }
 
-/** A child execution's plan: the batch its parent wrote, parsed (a bad object is named), without the names. */
+/**
+ * A child execution's plan: the batch its parent wrote, parsed (a bad object is named), without the
+ * names. `unreadable` hears of a pacing file that is there but is not what a check writes.
+ */
 export async function loadBatch(
   batchKey: string,
   store: ReportStore,
+  unreadable: (message: string, error: unknown) => void = () => {},
 ): Promise<Paced<Plan> & { pacingKey: string | null }> {
   const { accountNames: _, priorPacingKey, ...plan } = await loadBatchFile(batchKey, store);
   if (priorPacingKey === undefined) return plan;
   try {
     return { ...plan, pacing: await readParsed(store, priorPacingKey, pacingSchema) };
   } catch (error) {
-    // The child before it wrote nothing (it failed first) or it cannot be read: what Resolve
-    // Accounts' reads left, refilled since, is all this child knows.
-    if (error instanceof ReportStoreError) return plan;
-    throw error;
+    // The child before it wrote nothing (it failed first), or something it cannot read: what Resolve
+    // Accounts' reads left, refilled since, is all this child knows. Pacing only spaces the calls, so
+    // neither stops the batch; the plan itself was read above, and a bad plan still does.
+    if (error instanceof InvalidInputError || error instanceof SyntaxError)
+      unreadable(
+        `the pacing file ${priorPacingKey} cannot be read; the batch starts from the plan's pacing`,
+        error,
+      );
+    else if (!(error instanceof ReportStoreError)) throw error;
+    return plan;
   }
 }
 

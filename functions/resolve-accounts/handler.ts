@@ -42,7 +42,9 @@ export function createHandler() {
   async function run(event: unknown) {
     // A child execution's first state: its batch, as the parent's Resolve Accounts wrote it.
     if (batchInputSchema.safeParse(event).success)
-      return loadBatch(parseInput(batchInputSchema, event, 'input').batchKey, store());
+      return loadBatch(parseInput(batchInputSchema, event, 'input').batchKey, store(), (message, error) =>
+        logger.warn(message, { error }),
+      );
     // The first step of an execution: its buckets are its own (what it reads is handed to the children).
     pacing().adopt([]);
     const parent = parentInputSchema.safeParse(event);

@@ -177,6 +177,38 @@ describe('splitting the plan into child executions and merging their reports', (
     expect((await loadBatch(keys[2] ?? '', store)).pacing).toEqual(read);
   });
 
+  it.each([
+    ['not JSON', '{"tokens": 3'],
+    [
+      'not what a check writes',
+      JSON.stringify([{ service: 'securityhub', region: 'us-east-1', tokens: 'many' }]),
+    ],
+  ])(
+    "starts a batch from the plan's reads when the pacing file before it is %s, and says so",
+    async (_, body) => {
+      const store = memoryReportStore();
+      const read = [
+        { service: 'securityhub' as const, region: 'us-east-1', tokens: 27, at: 1_800_000_000_000 },
+      ];
+      const batched = await storeBatches(plan(5, 0, ['us-east-1']), store, 'executions/m/run-1', {
+        size: 2,
+        pacing: read,
+      });
+      const [first, second] = batches(batched).map(({ key }) => key);
+      const firstPlan = await loadBatch(first ?? '', store);
+      await store.put(firstPlan.pacingKey ?? '', body, 'application/json');
+      const heard: string[] = [];
+
+      const loaded = await loadBatch(second ?? '', store, (message) => heard.push(message));
+
+      expect(loaded.pacing).toEqual(read);
+      expect(loaded.accounts).toHaveLength(2);
+      expect(heard).toEqual([
+        `the pacing file ${firstPlan.pacingKey} cannot be read; the batch starts from the plan's pacing`,
+      ]);
+    },
+  );
+
   it("reports a failed child's accounts FAILED with its error, and its skipped accounts as they were", async () => {
     const store = memoryReportStore();
     const whole = plan(2, 1, ['us-east-1']);
