@@ -61,11 +61,12 @@ const CREATE_REFUSED = 'The account is not in a state that allows this operation
 /**
  * The public Detective script, aws-samples/amazon-detective-multiaccount-scripts, run unmodified
  * against the stand-in on 100 outside accounts × 3 Regions: issue 19's measurement, cited here, not
- * re-measured (the script is not part of muster). `--compare-detective-script` runs muster on the same.
+ * re-measured (the script is not part of muster); docs/benchmark.md counts the same 926 from the
+ * script's source. `--compare-detective-script` runs muster on the same.
  */
 const DETECTIVE_SCRIPT = {
   source:
-    'issue 19: aws-samples/amazon-detective-multiaccount-scripts run unmodified against the stand-in, 100 outside accounts × 3 Regions',
+    'issue 19: aws-samples/amazon-detective-multiaccount-scripts (enableDetective.py) run unmodified against the stand-in, 100 outside accounts × 3 Regions; counted from its source in docs/benchmark.md',
   calls: 926,
   administratorCalls: 626,
   shape: { accounts: 100, invited: 100, regions: 3, services: ['detective'] as ServiceName[] },

@@ -41,6 +41,8 @@ function outsiders(count: number, first = 200000000001) {
 /**
  * What "converged" means here: the run succeeded, every requested membership is reported once and
  * ENABLED, the stand-in holds each of them enabled, and no account got an invitation it did not need.
+ * No child execution failed on the way: the parent retries a failed child, which would hide a
+ * States.Runtime (a path a crash branch reads that is not there) behind a second child that converged.
  */
 function expectConverged(
   run: LocalRunResult,
@@ -48,6 +50,9 @@ function expectConverged(
   { organizationAccounts = [], regions = REGIONS, services = SERVICES }: Scope = {},
 ) {
   expect(run.status).toBe('SUCCEEDED');
+  expect(run.children.map(({ status, error }) => error ?? status)).toEqual(
+    run.children.map(() => 'SUCCEEDED'),
+  );
   const requested = requestedMemberships(accountIds, regions, services);
   const reading = readReport(run.report as NonNullable<LocalRunResult['report']>, requested);
   expect(reading.problems).toEqual([]);
@@ -180,6 +185,41 @@ describe('the onboarding workflow when a Lambda dies and Step Functions retries 
     // Two calls before the death would have been 60 invitations already; the retry adds none twice.
     expect(run.standIn.calls.byOperation['securityhub:InviteMembers']).toBe(2);
     expect(invitationsOf(run, 'securityhub')).toBe(60);
+  });
+
+  it('goes on through Invite Failed when Invite Members dies on every attempt, and the next round invites and converges', async () => {
+    // Mixed plan, as above, so Invite Members runs; it dies after its read on the first try and both retries.
+    const accounts = [
+      ...outsiders(3),
+      { accountId: '333333333333', email: 'b@example.com', joinedMethod: 'CREATED' as const },
+    ];
+    const crash = crashAfterCall({
+      state: 'Invite Members',
+      after: 'POST /members/get',
+      times: 3,
+      failure: 'Runtime.ExitError',
+    });
+    const entered: string[] = [];
+
+    const run = await runLocalWorkflow({
+      scenario: organization({ accounts, regions: ['us-east-1'] }),
+      input: { ...listing(accounts), regions: ['us-east-1'] },
+      settings: FAST,
+      wrapTask: crash.wrap,
+      onEvent: (event) => {
+        if (event.type === 'StateEntered') entered.push(event.state.name);
+      },
+    });
+
+    expect(crash.crashes).toBe(3);
+    // The crash branch ran, in the one child execution (expectConverged: no child failed).
+    expect(entered.filter((state) => state === 'Invite Failed')).toHaveLength(1);
+    expect(entered.filter((state) => state === 'Invite Members')).toHaveLength(2);
+    expectConverged(
+      run,
+      accounts.map(({ accountId }) => accountId),
+      { organizationAccounts: ['333333333333'], regions: ['us-east-1'] },
+    );
   });
 
   it('converges when a member-side batch dies after accepting in Security Hub, before Detective', async () => {
