@@ -18,6 +18,7 @@ import { type Defaults, loadDefaults } from './defaults.ts';
 import { EXIT, EXIT_CODE_HELP, failureOf } from './exit-codes.ts';
 import { commaList } from './input.ts';
 import { coloursFor, type Io, processIo } from './io.ts';
+import { checkOutputFile } from './report-output.ts';
 import { terminalLines } from './terminal.ts';
 
 const INPUT_SOURCES = ['accounts', 'csv', 'allAccounts', 'input'];
@@ -152,7 +153,12 @@ function program(io: Io, done: (code: number) => void): Command {
     })
     .showHelpAfterError('(muster <command> --help lists the options)')
     .version(packageJson.version, '-V, --version', 'print the version of muster')
-    .addHelpText('after', HELP_AFTER);
+    .addHelpText('after', HELP_AFTER)
+    // The report file is written at the end: a path that cannot be written is refused before any call.
+    .hook('preAction', async (_, action) => {
+      const { outputFile } = action.opts<{ outputFile?: string }>();
+      if (outputFile !== undefined) await checkOutputFile(io.cwd, outputFile);
+    });
 
   withAwsOptions(
     withInputOptions(
