@@ -12,6 +12,7 @@ import type {
 } from '@smithy/types';
 import { perRegion } from '../../functions/shared/aws/clients.ts';
 import { skipUnreadTimestamps } from '../../functions/shared/aws/unread-timestamps.ts';
+import { describeError, type ErrorLike } from '../../functions/shared/domain/classify.ts';
 import {
   type ObservedStatus,
   type Outcome,
@@ -48,10 +49,10 @@ import {
   clientConfig,
   resolveRegion,
 } from '../aws.ts';
-import { EXIT } from '../exit-codes.ts';
+import { EXIT, failureOf } from '../exit-codes.ts';
 import { type Colours, coloursFor, type Io } from '../io.ts';
 import { emitReport, type OutputOptions } from '../report-output.ts';
-import { terminalSafe } from '../terminal.ts';
+import { terminalLines, terminalSafe } from '../terminal.ts';
 import { type TakeTurn, turns } from '../turns.ts';
 import { loadLocalScenario } from './local.ts';
 
@@ -138,6 +139,8 @@ export interface CoverageResult {
   accounts: number;
   records: ReportRecord[];
   coverage: Coverage;
+  /** The pairs whose members could not be read (their memberships are FAILED), with the error. */
+  unread: { region: string; service: ServiceName; error: unknown }[];
   /** Read calls made, per `service:Operation`. */
   calls: Record<string, number>;
 }
@@ -180,6 +183,7 @@ export async function readCoverage(
       : { accountId, accountName, ou, region, service, outcome, reason };
   };
   const records: ReportRecord[] = [];
+  const unread: CoverageResult['unread'] = [];
   for (const [index, { service, region }] of pairs.entries()) {
     if (administratorListed)
       records.push(
@@ -196,6 +200,7 @@ export async function readCoverage(
       const error = read.error as Error;
       const reason = `could not read ${service} in ${region}: ${error.name}: ${error.message}`;
       for (const id of members) records.push(record(id, region, service, 'FAILED', reason));
+      unread.push({ region, service, error });
       continue;
     }
     const { observed } = read;
@@ -215,7 +220,22 @@ export async function readCoverage(
     services: [...input.services],
     accounts: active.length,
     records,
-    coverage: coverageOf(records),
+    coverage: withoutPercent(coverageOf(records), unread),
+    unread,
+  };
+}
+
+/** Coverage with no percent for the pairs that could not be read: nothing is known of them. */
+function withoutPercent(coverage: Coverage, unread: CoverageResult['unread']): Coverage {
+  const isUnread = (pair: { region: string; service: ServiceName }) =>
+    unread.some(({ region, service }) => region === pair.region && service === pair.service);
+  return {
+    ...coverage,
+    pairs: coverage.pairs.map((pair) => {
+      if (!isUnread(pair)) return pair;
+      const { percent: _, ...rest } = pair;
+      return rest;
+    }),
   };
 }
 
@@ -324,8 +344,12 @@ function coverageTable(result: CoverageResult, diff: boolean, c: Colours): strin
   for (const service of shown.services) {
     const pairs = shown.coverage.pairs.filter((pair) => pair.service === service);
     lines.push(`  ${service}`);
-    for (const { region, enabled, expected, percent } of pairs)
-      lines.push(`    ${region.padEnd(16)} ${percentText(percent)}  ${enabled}/${expected}`);
+    for (const { region, enabled, expected, percent } of pairs) {
+      const read = !shown.unread.some((pair) => pair.region === region && pair.service === service);
+      lines.push(
+        `    ${region.padEnd(16)} ${read ? `${percentText(percent)}  ${enabled}/${expected}` : c.red('not read')}`,
+      );
+    }
   }
   const notCovered = shown.records.filter(({ outcome }) => {
     const attention = attentionOf(outcome);
@@ -379,6 +403,11 @@ function coverageJson(result: CoverageResult, diff: boolean) {
     memberships: result.records.map((row) =>
       diff ? { ...row, change: DIFF_WORDS[nextAction(row.outcome)] } : row,
     ),
+    unread: result.unread.map(({ region, service, error }) => ({
+      region,
+      service,
+      error: describeError(error as ErrorLike),
+    })),
     calls: result.calls,
   };
 }
@@ -435,6 +464,16 @@ export async function coverageCommand(options: CoverageOptions, io: Io): Promise
       records: result.records,
     }),
   });
+  if (result.unread.length > 0) {
+    // Nothing is known of a pair that could not be read: the error's code (2 permissions, 4 network
+    // or AWS failing), not 1, which says the memberships need attention.
+    const c = coloursFor(io.stderr, io.env);
+    for (const { region, service, error } of result.unread)
+      io.stderr.write(
+        `${c.red('muster:')} could not read ${service} in ${region}: ${terminalLines(failureOf(error).message)}\n`,
+      );
+    return Math.max(...result.unread.map(({ error }) => failureOf(error).code));
+  }
   const uncovered = result.records.some(
     ({ outcome }) => !['enabled', 'settled'].includes(attentionOf(outcome)),
   );
