@@ -325,7 +325,14 @@ function program(io: Io, done: (code: number) => void): Command {
     )
     .option('--scenario <file>', 'the stand-in scenario with --local (default: local/scenarios/healthy.json)')
     .option('--json', 'print the coverage as JSON (as --output json)')
-    .action(async (options) => done(await coverageCommand(options, io)));
+    .action(async (options) =>
+      done(
+        await coverageCommand(
+          options.local === true ? options : withDefaults(options, await loadDefaults(io)),
+          io,
+        ),
+      ),
+    );
 
   const remove = withFollowOptions(
     withStateMachineOptions(
