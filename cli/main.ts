@@ -113,6 +113,8 @@ Examples:
   cut -d, -f1,2 export.csv | muster start --csv - --yes
   muster executions                                   the newest executions, with status and trigger
   muster status --latest --follow                     attach to the newest execution
+  muster coverage --regions us-east-1,eu-west-1 --output html --output-file coverage.html
+                                                      read-only audit, with the HTML matrix for an auditor
 `;
 
 function withFollowOptions(command: Command): Command {

@@ -121,6 +121,9 @@ async function readPair(lister: MembershipLister, service: ServiceName, region: 
   }
 }
 
+/** Why an organization account is NOT_A_MEMBER: the administrator's member list does not have it. */
+export const NOT_LISTED_REASON = "not in the administrator's member list, in any status";
+
 /** What an onboarding would do to one membership, in the words of --diff. */
 const DIFF_WORDS: Record<NextAction, string> = {
   create: 'create',
@@ -210,7 +213,7 @@ export async function readCoverage(
       continue;
     }
     for (const id of members) {
-      const status = observed.get(id) ?? { outcome: 'NOT_A_MEMBER' as const };
+      const status = observed.get(id) ?? { outcome: 'NOT_A_MEMBER' as const, reason: NOT_LISTED_REASON };
       records.push(record(id, region, service, status.outcome, status.reason));
     }
   }

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { readCoverage, readingClient } from '../../cli/commands/coverage.ts';
+import { NOT_LISTED_REASON, readCoverage, readingClient } from '../../cli/commands/coverage.ts';
 import {
   type OrganizationAccount,
   organizationsDirectory,
@@ -83,9 +83,11 @@ describe('readCoverage', () => {
       region: 'us-east-1',
       service: 'securityhub',
       outcome: 'NOT_A_MEMBER',
-      reason: '',
+      reason: NOT_LISTED_REASON,
     });
     expect(result.coverage.outcomes).toEqual({ ENABLED: 60, NOT_A_MEMBER: 59, SKIPPED_ADMINISTRATOR: 1 });
+    // Every membership not covered says why, for a reader of the table, the CSV or the HTML's hover.
+    expect(NOT_LISTED_REASON).toMatch(/member list/);
   });
 
   it('lists every pair’s members while the organization is still being listed', async () => {
