@@ -81,6 +81,21 @@ describe('reportHtml', () => {
     expect(html).toContain(expected);
   });
 
+  it("counts a row's enabled memberships against those not skipped by rule, as the coverage row does", () => {
+    const html = reportHtml({
+      title: 'Report',
+      records: [
+        record({ region: 'us-east-1' }),
+        record({ region: 'eu-west-1', outcome: 'FAILED', reason: 'no' }),
+        record({ region: 'ap-east-1', outcome: 'SERVICE_NOT_OFFERED' }),
+        record({ accountId: '111111111111', outcome: 'SKIPPED_ADMINISTRATOR' }),
+      ],
+    });
+    const rows = html.match(/<tr class="(needs|ok)">.*<\/tr>/g) ?? [];
+    expect(rows.map((row) => /<td>([^<]*)<\/td><\/tr>$/.exec(row)?.[1])).toEqual(['–', '1/2']);
+    expect(html).toMatch(/<td class="account">Coverage<\/td>.*<td>50\.0%<\/td><\/tr><\/tfoot>/);
+  });
+
   it('names no external resource', () => {
     const html = reportHtml({ title: 'Report', records: [record()] });
     expect(html).not.toMatch(/(src|href)=|@import|url\(/);
