@@ -19,7 +19,7 @@ import {
   outcomeOfStatus,
 } from '../../functions/shared/domain/outcomes.ts';
 import { type NextAction, nextAction } from '../../functions/shared/domain/reconcile.ts';
-import { parseRegions } from '../../functions/shared/domain/regions.ts';
+import { parseRegions, refuseOtherPartitions } from '../../functions/shared/domain/regions.ts';
 import { parseServices, type ServiceName } from '../../functions/shared/domain/services.ts';
 import { type Coverage, coverageOf } from '../../functions/shared/report/formats/coverage.ts';
 import {
@@ -449,6 +449,8 @@ export async function coverageCommand(options: CoverageOptions, io: Io): Promise
   } else {
     const home = await resolveRegion(options);
     const regions = parseRegions(options.regions ?? [home], '--regions');
+    // The credentials reach only their own partition: another's Region would fail every call there.
+    refuseOtherPartitions(regions, home, '--regions');
     const target = awsTarget(options);
     const administratorId = await administratorAccount(options.administratorId, target, home);
     read = await readCoverage(
