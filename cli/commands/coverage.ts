@@ -3,13 +3,7 @@ import { DetectiveClient } from '@aws-sdk/client-detective';
 import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
-import type {
-  DeserializeHandler,
-  DeserializeHandlerArguments,
-  HandlerExecutionContext,
-  InitializeHandler,
-  InitializeHandlerArguments,
-} from '@smithy/types';
+import type { DeserializeHandler, DeserializeHandlerArguments, HandlerExecutionContext } from '@smithy/types';
 import { perRegion } from '../../functions/shared/aws/clients.ts';
 import { skipUnreadTimestamps } from '../../functions/shared/aws/unread-timestamps.ts';
 import { describeError, type ErrorLike } from '../../functions/shared/domain/classify.ts';
@@ -252,9 +246,11 @@ function withoutPercent(coverage: Coverage, unread: CoverageResult['unread']): C
 export function readingClient<
   C extends SecurityHubClient | DetectiveClient | GuardDutyClient | OrganizationsClient,
 >(client: C, service: string, calls: Record<string, number>, turn?: TakeTurn): C {
+  // In the deserialize step, inside the SDK's retries: every request sent is counted, each retry of
+  // a 500 or a throttled call included, as the service (and the stand-in's call log) receives them.
   const counter =
-    <I extends object, O extends object>(next: InitializeHandler<I, O>, context: HandlerExecutionContext) =>
-    (args: InitializeHandlerArguments<I>) => {
+    <I extends object, O extends object>(next: DeserializeHandler<I, O>, context: HandlerExecutionContext) =>
+    (args: DeserializeHandlerArguments<I>) => {
       const key = `${service}:${String(context.commandName).replace(/Command$/, '')}`;
       calls[key] = (calls[key] ?? 0) + 1;
       return next(args);
@@ -265,7 +261,7 @@ export function readingClient<
   // Coverage reads no timestamp of a member or an account: the SDK need not turn each into a Date.
   skipUnreadTimestamps(client);
   const stack = client.middlewareStack as { add: (middleware: unknown, options: object) => void };
-  stack.add(counter, { step: 'initialize', name: 'musterCountCalls' });
+  stack.add(counter, { step: 'deserialize', priority: 'high', name: 'musterCountCalls' });
   if (turn !== undefined) {
     // Inside the deserializer (lowest priority of its step): the body is read as it arrives, and
     // parsed once the turn comes.

@@ -91,6 +91,46 @@ describe('muster coverage', () => {
     }
   }, 90_000);
 
+  it('counts every request the stand-in received, the retries of its 500s included', async () => {
+    const healthy = JSON.parse(readFileSync('local/scenarios/healthy.json', 'utf8')) as Scenario;
+    const standIn = await startStandIn({
+      scenario: {
+        ...healthy,
+        regions: ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'us-west-2', 'eu-central-1', 'ap-northeast-1'],
+        generate: { count: 10, firstAccountId: '200000000001' },
+        // About one call in three fails with a 500 that the SDK sends again.
+        faults: { errorRate: 0.3, seed: 3 },
+      },
+      timeScale: 0.01,
+    });
+    try {
+      const calls: Record<string, number> = {};
+      const target = {
+        endpoint: standIn.endpoint,
+        credentials: {
+          accessKeyId: standIn.env.AWS_ACCESS_KEY_ID ?? '',
+          secretAccessKey: standIn.env.AWS_SECRET_ACCESS_KEY ?? '',
+        },
+      };
+      const { scenario } = standIn;
+      await readCoverage(
+        {
+          administratorId: scenario.administratorAccountId,
+          regions: scenario.regions,
+          services: ['securityhub', 'detective'],
+        },
+        coverageDeps(target, 'us-east-1', calls),
+      );
+
+      const received = standIn.inspect().calls.byOperation;
+      // 1 ListAccounts page and, per Region, DescribeHub, ListGraphs and one ListMembers page each.
+      expect(Object.values(received).reduce((sum, count) => sum + count, 0)).toBeGreaterThan(25);
+      expect(calls).toEqual(received);
+    } finally {
+      await standIn.stop();
+    }
+  }, 60_000);
+
   it('writes one CSV row per account, Region and service, with names, and exits 1 when something is not covered', async () => {
     const io = memoryIo();
     expect(await main(['coverage', '--local', '--output', 'csv'], io)).toBe(1);
