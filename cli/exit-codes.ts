@@ -19,7 +19,7 @@ export const EXIT = {
    * credentials, DNS or connection failures, AWS 5xx or throttling after the SDK's retries, a bug.
    */
   toolFailure: 4,
-  /** `start` would change more than one account and there is no terminal to confirm on: pass --yes. */
+  /** `start` would change more than one account, or `remove` any, and was not confirmed (no terminal: --yes). */
   notConfirmed: 5,
 } as const;
 
@@ -30,7 +30,10 @@ export const EXIT_CODE_HELP: readonly (readonly [number, string])[] = [
   [EXIT.badInput, 'bad input, configuration or permissions: nothing was started or changed'],
   [EXIT.running, 'status without --follow: the execution is still running'],
   [EXIT.toolFailure, 'could not talk to AWS (credentials, network, AWS 5xx or throttling after retries)'],
-  [EXIT.notConfirmed, 'start changes more than one account and was not confirmed (no terminal: pass --yes)'],
+  [
+    EXIT.notConfirmed,
+    'a start of more than one account, or a remove, was not confirmed (no terminal: pass --yes)',
+  ],
 ];
 
 /** Errors by which the workflow (and `muster plan`) refuse a request before changing anything. */
