@@ -80,8 +80,14 @@ export function exitCodeOf(progress: Progress): number {
   }
 }
 
-/** The exit code and message for an error the CLI itself ran into. */
-export function failureOf(error: unknown): { code: number; message: string } {
+/**
+ * The exit code and message for an error the CLI itself ran into; `profile` is the AWS profile the
+ * command used (from --profile, AWS_PROFILE or the config file), named when the credentials fail.
+ */
+export function failureOf(
+  error: unknown,
+  { profile }: { profile?: string } = {},
+): { code: number; message: string } {
   if (error instanceof CommanderError) return { code: EXIT.badInput, message: error.message };
   const name = (error as ErrorLike | undefined)?.name ?? '';
   if (REJECTIONS.has(name)) return { code: EXIT.badInput, message: (error as Error).message };
@@ -95,8 +101,16 @@ export function failureOf(error: unknown): { code: number; message: string } {
       message: `the local commands run the TypeScript sources: use them from a clone after \`npm ci\` (${describeError(error as ErrorLike)})`,
     };
   const credentials = CREDENTIAL_HINTS[name];
-  if (credentials !== undefined)
-    return { code: EXIT.toolFailure, message: `${credentials} (${describeError(error as ErrorLike)})` };
+  if (credentials !== undefined) {
+    // A profile was named: it is what to check (a typo, no such section, an SSO session expired).
+    const hint =
+      profile === undefined
+        ? credentials
+        : name === 'CredentialsProviderError'
+          ? `no AWS credentials from profile ${JSON.stringify(profile)} (--profile, AWS_PROFILE or the config file): check that ~/.aws/config has it and that its credentials or SSO session are current`
+          : `${credentials} (profile ${JSON.stringify(profile)})`;
+    return { code: EXIT.toolFailure, message: `${hint} (${describeError(error as ErrorLike)})` };
+  }
   // Anything else (DNS, a refused connection, AWS 5xx or throttling the SDK's retries did not get
   // past, a bug) says nothing about the memberships: not 1, which means the run needs attention.
   return {

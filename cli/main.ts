@@ -141,8 +141,14 @@ function withOutputOptions(command: Command): Command {
     );
 }
 
-function program(io: Io, done: (code: number) => void): Command {
+function program(io: Io, done: (code: number) => void, used: { profile?: string }): Command {
   const c = coloursFor(io.stderr, io.env);
+  /** The options with their defaults, keeping the profile in use for an error message to name. */
+  const defaulted = async <T extends Defaults & { stateMachineArn?: string }>(options: T): Promise<T> => {
+    const filled = withDefaults(options, await loadDefaults(io));
+    used.profile = filled.profile;
+    return filled;
+  };
   const root = new Command('muster')
     .description(
       'Makes AWS accounts members of your Security Hub and Detective administrator, in every Region, and reports each membership.',
@@ -200,12 +206,7 @@ function program(io: Io, done: (code: number) => void): Command {
       ).argParser(positiveNumber),
     )
     .action(async (options) =>
-      done(
-        await planCommand(
-          options.local === true ? options : withDefaults(options, await loadDefaults(io)),
-          io,
-        ),
-      ),
+      done(await planCommand(options.local === true ? options : await defaulted(options), io)),
     );
 
   const start = withFollowOptions(
@@ -223,7 +224,7 @@ function program(io: Io, done: (code: number) => void): Command {
       'start without asking, even when more than one account changes (needed without a terminal)',
     )
     .option('--json', 'print the execution (with --follow: the report) as JSON')
-    .action(async (options) => done(await startCommand(withDefaults(options, await loadDefaults(io)), io)));
+    .action(async (options) => done(await startCommand(await defaulted(options), io)));
   withOutputOptions(start);
 
   withOutputOptions(
@@ -245,7 +246,7 @@ function program(io: Io, done: (code: number) => void): Command {
     .option('--profile <name>', "AWS profile (default: AWS_PROFILE, the config file's, or the default chain)")
     .option('--json', 'print the report as JSON')
     .action(async (executionArn: string | undefined, options) =>
-      done(await statusCommand(executionArn, withDefaults(options, await loadDefaults(io)), io)),
+      done(await statusCommand(executionArn, await defaulted(options), io)),
     );
 
   withStateMachineOptions(
@@ -267,9 +268,7 @@ function program(io: Io, done: (code: number) => void): Command {
         .default(10),
     )
     .option('--json', 'print them as JSON, with their ARNs')
-    .action(async (options) =>
-      done(await executionsCommand(withDefaults(options, await loadDefaults(io)), io)),
-    );
+    .action(async (options) => done(await executionsCommand(await defaulted(options), io)));
 
   withOutputOptions(
     withInputOptions(
@@ -328,12 +327,7 @@ function program(io: Io, done: (code: number) => void): Command {
     .option('--scenario <file>', 'the stand-in scenario with --local (default: local/scenarios/healthy.json)')
     .option('--json', 'print the coverage as JSON (as --output json)')
     .action(async (options) =>
-      done(
-        await coverageCommand(
-          options.local === true ? options : withDefaults(options, await loadDefaults(io)),
-          io,
-        ),
-      ),
+      done(await coverageCommand(options.local === true ? options : await defaulted(options), io)),
     );
 
   const remove = withFollowOptions(
@@ -373,12 +367,7 @@ function program(io: Io, done: (code: number) => void): Command {
     .option('--yes', 'remove without asking (needed without a terminal)')
     .option('--json', 'print the plan or the result (with --follow: the report) as JSON')
     .action(async (options) =>
-      done(
-        await removeCommand(
-          options.local === true ? options : withDefaults(options, await loadDefaults(io)),
-          io,
-        ),
-      ),
+      done(await removeCommand(options.local === true ? options : await defaulted(options), io)),
     );
   withOutputOptions(remove);
 
@@ -390,16 +379,21 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   // The SDK's Node 20 deprecation notice is not the operator's business on every run.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let code: number = EXIT.ok;
+  const used: { profile?: string } = {};
   try {
-    await program(io, (result) => {
-      code = result;
-    }).parseAsync([...argv], { from: 'user' });
+    await program(
+      io,
+      (result) => {
+        code = result;
+      },
+      used,
+    ).parseAsync([...argv], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help exits 0; everything else commander refuses (already printed) is a usage error.
       return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     }
-    const failure = failureOf(error);
+    const failure = failureOf(error, used);
     io.stderr.write(`${coloursFor(io.stderr, io.env).red('muster:')} ${terminalLines(failure.message)}\n`);
     return failure.code;
   }
