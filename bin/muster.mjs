@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// From a clone with devDependencies the TypeScript sources run through tsx, so an edit takes effect
-// at once. An install without them (npm install --omit=dev) runs dist/cli/muster.mjs instead, the
-// bundle `npm run build` makes with every dependency inside.
+// tsx is a dependency, so any install of the clone (`npm ci --omit=dev` included) runs the TypeScript
+// sources through it, and an edit takes effect at once. Where no node_modules is at all,
+// dist/cli/muster.mjs runs instead: the bundle `npm run build` makes with every dependency inside.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /** tsx's register(), or undefined when tsx is not installed. */
@@ -31,7 +31,7 @@ async function load() {
 const cli = await load();
 if (cli === undefined) {
   process.stderr.write(
-    'muster: neither tsx (a devDependency) nor the built CLI (dist/cli/muster.mjs) is here: run `npm ci` in the clone, or `npm run build` where the devDependencies are installed\n',
+    'muster: neither tsx nor the built CLI (dist/cli/muster.mjs) is here: run `npm ci` (or `npm ci --omit=dev`) in the clone, or copy dist/ from a clone where `npm run build` ran\n',
   );
   // 4: the tool could not run (cli/exit-codes.ts, toolFailure).
   process.exitCode = 4;

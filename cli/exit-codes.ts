@@ -19,7 +19,7 @@ export const EXIT = {
    * credentials, DNS or connection failures, AWS 5xx or throttling after the SDK's retries, a bug.
    */
   toolFailure: 4,
-  /** `start` would change more than one account and there is no terminal to confirm on: pass --yes. */
+  /** `start` would change more than one account, or `remove` any, and was not confirmed (no terminal: --yes). */
   notConfirmed: 5,
 } as const;
 
@@ -30,7 +30,10 @@ export const EXIT_CODE_HELP: readonly (readonly [number, string])[] = [
   [EXIT.badInput, 'bad input, configuration or permissions: nothing was started or changed'],
   [EXIT.running, 'status without --follow: the execution is still running'],
   [EXIT.toolFailure, 'could not talk to AWS (credentials, network, AWS 5xx or throttling after retries)'],
-  [EXIT.notConfirmed, 'start changes more than one account and was not confirmed (no terminal: pass --yes)'],
+  [
+    EXIT.notConfirmed,
+    'a start of more than one account, or a remove, was not confirmed (no terminal: pass --yes)',
+  ],
 ];
 
 /** Errors by which the workflow (and `muster plan`) refuse a request before changing anything. */
@@ -77,8 +80,14 @@ export function exitCodeOf(progress: Progress): number {
   }
 }
 
-/** The exit code and message for an error the CLI itself ran into. */
-export function failureOf(error: unknown): { code: number; message: string } {
+/**
+ * The exit code and message for an error the CLI itself ran into; `profile` is the AWS profile the
+ * command used (from --profile, AWS_PROFILE or the config file), named when the credentials fail.
+ */
+export function failureOf(
+  error: unknown,
+  { profile }: { profile?: string } = {},
+): { code: number; message: string } {
   if (error instanceof CommanderError) return { code: EXIT.badInput, message: error.message };
   const name = (error as ErrorLike | undefined)?.name ?? '';
   if (REJECTIONS.has(name)) return { code: EXIT.badInput, message: (error as Error).message };
@@ -92,8 +101,16 @@ export function failureOf(error: unknown): { code: number; message: string } {
       message: `the local commands run the TypeScript sources: use them from a clone after \`npm ci\` (${describeError(error as ErrorLike)})`,
     };
   const credentials = CREDENTIAL_HINTS[name];
-  if (credentials !== undefined)
-    return { code: EXIT.toolFailure, message: `${credentials} (${describeError(error as ErrorLike)})` };
+  if (credentials !== undefined) {
+    // A profile was named: it is what to check (a typo, no such section, an SSO session expired).
+    const hint =
+      profile === undefined
+        ? credentials
+        : name === 'CredentialsProviderError'
+          ? `no AWS credentials from profile ${JSON.stringify(profile)} (--profile, AWS_PROFILE or the config file): check that ~/.aws/config has it and that its credentials or SSO session are current`
+          : `${credentials} (profile ${JSON.stringify(profile)})`;
+    return { code: EXIT.toolFailure, message: `${hint} (${describeError(error as ErrorLike)})` };
+  }
   // Anything else (DNS, a refused connection, AWS 5xx or throttling the SDK's retries did not get
   // past, a bug) says nothing about the memberships: not 1, which means the run needs attention.
   return {

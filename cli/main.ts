@@ -18,6 +18,7 @@ import { type Defaults, loadDefaults } from './defaults.ts';
 import { EXIT, EXIT_CODE_HELP, failureOf } from './exit-codes.ts';
 import { commaList } from './input.ts';
 import { coloursFor, type Io, processIo } from './io.ts';
+import { checkOutputFile } from './report-output.ts';
 import { terminalLines } from './terminal.ts';
 
 const INPUT_SOURCES = ['accounts', 'csv', 'allAccounts', 'input'];
@@ -112,6 +113,8 @@ Examples:
   cut -d, -f1,2 export.csv | muster start --csv - --yes
   muster executions                                   the newest executions, with status and trigger
   muster status --latest --follow                     attach to the newest execution
+  muster coverage --regions us-east-1,eu-west-1 --output html --output-file coverage.html
+                                                      read-only audit, with the HTML matrix for an auditor
 `;
 
 function withFollowOptions(command: Command): Command {
@@ -138,8 +141,14 @@ function withOutputOptions(command: Command): Command {
     );
 }
 
-function program(io: Io, done: (code: number) => void): Command {
+function program(io: Io, done: (code: number) => void, used: { profile?: string }): Command {
   const c = coloursFor(io.stderr, io.env);
+  /** The options with their defaults, keeping the profile in use for an error message to name. */
+  const defaulted = async <T extends Defaults & { stateMachineArn?: string }>(options: T): Promise<T> => {
+    const filled = withDefaults(options, await loadDefaults(io));
+    used.profile = filled.profile;
+    return filled;
+  };
   const root = new Command('muster')
     .description(
       'Makes AWS accounts members of your Security Hub and Detective administrator, in every Region, and reports each membership.',
@@ -152,7 +161,12 @@ function program(io: Io, done: (code: number) => void): Command {
     })
     .showHelpAfterError('(muster <command> --help lists the options)')
     .version(packageJson.version, '-V, --version', 'print the version of muster')
-    .addHelpText('after', HELP_AFTER);
+    .addHelpText('after', HELP_AFTER)
+    // The report file is written at the end: a path that cannot be written is refused before any call.
+    .hook('preAction', async (_, action) => {
+      const { outputFile } = action.opts<{ outputFile?: string }>();
+      if (outputFile !== undefined) await checkOutputFile(io.cwd, outputFile);
+    });
 
   withAwsOptions(
     withInputOptions(
@@ -192,12 +206,7 @@ function program(io: Io, done: (code: number) => void): Command {
       ).argParser(positiveNumber),
     )
     .action(async (options) =>
-      done(
-        await planCommand(
-          options.local === true ? options : withDefaults(options, await loadDefaults(io)),
-          io,
-        ),
-      ),
+      done(await planCommand(options.local === true ? options : await defaulted(options), io)),
     );
 
   const start = withFollowOptions(
@@ -215,7 +224,7 @@ function program(io: Io, done: (code: number) => void): Command {
       'start without asking, even when more than one account changes (needed without a terminal)',
     )
     .option('--json', 'print the execution (with --follow: the report) as JSON')
-    .action(async (options) => done(await startCommand(withDefaults(options, await loadDefaults(io)), io)));
+    .action(async (options) => done(await startCommand(await defaulted(options), io)));
   withOutputOptions(start);
 
   withOutputOptions(
@@ -237,7 +246,7 @@ function program(io: Io, done: (code: number) => void): Command {
     .option('--profile <name>', "AWS profile (default: AWS_PROFILE, the config file's, or the default chain)")
     .option('--json', 'print the report as JSON')
     .action(async (executionArn: string | undefined, options) =>
-      done(await statusCommand(executionArn, withDefaults(options, await loadDefaults(io)), io)),
+      done(await statusCommand(executionArn, await defaulted(options), io)),
     );
 
   withStateMachineOptions(
@@ -259,9 +268,7 @@ function program(io: Io, done: (code: number) => void): Command {
         .default(10),
     )
     .option('--json', 'print them as JSON, with their ARNs')
-    .action(async (options) =>
-      done(await executionsCommand(withDefaults(options, await loadDefaults(io)), io)),
-    );
+    .action(async (options) => done(await executionsCommand(await defaulted(options), io)));
 
   withOutputOptions(
     withInputOptions(
@@ -319,7 +326,9 @@ function program(io: Io, done: (code: number) => void): Command {
     )
     .option('--scenario <file>', 'the stand-in scenario with --local (default: local/scenarios/healthy.json)')
     .option('--json', 'print the coverage as JSON (as --output json)')
-    .action(async (options) => done(await coverageCommand(options, io)));
+    .action(async (options) =>
+      done(await coverageCommand(options.local === true ? options : await defaulted(options), io)),
+    );
 
   const remove = withFollowOptions(
     withStateMachineOptions(
@@ -358,12 +367,7 @@ function program(io: Io, done: (code: number) => void): Command {
     .option('--yes', 'remove without asking (needed without a terminal)')
     .option('--json', 'print the plan or the result (with --follow: the report) as JSON')
     .action(async (options) =>
-      done(
-        await removeCommand(
-          options.local === true ? options : withDefaults(options, await loadDefaults(io)),
-          io,
-        ),
-      ),
+      done(await removeCommand(options.local === true ? options : await defaulted(options), io)),
     );
   withOutputOptions(remove);
 
@@ -375,16 +379,21 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   // The SDK's Node 20 deprecation notice is not the operator's business on every run.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let code: number = EXIT.ok;
+  const used: { profile?: string } = {};
   try {
-    await program(io, (result) => {
-      code = result;
-    }).parseAsync([...argv], { from: 'user' });
+    await program(
+      io,
+      (result) => {
+        code = result;
+      },
+      used,
+    ).parseAsync([...argv], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help exits 0; everything else commander refuses (already printed) is a usage error.
       return error.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     }
-    const failure = failureOf(error);
+    const failure = failureOf(error, used);
     io.stderr.write(`${coloursFor(io.stderr, io.env).red('muster:')} ${terminalLines(failure.message)}\n`);
     return failure.code;
   }

@@ -1,5 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { InvalidInputError } from '../functions/shared/errors.ts';
 import { DOCUMENT_WRITERS, type OutputFormat } from '../functions/shared/report/formats/index.ts';
 import {
   type AccountNames,
@@ -27,6 +29,41 @@ export function quietStdout(options: OutputOptions): boolean {
   return options.outputFile === undefined && outputFormat(options) !== 'table';
 }
 
+/** What a path is, or undefined when nothing is there. */
+async function kindOf(path: string): Promise<'folder' | 'other' | undefined> {
+  try {
+    return (await stat(path)).isDirectory() ? 'folder' : 'other';
+  } catch (error) {
+    // ENOTDIR: a file stands where a folder of the path should be, so nothing is there.
+    if (['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Refuses an --output-file that could not be written (a folder, a path through a file, no write
+ * permission), before the command calls AWS or runs anything: the report is written only at the end.
+ */
+export async function checkOutputFile(cwd: string, outputFile: string): Promise<void> {
+  const path = resolve(cwd, outputFile);
+  const refuse = (problem: string) =>
+    new InvalidInputError(`--output-file: ${problem}; name a file to write`);
+  const kind = await kindOf(path);
+  if (kind === 'folder') throw refuse(`${path} is a folder`);
+  // The file itself when it exists, else the nearest folder above it that exists (created below it).
+  let existing = path;
+  if (kind === undefined) {
+    do existing = dirname(existing);
+    while ((await kindOf(existing)) === undefined && dirname(existing) !== existing);
+    if ((await kindOf(existing)) === 'other') throw refuse(`${existing} is not a folder`);
+  }
+  try {
+    await access(existing, constants.W_OK);
+  } catch (error) {
+    throw refuse(`cannot write ${existing} (${(error as Error).message})`);
+  }
+}
+
 /**
  * Writes a report in the chosen format: to --output-file (and then the table to the terminal, with
  * where the file is), or to stdout. `table` is the command's own text; `json` its own document.
@@ -48,8 +85,13 @@ export async function emitReport(
     return;
   }
   const path = resolve(io.cwd, options.outputFile);
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, text(false));
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, text(false));
+  } catch (error) {
+    const message = `--output-file: could not write ${path} (${(error as Error).message})`;
+    throw new InvalidInputError(message, [message], { cause: error });
+  }
   const c = coloursFor(io.stdout, io.env);
   io.stdout.write(`${report.table()}${c.dim(`Report (${format}) written to ${terminalText(path)}\n`)}`);
 }

@@ -193,7 +193,7 @@ export async function bundleFunction(
 
 /**
  * Bundles the CLI into `<outRoot>/cli/muster.mjs`, one file with every dependency inside: it runs
- * where only `npm install --omit=dev` was done (no tsx), and bin/muster.mjs uses it there.
+ * with no node_modules at all, and bin/muster.mjs uses it where tsx is not installed.
  */
 export async function buildCli(outRoot = 'dist'): Promise<string> {
   const outdir = join(outRoot, 'cli');

@@ -3,22 +3,17 @@ import { DetectiveClient } from '@aws-sdk/client-detective';
 import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
-import type {
-  DeserializeHandler,
-  DeserializeHandlerArguments,
-  HandlerExecutionContext,
-  InitializeHandler,
-  InitializeHandlerArguments,
-} from '@smithy/types';
+import type { DeserializeHandler, DeserializeHandlerArguments, HandlerExecutionContext } from '@smithy/types';
 import { perRegion } from '../../functions/shared/aws/clients.ts';
 import { skipUnreadTimestamps } from '../../functions/shared/aws/unread-timestamps.ts';
+import { describeError, type ErrorLike } from '../../functions/shared/domain/classify.ts';
 import {
   type ObservedStatus,
   type Outcome,
   outcomeOfStatus,
 } from '../../functions/shared/domain/outcomes.ts';
 import { type NextAction, nextAction } from '../../functions/shared/domain/reconcile.ts';
-import { parseRegions } from '../../functions/shared/domain/regions.ts';
+import { parseRegions, refuseOtherPartitions } from '../../functions/shared/domain/regions.ts';
 import { parseServices, type ServiceName } from '../../functions/shared/domain/services.ts';
 import { type Coverage, coverageOf } from '../../functions/shared/report/formats/coverage.ts';
 import {
@@ -48,10 +43,10 @@ import {
   clientConfig,
   resolveRegion,
 } from '../aws.ts';
-import { EXIT } from '../exit-codes.ts';
+import { EXIT, failureOf } from '../exit-codes.ts';
 import { type Colours, coloursFor, type Io } from '../io.ts';
 import { emitReport, type OutputOptions } from '../report-output.ts';
-import { terminalSafe } from '../terminal.ts';
+import { terminalLines, terminalSafe } from '../terminal.ts';
 import { type TakeTurn, turns } from '../turns.ts';
 import { loadLocalScenario } from './local.ts';
 
@@ -120,6 +115,9 @@ async function readPair(lister: MembershipLister, service: ServiceName, region: 
   }
 }
 
+/** Why an organization account is NOT_A_MEMBER: the administrator's member list does not have it. */
+export const NOT_LISTED_REASON = "not in the administrator's member list, in any status";
+
 /** What an onboarding would do to one membership, in the words of --diff. */
 const DIFF_WORDS: Record<NextAction, string> = {
   create: 'create',
@@ -138,6 +136,8 @@ export interface CoverageResult {
   accounts: number;
   records: ReportRecord[];
   coverage: Coverage;
+  /** The pairs whose members could not be read (their memberships are FAILED), with the error. */
+  unread: { region: string; service: ServiceName; error: unknown }[];
   /** Read calls made, per `service:Operation`. */
   calls: Record<string, number>;
 }
@@ -180,6 +180,7 @@ export async function readCoverage(
       : { accountId, accountName, ou, region, service, outcome, reason };
   };
   const records: ReportRecord[] = [];
+  const unread: CoverageResult['unread'] = [];
   for (const [index, { service, region }] of pairs.entries()) {
     if (administratorListed)
       records.push(
@@ -196,6 +197,7 @@ export async function readCoverage(
       const error = read.error as Error;
       const reason = `could not read ${service} in ${region}: ${error.name}: ${error.message}`;
       for (const id of members) records.push(record(id, region, service, 'FAILED', reason));
+      unread.push({ region, service, error });
       continue;
     }
     const { observed } = read;
@@ -205,7 +207,7 @@ export async function readCoverage(
       continue;
     }
     for (const id of members) {
-      const status = observed.get(id) ?? { outcome: 'NOT_A_MEMBER' as const };
+      const status = observed.get(id) ?? { outcome: 'NOT_A_MEMBER' as const, reason: NOT_LISTED_REASON };
       records.push(record(id, region, service, status.outcome, status.reason));
     }
   }
@@ -215,7 +217,22 @@ export async function readCoverage(
     services: [...input.services],
     accounts: active.length,
     records,
-    coverage: coverageOf(records),
+    coverage: withoutPercent(coverageOf(records), unread),
+    unread,
+  };
+}
+
+/** Coverage with no percent for the pairs that could not be read: nothing is known of them. */
+function withoutPercent(coverage: Coverage, unread: CoverageResult['unread']): Coverage {
+  const isUnread = (pair: { region: string; service: ServiceName }) =>
+    unread.some(({ region, service }) => region === pair.region && service === pair.service);
+  return {
+    ...coverage,
+    pairs: coverage.pairs.map((pair) => {
+      if (!isUnread(pair)) return pair;
+      const { percent: _, ...rest } = pair;
+      return rest;
+    }),
   };
 }
 
@@ -229,9 +246,11 @@ export async function readCoverage(
 export function readingClient<
   C extends SecurityHubClient | DetectiveClient | GuardDutyClient | OrganizationsClient,
 >(client: C, service: string, calls: Record<string, number>, turn?: TakeTurn): C {
+  // In the deserialize step, inside the SDK's retries: every request sent is counted, each retry of
+  // a 500 or a throttled call included, as the service (and the stand-in's call log) receives them.
   const counter =
-    <I extends object, O extends object>(next: InitializeHandler<I, O>, context: HandlerExecutionContext) =>
-    (args: InitializeHandlerArguments<I>) => {
+    <I extends object, O extends object>(next: DeserializeHandler<I, O>, context: HandlerExecutionContext) =>
+    (args: DeserializeHandlerArguments<I>) => {
       const key = `${service}:${String(context.commandName).replace(/Command$/, '')}`;
       calls[key] = (calls[key] ?? 0) + 1;
       return next(args);
@@ -242,7 +261,7 @@ export function readingClient<
   // Coverage reads no timestamp of a member or an account: the SDK need not turn each into a Date.
   skipUnreadTimestamps(client);
   const stack = client.middlewareStack as { add: (middleware: unknown, options: object) => void };
-  stack.add(counter, { step: 'initialize', name: 'musterCountCalls' });
+  stack.add(counter, { step: 'deserialize', priority: 'high', name: 'musterCountCalls' });
   if (turn !== undefined) {
     // Inside the deserializer (lowest priority of its step): the body is read as it arrives, and
     // parsed once the turn comes.
@@ -324,8 +343,12 @@ function coverageTable(result: CoverageResult, diff: boolean, c: Colours): strin
   for (const service of shown.services) {
     const pairs = shown.coverage.pairs.filter((pair) => pair.service === service);
     lines.push(`  ${service}`);
-    for (const { region, enabled, expected, percent } of pairs)
-      lines.push(`    ${region.padEnd(16)} ${percentText(percent)}  ${enabled}/${expected}`);
+    for (const { region, enabled, expected, percent } of pairs) {
+      const read = !shown.unread.some((pair) => pair.region === region && pair.service === service);
+      lines.push(
+        `    ${region.padEnd(16)} ${read ? `${percentText(percent)}  ${enabled}/${expected}` : c.red('not read')}`,
+      );
+    }
   }
   const notCovered = shown.records.filter(({ outcome }) => {
     const attention = attentionOf(outcome);
@@ -379,6 +402,11 @@ function coverageJson(result: CoverageResult, diff: boolean) {
     memberships: result.records.map((row) =>
       diff ? { ...row, change: DIFF_WORDS[nextAction(row.outcome)] } : row,
     ),
+    unread: result.unread.map(({ region, service, error }) => ({
+      region,
+      service,
+      error: describeError(error as ErrorLike),
+    })),
     calls: result.calls,
   };
 }
@@ -417,6 +445,8 @@ export async function coverageCommand(options: CoverageOptions, io: Io): Promise
   } else {
     const home = await resolveRegion(options);
     const regions = parseRegions(options.regions ?? [home], '--regions');
+    // The credentials reach only their own partition: another's Region would fail every call there.
+    refuseOtherPartitions(regions, home, '--regions');
     const target = awsTarget(options);
     const administratorId = await administratorAccount(options.administratorId, target, home);
     read = await readCoverage(
@@ -435,6 +465,16 @@ export async function coverageCommand(options: CoverageOptions, io: Io): Promise
       records: result.records,
     }),
   });
+  if (result.unread.length > 0) {
+    // Nothing is known of a pair that could not be read: the error's code (2 permissions, 4 network
+    // or AWS failing), not 1, which says the memberships need attention.
+    const c = coloursFor(io.stderr, io.env);
+    for (const { region, service, error } of result.unread)
+      io.stderr.write(
+        `${c.red('muster:')} could not read ${service} in ${region}: ${terminalLines(failureOf(error).message)}\n`,
+      );
+    return Math.max(...result.unread.map(({ error }) => failureOf(error).code));
+  }
   const uncovered = result.records.some(
     ({ outcome }) => !['enabled', 'settled'].includes(attentionOf(outcome)),
   );

@@ -32,7 +32,6 @@ import type { ServiceName } from '#shared/domain/services.ts';
 import { clipText } from '#shared/domain/text.ts';
 import { beginStep, statusOf } from '#shared/engine.ts';
 import { type ReportRow, reportRows, toJsonLines } from '#shared/report/files.ts';
-import { type Coverage, coverageOf } from '#shared/report/formats/coverage.ts';
 import { executionPrefix, type ReportStore, readParsed } from '#shared/report/store.ts';
 import type { MembershipReader } from '#shared/services/administrator.ts';
 import { MAX_MEMBER_BATCH_SIZE, MAX_MEMBER_BATCHES } from '../accept-invitations/contract.ts';
@@ -43,8 +42,6 @@ export interface CheckMembersDeps {
   store: ReportStore;
   /** A prefix for a check invoked without an execution id. */
   uniqueId: () => string;
-  /** Told the final report's coverage once, when the run ends (the handler makes it metrics). */
-  onCoverage?: (coverage: Coverage) => void;
 }
 
 /** The groups an earlier step wrote to the report bucket. */
@@ -324,7 +321,6 @@ export async function checkMembers(
   }
   const summary = summarizeGroups(notEnabled);
   const rows = decision.keepPolling ? undefined : reportRows(finalMemberships(all, recorded));
-  if (rows !== undefined) deps.onCoverage?.(coverageOf(rows));
   const files = rows === undefined ? undefined : await writeReportFile(deps.store, prefix, rows);
   const where = files === undefined ? '' : `\nEvery membership: s3://${files.bucket}/${files.jsonl}`;
   return {

@@ -11,14 +11,7 @@ import {
   type Paced,
   parseInput,
 } from '#shared/contracts.ts';
-import {
-  CORRELATION_ID_PATH,
-  logger,
-  metrics,
-  recordCounts,
-  recordCoverage,
-  tracer,
-} from '#shared/observability.ts';
+import { CORRELATION_ID_PATH, logger, metrics, recordCounts, tracer } from '#shared/observability.ts';
 import { READERS } from '#shared/services/registry.ts';
 import { administratorAdapters, onFirstUse, reportStore } from '#shared/wiring.ts';
 import { checkMembers } from './check-members.ts';
@@ -46,7 +39,6 @@ export function createHandler() {
       adapters: adapters(),
       store: store(),
       uniqueId: randomUUID,
-      onCoverage: recordCoverage,
     });
     recordCounts({
       MembershipsEnabled: report.counts.ENABLED ?? 0,

@@ -4,7 +4,14 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { parseInput } from '#shared/contracts.ts';
-import { CORRELATION_ID_PATH, logger, metrics, recordCounts, tracer } from '#shared/observability.ts';
+import {
+  CORRELATION_ID_PATH,
+  logger,
+  metrics,
+  recordCounts,
+  recordCoverage,
+  tracer,
+} from '#shared/observability.ts';
 import { onFirstUse, reportStore } from '#shared/wiring.ts';
 import { loadBatchFile } from '../resolve-accounts/batches.ts';
 import { mergeReports, mergeReportsInputSchema } from './merge-reports.ts';
@@ -18,6 +25,7 @@ export function createHandler() {
       store: store(),
       loadBatch: (key) => loadBatchFile(key, store()),
       uniqueId: randomUUID,
+      onCoverage: recordCoverage,
     });
     recordCounts({
       MembershipsEnabled: report.counts.ENABLED ?? 0,

@@ -17,6 +17,7 @@ import {
   toJsonLines,
   withAccountNames,
 } from '#shared/report/files.ts';
+import { type Coverage, coverageOf } from '#shared/report/formats/coverage.ts';
 import { executionPrefix, type ReportStore } from '#shared/report/store.ts';
 
 /** One batch as the parent's inner Map hands it on: its child's report, or the error it failed with. */
@@ -51,6 +52,8 @@ export interface MergeReportsDeps {
    */
   loadBatch: (batchKey: string) => Promise<Plan & { accountNames?: Readonly<Record<string, string>> }>;
   uniqueId: () => string;
+  /** Told the execution's coverage once, from every child's memberships (the handler makes it metrics). */
+  onCoverage?: (coverage: Coverage) => void;
 }
 
 /**
@@ -125,6 +128,7 @@ export async function mergeReports(
     }),
   );
   const rows = parts.flat();
+  deps.onCoverage?.(coverageOf(rows));
   const decision = decideReport(rows.map(asMembership), [], { round: 0, maxRounds: 0 });
   const prefix = executionPrefix(input.executionId, deps.uniqueId);
   const files: Required<ReportFiles> = {

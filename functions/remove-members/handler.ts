@@ -10,7 +10,7 @@ import { Pacing } from '#shared/aws/pacing.ts';
 import { executionIdSchema } from '#shared/contracts.ts';
 import { INACTIVE_STATES } from '#shared/domain/accounts.ts';
 import { refuseOtherPartitions } from '#shared/domain/regions.ts';
-import { CORRELATION_ID_PATH, logger, metrics, tracer } from '#shared/observability.ts';
+import { CORRELATION_ID_PATH, logger, metrics, recordCounts, tracer } from '#shared/observability.ts';
 import { executionPrefix } from '#shared/report/store.ts';
 import { type OrganizationsDirectory, organizationsDirectory } from '#shared/services/organizations.ts';
 import { REMOVERS } from '#shared/services/registry.ts';
@@ -82,6 +82,10 @@ export function createHandler() {
         reportPrefix: executionPrefix(state.success ? state.data.executionId : undefined, randomUUID),
       },
     );
+    recordCounts({
+      MembershipsRemoved: output.counts.REMOVED_FROM_ADMINISTRATOR ?? 0,
+      RemovalsNeedingAttention: output.attention.length + output.attentionOmitted,
+    });
     // Ids, counts and AWS's texts only: no emails reach an offboarding.
     logger.info('members removed', { ...output });
     return output;

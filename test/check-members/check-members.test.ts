@@ -358,48 +358,6 @@ describe('checkMembers', () => {
     });
   });
 
-  it('tells onCoverage the final report once, per Region and service, and nothing while it polls', async () => {
-    securityHub.on(DescribeHubCommand).resolves({});
-    securityHub.on(GetMembersCommand).callsFake(({ AccountIds }: { AccountIds: string[] }) => ({
-      Members: AccountIds.map((id) => ({
-        AccountId: id,
-        MemberStatus: id.endsWith('1') ? 'Invited' : 'Enabled',
-      })),
-    }));
-    const input = checkOnboardingInputSchema.parse({
-      regions: ['us-east-1'],
-      services: ['securityhub'],
-      accounts: accounts(4),
-      skipped: [{ accountId: '999999999999', outcome: 'SKIPPED_ADMINISTRATOR', reason: 'administrator' }],
-      round: 0,
-      maxRounds: 1,
-    });
-    const told: unknown[] = [];
-    const onCoverage = (coverage: unknown) => {
-      told.push(coverage);
-    };
-
-    await checkMembers(input, { ...deps(), onCoverage });
-    expect(told).toEqual([]);
-    await checkMembers({ ...input, round: 1 }, { ...deps(), onCoverage });
-
-    const pending = accounts(4).filter(({ accountId }) => accountId.endsWith('1')).length;
-    expect(told).toEqual([
-      {
-        pairs: [
-          {
-            region: 'us-east-1',
-            service: 'securityhub',
-            enabled: 4 - pending,
-            expected: 4,
-            percent: (100 * (4 - pending)) / 4,
-          },
-        ],
-        outcomes: { ENABLED: 4 - pending, PENDING_ACCEPTANCE: pending, SKIPPED_ADMINISTRATOR: 1 },
-      },
-    ]);
-  });
-
   it('asks the next round to invite the Security Hub members it finds Created, with the accounts and pairs', async () => {
     securityHub.on(DescribeHubCommand).resolves({});
     securityHub.on(GetMembersCommand).callsFake(({ AccountIds }: { AccountIds: string[] }) => ({

@@ -7,13 +7,15 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { readCoverage, readingClient } from '../../cli/commands/coverage.ts';
+import { NOT_LISTED_REASON, readCoverage, readingClient } from '../../cli/commands/coverage.ts';
+import { main } from '../../cli/main.ts';
 import {
   type OrganizationAccount,
   organizationsDirectory,
 } from '../../functions/shared/services/organizations.ts';
 import { securityHubLister } from '../../functions/shared/services/securityhub/administrator.ts';
 import { awsError } from '../helpers.ts';
+import { memoryIo } from './helpers.ts';
 
 const organizations = mockClient(OrganizationsClient);
 const securityHub = mockClient(SecurityHubClient);
@@ -83,9 +85,11 @@ describe('readCoverage', () => {
       region: 'us-east-1',
       service: 'securityhub',
       outcome: 'NOT_A_MEMBER',
-      reason: '',
+      reason: NOT_LISTED_REASON,
     });
     expect(result.coverage.outcomes).toEqual({ ENABLED: 60, NOT_A_MEMBER: 59, SKIPPED_ADMINISTRATOR: 1 });
+    // Every membership not covered says why, for a reader of the table, the CSV or the HTML's hover.
+    expect(NOT_LISTED_REASON).toMatch(/member list/);
   });
 
   it('lists every pair’s members while the organization is still being listed', async () => {
@@ -160,6 +164,18 @@ describe('readCoverage', () => {
     expect(result.coverage.pairs).toEqual([
       { region: 'eu-west-1', service: 'securityhub', enabled: 0, expected: 119, percent: 0 },
     ]);
+  });
+});
+
+describe('muster coverage in AWS', () => {
+  it("refuses a Region of another partition than the CLI's, naming it, before any call", async () => {
+    const io = memoryIo();
+    const args = ['coverage', '--region', 'us-east-1', '--regions', 'us-east-1,cn-north-1'];
+
+    expect(await main([...args, '--administrator-id', '111111111111'], io)).toBe(2);
+    expect(io.stderr.text).toContain('--regions: cn-north-1 is in partition aws-cn');
+    expect(organizations.calls()).toHaveLength(0);
+    expect(securityHub.calls()).toHaveLength(0);
   });
 });
 

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { type CoverageResult, coverageDeps, readCoverage } from '../../cli/commands/coverage.ts';
@@ -89,6 +91,46 @@ describe('muster coverage', () => {
     }
   }, 90_000);
 
+  it('counts every request the stand-in received, the retries of its 500s included', async () => {
+    const healthy = JSON.parse(readFileSync('local/scenarios/healthy.json', 'utf8')) as Scenario;
+    const standIn = await startStandIn({
+      scenario: {
+        ...healthy,
+        regions: ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'us-west-2', 'eu-central-1', 'ap-northeast-1'],
+        generate: { count: 10, firstAccountId: '200000000001' },
+        // About one call in three fails with a 500 that the SDK sends again.
+        faults: { errorRate: 0.3, seed: 3 },
+      },
+      timeScale: 0.01,
+    });
+    try {
+      const calls: Record<string, number> = {};
+      const target = {
+        endpoint: standIn.endpoint,
+        credentials: {
+          accessKeyId: standIn.env.AWS_ACCESS_KEY_ID ?? '',
+          secretAccessKey: standIn.env.AWS_SECRET_ACCESS_KEY ?? '',
+        },
+      };
+      const { scenario } = standIn;
+      await readCoverage(
+        {
+          administratorId: scenario.administratorAccountId,
+          regions: scenario.regions,
+          services: ['securityhub', 'detective'],
+        },
+        coverageDeps(target, 'us-east-1', calls),
+      );
+
+      const received = standIn.inspect().calls.byOperation;
+      // 1 ListAccounts page and, per Region, DescribeHub, ListGraphs and one ListMembers page each.
+      expect(Object.values(received).reduce((sum, count) => sum + count, 0)).toBeGreaterThan(25);
+      expect(calls).toEqual(received);
+    } finally {
+      await standIn.stop();
+    }
+  }, 60_000);
+
   it('writes one CSV row per account, Region and service, with names, and exits 1 when something is not covered', async () => {
     const io = memoryIo();
     expect(await main(['coverage', '--local', '--output', 'csv'], io)).toBe(1);
@@ -161,7 +203,7 @@ describe('muster coverage', () => {
 
     const table = memoryIo();
     await main(['coverage', '--local', '--scenario', HOSTILE, '--ous'], table);
-    const notCovered = table.stdout.text.split('\n').filter((line) => / NOT_A_MEMBER$/.test(line));
+    const notCovered = table.stdout.text.split('\n').filter((line) => / NOT_A_MEMBER( |$)/.test(line));
     expect(notCovered.length).toBeGreaterThan(0);
     expect(
       notCovered.every((line) =>
@@ -170,6 +212,50 @@ describe('muster coverage', () => {
     ).toBe(true);
     expect(table.stdout.text).toContain('organizations:ListRoots');
     expect(table.stdout.text).not.toContain('read with --ous');
+  }, 30_000);
+
+  it("says which pair it could not read, shows no percent for it, and exits with the error's own code (2 for a denied call), not 1", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'muster-coverage-'));
+    try {
+      const healthy = JSON.parse(readFileSync('local/scenarios/healthy.json', 'utf8'));
+      const scenario = join(folder, 'denied.json');
+      writeFileSync(
+        scenario,
+        JSON.stringify({
+          ...healthy,
+          generate: { count: 3, firstAccountId: '200000000001' },
+          faults: { denied: [{ action: 'securityhub:ListMembers', regions: ['eu-west-1'] }] },
+        }),
+      );
+      const table = memoryIo();
+      expect(await main(['coverage', '--local', '--scenario', scenario], table)).toBe(2);
+      expect(table.stderr.text).toMatch(/could not read securityhub in eu-west-1: .*AccessDeniedException/);
+      const lines = table.stdout.text.split('\n');
+      const securityHub = lines.slice(lines.indexOf('  securityhub'));
+      expect(securityHub[1]).toMatch(/^ {4}us-east-1 +0\.0% {2}0\/3$/);
+      expect(securityHub[2]).toMatch(/^ {4}eu-west-1 +not read$/);
+
+      const json = memoryIo();
+      expect(await main(['coverage', '--local', '--scenario', scenario, '--output', 'json'], json)).toBe(2);
+      const { coverage, unread } = JSON.parse(json.stdout.text) as {
+        coverage: { region: string; service: string; percent: number | null }[];
+        unread: { region: string; service: string; error: string }[];
+      };
+      expect(
+        coverage.find(({ region, service }) => region === 'eu-west-1' && service === 'securityhub'),
+      ).toMatchObject({
+        percent: null,
+      });
+      expect(unread).toEqual([
+        {
+          region: 'eu-west-1',
+          service: 'securityhub',
+          error: expect.stringMatching(/^AccessDeniedException: /),
+        },
+      ]);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   }, 30_000);
 
   it('refuses an unknown service before reading anything', async () => {

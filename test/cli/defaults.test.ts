@@ -1,7 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { DescribeHubCommand, ListMembersCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { configPaths, loadDefaults } from '../../cli/defaults.ts';
 import { main } from '../../cli/main.ts';
 import { memoryIo } from './helpers.ts';
@@ -22,6 +25,7 @@ function place(files: { cwd?: string; xdg?: string }) {
 }
 
 afterEach(() => {
+  vi.unstubAllEnvs();
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
 });
 
@@ -99,5 +103,30 @@ describe('muster with a config file', () => {
 
     expect(await main(['executions'], io)).toBe(2);
     expect(io.stderr.text).toContain(`${join(xdg, 'muster', 'config.json')}: "stack": `);
+  });
+});
+
+describe('muster coverage with a config file', () => {
+  const organizations = mockClient(OrganizationsClient);
+  const securityHub = mockClient(SecurityHubClient);
+
+  it("reads the config file's Region and profile, as the other AWS commands do", async () => {
+    organizations.reset();
+    securityHub.reset();
+    organizations.on(ListAccountsCommand).resolves({ Accounts: [{ Id: '200000000001', State: 'ACTIVE' }] });
+    securityHub.on(DescribeHubCommand).resolves({});
+    securityHub
+      .on(ListMembersCommand)
+      .resolves({ Members: [{ AccountId: '200000000001', MemberStatus: 'Enabled' }] });
+    // The SDK's own lookup would find this one: the file's must win, as io.env has no AWS_REGION.
+    vi.stubEnv('AWS_REGION', 'us-west-2');
+    const { cwd } = place({ cwd: '{"region": "eu-west-1", "profile": "security-admin"}' });
+    const io = memoryIo({ cwd });
+
+    const args = ['coverage', '--administrator-id', '111111111111', '--services', 'securityhub'];
+    expect(await main([...args, '--output', 'json'], io)).toBe(0);
+    expect(JSON.parse(io.stdout.text)).toMatchObject({ regions: ['eu-west-1'] });
+    expect(await securityHub.call(0).thisValue.config.region()).toBe('eu-west-1');
+    expect(securityHub.call(0).thisValue.config.profile).toBe('security-admin');
   });
 });

@@ -186,3 +186,20 @@ describe('muster status --latest', () => {
     expect(sfn.calls()).toHaveLength(0);
   });
 });
+
+describe('muster with credentials a profile does not give', () => {
+  it('returns 4 naming the profile it used, from the flag or the environment', async () => {
+    const noCredentials = Object.assign(new Error('Could not load credentials from any providers'), {
+      name: 'CredentialsProviderError',
+    });
+    sfn.on(ListExecutionsCommand).rejects(noCredentials);
+    const fromFlag = memoryIo();
+    const fromEnvironment = memoryIo({ env: { AWS_PROFILE: 'securty-admin' } });
+    const args = ['executions', '--state-machine-arn', STATE_MACHINE_ARN];
+
+    expect(await main([...args, '--profile', 'secutiry-admin'], fromFlag)).toBe(4);
+    expect(fromFlag.stderr.text).toContain('profile "secutiry-admin"');
+    expect(await main(args, fromEnvironment)).toBe(4);
+    expect(fromEnvironment.stderr.text).toContain('profile "securty-admin"');
+  });
+});

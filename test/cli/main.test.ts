@@ -36,6 +36,14 @@ describe('main', () => {
     expect(io.stdout.text).toMatch(/Examples:\n {2}muster run --local/);
   });
 
+  it('says in the help that an unconfirmed remove exits 5 too, as an unconfirmed start does', async () => {
+    const io = memoryIo();
+
+    expect(await main(['--help'], io)).toBe(0);
+    const line = io.stdout.text.split('\n').find((text) => text.startsWith(`  ${EXIT.notConfirmed}  `));
+    expect(line).toMatch(/start .*remove|remove .*start/);
+  });
+
   it("gives --batch-size's default as the most one execution takes", async () => {
     const io = memoryIo();
 

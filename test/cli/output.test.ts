@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
@@ -104,6 +104,23 @@ describe('muster status --output', () => {
       const io = memoryIo();
       expect(await main(['status', EXECUTION_ARN, ...args], io)).toBe(2);
       expect(io.stderr.text).toMatch(/xml|cannot be used with/);
+    }
+    expect(sfn).toHaveReceivedCommandTimes(DescribeExecutionCommand, 0);
+  });
+
+  it('refuses an --output-file it could not write, naming it, before any AWS call', async () => {
+    const file = join(folder, 'report.csv');
+    await writeFile(file, 'not a folder');
+    for (const [path, problem] of [
+      [folder, 'is a folder'],
+      [join(file, 'report.csv'), 'is not a folder'],
+      [join(file, 'deeper', 'report.csv'), 'is not a folder'],
+    ] as const) {
+      const io = memoryIo();
+      expect(await main(['status', EXECUTION_ARN, '--output', 'csv', '--output-file', path], io)).toBe(2);
+      expect(io.stderr.text).toContain(
+        `--output-file: ${problem === 'is a folder' ? path : file} ${problem}`,
+      );
     }
     expect(sfn).toHaveReceivedCommandTimes(DescribeExecutionCommand, 0);
   });

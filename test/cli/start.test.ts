@@ -7,6 +7,7 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
+import { parse } from 'csv-parse/sync';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { executionName } from '../../cli/execution-name.ts';
 import { main } from '../../cli/main.ts';
@@ -221,6 +222,25 @@ describe('muster start', () => {
     expect(io.stderr.text).toContain('finished Onboarded');
     expect(io.stdout.text).toMatch(/SUCCEEDED {2}16 memberships: 12 enabled, 4 skipped by rule/);
     expect(sfn).toHaveReceivedCommandTimes(DescribeExecutionCommand, 2);
+  });
+
+  it('writes the followed report as CSV, one row per membership, and only the CSV to stdout', async () => {
+    const history = HistoryBuilder.throughFirstCheck(samplePlan(), settledReport());
+    history.entered('Succeed', 'Onboarded').succeeded(settledReport());
+    sfn.on(DescribeExecutionCommand).resolves({
+      executionArn: EXECUTION_ARN,
+      status: 'SUCCEEDED',
+      stateMachineArn: STATE_MACHINE_ARN,
+      startDate: new Date(),
+    });
+    sfn.on(GetExecutionHistoryCommand).resolves({ events: history.events });
+    const io = memoryIo();
+    const args = ['start', '--yes', '--all-accounts', '--state-machine-arn', STATE_MACHINE_ARN];
+
+    expect(await main([...args, '--follow', '--output', 'csv'], io)).toBe(0);
+    const rows = parse(io.stdout.text, { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(16);
+    expect(rows.filter(({ outcome }) => outcome === 'ENABLED')).toHaveLength(12);
   });
 });
 

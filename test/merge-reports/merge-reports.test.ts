@@ -278,6 +278,51 @@ describe('splitting the plan into child executions and merging their reports', (
     ]);
   });
 
+  it("tells onCoverage the whole execution's coverage once, every child's memberships together, a failed child's included", async () => {
+    const store = memoryReportStore();
+    const whole = plan(4, 0, ['us-east-1']);
+    whole.pairs = whole.pairs.map((pair) => ({ ...pair, enabled: true }));
+    const batched = await storeBatches(whole, store, 'executions/muster-onboarding/run-1', { size: 2 });
+    const [first, second] = batches(batched);
+    const told: unknown[] = [];
+    await mergeReports(
+      {
+        batches: [
+          [
+            {
+              batchKey: first?.key ?? '',
+              child: {
+                execution: `${PARENT}-0`,
+                status: 'SUCCEEDED',
+                files: await childReport(store, await loadBatch(first?.key ?? '', store), 'child-0'),
+                round: 0,
+              },
+            },
+            { batchKey: second?.key ?? '', crashed: { Error: 'States.Timeout' } },
+          ],
+        ],
+        executionId: PARENT,
+      },
+      {
+        store,
+        loadBatch: (key) => loadBatch(key, store),
+        uniqueId: () => 'x',
+        onCoverage: (coverage) => {
+          told.push(coverage);
+        },
+      },
+    );
+    expect(told).toEqual([
+      {
+        pairs: [
+          { region: 'us-east-1', service: 'securityhub', enabled: 2, expected: 4, percent: 50 },
+          { region: 'us-east-1', service: 'detective', enabled: 2, expected: 4, percent: 50 },
+        ],
+        outcomes: { ENABLED: 4, FAILED: 4 },
+      },
+    ]);
+  });
+
   it("gives each batch's pairs only its own accounts of a sweep's accounts to create", () => {
     const whole = plan(5, 0, ['us-east-1']);
     const swept = {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SETTLED_OUTCOMES } from '../../functions/shared/domain/outcomes.ts';
 import { COVERAGE_METRICS, recordCoverage } from '../../functions/shared/observability.ts';
 import { readTemplate } from './template.ts';
 
@@ -78,6 +79,22 @@ describe('CoverageDashboard', () => {
     const metrics = emitted();
     expect(searches.map(({ name }) => name).sort()).toEqual(Object.values(COVERAGE_METRICS).sort());
     for (const search of searches) expect(metrics).toContainEqual(search);
+  });
+
+  it('graphs as needing attention every outcome but ENABLED and those skipped by rule', () => {
+    const expressions = dashboard()
+      .widgets.flatMap(({ properties }) => properties.metrics.flat())
+      .flatMap((metric) =>
+        typeof metric === 'object' && metric !== null && 'expression' in metric
+          ? [String(metric.expression)]
+          : [],
+      )
+      .filter((expression) => expression.includes(`MetricName="${COVERAGE_METRICS.outcome}"`));
+    expect(expressions).toHaveLength(1);
+    const left = [...(expressions[0] ?? '').matchAll(/NOT Outcome="([A-Z_]+)"/g)].map(
+      ([, outcome]) => outcome,
+    );
+    expect(left.sort()).toEqual([...SETTLED_OUTCOMES].sort());
   });
 
   it('shows executions by result from the onboarding state machine', () => {

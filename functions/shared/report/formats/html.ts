@@ -91,11 +91,15 @@ export function reportHtml(document: ReportDocument): string {
   for (const [accountId, { name, ou, cells }] of [...accounts].sort(([a], [b]) => a.localeCompare(b))) {
     let needs = false;
     let enabled = 0;
+    let expected = 0;
     const tds = columns.map(({ region, service }, index) => {
       const record = cells.get(pairKey(region, service));
       if (record === undefined) return '<td class="none"></td>';
       const attention = attentionOf(record.outcome);
-      if (attention !== 'settled') expectedIn[index] = (expectedIn[index] ?? 0) + 1;
+      if (attention !== 'settled') {
+        expected += 1;
+        expectedIn[index] = (expectedIn[index] ?? 0) + 1;
+      }
       if (attention === 'enabled') {
         enabled += 1;
         enabledIn[index] = (enabledIn[index] ?? 0) + 1;
@@ -107,7 +111,7 @@ export function reportHtml(document: ReportDocument): string {
     });
     if (needs) needing += 1;
     body.push(
-      `<tr class="${needs ? 'needs' : 'ok'}"><td class="account">${escapeHtml(accountLabel(accountId, name))}</td>${ous ? `<td class="ou">${escapeHtml(ou)}</td>` : ''}${tds.join('')}<td>${enabled}/${cells.size}</td></tr>`,
+      `<tr class="${needs ? 'needs' : 'ok'}"><td class="account">${escapeHtml(accountLabel(accountId, name))}</td>${ous ? `<td class="ou">${escapeHtml(ou)}</td>` : ''}${tds.join('')}<td>${expected === 0 ? '–' : `${enabled}/${expected}`}</td></tr>`,
     );
   }
   const legend = OUTCOMES.filter((outcome) => counts.has(outcome)).map((outcome) => {

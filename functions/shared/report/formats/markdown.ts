@@ -1,4 +1,5 @@
 import { OUTCOMES } from '../../domain/outcomes.ts';
+import { coverageOf } from './coverage.ts';
 import { accountLabel, hasOus, type ReportDocument } from './records.ts';
 
 /** A table cell: pipes and line breaks would end it, and markup is shown as text. */
@@ -10,7 +11,7 @@ function cell(value: string): string {
     .replace(/\r?\n|\r/g, ' ');
 }
 
-/** Counts per outcome, then one table row per membership. */
+/** Counts per outcome, coverage per service and Region, then one table row per membership. */
 export function reportMarkdown(document: ReportDocument): string {
   const { records } = document;
   const counts = new Map<string, number>();
@@ -24,6 +25,13 @@ export function reportMarkdown(document: ReportDocument): string {
     if (count !== undefined) lines.push(`| ${outcome} | ${count} |`);
   }
   lines.push(`| Total | ${records.length} |`, '');
+  // Coverage as the table, the HTML and the metrics define it: ENABLED ÷ memberships not skipped by rule.
+  lines.push('| Service | Region | Enabled | Coverage |', '| --- | --- | ---: | ---: |');
+  for (const { service, region, enabled, expected, percent } of coverageOf(records).pairs)
+    lines.push(
+      `| ${service} | ${cell(region)} | ${enabled}/${expected} | ${percent === undefined ? '–' : `${percent.toFixed(1)}%`} |`,
+    );
+  lines.push('');
   const ous = hasOus(records);
   lines.push(
     `| Account |${ous ? ' OU |' : ''} Region | Service | Outcome | Reason |`,

@@ -66,6 +66,29 @@ describe('reportMarkdown', () => {
   });
 });
 
+describe('reportMarkdown coverage', () => {
+  it('gives coverage per service and Region, enabled of those not skipped by rule, before the rows', () => {
+    const text = reportMarkdown({
+      title: 'Report',
+      records: [
+        record(),
+        record({ accountId: '200000000002', outcome: 'FAILED', reason: 'no' }),
+        record({ accountId: '111111111111', outcome: 'SKIPPED_ADMINISTRATOR' }),
+        record({ service: 'detective', outcome: 'SERVICE_NOT_OFFERED' }),
+      ],
+    });
+    expect(text).toContain(
+      [
+        '| Service | Region | Enabled | Coverage |',
+        '| --- | --- | ---: | ---: |',
+        '| securityhub | us-east-1 | 1/2 | 50.0% |',
+        '| detective | us-east-1 | 0/0 | – |',
+      ].join('\n'),
+    );
+    expect(text.indexOf('| Service | Region |')).toBeLessThan(text.indexOf('| Account |'));
+  });
+});
+
 describe('reportHtml', () => {
   it.each([
     ['<script>alert(1)</script>', '&lt;script&gt;alert(1)&lt;/script&gt;'],
@@ -79,6 +102,21 @@ describe('reportHtml', () => {
     });
     expect(html).not.toContain(value);
     expect(html).toContain(expected);
+  });
+
+  it("counts a row's enabled memberships against those not skipped by rule, as the coverage row does", () => {
+    const html = reportHtml({
+      title: 'Report',
+      records: [
+        record({ region: 'us-east-1' }),
+        record({ region: 'eu-west-1', outcome: 'FAILED', reason: 'no' }),
+        record({ region: 'ap-east-1', outcome: 'SERVICE_NOT_OFFERED' }),
+        record({ accountId: '111111111111', outcome: 'SKIPPED_ADMINISTRATOR' }),
+      ],
+    });
+    const rows = html.match(/<tr class="(needs|ok)">.*<\/tr>/g) ?? [];
+    expect(rows.map((row) => /<td>([^<]*)<\/td><\/tr>$/.exec(row)?.[1])).toEqual(['–', '1/2']);
+    expect(html).toMatch(/<td class="account">Coverage<\/td>.*<td>50\.0%<\/td><\/tr><\/tfoot>/);
   });
 
   it('names no external resource', () => {

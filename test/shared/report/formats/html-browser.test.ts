@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -135,10 +135,12 @@ describe('reportHtml in headless Chromium', () => {
     expect(visible).toEqual([`200000000002 (${HOSTILE_NAME})`, '200000000003 (name-3)']);
     expect(await page.$eval('#shown', (span) => span.textContent)).toBe('2');
     await page.click('#filter');
-    await page.screenshot({
-      path: join(process.env.MUSTER_SCREENSHOT_DIR ?? folder, 'report.png'),
-      fullPage: true,
-    });
+    const screenshot = join(process.env.MUSTER_SCREENSHOT_DIR ?? folder, 'report.png');
+    await page.screenshot({ path: screenshot, fullPage: true });
+    // A PNG file (its signature), kept where MUSTER_SCREENSHOT_DIR says (else removed with the folder).
+    expect((await readFile(screenshot)).subarray(0, 8)).toEqual(
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    );
 
     expect(requests).toEqual([pathToFileURL(file).href]);
     await page.close();
