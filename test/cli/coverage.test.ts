@@ -7,7 +7,7 @@ import { type CoverageResult, coverageDeps, readCoverage } from '../../cli/comma
 import { main } from '../../cli/main.ts';
 import { outcomeOfStatus } from '../../functions/shared/domain/outcomes.ts';
 import { runLocalWorkflow } from '../../local/runner/run-workflow.ts';
-import { type Inspection, type Scenario, startStandIn } from '../../local/standin/index.ts';
+import { type Inspection, type Scenario, type StandIn, startStandIn } from '../../local/standin/index.ts';
 import { memoryIo } from './helpers.ts';
 
 const HOSTILE = 'local/scenarios/hostile.json';
@@ -42,6 +42,14 @@ function expectedOutcome(
   return outcomeOfStatus(service, graph?.members[accountId]?.status).outcome;
 }
 
+/** Where coverage's clients read: the stand-in, with the administrator's dummy credentials. */
+const standInTarget = (standIn: StandIn) => ({
+  endpoint: standIn.endpoint,
+  credentials: {
+    accessKeyId: standIn.env.AWS_ACCESS_KEY_ID ?? '',
+    secretAccessKey: standIn.env.AWS_SECRET_ACCESS_KEY ?? '',
+  },
+});
 describe('muster coverage', () => {
   it('agrees with the stand-in, membership for membership, after the hostile onboarding, and makes only read calls', async () => {
     const standIn = await startStandIn({ scenario: HOSTILE, timeScale: 0.01 });
@@ -53,13 +61,7 @@ describe('muster coverage', () => {
       standIn.resetCounters();
       const { scenario } = standIn;
       const calls: Record<string, number> = {};
-      const target = {
-        endpoint: standIn.endpoint,
-        credentials: {
-          accessKeyId: standIn.env.AWS_ACCESS_KEY_ID ?? '',
-          secretAccessKey: standIn.env.AWS_SECRET_ACCESS_KEY ?? '',
-        },
-      };
+      const target = standInTarget(standIn);
       const result = await readCoverage(
         {
           administratorId: scenario.administratorAccountId,
@@ -105,13 +107,7 @@ describe('muster coverage', () => {
     });
     try {
       const calls: Record<string, number> = {};
-      const target = {
-        endpoint: standIn.endpoint,
-        credentials: {
-          accessKeyId: standIn.env.AWS_ACCESS_KEY_ID ?? '',
-          secretAccessKey: standIn.env.AWS_SECRET_ACCESS_KEY ?? '',
-        },
-      };
+      const target = standInTarget(standIn);
       const { scenario } = standIn;
       const deps = coverageDeps(target, 'us-east-1', calls);
       await readCoverage(

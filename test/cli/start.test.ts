@@ -3,6 +3,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
+  type HistoryEvent,
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
@@ -24,6 +25,17 @@ const sfn = mockClient(SFNClient);
 const s3 = mockClient(S3Client);
 const cloudFormation = mockClient(CloudFormationClient);
 const fixtures = new URL('fixtures/', import.meta.url).pathname;
+
+/** The started execution, as `start --follow` reads it: SUCCEEDED, with `events` as its history. */
+function succeededWith(events: HistoryEvent[]) {
+  sfn.on(DescribeExecutionCommand).resolves({
+    executionArn: EXECUTION_ARN,
+    status: 'SUCCEEDED',
+    stateMachineArn: STATE_MACHINE_ARN,
+    startDate: new Date(),
+  });
+  sfn.on(GetExecutionHistoryCommand).resolves({ events });
+}
 
 function stack(outputs: { OutputKey: string; OutputValue: string }[]) {
   return {
@@ -227,13 +239,7 @@ describe('muster start', () => {
   it('writes the followed report as CSV, one row per membership, and only the CSV to stdout', async () => {
     const history = HistoryBuilder.throughFirstCheck(samplePlan(), settledReport());
     history.entered('Succeed', 'Onboarded').succeeded(settledReport());
-    sfn.on(DescribeExecutionCommand).resolves({
-      executionArn: EXECUTION_ARN,
-      status: 'SUCCEEDED',
-      stateMachineArn: STATE_MACHINE_ARN,
-      startDate: new Date(),
-    });
-    sfn.on(GetExecutionHistoryCommand).resolves({ events: history.events });
+    succeededWith(history.events);
     const io = memoryIo();
     const args = ['start', '--yes', '--all-accounts', '--state-machine-arn', STATE_MACHINE_ARN];
 
@@ -340,13 +346,7 @@ describe('muster start --dry-run --follow', () => {
       .state('Choice', 'Has Work?')
       .entered('Succeed', 'Nothing To Do')
       .succeeded({ plan: carried });
-    sfn.on(DescribeExecutionCommand).resolves({
-      executionArn: EXECUTION_ARN,
-      status: 'SUCCEEDED',
-      stateMachineArn: STATE_MACHINE_ARN,
-      startDate: new Date(),
-    });
-    sfn.on(GetExecutionHistoryCommand).resolves({ events: history.events });
+    succeededWith(history.events);
     const body = {
       transformToString: async () =>
         JSON.stringify({ ...whole, accountNames: { '200000000003': 'payments-prod' } }),

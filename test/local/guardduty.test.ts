@@ -45,6 +45,19 @@ async function detectorOf(client: GuardDutyClient): Promise<string> {
   return id;
 }
 
+/** Makes the organization account CREATED a member of the administrator's behavior graph. */
+async function detectiveMember(s: StandIn) {
+  const { detective } = clientsFor(s);
+  const graph = (await detective.send(new ListGraphsCommand({}))).GraphList?.[0]?.Arn;
+  await detective.send(
+    new DetectiveCreateMembers({
+      GraphArn: graph,
+      Accounts: [{ AccountId: CREATED, EmailAddress: 'a@example.com' }],
+    }),
+  );
+  return { detective, graph };
+}
+
 /** Creates and invites the outside account; returns the administrator's client and detector. */
 async function invitedOutside(s: StandIn, email = 'outside@example.net') {
   const guardDuty = guardDutyClient(s);
@@ -338,15 +351,8 @@ describe('stand-in GuardDuty', () => {
     const s = await start({
       accounts: [{ accountId: CREATED, email: 'a@example.com', joinedMethod: 'CREATED', guardDutyOff: true }],
     });
-    const { detective } = clientsFor(s);
     const guardDuty = guardDutyClient(s);
-    const graph = (await detective.send(new ListGraphsCommand({}))).GraphList?.[0]?.Arn;
-    await detective.send(
-      new DetectiveCreateMembers({
-        GraphArn: graph,
-        Accounts: [{ AccountId: CREATED, EmailAddress: 'a@example.com' }],
-      }),
-    );
+    const { detective, graph } = await detectiveMember(s);
     const off = await detective.send(new DetectiveGetMembers({ GraphArn: graph, AccountIds: [CREATED] }));
     await guardDuty.send(
       new CreateMembersCommand({
@@ -365,14 +371,7 @@ describe('stand-in GuardDuty', () => {
 
   it("answers Detective about a member's GuardDuty without making the member a detector", async () => {
     const s = await start();
-    const { detective } = clientsFor(s);
-    const graph = (await detective.send(new ListGraphsCommand({}))).GraphList?.[0]?.Arn;
-    await detective.send(
-      new DetectiveCreateMembers({
-        GraphArn: graph,
-        Accounts: [{ AccountId: CREATED, EmailAddress: 'a@example.com' }],
-      }),
-    );
+    const { detective, graph } = await detectiveMember(s);
     const read = await detective.send(new DetectiveGetMembers({ GraphArn: graph, AccountIds: [CREATED] }));
 
     // GuardDuty is on by default for a scenario member: Detective sees its data, and the member's

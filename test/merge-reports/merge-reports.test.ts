@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BENCH_REGIONS } from '../../bench/regions.ts';
-import { mergeReports } from '../../functions/merge-reports/merge-reports.ts';
+import { type MergeReportsInput, mergeReports } from '../../functions/merge-reports/merge-reports.ts';
 import {
   groupRegions,
   LISTED_WITHOUT_WORK,
@@ -84,6 +84,32 @@ async function childReport(store: ReturnType<typeof memoryReportStore>, batch: P
 
 /** Every batch of a batched plan, group after group. */
 const batches = (batched: BatchedPlan) => batched.regionGroups.flatMap((group) => group.batches);
+
+/** Merge Reports' input for two batches: the first child reported (at `round`), the second timed out. */
+async function firstReportedSecondTimedOut(
+  store: ReturnType<typeof memoryReportStore>,
+  batched: BatchedPlan,
+  round: number,
+): Promise<MergeReportsInput> {
+  const [first, second] = batches(batched);
+  return {
+    batches: [
+      [
+        {
+          batchKey: first?.key ?? '',
+          child: {
+            execution: `${PARENT}-0`,
+            status: 'SUCCEEDED',
+            files: await childReport(store, await loadBatch(first?.key ?? '', store), 'child-0'),
+            round,
+          },
+        },
+        { batchKey: second?.key ?? '', crashed: { Error: 'States.Timeout' } },
+      ],
+    ],
+    executionId: PARENT,
+  };
+}
 
 describe('splitting the plan into child executions and merging their reports', () => {
   it('lists every requested membership exactly once in the merged report, whichever children fail', async () => {
@@ -283,35 +309,15 @@ describe('splitting the plan into child executions and merging their reports', (
     const whole = plan(4, 0, ['us-east-1']);
     whole.pairs = whole.pairs.map((pair) => ({ ...pair, enabled: true }));
     const batched = await storeBatches(whole, store, 'executions/muster-onboarding/run-1', { size: 2 });
-    const [first, second] = batches(batched);
     const told: unknown[] = [];
-    await mergeReports(
-      {
-        batches: [
-          [
-            {
-              batchKey: first?.key ?? '',
-              child: {
-                execution: `${PARENT}-0`,
-                status: 'SUCCEEDED',
-                files: await childReport(store, await loadBatch(first?.key ?? '', store), 'child-0'),
-                round: 0,
-              },
-            },
-            { batchKey: second?.key ?? '', crashed: { Error: 'States.Timeout' } },
-          ],
-        ],
-        executionId: PARENT,
+    await mergeReports(await firstReportedSecondTimedOut(store, batched, 0), {
+      store,
+      loadBatch: (key) => loadBatch(key, store),
+      uniqueId: () => 'x',
+      onCoverage: (coverage) => {
+        told.push(coverage);
       },
-      {
-        store,
-        loadBatch: (key) => loadBatch(key, store),
-        uniqueId: () => 'x',
-        onCoverage: (coverage) => {
-          told.push(coverage);
-        },
-      },
-    );
+    });
     expect(told).toEqual([
       {
         pairs: [
@@ -510,27 +516,11 @@ describe('account names through the batch files into the merged report', () => {
     const store = memoryReportStore();
     const whole = plan(3, 1, ['us-east-1']);
     const batched = await storeBatches(whole, store, 'executions/m/run-1', { size: 2, names: NAMES });
-    const [first, second] = batches(batched);
-    const report = await mergeReports(
-      {
-        batches: [
-          [
-            {
-              batchKey: first?.key ?? '',
-              child: {
-                execution: `${PARENT}-0`,
-                status: 'SUCCEEDED',
-                files: await childReport(store, await loadBatch(first?.key ?? '', store), 'child-0'),
-                round: 1,
-              },
-            },
-            { batchKey: second?.key ?? '', crashed: { Error: 'States.Timeout' } },
-          ],
-        ],
-        executionId: PARENT,
-      },
-      { store, loadBatch: (key) => loadBatchFile(key, store), uniqueId: () => 'x' },
-    );
+    const report = await mergeReports(await firstReportedSecondTimedOut(store, batched, 1), {
+      store,
+      loadBatch: (key) => loadBatchFile(key, store),
+      uniqueId: () => 'x',
+    });
 
     const rows = parseJsonLines(await store.get(report.files?.jsonl ?? ''));
     const nameOf = (accountId: string) =>
