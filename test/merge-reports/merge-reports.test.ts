@@ -85,6 +85,17 @@ async function childReport(store: ReturnType<typeof memoryReportStore>, batch: P
 /** Every batch of a batched plan, group after group. */
 const batches = (batched: BatchedPlan) => batched.regionGroups.flatMap((group) => group.batches);
 
+/** Three batches of one Region's group in a fresh store, with what the plan's reads left (`read`). */
+async function pacedBatches() {
+  const store = memoryReportStore();
+  const read = [{ service: 'securityhub' as const, region: 'us-east-1', tokens: 27, at: 1_800_000_000_000 }];
+  const batched = await storeBatches(plan(5, 0, ['us-east-1']), store, 'executions/m/run-1', {
+    size: 2,
+    pacing: read,
+  });
+  return { store, read, keys: batches(batched).map(({ key }) => key) };
+}
+
 /** Merge Reports' input for two batches: the first child reported (at `round`), the second timed out. */
 async function firstReportedSecondTimedOut(
   store: ReturnType<typeof memoryReportStore>,
@@ -182,15 +193,7 @@ describe('splitting the plan into child executions and merging their reports', (
   });
 
   it("hands each batch of a group of Regions what the batch before it left of the buckets, else what the plan's reads left", async () => {
-    const store = memoryReportStore();
-    const read = [
-      { service: 'securityhub' as const, region: 'us-east-1', tokens: 27, at: 1_800_000_000_000 },
-    ];
-    const batched = await storeBatches(plan(5, 0, ['us-east-1']), store, 'executions/m/run-1', {
-      size: 2,
-      pacing: read,
-    });
-    const keys = batches(batched).map(({ key }) => key);
+    const { store, read, keys } = await pacedBatches();
     const [first, second, third] = await Promise.all(keys.map((key) => loadBatch(key, store)));
     // Before any child's last check has written: the plan's reads, for every batch.
     expect([first?.pacing, second?.pacing, third?.pacing]).toEqual([read, read, read]);
@@ -212,15 +215,8 @@ describe('splitting the plan into child executions and merging their reports', (
   ])(
     "starts a batch from the plan's reads when the pacing file before it is %s, and says so",
     async (_, body) => {
-      const store = memoryReportStore();
-      const read = [
-        { service: 'securityhub' as const, region: 'us-east-1', tokens: 27, at: 1_800_000_000_000 },
-      ];
-      const batched = await storeBatches(plan(5, 0, ['us-east-1']), store, 'executions/m/run-1', {
-        size: 2,
-        pacing: read,
-      });
-      const [first, second] = batches(batched).map(({ key }) => key);
+      const { store, read, keys } = await pacedBatches();
+      const [first, second] = keys;
       const firstPlan = await loadBatch(first ?? '', store);
       await store.put(firstPlan.pacingKey ?? '', body, 'application/json');
       const heard: string[] = [];
