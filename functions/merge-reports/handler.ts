@@ -25,6 +25,7 @@ export function createHandler() {
       store: store(),
       loadBatch: (key) => loadBatchFile(key, store()),
       uniqueId: randomUUID,
+      now: () => new Date(),
       onCoverage: recordCoverage,
     });
     recordCounts({

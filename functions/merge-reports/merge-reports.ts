@@ -18,6 +18,7 @@ import {
   withAccountNames,
 } from '#shared/report/files.ts';
 import { type Coverage, coverageOf } from '#shared/report/formats/coverage.ts';
+import { reportHtml } from '#shared/report/formats/html.ts';
 import { executionPrefix, type ReportStore } from '#shared/report/store.ts';
 
 /** One batch as the parent's inner Map hands it on: its child's report, or the error it failed with. */
@@ -52,6 +53,8 @@ export interface MergeReportsDeps {
    */
   loadBatch: (batchKey: string) => Promise<Plan & { accountNames?: Readonly<Record<string, string>> }>;
   uniqueId: () => string;
+  /** When the report is written: the time its HTML says it describes. */
+  now: () => Date;
   /** Told the execution's coverage once, from every child's memberships (the handler makes it metrics). */
   onCoverage?: (coverage: Coverage) => void;
 }
@@ -109,7 +112,33 @@ const asMembership = ({ accountId, region, service, outcome, reason }: ReportRow
   reason === '' ? { accountId, region, service, outcome } : { accountId, region, service, outcome, reason };
 
 /**
- * The parent's report: the batches' report files as one (JSON Lines and CSV, one row per requested
+ * The execution's report as the coverage matrix `muster status --output html` writes, titled as it
+ * titles it, so the file in the bucket can be opened or mailed as it is.
+ */
+function executionHtml(
+  rows: readonly ReportRow[],
+  status: string,
+  executionId: string | undefined,
+  at: Date,
+): string {
+  const name = executionId?.split(':')[7];
+  return reportHtml({
+    title: `muster report${name === undefined ? '' : `: ${name}`}`,
+    status,
+    generatedAt: at.toISOString(),
+    records: rows.map(({ accountId, accountName, region, service, outcome, reason }) => ({
+      accountId,
+      accountName: accountName ?? '',
+      region,
+      service,
+      outcome,
+      reason,
+    })),
+  });
+}
+
+/**
+ * The parent's report: the batches' report files as one (JSON Lines, CSV and HTML, one row per requested
  * membership), and the bounded summary the state carries, as Check Members makes it for a batch.
  */
 export async function mergeReports(
@@ -135,10 +164,16 @@ export async function mergeReports(
     bucket: deps.store.bucket,
     jsonl: `${prefix}/report.jsonl`,
     csv: `${prefix}/report.csv`,
+    html: `${prefix}/report.html`,
   };
   await Promise.all([
     deps.store.put(files.jsonl, toJsonLines(rows), 'application/x-ndjson'),
     deps.store.put(files.csv, toCsv(rows), 'text/csv; charset=utf-8'),
+    deps.store.put(
+      files.html,
+      executionHtml(rows, decision.status, input.executionId, deps.now()),
+      'text/html; charset=utf-8',
+    ),
   ]);
   const summary = summarizeGroups(decision.notEnabled);
   const failedBatches = batches.filter(({ child }) => child === undefined).length;
@@ -155,7 +190,7 @@ export async function mergeReports(
     round: Math.max(0, ...batches.map(({ child }) => child?.round ?? 0)),
     total: rows.length,
     cause:
-      `${describeReport(decision, rows.length)}${note}\nEvery membership: s3://${files.bucket}/${files.csv} (and ${files.jsonl})`.slice(
+      `${describeReport(decision, rows.length)}${note}\nEvery membership: s3://${files.bucket}/${files.csv} (and ${files.jsonl}, ${files.html})`.slice(
         0,
         8_000,
       ),

@@ -496,6 +496,8 @@ export interface ReportFiles {
   jsonl: string;
   /** CSV, the same rows: the parent's report only (a child's is read only by Merge Reports). */
   csv?: string;
+  /** HTML, the same rows as a coverage matrix to open or mail (the parent's report only, as `csv`). */
+  html?: string;
 }
 
 /**

@@ -82,6 +82,19 @@ async function childReport(store: ReturnType<typeof memoryReportStore>, batch: P
   return files;
 }
 
+const MERGED_AT = new Date('2026-12-02T07:30:00.000Z');
+
+/** Merge Reports' dependencies on a store, at a fixed time. */
+const mergeDeps = (store: ReturnType<typeof memoryReportStore>) => ({
+  store,
+  loadBatch: (key: string) => loadBatch(key, store),
+  uniqueId: () => 'x',
+  now: () => MERGED_AT,
+});
+
+/** The matrix cells of an HTML report: one per membership. */
+const htmlCells = (html: string) => html.match(/<td class="[a-z]+" data-outcome="[A-Z_]+"/g) ?? [];
+
 /** Every batch of a batched plan, group after group. */
 const batches = (batched: BatchedPlan) => batched.regionGroups.flatMap((group) => group.batches);
 
@@ -170,10 +183,7 @@ describe('splitting the plan into child executions and merging their reports', (
               ),
             ),
           );
-          const report = await mergeReports(
-            { batches: results, executionId: PARENT },
-            { store, loadBatch: (key) => loadBatch(key, store), uniqueId: () => 'x' },
-          );
+          const report = await mergeReports({ batches: results, executionId: PARENT }, mergeDeps(store));
           const rows = parseJsonLines(await store.get(report.files?.jsonl ?? ''));
           const keys = rows.map(({ accountId, region, service }) =>
             membershipKey(accountId, region, service),
@@ -184,6 +194,7 @@ describe('splitting the plan into child executions and merging their reports', (
           );
           expect(keys.sort()).toEqual(expected.sort());
           expect(report.total).toBe(expected.length);
+          expect(htmlCells(await store.get(report.files?.html ?? ''))).toHaveLength(expected.length);
           const counted = Object.values(report.counts).reduce((sum, count) => sum + (count ?? 0), 0);
           expect(counted).toBe(expected.length);
         },
@@ -240,7 +251,7 @@ describe('splitting the plan into child executions and merging their reports', (
         batches: [[{ batchKey: batches(batched)[0]?.key ?? '', crashed: { Error: 'States.Timeout' } }]],
         executionId: PARENT,
       },
-      { store, loadBatch: (key) => loadBatch(key, store), uniqueId: () => 'x' },
+      mergeDeps(store),
     );
     expect(report.status).toBe('NEEDS_ATTENTION');
     expect(report.counts).toEqual({ FAILED: 4, SKIPPED_ACCOUNT_INACTIVE: 2 });
@@ -288,10 +299,7 @@ describe('splitting the plan into child executions and merging their reports', (
         },
       })),
     );
-    const report = await mergeReports(
-      { batches: [results], executionId: PARENT },
-      { store, loadBatch: (key) => loadBatch(key, store), uniqueId: () => 'x' },
-    );
+    const report = await mergeReports({ batches: [results], executionId: PARENT }, mergeDeps(store));
     expect(report.counts).toEqual({ ENABLED: 14, FAILED: 2 });
     const rows = parseJsonLines(await store.get(report.files?.jsonl ?? ''));
     expect(rows.filter(({ outcome }) => outcome === 'FAILED')).toEqual([
@@ -307,9 +315,7 @@ describe('splitting the plan into child executions and merging their reports', (
     const batched = await storeBatches(whole, store, 'executions/muster-onboarding/run-1', { size: 2 });
     const told: unknown[] = [];
     await mergeReports(await firstReportedSecondTimedOut(store, batched, 0), {
-      store,
-      loadBatch: (key) => loadBatch(key, store),
-      uniqueId: () => 'x',
+      ...mergeDeps(store),
       onCoverage: (coverage) => {
         told.push(coverage);
       },
@@ -513,9 +519,8 @@ describe('account names through the batch files into the merged report', () => {
     const whole = plan(3, 1, ['us-east-1']);
     const batched = await storeBatches(whole, store, 'executions/m/run-1', { size: 2, names: NAMES });
     const report = await mergeReports(await firstReportedSecondTimedOut(store, batched, 1), {
-      store,
+      ...mergeDeps(store),
       loadBatch: (key) => loadBatchFile(key, store),
-      uniqueId: () => 'x',
     });
 
     const rows = parseJsonLines(await store.get(report.files?.jsonl ?? ''));
@@ -534,5 +539,30 @@ describe('account names through the batch files into the merged report', () => {
     expect(injected?.accountName).toBe(`'${NAMES.get(id(1))}`);
     expect(injected?.account).toBe(`${id(1)} (${NAMES.get(id(1))})`);
     expect(csv.find((row) => row.accountId === id(0))?.account).toBe(`${id(0)} (payments-prod)`);
+  });
+
+  it('writes the merged report as an HTML matrix too, named, escaped, and named in the Cause', async () => {
+    const store = memoryReportStore();
+    const batched = await storeBatches(plan(3, 1, ['us-east-1']), store, 'executions/m/run-1', {
+      size: 2,
+      names: NAMES,
+    });
+    const report = await mergeReports(await firstReportedSecondTimedOut(store, batched, 1), {
+      ...mergeDeps(store),
+      loadBatch: (key) => loadBatchFile(key, store),
+    });
+
+    expect(report.files?.html).toBe('executions/muster-onboarding/run-1/report.html');
+    const html = await store.get(report.files?.html ?? '');
+    const rows = parseJsonLines(await store.get(report.files?.jsonl ?? ''));
+    expect(htmlCells(html)).toHaveLength(rows.length);
+    expect(html).toContain('<title>muster report: run-1</title>');
+    expect(html).toContain(`Status <b id="status">${report.status}</b>`);
+    expect(html).toContain(`as of ${MERGED_AT.toISOString()}`);
+    expect(html).toContain(`<td class="account">${id(0)} (payments-prod)</td>`);
+    // A name is text in the page, never markup: the report may be mailed to an auditor.
+    expect(html).not.toContain('<img src=x');
+    expect(html).toContain(`${id(2)} (&lt;img src=x onerror=alert(1)&gt;`);
+    expect(report.cause).toContain(report.files?.html);
   });
 });
