@@ -1,4 +1,4 @@
-import type { Plan } from '../functions/shared/contracts.ts';
+import type { Plan, ReportFiles } from '../functions/shared/contracts.ts';
 import { membershipKey } from '../functions/shared/domain/keys.ts';
 import {
   OUTCOMES,
@@ -320,6 +320,13 @@ export function reportText(original: Progress, c: Colours, names: AccountNames =
     lines.push('', `${c.red(progress.error)}: ${progress.cause ?? ''}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Where the run's report files are in the report bucket, for a person to open or fetch. */
+export function reportFilesText(files: ReportFiles | undefined, c: Colours): string {
+  if (files === undefined) return '';
+  const keys = [files.html, files.csv, files.jsonl].filter((key) => key !== undefined);
+  return `\n${c.bold('Report files')}\n${keys.map((key) => `  s3://${terminalText(`${files.bucket}/${key}`)}`).join('\n')}\n`;
 }
 
 /** The execution's phases, one line each, for `muster status`. */

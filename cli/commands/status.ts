@@ -34,7 +34,7 @@ import {
 } from '../history.ts';
 import { coloursFor, type Io } from '../io.ts';
 import { quietView, viewFor } from '../progress.ts';
-import { dryRunPlanText, type ExecutionSummary, phasesText, reportText } from '../render.ts';
+import { dryRunPlanText, type ExecutionSummary, phasesText, reportFilesText, reportText } from '../render.ts';
 import {
   type ReportFileReader,
   storedPlanPlaceSchema,
@@ -150,6 +150,7 @@ export async function watchExecution(
         // A dry run's result is its plan, as `muster plan` prints it.
         (dryRun && final.plan !== undefined ? `${dryRunPlanText(final.plan, c, names)}\n` : '') +
         reportText(final, c, names) +
+        reportFilesText(final.report?.files, c) +
         (final.status === 'RUNNING'
           ? c.dim(`Still running: muster status ${shown.executionArn} --follow\n`)
           : '')

@@ -292,6 +292,7 @@ function serveFinishedParent(names: Record<string, string> = {}): string[] {
       bucket: 'muster-reports',
       jsonl: 'executions/muster-onboarding/run/report.jsonl',
       csv: 'executions/muster-onboarding/run/report.csv',
+      html: 'executions/muster-onboarding/run/report.html',
     },
   });
   const rows = whole.accountIds.flatMap((accountId) =>
@@ -328,6 +329,22 @@ describe('muster status of a parent execution', () => {
     const json = JSON.parse(io.stdout.text);
     expect(json.memberships).toHaveLength(rows.length);
     expect(json.memberships.every(({ outcome }: { outcome: string }) => outcome === 'ENABLED')).toBe(true);
+  });
+
+  it('says where the report files are in the bucket, the HTML first', async () => {
+    serveFinishedParent();
+    const io = memoryIo();
+
+    await main(['status', EXECUTION_ARN], io);
+
+    expect(io.stdout.text).toContain(
+      [
+        'Report files',
+        '  s3://muster-reports/executions/muster-onboarding/run/report.html',
+        '  s3://muster-reports/executions/muster-onboarding/run/report.csv',
+        '  s3://muster-reports/executions/muster-onboarding/run/report.jsonl',
+      ].join('\n'),
+    );
   });
 });
 
