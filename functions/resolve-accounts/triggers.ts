@@ -257,8 +257,19 @@ const manualRemovalSchema = z.strictObject({
 });
 
 /**
- * How the account left: `departureMethod`, beside the account id or under the event's own name
- * (docs/aws-facts.md, Events that announce an account). Absent, unknown or contradictory: refused.
+ * The names AWS's API references give the departure method: departedMethod (LeaveOrganization,
+ * RemoveAccountFromOrganization: "departedMethod:Left", "departedMethod:Removed") and, in an earlier
+ * wording, departureMethod ("departureMethod:LEFT"); docs/aws-facts.md, Events that announce an account.
+ */
+const DEPARTURE_FIELDS = ['departedMethod', 'departureMethod'] as const;
+
+function isDepartureMethod(value: unknown): value is DepartureMethod {
+  return (DEPARTURE_METHODS as readonly unknown[]).includes(value);
+}
+
+/**
+ * How the account left, under either name, beside the account id or under the event's own name. The
+ * references write the values Left and LEFT, so case is ignored. Absent, unknown or contradictory: refused.
  */
 function departureMethod(detail: z.infer<typeof accountJoinedSchema>['detail']): DepartureMethod {
   const at = `${EVENT}.detail.serviceEventDetails`;
@@ -266,31 +277,32 @@ function departureMethod(detail: z.infer<typeof accountJoinedSchema>['detail']):
   const nested = isRecord(details?.accountDepartedOrganization)
     ? details.accountDepartedOrganization
     : undefined;
-  const found = (
-    [
-      [`${at}.departureMethod`, details?.departureMethod],
-      [`${at}.accountDepartedOrganization.departureMethod`, nested?.departureMethod],
-    ] as const
-  ).filter(([, value]) => value !== undefined && value !== null);
-  const first = found[0];
+  const found = DEPARTURE_FIELDS.flatMap((field) => [
+    [`${at}.${field}`, details?.[field]] as const,
+    [`${at}.accountDepartedOrganization.${field}`, nested?.[field]] as const,
+  ]).filter(([, value]) => value !== undefined && value !== null);
+  const methods = found.map(([path, value]) => {
+    const method = typeof value === 'string' ? value.toUpperCase() : undefined;
+    if (!isDepartureMethod(method)) {
+      throw new InvalidInputError(
+        `${path}: ${describeValue(value)} is not a departure method muster knows (Left, Removed, Cleaned, in any case): nothing was guessed`,
+      );
+    }
+    return { path, value: String(value), method };
+  });
+  const [first] = methods;
   if (first === undefined) {
     throw new InvalidInputError(
-      `${EVENT}: an AccountDepartedOrganization event without departureMethod (${at}.departureMethod or ${at}.accountDepartedOrganization.departureMethod): nothing was guessed`,
+      `${EVENT}: an AccountDepartedOrganization event without departedMethod or departureMethod (${at}.departedMethod, ${at}.departureMethod, or either under ${at}.accountDepartedOrganization): nothing was guessed`,
     );
   }
-  for (const [path, value] of found) {
-    if (!DEPARTURE_METHODS.includes(value as DepartureMethod)) {
-      throw new InvalidInputError(
-        `${path}: ${describeValue(value)} is not a departure method muster knows (${DEPARTURE_METHODS.join(', ')}): nothing was guessed`,
-      );
-    }
-    if (value !== first[1]) {
-      throw new InvalidInputError(
-        `${EVENT}: ${first[0]} says ${String(first[1])} and ${path} says ${String(value)}: nothing was guessed`,
-      );
-    }
+  const other = methods.find(({ method }) => method !== first.method);
+  if (other !== undefined) {
+    throw new InvalidInputError(
+      `${EVENT}: ${first.path} says ${first.value} and ${other.path} says ${other.value}: nothing was guessed`,
+    );
   }
-  return first[1] as DepartureMethod;
+  return first.method;
 }
 
 function accountDepartedOrganization(input: unknown): RemovalTrigger {

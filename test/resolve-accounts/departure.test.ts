@@ -62,6 +62,39 @@ describe('parseRemovalTrigger: AccountDepartedOrganization', () => {
     expect(parseRemovalTrigger(input)).toMatchObject({ accountIds: ['777788889999'], departure: 'LEFT' });
   });
 
+  /** The left sample with its method given as `fields` instead, beside the account id. */
+  const method = (fields: Json) =>
+    variant('left', (event) => {
+      delete event.detail.serviceEventDetails.departureMethod;
+      delete event.detail.serviceEventDetails.departedMethod;
+      Object.assign(event.detail.serviceEventDetails, fields);
+    });
+
+  it.each([
+    // LeaveOrganization's and RemoveAccountFromOrganization's API reference: departedMethod:Left, departedMethod:Removed.
+    [
+      'departedMethod "Removed", as the API reference words it',
+      method({ departedMethod: 'Removed' }),
+      'REMOVED',
+    ],
+    ['departedMethod "Cleaned"', method({ departedMethod: 'Cleaned' }), 'CLEANED'],
+    // AcceptHandshake's reference in the AWS SDK for Kotlin: departureMethod:LEFT.
+    ['departureMethod "LEFT", as an earlier reference words it', method({ departureMethod: 'LEFT' }), 'LEFT'],
+    ['departureMethod "Left"', method({ departureMethod: 'Left' }), 'LEFT'],
+    [
+      'departedMethod under the event name',
+      variant('left', (event) => {
+        event.detail.serviceEventDetails = {
+          accountDepartedOrganization: { accountId: '777788889999', departedMethod: 'Left' },
+        };
+      }),
+      'LEFT',
+    ],
+    ['both names, agreeing', method({ departedMethod: 'Removed', departureMethod: 'REMOVED' }), 'REMOVED'],
+  ])('reads the departure method from %s', (_, input, departure) => {
+    expect(parseRemovalTrigger(input)).toMatchObject({ accountIds: ['777788889999'], departure });
+  });
+
   it.each([
     [
       'no account anywhere',
@@ -86,24 +119,30 @@ describe('parseRemovalTrigger: AccountDepartedOrganization', () => {
     ],
     [
       'no departure method',
-      variant('left', (event) => {
-        delete event.detail.serviceEventDetails.departureMethod;
-      }),
-      'an AccountDepartedOrganization event without departureMethod',
+      method({}),
+      'an AccountDepartedOrganization event without departedMethod or departureMethod',
     ],
     [
       'an unknown departure method',
-      variant('left', (event) => {
-        event.detail.serviceEventDetails.departureMethod = 'EVICTED';
-      }),
-      'event.detail.serviceEventDetails.departureMethod: "EVICTED" is not a departure method muster knows (LEFT, REMOVED, CLEANED)',
+      method({ departedMethod: 'Evicted' }),
+      'event.detail.serviceEventDetails.departedMethod: "Evicted" is not a departure method muster knows (Left, Removed, Cleaned, in any case)',
+    ],
+    [
+      'a departure method that is not text',
+      method({ departedMethod: 1 }),
+      'event.detail.serviceEventDetails.departedMethod: the number 1 is not a departure method muster knows',
     ],
     [
       'two departure methods that disagree',
       variant('left', (event) => {
         event.detail.serviceEventDetails.accountDepartedOrganization = { departureMethod: 'REMOVED' };
       }),
-      'says LEFT and event.detail.serviceEventDetails.accountDepartedOrganization.departureMethod says REMOVED',
+      'says Left and event.detail.serviceEventDetails.accountDepartedOrganization.departureMethod says REMOVED',
+    ],
+    [
+      'the two names that disagree',
+      method({ departedMethod: 'Left', departureMethod: 'REMOVED' }),
+      'event.detail.serviceEventDetails.departedMethod says Left and event.detail.serviceEventDetails.departureMethod says REMOVED',
     ],
     [
       'an onboarding event',
