@@ -1,4 +1,3 @@
-import { pairKey } from '../../domain/keys.ts';
 import { OUTCOMES, type Outcome } from '../../domain/outcomes.ts';
 import { coveragePercent } from './coverage.ts';
 import {
@@ -73,15 +72,24 @@ export function reportHtml(document: ReportDocument): string {
   const regions = firstSeen(records.map(({ region }) => region));
   const columns = services.flatMap((service) => regions.map((region) => ({ service, region })));
   const ous = hasOus(records);
-  const accounts = new Map<string, { name: string; ou: string; cells: Map<string, ReportRecord> }>();
+  // Each record's column by service, then Region: no key string made per record (a run's report has
+  // tens of thousands, and Merge Reports writes this page for each run).
+  const columnOf = new Map<string, Map<string, number>>();
+  for (const [index, { service, region }] of columns.entries()) {
+    const ofService = columnOf.get(service) ?? new Map<string, number>();
+    ofService.set(region, index);
+    columnOf.set(service, ofService);
+  }
+  const accounts = new Map<string, { name: string; ou: string; cells: (ReportRecord | undefined)[] }>();
   const counts = new Map<Outcome, number>();
   for (const record of records) {
     let account = accounts.get(record.accountId);
     if (account === undefined) {
-      account = { name: record.accountName, ou: record.ou ?? '', cells: new Map() };
+      account = { name: record.accountName, ou: record.ou ?? '', cells: new Array(columns.length) };
       accounts.set(record.accountId, account);
     }
-    account.cells.set(pairKey(record.region, record.service), record);
+    const column = columnOf.get(record.service)?.get(record.region);
+    if (column !== undefined) account.cells[column] = record;
     counts.set(record.outcome, (counts.get(record.outcome) ?? 0) + 1);
   }
   const enabledIn = columns.map(() => 0);
@@ -92,8 +100,8 @@ export function reportHtml(document: ReportDocument): string {
     let needs = false;
     let enabled = 0;
     let expected = 0;
-    const tds = columns.map(({ region, service }, index) => {
-      const record = cells.get(pairKey(region, service));
+    const tds = columns.map((_, index) => {
+      const record = cells[index];
       if (record === undefined) return '<td class="none"></td>';
       const attention = attentionOf(record.outcome);
       if (attention !== 'settled') {
