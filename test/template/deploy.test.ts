@@ -186,3 +186,54 @@ describe('the documented deploy commands', () => {
     for (const key of queried) expect(Object.keys(template.Outputs)).toContain(key);
   });
 });
+
+describe('partitions', () => {
+  const machines = Object.values(template.Resources).filter(
+    ({ Type }) => Type === 'AWS::Serverless::StateMachine',
+  );
+
+  it('write no ARN of the commercial partition into a template or a state machine definition', () => {
+    const files = [
+      'template.yaml',
+      'member-role.yaml',
+      'events-forwarder.yaml',
+      ...readdirSync('statemachines').map((name) => `statemachines/${name}`),
+    ];
+    const hardCoded = files.flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .flatMap((line, index) => (/arn:aws:/.test(line) ? [`${file}:${index + 1}: ${line.trim()}`] : [])),
+    );
+    expect(hardCoded).toEqual([]);
+  });
+
+  // In aws-cn or aws-us-gov a Task whose Resource names the aws partition fails the execution
+  // (docs/aws-facts.md, Step Functions, "Service integration ARNs carry the partition").
+  it("resolve every Task's Resource to a function of the stack or to an integration ARN in the stack's own partition", () => {
+    expect(machines.length).toBe(3);
+    const resources = (node: unknown): string[] =>
+      Array.isArray(node)
+        ? node.flatMap(resources)
+        : typeof node === 'object' && node !== null
+          ? Object.entries(node).flatMap(([key, value]) =>
+              key === 'Resource' && typeof value === 'string' ? [value] : resources(value),
+            )
+          : [];
+    for (const { Properties } of machines) {
+      const substitutions = Properties?.DefinitionSubstitutions as Record<string, unknown>;
+      const definition = JSON.parse(readFileSync(String(Properties?.DefinitionUri), 'utf8'));
+      for (const resource of resources(definition)) {
+        const placeholder = /^\$\{(\w+)\}$/.exec(resource)?.[1];
+        expect(placeholder, resource).toBeDefined();
+        const value = substitutions[String(placeholder)];
+        const functionArn = /^\w+Function\.Arn$/.test(
+          String((value as { 'Fn::GetAtt'?: unknown } | undefined)?.['Fn::GetAtt']),
+        );
+        const integration = /^arn:\$\{AWS::Partition\}:states:::/.test(
+          String((value as { 'Fn::Sub'?: unknown } | undefined)?.['Fn::Sub']),
+        );
+        expect(functionArn || integration, `${resource}: ${JSON.stringify(value)}`).toBe(true);
+      }
+    }
+  });
+});
