@@ -191,6 +191,18 @@ describe('muster start', () => {
     expect(sfn.calls()).toHaveLength(0);
   });
 
+  // A Region AWS does not have would otherwise fail as a DNS error: exit 4 after the SDK's retries.
+  it('returns 2 naming a --region that is not an AWS Region, before reading the stack', async () => {
+    const io = memoryIo();
+
+    expect(
+      await main(['start', '--yes', '--all-accounts', '--stack-name', 'muster', '--region', 'eu-wset-1'], io),
+    ).toBe(2);
+    expect(io.stderr.text).toContain('"eu-wset-1" is not a known AWS Region');
+    expect(cloudFormation.calls()).toHaveLength(0);
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
   it('returns 2 when the state machine ARN is not one', async () => {
     const io = memoryIo();
 
