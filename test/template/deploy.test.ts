@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { KNOWN_REGIONS } from '../../functions/shared/domain/regions.ts';
 import { type Resource, readTemplate } from './template.ts';
 
 const template = readTemplate('template.yaml');
@@ -235,5 +236,56 @@ describe('partitions', () => {
         expect(functionArn || integration, `${resource}: ${JSON.stringify(value)}`).toBe(true);
       }
     }
+  });
+});
+
+describe('the parameters', () => {
+  type Parameter = {
+    Type: string;
+    Description?: string;
+    AllowedPattern?: string;
+    AllowedValues?: unknown[];
+    MinValue?: number;
+    MaxValue?: number;
+    MaxLength?: number;
+  };
+  const parametersOf = (file: string) =>
+    Object.entries(readTemplate(file).Parameters as unknown as Record<string, Parameter>);
+  /** CloudFormation matches AllowedPattern against the whole value, and each value of a CommaDelimitedList. */
+  const accepts = (pattern: string | undefined, value: string) =>
+    pattern !== undefined && new RegExp(`^(?:${pattern})$`).test(value);
+
+  it.each(['template.yaml', 'member-role.yaml', 'events-forwarder.yaml'])(
+    'of %s each say what they are and refuse what cannot work, at deploy time',
+    (file) => {
+      const unconstrained = parametersOf(file)
+        .filter(
+          ([, { AllowedPattern, AllowedValues, MinValue, MaxValue, MaxLength }]) =>
+            AllowedPattern === undefined &&
+            AllowedValues === undefined &&
+            (MinValue === undefined || MaxValue === undefined) &&
+            MaxLength === undefined,
+        )
+        .map(([name]) => name);
+      expect(unconstrained).toEqual([]);
+      for (const [name, { Description }] of parametersOf(file))
+        expect(Description?.length ?? 0, name).toBeGreaterThan(20);
+    },
+  );
+
+  it('take Regions as each a Region name, so a mangled one fails the deploy rather than every execution', () => {
+    const regions = template.Parameters.Regions as unknown as Parameter;
+    expect(regions.Type).toBe('CommaDelimitedList');
+    for (const region of KNOWN_REGIONS) expect(accepts(regions.AllowedPattern, region), region).toBe(true);
+    for (const bad of ['', 'EU-WEST-1', 'eu west 1', 'euwest1', 'eu-west', 'us-east-1,eu-west-1'])
+      expect(accepts(regions.AllowedPattern, bad), bad).toBe(false);
+  });
+
+  it('take NotificationEmail empty or as an address SNS can subscribe', () => {
+    const email = (template.Parameters.NotificationEmail as unknown as Parameter).AllowedPattern;
+    for (const good of ['', 'security@example.com', 'aws+alarms@sub.example.co.uk'])
+      expect(accepts(email, good), good).toBe(true);
+    for (const bad of ['security', 'security@example', 'a b@example.com', 'security@example.com '])
+      expect(accepts(email, bad), bad).toBe(false);
   });
 });
