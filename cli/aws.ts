@@ -2,6 +2,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { sharedConnections } from '../functions/shared/aws/connections.ts';
 import { parseAccountId } from '../functions/shared/domain/account-id.ts';
+import { parseRegion } from '../functions/shared/domain/regions.ts';
 import { ConfigurationError, InvalidInputError } from '../functions/shared/errors.ts';
 
 /** Where SDK clients go: AWS through the default credential chain, or the local stand-in. */
@@ -34,17 +35,24 @@ export function awsTarget(options: AwsOptions): ClientTarget {
   return options.profile === undefined ? {} : { profile: options.profile };
 }
 
-/** --region, else the SDK's own lookup (AWS_REGION, then the profile's region). */
+/**
+ * --region (or AWS_REGION, or the config file's), else the profile's region through the SDK's own
+ * lookup; a name that is no AWS Region is refused here, before any call: the SDK would send it to a
+ * host that does not resolve, ending as a network failure (docs/aws-facts.md, The command line's own Region).
+ */
 export async function resolveRegion(options: AwsOptions): Promise<string> {
-  if (options.region !== undefined) return options.region;
+  if (options.region !== undefined)
+    return parseRegion(options.region, 'the AWS Region (--region, AWS_REGION or the config file)');
   const client = new STSClient(awsTarget(options));
+  let region: string;
   try {
-    return await client.config.region();
+    region = await client.config.region();
   } catch {
     throw new ConfigurationError('no AWS Region: pass --region, set AWS_REGION, or set one in the profile');
   } finally {
     client.destroy();
   }
+  return parseRegion(region, "the profile's AWS Region");
 }
 
 /** --administrator-id, else the account of the caller's credentials. */

@@ -5,9 +5,9 @@ import {
   SECURITY_HUB_INVITATION_LIMIT,
 } from '../functions/resolve-accounts/resolve-accounts.ts';
 import type { Plan } from '../functions/shared/contracts.ts';
-import { chunk } from '../functions/shared/domain/chunk.ts';
 import { InvalidInputError } from '../functions/shared/errors.ts';
 import { CSV_HEADER, writeCell } from './csv.ts';
+import { EXECUTION_INPUT_LIMIT } from './input.ts';
 
 /**
  * One CSV file of a split plan, in the Security Hub console's format that `--csv` reads. A cell that
@@ -66,9 +66,37 @@ export function checkBatchSize(size: number | undefined): void {
   }
 }
 
+/** What a batch's start input keeps for all but its accounts: its Regions, services and keys take under 1 KB. */
+const ROOM_FOR_OPTIONS = 4_096;
+
+/**
+ * Consecutive batches of at most `size` accounts, each small enough that the input `muster start --csv`
+ * makes of it (`{"accounts": [{accountId, email}, …], …}`) fits StartExecution's input.
+ */
+function fitting(accounts: Plan['accounts'], size: number): Plan['accounts'][] {
+  const budget = EXECUTION_INPUT_LIMIT - ROOM_FOR_OPTIONS;
+  const batches: Plan['accounts'][] = [];
+  let batch: Plan['accounts'] = [];
+  let bytes = 0;
+  for (const account of accounts) {
+    // The account as --csv reads it back, and its comma.
+    const own = Buffer.byteLength(JSON.stringify({ accountId: account.accountId, email: account.email })) + 1;
+    if (batch.length === size || (batch.length > 0 && bytes + own > budget)) {
+      batches.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(account);
+    bytes += own;
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
+}
+
 /**
  * Splits the plan's accounts (the skipped ones stay out) into CSV files of at most `size`, in the
- * plan's order, each a valid `--csv` input. Refuses a size one execution of this plan would refuse.
+ * plan's order, each a valid `--csv` input that `muster start` can send. Refuses a size one execution
+ * of this plan would refuse.
  */
 export function splitPlan(plan: SplitPlan, size?: number): BatchFile[] {
   checkBatchSize(size);
@@ -80,7 +108,7 @@ export function splitPlan(plan: SplitPlan, size?: number): BatchFile[] {
         `${plan.invitationBased > 0 && plan.services.includes('securityhub') ? ', with accounts Security Hub would invite' : ''}), got ${size}`,
     );
   }
-  const batches = chunk(plan.accounts, batchSize);
+  const batches = fitting(plan.accounts, batchSize);
   const width = Math.max(3, String(batches.length).length);
   return batches.map((accounts, index) => ({
     name: `batch-${String(index + 1).padStart(width, '0')}.csv`,

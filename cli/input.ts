@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { describeValue } from '../functions/shared/domain/account-id.ts';
 import type { Account } from '../functions/shared/domain/accounts.ts';
 import { InvalidInputError } from '../functions/shared/errors.ts';
+import { shellWord } from './command-line.ts';
 import { readAccountsCsv } from './csv.ts';
 import type { Input } from './io.ts';
 
@@ -30,6 +31,27 @@ export interface ManualInput {
   regions?: string[];
   services?: string[];
   dryRun?: true;
+}
+
+/**
+ * The most StartExecution takes as an execution's input: 262,144 bytes of UTF-8 JSON (docs/aws-facts.md,
+ * Step Functions), about 3,000 to 4,000 accounts with their emails.
+ */
+export const EXECUTION_INPUT_LIMIT = 262_144;
+
+/**
+ * Refuses an input StartExecution would refuse, before anything is asked or started: past the limit
+ * AWS answers with an error of its own, which would end the command as a failure to talk to AWS.
+ */
+export function checkExecutionInput(input: unknown, options: Pick<InputOptions, 'csv'>): void {
+  const bytes = Buffer.byteLength(JSON.stringify(input));
+  if (bytes <= EXECUTION_INPUT_LIMIT) return;
+  const csv = options.csv === undefined || options.csv === STDIN ? 'FILE' : shellWord(options.csv);
+  throw new InvalidInputError(
+    `the input is ${bytes.toLocaleString('en-US')} bytes of JSON, more than the ` +
+      `${EXECUTION_INPUT_LIMIT.toLocaleString('en-US')} StartExecution takes: split its accounts into CSV batches that ` +
+      `each fit with \`muster plan --csv ${csv} --split FOLDER\`, and start them one after another`,
+  );
 }
 
 export const NO_ACCOUNTS_MESSAGE =

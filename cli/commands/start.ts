@@ -3,7 +3,7 @@ import { InvalidInputError } from '../../functions/shared/errors.ts';
 import type { AwsOptions, StateMachineOptions } from '../aws.ts';
 import { realCommand } from '../command-line.ts';
 import { EXIT } from '../exit-codes.ts';
-import { type InputOptions, loadInput, NO_ACCOUNTS_MESSAGE } from '../input.ts';
+import { checkExecutionInput, type InputOptions, loadInput, NO_ACCOUNTS_MESSAGE } from '../input.ts';
 import { coloursFor, type Io } from '../io.ts';
 import { terminalJson, terminalText } from '../terminal.ts';
 import { startExecution, stateMachineClient, type WatchOptions, watchExecution } from './status.ts';
@@ -63,6 +63,7 @@ export async function startCommand(options: StartOptions, io: Io): Promise<numbe
   if (input === undefined) throw new InvalidInputError(NO_ACCOUNTS_MESSAGE);
   // The first step's own parser, so a bad input is refused here and no execution starts.
   const request = parseTrigger(input);
+  checkExecutionInput(input, options);
   if (!(await confirmed(request, options, io))) return EXIT.notConfirmed;
   const { arn, sfn } = await stateMachineClient(options);
   try {

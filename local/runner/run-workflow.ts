@@ -265,7 +265,9 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
           // biome-ignore lint/suspicious/noTemplateCurlyInString: the placeholder is ASL text
           '${BatchStateMachineArn}',
           `arn:aws:states:us-east-1:${administratorId}:stateMachine:muster-onboarding-batch`,
-        );
+        )
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the placeholder is ASL text
+        .replace('${StartExecutionSyncArn}', 'arn:aws:states:::states:startExecution.sync:2');
     const parentDefinition = JSON.parse(substitute(DEFINITION_PATH)) as OnboardBatchDefinition;
     const onboardBatch =
       parentDefinition.States['Onboard Batches'].ItemProcessor.States['Onboard Group'].ItemProcessor.States[

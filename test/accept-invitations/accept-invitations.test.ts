@@ -230,6 +230,8 @@ describe('statusOfError', () => {
   it.each([
     [awsError('AccessDenied', 403), 'assume-role', 'MEMBER_ROLE_MISSING'],
     [awsError('ThrottlingException', 429), 'assume-role', 'PENDING_ACCEPTANCE'],
+    // How STS itself says it throttled (docs/aws-facts.md, Getting into member accounts (STS)).
+    [awsError('Throttling', 400, 'Rate exceeded'), 'assume-role', 'PENDING_ACCEPTANCE'],
     [awsError('InvalidClientTokenId', 403), 'assume-role', 'FAILED'],
     [awsError('UnrecognizedClientException', 403), 'service-call', 'SKIPPED_REGION_DISABLED'],
     [awsError('InvalidClientTokenId', 403), 'service-call', 'SKIPPED_REGION_DISABLED'],

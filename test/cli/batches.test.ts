@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { largestBatch, overLimits, splitPlan } from '../../cli/batches.ts';
 import { readAccountsCsv } from '../../cli/csv.ts';
+import { EXECUTION_INPUT_LIMIT, manualInput } from '../../cli/input.ts';
+import { KNOWN_REGIONS } from '../../functions/shared/domain/regions.ts';
 import type { ServiceName } from '../../functions/shared/domain/services.ts';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
 
@@ -57,6 +59,28 @@ describe('splitPlan', () => {
       expect(splitPlan(plan(2500, [...services], invited)).map((b) => b.accounts)).toEqual(sizes);
     },
   );
+
+  // What `muster start --csv <batch>` sends must fit StartExecution's input (docs/aws-facts.md, Step Functions).
+  it('returns batches whose start inputs each fit the 262,144 bytes StartExecution takes, with every Region and service named', () => {
+    const whole = {
+      accounts: Array.from({ length: 10_000 }, (_, i) => ({
+        accountId: String(200000000000 + i),
+        email: `aws-security-root+account-${String(i).padStart(5, '0')}@example-holdings.co.uk`,
+      })),
+      services: ['securityhub' as const],
+      invitationBased: 0,
+    };
+
+    const batches = splitPlan(whole);
+
+    expect(batches.length).toBeGreaterThan(1);
+    const options = { regions: [...KNOWN_REGIONS], services: ['securityhub', 'detective', 'guardduty'] };
+    for (const { name, text } of batches) {
+      const input = manualInput(readAccountsCsv(text, name), options as never);
+      expect(Buffer.byteLength(JSON.stringify(input)), name).toBeLessThanOrEqual(EXECUTION_INPUT_LIMIT);
+    }
+    expect(batches.flatMap(({ name, text }) => readAccountsCsv(text, name))).toEqual(whole.accounts);
+  });
 
   it('returns no batch for a plan without accounts', () => {
     expect(splitPlan(plan(0))).toEqual([]);

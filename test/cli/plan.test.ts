@@ -242,6 +242,15 @@ describe('muster plan', () => {
     expect(io.stderr.text).toContain('say which accounts to onboard: --accounts');
   });
 
+  it('returns 2 naming the AWS_REGION that is not an AWS Region, with the one it looks like, before any AWS call', async () => {
+    const io = memoryIo({ env: { AWS_REGION: 'EU-WEST-1' } });
+
+    expect(await main(['plan', '--all-accounts'], io)).toBe(2);
+    expect(io.stderr.text).toContain('"EU-WEST-1" is not a known AWS Region (did you mean "eu-west-1"?)');
+    for (const mock of [sts, organizations, detective, securityHub, cloudFormation])
+      expect(mock.calls()).toHaveLength(0);
+  });
+
   it('returns 2 when --administrator-id is not an account id', async () => {
     const io = memoryIo();
 

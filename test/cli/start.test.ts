@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
@@ -188,6 +191,40 @@ describe('muster start', () => {
       await main(['start', '--yes', '--all-accounts', '--stack-name', 'other', '--region', 'eu-west-1'], io),
     ).toBe(2);
     expect(io.stderr.text).toContain('stack other has no StateMachineArn output');
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('returns 2 before asking or starting anything when the input is more than StartExecution takes, saying how to split it', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'muster-big-'));
+    try {
+      const rows = Array.from(
+        { length: 4_000 },
+        (_, i) => `${200000000000 + i},aws-root+account-${String(i).padStart(5, '0')}@example-corp.com`,
+      );
+      writeFileSync(join(folder, 'big.csv'), ['Account ID,Email', ...rows].join('\n'));
+      const io = memoryIo({ cwd: folder, stdinTty: true, tty: true });
+
+      expect(await main(['start', '--csv', 'big.csv', '--state-machine-arn', STATE_MACHINE_ARN], io)).toBe(2);
+      expect(io.stderr.text).toMatch(
+        /the input is 3\d\d,\d{3} bytes of JSON, more than the 262,144 StartExecution takes/,
+      );
+      expect(io.stderr.text).toContain('muster plan --csv big.csv --split FOLDER');
+      expect(io.questions).toEqual([]);
+      expect(sfn.calls()).toHaveLength(0);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  // A Region AWS does not have would otherwise fail as a DNS error: exit 4 after the SDK's retries.
+  it('returns 2 naming a --region that is not an AWS Region, before reading the stack', async () => {
+    const io = memoryIo();
+
+    expect(
+      await main(['start', '--yes', '--all-accounts', '--stack-name', 'muster', '--region', 'eu-wset-1'], io),
+    ).toBe(2);
+    expect(io.stderr.text).toContain('"eu-wset-1" is not a known AWS Region');
+    expect(cloudFormation.calls()).toHaveLength(0);
     expect(sfn.calls()).toHaveLength(0);
   });
 

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { KNOWN_REGIONS } from '../../functions/shared/domain/regions.ts';
 import { type Resource, readTemplate } from './template.ts';
 
 const template = readTemplate('template.yaml');
@@ -184,5 +185,107 @@ describe('the documented deploy commands', () => {
     );
     expect(queried).toContain('MemberRoleTrustedRoleName');
     for (const key of queried) expect(Object.keys(template.Outputs)).toContain(key);
+  });
+});
+
+describe('partitions', () => {
+  const machines = Object.values(template.Resources).filter(
+    ({ Type }) => Type === 'AWS::Serverless::StateMachine',
+  );
+
+  it('write no ARN of the commercial partition into a template or a state machine definition', () => {
+    const files = [
+      'template.yaml',
+      'member-role.yaml',
+      'events-forwarder.yaml',
+      ...readdirSync('statemachines').map((name) => `statemachines/${name}`),
+    ];
+    const hardCoded = files.flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .flatMap((line, index) => (/arn:aws:/.test(line) ? [`${file}:${index + 1}: ${line.trim()}`] : [])),
+    );
+    expect(hardCoded).toEqual([]);
+  });
+
+  // In aws-cn or aws-us-gov a Task whose Resource names the aws partition fails the execution
+  // (docs/aws-facts.md, Step Functions, "Service integration ARNs carry the partition").
+  it("resolve every Task's Resource to a function of the stack or to an integration ARN in the stack's own partition", () => {
+    expect(machines.length).toBe(3);
+    const resources = (node: unknown): string[] =>
+      Array.isArray(node)
+        ? node.flatMap(resources)
+        : typeof node === 'object' && node !== null
+          ? Object.entries(node).flatMap(([key, value]) =>
+              key === 'Resource' && typeof value === 'string' ? [value] : resources(value),
+            )
+          : [];
+    for (const { Properties } of machines) {
+      const substitutions = Properties?.DefinitionSubstitutions as Record<string, unknown>;
+      const definition = JSON.parse(readFileSync(String(Properties?.DefinitionUri), 'utf8'));
+      for (const resource of resources(definition)) {
+        const placeholder = /^\$\{(\w+)\}$/.exec(resource)?.[1];
+        expect(placeholder, resource).toBeDefined();
+        const value = substitutions[String(placeholder)];
+        const functionArn = /^\w+Function\.Arn$/.test(
+          String((value as { 'Fn::GetAtt'?: unknown } | undefined)?.['Fn::GetAtt']),
+        );
+        const integration = /^arn:\$\{AWS::Partition\}:states:::/.test(
+          String((value as { 'Fn::Sub'?: unknown } | undefined)?.['Fn::Sub']),
+        );
+        expect(functionArn || integration, `${resource}: ${JSON.stringify(value)}`).toBe(true);
+      }
+    }
+  });
+});
+
+describe('the parameters', () => {
+  type Parameter = {
+    Type: string;
+    Description?: string;
+    AllowedPattern?: string;
+    AllowedValues?: unknown[];
+    MinValue?: number;
+    MaxValue?: number;
+    MaxLength?: number;
+  };
+  const parametersOf = (file: string) =>
+    Object.entries(readTemplate(file).Parameters as unknown as Record<string, Parameter>);
+  /** CloudFormation matches AllowedPattern against the whole value, and each value of a CommaDelimitedList. */
+  const accepts = (pattern: string | undefined, value: string) =>
+    pattern !== undefined && new RegExp(`^(?:${pattern})$`).test(value);
+
+  it.each(['template.yaml', 'member-role.yaml', 'events-forwarder.yaml'])(
+    'of %s each say what they are and refuse what cannot work, at deploy time',
+    (file) => {
+      const unconstrained = parametersOf(file)
+        .filter(
+          ([, { AllowedPattern, AllowedValues, MinValue, MaxValue, MaxLength }]) =>
+            AllowedPattern === undefined &&
+            AllowedValues === undefined &&
+            (MinValue === undefined || MaxValue === undefined) &&
+            MaxLength === undefined,
+        )
+        .map(([name]) => name);
+      expect(unconstrained).toEqual([]);
+      for (const [name, { Description }] of parametersOf(file))
+        expect(Description?.length ?? 0, name).toBeGreaterThan(20);
+    },
+  );
+
+  it('take Regions as each a Region name, so a mangled one fails the deploy rather than every execution', () => {
+    const regions = template.Parameters.Regions as unknown as Parameter;
+    expect(regions.Type).toBe('CommaDelimitedList');
+    for (const region of KNOWN_REGIONS) expect(accepts(regions.AllowedPattern, region), region).toBe(true);
+    for (const bad of ['', 'EU-WEST-1', 'eu west 1', 'euwest1', 'eu-west', 'us-east-1,eu-west-1'])
+      expect(accepts(regions.AllowedPattern, bad), bad).toBe(false);
+  });
+
+  it('take NotificationEmail empty or as an address SNS can subscribe', () => {
+    const email = (template.Parameters.NotificationEmail as unknown as Parameter).AllowedPattern;
+    for (const good of ['', 'security@example.com', 'aws+alarms@sub.example.co.uk'])
+      expect(accepts(email, good), good).toBe(true);
+    for (const bad of ['security', 'security@example', 'a b@example.com', 'security@example.com '])
+      expect(accepts(email, bad), bad).toBe(false);
   });
 });

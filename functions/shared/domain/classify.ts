@@ -48,6 +48,8 @@ export interface ErrorLike {
 
 const RETRYABLE_NAMES = new Set([
   'ThrottlingException',
+  // STS's own code when it throttles, with HTTP 400 (docs/aws-facts.md, STS's throttling code, after the SDK's retries).
+  'Throttling',
   'TooManyRequestsException',
   'LimitExceededException',
   'InternalException',

@@ -79,6 +79,8 @@ describe('classifyError', () => {
     ],
     [{ name: 'ThrottlingException', message: 'member limit', $metadata: { httpStatusCode: 429 } }, 'retry'],
     [{ name: 'TooManyRequestsException' }, 'retry'],
+    // STS and the other query-protocol services: a 400 with the code Throttling.
+    [{ name: 'Throttling', message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } }, 'retry'],
     [{ name: 'InternalException', $metadata: { httpStatusCode: 500 } }, 'retry'],
     [{ name: 'Whatever', $metadata: { httpStatusCode: 503 } }, 'retry'],
     [{ name: 'Error', message: 'read ECONNRESET' }, 'retry'],
