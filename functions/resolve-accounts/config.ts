@@ -43,7 +43,7 @@ function list<T>(
       `environment variable ${name}`,
     );
   } catch (error) {
-    if (error instanceof InvalidInputError) throw new ConfigurationError(error.message);
+    if (error instanceof InvalidInputError) throw new ConfigurationError(error.message, { cause: error });
     throw error;
   }
 }

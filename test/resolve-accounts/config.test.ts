@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readResolveConfig } from '../../functions/resolve-accounts/config.ts';
-import { ConfigurationError } from '../../functions/shared/errors.ts';
+import { ConfigurationError, InvalidInputError } from '../../functions/shared/errors.ts';
 
 const env = {
   ADMINISTRATOR_ACCOUNT_ID: '999999999999',
@@ -68,5 +68,17 @@ describe('readResolveConfig', () => {
   ])('throws a ConfigurationError naming the variable for %j', (change, message) => {
     expect(() => readResolveConfig({ ...env, ...change })).toThrow(ConfigurationError);
     expect(() => readResolveConfig({ ...env, ...change })).toThrow(message);
+  });
+
+  it('keeps the refused list item as the cause of the ConfigurationError', () => {
+    const thrown = (() => {
+      try {
+        readResolveConfig({ ...env, DEFAULT_SERVICES: 'securityhub,macie' });
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(thrown).toBeInstanceOf(ConfigurationError);
+    expect((thrown as Error).cause).toBeInstanceOf(InvalidInputError);
   });
 });
