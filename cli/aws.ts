@@ -71,7 +71,17 @@ export async function administratorAccount(
   }
 }
 
-const STATES_ARN = /^arn:aws[\w-]*:states:([a-z0-9-]+):\d{12}:(execution|stateMachine):[\w.-]+(:[\w.-]+)?$/;
+/**
+ * A state machine's or an execution's name as Step Functions allows it: 1 to 80 characters, none of
+ * them white space, a bracket, a backquote, one of `? * " # % \ ^ | ~ $ & , ; : /` or a control character
+ * (docs/aws-facts.md, StartExecution's input and name). Executions muster did not start (another
+ * tool's, a console user's) may use any of the others, `+` or `@` say.
+ */
+const NAME = String.raw`[^\s<>{}[\]?*"#%\\^|~\x60$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}`;
+const STATES_ARN = new RegExp(
+  String.raw`^arn:aws[\w-]*:states:([a-z0-9-]+):\d{12}:(execution|stateMachine):${NAME}(:${NAME})?$`,
+  'u',
+);
 
 /** The Region of a Step Functions ARN, which is where its client must go. */
 export function regionOfArn(arn: string, kind: 'execution' | 'stateMachine', option: string): string {
