@@ -6,7 +6,7 @@ import { type ChildRun, HEALTHY_SCENARIO, runLocalWorkflow } from '../../local/r
 import { realCommand } from '../command-line.ts';
 import { exitCodeOf } from '../exit-codes.ts';
 import { advance, fromLocalEvent, type Progress, startProgress } from '../history.ts';
-import { type InputOptions, loadInput, manualInput } from '../input.ts';
+import { checkExecutionInput, type InputOptions, loadInput, manualInput } from '../input.ts';
 import { coloursFor, type Io } from '../io.ts';
 import { viewFor } from '../progress.ts';
 import { dryRunPlanText, reportText } from '../render.ts';
@@ -46,6 +46,8 @@ export async function runCommand(options: RunOptions, io: Io): Promise<number> {
   // Without input options: the scenario's own input, or every account; --regions etc. still apply.
   const { allAccounts: _every, ...overrides } = manualInput('all', options);
   const input = given ?? (own === undefined ? manualInput('all', options) : { ...own.input, ...overrides });
+  // What AWS would refuse, the local run refuses too: it is how a run in AWS would go.
+  checkExecutionInput(input, options);
   const json = quietStdout(options);
   if (!json) {
     const c = coloursFor(io.stderr, io.env);

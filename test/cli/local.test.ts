@@ -217,6 +217,26 @@ describe('muster run --local', () => {
     }
   });
 
+  it('returns 2 and runs nothing for an input StartExecution would refuse as too large, as muster start does', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'muster-big-'));
+    try {
+      const rows = Array.from(
+        { length: 4_000 },
+        (_, i) => `${200000000000 + i},aws-root+account-${String(i).padStart(5, '0')}@example-corp.com`,
+      );
+      writeFileSync(join(folder, 'big.csv'), ['Account ID,Email', ...rows].join('\n'));
+      const io = memoryIo({ cwd: folder });
+
+      expect(await main(['run', '--local', '--csv', 'big.csv', ...fast], io)).toBe(2);
+      expect(io.stderr.text).toMatch(
+        /the input is 3\d\d,\d{3} bytes of JSON, more than the 262,144 StartExecution takes/,
+      );
+      expect(io.stderr.text).not.toContain('Local run');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('returns 0 and the plan when the run is a dry run', async () => {
     const io = memoryIo({ cwd: root });
 
