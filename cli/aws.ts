@@ -74,7 +74,7 @@ export async function administratorAccount(
 /**
  * A state machine's or an execution's name as Step Functions allows it: 1 to 80 characters, none of
  * them white space, a bracket, a backquote, one of `? * " # % \ ^ | ~ $ & , ; : /` or a control character
- * (docs/aws-facts.md, StartExecution's input and name). Executions muster did not start (another
+ * (docs/aws-facts.md, Step Functions). Executions muster did not start (another
  * tool's, a console user's) may use any of the others, `+` or `@` say.
  */
 const NAME = String.raw`[^\s<>{}[\]?*"#%\\^|~\x60$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}`;
