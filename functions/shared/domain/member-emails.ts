@@ -17,7 +17,7 @@ export type MemberListsEmail =
   /** The lists hold different addresses: `where` names the lists of each, never the addresses. */
   | { kind: 'disagree'; where: string[] };
 
-/** How many lists one address's entry in `where` names before "and N more". */
+/** How many lists one address's entry in `where` names before "and N more", and how many addresses it names. */
 const MAX_LISTS_NAMED = 3;
 
 function listNames(entries: readonly ListedEmail[]): string {
@@ -27,7 +27,8 @@ function listNames(entries: readonly ListedEmail[]): string {
 }
 
 /**
- * The email a sweep takes for an invited member from the administrator's own member lists: the one
+ * The email a sweep takes for an invited member from the administrator's own member lists (each entry
+ * carries one: docs/aws-facts.md, Security Hub, "Member lists carry each member's email"): the one
  * address every list that holds a usable one agrees on, ignoring case (the first list's spelling).
  * An address a list shows AWS refused (Detective's VERIFICATION_FAILED, GuardDuty's
  * EmailVerificationFailed: not the root email) or Detective would refuse is not one. Where lists
@@ -47,5 +48,9 @@ export function emailFromMemberLists(listed: readonly ListedEmail[]): MemberList
   const [first, ...others] = byAddress.values();
   if (first === undefined) return { kind: 'none' };
   if (others.length === 0) return { kind: 'agreed', email: first.email };
-  return { kind: 'disagree', where: [first, ...others].map(({ lists }) => listNames(lists)) };
+  // Bounded, as the note that shows it is: the first addresses' lists, then how many more addresses.
+  const groups = [first, ...others];
+  const where = groups.slice(0, MAX_LISTS_NAMED).map(({ lists }) => listNames(lists));
+  if (groups.length > MAX_LISTS_NAMED) where.push(`${groups.length - MAX_LISTS_NAMED} more addresses`);
+  return { kind: 'disagree', where };
 }

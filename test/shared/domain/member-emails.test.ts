@@ -89,6 +89,25 @@ describe('emailFromMemberLists', () => {
         ],
       },
     ],
+    [
+      'more addresses than are named: the rest are counted',
+      [
+        hub('us-east-1', 'one@example.net'),
+        hub('eu-west-1', 'two@example.net'),
+        hub('ap-south-1', 'three@example.net'),
+        hub('sa-east-1', 'four@example.net'),
+        hub('ca-central-1', 'five@example.net'),
+      ],
+      {
+        kind: 'disagree',
+        where: [
+          'Security Hub us-east-1',
+          'Security Hub eu-west-1',
+          'Security Hub ap-south-1',
+          '2 more addresses',
+        ],
+      },
+    ],
   ])('returns what it takes when %s', (_case, listed, expected) => {
     expect(emailFromMemberLists(listed)).toEqual(expected);
   });
