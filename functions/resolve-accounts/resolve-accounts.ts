@@ -619,6 +619,18 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
     const problem = executionProblem(resolution);
     if (problem !== undefined && !request.dryRun)
       throw new MemberLimitExceededError(`${problem}. Nothing was changed.`);
+    const { disagreeing } = swept;
+    if (disagreeing.length > 0 && services.some((name) => SERVICE_RULES[name].requiresEmail)) {
+      const shown = disagreeing
+        .slice(0, MAX_IDS_IN_NOTE)
+        .map(({ accountId, where }) => `${accountId} (${where.join(' / ')})`);
+      const more =
+        disagreeing.length > MAX_IDS_IN_NOTE ? ` and ${disagreeing.length - MAX_IDS_IN_NOTE} more` : '';
+      notes.push(
+        `${disagreeing.length} invited member(s) have different emails in the administrator's member lists; muster does not ` +
+          `guess which is the root email, so they have none (name each with its root email in a manual input to onboard it): ${shown.join(', ')}${more}.`,
+      );
+    }
   }
   const invitingViews = views.filter(
     ({ service }) => SERVICE_RULES[service].memberLimit.counts === 'invited',
@@ -657,19 +669,7 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
     const { label } = SERVICE_RULES[service];
     notes.push(
       `${withoutEmail.length} account(s) have no email (none given, none in ${emailSources} that ${label} accepts); ${label} needs the root ` +
-        `email, so create-members reports them FAILED for ${label} where it must create them: ${idList(withoutEmail)}.`,
-    );
-  }
-  const disagreeing = swept?.disagreeing ?? [];
-  if (disagreeing.length > 0 && services.some((name) => SERVICE_RULES[name].requiresEmail)) {
-    const shown = disagreeing
-      .slice(0, MAX_IDS_IN_NOTE)
-      .map(({ accountId, where }) => `${accountId} (${where.join(' / ')})`);
-    const more =
-      disagreeing.length > MAX_IDS_IN_NOTE ? ` and ${disagreeing.length - MAX_IDS_IN_NOTE} more` : '';
-    notes.push(
-      `Of those, ${disagreeing.length} invited member(s) have different emails in the administrator's member lists; muster does not ` +
-        `guess which is the root email, so none is used (name each with its root email in a manual input to onboard it): ${shown.join(', ')}${more}.`,
+        `email, so create-members reports them FAILED for ${label}: ${idList(withoutEmail)}.`,
     );
   }
   for (const service of services) {

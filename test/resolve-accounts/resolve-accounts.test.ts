@@ -1099,8 +1099,8 @@ describe('resolveAccounts for a sweep', () => {
       "1 account(s) have no email (none given, none in Organizations or the administrator's member lists that Detective accepts)",
     );
     expect(plan.note).toContain(
-      "Of those, 1 invited member(s) have different emails in the administrator's member lists; muster does not guess which is the root email, " +
-        'so none is used (name each with its root email in a manual input to onboard it): 300000000002 (Security Hub us-east-1 / Security Hub eu-west-1).',
+      "1 invited member(s) have different emails in the administrator's member lists; muster does not guess which is the root email, " +
+        'so they have none (name each with its root email in a manual input to onboard it): 300000000002 (Security Hub us-east-1 / Security Hub eu-west-1).',
     );
     // Emails are personal data: the note is logged, and names lists, never addresses.
     expect(plan.note).not.toContain('@');
