@@ -62,7 +62,7 @@ export async function createMembers(
       results.fail(
         account.accountId,
         'FAILED',
-        `${adapter.service} needs the account's root email address and none was given or found in Organizations`,
+        `${adapter.service} needs the account's root email address and none was given or found in Organizations (nor, in a sweep, one the administrator's member lists agree on)`,
       );
     } else toCreate.push(account);
   }

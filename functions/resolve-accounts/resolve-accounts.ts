@@ -14,6 +14,7 @@ import {
   usableEmail,
 } from '#shared/domain/accounts.ts';
 import { classifyError, describeError, type ErrorLike } from '#shared/domain/classify.ts';
+import { emailFromMemberLists, type ListedEmail } from '#shared/domain/member-emails.ts';
 import { outcomeOfStatus } from '#shared/domain/outcomes.ts';
 import { isServiceNotOffered, refuseOtherPartitions } from '#shared/domain/regions.ts';
 import { SERVICE_RULES, type ServiceName } from '#shared/domain/services.ts';
@@ -199,17 +200,22 @@ function requireInOrganization(
  * A member Organizations does not list but that was in the organization (the last sweep's memory, or
  * Detective's InvitationType ORGANIZATION) left it, and its departure event was missed: it is a
  * STALE_MEMBER too, never invited again (docs/triggers.md, "Departed accounts that are still members").
- * Returns the departed accounts still listed anywhere, for the next sweep's memory.
+ *
+ * An invited member it adds takes its email from the member lists (emailFromMemberLists: the address
+ * they agree on), so Detective and GuardDuty can invite it where it is not a member yet; where they
+ * disagree it gets none (docs/triggers.md, "The scheduled sweep").
+ * Returns the departed accounts still listed anywhere, for the next sweep's memory, and the members
+ * whose lists disagree on the email, with the lists of each address.
  */
 function sweepMembers(
   resolution: Resolution,
   views: readonly Pick<
     ServiceView,
-    'region' | 'service' | 'memberIds' | 'removedIds' | 'organizationJoinedIds'
+    'region' | 'service' | 'memberIds' | 'removedIds' | 'organizationJoinedIds' | 'emails'
   >[],
   administratorId: string,
   memory: SweepMemory | undefined,
-): string[] {
+): { departed: string[]; disagreeing: { accountId: string; where: string[] }[] } {
   const where = new Map<string, string[]>();
   const removedWhere = new Map<string, string[]>();
   const joinedByOrganization = new Map<string, string[]>();
@@ -225,12 +231,18 @@ function sweepMembers(
   const regionsText = (regions: readonly string[]) => [...new Set(regions)].join(', ');
   const planned = new Set(resolution.accounts.map(({ accountId }) => accountId));
   const departed: string[] = [];
+  const disagreeing: { accountId: string; where: string[] }[] = [];
   for (const id of [...new Set([...where.keys(), ...removedWhere.keys()])].sort()) {
     if (id === administratorId || planned.has(id) || resolution.known?.has(id)) continue;
     planned.add(id);
     const detective = joinedByOrganization.get(id);
     if (!wasInOrganization.has(id) && detective === undefined) {
-      resolution.accounts.push({ accountId: id });
+      const listed = views.flatMap(({ emails }) => emails.get(id) ?? []);
+      const found = emailFromMemberLists(listed);
+      if (found.kind === 'disagree') disagreeing.push({ accountId: id, where: found.where });
+      resolution.accounts.push(
+        found.kind === 'agreed' ? { accountId: id, email: found.email } : { accountId: id },
+      );
       continue;
     }
     departed.push(id);
@@ -268,7 +280,7 @@ function sweepMembers(
     skipped.outcome = 'STALE_MEMBER';
     skipped.reason += `, and it is still a member in ${regionsText(regions)}: a stale member, removed by the stale-member offboarding when the stack's RemoveStaleMembers is true, or by muster remove`;
   }
-  return departed;
+  return { departed, disagreeing };
 }
 
 /** What the first step read of a service in one Region where the administrator has it. */
@@ -284,6 +296,8 @@ interface ServiceView {
   removedIds: ReadonlySet<string>;
   /** The members the service says came from the organization (Detective's InvitationType ORGANIZATION). */
   organizationJoinedIds: ReadonlySet<string>;
+  /** The email its list keeps for each member that has one (personal data: never logged, never in the state). */
+  emails: ReadonlyMap<string, ListedEmail>;
 }
 
 /**
@@ -510,6 +524,24 @@ async function readAdministrator(
             .filter(({ invitationType }) => invitationType === 'ORGANIZATION')
             .map(({ accountId }) => accountId),
         ),
+        emails: new Map(
+          members.flatMap((member) =>
+            member.email === undefined
+              ? []
+              : [
+                  [
+                    member.accountId,
+                    // A status that says the address is not the root email: the list's address is known wrong.
+                    {
+                      service,
+                      region,
+                      email: member.email,
+                      refused: outcomeOf(member) === 'VERIFICATION_FAILED',
+                    },
+                  ] as const,
+                ],
+          ),
+        ),
       };
     }),
   );
@@ -573,14 +605,32 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
   // A sweep reads the member lists even for an organization with no other account: they name its invited members.
   const working = accounts.length > 0 || request.trigger === 'sweep';
   const { homes, notOffered, views } = working ? await reading : { homes: [], notOffered: [], views: [] };
-  if (request.trigger === 'sweep') {
-    const departed = sweepMembers(resolution, views, deps.administratorId, await deps.sweepMemory?.read());
+  const swept =
+    request.trigger === 'sweep'
+      ? sweepMembers(resolution, views, deps.administratorId, await deps.sweepMemory?.read())
+      : undefined;
+  if (swept !== undefined) {
     // A sweep always lists the whole organization: what it saw is the next sweep's memory.
     if (!request.dryRun && resolution.known !== undefined)
-      await deps.sweepMemory?.write({ organization: [...resolution.known.keys()].sort(), departed });
-    const swept = executionProblem(resolution);
-    if (swept !== undefined && !request.dryRun)
-      throw new MemberLimitExceededError(`${swept}. Nothing was changed.`);
+      await deps.sweepMemory?.write({
+        organization: [...resolution.known.keys()].sort(),
+        departed: swept.departed,
+      });
+    const problem = executionProblem(resolution);
+    if (problem !== undefined && !request.dryRun)
+      throw new MemberLimitExceededError(`${problem}. Nothing was changed.`);
+    const { disagreeing } = swept;
+    if (disagreeing.length > 0 && services.some((name) => SERVICE_RULES[name].requiresEmail)) {
+      const shown = disagreeing
+        .slice(0, MAX_IDS_IN_NOTE)
+        .map(({ accountId, where }) => `${accountId} (${where.join(' / ')})`);
+      const more =
+        disagreeing.length > MAX_IDS_IN_NOTE ? ` and ${disagreeing.length - MAX_IDS_IN_NOTE} more` : '';
+      notes.push(
+        `${disagreeing.length} invited member(s) have different emails in the administrator's member lists; muster does not ` +
+          `guess which is the root email, so they have none (name each with its root email in a manual input to onboard it): ${shown.join(', ')}${more}.`,
+      );
+    }
   }
   const invitingViews = views.filter(
     ({ service }) => SERVICE_RULES[service].memberLimit.counts === 'invited',
@@ -612,11 +662,13 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
   }
 
   const withoutEmail = accounts.filter(({ email }) => email === undefined).map(({ accountId }) => accountId);
+  const emailSources =
+    request.trigger === 'sweep' ? "Organizations or the administrator's member lists" : 'Organizations';
   for (const service of services.filter((name) => SERVICE_RULES[name].requiresEmail)) {
     if (withoutEmail.length === 0) break;
     const { label } = SERVICE_RULES[service];
     notes.push(
-      `${withoutEmail.length} account(s) have no email (none given, none in Organizations that ${label} accepts); ${label} needs the root ` +
+      `${withoutEmail.length} account(s) have no email (none given, none in ${emailSources} that ${label} accepts); ${label} needs the root ` +
         `email, so create-members reports them FAILED for ${label}: ${idList(withoutEmail)}.`,
     );
   }

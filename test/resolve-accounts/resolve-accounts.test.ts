@@ -1041,6 +1041,72 @@ describe('resolveAccounts for a sweep', () => {
       expect(plan.pairs.every((pair) => pair.create === undefined)).toBe(true);
   });
 
+  it('takes an invited member’s email from the member list that has one, so Detective can invite it where it is not a member', async () => {
+    organizationOf([member('111111111111')]);
+    // A member of Security Hub only: Detective's graph does not list it, in no Region.
+    securityHub.on(ListMembersCommand).resolves({
+      Members: [{ AccountId: '300000000001', Email: 'root+1@example.net', MemberStatus: 'Enabled' }],
+    });
+    detective.on(ListGraphMembersCommand).resolves({ MemberDetails: [] });
+
+    const plan = await resolveAccounts({ sweep: true }, deps());
+
+    expect(plan.accounts).toEqual([
+      { accountId: '111111111111', email: 'root+111111111111@example.com' },
+      { accountId: '300000000001', email: 'root+1@example.net' },
+    ]);
+    expect(plan.pairs).toContainEqual(
+      expect.objectContaining({
+        region: 'us-east-1',
+        service: 'detective',
+        create: ['111111111111', '300000000001'],
+      }),
+    );
+    expect(plan.note ?? '').not.toContain('have no email');
+  });
+
+  it('takes no address a list shows AWS refused, and none where the lists disagree, naming the lists but no address', async () => {
+    organizationOf([member('111111111111')]);
+    securityHub.on(ListMembersCommand).callsFake(async (_input, getClient: () => SecurityHubClient) => ({
+      Members:
+        (await getClient().config.region()) === 'us-east-1'
+          ? [
+              { AccountId: '300000000001', Email: 'root+1@example.net', MemberStatus: 'Enabled' },
+              { AccountId: '300000000002', Email: 'old+2@example.net', MemberStatus: 'Removed' },
+            ]
+          : [{ AccountId: '300000000002', Email: 'new+2@example.net', MemberStatus: 'Enabled' }],
+    }));
+    detective.on(ListGraphMembersCommand).resolves({
+      MemberDetails: [
+        // Detective found this address is not the root email: the Security Hub one stands.
+        {
+          AccountId: '300000000001',
+          EmailAddress: 'wrong+1@example.net',
+          GraphArn: GRAPH,
+          Status: 'VERIFICATION_FAILED',
+        },
+      ],
+    });
+
+    const plan = await resolveAccounts({ sweep: true }, deps());
+
+    expect(plan.accounts).toEqual([
+      { accountId: '111111111111', email: 'root+111111111111@example.com' },
+      { accountId: '300000000001', email: 'root+1@example.net' },
+      { accountId: '300000000002' },
+    ]);
+    expect(plan.note).toContain(
+      "1 account(s) have no email (none given, none in Organizations or the administrator's member lists that Detective accepts)",
+    );
+    expect(plan.note).toContain(
+      "1 invited member(s) have different emails in the administrator's member lists; muster does not guess which is the root email, " +
+        'so they have none (name each with its root email in a manual input to onboard it): 300000000002 (Security Hub us-east-1 / Security Hub eu-west-1).',
+    );
+    // Emails are personal data: the note is logged, and names lists, never addresses.
+    expect(plan.note).not.toContain('@');
+    expect(JSON.stringify(plan.skipped)).not.toContain('@');
+  });
+
   it('plans the members of an organization that has no other account', async () => {
     organizationOf([]);
     membersAre({ 'us-east-1': ['300000000001'] }, []);

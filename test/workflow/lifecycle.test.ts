@@ -206,6 +206,42 @@ describe('the scheduled sweep', () => {
     expect(third.standIn.invitations).toHaveLength(second.standIn.invitations.length);
   });
 
+  it('invites a member of Security Hub only to Detective and GuardDuty with the email Security Hub lists for it', async () => {
+    const invited = outsider('200000000001');
+    const s = await standIn(
+      organization({
+        accounts: [{ accountId: '333333333333', email: 'b@example.com', joinedMethod: 'CREATED' }, invited],
+      }),
+    );
+    const threeServices = { DEFAULT_SERVICES: 'securityhub,detective,guardduty' };
+    // Invited by hand to Security Hub alone, with its root email: the sweep is told nothing about it.
+    expect((await run(s, { ...listing([invited]), services: ['securityhub'] }, threeServices)).status).toBe(
+      'SUCCEEDED',
+    );
+    const regions = s.scenario.regions;
+
+    const swept = await run(s, SWEEP, threeServices);
+
+    // Before, it had no email in the plan: FAILED for Detective and GuardDuty in every Region, at every sweep.
+    expect(swept.status).toBe('SUCCEEDED');
+    expect(swept.report?.counts).toEqual({
+      ENABLED: 2 * regions.length * 3,
+      SKIPPED_ADMINISTRATOR: regions.length * 3,
+    });
+    // The stand-in verifies the address against the account's root email, as Detective and GuardDuty do:
+    // invitations went out, so it was Security Hub's (the right) one.
+    expect(
+      swept.standIn.invitations
+        .filter(({ accountId, service }) => accountId === invited.accountId && service !== 'securityhub')
+        .map(({ operation, service, region }) => `${operation} ${service} ${region}`)
+        .sort(),
+    ).toEqual(
+      regions
+        .flatMap((region) => [`CreateMembers detective ${region}`, `InviteMembers guardduty ${region}`])
+        .sort(),
+    );
+  });
+
   it('sweeps all three services when the stack names them, and a second sweep changes nothing in any', async () => {
     const invited = outsider('200000000001');
     const s = await standIn(

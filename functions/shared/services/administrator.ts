@@ -10,6 +10,15 @@ export interface ObservedMember {
   invitationType?: string;
 }
 
+/**
+ * A member as the administrator's member list shows it, with the email the list keeps (Security Hub's
+ * Email, Detective's EmailAddress, GuardDuty's Email): only the first step reads it, to fill a swept
+ * invited member's email. Personal data: never logged.
+ */
+export interface ListedMember extends ObservedMember {
+  email?: string;
+}
+
 export interface UnprocessedAccount {
   accountId: string;
   reason?: string;
@@ -90,9 +99,9 @@ export interface ServiceOrganization {
 export interface MembershipPlanner extends MembershipLocator {
   /**
    * Every member the administrator has there, whatever its status, with the status its list shows
-   * (the limits count them; a sweep creates none of those already enabled).
+   * (the limits count them; a sweep creates none of those already enabled), and its email.
    */
-  members(target: MembershipTarget): Promise<ObservedMember[]>;
+  members(target: MembershipTarget): Promise<ListedMember[]>;
   /**
    * The service's organization settings, or undefined when the administrator is not the service's
    * delegated administrator in the Region. Absent for a service that has none to read.

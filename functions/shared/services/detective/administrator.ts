@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-detective';
 import { everyPage } from '../../aws/pages.ts';
 import type {
+  ListedMember,
   MembershipCreator,
   MembershipLister,
   MembershipLocator,
@@ -94,10 +95,16 @@ export const DETECTIVE_LIST_MEMBERS_PAGE_SIZE = 200;
 
 /**
  * Every member of the administrator's behavior graph in one Region, invited or organization: the
- * graph's member limit counts them all. Removed members are not listed.
+ * graph's member limit counts them all. Removed members are not listed. Each with the `EmailAddress`
+ * the list keeps.
  */
 export function detectiveMembers(client: DetectiveClient): MembershipPlanner['members'] {
-  return async (target) => observed(await everyMember(client, target));
+  return async (target) =>
+    (await everyMember(client, target)).flatMap((detail): ListedMember[] =>
+      observed([detail]).map((member) =>
+        detail.EmailAddress === undefined ? member : { ...member, email: detail.EmailAddress },
+      ),
+    );
 }
 
 function everyMember(client: DetectiveClient, target: MembershipTarget): Promise<MemberDetail[]> {

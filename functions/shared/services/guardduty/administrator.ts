@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-guardduty';
 import { everyPage } from '../../aws/pages.ts';
 import type {
+  ListedMember,
   MembershipCreator,
   MembershipInviter,
   MembershipLister,
@@ -38,6 +39,21 @@ function unprocessed(entries: { AccountId?: string; Result?: string }[] | undefi
 function observed(members: Member[] | undefined): ObservedMember[] {
   return (members ?? []).flatMap(({ AccountId, RelationshipStatus }) =>
     AccountId === undefined ? [] : [{ accountId: AccountId, status: RelationshipStatus ?? '' }],
+  );
+}
+
+/** Each member with the email the list keeps (`Email`, which GuardDuty's model requires). */
+function listed(members: Member[]): ListedMember[] {
+  return members.flatMap(({ AccountId, RelationshipStatus, Email }) =>
+    AccountId === undefined
+      ? []
+      : [
+          {
+            accountId: AccountId,
+            status: RelationshipStatus ?? '',
+            ...(Email === undefined ? {} : { email: Email }),
+          },
+        ],
   );
 }
 
@@ -124,7 +140,7 @@ export function guardDutyPlanner(client: GuardDutyClient): MembershipPlanner {
   return {
     ...guardDutyLocator(client),
     async members(target) {
-      return observed(await everyMember(client, target));
+      return listed(await everyMember(client, target));
     },
     async organization(target) {
       try {

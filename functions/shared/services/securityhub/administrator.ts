@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { everyPage } from '../../aws/pages.ts';
 import type {
+  ListedMember,
   MembershipCreator,
   MembershipInviter,
   MembershipLister,
@@ -31,6 +32,21 @@ function unprocessed(
 function observed(members: Member[] | undefined): ObservedMember[] {
   return (members ?? []).flatMap(({ AccountId, MemberStatus }) =>
     AccountId === undefined ? [] : [{ accountId: AccountId, status: MemberStatus ?? '' }],
+  );
+}
+
+/** Each member with the email the list keeps (`Email`, absent where none was given). */
+function listed(members: Member[]): ListedMember[] {
+  return members.flatMap(({ AccountId, MemberStatus, Email }) =>
+    AccountId === undefined
+      ? []
+      : [
+          {
+            accountId: AccountId,
+            status: MemberStatus ?? '',
+            ...(Email === undefined ? {} : { email: Email }),
+          },
+        ],
   );
 }
 
@@ -129,7 +145,7 @@ export function securityHubMembership(client: SecurityHubClient): SecurityHubMem
       }
     },
     async members() {
-      return observed(await everyMember(client));
+      return listed(await everyMember(client));
     },
   };
 }
