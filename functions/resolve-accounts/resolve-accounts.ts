@@ -621,6 +621,21 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
     );
   }
   for (const service of services) {
+    const { label, emailProblem } = SERVICE_RULES[service];
+    const refused =
+      emailProblem === undefined
+        ? []
+        : accounts
+            .filter(({ email }) => email !== undefined && emailProblem(email) !== undefined)
+            .map(({ accountId }) => accountId);
+    if (refused.length > 0) {
+      notes.push(
+        `${refused.length} account(s) have an email ${label} does not take (its address rules are stricter than ` +
+          `Detective's), so create-members reports them FAILED for ${label}, with the rule: ${idList(refused)}.`,
+      );
+    }
+  }
+  for (const service of services) {
     const where = notOffered.filter((pair) => pair.service === service).map(({ region }) => region);
     if (where.length > 0) {
       notes.push(

@@ -5,6 +5,12 @@ import {
   ListGraphsCommand,
 } from '@aws-sdk/client-detective';
 import {
+  DescribeOrganizationConfigurationCommand as DescribeGuardDutyOrganizationCommand,
+  GuardDutyClient,
+  ListMembersCommand as ListDetectorMembersCommand,
+  ListDetectorsCommand,
+} from '@aws-sdk/client-guardduty';
+import {
   type AccountState,
   type Account as AwsAccount,
   DescribeAccountCommand,
@@ -33,6 +39,7 @@ import {
   MemberLimitExceededError,
 } from '../../functions/shared/errors.ts';
 import { detectivePlanner } from '../../functions/shared/services/detective/administrator.ts';
+import { guardDutyPlanner } from '../../functions/shared/services/guardduty/administrator.ts';
 import { organizationsDirectory } from '../../functions/shared/services/organizations.ts';
 import { securityHubPlanner } from '../../functions/shared/services/securityhub/administrator.ts';
 import { awsError, accounts as sampleAccounts } from '../helpers.ts';
@@ -40,6 +47,7 @@ import { awsError, accounts as sampleAccounts } from '../helpers.ts';
 const organizations = mockClient(OrganizationsClient);
 const detective = mockClient(DetectiveClient);
 const securityHub = mockClient(SecurityHubClient);
+const guardDuty = mockClient(GuardDutyClient);
 
 const ADMIN = '999999999999';
 const GRAPH = 'arn:aws:detective:us-east-1:999999999999:graph:0123456789abcdef0123456789abcdef';
@@ -56,7 +64,9 @@ function deps(defaultServices: ServiceName[] = ['securityhub', 'detective']): Re
     planner: (service, region) =>
       service === 'detective'
         ? detectivePlanner(new DetectiveClient({ region }))
-        : securityHubPlanner(new SecurityHubClient({ region })),
+        : service === 'guardduty'
+          ? guardDutyPlanner(new GuardDutyClient({ region }))
+          : securityHubPlanner(new SecurityHubClient({ region })),
   };
 }
 
@@ -108,6 +118,7 @@ function changesSent(client: { calls(): { args: unknown[] }[] }): string[] {
 describe('resolveAccounts', () => {
   beforeEach(() => {
     organizations.reset();
+    guardDuty.reset();
     detective.reset();
     securityHub.reset();
     // The administrator is Security Hub's delegated administrator, with local configuration and no members yet.
@@ -299,6 +310,24 @@ describe('resolveAccounts', () => {
     expect(plan.accounts[20]).toEqual({ accountId: '100000000020', email: 'root+100000000020@example.com' });
     expect(organizations).toHaveReceivedCommandTimes(ListAccountsCommand, 2);
     expect(organizations).not.toHaveReceivedCommand(DescribeAccountCommand);
+  });
+
+  it("notes the accounts whose email GuardDuty's address rules refuse, and plans them still", async () => {
+    organizationOf([]);
+    guardDuty.on(ListDetectorsCommand).resolves({ DetectorIds: ['d0'] });
+    guardDuty.on(ListDetectorMembersCommand).resolves({ Members: [] });
+    guardDuty
+      .on(DescribeGuardDutyOrganizationCommand)
+      .rejects(awsError('BadRequestException', 400, 'not the delegated administrator'));
+    const accounts = [
+      { accountId: '333333333333', email: "o'brien@example.com" },
+      { accountId: '333333333334', email: 'root@example.com' },
+    ];
+    const plan = await resolveAccounts({ accounts, services: ['guardduty'], dryRun: true }, deps());
+    expect(plan.accounts).toEqual(accounts);
+    expect(plan.note).toContain(
+      "1 account(s) have an email GuardDuty does not take (its address rules are stricter than Detective's), so create-members reports them FAILED for GuardDuty, with the rule: 333333333333.",
+    );
   });
 
   it('keeps an account outside the organization and notes that Detective needs its email', async () => {
