@@ -16,7 +16,7 @@ import {
 import { classifyError, describeError, type ErrorLike } from '#shared/domain/classify.ts';
 import { outcomeOfStatus } from '#shared/domain/outcomes.ts';
 import { isServiceNotOffered, refuseOtherPartitions } from '#shared/domain/regions.ts';
-import { SERVICE_RULES, type ServiceName } from '#shared/domain/services.ts';
+import { INVITES_SEPARATELY, SERVICE_RULES, type ServiceName } from '#shared/domain/services.ts';
 import { AdministratorAccessError, InvalidInputError, MemberLimitExceededError } from '#shared/errors.ts';
 import type {
   MembershipPlanner,
@@ -119,7 +119,7 @@ async function wholeOrganization(deps: ResolveAccountsDeps): Promise<Resolution>
     throw new AdministratorAccessError(
       `"allAccounts" needs to list AWS Organizations, and administrator ${deps.administratorId} may not (${describeError(error as ErrorLike)}). ` +
         'Run muster in the organization management account or in an account registered as a delegated administrator ' +
-        '(for Security Hub or Detective), or name the accounts with their emails in "accounts".',
+        '(for a service muster onboards), or name the accounts with their emails in "accounts".',
     );
   }
   const selection = selectAccounts(
@@ -152,7 +152,8 @@ async function namedAccounts(requested: Account[], deps: ResolveAccountsDeps): P
     const resolution = settle(selection, undefined, false);
     resolution.notes.push(
       `AWS Organizations could not be read (${describeError(error as ErrorLike)}): account states were not checked, ` +
-        'emails are only those given, and every account counts as outside the organization (Security Hub invites it).',
+        'emails are only those given, and every account counts as outside the organization ' +
+        `(${[...INVITES_SEPARATELY].map((service) => SERVICE_RULES[service].label).join(' and ')} invite it).`,
     );
     return resolution;
   }

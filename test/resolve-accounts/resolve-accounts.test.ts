@@ -380,6 +380,8 @@ describe('resolveAccounts', () => {
     expect(plan.note).toContain(
       'AWS Organizations could not be read (AccessDeniedException: not allowed): account states were not checked',
     );
+    // Every service that invites in a call of its own invites it, GuardDuty as well as Security Hub.
+    expect(plan.note).toContain('counts as outside the organization (Security Hub and GuardDuty invite it)');
   });
 
   it.each([
