@@ -340,7 +340,7 @@ async function limitProblems(
           `(DescribeOrganizationConfiguration: MemberAccountLimitReached), and ${added} accounts would be added`,
       );
     }
-    // Past a limit that counts every member (a behavior graph's), accounts are reported FAILED, not refused (overDetectiveLimit).
+    // Past a limit that counts every member (a behavior graph's), accounts are reported FAILED, not refused (overWholeMemberLimit).
     if (memberLimit.counts === 'all') continue;
     const invited = invitedIn(view, resolution).filter((id) => !view.memberIds.has(id)).length;
     if (invited === 0) continue;
@@ -357,11 +357,11 @@ async function limitProblems(
 }
 
 /**
- * Per Region, the accounts past what the behavior graph still holds (its registry member limit less its
- * members): the last ones asked for. They are reported FAILED for Detective there, with why; the
- * others, and the other services, go on.
+ * Per Region, the accounts past what a service's home still holds where its registry limit counts every
+ * member (Detective's behavior graph: its limit less its members): the last ones asked for. They are
+ * reported FAILED for that service there, with why; the others, and the other services, go on.
  */
-export function overDetectiveLimit(
+export function overWholeMemberLimit(
   ids: readonly string[],
   graphs: readonly Pick<ServiceView, 'service' | 'region' | 'memberIds'>[],
 ): OverMemberLimit[] {
@@ -588,15 +588,17 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
   );
   // A limit that counts every member is a behavior graph's (Detective): past it, accounts fail, nothing is refused.
   const wholeLimitViews = views.filter(({ service }) => SERVICE_RULES[service].memberLimit.counts === 'all');
-  const overMemberLimit = overDetectiveLimit(
-    resolution.accounts.map(({ accountId }) => accountId),
-    wholeLimitViews,
-  );
-  for (const { region, accountIds } of overMemberLimit) {
-    notes.push(
-      `In ${region}, ${accountIds.length} account(s) are past the ${DETECTIVE_MEMBER_LIMIT} members a Detective behavior graph holds: ` +
-        `they are reported FAILED for Detective there; Security Hub and the other accounts go on.`,
-    );
+  const overMemberLimit: OverMemberLimit[] = [];
+  for (const view of wholeLimitViews) {
+    const ids = resolution.accounts.map(({ accountId }) => accountId);
+    const { label, memberLimit } = SERVICE_RULES[view.service];
+    for (const over of overWholeMemberLimit(ids, [view])) {
+      overMemberLimit.push(over);
+      notes.push(
+        `In ${over.region}, ${over.accountIds.length} account(s) are past the ${memberLimit.limit} members ${memberLimit.holder}: ` +
+          `they are reported FAILED for ${label} there; the other services and accounts go on.`,
+      );
+    }
   }
   let organizationIds: Promise<ReadonlySet<string> | undefined> | undefined;
   const problems = await limitProblems(resolution, views, () => {

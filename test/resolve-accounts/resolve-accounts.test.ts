@@ -661,8 +661,8 @@ describe('resolveAccounts', () => {
         },
       ]);
       expect(plan.note).toBe(
-        'In us-east-1, 1 account(s) are past the 1200 members a Detective behavior graph holds: they are reported FAILED ' +
-          'for Detective there; Security Hub and the other accounts go on.',
+        'In us-east-1, 1 account(s) are past the 1200 members a behavior graph holds: they are reported FAILED ' +
+          'for Detective there; the other services and accounts go on.',
       );
     });
 
