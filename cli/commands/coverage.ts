@@ -261,12 +261,12 @@ export function readingClient<C extends RetryingClient>(
   const stack = client.middlewareStack as { add: (middleware: unknown, options: object) => void };
   stack.add(counter, { step: 'deserialize', priority: 'high', name: 'musterCountCalls' });
   if (turn !== undefined) {
-    // Inside the deserializer (lowest priority of its step): the body is read as it arrives, and
-    // parsed once the turn comes.
     // Every v3 client's resolved config has the reader of its HTTP bodies; RetryingClient does not name it.
     const { streamCollector: collect } = client.config as unknown as {
       streamCollector: (body: unknown) => Promise<Uint8Array>;
     };
+    // Inside the deserializer (lowest priority of its step): the body is read as it arrives, and
+    // parsed once the turn comes.
     const inTurn =
       <I extends object, O extends object>(next: DeserializeHandler<I, O>) =>
       async (args: DeserializeHandlerArguments<I>) => {
