@@ -1,10 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
-import {
-  DETECTIVE_MEMBER_LIMIT,
-  EXECUTION_ACCOUNT_LIMIT,
-  SECURITY_HUB_INVITATION_LIMIT,
-} from '../functions/resolve-accounts/resolve-accounts.ts';
+import { EXECUTION_ACCOUNT_LIMIT } from '../functions/resolve-accounts/resolve-accounts.ts';
 import type { Plan } from '../functions/shared/contracts.ts';
+import { SERVICE_RULES, type ServiceName } from '../functions/shared/domain/services.ts';
 import { InvalidInputError } from '../functions/shared/errors.ts';
 import { CSV_HEADER, writeCell } from './csv.ts';
 import { EXECUTION_INPUT_LIMIT } from './input.ts';
@@ -21,17 +18,26 @@ export interface BatchFile {
 
 type SplitPlan = Pick<Plan, 'accounts' | 'services' | 'invitationBased'>;
 
+/** The plan's services whose member limit counts what it invites, when it invites any account. */
+function invitingServices(plan: Omit<SplitPlan, 'accounts'>): ServiceName[] {
+  return plan.invitationBased > 0
+    ? plan.services.filter((service) => SERVICE_RULES[service].memberLimit.counts === 'invited')
+    : [];
+}
+
 /**
- * The most accounts one execution of this plan takes: the execution's limit, Detective's graph,
- * and Security Hub's invitation-based members when any account is outside the organization.
+ * The most accounts one execution of this plan takes: the execution's limit, and each service's member
+ * limit (its registry rule): one that counts every member (Detective's graph) always, one that counts
+ * invited members (Security Hub's, GuardDuty's) when any account would be invited.
  */
 export function largestBatch(plan: Omit<SplitPlan, 'accounts'>): number {
+  const inviting = invitingServices(plan);
   return Math.min(
     EXECUTION_ACCOUNT_LIMIT,
-    plan.services.includes('detective') ? DETECTIVE_MEMBER_LIMIT : EXECUTION_ACCOUNT_LIMIT,
-    plan.services.includes('securityhub') && plan.invitationBased > 0
-      ? SECURITY_HUB_INVITATION_LIMIT
-      : EXECUTION_ACCOUNT_LIMIT,
+    ...plan.services.map((service) => {
+      const { limit, counts } = SERVICE_RULES[service].memberLimit;
+      return counts === 'all' || inviting.includes(service) ? limit : EXECUTION_ACCOUNT_LIMIT;
+    }),
   );
 }
 
@@ -40,21 +46,26 @@ export function largestBatch(plan: Omit<SplitPlan, 'accounts'>): number {
  * them cannot all become members, however it is split.
  */
 export function overLimits(plan: SplitPlan): string[] {
-  const over: string[] = [];
-  if (plan.services.includes('detective') && plan.accounts.length > DETECTIVE_MEMBER_LIMIT) {
-    over.push(
-      `Detective: a behavior graph holds at most ${DETECTIVE_MEMBER_LIMIT} members in a Region, so not all ` +
-        `${plan.accounts.length} accounts can join it; onboard the others with --services securityhub.`,
-    );
-  }
-  if (plan.services.includes('securityhub') && plan.invitationBased > SECURITY_HUB_INVITATION_LIMIT) {
-    over.push(
-      `Security Hub: an administrator has at most ${SECURITY_HUB_INVITATION_LIMIT} invitation-based members in a Region, ` +
+  const wholeLimits = plan.services.flatMap((service) => {
+    const { label, memberLimit } = SERVICE_RULES[service];
+    const others = plan.services.filter((other) => other !== service);
+    if (memberLimit.counts !== 'all' || plan.accounts.length <= memberLimit.limit) return [];
+    return [
+      `${label}: ${memberLimit.holder} at most ${memberLimit.limit} members in a Region, so not all ` +
+        `${plan.accounts.length} accounts can join it` +
+        `${others.length === 0 ? '.' : `; onboard the others with --services ${others.join(',')}.`}`,
+    ];
+  });
+  const invitedLimits = invitingServices(plan).flatMap((service) => {
+    const { label, memberLimit } = SERVICE_RULES[service];
+    if (plan.invitationBased <= memberLimit.limit) return [];
+    return [
+      `${label}: an administrator has at most ${memberLimit.limit} invitation-based members in a Region, ` +
         `and ${plan.invitationBased} of these accounts would be invited (outside the organization, or Organizations ` +
         'could not be read), so not all can join it.',
-    );
-  }
-  return over;
+    ];
+  });
+  return [...wholeLimits, ...invitedLimits];
 }
 
 /** Checks a --batch-size before anything is read: at most what any execution takes. */
@@ -105,7 +116,13 @@ export function splitPlan(plan: SplitPlan, size?: number): BatchFile[] {
   if (batchSize > largest) {
     throw new InvalidInputError(
       `--batch-size must be at most ${largest} for this plan (the most one execution takes for ${plan.services.join(', ')}` +
-        `${plan.invitationBased > 0 && plan.services.includes('securityhub') ? ', with accounts Security Hub would invite' : ''}), got ${size}`,
+        `${
+          invitingServices(plan).length > 0
+            ? `, with accounts ${invitingServices(plan)
+                .map((service) => SERVICE_RULES[service].label)
+                .join(' and ')} would invite`
+            : ''
+        }), got ${size}`,
     );
   }
   const batches = fitting(plan.accounts, batchSize);

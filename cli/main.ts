@@ -6,6 +6,7 @@ import {
   EXECUTION_ACCOUNT_LIMIT,
   SECURITY_HUB_INVITATION_LIMIT,
 } from '../functions/resolve-accounts/resolve-accounts.ts';
+import { SERVICE_NAMES, SERVICE_RULES } from '../functions/shared/domain/services.ts';
 import { OUTPUT_FORMATS } from '../functions/shared/report/formats/index.ts';
 import packageJson from '../package.json' with { type: 'json' };
 import { COVERAGE_READ_CALLS, coverageCommand } from './commands/coverage.ts';
@@ -22,6 +23,11 @@ import { checkOutputFile } from './report-output.ts';
 import { terminalLines } from './terminal.ts';
 
 const INPUT_SOURCES = ['accounts', 'csv', 'allAccounts', 'input'];
+
+/** The services whose member limit counts the members they invite ("Security Hub or GuardDuty"). */
+const INVITE_LIMITED = SERVICE_NAMES.filter((name) => SERVICE_RULES[name].memberLimit.counts === 'invited')
+  .map((name) => SERVICE_RULES[name].label)
+  .join(' or ');
 
 function positiveNumber(value: string): number {
   const number = Number(value);
@@ -55,7 +61,7 @@ function withInputOptions(command: Command): Command {
     .addOption(
       new Option(
         '--services <services>',
-        "securityhub, detective or both, comma-separated (default: the workflow's)",
+        `any of ${SERVICE_NAMES.join(', ')}, comma-separated (default: the workflow's)`,
       )
         .argParser(commaList)
         .conflicts('input'),
@@ -202,7 +208,7 @@ function program(io: Io, done: (code: number) => void, used: { profile?: string 
       new Option(
         '--batch-size <n>',
         `accounts per batch with --split (default: the most one execution takes, ${EXECUTION_ACCOUNT_LIMIT}; ` +
-          `${DETECTIVE_MEMBER_LIMIT} with Detective, ${SECURITY_HUB_INVITATION_LIMIT} when Security Hub invites)`,
+          `${DETECTIVE_MEMBER_LIMIT} with Detective, ${SECURITY_HUB_INVITATION_LIMIT} when ${INVITE_LIMITED} invites)`,
       ).argParser(positiveNumber),
     )
     .action(async (options) =>

@@ -1,6 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { OnboardingReport } from '../functions/shared/contracts.ts';
 import type { OutcomeGroup } from '../functions/shared/domain/report.ts';
+import { isServiceName, SERVICE_RULES } from '../functions/shared/domain/services.ts';
 import { type FlowEvent, type Progress, STATES } from './history.ts';
 import { coloursFor, type Io } from './io.ts';
 import { planSummary } from './render.ts';
@@ -68,11 +69,14 @@ function describeEvent(progress: Progress, event: FlowEvent): string | undefined
       return `${label('accept')}round ${batches.round}: ${report?.pendingAccountIds.length ?? 0} pending accounts in ${batches.total} batch${batches.total === 1 ? '' : 'es'}`;
     case STATES.invite: {
       const wanted = memberships(report?.invitations ?? []);
+      const services = [
+        ...new Set((report?.invitations ?? []).flatMap(({ pairs }) => pairs.map(({ service }) => service))),
+      ].map((service) => (isServiceName(service) ? SERVICE_RULES[service].label : String(service)));
       const notSent = memberships(
         (event.output as InviteOutput | undefined)?.poll?.invited?.unfinished ?? [],
       );
       // Some of the wanted may have been found invited already; only what was not sent is certain.
-      return `${label('invite')}round ${batches.round}: ${wanted} Security Hub membership${wanted === 1 ? '' : 's'} to invite${notSent > 0 ? `, ${notSent} not invited (the next check says why)` : ''}`;
+      return `${label('invite')}round ${batches.round}: ${wanted} ${services.length === 0 ? '' : `${services.join(' and ')} `}membership${wanted === 1 ? '' : 's'} to invite${notSent > 0 ? `, ${notSent} not invited (the next check says why)` : ''}`;
     }
     case STATES.accept:
       return `${label('accept')}round ${batches.round}: ${batches.done}/${batches.total} batches done${batches.failed > 0 ? `, ${batches.failed} failed (tried again next round)` : ''}`;

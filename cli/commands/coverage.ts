@@ -1,10 +1,7 @@
 import { resolve } from 'node:path';
-import { DetectiveClient } from '@aws-sdk/client-detective';
-import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { DeserializeHandler, DeserializeHandlerArguments, HandlerExecutionContext } from '@smithy/types';
-import { perRegion } from '../../functions/shared/aws/clients.ts';
+import { perRegion, type RetryingClient } from '../../functions/shared/aws/clients.ts';
 import { skipUnreadTimestamps } from '../../functions/shared/aws/unread-timestamps.ts';
 import { describeError, type ErrorLike } from '../../functions/shared/domain/classify.ts';
 import {
@@ -14,7 +11,7 @@ import {
 } from '../../functions/shared/domain/outcomes.ts';
 import { type NextAction, nextAction } from '../../functions/shared/domain/reconcile.ts';
 import { parseRegions, refuseOtherPartitions } from '../../functions/shared/domain/regions.ts';
-import { parseServices, type ServiceName } from '../../functions/shared/domain/services.ts';
+import { parseServices, SERVICE_NAMES, type ServiceName } from '../../functions/shared/domain/services.ts';
 import { type Coverage, coverageOf } from '../../functions/shared/report/formats/coverage.ts';
 import {
   type AccountNames,
@@ -24,15 +21,13 @@ import {
   type ReportRecord,
 } from '../../functions/shared/report/formats/records.ts';
 import type { MembershipLister } from '../../functions/shared/services/administrator.ts';
-import { detectiveLister } from '../../functions/shared/services/detective/administrator.ts';
-import { guardDutyLister } from '../../functions/shared/services/guardduty/administrator.ts';
 import {
   listPlacedAccounts,
   type OrganizationAccount,
   organizationsDirectory,
   organizationsRegion,
 } from '../../functions/shared/services/organizations.ts';
-import { securityHubLister } from '../../functions/shared/services/securityhub/administrator.ts';
+import { LISTERS } from '../../functions/shared/services/registry.ts';
 import { HEALTHY_SCENARIO } from '../../local/runner/run-workflow.ts';
 import { startStandIn } from '../../local/standin/index.ts';
 import {
@@ -243,9 +238,12 @@ function withoutPercent(coverage: Coverage, unread: CoverageResult['unread']): C
  * then the members' many answers never hold the organization's next page back by more than one
  * parse, and the listing, the longest chain, keeps its pace (docs/benchmark.md, "muster coverage").
  */
-export function readingClient<
-  C extends SecurityHubClient | DetectiveClient | GuardDutyClient | OrganizationsClient,
->(client: C, service: string, calls: Record<string, number>, turn?: TakeTurn): C {
+export function readingClient<C extends RetryingClient>(
+  client: C,
+  service: string,
+  calls: Record<string, number>,
+  turn?: TakeTurn,
+): C {
   // In the deserialize step, inside the SDK's retries: every request sent is counted, each retry of
   // a 500 or a throttled call included, as the service (and the stand-in's call log) receives them.
   const counter =
@@ -263,6 +261,10 @@ export function readingClient<
   const stack = client.middlewareStack as { add: (middleware: unknown, options: object) => void };
   stack.add(counter, { step: 'deserialize', priority: 'high', name: 'musterCountCalls' });
   if (turn !== undefined) {
+    // Every v3 client's resolved config has the reader of its HTTP bodies; RetryingClient does not name it.
+    const { streamCollector: collect } = client.config as unknown as {
+      streamCollector: (body: unknown) => Promise<Uint8Array>;
+    };
     // Inside the deserializer (lowest priority of its step): the body is read as it arrives, and
     // parsed once the turn comes.
     const inTurn =
@@ -271,7 +273,7 @@ export function readingClient<
         const answer = await next(args);
         const response = answer.response as { body?: unknown };
         if (response.body !== undefined && !(response.body instanceof Uint8Array))
-          response.body = await client.config.streamCollector(response.body);
+          response.body = await collect(response.body);
         await turn();
         return answer;
       };
@@ -294,23 +296,17 @@ export function coverageDeps(
 ): CoverageDeps {
   // Every member list takes turns; the organization's listing does not wait for one.
   const turn = turns();
-  const listers: Record<ServiceName, (region: string) => MembershipLister> = {
-    securityhub: perRegion((region) =>
-      securityHubLister(
-        readingClient(new SecurityHubClient(readingConfig(target, region)), 'securityhub', calls, turn),
+  // Each service's lister from the registry, on a counting client per service and Region.
+  const listers = new Map(
+    SERVICE_NAMES.map((service) => [
+      service,
+      perRegion((region) =>
+        LISTERS[service]((Client) =>
+          readingClient(new Client(readingConfig(target, region)), service, calls, turn),
+        ),
       ),
-    ),
-    detective: perRegion((region) =>
-      detectiveLister(
-        readingClient(new DetectiveClient(readingConfig(target, region)), 'detective', calls, turn),
-      ),
-    ),
-    guardduty: perRegion((region) =>
-      guardDutyLister(
-        readingClient(new GuardDutyClient(readingConfig(target, region)), 'guardduty', calls, turn),
-      ),
-    ),
-  };
+    ]),
+  );
   const organizationsClient = readingClient(
     new OrganizationsClient(readingConfig(target, organizationsRegion(home))),
     'organizations',
@@ -319,7 +315,11 @@ export function coverageDeps(
   const organizations = organizationsDirectory(organizationsClient);
   return {
     listAccounts: () => (ous ? listPlacedAccounts(organizationsClient) : organizations.listAccounts()),
-    lister: (service, region) => listers[service](region),
+    lister: (service, region) => {
+      const lister = listers.get(service);
+      if (lister === undefined) throw new Error(`no coverage lister for ${service}`);
+      return lister(region);
+    },
   };
 }
 

@@ -55,14 +55,22 @@ export async function createMembers(
   // A sweep's plan read every member here: the accounts it showed enabled need no call.
   const create = input.located?.create === undefined ? undefined : new Set(input.located.create);
   const toCreate: Account[] = [];
+  const { label, requiresEmail, emailProblem } = SERVICE_RULES[adapter.service];
   for (const account of results.unsettled) {
+    const refused = account.email === undefined ? undefined : emailProblem?.(account.email);
     if (create !== undefined && !create.has(account.accountId)) results.succeed(account.accountId, 'ENABLED');
-    else if (SERVICE_RULES[adapter.service].requiresEmail && account.email === undefined) {
+    else if (requiresEmail && account.email === undefined) {
       // Were it a member already, the check's read (ENABLED) outranks this record.
       results.fail(
         account.accountId,
         'FAILED',
-        `${adapter.service} needs the account's root email address and none was given or found in Organizations (nor, in a sweep, one the administrator's member lists agree on)`,
+        `${label} needs the account's root email address and none was given or found in Organizations (nor, in a sweep, one the administrator's member lists agree on)`,
+      );
+    } else if (refused !== undefined) {
+      results.fail(
+        account.accountId,
+        'FAILED',
+        `${label} does not take the account's email address (${refused}): give its root email in an address ${label} accepts`,
       );
     } else toCreate.push(account);
   }

@@ -87,10 +87,11 @@ export function failedBatchRows(plan: Plan, error: string): ReportRow[] {
 }
 
 /**
- * The batch's child saw Detective off where the graph had no room for its accounts (the batch's
- * plan said so): those memberships are FAILED, with the limit as the reason.
+ * The batch's child saw the service off where its home had no room for its accounts (a limit that
+ * counts every member, Detective's behavior graph; the batch's plan said so): those memberships are
+ * FAILED, with the limit as the reason.
  */
-export function withDetectiveLimit(rows: ReportRow[], plan: Plan): ReportRow[] {
+export function withMemberLimitFailures(rows: ReportRow[], plan: Plan): ReportRow[] {
   const over = plan.overMemberLimit ?? [];
   if (over.length === 0) return rows;
   return rows.map((row) => {
@@ -153,7 +154,7 @@ export async function mergeReports(
       if (batch.child === undefined)
         return withAccountNames(failedBatchRows(plan, batch.crashed?.Error ?? 'no report'), names);
       const rows = parseJsonLines(await deps.store.get(batch.child.files.jsonl));
-      return withAccountNames(withDetectiveLimit(rows, plan), names);
+      return withAccountNames(withMemberLimitFailures(rows, plan), names);
     }),
   );
   const rows = parts.flat();

@@ -17,7 +17,7 @@ import { classifyError, describeError, type ErrorLike } from '#shared/domain/cla
 import { emailFromMemberLists, type ListedEmail } from '#shared/domain/member-emails.ts';
 import { outcomeOfStatus } from '#shared/domain/outcomes.ts';
 import { isServiceNotOffered, refuseOtherPartitions } from '#shared/domain/regions.ts';
-import { SERVICE_RULES, type ServiceName } from '#shared/domain/services.ts';
+import { INVITES_SEPARATELY, SERVICE_RULES, type ServiceName } from '#shared/domain/services.ts';
 import { AdministratorAccessError, InvalidInputError, MemberLimitExceededError } from '#shared/errors.ts';
 import type {
   MembershipPlanner,
@@ -120,7 +120,7 @@ async function wholeOrganization(deps: ResolveAccountsDeps): Promise<Resolution>
     throw new AdministratorAccessError(
       `"allAccounts" needs to list AWS Organizations, and administrator ${deps.administratorId} may not (${describeError(error as ErrorLike)}). ` +
         'Run muster in the organization management account or in an account registered as a delegated administrator ' +
-        '(for Security Hub or Detective), or name the accounts with their emails in "accounts".',
+        '(for a service muster onboards), or name the accounts with their emails in "accounts".',
     );
   }
   const selection = selectAccounts(
@@ -153,7 +153,8 @@ async function namedAccounts(requested: Account[], deps: ResolveAccountsDeps): P
     const resolution = settle(selection, undefined, false);
     resolution.notes.push(
       `AWS Organizations could not be read (${describeError(error as ErrorLike)}): account states were not checked, ` +
-        'emails are only those given, and every account counts as outside the organization (Security Hub invites it).',
+        'emails are only those given, and every account counts as outside the organization ' +
+        `(${[...INVITES_SEPARATELY].map((service) => SERVICE_RULES[service].label).join(' and ')} invite it).`,
     );
     return resolution;
   }
@@ -353,7 +354,7 @@ async function limitProblems(
           `(DescribeOrganizationConfiguration: MemberAccountLimitReached), and ${added} accounts would be added`,
       );
     }
-    // Past a limit that counts every member (a behavior graph's), accounts are reported FAILED, not refused (overDetectiveLimit).
+    // Past a limit that counts every member (a behavior graph's), accounts are reported FAILED, not refused (overWholeMemberLimit).
     if (memberLimit.counts === 'all') continue;
     const invited = invitedIn(view, resolution).filter((id) => !view.memberIds.has(id)).length;
     if (invited === 0) continue;
@@ -370,11 +371,11 @@ async function limitProblems(
 }
 
 /**
- * Per Region, the accounts past what the behavior graph still holds (its registry member limit less its
- * members): the last ones asked for. They are reported FAILED for Detective there, with why; the
- * others, and the other services, go on.
+ * Per Region, the accounts past what a service's home still holds where its registry limit counts every
+ * member (Detective's behavior graph: its limit less its members): the last ones asked for. They are
+ * reported FAILED for that service there, with why; the others, and the other services, go on.
  */
-export function overDetectiveLimit(
+export function overWholeMemberLimit(
   ids: readonly string[],
   graphs: readonly Pick<ServiceView, 'service' | 'region' | 'memberIds'>[],
 ): OverMemberLimit[] {
@@ -637,15 +638,17 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
   );
   // A limit that counts every member is a behavior graph's (Detective): past it, accounts fail, nothing is refused.
   const wholeLimitViews = views.filter(({ service }) => SERVICE_RULES[service].memberLimit.counts === 'all');
-  const overMemberLimit = overDetectiveLimit(
-    resolution.accounts.map(({ accountId }) => accountId),
-    wholeLimitViews,
-  );
-  for (const { region, accountIds } of overMemberLimit) {
-    notes.push(
-      `In ${region}, ${accountIds.length} account(s) are past the ${DETECTIVE_MEMBER_LIMIT} members a Detective behavior graph holds: ` +
-        `they are reported FAILED for Detective there; Security Hub and the other accounts go on.`,
-    );
+  const overMemberLimit: OverMemberLimit[] = [];
+  for (const view of wholeLimitViews) {
+    const ids = resolution.accounts.map(({ accountId }) => accountId);
+    const { label, memberLimit } = SERVICE_RULES[view.service];
+    for (const over of overWholeMemberLimit(ids, [view])) {
+      overMemberLimit.push(over);
+      notes.push(
+        `In ${over.region}, ${over.accountIds.length} account(s) are past the ${memberLimit.limit} members ${memberLimit.holder}: ` +
+          `they are reported FAILED for ${label} there; the other services and accounts go on.`,
+      );
+    }
   }
   let organizationIds: Promise<ReadonlySet<string> | undefined> | undefined;
   const problems = await limitProblems(resolution, views, () => {
@@ -671,6 +674,21 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
       `${withoutEmail.length} account(s) have no email (none given, none in ${emailSources} that ${label} accepts); ${label} needs the root ` +
         `email, so create-members reports them FAILED for ${label}: ${idList(withoutEmail)}.`,
     );
+  }
+  for (const service of services) {
+    const { label, emailProblem } = SERVICE_RULES[service];
+    const refused =
+      emailProblem === undefined
+        ? []
+        : accounts
+            .filter(({ email }) => email !== undefined && emailProblem(email) !== undefined)
+            .map(({ accountId }) => accountId);
+    if (refused.length > 0) {
+      notes.push(
+        `${refused.length} account(s) have an email ${label} does not take (its address rules are stricter than ` +
+          `Detective's), so create-members reports them FAILED for ${label}, with the rule: ${idList(refused)}.`,
+      );
+    }
   }
   for (const service of services) {
     const where = notOffered.filter((pair) => pair.service === service).map(({ region }) => region);

@@ -383,7 +383,11 @@ export class GuardDuty implements ServiceHandler {
   ): string | undefined {
     const world = this.#world;
     if (id === call.caller) return GUARDDUTY_TEXTS.self;
-    if (administrator.members.has(id)) return GUARDDUTY_TEXTS.alreadyMember;
+    // A disassociated organization account comes back only through CreateMembers, never InviteMembers
+    // (docs/aws-facts.md, Amazon GuardDuty, "Removing members: DisassociateMembers, DeleteMembers, and departures").
+    const existing = administrator.members.get(id);
+    if (existing !== undefined && !(organization && existing.status === 'Removed'))
+      return GUARDDUTY_TEXTS.alreadyMember;
     if (!world.active(id)) return GUARDDUTY_TEXTS.suspended;
     if (administrator.members.size >= GUARDDUTY_MEMBER_LIMIT) return GUARDDUTY_TEXTS.memberLimit;
     if (!organization) {

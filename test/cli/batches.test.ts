@@ -26,6 +26,9 @@ describe('largestBatch', () => {
     [['securityhub', 'detective'], 0, 1200],
     [['securityhub'], 1, 1000],
     [['detective'], 5, 1200],
+    [['guardduty'], 0, 10000],
+    [['guardduty'], 1, 1000],
+    [['detective', 'guardduty'], 1, 1000],
   ] as const)(
     'returns the most one execution takes for %j with %i accounts to invite: %i',
     (services, invited, size) => {
@@ -53,6 +56,7 @@ describe('splitPlan', () => {
     [['securityhub', 'detective'], 0, [1200, 1200, 100]],
     [['securityhub'], 0, [2500]],
     [['securityhub'], 3, [1000, 1000, 500]],
+    [['guardduty'], 3, [1000, 1000, 500]],
   ] as const)(
     'returns batches of the most one execution takes by default for %j with %i to invite',
     (services, invited, sizes) => {
@@ -172,6 +176,14 @@ describe('splitPlan', () => {
 describe('overLimits', () => {
   it('returns nothing when every account can become a member', () => {
     expect(overLimits(plan(1200, ['securityhub', 'detective'], 1000))).toEqual([]);
+  });
+
+  it('returns what no split gets past for GuardDuty: past 1,000 to invite, beside Detective past 1,200', () => {
+    expect(overLimits(plan(1300, ['detective', 'guardduty'], 1100))).toEqual([
+      'Detective: a behavior graph holds at most 1200 members in a Region, so not all 1300 accounts can join it; onboard the others with --services guardduty.',
+      'GuardDuty: an administrator has at most 1000 invitation-based members in a Region, and 1100 of these accounts would be invited (outside the organization, or Organizations could not be read), so not all can join it.',
+    ]);
+    expect(overLimits(plan(1300, ['guardduty'], 0))).toEqual([]);
   });
 
   it('returns what no split gets past: Detective past 1,200 accounts, Security Hub past 1,000 to invite', () => {

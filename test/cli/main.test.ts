@@ -49,7 +49,7 @@ describe('main', () => {
 
     expect(await main(['plan', '--help'], io)).toBe(0);
     expect(io.stdout.text.replace(/\s+/g, ' ')).toContain(
-      'accounts per batch with --split (default: the most one execution takes, 10000; 1200 with Detective, 1000 when Security Hub invites)',
+      'accounts per batch with --split (default: the most one execution takes, 10000; 1200 with Detective, 1000 when Security Hub or GuardDuty invites)',
     );
   });
 

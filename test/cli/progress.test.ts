@@ -80,6 +80,41 @@ function play(view: { update(progress: Progress, event: FlowEvent): void; stop()
 }
 
 describe('progressLine', () => {
+  it('names the services whose memberships the invite step invites, GuardDuty among them', () => {
+    const invitations = (services: ('securityhub' | 'guardduty')[]) =>
+      sampleReport({
+        status: 'PENDING',
+        round: 0,
+        invitations: [
+          {
+            outcome: 'PENDING_INVITATION',
+            pairs: services.map((service) => ({ region: 'us-east-1', service })),
+            accountIds: ['200000000002'],
+          },
+        ],
+      });
+    const lineFor = (report: ReturnType<typeof sampleReport>) => {
+      let progress = startProgress();
+      for (const event of [
+        { type: 'exited', state: 'Resolve Accounts', output: { plan } },
+        { type: 'exited', state: 'Check Members', output: { report } },
+        { type: 'exited', state: 'Next Round', output: { poll: { round: 1, batches: [['200000000002']] } } },
+      ] as FlowEvent[])
+        progress = advance(progress, event);
+      const invite: FlowEvent = {
+        type: 'exited',
+        state: 'Invite Members',
+        output: { poll: { invited: {} } },
+      };
+      return progressLine(advance(progress, invite), invite);
+    };
+
+    expect(lineFor(invitations(['guardduty']))).toBe('invite   round 1: 1 GuardDuty membership to invite');
+    expect(lineFor(invitations(['securityhub', 'guardduty']))).toBe(
+      'invite   round 1: 2 Security Hub and GuardDuty memberships to invite',
+    );
+  });
+
   it('returns one line per phase step worth showing and nothing for the others', () => {
     let progress = startProgress();
     const lines = events.flatMap((event) => {

@@ -4,6 +4,11 @@ import {
   ListGraphsCommand,
 } from '@aws-sdk/client-detective';
 import {
+  CreateMembersCommand as CreateGuardDutyMembersCommand,
+  GuardDutyClient,
+  ListDetectorsCommand,
+} from '@aws-sdk/client-guardduty';
+import {
   CreateMembersCommand,
   DescribeHubCommand,
   GetMembersCommand,
@@ -20,6 +25,7 @@ import {
   accounts,
   awsError,
   detectiveAdministrator,
+  guardDutyAdministrator,
   securityHubAdministrator,
   settledIds,
   silentTelemetry,
@@ -27,6 +33,7 @@ import {
 
 const securityHub = mockClient(SecurityHubClient);
 const detective = mockClient(DetectiveClient);
+const guardDuty = mockClient(GuardDutyClient);
 const GRAPH = 'arn:aws:detective:eu-west-1:999999999999:graph:0123456789abcdef0123456789abcdef';
 const ALREADY =
   'The request is rejected because the given account ID is already a member or associated member of the current account.';
@@ -82,6 +89,7 @@ describe('createMembers', () => {
   beforeEach(() => {
     securityHub.reset();
     detective.reset();
+    guardDuty.reset();
   });
 
   it('creates 120 Security Hub members in chunks of at most 50, reading nothing, and reports them CREATED', async () => {
@@ -495,6 +503,50 @@ describe('createMembers', () => {
     expect(output.failed[0]?.reason).toContain("needs the account's root email");
     expect(detective).not.toHaveReceivedCommand(CreateGraphMembersCommand);
   });
+
+  it.each([
+    ['an apostrophe before the @', "o'brien@example.com", 'one of'],
+    ['a letter outside ASCII', 'jos\u00e9@example.com', 'outside 7-bit ASCII'],
+    ['a domain without a dot', 'root@localhost', 'with a dot'],
+    ['fewer than 6 characters', 'a@b.c', 'not 6 to 64'],
+  ])(
+    'fails a GuardDuty account whose email has %s before the call, and sends the others',
+    async (_, email, why) => {
+      guardDuty.on(ListDetectorsCommand).resolves({ DetectorIds: ['d0'] });
+      guardDuty.on(CreateGuardDutyMembersCommand).resolves({ UnprocessedAccounts: [] });
+      const output = await createMembers(
+        {
+          region: 'eu-west-1',
+          service: 'guardduty',
+          accounts: [
+            { accountId: '100000000000', email: 'root+1@example.com' },
+            { accountId: '100000000001', email },
+          ],
+        },
+        {
+          adapter: guardDutyAdministrator(new GuardDutyClient({ region: 'eu-west-1' })),
+          options,
+          telemetry: silentTelemetry,
+        },
+      );
+      expect(guardDuty).toHaveReceivedCommandTimes(CreateGuardDutyMembersCommand, 1);
+      expect(guardDuty).toHaveReceivedCommandWith(CreateGuardDutyMembersCommand, {
+        DetectorId: 'd0',
+        AccountDetails: [{ AccountId: '100000000000', Email: 'root+1@example.com' }],
+      });
+      expect(output.done).toEqual({ CREATED: ['100000000000'] });
+      expect(output.failed).toEqual([
+        {
+          accountId: '100000000001',
+          outcome: 'FAILED',
+          reason: expect.stringMatching(
+            new RegExp(`^GuardDuty does not take the account's email address \\(.*${why}`),
+          ),
+        },
+      ]);
+      expect(output.failed[0]?.reason).not.toContain(email);
+    },
+  );
 
   it('reports a Detective verification failure for that account only', async () => {
     detective.on(ListGraphsCommand).resolves({ GraphList: [{ Arn: GRAPH }] });

@@ -327,6 +327,32 @@ describe('stand-in GuardDuty', () => {
     expect(gone.UnprocessedAccounts).toEqual([{ AccountId: OUTSIDE, Result: GUARDDUTY_TEXTS.notMember }]);
   });
 
+  it('takes a disassociated organization account back at CreateMembers, which InviteMembers refuses, as AWS documents', async () => {
+    const s = await start({
+      accounts: [{ accountId: CREATED, email: 'a@example.com', joinedMethod: 'CREATED' }],
+    });
+    const guardDuty = guardDutyClient(s);
+    const DetectorId = await detectorOf(guardDuty);
+    const details = [{ AccountId: CREATED, Email: 'a@example.com' }];
+    await guardDuty.send(new CreateMembersCommand({ DetectorId, AccountDetails: details }));
+    await guardDuty.send(new DisassociateMembersCommand({ DetectorId, AccountIds: [CREATED] }));
+
+    const invited = await guardDuty.send(new InviteMembersCommand({ DetectorId, AccountIds: [CREATED] }));
+    const created = await guardDuty.send(new CreateMembersCommand({ DetectorId, AccountDetails: details }));
+    const { Members } = await guardDuty.send(new GetMembersCommand({ DetectorId, AccountIds: [CREATED] }));
+    const again = await guardDuty.send(new CreateMembersCommand({ DetectorId, AccountDetails: details }));
+
+    expect(invited.UnprocessedAccounts).toEqual([
+      { AccountId: CREATED, Result: GUARDDUTY_TEXTS.alreadyInvited },
+    ]);
+    expect(created.UnprocessedAccounts).toEqual([]);
+    expect(Members?.[0]?.RelationshipStatus).toBe('Enabled');
+    expect(again.UnprocessedAccounts).toEqual([
+      { AccountId: CREATED, Result: GUARDDUTY_TEXTS.alreadyMember },
+    ]);
+    expect(s.inspect().invitations).toEqual([]);
+  });
+
   it('answers DescribeOrganizationConfiguration to the delegated administrator only', async () => {
     const delegated = await start();
     const answer = await guardDutyClient(delegated).send(

@@ -5,6 +5,12 @@ import {
   ListGraphsCommand,
 } from '@aws-sdk/client-detective';
 import {
+  DescribeOrganizationConfigurationCommand as DescribeGuardDutyOrganizationCommand,
+  GuardDutyClient,
+  ListMembersCommand as ListDetectorMembersCommand,
+  ListDetectorsCommand,
+} from '@aws-sdk/client-guardduty';
+import {
   type AccountState,
   type Account as AwsAccount,
   DescribeAccountCommand,
@@ -33,6 +39,7 @@ import {
   MemberLimitExceededError,
 } from '../../functions/shared/errors.ts';
 import { detectivePlanner } from '../../functions/shared/services/detective/administrator.ts';
+import { guardDutyPlanner } from '../../functions/shared/services/guardduty/administrator.ts';
 import { organizationsDirectory } from '../../functions/shared/services/organizations.ts';
 import { securityHubPlanner } from '../../functions/shared/services/securityhub/administrator.ts';
 import { awsError, accounts as sampleAccounts } from '../helpers.ts';
@@ -40,6 +47,7 @@ import { awsError, accounts as sampleAccounts } from '../helpers.ts';
 const organizations = mockClient(OrganizationsClient);
 const detective = mockClient(DetectiveClient);
 const securityHub = mockClient(SecurityHubClient);
+const guardDuty = mockClient(GuardDutyClient);
 
 const ADMIN = '999999999999';
 const GRAPH = 'arn:aws:detective:us-east-1:999999999999:graph:0123456789abcdef0123456789abcdef';
@@ -56,7 +64,9 @@ function deps(defaultServices: ServiceName[] = ['securityhub', 'detective']): Re
     planner: (service, region) =>
       service === 'detective'
         ? detectivePlanner(new DetectiveClient({ region }))
-        : securityHubPlanner(new SecurityHubClient({ region })),
+        : service === 'guardduty'
+          ? guardDutyPlanner(new GuardDutyClient({ region }))
+          : securityHubPlanner(new SecurityHubClient({ region })),
   };
 }
 
@@ -108,6 +118,7 @@ function changesSent(client: { calls(): { args: unknown[] }[] }): string[] {
 describe('resolveAccounts', () => {
   beforeEach(() => {
     organizations.reset();
+    guardDuty.reset();
     detective.reset();
     securityHub.reset();
     // The administrator is Security Hub's delegated administrator, with local configuration and no members yet.
@@ -301,6 +312,24 @@ describe('resolveAccounts', () => {
     expect(organizations).not.toHaveReceivedCommand(DescribeAccountCommand);
   });
 
+  it("notes the accounts whose email GuardDuty's address rules refuse, and plans them still", async () => {
+    organizationOf([]);
+    guardDuty.on(ListDetectorsCommand).resolves({ DetectorIds: ['d0'] });
+    guardDuty.on(ListDetectorMembersCommand).resolves({ Members: [] });
+    guardDuty
+      .on(DescribeGuardDutyOrganizationCommand)
+      .rejects(awsError('BadRequestException', 400, 'not the delegated administrator'));
+    const accounts = [
+      { accountId: '333333333333', email: "o'brien@example.com" },
+      { accountId: '333333333334', email: 'root@example.com' },
+    ];
+    const plan = await resolveAccounts({ accounts, services: ['guardduty'], dryRun: true }, deps());
+    expect(plan.accounts).toEqual(accounts);
+    expect(plan.note).toContain(
+      "1 account(s) have an email GuardDuty does not take (its address rules are stricter than Detective's), so create-members reports them FAILED for GuardDuty, with the rule: 333333333333.",
+    );
+  });
+
   it('keeps an account outside the organization and notes that Detective needs its email', async () => {
     organizationOf([]);
     graphInUsEast1();
@@ -351,6 +380,8 @@ describe('resolveAccounts', () => {
     expect(plan.note).toContain(
       'AWS Organizations could not be read (AccessDeniedException: not allowed): account states were not checked',
     );
+    // Every service that invites in a call of its own invites it, GuardDuty as well as Security Hub.
+    expect(plan.note).toContain('counts as outside the organization (Security Hub and GuardDuty invite it)');
   });
 
   it.each([
@@ -630,8 +661,8 @@ describe('resolveAccounts', () => {
         },
       ]);
       expect(plan.note).toBe(
-        'In us-east-1, 1 account(s) are past the 1200 members a Detective behavior graph holds: they are reported FAILED ' +
-          'for Detective there; Security Hub and the other accounts go on.',
+        'In us-east-1, 1 account(s) are past the 1200 members a behavior graph holds: they are reported FAILED ' +
+          'for Detective there; the other services and accounts go on.',
       );
     });
 

@@ -308,6 +308,37 @@ describe('the offboarding workflow with GuardDuty as the third service', () => {
   });
 });
 
+describe('a wrong root email (VERIFICATION_FAILED), as the README says to fix it', () => {
+  it('stays VERIFICATION_FAILED when run again with the right email, and is ENABLED once removed and run again', async () => {
+    const account = outsider('300000000001', { detectiveEmail: 'real-root@example.net' });
+    const s = await standIn(organization({ accounts: [account] }));
+    const right = { accounts: [{ accountId: account.accountId, email: 'real-root@example.net' }] };
+    const run = (input: object) =>
+      runLocalWorkflow({
+        standIn: s,
+        timeScale: TIME_SCALE,
+        input: { ...input, services: ['guardduty'] },
+        settings: FAST,
+      });
+
+    const wrong = await run(listing([account]));
+    const corrected = await run(right);
+    const removal = await runOffboardingLocally({
+      standIn: s,
+      input: { remove: { accounts: [account.accountId] } },
+      services: 'guardduty',
+    });
+    const again = await run(right);
+
+    expect(wrong.report?.counts).toEqual({ VERIFICATION_FAILED: 2 });
+    // CreateMembers leaves the existing member, and the email it was created with, as it is.
+    expect(corrected.report?.counts).toEqual({ VERIFICATION_FAILED: 2 });
+    expect(removal.removal?.counts).toEqual({ REMOVED_FROM_ADMINISTRATOR: 2 });
+    expect(again.status).toBe('SUCCEEDED');
+    expect(again.report?.counts).toEqual({ ENABLED: 2 });
+  });
+});
+
 describe('a departed account whose departure event was missed', () => {
   it('is reported STALE_MEMBER by the next sweep, not invited again, and removed by the stale-member offboarding', async () => {
     const s = await onboarded();

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import { DisassociateMembersCommand } from '@aws-sdk/client-guardduty';
 import { describe, expect, it } from 'vitest';
 import { expandGroups } from '../../functions/shared/domain/report.ts';
 import { runLocalWorkflow } from '../../local/runner/run-workflow.ts';
 import { INVENTED } from '../../local/standin/faults.ts';
 import { startStandIn } from '../../local/standin/index.ts';
+import { guardDutyClient } from '../local/guardduty-client.ts';
 import { ADMINISTRATOR, FAST, listing, organization, outsider } from './scenarios.ts';
 
 const healthy = JSON.parse(readFileSync('local/scenarios/healthy.json', 'utf8'));
@@ -537,6 +539,32 @@ describe('the onboarding workflow with GuardDuty as the third service', () => {
     // One InviteMembers per Region, however many rounds the check took: the aws-samples scripts looped here.
     expect(run.standIn.calls.byOperation['guardduty:InviteMembers']).toBe(2);
     expect(run.standIn.calls.byOperation['guardduty:AcceptAdministratorInvitation']).toBeUndefined();
+  });
+
+  it('enables again an organization account disassociated from GuardDuty, through CreateMembers rather than an invitation', async () => {
+    const account = { accountId: '200000000001', email: 'a@example.com', joinedMethod: 'CREATED' as const };
+    const standIn = await startStandIn({ scenario: organization({ accounts: [account] }), timeScale: 0.01 });
+    try {
+      const options = {
+        standIn,
+        timeScale: 0.01,
+        input: { accounts: [{ accountId: account.accountId }], services: ['guardduty'] },
+        settings: FAST,
+      };
+      expect((await runLocalWorkflow(options)).status).toBe('SUCCEEDED');
+      const guardDuty = guardDutyClient(standIn);
+      const DetectorId = standIn.inspect().membership.guardduty['us-east-1']?.detectors[ADMINISTRATOR];
+      await guardDuty.send(new DisassociateMembersCommand({ DetectorId, AccountIds: [account.accountId] }));
+      standIn.resetCounters();
+
+      const again = await runLocalWorkflow(options);
+
+      expect(again.status).toBe('SUCCEEDED');
+      expect(again.report?.counts).toEqual({ ENABLED: 2 });
+      expect(again.standIn.calls.byOperation['guardduty:InviteMembers']).toBeUndefined();
+    } finally {
+      await standIn.stop();
+    }
   });
 
   it("explains Detective's VOLUME_UNKNOWN by the account's GuardDuty membership where the administrator has no detector", async () => {

@@ -26,6 +26,12 @@ export interface ServiceRules {
   invitesSeparately: boolean;
   /** CreateMembers needs the member's root email. */
   requiresEmail: boolean;
+  /**
+   * Why the service would refuse `email` as a member's address, when its rules are stricter than
+   * those every email meets on input (Detective's pattern); checked before CreateMembers, so one
+   * address fails its own account rather than the call of 50 it would ride in. Never repeats the address.
+   */
+  emailProblem?: (email: string) => string | undefined;
   /** Why no membership can be made where the administrator has not enabled the service in the Region. */
   notEnabledReason: string;
   /**
@@ -49,6 +55,26 @@ export interface ServiceRules {
   explainedBy?: { service: ServiceName; outcome: Outcome; reasonStartsWith: string };
   /** The environment variable of the stack parameter that turns the service's invitation emails off. */
   disableEmailNotificationVariable?: string;
+}
+
+// GuardDuty's AccountDetail.Email rules as its API model words them (docs/aws-facts.md, Amazon
+// GuardDuty, "Member email addresses"): 6 to 64 7-bit ASCII characters, one @, a local name without
+// whitespace or " ' ( ) < > [ ] : , \\ | % & that does not start with a dot, and a domain name of
+// letters, digits, hyphens and dots, with a dot, starting and ending with neither a dot nor a hyphen.
+const GUARDDUTY_LOCAL = /^(?!\.)[^\s"'()<>[\]:,\\|%&@]+$/;
+const GUARDDUTY_DOMAIN = /^(?![.-])[A-Za-z0-9.-]*\.[A-Za-z0-9.-]*(?<![.-])$/;
+
+function guardDutyEmailProblem(email: string): string | undefined {
+  if (email.length < 6 || email.length > 64) return `the email has ${email.length} characters, not 6 to 64`;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the rule is 7-bit ASCII, control characters included.
+  if (!/^[\x00-\x7f]*$/.test(email)) return 'the email has a character outside 7-bit ASCII';
+  const [local = '', domain, ...more] = email.split('@');
+  if (domain === undefined || more.length > 0) return 'the email has more than one @';
+  if (!GUARDDUTY_LOCAL.test(local))
+    return 'the part before the @ starts with a dot or has a space or one of " \' ( ) < > [ ] : , \\ | % &';
+  if (!GUARDDUTY_DOMAIN.test(domain))
+    return 'the domain is not letters, digits, hyphens and dots with a dot, starting and ending with neither a dot nor a hyphen';
+  return undefined;
 }
 
 // docs/aws-facts.md, Amazon Detective: arn:aws[-\w]{0,10}?:detective:<region>:<12 digits>:graph:<32 hex>.
@@ -160,6 +186,7 @@ export const SERVICE_RULES: Readonly<Record<ServiceName, ServiceRules>> = {
     },
     invitesSeparately: true,
     requiresEmail: true,
+    emailProblem: guardDutyEmailProblem,
     notEnabledReason:
       'the administrator has no GuardDuty detector in this Region: enable GuardDuty there first',
     memberNeedsHome: false,

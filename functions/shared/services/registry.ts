@@ -6,6 +6,7 @@ import type { ServiceName } from '../domain/services.ts';
 import type {
   MembershipCreator,
   MembershipInviter,
+  MembershipLister,
   MembershipLocator,
   MembershipPlanner,
   MembershipReader,
@@ -14,6 +15,7 @@ import type {
 import {
   detectiveCreator,
   detectiveGraphLocator,
+  detectiveLister,
   detectivePlanner,
   detectiveReader,
 } from './detective/administrator.ts';
@@ -21,6 +23,7 @@ import { detectiveRemover } from './detective/remover.ts';
 import {
   guardDutyCreator,
   guardDutyInviter,
+  guardDutyLister,
   guardDutyLocator,
   guardDutyPlanner,
   guardDutyReader,
@@ -29,6 +32,7 @@ import { guardDutyRemover } from './guardduty/remover.ts';
 import {
   securityHubCreator,
   securityHubInviter,
+  securityHubLister,
   securityHubLocator,
   securityHubPlanner,
   securityHubReader,
@@ -97,4 +101,11 @@ export const REMOVERS: Capability<MembershipRemover> = {
   securityhub: (open) => securityHubRemover(open(SecurityHubClient)),
   detective: (open) => detectiveRemover(open(DetectiveClient)),
   guardduty: (open) => guardDutyRemover(open(GuardDutyClient)),
+};
+
+/** What `muster coverage` reads: each service's home in a Region and every member there, with its status. */
+export const LISTERS: Capability<MembershipLister> = {
+  securityhub: (open) => securityHubLister(open(SecurityHubClient)),
+  detective: (open) => detectiveLister(open(DetectiveClient)),
+  guardduty: (open) => guardDutyLister(open(GuardDutyClient)),
 };

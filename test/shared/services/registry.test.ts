@@ -8,7 +8,13 @@ import { OUTCOMES } from '../../../functions/shared/domain/outcomes.ts';
 import { SERVICE_NAMES, SERVICE_RULES } from '../../../functions/shared/domain/services.ts';
 import { MEMBER_SIDES } from '../../../functions/shared/services/member-registry.ts';
 import type { OpenClient } from '../../../functions/shared/services/registry.ts';
-import { CREATORS, INVITERS, PLANNERS, READERS } from '../../../functions/shared/services/registry.ts';
+import {
+  CREATORS,
+  INVITERS,
+  LISTERS,
+  PLANNERS,
+  READERS,
+} from '../../../functions/shared/services/registry.ts';
 import { administratorAdapters } from '../../../functions/shared/wiring.ts';
 
 const FUNCTIONS = join(import.meta.dirname, '../../../functions');
@@ -67,19 +73,20 @@ describe('the service registry', () => {
         apis.add(client.config.serviceId);
         return client;
       };
-      for (const capability of [PLANNERS, READERS, CREATORS]) capability[name](opening);
+      for (const capability of [PLANNERS, READERS, CREATORS, LISTERS]) capability[name](opening);
       INVITERS[name](opening);
       expect([...apis]).toEqual([SERVICE_RULES[name].sdkServiceId]);
     },
   );
 
-  it.each(SERVICE_NAMES)('gives %s a planner, reader and creator for its own name', (name) => {
-    expect([PLANNERS, READERS, CREATORS].map((capability) => capability[name](open).service)).toEqual([
-      name,
-      name,
-      name,
-    ]);
-  });
+  it.each(SERVICE_NAMES)(
+    'gives %s a planner, reader, creator and coverage lister for its own name',
+    (name) => {
+      expect(
+        [PLANNERS, READERS, CREATORS, LISTERS].map((capability) => capability[name](open).service),
+      ).toEqual([name, name, name, name]);
+    },
+  );
 
   it.each(SERVICE_NAMES)('gives %s a member side for its own name', (name) => {
     const member = MEMBER_SIDES[name](open, { enableDefaultStandards: true, allowTakeOver: false });
