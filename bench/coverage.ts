@@ -165,8 +165,8 @@ export async function benchCoverage(argv: string[]): Promise<void> {
     const result = await readCoverage(
       { administratorId: ADMINISTRATOR, regions, services: ['securityhub', 'detective'] },
       {
-        listAccounts: async () => {
-          const listed = await deps.listAccounts();
+        listAccounts: async (onPage) => {
+          const listed = await deps.listAccounts(onPage);
           ended.listing = performance.now();
           return listed;
         },

@@ -14,7 +14,6 @@ import { parseRegions, refuseOtherPartitions } from '../../functions/shared/doma
 import { parseServices, SERVICE_NAMES, type ServiceName } from '../../functions/shared/domain/services.ts';
 import { type Coverage, coverageOf } from '../../functions/shared/report/formats/coverage.ts';
 import {
-  type AccountNames,
   accountLabel,
   attentionOf,
   hasOus,
@@ -75,9 +74,15 @@ export interface CoverageInput {
   services: readonly ServiceName[];
 }
 
+/** An organization account as coverage reads it: with its OU when the tree is walked. */
+type ListedAccount = OrganizationAccount & { ou?: string };
+
 export interface CoverageDeps {
-  /** Every account of the organization, whatever its state, with its OU when the tree is walked. */
-  listAccounts(): Promise<(OrganizationAccount & { ou?: string })[]>;
+  /**
+   * Every account of the organization, whatever its state, with its OU when the tree is walked;
+   * `onPage`, when given, is told each page's accounts as they arrive (the answer is what counts).
+   */
+  listAccounts(onPage?: (accounts: readonly ListedAccount[]) => void): Promise<ListedAccount[]>;
   /** The administrator's member list of one service in one Region. */
   lister(service: ServiceName, region: string): MembershipLister;
 }
@@ -150,23 +155,49 @@ export async function readCoverage(
   deps: CoverageDeps,
 ): Promise<Omit<CoverageResult, 'readAt' | 'calls'>> {
   const pairs = input.services.flatMap((service) => input.regions.map((region) => ({ service, region })));
+  const build = recordBuilder(input.administratorId, pairs);
   // The listing first: its chain of pages is the longest, so nothing should delay its first call.
-  const listing = deps.listAccounts();
-  const reads = pairs.map(({ service, region }) => readPair(deps.lister(service, region), service, region));
-  const active = (await listing).filter(({ state }) => state === 'ACTIVE');
-  const names: AccountNames = new Map(
-    active.flatMap(({ accountId, name }) => (name === undefined ? [] : [[accountId, name]])),
+  // Each page's records are made as it arrives, for the pairs already read, so little is left to do
+  // after the last page (docs/benchmark.md, "muster coverage").
+  const listing = deps.listAccounts(build.page);
+  const reads = pairs.map(async ({ service, region }, index) =>
+    build.read(index, await readPair(deps.lister(service, region), service, region)),
   );
-  const ous = new Map(active.flatMap(({ accountId, ou }) => (ou === undefined ? [] : [[accountId, ou]])));
-  const members = active.map(({ accountId }) => accountId).filter((id) => id !== input.administratorId);
-  const administratorListed = active.length > members.length;
-  // Two literal shapes rather than a spread per record: 34,000 of them follow the listing's last page.
+  const accounts = await listing;
+  await Promise.all(reads);
+  const { records, unread, active } = await build.finish(accounts);
+  return {
+    administratorId: input.administratorId,
+    regions: [...input.regions],
+    services: [...input.services],
+    accounts: active,
+    records,
+    coverage: withoutPercent(coverageOf(records), unread),
+    unread,
+  };
+}
+
+/**
+ * Coverage's records, made as the organization's pages and the pairs' reads arrive: per pair, the
+ * administrator's own (skipped by rule) and then each ACTIVE account in the order listed. What the
+ * pages told it is checked against the listing's answer at the end, and the records are made again
+ * from the answer if they differ (a listing asked again after a failure, or one that told no page).
+ */
+function recordBuilder(administratorId: string, pairs: readonly { service: ServiceName; region: string }[]) {
+  let members: string[] = [];
+  let administratorListed = false;
+  let active = 0;
+  const names = new Map<string, string>();
+  const ous = new Map<string, string>();
+  const reads: (PairRead | undefined)[] = pairs.map(() => undefined);
+  const made: ReportRecord[][] = pairs.map(() => []);
+  // Two literal shapes rather than a spread per record: 34,000 of them for 1,000 accounts.
   const record = (
     accountId: string,
     region: string,
     service: ServiceName,
     outcome: Outcome,
-    reason = '',
+    reason: string,
   ): ReportRecord => {
     const accountName = names.get(accountId) ?? '';
     const ou = ous.get(accountId);
@@ -174,46 +205,107 @@ export async function readCoverage(
       ? { accountId, accountName, region, service, outcome, reason }
       : { accountId, accountName, ou, region, service, outcome, reason };
   };
-  const records: ReportRecord[] = [];
-  const unread: CoverageResult['unread'] = [];
-  for (const [index, { service, region }] of pairs.entries()) {
-    if (administratorListed)
-      records.push(
-        record(
-          input.administratorId,
-          region,
-          service,
-          'SKIPPED_ADMINISTRATOR',
-          'the administrator account itself',
-        ),
-      );
-    const read = (await reads[index]) ?? { error: new Error(`no read of ${service} in ${region}`) };
-    if ('error' in read) {
-      const error = read.error as Error;
-      const reason = `could not read ${service} in ${region}: ${error.name}: ${error.message}`;
-      for (const id of members) records.push(record(id, region, service, 'FAILED', reason));
-      unread.push({ region, service, error });
-      continue;
+  /** The pair's records for the members listed since it last caught up. */
+  const catchUp = (index: number) => {
+    const read = reads[index];
+    const pair = pairs[index];
+    const out = made[index];
+    if (read === undefined || pair === undefined || out === undefined) return;
+    const { service, region } = pair;
+    for (let n = out.length; n < members.length; n += 1) {
+      const id = members[n] ?? '';
+      if ('error' in read) {
+        const error = read.error as Error;
+        out.push(
+          record(
+            id,
+            region,
+            service,
+            'FAILED',
+            `could not read ${service} in ${region}: ${error.name}: ${error.message}`,
+          ),
+        );
+      } else if (read.observed === undefined) {
+        out.push(
+          record(
+            id,
+            region,
+            service,
+            'SERVICE_NOT_ENABLED',
+            `the administrator has not enabled ${service} in ${region}`,
+          ),
+        );
+      } else {
+        const status = read.observed.get(id) ?? {
+          outcome: 'NOT_A_MEMBER' as const,
+          reason: NOT_LISTED_REASON,
+        };
+        out.push(record(id, region, service, status.outcome, status.reason ?? ''));
+      }
     }
-    const { observed } = read;
-    if (observed === undefined) {
-      const reason = `the administrator has not enabled ${service} in ${region}`;
-      for (const id of members) records.push(record(id, region, service, 'SERVICE_NOT_ENABLED', reason));
-      continue;
+  };
+  const take = (accounts: readonly ListedAccount[]) => {
+    for (const { accountId, name, ou, state } of accounts) {
+      if (state !== 'ACTIVE') continue;
+      active += 1;
+      if (name !== undefined) names.set(accountId, name);
+      if (ou !== undefined) ous.set(accountId, ou);
+      if (accountId === administratorId) administratorListed = true;
+      else members.push(accountId);
     }
-    for (const id of members) {
-      const status = observed.get(id) ?? { outcome: 'NOT_A_MEMBER' as const, reason: NOT_LISTED_REASON };
-      records.push(record(id, region, service, status.outcome, status.reason));
-    }
-  }
+  };
+  // Pages are taken in turns of the event loop of their own, after the next page's request has left:
+  // the listing, the longest chain, never waits for these records.
+  let taken = Promise.resolve();
   return {
-    administratorId: input.administratorId,
-    regions: [...input.regions],
-    services: [...input.services],
-    accounts: active.length,
-    records,
-    coverage: withoutPercent(coverageOf(records), unread),
-    unread,
+    page(accounts: readonly ListedAccount[]) {
+      taken = taken.then(
+        () =>
+          new Promise<void>((done) =>
+            setImmediate(() => {
+              take(accounts);
+              for (const index of pairs.keys()) catchUp(index);
+              done();
+            }),
+          ),
+      );
+    },
+    read(index: number, read: PairRead) {
+      reads[index] = read;
+      catchUp(index);
+    },
+    async finish(accounts: readonly ListedAccount[]) {
+      await taken;
+      const told = members;
+      members = [];
+      active = 0;
+      administratorListed = false;
+      take(accounts);
+      const same = told.length === members.length && told.every((id, n) => id === members[n]);
+      if (!same) for (const out of made) out.length = 0;
+      for (const [index, { service, region }] of pairs.entries()) {
+        reads[index] ??= { error: new Error(`no read of ${service} in ${region}`) };
+        catchUp(index);
+      }
+      const records: ReportRecord[] = [];
+      const unread: CoverageResult['unread'] = [];
+      for (const [index, { service, region }] of pairs.entries()) {
+        if (administratorListed)
+          records.push(
+            record(
+              administratorId,
+              region,
+              service,
+              'SKIPPED_ADMINISTRATOR',
+              'the administrator account itself',
+            ),
+          );
+        for (const member of made[index] ?? []) records.push(member);
+        const read = reads[index];
+        if (read !== undefined && 'error' in read) unread.push({ region, service, error: read.error });
+      }
+      return { records, unread, active };
+    },
   };
 }
 
@@ -314,7 +406,8 @@ export function coverageDeps(
   );
   const organizations = organizationsDirectory(organizationsClient);
   return {
-    listAccounts: () => (ous ? listPlacedAccounts(organizationsClient) : organizations.listAccounts()),
+    listAccounts: (onPage) =>
+      ous ? listPlacedAccounts(organizationsClient, onPage) : organizations.listAccounts(onPage),
     lister: (service, region) => {
       const lister = listers.get(service);
       if (lister === undefined) throw new Error(`no coverage lister for ${service}`);

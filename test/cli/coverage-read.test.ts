@@ -9,6 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { NOT_LISTED_REASON, readCoverage, readingClient } from '../../cli/commands/coverage.ts';
 import { main } from '../../cli/main.ts';
+import type { ServiceName } from '../../functions/shared/domain/services.ts';
 import {
   type OrganizationAccount,
   organizationsDirectory,
@@ -22,8 +23,7 @@ const securityHub = mockClient(SecurityHubClient);
 
 const deps = {
   listAccounts: () => organizationsDirectory(new OrganizationsClient({ region: 'us-east-1' })).listAccounts(),
-  lister: (_service: 'securityhub' | 'detective', region: string) =>
-    securityHubLister(new SecurityHubClient({ region })),
+  lister: (_service: ServiceName, region: string) => securityHubLister(new SecurityHubClient({ region })),
 };
 
 const ACCOUNTS = Array.from({ length: 120 }, (_, n) => ({
@@ -164,6 +164,90 @@ describe('readCoverage', () => {
     expect(result.coverage.pairs).toEqual([
       { region: 'eu-west-1', service: 'securityhub', enabled: 0, expected: 119, percent: 0 },
     ]);
+  });
+});
+
+describe('readCoverage, making records as the pages arrive', () => {
+  const INPUT = {
+    administratorId: '111111111111',
+    regions: ['us-east-1', 'eu-west-1'],
+    services: ['securityhub' as const],
+  };
+  const directory = () => organizationsDirectory(new OrganizationsClient({ region: 'us-east-1' }));
+  /** The same organization in pages of 20, as ListAccounts answers it. */
+  const paged = () =>
+    organizations.on(ListAccountsCommand).callsFake(({ NextToken }: { NextToken?: string }) => {
+      const all = [...ACCOUNTS, { Id: '111111111111', State: 'ACTIVE' as const }];
+      const from = Number(NextToken ?? '0');
+      const next = from + 20;
+      return { Accounts: all.slice(from, next), ...(next < all.length ? { NextToken: String(next) } : {}) };
+    });
+  /** What coverage reads when the listing tells no page: every record made from its answer. */
+  const fromTheAnswer = () => readCoverage(INPUT, deps);
+
+  it('makes the same records, in the same order, as from the whole answer', async () => {
+    paged();
+    const told: number[] = [];
+    const result = await readCoverage(INPUT, {
+      ...deps,
+      listAccounts: (onPage) =>
+        directory().listAccounts((accounts) => {
+          told.push(accounts.length);
+          onPage?.(accounts);
+        }),
+    });
+
+    expect(told).toEqual([20, 20, 20, 20, 20, 20, 1]);
+    expect(result).toEqual(await fromTheAnswer());
+    expect(result.records).toHaveLength(2 * 120);
+  });
+
+  it('makes them again from the answer when the pages told differ from it (a listing asked twice)', async () => {
+    paged();
+    const result = await readCoverage(INPUT, {
+      ...deps,
+      listAccounts: async (onPage) => {
+        // A first attempt told its first page, then failed; the second tells every page again.
+        onPage?.((await directory().listAccounts()).slice(0, 20));
+        return directory().listAccounts(onPage);
+      },
+    });
+
+    const reference = await fromTheAnswer();
+    expect(result).toEqual(reference);
+    expect(new Set(result.records.map(({ accountId, region }) => `${accountId} ${region}`)).size).toBe(
+      result.records.length,
+    );
+  });
+
+  it('makes the records of a pair whose members are read only after the last page', async () => {
+    paged();
+    let release: () => void = () => undefined;
+    const late = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const reading = readCoverage(INPUT, {
+      ...deps,
+      listAccounts: async (onPage) => {
+        const accounts = await directory().listAccounts(onPage);
+        release();
+        return accounts;
+      },
+      lister: (service, region) => {
+        const lister = deps.lister(service, region);
+        return region === 'eu-west-1'
+          ? {
+              ...lister,
+              listMembers: async (target) => {
+                await late;
+                return lister.listMembers(target);
+              },
+            }
+          : lister;
+      },
+    });
+
+    expect(await reading).toEqual(await fromTheAnswer());
   });
 });
 

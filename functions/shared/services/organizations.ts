@@ -29,8 +29,8 @@ export interface OrganizationAccount {
 export interface OrganizationsDirectory {
   /** undefined when the account is not in the organization (an account invited outside it). */
   describeAccount(accountId: string): Promise<OrganizationAccount | undefined>;
-  /** Every account of the organization, whatever its state. */
-  listAccounts(): Promise<OrganizationAccount[]>;
+  /** Every account of the organization, whatever its state; `onPage` is told each page's as it arrives. */
+  listAccounts(onPage?: (accounts: readonly OrganizationAccount[]) => void): Promise<OrganizationAccount[]>;
 }
 
 /** ListAccounts takes at most 20 per page (docs/aws-facts.md, AWS Organizations). */
@@ -59,14 +59,15 @@ export function organizationsDirectory(client: OrganizationsClient): Organizatio
         throw error;
       }
     },
-    async listAccounts() {
+    async listAccounts(onPage) {
       const listed = await everyPage(async (nextToken) => {
         const page = await client.send(
           new ListAccountsCommand({ MaxResults: LIST_ACCOUNTS_PAGE_SIZE, NextToken: nextToken }),
         );
-        return { items: page.Accounts, nextToken: page.NextToken };
-      });
-      return listed.flatMap((account) => fromAws(account) ?? []);
+        const items = (page.Accounts ?? []).flatMap((account) => fromAws(account) ?? []);
+        return { items, nextToken: page.NextToken };
+      }, onPage);
+      return listed;
     },
   };
 }
@@ -90,7 +91,10 @@ export const TREE_PARENTS_AT_ONCE = 10;
  * of the tree's depth plus the largest parent's pages instead of one page per 20 accounts
  * (docs/aws-facts.md, AWS Organizations, "Account names, and what an organizational unit would cost").
  */
-export async function listPlacedAccounts(client: OrganizationsClient): Promise<PlacedAccount[]> {
+export async function listPlacedAccounts(
+  client: OrganizationsClient,
+  onPage?: (accounts: readonly PlacedAccount[]) => void,
+): Promise<PlacedAccount[]> {
   const roots = await everyPage(async (nextToken) => {
     const page = await client.send(
       new ListRootsCommand({ MaxResults: LIST_ACCOUNTS_PAGE_SIZE, NextToken: nextToken }),
@@ -123,10 +127,12 @@ export async function listPlacedAccounts(client: OrganizationsClient): Promise<P
           return { items: page.Accounts, nextToken: page.NextToken };
         }),
       ]);
-      for (const account of accounts) {
+      const parentAccounts = accounts.flatMap((account) => {
         const read = fromAws(account);
-        if (read !== undefined) placed.push({ ...read, ou: path });
-      }
+        return read === undefined ? [] : [{ ...read, ou: path }];
+      });
+      placed.push(...parentAccounts);
+      onPage?.(parentAccounts);
       return units.flatMap(({ Id, Name }) =>
         Id === undefined ? [] : [{ id: Id, path: `${path}/${Name ?? Id}` }],
       );
