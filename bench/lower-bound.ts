@@ -50,8 +50,9 @@ export const PAGE = 20;
  * (it starts off in an invited account, and a member must have it on to accept), the invitation id
  * listed (AcceptAdministratorInvitation requires it, and only ListInvitations gives it to the
  * member), one accept; Detective's one accept by the graph ARN the plan knows; GuardDuty's detector
- * id and invitation id (ListDetectors, CreateDetector where there is none, which is every invited
- * account here, ListInvitations), one accept. Operations without a line here need no call at all
+ * id and invitation id (ListDetectors, ListInvitations), one accept; no CreateDetector, as the
+ * bench's invited accounts have GuardDuty on already (a detector in every Region they can use: the
+ * stand-in's default), unlike Security Hub's hub, which starts off. Operations without a line here need no call at all
  * (lower bound 0): DescribeHub and GetAdministratorAccount in a member only explain a refusal.
  */
 export function operationBounds(shape: BenchShape): Record<string, OperationBound> {
@@ -99,7 +100,6 @@ export function operationBounds(shape: BenchShape): Record<string, OperationBoun
     'guardduty:InviteMembers': admin(regions * Math.ceil(invited / BATCH), 'ceil(invited/50) per Region'),
     'guardduty:GetMembers': admin(regions * batches, 'ceil(N/50) per Region, one round'),
     'member:guardduty:ListDetectors': member(perMember, 'the detector id, per member and Region'),
-    'member:guardduty:CreateDetector': member(perMember, 'GuardDuty starts off in an invited account'),
     'member:guardduty:ListInvitations': member(perMember, 'the invitation id, per member and Region'),
     'member:guardduty:AcceptAdministratorInvitation': member(perMember, 'one per member and Region'),
   };
