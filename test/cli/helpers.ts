@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { Io } from '../../cli/io.ts';
@@ -226,3 +229,25 @@ export class HistoryBuilder {
     return history.state('Pass', 'Start Checking').task('Check Members', { plan, report });
   }
 }
+
+/**
+ * Runs `use` in a fresh folder holding `big.csv`: 4,000 accounts with their emails, an input of about
+ * 300,000 bytes, more than StartExecution takes (262,144); the folder is removed afterwards.
+ */
+export async function withOversizedCsv(use: (folder: string) => Promise<void>): Promise<void> {
+  const folder = mkdtempSync(join(tmpdir(), 'muster-big-'));
+  try {
+    const rows = Array.from(
+      { length: 4_000 },
+      (_, i) => `${200000000000 + i},aws-root+account-${String(i).padStart(5, '0')}@example-corp.com`,
+    );
+    writeFileSync(join(folder, 'big.csv'), ['Account ID,Email', ...rows].join('\n'));
+    await use(folder);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/** What the CLI says of an input over StartExecution's limit. */
+export const OVERSIZED_INPUT =
+  /the input is 3\d\d,\d{3} bytes of JSON, more than the 262,144 StartExecution takes/;

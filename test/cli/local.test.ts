@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { historyText } from '../../cli/commands/run.ts';
 import { main } from '../../cli/main.ts';
-import { memoryIo } from './helpers.ts';
+import { memoryIo, OVERSIZED_INPUT, withOversizedCsv } from './helpers.ts';
 
 // The real state machine and handlers against the stand-in: each run takes one to three seconds.
 const root = new URL('../../', import.meta.url).pathname;
@@ -218,23 +218,13 @@ describe('muster run --local', () => {
   });
 
   it('returns 2 and runs nothing for an input StartExecution would refuse as too large, as muster start does', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'muster-big-'));
-    try {
-      const rows = Array.from(
-        { length: 4_000 },
-        (_, i) => `${200000000000 + i},aws-root+account-${String(i).padStart(5, '0')}@example-corp.com`,
-      );
-      writeFileSync(join(folder, 'big.csv'), ['Account ID,Email', ...rows].join('\n'));
+    await withOversizedCsv(async (folder) => {
       const io = memoryIo({ cwd: folder });
 
       expect(await main(['run', '--local', '--csv', 'big.csv', ...fast], io)).toBe(2);
-      expect(io.stderr.text).toMatch(
-        /the input is 3\d\d,\d{3} bytes of JSON, more than the 262,144 StartExecution takes/,
-      );
+      expect(io.stderr.text).toMatch(OVERSIZED_INPUT);
       expect(io.stderr.text).not.toContain('Local run');
-    } finally {
-      rmSync(folder, { recursive: true, force: true });
-    }
+    });
   });
 
   it('returns 0 and the plan when the run is a dry run', async () => {

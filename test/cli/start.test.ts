@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
@@ -19,9 +16,11 @@ import {
   EXECUTION_ARN,
   HistoryBuilder,
   memoryIo,
+  OVERSIZED_INPUT,
   STATE_MACHINE_ARN,
   samplePlan,
   settledReport,
+  withOversizedCsv,
 } from './helpers.ts';
 
 const sfn = mockClient(SFNClient);
@@ -195,25 +194,15 @@ describe('muster start', () => {
   });
 
   it('returns 2 before asking or starting anything when the input is more than StartExecution takes, saying how to split it', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'muster-big-'));
-    try {
-      const rows = Array.from(
-        { length: 4_000 },
-        (_, i) => `${200000000000 + i},aws-root+account-${String(i).padStart(5, '0')}@example-corp.com`,
-      );
-      writeFileSync(join(folder, 'big.csv'), ['Account ID,Email', ...rows].join('\n'));
+    await withOversizedCsv(async (folder) => {
       const io = memoryIo({ cwd: folder, stdinTty: true, tty: true });
 
       expect(await main(['start', '--csv', 'big.csv', '--state-machine-arn', STATE_MACHINE_ARN], io)).toBe(2);
-      expect(io.stderr.text).toMatch(
-        /the input is 3\d\d,\d{3} bytes of JSON, more than the 262,144 StartExecution takes/,
-      );
+      expect(io.stderr.text).toMatch(OVERSIZED_INPUT);
       expect(io.stderr.text).toContain('muster plan --csv big.csv --split FOLDER');
       expect(io.questions).toEqual([]);
       expect(sfn.calls()).toHaveLength(0);
-    } finally {
-      rmSync(folder, { recursive: true, force: true });
-    }
+    });
   });
 
   // A Region AWS does not have would otherwise fail as a DNS error: exit 4 after the SDK's retries.
