@@ -68,6 +68,17 @@ async function disassociateFromAdministrator(s: StandIn, accountId: string, regi
   await member.send(new DisassociateFromAdministratorAccountCommand({}));
 }
 
+/** An organization account and an outsider on a fresh stand-in, and the stack's setting for all three services. */
+async function oneOutsiderThreeServices() {
+  const invited = outsider('200000000001');
+  const s = await standIn(
+    organization({
+      accounts: [{ accountId: '333333333333', email: 'b@example.com', joinedMethod: 'CREATED' }, invited],
+    }),
+  );
+  return { invited, s, threeServices: { DEFAULT_SERVICES: 'securityhub,detective,guardduty' } };
+}
+
 describe('the onboarding workflow started by AccountJoinedOrganization', () => {
   it('onboards the invited account the event names', async () => {
     const s = await standIn(
@@ -207,13 +218,7 @@ describe('the scheduled sweep', () => {
   });
 
   it('invites a member of Security Hub only to Detective and GuardDuty with the email Security Hub lists for it', async () => {
-    const invited = outsider('200000000001');
-    const s = await standIn(
-      organization({
-        accounts: [{ accountId: '333333333333', email: 'b@example.com', joinedMethod: 'CREATED' }, invited],
-      }),
-    );
-    const threeServices = { DEFAULT_SERVICES: 'securityhub,detective,guardduty' };
+    const { invited, s, threeServices } = await oneOutsiderThreeServices();
     // Invited by hand to Security Hub alone, with its root email: the sweep is told nothing about it.
     expect((await run(s, { ...listing([invited]), services: ['securityhub'] }, threeServices)).status).toBe(
       'SUCCEEDED',
@@ -243,13 +248,7 @@ describe('the scheduled sweep', () => {
   });
 
   it('sweeps all three services when the stack names them, and a second sweep changes nothing in any', async () => {
-    const invited = outsider('200000000001');
-    const s = await standIn(
-      organization({
-        accounts: [{ accountId: '333333333333', email: 'b@example.com', joinedMethod: 'CREATED' }, invited],
-      }),
-    );
-    const threeServices = { DEFAULT_SERVICES: 'securityhub,detective,guardduty' };
+    const { invited, s, threeServices } = await oneOutsiderThreeServices();
     expect((await run(s, listing([invited]), threeServices)).status).toBe('SUCCEEDED');
     const regions = s.scenario.regions.length;
 
