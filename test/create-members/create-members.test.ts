@@ -509,6 +509,8 @@ describe('createMembers', () => {
     ['a letter outside ASCII', 'jos\u00e9@example.com', 'outside 7-bit ASCII'],
     ['a domain without a dot', 'root@localhost', 'with a dot'],
     ['fewer than 6 characters', 'a@b.c', 'not 6 to 64'],
+    ['no @', 'root.example.com', 'no @'],
+    ['two @', 'root@corp@example.com', 'more than one @'],
   ])(
     'fails a GuardDuty account whose email has %s before the call, and sends the others',
     async (_, email, why) => {

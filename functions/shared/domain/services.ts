@@ -69,7 +69,8 @@ function guardDutyEmailProblem(email: string): string | undefined {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the rule is 7-bit ASCII, control characters included.
   if (!/^[\x00-\x7f]*$/.test(email)) return 'the email has a character outside 7-bit ASCII';
   const [local = '', domain, ...more] = email.split('@');
-  if (domain === undefined || more.length > 0) return 'the email has more than one @';
+  if (domain === undefined || more.length > 0)
+    return domain === undefined ? 'the email has no @' : 'the email has more than one @';
   if (!GUARDDUTY_LOCAL.test(local))
     return 'the part before the @ starts with a dot or has a space or one of " \' ( ) < > [ ] : , \\ | % &';
   if (!GUARDDUTY_DOMAIN.test(domain))
