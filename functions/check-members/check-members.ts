@@ -202,17 +202,27 @@ export const INVITED_BY_CREATE =
 
 /**
  * The accounts of a pair the first check need not read: the create step says it invited every
- * account it did not fail, and the failures name their accounts (those are read). Anything less
- * certain (a crash, failures too many to name, an account that was a member already) is read.
+ * account it did not fail (`allInvited`), or every one of the plan's accounts outside the
+ * organization it did not fail (`invitedListed`), and the failures name their accounts (those are
+ * read). Anything less certain (a crash, failures too many to name, an account that was a member
+ * already) is read.
  */
 function invitedByCreate(input: CheckOnboardingInput, pair: Pair): ReadonlySet<string> {
   const step = input.administrator.find(
     ({ region, service }) => region === pair.region && service === pair.service,
   );
-  if (step?.allInvited !== true || step.crashed !== undefined) return new Set();
+  if (step === undefined || step.crashed !== undefined) return new Set();
   if (step.failed.some(({ accountIds }) => accountIds === undefined)) return new Set();
+  const listed = new Set(
+    step.allInvited === true || step.invitedListed !== true ? [] : input.invitedAccountIds,
+  );
+  if (step.allInvited !== true && listed.size === 0) return new Set();
   const failed = new Set(step.failed.flatMap(({ accountIds = [] }) => accountIds));
-  return new Set(input.accounts.map(({ accountId }) => accountId).filter((id) => !failed.has(id)));
+  return new Set(
+    input.accounts
+      .map(({ accountId }) => accountId)
+      .filter((id) => (step.allInvited === true || listed.has(id)) && !failed.has(id)),
+  );
 }
 
 /**

@@ -50,8 +50,12 @@ export async function createMembers(
 
   // Where the plan says every account is invitation-based, the members this step has just created
   // are invited at once, from CreateMembers' own answer: no read is needed to know they are Created
-  // (docs/aws-facts.md, Security Hub).
-  const invite = input.located?.inviteCreated === true ? adapter.inviteMembers?.bind(adapter) : undefined;
+  // (docs/aws-facts.md, Security Hub). Elsewhere so are the accounts the plan lists outside the
+  // organization: only an invitation makes them members.
+  const invite = adapter.inviteMembers?.bind(adapter);
+  const listed = new Set(input.invitedAccountIds ?? []);
+  const invites = (accountId: string) =>
+    invite !== undefined && (input.located?.inviteCreated === true || listed.has(accountId));
   // A sweep's plan read every member here: the accounts it showed enabled need no call.
   const create = input.located?.create === undefined ? undefined : new Set(input.located.create);
   const toCreate: Account[] = [];
@@ -93,7 +97,7 @@ export async function createMembers(
           accountId,
           outcomeOfStatus(adapter.service, member.status, member.disabledReason),
         );
-      else if (invite !== undefined) toInvite.push(accountId);
+      else if (invites(accountId)) toInvite.push(accountId);
       else results.succeed(accountId, 'CREATED');
     }
     if (invite !== undefined && toInvite.length > 0)
@@ -142,10 +146,18 @@ export function stateOutput(
   output: AdministratorStepOutput,
 ): CreateStepOutput {
   const doneMarks = Object.keys(output.done) as DoneMark[];
+  const listed = new Set(input.invitedAccountIds ?? []);
+  const otherwiseDone = Object.entries(output.done).flatMap(([mark, ids]) =>
+    mark === 'PENDING_ACCEPTANCE' ? [] : (ids ?? []),
+  );
   return {
     ...output,
     failed: groupFailures(input.failed ?? [], output.failed),
     retry: output.retry.map(({ accountId }) => accountId),
     allInvited: input.allInvited !== false && doneMarks.every((mark) => mark === 'PENDING_ACCEPTANCE'),
+    invitedListed:
+      listed.size > 0 &&
+      input.invitedListed !== false &&
+      !otherwiseDone.some((accountId) => listed.has(accountId)),
   };
 }

@@ -101,6 +101,59 @@ describe('checkMembers', () => {
     },
   );
 
+  it.each([
+    [
+      'its invitations of the accounts outside the organization',
+      { invitedListed: true, failed: [] },
+      ['100000000000', '100000000002'],
+    ],
+    [
+      'its invitations, reading the failures it names',
+      {
+        invitedListed: true,
+        failed: [{ outcome: 'FAILED', reason: 'refused', count: 1, accountIds: ['100000000001'] }],
+      },
+      ['100000000000', '100000000001', '100000000002'],
+    ],
+    [
+      'no word (a listed account was a member already)',
+      { invitedListed: false, failed: [] },
+      ['100000000000', '100000000001', '100000000002', '100000000003'],
+    ],
+    [
+      'a crash',
+      { invitedListed: true, failed: [], crashed: { Error: 'Runtime.ExitError' } },
+      ['100000000000', '100000000001', '100000000002', '100000000003'],
+    ],
+  ] as const)(
+    'reads in the first round of a plan that mixes organization and outside accounts only what the create step did not invite itself: %s',
+    async (_, step, read) => {
+      securityHub.on(GetMembersCommand).callsFake(({ AccountIds }: { AccountIds: string[] }) => ({
+        Members: AccountIds.map((id) => ({ AccountId: id, MemberStatus: 'Enabled' })),
+      }));
+      const input = checkOnboardingInputSchema.parse({
+        regions: ['us-east-1'],
+        services: ['securityhub'],
+        pairs: [{ region: 'us-east-1', service: 'securityhub', enabled: true }],
+        accounts: accounts(4),
+        invitedAccountIds: ['100000000001', '100000000003'],
+        administrator: [{ region: 'us-east-1', service: 'securityhub', ...step }],
+        round: 0,
+        maxRounds: 3,
+      });
+
+      const report = await checkMembers(input, deps());
+
+      expect(
+        securityHub.commandCalls(GetMembersCommand).flatMap((call) => call.args[0].input.AccountIds),
+      ).toEqual(read);
+      expect(report.total).toBe(4);
+      if ('crashed' in step) return;
+      const waiting = step.invitedListed ? 4 - read.length : 0;
+      expect(report.counts.PENDING_ACCEPTANCE ?? 0).toBe(waiting);
+    },
+  );
+
   it('reads in later rounds only the memberships still pending, and reports the settled ones carried from earlier rounds exactly once', async () => {
     // 100000000000 is enabled at once, 100000000001 accepts in round 1, 100000000002 in round 2;
     // 100000000003 failed its create for good (AWS's text, kept by the create step).
