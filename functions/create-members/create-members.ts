@@ -26,7 +26,10 @@ import type {
 } from '#shared/services/administrator.ts';
 
 export interface CreateMembersDeps {
-  /** With an inviter (Security Hub, GuardDuty), members created where the plan says all are invited are invited too. */
+  /**
+   * With an inviter (Security Hub, GuardDuty), members it creates are invited too where the plan says
+   * all are invitation-based, and elsewhere those the plan lists outside the organization.
+   */
   adapter: MembershipLocator & MembershipCreator & Partial<MembershipInviter>;
   options: CreateOptions;
   telemetry: Telemetry;
@@ -37,7 +40,8 @@ export interface CreateMembersDeps {
  * without reading first (a sweep skips those its plan's member list showed enabled): CreateMembers
  * answers an existing member as "already a member" and changes nothing (docs/aws-facts.md, Security
  * Hub; Amazon Detective), so a retried or duplicated step is safe. Where every account is
- * invitation-based it also invites what it has just created. Accounts come out CREATED (the check
+ * invitation-based it also invites what it has just created, and elsewhere what it has just created of
+ * the accounts the plan lists outside the organization. Accounts come out CREATED (the check
  * reads them), PENDING_ACCEPTANCE when invited here, or with the status Detective reports.
  */
 export async function createMembers(
@@ -139,7 +143,9 @@ async function inviteCreated(
  * What the create step hands the state machine: this attempt's failures merged into the earlier
  * attempts' (`input.failed`), grouped and bounded, the ids to retry (the reasons are in the log),
  * so a pair's share of the state stays small, and whether every account it did not fail is invited
- * by its own calls (a Detective member INVITED by CreateMembers, or one it invited after creating).
+ * by its own calls (a Detective member INVITED by CreateMembers, or one it invited after creating):
+ * of all the pair's accounts (`allInvited`), and of those the plan lists outside the organization
+ * (`invitedListed`).
  */
 export function stateOutput(
   input: AdministratorStepInput,
