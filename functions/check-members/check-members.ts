@@ -202,23 +202,43 @@ export const INVITED_BY_CREATE =
 
 /**
  * The accounts of a pair the first check need not read: the create step says it invited every
- * account it did not fail, and the failures name their accounts (those are read). Anything less
- * certain (a crash, failures too many to name, an account that was a member already) is read.
+ * account it did not fail (`allInvited`), or every one of the plan's accounts outside the
+ * organization it did not fail (`invitedListed`), and the failures name their accounts (those are
+ * read). Anything less certain (a crash, failures too many to name, an account that was a member
+ * already) is read.
  */
 function invitedByCreate(input: CheckOnboardingInput, pair: Pair): ReadonlySet<string> {
   const step = input.administrator.find(
     ({ region, service }) => region === pair.region && service === pair.service,
   );
-  if (step?.allInvited !== true || step.crashed !== undefined) return new Set();
+  if (step === undefined || step.crashed !== undefined) return new Set();
   if (step.failed.some(({ accountIds }) => accountIds === undefined)) return new Set();
+  const listed = new Set(
+    step.allInvited === true || step.invitedListed !== true ? [] : input.invitedAccountIds,
+  );
+  if (step.allInvited !== true && listed.size === 0) return new Set();
   const failed = new Set(step.failed.flatMap(({ accountIds = [] }) => accountIds));
-  return new Set(input.accounts.map(({ accountId }) => accountId).filter((id) => !failed.has(id)));
+  return new Set(
+    input.accounts
+      .map(({ accountId }) => accountId)
+      .filter((id) => (step.allInvited === true || listed.has(id)) && !failed.has(id)),
+  );
 }
 
 /**
- * Reads every requested membership from the services (GetMembers), not from what earlier steps
- * believed (except, in the first round, what the create step itself invited), and decides the report: counts per outcome, every membership that is not ENABLED
- * with its reason, and whether waiting longer can still change something.
+ * The memberships an earlier round settled (its carried file, in the report bucket under a key of
+ * that round), by membership: waiting cannot change them, so this round takes them as they are.
+ */
+async function settledEarlier(input: CheckOnboardingInput, store: ReportStore): Promise<Membership[]> {
+  return input.recordedKey == null ? [] : [...expandGroups(await readGroups(store, input.recordedKey))];
+}
+
+/**
+ * Reads the requested memberships that can still change from the services (GetMembers), not from
+ * what earlier steps believed, and decides the report: counts per outcome, every membership that is
+ * not ENABLED with its reason, and whether waiting longer can still change something. Each
+ * membership is read at most once a round: the first round leaves out what the create step's own
+ * calls invited, later rounds what an earlier one settled (ENABLED, or failed for good).
  */
 export async function checkMembers(
   input: CheckOnboardingInput,
@@ -226,39 +246,49 @@ export async function checkMembers(
 ): Promise<OnboardingReport> {
   const pairs: LocatedPair[] =
     input.pairs ?? input.regions.flatMap((region) => input.services.map((service) => ({ region, service })));
-  const observed = explainByOtherService(
-    (
-      await Promise.all(
-        pairs.map(async (pair) => {
-          // Pairs start a turn of the event loop apart, so each sends its first calls before the next
-          // is set up; started together they would all wait for the last, and their second second's
-          // calls would come due, and answer, all at once.
-          await nextTurn();
-          const invited = input.round === 0 ? invitedByCreate(input, pair) : new Set<string>();
-          const read = await checkPair(
-            pair,
-            invited.size === 0
-              ? input.accounts
-              : input.accounts.filter(({ accountId }) => !invited.has(accountId)),
-            deps.adapters(pair.service, pair.region),
-            input.round >= input.maxRounds,
-          );
-          return [
-            ...read,
-            ...[...invited].map(
-              (accountId): Membership => ({
-                accountId,
-                region: pair.region,
-                service: pair.service,
-                outcome: 'PENDING_ACCEPTANCE',
-                reason: INVITED_BY_CREATE,
-              }),
-            ),
-          ];
+  const earlierRounds = await settledEarlier(input, deps.store);
+  const settled = new Map(earlierRounds.map((m) => [membershipKey(m.accountId, m.region, m.service), m]));
+  const perPair = await Promise.all(
+    pairs.map(async (pair) => {
+      // Pairs start a turn of the event loop apart, so each sends its first calls before the next
+      // is set up; started together they would all wait for the last, and their second second's
+      // calls would come due, and answer, all at once.
+      await nextTurn();
+      const invited = input.round === 0 ? invitedByCreate(input, pair) : new Set<string>();
+      const earlier: Membership[] = [];
+      const toRead = input.accounts.filter(({ accountId }) => {
+        if (invited.has(accountId)) return false;
+        const membership = settled.get(membershipKey(accountId, pair.region, pair.service));
+        if (membership === undefined) return true;
+        earlier.push(membership);
+        return false;
+      });
+      const read = await checkPair(
+        pair,
+        toRead,
+        deps.adapters(pair.service, pair.region),
+        input.round >= input.maxRounds,
+      );
+      const byCreate = [...invited].map(
+        (accountId): Membership => ({
+          accountId,
+          region: pair.region,
+          service: pair.service,
+          outcome: 'PENDING_ACCEPTANCE',
+          reason: INVITED_BY_CREATE,
         }),
-      )
-    ).flat(),
+      );
+      return { read: [...read, ...byCreate], earlier };
+    }),
   );
+  const earlier = perPair.flatMap((pair) => pair.earlier);
+  const observed = [
+    ...explainByOtherService(
+      perPair.flatMap(({ read }) => read),
+      earlier,
+    ),
+    ...earlier,
+  ];
   const skipped = pairs.flatMap(({ region, service }) =>
     input.skipped.map(({ accountId, outcome, reason }) => ({ accountId, region, service, outcome, reason })),
   );
@@ -283,7 +313,7 @@ export async function checkMembers(
       ),
     ]),
     ...expandGroups(input.recorded),
-    ...(input.recordedKey == null ? [] : expandGroups(await readGroups(deps.store, input.recordedKey))),
+    ...earlierRounds,
     ...expandGroups(input.invited.unfinished),
     ...(input.invited.crashed === undefined
       ? []

@@ -26,7 +26,10 @@ import type {
 } from '#shared/services/administrator.ts';
 
 export interface CreateMembersDeps {
-  /** With an inviter (Security Hub, GuardDuty), members created where the plan says all are invited are invited too. */
+  /**
+   * With an inviter (Security Hub, GuardDuty), members it creates are invited too where the plan says
+   * all are invitation-based, and elsewhere those the plan lists outside the organization.
+   */
   adapter: MembershipLocator & MembershipCreator & Partial<MembershipInviter>;
   options: CreateOptions;
   telemetry: Telemetry;
@@ -37,7 +40,8 @@ export interface CreateMembersDeps {
  * without reading first (a sweep skips those its plan's member list showed enabled): CreateMembers
  * answers an existing member as "already a member" and changes nothing (docs/aws-facts.md, Security
  * Hub; Amazon Detective), so a retried or duplicated step is safe. Where every account is
- * invitation-based it also invites what it has just created. Accounts come out CREATED (the check
+ * invitation-based it also invites what it has just created, and elsewhere what it has just created of
+ * the accounts the plan lists outside the organization. Accounts come out CREATED (the check
  * reads them), PENDING_ACCEPTANCE when invited here, or with the status Detective reports.
  */
 export async function createMembers(
@@ -50,8 +54,12 @@ export async function createMembers(
 
   // Where the plan says every account is invitation-based, the members this step has just created
   // are invited at once, from CreateMembers' own answer: no read is needed to know they are Created
-  // (docs/aws-facts.md, Security Hub).
-  const invite = input.located?.inviteCreated === true ? adapter.inviteMembers?.bind(adapter) : undefined;
+  // (docs/aws-facts.md, Security Hub). Elsewhere so are the accounts the plan lists outside the
+  // organization: only an invitation makes them members.
+  const invite = adapter.inviteMembers?.bind(adapter);
+  const listed = new Set(input.invitedAccountIds ?? []);
+  const invites = (accountId: string) =>
+    invite !== undefined && (input.located?.inviteCreated === true || listed.has(accountId));
   // A sweep's plan read every member here: the accounts it showed enabled need no call.
   const create = input.located?.create === undefined ? undefined : new Set(input.located.create);
   const toCreate: Account[] = [];
@@ -93,7 +101,7 @@ export async function createMembers(
           accountId,
           outcomeOfStatus(adapter.service, member.status, member.disabledReason),
         );
-      else if (invite !== undefined) toInvite.push(accountId);
+      else if (invites(accountId)) toInvite.push(accountId);
       else results.succeed(accountId, 'CREATED');
     }
     if (invite !== undefined && toInvite.length > 0)
@@ -135,17 +143,27 @@ async function inviteCreated(
  * What the create step hands the state machine: this attempt's failures merged into the earlier
  * attempts' (`input.failed`), grouped and bounded, the ids to retry (the reasons are in the log),
  * so a pair's share of the state stays small, and whether every account it did not fail is invited
- * by its own calls (a Detective member INVITED by CreateMembers, or one it invited after creating).
+ * by its own calls (a Detective member INVITED by CreateMembers, or one it invited after creating):
+ * of all the pair's accounts (`allInvited`), and of those the plan lists outside the organization
+ * (`invitedListed`).
  */
 export function stateOutput(
   input: AdministratorStepInput,
   output: AdministratorStepOutput,
 ): CreateStepOutput {
   const doneMarks = Object.keys(output.done) as DoneMark[];
+  const listed = new Set(input.invitedAccountIds ?? []);
+  const otherwiseDone = Object.entries(output.done).flatMap(([mark, ids]) =>
+    mark === 'PENDING_ACCEPTANCE' ? [] : (ids ?? []),
+  );
   return {
     ...output,
     failed: groupFailures(input.failed ?? [], output.failed),
     retry: output.retry.map(({ accountId }) => accountId),
     allInvited: input.allInvited !== false && doneMarks.every((mark) => mark === 'PENDING_ACCEPTANCE'),
+    invitedListed:
+      listed.size > 0 &&
+      input.invitedListed !== false &&
+      !otherwiseDone.some((accountId) => listed.has(accountId)),
   };
 }

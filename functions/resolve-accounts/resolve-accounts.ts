@@ -740,9 +740,11 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
     skipped,
     homes,
     securityHubCentralRegions,
-    // Only central configuration needs them, to tell the accounts policies do not cover.
+    // Central configuration needs them, to tell the accounts policies do not cover; a plan that mixes
+    // them with organization accounts, so the create step invites them and the first check skips them.
     invitedAccountIds:
-      securityHubCentralRegions.length > 0
+      securityHubCentralRegions.length > 0 ||
+      (resolution.known !== undefined && outsideOrganization > 0 && outsideOrganization < accounts.length)
         ? accounts.map(({ accountId }) => accountId).filter((id) => !resolution.known?.has(id))
         : [],
     notOffered,

@@ -189,6 +189,13 @@ export const administratorStepInputSchema = z
     failed: z._default(z.array(failedGroupSchema), []),
     /** The earlier attempt's `allInvited`: the create step passes it on, and-ed with its own. */
     allInvited: z.optional(z.boolean()),
+    /**
+     * The plan's accounts outside the organization, where it lists them (Plan `invitedAccountIds`):
+     * the create step invites these from CreateMembers' answer, as they can join only by invitation.
+     */
+    invitedAccountIds: z.optional(z.array(accountIdSchema)),
+    /** The earlier attempt's `invitedListed`: the create step passes it on, and-ed with its own. */
+    invitedListed: z.optional(z.boolean()),
     /** What the earlier attempt left of the pair's bucket. */
     pacing: z.optional(pacingSchema),
     /** Step Functions execution id, used as the log correlation id. */
@@ -248,6 +255,11 @@ export type CreateStepOutput = Omit<AdministratorStepOutput, 'failed' | 'retry'>
    * their acceptance.
    */
   allInvited: boolean;
+  /**
+   * Every account of the input's `invitedAccountIds`, in every attempt so far, was invited by this
+   * step's calls or failed (false when none is listed): the first check need not read those.
+   */
+  invitedListed: boolean;
 };
 
 /** Parses `value` with `schema`, or throws InvalidInputError naming every bad path and value. */
@@ -332,7 +344,11 @@ export interface Plan {
    * decide whether Security Hub runs in organization accounts there.
    */
   securityHubCentralRegions: string[];
-  /** The accounts Security Hub invites (outside the organization); listed only when some Region is central. */
+  /**
+   * The accounts outside the organization, which join only by invitation. Listed when the plan mixes
+   * them with organization accounts (the create step invites these, and the first check need not read
+   * them) or when some Region is central (the member side must not enable Security Hub in the others).
+   */
   invitedAccountIds: string[];
   /** The Region × service pairs where AWS does not offer the service: their memberships are SERVICE_NOT_OFFERED. */
   notOffered: Pair[];
@@ -422,6 +438,8 @@ export const checkOnboardingInputSchema = z.object({
   /** The plan's pairs: where the administrator has each service, so the check need not look again. */
   pairs: z.optional(z.array(locatedPairSchema)),
   accounts: z.array(accountSchema),
+  /** The plan's `invitedAccountIds`: what a pair's `invitedListed` speaks of. */
+  invitedAccountIds: z._default(z.array(accountIdSchema), []),
   skipped: z._default(
     z.array(z.object({ accountId: accountIdSchema, outcome: outcomeSchema, reason: reasonSchema })),
     [],
@@ -435,6 +453,8 @@ export const checkOnboardingInputSchema = z.object({
         failed: z.array(failedGroupSchema),
         /** The create step's word that it invited every account it did not fail (CreateStepOutput). */
         allInvited: z.optional(z.boolean()),
+        /** Its word that it invited every account of `invitedAccountIds` it did not fail. */
+        invitedListed: z.optional(z.boolean()),
         /** The error a step of this pair failed with after its retries (Step Functions' Catch output). */
         crashed: z.optional(crashSchema),
         /** What the create step left of the pair's bucket. */

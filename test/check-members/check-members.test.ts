@@ -101,6 +101,127 @@ describe('checkMembers', () => {
     },
   );
 
+  it.each([
+    [
+      'its invitations of the accounts outside the organization',
+      { invitedListed: true, failed: [] },
+      ['100000000000', '100000000002'],
+    ],
+    [
+      'its invitations, reading the failures it names',
+      {
+        invitedListed: true,
+        failed: [{ outcome: 'FAILED', reason: 'refused', count: 1, accountIds: ['100000000001'] }],
+      },
+      ['100000000000', '100000000001', '100000000002'],
+    ],
+    [
+      'no word (a listed account was a member already)',
+      { invitedListed: false, failed: [] },
+      ['100000000000', '100000000001', '100000000002', '100000000003'],
+    ],
+    [
+      'a crash',
+      { invitedListed: true, failed: [], crashed: { Error: 'Runtime.ExitError' } },
+      ['100000000000', '100000000001', '100000000002', '100000000003'],
+    ],
+  ] as const)(
+    'reads in the first round of a plan that mixes organization and outside accounts only what the create step did not invite itself: %s',
+    async (_, step, read) => {
+      securityHub.on(GetMembersCommand).callsFake(({ AccountIds }: { AccountIds: string[] }) => ({
+        Members: AccountIds.map((id) => ({ AccountId: id, MemberStatus: 'Enabled' })),
+      }));
+      const input = checkOnboardingInputSchema.parse({
+        regions: ['us-east-1'],
+        services: ['securityhub'],
+        pairs: [{ region: 'us-east-1', service: 'securityhub', enabled: true }],
+        accounts: accounts(4),
+        invitedAccountIds: ['100000000001', '100000000003'],
+        administrator: [{ region: 'us-east-1', service: 'securityhub', ...step }],
+        round: 0,
+        maxRounds: 3,
+      });
+
+      const report = await checkMembers(input, deps());
+
+      expect(
+        securityHub.commandCalls(GetMembersCommand).flatMap((call) => call.args[0].input.AccountIds),
+      ).toEqual(read);
+      expect(report.total).toBe(4);
+      if ('crashed' in step) return;
+      const waiting = step.invitedListed ? 4 - read.length : 0;
+      expect(report.counts.PENDING_ACCEPTANCE ?? 0).toBe(waiting);
+    },
+  );
+
+  it('reads in later rounds only the memberships still pending, and reports the settled ones carried from earlier rounds exactly once', async () => {
+    // 100000000000 is enabled at once, 100000000001 accepts in round 1, 100000000002 in round 2;
+    // 100000000003 failed its create for good (AWS's text, kept by the create step).
+    const acceptedIn: Record<string, number> = {
+      '100000000000': 0,
+      '100000000001': 1,
+      '100000000002': 2,
+      '100000000003': 99,
+    };
+    let round = 0;
+    securityHub.on(GetMembersCommand).callsFake(({ AccountIds }: { AccountIds: string[] }) => ({
+      Members: AccountIds.filter((id) => id !== '100000000003').map((id) => ({
+        AccountId: id,
+        MemberStatus: (acceptedIn[id] ?? 99) <= round ? 'Enabled' : 'Invited',
+      })),
+    }));
+    const refused = { outcome: 'FAILED', reason: 'refused by AWS', count: 1, accountIds: ['100000000003'] };
+    const located = [{ region: 'us-east-1', service: 'securityhub', enabled: true }];
+    const check = (recordedKey: string | null) =>
+      checkMembers(
+        checkOnboardingInputSchema.parse({
+          regions: ['us-east-1'],
+          services: ['securityhub'],
+          pairs: located,
+          accounts: accounts(4),
+          skipped: [{ accountId: '999999999999', outcome: 'SKIPPED_ADMINISTRATOR', reason: 'administrator' }],
+          administrator: [{ region: 'us-east-1', service: 'securityhub', failed: [refused] }],
+          recordedKey,
+          round,
+          maxRounds: 2,
+        }),
+        deps(),
+      );
+    const readIn: string[][] = [];
+    const readThisRound = () => {
+      const ids = securityHub
+        .commandCalls(GetMembersCommand)
+        .flatMap((call) => call.args[0].input.AccountIds ?? []);
+      readIn.push(ids.slice(readIn.flat().length));
+    };
+
+    const first = await check(null);
+    readThisRound();
+    round = 1;
+    const second = await check(first.carriedKey);
+    readThisRound();
+    round = 2;
+    const last = await check(second.carriedKey);
+    readThisRound();
+
+    expect(readIn).toEqual([
+      ['100000000000', '100000000001', '100000000002', '100000000003'],
+      ['100000000001', '100000000002'],
+      ['100000000002'],
+    ]);
+    expect(second.pendingAccountIds).toEqual(['100000000002']);
+    const rows = parseJsonLines(await store.get(last.files?.jsonl ?? ''));
+    expect(rows.map(({ accountId, outcome }) => `${accountId} ${outcome}`).sort()).toEqual([
+      '100000000000 ENABLED',
+      '100000000001 ENABLED',
+      '100000000002 ENABLED',
+      '100000000003 FAILED',
+      '999999999999 SKIPPED_ADMINISTRATOR',
+    ]);
+    expect(rows.find(({ accountId }) => accountId === '100000000003')?.reason).toBe('refused by AWS');
+    expect(last).toMatchObject({ status: 'NEEDS_ATTENTION', total: 5, counts: { ENABLED: 3, FAILED: 1 } });
+  });
+
   it('reports exactly one outcome per account, Region and service, skipped accounts included', async () => {
     securityHub.on(DescribeHubCommand).resolves({});
     securityHub.on(GetMembersCommand).callsFake(({ AccountIds }: { AccountIds: string[] }) => ({

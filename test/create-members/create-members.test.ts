@@ -191,6 +191,68 @@ describe('createMembers', () => {
     });
   });
 
+  it('invites, in a plan that mixes them, the accounts the plan lists outside the organization it has just created, and no organization account', async () => {
+    // 100000000003 is outside but a member already (a re-run): its state is the check's to read.
+    securityHubWithState({ '100000000003': 'Invited' });
+    securityHub.on(InviteMembersCommand).resolves({ UnprocessedAccounts: [] });
+    const input = {
+      region: 'eu-west-1',
+      service: 'securityhub' as const,
+      accounts: accounts(4),
+      invitedAccountIds: ['100000000002', '100000000003'],
+      located: { enabled: true },
+    };
+
+    const output = await createMembers(input, shDeps());
+
+    expect(securityHub).toHaveReceivedCommandExactlyOnceWith(InviteMembersCommand, {
+      AccountIds: ['100000000002'],
+    });
+    expect(securityHub).not.toHaveReceivedCommand(GetMembersCommand);
+    expect(output.done).toEqual({
+      CREATED: ['100000000000', '100000000001', '100000000003'],
+      PENDING_ACCEPTANCE: ['100000000002'],
+    });
+    // One listed account was not invited here: the first check reads the listed ones too.
+    expect(stateOutput(input, output)).toMatchObject({ allInvited: false, invitedListed: false });
+  });
+
+  it.each([
+    [
+      'every listed account invited by its own calls',
+      undefined,
+      { CREATED: ['1'], PENDING_ACCEPTANCE: ['2'] },
+      true,
+    ],
+    ['an earlier attempt that was not', false, { CREATED: ['1'], PENDING_ACCEPTANCE: ['2'] }, false],
+    ['a listed account a member already, to be read', undefined, { CREATED: ['1', '2'] }, false],
+    ['a listed account Detective answers enabled', undefined, { ENABLED: ['2'] }, false],
+    ['only failures of listed accounts (the check reads those)', undefined, { CREATED: ['1'] }, true],
+  ] as [string, boolean | undefined, Partial<Record<DoneMark, string[]>>, boolean][])(
+    'says invitedListed for %s, of the listed account 2',
+    (_, earlier, done, invitedListed) => {
+      const input = {
+        region: 'eu-west-1',
+        service: 'securityhub' as const,
+        accounts: [],
+        invitedAccountIds: ['2'],
+        ...(earlier === undefined ? {} : { invitedListed: earlier }),
+      };
+      const output = {
+        region: 'eu-west-1',
+        service: 'securityhub' as const,
+        done,
+        retry: [],
+        failed: [],
+        attempt: 1,
+        retryAfterSeconds: 0,
+      };
+      expect(stateOutput(input, output).invitedListed).toBe(invitedListed);
+      // Nothing listed: nothing to say.
+      expect(stateOutput({ ...input, invitedAccountIds: [] }, output).invitedListed).toBe(false);
+    },
+  );
+
   it.each([
     ['every account invited by its own calls', undefined, { PENDING_ACCEPTANCE: ['1'] }, true],
     ['an earlier attempt that was not', false, { PENDING_ACCEPTANCE: ['1'] }, false],

@@ -31,6 +31,8 @@ describe('create-members handler', () => {
       retryAfterSeconds: 0,
       // Created, not invited: the first check reads them.
       allInvited: false,
+      // The plan lists no account outside the organization here.
+      invitedListed: false,
       // The mocked SDK answers before the client's middleware, so no bucket was taken from.
       pacing: [],
     });

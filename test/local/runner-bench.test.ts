@@ -50,6 +50,22 @@ describe('operationBounds', () => {
     expect(operationBounds(invited)['member:securityhub:AcceptAdministratorInvitation']?.side).toBe('member');
   });
 
+  it('counts GetMembers as the organization accounts read first and the invited ones after they accept', () => {
+    const mixed = {
+      ...organization,
+      organizationAccounts: 75,
+      invitedAccounts: 25,
+      regions: 1,
+      allAccounts: false,
+    };
+
+    // ceil(75/50) + ceil(25/50): the two reads are in different rounds, so they share no call.
+    expect(bound(mixed, 'securityhub:GetMembers')).toBe(3);
+    expect(bound(mixed, 'detective:GetMembers')).toBe(3);
+    expect(bound(mixed, 'guardduty:GetMembers')).toBe(3);
+    expect(bound(mixed, 'securityhub:CreateMembers')).toBe(2);
+  });
+
   it('returns one DescribeAccount per account instead of a listing for a short list of accounts', () => {
     const few = { ...organization, organizationAccounts: 5, allAccounts: false };
 

@@ -452,6 +452,30 @@ describe('resolveAccounts', () => {
     });
   });
 
+  describe('accounts outside the organization', () => {
+    it('lists them when the plan mixes them with organization accounts, so the create step invites them, and not when every account is on one side', async () => {
+      organizationOf([member('111111111111')]);
+      const mixed = await resolveAccounts(
+        { accounts: [{ accountId: '111111111111' }, { accountId: '222222222222', email: 'b@example.com' }] },
+        deps(['securityhub']),
+      );
+      expect(mixed.invitedAccountIds).toEqual(['222222222222']);
+      expect(mixed.pairs.every((pair) => pair.inviteCreated !== true)).toBe(true);
+
+      const inside = await resolveAccounts(
+        { accounts: [{ accountId: '111111111111' }] },
+        deps(['securityhub']),
+      );
+      expect(inside.invitedAccountIds).toEqual([]);
+      const outside = await resolveAccounts(
+        { accounts: [{ accountId: '222222222222', email: 'b@example.com' }] },
+        deps(['securityhub']),
+      );
+      // The pairs say every account is invited there instead.
+      expect(outside.invitedAccountIds).toEqual([]);
+    });
+  });
+
   describe('Security Hub central configuration', () => {
     it('lists the central Regions and the accounts it invites, and says muster leaves organization accounts to policies', async () => {
       organizationOf([member('111111111111')]);

@@ -522,6 +522,33 @@ describe('the onboarding workflow with GuardDuty as the third service', () => {
     expect(run.standIn.calls.byOperation['guardduty:AcceptAdministratorInvitation']).toBe(4);
   });
 
+  it('reads organization accounts once and, in each later poll round, only the outside account still pending, in a plan that mixes them', async () => {
+    const organizationAccounts = Array.from({ length: 60 }, (_, index) => ({
+      accountId: String(200000000100 + index),
+      email: `org+${index}@example.com`,
+      joinedMethod: 'CREATED' as const,
+    }));
+    const late = outsider('300000000001', { memberRoleAppearsAfterSeconds: 120 });
+    const accounts = [...organizationAccounts, late];
+    const run = await runLocalWorkflow({
+      scenario: organization({ accounts, regions: ['us-east-1'] }),
+      input: { ...listing(accounts), regions: ['us-east-1'] },
+      settings: FAST,
+    });
+
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.report?.counts).toEqual({ ENABLED: 61 * 2 });
+    const rounds = run.report?.round ?? 0;
+    expect(rounds).toBeGreaterThan(1);
+    // The first check reads the 60 organization accounts (two calls: 50 and 10), not the outside
+    // account the create step invited; each later round reads that one alone, while it is pending.
+    // Every round reading all 61 would make two calls a round.
+    for (const service of ['securityhub', 'detective'])
+      expect(run.standIn.calls.byOperation[`${service}:GetMembers`]).toBe(2 + rounds);
+    expect(run.history.invocations.get('Invite Members') ?? 0).toBe(0);
+    expect(run.memberships).toHaveLength(61 * 2);
+  });
+
   it('reports a wrong root email as VERIFICATION_FAILED in GuardDuty once, and never invites it again', async () => {
     const accounts = [outsider('300000000001', { detectiveEmail: 'real-root@example.net' })];
     const run = await runLocalWorkflow({

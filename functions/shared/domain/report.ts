@@ -114,8 +114,9 @@ export interface ReportDecision {
   counts: Partial<Record<Outcome, number>>;
   notEnabled: OutcomeGroup[];
   /**
-   * What the next round must be told again: every membership not ENABLED that waiting cannot
-   * change. Pending ones are asked again, so their old records need not travel (state size).
+   * What the next round takes as it is: every membership waiting cannot change (ENABLED ones too),
+   * so that round reads only the rest. Pending ones are read again, so their old records need not
+   * travel.
    */
   carried: OutcomeGroup[];
   pendingAccountIds: string[];
@@ -186,7 +187,7 @@ export function decideReport(
   const lastRound = rounds.round >= rounds.maxRounds;
   const counts: Partial<Record<Outcome, number>> = {};
   const notEnabled: Membership[] = [];
-  const settledNotEnabled: Membership[] = [];
+  const settled: Membership[] = [];
   const pending = new Set<string>();
   const toInvite: Membership[] = [];
   for (const membership of observed) {
@@ -195,21 +196,21 @@ export function decideReport(
     const changing = canStillChange(final, record !== undefined, lastRound);
     counts[final.outcome] = (counts[final.outcome] ?? 0) + 1;
     if (final.outcome !== 'ENABLED') notEnabled.push(final);
-    if (final.outcome !== 'ENABLED' && !changing) settledNotEnabled.push(final);
+    if (!changing) settled.push(final);
     if (changing) pending.add(final.accountId);
     // What GetMembers shows decides an invitation, whatever a later step recorded of it (a member
     // role still missing, say): a membership still Created is invited, one already Invited is not.
     if (changing && needsInvitation(membership)) toInvite.push(final);
   }
   const keepPolling = pending.size > 0 && !lastRound;
-  const settled = notEnabled.every(({ outcome }) => SETTLED_OUTCOMES.has(outcome));
+  const succeeded = notEnabled.every(({ outcome }) => SETTLED_OUTCOMES.has(outcome));
   return {
-    status: keepPolling ? 'PENDING' : settled ? 'SUCCEEDED' : 'NEEDS_ATTENTION',
+    status: keepPolling ? 'PENDING' : succeeded ? 'SUCCEEDED' : 'NEEDS_ATTENTION',
     keepPolling,
     counts,
     notEnabled: groupMemberships(notEnabled),
-    // What the next round reads again need not travel (state size).
-    carried: groupMemberships(settledNotEnabled),
+    // In the report bucket (carriedKey): the next round reads only what is not here.
+    carried: groupMemberships(settled),
     pendingAccountIds: [...pending],
     invitations: keepPolling ? groupMemberships(toInvite) : [],
   };
@@ -291,9 +292,13 @@ export function summarizeGroups(groups: readonly OutcomeGroup[], limits = SUMMAR
 /**
  * Adds to a membership whose service's rule says another service explains it (Detective's
  * VOLUME_UNKNOWN) that account's membership of the other service in the same Region, when this
- * run onboards it too: the report then points at the cause rather than only guessing it.
+ * run onboards it too: the report then points at the cause rather than only guessing it. `others`
+ * may explain them but are not explained again (an earlier round's memberships, explained then).
  */
-export function explainByOtherService(memberships: readonly Membership[]): Membership[] {
+export function explainByOtherService(
+  memberships: readonly Membership[],
+  others: readonly Membership[] = [],
+): Membership[] {
   const explained = (membership: Membership) => {
     const rule = SERVICE_RULES[membership.service].explainedBy;
     return rule !== undefined &&
@@ -304,7 +309,9 @@ export function explainByOtherService(memberships: readonly Membership[]): Membe
   };
   // Usually none is: then no key is built for each of thousands of memberships.
   if (!memberships.some((membership) => explained(membership) !== undefined)) return [...memberships];
-  const byKey = new Map(memberships.map((m) => [membershipKey(m.accountId, m.region, m.service), m]));
+  const byKey = new Map(
+    [...others, ...memberships].map((m) => [membershipKey(m.accountId, m.region, m.service), m]),
+  );
   return memberships.map((membership) => {
     const rule = explained(membership);
     if (rule === undefined) return membership;

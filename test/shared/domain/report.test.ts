@@ -80,7 +80,13 @@ describe('decideReport', () => {
           accountIds: ['999999999999'],
         },
       ],
+      // Every settled membership, ENABLED too: the next round takes them as they are.
       carried: [
+        {
+          outcome: 'ENABLED',
+          pairs: [{ region: 'us-east-1', service: 'securityhub' }],
+          accountIds: ['111111111111'],
+        },
         {
           outcome: 'SKIPPED_ADMINISTRATOR',
           reason: 'administrator',
@@ -91,6 +97,24 @@ describe('decideReport', () => {
       pendingAccountIds: [],
       invitations: [],
     });
+  });
+
+  it('carries every membership waiting cannot change, and none that the next round must read', () => {
+    const decision = decideReport(
+      [
+        at('111111111111', 'PENDING_ACCEPTANCE'),
+        at('222222222222', 'ENABLED'),
+        at('333333333333', 'NOT_A_MEMBER'),
+        at('444444444444', 'VERIFICATION_FAILED', 'wrong email'),
+      ],
+      [],
+      { round: 0, maxRounds: 3 },
+    );
+    expect([...expandGroups(decision.carried)].map(({ accountId }) => accountId).sort()).toEqual([
+      '222222222222',
+      '444444444444',
+    ]);
+    expect(decision.pendingAccountIds.sort()).toEqual(['111111111111', '333333333333']);
   });
 
   it('keeps polling while something is pending and rounds remain, then needs attention', () => {
