@@ -26,18 +26,28 @@ const idsSchema = z.array(z.string().check(z.regex(/^\d{12}$/)));
 const sweepMemorySchema = z.object({ sweptAt: z.string(), organization: idsSchema, departed: idsSchema });
 
 /**
- * S3's answers for an object that is not there: NoSuchKey, or AccessDenied to a caller without
- * s3:ListBucket, which the functions are not given (docs/aws-facts.md, Amazon S3, "A missing object").
+ * S3's answer for an object that is not there, to a caller that may s3:ListBucket, as Resolve
+ * Accounts may (docs/aws-facts.md, Amazon S3, "A missing object"). Without that permission S3 would
+ * answer AccessDenied, the same as a real denial.
  */
-const ABSENT = /: (NoSuchKey|AccessDenied)$/;
+const ABSENT = /: NoSuchKey$/;
 
-/** The memory the last sweep wrote; undefined before the first sweep (or once it expired). */
+/**
+ * The memory the last sweep wrote; undefined before the first sweep (or once it expired). Any other
+ * failure to read it stops the sweep: without its memory a departed account still among the members
+ * would be taken for an outside account to invite.
+ */
 export async function readSweepMemory(store: ReportStore): Promise<SweepMemory | undefined> {
   try {
     return await readParsed(store, SWEEP_MEMORY_KEY, sweepMemorySchema);
   } catch (error) {
-    if (error instanceof ReportStoreError && ABSENT.test(error.message)) return undefined;
-    throw error;
+    if (!(error instanceof ReportStoreError)) throw error;
+    if (ABSENT.test(error.message)) return undefined;
+    throw new ReportStoreError(
+      `${error.message}: the sweep stops without its memory, which tells a departed account from an outside one ` +
+        "(Resolve Accounts' role needs s3:GetObject on executions/* and s3:ListBucket on the report bucket)",
+      { cause: error },
+    );
   }
 }
 

@@ -43,8 +43,8 @@ describe('resolve-accounts handler', () => {
     detective.reset();
     securityHub.reset();
     s3.reset();
-    // No sweep has run yet: S3 answers AccessDenied for a missing object to a caller without s3:ListBucket.
-    s3.on(GetObjectCommand).rejects(awsError('AccessDenied', 403));
+    // No sweep has run yet: S3 answers NoSuchKey for a missing object to a caller that may s3:ListBucket.
+    s3.on(GetObjectCommand).rejects(awsError('NoSuchKey', 404));
     s3.on(PutObjectCommand).resolves({});
     securityHub.on(DescribeHubCommand).resolves({});
     securityHub.on(DescribeOrganizationConfigurationCommand).resolves({ MemberAccountLimitReached: false });
@@ -91,6 +91,16 @@ describe('resolve-accounts handler', () => {
       organization: ['111111111111', '999999999999'],
       departed: [],
     });
+  });
+
+  it('stops a sweep whose memory S3 denies, naming the object, and writes no new memory over it', async () => {
+    s3.on(GetObjectCommand).rejects(awsError('AccessDenied', 403));
+
+    await expect(handler(event('triggers/scheduled-sweep'), context)).rejects.toThrow(
+      /could not read s3:\/\/[^/]+\/executions\/sweep-memory\/organization\.json: AccessDenied: the sweep stops without its memory/,
+    );
+    const put = s3.commandCalls(PutObjectCommand).map(({ args }) => args[0].input.Key);
+    expect(put).not.toContain('executions/sweep-memory/organization.json');
   });
 
   it('reads the Organizations client from us-east-1 and the default Regions from the environment', async () => {

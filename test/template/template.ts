@@ -60,3 +60,12 @@ export const kebab = (logicalId: string) =>
     .replace(/Function$/, '')
     .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
     .toLowerCase();
+
+/**
+ * Permissions a role holds for an answer's sake rather than for a call of its own: Resolve Accounts
+ * may s3:ListBucket on the report bucket so that S3 answers its sweep's missing memory NoSuchKey,
+ * not AccessDenied (docs/aws-facts.md, Amazon S3, "A missing object"). It lists nothing.
+ */
+export const PERMISSIONS_WITHOUT_A_CALL: Readonly<Record<string, readonly string[]>> = {
+  ResolveAccountsFunction: ['s3:ListBucket'],
+};
