@@ -34,8 +34,8 @@ const ABSENT = /: NoSuchKey$/;
 
 /**
  * The memory the last sweep wrote; undefined before the first sweep (or once it expired). Any other
- * failure to read it stops the sweep: without its memory a departed account still among the members
- * would be taken for an outside account to invite.
+ * failure to read it stops the sweep (or the stale-member removal): without its memory a departed
+ * account still among the members would be taken for an outside account to invite (or not removed).
  */
 export async function readSweepMemory(store: ReportStore): Promise<SweepMemory | undefined> {
   try {
@@ -44,8 +44,8 @@ export async function readSweepMemory(store: ReportStore): Promise<SweepMemory |
     if (!(error instanceof ReportStoreError)) throw error;
     if (ABSENT.test(error.message)) return undefined;
     throw new ReportStoreError(
-      `${error.message}: the sweep stops without its memory, which tells a departed account from an outside one ` +
-        "(Resolve Accounts' role needs s3:GetObject on executions/* and s3:ListBucket on the report bucket)",
+      `${error.message}: muster stops rather than go on without the sweep's memory, which tells a departed account ` +
+        "from an outside one (the function's role needs s3:GetObject on executions/* and s3:ListBucket on the report bucket)",
       { cause: error },
     );
   }

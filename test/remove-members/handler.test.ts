@@ -36,8 +36,8 @@ describe('remove-members handler', () => {
     organizations.reset();
     s3.reset();
     s3.on(PutObjectCommand).resolves({});
-    // No sweep memory yet (S3's answer without s3:ListBucket).
-    s3.on(GetObjectCommand).rejects(awsError('AccessDenied', 403));
+    // No sweep memory yet (S3's answer to a caller that may s3:ListBucket).
+    s3.on(GetObjectCommand).rejects(awsError('NoSuchKey', 404));
     organizations.on(DescribeAccountCommand).rejects(awsError('AccountNotFoundException', 400));
     securityHub.on(DescribeHubCommand).resolves({});
     securityHub
@@ -139,6 +139,24 @@ describe('remove-members handler', () => {
     });
     for (const call of securityHub.commandCalls(DeleteMembersCommand))
       expect(call.args[0].input.AccountIds).toEqual(['222222222222', '333333333333']);
+  });
+
+  it('removes nothing, for {"staleMembers": true}, when S3 denies the sweep\'s memory, and says which object', async () => {
+    organizations
+      .on(ListAccountsCommand)
+      .resolves({ Accounts: [{ Id: '222222222222', State: 'SUSPENDED' }] });
+    s3.on(GetObjectCommand).rejects(awsError('AccessDenied', 403));
+
+    await expect(
+      handler(
+        { request: { staleMembers: true }, executionId: 'x' },
+        lambdaContext('remove-members', '999999999999'),
+      ),
+    ).rejects.toThrow(
+      /executions\/sweep-memory\/organization\.json: AccessDenied: muster stops rather than go on without the sweep's memory/,
+    );
+    expect(securityHub.commandCalls(DisassociateMembersCommand)).toHaveLength(0);
+    expect(securityHub.commandCalls(DeleteMembersCommand)).toHaveLength(0);
   });
 
   it('removes, for {"staleMembers": true}, the departed accounts the last sweep found still members too, unless they are back in the organization', async () => {

@@ -97,7 +97,7 @@ describe('resolve-accounts handler', () => {
     s3.on(GetObjectCommand).rejects(awsError('AccessDenied', 403));
 
     await expect(handler(event('triggers/scheduled-sweep'), context)).rejects.toThrow(
-      /could not read s3:\/\/[^/]+\/executions\/sweep-memory\/organization\.json: AccessDenied: the sweep stops without its memory/,
+      /could not read s3:\/\/[^/]+\/executions\/sweep-memory\/organization\.json: AccessDenied: muster stops rather than go on without the sweep's memory/,
     );
     const put = s3.commandCalls(PutObjectCommand).map(({ args }) => args[0].input.Key);
     expect(put).not.toContain('executions/sweep-memory/organization.json');

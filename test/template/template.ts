@@ -62,10 +62,11 @@ export const kebab = (logicalId: string) =>
     .toLowerCase();
 
 /**
- * Permissions a role holds for an answer's sake rather than for a call of its own: Resolve Accounts
- * may s3:ListBucket on the report bucket so that S3 answers its sweep's missing memory NoSuchKey,
- * not AccessDenied (docs/aws-facts.md, Amazon S3, "A missing object"). It lists nothing.
+ * Permissions a role holds for an answer's sake rather than for a call of its own: the two functions
+ * that read the sweep's memory may s3:ListBucket on the report bucket so that S3 answers a missing
+ * memory NoSuchKey, not AccessDenied (docs/aws-facts.md, Amazon S3, "A missing object"). Neither lists.
  */
 export const PERMISSIONS_WITHOUT_A_CALL: Readonly<Record<string, readonly string[]>> = {
   ResolveAccountsFunction: ['s3:ListBucket'],
+  RemoveMembersFunction: ['s3:ListBucket'],
 };
