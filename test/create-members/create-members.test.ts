@@ -85,6 +85,17 @@ function securityHubWithState(initial: Record<string, string> = {}, createdStatu
   return members;
 }
 
+/** One attempt of Create Members in a Security Hub pair, as stateOutput takes it, with `done` its accounts. */
+const attemptWith = (done: Partial<Record<DoneMark, string[]>>) => ({
+  region: 'eu-west-1',
+  service: 'securityhub' as const,
+  done,
+  retry: [],
+  failed: [],
+  attempt: 1,
+  retryAfterSeconds: 0,
+});
+
 describe('createMembers', () => {
   beforeEach(() => {
     securityHub.reset();
@@ -238,15 +249,7 @@ describe('createMembers', () => {
         invitedAccountIds: ['2'],
         ...(earlier === undefined ? {} : { invitedListed: earlier }),
       };
-      const output = {
-        region: 'eu-west-1',
-        service: 'securityhub' as const,
-        done,
-        retry: [],
-        failed: [],
-        attempt: 1,
-        retryAfterSeconds: 0,
-      };
+      const output = attemptWith(done);
       expect(stateOutput(input, output).invitedListed).toBe(invitedListed);
       // Nothing listed: nothing to say.
       expect(stateOutput({ ...input, invitedAccountIds: [] }, output).invitedListed).toBe(false);
@@ -273,15 +276,7 @@ describe('createMembers', () => {
         accounts: [],
         ...(earlier === undefined ? {} : { allInvited: earlier }),
       };
-      const output = {
-        region: 'eu-west-1',
-        service: 'securityhub' as const,
-        done,
-        retry: [],
-        failed: [],
-        attempt: 1,
-        retryAfterSeconds: 0,
-      };
+      const output = attemptWith(done);
       expect(stateOutput(input, output).allInvited).toBe(allInvited);
     },
   );
