@@ -19,6 +19,20 @@ export interface ListedMember extends ObservedMember {
   email?: string;
 }
 
+/** The members as `observed` reads them, each with the email its list entry keeps, if any. */
+export function withEmails<Entry>(
+  entries: readonly Entry[],
+  observed: (entries: Entry[]) => ObservedMember[],
+  emailOf: (entry: Entry) => string | undefined,
+): ListedMember[] {
+  return entries.flatMap((entry) =>
+    observed([entry]).map((member) => {
+      const email = emailOf(entry);
+      return email === undefined ? member : { ...member, email };
+    }),
+  );
+}
+
 export interface UnprocessedAccount {
   accountId: string;
   reason?: string;

@@ -7,16 +7,16 @@ import {
   type MemberDetail,
 } from '@aws-sdk/client-detective';
 import { everyPage } from '../../aws/pages.ts';
-import type {
-  ListedMember,
-  MembershipCreator,
-  MembershipLister,
-  MembershipLocator,
-  MembershipPlanner,
-  MembershipReader,
-  MembershipTarget,
-  ObservedMember,
-  UnprocessedAccount,
+import {
+  type MembershipCreator,
+  type MembershipLister,
+  type MembershipLocator,
+  type MembershipPlanner,
+  type MembershipReader,
+  type MembershipTarget,
+  type ObservedMember,
+  type UnprocessedAccount,
+  withEmails,
 } from '../administrator.ts';
 
 function graphOf(target: MembershipTarget): string {
@@ -100,11 +100,7 @@ export const DETECTIVE_LIST_MEMBERS_PAGE_SIZE = 200;
  */
 export function detectiveMembers(client: DetectiveClient): MembershipPlanner['members'] {
   return async (target) =>
-    (await everyMember(client, target)).flatMap((detail): ListedMember[] =>
-      observed([detail]).map((member) =>
-        detail.EmailAddress === undefined ? member : { ...member, email: detail.EmailAddress },
-      ),
-    );
+    withEmails(await everyMember(client, target), observed, ({ EmailAddress }) => EmailAddress);
 }
 
 function everyMember(client: DetectiveClient, target: MembershipTarget): Promise<MemberDetail[]> {

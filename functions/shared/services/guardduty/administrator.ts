@@ -9,17 +9,17 @@ import {
   type Member,
 } from '@aws-sdk/client-guardduty';
 import { everyPage } from '../../aws/pages.ts';
-import type {
-  ListedMember,
-  MembershipCreator,
-  MembershipInviter,
-  MembershipLister,
-  MembershipLocator,
-  MembershipPlanner,
-  MembershipReader,
-  MembershipTarget,
-  ObservedMember,
-  UnprocessedAccount,
+import {
+  type MembershipCreator,
+  type MembershipInviter,
+  type MembershipLister,
+  type MembershipLocator,
+  type MembershipPlanner,
+  type MembershipReader,
+  type MembershipTarget,
+  type ObservedMember,
+  type UnprocessedAccount,
+  withEmails,
 } from '../administrator.ts';
 
 /** ListMembers and ListDetectors take at most 50 per page (docs/aws-facts.md, Amazon GuardDuty). */
@@ -39,21 +39,6 @@ function unprocessed(entries: { AccountId?: string; Result?: string }[] | undefi
 function observed(members: Member[] | undefined): ObservedMember[] {
   return (members ?? []).flatMap(({ AccountId, RelationshipStatus }) =>
     AccountId === undefined ? [] : [{ accountId: AccountId, status: RelationshipStatus ?? '' }],
-  );
-}
-
-/** Each member with the email the list keeps (`Email`, which GuardDuty's model requires). */
-function listed(members: Member[]): ListedMember[] {
-  return members.flatMap(({ AccountId, RelationshipStatus, Email }) =>
-    AccountId === undefined
-      ? []
-      : [
-          {
-            accountId: AccountId,
-            status: RelationshipStatus ?? '',
-            ...(Email === undefined ? {} : { email: Email }),
-          },
-        ],
   );
 }
 
@@ -140,7 +125,7 @@ export function guardDutyPlanner(client: GuardDutyClient): MembershipPlanner {
   return {
     ...guardDutyLocator(client),
     async members(target) {
-      return listed(await everyMember(client, target));
+      return withEmails(await everyMember(client, target), observed, ({ Email }) => Email);
     },
     async organization(target) {
       try {

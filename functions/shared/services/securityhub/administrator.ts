@@ -9,16 +9,16 @@ import {
   type SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import { everyPage } from '../../aws/pages.ts';
-import type {
-  ListedMember,
-  MembershipCreator,
-  MembershipInviter,
-  MembershipLister,
-  MembershipLocator,
-  MembershipPlanner,
-  MembershipReader,
-  ObservedMember,
-  UnprocessedAccount,
+import {
+  type MembershipCreator,
+  type MembershipInviter,
+  type MembershipLister,
+  type MembershipLocator,
+  type MembershipPlanner,
+  type MembershipReader,
+  type ObservedMember,
+  type UnprocessedAccount,
+  withEmails,
 } from '../administrator.ts';
 
 function unprocessed(
@@ -32,21 +32,6 @@ function unprocessed(
 function observed(members: Member[] | undefined): ObservedMember[] {
   return (members ?? []).flatMap(({ AccountId, MemberStatus }) =>
     AccountId === undefined ? [] : [{ accountId: AccountId, status: MemberStatus ?? '' }],
-  );
-}
-
-/** Each member with the email the list keeps (`Email`, absent where none was given). */
-function listed(members: Member[]): ListedMember[] {
-  return members.flatMap(({ AccountId, MemberStatus, Email }) =>
-    AccountId === undefined
-      ? []
-      : [
-          {
-            accountId: AccountId,
-            status: MemberStatus ?? '',
-            ...(Email === undefined ? {} : { email: Email }),
-          },
-        ],
   );
 }
 
@@ -145,7 +130,7 @@ export function securityHubMembership(client: SecurityHubClient): SecurityHubMem
       }
     },
     async members() {
-      return listed(await everyMember(client));
+      return withEmails(await everyMember(client), observed, ({ Email }) => Email);
     },
   };
 }
