@@ -28,6 +28,27 @@ interface EmfLine {
  * one entry per metric and dimension set, as CloudWatch would make metrics of them.
  */
 export function emittedMetrics(record: () => void): EmittedMetric[] {
+  const capture = startCapture();
+  try {
+    record();
+  } finally {
+    capture.stop();
+  }
+  return capture.metrics();
+}
+
+/** emittedMetrics of an asynchronous `record`, such as a handler's invocation. */
+export async function emittedMetricsOf(record: () => Promise<unknown>): Promise<EmittedMetric[]> {
+  const capture = startCapture();
+  try {
+    await record();
+  } finally {
+    capture.stop();
+  }
+  return capture.metrics();
+}
+
+function startCapture() {
   // Each single metric is a new Metrics, which reads the switch the test setup turns off.
   vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
   const lines: string[] = [];
@@ -38,13 +59,17 @@ export function emittedMetrics(record: () => void): EmittedMetric[] {
   const log = vi.spyOn(console, 'log').mockImplementation((line) => {
     lines.push(String(line));
   });
-  try {
-    record();
-  } finally {
-    write.mockRestore();
-    log.mockRestore();
-    vi.unstubAllEnvs();
-  }
+  return {
+    stop() {
+      write.mockRestore();
+      log.mockRestore();
+      vi.unstubAllEnvs();
+    },
+    metrics: () => parseLines(lines),
+  };
+}
+
+function parseLines(lines: readonly string[]): EmittedMetric[] {
   return lines
     .flatMap((text) => text.split('\n'))
     .filter((line) => line.includes('"_aws"'))
