@@ -210,7 +210,7 @@ describe('resolve-accounts handler of a parent execution', () => {
   it.each([
     ['an organization of the administrator and a suspended account', 'SUSPENDED', true],
     ['an account to onboard (Merge Reports records that one)', 'ACTIVE', false],
-  ])('records a sweep with %s as finished here: %s', async (_, state, finishedHere) => {
+  ] as const)('records a sweep with %s as finished here: %s', async (_, state, finishedHere) => {
     s3.on(GetObjectCommand).rejects(awsError('NoSuchKey', 404));
     organizations.on(ListAccountsCommand).resolves({
       Accounts: [
