@@ -79,6 +79,24 @@ describe('deploying template.yaml', () => {
     expect(namedIamResources(readTemplate('events-forwarder.yaml').Resources)).toEqual([]);
   });
 
+  it('keeps every dead-letter alarm in ALARM while its queue reports nothing, so a waiting dead letter is not forgotten', () => {
+    const queueAlarms = ['template.yaml', 'events-forwarder.yaml'].flatMap((path) =>
+      Object.entries(readTemplate(path).Resources)
+        .filter(
+          ([, { Type, Properties }]) =>
+            Type === 'AWS::CloudWatch::Alarm' &&
+            Properties?.Namespace === 'AWS/SQS' &&
+            Properties.MetricName === 'ApproximateNumberOfMessagesVisible',
+        )
+        .map(([logicalId, { Properties }]) => [`${path} ${logicalId}`, Properties?.TreatMissingData]),
+    );
+    expect(queueAlarms.map(([alarm]) => alarm)).toEqual([
+      'template.yaml DeadLetterAlarm',
+      'events-forwarder.yaml ForwardDeadLetterAlarm',
+    ]);
+    expect(queueAlarms.filter(([, missing]) => missing !== 'ignore')).toEqual([]);
+  });
+
   it('tells member-role.yaml the name CloudFormation gives the accept-invitations role', () => {
     const functionRole = template.Resources.AcceptInvitationsFunction?.Properties?.Role;
     expect(referenced(functionRole)).toBe('AcceptInvitationsRole');
