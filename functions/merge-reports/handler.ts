@@ -9,7 +9,7 @@ import {
   logger,
   metrics,
   recordCounts,
-  recordCoverage,
+  recordFinishedExecution,
   tracer,
 } from '#shared/observability.ts';
 import { onFirstUse, reportStore } from '#shared/wiring.ts';
@@ -26,7 +26,7 @@ export function createHandler() {
       loadBatch: (key) => loadBatchFile(key, store()),
       uniqueId: randomUUID,
       now: () => new Date(),
-      onCoverage: recordCoverage,
+      onFinished: recordFinishedExecution,
     });
     recordCounts({
       MembershipsEnabled: report.counts.ENABLED ?? 0,

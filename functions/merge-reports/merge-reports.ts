@@ -10,6 +10,8 @@ import {
 import type { Membership } from '#shared/domain/report.ts';
 import { decideReport, describeReport, summarizeGroups } from '#shared/domain/report.ts';
 import { SERVICE_RULES } from '#shared/domain/services.ts';
+import { InvalidInputError } from '#shared/errors.ts';
+import type { FinishedExecution } from '#shared/observability.ts';
 import {
   parseJsonLines,
   type ReportRow,
@@ -17,7 +19,7 @@ import {
   toJsonLines,
   withAccountNames,
 } from '#shared/report/files.ts';
-import { type Coverage, coverageOf } from '#shared/report/formats/coverage.ts';
+import { coverageOf } from '#shared/report/formats/coverage.ts';
 import { reportHtml } from '#shared/report/formats/html.ts';
 import { executionPrefix, type ReportStore } from '#shared/report/store.ts';
 
@@ -55,8 +57,11 @@ export interface MergeReportsDeps {
   uniqueId: () => string;
   /** When the report is written: the time its HTML says it describes. */
   now: () => Date;
-  /** Told the execution's coverage once, from every child's memberships (the handler makes it metrics). */
-  onCoverage?: (coverage: Coverage) => void;
+  /**
+   * Told once the report files are written: what started the execution, its status and its coverage
+   * from every child's memberships (the handler makes them metrics).
+   */
+  onFinished?: (finished: FinishedExecution) => void;
 }
 
 /**
@@ -139,6 +144,20 @@ function executionHtml(
 }
 
 /**
+ * What started the execution, from its batches' plans (one Resolve Accounts wrote them all, each
+ * parsed by planSchema): batches that disagree are refused, naming what each says.
+ */
+export function executionTrigger(triggers: readonly Plan['trigger'][]): Plan['trigger'] {
+  const distinct = [...new Set(triggers)];
+  const [only] = distinct;
+  if (only === undefined || distinct.length > 1)
+    throw new InvalidInputError(
+      `batches: the batch plans name ${distinct.length === 0 ? 'no trigger' : `the triggers ${JSON.stringify(distinct)}`}; one execution's batches all carry the one trigger that started it`,
+    );
+  return only;
+}
+
+/**
  * The parent's report: the batches' report files as one (JSON Lines, CSV and HTML, one row per requested
  * membership), and the bounded summary the state carries, as Check Members makes it for a batch.
  */
@@ -152,13 +171,16 @@ export async function mergeReports(
       const plan = await deps.loadBatch(batch.batchKey);
       const names = new Map(Object.entries(plan.accountNames ?? {}));
       if (batch.child === undefined)
-        return withAccountNames(failedBatchRows(plan, batch.crashed?.Error ?? 'no report'), names);
+        return {
+          trigger: plan.trigger,
+          rows: withAccountNames(failedBatchRows(plan, batch.crashed?.Error ?? 'no report'), names),
+        };
       const rows = parseJsonLines(await deps.store.get(batch.child.files.jsonl));
-      return withAccountNames(withMemberLimitFailures(rows, plan), names);
+      return { trigger: plan.trigger, rows: withAccountNames(withMemberLimitFailures(rows, plan), names) };
     }),
   );
-  const rows = parts.flat();
-  deps.onCoverage?.(coverageOf(rows));
+  const trigger = executionTrigger(parts.map((part) => part.trigger));
+  const rows = parts.flatMap((part) => part.rows);
   const decision = decideReport(rows.map(asMembership), [], { round: 0, maxRounds: 0 });
   const prefix = executionPrefix(input.executionId, deps.uniqueId);
   const files: Required<ReportFiles> = {
@@ -176,6 +198,7 @@ export async function mergeReports(
       'text/html; charset=utf-8',
     ),
   ]);
+  deps.onFinished?.({ trigger, status: decision.status, coverage: coverageOf(rows) });
   const summary = summarizeGroups(decision.notEnabled);
   const failedBatches = batches.filter(({ child }) => child === undefined).length;
   const note =

@@ -9,7 +9,15 @@ import { perRegion, regionalClient } from '#shared/aws/clients.ts';
 import { Pacing } from '#shared/aws/pacing.ts';
 import { readClientSettings } from '#shared/config.ts';
 import { batchInputSchema, executionIdSchema, parseInput } from '#shared/contracts.ts';
-import { CORRELATION_ID_PATH, logger, metrics, recordCounts, tracer } from '#shared/observability.ts';
+import {
+  CORRELATION_ID_PATH,
+  logger,
+  metrics,
+  recordCounts,
+  recordSweepFinished,
+  sweepWithoutWork,
+  tracer,
+} from '#shared/observability.ts';
 import { executionPrefix } from '#shared/report/store.ts';
 import { organizationsDirectory, recordingNames } from '#shared/services/organizations.ts';
 import { PLANNERS } from '#shared/services/registry.ts';
@@ -87,6 +95,9 @@ export function createHandler() {
       note: plan.note,
     });
     if (!parent.success) return plan;
+    // Merge Reports records a sweep it reports; one with nothing to onboard never reaches it.
+    const unreported = sweepWithoutWork(plan);
+    if (unreported !== undefined) recordSweepFinished(unreported);
     // The execution carries counts and references: with work to do the accounts go to the report
     // bucket, one object per child execution; without (a dry run), the whole plan is one object there
     // (docs/report-bucket.md). The names go with the accounts, never into the state.

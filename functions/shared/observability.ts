@@ -1,7 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Plan } from './contracts.ts';
 import { maskEmails } from './domain/accounts.ts';
+import { SETTLED_OUTCOMES } from './domain/outcomes.ts';
+import type { ReportStatus } from './domain/report.ts';
 import type { Telemetry } from './engine.ts';
 import type { Coverage } from './report/formats/coverage.ts';
 
@@ -77,28 +80,99 @@ export function recordCounts(counts: Record<string, number>): void {
   for (const [name, value] of Object.entries(counts)) metrics.addMetric(name, MetricUnit.Count, value);
 }
 
-/** The metrics of a finished check, as template.yaml's dashboard reads them. */
+/** The metrics of a finished execution, as template.yaml's dashboard and sweep alarms read them. */
 export const COVERAGE_METRICS = {
-  /** Percent, dimensions Service and Region: enabled ÷ memberships expected (README, "Metrics and the coverage dashboard"). */
+  /** Percent, dimensions Service, Region and Trigger: enabled ÷ memberships expected (README, "Metrics and the coverage dashboard"). */
   coverage: 'CoveragePercent',
-  /** Count, dimension Outcome: memberships per outcome. */
+  /** Count, dimensions Outcome and Trigger: memberships per outcome. */
   outcome: 'MembershipsByOutcome',
+  /** Count, a sweep that reached its report: without a dimension of its own, and with Result. */
+  sweepsFinished: 'SweepsFinished',
 } as const;
 
+/** The dimension that tells apart what started an execution, and the one that says how a sweep ended. */
+export const TRIGGER_DIMENSION = 'Trigger';
+export const RESULT_DIMENSION = 'Result';
+
 /**
- * Coverage per service and Region, and a count per outcome, once per execution (its final check).
- * Dimensions stay bounded: services × Regions of one partition, and the outcome vocabulary.
+ * What started an execution, as the Trigger dimension says it: the four account events are one
+ * value, so the dimension stays three values whatever events are added. A new plan trigger fails
+ * the type check here until it is given one.
  */
-export function recordCoverage({ pairs, outcomes }: Coverage): void {
+export const METRIC_TRIGGERS = {
+  CreateAccountResult: 'event',
+  CreateManagedAccount: 'event',
+  UpdateManagedAccount: 'event',
+  AccountJoinedOrganization: 'event',
+  sweep: 'sweep',
+  manual: 'manual',
+} as const satisfies Record<Plan['trigger'], string>;
+export type MetricTrigger = (typeof METRIC_TRIGGERS)[Plan['trigger']];
+
+/** How a sweep that reached its report ended: every membership settled, or some needing attention. */
+export const SWEEP_RESULTS = { covered: 'covered', needsAttention: 'needs-attention' } as const;
+export type SweepResult = (typeof SWEEP_RESULTS)[keyof typeof SWEEP_RESULTS];
+
+/** The sweep's result from its report's status, as the state machine's Onboarded? choice reads it. */
+export function sweepResult(status: ReportStatus): SweepResult {
+  return status === 'SUCCEEDED' ? SWEEP_RESULTS.covered : SWEEP_RESULTS.needsAttention;
+}
+
+/**
+ * Coverage per service and Region, and a count per outcome, once per execution (its final report),
+ * each with what started the execution. Dimensions stay bounded: services × Regions of one
+ * partition, the outcome vocabulary and three triggers.
+ */
+export function recordCoverage({ pairs, outcomes }: Coverage, trigger: MetricTrigger): void {
   for (const { region, service, percent } of pairs) {
     if (percent === undefined) continue;
     const single = metrics.singleMetric();
-    single.addDimensions({ Service: service, Region: region });
+    single.addDimensions({ Service: service, Region: region, [TRIGGER_DIMENSION]: trigger });
     single.addMetric(COVERAGE_METRICS.coverage, MetricUnit.Percent, percent);
   }
   for (const [outcome, count] of Object.entries(outcomes)) {
     const single = metrics.singleMetric();
-    single.addDimension('Outcome', outcome);
+    single.addDimensions({ Outcome: outcome, [TRIGGER_DIMENSION]: trigger });
     single.addMetric(COVERAGE_METRICS.outcome, MetricUnit.Count, count);
   }
+}
+
+/**
+ * One finished sweep, written twice: CloudWatch keeps each dimension set a metric of its own and an
+ * alarm reads exactly one (docs/aws-facts.md, "The scheduled sweep and its alarms"). The overdue alarm
+ * counts every finished sweep (no Result), the needs-attention alarm those with Result needs-attention.
+ */
+export function recordSweepFinished(result: SweepResult): void {
+  metrics.singleMetric().addMetric(COVERAGE_METRICS.sweepsFinished, MetricUnit.Count, 1);
+  const single = metrics.singleMetric();
+  single.addDimension(RESULT_DIMENSION, result);
+  single.addMetric(COVERAGE_METRICS.sweepsFinished, MetricUnit.Count, 1);
+}
+
+/**
+ * How a sweep with nothing to onboard ended: it stops at Nothing To Do, before Merge Reports, and
+ * finished all the same (needing attention when a skipped account's outcome is not settled, as a
+ * stale member's). Undefined for anything else: a dry run, a plan with work, or no sweep.
+ */
+export function sweepWithoutWork(
+  plan: Pick<Plan, 'trigger' | 'dryRun' | 'hasWork' | 'skipped'>,
+): SweepResult | undefined {
+  if (plan.trigger !== 'sweep' || plan.dryRun || plan.hasWork) return undefined;
+  return plan.skipped.every(({ outcome }) => SETTLED_OUTCOMES.has(outcome))
+    ? SWEEP_RESULTS.covered
+    : SWEEP_RESULTS.needsAttention;
+}
+
+/** What an execution's report says, for its metrics. */
+export interface FinishedExecution {
+  trigger: Plan['trigger'];
+  status: ReportStatus;
+  coverage: Coverage;
+}
+
+/** An execution's report as metrics: its coverage by trigger, and for a sweep that it finished. */
+export function recordFinishedExecution({ trigger, status, coverage }: FinishedExecution): void {
+  const dimension = METRIC_TRIGGERS[trigger];
+  recordCoverage(coverage, dimension);
+  if (dimension === 'sweep') recordSweepFinished(sweepResult(status));
 }

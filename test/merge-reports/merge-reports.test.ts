@@ -2,7 +2,11 @@ import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BENCH_REGIONS } from '../../bench/regions.ts';
-import { type MergeReportsInput, mergeReports } from '../../functions/merge-reports/merge-reports.ts';
+import {
+  executionTrigger,
+  type MergeReportsInput,
+  mergeReports,
+} from '../../functions/merge-reports/merge-reports.ts';
 import {
   groupRegions,
   LISTED_WITHOUT_WORK,
@@ -18,6 +22,7 @@ import { type BatchedPlan, CHILD_BATCH_ACCOUNTS, type Plan } from '../../functio
 import { membershipKey } from '../../functions/shared/domain/keys.ts';
 import { KNOWN_REGIONS, partitionOf } from '../../functions/shared/domain/regions.ts';
 import { SERVICE_NAMES, type ServiceName } from '../../functions/shared/domain/services.ts';
+import { InvalidInputError } from '../../functions/shared/errors.ts';
 import { parseJsonLines, toJsonLines } from '../../functions/shared/report/files.ts';
 import { ACCOUNT_NAME_MAX } from '../../functions/shared/report/formats/records.ts';
 import { memoryReportStore } from '../report-store.ts';
@@ -308,27 +313,74 @@ describe('splitting the plan into child executions and merging their reports', (
     ]);
   });
 
-  it("tells onCoverage the whole execution's coverage once, every child's memberships together, a failed child's included", async () => {
+  it("tells onFinished, once its files are written, the trigger, the status and the whole execution's coverage, a failed child's memberships included", async () => {
     const store = memoryReportStore();
-    const whole = plan(4, 0, ['us-east-1']);
+    const whole = { ...plan(4, 0, ['us-east-1']), trigger: 'sweep' as const };
     whole.pairs = whole.pairs.map((pair) => ({ ...pair, enabled: true }));
     const batched = await storeBatches(whole, store, 'executions/muster-onboarding/run-1', { size: 2 });
     const told: unknown[] = [];
-    await mergeReports(await firstReportedSecondTimedOut(store, batched, 0), {
+    const report = await mergeReports(await firstReportedSecondTimedOut(store, batched, 0), {
       ...mergeDeps(store),
-      onCoverage: (coverage) => {
-        told.push(coverage);
+      onFinished: (finished) => {
+        // Told after the report exists: a retried invocation that failed to write told nothing.
+        expect(store.objects.has('executions/muster-onboarding/run-1/report.html')).toBe(true);
+        told.push(finished);
       },
     });
     expect(told).toEqual([
       {
-        pairs: [
-          { region: 'us-east-1', service: 'securityhub', enabled: 2, expected: 4, percent: 50 },
-          { region: 'us-east-1', service: 'detective', enabled: 2, expected: 4, percent: 50 },
-        ],
-        outcomes: { ENABLED: 4, FAILED: 4 },
+        trigger: 'sweep',
+        status: report.status,
+        coverage: {
+          pairs: [
+            { region: 'us-east-1', service: 'securityhub', enabled: 2, expected: 4, percent: 50 },
+            { region: 'us-east-1', service: 'detective', enabled: 2, expected: 4, percent: 50 },
+          ],
+          outcomes: { ENABLED: 4, FAILED: 4 },
+        },
       },
     ]);
+    expect(report.status).toBe('NEEDS_ATTENTION');
+  });
+
+  it('refuses batches whose plans name different triggers, naming them, before writing any report', async () => {
+    const store = memoryReportStore();
+    const batched = await storeBatches(
+      plan(4, 0, ['us-east-1']),
+      store,
+      'executions/muster-onboarding/run-1',
+      {
+        size: 2,
+      },
+    );
+    const input = await firstReportedSecondTimedOut(store, batched, 0);
+    const second = input.batches[0]?.[1]?.batchKey ?? '';
+    const loadDifferent = async (key: string) => {
+      const loaded = await loadBatch(key, store);
+      return key === second ? { ...loaded, trigger: 'sweep' as const } : loaded;
+    };
+    const written = store.objects.size;
+    await expect(mergeReports(input, { ...mergeDeps(store), loadBatch: loadDifferent })).rejects.toThrow(
+      new InvalidInputError(
+        'batches: the batch plans name the triggers ["manual","sweep"]; one execution\'s batches all carry the one trigger that started it',
+      ),
+    );
+    expect(store.objects.size).toBe(written);
+  });
+
+  it.each([
+    [['manual', 'manual'], 'manual'],
+    [['sweep'], 'sweep'],
+    [
+      ['AccountJoinedOrganization', 'AccountJoinedOrganization', 'AccountJoinedOrganization'],
+      'AccountJoinedOrganization',
+    ],
+  ] as const)("takes the execution's trigger from its batches' plans %j: %s", (triggers, expected) => {
+    expect(executionTrigger(triggers)).toBe(expected);
+  });
+
+  it('refuses an execution with no batch plan to tell its trigger', () => {
+    expect(() => executionTrigger([])).toThrow(InvalidInputError);
   });
 
   it("gives each batch's pairs only its own accounts of a sweep's accounts to create", () => {

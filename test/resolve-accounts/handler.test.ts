@@ -19,7 +19,13 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
+import {
+  COVERAGE_METRICS,
+  recordSweepFinished,
+  SWEEP_RESULTS,
+} from '../../functions/shared/observability.ts';
 import { lambdaContext } from '../../local/runner/lambda-context.ts';
+import { emittedMetrics, emittedMetricsOf } from '../emf.ts';
 import { awsError } from '../helpers.ts';
 
 vi.hoisted(() => {
@@ -199,6 +205,26 @@ describe('resolve-accounts handler of a parent execution', () => {
       '999999999999': 'security-tooling',
       '333333333333': 'old-sandbox',
     });
+  });
+
+  it.each([
+    ['an organization of the administrator and a suspended account', 'SUSPENDED', true],
+    ['an account to onboard (Merge Reports records that one)', 'ACTIVE', false],
+  ] as const)('records a sweep with %s as finished here: %s', async (_, state, finishedHere) => {
+    s3.on(GetObjectCommand).rejects(awsError('NoSuchKey', 404));
+    organizations.on(ListAccountsCommand).resolves({
+      Accounts: [
+        { Id: '999999999999', Name: 'security-tooling', State: 'ACTIVE' },
+        { Id: '333333333333', Name: 'old-sandbox', State: state },
+      ],
+    });
+    const executionId = 'arn:aws:states:us-east-1:999999999999:execution:muster-onboarding:sweep-1';
+
+    const metrics = await emittedMetricsOf(() => handler({ request: { sweep: true }, executionId }, context));
+
+    expect(metrics.filter(({ name }) => name === COVERAGE_METRICS.sweepsFinished)).toEqual(
+      finishedHere ? emittedMetrics(() => recordSweepFinished(SWEEP_RESULTS.covered)) : [],
+    );
   });
 
   it("writes the input's name to a dry run's plan.json only for an account Organizations does not name", async () => {

@@ -1,50 +1,38 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SETTLED_OUTCOMES } from '../../functions/shared/domain/outcomes.ts';
-import { COVERAGE_METRICS, recordCoverage } from '../../functions/shared/observability.ts';
+import {
+  COVERAGE_METRICS,
+  METRIC_TRIGGERS,
+  RESULT_DIMENSION,
+  recordFinishedExecution,
+  TRIGGER_DIMENSION,
+} from '../../functions/shared/observability.ts';
+import { emittedMetrics } from '../emf.ts';
 import { readTemplate } from './template.ts';
 
-interface Emitted {
-  namespace: string;
-  dimensions: string[];
-  name: string;
+/** Every metric Merge Reports writes for one sweep: coverage and outcomes by trigger, and the finished sweep. */
+function emitted() {
+  return emittedMetrics(() =>
+    recordFinishedExecution({
+      trigger: 'sweep',
+      status: 'NEEDS_ATTENTION',
+      coverage: {
+        pairs: [{ region: 'us-east-1', service: 'securityhub', enabled: 1, expected: 2, percent: 50 }],
+        outcomes: { ENABLED: 1, FAILED: 1 },
+      },
+    }),
+  ).map(({ namespace, dimensions, name }) => ({ namespace, dimensions, name }));
 }
 
-/** The metrics recordCoverage writes as CloudWatch embedded metric format lines. */
-function emitted(): Emitted[] {
-  // Each single metric is a new Metrics, which reads the switch the test setup turns off.
-  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
-  const lines: string[] = [];
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    lines.push(String(chunk));
-    return true;
-  });
-  const log = vi.spyOn(console, 'log').mockImplementation((line) => {
-    lines.push(String(line));
-  });
-  recordCoverage({
-    pairs: [{ region: 'us-east-1', service: 'securityhub', enabled: 1, expected: 2, percent: 50 }],
-    outcomes: { ENABLED: 1, FAILED: 1 },
-  });
-  write.mockRestore();
-  log.mockRestore();
-  vi.unstubAllEnvs();
-  return lines
-    .flatMap((text) => text.split('\n'))
-    .filter((line) => line.includes('"_aws"'))
-    .flatMap((line) => {
-      const { _aws } = JSON.parse(line) as {
-        _aws: {
-          CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[];
-        };
-      };
-      return _aws.CloudWatchMetrics.flatMap(({ Namespace, Dimensions, Metrics }) =>
-        Metrics.map(({ Name }) => ({
-          namespace: Namespace,
-          dimensions: [...(Dimensions[0] ?? [])].sort(),
-          name: Name,
-        })),
-      );
-    });
+/** The SEARCH expressions of the dashboard's graphs. */
+function searchExpressions(): string[] {
+  return dashboard()
+    .widgets.flatMap(({ properties }) => properties.metrics.flat())
+    .flatMap((metric) =>
+      typeof metric === 'object' && metric !== null && 'expression' in metric
+        ? [String(metric.expression)]
+        : [],
+    );
 }
 
 function dashboard(): { widgets: { properties: { metrics: unknown[][] } }[] } {
@@ -62,39 +50,47 @@ afterEach(() => {
 });
 
 describe('CoverageDashboard', () => {
-  it('searches for exactly the namespace, dimensions and names the check step emits', () => {
-    const searches = dashboard()
-      .widgets.flatMap(({ properties }) => properties.metrics.flat())
-      .flatMap((metric) =>
-        typeof metric === 'object' && metric !== null && 'expression' in metric
-          ? [String(metric.expression)]
-          : [],
-      )
-      .map((expression) => {
-        const match = /SEARCH\('\{([^}]+)\} MetricName="([^"]+)"/.exec(expression);
-        expect(match, expression).not.toBeNull();
-        const [namespace = '', ...dimensions] = (match?.[1] ?? '').split(',');
-        return { namespace, dimensions: dimensions.sort(), name: match?.[2] ?? '' };
-      });
+  it('searches for exactly the namespace, dimensions and names Merge Reports emits, every metric of it', () => {
+    const searches = searchExpressions().map((expression) => {
+      const match = /SEARCH\('\{([^}]+)\} MetricName="([^"]+)"/.exec(expression);
+      expect(match, expression).not.toBeNull();
+      const [namespace = '', ...dimensions] = (match?.[1] ?? '').split(',');
+      return { namespace, dimensions: dimensions.sort(), name: match?.[2] ?? '' };
+    });
     const metrics = emitted();
-    expect(searches.map(({ name }) => name).sort()).toEqual(Object.values(COVERAGE_METRICS).sort());
     for (const search of searches) expect(metrics).toContainEqual(search);
+    expect([...new Set(searches.map(({ name }) => name))].sort()).toEqual(
+      Object.values(COVERAGE_METRICS).sort(),
+    );
   });
 
   it('graphs as needing attention every outcome but ENABLED and those skipped by rule', () => {
-    const expressions = dashboard()
-      .widgets.flatMap(({ properties }) => properties.metrics.flat())
-      .flatMap((metric) =>
-        typeof metric === 'object' && metric !== null && 'expression' in metric
-          ? [String(metric.expression)]
-          : [],
-      )
-      .filter((expression) => expression.includes(`MetricName="${COVERAGE_METRICS.outcome}"`));
+    const expressions = searchExpressions().filter((expression) =>
+      expression.includes(`MetricName="${COVERAGE_METRICS.outcome}"`),
+    );
     expect(expressions).toHaveLength(1);
     const left = [...(expressions[0] ?? '').matchAll(/NOT Outcome="([A-Z_]+)"/g)].map(
       ([, outcome]) => outcome,
     );
     expect(left.sort()).toEqual([...SETTLED_OUTCOMES].sort());
+  });
+
+  it('graphs the coverage of every trigger, and of sweeps alone', () => {
+    const coverage = searchExpressions().filter((expression) =>
+      expression.includes(`MetricName="${COVERAGE_METRICS.coverage}"`),
+    );
+    const sweepOnly = `${TRIGGER_DIMENSION}="${METRIC_TRIGGERS.sweep}"`;
+    expect(coverage.filter((expression) => !expression.includes(`${TRIGGER_DIMENSION}=`))).toHaveLength(1);
+    expect(coverage.filter((expression) => expression.includes(sweepOnly))).toHaveLength(1);
+    expect(coverage).toHaveLength(2);
+  });
+
+  it('graphs finished sweeps by Result', () => {
+    const sweeps = searchExpressions().filter((expression) =>
+      expression.includes(`MetricName="${COVERAGE_METRICS.sweepsFinished}"`),
+    );
+    expect(sweeps).toHaveLength(1);
+    expect(sweeps[0]).toContain(`{Muster,${RESULT_DIMENSION},service}`);
   });
 
   it('shows executions by result from the onboarding state machine', () => {

@@ -87,40 +87,47 @@ describe('deploying template.yaml', () => {
     });
   });
 
-  it('lets CloudWatch publish to the topic of every alarm action', () => {
-    const alarms = Object.entries(template.Resources).filter(
-      ([, { Type }]) => Type === 'AWS::CloudWatch::Alarm',
-    );
-    expect(alarms.length).toBeGreaterThan(0);
-    const problems = alarms.flatMap(([alarmId, { Properties }]) =>
-      (['AlarmActions', 'OKActions', 'InsufficientDataActions'] as const)
-        .flatMap((kind) => (Properties?.[kind] as unknown[] | undefined) ?? [])
-        .map((action) => {
-          const topicId = referenced(action);
-          if (topicId === undefined)
-            return `${alarmId}: action ${JSON.stringify(action)} is not a topic of this stack`;
-          const why = whyCloudWatchCannotPublish(template.Resources, topicId);
-          return why === undefined ? undefined : `${alarmId}: ${why}`;
-        })
-        .filter((problem) => problem !== undefined),
-    );
-    expect(problems).toEqual([]);
-  });
-
-  it('rotates the alarm topic key and lets the account administer it', () => {
-    const keys = Object.values(template.Resources).filter(({ Type }) => Type === 'AWS::KMS::Key');
-    expect(keys.length).toBeGreaterThan(0);
-    for (const key of keys) {
-      expect(key.Properties?.EnableKeyRotation).toBe(true);
-      expect((key.Properties?.KeyPolicy as { Statement?: unknown[] } | undefined)?.Statement).toContainEqual(
-        expect.objectContaining({
-          Effect: 'Allow',
-          Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' } },
-          Action: 'kms:*',
-        }),
+  it.each(['template.yaml', 'events-forwarder.yaml'])(
+    'lets CloudWatch publish to the topic of every alarm action of %s',
+    (file) => {
+      const { Resources } = readTemplate(file);
+      const alarms = Object.entries(Resources).filter(([, { Type }]) => Type === 'AWS::CloudWatch::Alarm');
+      expect(alarms.length).toBeGreaterThan(0);
+      const problems = alarms.flatMap(([alarmId, { Properties }]) =>
+        (['AlarmActions', 'OKActions', 'InsufficientDataActions'] as const)
+          .flatMap((kind) => (Properties?.[kind] as unknown[] | undefined) ?? [])
+          .map((action) => {
+            const topicId = referenced(action);
+            if (topicId === undefined)
+              return `${alarmId}: action ${JSON.stringify(action)} is not a topic of this stack`;
+            const why = whyCloudWatchCannotPublish(Resources, topicId);
+            return why === undefined ? undefined : `${alarmId}: ${why}`;
+          })
+          .filter((problem) => problem !== undefined),
       );
-    }
-  });
+      expect(problems).toEqual([]);
+    },
+  );
+
+  it.each(['template.yaml', 'events-forwarder.yaml'])(
+    'rotates the alarm topic key of %s and lets the account administer it',
+    (file) => {
+      const keys = Object.values(readTemplate(file).Resources).filter(({ Type }) => Type === 'AWS::KMS::Key');
+      expect(keys.length).toBeGreaterThan(0);
+      for (const key of keys) {
+        expect(key.Properties?.EnableKeyRotation).toBe(true);
+        expect(
+          (key.Properties?.KeyPolicy as { Statement?: unknown[] } | undefined)?.Statement,
+        ).toContainEqual(
+          expect.objectContaining({
+            Effect: 'Allow',
+            Principal: { AWS: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:root' } },
+            Action: 'kms:*',
+          }),
+        );
+      }
+    },
+  );
 });
 
 /** Every shell command in the README and docs/, continuation lines joined, with where it is. */
@@ -179,12 +186,21 @@ describe('the documented deploy commands', () => {
     }
   });
 
-  it('query stack outputs that template.yaml has', () => {
-    const queried = commands.flatMap(({ command }) =>
-      [...command.matchAll(/OutputKey=='(\w+)'/g)].map((match) => String(match[1])),
-    );
-    expect(queried).toContain('MemberRoleTrustedRoleName');
-    for (const key of queried) expect(Object.keys(template.Outputs)).toContain(key);
+  // The forwarder's stack is the one the docs deploy as muster-events-forwarder; any other is muster's.
+  it('query stack outputs that the template of the stack they name has', () => {
+    const queried = commands.flatMap(({ file, command }) => {
+      const templateFile = /--stack-name muster-events-forwarder\b/.test(command)
+        ? 'events-forwarder.yaml'
+        : 'template.yaml';
+      return [...command.matchAll(/OutputKey=='(\w+)'/g)].map((match) => ({
+        where: `${file}: ${templateFile}`,
+        key: String(match[1]),
+        outputs: Object.keys(readTemplate(templateFile).Outputs),
+      }));
+    });
+    expect(queried.map(({ key }) => key)).toContain('MemberRoleTrustedRoleName');
+    expect(queried.map(({ key }) => key)).toContain('DeadLetterQueueUrl');
+    for (const { where, key, outputs } of queried) expect(outputs, where).toContain(key);
   });
 });
 

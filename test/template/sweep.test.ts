@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseTrigger } from '../../functions/resolve-accounts/triggers.ts';
+import {
+  RESULT_DIMENSION,
+  recordSweepFinished,
+  SWEEP_RESULTS,
+} from '../../functions/shared/observability.ts';
+import { emittedMetrics } from '../emf.ts';
 import { readTemplate } from './template.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: the template's resources are read field by field
@@ -9,6 +15,14 @@ const template = readTemplate('template.yaml');
 const resource = (id: string) =>
   template.Resources[id] as { Type: string; Condition?: string; Properties: Json };
 const SWEEP_INPUT = '{"sweep":true}';
+
+/** An alarm's dimensions as one object, to compare with what the code emits. */
+const dimensionsOf = (alarm: Json): Record<string, string> =>
+  Object.fromEntries(alarm.Dimensions.map(({ Name, Value }: Json) => [Name, Value]));
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe('the scheduled sweep', () => {
   it('is an EventBridge Scheduler schedule of SweepSchedule, once a day by default, none when the parameter is empty', () => {
@@ -27,13 +41,7 @@ describe('the scheduled sweep', () => {
       },
     });
     // Every sweep-only resource goes with the schedule.
-    for (const id of [
-      'SweepScheduleRole',
-      'SweepNeedsAttentionRule',
-      'SweepSucceededRule',
-      'SweepNeedsAttentionAlarm',
-      'SweepOverdueAlarm',
-    ])
+    for (const id of ['SweepScheduleRole', 'SweepNeedsAttentionAlarm', 'SweepOverdueAlarm'])
       expect(resource(id).Condition).toBe('HasSweep');
   });
 
@@ -63,40 +71,49 @@ describe('the scheduled sweep', () => {
     ]);
   });
 
-  it.each([
-    ['SweepNeedsAttentionRule', ['FAILED', 'TIMED_OUT', 'ABORTED']],
-    ['SweepSucceededRule', ['SUCCEEDED']],
-  ])('counts with %s only the sweep executions of this state machine that end %j', (id, statuses) => {
-    expect(resource(id).Properties.EventPattern).toEqual({
-      source: ['aws.states'],
-      'detail-type': ['Step Functions Execution Status Change'],
-      detail: {
-        stateMachineArn: [{ Ref: 'OnboardingStateMachine' }],
-        status: statuses,
-        input: [SWEEP_INPUT],
-      },
-    });
+  it('has no EventBridge rule without a target, and no alarm on a rule', () => {
+    const resources = Object.entries(template.Resources) as [string, { Type: string; Properties?: Json }][];
+    const rules = resources.filter(([, { Type }]) => Type === 'AWS::Events::Rule');
+    for (const [id, rule] of rules) expect(rule.Properties?.Targets, id).not.toHaveLength(0);
+    const alarms = resources.filter(([, { Type }]) => Type === 'AWS::CloudWatch::Alarm');
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const [id, alarm] of alarms) {
+      expect(alarm.Properties.Namespace, id).not.toBe('AWS/Events');
+      for (const { Value } of alarm.Properties.Dimensions ?? []) {
+        const referenced = typeof Value === 'object' ? template.Resources[Value.Ref] : undefined;
+        if (referenced?.Type === 'AWS::Events::Rule')
+          expect((referenced.Properties as Json)?.Targets, `${id} reads ${Value.Ref}`).not.toHaveLength(0);
+      }
+    }
   });
 
-  it('alarms on the alarm topic when a sweep ends needing attention', () => {
-    expect(resource('SweepNeedsAttentionAlarm').Properties).toMatchObject({
-      Namespace: 'AWS/Events',
-      MetricName: 'MatchedEvents',
-      Dimensions: [{ Name: 'RuleName', Value: { Ref: 'SweepNeedsAttentionRule' } }],
+  it('alarms on the alarm topic when a sweep finishes needing attention, on the metric Merge Reports writes for it', () => {
+    const [, withResult] = emittedMetrics(() => recordSweepFinished(SWEEP_RESULTS.needsAttention));
+    expect(withResult?.values).toHaveProperty(RESULT_DIMENSION, SWEEP_RESULTS.needsAttention);
+    const alarm = resource('SweepNeedsAttentionAlarm').Properties;
+    expect(alarm).toMatchObject({
+      Namespace: withResult?.namespace,
+      MetricName: withResult?.name,
       Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 1,
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       TreatMissingData: 'notBreaching',
       AlarmActions: [{ Ref: 'AlarmTopic' }],
     });
+    expect(dimensionsOf(alarm)).toEqual(withResult?.values);
   });
 
-  it('alarms on the alarm topic when no sweep succeeded within twice its interval, for every interval offered', () => {
+  it('alarms on the alarm topic when no sweep finished within twice its interval, whatever its result, for every interval offered', () => {
     const alarm = resource('SweepOverdueAlarm').Properties;
+    const finished = emittedMetrics(() => recordSweepFinished(SWEEP_RESULTS.covered));
+    // The one metric every finished sweep writes, whatever its result.
+    const [everyResult] = finished.filter(({ values }) => !(RESULT_DIMENSION in values));
+    expect(finished).toHaveLength(2);
     expect(alarm).toMatchObject({
-      Namespace: 'AWS/Events',
-      MetricName: 'MatchedEvents',
-      Dimensions: [{ Name: 'RuleName', Value: { Ref: 'SweepSucceededRule' } }],
+      Namespace: everyResult?.namespace,
+      MetricName: everyResult?.name,
       Statistic: 'Sum',
       EvaluationPeriods: 1,
       Threshold: 1,
@@ -104,6 +121,7 @@ describe('the scheduled sweep', () => {
       TreatMissingData: 'breaching',
       AlarmActions: [{ Ref: 'AlarmTopic' }],
     });
+    expect(dimensionsOf(alarm)).toEqual(everyResult?.values);
     const conditions = (template as Json).Conditions;
     /** The Period CloudFormation would pick for one SweepSchedule value. */
     const periodFor = (schedule: string): number => {
