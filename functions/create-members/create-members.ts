@@ -8,7 +8,7 @@ import type { Account } from '#shared/domain/accounts.ts';
 import { classifyUnprocessed } from '#shared/domain/classify.ts';
 import { groupFailures } from '#shared/domain/failures.ts';
 import { outcomeOfStatus } from '#shared/domain/outcomes.ts';
-import { SERVICE_RULES } from '#shared/domain/services.ts';
+import { createProblem } from '#shared/domain/services.ts';
 import {
   forEachChunk,
   locateStep,
@@ -63,24 +63,12 @@ export async function createMembers(
   // A sweep's plan read every member here: the accounts it showed enabled need no call.
   const create = input.located?.create === undefined ? undefined : new Set(input.located.create);
   const toCreate: Account[] = [];
-  const { label, requiresEmail, emailProblem } = SERVICE_RULES[adapter.service];
   for (const account of results.unsettled) {
-    const refused = account.email === undefined ? undefined : emailProblem?.(account.email);
+    const problem = createProblem(adapter.service, account.email);
     if (create !== undefined && !create.has(account.accountId)) results.succeed(account.accountId, 'ENABLED');
-    else if (requiresEmail && account.email === undefined) {
-      // Were it a member already, the check's read (ENABLED) outranks this record.
-      results.fail(
-        account.accountId,
-        'FAILED',
-        `${label} needs the account's root email address and none was given or found in Organizations (nor, in a sweep, one the administrator's member lists agree on)`,
-      );
-    } else if (refused !== undefined) {
-      results.fail(
-        account.accountId,
-        'FAILED',
-        `${label} does not take the account's email address (${refused}): give its root email in an address ${label} accepts`,
-      );
-    } else toCreate.push(account);
+    // Were it a member already, the check's read (ENABLED) outranks this record.
+    else if (problem !== undefined) results.fail(account.accountId, 'FAILED', problem);
+    else toCreate.push(account);
   }
 
   await forEachChunk(toCreate, results, async (part) => {

@@ -18,7 +18,7 @@ import {
   telemetry,
   tracer,
 } from '#shared/observability.ts';
-import { INVITERS, READERS } from '#shared/services/registry.ts';
+import { INVITERS, READERS, RECREATORS } from '#shared/services/registry.ts';
 import { administratorAdapters, onFirstUse, reportStore } from '#shared/wiring.ts';
 import { inviteMembers } from './invite-members.ts';
 
@@ -32,6 +32,7 @@ export function createHandler() {
       (service, open) => ({
         ...READERS[service](open),
         ...INVITERS[service](open),
+        ...RECREATORS[service](open),
       }),
       pacing(),
     ),

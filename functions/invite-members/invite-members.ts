@@ -5,10 +5,12 @@ import {
   invitationGroupSchema,
   type LocatedPair,
 } from '#shared/contracts.ts';
+import type { Account } from '#shared/domain/accounts.ts';
 import { pairKey } from '#shared/domain/keys.ts';
-import { nextAction } from '#shared/domain/reconcile.ts';
+import type { ObservedStatus } from '#shared/domain/outcomes.ts';
+import { joinsThroughOrganization, nextAction } from '#shared/domain/reconcile.ts';
 import { groupMemberships, type Membership } from '#shared/domain/report.ts';
-import type { ServiceName } from '#shared/domain/services.ts';
+import { createProblem, type ServiceName } from '#shared/domain/services.ts';
 import {
   beginStep,
   forEachChunk,
@@ -18,11 +20,19 @@ import {
   type Telemetry,
 } from '#shared/engine.ts';
 import { type ReportStore, readParsed } from '#shared/report/store.ts';
-import type { CreateOptions, MembershipInviter, MembershipReader } from '#shared/services/administrator.ts';
+import type {
+  CreateOptions,
+  MembershipCreator,
+  MembershipInviter,
+  MembershipReader,
+} from '#shared/services/administrator.ts';
+
+/** The administrator's service in a Region: it reads, invites, and creates again what it may not invite. */
+export type InviteAdapter = MembershipReader & Partial<MembershipInviter> & Partial<MembershipCreator>;
 
 export interface InviteMembersDeps {
   /** The administrator's service in a Region; only services that invite separately are asked to. */
-  adapters: (service: ServiceName, region: string) => MembershipReader & Partial<MembershipInviter>;
+  adapters: (service: ServiceName, region: string) => InviteAdapter;
   /** How each service words the invitations it emails. */
   options: (service: ServiceName) => CreateOptions;
   telemetry: Telemetry;
@@ -32,9 +42,10 @@ export interface InviteMembersDeps {
 
 /**
  * Sends the invitations the last check found missing, every Region and service at once (each has
- * its own quota). Each pair reads its accounts again right before inviting: InviteMembers re-sends
- * to an account invited already, so a retried or duplicated step must not trust an older read.
- * Returns the invitations not sent, with why; the next check reads everything else.
+ * its own quota), and creates again the Removed organization accounts AWS will not invite. Each pair
+ * reads its accounts again right before: InviteMembers re-sends to an account invited already, so a
+ * retried or duplicated step must not trust an older read. Returns the invitations not sent, with
+ * why; the next check reads everything else.
  */
 export async function inviteMembers(
   input: InviteOnboardingInput,
@@ -56,13 +67,22 @@ export async function inviteMembers(
       wanted.set(id, entry);
     }
   }
+  const plan: PlanAccounts = {
+    accounts: new Map((input.accounts ?? []).map((account) => [account.accountId, account])),
+    outsideOrganization: new Set(input.invitedAccountIds ?? []),
+  };
   const unfinished = await Promise.all(
     [...wanted.values()].map(({ pair, accountIds }) =>
-      invitePair(pair, [...accountIds], {
-        adapter: deps.adapters(pair.service, pair.region),
-        options: deps.options(pair.service),
-        telemetry: deps.telemetry,
-      }),
+      invitePair(
+        pair,
+        [...accountIds],
+        {
+          adapter: deps.adapters(pair.service, pair.region),
+          options: deps.options(pair.service),
+          telemetry: deps.telemetry,
+        },
+        plan,
+      ),
     ),
   );
   return { unfinished: groupMemberships(unfinished.flat()) };
@@ -70,22 +90,35 @@ export async function inviteMembers(
 
 export interface InvitePairDeps {
   /** Without an inviter (Detective invites on create) the step only observes. */
-  adapter: MembershipReader & Partial<MembershipInviter>;
+  adapter: InviteAdapter;
   /** How the service words the invitations it emails. */
   options: CreateOptions;
   telemetry: Telemetry;
 }
 
+/** What the plan says of its accounts: their emails, and which are outside the organization. */
+export interface PlanAccounts {
+  accounts: ReadonlyMap<string, Account>;
+  /** The plan's `invitedAccountIds` (joinsThroughOrganization). */
+  outsideOrganization: ReadonlySet<string>;
+}
+
+/** A plan that says nothing: every account is taken as invited, as a pair it did not locate. */
+const UNKNOWN_PLAN: PlanAccounts = { accounts: new Map(), outsideOrganization: new Set() };
+
 /**
  * Invites the accounts of one pair that need an invitation: created but not invited, or
- * Removed/Resigned (re-invite). Organization accounts that came out Enabled, and services that
- * invite on create (Detective), get no invitation: they are only observed. Returns the memberships
- * whose invitation was not sent, with why.
+ * Removed/Resigned (re-invite). A Removed organization account, which AWS will not invite, is created
+ * again instead (nextAction with its origin; docs/aws-facts.md, Security Hub and Amazon GuardDuty).
+ * Organization accounts that came out Enabled, and services that invite on create (Detective), get
+ * no invitation: they are only observed. Returns the memberships whose invitation or creation was
+ * not done, with why.
  */
 export async function invitePair(
   pair: LocatedPair,
   accountIds: readonly string[],
   deps: InvitePairDeps,
+  plan: PlanAccounts = UNKNOWN_PLAN,
 ): Promise<Membership[]> {
   const { region, service, enabled, home } = pair;
   const { adapter, telemetry } = deps;
@@ -99,12 +132,27 @@ export async function invitePair(
     adapter,
   );
   const toInvite: string[] = [];
+  const toCreate: Account[] = [];
+  /** The observed outcome of each account created again: what it stays if the creation is not done. */
+  const recreating = new Map<string, ObservedStatus>();
   if (target !== undefined) {
     for (const { accountId } of results.unsettled) {
       const status = statusOf(observed, accountId);
-      const action = nextAction(status.outcome);
+      const organization = joinsThroughOrganization(pair, plan.outsideOrganization, accountId);
+      const action = nextAction(status.outcome, { service, organization });
       if (action === 'invite' && adapter.inviteMembers !== undefined) toInvite.push(accountId);
-      else if (action === 'create') {
+      else if (
+        action === 'create' &&
+        status.outcome !== 'NOT_A_MEMBER' &&
+        adapter.createMembers !== undefined
+      ) {
+        const account = plan.accounts.get(accountId) ?? { accountId };
+        const problem = createProblem(service, account.email);
+        if (problem === undefined) {
+          toCreate.push(account);
+          recreating.set(accountId, status);
+        } else results.fail(accountId, status.outcome, problem);
+      } else if (action === 'create') {
         results.fail(
           accountId,
           'NOT_A_MEMBER',
@@ -123,18 +171,35 @@ export async function invitePair(
       for (const accountId of invited) results.settle(accountId);
     });
   }
+  const create = adapter.createMembers?.bind(adapter);
+  if (target !== undefined && create !== undefined) {
+    // CreateMembers answers an account that is a member already without changing it, so a retried
+    // or duplicated step is safe; the next check reads what each account became.
+    await forEachChunk(toCreate, results, async (part) => {
+      const { unprocessed } = await create(target, part, deps.options);
+      const already = new Set<string>();
+      for (const entry of unprocessed)
+        if (settleUnprocessed(results, entry, telemetry) === 'already-member') already.add(entry.accountId);
+      const settled = part.filter(({ accountId }) => results.isPending(accountId));
+      telemetry.count('MembersCreated', settled.filter(({ accountId }) => !already.has(accountId)).length);
+      for (const { accountId } of settled) results.settle(accountId);
+    });
+  }
   const { retry, failed } = results.output();
   return [
-    // Still to be invited: the next check finds them Created and the next round tries again.
-    ...retry.map(
-      ({ accountId, reason }): Membership => ({
-        accountId,
-        region,
-        service,
-        outcome: 'PENDING_INVITATION',
-        reason: `not invited yet: ${reason}`,
-      }),
-    ),
+    // Still to be invited (or created again): the next check finds them so and the next round tries again.
+    ...retry.map(({ accountId, reason }): Membership => {
+      const removed = recreating.get(accountId);
+      return removed === undefined
+        ? { accountId, region, service, outcome: 'PENDING_INVITATION', reason: `not invited yet: ${reason}` }
+        : {
+            accountId,
+            region,
+            service,
+            outcome: removed.outcome,
+            reason: `not created again yet: ${reason}`,
+          };
+    }),
     ...failed.map(
       ({ accountId, outcome, reason }): Membership => ({ accountId, region, service, outcome, reason }),
     ),

@@ -417,6 +417,10 @@ export const inviteOnboardingInputSchema = z.object({
   invitations: z.array(invitationGroupSchema),
   /** Where the check wrote the invitations in the report bucket when they were too many to carry. */
   invitationsKey: z.optional(z.nullable(z.string().check(z.minLength(1)))),
+  /** The plan's accounts: the emails CreateMembers needs to bring back a Removed organization account. */
+  accounts: z.optional(z.array(accountSchema)),
+  /** The plan's `invitedAccountIds`: accounts outside the organization, which only an invitation brings back. */
+  invitedAccountIds: z.optional(z.array(accountIdSchema)),
   /** What the last check left of the pairs' buckets. */
   pacing: z.optional(pacingSchema),
   executionId: z.optional(executionIdSchema),

@@ -30,6 +30,8 @@ export const GUARDDUTY_TEXTS = {
     'The request is rejected because the current account has already invited or is already the GuardDuty master of the given member account ID.',
   inviteSelf: 'The request is rejected because the current account cannot invite itself.',
   notMember: `${INVENTED}the account is not a member of the current account.`,
+  // AWS says an organization account cannot be invited, not how it answers (docs/aws-facts.md, Amazon GuardDuty).
+  organizationManaged: `${INVENTED}the account was added through AWS Organizations: only CreateMembers brings it back.`,
   otherAdministrator: `${INVENTED}the account is already a member of another GuardDuty administrator account.`,
   regionDisabled: `${INVENTED}the account has not enabled this Region.`,
   suspended: `${INVENTED}the account is suspended.`,
@@ -417,11 +419,13 @@ export class GuardDuty implements ServiceHandler {
           ? GUARDDUTY_TEXTS.inviteSelf
           : m === undefined
             ? GUARDDUTY_TEXTS.notMember
-            : m.organization || ['Invited', 'Enabled', 'EmailVerificationInProgress'].includes(m.status)
-              ? GUARDDUTY_TEXTS.alreadyInvited
-              : !world.active(id)
-                ? GUARDDUTY_TEXTS.suspended
-                : undefined);
+            : m.organization
+              ? GUARDDUTY_TEXTS.organizationManaged
+              : ['Invited', 'Enabled', 'EmailVerificationInProgress'].includes(m.status)
+                ? GUARDDUTY_TEXTS.alreadyInvited
+                : !world.active(id)
+                  ? GUARDDUTY_TEXTS.suspended
+                  : undefined);
       if (result !== undefined || m === undefined) {
         unprocessed.push({ accountId: id, result: result ?? GUARDDUTY_TEXTS.notMember });
         continue;

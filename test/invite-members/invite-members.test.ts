@@ -127,7 +127,11 @@ describe('inviteMembers', () => {
         return { Members: AccountIds.map((id) => ({ AccountId: id, MemberStatus: 'Removed' })) };
       });
     securityHub.on(InviteMembersCommand).resolves({ UnprocessedAccounts: [] });
-    const output = await inviteMembers({ pairs, invitations: [group(['111111111111'])] }, deps);
+    // An account outside the organization: a Removed one is invited again.
+    const output = await inviteMembers(
+      { pairs, invitations: [group(['111111111111'])], invitedAccountIds: ['111111111111'] },
+      deps,
+    );
     expect(securityHub).toHaveReceivedCommandExactlyOnceWith(InviteMembersCommand, {
       AccountIds: ['111111111111'],
     });

@@ -4,6 +4,13 @@ import {
   ListGraphsCommand,
 } from '@aws-sdk/client-detective';
 import {
+  CreateMembersCommand as CreateGuardDutyMembersCommand,
+  GetMembersCommand as GetGuardDutyMembersCommand,
+  GuardDutyClient,
+  InviteMembersCommand as InviteGuardDutyMembersCommand,
+} from '@aws-sdk/client-guardduty';
+import {
+  CreateMembersCommand,
   DescribeHubCommand,
   GetMembersCommand,
   InviteMembersCommand,
@@ -16,12 +23,14 @@ import {
   accounts,
   awsError,
   detectiveAdministrator,
+  guardDutyAdministrator,
   securityHubAdministrator,
   silentTelemetry,
 } from '../helpers.ts';
 
 const securityHub = mockClient(SecurityHubClient);
 const detective = mockClient(DetectiveClient);
+const guardDuty = mockClient(GuardDutyClient);
 
 const ids = (count: number) => accounts(count).map(({ accountId }) => accountId);
 const SH = { region: 'us-east-1', service: 'securityhub' };
@@ -46,6 +55,7 @@ describe('invitePair', () => {
   beforeEach(() => {
     securityHub.reset();
     detective.reset();
+    guardDuty.reset();
   });
 
   it('invites created accounts in chunks of 50 and leaves nothing unfinished', async () => {
@@ -133,5 +143,130 @@ describe('invitePair', () => {
     });
     expect(output).toEqual([]);
     expect(detective.calls()).toHaveLength(2);
+  });
+
+  describe('a Removed organization account, which AWS does not invite', () => {
+    /** A pair the plan located with the administrator as the service's delegated administrator. */
+    const located = (service: 'securityhub' | 'guardduty') => ({
+      region: 'us-east-1',
+      service,
+      enabled: true,
+      ...(service === 'guardduty' ? { home: 'd0123' } : {}),
+    });
+    // 100000000000 and 100000000001 are in the organization; 100000000002 is outside it.
+    const plan = (count: number) => ({
+      accounts: new Map(accounts(count).map((account) => [account.accountId, account])),
+      outsideOrganization: new Set(['100000000002']),
+    });
+    const guardDutyDeps = () => ({
+      adapter: guardDutyAdministrator(new GuardDutyClient({ region: 'us-east-1' })),
+      options: { disableEmailNotification: false },
+      telemetry: silentTelemetry,
+    });
+    function guardDutyStatuses(statuses: string[]) {
+      guardDuty.on(GetGuardDutyMembersCommand).callsFake(({ AccountIds }: { AccountIds: string[] }) => ({
+        Members: AccountIds.flatMap((id) => {
+          const status = statuses[Number(id) - 100000000000];
+          return status === undefined ? [] : [{ AccountId: id, RelationshipStatus: status }];
+        }),
+        UnprocessedAccounts: [],
+      }));
+    }
+
+    it('is created again in GuardDuty with its email from the plan, while an outside one is invited again', async () => {
+      guardDutyStatuses(['Removed', 'Resigned', 'Removed']);
+      guardDuty.on(CreateGuardDutyMembersCommand).resolves({ UnprocessedAccounts: [] });
+      guardDuty.on(InviteGuardDutyMembersCommand).resolves({ UnprocessedAccounts: [] });
+
+      const output = await invitePair(located('guardduty'), ids(3), guardDutyDeps(), plan(3));
+
+      expect(output).toEqual([]);
+      expect(guardDuty).toHaveReceivedCommandExactlyOnceWith(CreateGuardDutyMembersCommand, {
+        DetectorId: 'd0123',
+        AccountDetails: [{ AccountId: '100000000000', Email: 'root+100000000000@example.com' }],
+      });
+      // A resigned organization account (it left while invited) and the outside account are invited.
+      expect(guardDuty).toHaveReceivedCommandExactlyOnceWith(InviteGuardDutyMembersCommand, {
+        DetectorId: 'd0123',
+        AccountIds: ['100000000001', '100000000002'],
+      });
+    });
+
+    it('is created again in Security Hub, 50 accounts a call at most, and never invited', async () => {
+      membersWithStatuses(Array.from({ length: 101 }, () => 'Removed'));
+      securityHub.on(CreateMembersCommand).resolves({ UnprocessedAccounts: [] });
+
+      const output = await invitePair(located('securityhub'), ids(101), deps(), {
+        accounts: new Map(),
+        outsideOrganization: new Set(),
+      });
+
+      expect(output).toEqual([]);
+      const sizes = securityHub
+        .commandCalls(CreateMembersCommand)
+        .map((call) => call.args[0].input.AccountDetails?.length);
+      expect(sizes).toEqual([50, 50, 1]);
+      expect(securityHub).not.toHaveReceivedCommand(InviteMembersCommand);
+    });
+
+    it('is invited as before where every account is invitation-based (the administrator is not the delegated administrator there)', async () => {
+      membersWithStatuses(['Removed']);
+      securityHub.on(InviteMembersCommand).resolves({ UnprocessedAccounts: [] });
+
+      await invitePair({ ...located('securityhub'), inviteCreated: true }, ids(1), deps(), plan(1));
+
+      expect(securityHub).toHaveReceivedCommandExactlyOnceWith(InviteMembersCommand, {
+        AccountIds: ['100000000000'],
+      });
+      expect(securityHub).not.toHaveReceivedCommand(CreateMembersCommand);
+    });
+
+    it('stays Removed with why when CreateMembers says to try again, and fails with AWS text otherwise', async () => {
+      membersWithStatuses(['Removed', 'Removed']);
+      securityHub.on(CreateMembersCommand).resolves({
+        UnprocessedAccounts: [
+          { AccountId: '100000000000', ProcessingResult: 'Maximum number of results exceeded' },
+          { AccountId: '100000000001', ProcessingResult: 'The account is suspended' },
+        ],
+      });
+
+      const output = await invitePair(located('securityhub'), ids(2), deps(), plan(2));
+
+      expect(output).toEqual([
+        {
+          accountId: '100000000000',
+          region: 'us-east-1',
+          service: 'securityhub',
+          outcome: 'REMOVED',
+          reason: 'not created again yet: Maximum number of results exceeded',
+        },
+        {
+          accountId: '100000000001',
+          region: 'us-east-1',
+          service: 'securityhub',
+          outcome: 'FAILED',
+          reason: 'The account is suspended',
+        },
+      ]);
+    });
+
+    it('fails with why, before any call, in GuardDuty when the plan has no email for it', async () => {
+      guardDutyStatuses(['Removed']);
+
+      const output = await invitePair(located('guardduty'), ids(1), guardDutyDeps(), {
+        accounts: new Map(),
+        outsideOrganization: new Set(),
+      });
+
+      expect(output).toEqual([
+        expect.objectContaining({
+          accountId: '100000000000',
+          outcome: 'REMOVED',
+          reason: expect.stringContaining("GuardDuty needs the account's root email address"),
+        }),
+      ]);
+      expect(guardDuty).not.toHaveReceivedCommand(CreateGuardDutyMembersCommand);
+      expect(guardDuty).not.toHaveReceivedCommand(InviteGuardDutyMembersCommand);
+    });
   });
 });

@@ -343,7 +343,7 @@ describe('stand-in GuardDuty', () => {
     const again = await guardDuty.send(new CreateMembersCommand({ DetectorId, AccountDetails: details }));
 
     expect(invited.UnprocessedAccounts).toEqual([
-      { AccountId: CREATED, Result: GUARDDUTY_TEXTS.alreadyInvited },
+      { AccountId: CREATED, Result: GUARDDUTY_TEXTS.organizationManaged },
     ]);
     expect(created.UnprocessedAccounts).toEqual([]);
     expect(Members?.[0]?.RelationshipStatus).toBe('Enabled');

@@ -131,11 +131,14 @@ describe('least privilege', () => {
         'securityhub:DescribeHub',
         'securityhub:GetMembers',
         'securityhub:InviteMembers',
+        // A Removed organization account is created again, never invited (RECREATORS).
+        'securityhub:CreateMembers',
         'detective:ListGraphs',
         'detective:GetMembers',
         'guardduty:ListDetectors',
         'guardduty:GetMembers',
         'guardduty:InviteMembers',
+        'guardduty:CreateMembers',
       ],
     ],
     [

@@ -1,11 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { DisassociateMembersCommand } from '@aws-sdk/client-guardduty';
+import {
+  DisassociateFromAdministratorAccountCommand,
+  DisassociateMembersCommand as DisassociateSecurityHubMembersCommand,
+} from '@aws-sdk/client-securityhub';
 import { describe, expect, it } from 'vitest';
 import { expandGroups } from '../../functions/shared/domain/report.ts';
 import { runLocalWorkflow } from '../../local/runner/run-workflow.ts';
 import { INVENTED } from '../../local/standin/faults.ts';
 import { startStandIn } from '../../local/standin/index.ts';
 import { guardDutyClient } from '../local/guardduty-client.ts';
+import { clientsFor, memberClients } from '../local/helpers.ts';
 import { ADMINISTRATOR, FAST, listing, organization, outsider } from './scenarios.ts';
 
 const healthy = JSON.parse(readFileSync('local/scenarios/healthy.json', 'utf8'));
@@ -589,6 +594,79 @@ describe('the onboarding workflow with GuardDuty as the third service', () => {
       expect(again.status).toBe('SUCCEEDED');
       expect(again.report?.counts).toEqual({ ENABLED: 2 });
       expect(again.standIn.calls.byOperation['guardduty:InviteMembers']).toBeUndefined();
+    } finally {
+      await standIn.stop();
+    }
+  });
+
+  it('creates again in the same run an organization account disassociated before the first check, and invites again an outside account that left', async () => {
+    const member = { accountId: '200000000001', email: 'a@example.com', joinedMethod: 'CREATED' as const };
+    const outside = outsider('300000000001');
+    const region = 'us-east-1';
+    const standIn = await startStandIn({
+      scenario: organization({ accounts: [member, outside], regions: [region] }),
+      timeScale: 0.01,
+    });
+    try {
+      const options = {
+        standIn,
+        timeScale: 0.01,
+        input: { ...listing([member, outside]), regions: [region], services: ['securityhub', 'guardduty'] },
+        settings: FAST,
+      };
+      expect((await runLocalWorkflow(options)).status).toBe('SUCCEEDED');
+      const guardDuty = guardDutyClient(standIn);
+      const { securityHub } = clientsFor(standIn);
+      const DetectorId = standIn.inspect().membership.guardduty[region]?.detectors[ADMINISTRATOR];
+      // Before the next run, the outside account leaves Security Hub itself (Resigned) and the
+      // administrator disassociates it from GuardDuty (Removed): both come back only by invitation.
+      await (await memberClients(standIn, outside.accountId)).securityHub.send(
+        new DisassociateFromAdministratorAccountCommand({}),
+      );
+      await guardDuty.send(new DisassociateMembersCommand({ DetectorId, AccountIds: [outside.accountId] }));
+      standIn.resetCounters();
+      // The organization account is disassociated from both after Create Members, before the first
+      // check reads it: only the check and the invite step can see it Removed.
+      let disassociated = false;
+      const again = await runLocalWorkflow({
+        ...options,
+        wrapTask: (state, invoke) =>
+          state !== 'Check Members'
+            ? invoke
+            : async (input) => {
+                if (!disassociated) {
+                  disassociated = true;
+                  await securityHub.send(
+                    new DisassociateSecurityHubMembersCommand({ AccountIds: [member.accountId] }),
+                  );
+                  await guardDuty.send(
+                    new DisassociateMembersCommand({ DetectorId, AccountIds: [member.accountId] }),
+                  );
+                }
+                return invoke(input);
+              },
+      });
+
+      expect(disassociated).toBe(true);
+      expect(again.status).toBe('SUCCEEDED');
+      expect(again.report?.counts).toEqual({ ENABLED: 2 * 2 });
+      // Invitations went to the outside account alone, once a run (the log keeps both runs'); the
+      // organization account was created again.
+      expect(
+        again.standIn.invitations.map(({ service, accountId }) => `${service} ${accountId}`).sort(),
+      ).toEqual([
+        'guardduty 300000000001',
+        'guardduty 300000000001',
+        'securityhub 300000000001',
+        'securityhub 300000000001',
+      ]);
+      expect(again.standIn.calls.byOperation['securityhub:InviteMembers']).toBe(1);
+      expect(again.standIn.calls.byOperation['guardduty:InviteMembers']).toBe(1);
+      expect(again.history.invocations.get('Invite Members')).toBe(1);
+      // Create Members' call, then Invite Members' for the organization account.
+      expect(again.standIn.calls.byOperation['securityhub:CreateMembers']).toBe(2);
+      expect(again.standIn.calls.byOperation['guardduty:CreateMembers']).toBe(2);
+      expect(again.standIn.largestAccountList['guardduty:CreateMembers']).toBeLessThanOrEqual(50);
     } finally {
       await standIn.stop();
     }

@@ -1,15 +1,18 @@
 import type { Outcome } from './outcomes.ts';
+import { SERVICE_RULES, type ServiceName } from './services.ts';
 
 /**
- * What the administrator does next for one membership, decided from its observed outcome alone,
- * so a re-run of a finished onboarding does nothing and a half-finished one resumes.
+ * What the administrator does next for one membership, decided from its observed outcome (and, for
+ * one that was disassociated or left, how the account joins), so a re-run of a finished onboarding
+ * does nothing and a half-finished one resumes.
  */
 export type NextAction = 'create' | 'invite' | 'await-member' | 'wait' | 'done' | 'report';
 
 const NEXT_ACTION: Record<Outcome, NextAction> = {
   NOT_A_MEMBER: 'create',
   PENDING_INVITATION: 'invite',
-  // A member that left (Resigned) or was disassociated (Removed) is invited again.
+  // A member that left (Resigned) or was disassociated (Removed) is invited again, unless it is an
+  // organization account its service brings back only through CreateMembers (nextAction's `origin`).
   REMOVED: 'invite',
   RESIGNED: 'invite',
   PENDING_ACCEPTANCE: 'await-member',
@@ -33,6 +36,37 @@ const NEXT_ACTION: Record<Outcome, NextAction> = {
   STALE_MEMBER: 'report',
 };
 
-export function nextAction(outcome: Outcome): NextAction {
+/** How an account joins a service's administrator in a Region, when the step knows (the plan says). */
+export interface Origin {
+  service: ServiceName;
+  /** It is an organization account and the administrator is the service's delegated administrator there. */
+  organization: boolean;
+}
+
+/**
+ * The next action for a membership. Given its `origin`, an organization account in an outcome its
+ * service's rule lists (`recreatedInOrganization`: Security Hub's and GuardDuty's Removed) is created
+ * again, as AWS refuses to invite it; without it, or for an invited account, such a member is invited.
+ */
+export function nextAction(outcome: Outcome, origin?: Origin): NextAction {
+  if (
+    origin?.organization === true &&
+    SERVICE_RULES[origin.service].recreatedInOrganization.includes(outcome)
+  )
+    return 'create';
   return NEXT_ACTION[outcome];
+}
+
+/**
+ * Whether the plan says an account joins a pair through the organization: the plan located the pair,
+ * did not find every account there invitation-based (`inviteCreated`: outside the organization, or
+ * the administrator is not the service's delegated administrator in the Region), and does not list
+ * the account outside the organization. A pair the plan did not locate says nothing: invited.
+ */
+export function joinsThroughOrganization(
+  pair: { enabled?: boolean; inviteCreated?: boolean },
+  outsideOrganization: ReadonlySet<string>,
+  accountId: string,
+): boolean {
+  return pair.enabled === true && pair.inviteCreated !== true && !outsideOrganization.has(accountId);
 }

@@ -27,6 +27,12 @@ export interface ServiceRules {
   /** CreateMembers needs the member's root email. */
   requiresEmail: boolean;
   /**
+   * Outcomes from which an organization account comes back only through CreateMembers: AWS refuses
+   * to invite it (docs/aws-facts.md, Security Hub; Amazon GuardDuty, "Removing members"). Empty for
+   * a service that lists no such member (Detective leaves a removed organization account out).
+   */
+  recreatedInOrganization: readonly Outcome[];
+  /**
    * Why the service would refuse `email` as a member's address, when its rules are stricter than
    * those every email meets on input (Detective's pattern); checked before CreateMembers, so one
    * address fails its own account rather than the call of 50 it would ride in. Never repeats the address.
@@ -99,6 +105,7 @@ export const SERVICE_RULES: Readonly<Record<ServiceName, ServiceRules>> = {
     reasons: {},
     invitesSeparately: true,
     requiresEmail: false,
+    recreatedInOrganization: ['REMOVED'],
     notEnabledReason:
       'Security Hub is not enabled for the administrator in this Region: enable it there first',
     memberNeedsHome: false,
@@ -136,6 +143,7 @@ export const SERVICE_RULES: Readonly<Record<ServiceName, ServiceRules>> = {
     },
     invitesSeparately: false,
     requiresEmail: true,
+    recreatedInOrganization: [],
     notEnabledReason:
       'the administrator has no Detective behavior graph in this Region: enable Detective there first',
     memberNeedsHome: true,
@@ -187,6 +195,7 @@ export const SERVICE_RULES: Readonly<Record<ServiceName, ServiceRules>> = {
     },
     invitesSeparately: true,
     requiresEmail: true,
+    recreatedInOrganization: ['REMOVED'],
     emailProblem: guardDutyEmailProblem,
     notEnabledReason:
       'the administrator has no GuardDuty detector in this Region: enable GuardDuty there first',
@@ -208,6 +217,23 @@ export const SERVICE_RULES: Readonly<Record<ServiceName, ServiceRules>> = {
     disableEmailNotificationVariable: 'GUARDDUTY_DISABLE_EMAIL_NOTIFICATION',
   },
 };
+
+/**
+ * Why CreateMembers of `service` cannot take an account with this email (none, where the service needs
+ * one, or one it refuses); undefined when it can. Never repeats the address.
+ */
+export function createProblem(service: ServiceName, email: string | undefined): string | undefined {
+  const { label, requiresEmail, emailProblem } = SERVICE_RULES[service];
+  if (email === undefined) {
+    return requiresEmail
+      ? `${label} needs the account's root email address and none was given or found in Organizations (nor, in a sweep, one the administrator's member lists agree on)`
+      : undefined;
+  }
+  const refused = emailProblem?.(email);
+  return refused === undefined
+    ? undefined
+    : `${label} does not take the account's email address (${refused}): give its root email in an address ${label} accepts`;
+}
 
 /** The services whose invitations are a call of their own. */
 export const INVITES_SEPARATELY: ReadonlySet<ServiceName> = new Set(

@@ -96,6 +96,17 @@ export const INVITERS: Capability<MembershipInviter | undefined> = {
   guardduty: (open) => guardDutyInviter(open(GuardDutyClient)),
 };
 
+/**
+ * What Invite Members calls to bring back an organization account its service lists as Removed
+ * (SERVICE_RULES' recreatedInOrganization): CreateMembers, as AWS refuses to invite it. Undefined for
+ * a service that lists no such member (Detective).
+ */
+export const RECREATORS: Capability<MembershipCreator | undefined> = {
+  securityhub: (open) => securityHubCreator(open(SecurityHubClient)),
+  detective: () => undefined,
+  guardduty: (open) => guardDutyCreator(open(GuardDutyClient)),
+};
+
 /** What Remove Members (offboarding) calls: it reads the members, then takes their memberships away. */
 export const REMOVERS: Capability<MembershipRemover> = {
   securityhub: (open) => securityHubRemover(open(SecurityHubClient)),

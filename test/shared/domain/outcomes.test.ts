@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { outcomeOfStatus } from '../../../functions/shared/domain/outcomes.ts';
-import { nextAction } from '../../../functions/shared/domain/reconcile.ts';
+import { joinsThroughOrganization, nextAction } from '../../../functions/shared/domain/reconcile.ts';
 
 describe('outcomeOfStatus', () => {
   it.each([
@@ -77,5 +77,43 @@ describe('nextAction', () => {
   it('does nothing for a finished membership, so a re-run changes nothing', () => {
     expect(nextAction(outcomeOfStatus('securityhub', 'Enabled').outcome)).toBe('done');
     expect(nextAction(outcomeOfStatus('detective', 'ENABLED').outcome)).toBe('done');
+  });
+  // Security Hub and GuardDuty bring back a disassociated organization account only through
+  // CreateMembers (docs/aws-facts.md); an invited one, or one that resigned, is invited again.
+  it.each([
+    ['securityhub', 'REMOVED', true, 'create'],
+    ['guardduty', 'REMOVED', true, 'create'],
+    ['securityhub', 'REMOVED', false, 'invite'],
+    ['guardduty', 'REMOVED', false, 'invite'],
+    ['securityhub', 'RESIGNED', true, 'invite'],
+    ['guardduty', 'RESIGNED', true, 'invite'],
+    ['securityhub', 'RESIGNED', false, 'invite'],
+    ['guardduty', 'RESIGNED', false, 'invite'],
+    ['detective', 'REMOVED', true, 'invite'],
+    ['securityhub', 'PENDING_INVITATION', true, 'invite'],
+    ['securityhub', 'NOT_A_MEMBER', true, 'create'],
+    ['guardduty', 'ENABLED', true, 'done'],
+    ['guardduty', 'PENDING_ACCEPTANCE', true, 'await-member'],
+    ['securityhub', 'VERIFICATION_FAILED', true, 'report'],
+  ] as const)('%s %s, organization account %s → %s', (service, outcome, organization, action) => {
+    expect(nextAction(outcome, { service, organization })).toBe(action);
+  });
+});
+
+describe('joinsThroughOrganization', () => {
+  const outside = new Set(['300000000001']);
+  it.each([
+    ['a located pair, an account the plan does not list outside', { enabled: true }, '200000000001', true],
+    ['an account the plan lists outside the organization', { enabled: true }, '300000000001', false],
+    [
+      'a pair where every account is invitation-based',
+      { enabled: true, inviteCreated: true },
+      '200000000001',
+      false,
+    ],
+    ['a pair the plan did not locate', {}, '200000000001', false],
+    ['a pair where the administrator has no home', { enabled: false }, '200000000001', false],
+  ] as const)('%s → %s', (_case, pair, accountId, expected) => {
+    expect(joinsThroughOrganization(pair, outside, accountId)).toBe(expected);
   });
 });
