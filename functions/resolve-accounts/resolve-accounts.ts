@@ -50,10 +50,6 @@ export interface ResolveAccountsDeps {
   };
 }
 
-/** Membership limits per administrator per Region (docs/aws-facts.md, Security Hub; Amazon Detective). */
-export const SECURITY_HUB_INVITATION_LIMIT = SERVICE_RULES.securityhub.memberLimit.limit;
-export const DETECTIVE_MEMBER_LIMIT = SERVICE_RULES.detective.memberLimit.limit;
-
 /**
  * Accounts one execution onboards: Security Hub's 10,000 members per delegated administrator
  * (docs/aws-facts.md, Security Hub). The parent execution carries counts and references only and
@@ -236,8 +232,8 @@ function sweepMembers(
   for (const id of [...new Set([...where.keys(), ...removedWhere.keys()])].sort()) {
     if (id === administratorId || planned.has(id) || resolution.known?.has(id)) continue;
     planned.add(id);
-    const detective = joinedByOrganization.get(id);
-    if (!wasInOrganization.has(id) && detective === undefined) {
+    const joinedIn = joinedByOrganization.get(id);
+    if (!wasInOrganization.has(id) && joinedIn === undefined) {
       const listed = views.flatMap(({ emails }) => emails.get(id) ?? []);
       const found = emailFromMemberLists(listed);
       if (found.kind === 'disagree') disagreeing.push({ accountId: id, where: found.where });
@@ -250,7 +246,7 @@ function sweepMembers(
     const why = `the account is not in AWS Organizations, but ${
       wasInOrganization.has(id)
         ? `it was at an earlier sweep (${memory?.sweptAt})`
-        : `Detective lists it as an organization member (${detective?.join(', ')})`
+        : `the administrator's member list shows it joined through the organization (${joinedIn?.join(', ')})`
     }: it left the organization and its departure was not acted on, so it is not invited again`;
     const held = where.get(id);
     resolution.skipped.push(

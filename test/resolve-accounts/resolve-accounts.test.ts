@@ -1008,7 +1008,9 @@ describe('resolveAccounts for a sweep', () => {
       expect.objectContaining({
         accountId: '300000000001',
         outcome: 'STALE_MEMBER',
-        reason: expect.stringContaining('Detective lists it as an organization member (detective us-east-1)'),
+        reason: expect.stringContaining(
+          "the administrator's member list shows it joined through the organization (detective us-east-1)",
+        ),
       }),
     ]);
   });

@@ -27,11 +27,19 @@ export interface ServiceRules {
   /** CreateMembers needs the member's root email. */
   requiresEmail: boolean;
   /**
+   * Why the service would refuse `email` by refusing the whole call of 50 it rides in (Detective's
+   * pattern): every email is held to it where it enters (input, CSV; an address read from AWS that
+   * fails it counts as none), whichever services a run names. Never repeats the address.
+   */
+  inputEmailProblem?: (email: string) => string | undefined;
+  /**
    * Why the service would refuse `email` as a member's address, when its rules are stricter than
-   * those every email meets on input (Detective's pattern); checked before CreateMembers, so one
+   * those every email meets on input (inputEmailProblem); checked before CreateMembers, so one
    * address fails its own account rather than the call of 50 it would ride in. Never repeats the address.
    */
   emailProblem?: (email: string) => string | undefined;
+  /** Onboarded and read when neither the input nor the stack's Services parameter names services (template.yaml's default). */
+  onByDefault: boolean;
   /** Why no membership can be made where the administrator has not enabled the service in the Region. */
   notEnabledReason: string;
   /**
@@ -78,6 +86,19 @@ function guardDutyEmailProblem(email: string): string | undefined {
   return undefined;
 }
 
+// Detective's EmailAddress (docs/aws-facts.md, Amazon Detective, "Member email addresses"): at most
+// 64 characters and its API model's pattern, which requires a top-level domain of 2 to 63 letters.
+const DETECTIVE_EMAIL_MAX_LENGTH = 64;
+const DETECTIVE_EMAIL = /^.+@(?:(?:(?!-)[A-Za-z0-9-]{1,62})?[A-Za-z0-9]{1}\.)+[A-Za-z]{2,63}$/;
+
+function detectiveEmailProblem(email: string): string | undefined {
+  if (email.length > DETECTIVE_EMAIL_MAX_LENGTH)
+    return `the email has ${email.length} characters; Detective takes at most ${DETECTIVE_EMAIL_MAX_LENGTH}`;
+  if (!DETECTIVE_EMAIL.test(email))
+    return 'the email is not an address Detective accepts (name@domain.tld, the top-level domain 2 to 63 letters)';
+  return undefined;
+}
+
 // docs/aws-facts.md, Amazon Detective: arn:aws[-\w]{0,10}?:detective:<region>:<12 digits>:graph:<32 hex>.
 export const GRAPH_ARN = /^arn:aws[-\w]{0,10}:detective:([a-z0-9-]+):(\d{12}):graph:[0-9a-f]{32}$/;
 
@@ -99,6 +120,7 @@ export const SERVICE_RULES: Readonly<Record<ServiceName, ServiceRules>> = {
     reasons: {},
     invitesSeparately: true,
     requiresEmail: false,
+    onByDefault: true,
     notEnabledReason:
       'Security Hub is not enabled for the administrator in this Region: enable it there first',
     memberNeedsHome: false,
@@ -136,6 +158,8 @@ export const SERVICE_RULES: Readonly<Record<ServiceName, ServiceRules>> = {
     },
     invitesSeparately: false,
     requiresEmail: true,
+    inputEmailProblem: detectiveEmailProblem,
+    onByDefault: true,
     notEnabledReason:
       'the administrator has no Detective behavior graph in this Region: enable Detective there first',
     memberNeedsHome: true,
@@ -188,6 +212,7 @@ export const SERVICE_RULES: Readonly<Record<ServiceName, ServiceRules>> = {
     invitesSeparately: true,
     requiresEmail: true,
     emailProblem: guardDutyEmailProblem,
+    onByDefault: false,
     notEnabledReason:
       'the administrator has no GuardDuty detector in this Region: enable GuardDuty there first',
     memberNeedsHome: false,
@@ -212,6 +237,11 @@ export const SERVICE_RULES: Readonly<Record<ServiceName, ServiceRules>> = {
 /** The services whose invitations are a call of their own. */
 export const INVITES_SEPARATELY: ReadonlySet<ServiceName> = new Set(
   SERVICE_NAMES.filter((name) => SERVICE_RULES[name].invitesSeparately),
+);
+
+/** The services a run onboards, and coverage reads, when none are named (template.yaml's Services default). */
+export const DEFAULT_SERVICES: readonly ServiceName[] = SERVICE_NAMES.filter(
+  (name) => SERVICE_RULES[name].onByDefault,
 );
 
 export function isServiceName(value: unknown): value is ServiceName {
