@@ -5,7 +5,7 @@ import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { describe, expect, it } from 'vitest';
 import { Pacing } from '../../../functions/shared/aws/pacing.ts';
 import { OUTCOMES } from '../../../functions/shared/domain/outcomes.ts';
-import { SERVICE_NAMES, SERVICE_RULES } from '../../../functions/shared/domain/services.ts';
+import { DEFAULT_SERVICES, SERVICE_NAMES, SERVICE_RULES } from '../../../functions/shared/domain/services.ts';
 import { MEMBER_SIDES } from '../../../functions/shared/services/member-registry.ts';
 import type { OpenClient } from '../../../functions/shared/services/registry.ts';
 import {
@@ -16,6 +16,7 @@ import {
   READERS,
 } from '../../../functions/shared/services/registry.ts';
 import { administratorAdapters } from '../../../functions/shared/wiring.ts';
+import { readTemplate } from '../../template/template.ts';
 
 const ROOT = join(import.meta.dirname, '../../..');
 
@@ -88,6 +89,15 @@ describe('the service registry', () => {
       ]),
     );
     expect(caught.filter((line) => /:\d+: (\/\/|\*)/.test(line))).toEqual([]);
+  });
+
+  it("turns on by default exactly the services of the stack's Services default", () => {
+    const { Default, AllowedPattern } = readTemplate(join(ROOT, 'template.yaml')).Parameters
+      .Services as unknown as { Default: string; AllowedPattern: string };
+    expect(Default).toBe(DEFAULT_SERVICES.join(','));
+    // The parameter takes each service of the registry, and nothing else.
+    for (const name of SERVICE_NAMES) expect(new RegExp(AllowedPattern).test(name)).toBe(true);
+    expect(new RegExp(AllowedPattern).test('inspector')).toBe(false);
   });
 
   it.each(SERVICE_NAMES)('maps every status word of %s to a known outcome', (name) => {
