@@ -383,6 +383,7 @@ export function overWholeMemberLimit(
     return [
       {
         region: view.region,
+        service: view.service,
         accountIds: added.slice(room),
         reason:
           `${members} in ${view.region} had ${view.memberIds.size} members and ${added.length} more were asked for: ` +

@@ -293,16 +293,24 @@ export interface WorkflowSettings {
   maxPollRounds: number;
 }
 
-/** Accounts a Region's behavior graph has no room for (1,200 members at most), and why. */
 /**
  * Accounts past a member limit that counts every member (SERVICE_RULES `memberLimit.counts` "all":
  * Detective's behavior graph) in a Region: that service's memberships there are FAILED, nothing is refused.
  */
 export interface OverMemberLimit {
   region: string;
+  /** The service whose limit it is. */
+  service: ServiceName;
   accountIds: string[];
   reason: string;
 }
+
+/**
+ * The service a plan's over-limit entry without one meant: plans written before entries named their
+ * service (a batch plan in the bucket, read by a child started after an update) had them only for the
+ * registry's one limit that counted every member, which stays the first such.
+ */
+const WHOLE_LIMIT_SERVICE = SERVICE_NAMES.find((name) => SERVICE_RULES[name].memberLimit.counts === 'all');
 
 /** What can start an execution: an event's name, the schedule's sweep, or a person. */
 export const PLAN_TRIGGERS = [
@@ -613,7 +621,24 @@ export const planSchema = z.object({
   notOffered: z.array(pairSchema),
   hasWork: z.boolean(),
   overMemberLimit: z.optional(
-    z.array(z.object({ region: regionSchema, accountIds: z.array(accountIdSchema), reason: reasonSchema })),
+    z.array(
+      z.pipe(
+        z.object({
+          region: regionSchema,
+          service: z.optional(serviceSchema),
+          accountIds: z.array(accountIdSchema),
+          reason: reasonSchema,
+        }),
+        z.transform(({ service, ...over }, context): OverMemberLimit => {
+          const meant = service ?? WHOLE_LIMIT_SERVICE;
+          if (meant === undefined) {
+            context.issues.push({ code: 'custom', input: over, message: 'names no service' });
+            return z.NEVER;
+          }
+          return { ...over, service: meant };
+        }),
+      ),
+    ),
   ),
   settings: settingsSchema,
   note: z.optional(z.string()),

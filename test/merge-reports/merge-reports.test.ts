@@ -267,12 +267,33 @@ describe('splitting the plan into child executions and merging their reports', (
     );
   });
 
+  it('reads a batch written before over-limit entries named their service as past the one limit that counts every member', async () => {
+    const store = memoryReportStore();
+    const whole = plan(2, 0, ['eu-west-1']);
+    whole.overMemberLimit = [
+      { region: 'eu-west-1', service: 'detective', accountIds: [id(1)], reason: 'full' },
+    ];
+    const [key] = batches(
+      await storeBatches(whole, store, 'executions/muster-onboarding/run-1', { size: 1 }),
+    ).map((batch) => batch.key);
+    const written = JSON.parse(await store.get(key ?? ''));
+    // As a parent before the update wrote it: the entry without its service.
+    written.overMemberLimit = [{ region: 'eu-west-1', accountIds: [id(0)], reason: 'full' }];
+    await store.put(key ?? '', JSON.stringify(written), 'application/json');
+
+    expect((await loadBatch(key ?? '', store)).overMemberLimit).toEqual([
+      { region: 'eu-west-1', service: 'detective', accountIds: [id(0)], reason: 'full' },
+    ]);
+  });
+
   it("reports the accounts past Detective's limit FAILED for Detective in that Region only, with the reason", async () => {
     const store = memoryReportStore();
     const whole = plan(4, 0, ['us-east-1', 'eu-west-1']);
     whole.pairs = whole.pairs.map((pair) => ({ ...pair, enabled: true }));
     const reason = 'a behavior graph holds at most 1200, so this account was not added';
-    whole.overMemberLimit = [{ region: 'eu-west-1', accountIds: [id(2), id(3)], reason }];
+    whole.overMemberLimit = [
+      { region: 'eu-west-1', service: 'detective', accountIds: [id(2), id(3)], reason },
+    ];
     const batched = await storeBatches(whole, store, 'executions/muster-onboarding/run-1', { size: 3 });
     expect(batched).not.toHaveProperty('overMemberLimit');
     const parts = await Promise.all(batches(batched).map(({ key }) => loadBatch(key, store)));
@@ -421,7 +442,9 @@ describe('splitting the plan into child executions and merging their reports', (
     const whole = plan(2, 1, ['us-east-1', 'eu-west-1', 'ap-south-1'], [...SERVICE_NAMES]);
     whole.securityHubCentralRegions = ['us-east-1', 'ap-south-1'];
     whole.notOffered = [{ region: 'ap-south-1', service: 'guardduty' }];
-    whole.overMemberLimit = [{ region: 'ap-south-1', accountIds: [id(1)], reason: 'full' }];
+    whole.overMemberLimit = [
+      { region: 'ap-south-1', service: 'detective', accountIds: [id(1)], reason: 'full' },
+    ];
     const parts = splitPlan(whole, 1_000, 6);
     expect(parts.map(({ regions, accountIds }) => [regions, accountIds])).toEqual([
       [['us-east-1', 'eu-west-1'], [id(0)]],
@@ -434,7 +457,7 @@ describe('splitting the plan into child executions and merging their reports', (
     expect(parts[1]?.notOffered).toEqual([{ region: 'ap-south-1', service: 'guardduty' }]);
     expect(parts[2]).not.toHaveProperty('overMemberLimit');
     expect(parts[3]?.overMemberLimit).toEqual([
-      { region: 'ap-south-1', accountIds: [id(1)], reason: 'full' },
+      { region: 'ap-south-1', service: 'detective', accountIds: [id(1)], reason: 'full' },
     ]);
     expect(parts[3]?.pairs.find(({ service }) => service === 'detective')).toEqual({
       region: 'ap-south-1',
@@ -460,7 +483,9 @@ describe('splitting the plan into child executions and merging their reports', (
       planBucket: 'memory',
     });
     const long = { ...plan(5_000, 300, ['us-east-1']), hasWork: false, dryRun: true };
-    long.overMemberLimit = [{ region: 'us-east-1', accountIds: long.accountIds, reason: 'full' }];
+    long.overMemberLimit = [
+      { region: 'us-east-1', service: 'detective', accountIds: long.accountIds, reason: 'full' },
+    ];
     const carried = await storePlan(long, store, prefix);
     expect(carried).toMatchObject({
       accounts: [],

@@ -679,6 +679,7 @@ describe('resolveAccounts', () => {
       expect(plan.overMemberLimit).toEqual([
         {
           region: 'us-east-1',
+          service: 'detective',
           accountIds: [sampleAccounts(1201)[1200]?.accountId],
           reason:
             'the behavior graph in us-east-1 had 0 members and 1201 more were asked for: a behavior graph holds at most 1200, so this account was not added',
