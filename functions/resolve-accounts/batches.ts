@@ -9,6 +9,7 @@ import {
   pacingSchema,
   planSchema,
   type RegionGroup,
+  withCentrallyConfigured,
 } from '#shared/contracts.ts';
 import { chunk } from '#shared/domain/chunk.ts';
 import { pairKey } from '#shared/domain/keys.ts';
@@ -103,7 +104,7 @@ function inRegions(plan: Plan, regions: readonly string[]): Plan {
     pairs: plan.pairs.filter(kept),
     homes: plan.homes.filter(kept),
     notOffered: plan.notOffered.filter(kept),
-    securityHubCentralRegions: plan.securityHubCentralRegions.filter((region) => regions.includes(region)),
+    centrallyConfigured: plan.centrallyConfigured.filter(kept),
     ...(over.length === 0 ? {} : { overMemberLimit: over }),
   };
 }
@@ -280,11 +281,8 @@ export async function loadBatch(
 }
 
 /** The batch file as its parent wrote it: the plan and its accounts' names (Merge Reports). */
-export function loadBatchFile(
-  batchKey: string,
-  store: ReportStore,
-): Promise<z.output<typeof batchFileSchema>> {
-  return readParsed(store, batchKey, batchFileSchema);
+export async function loadBatchFile(batchKey: string, store: ReportStore) {
+  return withCentrallyConfigured(await readParsed(store, batchKey, batchFileSchema));
 }
 
 /** Accounts and skipped accounts a plan with nothing to do (a dry run) lists in the state; past that, counts. */

@@ -576,7 +576,7 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
       accountIds: [],
       skipped: [],
       homes: [],
-      securityHubCentralRegions: [],
+      centrallyConfigured: [],
       invitedAccountIds: [],
       notOffered: [],
       invitationBased: 0,
@@ -695,15 +695,19 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
       );
     }
   }
-  const securityHubCentralRegions = views
+  const centrallyConfigured: Pair[] = views
     .filter(({ organization }) => isCentral(organization))
-    .map(({ region }) => region);
-  if (securityHubCentralRegions.length > 0) {
-    notes.push(
-      `Security Hub uses central configuration in ${securityHubCentralRegions.join(', ')}: its configuration policies decide ` +
-        'whether Security Hub runs in organization accounts there, so muster never enables Security Hub in them; ' +
-        'it still does in invited accounts outside the organization, which policies do not cover.',
-    );
+    .map(({ region, service }) => ({ region, service }));
+  for (const service of services) {
+    const where = centrallyConfigured.filter((pair) => pair.service === service).map(({ region }) => region);
+    const { label } = SERVICE_RULES[service];
+    if (where.length > 0) {
+      notes.push(
+        `${label} uses central configuration in ${where.join(', ')}: its configuration policies decide ` +
+          `whether ${label} runs in organization accounts there, so muster never enables ${label} in them; ` +
+          'it still does in invited accounts outside the organization, which policies do not cover.',
+      );
+    }
   }
   if (accounts.length === 0) notes.push(`No account to onboard (${skipped.length} skipped).`);
   else if (request.dryRun) notes.push('Dry run: this is the plan; nothing was changed.');
@@ -736,11 +740,11 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
     accountIds: accounts.map(({ accountId }) => accountId),
     skipped,
     homes,
-    securityHubCentralRegions,
+    centrallyConfigured,
     // Central configuration needs them, to tell the accounts policies do not cover; a plan that mixes
     // them with organization accounts, so the create step invites them and the first check skips them.
     invitedAccountIds:
-      securityHubCentralRegions.length > 0 ||
+      centrallyConfigured.length > 0 ||
       (resolution.known !== undefined && outsideOrganization > 0 && outsideOrganization < accounts.length)
         ? accounts.map(({ accountId }) => accountId).filter((id) => !resolution.known?.has(id))
         : [],

@@ -348,14 +348,14 @@ export interface Plan {
    */
   homes: Home[];
   /**
-   * The Regions where Security Hub uses central configuration: configuration policies, not muster,
-   * decide whether Security Hub runs in organization accounts there.
+   * The Region × service pairs where the service uses central configuration (Security Hub's):
+   * its configuration policies, not muster, decide whether it runs in organization accounts there.
    */
-  securityHubCentralRegions: string[];
+  centrallyConfigured: Pair[];
   /**
    * The accounts outside the organization, which join only by invitation. Listed when the plan mixes
    * them with organization accounts (the create step invites these, and the first check need not read
-   * them) or when some Region is central (the member side must not enable Security Hub in the others).
+   * them) or when some pair is centrally configured (the member side enables the service in these only).
    */
   invitedAccountIds: string[];
   /** The Region × service pairs where AWS does not offer the service: their memberships are SERVICE_NOT_OFFERED. */
@@ -616,7 +616,9 @@ export const planSchema = z.object({
   skipped: z.array(z.object({ accountId: accountIdSchema, outcome: outcomeSchema, reason: reasonSchema })),
   pairs: z.array(locatedPairSchema),
   homes: z.array(homeEntrySchema),
-  securityHubCentralRegions: z.array(regionSchema),
+  centrallyConfigured: z.optional(z.array(pairSchema)),
+  /** What a plan written before `centrallyConfigured` has instead (withCentrallyConfigured reads it). */
+  securityHubCentralRegions: z.optional(z.array(regionSchema)),
   invitedAccountIds: z.array(accountIdSchema),
   notOffered: z.array(pairSchema),
   hasWork: z.boolean(),
@@ -643,3 +645,25 @@ export const planSchema = z.object({
   settings: settingsSchema,
   note: z.optional(z.string()),
 });
+
+/**
+ * A stored plan with its centrally configured pairs. One written before they were carried (a batch
+ * in the bucket, read by a child started after an update) has central Regions instead, which the
+ * member side then applied to every service of the plan: the same pairs, the same behaviour.
+ */
+export function withCentrallyConfigured<
+  P extends { services: ServiceName[]; centrallyConfigured?: Pair[]; securityHubCentralRegions?: string[] },
+>({
+  centrallyConfigured,
+  securityHubCentralRegions,
+  ...plan
+}: P): Omit<P, 'centrallyConfigured' | 'securityHubCentralRegions'> & { centrallyConfigured: Pair[] } {
+  return {
+    ...plan,
+    centrallyConfigured:
+      centrallyConfigured ??
+      (securityHubCentralRegions ?? []).flatMap((region) =>
+        plan.services.map((service) => ({ region, service })),
+      ),
+  };
+}

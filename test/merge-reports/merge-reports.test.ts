@@ -50,7 +50,7 @@ function plan(
     })),
     pairs,
     homes: regions.map((region) => ({ region, service: 'securityhub' as const })),
-    securityHubCentralRegions: [],
+    centrallyConfigured: [],
     invitedAccountIds: [],
     notOffered: [],
     hasWork: true,
@@ -267,6 +267,26 @@ describe('splitting the plan into child executions and merging their reports', (
     );
   });
 
+  it('reads a batch written before central pairs were carried: its central Regions hold for every service, as the member side took them', async () => {
+    const store = memoryReportStore();
+    const [key] = batches(
+      await storeBatches(plan(1, 0, ['us-east-1', 'eu-west-1']), store, 'executions/muster-onboarding/run-1'),
+    ).map((batch) => batch.key);
+    const { centrallyConfigured: _, ...written } = JSON.parse(await store.get(key ?? ''));
+    await store.put(
+      key ?? '',
+      JSON.stringify({ ...written, securityHubCentralRegions: ['eu-west-1'] }),
+      'application/json',
+    );
+
+    const loaded = await loadBatch(key ?? '', store);
+    expect(loaded.centrallyConfigured).toEqual([
+      { region: 'eu-west-1', service: 'securityhub' },
+      { region: 'eu-west-1', service: 'detective' },
+    ]);
+    expect(loaded).not.toHaveProperty('securityHubCentralRegions');
+  });
+
   it('reads a batch written before over-limit entries named their service as past the one limit that counts every member', async () => {
     const store = memoryReportStore();
     const whole = plan(2, 0, ['eu-west-1']);
@@ -440,7 +460,10 @@ describe('splitting the plan into child executions and merging their reports', (
 
   it('narrows a child of a group of Regions to them: homes, central Regions, Regions AWS does not offer, the Detective limit', () => {
     const whole = plan(2, 1, ['us-east-1', 'eu-west-1', 'ap-south-1'], [...SERVICE_NAMES]);
-    whole.securityHubCentralRegions = ['us-east-1', 'ap-south-1'];
+    whole.centrallyConfigured = [
+      { region: 'us-east-1', service: 'securityhub' },
+      { region: 'ap-south-1', service: 'securityhub' },
+    ];
     whole.notOffered = [{ region: 'ap-south-1', service: 'guardduty' }];
     whole.overMemberLimit = [
       { region: 'ap-south-1', service: 'detective', accountIds: [id(1)], reason: 'full' },
@@ -452,7 +475,7 @@ describe('splitting the plan into child executions and merging their reports', (
       [['us-east-1', 'eu-west-1'], [id(1)]],
       [['ap-south-1'], [id(1)]],
     ]);
-    expect(parts[0]?.securityHubCentralRegions).toEqual(['us-east-1']);
+    expect(parts[0]?.centrallyConfigured).toEqual([{ region: 'us-east-1', service: 'securityhub' }]);
     expect(parts[0]?.notOffered).toEqual([]);
     expect(parts[1]?.notOffered).toEqual([{ region: 'ap-south-1', service: 'guardduty' }]);
     expect(parts[2]).not.toHaveProperty('overMemberLimit');

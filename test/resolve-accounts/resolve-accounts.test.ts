@@ -175,7 +175,7 @@ describe('resolveAccounts', () => {
       invitationBased: 0,
       invitedAccountIds: [],
       notOffered: [],
-      securityHubCentralRegions: [],
+      centrallyConfigured: [],
       skipped: [],
       pairs: [
         { region: 'us-east-1', service: 'securityhub', enabled: true },
@@ -492,7 +492,7 @@ describe('resolveAccounts', () => {
         { accounts: [{ accountId: '111111111111' }, { accountId: '222222222222', email: 'b@example.com' }] },
         deps(['securityhub']),
       );
-      expect(plan.securityHubCentralRegions).toEqual(['us-east-1']);
+      expect(plan.centrallyConfigured).toEqual([{ region: 'us-east-1', service: 'securityhub' }]);
       expect(plan.invitedAccountIds).toEqual(['222222222222']);
       expect(plan.note).toContain(
         'Security Hub uses central configuration in us-east-1: its configuration policies decide whether Security Hub runs in organization accounts there, so muster never enables Security Hub in them',
@@ -508,7 +508,7 @@ describe('resolveAccounts', () => {
         { accounts: [{ accountId: '111111111111' }] },
         deps(['securityhub']),
       );
-      expect(plan.securityHubCentralRegions).toEqual([]);
+      expect(plan.centrallyConfigured).toEqual([]);
       expect(plan.invitedAccountIds).toEqual([]);
     });
 
