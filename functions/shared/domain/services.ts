@@ -63,6 +63,8 @@ export interface ServiceRules {
   explainedBy?: { service: ServiceName; outcome: Outcome; reasonStartsWith: string };
   /** The environment variable of the stack parameter that turns the service's invitation emails off. */
   disableEmailNotificationVariable?: string;
+  /** The longest invitation message (the stack's InvitationMessage) the service takes, where it caps it. */
+  invitationMessageLimit?: number;
 }
 
 // GuardDuty's AccountDetail.Email rules as its API model words them (docs/aws-facts.md, Amazon
@@ -179,6 +181,8 @@ export const SERVICE_RULES: Readonly<Record<ServiceName, ServiceRules>> = {
       return undefined;
     },
     disableEmailNotificationVariable: 'DETECTIVE_DISABLE_EMAIL_NOTIFICATION',
+    // docs/aws-facts.md, Amazon Detective: CreateMembers' Message is 1 to 1,000 characters.
+    invitationMessageLimit: 1_000,
     // docs/aws-facts.md, Amazon GuardDuty: VOLUME_UNKNOWN usually means GuardDuty is off in the member.
     explainedBy: {
       service: 'guardduty',
