@@ -1,9 +1,16 @@
 import { parseArgs } from 'node:util';
 import { DisassociateMembersCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { MAX_MEMBER_BATCHES } from '../functions/accept-invitations/contract.ts';
+import { EXECUTION_ACCOUNT_LIMIT } from '../functions/resolve-accounts/resolve-accounts.ts';
 import { chunk } from '../functions/shared/domain/chunk.ts';
 import { KNOWN_REGIONS } from '../functions/shared/domain/regions.ts';
-import { parseServices, SERVICE_NAMES, type ServiceName } from '../functions/shared/domain/services.ts';
+import {
+  DEFAULT_SERVICES,
+  parseServices,
+  SERVICE_NAMES,
+  SERVICE_RULES,
+  type ServiceName,
+} from '../functions/shared/domain/services.ts';
 import type { EventLog } from '../local/runner/history.ts';
 import {
   DEFAULT_SETTINGS,
@@ -71,17 +78,30 @@ const DETECTIVE_SCRIPT = {
   administratorCalls: 626,
   shape: { accounts: 100, invited: 100, regions: 3, services: ['detective'] as ServiceName[] },
 };
-/**
- * The stack's default Services (template.yaml; the local runner's DEFAULT_SERVICES): a run without
- * --services, and every sweep, measure the default 1,000 × 17 × 2 run the issues' targets are for.
- */
-const DEFAULT_SERVICES: ServiceName[] = ['securityhub', 'detective'];
+/** The most accounts a run of `services` may add: the execution's limit and each limit that counts every member. */
+function accountLimit(services: readonly ServiceName[]): number {
+  return Math.min(
+    EXECUTION_ACCOUNT_LIMIT,
+    ...services.flatMap((service) => {
+      const { limit, counts } = SERVICE_RULES[service].memberLimit;
+      return counts === 'all' ? [limit] : [];
+    }),
+  );
+}
+
+/** ", 1200 with Detective": each limit that counts every member, as the usage gives it. */
+const WHOLE_LIMITS = SERVICE_NAMES.filter((name) => SERVICE_RULES[name].memberLimit.counts === 'all')
+  .map((name) => `, ${accountLimit([name])} with ${SERVICE_RULES[name].label}`)
+  .join('');
+
+// The stack's default Services (the registry's): a run without --services, and every sweep, measure
+// the default 1,000 × 17 × 2 run the issues' targets are for.
 const USAGE =
   'npm run bench -- [--accounts N] [--regions N] [--invited N] [--services LIST] [--poll-timeout MINUTES] [--latency-ms N] [--max-concurrency N] [--failure KIND] [--member-workers | --member-alone] [--json]\n' +
-  '  --accounts N    accounts to onboard (default 1000; at most 10000, 1200 with Detective)\n' +
+  `  --accounts N    accounts to onboard (default 1000; at most ${EXECUTION_ACCOUNT_LIMIT}${WHOLE_LIMITS})\n` +
   `  --regions N     Regions, 1 to ${BENCH_REGIONS.length} (default ${BENCH_REGIONS.length})\n` +
   '  --invited N     how many of the accounts are outside the organization: invited and accepted (default 0)\n' +
-  "  --services LIST any of securityhub, detective, guardduty, comma-separated (default the stack's: securityhub,detective)\n" +
+  `  --services LIST any of ${SERVICE_NAMES.join(', ')}, comma-separated (default the stack's: ${DEFAULT_SERVICES.join(',')})\n` +
   `  --poll-timeout MINUTES  the stack's PollTimeoutMinutes, 1 to 60 (default ${DEFAULT_SETTINGS.pollTimeoutMinutes})\n` +
   '  --latency-ms N  the stand-in answers each call after N ms (default 20)\n' +
   `  --max-concurrency N  the stack's MaxConcurrency, 1 to 40 (default ${DEFAULT_SETTINGS.maxConcurrency})\n` +
@@ -162,22 +182,14 @@ function readOptions(argv: string[]): Options {
     console.log(USAGE);
     process.exit(0);
   }
-  // Security Hub allows 10,000 members and 1,000 invited ones per administrator and Region; Detective
-  // 1,200 per graph; GuardDuty 1,000 invited ones (docs/aws-facts.md, Security Hub; Amazon Detective;
-  // Amazon GuardDuty).
+  // The limits are the registry's member limits (SERVICE_RULES.memberLimit, with their sources).
   const services =
     values.sweep || values.services === undefined
-      ? DEFAULT_SERVICES
+      ? [...DEFAULT_SERVICES]
       : parseServices(values.services.split(','), '--services');
-  const accounts = count(
-    values.accounts,
-    'accounts',
-    1000,
-    1,
-    services.includes('detective') ? 1200 : 10_000,
-  );
-  // 1,000 invitation-based members bind only when Security Hub or GuardDuty is onboarded.
-  const invitedLimit = services.some((service) => service !== 'detective') ? 1000 : 1200;
+  const accounts = count(values.accounts, 'accounts', 1000, 1, accountLimit(services));
+  // Every service's member limit caps the invited accounts (1,000 binds only with Security Hub or GuardDuty).
+  const invitedLimit = Math.min(...services.map((service) => SERVICE_RULES[service].memberLimit.limit));
   const invited = count(values.invited, 'invited', 0, 0, Math.min(accounts, invitedLimit));
   const failure = values.failure ?? 'none';
   if (!Object.hasOwn(FAILURES, failure))

@@ -1,12 +1,8 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import {
-  DETECTIVE_MEMBER_LIMIT,
-  EXECUTION_ACCOUNT_LIMIT,
-  SECURITY_HUB_INVITATION_LIMIT,
-} from '../functions/resolve-accounts/resolve-accounts.ts';
-import { SERVICE_NAMES, SERVICE_RULES } from '../functions/shared/domain/services.ts';
+import { EXECUTION_ACCOUNT_LIMIT } from '../functions/resolve-accounts/resolve-accounts.ts';
+import { DEFAULT_SERVICES, SERVICE_NAMES, SERVICE_RULES } from '../functions/shared/domain/services.ts';
 import { OUTPUT_FORMATS } from '../functions/shared/report/formats/index.ts';
 import packageJson from '../package.json' with { type: 'json' };
 import { COVERAGE_READ_CALLS, coverageCommand } from './commands/coverage.ts';
@@ -24,10 +20,34 @@ import { terminalLines } from './terminal.ts';
 
 const INPUT_SOURCES = ['accounts', 'csv', 'allAccounts', 'input'];
 
-/** The services whose member limit counts the members they invite ("Security Hub or GuardDuty"). */
-const INVITE_LIMITED = SERVICE_NAMES.filter((name) => SERVICE_RULES[name].memberLimit.counts === 'invited')
-  .map((name) => SERVICE_RULES[name].label)
-  .join(' or ');
+/**
+ * Each registry member limit below one execution's, as --batch-size's help gives it: "1200 with
+ * Detective" for a limit that counts every member, "1000 when Security Hub or GuardDuty invites" for
+ * the services that share a limit on the members they invite.
+ */
+const BATCH_LIMITS = [
+  ...SERVICE_NAMES.filter((name) => SERVICE_RULES[name].memberLimit.counts === 'all').map(
+    (name) => `${SERVICE_RULES[name].memberLimit.limit} with ${SERVICE_RULES[name].label}`,
+  ),
+  ...[
+    ...new Set(
+      SERVICE_NAMES.filter((name) => SERVICE_RULES[name].memberLimit.counts === 'invited').map(
+        (name) => SERVICE_RULES[name].memberLimit.limit,
+      ),
+    ),
+  ].map((limit) => {
+    const labels = SERVICE_NAMES.filter(
+      (name) =>
+        SERVICE_RULES[name].memberLimit.counts === 'invited' &&
+        SERVICE_RULES[name].memberLimit.limit === limit,
+    ).map((name) => SERVICE_RULES[name].label);
+    return `${limit} when ${labels.join(' or ')} invites`;
+  }),
+].join(', ');
+
+/** "a, b and c": the registry's labels or names in a sentence. */
+const inWords = (words: readonly string[]) =>
+  words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
 
 function positiveNumber(value: string): number {
   const number = Number(value);
@@ -157,7 +177,7 @@ function program(io: Io, done: (code: number) => void, used: { profile?: string 
   };
   const root = new Command('muster')
     .description(
-      'Makes AWS accounts members of your Security Hub and Detective administrator, in every Region, and reports each membership.',
+      `Makes AWS accounts members of your ${inWords(SERVICE_NAMES.map((name) => SERVICE_RULES[name].label))} administrator, in every Region, and reports each membership.`,
     )
     .exitOverride()
     .configureOutput({
@@ -208,7 +228,7 @@ function program(io: Io, done: (code: number) => void, used: { profile?: string 
       new Option(
         '--batch-size <n>',
         `accounts per batch with --split (default: the most one execution takes, ${EXECUTION_ACCOUNT_LIMIT}; ` +
-          `${DETECTIVE_MEMBER_LIMIT} with Detective, ${SECURITY_HUB_INVITATION_LIMIT} when ${INVITE_LIMITED} invites)`,
+          `${BATCH_LIMITS})`,
       ).argParser(positiveNumber),
     )
     .action(async (options) =>
@@ -311,7 +331,7 @@ function program(io: Io, done: (code: number) => void, used: { profile?: string 
     )
     .option(
       '--services <services>',
-      'any of securityhub, detective and guardduty, comma-separated (default: securityhub,detective)',
+      `any of ${inWords(SERVICE_NAMES)}, comma-separated (default: ${DEFAULT_SERVICES.join(',')})`,
       commaList,
     )
     .option('--administrator-id <id>', "the administrator account (default: the caller's account)")

@@ -11,7 +11,13 @@ import {
 } from '../../functions/shared/domain/outcomes.ts';
 import { type NextAction, nextAction } from '../../functions/shared/domain/reconcile.ts';
 import { parseRegions, refuseOtherPartitions } from '../../functions/shared/domain/regions.ts';
-import { parseServices, SERVICE_NAMES, type ServiceName } from '../../functions/shared/domain/services.ts';
+import {
+  DEFAULT_SERVICES,
+  parseServices,
+  SERVICE_NAMES,
+  SERVICE_RULES,
+  type ServiceName,
+} from '../../functions/shared/domain/services.ts';
 import { type Coverage, coverageOf } from '../../functions/shared/report/formats/coverage.ts';
 import {
   accountLabel,
@@ -60,13 +66,13 @@ export const COVERAGE_READ_CALLS = [
   'STS GetCallerIdentity (without --administrator-id)',
   'Organizations ListAccounts (without --ous)',
   'Organizations ListRoots, ListOrganizationalUnitsForParent and ListAccountsForParent (with --ous)',
-  'Security Hub DescribeHub',
-  'Security Hub ListMembers',
-  'Detective ListGraphs',
-  'Detective ListMembers',
-  'GuardDuty ListDetectors (with --services guardduty)',
-  'GuardDuty ListMembers (with --services guardduty)',
-] as const;
+  // Each service's lister makes the first step's two reads of the home and the members (the registry's planReads).
+  ...SERVICE_NAMES.flatMap((name) => {
+    const { label, planReads, onByDefault } = SERVICE_RULES[name];
+    const when = onByDefault ? '' : ` (with --services ${name})`;
+    return [planReads.locate, planReads.memberIds].map((action) => `${label} ${action.split(':')[1]}${when}`);
+  }),
+];
 
 export interface CoverageInput {
   administratorId: string;
@@ -504,16 +510,13 @@ function coverageJson(result: CoverageResult, diff: boolean) {
   };
 }
 
-/** The stack's default Services parameter (template.yaml): GuardDuty is read when named. */
-const COVERAGE_DEFAULT_SERVICES: readonly ServiceName[] = ['securityhub', 'detective'];
-
 /**
  * `muster coverage`: reads every membership the administrator has for the ACTIVE organization
  * accounts, and prints coverage per service and Region and what is not covered. Changes nothing.
  * Exit code 0 when everything expected is ENABLED, 1 when something is not.
  */
 export async function coverageCommand(options: CoverageOptions, io: Io): Promise<number> {
-  const services = parseServices(options.services ?? [...COVERAGE_DEFAULT_SERVICES], '--services');
+  const services = parseServices(options.services ?? [...DEFAULT_SERVICES], '--services');
   const calls: Record<string, number> = {};
   let read: Omit<CoverageResult, 'readAt' | 'calls'>;
   if (options.local === true) {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { RemovalOutput } from '../../functions/remove-members/remove-members.ts';
+import { DEFAULT_SERVICES } from '../../functions/shared/domain/services.ts';
 import type { StandIn } from '../../local/standin/index.ts';
 // For its side effect too: it gives Node 20 the Promise.withResolvers aws-local-stepfunctions uses.
 import '../../local/runner/run-workflow.ts';
@@ -32,8 +33,7 @@ export async function runOffboardingLocally(options: {
     ...standIn.env,
     ADMINISTRATOR_ACCOUNT_ID: administratorId,
     DEFAULT_REGIONS: standIn.scenario.regions.join(','),
-    // The stand-in emulates these two: a service it does not would be looked up in real DNS.
-    DEFAULT_SERVICES: options.services ?? 'securityhub,detective',
+    DEFAULT_SERVICES: options.services ?? DEFAULT_SERVICES.join(','),
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_TRACE_ENABLED: 'false',
     AWS_XRAY_MANUAL_MODE: 'true',

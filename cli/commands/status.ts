@@ -10,7 +10,7 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { parseTrigger } from '../../functions/resolve-accounts/triggers.ts';
-import type { Plan } from '../../functions/shared/contracts.ts';
+import { type Plan, withCentrallyConfigured } from '../../functions/shared/contracts.ts';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
 import { type AccountNames, namesOfRows } from '../../functions/shared/report/formats/records.ts';
 import { type ReportStore, readParsed, s3ReportStore } from '../../functions/shared/report/store.ts';
@@ -198,7 +198,7 @@ async function storedPlan(
   if (!place.success) return undefined;
   const { planKey, planBucket } = place.data;
   const { accountNames, ...whole } = await readBucket(executionArn, profile, planBucket, (store) =>
-    readParsed(store, planKey, storedPlanSchema),
+    readParsed(store, planKey, storedPlanSchema).then(withCentrallyConfigured),
   );
   return { plan: whole, names: new Map(Object.entries(accountNames)) };
 }

@@ -200,7 +200,9 @@ async function acceptInAccount(
           administratorId: input.administratorId,
           region,
           ...(home === undefined ? {} : { home }),
-          ...(centrallyConfigured(input, accountId, region) ? { centrallyConfigured: true } : {}),
+          ...(centrallyConfigured(input, accountId, region, membership.service)
+            ? { centrallyConfigured: true }
+            : {}),
         };
         let status: ObservedStatus;
         try {
@@ -217,15 +219,20 @@ async function acceptInAccount(
 }
 
 /**
- * Whether Security Hub's configuration policies, not muster, decide if Security Hub runs in this
- * account and Region: central configuration covers organization accounts, never invited ones
- * (docs/aws-facts.md, Security Hub).
+ * Whether the service's configuration policies, not muster, decide if it runs in this account and
+ * Region: central configuration covers organization accounts, never invited ones (docs/aws-facts.md,
+ * Security Hub).
  */
-function centrallyConfigured(input: AcceptInvitationsInput, accountId: string, region: string): boolean {
-  return (
-    (input.securityHubCentralRegions?.includes(region) ?? false) &&
-    !(input.invitedAccountIds?.includes(accountId) ?? false)
-  );
+function centrallyConfigured(
+  input: AcceptInvitationsInput,
+  accountId: string,
+  region: string,
+  service: ServiceName,
+): boolean {
+  if (input.invitedAccountIds?.includes(accountId) ?? false) return false;
+  if (input.centrallyConfigured === undefined)
+    return input.securityHubCentralRegions?.includes(region) ?? false;
+  return input.centrallyConfigured.some((pair) => pair.region === region && pair.service === service);
 }
 
 /** The workflow's view of the output: counts and the memberships that are not ENABLED, grouped. */

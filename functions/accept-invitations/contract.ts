@@ -45,9 +45,14 @@ export const acceptInvitationsInputSchema = z
     homes: z.optional(z.array(homeEntrySchema)),
     /** Region × service pairs where AWS does not offer the service: SERVICE_NOT_OFFERED, nothing called. */
     notOffered: z.optional(z.array(z.object({ region: regionSchema, service: serviceSchema }))),
-    /** Regions where Security Hub's central configuration decides for organization accounts: never enabled there. */
+    /** Region × service pairs whose central configuration decides for organization accounts: never enabled there. */
+    centrallyConfigured: z.optional(z.array(z.object({ region: regionSchema, service: serviceSchema }))),
+    /**
+     * Regions central for every service of the input: what a batch execution started before
+     * `centrallyConfigured` still passes (its definition is the one it started with).
+     */
     securityHubCentralRegions: z.optional(z.array(regionSchema)),
-    /** Accounts Security Hub invites (outside the organization): central configuration does not cover them. */
+    /** Accounts outside the organization, which join by invitation: central configuration does not cover them. */
     invitedAccountIds: z.optional(z.array(accountIdSchema)),
     /** Step Functions execution id: the log correlation id and the member role's session name. */
     executionId: z.optional(executionIdSchema),

@@ -9,9 +9,12 @@ import {
   pacingSchema,
   planSchema,
   type RegionGroup,
+  withCentrallyConfigured,
 } from '#shared/contracts.ts';
 import { chunk } from '#shared/domain/chunk.ts';
-import { SERVICE_RULES, type ServiceName } from '#shared/domain/services.ts';
+import { pairKey } from '#shared/domain/keys.ts';
+import type { Pair } from '#shared/domain/report.ts';
+import type { ServiceName } from '#shared/domain/services.ts';
 import { InvalidInputError, ReportStoreError } from '#shared/errors.ts';
 import { type AccountNames, clipAccountName } from '#shared/report/formats/records.ts';
 import { type ReportStore, readParsed } from '#shared/report/store.ts';
@@ -30,25 +33,28 @@ export const MAX_CHILD_PAIRS = 34;
 /**
  * The plan cut into child executions' shares: every account to onboard and every skipped account
  * in exactly one batch, at most `size` accounts and SKIPPED_PER_BATCH skipped ones a batch, each batch a
- * whole Plan of its own accounts. Accounts past Detective's limit in the same Regions share batches,
- * whose plan has Detective off there (nothing is created) and says why. A share with more than
+ * whole Plan of its own accounts. Accounts past the same services' limits in the same Regions (the
+ * plan's overMemberLimit) share batches, whose plan has those services off there (nothing is created)
+ * and says why. A share with more than
  * `maxPairs` Region × service pairs goes to as many children as it takes, each with its accounts in a
  * group of Regions (every service of each). Every (account, Region, service) is in exactly one batch. Pure.
  */
 export function splitPlan(plan: Plan, size = CHILD_BATCH_ACCOUNTS, maxPairs = MAX_CHILD_PAIRS): Plan[] {
   const over = plan.overMemberLimit ?? [];
-  const overRegions = (accountId: string) =>
-    over.filter(({ accountIds }) => accountIds.includes(accountId)).map(({ region }) => region);
-  // Accounts in order, grouped by the Regions whose graph has no room for them.
-  const groups = new Map<string, { regions: string[]; entries: Entry[] }>();
+  const overPairs = (accountId: string): Pair[] =>
+    over
+      .filter(({ accountIds }) => accountIds.includes(accountId))
+      .map(({ region, service }) => ({ region, service }));
+  // Accounts in order, grouped by the Region × service pairs whose home has no room for them.
+  const groups = new Map<string, { pairs: Pair[]; entries: Entry[] }>();
   for (const account of plan.accounts) {
-    const regions = over.length === 0 ? [] : overRegions(account.accountId);
-    const key = regions.join(',');
-    const group = groups.get(key) ?? { regions, entries: [] };
+    const pairs = over.length === 0 ? [] : overPairs(account.accountId);
+    const key = pairs.map(({ region, service }) => pairKey(region, service)).join(',');
+    const group = groups.get(key) ?? { pairs, entries: [] };
     group.entries.push({ account });
     groups.set(key, group);
   }
-  const plain = groups.get('') ?? { regions: [], entries: [] };
+  const plain = groups.get('') ?? { pairs: [], entries: [] };
   groups.delete('');
   const onboarded = chunk(plain.entries, size);
   // Skipped accounts cost no call: they ride along with the batches, at most SKIPPED_PER_BATCH each
@@ -59,16 +65,16 @@ export function splitPlan(plan: Plan, size = CHILD_BATCH_ACCOUNTS, maxPairs = MA
   );
   const parts = [
     ...Array.from({ length: Math.max(onboarded.length, skipped.length) }, (_, index) => ({
-      regions: [] as string[],
+      pairs: [] as Pair[],
       entries: [...(onboarded[index] ?? []), ...(skipped[index] ?? [])],
     })),
-    ...[...groups.values()].flatMap(({ regions, entries }) =>
-      chunk(entries, size).map((part) => ({ regions, entries: part })),
+    ...[...groups.values()].flatMap(({ pairs, entries }) =>
+      chunk(entries, size).map((part) => ({ pairs, entries: part })),
     ),
   ];
   const regionGroups = groupRegions(plan, maxPairs);
-  return parts.flatMap(({ regions, entries }) =>
-    regionGroups.map((group) => inRegions(batchPlan(plan, regions, entries), group)),
+  return parts.flatMap(({ pairs, entries }) =>
+    regionGroups.map((group) => inRegions(batchPlan(plan, pairs, entries), group)),
   );
 }
 
@@ -98,23 +104,23 @@ function inRegions(plan: Plan, regions: readonly string[]): Plan {
     pairs: plan.pairs.filter(kept),
     homes: plan.homes.filter(kept),
     notOffered: plan.notOffered.filter(kept),
-    securityHubCentralRegions: plan.securityHubCentralRegions.filter((region) => regions.includes(region)),
+    centrallyConfigured: plan.centrallyConfigured.filter(kept),
     ...(over.length === 0 ? {} : { overMemberLimit: over }),
   };
 }
 
 type Entry = { account: Plan['accounts'][number] } | { skipped: Plan['skipped'][number] };
 
-function batchPlan(plan: Plan, overRegions: readonly string[], entries: readonly Entry[]): Plan {
+function batchPlan(plan: Plan, overPairs: readonly Pair[], entries: readonly Entry[]): Plan {
   const accounts = entries.flatMap((entry) => ('account' in entry ? [entry.account] : []));
   const ids = new Set(accounts.map(({ accountId }) => accountId));
   const { overMemberLimit: _, ...rest } = plan;
-  // The over-limit accounts are past a behavior graph's limit: the service whose limit counts every member.
+  // The service is off where its home has no room for the batch's accounts.
   const off = (region: string, service: ServiceName) =>
-    SERVICE_RULES[service].memberLimit.counts === 'all' && overRegions.includes(region);
+    overPairs.some((pair) => pair.region === region && pair.service === service);
   const over = (plan.overMemberLimit ?? [])
-    .filter(({ region }) => overRegions.includes(region))
-    .map(({ region, reason }) => ({ region, reason, accountIds: [...ids] }));
+    .filter(({ region, service }) => off(region, service))
+    .map(({ region, service, reason }) => ({ region, service, reason, accountIds: [...ids] }));
   return {
     ...rest,
     accounts,
@@ -275,11 +281,8 @@ export async function loadBatch(
 }
 
 /** The batch file as its parent wrote it: the plan and its accounts' names (Merge Reports). */
-export function loadBatchFile(
-  batchKey: string,
-  store: ReportStore,
-): Promise<z.output<typeof batchFileSchema>> {
-  return readParsed(store, batchKey, batchFileSchema);
+export async function loadBatchFile(batchKey: string, store: ReportStore) {
+  return withCentrallyConfigured(await readParsed(store, batchKey, batchFileSchema));
 }
 
 /** Accounts and skipped accounts a plan with nothing to do (a dry run) lists in the state; past that, counts. */

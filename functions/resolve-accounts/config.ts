@@ -8,7 +8,7 @@ import {
 } from '#shared/config.ts';
 import type { WorkflowSettings } from '#shared/contracts.ts';
 import { parseRegions, refuseOtherPartitions } from '#shared/domain/regions.ts';
-import { parseServices, type ServiceName } from '#shared/domain/services.ts';
+import { DEFAULT_SERVICES, parseServices, type ServiceName } from '#shared/domain/services.ts';
 import { ConfigurationError, InvalidInputError } from '#shared/errors.ts';
 import { organizationsRegion } from '#shared/services/organizations.ts';
 
@@ -58,7 +58,7 @@ export function readResolveConfig(env: Env): ResolveConfig {
       refuseOtherPartitions(regions, homeRegion, where);
       return regions;
     }),
-    defaultServices: list(env, 'DEFAULT_SERVICES', 'securityhub,detective', parseServices),
+    defaultServices: list(env, 'DEFAULT_SERVICES', DEFAULT_SERVICES.join(','), parseServices),
     organizationsRegion: organizationsRegion(homeRegion),
     clients: readClientSettings(env),
     settings: readWorkflowSettings(env),

@@ -91,7 +91,7 @@ export function createHandler() {
       services: plan.services,
       homes: plan.homes.map(({ region, service }) => `${service} ${region}`),
       notOffered: plan.notOffered,
-      securityHubCentralRegions: plan.securityHubCentralRegions,
+      centrallyConfigured: plan.centrallyConfigured.map(({ region, service }) => `${service} ${region}`),
       note: plan.note,
     });
     if (!parent.success) return plan;

@@ -50,10 +50,6 @@ export interface ResolveAccountsDeps {
   };
 }
 
-/** Membership limits per administrator per Region (docs/aws-facts.md, Security Hub; Amazon Detective). */
-export const SECURITY_HUB_INVITATION_LIMIT = SERVICE_RULES.securityhub.memberLimit.limit;
-export const DETECTIVE_MEMBER_LIMIT = SERVICE_RULES.detective.memberLimit.limit;
-
 /**
  * Accounts one execution onboards: Security Hub's 10,000 members per delegated administrator
  * (docs/aws-facts.md, Security Hub). The parent execution carries counts and references only and
@@ -236,8 +232,8 @@ function sweepMembers(
   for (const id of [...new Set([...where.keys(), ...removedWhere.keys()])].sort()) {
     if (id === administratorId || planned.has(id) || resolution.known?.has(id)) continue;
     planned.add(id);
-    const detective = joinedByOrganization.get(id);
-    if (!wasInOrganization.has(id) && detective === undefined) {
+    const joinedIn = joinedByOrganization.get(id);
+    if (!wasInOrganization.has(id) && joinedIn === undefined) {
       const listed = views.flatMap(({ emails }) => emails.get(id) ?? []);
       const found = emailFromMemberLists(listed);
       if (found.kind === 'disagree') disagreeing.push({ accountId: id, where: found.where });
@@ -250,7 +246,7 @@ function sweepMembers(
     const why = `the account is not in AWS Organizations, but ${
       wasInOrganization.has(id)
         ? `it was at an earlier sweep (${memory?.sweptAt})`
-        : `Detective lists it as an organization member (${detective?.join(', ')})`
+        : `the administrator's member list shows it joined through the organization (${joinedIn?.join(', ')})`
     }: it left the organization and its departure was not acted on, so it is not invited again`;
     const held = where.get(id);
     resolution.skipped.push(
@@ -387,6 +383,7 @@ export function overWholeMemberLimit(
     return [
       {
         region: view.region,
+        service: view.service,
         accountIds: added.slice(room),
         reason:
           `${members} in ${view.region} had ${view.memberIds.size} members and ${added.length} more were asked for: ` +
@@ -579,7 +576,7 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
       accountIds: [],
       skipped: [],
       homes: [],
-      securityHubCentralRegions: [],
+      centrallyConfigured: [],
       invitedAccountIds: [],
       notOffered: [],
       invitationBased: 0,
@@ -698,15 +695,19 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
       );
     }
   }
-  const securityHubCentralRegions = views
+  const centrallyConfigured: Pair[] = views
     .filter(({ organization }) => isCentral(organization))
-    .map(({ region }) => region);
-  if (securityHubCentralRegions.length > 0) {
-    notes.push(
-      `Security Hub uses central configuration in ${securityHubCentralRegions.join(', ')}: its configuration policies decide ` +
-        'whether Security Hub runs in organization accounts there, so muster never enables Security Hub in them; ' +
-        'it still does in invited accounts outside the organization, which policies do not cover.',
-    );
+    .map(({ region, service }) => ({ region, service }));
+  for (const service of services) {
+    const where = centrallyConfigured.filter((pair) => pair.service === service).map(({ region }) => region);
+    const { label } = SERVICE_RULES[service];
+    if (where.length > 0) {
+      notes.push(
+        `${label} uses central configuration in ${where.join(', ')}: its configuration policies decide ` +
+          `whether ${label} runs in organization accounts there, so muster never enables ${label} in them; ` +
+          'it still does in invited accounts outside the organization, which policies do not cover.',
+      );
+    }
   }
   if (accounts.length === 0) notes.push(`No account to onboard (${skipped.length} skipped).`);
   else if (request.dryRun) notes.push('Dry run: this is the plan; nothing was changed.');
@@ -739,11 +740,11 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
     accountIds: accounts.map(({ accountId }) => accountId),
     skipped,
     homes,
-    securityHubCentralRegions,
+    centrallyConfigured,
     // Central configuration needs them, to tell the accounts policies do not cover; a plan that mixes
     // them with organization accounts, so the create step invites them and the first check skips them.
     invitedAccountIds:
-      securityHubCentralRegions.length > 0 ||
+      centrallyConfigured.length > 0 ||
       (resolution.known !== undefined && outsideOrganization > 0 && outsideOrganization < accounts.length)
         ? accounts.map(({ accountId }) => accountId).filter((id) => !resolution.known?.has(id))
         : [],

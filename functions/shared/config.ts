@@ -73,10 +73,12 @@ export function invitationOptions(config: AdministratorConfig, service: ServiceN
 
 export function readAdministratorConfig(env: Env): AdministratorConfig {
   const invitationMessage = optionalText(env, 'INVITATION_MESSAGE');
-  if (invitationMessage !== undefined && invitationMessage.length > 1000) {
-    throw new ConfigurationError(
-      'environment variable INVITATION_MESSAGE is longer than Detective allows (1000 characters)',
-    );
+  for (const service of SERVICE_NAMES) {
+    const { label, invitationMessageLimit: limit } = SERVICE_RULES[service];
+    if (invitationMessage !== undefined && limit !== undefined && invitationMessage.length > limit)
+      throw new ConfigurationError(
+        `environment variable INVITATION_MESSAGE is longer than ${label} allows (${limit} characters)`,
+      );
   }
   return {
     clients: readClientSettings(env),

@@ -293,16 +293,24 @@ export interface WorkflowSettings {
   maxPollRounds: number;
 }
 
-/** Accounts a Region's behavior graph has no room for (1,200 members at most), and why. */
 /**
  * Accounts past a member limit that counts every member (SERVICE_RULES `memberLimit.counts` "all":
  * Detective's behavior graph) in a Region: that service's memberships there are FAILED, nothing is refused.
  */
 export interface OverMemberLimit {
   region: string;
+  /** The service whose limit it is. */
+  service: ServiceName;
   accountIds: string[];
   reason: string;
 }
+
+/**
+ * The service a plan's over-limit entry without one meant: plans written before entries named their
+ * service (a batch plan in the bucket, read by a child started after an update) had them only for the
+ * registry's one limit that counted every member, which stays the first such.
+ */
+const WHOLE_LIMIT_SERVICE = SERVICE_NAMES.find((name) => SERVICE_RULES[name].memberLimit.counts === 'all');
 
 /** What can start an execution: an event's name, the schedule's sweep, or a person. */
 export const PLAN_TRIGGERS = [
@@ -340,14 +348,14 @@ export interface Plan {
    */
   homes: Home[];
   /**
-   * The Regions where Security Hub uses central configuration: configuration policies, not muster,
-   * decide whether Security Hub runs in organization accounts there.
+   * The Region × service pairs where the service uses central configuration (Security Hub's):
+   * its configuration policies, not muster, decide whether it runs in organization accounts there.
    */
-  securityHubCentralRegions: string[];
+  centrallyConfigured: Pair[];
   /**
    * The accounts outside the organization, which join only by invitation. Listed when the plan mixes
    * them with organization accounts (the create step invites these, and the first check need not read
-   * them) or when some Region is central (the member side must not enable Security Hub in the others).
+   * them) or when some pair is centrally configured (the member side enables the service in these only).
    */
   invitedAccountIds: string[];
   /** The Region × service pairs where AWS does not offer the service: their memberships are SERVICE_NOT_OFFERED. */
@@ -612,13 +620,54 @@ export const planSchema = z.object({
   skipped: z.array(z.object({ accountId: accountIdSchema, outcome: outcomeSchema, reason: reasonSchema })),
   pairs: z.array(locatedPairSchema),
   homes: z.array(homeEntrySchema),
-  securityHubCentralRegions: z.array(regionSchema),
+  centrallyConfigured: z.optional(z.array(pairSchema)),
+  /** What a plan written before `centrallyConfigured` has instead (withCentrallyConfigured reads it). */
+  securityHubCentralRegions: z.optional(z.array(regionSchema)),
   invitedAccountIds: z.array(accountIdSchema),
   notOffered: z.array(pairSchema),
   hasWork: z.boolean(),
   overMemberLimit: z.optional(
-    z.array(z.object({ region: regionSchema, accountIds: z.array(accountIdSchema), reason: reasonSchema })),
+    z.array(
+      z.pipe(
+        z.object({
+          region: regionSchema,
+          service: z.optional(serviceSchema),
+          accountIds: z.array(accountIdSchema),
+          reason: reasonSchema,
+        }),
+        z.transform(({ service, ...over }, context): OverMemberLimit => {
+          const meant = service ?? WHOLE_LIMIT_SERVICE;
+          if (meant === undefined) {
+            context.issues.push({ code: 'custom', input: over, message: 'names no service' });
+            return z.NEVER;
+          }
+          return { ...over, service: meant };
+        }),
+      ),
+    ),
   ),
   settings: settingsSchema,
   note: z.optional(z.string()),
 });
+
+/**
+ * A stored plan with its centrally configured pairs. One written before they were carried (a batch
+ * in the bucket, read by a child started after an update) has central Regions instead, which the
+ * member side then applied to every service of the plan: the same pairs, the same behaviour.
+ */
+export function withCentrallyConfigured<
+  P extends { services: ServiceName[]; centrallyConfigured?: Pair[]; securityHubCentralRegions?: string[] },
+>({
+  centrallyConfigured,
+  securityHubCentralRegions,
+  ...plan
+}: P): Omit<P, 'centrallyConfigured' | 'securityHubCentralRegions'> & { centrallyConfigured: Pair[] } {
+  return {
+    ...plan,
+    centrallyConfigured:
+      centrallyConfigured ??
+      (securityHubCentralRegions ?? []).flatMap((region) =>
+        plan.services.map((service) => ({ region, service })),
+      ),
+  };
+}

@@ -9,6 +9,7 @@ import {
   planSchema,
   type ReportFiles,
 } from '../../functions/shared/contracts.ts';
+import { DEFAULT_SERVICES } from '../../functions/shared/domain/services.ts';
 import { parseJsonLines, type ReportRow } from '../../functions/shared/report/files.ts';
 import { readParsed, s3ReportStore } from '../../functions/shared/report/store.ts';
 import { type Inspection, type ScenarioInput, type StandIn, startStandIn } from '../standin/index.ts';
@@ -238,7 +239,7 @@ export async function runLocalWorkflow(options: LocalRunOptions = {}): Promise<L
       ...standIn.env,
       ADMINISTRATOR_ACCOUNT_ID: administratorId,
       DEFAULT_REGIONS: standIn.scenario.regions.join(','),
-      DEFAULT_SERVICES: 'securityhub,detective',
+      DEFAULT_SERVICES: DEFAULT_SERVICES.join(','),
       MEMBER_ROLE_NAME: standIn.scenario.memberRoleName ?? 'MusterMemberRole',
       MAX_CONCURRENCY: String(settings.maxConcurrency),
       MEMBER_BATCH_SIZE: String(settings.memberBatchSize),

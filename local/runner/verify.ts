@@ -2,9 +2,9 @@ import type { OnboardingReport } from '../../functions/shared/contracts.ts';
 import { membershipKey } from '../../functions/shared/domain/keys.ts';
 import type { Outcome } from '../../functions/shared/domain/outcomes.ts';
 import { expandGroups } from '../../functions/shared/domain/report.ts';
-import type { ServiceName } from '../../functions/shared/domain/services.ts';
+import { DEFAULT_SERVICES, SERVICE_NAMES, type ServiceName } from '../../functions/shared/domain/services.ts';
 import type { ReportRow } from '../../functions/shared/report/files.ts';
-import type { Inspection, InvitationRecord } from '../standin/index.ts';
+import { HELD_MEMBERSHIPS, type Inspection, type InvitationRecord } from '../standin/index.ts';
 
 /** One membership, as functions/shared/domain/keys.ts names it. */
 export type MembershipKey = string;
@@ -13,7 +13,7 @@ export type MembershipKey = string;
 export function requestedMemberships(
   accountIds: readonly string[],
   regions: readonly string[],
-  services: readonly ServiceName[] = ['securityhub', 'detective'],
+  services: readonly ServiceName[] = DEFAULT_SERVICES,
 ): MembershipKey[] {
   return accountIds.flatMap((accountId) =>
     regions.flatMap((region) => services.map((service) => membershipKey(accountId, region, service))),
@@ -86,40 +86,24 @@ export function readReportRows(
 const sorted = (counts: Partial<Record<string, number>>) =>
   Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
 
-/**
- * The memberships the stand-in holds as enabled for `administratorId` (Security Hub and GuardDuty
- * Enabled, Detective ENABLED).
- */
+/** The memberships the stand-in holds as enabled for `administratorId`, in every service of the registry. */
 export function enabledInStandIn(inspection: Inspection, administratorId: string): Set<MembershipKey> {
-  const enabled = new Set<MembershipKey>();
-  for (const [region, view] of Object.entries(inspection.membership.securityhub)) {
-    for (const [accountId, member] of Object.entries(view.administrators[administratorId] ?? {}))
-      if (member.status === 'Enabled') enabled.add(membershipKey(accountId, region, 'securityhub'));
-  }
-  for (const [region, view] of Object.entries(inspection.membership.detective)) {
-    for (const graph of Object.values(view.graphs)) {
-      if (graph.administratorId !== administratorId) continue;
-      for (const [accountId, member] of Object.entries(graph.members))
-        if (member.status === 'ENABLED') enabled.add(membershipKey(accountId, region, 'detective'));
-    }
-  }
-  for (const [region, view] of Object.entries(inspection.membership.guardduty)) {
-    for (const [accountId, member] of Object.entries(view.administrators[administratorId]?.members ?? {}))
-      if (member.status === 'Enabled') enabled.add(membershipKey(accountId, region, 'guardduty'));
-  }
-  return enabled;
+  return new Set(
+    SERVICE_NAMES.flatMap((service) =>
+      HELD_MEMBERSHIPS[service]
+        .enabled(inspection, administratorId)
+        .map(([region, accountId]) => membershipKey(accountId, region, service)),
+    ),
+  );
 }
 
-/** Calls that end a membership; with none of them, a member once invited stays invited or enabled. */
-export const MEMBERSHIP_ENDING_CALLS = [
-  'securityhub:DisassociateMembers',
-  'securityhub:DeleteMembers',
-  'securityhub:DisassociateFromAdministratorAccount',
-  'detective:DeleteMembers',
-  'detective:DisassociateMembership',
-  'guardduty:DisassociateMembers',
-  'guardduty:DeleteMembers',
-];
+/**
+ * Calls that end a membership, as the stand-in counts them ("service:Operation"); with none of them,
+ * a member once invited stays invited or enabled.
+ */
+export const MEMBERSHIP_ENDING_CALLS: readonly string[] = SERVICE_NAMES.flatMap((service) =>
+  HELD_MEMBERSHIPS[service].endingOperations.map((operation) => `${service}:${operation}`),
+);
 
 /**
  * Invitations an account did not need, from the stand-in's log of every invitation ever sent.

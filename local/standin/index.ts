@@ -8,6 +8,8 @@ export type { DetectiveRegionView, DetectiveStatus } from './detective.ts';
 export { DETECTIVE_TEXTS } from './detective.ts';
 export type { GuardDutyRegionView, GuardDutyStatus } from './guardduty.ts';
 export { GUARDDUTY_TEXTS } from './guardduty.ts';
+export type { HeldMemberships } from './memberships.ts';
+export { HELD_MEMBERSHIPS } from './memberships.ts';
 export { LOCAL_REPORT_BUCKET } from './s3.ts';
 export type { Scenario, ScenarioAccount, ScenarioInput } from './scenario.ts';
 export { loadScenario, parseScenario, ScenarioError } from './scenario.ts';

@@ -145,26 +145,36 @@ describe('acceptInvitations', () => {
     expect(members.detective).toHaveReceivedCommandTimes(AcceptInvitationCommand, 1);
   });
 
-  it('never enables Security Hub in an organization account where central configuration decides, and still does in an invited one', async () => {
-    members.reset({ roleMissing: new Set(), behaviour: () => 'invited', hubsOff: true });
-    const input = {
-      ...batch(['100000000000', '100000000001'], ['us-east-1', 'eu-west-1'], ['securityhub']),
-      securityHubCentralRegions: ['us-east-1'],
-      invitedAccountIds: ['100000000001'],
-    };
+  it.each([
+    [
+      'centrallyConfigured',
+      { centrallyConfigured: [{ region: 'us-east-1', service: 'securityhub' as const }] },
+    ],
+    // What a batch execution started before the update still passes: its definition is the one it started with.
+    ['securityHubCentralRegions', { securityHubCentralRegions: ['us-east-1'] }],
+  ])(
+    'never enables Security Hub in an organization account where central configuration decides (%s), and still does in an invited one',
+    async (_field, central) => {
+      members.reset({ roleMissing: new Set(), behaviour: () => 'invited', hubsOff: true });
+      const input = {
+        ...batch(['100000000000', '100000000001'], ['us-east-1', 'eu-west-1'], ['securityhub']),
+        ...central,
+        invitedAccountIds: ['100000000001'],
+      };
 
-    const output = await acceptInvitations(input, memberDeps());
+      const output = await acceptInvitations(input, memberDeps());
 
-    expect(output.results.map(({ accountId, region, outcome }) => [accountId, region, outcome])).toEqual([
-      ['100000000000', 'us-east-1', 'SERVICE_NOT_ENABLED'],
-      ['100000000000', 'eu-west-1', 'ENABLED'],
-      ['100000000001', 'us-east-1', 'ENABLED'],
-      ['100000000001', 'eu-west-1', 'ENABLED'],
-    ]);
-    expect(output.results[0]?.reason).toContain('central configuration');
-    // Three hubs enabled (each on its own account and Region), none in 100000000000's us-east-1.
-    expect(members.securityHub).toHaveReceivedCommandTimes(EnableSecurityHubCommand, 3);
-  });
+      expect(output.results.map(({ accountId, region, outcome }) => [accountId, region, outcome])).toEqual([
+        ['100000000000', 'us-east-1', 'SERVICE_NOT_ENABLED'],
+        ['100000000000', 'eu-west-1', 'ENABLED'],
+        ['100000000001', 'us-east-1', 'ENABLED'],
+        ['100000000001', 'eu-west-1', 'ENABLED'],
+      ]);
+      expect(output.results[0]?.reason).toContain('central configuration');
+      // Three hubs enabled (each on its own account and Region), none in 100000000000's us-east-1.
+      expect(members.securityHub).toHaveReceivedCommandTimes(EnableSecurityHubCommand, 3);
+    },
+  );
 
   it('returns SKIPPED_ADMINISTRATOR for the administrator itself without assuming a role there', async () => {
     const output = await acceptInvitations(batch([ADMINISTRATOR], ['us-east-1']), memberDeps());

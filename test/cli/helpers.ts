@@ -102,7 +102,7 @@ export function samplePlan(overrides: Partial<Plan> = {}): Plan {
         home: `arn:aws:detective:us-east-1:${ADMINISTRATOR}:graph:${'a'.repeat(32)}`,
       },
     ],
-    securityHubCentralRegions: [],
+    centrallyConfigured: [],
     invitedAccountIds: [],
     notOffered: [],
     hasWork: true,

@@ -55,7 +55,7 @@ function plan(
     })),
     pairs,
     homes: regions.map((region) => ({ region, service: 'securityhub' as const })),
-    securityHubCentralRegions: [],
+    centrallyConfigured: [],
     invitedAccountIds: [],
     notOffered: [],
     hasWork: true,
@@ -272,12 +272,53 @@ describe('splitting the plan into child executions and merging their reports', (
     );
   });
 
+  it('reads a batch written before central pairs were carried: its central Regions hold for every service, as the member side took them', async () => {
+    const store = memoryReportStore();
+    const [key] = batches(
+      await storeBatches(plan(1, 0, ['us-east-1', 'eu-west-1']), store, 'executions/muster-onboarding/run-1'),
+    ).map((batch) => batch.key);
+    const { centrallyConfigured: _, ...written } = JSON.parse(await store.get(key ?? ''));
+    await store.put(
+      key ?? '',
+      JSON.stringify({ ...written, securityHubCentralRegions: ['eu-west-1'] }),
+      'application/json',
+    );
+
+    const loaded = await loadBatch(key ?? '', store);
+    expect(loaded.centrallyConfigured).toEqual([
+      { region: 'eu-west-1', service: 'securityhub' },
+      { region: 'eu-west-1', service: 'detective' },
+    ]);
+    expect(loaded).not.toHaveProperty('securityHubCentralRegions');
+  });
+
+  it('reads a batch written before over-limit entries named their service as past the one limit that counts every member', async () => {
+    const store = memoryReportStore();
+    const whole = plan(2, 0, ['eu-west-1']);
+    whole.overMemberLimit = [
+      { region: 'eu-west-1', service: 'detective', accountIds: [id(1)], reason: 'full' },
+    ];
+    const [key] = batches(
+      await storeBatches(whole, store, 'executions/muster-onboarding/run-1', { size: 1 }),
+    ).map((batch) => batch.key);
+    const written = JSON.parse(await store.get(key ?? ''));
+    // As a parent before the update wrote it: the entry without its service.
+    written.overMemberLimit = [{ region: 'eu-west-1', accountIds: [id(0)], reason: 'full' }];
+    await store.put(key ?? '', JSON.stringify(written), 'application/json');
+
+    expect((await loadBatch(key ?? '', store)).overMemberLimit).toEqual([
+      { region: 'eu-west-1', service: 'detective', accountIds: [id(0)], reason: 'full' },
+    ]);
+  });
+
   it("reports the accounts past Detective's limit FAILED for Detective in that Region only, with the reason", async () => {
     const store = memoryReportStore();
     const whole = plan(4, 0, ['us-east-1', 'eu-west-1']);
     whole.pairs = whole.pairs.map((pair) => ({ ...pair, enabled: true }));
     const reason = 'a behavior graph holds at most 1200, so this account was not added';
-    whole.overMemberLimit = [{ region: 'eu-west-1', accountIds: [id(2), id(3)], reason }];
+    whole.overMemberLimit = [
+      { region: 'eu-west-1', service: 'detective', accountIds: [id(2), id(3)], reason },
+    ];
     const batched = await storeBatches(whole, store, 'executions/muster-onboarding/run-1', { size: 3 });
     expect(batched).not.toHaveProperty('overMemberLimit');
     const parts = await Promise.all(batches(batched).map(({ key }) => loadBatch(key, store)));
@@ -471,9 +512,14 @@ describe('splitting the plan into child executions and merging their reports', (
 
   it('narrows a child of a group of Regions to them: homes, central Regions, Regions AWS does not offer, the Detective limit', () => {
     const whole = plan(2, 1, ['us-east-1', 'eu-west-1', 'ap-south-1'], [...SERVICE_NAMES]);
-    whole.securityHubCentralRegions = ['us-east-1', 'ap-south-1'];
+    whole.centrallyConfigured = [
+      { region: 'us-east-1', service: 'securityhub' },
+      { region: 'ap-south-1', service: 'securityhub' },
+    ];
     whole.notOffered = [{ region: 'ap-south-1', service: 'guardduty' }];
-    whole.overMemberLimit = [{ region: 'ap-south-1', accountIds: [id(1)], reason: 'full' }];
+    whole.overMemberLimit = [
+      { region: 'ap-south-1', service: 'detective', accountIds: [id(1)], reason: 'full' },
+    ];
     const parts = splitPlan(whole, 1_000, 6);
     expect(parts.map(({ regions, accountIds }) => [regions, accountIds])).toEqual([
       [['us-east-1', 'eu-west-1'], [id(0)]],
@@ -481,12 +527,12 @@ describe('splitting the plan into child executions and merging their reports', (
       [['us-east-1', 'eu-west-1'], [id(1)]],
       [['ap-south-1'], [id(1)]],
     ]);
-    expect(parts[0]?.securityHubCentralRegions).toEqual(['us-east-1']);
+    expect(parts[0]?.centrallyConfigured).toEqual([{ region: 'us-east-1', service: 'securityhub' }]);
     expect(parts[0]?.notOffered).toEqual([]);
     expect(parts[1]?.notOffered).toEqual([{ region: 'ap-south-1', service: 'guardduty' }]);
     expect(parts[2]).not.toHaveProperty('overMemberLimit');
     expect(parts[3]?.overMemberLimit).toEqual([
-      { region: 'ap-south-1', accountIds: [id(1)], reason: 'full' },
+      { region: 'ap-south-1', service: 'detective', accountIds: [id(1)], reason: 'full' },
     ]);
     expect(parts[3]?.pairs.find(({ service }) => service === 'detective')).toEqual({
       region: 'ap-south-1',
@@ -512,7 +558,9 @@ describe('splitting the plan into child executions and merging their reports', (
       planBucket: 'memory',
     });
     const long = { ...plan(5_000, 300, ['us-east-1']), hasWork: false, dryRun: true };
-    long.overMemberLimit = [{ region: 'us-east-1', accountIds: long.accountIds, reason: 'full' }];
+    long.overMemberLimit = [
+      { region: 'us-east-1', service: 'detective', accountIds: long.accountIds, reason: 'full' },
+    ];
     const carried = await storePlan(long, store, prefix);
     expect(carried).toMatchObject({
       accounts: [],

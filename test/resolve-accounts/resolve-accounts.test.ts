@@ -175,7 +175,7 @@ describe('resolveAccounts', () => {
       invitationBased: 0,
       invitedAccountIds: [],
       notOffered: [],
-      securityHubCentralRegions: [],
+      centrallyConfigured: [],
       skipped: [],
       pairs: [
         { region: 'us-east-1', service: 'securityhub', enabled: true },
@@ -492,7 +492,7 @@ describe('resolveAccounts', () => {
         { accounts: [{ accountId: '111111111111' }, { accountId: '222222222222', email: 'b@example.com' }] },
         deps(['securityhub']),
       );
-      expect(plan.securityHubCentralRegions).toEqual(['us-east-1']);
+      expect(plan.centrallyConfigured).toEqual([{ region: 'us-east-1', service: 'securityhub' }]);
       expect(plan.invitedAccountIds).toEqual(['222222222222']);
       expect(plan.note).toContain(
         'Security Hub uses central configuration in us-east-1: its configuration policies decide whether Security Hub runs in organization accounts there, so muster never enables Security Hub in them',
@@ -508,7 +508,7 @@ describe('resolveAccounts', () => {
         { accounts: [{ accountId: '111111111111' }] },
         deps(['securityhub']),
       );
-      expect(plan.securityHubCentralRegions).toEqual([]);
+      expect(plan.centrallyConfigured).toEqual([]);
       expect(plan.invitedAccountIds).toEqual([]);
     });
 
@@ -679,6 +679,7 @@ describe('resolveAccounts', () => {
       expect(plan.overMemberLimit).toEqual([
         {
           region: 'us-east-1',
+          service: 'detective',
           accountIds: [sampleAccounts(1201)[1200]?.accountId],
           reason:
             'the behavior graph in us-east-1 had 0 members and 1201 more were asked for: a behavior graph holds at most 1200, so this account was not added',
@@ -1008,7 +1009,9 @@ describe('resolveAccounts for a sweep', () => {
       expect.objectContaining({
         accountId: '300000000001',
         outcome: 'STALE_MEMBER',
-        reason: expect.stringContaining('Detective lists it as an organization member (detective us-east-1)'),
+        reason: expect.stringContaining(
+          "the administrator's member list shows it joined through the organization (detective us-east-1)",
+        ),
       }),
     ]);
   });

@@ -1,5 +1,6 @@
 import { InvalidInputError } from '../errors.ts';
 import { accountIdProblem, describeValue } from './account-id.ts';
+import { SERVICE_NAMES, SERVICE_RULES } from './services.ts';
 
 export interface Account {
   accountId: string;
@@ -21,33 +22,26 @@ export interface AccountSelection {
   skipped: SkippedAccount[];
 }
 
-/** Detective's EmailAddress: at most 64 characters (docs/aws-facts.md, Amazon Detective, "Member email addresses"). */
-export const EMAIL_MAX_LENGTH = 64;
-
-// Detective's own pattern, as its API model gives it; it requires a top-level domain of 2 to 63 letters.
-const DETECTIVE_EMAIL = /^.+@(?:(?:(?!-)[A-Za-z0-9-]{1,62})?[A-Za-z0-9]{1}\.)+[A-Za-z]{2,63}$/;
-
 // Control and format characters (bidirectional overrides among them) and line or paragraph separators.
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 
 /**
- * Why `value` is not an email address both services take, or undefined when it is one. Detective
- * refuses a whole CreateMembers call of 50 accounts for one address outside its pattern, so every
- * email is held to that pattern where it enters. The message never repeats the address (personal data).
+ * Why `value` is not an email address muster takes, or undefined when it is one: no invisible
+ * character, and the rules of every service that refuses a whole call of 50 accounts for one bad
+ * address (the registry's inputEmailProblem, Detective's pattern), whichever services a run names.
+ * The message never repeats the address (personal data).
  */
 export function emailProblem(value: unknown): string | undefined {
   if (typeof value !== 'string') return `${describeValue(value)} is not an email address`;
-  if (value.length > EMAIL_MAX_LENGTH) {
-    return `the email has ${value.length} characters; Detective takes at most ${EMAIL_MAX_LENGTH}`;
-  }
   if (INVISIBLE.test(value)) return 'the email contains a control character or a line break';
-  if (!DETECTIVE_EMAIL.test(value)) {
-    return 'the email is not an address Detective accepts (name@domain.tld, the top-level domain 2 to 63 letters)';
+  for (const name of SERVICE_NAMES) {
+    const problem = SERVICE_RULES[name].inputEmailProblem?.(value);
+    if (problem !== undefined) return problem;
   }
   return undefined;
 }
 
-/** `email` when Detective would take it, else undefined: for addresses read from AWS, not typed in. */
+/** `email` when every service would take it on input, else undefined: for addresses read from AWS, not typed in. */
 export function usableEmail(email: string | undefined): string | undefined {
   return email === undefined || emailProblem(email) !== undefined ? undefined : email;
 }

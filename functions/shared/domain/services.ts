@@ -33,11 +33,19 @@ export interface ServiceRules {
    */
   recreatedInOrganization: readonly Outcome[];
   /**
+   * Why the service would refuse `email` by refusing the whole call of 50 it rides in (Detective's
+   * pattern): every email is held to it where it enters (input, CSV; an address read from AWS that
+   * fails it counts as none), whichever services a run names. Never repeats the address.
+   */
+  inputEmailProblem?: (email: string) => string | undefined;
+  /**
    * Why the service would refuse `email` as a member's address, when its rules are stricter than
-   * those every email meets on input (Detective's pattern); checked before CreateMembers, so one
+   * those every email meets on input (inputEmailProblem); checked before CreateMembers, so one
    * address fails its own account rather than the call of 50 it would ride in. Never repeats the address.
    */
   emailProblem?: (email: string) => string | undefined;
+  /** Onboarded and read when neither the input nor the stack's Services parameter names services (template.yaml's default). */
+  onByDefault: boolean;
   /** Why no membership can be made where the administrator has not enabled the service in the Region. */
   notEnabledReason: string;
   /**
@@ -61,6 +69,8 @@ export interface ServiceRules {
   explainedBy?: { service: ServiceName; outcome: Outcome; reasonStartsWith: string };
   /** The environment variable of the stack parameter that turns the service's invitation emails off. */
   disableEmailNotificationVariable?: string;
+  /** The longest invitation message (the stack's InvitationMessage) the service takes, where it caps it. */
+  invitationMessageLimit?: number;
 }
 
 // GuardDuty's AccountDetail.Email rules as its API model words them (docs/aws-facts.md, Amazon
@@ -81,6 +91,19 @@ function guardDutyEmailProblem(email: string): string | undefined {
     return 'the part before the @ starts with a dot or has a space or one of " \' ( ) < > [ ] : , \\ | % &';
   if (!GUARDDUTY_DOMAIN.test(domain))
     return 'the domain is not letters, digits, hyphens and dots with a dot, starting and ending with neither a dot nor a hyphen';
+  return undefined;
+}
+
+// Detective's EmailAddress (docs/aws-facts.md, Amazon Detective, "Member email addresses"): at most
+// 64 characters and its API model's pattern, which requires a top-level domain of 2 to 63 letters.
+const DETECTIVE_EMAIL_MAX_LENGTH = 64;
+const DETECTIVE_EMAIL = /^.+@(?:(?:(?!-)[A-Za-z0-9-]{1,62})?[A-Za-z0-9]{1}\.)+[A-Za-z]{2,63}$/;
+
+function detectiveEmailProblem(email: string): string | undefined {
+  if (email.length > DETECTIVE_EMAIL_MAX_LENGTH)
+    return `the email has ${email.length} characters; Detective takes at most ${DETECTIVE_EMAIL_MAX_LENGTH}`;
+  if (!DETECTIVE_EMAIL.test(email))
+    return 'the email is not an address Detective accepts (name@domain.tld, the top-level domain 2 to 63 letters)';
   return undefined;
 }
 
@@ -106,6 +129,7 @@ export const SERVICE_RULES: Readonly<Record<ServiceName, ServiceRules>> = {
     invitesSeparately: true,
     requiresEmail: false,
     recreatedInOrganization: ['REMOVED'],
+    onByDefault: true,
     notEnabledReason:
       'Security Hub is not enabled for the administrator in this Region: enable it there first',
     memberNeedsHome: false,
@@ -144,6 +168,8 @@ export const SERVICE_RULES: Readonly<Record<ServiceName, ServiceRules>> = {
     invitesSeparately: false,
     requiresEmail: true,
     recreatedInOrganization: [],
+    inputEmailProblem: detectiveEmailProblem,
+    onByDefault: true,
     notEnabledReason:
       'the administrator has no Detective behavior graph in this Region: enable Detective there first',
     memberNeedsHome: true,
@@ -163,6 +189,8 @@ export const SERVICE_RULES: Readonly<Record<ServiceName, ServiceRules>> = {
       return undefined;
     },
     disableEmailNotificationVariable: 'DETECTIVE_DISABLE_EMAIL_NOTIFICATION',
+    // docs/aws-facts.md, Amazon Detective: CreateMembers' Message is 1 to 1,000 characters.
+    invitationMessageLimit: 1_000,
     // docs/aws-facts.md, Amazon GuardDuty: VOLUME_UNKNOWN usually means GuardDuty is off in the member.
     explainedBy: {
       service: 'guardduty',
@@ -197,6 +225,7 @@ export const SERVICE_RULES: Readonly<Record<ServiceName, ServiceRules>> = {
     requiresEmail: true,
     recreatedInOrganization: ['REMOVED'],
     emailProblem: guardDutyEmailProblem,
+    onByDefault: false,
     notEnabledReason:
       'the administrator has no GuardDuty detector in this Region: enable GuardDuty there first',
     memberNeedsHome: false,
@@ -238,6 +267,11 @@ export function createProblem(service: ServiceName, email: string | undefined): 
 /** The services whose invitations are a call of their own. */
 export const INVITES_SEPARATELY: ReadonlySet<ServiceName> = new Set(
   SERVICE_NAMES.filter((name) => SERVICE_RULES[name].invitesSeparately),
+);
+
+/** The services a run onboards, and coverage reads, when none are named (template.yaml's Services default). */
+export const DEFAULT_SERVICES: readonly ServiceName[] = SERVICE_NAMES.filter(
+  (name) => SERVICE_RULES[name].onByDefault,
 );
 
 export function isServiceName(value: unknown): value is ServiceName {
