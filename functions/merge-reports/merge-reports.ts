@@ -9,7 +9,6 @@ import {
 } from '#shared/contracts.ts';
 import type { Membership } from '#shared/domain/report.ts';
 import { decideReport, describeReport, summarizeGroups } from '#shared/domain/report.ts';
-import { SERVICE_RULES } from '#shared/domain/services.ts';
 import { InvalidInputError } from '#shared/errors.ts';
 import type { FinishedExecution } from '#shared/observability.ts';
 import {
@@ -92,20 +91,17 @@ export function failedBatchRows(plan: Plan, error: string): ReportRow[] {
 }
 
 /**
- * The batch's child saw the service off where its home had no room for its accounts (a limit that
- * counts every member, Detective's behavior graph; the batch's plan said so): those memberships are
- * FAILED, with the limit as the reason.
+ * The batch's child saw the service off where its home had no room for its accounts (the batch's
+ * plan names the Region, the service and the accounts): those memberships are FAILED, with the
+ * limit as the reason.
  */
 export function withMemberLimitFailures(rows: ReportRow[], plan: Plan): ReportRow[] {
   const over = plan.overMemberLimit ?? [];
   if (over.length === 0) return rows;
   return rows.map((row) => {
     const limit = over.find(
-      ({ region, accountIds }) =>
-        // The over-limit accounts are past a behavior graph's limit: the service whose limit counts every member.
-        SERVICE_RULES[row.service].memberLimit.counts === 'all' &&
-        row.region === region &&
-        accountIds.includes(row.accountId),
+      ({ region, service, accountIds }) =>
+        row.service === service && row.region === region && accountIds.includes(row.accountId),
     );
     return limit === undefined || row.outcome !== 'SERVICE_NOT_ENABLED'
       ? row

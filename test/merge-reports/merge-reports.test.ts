@@ -6,6 +6,7 @@ import {
   executionTrigger,
   type MergeReportsInput,
   mergeReports,
+  withMemberLimitFailures,
 } from '../../functions/merge-reports/merge-reports.ts';
 import {
   groupRegions,
@@ -351,6 +352,25 @@ describe('splitting the plan into child executions and merging their reports', (
     expect(rows.filter(({ outcome }) => outcome === 'FAILED')).toEqual([
       { accountId: id(2), region: 'eu-west-1', service: 'detective', outcome: 'FAILED', reason },
       { accountId: id(3), region: 'eu-west-1', service: 'detective', outcome: 'FAILED', reason },
+    ]);
+  });
+
+  it('fails for a member limit only the service, Region and accounts its entry names', () => {
+    const whole = plan(2, 0, ['us-east-1', 'eu-west-1'], ['securityhub', 'detective', 'guardduty']);
+    const reason = 'GuardDuty holds at most 1000 invited members, so this account was not added';
+    whole.overMemberLimit = [{ region: 'eu-west-1', service: 'guardduty', accountIds: [id(1)], reason }];
+    const rows = whole.pairs.flatMap(({ region, service }) =>
+      [id(0), id(1)].map((accountId) => ({
+        accountId,
+        region,
+        service,
+        outcome: 'SERVICE_NOT_ENABLED' as const,
+        reason: 'off',
+      })),
+    );
+    const failed = withMemberLimitFailures(rows, whole).filter(({ outcome }) => outcome === 'FAILED');
+    expect(failed).toEqual([
+      { accountId: id(1), region: 'eu-west-1', service: 'guardduty', outcome: 'FAILED', reason },
     ]);
   });
 
