@@ -339,7 +339,12 @@ export async function checkMembers(
   ];
   const all = [...observed, ...skipped];
   recorded.push(...unlistedFailures(input.administrator, observed, recorded, input.round >= input.maxRounds));
-  const decision = decideReport(all, recorded, input);
+  const earlierAgain =
+    input.createdAgainKey == null ? [] : await readGroups(deps.store, input.createdAgainKey);
+  const newlyAgain =
+    input.invited.createdAgainKey == null ? [] : await readGroups(deps.store, input.invited.createdAgainKey);
+  const createdAgain = [...earlierAgain, ...newlyAgain];
+  const decision = decideReport(all, recorded, input, expandGroups(createdAgain));
   const { notEnabled, carried, invitations, ...rest } = decision;
   const prefix = executionPrefix(input.executionId, deps.uniqueId);
   const carriedKey = `${prefix}/round-${input.round}/carried.json`;
@@ -348,6 +353,12 @@ export async function checkMembers(
   if (Buffer.byteLength(JSON.stringify(invitations)) > INVITATIONS_INLINE_BYTES) {
     invitationsKey = `${prefix}/round-${input.round}/invitations.json`;
     await deps.store.put(invitationsKey, JSON.stringify(invitations), 'application/json');
+  }
+  // Every membership created again so far travels on, so no later round creates it again from the same outcome.
+  let createdAgainKey = input.createdAgainKey ?? null;
+  if (newlyAgain.length > 0) {
+    createdAgainKey = `${prefix}/round-${input.round}/created-again.json`;
+    await deps.store.put(createdAgainKey, JSON.stringify(createdAgain), 'application/json');
   }
   const summary = summarizeGroups(notEnabled);
   const rows = decision.keepPolling ? undefined : reportRows(finalMemberships(all, recorded));
@@ -366,6 +377,7 @@ export async function checkMembers(
     memberBatchSize: memberBatchSize(decision.pendingAccountIds.length, input.memberBatchSize),
     invitations: invitationsKey === null ? invitations : [],
     invitationsKey,
+    createdAgainKey,
   };
 }
 

@@ -435,9 +435,13 @@ export const inviteOnboardingInputSchema = z.object({
 });
 export type InviteOnboardingInput = z.infer<typeof inviteOnboardingInputSchema>;
 
-/** What the invite step hands the next check: the invitations it could not send, with why. */
+/**
+ * What the invite step hands the next check: the invitations it could not send, with why, and where
+ * in the report bucket it wrote the memberships it created again (null when none).
+ */
 export interface InviteOnboardingOutput {
   unfinished: OutcomeGroup[];
+  createdAgainKey: string | null;
 }
 
 /**
@@ -485,9 +489,16 @@ export const checkOnboardingInputSchema = z.object({
       groupsKey: z.optional(z.nullable(z.string().check(z.minLength(1)))),
       /** What the invite step left of the pairs' buckets. */
       pacing: z.optional(pacingSchema),
+      /** Where the invite step wrote the memberships it created again (InviteOnboardingOutput). */
+      createdAgainKey: z.optional(z.nullable(z.string().check(z.minLength(1)))),
     }),
     { unfinished: [] },
   ),
+  /**
+   * Where the previous check wrote every membership created again earlier in the run (its report's
+   * `createdAgainKey`): none is created again twice from the same outcome.
+   */
+  createdAgainKey: z.optional(z.nullable(z.string().check(z.minLength(1)))),
   /** What the previous check left of the pairs' buckets (its report's `pacing`). */
   pacing: z.optional(pacingSchema),
   /** Where the last check writes what it left, for the next child execution of its group of Regions. */
@@ -556,6 +567,12 @@ export interface OnboardingReport extends Omit<ReportDecision, 'notEnabled' | 'c
   memberBatchSize: number;
   /** Where `invitations` are when too many to carry (then `invitations` is empty); null when inline. */
   invitationsKey: string | null;
+  /**
+   * Every membership created again so far in the run, in the report bucket (the next check's
+   * `createdAgainKey`); null when none. Check Members always sets it (the batch state machine's
+   * Next Round passes it); a merged report has none.
+   */
+  createdAgainKey?: string | null;
 }
 
 /**

@@ -18,6 +18,7 @@ const deps = {
   options: () => ({ disableEmailNotification: false }),
   telemetry: silentTelemetry,
   store,
+  uniqueId: () => 'direct-id',
 };
 const pairs = ['us-east-1', 'eu-west-1'].map((region) => ({
   region,
@@ -64,7 +65,7 @@ describe('inviteMembers', () => {
       invitationsKey: 'executions/m/run/round-0/invitations.json',
     });
 
-    expect(await inviteMembers(input, deps)).toEqual({ unfinished: [] });
+    expect(await inviteMembers(input, deps)).toEqual({ unfinished: [], createdAgainKey: null });
     expect(securityHub).toHaveReceivedCommandWith(InviteMembersCommand, {
       AccountIds: ['111111111111', '444444444444'],
     });
@@ -80,7 +81,7 @@ describe('inviteMembers', () => {
 
     const output = await inviteMembers(input, deps);
 
-    expect(output).toEqual({ unfinished: [] });
+    expect(output).toEqual({ unfinished: [], createdAgainKey: null });
     expect(regionsCalled.sort()).toEqual(['eu-west-1', 'us-east-1']);
     const invited = securityHub
       .commandCalls(InviteMembersCommand)
