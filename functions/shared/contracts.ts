@@ -399,26 +399,13 @@ export const homeEntrySchema = z
   })
   .check(z.superRefine((entry, context) => checkHome(entry, context, ['home'])));
 
-const inviters = SERVICE_NAMES.filter((name) => SERVICE_RULES[name].invitesSeparately).map(
-  (name) => SERVICE_RULES[name].label,
-);
-const INVITERS = `${inviters.join(' and ')} ${inviters.length === 1 ? 'invites' : 'invite'}`;
+/**
+ * Memberships the invite step acts on: invitations (the services whose invitation is a call of its
+ * own) and memberships to create again (any service: a check found them not a member).
+ */
+export const invitationGroupSchema = outcomeGroupSchema;
 
-/** Memberships to invite: only services whose invitation is a call of its own (the registry says which). */
-export const invitationGroupSchema = z.extend(outcomeGroupSchema, {
-  pairs: z.array(
-    z.object({
-      region: regionSchema,
-      service: serviceSchema.check(
-        z.refine((service) => SERVICE_RULES[service].invitesSeparately, {
-          error: (issue) => `${describeValue(issue.input)}: only ${INVITERS} members in a call of its own`,
-        }),
-      ),
-    }),
-  ),
-});
-
-/** Input of the invite step: the memberships the last check found needing an invitation. */
+/** Input of the invite step: the memberships the last check found needing an invitation or a creation. */
 export const inviteOnboardingInputSchema = z.object({
   /** The plan's pairs: where the administrator has each service. */
   pairs: z.array(locatedPairSchema),
