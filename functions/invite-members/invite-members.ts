@@ -137,7 +137,7 @@ export interface InvitePairOutput {
  * Removed/Resigned (re-invite). An account that is not a member (a check after the create step found
  * it so: deleted, never enabled, or a read that lagged) and a Removed organization account, which AWS
  * will not invite, are created again instead (nextAction with its origin; docs/aws-facts.md, "Creating
- * a member again"). Organization accounts that came out Enabled, and services that invite on create
+ * a member again in the same run"). Organization accounts that came out Enabled, and services that invite on create
  * (Detective), get no invitation: they are only observed. Returns the memberships whose invitation or
  * creation was not done, with why, and those created again.
  */

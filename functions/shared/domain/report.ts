@@ -136,7 +136,8 @@ export function needsInvitation({ service, outcome }: Membership): boolean {
  * Whether the next round creates this membership again (Invite Members reads it first, then calls
  * CreateMembers): GetMembers does not show it, nothing recorded explains it (a failed create keeps its
  * own reason), and it was not created again earlier in the run. Every service: its CreateMembers makes
- * a new member, or answers one that exists as such (docs/aws-facts.md, "Creating a member again").
+ * a new member, or answers one that exists as such (docs/aws-facts.md, "Creating a member again in
+ * the same run").
  */
 export function needsCreation(observed: Membership, explained: boolean, createdAgain: boolean): boolean {
   return observed.outcome === 'NOT_A_MEMBER' && !explained && !createdAgain;
