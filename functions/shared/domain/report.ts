@@ -202,7 +202,9 @@ function recordOf(records: ReadonlyMap<string, Membership>, membership: Membersh
 
 /**
  * Merges observed and recorded outcomes (records in order, the latest wins) into the report.
- * Polling goes on while something can still change by itself and rounds remain.
+ * Polling goes on while something can still change by itself and rounds remain. `createdAgain` are
+ * the memberships Invite Members created again earlier in the run, each with the outcome it was
+ * created from: one read so again is settled with its reason, never created again.
  */
 export function decideReport(
   observed: readonly Membership[],
@@ -234,7 +236,11 @@ export function decideReport(
     if (
       changing &&
       (needsInvitation(membership) ||
-        needsCreation(membership, record !== undefined, again.has(againKey(membership, 'NOT_A_MEMBER'))))
+        needsCreation(
+          membership,
+          record !== undefined,
+          again.size > 0 && again.has(againKey(membership, 'NOT_A_MEMBER')),
+        ))
     )
       toInvite.push(final);
   }
