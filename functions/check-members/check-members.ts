@@ -65,12 +65,26 @@ export function memberBatchSize(pending: number, configured: number): number {
   return Math.min(MAX_MEMBER_BATCH_SIZE, Math.max(configured, Math.ceil(pending / MAX_MEMBER_BATCHES)));
 }
 
+/**
+ * Why the last check finds a membership not a member with nothing recorded to explain it: no round
+ * was left to create it again (a round is, whenever one remains: decideReport).
+ */
+export const NOT_A_MEMBER_AT_LAST_CHECK =
+  'not a member of the administrator at the last check, with no round left to create it again; the next run creates it';
+
 /** A membership as GetMembers showed it: pending ones say what they wait for, others why they are not ENABLED. */
-function readMembership(accountId: string, pair: Pair, status: ObservedStatus): Membership {
+function readMembership(
+  accountId: string,
+  pair: Pair,
+  status: ObservedStatus,
+  lastRound: boolean,
+): Membership {
   const { region, service } = pair;
   const membership = { accountId, region, service, outcome: status.outcome };
   if (PENDING_OUTCOMES.has(status.outcome)) return { ...membership, reason: `still ${status.outcome}` };
   if (SETTLED_OUTCOMES.has(status.outcome)) return membership;
+  if (status.outcome === 'NOT_A_MEMBER' && status.reason === undefined && lastRound)
+    return { ...membership, reason: NOT_A_MEMBER_AT_LAST_CHECK };
   const reason = status.reason ?? `the membership is ${status.outcome}`;
   return { ...membership, reason: generalizeReason(reason, accountId, region) };
 }
@@ -102,7 +116,7 @@ export async function checkPair(
   if (target !== undefined) {
     for (const { accountId } of results.unsettled) {
       results.settle(accountId);
-      read.push(readMembership(accountId, pair, statusOf(observed, accountId)));
+      read.push(readMembership(accountId, pair, statusOf(observed, accountId), lastRound));
     }
   }
   // What is left in the results is what could not be read or located.
