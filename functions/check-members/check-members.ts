@@ -358,7 +358,8 @@ export async function checkMembers(
   const newlyAgain =
     input.invited.createdAgainKey == null ? [] : await readGroups(deps.store, input.invited.createdAgainKey);
   const createdAgain = [...earlierAgain, ...newlyAgain];
-  const decision = decideReport(all, recorded, input, expandGroups(createdAgain));
+  const tried = [...expandGroups(createdAgain)];
+  const decision = decideReport(all, recorded, input, tried);
   const { notEnabled, carried, invitations, ...rest } = decision;
   const prefix = executionPrefix(input.executionId, deps.uniqueId);
   const carriedKey = `${prefix}/round-${input.round}/carried.json`;
@@ -375,7 +376,7 @@ export async function checkMembers(
     await deps.store.put(createdAgainKey, JSON.stringify(createdAgain), 'application/json');
   }
   const summary = summarizeGroups(notEnabled);
-  const rows = decision.keepPolling ? undefined : reportRows(finalMemberships(all, recorded));
+  const rows = decision.keepPolling ? undefined : reportRows(finalMemberships(all, recorded, tried));
   const files = rows === undefined ? undefined : await writeReportFile(deps.store, prefix, rows);
   const where = files === undefined ? '' : `\nEvery membership: s3://${files.bucket}/${files.jsonl}`;
   return {

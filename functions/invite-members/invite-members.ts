@@ -136,10 +136,10 @@ export interface InvitePairOutput {
  * Invites the accounts of one pair that need an invitation: created but not invited, or
  * Removed/Resigned (re-invite). An account that is not a member (a check after the create step found
  * it so: deleted, never enabled, or a read that lagged) and a Removed organization account, which AWS
- * will not invite, are created again instead (nextAction with its origin; docs/aws-facts.md, "Creating
- * a member again in the same run"). Organization accounts that came out Enabled, and services that invite on create
- * (Detective), get no invitation: they are only observed. Returns the memberships whose invitation or
- * creation was not done, with why, and those created again.
+ * will not invite, are created again instead (nextAction with its origin; docs/aws-facts.md,
+ * "Creating a member again in the same run"). Organization accounts that came out Enabled, and
+ * services that invite on create (Detective), get no invitation: they are only observed. Returns the
+ * memberships whose invitation or creation was not done, with why, and those created again.
  */
 export async function invitePair(
   pair: LocatedPair,
@@ -223,7 +223,8 @@ export async function invitePair(
   const { retry, failed } = results.output();
   return {
     unfinished: [
-      // Still to be invited (or created again): the next check finds them so and the next round tries again.
+      // Still to be invited (or a Removed one created again): the next check finds them so and the next
+      // round tries again. One not a member stays so with this reason: its record explains it.
       ...retry.map(({ accountId, reason }): Membership => {
         const removed = recreating.get(accountId);
         return removed === undefined

@@ -550,6 +550,10 @@ describe('checkMembers', () => {
     expect(second.notEnabled).toEqual([
       { outcome: 'NOT_A_MEMBER', reason: tried, pairs: pair, accountIds: ['100000000000'] },
     ]);
+    // The report file, written as the run ends, says the same.
+    expect(parseJsonLines(await store.get(second.files?.jsonl ?? ''))).toEqual([
+      expect.objectContaining({ accountId: '100000000000', outcome: 'NOT_A_MEMBER', reason: tried }),
+    ]);
     // Every membership created again travels on to later rounds.
     expect(second.createdAgainKey).toBe('executions/direct/test/round-1/created-again.json');
     expect(JSON.parse(await store.get(second.createdAgainKey ?? ''))).toEqual([

@@ -184,13 +184,24 @@ function latestRecords(recorded: Iterable<Membership>): Map<string, Membership> 
   return records;
 }
 
+/**
+ * A membership read as it was when the run created it again (decideReport's `createdAgain`): that
+ * creation's record, whose reason says what was tried and what AWS answered.
+ */
+function triedAgain(again: ReadonlyMap<string, Membership>, membership: Membership): Membership | undefined {
+  return again.size === 0 ? undefined : again.get(againKey(membership, membership.outcome));
+}
+
 /** Every observed membership with its final outcome, as decideReport decides it: one each, in order. */
 export function* finalMemberships(
   observed: readonly Membership[],
   recorded: Iterable<Membership>,
+  createdAgain: Iterable<Membership> = [],
 ): Generator<Membership> {
   const records = latestRecords(recorded);
-  for (const membership of observed) yield decideOutcome(membership, recordOf(records, membership));
+  const again = createdAgainIndex(createdAgain);
+  for (const membership of observed)
+    yield triedAgain(again, membership) ?? decideOutcome(membership, recordOf(records, membership));
 }
 
 /** The record of a membership, if any; without records, no key is built for each of thousands. */
@@ -224,7 +235,7 @@ export function decideReport(
     const record = recordOf(records, membership);
     // Found again as it was when the run created it again: created once is the bound, and the
     // reason says what was tried and what AWS answered.
-    const tried = again.size === 0 ? undefined : again.get(againKey(membership, membership.outcome));
+    const tried = triedAgain(again, membership);
     const final = tried ?? decideOutcome(membership, record);
     const changing = tried === undefined && canStillChange(final, record !== undefined, lastRound);
     counts[final.outcome] = (counts[final.outcome] ?? 0) + 1;
