@@ -1,17 +1,5 @@
 import { defineConfig } from 'vitest/config';
-
-/**
- * Files that must run in a process of their own: the end-to-end workflow runs (long, so they start
- * first and overlap the rest), files that replace modules with vi.mock, and files about what a
- * process reads once (clients and settings looked up at load).
- */
-const ISOLATED = [
-  'test/workflow/**/*.test.ts',
-  'test/shared/aws/**/*.test.ts',
-  'test/shared/handler-config.test.ts',
-  'test/shared/services/fourth-service.test.ts',
-  'test/cli/run-data-limit.test.ts',
-];
+import { ISOLATED_GLOBS } from './test/isolated.ts';
 
 export default defineConfig({
   test: {
@@ -33,14 +21,14 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'isolated', include: ISOLATED, setupFiles: ['test/setup.ts'] },
+        test: { name: 'isolated', include: ISOLATED_GLOBS, setupFiles: ['test/setup.ts'] },
       },
       {
         extends: true,
         test: {
           name: 'shared',
           include: ['test/**/*.test.ts'],
-          exclude: ISOLATED,
+          exclude: ISOLATED_GLOBS,
           // One worker process runs many files: the AWS SDK is imported once per worker, not per file.
           isolate: false,
           setupFiles: ['test/setup.ts', 'test/setup-shared-worker.ts'],

@@ -1,8 +1,8 @@
 /**
- * Test files of the `shared` project run one after another in a worker that keeps Node's modules
- * loaded (vitest `isolate: false`): importing the AWS SDK once per worker instead of once per file is
- * most of what that saves. What one file may leave behind is put back here after it, so the next file
- * starts as it would in a process of its own.
+ * Test files not listed in test/isolated.ts run one after another in a worker that keeps Node's
+ * modules loaded (vitest `isolate: false`): importing the AWS SDK once per worker instead of once per
+ * file is most of what that saves. What one file may leave behind is put back here after it, so the
+ * next file starts as it would in a process of its own.
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DetectiveClient } from '@aws-sdk/client-detective';
