@@ -10,6 +10,12 @@ import { clipAccountName } from '../functions/shared/report/formats/records.ts';
  */
 export const CSV_HEADER = ['Account ID', 'Email', 'Name'] as const;
 
+/**
+ * Where the CSV format comes from, as the help and errors say it: an AWS console's file, whichever
+ * services a run names (the one place outside the registry a service's name may be written).
+ */
+export const CSV_FORMAT = "the Security Hub console's CSV format";
+
 /** An account as the CSV gives it: the name only in the execution's input, for the reports. */
 export type CsvAccount = Account & { name?: string };
 
@@ -128,7 +134,7 @@ export function readAccountsCsv(original: string, file: string): CsvAccount[] {
   ) {
     const found = header === undefined ? 'an empty file' : JSON.stringify(header.record.join(','));
     throw new InvalidInputError(
-      `${file} line ${header === undefined ? 1 : firstLine(header)}: expected the header "${CSV_HEADER.slice(0, 2).join(',')}" (the Security Hub console's CSV format), optionally with a third column "${CSV_HEADER[2]}", found ${found}`,
+      `${file} line ${header === undefined ? 1 : firstLine(header)}: expected the header "${CSV_HEADER.slice(0, 2).join(',')}" (${CSV_FORMAT}), optionally with a third column "${CSV_HEADER[2]}", found ${found}`,
     );
   }
   if (data.length === 0) throw new InvalidInputError(`${file}: no accounts below the header`);

@@ -11,6 +11,7 @@ import { removeCommand } from './commands/remove.ts';
 import { runCommand } from './commands/run.ts';
 import { startCommand } from './commands/start.ts';
 import { executionsCommand, statusCommand } from './commands/status.ts';
+import { CSV_FORMAT, CSV_HEADER } from './csv.ts';
 import { type Defaults, loadDefaults } from './defaults.ts';
 import { EXIT, EXIT_CODE_HELP, failureOf } from './exit-codes.ts';
 import { commaList } from './input.ts';
@@ -67,7 +68,7 @@ function withInputOptions(command: Command): Command {
     .addOption(
       new Option(
         '--csv <file>',
-        'accounts from a CSV in the Security Hub console format: "Account ID,Email" (and optionally ",Name")',
+        `accounts from a CSV in ${CSV_FORMAT}: "${CSV_HEADER.slice(0, 2).join(',')}" (and optionally ",${CSV_HEADER[2]}")`,
       ).conflicts(others('csv')),
     )
     .addOption(

@@ -124,7 +124,18 @@ async function readPair(lister: MembershipLister, service: ServiceName, region: 
 /** Why an organization account is NOT_A_MEMBER: the administrator's member list does not have it. */
 export const NOT_LISTED_REASON = "not in the administrator's member list, in any status";
 
-/** What an onboarding would do to one membership, in the words of --diff. */
+/**
+ * What an onboarding would do to one membership of an organization account (coverage lists no
+ * other), in the words of --diff. Coverage does not read whether the administrator is the service's
+ * delegated administrator in the Region (its plan does): it takes it to be, so a membership in an
+ * outcome the service's rule creates again (Security Hub's and GuardDuty's Removed) reads `create`,
+ * as README's coverage section says.
+ */
+export function diffWord(outcome: Outcome, service: ServiceName): string {
+  return DIFF_WORDS[nextAction(outcome, { service, organization: true })];
+}
+
+/** Each next action in the words of --diff. */
 const DIFF_WORDS: Record<NextAction, string> = {
   create: 'create',
   invite: 'invite',
@@ -466,7 +477,7 @@ function coverageTable(result: CoverageResult, diff: boolean, c: Colours): strin
   if (diff) {
     const actions = new Map<string, number>();
     for (const { outcome, service } of shown.records) {
-      const key = `${service} ${DIFF_WORDS[nextAction(outcome)]}`;
+      const key = `${service} ${diffWord(outcome, service)}`;
       actions.set(key, (actions.get(key) ?? 0) + 1);
     }
     lines.push('', c.bold('What an onboarding of these accounts would change'));
@@ -499,7 +510,7 @@ function coverageJson(result: CoverageResult, diff: boolean) {
     coverage: result.coverage.pairs.map(({ percent, ...pair }) => ({ ...pair, percent: percent ?? null })),
     counts: result.coverage.outcomes,
     memberships: result.records.map((row) =>
-      diff ? { ...row, change: DIFF_WORDS[nextAction(row.outcome)] } : row,
+      diff ? { ...row, change: diffWord(row.outcome, row.service) } : row,
     ),
     unread: result.unread.map(({ region, service, error }) => ({
       region,

@@ -3,6 +3,13 @@ import { resolve } from 'node:path';
 import { DescribeAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { refuseOversizedRemoval } from '../../functions/remove-members/remove-members.ts';
 import { parseRemovalTrigger, type RemovalTrigger } from '../../functions/resolve-accounts/triggers.ts';
+import { MAX_ACCOUNTS_PER_CALL } from '../../functions/shared/domain/chunk.ts';
+import {
+  labelsInWords,
+  SERVICE_NAMES,
+  SERVICE_RULES,
+  type ServiceName,
+} from '../../functions/shared/domain/services.ts';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
 import { organizationsRegion } from '../../functions/shared/services/organizations.ts';
 import { HEALTHY_SCENARIO } from '../../local/runner/run-workflow.ts';
@@ -109,13 +116,26 @@ function organizationsState(client: OrganizationsClient): (accountId: string) =>
   };
 }
 
+/**
+ * The calls that remove the memberships of `services`, from the registry, services with the same
+ * calls together: "Security Hub and GuardDuty: DisassociateMembers, then DeleteMembers; Detective: DeleteMembers".
+ */
+function removalCalls(services: readonly ServiceName[]): string {
+  const byCalls = new Map<string, ServiceName[]>();
+  for (const service of services) {
+    const calls = SERVICE_RULES[service].removeCalls.join(', then ');
+    byCalls.set(calls, [...(byCalls.get(calls) ?? []), service]);
+  }
+  return [...byCalls].map(([calls, names]) => `${labelsInWords(names)}: ${calls}`).join('; ');
+}
+
 function planText(trigger: RemovalTrigger, io: Io): string {
   const c = coloursFor(io.stdout, io.env);
   const where = `${trigger.regions?.join(', ') ?? "the stack's Regions"}; ${trigger.services?.join(', ') ?? "the stack's services"}`;
   return (
     `${c.bold('Removal plan')}: every membership of ${trigger.accountIds.length} account(s) in ${terminalText(where)}\n` +
     trigger.accountIds.map((id) => `  ${id}\n`).join('') +
-    '  Security Hub and GuardDuty: DisassociateMembers, then DeleteMembers; Detective: DeleteMembers (at most 50 a call)\n'
+    `  ${removalCalls(trigger.services ?? SERVICE_NAMES)} (at most ${MAX_ACCOUNTS_PER_CALL} accounts a call)\n`
   );
 }
 

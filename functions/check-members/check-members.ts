@@ -65,12 +65,26 @@ export function memberBatchSize(pending: number, configured: number): number {
   return Math.min(MAX_MEMBER_BATCH_SIZE, Math.max(configured, Math.ceil(pending / MAX_MEMBER_BATCHES)));
 }
 
+/**
+ * Why the last check finds a membership not a member with nothing recorded to explain it: no round
+ * was left to create it again (a round is, whenever one remains: decideReport).
+ */
+export const NOT_A_MEMBER_AT_LAST_CHECK =
+  'not a member of the administrator at the last check, with no round left to create it again; the next run creates it';
+
 /** A membership as GetMembers showed it: pending ones say what they wait for, others why they are not ENABLED. */
-function readMembership(accountId: string, pair: Pair, status: ObservedStatus): Membership {
+function readMembership(
+  accountId: string,
+  pair: Pair,
+  status: ObservedStatus,
+  lastRound: boolean,
+): Membership {
   const { region, service } = pair;
   const membership = { accountId, region, service, outcome: status.outcome };
   if (PENDING_OUTCOMES.has(status.outcome)) return { ...membership, reason: `still ${status.outcome}` };
   if (SETTLED_OUTCOMES.has(status.outcome)) return membership;
+  if (status.outcome === 'NOT_A_MEMBER' && status.reason === undefined && lastRound)
+    return { ...membership, reason: NOT_A_MEMBER_AT_LAST_CHECK };
   const reason = status.reason ?? `the membership is ${status.outcome}`;
   return { ...membership, reason: generalizeReason(reason, accountId, region) };
 }
@@ -102,7 +116,7 @@ export async function checkPair(
   if (target !== undefined) {
     for (const { accountId } of results.unsettled) {
       results.settle(accountId);
-      read.push(readMembership(accountId, pair, statusOf(observed, accountId)));
+      read.push(readMembership(accountId, pair, statusOf(observed, accountId), lastRound));
     }
   }
   // What is left in the results is what could not be read or located.
@@ -339,7 +353,13 @@ export async function checkMembers(
   ];
   const all = [...observed, ...skipped];
   recorded.push(...unlistedFailures(input.administrator, observed, recorded, input.round >= input.maxRounds));
-  const decision = decideReport(all, recorded, input);
+  const earlierAgain =
+    input.createdAgainKey == null ? [] : await readGroups(deps.store, input.createdAgainKey);
+  const newlyAgain =
+    input.invited.createdAgainKey == null ? [] : await readGroups(deps.store, input.invited.createdAgainKey);
+  const createdAgain = [...earlierAgain, ...newlyAgain];
+  const tried = [...expandGroups(createdAgain)];
+  const decision = decideReport(all, recorded, input, tried);
   const { notEnabled, carried, invitations, ...rest } = decision;
   const prefix = executionPrefix(input.executionId, deps.uniqueId);
   const carriedKey = `${prefix}/round-${input.round}/carried.json`;
@@ -349,8 +369,14 @@ export async function checkMembers(
     invitationsKey = `${prefix}/round-${input.round}/invitations.json`;
     await deps.store.put(invitationsKey, JSON.stringify(invitations), 'application/json');
   }
+  // Every membership created again so far travels on, so no later round creates it again from the same outcome.
+  let createdAgainKey = input.createdAgainKey ?? null;
+  if (newlyAgain.length > 0) {
+    createdAgainKey = `${prefix}/round-${input.round}/created-again.json`;
+    await deps.store.put(createdAgainKey, JSON.stringify(createdAgain), 'application/json');
+  }
   const summary = summarizeGroups(notEnabled);
-  const rows = decision.keepPolling ? undefined : reportRows(finalMemberships(all, recorded));
+  const rows = decision.keepPolling ? undefined : reportRows(finalMemberships(all, recorded, tried));
   const files = rows === undefined ? undefined : await writeReportFile(deps.store, prefix, rows);
   const where = files === undefined ? '' : `\nEvery membership: s3://${files.bucket}/${files.jsonl}`;
   return {
@@ -366,6 +392,7 @@ export async function checkMembers(
     memberBatchSize: memberBatchSize(decision.pendingAccountIds.length, input.memberBatchSize),
     invitations: invitationsKey === null ? invitations : [],
     invitationsKey,
+    createdAgainKey,
   };
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
@@ -48,6 +49,7 @@ export function createHandler() {
       options: (service) => invitationOptions(config(), service),
       telemetry,
       store: store(),
+      uniqueId: randomUUID,
     });
     const notSent = output.unfinished.reduce(
       (sum, { pairs, accountIds }) => sum + pairs.length * accountIds.length,

@@ -6,9 +6,11 @@ import {
   type LocatedPair,
 } from '#shared/contracts.ts';
 import type { Account } from '#shared/domain/accounts.ts';
+import { classifyUnprocessed } from '#shared/domain/classify.ts';
 import { pairKey } from '#shared/domain/keys.ts';
 import type { ObservedStatus } from '#shared/domain/outcomes.ts';
-import { joinsThroughOrganization, nextAction } from '#shared/domain/reconcile.ts';
+import { generalizeReason } from '#shared/domain/reasons.ts';
+import { createdAgainReason, joinsThroughOrganization, nextAction } from '#shared/domain/reconcile.ts';
 import { groupMemberships, type Membership } from '#shared/domain/report.ts';
 import { createProblem, type ServiceName } from '#shared/domain/services.ts';
 import {
@@ -19,7 +21,7 @@ import {
   statusOf,
   type Telemetry,
 } from '#shared/engine.ts';
-import { type ReportStore, readParsed } from '#shared/report/store.ts';
+import { executionPrefix, type ReportStore, readParsed } from '#shared/report/store.ts';
 import type {
   CreateOptions,
   MembershipCreator,
@@ -27,8 +29,11 @@ import type {
   MembershipReader,
 } from '#shared/services/administrator.ts';
 
-/** The administrator's service in a Region: it reads, invites, and creates again what it may not invite. */
-export type InviteAdapter = MembershipReader & Partial<MembershipInviter> & Partial<MembershipCreator>;
+/**
+ * The administrator's service in a Region: it reads, invites (Security Hub, GuardDuty), and creates
+ * again what is not a member or what it may not invite.
+ */
+export type InviteAdapter = MembershipReader & Partial<MembershipInviter> & MembershipCreator;
 
 export interface InviteMembersDeps {
   /** The administrator's service in a Region; only services that invite separately are asked to. */
@@ -36,16 +41,19 @@ export interface InviteMembersDeps {
   /** How each service words the invitations it emails. */
   options: (service: ServiceName) => CreateOptions;
   telemetry: Telemetry;
-  /** The report bucket, where the check leaves invitations too many to carry. */
+  /** The report bucket: the check leaves invitations too many to carry there, this step what it created again. */
   store: ReportStore;
+  /** A prefix for a step invoked without an execution id. */
+  uniqueId: () => string;
 }
 
 /**
  * Sends the invitations the last check found missing, every Region and service at once (each has
- * its own quota), and creates again the Removed organization accounts AWS will not invite. Each pair
+ * its own quota), and creates again what the check found not a member and the Removed organization
+ * accounts AWS will not invite (at most once a run each: decideReport). Each pair
  * reads its accounts again right before: InviteMembers re-sends to an account invited already, so a
  * retried or duplicated step must not trust an older read. Returns the invitations not sent, with
- * why; the next check reads everything else.
+ * why, and where it wrote what it created again; the next check reads everything else.
  */
 export async function inviteMembers(
   input: InviteOnboardingInput,
@@ -71,7 +79,7 @@ export async function inviteMembers(
     accounts: new Map((input.accounts ?? []).map((account) => [account.accountId, account])),
     outsideOrganization: new Set(input.invitedAccountIds ?? []),
   };
-  const unfinished = await Promise.all(
+  const outputs = await Promise.all(
     [...wanted.values()].map(({ pair, accountIds }) =>
       invitePair(
         pair,
@@ -85,7 +93,14 @@ export async function inviteMembers(
       ),
     ),
   );
-  return { unfinished: groupMemberships(unfinished.flat()) };
+  const createdAgain = outputs.flatMap((output) => output.createdAgain);
+  let createdAgainKey: string | null = null;
+  if (createdAgain.length > 0) {
+    // In the report bucket, as they may be as many as the invitations: the next check reads them.
+    createdAgainKey = `${executionPrefix(input.executionId, deps.uniqueId)}/created-again/${deps.uniqueId()}.json`;
+    await deps.store.put(createdAgainKey, JSON.stringify(groupMemberships(createdAgain)), 'application/json');
+  }
+  return { unfinished: groupMemberships(outputs.flatMap((output) => output.unfinished)), createdAgainKey };
 }
 
 export interface InvitePairDeps {
@@ -106,20 +121,32 @@ export interface PlanAccounts {
 /** A plan that says nothing: every account is taken as invited, as a pair it did not locate. */
 const UNKNOWN_PLAN: PlanAccounts = { accounts: new Map(), outsideOrganization: new Set() };
 
+/** What one pair's step leaves for the next check. */
+export interface InvitePairOutput {
+  /** Invitations or creations not done, with why. */
+  unfinished: Membership[];
+  /**
+   * Memberships created again, each with the outcome it was created from and a reason saying what was
+   * tried and what AWS answered: the next check ends one it finds so again with that reason (decideReport).
+   */
+  createdAgain: Membership[];
+}
+
 /**
  * Invites the accounts of one pair that need an invitation: created but not invited, or
- * Removed/Resigned (re-invite). A Removed organization account, which AWS will not invite, is created
- * again instead (nextAction with its origin; docs/aws-facts.md, Security Hub and Amazon GuardDuty).
- * Organization accounts that came out Enabled, and services that invite on create (Detective), get
- * no invitation: they are only observed. Returns the memberships whose invitation or creation was
- * not done, with why.
+ * Removed/Resigned (re-invite). An account that is not a member (a check after the create step found
+ * it so: deleted, never enabled, or a read that lagged) and a Removed organization account, which AWS
+ * will not invite, are created again instead (nextAction with its origin; docs/aws-facts.md,
+ * "Creating a member again in the same run"). Organization accounts that came out Enabled, and
+ * services that invite on create (Detective), get no invitation: they are only observed. Returns the
+ * memberships whose invitation or creation was not done, with why, and those created again.
  */
 export async function invitePair(
   pair: LocatedPair,
   accountIds: readonly string[],
   deps: InvitePairDeps,
   plan: PlanAccounts = UNKNOWN_PLAN,
-): Promise<Membership[]> {
+): Promise<InvitePairOutput> {
   const { region, service, enabled, home } = pair;
   const { adapter, telemetry } = deps;
   const { results, target, observed } = await beginStep(
@@ -141,23 +168,13 @@ export async function invitePair(
       const organization = joinsThroughOrganization(pair, plan.outsideOrganization, accountId);
       const action = nextAction(status.outcome, { service, organization });
       if (action === 'invite' && adapter.inviteMembers !== undefined) toInvite.push(accountId);
-      else if (
-        action === 'create' &&
-        status.outcome !== 'NOT_A_MEMBER' &&
-        adapter.createMembers !== undefined
-      ) {
+      else if (action === 'create') {
         const account = plan.accounts.get(accountId) ?? { accountId };
         const problem = createProblem(service, account.email);
         if (problem === undefined) {
           toCreate.push(account);
           recreating.set(accountId, status);
         } else results.fail(accountId, status.outcome, problem);
-      } else if (action === 'create') {
-        results.fail(
-          accountId,
-          'NOT_A_MEMBER',
-          'not a member of the administrator: creating the membership did not succeed',
-        );
       } else settleObserved(results, accountId, status);
     }
   }
@@ -171,37 +188,65 @@ export async function invitePair(
       for (const accountId of invited) results.settle(accountId);
     });
   }
-  const create = adapter.createMembers?.bind(adapter);
-  if (target !== undefined && create !== undefined) {
+  const createdAgain: Membership[] = [];
+  if (target !== undefined) {
     // CreateMembers answers an account that is a member already without changing it, so a retried
-    // or duplicated step is safe; the next check reads what each account became.
+    // or duplicated step is safe. Whatever it answers but "try again", the next check's read decides:
+    // Detective's text for an existing member is unpublished, and a read can lag the create.
     await forEachChunk(toCreate, results, async (part) => {
-      const { unprocessed } = await create(target, part, deps.options);
-      const already = new Set<string>();
-      for (const entry of unprocessed)
-        if (settleUnprocessed(results, entry, telemetry) === 'already-member') already.add(entry.accountId);
+      const { unprocessed } = await adapter.createMembers(target, part, deps.options);
+      const answered = new Map<string, string>();
+      for (const entry of unprocessed) {
+        if (!results.isPending(entry.accountId)) continue;
+        const { kind, reason } = classifyUnprocessed(entry.reason);
+        if (kind === 'retry') settleUnprocessed(results, entry, telemetry);
+        else {
+          telemetry.count('UnprocessedAccounts', 1, kind);
+          answered.set(entry.accountId, reason);
+        }
+      }
       const settled = part.filter(({ accountId }) => results.isPending(accountId));
-      telemetry.count('MembersCreated', settled.filter(({ accountId }) => !already.has(accountId)).length);
-      for (const { accountId } of settled) results.settle(accountId);
+      telemetry.count('MembersCreated', settled.filter(({ accountId }) => !answered.has(accountId)).length);
+      for (const { accountId } of settled) {
+        results.settle(accountId);
+        const outcome = recreating.get(accountId)?.outcome ?? 'NOT_A_MEMBER';
+        createdAgain.push({
+          accountId,
+          region,
+          service,
+          outcome,
+          reason: generalizeReason(createdAgainReason(outcome, answered.get(accountId)), accountId, region),
+        });
+      }
     });
   }
   const { retry, failed } = results.output();
-  return [
-    // Still to be invited (or created again): the next check finds them so and the next round tries again.
-    ...retry.map(({ accountId, reason }): Membership => {
-      const removed = recreating.get(accountId);
-      return removed === undefined
-        ? { accountId, region, service, outcome: 'PENDING_INVITATION', reason: `not invited yet: ${reason}` }
-        : {
-            accountId,
-            region,
-            service,
-            outcome: removed.outcome,
-            reason: `not created again yet: ${reason}`,
-          };
-    }),
-    ...failed.map(
-      ({ accountId, outcome, reason }): Membership => ({ accountId, region, service, outcome, reason }),
-    ),
-  ];
+  return {
+    unfinished: [
+      // Still to be invited (or a Removed one created again): the next check finds them so and the next
+      // round tries again. One not a member stays so with this reason: its record explains it.
+      ...retry.map(({ accountId, reason }): Membership => {
+        const removed = recreating.get(accountId);
+        return removed === undefined
+          ? {
+              accountId,
+              region,
+              service,
+              outcome: 'PENDING_INVITATION',
+              reason: `not invited yet: ${reason}`,
+            }
+          : {
+              accountId,
+              region,
+              service,
+              outcome: removed.outcome,
+              reason: `not created again yet: ${reason}`,
+            };
+      }),
+      ...failed.map(
+        ({ accountId, outcome, reason }): Membership => ({ accountId, region, service, outcome, reason }),
+      ),
+    ],
+    createdAgain,
+  };
 }

@@ -17,7 +17,13 @@ import { classifyError, describeError, type ErrorLike } from '#shared/domain/cla
 import { emailFromMemberLists, type ListedEmail } from '#shared/domain/member-emails.ts';
 import { outcomeOfStatus } from '#shared/domain/outcomes.ts';
 import { isServiceNotOffered, refuseOtherPartitions } from '#shared/domain/regions.ts';
-import { INVITES_SEPARATELY, SERVICE_RULES, type ServiceName } from '#shared/domain/services.ts';
+import {
+  INVITES_SEPARATELY,
+  labelsInWords,
+  SERVICE_NAMES,
+  SERVICE_RULES,
+  type ServiceName,
+} from '#shared/domain/services.ts';
 import { AdministratorAccessError, InvalidInputError, MemberLimitExceededError } from '#shared/errors.ts';
 import type {
   MembershipPlanner,
@@ -51,11 +57,20 @@ export interface ResolveAccountsDeps {
 }
 
 /**
- * Accounts one execution onboards: Security Hub's 10,000 members per delegated administrator
+ * Accounts one execution onboards: muster's own cap, set at Security Hub's 10,000 members per delegated administrator
  * (docs/aws-facts.md, Security Hub). The parent execution carries counts and references only and
  * hands the accounts to child executions of CHILD_BATCH_ACCOUNTS each (docs/report-bucket.md).
  */
 export const EXECUTION_ACCOUNT_LIMIT = 10_000;
+
+/** The address rules every email meets on input (the registry's inputEmailProblem): "Detective's, which ...". */
+const INPUT_EMAIL_SERVICES = SERVICE_NAMES.filter(
+  (name) => SERVICE_RULES[name].inputEmailProblem !== undefined,
+);
+const INPUT_EMAIL_RULES =
+  INPUT_EMAIL_SERVICES.length === 0
+    ? 'those every email meets on input'
+    : `${labelsInWords(INPUT_EMAIL_SERVICES)}'s, which every email meets on input`;
 
 /** Up to this many accounts are looked up one by one; more cost one ListAccounts sweep instead. */
 export const DESCRIBE_ACCOUNT_MAX = 20;
@@ -400,7 +415,7 @@ function executionProblem(resolution: Resolution): string | undefined {
   if (onboarded <= EXECUTION_ACCOUNT_LIMIT) return undefined;
   return (
     `${onboarded} accounts to onboard are more than one execution onboards ` +
-    `(${EXECUTION_ACCOUNT_LIMIT}, the members Security Hub allows a delegated administrator); split them into ` +
+    `(${EXECUTION_ACCOUNT_LIMIT}, muster's own cap on one execution); split them into ` +
     `executions of at most ${EXECUTION_ACCOUNT_LIMIT}, each naming its accounts in "accounts" ` +
     '(`muster plan --split FOLDER` writes them as CSV batches)'
   );
@@ -683,7 +698,7 @@ export async function resolveAccounts(input: unknown, deps: ResolveAccountsDeps)
     if (refused.length > 0) {
       notes.push(
         `${refused.length} account(s) have an email ${label} does not take (its address rules are stricter than ` +
-          `Detective's), so create-members reports them FAILED for ${label}, with the rule: ${idList(refused)}.`,
+          `${INPUT_EMAIL_RULES}), so create-members reports them FAILED for ${label}, with the rule: ${idList(refused)}.`,
       );
     }
   }

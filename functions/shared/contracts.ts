@@ -399,26 +399,13 @@ export const homeEntrySchema = z
   })
   .check(z.superRefine((entry, context) => checkHome(entry, context, ['home'])));
 
-const inviters = SERVICE_NAMES.filter((name) => SERVICE_RULES[name].invitesSeparately).map(
-  (name) => SERVICE_RULES[name].label,
-);
-const INVITERS = `${inviters.join(' and ')} ${inviters.length === 1 ? 'invites' : 'invite'}`;
+/**
+ * Memberships the invite step acts on: invitations (the services whose invitation is a call of its
+ * own) and memberships to create again (any service: a check found them not a member).
+ */
+export const invitationGroupSchema = outcomeGroupSchema;
 
-/** Memberships to invite: only services whose invitation is a call of its own (the registry says which). */
-export const invitationGroupSchema = z.extend(outcomeGroupSchema, {
-  pairs: z.array(
-    z.object({
-      region: regionSchema,
-      service: serviceSchema.check(
-        z.refine((service) => SERVICE_RULES[service].invitesSeparately, {
-          error: (issue) => `${describeValue(issue.input)}: only ${INVITERS} members in a call of its own`,
-        }),
-      ),
-    }),
-  ),
-});
-
-/** Input of the invite step: the memberships the last check found needing an invitation. */
+/** Input of the invite step: the memberships the last check found needing an invitation or a creation. */
 export const inviteOnboardingInputSchema = z.object({
   /** The plan's pairs: where the administrator has each service. */
   pairs: z.array(locatedPairSchema),
@@ -435,9 +422,13 @@ export const inviteOnboardingInputSchema = z.object({
 });
 export type InviteOnboardingInput = z.infer<typeof inviteOnboardingInputSchema>;
 
-/** What the invite step hands the next check: the invitations it could not send, with why. */
+/**
+ * What the invite step hands the next check: the invitations it could not send, with why, and where
+ * in the report bucket it wrote the memberships it created again (null when none).
+ */
 export interface InviteOnboardingOutput {
   unfinished: OutcomeGroup[];
+  createdAgainKey: string | null;
 }
 
 /**
@@ -485,9 +476,16 @@ export const checkOnboardingInputSchema = z.object({
       groupsKey: z.optional(z.nullable(z.string().check(z.minLength(1)))),
       /** What the invite step left of the pairs' buckets. */
       pacing: z.optional(pacingSchema),
+      /** Where the invite step wrote the memberships it created again (InviteOnboardingOutput). */
+      createdAgainKey: z.optional(z.nullable(z.string().check(z.minLength(1)))),
     }),
     { unfinished: [] },
   ),
+  /**
+   * Where the previous check wrote every membership created again earlier in the run (its report's
+   * `createdAgainKey`): none is created again twice from the same outcome.
+   */
+  createdAgainKey: z.optional(z.nullable(z.string().check(z.minLength(1)))),
   /** What the previous check left of the pairs' buckets (its report's `pacing`). */
   pacing: z.optional(pacingSchema),
   /** Where the last check writes what it left, for the next child execution of its group of Regions. */
@@ -556,6 +554,12 @@ export interface OnboardingReport extends Omit<ReportDecision, 'notEnabled' | 'c
   memberBatchSize: number;
   /** Where `invitations` are when too many to carry (then `invitations` is empty); null when inline. */
   invitationsKey: string | null;
+  /**
+   * Every membership created again so far in the run, in the report bucket (the next check's
+   * `createdAgainKey`); null when none. Check Members always sets it (the batch state machine's
+   * Next Round passes it); a merged report has none.
+   */
+  createdAgainKey?: string | null;
 }
 
 /**

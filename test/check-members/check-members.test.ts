@@ -508,6 +508,59 @@ describe('checkMembers', () => {
     ]);
   });
 
+  it('asks the next round to create again a Detective account it finds not a member, then ends it with what was tried once it was', async () => {
+    detective.on(ListGraphsCommand).resolves({
+      GraphList: [{ Arn: 'arn:aws:detective:us-east-1:999999999999:graph:0123456789abcdef0123456789abcdef' }],
+    });
+    detective.on(GetGraphMembersCommand).resolves({ MemberDetails: [] });
+    const base = {
+      regions: ['us-east-1'],
+      services: ['detective'],
+      accounts: accounts(1),
+      maxRounds: 3,
+    };
+    const pair = [{ region: 'us-east-1', service: 'detective' }];
+
+    const first = await checkMembers(checkOnboardingInputSchema.parse({ ...base, round: 0 }), deps());
+    expect(first).toMatchObject({
+      status: 'PENDING',
+      pendingAccountIds: ['100000000000'],
+      createdAgainKey: null,
+    });
+    expect(first.invitations).toEqual([
+      expect.objectContaining({ outcome: 'NOT_A_MEMBER', pairs: pair, accountIds: ['100000000000'] }),
+    ]);
+
+    // The invite step created it again and wrote so; the next read still does not list it.
+    const tried = 'not a member of the administrator after it was created again once in this run';
+    await store.put(
+      'executions/direct/x/created-again/a.json',
+      JSON.stringify([{ outcome: 'NOT_A_MEMBER', reason: tried, pairs: pair, accountIds: ['100000000000'] }]),
+      'application/json',
+    );
+    const second = await checkMembers(
+      checkOnboardingInputSchema.parse({
+        ...base,
+        round: 1,
+        invited: { unfinished: [], createdAgainKey: 'executions/direct/x/created-again/a.json' },
+      }),
+      deps(),
+    );
+    expect(second).toMatchObject({ status: 'NEEDS_ATTENTION', invitations: [], pendingAccountIds: [] });
+    expect(second.notEnabled).toEqual([
+      { outcome: 'NOT_A_MEMBER', reason: tried, pairs: pair, accountIds: ['100000000000'] },
+    ]);
+    // The report file, written as the run ends, says the same.
+    expect(parseJsonLines(await store.get(second.files?.jsonl ?? ''))).toEqual([
+      expect.objectContaining({ accountId: '100000000000', outcome: 'NOT_A_MEMBER', reason: tried }),
+    ]);
+    // Every membership created again travels on to later rounds.
+    expect(second.createdAgainKey).toBe('executions/direct/test/round-1/created-again.json');
+    expect(JSON.parse(await store.get(second.createdAgainKey ?? ''))).toEqual([
+      { outcome: 'NOT_A_MEMBER', reason: tried, pairs: pair, accountIds: ['100000000000'] },
+    ]);
+  });
+
   it.each([
     [
       'an invitation AWS refused',

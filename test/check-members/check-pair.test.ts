@@ -6,7 +6,7 @@ import {
 import { DescribeHubCommand, GetMembersCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { checkPair } from '../../functions/check-members/check-members.ts';
+import { checkPair, NOT_A_MEMBER_AT_LAST_CHECK } from '../../functions/check-members/check-members.ts';
 import { accounts, detectiveAdministrator, securityHubAdministrator } from '../helpers.ts';
 
 const securityHub = mockClient(SecurityHubClient);
@@ -88,5 +88,19 @@ describe('checkPair', () => {
       }),
     ]);
     expect(await read(true)).toEqual([expect.objectContaining({ outcome: 'FAILED' })]);
+  });
+
+  it('says of a not-member read at the last check that no round was left to create it again', async () => {
+    securityHub.on(DescribeHubCommand).resolves({});
+    securityHub.on(GetMembersCommand).resolves({ Members: [] });
+    const read = (lastRound: boolean) =>
+      checkPair(
+        { region: 'us-east-1', service: 'securityhub' },
+        accounts(1),
+        securityHubAdministrator(new SecurityHubClient({ region: 'us-east-1' })),
+        lastRound,
+      );
+    expect((await read(true))[0]?.reason).toBe(NOT_A_MEMBER_AT_LAST_CHECK);
+    expect((await read(false))[0]?.reason).toBe('the membership is NOT_A_MEMBER');
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { type CoverageResult, coverageDeps, readCoverage } from '../../cli/commands/coverage.ts';
+import { type CoverageResult, coverageDeps, diffWord, readCoverage } from '../../cli/commands/coverage.ts';
 import { main } from '../../cli/main.ts';
 import { outcomeOfStatus } from '../../functions/shared/domain/outcomes.ts';
 import { runLocalWorkflow } from '../../local/runner/run-workflow.ts';
@@ -170,6 +170,19 @@ describe('muster coverage', () => {
     expect(changes).toContain('SERVICE_NOT_ENABLED→report');
     expect(Object.keys(json.calls).every((operation) => READ_OPERATIONS.has(operation))).toBe(true);
   }, 30_000);
+
+  // Coverage lists only organization accounts and takes the administrator to be the service's
+  // delegated administrator: a Removed one is created again where the service's rule says so.
+  it.each([
+    ['REMOVED', 'securityhub', 'create'],
+    ['REMOVED', 'guardduty', 'create'],
+    ['RESIGNED', 'securityhub', 'invite'],
+    ['NOT_A_MEMBER', 'detective', 'create'],
+    ['PENDING_INVITATION', 'securityhub', 'invite'],
+    ['ENABLED', 'guardduty', 'nothing'],
+  ] as const)('--diff calls a %s %s membership "%s"', (outcome, service, word) => {
+    expect(diffWord(outcome, service)).toBe(word);
+  });
 
   it("shows each account's OU with --ous, by walking the stand-in's OU tree, for the same memberships and only read calls", async () => {
     const args = ['coverage', '--local', '--scenario', HOSTILE, '--output', 'json'];

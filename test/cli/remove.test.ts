@@ -14,6 +14,20 @@ describe('muster remove --local', () => {
     expect(io.stdout.text).toContain('Removal plan');
     expect(io.stdout.text).toContain(OUTSIDE);
     expect(io.stdout.text).toContain('A dry run changes nothing');
+    // Each service's calls, from the registry, the services with the same calls together.
+    expect(io.stdout.text).toContain(
+      'Security Hub and GuardDuty: DisassociateMembers, then DeleteMembers; Detective: DeleteMembers (at most 50 accounts a call)',
+    );
+  });
+
+  it("plans only the named services' calls", async () => {
+    const io = memoryIo();
+    expect(
+      await main(['remove', '--local', '--accounts', OUTSIDE, '--services', 'detective', '--dry-run'], io),
+    ).toBe(0);
+
+    expect(io.stdout.text).toContain('  Detective: DeleteMembers (at most 50 accounts a call)');
+    expect(io.stdout.text).not.toContain('DisassociateMembers');
   });
 
   it('refuses an ACTIVE organization account by name with exit 2, before anything is asked or removed', async () => {

@@ -1,4 +1,9 @@
-import { GetMembersCommand, InviteMembersCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import {
+  CreateMembersCommand,
+  GetMembersCommand,
+  InviteMembersCommand,
+  SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { inviteMembers } from '../../functions/invite-members/invite-members.ts';
@@ -18,6 +23,7 @@ const deps = {
   options: () => ({ disableEmailNotification: false }),
   telemetry: silentTelemetry,
   store,
+  uniqueId: () => 'direct-id',
 };
 const pairs = ['us-east-1', 'eu-west-1'].map((region) => ({
   region,
@@ -64,7 +70,7 @@ describe('inviteMembers', () => {
       invitationsKey: 'executions/m/run/round-0/invitations.json',
     });
 
-    expect(await inviteMembers(input, deps)).toEqual({ unfinished: [] });
+    expect(await inviteMembers(input, deps)).toEqual({ unfinished: [], createdAgainKey: null });
     expect(securityHub).toHaveReceivedCommandWith(InviteMembersCommand, {
       AccountIds: ['111111111111', '444444444444'],
     });
@@ -80,7 +86,7 @@ describe('inviteMembers', () => {
 
     const output = await inviteMembers(input, deps);
 
-    expect(output).toEqual({ unfinished: [] });
+    expect(output).toEqual({ unfinished: [], createdAgainKey: null });
     expect(regionsCalled.sort()).toEqual(['eu-west-1', 'us-east-1']);
     const invited = securityHub
       .commandCalls(InviteMembersCommand)
@@ -150,12 +156,38 @@ describe('inviteMembers', () => {
     ).toThrow(/input\.invitations\[0\]\.accountIds\[0\]: .*11111111111/);
   });
 
-  it('rejects a Detective invitation, which its CreateMembers sends itself, naming the pair', () => {
-    const detective = { ...group(['111111111111']), pairs: [{ region: 'us-east-1', service: 'detective' }] };
-    expect(() =>
-      parseInput(inviteOnboardingInputSchema, { pairs, invitations: [detective] }, 'input'),
-    ).toThrow(
-      'input.invitations[0].pairs[0].service: "detective": only Security Hub and GuardDuty invite members in a call of its own',
-    );
+  it('creates again what it reads not a member and writes those memberships to the report bucket for the next check', async () => {
+    securityHub.on(GetMembersCommand).callsFake(({ AccountIds }: { AccountIds: string[] }) => ({
+      Members: AccountIds.filter((id) => id !== '111111111111').map((id) => ({
+        AccountId: id,
+        MemberStatus: 'Enabled',
+      })),
+    }));
+    securityHub.on(CreateMembersCommand).resolves({ UnprocessedAccounts: [] });
+    const input = inviteOnboardingInputSchema.parse({
+      pairs,
+      invitations: [{ ...group(['111111111111', '222222222222'], ['us-east-1']), outcome: 'NOT_A_MEMBER' }],
+      executionId: 'arn:aws:states:us-east-1:999999999999:execution:muster-batch:run-1',
+    });
+
+    const output = await inviteMembers(input, deps);
+
+    expect(securityHub).toHaveReceivedCommandExactlyOnceWith(CreateMembersCommand, {
+      AccountDetails: [{ AccountId: '111111111111' }],
+    });
+    expect(securityHub).not.toHaveReceivedCommand(InviteMembersCommand);
+    expect(output).toEqual({
+      unfinished: [],
+      createdAgainKey: 'executions/muster-batch/run-1/created-again/direct-id.json',
+    });
+    expect(JSON.parse(store.objects.get(output.createdAgainKey ?? '') ?? '[]')).toEqual([
+      {
+        outcome: 'NOT_A_MEMBER',
+        reason:
+          'not a member of the administrator after it was created again once in this run (CreateMembers took it) and read again; the next run tries again',
+        pairs: [{ region: 'us-east-1', service: 'securityhub' }],
+        accountIds: ['111111111111'],
+      },
+    ]);
   });
 });

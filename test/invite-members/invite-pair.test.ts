@@ -1,4 +1,5 @@
 import {
+  CreateMembersCommand as CreateGraphMembersCommand,
   DetectiveClient,
   GetMembersCommand as GetGraphMembersCommand,
   ListGraphsCommand,
@@ -68,7 +69,7 @@ describe('invitePair', () => {
       .commandCalls(InviteMembersCommand)
       .map((call) => call.args[0].input.AccountIds?.length);
     expect(sizes).toEqual([50, 50, 1]);
-    expect(output).toEqual([]);
+    expect(output).toEqual({ unfinished: [], createdAgain: [] });
   });
 
   it('re-invites Removed and Resigned members and leaves Enabled and Invited ones alone', async () => {
@@ -80,14 +81,14 @@ describe('invitePair', () => {
     expect(securityHub).toHaveReceivedCommandExactlyOnceWith(InviteMembersCommand, {
       AccountIds: ['100000000000', '100000000001'],
     });
-    expect(output).toEqual([]);
+    expect(output).toEqual({ unfinished: [], createdAgain: [] });
   });
 
   it('sends no invitation to organization accounts that came out Enabled', async () => {
     membersWithStatuses(['Enabled', 'Enabled']);
     const output = await invitePair({ region: 'us-east-1', service: 'securityhub' }, ids(2), deps());
     expect(securityHub).not.toHaveReceivedCommand(InviteMembersCommand);
-    expect(output).toEqual([]);
+    expect(output).toEqual({ unfinished: [], createdAgain: [] });
   });
 
   it('keeps AWS text for unprocessed invitations and retries the one AWS says to send again', async () => {
@@ -99,7 +100,7 @@ describe('invitePair', () => {
       ],
     });
     const output = await invitePair({ region: 'us-east-1', service: 'securityhub' }, ids(3), deps());
-    expect(output).toEqual([
+    expect(output.unfinished).toEqual([
       {
         accountId: '100000000000',
         ...SH,
@@ -110,11 +111,43 @@ describe('invitePair', () => {
     ]);
   });
 
-  it('fails accounts that are not members instead of inviting them', async () => {
+  it('creates again, never invites, an account a check found not a member, and says what was tried', async () => {
     membersWithStatuses([]);
+    securityHub.on(CreateMembersCommand).resolves({ UnprocessedAccounts: [] });
     const output = await invitePair({ region: 'us-east-1', service: 'securityhub' }, ids(1), deps());
-    expect(output).toEqual([expect.objectContaining({ accountId: '100000000000', outcome: 'NOT_A_MEMBER' })]);
+    expect(securityHub).toHaveReceivedCommandExactlyOnceWith(CreateMembersCommand, {
+      AccountDetails: [{ AccountId: '100000000000' }],
+    });
     expect(securityHub).not.toHaveReceivedCommand(InviteMembersCommand);
+    expect(output).toEqual({
+      unfinished: [],
+      createdAgain: [
+        {
+          accountId: '100000000000',
+          ...SH,
+          outcome: 'NOT_A_MEMBER',
+          reason:
+            'not a member of the administrator after it was created again once in this run (CreateMembers took it) and read again; the next run tries again',
+        },
+      ],
+    });
+  });
+
+  it('hands an "already a member" answer to the next read, naming it, rather than failing or trying again', async () => {
+    membersWithStatuses([]);
+    const already =
+      'The request is rejected because the given account ID is already a member or associated member of the current account.';
+    securityHub
+      .on(CreateMembersCommand)
+      .resolves({ UnprocessedAccounts: [{ AccountId: '100000000000', ProcessingResult: already }] });
+    const output = await invitePair({ region: 'us-east-1', service: 'securityhub' }, ids(1), deps());
+    expect(output.unfinished).toEqual([]);
+    expect(output.createdAgain).toEqual([
+      expect.objectContaining({
+        outcome: 'NOT_A_MEMBER',
+        reason: expect.stringContaining(`answered "${already}"`),
+      }),
+    ]);
   });
 
   it('retries every account of a chunk whose GetMembers call failed for good', async () => {
@@ -123,7 +156,7 @@ describe('invitePair', () => {
       .on(GetMembersCommand)
       .rejects(awsError('InternalException', 500, 'We encountered an internal error'));
     const output = await invitePair({ region: 'us-east-1', service: 'securityhub' }, ids(2), deps());
-    expect(output.map(({ outcome, reason }) => [outcome, reason])).toEqual([
+    expect(output.unfinished.map(({ outcome, reason }) => [outcome, reason])).toEqual([
       ['PENDING_INVITATION', 'not invited yet: InternalException: We encountered an internal error'],
       ['PENDING_INVITATION', 'not invited yet: InternalException: We encountered an internal error'],
     ]);
@@ -141,8 +174,64 @@ describe('invitePair', () => {
       options: { disableEmailNotification: false },
       telemetry: silentTelemetry,
     });
-    expect(output).toEqual([]);
+    expect(output).toEqual({ unfinished: [], createdAgain: [] });
     expect(detective.calls()).toHaveLength(2);
+  });
+
+  it('creates again a Detective account a check found not a member (deleted, or a read that lagged), with its email from the plan', async () => {
+    detective.on(ListGraphsCommand).resolves({
+      GraphList: [{ Arn: 'arn:aws:detective:us-east-1:999999999999:graph:0123456789abcdef0123456789abcdef' }],
+    });
+    detective.on(GetGraphMembersCommand).resolves({ MemberDetails: [] });
+    detective.on(CreateGraphMembersCommand).resolves({ Members: [], UnprocessedAccounts: [] });
+    const adapter = detectiveAdministrator(new DetectiveClient({ region: 'us-east-1' }));
+    const planned = (count: number) => ({
+      accounts: new Map(accounts(count).map((account) => [account.accountId, account])),
+      outsideOrganization: new Set<string>(),
+    });
+
+    const output = await invitePair(
+      { region: 'us-east-1', service: 'detective' },
+      ids(51),
+      {
+        adapter,
+        options: { disableEmailNotification: false },
+        telemetry: silentTelemetry,
+      },
+      planned(51),
+    );
+
+    const sizes = detective
+      .commandCalls(CreateGraphMembersCommand)
+      .map((call) => call.args[0].input.Accounts?.length);
+    expect(sizes).toEqual([50, 1]);
+    expect(detective.commandCalls(CreateGraphMembersCommand)[1]?.args[0].input.Accounts).toEqual([
+      { AccountId: '100000000050', EmailAddress: 'root+100000000050@example.com' },
+    ]);
+    expect(output.unfinished).toEqual([]);
+    expect(output.createdAgain.map(({ outcome }) => outcome)).toEqual(Array(51).fill('NOT_A_MEMBER'));
+  });
+
+  it('fails a Detective account without an email with the clear reason, before any CreateMembers call', async () => {
+    detective.on(ListGraphsCommand).resolves({
+      GraphList: [{ Arn: 'arn:aws:detective:us-east-1:999999999999:graph:0123456789abcdef0123456789abcdef' }],
+    });
+    detective.on(GetGraphMembersCommand).resolves({ MemberDetails: [] });
+    const output = await invitePair({ region: 'us-east-1', service: 'detective' }, ids(1), {
+      adapter: detectiveAdministrator(new DetectiveClient({ region: 'us-east-1' })),
+      options: { disableEmailNotification: false },
+      telemetry: silentTelemetry,
+    });
+    expect(output).toEqual({
+      unfinished: [
+        expect.objectContaining({
+          outcome: 'NOT_A_MEMBER',
+          reason: expect.stringContaining("Detective needs the account's root email address"),
+        }),
+      ],
+      createdAgain: [],
+    });
+    expect(detective).not.toHaveReceivedCommand(CreateGraphMembersCommand);
   });
 
   describe('a Removed organization account, which AWS does not invite', () => {
@@ -180,7 +269,10 @@ describe('invitePair', () => {
 
       const output = await invitePair(located('guardduty'), ids(3), guardDutyDeps(), plan(3));
 
-      expect(output).toEqual([]);
+      expect(output.unfinished).toEqual([]);
+      expect(output.createdAgain).toEqual([
+        expect.objectContaining({ accountId: '100000000000', service: 'guardduty', outcome: 'REMOVED' }),
+      ]);
       expect(guardDuty).toHaveReceivedCommandExactlyOnceWith(CreateGuardDutyMembersCommand, {
         DetectorId: 'd0123',
         AccountDetails: [{ AccountId: '100000000000', Email: 'root+100000000000@example.com' }],
@@ -201,7 +293,8 @@ describe('invitePair', () => {
         outsideOrganization: new Set(),
       });
 
-      expect(output).toEqual([]);
+      expect(output.unfinished).toEqual([]);
+      expect(output.createdAgain).toHaveLength(101);
       const sizes = securityHub
         .commandCalls(CreateMembersCommand)
         .map((call) => call.args[0].input.AccountDetails?.length);
@@ -221,7 +314,7 @@ describe('invitePair', () => {
       expect(securityHub).not.toHaveReceivedCommand(CreateMembersCommand);
     });
 
-    it('stays Removed with why when CreateMembers says to try again, and fails with AWS text otherwise', async () => {
+    it('stays Removed with why when CreateMembers says to try again, and leaves any other answer to the next read, naming it', async () => {
       membersWithStatuses(['Removed', 'Removed']);
       securityHub.on(CreateMembersCommand).resolves({
         UnprocessedAccounts: [
@@ -232,22 +325,27 @@ describe('invitePair', () => {
 
       const output = await invitePair(located('securityhub'), ids(2), deps(), plan(2));
 
-      expect(output).toEqual([
-        {
-          accountId: '100000000000',
-          region: 'us-east-1',
-          service: 'securityhub',
-          outcome: 'REMOVED',
-          reason: 'not created again yet: Maximum number of results exceeded',
-        },
-        {
-          accountId: '100000000001',
-          region: 'us-east-1',
-          service: 'securityhub',
-          outcome: 'FAILED',
-          reason: 'The account is suspended',
-        },
-      ]);
+      expect(output).toEqual({
+        unfinished: [
+          {
+            accountId: '100000000000',
+            region: 'us-east-1',
+            service: 'securityhub',
+            outcome: 'REMOVED',
+            reason: 'not created again yet: Maximum number of results exceeded',
+          },
+        ],
+        createdAgain: [
+          {
+            accountId: '100000000001',
+            region: 'us-east-1',
+            service: 'securityhub',
+            outcome: 'REMOVED',
+            reason:
+              'still REMOVED after it was created again once in this run (CreateMembers answered "The account is suspended") and read again; the next run tries again',
+          },
+        ],
+      });
     });
 
     it('fails with why, before any call, in GuardDuty when the plan has no email for it', async () => {
@@ -258,7 +356,7 @@ describe('invitePair', () => {
         outsideOrganization: new Set(),
       });
 
-      expect(output).toEqual([
+      expect(output.unfinished).toEqual([
         expect.objectContaining({
           accountId: '100000000000',
           outcome: 'REMOVED',

@@ -326,7 +326,7 @@ describe('resolveAccounts', () => {
     const plan = await resolveAccounts({ accounts, services: ['guardduty'], dryRun: true }, deps());
     expect(plan.accounts).toEqual(accounts);
     expect(plan.note).toContain(
-      "1 account(s) have an email GuardDuty does not take (its address rules are stricter than Detective's), so create-members reports them FAILED for GuardDuty, with the rule: 333333333333.",
+      "1 account(s) have an email GuardDuty does not take (its address rules are stricter than Detective's, which every email meets on input), so create-members reports them FAILED for GuardDuty, with the rule: 333333333333.",
     );
   });
 
@@ -643,7 +643,7 @@ describe('resolveAccounts', () => {
           .map(({ accountId }) => member(accountId, 'SUSPENDED')),
       ]);
       await expect(resolveAccounts({ allAccounts: true }, deps(['securityhub']))).rejects.toThrow(
-        '10001 accounts to onboard are more than one execution onboards (10000, the members Security Hub allows a delegated administrator)',
+        "10001 accounts to onboard are more than one execution onboards (10000, muster's own cap on one execution)",
       );
       expect(changesSent(securityHub)).toEqual([]);
     });

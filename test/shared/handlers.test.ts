@@ -51,7 +51,7 @@ describe('invite-members and check-members handlers', () => {
       AccountIds: ['111111111111'],
     });
     // The mocked SDK answers before the client's middleware, so no bucket was taken from.
-    expect(output).toEqual({ unfinished: [], pacing: [] });
+    expect(output).toEqual({ unfinished: [], createdAgainKey: null, pacing: [] });
   });
 
   it('reports the sample: enabled, a member-side conflict, the administrator skipped', async () => {

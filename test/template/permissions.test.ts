@@ -131,10 +131,12 @@ describe('least privilege', () => {
         'securityhub:DescribeHub',
         'securityhub:GetMembers',
         'securityhub:InviteMembers',
-        // A Removed organization account is created again, never invited (RECREATORS).
+        // A Removed organization account is created again, never invited, and a membership found
+        // not a member is created again in every service (RECREATORS).
         'securityhub:CreateMembers',
         'detective:ListGraphs',
         'detective:GetMembers',
+        'detective:CreateMembers',
         'guardduty:ListDetectors',
         'guardduty:GetMembers',
         'guardduty:InviteMembers',

@@ -1,4 +1,8 @@
 import { readFileSync } from 'node:fs';
+import {
+  DeleteMembersCommand as DeleteGraphMembersCommand,
+  ListGraphsCommand,
+} from '@aws-sdk/client-detective';
 import { DisassociateMembersCommand } from '@aws-sdk/client-guardduty';
 import {
   DisassociateFromAdministratorAccountCommand,
@@ -669,6 +673,54 @@ describe('the onboarding workflow with GuardDuty as the third service', () => {
       expect(again.standIn.calls.byOperation['securityhub:CreateMembers']).toBe(2);
       expect(again.standIn.calls.byOperation['guardduty:CreateMembers']).toBe(2);
       expect(again.standIn.largestAccountList['guardduty:CreateMembers']).toBeLessThanOrEqual(50);
+    } finally {
+      await standIn.stop();
+    }
+  });
+
+  it('creates again in the same run an organization account deleted from Detective after the create step, with one extra CreateMembers call', async () => {
+    const member = { accountId: '200000000001', email: 'a@example.com', joinedMethod: 'CREATED' as const };
+    const stays = { accountId: '200000000002', email: 'b@example.com', joinedMethod: 'CREATED' as const };
+    const region = 'us-east-1';
+    const standIn = await startStandIn({
+      scenario: organization({ accounts: [member, stays], regions: [region] }),
+      timeScale: 0.01,
+    });
+    try {
+      const { detective } = clientsFor(standIn, region);
+      // Someone deletes the account from the behavior graph after Create Members, before the first
+      // check: Detective then does not list it at all (docs/aws-facts.md, Amazon Detective).
+      let deleted = false;
+      const run = await runLocalWorkflow({
+        standIn,
+        timeScale: 0.01,
+        input: { ...listing([member, stays]), regions: [region], services: ['detective'] },
+        settings: FAST,
+        wrapTask: (state, invoke) =>
+          state !== 'Check Members'
+            ? invoke
+            : async (input) => {
+                if (!deleted) {
+                  deleted = true;
+                  const { GraphList } = await detective.send(new ListGraphsCommand({}));
+                  await detective.send(
+                    new DeleteGraphMembersCommand({
+                      GraphArn: GraphList?.[0]?.Arn,
+                      AccountIds: [member.accountId],
+                    }),
+                  );
+                }
+                return invoke(input);
+              },
+      });
+
+      expect(deleted).toBe(true);
+      expect(run.status).toBe('SUCCEEDED');
+      expect(run.report?.counts).toEqual({ ENABLED: 2 });
+      // Create Members' call for both, then Invite Members' for the deleted one alone: one extra call.
+      expect(run.standIn.calls.byOperation['detective:CreateMembers']).toBe(2);
+      expect(run.history.invocations.get('Invite Members')).toBe(1);
+      expect(run.standIn.invitations).toEqual([]);
     } finally {
       await standIn.stop();
     }

@@ -49,6 +49,7 @@ describe('the sample events for sam local invoke against the stand-in', () => {
     // It read the members once before inviting: 29 of the pair's 30 tokens are left for the next step.
     expect(await invoke('invite-members')).toEqual({
       unfinished: [],
+      createdAgainKey: null,
       pacing: [
         {
           service: 'securityhub',

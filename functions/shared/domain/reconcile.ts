@@ -36,6 +36,17 @@ const NEXT_ACTION: Record<Outcome, NextAction> = {
   STALE_MEMBER: 'report',
 };
 
+/**
+ * Why a membership created again once in the run is found again as it was (`outcome`), with what
+ * CreateMembers answered (`answer`, its unprocessed text; none when it took the account): the run
+ * creates it again only once, so this is its last word, and the next run tries again.
+ */
+export function createdAgainReason(outcome: Outcome, answer?: string): string {
+  const state = outcome === 'NOT_A_MEMBER' ? 'not a member of the administrator' : `still ${outcome}`;
+  const answered = answer === undefined ? 'took it' : `answered "${answer}"`;
+  return `${state} after it was created again once in this run (CreateMembers ${answered}) and read again; the next run tries again`;
+}
+
 /** How an account joins a service's administrator in a Region, when the step knows (the plan says). */
 export interface Origin {
   service: ServiceName;

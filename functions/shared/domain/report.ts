@@ -120,7 +120,10 @@ export interface ReportDecision {
    */
   carried: OutcomeGroup[];
   pendingAccountIds: string[];
-  /** Memberships the next round invites (Security Hub: Created, Removed, Resigned); empty on the last round. */
+  /**
+   * Memberships the next round invites (Security Hub, GuardDuty: Created, Removed, Resigned) or creates
+   * again (any service: not a member, unexplained, not created again yet); empty on the last round.
+   */
   invitations: OutcomeGroup[];
 }
 
@@ -130,14 +133,37 @@ export function needsInvitation({ service, outcome }: Membership): boolean {
 }
 
 /**
- * Whether waiting (and the next round's invitations and acceptances) can still change a final
- * outcome. A membership GetMembers does not show, with nothing recorded to explain it, is looked
- * at again while rounds remain: a read can lag the create that preceded it.
+ * Whether the next round creates this membership again (Invite Members reads it first, then calls
+ * CreateMembers): GetMembers does not show it, nothing recorded explains it (a failed create keeps its
+ * own reason), and it was not created again earlier in the run. Every service: its CreateMembers makes
+ * a new member, or answers one that exists as such (docs/aws-facts.md, "Creating a member again in
+ * the same run").
+ */
+export function needsCreation(observed: Membership, explained: boolean, createdAgain: boolean): boolean {
+  return observed.outcome === 'NOT_A_MEMBER' && !explained && !createdAgain;
+}
+
+/**
+ * Whether waiting (and the next round's invitations, creations and acceptances) can still change a
+ * final outcome. A membership GetMembers does not show, with nothing recorded to explain it, is
+ * looked at again while rounds remain: a read can lag the create that preceded it, and the next
+ * round creates it again (needsCreation).
  */
 function canStillChange(final: Membership, explained: boolean, lastRound: boolean): boolean {
   if (PENDING_OUTCOMES.has(final.outcome)) return true;
   if (lastRound) return false;
   return needsInvitation(final) || (final.outcome === 'NOT_A_MEMBER' && !explained);
+}
+
+/** A membership created again in the run, with the outcome it was created again from. */
+const againKey = (membership: Membership, outcome: Outcome) =>
+  `${membershipKey(membership.accountId, membership.region, membership.service)} ${outcome}`;
+
+/** The memberships created again earlier in the run, by membership and the outcome each was created from. */
+function createdAgainIndex(createdAgain: Iterable<Membership>): Map<string, Membership> {
+  const index = new Map<string, Membership>();
+  for (const membership of createdAgain) index.set(againKey(membership, membership.outcome), membership);
+  return index;
 }
 
 /** Each membership's record that counts: the latest, unless it only says "not yet" of a settled one. */
@@ -158,13 +184,24 @@ function latestRecords(recorded: Iterable<Membership>): Map<string, Membership> 
   return records;
 }
 
+/**
+ * A membership read as it was when the run created it again (decideReport's `createdAgain`): that
+ * creation's record, whose reason says what was tried and what AWS answered.
+ */
+function triedAgain(again: ReadonlyMap<string, Membership>, membership: Membership): Membership | undefined {
+  return again.size === 0 ? undefined : again.get(againKey(membership, membership.outcome));
+}
+
 /** Every observed membership with its final outcome, as decideReport decides it: one each, in order. */
 export function* finalMemberships(
   observed: readonly Membership[],
   recorded: Iterable<Membership>,
+  createdAgain: Iterable<Membership> = [],
 ): Generator<Membership> {
   const records = latestRecords(recorded);
-  for (const membership of observed) yield decideOutcome(membership, recordOf(records, membership));
+  const again = createdAgainIndex(createdAgain);
+  for (const membership of observed)
+    yield triedAgain(again, membership) ?? decideOutcome(membership, recordOf(records, membership));
 }
 
 /** The record of a membership, if any; without records, no key is built for each of thousands. */
@@ -176,14 +213,18 @@ function recordOf(records: ReadonlyMap<string, Membership>, membership: Membersh
 
 /**
  * Merges observed and recorded outcomes (records in order, the latest wins) into the report.
- * Polling goes on while something can still change by itself and rounds remain.
+ * Polling goes on while something can still change by itself and rounds remain. `createdAgain` are
+ * the memberships Invite Members created again earlier in the run, each with the outcome it was
+ * created from: one read so again is settled with its reason, never created again.
  */
 export function decideReport(
   observed: readonly Membership[],
   recorded: Iterable<Membership>,
   rounds: { round: number; maxRounds: number },
+  createdAgain: Iterable<Membership> = [],
 ): ReportDecision {
   const records = latestRecords(recorded);
+  const again = createdAgainIndex(createdAgain);
   const lastRound = rounds.round >= rounds.maxRounds;
   const counts: Partial<Record<Outcome, number>> = {};
   const notEnabled: Membership[] = [];
@@ -192,15 +233,27 @@ export function decideReport(
   const toInvite: Membership[] = [];
   for (const membership of observed) {
     const record = recordOf(records, membership);
-    const final = decideOutcome(membership, record);
-    const changing = canStillChange(final, record !== undefined, lastRound);
+    // Found again as it was when the run created it again: created once is the bound, and the
+    // reason says what was tried and what AWS answered.
+    const tried = triedAgain(again, membership);
+    const final = tried ?? decideOutcome(membership, record);
+    const changing = tried === undefined && canStillChange(final, record !== undefined, lastRound);
     counts[final.outcome] = (counts[final.outcome] ?? 0) + 1;
     if (final.outcome !== 'ENABLED') notEnabled.push(final);
     if (!changing) settled.push(final);
     if (changing) pending.add(final.accountId);
     // What GetMembers shows decides an invitation, whatever a later step recorded of it (a member
     // role still missing, say): a membership still Created is invited, one already Invited is not.
-    if (changing && needsInvitation(membership)) toInvite.push(final);
+    if (
+      changing &&
+      (needsInvitation(membership) ||
+        needsCreation(
+          membership,
+          record !== undefined,
+          again.size > 0 && again.has(againKey(membership, 'NOT_A_MEMBER')),
+        ))
+    )
+      toInvite.push(final);
   }
   const keepPolling = pending.size > 0 && !lastRound;
   const succeeded = notEnabled.every(({ outcome }) => SETTLED_OUTCOMES.has(outcome));

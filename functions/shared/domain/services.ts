@@ -57,6 +57,8 @@ export interface ServiceRules {
   homeProblem(home: string, region: string, administratorId?: string): string | undefined;
   /** The administrator's reads the first step makes, as IAM names them (a denial names what to allow). */
   planReads: { locate: string; memberIds: string; organization?: string };
+  /** The administrator's calls that end a membership, in the order its remover makes them. */
+  removeCalls: readonly string[];
   /**
    * The members an administrator may have in a Region: `invited` counts those the service invites
    * (all of them where the administrator is not its delegated administrator), `all` counts every member.
@@ -138,6 +140,8 @@ export const SERVICE_RULES: Readonly<Record<ServiceName, ServiceRules>> = {
       memberIds: 'securityhub:ListMembers',
       organization: 'securityhub:DescribeOrganizationConfiguration',
     },
+    // docs/aws-facts.md, Security Hub, "Removing members": disassociated before it can be deleted.
+    removeCalls: ['DisassociateMembers', 'DeleteMembers'],
     // docs/aws-facts.md, Security Hub: 1,000 invitation-based members per administrator per Region.
     memberLimit: {
       limit: 1_000,
@@ -174,6 +178,8 @@ export const SERVICE_RULES: Readonly<Record<ServiceName, ServiceRules>> = {
       'the administrator has no Detective behavior graph in this Region: enable Detective there first',
     memberNeedsHome: true,
     planReads: { locate: 'detective:ListGraphs', memberIds: 'detective:ListMembers' },
+    // docs/aws-facts.md, Amazon Detective, "Removing members": the administrator has no disassociate call.
+    removeCalls: ['DeleteMembers'],
     // docs/aws-facts.md, Amazon Detective: 1,200 members per behavior graph.
     memberLimit: {
       limit: 1_200,
@@ -234,6 +240,8 @@ export const SERVICE_RULES: Readonly<Record<ServiceName, ServiceRules>> = {
       memberIds: 'guardduty:ListMembers',
       organization: 'guardduty:DescribeOrganizationConfiguration',
     },
+    // docs/aws-facts.md, Amazon GuardDuty, "Removing members".
+    removeCalls: ['DisassociateMembers', 'DeleteMembers'],
     // docs/aws-facts.md, Amazon GuardDuty: 1,000 invitation-based members per administrator per Region.
     memberLimit: {
       limit: 1_000,
@@ -262,6 +270,12 @@ export function createProblem(service: ServiceName, email: string | undefined): 
   return refused === undefined
     ? undefined
     : `${label} does not take the account's email address (${refused}): give its root email in an address ${label} accepts`;
+}
+
+/** The services' labels in a sentence: "Security Hub, Detective and GuardDuty". */
+export function labelsInWords(names: readonly ServiceName[]): string {
+  const labels = names.map((name) => SERVICE_RULES[name].label);
+  return labels.length < 2 ? labels.join('') : `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}`;
 }
 
 /** The services whose invitations are a call of their own. */

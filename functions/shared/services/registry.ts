@@ -97,13 +97,13 @@ export const INVITERS: Capability<MembershipInviter | undefined> = {
 };
 
 /**
- * What Invite Members calls to bring back an organization account its service lists as Removed
- * (SERVICE_RULES' recreatedInOrganization): CreateMembers, as AWS refuses to invite it. Undefined for
- * a service that lists no such member (Detective).
+ * What Invite Members calls to create again a membership a check found not a member, and an
+ * organization account its service lists as Removed (SERVICE_RULES' recreatedInOrganization), which
+ * AWS refuses to invite: CreateMembers, every service.
  */
-export const RECREATORS: Capability<MembershipCreator | undefined> = {
+export const RECREATORS: Capability<MembershipCreator> = {
   securityhub: (open) => securityHubCreator(open(SecurityHubClient)),
-  detective: () => undefined,
+  detective: (open) => detectiveCreator(open(DetectiveClient)),
   guardduty: (open) => guardDutyCreator(open(GuardDutyClient)),
 };
 

@@ -240,6 +240,54 @@ describe('decideReport', () => {
   });
 });
 
+describe('decideReport: a membership found not a member after the create step', () => {
+  const detective = (outcome: Membership['outcome'], reason?: string): Membership => ({
+    ...at('111111111111', outcome, reason),
+    service: 'detective',
+  });
+  const tried = (outcome: Membership['outcome']) => detective(outcome, `tried from ${outcome}`);
+  // observed, recorded, created again earlier (from), round of 3 => pending, created next round, final outcome and reason
+  it.each([
+    ['NOT_A_MEMBER', undefined, undefined, 1, true, true, 'NOT_A_MEMBER', undefined],
+    // The last round creates nothing: no round is left to read it.
+    ['NOT_A_MEMBER', undefined, undefined, 3, false, false, 'NOT_A_MEMBER', undefined],
+    // A failed create keeps its own reason: it is not created again.
+    ['NOT_A_MEMBER', 'FAILED', undefined, 1, false, false, 'FAILED', 'recorded'],
+    // Created again once, found so again: it ends with what was tried (the bound is once).
+    ['NOT_A_MEMBER', undefined, 'NOT_A_MEMBER', 1, false, false, 'NOT_A_MEMBER', 'tried from NOT_A_MEMBER'],
+    // Created again, then on its way: it goes on as any other membership.
+    ['PENDING_ACCEPTANCE', undefined, 'NOT_A_MEMBER', 1, true, false, 'PENDING_ACCEPTANCE', undefined],
+    ['ENABLED', undefined, 'NOT_A_MEMBER', 1, false, false, 'ENABLED', undefined],
+    // Created again from Removed, found not a member: created again once more from that outcome.
+    ['NOT_A_MEMBER', undefined, 'REMOVED', 1, true, true, 'NOT_A_MEMBER', undefined],
+  ] as const)(
+    'observed %s, recorded %s, created again from %s, round %i: pending %s, created again %s, ends %s (%s)',
+    (observed, recorded, from, round, pending, created, outcome, reason) => {
+      const decision = decideReport(
+        [detective(observed)],
+        recorded === undefined ? [] : [detective(recorded, 'recorded')],
+        { round, maxRounds: 3 },
+        from === undefined ? [] : [tried(from)],
+      );
+      expect(decision.pendingAccountIds.length > 0).toBe(pending);
+      expect(decision.invitations.length > 0).toBe(created);
+      const final = pending ? detective(observed) : [...expandGroups(decision.carried)][0];
+      expect(final?.outcome).toBe(outcome);
+      expect(final?.reason).toBe(reason);
+    },
+  );
+
+  it('finds a Security Hub or GuardDuty Removed member created again and still Removed settled, not invited again', () => {
+    const removed = at('111111111111', 'REMOVED');
+    const again = at('111111111111', 'REMOVED', 'still REMOVED after it was created again');
+    const before = decideReport([removed], [], { round: 1, maxRounds: 3 });
+    expect(before.invitations).toHaveLength(1);
+    const after = decideReport([removed], [], { round: 2, maxRounds: 3 }, [again]);
+    expect(after).toMatchObject({ keepPolling: false, invitations: [], status: 'NEEDS_ATTENTION' });
+    expect(after.notEnabled).toEqual([{ ...groupMemberships([again])[0] }]);
+  });
+});
+
 describe('groupMemberships', () => {
   it('groups by Region, service, outcome and reason, and expands back to the same memberships', () => {
     const memberships = [

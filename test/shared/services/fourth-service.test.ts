@@ -24,6 +24,7 @@ const FOURTH_RULES: ServiceRules = {
   memberNeedsHome: false,
   homeProblem: () => undefined,
   planReads: { locate: 'fourthservice:GetHome', memberIds: 'fourthservice:ListMembers' },
+  removeCalls: ['DeleteMembers'],
   memberLimit: { limit: 700, counts: 'all', holder: 'a fourth-service home holds', members: 'the home' },
 };
 
@@ -87,6 +88,12 @@ describe('a fourth service added to the registry alone', () => {
     expect(await help(['plan', '--help'])).toContain(
       '1200 with Detective, 700 with Fourth Service, 1000 when Security Hub or GuardDuty invites',
     );
+  });
+
+  it("is in a removal plan, with the calls that remove its members, joined to Detective's", async () => {
+    const io = memoryIo();
+    expect(await main(['remove', '--local', '--accounts', '999900001111', '--dry-run'], io)).toBe(0);
+    expect(io.stdout.text).toContain('Detective and Fourth Service: DeleteMembers');
   });
 
   it("is among coverage's reads and defaults, and the stack's default services", () => {

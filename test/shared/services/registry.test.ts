@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { DetectiveClient } from '@aws-sdk/client-detective';
+import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import { Pacing } from '../../../functions/shared/aws/pacing.ts';
 import { OUTCOMES } from '../../../functions/shared/domain/outcomes.ts';
@@ -14,6 +16,7 @@ import {
   LISTERS,
   PLANNERS,
   READERS,
+  REMOVERS,
 } from '../../../functions/shared/services/registry.ts';
 import { administratorAdapters } from '../../../functions/shared/wiring.ts';
 import { readTemplate } from '../../template/template.ts';
@@ -52,22 +55,50 @@ const COMMENT = /^\s*(\/\/|\/\*|\*)/;
 // A name as a word: quoted, in a list ("securityhub,detective"), an IAM action, a property.
 const NAMED = new RegExp(`\\b(${SERVICE_NAMES.join('|')})\\b`);
 
-/** Every line of code in `folders` outside `allowed` that names a service, as "path:line: text". */
-function namingLines(folders: readonly string[], allowed: readonly string[] = MAY_NAME_SERVICES): string[] {
+// A service's label as a person reads it ("Security Hub"), not inside an identifier (SecurityHubClient).
+const LABELLED = new RegExp(`\\b(${SERVICE_NAMES.map((name) => SERVICE_RULES[name].label).join('|')})\\b`);
+
+/**
+ * The texts outside the registry that may write a service's label: none is a fact of a service
+ * muster manages, so none would change with the registry.
+ */
+const MAY_WRITE_LABEL: readonly { file: string; text: string }[] = [
+  // The input's format is an AWS console's file, whichever services a run names.
+  { file: 'cli/csv.ts', text: "the Security Hub console's CSV format" },
+];
+
+/**
+ * Every line of code in `folders` outside `allowed` where `pattern` finds a service, as
+ * "path:line: text"; `allowedTexts` are taken out of their file's lines first.
+ */
+function namingLines(
+  folders: readonly string[],
+  allowed: readonly string[] = MAY_NAME_SERVICES,
+  pattern: RegExp = NAMED,
+  allowedTexts: readonly { file: string; text: string }[] = [],
+): string[] {
   return folders
     .flatMap((folder) => sources(join(ROOT, folder)))
     .map((path) => relative(ROOT, path).split(sep).join('/'))
     .filter((file) => !allowed.some((prefix) => file.startsWith(prefix)))
-    .flatMap((file) =>
-      readFileSync(join(ROOT, file), 'utf8')
+    .flatMap((file) => {
+      const texts = allowedTexts.filter((entry) => entry.file === file).map(({ text }) => text);
+      return readFileSync(join(ROOT, file), 'utf8')
         .split('\n')
         .flatMap((line, index) =>
-          !COMMENT.test(line) && NAMED.test(line.replace(/\/\/.*$/, ''))
+          !COMMENT.test(line) &&
+          pattern.test(texts.reduce((rest, text) => rest.replaceAll(text, ''), line.replace(/\/\/.*$/, '')))
             ? [`${file}:${index + 1}: ${line.trim()}`]
             : [],
-        ),
-    );
+        );
+    });
 }
+
+/** Every line of code in `folders` outside the registry that writes a service's label. */
+const labellingLines = (folders: readonly string[], allowedTexts = MAY_WRITE_LABEL) =>
+  namingLines(folders, MAY_NAME_SERVICES, LABELLED, allowedTexts);
+
+const GRAPH = `arn:aws:detective:eu-west-1:111111111111:graph:${'0'.repeat(32)}`;
 
 const open: OpenClient = (Client) =>
   new Client({ region: 'eu-west-1', maxAttempts: 1, retryMode: 'standard' });
@@ -89,6 +120,46 @@ describe('the service registry', () => {
       ]),
     );
     expect(caught.filter((line) => /:\d+: (\/\/|\*)/.test(line))).toEqual([]);
+  });
+
+  it('is the only place in the engine, the CLI and the local runner that writes a service label in a text', () => {
+    expect(labellingLines(SCANNED)).toEqual([]);
+  });
+
+  it('finds a label written in code, and not one written in a comment or an allowed text', () => {
+    // Without its allowance, the rules file is caught at its texts, never at its comments.
+    const caught = namingLines(['functions/shared/domain'], [], LABELLED).filter((line) =>
+      line.startsWith('functions/shared/domain/services.ts:'),
+    );
+    expect(caught).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining("label: 'Security Hub'"),
+        expect.stringContaining("'GuardDuty could not verify the account"),
+      ]),
+    );
+    expect(caught.filter((line) => /:\d+: (\/\/|\*)/.test(line))).toEqual([]);
+    // Each allowed text is still there, and is what keeps its line out of the scan.
+    for (const { file, text } of MAY_WRITE_LABEL) {
+      expect(readFileSync(join(ROOT, file), 'utf8')).toContain(text);
+      expect(labellingLines([file.slice(0, file.lastIndexOf('/'))], [])).toEqual(
+        expect.arrayContaining([expect.stringContaining(text)]),
+      );
+    }
+  });
+
+  it.each(SERVICE_NAMES)("lists the calls %s's remover makes, in their order", async (name) => {
+    const mocks = [mockClient(SecurityHubClient), mockClient(DetectiveClient), mockClient(GuardDutyClient)];
+    try {
+      for (const mock of mocks) mock.onAnyCommand().resolves({});
+      const home = { securityhub: undefined, detective: GRAPH, guardduty: 'detector1' }[name];
+      await REMOVERS[name](open).removeMembers({ region: 'eu-west-1', home }, ['111111111111']);
+      const calls = mocks
+        .flatMap((mock) => mock.calls())
+        .map((call) => (call.args[0] as object).constructor.name);
+      expect(calls).toEqual(SERVICE_RULES[name].removeCalls.map((call) => `${call}Command`));
+    } finally {
+      for (const mock of mocks) mock.restore();
+    }
   });
 
   it("turns on by default exactly the services of the stack's Services default", () => {

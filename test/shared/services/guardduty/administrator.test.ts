@@ -99,9 +99,10 @@ describe('GuardDuty through the engine', () => {
       DisableEmailNotification: true,
     });
     // The one invited is not unfinished; the one whose email failed verification is reported once.
-    expect(output).toEqual([
-      expect.objectContaining({ accountId: failed?.accountId, outcome: 'VERIFICATION_FAILED' }),
-    ]);
+    expect(output).toEqual({
+      unfinished: [expect.objectContaining({ accountId: failed?.accountId, outcome: 'VERIFICATION_FAILED' })],
+      createdAgain: [],
+    });
   });
 
   it('settles every account SERVICE_NOT_ENABLED where the administrator has no detector', async () => {
