@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { ISOLATED_GLOBS } from './test/isolated.ts';
 
@@ -6,9 +7,9 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 20_000,
     pool: 'forks',
-    // vitest's default is one worker fewer than the cores: one on a 2-core machine. Much of a
-    // workflow run waits on the stand-in, so two keep both cores busy.
-    maxWorkers: 2,
+    // vitest's default is one worker fewer than the cores: one on a 2-core machine, which then sits
+    // idle through the workflow runs' scaled waits. At least two keep both cores busy.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     // Quiet Powertools in tests: no log lines, no EMF metric blobs, no X-Ray segments.
     env: {
       POWERTOOLS_LOG_LEVEL: 'SILENT',
@@ -18,6 +19,8 @@ export default defineConfig({
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
     },
+    // vitest queues projects by name: `isolated`, holding the longest files, starts first; `shared`
+    // follows, its workers kept from file to file.
     projects: [
       {
         extends: true,
