@@ -378,6 +378,22 @@ function manual(input: unknown): OnboardingRequest {
 }
 
 /**
+ * A departure given to the onboarding (a replayed dead letter, say): it names the offboarding, which
+ * takes it, and the account when the event holds a readable one.
+ */
+function departureRefused(input: unknown): InvalidInputError {
+  let account = '<account id>';
+  try {
+    account = accountDepartedOrganization(input).accountIds[0] ?? account;
+  } catch {
+    // An unreadable departure: the message still says where a departure goes.
+  }
+  return new InvalidInputError(
+    `${EVENT}: detail.eventName "AccountDepartedOrganization" is not an event muster starts from: a departure starts the offboarding state machine (the stack's OffboardingStateMachineArn, as muster's departure rule does), not an onboarding; from the CLI: muster remove --accounts ${account}`,
+  );
+}
+
+/**
  * Tells apart the inputs that start an onboarding and reads each at its documented field path. Event names
  * are compared exactly, as event patterns compare them (docs/aws-facts.md, Events that announce an account).
  */
@@ -386,6 +402,7 @@ export function parseTrigger(input: unknown): OnboardingRequest {
     const eventName = isRecord(input.detail) ? input.detail.eventName : undefined;
     const parse = EVENT_PARSERS.get(eventName);
     if (parse !== undefined) return parse(input);
+    if (eventName === 'AccountDepartedOrganization') throw departureRefused(input);
     throw new InvalidInputError(
       `${EVENT}: source ${describeValue(input.source)}, detail.eventName ${describeValue(eventName)} is not an event muster starts from; accepted: ${ACCEPTED_INPUTS}`,
     );

@@ -156,8 +156,18 @@ describe('parseRemovalTrigger: AccountDepartedOrganization', () => {
     expect(() => parseRemovalTrigger(input)).toThrow(message);
   });
 
-  it('is not an onboarding trigger: the onboarding workflow refuses a departure', () => {
-    expect(() => parseTrigger(sample('left'))).toThrow(/is not an event muster starts from/);
+  it('is not an onboarding trigger: the onboarding workflow refuses a departure and names the offboarding, with the account', () => {
+    expect(() => parseTrigger(sample('left'))).toThrow(InvalidInputError);
+    expect(() => parseTrigger(sample('left'))).toThrow(
+      /is not an event muster starts from: a departure starts the offboarding state machine/,
+    );
+    const accountId = parseRemovalTrigger(sample('left')).accountIds[0];
+    expect(() => parseTrigger(sample('left'))).toThrow(`muster remove --accounts ${accountId}`);
+  });
+
+  it('names the offboarding for a departure it cannot read, without guessing an account', () => {
+    const unreadable = { ...sample('left'), detail: { eventName: 'AccountDepartedOrganization' } };
+    expect(() => parseTrigger(unreadable)).toThrow('muster remove --accounts <account id>');
   });
 });
 
