@@ -11,12 +11,7 @@ import {
 } from '#shared/contracts.ts';
 import { explainNotMembers } from '#shared/domain/failures.ts';
 import { membershipKey } from '#shared/domain/keys.ts';
-import {
-  type ObservedStatus,
-  type Outcome,
-  PENDING_OUTCOMES,
-  SETTLED_OUTCOMES,
-} from '#shared/domain/outcomes.ts';
+import { type ObservedStatus, PENDING_OUTCOMES, SETTLED_OUTCOMES } from '#shared/domain/outcomes.ts';
 import { generalizeReason } from '#shared/domain/reasons.ts';
 import {
   decideReport,
@@ -25,7 +20,10 @@ import {
   explainByOtherService,
   finalMemberships,
   type Membership,
+  type Note,
   type OutcomeGroup,
+  PAST_CREATE,
+  PAST_INVITATION,
   summarizeGroups,
 } from '#shared/domain/report.ts';
 import type { ServiceName } from '#shared/domain/services.ts';
@@ -162,24 +160,27 @@ function crashedMemberships(
 }
 
 /**
- * The invitations of an invite step that failed after its retries: pending with its error, as some
- * may have gone out. The next round invites what GetMembers still shows Created (reading first).
+ * The invitations and creations of an invite step that failed after its retries: its error, as the
+ * reason of what GetMembers still shows not done (Created, not a member, Removed), which the next
+ * round invites or creates again while rounds remain. A read that shows the invitation went out
+ * is the final word (decideOutcome).
  */
-function crashedInvitations(crash: Crash, groups: readonly OutcomeGroup[]): Membership[] {
+function crashedInvitations(crash: Crash, groups: readonly OutcomeGroup[]): Note[] {
   const reason = crashReason('invite', crash);
   return [...expandGroups(groups)].map((membership) => ({
     ...membership,
+    // Pending, so it never hides what an earlier step established (latestRecords); the read gives the outcome.
     outcome: 'PENDING_INVITATION' as const,
     reason,
+    overruledBy: PAST_INVITATION,
+    provisional: true,
   }));
 }
 
-/** What GetMembers shows for a membership that exists and is on its way to ENABLED. */
-const UNDERWAY: ReadonlySet<Outcome> = new Set([
-  'PENDING_INVITATION',
-  'PENDING_ACCEPTANCE',
-  'PENDING_VERIFICATION',
-]);
+/** What the invite step could not do (AWS's refusal, not invited yet): moot once the invitation went out. */
+function unfinishedInvitations(groups: readonly OutcomeGroup[]): Note[] {
+  return [...expandGroups(groups)].map((membership) => ({ ...membership, overruledBy: PAST_INVITATION }));
+}
 
 /**
  * The failures a pair carried without their ids (too many to carry, FailedGroup): its memberships
@@ -307,12 +308,11 @@ export async function checkMembers(
     input.skipped.map(({ accountId, outcome, reason }) => ({ accountId, region, service, outcome, reason })),
   );
   const accountIds = input.accounts.map(({ accountId }) => accountId);
-  // What the create step could not do is moot for a membership GetMembers shows on its way: Detective
-  // leaves an existing member unprocessed, with a text AWS does not publish (docs/aws-facts.md,
-  // Amazon Detective, "Unprocessed-account texts").
+  // What the create step could not do is moot for a membership GetMembers shows on its way
+  // (PAST_CREATE): left out rather than overruled, so it cannot hide a later step's note (latestRecords).
   const underway = new Set(
     observed
-      .filter(({ outcome }) => UNDERWAY.has(outcome))
+      .filter(({ outcome }) => PAST_CREATE.has(outcome))
       .map(({ accountId, region, service }) => membershipKey(accountId, region, service)),
   );
   const recorded = [
@@ -328,7 +328,7 @@ export async function checkMembers(
     ]),
     ...expandGroups(input.recorded),
     ...earlierRounds,
-    ...expandGroups(input.invited.unfinished),
+    ...unfinishedInvitations(input.invited.unfinished),
     ...(input.invited.crashed === undefined
       ? []
       : crashedInvitations(input.invited.crashed, [

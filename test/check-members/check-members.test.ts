@@ -596,7 +596,7 @@ describe('checkMembers', () => {
     ]);
   });
 
-  it('keeps the invitations of an invite step that failed after its retries pending with the error, and invites again only what is still Created', async () => {
+  it('keeps the invitations of an invite step that failed after its retries pending with the error, invites again only what is still Created, and ends one read Invited as it is', async () => {
     securityHub.on(DescribeHubCommand).resolves({});
     securityHub.on(GetMembersCommand).resolves({
       Members: [
@@ -629,8 +629,54 @@ describe('checkMembers', () => {
     ]);
     const last = await checkMembers({ ...input, round: 3 }, deps());
     expect(last.status).toBe('NEEDS_ATTENTION');
+    // The invitation to 100000000001 went out before the crash: it waits for its acceptance, as read.
     expect(last.notEnabled).toEqual([
-      { outcome: 'PENDING_INVITATION', reason, pairs: PAIR, accountIds: ['100000000000', '100000000001'] },
+      { outcome: 'PENDING_INVITATION', reason, pairs: PAIR, accountIds: ['100000000000'] },
+      {
+        outcome: 'PENDING_ACCEPTANCE',
+        reason: 'still PENDING_ACCEPTANCE',
+        pairs: PAIR,
+        accountIds: ['100000000001'],
+      },
+    ]);
+  });
+
+  it('creates again next round a not-member whose creation the crashed invite step was to make, and ends it NOT_A_MEMBER with the error at the last round', async () => {
+    detective.on(ListGraphsCommand).resolves({
+      GraphList: [{ Arn: 'arn:aws:detective:us-east-1:999999999999:graph:0123456789abcdef0123456789abcdef' }],
+    });
+    detective.on(GetGraphMembersCommand).resolves({ MemberDetails: [] });
+    const pair = [{ region: 'us-east-1', service: 'detective' as const }];
+    const input = checkOnboardingInputSchema.parse({
+      regions: ['us-east-1'],
+      services: ['detective'],
+      accounts: accounts(1),
+      invited: {
+        unfinished: [],
+        crashed: { Error: 'Runtime.ExitError' },
+        groups: [{ outcome: 'NOT_A_MEMBER', pairs: pair, accountIds: ['100000000000'] }],
+      },
+      round: 1,
+      maxRounds: 3,
+    });
+    const reason =
+      "the invite step failed after its retries (Runtime.ExitError; the execution's history has its cause)";
+
+    const during = await checkMembers(input, deps());
+    const last = await checkMembers({ ...input, round: 3 }, deps());
+
+    // Rounds remain: it is looked at again and created again, not settled by the crash.
+    expect(during).toMatchObject({ status: 'PENDING', pendingAccountIds: ['100000000000'] });
+    expect(during.invitations).toEqual([
+      { outcome: 'NOT_A_MEMBER', reason, pairs: pair, accountIds: ['100000000000'] },
+    ]);
+    // None remains: what GetMembers shows, with why it was not created again.
+    expect(last).toMatchObject({ status: 'NEEDS_ATTENTION', counts: { NOT_A_MEMBER: 1 }, invitations: [] });
+    expect(last.notEnabled).toEqual([
+      { outcome: 'NOT_A_MEMBER', reason, pairs: pair, accountIds: ['100000000000'] },
+    ]);
+    expect(parseJsonLines(await store.get(last.files?.jsonl ?? ''))).toEqual([
+      expect.objectContaining({ accountId: '100000000000', outcome: 'NOT_A_MEMBER', reason }),
     ]);
   });
 });

@@ -97,13 +97,60 @@ const OBSERVATION_WINS: ReadonlySet<Outcome> = new Set([
 ]);
 
 /**
+ * What an earlier step of the round recorded of a membership: an outcome and why. It explains what
+ * GetMembers shows, unless the read shows the membership got past what that step was to do
+ * (`overruledBy`) or gives a verdict of its own (OBSERVATION_WINS).
+ */
+export interface Note extends Membership {
+  /** Reads that show the step's part done after all: the read is the final word then. */
+  overruledBy?: ReadonlySet<Outcome>;
+  /**
+   * Set when the note only says why an attempt the next round makes again did not happen (a crashed
+   * invite step): the read keeps its outcome, with this reason, and is acted on while rounds remain.
+   */
+  provisional?: boolean;
+}
+
+/** Reads that show an invitation went out: an invite step's note of it is moot. */
+export const PAST_INVITATION: ReadonlySet<Outcome> = new Set(['PENDING_ACCEPTANCE', 'PENDING_VERIFICATION']);
+
+/**
+ * Reads that show a membership exists and is on its way: a create step's failure for it is moot
+ * (Detective leaves an existing member unprocessed, with a text AWS does not publish:
+ * docs/aws-facts.md, Amazon Detective, "Unprocessed-account texts").
+ */
+export const PAST_CREATE: ReadonlySet<Outcome> = new Set([
+  'PENDING_INVITATION',
+  'PENDING_ACCEPTANCE',
+  'PENDING_VERIFICATION',
+]);
+
+/** Whether a note decides a membership's outcome rather than the read (decideOutcome). */
+function decides(observed: Membership, note: Note | undefined): note is Note {
+  return (
+    note !== undefined &&
+    !OBSERVATION_WINS.has(observed.outcome) &&
+    note.overruledBy?.has(observed.outcome) !== true
+  );
+}
+
+/** Whether a note explains a read for good: the membership is neither looked at again nor created again for it. */
+function settles(observed: Membership, note: Note | undefined): boolean {
+  return decides(observed, note) && note.provisional !== true;
+}
+
+/**
  * The final word on one membership. GetMembers is the truth for what it can see; what earlier
  * steps recorded (a member-side CONFLICT, a missing role, a disabled Region, AWS's text for a
- * failed create) explains a membership that GetMembers only shows as not yet enabled.
+ * failed create) explains a membership that GetMembers only shows as not yet enabled. A read that
+ * shows the step's part done after all (an invitation gone out, though the invite step crashed) is
+ * the final word; a provisional note lends the read only its reason.
  */
-export function decideOutcome(observed: Membership, recorded: Membership | undefined): Membership {
-  if (recorded === undefined || OBSERVATION_WINS.has(observed.outcome)) return observed;
-  return recorded;
+export function decideOutcome(observed: Membership, recorded: Note | undefined): Membership {
+  if (!decides(observed, recorded)) return observed;
+  const { accountId, region, service, outcome, reason } =
+    recorded.provisional === true ? { ...observed, reason: recorded.reason } : recorded;
+  return { accountId, region, service, outcome, ...(reason === undefined ? {} : { reason }) };
 }
 
 export type ReportStatus = 'SUCCEEDED' | 'NEEDS_ATTENTION' | 'PENDING';
@@ -167,8 +214,8 @@ function createdAgainIndex(createdAgain: Iterable<Membership>): Map<string, Memb
 }
 
 /** Each membership's record that counts: the latest, unless it only says "not yet" of a settled one. */
-function latestRecords(recorded: Iterable<Membership>): Map<string, Membership> {
-  const records = new Map<string, Membership>();
+function latestRecords(recorded: Iterable<Note>): Map<string, Note> {
+  const records = new Map<string, Note>();
   for (const record of recorded) {
     const id = membershipKey(record.accountId, record.region, record.service);
     const earlier = records.get(id);
@@ -195,7 +242,7 @@ function triedAgain(again: ReadonlyMap<string, Membership>, membership: Membersh
 /** Every observed membership with its final outcome, as decideReport decides it: one each, in order. */
 export function* finalMemberships(
   observed: readonly Membership[],
-  recorded: Iterable<Membership>,
+  recorded: Iterable<Note>,
   createdAgain: Iterable<Membership> = [],
 ): Generator<Membership> {
   const records = latestRecords(recorded);
@@ -205,7 +252,7 @@ export function* finalMemberships(
 }
 
 /** The record of a membership, if any; without records, no key is built for each of thousands. */
-function recordOf(records: ReadonlyMap<string, Membership>, membership: Membership): Membership | undefined {
+function recordOf(records: ReadonlyMap<string, Note>, membership: Membership): Note | undefined {
   return records.size === 0
     ? undefined
     : records.get(membershipKey(membership.accountId, membership.region, membership.service));
@@ -219,7 +266,7 @@ function recordOf(records: ReadonlyMap<string, Membership>, membership: Membersh
  */
 export function decideReport(
   observed: readonly Membership[],
-  recorded: Iterable<Membership>,
+  recorded: Iterable<Note>,
   rounds: { round: number; maxRounds: number },
   createdAgain: Iterable<Membership> = [],
 ): ReportDecision {
@@ -237,7 +284,8 @@ export function decideReport(
     // reason says what was tried and what AWS answered.
     const tried = triedAgain(again, membership);
     const final = tried ?? decideOutcome(membership, record);
-    const changing = tried === undefined && canStillChange(final, record !== undefined, lastRound);
+    const explained = settles(membership, record);
+    const changing = tried === undefined && canStillChange(final, explained, lastRound);
     counts[final.outcome] = (counts[final.outcome] ?? 0) + 1;
     if (final.outcome !== 'ENABLED') notEnabled.push(final);
     if (!changing) settled.push(final);
@@ -249,7 +297,7 @@ export function decideReport(
       (needsInvitation(membership) ||
         needsCreation(
           membership,
-          record !== undefined,
+          explained,
           again.size > 0 && again.has(againKey(membership, 'NOT_A_MEMBER')),
         ))
     )

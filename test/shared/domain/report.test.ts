@@ -7,6 +7,8 @@ import {
   explainByOtherService,
   groupMemberships,
   type Membership,
+  type Note,
+  PAST_INVITATION,
   summarizeGroups,
 } from '../../../functions/shared/domain/report.ts';
 
@@ -34,6 +36,38 @@ describe('decideOutcome', () => {
   ] as const)('observed %s with %s recorded gives %s', (observed, recorded, outcome) => {
     const record = recorded === undefined ? undefined : at('111111111111', recorded);
     expect(decideOutcome(at('111111111111', observed), record).outcome).toBe(outcome);
+  });
+});
+
+describe("decideOutcome: a later read against an earlier step's note", () => {
+  const notes: Record<string, Note> = {
+    // The invite step's: AWS refused the invitation, or the step failed after its retries.
+    refused: { ...at('111111111111', 'FAILED', 'refused'), overruledBy: PAST_INVITATION },
+    crashed: {
+      ...at('111111111111', 'PENDING_INVITATION', 'crashed'),
+      overruledBy: PAST_INVITATION,
+      provisional: true,
+    },
+    // The member side's: it explains an invitation not accepted.
+    'role missing': at('111111111111', 'MEMBER_ROLE_MISSING', 'role missing'),
+  };
+  // observed, note => final outcome and reason
+  it.each([
+    // A note that explains the read keeps its outcome and reason.
+    ['PENDING_INVITATION', 'refused', 'FAILED', 'refused'],
+    ['PENDING_ACCEPTANCE', 'role missing', 'MEMBER_ROLE_MISSING', 'role missing'],
+    // The invitation went out after all: the read is the final word.
+    ['PENDING_ACCEPTANCE', 'refused', 'PENDING_ACCEPTANCE', 'read'],
+    ['PENDING_ACCEPTANCE', 'crashed', 'PENDING_ACCEPTANCE', 'read'],
+    ['ENABLED', 'crashed', 'ENABLED', 'read'],
+    // A crash only says why what the read shows was not done: the read's outcome, the crash's reason.
+    ['PENDING_INVITATION', 'crashed', 'PENDING_INVITATION', 'crashed'],
+    ['NOT_A_MEMBER', 'crashed', 'NOT_A_MEMBER', 'crashed'],
+    ['REMOVED', 'crashed', 'REMOVED', 'crashed'],
+  ] as const)('observed %s with the %s note gives %s (%s)', (observed, note, outcome, reason) => {
+    expect(decideOutcome(at('111111111111', observed, 'read'), notes[note])).toEqual(
+      at('111111111111', outcome, reason),
+    );
   });
 });
 
@@ -274,6 +308,35 @@ describe('decideReport: a membership found not a member after the create step', 
       const final = pending ? detective(observed) : [...expandGroups(decision.carried)][0];
       expect(final?.outcome).toBe(outcome);
       expect(final?.reason).toBe(reason);
+    },
+  );
+
+  // round of 3, created again earlier from => pending, created again next round, final reason
+  it.each([
+    // Rounds remain: the crash does not settle it, the next round creates it again.
+    [1, undefined, true, true, 'crashed'],
+    // None remains: not a member, and the crash says why it was not created again.
+    [3, undefined, false, false, 'crashed'],
+    // Created again once already: it ends with what was tried (the bound is once).
+    [1, 'NOT_A_MEMBER', false, false, 'tried from NOT_A_MEMBER'],
+  ] as const)(
+    'a not-member a crashed invite step was to create again, round %i, created again from %s: pending %s, created again %s, ends NOT_A_MEMBER (%s)',
+    (round, from, pending, created, reason) => {
+      const crashed: Note = {
+        ...detective('PENDING_INVITATION', 'crashed'),
+        overruledBy: PAST_INVITATION,
+        provisional: true,
+      };
+      const decision = decideReport(
+        [detective('NOT_A_MEMBER')],
+        [crashed],
+        { round, maxRounds: 3 },
+        from === undefined ? [] : [tried(from)],
+      );
+      expect(decision.pendingAccountIds.length > 0).toBe(pending);
+      expect(decision.invitations.length > 0).toBe(created);
+      expect(decision.counts).toEqual({ NOT_A_MEMBER: 1 });
+      expect(decision.notEnabled).toEqual(groupMemberships([detective('NOT_A_MEMBER', reason)]));
     },
   );
 
