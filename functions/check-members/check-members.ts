@@ -177,9 +177,17 @@ function crashedInvitations(crash: Crash, groups: readonly OutcomeGroup[]): Note
   }));
 }
 
-/** What the invite step could not do (AWS's refusal, not invited yet): moot once the invitation went out. */
+/**
+ * What the invite step could not do (AWS's refusal, not invited yet): moot once the invitation went
+ * out. A not-member it could not create again yet (AWS said try again) is the only note it leaves as
+ * NOT_A_MEMBER (a refusal is FAILED): it lends its reason and the next round creates it again.
+ */
 function unfinishedInvitations(groups: readonly OutcomeGroup[]): Note[] {
-  return [...expandGroups(groups)].map((membership) => ({ ...membership, overruledBy: PAST_INVITATION }));
+  return [...expandGroups(groups)].map((membership) => ({
+    ...membership,
+    overruledBy: PAST_INVITATION,
+    ...(membership.outcome === 'NOT_A_MEMBER' ? { provisional: true } : {}),
+  }));
 }
 
 /**

@@ -174,7 +174,7 @@ export async function invitePair(
         if (problem === undefined) {
           toCreate.push(account);
           recreating.set(accountId, status);
-        } else results.fail(accountId, status.outcome, problem);
+        } else results.fail(accountId, 'FAILED', problem);
       } else settleObserved(results, accountId, status);
     }
   }
@@ -223,8 +223,8 @@ export async function invitePair(
   const { retry, failed } = results.output();
   return {
     unfinished: [
-      // Still to be invited (or a Removed one created again): the next check finds them so and the next
-      // round tries again. One not a member stays so with this reason: its record explains it.
+      // Still to be invited or created again: the next check finds them so and the next round tries
+      // again (a not-member's note only lends its reason: check-members, unfinishedInvitations).
       ...retry.map(({ accountId, reason }): Membership => {
         const removed = recreating.get(accountId);
         return removed === undefined

@@ -679,6 +679,58 @@ describe('checkMembers', () => {
       expect.objectContaining({ accountId: '100000000000', outcome: 'NOT_A_MEMBER', reason }),
     ]);
   });
+
+  it('creates again next round a not-member the invite step could not create yet (AWS said try again), and ends it NOT_A_MEMBER with that at the last round', async () => {
+    detective.on(ListGraphsCommand).resolves({
+      GraphList: [{ Arn: 'arn:aws:detective:us-east-1:999999999999:graph:0123456789abcdef0123456789abcdef' }],
+    });
+    detective.on(GetGraphMembersCommand).resolves({ MemberDetails: [] });
+    const pair = [{ region: 'us-east-1', service: 'detective' as const }];
+    const reason = 'not created again yet: Rate exceeded';
+    const input = checkOnboardingInputSchema.parse({
+      regions: ['us-east-1'],
+      services: ['detective'],
+      accounts: accounts(1),
+      invited: {
+        unfinished: [{ outcome: 'NOT_A_MEMBER', reason, pairs: pair, accountIds: ['100000000000'] }],
+      },
+      round: 1,
+      maxRounds: 3,
+    });
+
+    const during = await checkMembers(input, deps());
+    const last = await checkMembers({ ...input, round: 3 }, deps());
+
+    expect(during).toMatchObject({ status: 'PENDING', pendingAccountIds: ['100000000000'] });
+    expect(during.invitations).toEqual([
+      { outcome: 'NOT_A_MEMBER', reason, pairs: pair, accountIds: ['100000000000'] },
+    ]);
+    expect(last).toMatchObject({ status: 'NEEDS_ATTENTION', counts: { NOT_A_MEMBER: 1 }, invitations: [] });
+    expect(last.notEnabled).toEqual([
+      { outcome: 'NOT_A_MEMBER', reason, pairs: pair, accountIds: ['100000000000'] },
+    ]);
+  });
+
+  it('settles a membership the invite step refused to create again (no email) FAILED, with why, at once', async () => {
+    detective.on(ListGraphsCommand).resolves({
+      GraphList: [{ Arn: 'arn:aws:detective:us-east-1:999999999999:graph:0123456789abcdef0123456789abcdef' }],
+    });
+    detective.on(GetGraphMembersCommand).resolves({ MemberDetails: [] });
+    const pair = [{ region: 'us-east-1', service: 'detective' as const }];
+    const reason = "Detective needs the account's root email address and none was given";
+    const input = checkOnboardingInputSchema.parse({
+      regions: ['us-east-1'],
+      services: ['detective'],
+      accounts: accounts(1),
+      invited: { unfinished: [{ outcome: 'FAILED', reason, pairs: pair, accountIds: ['100000000000'] }] },
+      round: 1,
+      maxRounds: 3,
+    });
+
+    const report = await checkMembers(input, deps());
+
+    expect(report).toMatchObject({ status: 'NEEDS_ATTENTION', counts: { FAILED: 1 }, invitations: [] });
+  });
 });
 
 describe('memberBatchSize', () => {

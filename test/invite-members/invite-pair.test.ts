@@ -225,7 +225,7 @@ describe('invitePair', () => {
     expect(output).toEqual({
       unfinished: [
         expect.objectContaining({
-          outcome: 'NOT_A_MEMBER',
+          outcome: 'FAILED',
           reason: expect.stringContaining("Detective needs the account's root email address"),
         }),
       ],
@@ -359,7 +359,7 @@ describe('invitePair', () => {
       expect(output.unfinished).toEqual([
         expect.objectContaining({
           accountId: '100000000000',
-          outcome: 'REMOVED',
+          outcome: 'FAILED',
           reason: expect.stringContaining("GuardDuty needs the account's root email address"),
         }),
       ]);
