@@ -31,6 +31,14 @@ const deps = () => ({ adapters, store, uniqueId: () => 'test' });
 
 const PAIR = [{ region: 'us-east-1', service: 'securityhub' as const }];
 
+/** The administrator's Detective behavior graph in us-east-1, and what GetMembers answers of it. */
+function detectiveGraph(members: object): void {
+  detective.on(ListGraphsCommand).resolves({
+    GraphList: [{ Arn: 'arn:aws:detective:us-east-1:999999999999:graph:0123456789abcdef0123456789abcdef' }],
+  });
+  detective.on(GetGraphMembersCommand).resolves(members);
+}
+
 /** A check of Security Hub in us-east-1 for `count` accounts, after a create step that carried `failed`. */
 function afterCreate(count: number, failed: unknown[], rounds: { round?: number; maxRounds?: number } = {}) {
   return checkOnboardingInputSchema.parse({
@@ -456,10 +464,7 @@ describe('checkMembers', () => {
   });
 
   it('polls Detective verification until the rounds run out', async () => {
-    detective.on(ListGraphsCommand).resolves({
-      GraphList: [{ Arn: 'arn:aws:detective:us-east-1:999999999999:graph:0123456789abcdef0123456789abcdef' }],
-    });
-    detective.on(GetGraphMembersCommand).resolves({
+    detectiveGraph({
       MemberDetails: [{ AccountId: '100000000000', Status: 'VERIFICATION_IN_PROGRESS' }],
     });
     const input = checkOnboardingInputSchema.parse({
@@ -509,10 +514,7 @@ describe('checkMembers', () => {
   });
 
   it('asks the next round to create again a Detective account it finds not a member, then ends it with what was tried once it was', async () => {
-    detective.on(ListGraphsCommand).resolves({
-      GraphList: [{ Arn: 'arn:aws:detective:us-east-1:999999999999:graph:0123456789abcdef0123456789abcdef' }],
-    });
-    detective.on(GetGraphMembersCommand).resolves({ MemberDetails: [] });
+    detectiveGraph({ MemberDetails: [] });
     const base = {
       regions: ['us-east-1'],
       services: ['detective'],
@@ -641,88 +643,72 @@ describe('checkMembers', () => {
     ]);
   });
 
-  it('creates again next round a not-member whose creation the crashed invite step was to make, and ends it NOT_A_MEMBER with the error at the last round', async () => {
-    detective.on(ListGraphsCommand).resolves({
-      GraphList: [{ Arn: 'arn:aws:detective:us-east-1:999999999999:graph:0123456789abcdef0123456789abcdef' }],
-    });
-    detective.on(GetGraphMembersCommand).resolves({ MemberDetails: [] });
-    const pair = [{ region: 'us-east-1', service: 'detective' as const }];
-    const input = checkOnboardingInputSchema.parse({
-      regions: ['us-east-1'],
-      services: ['detective'],
-      accounts: accounts(1),
+  const DETECTIVE_PAIR = [{ region: 'us-east-1', service: 'detective' as const }];
+  const RETRY = 'not created again yet: Rate exceeded';
+  const CRASH =
+    "the invite step failed after its retries (Runtime.ExitError; the execution's history has its cause)";
+
+  it.each([
+    {
+      when: 'the crashed invite step was to create it again',
       invited: {
         unfinished: [],
         crashed: { Error: 'Runtime.ExitError' },
-        groups: [{ outcome: 'NOT_A_MEMBER', pairs: pair, accountIds: ['100000000000'] }],
+        groups: [{ outcome: 'NOT_A_MEMBER', pairs: DETECTIVE_PAIR, accountIds: ['100000000000'] }],
       },
-      round: 1,
-      maxRounds: 3,
-    });
-    const reason =
-      "the invite step failed after its retries (Runtime.ExitError; the execution's history has its cause)";
-
-    const during = await checkMembers(input, deps());
-    const last = await checkMembers({ ...input, round: 3 }, deps());
-
-    // Rounds remain: it is looked at again and created again, not settled by the crash.
-    expect(during).toMatchObject({ status: 'PENDING', pendingAccountIds: ['100000000000'] });
-    expect(during.invitations).toEqual([
-      { outcome: 'NOT_A_MEMBER', reason, pairs: pair, accountIds: ['100000000000'] },
-    ]);
-    // None remains: what GetMembers shows, with why it was not created again.
-    expect(last).toMatchObject({ status: 'NEEDS_ATTENTION', counts: { NOT_A_MEMBER: 1 }, invitations: [] });
-    expect(last.notEnabled).toEqual([
-      { outcome: 'NOT_A_MEMBER', reason, pairs: pair, accountIds: ['100000000000'] },
-    ]);
-    expect(parseJsonLines(await store.get(last.files?.jsonl ?? ''))).toEqual([
-      expect.objectContaining({ accountId: '100000000000', outcome: 'NOT_A_MEMBER', reason }),
-    ]);
-  });
-
-  it('creates again next round a not-member the invite step could not create yet (AWS said try again), and ends it NOT_A_MEMBER with that at the last round', async () => {
-    detective.on(ListGraphsCommand).resolves({
-      GraphList: [{ Arn: 'arn:aws:detective:us-east-1:999999999999:graph:0123456789abcdef0123456789abcdef' }],
-    });
-    detective.on(GetGraphMembersCommand).resolves({ MemberDetails: [] });
-    const pair = [{ region: 'us-east-1', service: 'detective' as const }];
-    const reason = 'not created again yet: Rate exceeded';
-    const input = checkOnboardingInputSchema.parse({
-      regions: ['us-east-1'],
-      services: ['detective'],
-      accounts: accounts(1),
+      reason: CRASH,
+    },
+    {
+      when: 'the invite step could not create it again yet (AWS said try again)',
       invited: {
-        unfinished: [{ outcome: 'NOT_A_MEMBER', reason, pairs: pair, accountIds: ['100000000000'] }],
+        unfinished: [
+          { outcome: 'NOT_A_MEMBER', reason: RETRY, pairs: DETECTIVE_PAIR, accountIds: ['100000000000'] },
+        ],
       },
-      round: 1,
-      maxRounds: 3,
-    });
+      reason: RETRY,
+    },
+  ])(
+    'creates a not-member again next round when $when, and ends it NOT_A_MEMBER with why at the last round',
+    async ({ invited, reason }) => {
+      detectiveGraph({ MemberDetails: [] });
+      const input = checkOnboardingInputSchema.parse({
+        regions: ['us-east-1'],
+        services: ['detective'],
+        accounts: accounts(1),
+        invited,
+        round: 1,
+        maxRounds: 3,
+      });
 
-    const during = await checkMembers(input, deps());
-    const last = await checkMembers({ ...input, round: 3 }, deps());
+      const during = await checkMembers(input, deps());
+      const last = await checkMembers({ ...input, round: 3 }, deps());
 
-    expect(during).toMatchObject({ status: 'PENDING', pendingAccountIds: ['100000000000'] });
-    expect(during.invitations).toEqual([
-      { outcome: 'NOT_A_MEMBER', reason, pairs: pair, accountIds: ['100000000000'] },
-    ]);
-    expect(last).toMatchObject({ status: 'NEEDS_ATTENTION', counts: { NOT_A_MEMBER: 1 }, invitations: [] });
-    expect(last.notEnabled).toEqual([
-      { outcome: 'NOT_A_MEMBER', reason, pairs: pair, accountIds: ['100000000000'] },
-    ]);
-  });
+      // Rounds remain: it is looked at again and created again, not settled by the note.
+      expect(during).toMatchObject({ status: 'PENDING', pendingAccountIds: ['100000000000'] });
+      expect(during.invitations).toEqual([
+        { outcome: 'NOT_A_MEMBER', reason, pairs: DETECTIVE_PAIR, accountIds: ['100000000000'] },
+      ]);
+      // None remains: what GetMembers shows, with why it was not created again.
+      expect(last).toMatchObject({ status: 'NEEDS_ATTENTION', counts: { NOT_A_MEMBER: 1 }, invitations: [] });
+      expect(last.notEnabled).toEqual([
+        { outcome: 'NOT_A_MEMBER', reason, pairs: DETECTIVE_PAIR, accountIds: ['100000000000'] },
+      ]);
+      expect(parseJsonLines(await store.get(last.files?.jsonl ?? ''))).toEqual([
+        expect.objectContaining({ accountId: '100000000000', outcome: 'NOT_A_MEMBER', reason }),
+      ]);
+    },
+  );
 
   it('settles a membership the invite step refused to create again (no email) FAILED, with why, at once', async () => {
-    detective.on(ListGraphsCommand).resolves({
-      GraphList: [{ Arn: 'arn:aws:detective:us-east-1:999999999999:graph:0123456789abcdef0123456789abcdef' }],
-    });
-    detective.on(GetGraphMembersCommand).resolves({ MemberDetails: [] });
-    const pair = [{ region: 'us-east-1', service: 'detective' as const }];
+    detectiveGraph({ MemberDetails: [] });
     const reason = "Detective needs the account's root email address and none was given";
     const input = checkOnboardingInputSchema.parse({
       regions: ['us-east-1'],
       services: ['detective'],
       accounts: accounts(1),
-      invited: { unfinished: [{ outcome: 'FAILED', reason, pairs: pair, accountIds: ['100000000000'] }] },
+      invited: {
+        unfinished: [{ outcome: 'FAILED', reason, pairs: DETECTIVE_PAIR, accountIds: ['100000000000'] }],
+      },
       round: 1,
       maxRounds: 3,
     });
