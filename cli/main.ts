@@ -338,7 +338,7 @@ function program(io: Io, done: (code: number) => void, used: { profile?: string 
     .option('--administrator-id <id>', "the administrator account (default: the caller's account)")
     .option(
       '--diff',
-      "also show what an onboarding would change per membership: create, invite, accept or nothing (it assumes the administrator is each service's delegated administrator, which coverage does not read)",
+      "also show what an onboarding would change per membership: create, invite, accept, wait, report or nothing (it assumes the administrator is each service's delegated administrator, which coverage does not read)",
     )
     .option(
       '--ous',

@@ -86,7 +86,7 @@ export const COVERAGE_METRICS = {
   coverage: 'CoveragePercent',
   /** Count, dimensions Outcome and Trigger: memberships per outcome. */
   outcome: 'MembershipsByOutcome',
-  /** Count, a sweep that reached its report: without a dimension of its own, and with Result. */
+  /** Count, a sweep that finished (its report, or nothing to onboard): without a dimension of its own, and with Result. */
   sweepsFinished: 'SweepsFinished',
 } as const;
 
