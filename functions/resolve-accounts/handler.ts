@@ -9,13 +9,13 @@ import { perRegion, regionalClient } from '#shared/aws/clients.ts';
 import { Pacing } from '#shared/aws/pacing.ts';
 import { readClientSettings } from '#shared/config.ts';
 import { batchInputSchema, executionIdSchema, parseInput } from '#shared/contracts.ts';
+import { sweepWithoutWork } from '#shared/domain/sweep.ts';
 import {
   CORRELATION_ID_PATH,
   logger,
   metrics,
   recordCounts,
   recordSweepFinished,
-  sweepWithoutWork,
   tracer,
 } from '#shared/observability.ts';
 import { executionPrefix } from '#shared/report/store.ts';

@@ -3,8 +3,8 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { Plan } from './contracts.ts';
 import { maskEmails } from './domain/accounts.ts';
-import { SETTLED_OUTCOMES } from './domain/outcomes.ts';
 import type { ReportStatus } from './domain/report.ts';
+import { type SweepResult, sweepResult } from './domain/sweep.ts';
 import type { Telemetry } from './engine.ts';
 import type { Coverage } from './report/formats/coverage.ts';
 
@@ -109,15 +109,6 @@ export const METRIC_TRIGGERS = {
 } as const satisfies Record<Plan['trigger'], string>;
 export type MetricTrigger = (typeof METRIC_TRIGGERS)[Plan['trigger']];
 
-/** How a sweep that reached its report ended: every membership settled, or some needing attention. */
-export const SWEEP_RESULTS = { covered: 'covered', needsAttention: 'needs-attention' } as const;
-export type SweepResult = (typeof SWEEP_RESULTS)[keyof typeof SWEEP_RESULTS];
-
-/** The sweep's result from its report's status, as the state machine's Onboarded? choice reads it. */
-export function sweepResult(status: ReportStatus): SweepResult {
-  return status === 'SUCCEEDED' ? SWEEP_RESULTS.covered : SWEEP_RESULTS.needsAttention;
-}
-
 /**
  * Coverage per service and Region, and a count per outcome, once per execution (its final report),
  * each with what started the execution. Dimensions stay bounded: services × Regions of one
@@ -147,20 +138,6 @@ export function recordSweepFinished(result: SweepResult): void {
   const single = metrics.singleMetric();
   single.addDimension(RESULT_DIMENSION, result);
   single.addMetric(COVERAGE_METRICS.sweepsFinished, MetricUnit.Count, 1);
-}
-
-/**
- * How a sweep with nothing to onboard ended: it stops at Nothing To Do, before Merge Reports, and
- * finished all the same (needing attention when a skipped account's outcome is not settled, as a
- * stale member's). Undefined for anything else: a dry run, a plan with work, or no sweep.
- */
-export function sweepWithoutWork(
-  plan: Pick<Plan, 'trigger' | 'dryRun' | 'hasWork' | 'skipped'>,
-): SweepResult | undefined {
-  if (plan.trigger !== 'sweep' || plan.dryRun || plan.hasWork) return undefined;
-  return plan.skipped.every(({ outcome }) => SETTLED_OUTCOMES.has(outcome))
-    ? SWEEP_RESULTS.covered
-    : SWEEP_RESULTS.needsAttention;
 }
 
 /** What an execution's report says, for its metrics. */

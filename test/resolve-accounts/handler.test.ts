@@ -18,12 +18,9 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { SWEEP_RESULTS } from '../../functions/shared/domain/sweep.ts';
 import { InvalidInputError } from '../../functions/shared/errors.ts';
-import {
-  COVERAGE_METRICS,
-  recordSweepFinished,
-  SWEEP_RESULTS,
-} from '../../functions/shared/observability.ts';
+import { COVERAGE_METRICS, recordSweepFinished } from '../../functions/shared/observability.ts';
 import { lambdaContext } from '../../local/runner/lambda-context.ts';
 import { emittedMetrics, emittedMetricsOf } from '../emf.ts';
 import { awsError } from '../helpers.ts';

@@ -2,15 +2,13 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseTrigger } from '../../functions/resolve-accounts/triggers.ts';
 import { PLAN_TRIGGERS } from '../../functions/shared/contracts.ts';
+import { SWEEP_RESULTS, sweepResult, sweepWithoutWork } from '../../functions/shared/domain/sweep.ts';
 import {
   COVERAGE_METRICS,
   METRIC_TRIGGERS,
   RESULT_DIMENSION,
   recordFinishedExecution,
   recordSweepFinished,
-  SWEEP_RESULTS,
-  sweepResult,
-  sweepWithoutWork,
   TRIGGER_DIMENSION,
 } from '../../functions/shared/observability.ts';
 import type { Coverage } from '../../functions/shared/report/formats/coverage.ts';

@@ -1,11 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseTrigger } from '../../functions/resolve-accounts/triggers.ts';
-import {
-  RESULT_DIMENSION,
-  recordSweepFinished,
-  SWEEP_RESULTS,
-} from '../../functions/shared/observability.ts';
+import { SWEEP_RESULTS } from '../../functions/shared/domain/sweep.ts';
+import { RESULT_DIMENSION, recordSweepFinished } from '../../functions/shared/observability.ts';
 import { emittedMetrics } from '../emf.ts';
 import { readTemplate } from './template.ts';
 
